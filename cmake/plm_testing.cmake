@@ -1,0 +1,13 @@
+include(GoogleTest)
+
+# plm_add_tests(<target> LABEL <label> SOURCES <files...> LIBS <libs...>)
+# One GoogleTest executable per module; every test case becomes a ctest test with the label.
+function(plm_add_tests target)
+  cmake_parse_arguments(ARG "" "LABEL" "SOURCES;LIBS" ${ARGN})
+  add_executable(${target} ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main plm::warnings)
+  gtest_discover_tests(${target}
+    PROPERTIES LABELS "${ARG_LABEL}"
+    ENVIRONMENT "PLM_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()

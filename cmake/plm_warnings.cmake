@@ -1,0 +1,15 @@
+# plm::warnings: the warning set every target links. -Werror only when PLM_WERROR is on (ci preset);
+# -Wno-restrict works around GCC bug 105329 (false positives in char_traits.h at -O2).
+add_library(plm_warnings INTERFACE)
+add_library(plm::warnings ALIAS plm_warnings)
+target_compile_options(plm_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wno-restrict)
+option(PLM_WERROR "Treat warnings as errors" OFF)
+if(PLM_WERROR)
+  target_compile_options(plm_warnings INTERFACE -Werror)
+endif()
+
+option(PLM_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+if(PLM_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
