@@ -1,0 +1,223 @@
+#include "emulator/emulator.hpp"
+
+#include "emulator/internal.hpp"
+
+namespace spotify_emulator {
+
+namespace {
+
+constexpr std::string_view kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr std::string_view kTokenAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::uint64_t mix(std::uint64_t x) {  // splitmix64: well-spread deterministic ids
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+std::string base_url_for(const World& world, const Request& request) {
+  if (!world.options.public_url.empty()) return world.options.public_url;
+  return "http://" + std::string(request.header("Host").value_or("127.0.0.1"));
+}
+
+Response rate_limited_response(const RateDecision& decision) {
+  if (decision.kind == RateDecision::Kind::QuotaExceeded) {
+    auto response = api_error(429, "Too many requests", "QUOTA_EXCEEDED");
+    response.set_header("Retry-After", std::to_string(decision.retry_after_s));
+    return response;
+  }
+  auto response = api_error(429, "API rate limit exceeded");
+  response.set_header("Retry-After", std::to_string(decision.retry_after_s));
+  return response;
+}
+
+std::string_view default_message(int status) {
+  switch (status) {
+    case 500: return "Server error.";
+    case 502: return "Bad gateway.";
+    case 503: return "Service unavailable";
+    case 504: return "Gateway timeout";
+    case 404: return "Not found.";
+    default: return plm::http::reason_phrase(status);
+  }
+}
+
+Response fault_response(const FaultRule& rule) {
+  Response response;
+  switch (rule.kind) {
+    case FaultRule::Kind::ExpiredToken:
+      return api_error(401, "The access token expired");
+    case FaultRule::Kind::RateLimited:
+    case FaultRule::Kind::QuotaExceeded: {
+      const bool quota = rule.kind == FaultRule::Kind::QuotaExceeded;
+      response = rule.empty_body ? Response::empty(429)
+                                 : api_error(429, quota ? "Too many requests" : "API rate limit exceeded",
+                                             quota ? "QUOTA_EXCEEDED" : "");
+      if (rule.retry_after_s >= 0) response.set_header("Retry-After", std::to_string(rule.retry_after_s));
+      return response;
+    }
+    case FaultRule::Kind::ApplyThen502:
+      return rule.empty_body ? Response::empty(502) : api_error(502, "Bad gateway.");
+    case FaultRule::Kind::FailStatus:
+      return rule.empty_body ? Response::empty(rule.status) : api_error(rule.status, default_message(rule.status));
+  }
+  return response;
+}
+
+/// Authenticates a Web API call; returns a response when it must stop here.
+std::optional<Response> authenticate(Call& call) {
+  const auto header = call.request.header("Authorization");
+  if (!header || header->empty()) return api_error(401, "No token provided");
+  if (!header->starts_with("Bearer ") || header->size() <= 7) {
+    return api_error(400, "Only valid bearer authentication supported");
+  }
+  call.access_token = std::string(header->substr(7));
+  const auto found = call.world.tokens.find(call.access_token);
+  if (found == call.world.tokens.end()) return api_error(401, "Invalid access token");
+  if (call.now_ms >= found->second.expires_at_ms) return api_error(401, "The access token expired");
+  call.token = &found->second;
+  const auto app = call.world.apps.find(found->second.client_id);
+  if (app == call.world.apps.end()) return api_error(401, "Invalid access token");
+  call.app = &app->second;
+  if (!call.app->owner_premium) {
+    return api_error(403, "Active premium subscription required for the owner of the app.");
+  }
+  if (!call.token->user_id.empty() && !call.app->allowlist.empty() &&
+      !call.app->allowlist.count(call.token->user_id)) {
+    return api_error(403, "Check settings on developer.spotify.com/dashboard, the user may not be registered.");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string World::new_id() {
+  std::string id;
+  std::uint64_t state = mix(options.id_seed * 1'000'003ULL + ++id_counter);
+  for (int i = 0; i < 22; ++i) {
+    if (i == 11) state = mix(state);
+    id.push_back(kBase62[state % 62]);
+    state /= 62;
+  }
+  return id;
+}
+
+std::string World::new_token(std::string_view prefix) {
+  std::string token(prefix);
+  std::uint64_t state = mix(options.id_seed * 7'919ULL + ++id_counter);
+  for (int i = 0; i < 100; ++i) {
+    if (i % 10 == 0) state = mix(state + static_cast<std::uint64_t>(i));
+    token.push_back(kTokenAlphabet[state % 64]);
+    state /= 64;
+  }
+  return token;
+}
+
+void World::load_seed(const Seed& seed) {
+  users.clear();
+  playlists.clear();
+  playlist_order.clear();
+  for (const auto& seeded : seed.users) {
+    User user;
+    user.id = seeded.id;
+    user.display_name = seeded.display_name;
+    user.premium = seeded.premium;
+    // A stable, opaque account id (May 2026 field), derived from the user id.
+    std::uint64_t hash = 1469598103934665603ULL;
+    for (const char c : seeded.id) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    for (int i = 0; i < 22; ++i) {
+      user.account_id.push_back(kBase62[hash % 62]);
+      hash = i % 8 == 7 ? mix(hash) : hash / 62;
+    }
+    users[user.id] = std::move(user);
+  }
+  for (const auto& seeded : seed.playlists) {
+    Playlist playlist;
+    playlist.id = seeded.id;
+    playlist.owner_id = seeded.owner_id;
+    playlist.name = seeded.name;
+    if (!seeded.description.empty()) playlist.description = seeded.description;
+    playlist.is_public = seeded.is_public;
+    playlist.collaborative = seeded.collaborative;
+    playlist.followers.insert(seeded.followers.begin(), seeded.followers.end());
+    playlist.entries.reserve(seeded.entries.size());
+    for (const auto& seeded_entry : seeded.entries) {
+      Entry entry;
+      entry.uri = seeded_entry.uri;
+      entry.added_at_ms = parse_iso8601(seeded_entry.added_at).value_or(1'577'836'800'000LL);
+      entry.added_by = seeded_entry.added_by.empty() ? seeded.owner_id : seeded_entry.added_by;
+      entry.is_local = seeded_entry.is_local;
+      entry.unavailable = seeded_entry.unavailable;
+      if (entry.is_local) {
+        entry.local.artist = seeded_entry.local_artist;
+        entry.local.album = seeded_entry.local_album;
+        entry.local.title = seeded_entry.local_name;
+        entry.local.duration_ms = seeded_entry.local_duration_ms;
+      }
+      playlist.entries.push_back(std::move(entry));
+    }
+    playlist_order.push_back(playlist.id);
+    playlists[playlist.id] = std::move(playlist);
+  }
+}
+
+Emulator::Emulator(const Catalog& catalog, Seed seed, EmulatorOptions options, Clock& clock)
+    : search_(std::make_unique<SearchIndex>(catalog)),
+      seed_(std::move(seed)),
+      world_{catalog, *search_, std::move(options), clock} {
+  world_.limiter.set_settings(world_.options.rate_limits);
+  world_.faults.set_latency(world_.options.latency);
+  world_.load_seed(seed_);
+}
+
+Emulator::~Emulator() = default;
+
+void Emulator::register_app(App app) {
+  std::lock_guard lock(mutex_);
+  if (app.developer_id.empty()) app.developer_id = app.client_id;
+  const std::string id = app.client_id;
+  world_.apps[id] = std::move(app);
+}
+
+Response Emulator::handle(const Request& request) {
+  std::lock_guard lock(mutex_);
+  Call call{request, world_, base_url_for(world_, request), world_.clock.now_ms()};
+  const auto& path = request.path;
+  if (path.starts_with("/__emulator/") || path == "/__emulator") return handle_admin(call, seed_);
+  if (path == "/authorize" || path.starts_with("/authorize/") || path == "/api/token") {
+    return handle_accounts(call);
+  }
+  if (path.starts_with("/image/")) return handle_image(call);
+  if (!path.starts_with("/v1/")) return api_error(404, "Service not found");
+
+  // Web API: authenticate, count, rate-limit, inject faults, then serve.
+  Response response;
+  const std::string label = web_route_label(call);
+  ++world_.stats.total;
+  ++world_.stats.by_endpoint[label];
+  if (auto stop = authenticate(call)) {
+    response = std::move(*stop);
+  } else {
+    ++world_.stats.by_client[call.token->client_id];
+    const auto decision = world_.limiter.on_call(call.token->client_id, call.app->developer_id, call.now_ms);
+    if (decision.kind != RateDecision::Kind::Allowed) {
+      ++(decision.kind == RateDecision::Kind::QuotaExceeded ? world_.stats.quota_exceeded
+                                                             : world_.stats.rate_limited);
+      response = rate_limited_response(decision);
+    } else if (auto fault = world_.faults.on_call(request.method, path)) {
+      ++world_.stats.faults;
+      if (fault->kind == FaultRule::Kind::RateLimited) ++world_.stats.rate_limited;
+      if (fault->kind == FaultRule::Kind::QuotaExceeded) ++world_.stats.quota_exceeded;
+      if (fault->kind == FaultRule::Kind::ApplyThen502) (void)handle_web_api(call);
+      response = fault_response(*fault);
+    } else {
+      response = handle_web_api(call);
+    }
+  }
+  response.delay = world_.faults.next_latency();
+  return response;
+}
+
+}  // namespace spotify_emulator

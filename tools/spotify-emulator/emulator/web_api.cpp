@@ -1,0 +1,813 @@
+// The Spotify Web API endpoints a playlist manager needs (../shared/docs/spotify-api.md section 2),
+// in two modes: dev2026 (the February 2026 development-mode surface; legacy endpoints answer 403)
+// and extended (legacy paths and field names). One route table; one function per endpoint.
+
+#include <algorithm>
+#include <charconv>
+
+#include "emulator/internal.hpp"
+
+namespace spotify_emulator {
+
+namespace {
+
+constexpr std::size_t kMaxUrisPerWrite = 100;
+constexpr std::size_t kMaxLibraryUris = 40;
+constexpr std::size_t kMaxCoverBase64Bytes = 256 * 1024;
+
+// ---- small helpers ---------------------------------------------------------------------------
+
+std::optional<long long> parse_integer(std::string_view text) {
+  long long value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// Reads an integer query parameter within [min, max]; `message` names Spotify's error.
+std::optional<std::size_t> integer_param(const Call& call, std::string_view name, std::size_t fallback,
+                                         long long min, long long max, Response& error,
+                                         std::string_view message) {
+  const auto text = call.request.query_param(name);
+  if (!text) return fallback;
+  const auto value = parse_integer(*text);
+  if (!value || *value < min || *value > max) {
+    error = api_error(400, message);
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(*value);
+}
+
+std::optional<Json> parse_body(const Call& call, Response& error) {
+  if (call.request.body.empty()) return Json::object();
+  try {
+    return Json::parse(call.request.body);
+  } catch (const Json::parse_error&) {
+    error = api_error(400, "Error parsing JSON.");
+    return std::nullopt;
+  }
+}
+
+std::vector<std::string> split_commas(std::string_view text) {
+  std::vector<std::string> parts;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    auto part = text.substr(0, comma);
+    if (!part.empty()) parts.emplace_back(part);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return parts;
+}
+
+bool valid_market(std::string_view market) {
+  return market == "from_token" ||
+         (market.size() == 2 && std::isupper(static_cast<unsigned char>(market[0])) &&
+          std::isupper(static_cast<unsigned char>(market[1])));
+}
+
+Response require_user(const Call& call) {
+  (void)call;
+  return api_error(401, "This request requires user authentication.");
+}
+
+void touch(Playlist& playlist) { ++playlist.version; }
+
+Json snapshot_body(const Playlist& playlist) { return Json{{"snapshot_id", snapshot_id(playlist)}}; }
+
+bool is_collaborator(const Playlist& playlist, const std::string& user_id) {
+  return playlist.collaborative && playlist.followers.count(user_id) > 0;
+}
+
+bool is_private(const Playlist& playlist) { return playlist.is_public.has_value() && !*playlist.is_public; }
+
+/// Finds a playlist the caller may see (private ones only by owner and followers).
+Playlist* find_playlist(Call& call, const std::string& id, Response& error) {
+  if (!is_base62_id(id)) {
+    error = api_error(400, "Invalid base62 id");
+    return nullptr;
+  }
+  const auto found = call.world.playlists.find(id);
+  const User* user = call.user();
+  if (found == call.world.playlists.end() ||
+      (call.dev2026() && found->second.owner_id == "spotify")) {  // editorial: 404 since 2024-11-27
+    error = api_error(404, "Not found.");
+    return nullptr;
+  }
+  Playlist& playlist = found->second;
+  const bool insider = user && (playlist.owner_id == user->id || playlist.followers.count(user->id));
+  if (is_private(playlist) && !insider) {
+    error = api_error(404, "Not found.");
+    return nullptr;
+  }
+  return &playlist;
+}
+
+/// Dev-mode apps only see the contents of playlists the user owns or collaborates on.
+bool can_read_items(const Call& call, const Playlist& playlist) {
+  if (!call.dev2026()) return true;
+  const User* user = call.user();
+  return user && (playlist.owner_id == user->id || is_collaborator(playlist, user->id));
+}
+
+/// Checks that the caller may change the items of `playlist` (owner or collaborator, with the scope
+/// that matches the playlist's visibility).
+std::optional<Response> check_modify(const Call& call, const Playlist& playlist, bool owner_only) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  const bool allowed = playlist.owner_id == user->id || (!owner_only && is_collaborator(playlist, user->id));
+  if (!allowed) return api_error(403, "Forbidden");
+  const bool needs_private = is_private(playlist) || playlist.collaborative;
+  if (!call.has_scope(needs_private ? "playlist-modify-private" : "playlist-modify-public")) {
+    return api_error(403, "Insufficient client scope");
+  }
+  return std::nullopt;
+}
+
+/// Track or episode URIs in a write, validated like Spotify does.
+std::optional<std::vector<std::string>> read_uris(const Call& call, const Json& body, bool from_query,
+                                                  Response& error) {
+  std::vector<std::string> uris;
+  if (from_query) {
+    uris = split_commas(*call.request.query_param("uris"));
+  } else {
+    const auto found = body.find("uris");
+    if (found == body.end() || !found->is_array()) {
+      error = api_error(400, "No uris provided");
+      return std::nullopt;
+    }
+    for (const auto& uri : *found) {
+      if (!uri.is_string()) {
+        error = api_error(400, "JSON body contains an invalid track uri: " + uri.dump());
+        return std::nullopt;
+      }
+      uris.push_back(uri.get<std::string>());
+    }
+  }
+  if (uris.size() > kMaxUrisPerWrite) {
+    error = api_error(400, "You can add a maximum of 100 tracks per request.");
+    return std::nullopt;
+  }
+  for (const auto& uri : uris) {
+    std::string_view id;
+    std::string_view kind;
+    if (uri.starts_with("spotify:track:")) {
+      id = std::string_view(uri).substr(14);
+      kind = "track";
+    } else if (uri.starts_with("spotify:episode:")) {
+      id = std::string_view(uri).substr(16);
+      kind = "episode";
+    }
+    if (!is_base62_id(id)) {
+      error = api_error(400, from_query ? "Invalid track uri: " + uri
+                                        : "JSON body contains an invalid track uri: " + uri);
+      return std::nullopt;
+    }
+    const Track* track = call.world.catalog.find(id);
+    if (!track || track->kind != kind) {
+      error = api_error(400, "Payload contains a non-existing ID");
+      return std::nullopt;
+    }
+  }
+  return uris;
+}
+
+Entry new_entry(const Call& call, std::string uri) {
+  Entry entry;
+  entry.uri = std::move(uri);
+  entry.added_at_ms = call.now_ms;
+  entry.added_by = call.user() ? call.user()->id : "";
+  return entry;
+}
+
+// ---- /me ---------------------------------------------------------------------------------------
+
+Response get_me(Call& call) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  return json_response(200, render_private_user(call, *user));
+}
+
+bool listed_for(const Call& call, const Playlist& playlist, const User& user) {
+  const bool owns = playlist.owner_id == user.id;
+  if (owns ? !playlist.owner_follows : !playlist.followers.count(user.id)) return false;
+  if (playlist.collaborative) return call.has_scope("playlist-read-collaborative");
+  if (is_private(playlist)) return call.has_scope("playlist-read-private");
+  return true;
+}
+
+Response list_playlists(Call& call, const User& user, bool only_owned_public, std::string_view path) {
+  Response error;
+  const auto limit = integer_param(call, "limit", 20, 1, 50, error, "Invalid limit");
+  if (!limit) return error;
+  const auto offset = integer_param(call, "offset", 0, 0, 100'000, error, "Invalid offset");
+  if (!offset) return error;
+  std::vector<const Playlist*> visible;
+  for (const auto& id : call.world.playlist_order) {
+    const Playlist& playlist = call.world.playlists.at(id);
+    if (only_owned_public) {
+      if (playlist.owner_id == user.id && !is_private(playlist) && !playlist.collaborative &&
+          playlist.owner_follows)
+        visible.push_back(&playlist);
+    } else if (listed_for(call, playlist, user)) {
+      visible.push_back(&playlist);
+    }
+  }
+  Json items = Json::array();
+  for (std::size_t i = *offset; i < visible.size() && i < *offset + *limit; ++i) {
+    items.push_back(render_playlist(call, *visible[i], /*full=*/false, /*with_items=*/false));
+  }
+  return json_response(200, render_page(call, path, {}, std::move(items), *offset, *limit, visible.size()));
+}
+
+Response get_my_playlists(Call& call) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  return list_playlists(call, *user, false, "/v1/me/playlists");
+}
+
+/// Shared by POST /me/playlists and the legacy POST /users/{id}/playlists.
+Response create_playlist(Call& call) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  Response error;
+  const auto body = parse_body(call, error);
+  if (!body) return error;
+  if (!body->is_object() || !body->contains("name") || !(*body)["name"].is_string()) {
+    return api_error(400, "Missing required field: name");
+  }
+  const std::string name = (*body)["name"];
+  if (name.empty()) return api_error(400, "Missing required field: name");
+  if (name.size() > 200) return api_error(400, "Playlist name is too long");
+  bool is_public = true;
+  bool collaborative = false;
+  if (body->contains("public")) {
+    if (!(*body)["public"].is_boolean()) return api_error(400, "Invalid value for field: public");
+    is_public = (*body)["public"];
+  }
+  if (body->contains("collaborative")) {
+    if (!(*body)["collaborative"].is_boolean()) return api_error(400, "Invalid value for field: collaborative");
+    collaborative = (*body)["collaborative"];
+  }
+  if (collaborative && is_public) {
+    return api_error(400, "You can only set collaborative to true on non-public playlists.");
+  }
+  std::optional<std::string> description;
+  if (body->contains("description") && !(*body)["description"].is_null()) {
+    if (!(*body)["description"].is_string()) return api_error(400, "Invalid value for field: description");
+    description = (*body)["description"].get<std::string>();
+    if (description->size() > 300) return api_error(400, "Description is too long");
+    if (description->find_first_of("\r\n") != std::string::npos) {
+      return api_error(400, "Description must not contain line breaks");
+    }
+  }
+  const bool needs_private = !is_public || collaborative;
+  if (!call.has_scope(needs_private ? "playlist-modify-private" : "playlist-modify-public")) {
+    return api_error(403, "Insufficient client scope");
+  }
+  Playlist playlist;
+  playlist.id = call.world.new_id();
+  playlist.owner_id = user->id;
+  playlist.name = name;
+  playlist.description = description;
+  playlist.is_public = is_public;
+  playlist.collaborative = collaborative;
+  const std::string id = playlist.id;
+  call.world.playlists.emplace(id, std::move(playlist));
+  // New playlists appear at the top of the user's list, as in Spotify's clients.
+  call.world.playlist_order.insert(call.world.playlist_order.begin(), id);
+  return json_response(201, render_playlist(call, call.world.playlists.at(id), true, true));
+}
+
+// ---- /playlists/{id} ---------------------------------------------------------------------------
+
+Response get_playlist(Call& call) {
+  Response error;
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return error;
+  if (auto market = call.request.query_param("market"); market && !valid_market(*market)) {
+    return api_error(400, "Invalid market code");
+  }
+  Json json = render_playlist(call, *playlist, /*full=*/true, can_read_items(call, *playlist));
+  if (auto fields = call.request.query_param("fields")) {
+    if (!apply_fields_filter(*fields, json)) return api_error(400, "Invalid fields");
+  }
+  return json_response(200, json);
+}
+
+Response change_details(Call& call) {
+  Response error;
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return error;
+  const auto body = parse_body(call, error);
+  if (!body) return error;
+  if (!body->is_object()) return api_error(400, "Error parsing JSON.");
+  Playlist changed = *playlist;
+  if (body->contains("name")) {
+    const auto& name = (*body)["name"];
+    if (!name.is_string() || name.get<std::string>().empty()) return api_error(400, "Invalid value for field: name");
+    if (name.get<std::string>().size() > 200) return api_error(400, "Playlist name is too long");
+    changed.name = name;
+  }
+  if (body->contains("public")) {
+    if (!(*body)["public"].is_boolean()) return api_error(400, "Invalid value for field: public");
+    changed.is_public = (*body)["public"].get<bool>();
+  }
+  if (body->contains("collaborative")) {
+    if (!(*body)["collaborative"].is_boolean()) return api_error(400, "Invalid value for field: collaborative");
+    changed.collaborative = (*body)["collaborative"];
+  }
+  if (body->contains("description")) {
+    const auto& description = (*body)["description"];
+    if (!description.is_string()) return api_error(400, "Invalid value for field: description");
+    const std::string text = description;
+    if (text.empty()) return api_error(400, "Attribute description is empty");
+    if (text.size() > 300) return api_error(400, "Description is too long");
+    if (text.find_first_of("\r\n") != std::string::npos) {
+      return api_error(400, "Description must not contain line breaks");
+    }
+    changed.description = text;
+  }
+  if (changed.collaborative && changed.is_public.value_or(true)) {
+    return api_error(400, "You can only set collaborative to true on non-public playlists.");
+  }
+  // The scope follows the target state: making a playlist private needs modify-private.
+  if (auto denied = check_modify(call, changed, /*owner_only=*/true)) return *denied;
+  *playlist = std::move(changed);
+  touch(*playlist);
+  return Response::empty(200);
+}
+
+// ---- /playlists/{id}/items (and legacy /tracks) -----------------------------------------------
+
+bool legacy_items_path(const Call& call) { return call.request.path.ends_with("/tracks"); }
+
+Response get_items(Call& call) {
+  Response error;
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return error;
+  if (!can_read_items(call, *playlist)) return api_error(403, "Forbidden");
+  const bool legacy = legacy_items_path(call);
+  // /items documents limit 1-50; the legacy /tracks accepted up to 100 (its default too).
+  const auto limit = integer_param(call, "limit", legacy ? 100 : 20, 1, legacy ? 100 : 50, error, "Invalid limit");
+  if (!limit) return error;
+  const auto offset = integer_param(call, "offset", 0, 0, 1'000'000, error, "Invalid offset");
+  if (!offset) return error;
+  if (auto market = call.request.query_param("market"); market && !valid_market(*market)) {
+    return api_error(400, "Invalid market code");
+  }
+  Json items = Json::array();
+  for (std::size_t i = *offset; i < playlist->entries.size() && i < *offset + *limit; ++i) {
+    items.push_back(render_playlist_entry(call, playlist->entries[i]));
+  }
+  std::vector<plm::http::Field> extra;
+  for (const auto* name : {"market", "fields", "additional_types"}) {
+    if (auto value = call.request.query_param(name)) extra.emplace_back(name, std::string(*value));
+  }
+  Json page = render_page(call, call.request.path, extra, std::move(items), *offset, *limit,
+                          playlist->entries.size());
+  if (auto fields = call.request.query_param("fields")) {
+    if (!apply_fields_filter(*fields, page)) return api_error(400, "Invalid fields");
+  }
+  return json_response(200, page);
+}
+
+Response add_items(Call& call) {
+  Response error;
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return error;
+  if (auto denied = check_modify(call, *playlist, false)) return *denied;
+  const auto body = parse_body(call, error);
+  if (!body) return error;
+  if (!body->is_object()) return api_error(400, "Error parsing JSON.");
+  const bool from_query = call.request.has_query_param("uris");
+  const auto uris = read_uris(call, *body, from_query, error);
+  if (!uris) return error;
+  std::size_t position = playlist->entries.size();
+  if (auto text = call.request.query_param("position")) {
+    const auto value = parse_integer(*text);
+    if (!value) return api_error(400, "Invalid position");
+    if (*value < 0 || static_cast<std::size_t>(*value) > playlist->entries.size()) {
+      return api_error(400, "Index out of bounds");
+    }
+    position = static_cast<std::size_t>(*value);
+  } else if (body->contains("position") && !(*body)["position"].is_null()) {
+    const auto& value = (*body)["position"];
+    if (!value.is_number_integer()) return api_error(400, "Invalid position");
+    const auto index = value.get<long long>();
+    if (index < 0 || static_cast<std::size_t>(index) > playlist->entries.size()) {
+      return api_error(400, "Index out of bounds");
+    }
+    position = static_cast<std::size_t>(index);
+  }
+  if (playlist->entries.size() + uris->size() > static_cast<std::size_t>(call.world.options.max_playlist_items)) {
+    return api_error(403, "Playlist size limit reached");
+  }
+  std::vector<Entry> added;
+  for (const auto& uri : *uris) added.push_back(new_entry(call, uri));
+  playlist->entries.insert(playlist->entries.begin() + static_cast<std::ptrdiff_t>(position),
+                           added.begin(), added.end());
+  touch(*playlist);
+  return json_response(201, snapshot_body(*playlist));
+}
+
+Response reorder_or_replace_items(Call& call) {
+  Response error;
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return error;
+  if (auto denied = check_modify(call, *playlist, false)) return *denied;
+  const auto body = parse_body(call, error);
+  if (!body) return error;
+  if (!body->is_object()) return api_error(400, "Error parsing JSON.");
+  const bool reorder = body->contains("range_start") || body->contains("insert_before");
+  if (reorder) {
+    auto read_index = [&](const char* name, long long fallback) -> std::optional<long long> {
+      if (!body->contains(name)) return fallback;
+      const auto& value = (*body)[name];
+      if (!value.is_number_integer()) return std::nullopt;
+      return value.get<long long>();
+    };
+    const auto start = read_index("range_start", -1);
+    const auto before = read_index("insert_before", -1);
+    const auto length = read_index("range_length", 1);
+    if (!start || !before || !length) return api_error(400, "Invalid range");
+    const auto size = static_cast<long long>(playlist->entries.size());
+    if (*start < 0 || *length < 1 || *start + *length > size || *before < 0 || *before > size) {
+      return api_error(400, "Index out of bounds");
+    }
+    // Move [start, start+length) before the element that was at `before` (indices of the
+    // playlist as it was before the move); a target inside the range is a no-op.
+    if (*before < *start || *before > *start + *length) {
+      auto& entries = playlist->entries;
+      std::vector<Entry> moved(entries.begin() + *start, entries.begin() + *start + *length);
+      entries.erase(entries.begin() + *start, entries.begin() + *start + *length);
+      const auto target = *before > *start ? *before - *length : *before;
+      entries.insert(entries.begin() + target, moved.begin(), moved.end());
+    }
+    touch(*playlist);
+    return json_response(200, snapshot_body(*playlist));
+  }
+  const bool from_query = call.request.has_query_param("uris");
+  const auto uris = read_uris(call, *body, from_query, error);
+  if (!uris) return error;
+  // Replace: local files cannot be written back, so they are dropped like on Spotify.
+  playlist->entries.clear();
+  for (const auto& uri : *uris) playlist->entries.push_back(new_entry(call, uri));
+  touch(*playlist);
+  return json_response(200, snapshot_body(*playlist));
+}
+
+Response remove_items(Call& call) {
+  Response error;
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return error;
+  if (auto denied = check_modify(call, *playlist, false)) return *denied;
+  const auto body = parse_body(call, error);
+  if (!body) return error;
+  if (!body->is_object()) return api_error(400, "Error parsing JSON.");
+  // The February 2026 rename: the body key is `items` on /items and `tracks` on legacy /tracks.
+  const char* key = legacy_items_path(call) ? "tracks" : "items";
+  const auto found = body->find(key);
+  if (found == body->end() || !found->is_array() || found->empty()) return api_error(400, "No uris provided");
+  if (found->size() > kMaxUrisPerWrite) return api_error(400, "You can remove a maximum of 100 tracks per request.");
+  std::set<std::string> remove;
+  for (const auto& item : *found) {
+    if (!item.is_object() || !item.contains("uri") || !item["uri"].is_string()) {
+      return api_error(400, "No uris provided");
+    }
+    const std::string uri = item["uri"];
+    if (uri.starts_with("spotify:local:")) {
+      return api_error(400, "Could not remove tracks, please check parameters.");
+    }
+    const bool valid = !track_id_of_uri(uri).empty() ||
+                       (uri.starts_with("spotify:episode:") && is_base62_id(std::string_view(uri).substr(16)));
+    if (!valid) return api_error(400, "JSON body contains an invalid track uri: " + uri);
+    remove.insert(uri);  // `positions` has been ignored since 2024: every occurrence goes.
+  }
+  std::erase_if(playlist->entries,
+                [&](const Entry& entry) { return !entry.is_local && remove.count(entry.uri); });
+  touch(*playlist);
+  return json_response(200, snapshot_body(*playlist));
+}
+
+// ---- /playlists/{id}/images --------------------------------------------------------------------
+
+Response get_images(Call& call) {
+  Response error;
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return error;
+  return json_response(200, render_images(call, *playlist));
+}
+
+Response upload_cover(Call& call) {
+  Response error;
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return error;
+  if (auto denied = check_modify(call, *playlist, false)) return *denied;
+  if (!call.has_scope("ugc-image-upload")) return api_error(403, "Insufficient client scope");
+  const auto& body = call.request.body;
+  if (body.size() > kMaxCoverBase64Bytes) return api_error(413, "Request entity too large");
+  if (body.empty()) return api_error(400, "Missing image data");
+  const auto jpeg = plm::http::base64_decode(body);  // rejects "data:" prefixes and newlines
+  if (!jpeg) return api_error(400, "Image data is not valid base64");
+  if (jpeg->size() < 4 || static_cast<unsigned char>((*jpeg)[0]) != 0xFF ||
+      static_cast<unsigned char>((*jpeg)[1]) != 0xD8) {
+    return api_error(400, "Image must be a JPEG");
+  }
+  playlist->cover_jpeg = *jpeg;
+  touch(*playlist);
+  return Response::empty(202);
+}
+
+// ---- /me/library and legacy followers ----------------------------------------------------------
+
+Response follow_playlist(Call& call, Playlist& playlist, bool follow) {
+  const User* user = call.user();
+  if (playlist.owner_id == user->id) {
+    playlist.owner_follows = follow;
+  } else if (follow) {
+    playlist.followers.insert(user->id);
+  } else {
+    playlist.followers.erase(user->id);
+  }
+  return Response::empty(200);
+}
+
+Response change_library(Call& call) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  const bool save = call.request.method == "PUT";
+  const auto text = call.request.query_param("uris");
+  if (!text || text->empty()) return api_error(400, "Missing parameter uris");
+  const auto uris = split_commas(*text);
+  if (uris.size() > kMaxLibraryUris) return api_error(400, "Too many ids requested");
+  if (!call.has_scope("playlist-modify-public") && !call.has_scope("playlist-modify-private") &&
+      !call.has_scope("user-library-modify")) {
+    return api_error(403, "Insufficient client scope");
+  }
+  // Validate everything first so a bad URI changes nothing.
+  std::vector<Playlist*> playlists;
+  for (const auto& uri : uris) {
+    if (uri.starts_with("spotify:playlist:")) {
+      Response error;
+      Playlist* playlist = find_playlist(call, uri.substr(17), error);
+      if (!playlist) return error;
+      playlists.push_back(playlist);
+    } else if (track_id_of_uri(uri).empty() && !uri.starts_with("spotify:album:") &&
+               !uri.starts_with("spotify:episode:") && !uri.starts_with("spotify:artist:")) {
+      return api_error(400, "Invalid uri: " + uri);
+    }
+  }
+  for (Playlist* playlist : playlists) follow_playlist(call, *playlist, save);
+  User& mutable_user = call.world.users.at(user->id);
+  for (const auto& uri : uris) {
+    if (uri.starts_with("spotify:playlist:")) continue;
+    if (save) {
+      mutable_user.saved_uris.insert(uri);
+    } else {
+      mutable_user.saved_uris.erase(uri);
+    }
+  }
+  return Response::empty(200);
+}
+
+Response library_contains(Call& call) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  const auto text = call.request.query_param("uris");
+  if (!text || text->empty()) return api_error(400, "Missing parameter uris");
+  const auto uris = split_commas(*text);
+  if (uris.size() > kMaxLibraryUris) return api_error(400, "Too many ids requested");
+  Json result = Json::array();
+  for (const auto& uri : uris) {
+    if (uri.starts_with("spotify:playlist:")) {
+      const auto found = call.world.playlists.find(uri.substr(17));
+      const bool follows = found != call.world.playlists.end() &&
+                           (found->second.owner_id == user->id ? found->second.owner_follows
+                                                               : found->second.followers.count(user->id) > 0);
+      result.push_back(follows);
+    } else {
+      result.push_back(user->saved_uris.count(uri) > 0);
+    }
+  }
+  return json_response(200, result);
+}
+
+Response legacy_followers(Call& call) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  Response error;
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return error;
+  if (!call.has_scope("playlist-modify-public") && !call.has_scope("playlist-modify-private")) {
+    return api_error(403, "Insufficient client scope");
+  }
+  return follow_playlist(call, *playlist, call.request.method == "PUT");
+}
+
+// ---- search and tracks -------------------------------------------------------------------------
+
+Json render_search_artist(const Call& call, const Artist& artist) {
+  Json json{{"external_urls", Json{{"spotify", "https://open.spotify.com/artist/" + artist.id}}},
+            {"genres", Json::array()},
+            {"href", call.base_url + "/v1/artists/" + artist.id},
+            {"id", artist.id},
+            {"images", Json::array()},
+            {"name", artist.name},
+            {"type", "artist"},
+            {"uri", "spotify:artist:" + artist.id}};
+  if (!call.dev2026()) {
+    json["followers"] = Json{{"href", nullptr}, {"total", 0}};
+    json["popularity"] = 0;
+  }
+  return json;
+}
+
+Response search(Call& call) {
+  auto q = call.request.query_param("q");
+  if (!q) q = call.request.query_param("query");  // Spotify's own next links use `query`
+  if (!q || q->empty()) return api_error(400, "No search query");
+  const auto type_text = call.request.query_param("type");
+  if (!type_text || type_text->empty()) return api_error(400, "Missing parameter type");
+  static const std::set<std::string> kTypes{"album", "artist", "playlist", "track", "show", "episode", "audiobook"};
+  const auto types = split_commas(*type_text);
+  for (const auto& type : types) {
+    if (!kTypes.count(type)) return api_error(400, "Bad search type field " + type);
+  }
+  // February 2026: development-mode apps get at most 10 results a page (default 5).
+  const std::size_t max_limit = call.dev2026() ? 10 : 50;
+  Response error;
+  const auto limit = integer_param(call, "limit", call.dev2026() ? 5 : 20, 1,
+                                   static_cast<long long>(max_limit), error, "Invalid limit");
+  if (!limit) return error;
+  const auto offset = integer_param(call, "offset", 0, 0, 1000, error, "Invalid offset");
+  if (!offset) return error;
+  if (auto market = call.request.query_param("market"); market && !valid_market(*market)) {
+    return api_error(400, "Invalid market code");
+  }
+  const SearchQuery query = parse_search_query(*q);
+  std::vector<plm::http::Field> extra{{"query", std::string(*q)}, {"type", std::string(*type_text)}};
+  if (auto market = call.request.query_param("market")) extra.emplace_back("market", std::string(*market));
+  Json result = Json::object();
+  for (const auto& type : types) {
+    Json items = Json::array();
+    std::size_t total = 0;
+    if (type == "track") {
+      const auto page = call.world.search.search_tracks(query, *offset, *limit);
+      for (const Track* track : page.items) items.push_back(render_track(call, *track));
+      total = page.total;
+    } else if (type == "artist") {
+      for (const Artist* artist : call.world.search.search_artists(query, *offset, *limit, total)) {
+        items.push_back(render_search_artist(call, *artist));
+      }
+    } else if (type == "album") {
+      for (const Album* album : call.world.search.search_albums(query, *offset, *limit, total)) {
+        // Albums render like a track's album (SimplifiedAlbumObject).
+        Track holder;
+        holder.album = *album;
+        items.push_back(render_track(call, holder)["album"]);
+      }
+    }
+    result[type + "s"] = render_page(call, "/v1/search", extra, std::move(items), *offset, *limit, total);
+  }
+  return json_response(200, result);
+}
+
+Response get_track(Call& call) {
+  const auto& id = call.params[0];
+  if (!is_base62_id(id)) return api_error(400, "invalid id");
+  if (auto market = call.request.query_param("market"); market && !valid_market(*market)) {
+    return api_error(400, "Invalid market code");
+  }
+  const Track* track = call.world.catalog.find(id);
+  if (!track || track->kind != "track") return api_error(404, "Not found.");
+  return json_response(200, render_track(call, *track));
+}
+
+Response legacy_several_tracks(Call& call) {
+  const auto text = call.request.query_param("ids");
+  if (!text || text->empty()) return api_error(400, "Missing parameter ids");
+  const auto ids = split_commas(*text);
+  if (ids.size() > 50) return api_error(400, "Too many ids requested");
+  Json tracks = Json::array();
+  for (const auto& id : ids) {
+    if (!is_base62_id(id)) return api_error(400, "invalid id");
+    const Track* track = call.world.catalog.find(id);
+    tracks.push_back(track && track->kind == "track" ? render_track(call, *track) : Json(nullptr));
+  }
+  return json_response(200, Json{{"tracks", std::move(tracks)}});
+}
+
+// ---- legacy /users/{id} ------------------------------------------------------------------------
+
+Response legacy_user(Call& call) {
+  const auto found = call.world.users.find(call.params[0]);
+  if (found == call.world.users.end()) return api_error(404, "Not found.");
+  return json_response(200, render_public_user(call, found->second));
+}
+
+Response legacy_user_playlists(Call& call) {
+  const auto found = call.world.users.find(call.params[0]);
+  if (found == call.world.users.end()) return api_error(404, "Not found.");
+  const User* me = call.user();
+  if (me && me->id == found->second.id) return list_playlists(call, *me, false, call.request.path);
+  return list_playlists(call, found->second, true, call.request.path);
+}
+
+Response legacy_create_playlist(Call& call) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  if (call.params[0] != user->id) return api_error(403, "You cannot create a playlist for another user.");
+  return create_playlist(call);
+}
+
+// ---- the route table ---------------------------------------------------------------------------
+
+enum class Surface {
+  Both,        ///< in both modes
+  LegacyOnly,  ///< removed for development-mode apps in February 2026: 403 in dev2026
+};
+
+struct Route {
+  const char* method;
+  const char* pattern;  ///< "{}" matches one path segment
+  Surface surface;
+  Response (*handler)(Call&);
+};
+
+constexpr Route kRoutes[] = {
+    {"GET", "/v1/me", Surface::Both, get_me},
+    {"GET", "/v1/me/playlists", Surface::Both, get_my_playlists},
+    {"POST", "/v1/me/playlists", Surface::Both, create_playlist},
+    {"PUT", "/v1/me/library", Surface::Both, change_library},
+    {"DELETE", "/v1/me/library", Surface::Both, change_library},
+    {"GET", "/v1/me/library/contains", Surface::Both, library_contains},
+    {"GET", "/v1/playlists/{}", Surface::Both, get_playlist},
+    {"PUT", "/v1/playlists/{}", Surface::Both, change_details},
+    {"GET", "/v1/playlists/{}/items", Surface::Both, get_items},
+    {"POST", "/v1/playlists/{}/items", Surface::Both, add_items},
+    {"PUT", "/v1/playlists/{}/items", Surface::Both, reorder_or_replace_items},
+    {"DELETE", "/v1/playlists/{}/items", Surface::Both, remove_items},
+    {"GET", "/v1/playlists/{}/images", Surface::Both, get_images},
+    {"PUT", "/v1/playlists/{}/images", Surface::Both, upload_cover},
+    {"GET", "/v1/search", Surface::Both, search},
+    {"GET", "/v1/tracks/{}", Surface::Both, get_track},
+    {"GET", "/v1/playlists/{}/tracks", Surface::LegacyOnly, get_items},
+    {"POST", "/v1/playlists/{}/tracks", Surface::LegacyOnly, add_items},
+    {"PUT", "/v1/playlists/{}/tracks", Surface::LegacyOnly, reorder_or_replace_items},
+    {"DELETE", "/v1/playlists/{}/tracks", Surface::LegacyOnly, remove_items},
+    {"PUT", "/v1/playlists/{}/followers", Surface::LegacyOnly, legacy_followers},
+    {"DELETE", "/v1/playlists/{}/followers", Surface::LegacyOnly, legacy_followers},
+    {"GET", "/v1/tracks", Surface::LegacyOnly, legacy_several_tracks},
+    {"GET", "/v1/users/{}", Surface::LegacyOnly, legacy_user},
+    {"GET", "/v1/users/{}/playlists", Surface::LegacyOnly, legacy_user_playlists},
+    {"POST", "/v1/users/{}/playlists", Surface::LegacyOnly, legacy_create_playlist},
+};
+
+bool match_pattern(std::string_view pattern, std::string_view path, std::vector<std::string>& params) {
+  params.clear();
+  while (!pattern.empty() || !path.empty()) {
+    if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return false;
+    pattern.remove_prefix(1);
+    path.remove_prefix(1);
+    const auto pattern_end = std::min(pattern.find('/'), pattern.size());
+    const auto path_end = std::min(path.find('/'), path.size());
+    const auto pattern_segment = pattern.substr(0, pattern_end);
+    const auto path_segment = path.substr(0, path_end);
+    if (pattern_segment == "{}") {
+      if (path_segment.empty()) return false;
+      params.emplace_back(path_segment);
+    } else if (pattern_segment != path_segment) {
+      return false;
+    }
+    pattern.remove_prefix(pattern_end);
+    path.remove_prefix(path_end);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string web_route_label(Call& call) {
+  for (const auto& route : kRoutes) {
+    if (call.request.method == route.method && match_pattern(route.pattern, call.request.path, call.params)) {
+      return std::string(route.method) + " " + route.pattern;
+    }
+  }
+  return call.request.method + " (unknown)";
+}
+
+Response handle_web_api(Call& call) {
+  bool path_known = false;
+  for (const auto& route : kRoutes) {
+    if (!match_pattern(route.pattern, call.request.path, call.params)) continue;
+    path_known = true;
+    if (call.request.method != route.method) continue;
+    if (route.surface == Surface::LegacyOnly && call.dev2026()) return api_error(403, "Forbidden");
+    return route.handler(call);
+  }
+  if (path_known) return api_error(405, "Method not allowed");
+  return api_error(404, "Service not found");
+}
+
+}  // namespace spotify_emulator
