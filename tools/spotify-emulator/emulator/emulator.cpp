@@ -166,7 +166,7 @@ void World::load_seed(const Seed& seed) {
 Emulator::Emulator(const Catalog& catalog, Seed seed, EmulatorOptions options, Clock& clock)
     : search_(std::make_unique<SearchIndex>(catalog)),
       seed_(std::move(seed)),
-      world_{catalog, *search_, std::move(options), clock} {
+      world_(catalog, *search_, std::move(options), clock) {
   world_.limiter.set_settings(world_.options.rate_limits);
   world_.faults.set_latency(world_.options.latency);
   world_.load_seed(seed_);

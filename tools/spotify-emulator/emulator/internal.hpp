@@ -17,6 +17,9 @@ using Json = nlohmann::json;
 
 /// One request being served.
 struct Call {
+  Call(const Request& request_in, World& world_in, std::string base_url_in, std::int64_t now_ms_in)
+      : request(request_in), world(world_in), base_url(std::move(base_url_in)), now_ms(now_ms_in) {}
+
   const Request& request;
   World& world;
   std::string base_url;  ///< "http://127.0.0.1:41234": absolute links point back at the emulator

@@ -109,6 +109,9 @@ struct CallStats {
 };
 
 struct World {
+  World(const Catalog& catalog_in, const SearchIndex& search_in, EmulatorOptions options_in, Clock& clock_in)
+      : catalog(catalog_in), search(search_in), options(std::move(options_in)), clock(clock_in) {}
+
   const Catalog& catalog;
   const SearchIndex& search;
   EmulatorOptions options;
@@ -121,7 +124,7 @@ struct World {
   std::map<std::string, AuthCode> codes;
   std::map<std::string, AccessToken> tokens;
   std::map<std::string, RefreshGrant> refresh_grants;
-  RateLimiter limiter;
+  RateLimiter limiter{RateLimitSettings{}};
   FaultPlan faults;
   CallStats stats;
   std::uint64_t id_counter = 0;
