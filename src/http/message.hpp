@@ -16,9 +16,9 @@ namespace plm::http {
 using Field = std::pair<std::string, std::string>;
 
 struct Request {
-  std::string method;  ///< "GET", "POST", ... upper case as sent
-  std::string target;  ///< raw request target, e.g. "/v1/search?q=abba&type=track"
-  std::string path;    ///< percent-decoded path without the query, e.g. "/v1/search"
+  std::string method;          ///< "GET", "POST", ... upper case as sent
+  std::string target;          ///< raw request target, e.g. "/v1/search?q=abba&type=track"
+  std::string path;            ///< percent-decoded path without the query, e.g. "/v1/search"
   std::vector<Field> query;    ///< decoded query parameters in order
   std::vector<Field> headers;  ///< header names as sent
   std::string body;
@@ -43,7 +43,8 @@ struct Response {
   std::optional<std::string_view> header(std::string_view name) const;
 
   static Response json(int status, std::string body);
-  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   static Response empty(int status);
   static Response redirect(int status, std::string location);
 };
@@ -51,8 +52,8 @@ struct Response {
 /// Case-insensitive ASCII comparison, for header names.
 bool iequals(std::string_view a, std::string_view b);
 
-/// Percent-decodes `text`; with `plus_is_space` ("application/x-www-form-urlencoded") '+' becomes ' '.
-/// Invalid escapes are kept verbatim, as browsers and Spotify do.
+/// Percent-decodes `text`; with `plus_is_space` ("application/x-www-form-urlencoded") '+' becomes '
+/// '. Invalid escapes are kept verbatim, as browsers and Spotify do.
 std::string percent_decode(std::string_view text, bool plus_is_space);
 /// Percent-encodes everything but unreserved characters (RFC 3986 section 2.3).
 std::string percent_encode(std::string_view text);

@@ -34,10 +34,9 @@ Request to_request(const bhttp::request<bhttp::string_body>& message, const std:
   return request;
 }
 
-bhttp::response<bhttp::string_body> to_message(Response response, unsigned version,
-                                               bool keep_alive, bool head_only) {
-  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
-                                              version};
+bhttp::response<bhttp::string_body> to_message(Response response, unsigned version, bool keep_alive,
+                                               bool head_only) {
+  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), version};
   message.reason(reason_phrase(response.status));
   for (auto& [name, value] : response.headers) message.insert(name, value);
   message.keep_alive(keep_alive);

@@ -15,8 +15,8 @@ using Handler = std::function<Response(const Request&)>;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0;          ///< 0 binds a free port; read it back with Server::port()
-  int threads = 2;                 ///< threads running the event loop and the handler
+  std::uint16_t port = 0;  ///< 0 binds a free port; read it back with Server::port()
+  int threads = 2;         ///< threads running the event loop and the handler
   std::size_t max_body_bytes = 4 * 1024 * 1024;  ///< larger bodies answer 413
   std::chrono::seconds read_timeout{30};
 };

@@ -19,7 +19,8 @@ size_t append_header(char* data, size_t size, size_t count, void* user) {
   const auto colon = line.find(':');
   if (colon != std::string_view::npos) {
     auto value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.remove_suffix(1);
     headers->emplace_back(std::string(line.substr(0, colon)), std::string(value));
   }
@@ -35,14 +36,16 @@ std::optional<std::string_view> HttpResult::header(std::string_view name) const 
   return std::nullopt;
 }
 
-HttpClient::HttpClient(std::string base_url) : base_url_(std::move(base_url)), curl_(curl_easy_init()) {
+HttpClient::HttpClient(std::string base_url)
+    : base_url_(std::move(base_url)), curl_(curl_easy_init()) {
   if (!curl_) throw std::runtime_error("curl_easy_init failed");
 }
 
 HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 HttpResult HttpClient::request(std::string_view method, std::string_view path,
-                               const std::vector<plm::http::Field>& headers, std::string_view body) {
+                               const std::vector<plm::http::Field>& headers,
+                               std::string_view body) {
   CURL* curl = static_cast<CURL*>(curl_);
   curl_easy_reset(curl);
   const std::string url =

@@ -94,9 +94,11 @@ int main(int argc, char** argv) {
   int threads = 2;
   std::string port_file;
   std::string catalog_dir;
-  std::string demo_catalog = (source_dir() / "tools/spotify-emulator/catalog/data/demo_catalog.csv").string();
+  std::string demo_catalog =
+      (source_dir() / "tools/spotify-emulator/catalog/data/demo_catalog.csv").string();
   bool demo_only = false;
-  std::string seed_file = (source_dir() / "tools/spotify-emulator/catalog/seeds/default.json").string();
+  std::string seed_file =
+      (source_dir() / "tools/spotify-emulator/catalog/seeds/default.json").string();
   std::string start_time;
   bool frozen = false;
   EmulatorOptions options;
@@ -207,7 +209,8 @@ int main(int argc, char** argv) {
   try {
     LoadReport report;
     if (!catalog_dir.empty() && !demo_only) {
-      if (!fs::is_directory(catalog_dir)) fail("--catalog-dir " + catalog_dir + " is not a directory");
+      if (!fs::is_directory(catalog_dir))
+        fail("--catalog-dir " + catalog_dir + " is not a directory");
       report = load_catalog_dir(catalog_dir, catalog);
     } else {
       if (!fs::is_regular_file(demo_catalog)) fail("demo catalog " + demo_catalog + " not found");
@@ -216,7 +219,8 @@ int main(int argc, char** argv) {
     std::cerr << "spotify-emulator: catalog " << catalog.size() << " tracks, "
               << catalog.source_playlists().size() << " source playlists from "
               << (catalog_dir.empty() || demo_only ? demo_catalog : catalog_dir) << "\n";
-    for (const auto& warning : report.warnings) std::cerr << "spotify-emulator: warning: " << warning << "\n";
+    for (const auto& warning : report.warnings)
+      std::cerr << "spotify-emulator: warning: " << warning << "\n";
   } catch (const std::exception& error) {
     fail(std::string("cannot load the catalog: ") + error.what());
   }
@@ -240,15 +244,17 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   try {
-    plm::http::Server server([&](const plm::http::Request& request) { return emulator.handle(request); },
-                             plm::http::ServerOptions{.host = host,
-                                                      .port = static_cast<std::uint16_t>(port),
-                                                      .threads = threads,
-                                                      .max_body_bytes = 1024 * 1024});
+    plm::http::Server server(
+        [&](const plm::http::Request& request) { return emulator.handle(request); },
+        plm::http::ServerOptions{.host = host,
+                                 .port = static_cast<std::uint16_t>(port),
+                                 .threads = threads,
+                                 .max_body_bytes = 1024 * 1024});
     server.start();
     if (!port_file.empty()) std::ofstream(port_file) << server.port() << "\n";
     const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    std::cout << "spotify-emulator listening on http://" << shown_host << ":" << server.port() << std::endl;
+    std::cout << "spotify-emulator listening on http://" << shown_host << ":" << server.port()
+              << std::endl;
     int received = 0;
     sigwait(&signals, &received);
     server.stop();

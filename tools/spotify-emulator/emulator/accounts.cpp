@@ -16,14 +16,31 @@ namespace {
 constexpr std::int64_t kCodeLifetimeMs = 10 * 60 * 1000;
 
 const std::set<std::string>& known_scopes() {
-  static const std::set<std::string> scopes{
-      "ugc-image-upload", "user-read-playback-state", "user-modify-playback-state",
-      "user-read-currently-playing", "app-remote-control", "streaming", "playlist-read-private",
-      "playlist-read-collaborative", "playlist-modify-private", "playlist-modify-public",
-      "user-follow-modify", "user-follow-read", "user-read-playback-position", "user-top-read",
-      "user-read-recently-played", "user-library-modify", "user-library-read", "user-read-email",
-      "user-read-private", "user-personalized", "user-soa-link", "user-soa-unlink",
-      "soa-manage-entitlements", "soa-manage-partner", "soa-create-partner"};
+  static const std::set<std::string> scopes{"ugc-image-upload",
+                                            "user-read-playback-state",
+                                            "user-modify-playback-state",
+                                            "user-read-currently-playing",
+                                            "app-remote-control",
+                                            "streaming",
+                                            "playlist-read-private",
+                                            "playlist-read-collaborative",
+                                            "playlist-modify-private",
+                                            "playlist-modify-public",
+                                            "user-follow-modify",
+                                            "user-follow-read",
+                                            "user-read-playback-position",
+                                            "user-top-read",
+                                            "user-read-recently-played",
+                                            "user-library-modify",
+                                            "user-library-read",
+                                            "user-read-email",
+                                            "user-read-private",
+                                            "user-personalized",
+                                            "user-soa-link",
+                                            "user-soa-unlink",
+                                            "soa-manage-entitlements",
+                                            "soa-manage-partner",
+                                            "soa-create-partner"};
   return scopes;
 }
 
@@ -48,28 +65,41 @@ std::string html_escape(std::string_view text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
 }
 
 Response page(int status, std::string_view title, std::string_view body_html) {
-  std::string html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                     "<link rel=\"icon\" href=\"data:,\"><title>";
+  std::string html =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+      "<link rel=\"icon\" href=\"data:,\"><title>";
   html += html_escape(title);
-  html += "</title><style>body{font-family:system-ui,sans-serif;background:#121212;color:#fff;"
-          "display:flex;justify-content:center;padding:3rem 1rem}main{max-width:28rem;width:100%}"
-          "h1{font-size:1.5rem}li{margin:.3rem 0}select,button{font-size:1rem;padding:.6rem 1rem;"
-          "border-radius:2rem;border:0;margin:.3rem .3rem .3rem 0}button.agree{background:#1ed760;"
-          "color:#000;font-weight:700}.error{color:#f3727f}small{color:#b3b3b3}</style></head>"
-          "<body><main>";
+  html +=
+      "</title><style>body{font-family:system-ui,sans-serif;background:#121212;color:#fff;"
+      "display:flex;justify-content:center;padding:3rem 1rem}main{max-width:28rem;width:100%}"
+      "h1{font-size:1.5rem}li{margin:.3rem 0}select,button{font-size:1rem;padding:.6rem 1rem;"
+      "border-radius:2rem;border:0;margin:.3rem .3rem .3rem 0}button.agree{background:#1ed760;"
+      "color:#000;font-weight:700}.error{color:#f3727f}small{color:#b3b3b3}</style></head>"
+      "<body><main>";
   html += body_html;
   html += "</main></body></html>";
   return Response::text(status, std::move(html), "text/html; charset=utf-8");
@@ -123,7 +153,8 @@ std::string redirect_uri_problem(std::string_view uri) {
   if (!parsed) return "INVALID_CLIENT: Invalid redirect URI";
   std::string host = parsed->host;
   for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (host == "localhost" || host.ends_with(".localhost")) return "INVALID_CLIENT: Insecure redirect URI";
+  if (host == "localhost" || host.ends_with(".localhost"))
+    return "INVALID_CLIENT: Insecure redirect URI";
   if (parsed->scheme == "http" && !is_loopback_literal(host)) {
     return "INVALID_CLIENT: Insecure redirect URI";
   }
@@ -146,14 +177,16 @@ bool redirect_uri_registered(const App& app, std::string_view uri) {
 
 namespace {
 
-std::string redirect_with(std::string_view redirect_uri, const std::vector<plm::http::Field>& fields) {
+std::string redirect_with(std::string_view redirect_uri,
+                          const std::vector<plm::http::Field>& fields) {
   std::string location(redirect_uri);
   location += location.find('?') == std::string::npos ? '?' : '&';
   location += plm::http::build_query(fields);
   return location;
 }
 
-std::vector<plm::http::Field> with_state(std::vector<plm::http::Field> fields, const Request& request,
+std::vector<plm::http::Field> with_state(std::vector<plm::http::Field> fields,
+                                         const Request& request,
                                          const std::vector<plm::http::Field>& form) {
   std::optional<std::string_view> state = request.query_param("state");
   for (const auto& [name, value] : form) {
@@ -185,15 +218,19 @@ std::optional<Response> validate_authorize(Call& call, const std::vector<plm::ht
   app = &found->second;
   const auto redirect_uri = param(params, "redirect_uri");
   if (redirect_uri.empty()) return error_page("INVALID_CLIENT: Invalid redirect URI");
-  if (auto problem = redirect_uri_problem(redirect_uri); !problem.empty()) return error_page(problem);
-  if (!redirect_uri_registered(*app, redirect_uri)) return error_page("INVALID_CLIENT: Invalid redirect URI");
+  if (auto problem = redirect_uri_problem(redirect_uri); !problem.empty())
+    return error_page(problem);
+  if (!redirect_uri_registered(*app, redirect_uri))
+    return error_page("INVALID_CLIENT: Invalid redirect URI");
   auto fail = [&](std::string_view error) {
-    return Response::redirect(302, redirect_with(redirect_uri, with_state({{"error", std::string(error)}},
-                                                                          call.request, params)));
+    return Response::redirect(
+        302, redirect_with(redirect_uri,
+                           with_state({{"error", std::string(error)}}, call.request, params)));
   };
   if (param(params, "response_type") != "code") return fail("unsupported_response_type");
   if (has_param(params, "code_challenge") || has_param(params, "code_challenge_method")) {
-    if (param(params, "code_challenge_method") != "S256" || param(params, "code_challenge").size() < 43) {
+    if (param(params, "code_challenge_method") != "S256" ||
+        param(params, "code_challenge").size() < 43) {
       return fail("invalid_request");
     }
   }
@@ -203,7 +240,8 @@ std::optional<Response> validate_authorize(Call& call, const std::vector<plm::ht
   return std::nullopt;
 }
 
-Response issue_code(Call& call, const std::vector<plm::http::Field>& params, const std::string& user_id) {
+Response issue_code(Call& call, const std::vector<plm::http::Field>& params,
+                    const std::string& user_id) {
   const std::string code = call.world.new_token("AQ");
   AuthCode auth_code;
   auth_code.client_id = std::string(param(params, "client_id"));
@@ -213,23 +251,27 @@ Response issue_code(Call& call, const std::vector<plm::http::Field>& params, con
   auth_code.scopes = split_scopes(param(params, "scope"));
   auth_code.expires_at_ms = call.now_ms + kCodeLifetimeMs;
   call.world.codes[code] = std::move(auth_code);
-  return Response::redirect(
-      303, redirect_with(param(params, "redirect_uri"), with_state({{"code", code}}, call.request, params)));
+  return Response::redirect(303, redirect_with(param(params, "redirect_uri"),
+                                               with_state({{"code", code}}, call.request, params)));
 }
 
 Response authorize(Call& call) {
   const auto& params = call.request.query;
   const App* app = nullptr;
   if (auto stop = validate_authorize(call, params, app)) return *stop;
-  if (call.world.options.auto_approve && call.world.users.count(call.world.options.auto_approve_user)) {
+  if (call.world.options.auto_approve &&
+      call.world.users.count(call.world.options.auto_approve_user)) {
     return issue_code(call, params, call.world.options.auto_approve_user);
   }
-  std::string html = "<h1>Connect to " + html_escape(app->client_id) + "</h1>"
+  std::string html = "<h1>Connect to " + html_escape(app->client_id) +
+                     "</h1>"
                      "<p>This app (Spotify emulator consent page) asks to:</p><ul id=\"scopes\">";
-  for (const auto& scope : split_scopes(param(params, "scope"))) html += "<li>" + html_escape(scope) + "</li>";
+  for (const auto& scope : split_scopes(param(params, "scope")))
+    html += "<li>" + html_escape(scope) + "</li>";
   html += "</ul><form method=\"post\" action=\"/authorize/decision\">";
   for (const auto& [name, value] : params) {
-    html += "<input type=\"hidden\" name=\"" + html_escape(name) + "\" value=\"" + html_escape(value) + "\">";
+    html += "<input type=\"hidden\" name=\"" + html_escape(name) + "\" value=\"" +
+            html_escape(value) + "\">";
   }
   html += "<label for=\"user_id\">Signed in as </label><select id=\"user_id\" name=\"user_id\">";
   for (const auto& [id, user] : call.world.users) {
@@ -237,9 +279,11 @@ Response authorize(Call& call) {
     html += "<option value=\"" + html_escape(id) + "\"" + (selected ? " selected" : "") + ">" +
             html_escape(user.display_name) + " (" + html_escape(id) + ")</option>";
   }
-  html += "</select><p><button class=\"agree\" name=\"decision\" value=\"approve\" id=\"approve\">Agree</button>"
-          "<button name=\"decision\" value=\"deny\" id=\"deny\">Cancel</button></p></form>"
-          "<small>Spotify Web API emulator. Nothing here talks to Spotify.</small>";
+  html +=
+      "</select><p><button class=\"agree\" name=\"decision\" value=\"approve\" "
+      "id=\"approve\">Agree</button>"
+      "<button name=\"decision\" value=\"deny\" id=\"deny\">Cancel</button></p></form>"
+      "<small>Spotify Web API emulator. Nothing here talks to Spotify.</small>";
   return page(200, "Authorize", html);
 }
 
@@ -259,7 +303,8 @@ Response authorize_decision(Call& call) {
 
 std::string pkce_challenge(std::string_view verifier) {
   unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size());
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(verifier.data()),
+                     verifier.size());
   std::string encoded = plm::http::base64_encode(
       std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
   for (auto& c : encoded) {
@@ -275,7 +320,8 @@ struct ClientAuth {
   bool has_secret = false;
 };
 
-std::optional<ClientAuth> client_auth(const Request& request, const std::vector<plm::http::Field>& form) {
+std::optional<ClientAuth> client_auth(const Request& request,
+                                      const std::vector<plm::http::Field>& form) {
   ClientAuth auth;
   if (auto header = request.header("Authorization")) {
     if (!header->starts_with("Basic ")) return std::nullopt;
@@ -356,14 +402,18 @@ Response token(Call& call) {
   }
   if (grant_type == "authorization_code") {
     const auto found = call.world.codes.find(std::string(param(form, "code")));
-    if (found == call.world.codes.end() || found->second.used || found->second.client_id != app.client_id) {
+    if (found == call.world.codes.end() || found->second.used ||
+        found->second.client_id != app.client_id) {
       return auth_error("invalid_grant", "Invalid authorization code");
     }
     AuthCode& code = found->second;
-    if (call.now_ms >= code.expires_at_ms) return auth_error("invalid_grant", "Authorization code expired");
-    if (param(form, "redirect_uri") != code.redirect_uri) return auth_error("invalid_grant", "Invalid redirect URI");
+    if (call.now_ms >= code.expires_at_ms)
+      return auth_error("invalid_grant", "Authorization code expired");
+    if (param(form, "redirect_uri") != code.redirect_uri)
+      return auth_error("invalid_grant", "Invalid redirect URI");
     if (!code.code_challenge.empty()) {
-      if (!has_param(form, "code_verifier")) return auth_error("invalid_request", "code_verifier required");
+      if (!has_param(form, "code_verifier"))
+        return auth_error("invalid_request", "code_verifier required");
       if (pkce_challenge(param(form, "code_verifier")) != code.code_challenge) {
         return auth_error("invalid_grant", "code_verifier was incorrect");
       }
@@ -374,7 +424,8 @@ Response token(Call& call) {
     return json_response(200, issue_tokens(call, app.client_id, code.user_id, code.scopes));
   }
   if (grant_type == "refresh_token") {
-    if (!has_param(form, "refresh_token")) return auth_error("invalid_request", "refresh_token must be supplied");
+    if (!has_param(form, "refresh_token"))
+      return auth_error("invalid_request", "refresh_token must be supplied");
     const std::string refresh(param(form, "refresh_token"));
     const auto found = call.world.refresh_grants.find(refresh);
     if (found == call.world.refresh_grants.end() || found->second.client_id != app.client_id) {
@@ -383,7 +434,8 @@ Response token(Call& call) {
     RefreshGrant grant = found->second;
     if (grant.revoked) return auth_error("invalid_grant", "Refresh token revoked");
     // 2026: refresh tokens die 6 months after the user authorized; refreshing does not extend it.
-    if (call.now_ms >= grant.expires_at_ms) return auth_error("invalid_grant", "Refresh token expired");
+    if (call.now_ms >= grant.expires_at_ms)
+      return auth_error("invalid_grant", "Refresh token expired");
     if (call.world.options.rotate_refresh_tokens) {
       found->second.revoked = true;
       const std::string rotated = call.world.new_token("AQ");
@@ -392,7 +444,8 @@ Response token(Call& call) {
       json["refresh_token"] = rotated;
       return json_response(200, json);
     }
-    return json_response(200, token_json(call, app.client_id, grant.user_id, grant.scopes, refresh));
+    return json_response(200,
+                         token_json(call, app.client_id, grant.user_id, grant.scopes, refresh));
   }
   return auth_error("unsupported_grant_type",
                     "grant_type must be client_credentials, authorization_code or refresh_token");

@@ -66,8 +66,9 @@ FaultRule::Kind fault_kind(const std::string& name) {
   if (name == "expired_token") return FaultRule::Kind::ExpiredToken;
   if (name == "rate_limit") return FaultRule::Kind::RateLimited;
   if (name == "quota_exceeded") return FaultRule::Kind::QuotaExceeded;
-  throw std::invalid_argument("unknown fault kind '" + name +
-                              "' (status, apply_then_502, expired_token, rate_limit, quota_exceeded)");
+  throw std::invalid_argument(
+      "unknown fault kind '" + name +
+      "' (status, apply_then_502, expired_token, rate_limit, quota_exceeded)");
 }
 
 Json dump_playlists(const Call& call, const std::string& user_id) {
@@ -84,17 +85,18 @@ Json dump_playlists(const Call& call, const std::string& user_id) {
                              {"is_local", entry.is_local},
                              {"unavailable", entry.unavailable}});
     }
-    playlists.push_back(Json{{"id", playlist.id},
-                             {"name", playlist.name},
-                             {"description", playlist.description ? Json(*playlist.description) : Json(nullptr)},
-                             {"owner_id", playlist.owner_id},
-                             {"public", playlist.is_public ? Json(*playlist.is_public) : Json(nullptr)},
-                             {"collaborative", playlist.collaborative},
-                             {"snapshot_id", snapshot_id(playlist)},
-                             {"version", playlist.version},
-                             {"has_custom_cover", !playlist.cover_jpeg.empty()},
-                             {"followers", playlist.followers},
-                             {"entries", std::move(entries)}});
+    playlists.push_back(
+        Json{{"id", playlist.id},
+             {"name", playlist.name},
+             {"description", playlist.description ? Json(*playlist.description) : Json(nullptr)},
+             {"owner_id", playlist.owner_id},
+             {"public", playlist.is_public ? Json(*playlist.is_public) : Json(nullptr)},
+             {"collaborative", playlist.collaborative},
+             {"snapshot_id", snapshot_id(playlist)},
+             {"version", playlist.version},
+             {"has_custom_cover", !playlist.cover_jpeg.empty()},
+             {"followers", playlist.followers},
+             {"entries", std::move(entries)}});
   }
   return playlists;
 }
@@ -115,7 +117,8 @@ Response handle(Call& call, const Seed& seed) {
     world.faults.set_latency(world.options.latency);
     world.limiter.clear();
     world.stats = {};
-    return json_response(200, Json{{"users", world.users.size()}, {"playlists", world.playlists.size()}});
+    return json_response(
+        200, Json{{"users", world.users.size()}, {"playlists", world.playlists.size()}});
   }
   if (path == "/seed" && method == "POST") {
     const auto body = admin_body(call, error);
@@ -125,7 +128,8 @@ Response handle(Call& call, const Seed& seed) {
     } catch (const std::exception& problem) {
       return admin_error(400, std::string("invalid seed: ") + problem.what());
     }
-    return json_response(200, Json{{"users", world.users.size()}, {"playlists", world.playlists.size()}});
+    return json_response(
+        200, Json{{"users", world.users.size()}, {"playlists", world.playlists.size()}});
   }
   if (path == "/config") {
     if (method == "GET") return json_response(200, options_json(world.options));
@@ -136,15 +140,21 @@ Response handle(Call& call, const Seed& seed) {
       auto options = world.options;
       if (body->contains("mode")) {
         const std::string mode = (*body)["mode"];
-        if (mode != "dev2026" && mode != "extended") return admin_error(400, "mode must be dev2026 or extended");
+        if (mode != "dev2026" && mode != "extended")
+          return admin_error(400, "mode must be dev2026 or extended");
         options.mode = mode == "dev2026" ? ApiMode::Dev2026 : ApiMode::Extended;
       }
-      if (body->contains("access_token_ttl_s")) options.access_token_ttl_s = (*body)["access_token_ttl_s"];
-      if (body->contains("rotate_refresh_tokens")) options.rotate_refresh_tokens = (*body)["rotate_refresh_tokens"];
-      if (body->contains("emit_legacy_track_field")) options.emit_legacy_track_field = (*body)["emit_legacy_track_field"];
+      if (body->contains("access_token_ttl_s"))
+        options.access_token_ttl_s = (*body)["access_token_ttl_s"];
+      if (body->contains("rotate_refresh_tokens"))
+        options.rotate_refresh_tokens = (*body)["rotate_refresh_tokens"];
+      if (body->contains("emit_legacy_track_field"))
+        options.emit_legacy_track_field = (*body)["emit_legacy_track_field"];
       if (body->contains("auto_approve")) options.auto_approve = (*body)["auto_approve"];
-      if (body->contains("auto_approve_user")) options.auto_approve_user = (*body)["auto_approve_user"];
-      if (body->contains("max_playlist_items")) options.max_playlist_items = (*body)["max_playlist_items"];
+      if (body->contains("auto_approve_user"))
+        options.auto_approve_user = (*body)["auto_approve_user"];
+      if (body->contains("max_playlist_items"))
+        options.max_playlist_items = (*body)["max_playlist_items"];
       if (body->contains("refresh_token_lifetime_months")) {
         options.refresh_token_lifetime_months = (*body)["refresh_token_lifetime_months"];
       }
@@ -175,7 +185,8 @@ Response handle(Call& call, const Seed& seed) {
       if (app.client_id.empty()) return admin_error(400, "client_id must not be empty");
       for (const auto& uri : app.redirect_uris) {
         if (auto problem = redirect_uri_problem(uri); !problem.empty()) {
-          return admin_error(400, "redirect URI " + uri + " would be refused by Spotify: " + problem);
+          return admin_error(400,
+                             "redirect URI " + uri + " would be refused by Spotify: " + problem);
         }
       }
       const Json json = app_json(app);
@@ -191,8 +202,10 @@ Response handle(Call& call, const Seed& seed) {
     try {
       const std::string client_id = body->at("client_id");
       const std::string user_id = body->value("user_id", "");
-      if (!world.apps.count(client_id)) return admin_error(404, "no app with client_id " + client_id);
-      if (!user_id.empty() && !world.users.count(user_id)) return admin_error(404, "no user " + user_id);
+      if (!world.apps.count(client_id))
+        return admin_error(404, "no app with client_id " + client_id);
+      if (!user_id.empty() && !world.users.count(user_id))
+        return admin_error(404, "no user " + user_id);
       const auto scopes = scopes_from(body->value("scopes", Json(nullptr)));
       Json tokens = issue_tokens(call, client_id, user_id, scopes);
       if (body->contains("expires_in")) {
@@ -216,7 +229,8 @@ Response handle(Call& call, const Seed& seed) {
     const std::string client_id = body->value("client_id", "");
     int revoked = 0;
     for (auto& [token, grant] : world.refresh_grants) {
-      if ((user_id.empty() || grant.user_id == user_id) && (client_id.empty() || grant.client_id == client_id)) {
+      if ((user_id.empty() || grant.user_id == user_id) &&
+          (client_id.empty() || grant.client_id == client_id)) {
         grant.revoked = true;
         ++revoked;
       }
@@ -236,11 +250,15 @@ Response handle(Call& call, const Seed& seed) {
     if (method == "GET") {
       Json rules = Json::array();
       for (const auto& rule : world.faults.rules()) {
-        rules.push_back(Json{{"status", rule.status}, {"nth", rule.nth}, {"count", rule.count}, {"seen", rule.seen}});
+        rules.push_back(Json{{"status", rule.status},
+                             {"nth", rule.nth},
+                             {"count", rule.count},
+                             {"seen", rule.seen}});
       }
-      return json_response(200, Json{{"rules", rules},
-                                     {"latency", Json{{"fixed_ms", world.faults.latency().fixed_ms},
-                                                      {"jitter_ms", world.faults.latency().jitter_ms}}}});
+      return json_response(
+          200, Json{{"rules", rules},
+                    {"latency", Json{{"fixed_ms", world.faults.latency().fixed_ms},
+                                     {"jitter_ms", world.faults.latency().jitter_ms}}}});
     }
     if (method != "POST") return admin_error(405, "use GET, POST or DELETE");
     const auto body = admin_body(call, error);
@@ -260,7 +278,8 @@ Response handle(Call& call, const Seed& seed) {
         rule.count = item.value("count", 1);
         rule.empty_body = item.value("empty_body", false);
         rule.retry_after_s = item.value("retry_after_s", std::int64_t{1});
-        if (rule.status < 100 || rule.status > 599) return admin_error(400, "status must be 100-599");
+        if (rule.status < 100 || rule.status > 599)
+          return admin_error(400, "status must be 100-599");
         world.faults.add(std::move(rule));
       }
     } catch (const std::exception& problem) {
@@ -312,7 +331,8 @@ Response handle(Call& call, const Seed& seed) {
       return admin_error(405, "use GET or POST");
     }
     const auto now = world.clock.now_ms();
-    return json_response(200, Json{{"now_ms", now}, {"now", format_iso8601(now)}, {"frozen", world.clock.frozen()}});
+    return json_response(
+        200, Json{{"now_ms", now}, {"now", format_iso8601(now)}, {"frozen", world.clock.frozen()}});
   }
   if (path == "/stats") {
     if (method == "DELETE") {
@@ -333,13 +353,17 @@ Response handle(Call& call, const Seed& seed) {
     if (!world.users.count(user_id)) return admin_error(404, "no user " + user_id);
     if (slash == std::string::npos) {
       const User& user = world.users.at(user_id);
-      return json_response(200, Json{{"id", user.id}, {"display_name", user.display_name}, {"premium", user.premium}});
+      return json_response(
+          200,
+          Json{{"id", user.id}, {"display_name", user.display_name}, {"premium", user.premium}});
     }
-    if (rest.substr(slash) == "/playlists") return json_response(200, dump_playlists(call, user_id));
+    if (rest.substr(slash) == "/playlists")
+      return json_response(200, dump_playlists(call, user_id));
   }
   if (path == "/users" && method == "GET") {
     Json users = Json::array();
-    for (const auto& [id, user] : world.users) users.push_back(Json{{"id", id}, {"display_name", user.display_name}});
+    for (const auto& [id, user] : world.users)
+      users.push_back(Json{{"id", id}, {"display_name", user.display_name}});
     return json_response(200, users);
   }
   return admin_error(404, "no admin endpoint " + method + " " + call.request.path);
@@ -347,7 +371,14 @@ Response handle(Call& call, const Seed& seed) {
 
 }  // namespace
 
-Response handle_admin(Call& call, const Seed& seed) { return handle(call, seed); }
+Response handle_admin(Call& call, const Seed& seed) {
+  try {
+    return handle(call, seed);
+  } catch (const Json::exception& problem) {
+    // A field of the wrong type that a handler did not check on its own.
+    return admin_error(400, std::string("invalid request: ") + problem.what());
+  }
+}
 
 Response handle_image(Call& call) {
   // Covers are served by the emulator itself, so the demo works offline: custom uploads as the
@@ -369,11 +400,15 @@ Response handle_image(Call& call) {
   const int hue = static_cast<int>(hash % 360);
   const int hue2 = (hue + 40 + static_cast<int>((hash >> 12) % 80)) % 360;
   std::string svg =
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"640\" viewBox=\"0 0 64 64\">"
-      "<defs><linearGradient id=\"g\" x1=\"0\" y1=\"0\" x2=\"1\" y2=\"1\"><stop offset=\"0\" stop-color=\"hsl(" +
-      std::to_string(hue) + ",65%,45%)\"/><stop offset=\"1\" stop-color=\"hsl(" + std::to_string(hue2) +
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"640\" viewBox=\"0 0 64 "
+      "64\">"
+      "<defs><linearGradient id=\"g\" x1=\"0\" y1=\"0\" x2=\"1\" y2=\"1\"><stop offset=\"0\" "
+      "stop-color=\"hsl(" +
+      std::to_string(hue) + ",65%,45%)\"/><stop offset=\"1\" stop-color=\"hsl(" +
+      std::to_string(hue2) +
       ",70%,25%)\"/></linearGradient></defs><rect width=\"64\" height=\"64\" fill=\"url(#g)\"/>"
-      "<circle cx=\"32\" cy=\"32\" r=\"14\" fill=\"none\" stroke=\"rgba(255,255,255,.35)\" stroke-width=\"3\"/>"
+      "<circle cx=\"32\" cy=\"32\" r=\"14\" fill=\"none\" stroke=\"rgba(255,255,255,.35)\" "
+      "stroke-width=\"3\"/>"
       "<circle cx=\"32\" cy=\"32\" r=\"3\" fill=\"rgba(255,255,255,.5)\"/></svg>";
   auto response = Response::text(200, std::move(svg), "image/svg+xml");
   response.set_header("Cache-Control", "public, max-age=86400");

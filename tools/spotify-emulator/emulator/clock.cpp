@@ -49,7 +49,8 @@ std::int64_t add_months(std::int64_t unix_ms, int months_to_add) {
   const auto time_of_day = time - day_point;
   year_month_day date{day_point};
   date += months{months_to_add};
-  if (!date.ok()) date = year_month_day{year_month_day_last{date.year(), month_day_last{date.month()}}};
+  if (!date.ok())
+    date = year_month_day{year_month_day_last{date.year(), month_day_last{date.month()}}};
   return duration_cast<milliseconds>((sys_days{date} + time_of_day).time_since_epoch()).count();
 }
 

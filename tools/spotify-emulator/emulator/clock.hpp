@@ -37,7 +37,8 @@ class Clock {
     if (frozen == frozen_) return;
     const auto real_now = std::chrono::steady_clock::now();
     if (frozen) {
-      start_ms_ += std::chrono::duration_cast<std::chrono::milliseconds>(real_now - real_start_).count();
+      start_ms_ +=
+          std::chrono::duration_cast<std::chrono::milliseconds>(real_now - real_start_).count();
     }
     real_start_ = real_now;
     frozen_ = frozen;
@@ -57,10 +58,11 @@ class Clock {
 
 /// "2026-11-24T05:12:40Z" for a Unix time in milliseconds.
 std::string format_iso8601(std::int64_t unix_ms);
-/// Parses "2026-11-24T05:12:40Z" (also with fractional seconds or without time); nullopt if invalid.
+/// Parses "2026-11-24T05:12:40Z" (also with fractional seconds or without time); nullopt if
+/// invalid.
 std::optional<std::int64_t> parse_iso8601(std::string_view text);
-/// The same instant `months` calendar months later (day clamped to the month's length), as Spotify's
-/// "6 months after authorization".
+/// The same instant `months` calendar months later (day clamped to the month's length), as
+/// Spotify's "6 months after authorization".
 std::int64_t add_months(std::int64_t unix_ms, int months);
 
 }  // namespace spotify_emulator

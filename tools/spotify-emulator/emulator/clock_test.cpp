@@ -19,8 +19,10 @@ TEST(Iso8601, RejectsInvalidDates) {
 }
 
 TEST(AddMonths, ClampsToTheEndOfShorterMonths) {
-  EXPECT_EQ(format_iso8601(add_months(*parse_iso8601("2026-08-31T12:00:00Z"), 6)), "2027-02-28T12:00:00Z");
-  EXPECT_EQ(format_iso8601(add_months(*parse_iso8601("2026-05-15T00:00:00Z"), 6)), "2026-11-15T00:00:00Z");
+  EXPECT_EQ(format_iso8601(add_months(*parse_iso8601("2026-08-31T12:00:00Z"), 6)),
+            "2027-02-28T12:00:00Z");
+  EXPECT_EQ(format_iso8601(add_months(*parse_iso8601("2026-05-15T00:00:00Z"), 6)),
+            "2026-11-15T00:00:00Z");
 }
 
 TEST(Clock, FrozenClockMovesOnlyWhenAdvanced) {

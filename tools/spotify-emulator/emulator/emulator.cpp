@@ -6,7 +6,8 @@ namespace spotify_emulator {
 
 namespace {
 
-constexpr std::string_view kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr std::string_view kBase62 =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr std::string_view kTokenAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -35,12 +36,18 @@ Response rate_limited_response(const RateDecision& decision) {
 
 std::string_view default_message(int status) {
   switch (status) {
-    case 500: return "Server error.";
-    case 502: return "Bad gateway.";
-    case 503: return "Service unavailable";
-    case 504: return "Gateway timeout";
-    case 404: return "Not found.";
-    default: return plm::http::reason_phrase(status);
+    case 500:
+      return "Server error.";
+    case 502:
+      return "Bad gateway.";
+    case 503:
+      return "Service unavailable";
+    case 504:
+      return "Gateway timeout";
+    case 404:
+      return "Not found.";
+    default:
+      return plm::http::reason_phrase(status);
   }
 }
 
@@ -52,16 +59,19 @@ Response fault_response(const FaultRule& rule) {
     case FaultRule::Kind::RateLimited:
     case FaultRule::Kind::QuotaExceeded: {
       const bool quota = rule.kind == FaultRule::Kind::QuotaExceeded;
-      response = rule.empty_body ? Response::empty(429)
-                                 : api_error(429, quota ? "Too many requests" : "API rate limit exceeded",
-                                             quota ? "QUOTA_EXCEEDED" : "");
-      if (rule.retry_after_s >= 0) response.set_header("Retry-After", std::to_string(rule.retry_after_s));
+      response = rule.empty_body
+                     ? Response::empty(429)
+                     : api_error(429, quota ? "Too many requests" : "API rate limit exceeded",
+                                 quota ? "QUOTA_EXCEEDED" : "");
+      if (rule.retry_after_s >= 0)
+        response.set_header("Retry-After", std::to_string(rule.retry_after_s));
       return response;
     }
     case FaultRule::Kind::ApplyThen502:
       return rule.empty_body ? Response::empty(502) : api_error(502, "Bad gateway.");
     case FaultRule::Kind::FailStatus:
-      return rule.empty_body ? Response::empty(rule.status) : api_error(rule.status, default_message(rule.status));
+      return rule.empty_body ? Response::empty(rule.status)
+                             : api_error(rule.status, default_message(rule.status));
   }
   return response;
 }
@@ -86,7 +96,8 @@ std::optional<Response> authenticate(Call& call) {
   }
   if (!call.token->user_id.empty() && !call.app->allowlist.empty() &&
       !call.app->allowlist.count(call.token->user_id)) {
-    return api_error(403, "Check settings on developer.spotify.com/dashboard, the user may not be registered.");
+    return api_error(
+        403, "Check settings on developer.spotify.com/dashboard, the user may not be registered.");
   }
   return std::nullopt;
 }
@@ -201,10 +212,11 @@ Response Emulator::handle(const Request& request) {
     response = std::move(*stop);
   } else {
     ++world_.stats.by_client[call.token->client_id];
-    const auto decision = world_.limiter.on_call(call.token->client_id, call.app->developer_id, call.now_ms);
+    const auto decision =
+        world_.limiter.on_call(call.token->client_id, call.app->developer_id, call.now_ms);
     if (decision.kind != RateDecision::Kind::Allowed) {
       ++(decision.kind == RateDecision::Kind::QuotaExceeded ? world_.stats.quota_exceeded
-                                                             : world_.stats.rate_limited);
+                                                            : world_.stats.rate_limited);
       response = rate_limited_response(decision);
     } else if (auto fault = world_.faults.on_call(request.method, path)) {
       ++world_.stats.faults;

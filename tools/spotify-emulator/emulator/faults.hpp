@@ -1,6 +1,6 @@
 #pragma once
-/// Faults on demand, counted like Beast's fail_count: a rule fires on the N-th matching Web API call
-/// (and the `count - 1` after it), so a test can loop over N and hit every failure point.
+/// Faults on demand, counted like Beast's fail_count: a rule fires on the N-th matching Web API
+/// call (and the `count - 1` after it), so a test can loop over N and hit every failure point.
 
 #include <chrono>
 #include <cstdint>
@@ -23,16 +23,17 @@ struct FaultRule {
   int status = 503;
   std::string method;         ///< only calls with this method; empty = any
   std::string path_contains;  ///< only calls whose path contains this; empty = any
-  int nth = 1;                ///< first matching call (1-based, counted from when the rule was added)
-  int count = 1;              ///< how many consecutive matching calls it affects
-  bool empty_body = false;    ///< answer with an empty body (some real 429/5xx have none)
+  int nth = 1;              ///< first matching call (1-based, counted from when the rule was added)
+  int count = 1;            ///< how many consecutive matching calls it affects
+  bool empty_body = false;  ///< answer with an empty body (some real 429/5xx have none)
   std::int64_t retry_after_s = 1;  ///< for 429 rules; negative = no Retry-After header
   int seen = 0;                    ///< matching calls so far (runtime)
 };
 
 struct LatencySettings {
   int fixed_ms = 0;
-  int jitter_ms = 0;  ///< uniformly distributed extra delay in [0, jitter_ms], deterministic sequence
+  int jitter_ms =
+      0;  ///< uniformly distributed extra delay in [0, jitter_ms], deterministic sequence
 };
 
 class FaultPlan {

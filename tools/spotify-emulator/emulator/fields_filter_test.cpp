@@ -29,8 +29,10 @@ TEST(FieldsFilter, DotSelectsANonRepeatingChild) {
 }
 
 TEST(FieldsFilter, ParenthesesApplyToEveryElementOfArrays) {
-  EXPECT_EQ(filtered("items.items(added_at,item(uri))"),
-            Json::parse(R"({"items":{"items":[{"added_at":"t1","item":{"uri":"u1"}},{"added_at":"t2","item":null}]}})"));
+  EXPECT_EQ(
+      filtered("items.items(added_at,item(uri))"),
+      Json::parse(
+          R"({"items":{"items":[{"added_at":"t1","item":{"uri":"u1"}},{"added_at":"t2","item":null}]}})"));
 }
 
 TEST(FieldsFilter, ExclamationMarkExcludes) {

@@ -52,8 +52,9 @@ Json render_images(const Call& call, const Playlist& playlist);
 /// simplified object with an items/tracks reference.
 Json render_playlist(const Call& call, const Playlist& playlist, bool full, bool with_items);
 /// A paging object for `path` (e.g. "/v1/me/playlists") with `extra` query fields kept in links.
-Json render_page(const Call& call, std::string_view path, const std::vector<plm::http::Field>& extra,
-                 Json items, std::size_t offset, std::size_t limit, std::size_t total);
+Json render_page(const Call& call, std::string_view path,
+                 const std::vector<plm::http::Field>& extra, Json items, std::size_t offset,
+                 std::size_t limit, std::size_t total);
 std::string image_url(const Call& call, std::string_view original, std::string_view key);
 
 /// Applies Spotify's `fields` filter ("name,items(added_at,item(name,album(!images)))").

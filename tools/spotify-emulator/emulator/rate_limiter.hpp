@@ -17,10 +17,10 @@
 namespace spotify_emulator {
 
 struct RateLimitSettings {
-  int window_budget = 0;                ///< calls per rolling window per client ID; 0 = unlimited
+  int window_budget = 0;  ///< calls per rolling window per client ID; 0 = unlimited
   std::int64_t window_ms = 30'000;
   std::int64_t penalty_step_ms = 1'000;  ///< added per call made while limited, growing linearly
-  int quota_budget = 0;                 ///< calls per quota period per developer; 0 = unlimited
+  int quota_budget = 0;                  ///< calls per quota period per developer; 0 = unlimited
   std::int64_t quota_period_ms = 24LL * 3600 * 1000;
 };
 

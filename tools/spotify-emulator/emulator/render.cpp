@@ -28,9 +28,9 @@ std::uint64_t fnv1a(std::string_view text) {
 }
 
 const std::vector<std::string>& sample_markets() {
-  static const std::vector<std::string> markets{"AD", "AR", "AT", "AU", "BE", "BR", "CA", "CH",
-                                                "DE", "DK", "ES", "FI", "FR", "GB", "IT", "JP",
-                                                "MX", "NL", "NO", "SE", "US"};
+  static const std::vector<std::string> markets{"AD", "AR", "AT", "AU", "BE", "BR", "CA",
+                                                "CH", "DE", "DK", "ES", "FI", "FR", "GB",
+                                                "IT", "JP", "MX", "NL", "NO", "SE", "US"};
   return markets;
 }
 
@@ -50,9 +50,10 @@ Json album_images(const Call& call, const Album& album) {
   }
   Json images = Json::array();
   for (const int size : {640, 300, 64}) {
-    images.push_back(Json{{"url", image_url(call, album.image_url, "album-" + album.id + "-" + std::to_string(size))},
-                          {"height", size},
-                          {"width", size}});
+    images.push_back(Json{
+        {"url", image_url(call, album.image_url, "album-" + album.id + "-" + std::to_string(size))},
+        {"height", size},
+        {"width", size}});
   }
   return images;
 }
@@ -68,7 +69,8 @@ Json render_album(const Call& call, const Album& album) {
             {"images", album_images(call, album)},
             {"name", album.name},
             {"release_date", album.release_date.empty() ? "0000" : album.release_date},
-            {"release_date_precision", album.release_date.empty() ? "year" : album.release_date_precision},
+            {"release_date_precision",
+             album.release_date.empty() ? "year" : album.release_date_precision},
             {"type", "album"},
             {"uri", "spotify:album:" + album.id},
             {"artists", std::move(artists)}};
@@ -78,24 +80,23 @@ Json render_album(const Call& call, const Album& album) {
 
 Json render_local_track(const Entry& entry) {
   const auto& local = entry.local;
-  return Json{{"album",
-               Json{{"album_type", nullptr},
-                    {"total_tracks", nullptr},
-                    {"external_urls", Json::object()},
-                    {"href", nullptr},
-                    {"id", nullptr},
-                    {"images", Json::array()},
-                    {"name", local.album},
-                    {"release_date", nullptr},
-                    {"release_date_precision", nullptr},
-                    {"type", "album"},
-                    {"uri", nullptr},
-                    {"artists", Json::array({Json{{"external_urls", Json::object()},
-                                                  {"href", nullptr},
-                                                  {"id", nullptr},
-                                                  {"name", local.artist},
-                                                  {"type", "artist"},
-                                                  {"uri", nullptr}}})}}},
+  return Json{{"album", Json{{"album_type", nullptr},
+                             {"total_tracks", nullptr},
+                             {"external_urls", Json::object()},
+                             {"href", nullptr},
+                             {"id", nullptr},
+                             {"images", Json::array()},
+                             {"name", local.album},
+                             {"release_date", nullptr},
+                             {"release_date_precision", nullptr},
+                             {"type", "album"},
+                             {"uri", nullptr},
+                             {"artists", Json::array({Json{{"external_urls", Json::object()},
+                                                           {"href", nullptr},
+                                                           {"id", nullptr},
+                                                           {"name", local.artist},
+                                                           {"type", "artist"},
+                                                           {"uri", nullptr}}})}}},
               {"artists", Json::array({Json{{"external_urls", Json::object()},
                                             {"href", nullptr},
                                             {"id", nullptr},
@@ -144,8 +145,9 @@ Response auth_error(std::string_view error, std::string_view description) {
 std::string snapshot_id(const Playlist& playlist) {
   // Opaque like Spotify's (base64 of a version and a hash), but changes on every mutation.
   char text[64];
-  std::snprintf(text, sizeof text, "%llu,%016llx", static_cast<unsigned long long>(playlist.version),
-                static_cast<unsigned long long>(fnv1a(playlist.id + std::to_string(playlist.version))));
+  std::snprintf(
+      text, sizeof text, "%llu,%016llx", static_cast<unsigned long long>(playlist.version),
+      static_cast<unsigned long long>(fnv1a(playlist.id + std::to_string(playlist.version))));
   return plm::http::base64_encode(text);
 }
 
@@ -153,13 +155,26 @@ std::string escape_description(std::string_view text) {
   std::string out;
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#x27;"; break;
-      case '/': out += "&#x2F;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#x27;";
+        break;
+      case '/':
+        out += "&#x2F;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -250,9 +265,10 @@ Json render_playlist_entry(const Call& call, const Entry& entry) {
       if (track->kind == "track") item = render_track(call, *track);
     }
   }
-  Json json{{"added_at", format_iso8601(entry.added_at_ms)},
-            {"added_by", render_user_ref(call, item.is_null() ? std::string() : entry.added_by, false)},
-            {"is_local", entry.is_local}};
+  Json json{
+      {"added_at", format_iso8601(entry.added_at_ms)},
+      {"added_by", render_user_ref(call, item.is_null() ? std::string() : entry.added_by, false)},
+      {"is_local", entry.is_local}};
   if (call.dev2026()) {
     json["item"] = item;
     if (call.world.options.emit_legacy_track_field) json["track"] = item;
@@ -287,16 +303,17 @@ Json render_images(const Call& call, const Playlist& playlist) {
   }
   Json images = Json::array();
   for (const int size : {640, 300, 60}) {
-    images.push_back(Json{
-        {"url", call.base_url + "/image/mosaic-" + playlist.id + "-" + version + "-" + std::to_string(size)},
-        {"height", size},
-        {"width", size}});
+    images.push_back(Json{{"url", call.base_url + "/image/mosaic-" + playlist.id + "-" + version +
+                                      "-" + std::to_string(size)},
+                          {"height", size},
+                          {"width", size}});
   }
   return images;
 }
 
 Json render_playlist(const Call& call, const Playlist& playlist, bool full, bool with_items) {
-  const std::string items_path = "/v1/playlists/" + playlist.id + (call.dev2026() ? "/items" : "/tracks");
+  const std::string items_path =
+      "/v1/playlists/" + playlist.id + (call.dev2026() ? "/items" : "/tracks");
   Json json{{"collaborative", playlist.collaborative},
             {"description", escape_description(playlist.description.value_or(""))},
             {"external_urls", external_urls("playlist", playlist.id)},
@@ -318,30 +335,33 @@ Json render_playlist(const Call& call, const Playlist& playlist, bool full, bool
       for (std::size_t i = 0; i < playlist.entries.size() && i < limit; ++i) {
         entries.push_back(render_playlist_entry(call, playlist.entries[i]));
       }
-      json[items_key] = render_page(call, items_path, {}, std::move(entries), 0, limit,
-                                    playlist.entries.size());
+      json[items_key] =
+          render_page(call, items_path, {}, std::move(entries), 0, limit, playlist.entries.size());
     }
   } else {
-    json[items_key] = Json{{"href", call.base_url + items_path}, {"total", playlist.entries.size()}};
+    json[items_key] =
+        Json{{"href", call.base_url + items_path}, {"total", playlist.entries.size()}};
   }
   return json;
 }
 
-Json render_page(const Call& call, std::string_view path, const std::vector<plm::http::Field>& extra,
-                 Json items, std::size_t offset, std::size_t limit, std::size_t total) {
+Json render_page(const Call& call, std::string_view path,
+                 const std::vector<plm::http::Field>& extra, Json items, std::size_t offset,
+                 std::size_t limit, std::size_t total) {
   auto link = [&](std::size_t page_offset) {
     std::vector<plm::http::Field> fields = extra;
     fields.emplace_back("offset", std::to_string(page_offset));
     fields.emplace_back("limit", std::to_string(limit));
     return call.base_url + std::string(path) + "?" + plm::http::build_query(fields);
   };
-  return Json{{"href", link(offset)},
-              {"items", std::move(items)},
-              {"limit", limit},
-              {"next", offset + limit < total ? Json(link(offset + limit)) : Json(nullptr)},
-              {"offset", offset},
-              {"previous", offset > 0 ? Json(link(offset > limit ? offset - limit : 0)) : Json(nullptr)},
-              {"total", total}};
+  return Json{
+      {"href", link(offset)},
+      {"items", std::move(items)},
+      {"limit", limit},
+      {"next", offset + limit < total ? Json(link(offset + limit)) : Json(nullptr)},
+      {"offset", offset},
+      {"previous", offset > 0 ? Json(link(offset > limit ? offset - limit : 0)) : Json(nullptr)},
+      {"total", total}};
 }
 
 std::string track_id_of_uri(std::string_view uri) {

@@ -25,9 +25,9 @@ std::optional<long long> parse_integer(std::string_view text) {
 }
 
 /// Reads an integer query parameter within [min, max]; `message` names Spotify's error.
-std::optional<std::size_t> integer_param(const Call& call, std::string_view name, std::size_t fallback,
-                                         long long min, long long max, Response& error,
-                                         std::string_view message) {
+std::optional<std::size_t> integer_param(const Call& call, std::string_view name,
+                                         std::size_t fallback, long long min, long long max,
+                                         Response& error, std::string_view message) {
   const auto text = call.request.query_param(name);
   if (!text) return fallback;
   const auto value = parse_integer(*text);
@@ -73,13 +73,17 @@ Response require_user(const Call& call) {
 
 void touch(Playlist& playlist) { ++playlist.version; }
 
-Json snapshot_body(const Playlist& playlist) { return Json{{"snapshot_id", snapshot_id(playlist)}}; }
+Json snapshot_body(const Playlist& playlist) {
+  return Json{{"snapshot_id", snapshot_id(playlist)}};
+}
 
 bool is_collaborator(const Playlist& playlist, const std::string& user_id) {
   return playlist.collaborative && playlist.followers.count(user_id) > 0;
 }
 
-bool is_private(const Playlist& playlist) { return playlist.is_public.has_value() && !*playlist.is_public; }
+bool is_private(const Playlist& playlist) {
+  return playlist.is_public.has_value() && !*playlist.is_public;
+}
 
 /// Finds a playlist the caller may see (private ones only by owner and followers).
 Playlist* find_playlist(Call& call, const std::string& id, Response& error) {
@@ -95,7 +99,8 @@ Playlist* find_playlist(Call& call, const std::string& id, Response& error) {
     return nullptr;
   }
   Playlist& playlist = found->second;
-  const bool insider = user && (playlist.owner_id == user->id || playlist.followers.count(user->id));
+  const bool insider =
+      user && (playlist.owner_id == user->id || playlist.followers.count(user->id));
   if (is_private(playlist) && !insider) {
     error = api_error(404, "Not found.");
     return nullptr;
@@ -115,7 +120,8 @@ bool can_read_items(const Call& call, const Playlist& playlist) {
 std::optional<Response> check_modify(const Call& call, const Playlist& playlist, bool owner_only) {
   const User* user = call.user();
   if (!user) return require_user(call);
-  const bool allowed = playlist.owner_id == user->id || (!owner_only && is_collaborator(playlist, user->id));
+  const bool allowed =
+      playlist.owner_id == user->id || (!owner_only && is_collaborator(playlist, user->id));
   if (!allowed) return api_error(403, "Forbidden");
   const bool needs_private = is_private(playlist) || playlist.collaborative;
   if (!call.has_scope(needs_private ? "playlist-modify-private" : "playlist-modify-public")) {
@@ -125,8 +131,8 @@ std::optional<Response> check_modify(const Call& call, const Playlist& playlist,
 }
 
 /// Track or episode URIs in a write, validated like Spotify does.
-std::optional<std::vector<std::string>> read_uris(const Call& call, const Json& body, bool from_query,
-                                                  Response& error) {
+std::optional<std::vector<std::string>> read_uris(const Call& call, const Json& body,
+                                                  bool from_query, Response& error) {
   std::vector<std::string> uris;
   if (from_query) {
     uris = split_commas(*call.request.query_param("uris"));
@@ -196,7 +202,8 @@ bool listed_for(const Call& call, const Playlist& playlist, const User& user) {
   return true;
 }
 
-Response list_playlists(Call& call, const User& user, bool only_owned_public, std::string_view path) {
+Response list_playlists(Call& call, const User& user, bool only_owned_public,
+                        std::string_view path) {
   Response error;
   const auto limit = integer_param(call, "limit", 20, 1, 50, error, "Invalid limit");
   if (!limit) return error;
@@ -217,7 +224,8 @@ Response list_playlists(Call& call, const User& user, bool only_owned_public, st
   for (std::size_t i = *offset; i < visible.size() && i < *offset + *limit; ++i) {
     items.push_back(render_playlist(call, *visible[i], /*full=*/false, /*with_items=*/false));
   }
-  return json_response(200, render_page(call, path, {}, std::move(items), *offset, *limit, visible.size()));
+  return json_response(
+      200, render_page(call, path, {}, std::move(items), *offset, *limit, visible.size()));
 }
 
 Response get_my_playlists(Call& call) {
@@ -246,7 +254,8 @@ Response create_playlist(Call& call) {
     is_public = (*body)["public"];
   }
   if (body->contains("collaborative")) {
-    if (!(*body)["collaborative"].is_boolean()) return api_error(400, "Invalid value for field: collaborative");
+    if (!(*body)["collaborative"].is_boolean())
+      return api_error(400, "Invalid value for field: collaborative");
     collaborative = (*body)["collaborative"];
   }
   if (collaborative && is_public) {
@@ -254,7 +263,8 @@ Response create_playlist(Call& call) {
   }
   std::optional<std::string> description;
   if (body->contains("description") && !(*body)["description"].is_null()) {
-    if (!(*body)["description"].is_string()) return api_error(400, "Invalid value for field: description");
+    if (!(*body)["description"].is_string())
+      return api_error(400, "Invalid value for field: description");
     description = (*body)["description"].get<std::string>();
     if (description->size() > 300) return api_error(400, "Description is too long");
     if (description->find_first_of("\r\n") != std::string::npos) {
@@ -305,7 +315,8 @@ Response change_details(Call& call) {
   Playlist changed = *playlist;
   if (body->contains("name")) {
     const auto& name = (*body)["name"];
-    if (!name.is_string() || name.get<std::string>().empty()) return api_error(400, "Invalid value for field: name");
+    if (!name.is_string() || name.get<std::string>().empty())
+      return api_error(400, "Invalid value for field: name");
     if (name.get<std::string>().size() > 200) return api_error(400, "Playlist name is too long");
     changed.name = name;
   }
@@ -314,7 +325,8 @@ Response change_details(Call& call) {
     changed.is_public = (*body)["public"].get<bool>();
   }
   if (body->contains("collaborative")) {
-    if (!(*body)["collaborative"].is_boolean()) return api_error(400, "Invalid value for field: collaborative");
+    if (!(*body)["collaborative"].is_boolean())
+      return api_error(400, "Invalid value for field: collaborative");
     changed.collaborative = (*body)["collaborative"];
   }
   if (body->contains("description")) {
@@ -349,7 +361,8 @@ Response get_items(Call& call) {
   if (!can_read_items(call, *playlist)) return api_error(403, "Forbidden");
   const bool legacy = legacy_items_path(call);
   // /items documents limit 1-50; the legacy /tracks accepted up to 100 (its default too).
-  const auto limit = integer_param(call, "limit", legacy ? 100 : 20, 1, legacy ? 100 : 50, error, "Invalid limit");
+  const auto limit =
+      integer_param(call, "limit", legacy ? 100 : 20, 1, legacy ? 100 : 50, error, "Invalid limit");
   if (!limit) return error;
   const auto offset = integer_param(call, "offset", 0, 0, 1'000'000, error, "Invalid offset");
   if (!offset) return error;
@@ -400,7 +413,8 @@ Response add_items(Call& call) {
     }
     position = static_cast<std::size_t>(index);
   }
-  if (playlist->entries.size() + uris->size() > static_cast<std::size_t>(call.world.options.max_playlist_items)) {
+  if (playlist->entries.size() + uris->size() >
+      static_cast<std::size_t>(call.world.options.max_playlist_items)) {
     return api_error(403, "Playlist size limit reached");
   }
   std::vector<Entry> added;
@@ -468,8 +482,10 @@ Response remove_items(Call& call) {
   // The February 2026 rename: the body key is `items` on /items and `tracks` on legacy /tracks.
   const char* key = legacy_items_path(call) ? "tracks" : "items";
   const auto found = body->find(key);
-  if (found == body->end() || !found->is_array() || found->empty()) return api_error(400, "No uris provided");
-  if (found->size() > kMaxUrisPerWrite) return api_error(400, "You can remove a maximum of 100 tracks per request.");
+  if (found == body->end() || !found->is_array() || found->empty())
+    return api_error(400, "No uris provided");
+  if (found->size() > kMaxUrisPerWrite)
+    return api_error(400, "You can remove a maximum of 100 tracks per request.");
   std::set<std::string> remove;
   for (const auto& item : *found) {
     if (!item.is_object() || !item.contains("uri") || !item["uri"].is_string()) {
@@ -479,8 +495,9 @@ Response remove_items(Call& call) {
     if (uri.starts_with("spotify:local:")) {
       return api_error(400, "Could not remove tracks, please check parameters.");
     }
-    const bool valid = !track_id_of_uri(uri).empty() ||
-                       (uri.starts_with("spotify:episode:") && is_base62_id(std::string_view(uri).substr(16)));
+    const bool valid =
+        !track_id_of_uri(uri).empty() ||
+        (uri.starts_with("spotify:episode:") && is_base62_id(std::string_view(uri).substr(16)));
     if (!valid) return api_error(400, "JSON body contains an invalid track uri: " + uri);
     remove.insert(uri);  // `positions` has been ignored since 2024: every occurrence goes.
   }
@@ -582,9 +599,10 @@ Response library_contains(Call& call) {
   for (const auto& uri : uris) {
     if (uri.starts_with("spotify:playlist:")) {
       const auto found = call.world.playlists.find(uri.substr(17));
-      const bool follows = found != call.world.playlists.end() &&
-                           (found->second.owner_id == user->id ? found->second.owner_follows
-                                                               : found->second.followers.count(user->id) > 0);
+      const bool follows =
+          found != call.world.playlists.end() &&
+          (found->second.owner_id == user->id ? found->second.owner_follows
+                                              : found->second.followers.count(user->id) > 0);
       result.push_back(follows);
     } else {
       result.push_back(user->saved_uris.count(uri) > 0);
@@ -629,7 +647,8 @@ Response search(Call& call) {
   if (!q || q->empty()) return api_error(400, "No search query");
   const auto type_text = call.request.query_param("type");
   if (!type_text || type_text->empty()) return api_error(400, "Missing parameter type");
-  static const std::set<std::string> kTypes{"album", "artist", "playlist", "track", "show", "episode", "audiobook"};
+  static const std::set<std::string> kTypes{"album", "artist",  "playlist", "track",
+                                            "show",  "episode", "audiobook"};
   const auto types = split_commas(*type_text);
   for (const auto& type : types) {
     if (!kTypes.count(type)) return api_error(400, "Bad search type field " + type);
@@ -646,8 +665,10 @@ Response search(Call& call) {
     return api_error(400, "Invalid market code");
   }
   const SearchQuery query = parse_search_query(*q);
-  std::vector<plm::http::Field> extra{{"query", std::string(*q)}, {"type", std::string(*type_text)}};
-  if (auto market = call.request.query_param("market")) extra.emplace_back("market", std::string(*market));
+  std::vector<plm::http::Field> extra{{"query", std::string(*q)},
+                                      {"type", std::string(*type_text)}};
+  if (auto market = call.request.query_param("market"))
+    extra.emplace_back("market", std::string(*market));
   Json result = Json::object();
   for (const auto& type : types) {
     Json items = Json::array();
@@ -668,7 +689,8 @@ Response search(Call& call) {
         items.push_back(render_track(call, holder)["album"]);
       }
     }
-    result[type + "s"] = render_page(call, "/v1/search", extra, std::move(items), *offset, *limit, total);
+    result[type + "s"] =
+        render_page(call, "/v1/search", extra, std::move(items), *offset, *limit, total);
   }
   return json_response(200, result);
 }
@@ -717,7 +739,8 @@ Response legacy_user_playlists(Call& call) {
 Response legacy_create_playlist(Call& call) {
   const User* user = call.user();
   if (!user) return require_user(call);
-  if (call.params[0] != user->id) return api_error(403, "You cannot create a playlist for another user.");
+  if (call.params[0] != user->id)
+    return api_error(403, "You cannot create a playlist for another user.");
   return create_playlist(call);
 }
 
@@ -764,7 +787,8 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/users/{}/playlists", Surface::LegacyOnly, legacy_create_playlist},
 };
 
-bool match_pattern(std::string_view pattern, std::string_view path, std::vector<std::string>& params) {
+bool match_pattern(std::string_view pattern, std::string_view path,
+                   std::vector<std::string>& params) {
   params.clear();
   while (!pattern.empty() || !path.empty()) {
     if (pattern.empty() || path.empty() || pattern[0] != '/' || path[0] != '/') return false;
@@ -790,7 +814,8 @@ bool match_pattern(std::string_view pattern, std::string_view path, std::vector<
 
 std::string web_route_label(Call& call) {
   for (const auto& route : kRoutes) {
-    if (call.request.method == route.method && match_pattern(route.pattern, call.request.path, call.params)) {
+    if (call.request.method == route.method &&
+        match_pattern(route.pattern, call.request.path, call.params)) {
       return std::string(route.method) + " " + route.pattern;
     }
   }
@@ -804,7 +829,13 @@ Response handle_web_api(Call& call) {
     path_known = true;
     if (call.request.method != route.method) continue;
     if (route.surface == Surface::LegacyOnly && call.dev2026()) return api_error(403, "Forbidden");
-    return route.handler(call);
+    try {
+      return route.handler(call);
+    } catch (const Json::exception&) {
+      // A JSON value of an unexpected type that a handler did not check field by field: Spotify
+      // answers such bodies with a plain 400.
+      return api_error(400, "Bad request.");
+    }
   }
   if (path_known) return api_error(405, "Method not allowed");
   return api_error(404, "Service not found");

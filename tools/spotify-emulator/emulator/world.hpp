@@ -20,7 +20,8 @@
 namespace spotify_emulator {
 
 enum class ApiMode {
-  Dev2026,   ///< Development-Mode app after February 2026: /items, search max 10, removed endpoints 403
+  Dev2026,   ///< Development-Mode app after February 2026: /items, search max 10, removed endpoints
+             ///< 403
   Extended,  ///< Extended-Quota app: legacy paths and field names, search max 50
 };
 
@@ -29,7 +30,7 @@ struct EmulatorOptions {
   std::string public_url;  ///< base of absolute links; empty = from the request's Host header
   std::int64_t access_token_ttl_s = 3600;
   int refresh_token_lifetime_months = 6;
-  bool rotate_refresh_tokens = false;  ///< pre-2026 PKCE behaviour; 2026 default is no rotation
+  bool rotate_refresh_tokens = false;    ///< pre-2026 PKCE behaviour; 2026 default is no rotation
   bool emit_legacy_track_field = false;  ///< also send `track` beside `item` (deprecation window)
   bool auto_approve = false;             ///< /authorize approves at once for auto_approve_user
   std::string auto_approve_user = "demo-pro";
@@ -75,9 +76,9 @@ struct Playlist {
   bool collaborative = false;
   std::vector<Entry> entries;
   std::uint64_t version = 1;
-  std::string cover_jpeg;  ///< custom cover bytes; empty = generated mosaic
+  std::string cover_jpeg;           ///< custom cover bytes; empty = generated mosaic
   std::set<std::string> followers;  ///< users following it, the owner excluded
-  bool owner_follows = true;         ///< false once the owner "deleted" (unfollowed) it
+  bool owner_follows = true;        ///< false once the owner "deleted" (unfollowed) it
 };
 
 struct AuthCode {
@@ -109,7 +110,8 @@ struct CallStats {
 };
 
 struct World {
-  World(const Catalog& catalog_in, const SearchIndex& search_in, EmulatorOptions options_in, Clock& clock_in)
+  World(const Catalog& catalog_in, const SearchIndex& search_in, EmulatorOptions options_in,
+        Clock& clock_in)
       : catalog(catalog_in), search(search_in), options(std::move(options_in)), clock(clock_in) {}
 
   const Catalog& catalog;

@@ -16,8 +16,10 @@ constexpr const char* kVerifier = "dBjftJeZ4CVP-mJ92K9tHTyb1Nf0Qm3Ngrk5o8h1bQy8a
 
 std::string challenge_for(std::string_view verifier) {
   unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size());
-  std::string encoded = plm::http::base64_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(verifier.data()),
+                     verifier.size());
+  std::string encoded = plm::http::base64_encode(
+      std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
   for (auto& c : encoded) c = c == '+' ? '-' : c == '/' ? '_' : c;
   while (encoded.ends_with('=')) encoded.pop_back();
   return encoded;
@@ -34,22 +36,27 @@ std::string query_value(std::string_view location, std::string_view name) {
 class AccountsTest : public EmulatorTest {
  protected:
   std::vector<Field> authorize_params(std::string redirect = kRedirectUri) {
-    return {{"client_id", kClientId}, {"response_type", "code"}, {"redirect_uri", std::move(redirect)},
-            {"state", "xyz-123"}, {"scope", kAllScopes}};
+    return {{"client_id", kClientId},
+            {"response_type", "code"},
+            {"redirect_uri", std::move(redirect)},
+            {"state", "xyz-123"},
+            {"scope", kAllScopes}};
   }
 
   HttpResult approve(std::vector<Field> params, const std::string& user = "alice") {
     params.emplace_back("user_id", user);
     params.emplace_back("decision", "approve");
     return client_->request("POST", "/authorize/decision",
-                            {{"Content-Type", "application/x-www-form-urlencoded"}}, build_query(params));
+                            {{"Content-Type", "application/x-www-form-urlencoded"}},
+                            build_query(params));
   }
 
   HttpResult token(const std::vector<Field>& form, bool basic_auth = true) {
     std::vector<Field> headers{{"Content-Type", "application/x-www-form-urlencoded"}};
     if (basic_auth) {
-      headers.emplace_back("Authorization",
-                           "Basic " + plm::http::base64_encode(std::string(kClientId) + ":" + kClientSecret));
+      headers.emplace_back(
+          "Authorization",
+          "Basic " + plm::http::base64_encode(std::string(kClientId) + ":" + kClientSecret));
     }
     return client_->request("POST", "/api/token", headers, build_query(form));
   }
@@ -59,7 +66,8 @@ class AccountsTest : public EmulatorTest {
     const auto redirect = approve(authorize_params(), user);
     EXPECT_EQ(redirect.status, 303);
     const std::string code = query_value(redirect.header("Location").value_or(""), "code");
-    const auto result = token({{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kRedirectUri}});
+    const auto result = token(
+        {{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kRedirectUri}});
     EXPECT_EQ(result.status, 200) << result.body;
     return json_of(result);
   }
@@ -97,12 +105,13 @@ TEST_F(AccountsTest, CodeFlowWithClientSecretGivesWorkingTokens) {
 
 TEST_F(AccountsTest, SecretMayAlsoComeInTheBody) {
   const auto redirect = approve(authorize_params());
-  const auto result = token({{"grant_type", "authorization_code"},
-                             {"code", query_value(redirect.header("Location").value_or(""), "code")},
-                             {"redirect_uri", kRedirectUri},
-                             {"client_id", kClientId},
-                             {"client_secret", kClientSecret}},
-                            /*basic_auth=*/false);
+  const auto result =
+      token({{"grant_type", "authorization_code"},
+             {"code", query_value(redirect.header("Location").value_or(""), "code")},
+             {"redirect_uri", kRedirectUri},
+             {"client_id", kClientId},
+             {"client_secret", kClientSecret}},
+            /*basic_auth=*/false);
   EXPECT_EQ(result.status, 200) << result.body;
 }
 
@@ -113,27 +122,38 @@ TEST_F(AccountsTest, PkceFlowNeedsTheRightVerifierAndNoSecret) {
   const auto redirect = approve(params);
   const std::string code = query_value(redirect.header("Location").value_or(""), "code");
 
-  const auto wrong = token({{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kRedirectUri},
-                            {"client_id", kClientId}, {"code_verifier", std::string(kVerifier) + "x"}},
+  const auto wrong = token({{"grant_type", "authorization_code"},
+                            {"code", code},
+                            {"redirect_uri", kRedirectUri},
+                            {"client_id", kClientId},
+                            {"code_verifier", std::string(kVerifier) + "x"}},
                            false);
-  const auto right = token({{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kRedirectUri},
-                            {"client_id", kClientId}, {"code_verifier", kVerifier}},
+  const auto right = token({{"grant_type", "authorization_code"},
+                            {"code", code},
+                            {"redirect_uri", kRedirectUri},
+                            {"client_id", kClientId},
+                            {"code_verifier", kVerifier}},
                            false);
 
   EXPECT_EQ(wrong.status, 400);
-  EXPECT_EQ(json_of(wrong), Json::parse(R"({"error":"invalid_grant","error_description":"code_verifier was incorrect"})"));
+  EXPECT_EQ(json_of(wrong),
+            Json::parse(
+                R"({"error":"invalid_grant","error_description":"code_verifier was incorrect"})"));
   EXPECT_EQ(right.status, 200) << right.body;
 }
 
 TEST_F(AccountsTest, CodesAreSingleUseAndExpire) {
   const auto redirect = approve(authorize_params());
   const std::string code = query_value(redirect.header("Location").value_or(""), "code");
-  const std::vector<Field> form{{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kRedirectUri}};
+  const std::vector<Field> form{
+      {"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kRedirectUri}};
   EXPECT_EQ(token(form).status, 200);
 
   const auto reused = token(form);
 
-  EXPECT_EQ(json_of(reused), Json::parse(R"({"error":"invalid_grant","error_description":"Invalid authorization code"})"));
+  EXPECT_EQ(
+      json_of(reused),
+      Json::parse(R"({"error":"invalid_grant","error_description":"Invalid authorization code"})"));
   const auto late = approve(authorize_params());
   clock_.advance_ms(11 * 60 * 1000);
   const auto expired = token({{"grant_type", "authorization_code"},
@@ -146,7 +166,8 @@ TEST_F(AccountsTest, DenyingRedirectsWithAccessDeniedAndState) {
   auto params = authorize_params();
   params.emplace_back("decision", "deny");
   const auto result = client_->request("POST", "/authorize/decision",
-                                       {{"Content-Type", "application/x-www-form-urlencoded"}}, build_query(params));
+                                       {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                       build_query(params));
   const std::string location(result.header("Location").value_or(""));
 
   EXPECT_EQ(result.status, 303);
@@ -169,7 +190,8 @@ TEST_F(AccountsTest, RedirectUrisAreValidatedLikeSpotify) {
   EXPECT_NE(localhost.body.find("INVALID_CLIENT: Insecure redirect URI"), std::string::npos);
   EXPECT_NE(unregistered.body.find("INVALID_CLIENT: Invalid redirect URI"), std::string::npos);
   EXPECT_NE(insecure.body.find("INVALID_CLIENT: Insecure redirect URI"), std::string::npos);
-  EXPECT_EQ(loopback_port.status, 200);  // loopback literals registered without a port take any port
+  EXPECT_EQ(loopback_port.status,
+            200);  // loopback literals registered without a port take any port
   EXPECT_EQ(trailing_slash.status, 400);  // exact match, terminating slashes included
 }
 
@@ -186,7 +208,8 @@ TEST_F(AccountsTest, UnknownClientAndBadParametersAreRefused) {
 
   EXPECT_NE(unknown.body.find("INVALID_CLIENT: Invalid client"), std::string::npos);
   EXPECT_EQ(query_value(scope.header("Location").value_or(""), "error"), "invalid_scope");
-  EXPECT_EQ(query_value(type.header("Location").value_or(""), "error"), "unsupported_response_type");
+  EXPECT_EQ(query_value(type.header("Location").value_or(""), "error"),
+            "unsupported_response_type");
 }
 
 TEST_F(AccountsTest, TokenEndpointErrorsHaveSpotifysShape) {
@@ -196,13 +219,17 @@ TEST_F(AccountsTest, TokenEndpointErrorsHaveSpotifysShape) {
        {"Authorization", "Basic " + plm::http::base64_encode(std::string(kClientId) + ":nope")}},
       "grant_type=client_credentials");
   const auto no_credentials = client_->request(
-      "POST", "/api/token", {{"Content-Type", "application/x-www-form-urlencoded"}}, "grant_type=client_credentials");
+      "POST", "/api/token", {{"Content-Type", "application/x-www-form-urlencoded"}},
+      "grant_type=client_credentials");
   const auto bad_grant = token({{"grant_type", "password"}});
   const auto missing_grant = token({});
-  const auto json_body = client_->request("POST", "/api/token", {{"Content-Type", "application/json"}}, "{}");
+  const auto json_body =
+      client_->request("POST", "/api/token", {{"Content-Type", "application/json"}}, "{}");
 
   EXPECT_EQ(wrong_secret.status, 400);
-  EXPECT_EQ(json_of(wrong_secret), Json::parse(R"({"error":"invalid_client","error_description":"Invalid client secret"})"));
+  EXPECT_EQ(
+      json_of(wrong_secret),
+      Json::parse(R"({"error":"invalid_client","error_description":"Invalid client secret"})"));
   EXPECT_EQ(json_of(no_credentials), Json::parse(R"({"error":"invalid_client"})"));
   EXPECT_EQ(json_of(bad_grant)["error"], "unsupported_grant_type");
   EXPECT_EQ(json_of(missing_grant)["error"], "unsupported_grant_type");
@@ -211,23 +238,29 @@ TEST_F(AccountsTest, TokenEndpointErrorsHaveSpotifysShape) {
 
 TEST_F(AccountsTest, RefreshKeepsTheRefreshTokenUnlessRotationIsOn) {
   const Json first = code_flow();
-  const auto refreshed = token({{"grant_type", "refresh_token"}, {"refresh_token", first["refresh_token"]}});
+  const auto refreshed =
+      token({{"grant_type", "refresh_token"}, {"refresh_token", first["refresh_token"]}});
 
   ASSERT_EQ(refreshed.status, 200) << refreshed.body;
   EXPECT_FALSE(json_of(refreshed).contains("refresh_token"));  // 2026: no new refresh token
   EXPECT_NE(json_of(refreshed)["access_token"], first["access_token"]);
 
   ASSERT_EQ(admin("POST", "/__emulator/config", Json{{"rotate_refresh_tokens", true}}).status, 200);
-  const auto rotated = token({{"grant_type", "refresh_token"}, {"refresh_token", first["refresh_token"]}});
-  const auto old_again = token({{"grant_type", "refresh_token"}, {"refresh_token", first["refresh_token"]}});
+  const auto rotated =
+      token({{"grant_type", "refresh_token"}, {"refresh_token", first["refresh_token"]}});
+  const auto old_again =
+      token({{"grant_type", "refresh_token"}, {"refresh_token", first["refresh_token"]}});
   ASSERT_EQ(rotated.status, 200);
   EXPECT_TRUE(json_of(rotated).contains("refresh_token"));
-  EXPECT_EQ(json_of(old_again), Json::parse(R"({"error":"invalid_grant","error_description":"Refresh token revoked"})"));
+  EXPECT_EQ(
+      json_of(old_again),
+      Json::parse(R"({"error":"invalid_grant","error_description":"Refresh token revoked"})"));
 }
 
 TEST_F(AccountsTest, RefreshTokensDieSixMonthsAfterAuthorizationEvenIfUsed) {
   const Json tokens = code_flow();
-  const std::vector<Field> form{{"grant_type", "refresh_token"}, {"refresh_token", tokens["refresh_token"]}};
+  const std::vector<Field> form{{"grant_type", "refresh_token"},
+                                {"refresh_token", tokens["refresh_token"]}};
   clock_.advance_ms(150LL * 24 * 3600 * 1000);
   ASSERT_EQ(token(form).status, 200);  // refreshing does not extend the lifetime
 
@@ -235,7 +268,9 @@ TEST_F(AccountsTest, RefreshTokensDieSixMonthsAfterAuthorizationEvenIfUsed) {
   const auto expired = token(form);
 
   EXPECT_EQ(expired.status, 400);
-  EXPECT_EQ(json_of(expired), Json::parse(R"({"error":"invalid_grant","error_description":"Refresh token expired"})"));
+  EXPECT_EQ(
+      json_of(expired),
+      Json::parse(R"({"error":"invalid_grant","error_description":"Refresh token expired"})"));
 }
 
 TEST_F(AccountsTest, AccessTokensExpireAfterAnHour) {
@@ -245,8 +280,10 @@ TEST_F(AccountsTest, AccessTokensExpireAfterAnHour) {
   const auto result = api("GET", "/v1/me", tokens["access_token"]);
 
   EXPECT_EQ(result.status, 401);
-  EXPECT_EQ(error_of(result), Json::parse(R"({"status":401,"message":"The access token expired"})"));
-  EXPECT_NE(result.header("WWW-Authenticate").value_or("").find("invalid_token"), std::string::npos);
+  EXPECT_EQ(error_of(result),
+            Json::parse(R"({"status":401,"message":"The access token expired"})"));
+  EXPECT_NE(result.header("WWW-Authenticate").value_or("").find("invalid_token"),
+            std::string::npos);
 }
 
 TEST_F(AccountsTest, ClientCredentialsTokensReachTheCatalogOnly) {
@@ -263,11 +300,15 @@ TEST_F(AccountsTest, ClientCredentialsTokensReachTheCatalogOnly) {
 }
 
 TEST_F(AccountsTest, AutoApproveSkipsTheConsentPage) {
-  ASSERT_EQ(admin("POST", "/__emulator/config", Json{{"auto_approve", true}, {"auto_approve_user", "bob"}}).status, 200);
+  ASSERT_EQ(admin("POST", "/__emulator/config",
+                  Json{{"auto_approve", true}, {"auto_approve_user", "bob"}})
+                .status,
+            200);
 
   const auto result = client_->get("/authorize?" + build_query(authorize_params()));
   const std::string code = query_value(result.header("Location").value_or(""), "code");
-  const auto tokens = token({{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kRedirectUri}});
+  const auto tokens =
+      token({{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", kRedirectUri}});
 
   EXPECT_EQ(result.status, 303);
   EXPECT_EQ(json_of(api("GET", "/v1/me", json_of(tokens)["access_token"]))["id"], "bob");
@@ -278,17 +319,23 @@ TEST_F(AccountsTest, RevokedGrantsStopWorking) {
   ASSERT_EQ(admin("POST", "/__emulator/revoke", Json{{"user_id", "alice"}}).status, 200);
 
   EXPECT_EQ(api("GET", "/v1/me", tokens["access_token"]).status, 401);
-  EXPECT_EQ(json_of(token({{"grant_type", "refresh_token"}, {"refresh_token", tokens["refresh_token"]}}))["error_description"],
+  EXPECT_EQ(json_of(token({{"grant_type", "refresh_token"},
+                           {"refresh_token", tokens["refresh_token"]}}))["error_description"],
             "Refresh token revoked");
 }
 
 TEST_F(AccountsTest, DevelopmentModeAccountRulesAnswer403) {
-  ASSERT_EQ(admin("POST", "/__emulator/apps", Json{{"client_id", "lapsed"}, {"client_secret", "s"},
-                                                   {"owner_premium", false}}).status, 201);
-  ASSERT_EQ(admin("POST", "/__emulator/apps", Json{{"client_id", "small"}, {"client_secret", "s"},
-                                                   {"allowlist", {"bob"}}}).status, 201);
+  ASSERT_EQ(admin("POST", "/__emulator/apps",
+                  Json{{"client_id", "lapsed"}, {"client_secret", "s"}, {"owner_premium", false}})
+                .status,
+            201);
+  ASSERT_EQ(admin("POST", "/__emulator/apps",
+                  Json{{"client_id", "small"}, {"client_secret", "s"}, {"allowlist", {"bob"}}})
+                .status,
+            201);
   auto mint = [&](const char* client) {
-    return json_of(admin("POST", "/__emulator/tokens", Json{{"client_id", client}, {"user_id", "alice"}}))["access_token"]
+    return json_of(admin("POST", "/__emulator/tokens",
+                         Json{{"client_id", client}, {"user_id", "alice"}}))["access_token"]
         .get<std::string>();
   };
 

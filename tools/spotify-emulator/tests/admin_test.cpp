@@ -12,7 +12,9 @@ class AdminTest : public EmulatorTest {
  protected:
   void SetUp() override { alice_ = token_for("alice"); }
   HttpResult me() { return api("GET", "/v1/me", alice_); }
-  void add_faults(const Json& body) { ASSERT_EQ(admin("POST", "/__emulator/faults", body).status, 201); }
+  void add_faults(const Json& body) {
+    ASSERT_EQ(admin("POST", "/__emulator/faults", body).status, 201);
+  }
   std::string alice_;
 };
 
@@ -24,14 +26,17 @@ TEST_F(AdminTest, AFaultHitsExactlyTheNthMatchingCall) {
       const auto result = me();
       EXPECT_EQ(result.status, call == n ? 503 : 200) << "n=" << n << " call=" << call;
       if (call == n) {
-        EXPECT_EQ(error_of(result), Json::parse(R"({"status":503,"message":"Service unavailable"})"));
+        EXPECT_EQ(error_of(result),
+                  Json::parse(R"({"status":503,"message":"Service unavailable"})"));
       }
     }
   }
 }
 
 TEST_F(AdminTest, BurstsFailConsecutiveCallsAndCanMatchAPath) {
-  add_faults(Json{{"rules", {{{"kind", "status"}, {"status", 502}, {"count", 3}, {"path_contains", "/items"}}}}});
+  add_faults(
+      Json{{"rules",
+            {{{"kind", "status"}, {"status", 502}, {"count", 3}, {"path_contains", "/items"}}}}});
   const std::string items = std::string("/v1/playlists/") + Ids::kAliceMain + "/items";
 
   EXPECT_EQ(me().status, 200);  // not matching the path: not counted
@@ -52,8 +57,8 @@ TEST_F(AdminTest, AWriteCanBeAppliedButAnswered502) {
   add_faults(Json{{"rules", {{{"kind", "apply_then_502"}, {"method", "POST"}}}}});
   const std::string uri = track_uri(77);
 
-  const auto result = api("POST", std::string("/v1/playlists/") + Ids::kAliceMain + "/items", alice_,
-                          Json{{"uris", {uri}}}.dump());
+  const auto result = api("POST", std::string("/v1/playlists/") + Ids::kAliceMain + "/items",
+                          alice_, Json{{"uris", {uri}}}.dump());
 
   EXPECT_EQ(result.status, 502);
   EXPECT_EQ(error_of(result)["message"], "Bad gateway.");
@@ -74,10 +79,11 @@ TEST_F(AdminTest, ExpiredTokenFaultAnswers401) {
 }
 
 TEST_F(AdminTest, RateLimitAndQuotaFaultsCarryRetryAfterAndReason) {
-  add_faults(Json{{"rules",
-                   {{{"kind", "rate_limit"}, {"retry_after_s", 7}},
-                    {{"kind", "quota_exceeded"}, {"nth", 2}, {"retry_after_s", 3600}},
-                    {{"kind", "rate_limit"}, {"nth", 3}, {"retry_after_s", -1}, {"empty_body", true}}}}});
+  add_faults(
+      Json{{"rules",
+            {{{"kind", "rate_limit"}, {"retry_after_s", 7}},
+             {{"kind", "quota_exceeded"}, {"nth", 2}, {"retry_after_s", 3600}},
+             {{"kind", "rate_limit"}, {"nth", 3}, {"retry_after_s", -1}, {"empty_body", true}}}}});
 
   const auto limited = me();
   const auto quota = me();
@@ -86,14 +92,19 @@ TEST_F(AdminTest, RateLimitAndQuotaFaultsCarryRetryAfterAndReason) {
   EXPECT_EQ(limited.status, 429);
   EXPECT_EQ(limited.header("Retry-After").value_or(""), "7");
   EXPECT_EQ(quota.status, 429);
-  EXPECT_EQ(error_of(quota), Json::parse(R"({"status":429,"message":"Too many requests","reason":"QUOTA_EXCEEDED"})"));
+  EXPECT_EQ(
+      error_of(quota),
+      Json::parse(R"({"status":429,"message":"Too many requests","reason":"QUOTA_EXCEEDED"})"));
   EXPECT_EQ(bare.status, 429);
   EXPECT_FALSE(bare.header("Retry-After").has_value());
   EXPECT_TRUE(bare.body.empty());
 }
 
 TEST_F(AdminTest, RollingWindowLimitsPerClientIdAndRecoversWhenTheClockMoves) {
-  ASSERT_EQ(admin("POST", "/__emulator/rate-limits", Json{{"window_budget", 5}, {"penalty_step_ms", 2000}}).status, 200);
+  ASSERT_EQ(admin("POST", "/__emulator/rate-limits",
+                  Json{{"window_budget", 5}, {"penalty_step_ms", 2000}})
+                .status,
+            200);
   for (int i = 0; i < 5; ++i) ASSERT_EQ(me().status, 200);
 
   const auto limited = me();
@@ -101,7 +112,8 @@ TEST_F(AdminTest, RollingWindowLimitsPerClientIdAndRecoversWhenTheClockMoves) {
 
   EXPECT_EQ(limited.status, 429);
   EXPECT_EQ(limited.header("Retry-After").value_or(""), "30");
-  EXPECT_EQ(error_of(limited), Json::parse(R"({"status":429,"message":"API rate limit exceeded"})"));
+  EXPECT_EQ(error_of(limited),
+            Json::parse(R"({"status":429,"message":"API rate limit exceeded"})"));
   EXPECT_EQ(worse.header("Retry-After").value_or(""), "32");  // calling while limited costs more
   clock_.advance_ms(32'000);
   EXPECT_EQ(me().status, 200);
@@ -110,11 +122,18 @@ TEST_F(AdminTest, RollingWindowLimitsPerClientIdAndRecoversWhenTheClockMoves) {
 }
 
 TEST_F(AdminTest, QuotaIsSharedByADevelopersClientIds) {
-  ASSERT_EQ(admin("POST", "/__emulator/apps", Json{{"client_id", "second"}, {"client_secret", "s"},
-                                                   {"developer_id", kClientId}}).status, 201);
-  ASSERT_EQ(admin("POST", "/__emulator/rate-limits", Json{{"quota_budget", 2}, {"quota_period_ms", 60'000}}).status, 200);
-  const std::string other = json_of(admin("POST", "/__emulator/tokens",
-                                          Json{{"client_id", "second"}, {"user_id", "alice"}}))["access_token"];
+  ASSERT_EQ(
+      admin("POST", "/__emulator/apps",
+            Json{{"client_id", "second"}, {"client_secret", "s"}, {"developer_id", kClientId}})
+          .status,
+      201);
+  ASSERT_EQ(admin("POST", "/__emulator/rate-limits",
+                  Json{{"quota_budget", 2}, {"quota_period_ms", 60'000}})
+                .status,
+            200);
+  const std::string other =
+      json_of(admin("POST", "/__emulator/tokens",
+                    Json{{"client_id", "second"}, {"user_id", "alice"}}))["access_token"];
 
   EXPECT_EQ(me().status, 200);
   EXPECT_EQ(api("GET", "/v1/me", other).status, 200);
@@ -176,7 +195,8 @@ TEST_F(AdminTest, ResetRestoresTheSeedAndForgetsTokens) {
 
 TEST_F(AdminTest, SeedReplacesUsersAndPlaylists) {
   const Json seed = Json::parse(R"({"users":[{"id":"dj","display_name":"DJ"}],
-    "playlists":[{"owner":"dj","name":"Set","tracks":[")" + catalog_track(5).id + R"("]}]})");
+    "playlists":[{"owner":"dj","name":"Set","tracks":[")" +
+                                catalog_track(5).id + R"("]}]})");
 
   const auto loaded = admin("POST", "/__emulator/seed", seed);
   const auto bad = admin("POST", "/__emulator/seed", Json::parse(R"({"users":[{"idd":"x"}]})"));
@@ -190,20 +210,27 @@ TEST_F(AdminTest, SeedReplacesUsersAndPlaylists) {
 }
 
 TEST_F(AdminTest, AppsWithRedirectUrisSpotifyWouldRefuseAreRejected) {
-  const auto localhost = admin("POST", "/__emulator/apps",
-                               Json{{"client_id", "x"}, {"redirect_uris", {"http://localhost:8000/cb"}}});
-  const auto https = admin("POST", "/__emulator/apps",
-                           Json{{"client_id", "y"}, {"redirect_uris", {"https://plm.example.org/cb", "http://[::1]/cb"}}});
+  const auto localhost =
+      admin("POST", "/__emulator/apps",
+            Json{{"client_id", "x"}, {"redirect_uris", {"http://localhost:8000/cb"}}});
+  const auto https =
+      admin("POST", "/__emulator/apps",
+            Json{{"client_id", "y"},
+                 {"redirect_uris", {"https://plm.example.org/cb", "http://[::1]/cb"}}});
 
   EXPECT_EQ(localhost.status, 400);
-  EXPECT_NE(error_of(localhost)["message"].get<std::string>().find("Insecure redirect URI"), std::string::npos);
+  EXPECT_NE(error_of(localhost)["message"].get<std::string>().find("Insecure redirect URI"),
+            std::string::npos);
   EXPECT_EQ(https.status, 201);
 }
 
 TEST_F(AdminTest, BadAdminRequestsGetClearErrors) {
   EXPECT_EQ(client_->request("POST", "/__emulator/faults", {}, "{oops").status, 400);
-  EXPECT_EQ(admin("POST", "/__emulator/faults", Json{{"rules", {{{"kind", "meteor"}}}}}).status, 400);
-  EXPECT_EQ(admin("POST", "/__emulator/tokens", Json{{"client_id", "nobody"}, {"user_id", "alice"}}).status, 404);
+  EXPECT_EQ(admin("POST", "/__emulator/faults", Json{{"rules", {{{"kind", "meteor"}}}}}).status,
+            400);
+  EXPECT_EQ(admin("POST", "/__emulator/tokens", Json{{"client_id", "nobody"}, {"user_id", "alice"}})
+                .status,
+            404);
   EXPECT_EQ(admin("POST", "/__emulator/config", Json{{"mode", "classic"}}).status, 400);
   EXPECT_EQ(admin("GET", "/__emulator/users/nobody/playlists").status, 404);
   EXPECT_EQ(admin("GET", "/__emulator/nothing").status, 404);

@@ -38,7 +38,8 @@ SeedPlaylist playlist(const char* id, const char* owner, const char* name, bool 
 const Catalog& demo_catalog() {
   static const Catalog catalog = [] {
     Catalog loaded;
-    load_catalog_file(source_dir() / "tools/spotify-emulator/catalog/data/demo_catalog.csv", loaded);
+    load_catalog_file(source_dir() / "tools/spotify-emulator/catalog/data/demo_catalog.csv",
+                      loaded);
     return loaded;
   }();
   return catalog;
@@ -49,11 +50,14 @@ std::string track_uri(std::size_t n) { return "spotify:track:" + catalog_track(n
 
 Seed test_seed() {
   Seed seed;
-  seed.users = {{"alice", "Alice Producer", true}, {"bob", "Bob Curator", true}, {"carol", "Carol", false}};
-  auto main = playlist(SeedIds::kAliceMain, "alice", "Alice's Main / Mix", true, {0, 1, 2, 3, 4, 1});
+  seed.users = {
+      {"alice", "Alice Producer", true}, {"bob", "Bob Curator", true}, {"carol", "Carol", false}};
+  auto main =
+      playlist(SeedIds::kAliceMain, "alice", "Alice's Main / Mix", true, {0, 1, 2, 3, 4, 1});
   main.description = "Fresh & new <b>picks</b>";
   seed.playlists.push_back(main);
-  seed.playlists.push_back(playlist(SeedIds::kAlicePrivate, "alice", "Alice Private", false, {5, 6, 7}));
+  seed.playlists.push_back(
+      playlist(SeedIds::kAlicePrivate, "alice", "Alice Private", false, {5, 6, 7}));
   std::vector<std::size_t> big;
   for (std::size_t i = 0; i < 120; ++i) big.push_back(100 + i);
   seed.playlists.push_back(playlist(SeedIds::kAliceBig, "alice", "Alice Big", true, big));
@@ -91,7 +95,8 @@ const plm::test_support::OpenApiSpec& dev2026_spec() {
 
 const plm::test_support::OpenApiSpec& legacy_spec() {
   static const auto spec = plm::test_support::OpenApiSpec::load(
-      source_dir() / "../shared/spotify-openapi/official-spotify-open-api.2025-10-03.pre-feb-2026.yml");
+      source_dir() /
+      "../shared/spotify-openapi/official-spotify-open-api.2025-10-03.pre-feb-2026.yml");
   return spec;
 }
 
@@ -99,12 +104,12 @@ plm::test_support::Leniency dev2026_leniency() {
   plm::test_support::Leniency leniency;
   leniency.require_all_declared = true;
   // Removed for development-mode apps in February 2026 (spotify-api.md section 2.15), optional
-  // (is_playable, restrictions only with a market; followers only on full playlists), or deprecated.
+  // (is_playable, restrictions only with a market; followers only on full playlists), or
+  // deprecated.
   leniency.optional_properties = {
       "*.available_markets", "*.restrictions", "*.is_playable", "*.linked_from", "*.popularity",
-      "*.followers",         "*.country",      "*.email",       "*.product",     "*.explicit_content",
-      "*.track",             "*.tracks",       "*.preview_url", "*.genres",
-      "*.isrc",              "*.ean",          "*.upc",
+      "*.followers", "*.country", "*.email", "*.product", "*.explicit_content", "*.track",
+      "*.tracks", "*.preview_url", "*.genres", "*.isrc", "*.ean", "*.upc",
       // Local files have empty external_urls; playlists you do not own have no items (dev2026).
       "*.spotify", "PlaylistObject.items"};
   // Local files: Spotify sends null ids, hrefs and album fields for them.
@@ -125,9 +130,10 @@ EmulatorTest::EmulatorTest() {
   EmulatorOptions options;
   options.public_url = "";  // links follow the Host header, i.e. this test's port
   emulator_ = std::make_unique<Emulator>(demo_catalog(), test_seed(), options, clock_);
-  emulator_->register_app(App{.client_id = kClientId,
-                              .client_secret = kClientSecret,
-                              .redirect_uris = {kRedirectUri, "https://plm.example.com/oauth/callback"}});
+  emulator_->register_app(
+      App{.client_id = kClientId,
+          .client_secret = kClientSecret,
+          .redirect_uris = {kRedirectUri, "https://plm.example.com/oauth/callback"}});
   server_ = std::make_unique<plm::http::Server>(
       [this](const plm::http::Request& request) { return emulator_->handle(request); },
       plm::http::ServerOptions{});
@@ -148,26 +154,30 @@ std::string EmulatorTest::token_for(const std::string& user, const std::string& 
   return json_of(result).value("access_token", "");
 }
 
-HttpResult EmulatorTest::api(const std::string& method, const std::string& path, const std::string& token,
-                             const std::string& body, const std::string& content_type) {
+HttpResult EmulatorTest::api(const std::string& method, const std::string& path,
+                             const std::string& token, const std::string& body,
+                             const std::string& content_type) {
   std::vector<plm::http::Field> headers{{"Authorization", "Bearer " + token}};
   if (!body.empty()) headers.emplace_back("Content-Type", content_type);
   return client_->request(method, path, headers, body);
 }
 
-HttpResult EmulatorTest::admin(const std::string& method, const std::string& path, const Json& body) {
+HttpResult EmulatorTest::admin(const std::string& method, const std::string& path,
+                               const Json& body) {
   return client_->request(method, path, {{"Content-Type", "application/json"}},
                           body.is_null() ? std::string() : body.dump());
 }
 
-void EmulatorTest::expect_schema(const std::string& method, const std::string& path, const HttpResult& result) {
+void EmulatorTest::expect_schema(const std::string& method, const std::string& path,
+                                 const HttpResult& result) {
   const auto question = path.find('?');
   std::string bare = path.substr(0, question);
   if (bare.starts_with(base_url())) bare = bare.substr(base_url().size());  // absolute next links
   // A `fields` filter returns partial objects by design: nothing to validate against.
   if (path.find("fields=") != std::string::npos) return;
   Json body = nullptr;
-  if (!result.body.empty() && result.header("Content-Type").value_or("").starts_with("application/json")) {
+  if (!result.body.empty() &&
+      result.header("Content-Type").value_or("").starts_with("application/json")) {
     body = Json::parse(result.body);
   }
   std::vector<std::string> problems;
@@ -191,12 +201,14 @@ void EmulatorTest::expect_schema(const std::string& method, const std::string& p
       auto legacy = legacy_leniency();
       legacy.allow_unknown_properties = true;
       legacy.require_all_declared = false;
-      for (auto& problem : legacy_spec().validate_response(method, bare, result.status, body, legacy)) {
+      for (auto& problem :
+           legacy_spec().validate_response(method, bare, result.status, body, legacy)) {
         problems.push_back("(pre-2026 spec) " + problem);
       }
     }
   }
-  for (const auto& problem : problems) ADD_FAILURE() << method << " " << path << " " << result.status << ": " << problem;
+  for (const auto& problem : problems)
+    ADD_FAILURE() << method << " " << path << " " << result.status << ": " << problem;
 }
 
 void EmulatorTest::set_mode(const std::string& mode) {

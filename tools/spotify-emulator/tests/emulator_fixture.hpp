@@ -30,13 +30,15 @@ inline constexpr const char* kAllScopes =
 
 /// Ids of the seed's playlists (22-character base-62, like Spotify's).
 struct SeedIds {
-  static constexpr const char* kAliceMain = "AliceMain0000000000001";      // public, 6 entries, a duplicate
-  static constexpr const char* kAlicePrivate = "AlicePrivate0000000001";   // private, 3 entries
-  static constexpr const char* kAliceBig = "AliceBig00000000000001";       // public, 120 entries
-  static constexpr const char* kAliceOdd = "AliceOdd00000000000001";       // local file + unavailable
-  static constexpr const char* kBobCollab = "BobCollab0000000000001";      // collaborative, alice follows
-  static constexpr const char* kBobPublic = "BobPublic0000000000001";      // public, alice follows
-  static constexpr const char* kBobPrivate = "BobPrivate000000000001";     // private, nobody follows
+  static constexpr const char* kAliceMain =
+      "AliceMain0000000000001";  // public, 6 entries, a duplicate
+  static constexpr const char* kAlicePrivate = "AlicePrivate0000000001";  // private, 3 entries
+  static constexpr const char* kAliceBig = "AliceBig00000000000001";      // public, 120 entries
+  static constexpr const char* kAliceOdd = "AliceOdd00000000000001";  // local file + unavailable
+  static constexpr const char* kBobCollab =
+      "BobCollab0000000000001";  // collaborative, alice follows
+  static constexpr const char* kBobPublic = "BobPublic0000000000001";   // public, alice follows
+  static constexpr const char* kBobPrivate = "BobPrivate000000000001";  // private, nobody follows
 };
 
 /// The demo catalog, loaded once per test process.
@@ -62,7 +64,8 @@ class EmulatorTest : public ::testing::Test {
   std::string token_for(const std::string& user, const std::string& scopes = kAllScopes);
   /// A Web API call with a bearer token.
   HttpResult api(const std::string& method, const std::string& path, const std::string& token,
-                 const std::string& body = {}, const std::string& content_type = "application/json");
+                 const std::string& body = {},
+                 const std::string& content_type = "application/json");
   HttpResult admin(const std::string& method, const std::string& path, const Json& body = nullptr);
   /// Asserts the response matches the OpenAPI schema for its operation and status.
   void expect_schema(const std::string& method, const std::string& path, const HttpResult& result);

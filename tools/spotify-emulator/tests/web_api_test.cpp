@@ -15,7 +15,8 @@ class WebApiTest : public EmulatorTest {
   void SetUp() override { alice_ = token_for("alice"); }
 
   /// A call by alice whose response must match the schema.
-  HttpResult call(const std::string& method, const std::string& path, const std::string& body = {}) {
+  HttpResult call(const std::string& method, const std::string& path,
+                  const std::string& body = {}) {
     auto result = api(method, path, alice_, body);
     expect_schema(method, path, result);
     return result;
@@ -33,7 +34,8 @@ class WebApiTest : public EmulatorTest {
     return {};
   }
   std::string snapshot_of(const std::string& playlist_id) {
-    return json_of(call("GET", "/v1/playlists/" + playlist_id + "?fields=snapshot_id"))["snapshot_id"];
+    return json_of(
+        call("GET", "/v1/playlists/" + playlist_id + "?fields=snapshot_id"))["snapshot_id"];
   }
   static Json uris_body(std::initializer_list<std::size_t> tracks) {
     Json uris = Json::array();
@@ -129,7 +131,8 @@ TEST_F(WebApiTest, MyPlaylistsRejectsLimitsLikeSpotify) {
   for (const char* query : {"limit=51", "limit=0", "limit=abc", "offset=-1", "offset=100001"}) {
     const auto result = call("GET", std::string("/v1/me/playlists?") + query);
     EXPECT_EQ(result.status, 400) << query;
-    const std::string expected = std::string(query).starts_with("limit") ? "Invalid limit" : "Invalid offset";
+    const std::string expected =
+        std::string(query).starts_with("limit") ? "Invalid limit" : "Invalid offset";
     EXPECT_EQ(error_of(result), Json({{"status", 400}, {"message", expected}})) << query;
   }
 }
@@ -145,9 +148,11 @@ TEST_F(WebApiTest, CreatePlaylistPutsItFirstAndChecksTheBody) {
   EXPECT_EQ(playlist["owner"]["id"], "alice");
   EXPECT_EQ(json_of(call("GET", "/v1/me/playlists?limit=1"))["items"][0]["id"], playlist["id"]);
 
-  EXPECT_EQ(error_of(call("POST", "/v1/me/playlists", R"({"public":true})"))["message"], "Missing required field: name");
+  EXPECT_EQ(error_of(call("POST", "/v1/me/playlists", R"({"public":true})"))["message"],
+            "Missing required field: name");
   EXPECT_EQ(call("POST", "/v1/me/playlists", R"({"name":"x","collaborative":true})").status, 400);
-  EXPECT_EQ(error_of(call("POST", "/v1/me/playlists", "{not json"))["message"], "Error parsing JSON.");
+  EXPECT_EQ(error_of(call("POST", "/v1/me/playlists", "{not json"))["message"],
+            "Error parsing JSON.");
   EXPECT_EQ(call("POST", "/v1/me/playlists", R"({"name":42})").status, 400);
   const std::string read_only = token_for("alice", "playlist-read-private");
   EXPECT_EQ(error_of(api("POST", "/v1/me/playlists", read_only, R"({"name":"x"})"))["message"],
@@ -160,7 +165,8 @@ TEST_F(WebApiTest, GetPlaylistReturnsTheFullObjectWithTheFirstPageOfItems) {
   const Json playlist = json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceMain));
 
   EXPECT_EQ(playlist["name"], "Alice's Main / Mix");
-  EXPECT_EQ(playlist["description"], "Fresh &amp; new &lt;b&gt;picks&lt;&#x2F;b&gt;");  // HTML-escaped
+  EXPECT_EQ(playlist["description"],
+            "Fresh &amp; new &lt;b&gt;picks&lt;&#x2F;b&gt;");  // HTML-escaped
   EXPECT_EQ(playlist["items"]["total"], 6);
   EXPECT_EQ(playlist["items"]["items"].size(), 6u);
   EXPECT_EQ(playlist["items"]["items"][0]["item"]["uri"], track_uri(0));
@@ -169,12 +175,15 @@ TEST_F(WebApiTest, GetPlaylistReturnsTheFullObjectWithTheFirstPageOfItems) {
 }
 
 TEST_F(WebApiTest, FieldsFilterTrimsTheResponse) {
-  const Json playlist = json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceMain +
-                                                "?fields=name,items(total,items(added_at,item(uri)))"));
+  const Json playlist =
+      json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceMain +
+                              "?fields=name,items(total,items(added_at,item(uri)))"));
   EXPECT_EQ(playlist.size(), 2u);
   EXPECT_EQ(playlist["items"]["total"], 6);
-  EXPECT_EQ(playlist["items"]["items"][0], Json({{"added_at", "2025-01-01T10:00:00Z"}, {"item", {{"uri", track_uri(0)}}}}));
-  EXPECT_EQ(call("GET", std::string("/v1/playlists/") + Ids::kAliceMain + "?fields=items(").status, 400);
+  EXPECT_EQ(playlist["items"]["items"][0],
+            Json({{"added_at", "2025-01-01T10:00:00Z"}, {"item", {{"uri", track_uri(0)}}}}));
+  EXPECT_EQ(call("GET", std::string("/v1/playlists/") + Ids::kAliceMain + "?fields=items(").status,
+            400);
 }
 
 TEST_F(WebApiTest, OthersPlaylistsShowMetadataOnlyAndPrivateOnesAreHidden) {
@@ -213,8 +222,10 @@ TEST_F(WebApiTest, ItemsArePagedWithAtMost50AndNextLinksReachTheEnd) {
   ASSERT_EQ(uris.size(), 120u);
   EXPECT_EQ(uris[0], track_uri(100));
   EXPECT_EQ(uris[119], track_uri(219));
-  EXPECT_EQ(json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceBig + "/items"))["limit"], 20);
-  EXPECT_EQ(error_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceBig + "/items?limit=51"))["message"],
+  EXPECT_EQ(
+      json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceBig + "/items"))["limit"], 20);
+  EXPECT_EQ(error_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceBig +
+                                     "/items?limit=51"))["message"],
             "Invalid limit");
 }
 
@@ -223,7 +234,8 @@ TEST_F(WebApiTest, LocalFilesAndUnavailableTracksKeepTheirSlots) {
 
   ASSERT_EQ(page["total"], 3);
   EXPECT_EQ(page["items"][1]["is_local"], true);
-  EXPECT_EQ(page["items"][1]["item"]["uri"], "spotify:local:Local+Artist:Local+Album:Local+Title:200");
+  EXPECT_EQ(page["items"][1]["item"]["uri"],
+            "spotify:local:Local+Artist:Local+Album:Local+Title:200");
   EXPECT_TRUE(page["items"][1]["item"]["id"].is_null());
   EXPECT_EQ(page["items"][1]["item"]["name"], "Local Title");
   EXPECT_TRUE(page["items"][2]["item"].is_null());
@@ -243,8 +255,9 @@ TEST_F(WebApiTest, AddingAppendsOrInsertsAndChangesTheSnapshot) {
   EXPECT_NE(json_of(inserted)["snapshot_id"], json_of(appended)["snapshot_id"]);
   EXPECT_EQ(from_query.status, 201);
   EXPECT_EQ(uris_of(Ids::kAliceMain),
-            (std::vector<std::string>{track_uri(22), track_uri(23), track_uri(0), track_uri(1), track_uri(2),
-                                      track_uri(3), track_uri(4), track_uri(1), track_uri(20), track_uri(21)}));
+            (std::vector<std::string>{track_uri(22), track_uri(23), track_uri(0), track_uri(1),
+                                      track_uri(2), track_uri(3), track_uri(4), track_uri(1),
+                                      track_uri(20), track_uri(21)}));
 }
 
 TEST_F(WebApiTest, AddingValidatesUrisCountsAndPositions) {
@@ -254,11 +267,14 @@ TEST_F(WebApiTest, AddingValidatesUrisCountsAndPositions) {
   EXPECT_EQ(call("POST", path, many_uris(100).dump()).status, 201);
   EXPECT_EQ(error_of(call("POST", path, R"({"uris":["spotify:track:5"]})"))["message"],
             "JSON body contains an invalid track uri: spotify:track:5");
-  EXPECT_EQ(error_of(call("POST", path, R"({"uris":["spotify:track:0000000000000000000000"]})"))["message"],
+  EXPECT_EQ(error_of(call("POST", path,
+                          R"({"uris":["spotify:track:0000000000000000000000"]})"))["message"],
             "Payload contains a non-existing ID");
-  EXPECT_EQ(call("POST", path, R"({"uris":["spotify:local:a:b:c:1"]})").status, 400);  // local files cannot be added
+  EXPECT_EQ(call("POST", path, R"({"uris":["spotify:local:a:b:c:1"]})").status,
+            400);  // local files cannot be added
   EXPECT_EQ(error_of(call("POST", path, R"({})"))["message"], "No uris provided");
-  EXPECT_EQ(error_of(call("POST", path, uris_body({1}).dump().replace(0, 1, "{\"position\":999,")))["message"],
+  EXPECT_EQ(error_of(call("POST", path,
+                          uris_body({1}).dump().replace(0, 1, "{\"position\":999,")))["message"],
             "Index out of bounds");
   EXPECT_EQ(call("POST", path, R"({"uris":"spotify:track:x"})").status, 400);
   EXPECT_EQ(call("POST", path, "[1,2]").status, 400);
@@ -271,9 +287,10 @@ TEST_F(WebApiTest, OnlyOwnersAndCollaboratorsWithTheRightScopeMayWrite) {
   const std::string public_scope_only = token_for("alice", "playlist-modify-public");
 
   EXPECT_EQ(call("POST", collab, uris_body({30}).dump()).status, 201);
-  EXPECT_EQ(error_of(call("POST", not_mine, uris_body({30}).dump())), Json::parse(R"({"status":403,"message":"Forbidden"})"));
-  EXPECT_EQ(error_of(api("POST", std::string("/v1/playlists/") + Ids::kAlicePrivate + "/items", public_scope_only,
-                         uris_body({30}).dump()))["message"],
+  EXPECT_EQ(error_of(call("POST", not_mine, uris_body({30}).dump())),
+            Json::parse(R"({"status":403,"message":"Forbidden"})"));
+  EXPECT_EQ(error_of(api("POST", std::string("/v1/playlists/") + Ids::kAlicePrivate + "/items",
+                         public_scope_only, uris_body({30}).dump()))["message"],
             "Insufficient client scope");
 }
 
@@ -290,20 +307,27 @@ TEST_F(WebApiTest, ReorderFollowsSpotifysDocumentedExamples) {
 
   // Move the first item to the end: range_start 0, insert_before = length.
   ASSERT_EQ(call("PUT", path, R"({"range_start":0,"insert_before":6})").status, 200);
-  EXPECT_EQ(uris_of(Ids::kAliceMain), (std::vector<std::string>{u(1), u(2), u(3), u(4), u(1), u(0)}));
+  EXPECT_EQ(uris_of(Ids::kAliceMain),
+            (std::vector<std::string>{u(1), u(2), u(3), u(4), u(1), u(0)}));
   // Move the last item to the start.
   ASSERT_EQ(call("PUT", path, R"({"range_start":5,"insert_before":0})").status, 200);
-  EXPECT_EQ(uris_of(Ids::kAliceMain), (std::vector<std::string>{u(0), u(1), u(2), u(3), u(4), u(1)}));
+  EXPECT_EQ(uris_of(Ids::kAliceMain),
+            (std::vector<std::string>{u(0), u(1), u(2), u(3), u(4), u(1)}));
   // Move two items (indices 1-2) before index 5.
   const auto moved = call("PUT", path, R"({"range_start":1,"range_length":2,"insert_before":5})");
-  EXPECT_EQ(uris_of(Ids::kAliceMain), (std::vector<std::string>{u(0), u(3), u(4), u(1), u(2), u(1)}));
+  EXPECT_EQ(uris_of(Ids::kAliceMain),
+            (std::vector<std::string>{u(0), u(3), u(4), u(1), u(2), u(1)}));
   EXPECT_NE(json_of(moved)["snapshot_id"].get<std::string>(), "");
   // A target inside the range changes nothing.
-  ASSERT_EQ(call("PUT", path, R"({"range_start":1,"range_length":2,"insert_before":2})").status, 200);
-  EXPECT_EQ(uris_of(Ids::kAliceMain), (std::vector<std::string>{u(0), u(3), u(4), u(1), u(2), u(1)}));
+  ASSERT_EQ(call("PUT", path, R"({"range_start":1,"range_length":2,"insert_before":2})").status,
+            200);
+  EXPECT_EQ(uris_of(Ids::kAliceMain),
+            (std::vector<std::string>{u(0), u(3), u(4), u(1), u(2), u(1)}));
 
-  for (const char* bad : {R"({"range_start":6,"insert_before":0})", R"({"range_start":0,"insert_before":7})",
-                          R"({"range_start":5,"range_length":2,"insert_before":0})", R"({"range_start":"0","insert_before":1})"}) {
+  for (const char* bad :
+       {R"({"range_start":6,"insert_before":0})", R"({"range_start":0,"insert_before":7})",
+        R"({"range_start":5,"range_length":2,"insert_before":0})",
+        R"({"range_start":"0","insert_before":1})"}) {
     EXPECT_EQ(call("PUT", path, bad).status, 400) << bad;
   }
 }
@@ -311,7 +335,8 @@ TEST_F(WebApiTest, ReorderFollowsSpotifysDocumentedExamples) {
 TEST_F(WebApiTest, ReplaceOverwritesEverythingWithAtMost100) {
   const std::string path = std::string("/v1/playlists/") + Ids::kAliceOdd + "/items";
   ASSERT_EQ(call("PUT", path, uris_body({50, 51}).dump()).status, 200);
-  EXPECT_EQ(uris_of(Ids::kAliceOdd), (std::vector<std::string>{track_uri(50), track_uri(51)}));  // local file gone
+  EXPECT_EQ(uris_of(Ids::kAliceOdd),
+            (std::vector<std::string>{track_uri(50), track_uri(51)}));  // local file gone
   EXPECT_EQ(call("PUT", path, many_uris(101).dump()).status, 400);
   ASSERT_EQ(call("PUT", path, R"({"uris":[]})").status, 200);
   EXPECT_TRUE(uris_of(Ids::kAliceOdd).empty());
@@ -324,9 +349,12 @@ TEST_F(WebApiTest, RemovingDeletesEveryOccurrenceAndIgnoresPositions) {
   const auto removed = call("DELETE", path, body.dump());
 
   EXPECT_EQ(removed.status, 200);
-  EXPECT_EQ(uris_of(Ids::kAliceMain), (std::vector<std::string>{track_uri(0), track_uri(2), track_uri(3), track_uri(4)}));
-  EXPECT_EQ(error_of(call("DELETE", path, R"({"tracks":[{"uri":"spotify:track:0000000000000000000000"}]})"))["message"],
-            "No uris provided");  // the February 2026 rename: `items`, not `tracks`
+  EXPECT_EQ(uris_of(Ids::kAliceMain),
+            (std::vector<std::string>{track_uri(0), track_uri(2), track_uri(3), track_uri(4)}));
+  EXPECT_EQ(
+      error_of(call("DELETE", path,
+                    R"({"tracks":[{"uri":"spotify:track:0000000000000000000000"}]})"))["message"],
+      "No uris provided");  // the February 2026 rename: `items`, not `tracks`
   EXPECT_EQ(call("DELETE", std::string("/v1/playlists/") + Ids::kAliceOdd + "/items",
                  R"({"items":[{"uri":"spotify:local:Local+Artist:Local+Album:Local+Title:200"}]})")
                 .status,
@@ -342,7 +370,8 @@ TEST_F(WebApiTest, ChangeDetailsUpdatesAndValidates) {
   const std::string path = std::string("/v1/playlists/") + Ids::kAliceMain;
   const std::string before = snapshot_of(Ids::kAliceMain);
 
-  const auto changed = call("PUT", path, R"({"name":"Renamed","description":"It's 90's/00's","public":false})");
+  const auto changed =
+      call("PUT", path, R"({"name":"Renamed","description":"It's 90's/00's","public":false})");
 
   EXPECT_EQ(changed.status, 200);
   EXPECT_TRUE(changed.body.empty());
@@ -351,11 +380,14 @@ TEST_F(WebApiTest, ChangeDetailsUpdatesAndValidates) {
   EXPECT_EQ(playlist["description"], "It&#x27;s 90&#x27;s&#x2F;00&#x27;s");
   EXPECT_EQ(playlist["public"], false);
   EXPECT_NE(playlist["snapshot_id"], before);  // metadata changes move the snapshot too
-  EXPECT_EQ(error_of(call("PUT", path, R"({"description":""})"))["message"], "Attribute description is empty");
+  EXPECT_EQ(error_of(call("PUT", path, R"({"description":""})"))["message"],
+            "Attribute description is empty");
   EXPECT_EQ(call("PUT", path, Json{{"description", std::string(301, 'a')}}.dump()).status, 400);
   EXPECT_EQ(call("PUT", path, R"({"description":"two\nlines"})").status, 400);
   EXPECT_EQ(call("PUT", path, R"({"public":true,"collaborative":true})").status, 400);
-  EXPECT_EQ(call("PUT", std::string("/v1/playlists/") + Ids::kBobCollab, R"({"name":"mine now"})").status, 403);
+  EXPECT_EQ(
+      call("PUT", std::string("/v1/playlists/") + Ids::kBobCollab, R"({"name":"mine now"})").status,
+      403);
 }
 
 TEST_F(WebApiTest, CoverUploadAcceptsBase64JpegUpTo256KB) {
@@ -374,12 +406,16 @@ TEST_F(WebApiTest, CoverUploadAcceptsBase64JpegUpTo256KB) {
   EXPECT_EQ(api("PUT", path, alice_, std::string(256 * 1024 + 4, 'A'), "image/jpeg").status, 413);
   EXPECT_EQ(api("PUT", path, alice_, "data:image/jpeg;base64," + base64, "image/jpeg").status, 400);
   EXPECT_EQ(api("PUT", path, alice_, base64 + "\n", "image/jpeg").status, 400);
-  EXPECT_EQ(api("PUT", path, alice_, plm::http::base64_encode("GIF89a..."), "image/jpeg").status, 400);
-  EXPECT_EQ(api("PUT", path, token_for("alice", "playlist-modify-public"), base64, "image/jpeg").status, 403);
+  EXPECT_EQ(api("PUT", path, alice_, plm::http::base64_encode("GIF89a..."), "image/jpeg").status,
+            400);
+  EXPECT_EQ(
+      api("PUT", path, token_for("alice", "playlist-modify-public"), base64, "image/jpeg").status,
+      403);
 }
 
 TEST_F(WebApiTest, GeneratedCoversAreServedByTheEmulator) {
-  const Json images = json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceBig + "/images"));
+  const Json images =
+      json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceBig + "/images"));
   ASSERT_FALSE(images.empty());
   const auto image = client_->get(images[0]["url"].get<std::string>());
   EXPECT_EQ(image.status, 200);
@@ -406,7 +442,8 @@ TEST_F(WebApiTest, UnfollowingAnOwnedPlaylistDeletesItFromTheList) {
 
 TEST_F(WebApiTest, SearchFindsTracksWithFiltersAndCapsTheLimitInDevelopmentMode) {
   const Track& track = catalog_track(42);
-  const std::string q = plm::http::percent_encode("track:\"" + track.name + "\" artist:\"" + track.artists[0].name + "\"");
+  const std::string q = plm::http::percent_encode("track:\"" + track.name + "\" artist:\"" +
+                                                  track.artists[0].name + "\"");
 
   const Json result = json_of(call("GET", "/v1/search?type=track&limit=10&q=" + q));
 
@@ -416,8 +453,10 @@ TEST_F(WebApiTest, SearchFindsTracksWithFiltersAndCapsTheLimitInDevelopmentMode)
   EXPECT_TRUE(found);
   EXPECT_NE(result["tracks"]["href"].get<std::string>().find("query="), std::string::npos);
   EXPECT_EQ(json_of(call("GET", "/v1/search?type=track&q=love"))["tracks"]["limit"], 5);
-  EXPECT_EQ(error_of(call("GET", "/v1/search?type=track&q=love&limit=11"))["message"], "Invalid limit");
-  EXPECT_EQ(error_of(call("GET", "/v1/search?type=track&q=love&offset=1001"))["message"], "Invalid offset");
+  EXPECT_EQ(error_of(call("GET", "/v1/search?type=track&q=love&limit=11"))["message"],
+            "Invalid limit");
+  EXPECT_EQ(error_of(call("GET", "/v1/search?type=track&q=love&offset=1001"))["message"],
+            "Invalid offset");
   EXPECT_EQ(error_of(call("GET", "/v1/search?type=track"))["message"], "No search query");
   EXPECT_EQ(error_of(call("GET", "/v1/search?q=love"))["message"], "Missing parameter type");
   EXPECT_EQ(call("GET", "/v1/search?q=love&type=song").status, 400);
@@ -447,7 +486,8 @@ TEST_F(WebApiTest, GetTrackAnswersTrackNotFoundOrInvalidId) {
   const Json track = json_of(call("GET", "/v1/tracks/" + catalog_track(3).id));
   EXPECT_EQ(track["name"], catalog_track(3).name);
   EXPECT_FALSE(track.contains("popularity"));  // removed for development mode
-  EXPECT_EQ(error_of(call("GET", "/v1/tracks/xyz")), Json::parse(R"({"status":400,"message":"invalid id"})"));
+  EXPECT_EQ(error_of(call("GET", "/v1/tracks/xyz")),
+            Json::parse(R"({"status":400,"message":"invalid id"})"));
   EXPECT_EQ(call("GET", "/v1/tracks/0000000000000000000000").status, 404);
 }
 
@@ -477,7 +517,8 @@ TEST_F(WebApiTest, ExtendedModeServesLegacyPathsAndFieldNames) {
   const Json playlist = json_of(call("GET", "/v1/playlists/" + id));
   const Json list = json_of(call("GET", "/v1/users/alice/playlists"));
   // Unknown ids come back as null entries, which the spec does not model: not schema-checked.
-  const Json several = json_of(api("GET", "/v1/tracks?ids=" + catalog_track(0).id + ",0000000000000000000000", alice_));
+  const Json several = json_of(
+      api("GET", "/v1/tracks?ids=" + catalog_track(0).id + ",0000000000000000000000", alice_));
   const auto removed = call("DELETE", "/v1/playlists/" + id + "/tracks",
                             Json{{"tracks", {{{"uri", track_uri(1)}}}}}.dump());
 
@@ -492,14 +533,17 @@ TEST_F(WebApiTest, ExtendedModeServesLegacyPathsAndFieldNames) {
 }
 
 TEST_F(WebApiTest, UnknownPathsAndMethodsAnswer404And405) {
-  EXPECT_EQ(error_of(api("GET", "/v1/nothing-here", alice_)), Json::parse(R"({"status":404,"message":"Service not found"})"));
+  EXPECT_EQ(error_of(api("GET", "/v1/nothing-here", alice_)),
+            Json::parse(R"({"status":404,"message":"Service not found"})"));
   EXPECT_EQ(api("PATCH", "/v1/me", alice_).status, 405);
   EXPECT_EQ(client_->get("/").status, 404);
 }
 
 TEST_F(WebApiTest, LegacyTrackFieldCanBeSentBesideItem) {
-  ASSERT_EQ(admin("POST", "/__emulator/config", Json{{"emit_legacy_track_field", true}}).status, 200);
-  const Json page = json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceMain + "/items"));
+  ASSERT_EQ(admin("POST", "/__emulator/config", Json{{"emit_legacy_track_field", true}}).status,
+            200);
+  const Json page =
+      json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceMain + "/items"));
   EXPECT_EQ(page["items"][0]["item"], page["items"][0]["track"]);
 }
 
