@@ -61,31 +61,8 @@ std::string join_scopes(const std::set<std::string>& scopes) {
   return out;
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+// Spotify's description escaping is also safe for HTML text and attribute values.
+std::string html_escape(std::string_view text) { return escape_description(text); }
 
 Response page(int status, std::string_view title, std::string_view body_html) {
   std::string html =
