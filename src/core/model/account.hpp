@@ -1,0 +1,56 @@
+#pragma once
+/// App users and the Spotify accounts they connect.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace plm::core {
+
+enum class Role { Admin, Editor, Viewer };
+std::string_view to_string(Role role);
+std::optional<Role> role_from_string(std::string_view text);
+
+struct AppUser {
+  std::int64_t id = 0;
+  std::string username;
+  std::string password_hash;  ///< Argon2id string (libsodium); never logged
+  Role role = Role::Viewer;
+  std::string created_at;
+
+  bool operator==(const AppUser&) const = default;
+};
+
+/// OAuth tokens of a connected Spotify account. Stored encrypted; never logged.
+struct AccountTokens {
+  std::string access_token;
+  std::string refresh_token;
+  std::string scope;
+  std::int64_t expires_at = 0;  ///< Unix seconds when the access token expires
+  std::int64_t authorized_at =
+      0;  ///< Unix seconds of the user's consent: refresh tokens die 6 months later
+
+  bool operator==(const AccountTokens&) const = default;
+};
+
+enum class AccountStatus {
+  Active,
+  NeedsReauth,  ///< the refresh token was refused; work for this account stops until reconnected
+};
+std::string_view to_string(AccountStatus status);
+std::optional<AccountStatus> account_status_from_string(std::string_view text);
+
+struct SpotifyAccount {
+  std::int64_t id = 0;
+  std::int64_t app_user_id = 0;  ///< owner in plm; every access is checked against it
+  std::string spotify_user_id;
+  std::string display_name;
+  std::string client_id;  ///< the Spotify app the tokens belong to (rate limits are per client ID)
+  AccountTokens tokens;
+  AccountStatus status = AccountStatus::Active;
+  std::string last_synced_at;  ///< ISO-8601 UTC, empty if never
+
+  bool operator==(const SpotifyAccount&) const = default;
+};
+
+}  // namespace plm::core

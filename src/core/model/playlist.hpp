@@ -1,0 +1,66 @@
+#pragma once
+/// What plm knows of playlists and tracks, independent of how Spotify or a database spells it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace plm::core {
+
+/// Catalog metadata of a track, as embedded in playlist items and search results.
+struct TrackInfo {
+  std::string uri;  ///< "spotify:track:<id>", "spotify:episode:<id>" or "spotify:local:…"
+  std::string name;
+  std::vector<std::string> artists;
+  std::string album;
+  std::string album_image_url;  ///< may be empty
+  std::int64_t duration_ms = 0;
+  std::string isrc;  ///< may be empty
+  bool explicit_content = false;
+
+  bool operator==(const TrackInfo&) const = default;
+};
+
+/// One slot of a playlist. Slots keep their position even when the track is a local file or no
+/// longer available, because positions matter for reorder and for what the user sees.
+struct PlaylistItem {
+  std::string uri;       ///< empty for an unavailable slot whose URI Spotify no longer reports
+  std::string added_at;  ///< ISO-8601 UTC, may be empty for very old playlists
+  std::string added_by;  ///< Spotify user id, may be empty
+  bool is_local = false;
+  bool unavailable = false;  ///< Spotify returned a null item
+  std::optional<TrackInfo> track;
+
+  bool operator==(const PlaylistItem&) const = default;
+};
+
+/// A playlist as listed by Spotify (metadata, no items).
+struct PlaylistSummary {
+  std::string id;
+  std::string name;
+  std::string description;  ///< decoded (Spotify sends it HTML-escaped)
+  std::string owner_id;
+  std::string owner_name;
+  bool is_public = false;
+  bool collaborative = false;
+  std::string snapshot_id;
+  std::int64_t item_count = 0;
+  std::string image_url;  ///< largest image, may be empty
+
+  bool operator==(const PlaylistSummary&) const = default;
+};
+
+/// A playlist as stored: the summary Spotify last listed, plus what we hold of its contents.
+struct StoredPlaylist {
+  PlaylistSummary summary;
+  /// Snapshot of the items we hold; empty when the contents were never read (e.g. a followed
+  /// playlist whose items development-mode apps cannot see).
+  std::string items_snapshot_id;
+  std::int64_t stored_item_count = 0;
+  std::string synced_at;  ///< ISO-8601 UTC of the last save
+
+  bool operator==(const StoredPlaylist&) const = default;
+};
+
+}  // namespace plm::core

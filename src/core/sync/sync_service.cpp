@@ -1,0 +1,154 @@
+#include "core/sync/sync_service.hpp"
+
+#include <unordered_set>
+
+#include "core/sync/sync_plan.hpp"
+
+namespace plm::core {
+
+namespace {
+
+bool stops_the_sync(const Error& error) {
+  return error.code == ErrorCode::NeedsReauth || error.code == ErrorCode::RateLimited ||
+         error.code == ErrorCode::QuotaExceeded;
+}
+
+}  // namespace
+
+ApiCounters SyncService::counters_since(const ApiCounters& start) const {
+  const ApiCounters now = spotify_.counters();
+  return ApiCounters{now.calls - start.calls, now.retries - start.retries,
+                     now.rate_limited - start.rate_limited, now.paced_waits - start.paced_waits,
+                     now.waited_ms - start.waited_ms};
+}
+
+Result<std::vector<PlaylistItem>> SyncService::read_all_items(const PlaylistSummary& summary) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::vector<PlaylistItem> items;
+    items.reserve(static_cast<std::size_t>(summary.item_count));
+    std::optional<std::int64_t> total;
+    bool changed_while_paging = false;
+    std::int64_t offset = 0;
+    for (;;) {
+      auto page = spotify_.playlist_items(summary.id, offset, SpotifyApi::kMaxItemsPage);
+      if (!page) return page.error();
+      // A different total between pages means the playlist changed under us: the pages would not
+      // fit together, so read it again from the start (once; after that, the next sync fixes it).
+      if (total && *total != page->total) {
+        changed_while_paging = true;
+        break;
+      }
+      total = page->total;
+      const auto count = static_cast<std::int64_t>(page->items.size());
+      for (auto& item : page->items) items.push_back(std::move(item));
+      if (!page->has_next || count == 0) break;
+      offset += count;
+    }
+    if (!changed_while_paging) return items;
+  }
+  return make_error(ErrorCode::Conflict,
+                    "playlist " + summary.id + " kept changing while it was read");
+}
+
+Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
+                                             const ProgressCallback& progress) {
+  const ApiCounters start = spotify_.counters();
+  SyncProgress state;
+  auto report_progress = [&] {
+    if (!progress) return;
+    state.counters = counters_since(start);
+    progress(state);
+  };
+  report_progress();
+
+  // 1. List every playlist: ceil(P/50) calls.
+  std::vector<PlaylistSummary> remote;
+  std::int64_t listing_calls = 0;
+  for (std::int64_t offset = 0;;) {
+    auto page = spotify_.my_playlists(offset, SpotifyApi::kMaxPlaylistsPage);
+    ++listing_calls;
+    if (!page) return page.error();
+    const auto count = static_cast<std::int64_t>(page->items.size());
+    for (auto& summary : page->items) remote.push_back(std::move(summary));
+    if (!page->has_next || count == 0) break;
+    offset += count;
+  }
+
+  // 2. Decide, purely, what to read.
+  auto stored = store_.playlists_of(account.id);
+  if (!stored) return stored.error();
+  const SyncPlan plan =
+      plan_sync(account.spotify_user_id, remote, *stored, SpotifyApi::kMaxItemsPage);
+
+  SyncReport report;
+  report.playlists_total = static_cast<std::int64_t>(remote.size());
+  report.planned_calls = listing_calls + plan.item_page_calls;
+  state.phase = SyncProgress::Phase::Reading;
+  state.playlists_total = report.playlists_total;
+  report_progress();
+
+  // 3. Metadata-only and empty playlists cost no call.
+  for (const auto& step : plan.summary_only) {
+    if (auto saved = store_.save_playlist_summary(account.id, step.list_position, step.summary);
+        !saved) {
+      return saved.error();
+    }
+    if (can_read_items(step.summary, account.spotify_user_id)) {
+      ++report.unchanged;
+    } else {
+      ++report.unreadable;
+    }
+    ++state.playlists_done;
+  }
+  for (const auto& step : plan.save_empty) {
+    if (auto saved = store_.save_playlist(account.id, step.list_position, step.summary, {});
+        !saved) {
+      return saved.error();
+    }
+    ++report.read;
+    ++state.playlists_done;
+  }
+  report_progress();
+
+  // 4. Changed playlists: every page of items, then one transaction each.
+  for (const auto& step : plan.read_items) {
+    state.current_playlist = step.summary.name;
+    report_progress();
+    auto items = read_all_items(step.summary);
+    if (!items) {
+      report.failures.push_back({step.summary.id, step.summary.name, items.error()});
+      if (stops_the_sync(items.error())) {
+        report.stopped_by = items.error();
+        break;
+      }
+      continue;
+    }
+    PlaylistSummary summary = step.summary;
+    summary.item_count = static_cast<std::int64_t>(items->size());
+    if (auto saved = store_.save_playlist(account.id, step.list_position, summary, *items);
+        !saved) {
+      return saved.error();
+    }
+    ++report.read;
+    ++state.playlists_done;
+  }
+  state.current_playlist.clear();
+
+  // 5. Playlists gone from Spotify (deleted, unfollowed) go from the store too — but only after a
+  // complete listing, which we have: the listing loop above returns on any error.
+  if (!report.stopped_by) {
+    const std::unordered_set<std::string> keep(plan.keep_ids.begin(), plan.keep_ids.end());
+    for (const auto& playlist : *stored) report.removed += keep.count(playlist.summary.id) ? 0 : 1;
+    if (auto removed = store_.remove_playlists_except(account.id, plan.keep_ids); !removed)
+      return removed.error();
+    if (auto marked = store_.mark_synced(account.id, format_utc(clock_.now())); !marked)
+      return marked.error();
+  }
+
+  report.counters = counters_since(start);
+  state.phase = SyncProgress::Phase::Done;
+  report_progress();
+  return report;
+}
+
+}  // namespace plm::core
