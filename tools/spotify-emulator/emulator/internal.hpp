@@ -48,6 +48,12 @@ Json render_public_user(const Call& call, const User& user);
 Json render_track(const Call& call, const Track& track);
 Json render_playlist_entry(const Call& call, const Entry& entry);
 Json render_images(const Call& call, const Playlist& playlist);
+/// Fast paths for the hottest endpoint (a page of items): JSON text spliced from cached track JSON.
+const std::string& track_json_text(const Call& call, const Track& track);
+std::string render_playlist_entry_text(const Call& call, const Entry& entry);
+std::string render_page_text(const Call& call, std::string_view path, const std::vector<plm::http::Field>& extra,
+                             const std::vector<std::string>& item_texts, std::size_t offset, std::size_t limit,
+                             std::size_t total);
 /// `full`: the full playlist object with the first page of entries (when `with_items`), else the
 /// simplified object with an items/tracks reference.
 Json render_playlist(const Call& call, const Playlist& playlist, bool full, bool with_items);

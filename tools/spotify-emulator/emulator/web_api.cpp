@@ -369,20 +369,23 @@ Response get_items(Call& call) {
   if (auto market = call.request.query_param("market"); market && !valid_market(*market)) {
     return api_error(400, "Invalid market code");
   }
-  Json items = Json::array();
-  for (std::size_t i = *offset; i < playlist->entries.size() && i < *offset + *limit; ++i) {
-    items.push_back(render_playlist_entry(call, playlist->entries[i]));
-  }
   std::vector<plm::http::Field> extra;
   for (const auto* name : {"market", "fields", "additional_types"}) {
     if (auto value = call.request.query_param(name)) extra.emplace_back(name, std::string(*value));
   }
-  Json page = render_page(call, call.request.path, extra, std::move(items), *offset, *limit,
-                          playlist->entries.size());
-  if (auto fields = call.request.query_param("fields")) {
-    if (!apply_fields_filter(*fields, page)) return api_error(400, "Invalid fields");
+  std::vector<std::string> entries;
+  for (std::size_t i = *offset; i < playlist->entries.size() && i < *offset + *limit; ++i) {
+    entries.push_back(render_playlist_entry_text(call, playlist->entries[i]));
   }
-  return json_response(200, page);
+  std::string page = render_page_text(call, call.request.path, extra, entries, *offset, *limit,
+                                      playlist->entries.size());
+  if (auto fields = call.request.query_param("fields")) {
+    // The filter works on a tree; `fields` requests are rare enough to pay for the parse.
+    Json tree = Json::parse(page);
+    if (!apply_fields_filter(*fields, tree)) return api_error(400, "Invalid fields");
+    return json_response(200, tree);
+  }
+  return Response::json(200, std::move(page));
 }
 
 Response add_items(Call& call) {

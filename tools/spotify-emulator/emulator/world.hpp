@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "catalog/catalog.hpp"
@@ -130,6 +131,8 @@ struct World {
   FaultPlan faults;
   CallStats stats;
   std::uint64_t id_counter = 0;
+  /// Rendered track JSON by shape and id (see track_json_text in render.cpp).
+  std::unordered_map<std::string, std::string> track_json_cache;
 
   /// Deterministic 22-character base-62 id, unique within this world.
   std::string new_id();
