@@ -1,0 +1,37 @@
+#include "sql/common.hpp"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "core/ports/clock.hpp"
+
+namespace plm::sql {
+
+std::string encode_artists(const std::vector<std::string>& artists) {
+  // Invalid UTF-8 is replaced rather than thrown on: a name is metadata, not worth failing a save.
+  return nlohmann::json(artists).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::string> decode_artists(std::string_view json) {
+  const auto parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> artists;
+  if (!parsed.is_array()) return artists;
+  for (const auto& artist : parsed) {
+    if (artist.is_string()) artists.push_back(artist.get<std::string>());
+  }
+  return artists;
+}
+
+std::string now_utc() { return core::format_utc(std::chrono::system_clock::now()); }
+
+std::vector<const core::TrackInfo*> distinct_tracks(const std::vector<core::PlaylistItem>& items) {
+  std::vector<const core::TrackInfo*> tracks;
+  std::unordered_set<std::string_view> seen;
+  for (const auto& item : items) {
+    if (item.track && seen.insert(item.track->uri).second) tracks.push_back(&*item.track);
+  }
+  return tracks;
+}
+
+}  // namespace plm::sql

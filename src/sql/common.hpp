@@ -1,0 +1,207 @@
+#pragma once
+// Internal to plm::sql: the SQL both dialects share and the mapping between rows and core values.
+//
+// Placeholders are written $1, $2, ... in the order they first appear. PostgreSQL reads them as
+// positional parameters; SQLite reads "$1" as a named parameter, and names get indexes in order of
+// first appearance, so binding by index works on both (SqliteStore checks this when preparing).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model/account.hpp"
+#include "core/model/playlist.hpp"
+#include "core/result.hpp"
+#include "security/token_cipher.hpp"
+
+namespace plm::sql {
+
+namespace query {
+
+inline constexpr std::string_view kUserColumns = "id, username, password_hash, role, created_at";
+inline constexpr std::string_view kInsertUser =
+    "INSERT INTO app_users (username, password_hash, role, created_at) VALUES ($1, $2, $3, $4) "
+    "RETURNING id, username, password_hash, role, created_at";
+inline constexpr std::string_view kFindUser =
+    "SELECT id, username, password_hash, role, created_at FROM app_users WHERE id = $1";
+inline constexpr std::string_view kFindUserByName =
+    "SELECT id, username, password_hash, role, created_at FROM app_users WHERE username = $1";
+inline constexpr std::string_view kListUsers =
+    "SELECT id, username, password_hash, role, created_at FROM app_users ORDER BY id";
+
+inline constexpr std::string_view kUpsertAccount =
+    "INSERT INTO spotify_accounts (app_user_id, spotify_user_id, display_name, client_id, "
+    "access_token_enc, refresh_token_enc, scope, expires_at, authorized_at, status, "
+    "last_synced_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+    "ON CONFLICT (app_user_id, spotify_user_id) DO UPDATE SET "
+    "display_name = excluded.display_name, client_id = excluded.client_id, "
+    "access_token_enc = excluded.access_token_enc, refresh_token_enc = excluded.refresh_token_enc, "
+    "scope = excluded.scope, expires_at = excluded.expires_at, "
+    "authorized_at = excluded.authorized_at, status = excluded.status, "
+    "last_synced_at = excluded.last_synced_at "
+    "RETURNING id";
+#define PLM_SQL_ACCOUNT_COLUMNS                                                   \
+  "id, app_user_id, spotify_user_id, display_name, client_id, access_token_enc, " \
+  "refresh_token_enc, scope, expires_at, authorized_at, status, last_synced_at"
+inline constexpr std::string_view kFindAccount =
+    "SELECT " PLM_SQL_ACCOUNT_COLUMNS " FROM spotify_accounts WHERE id = $1";
+inline constexpr std::string_view kAccountsOf =
+    "SELECT " PLM_SQL_ACCOUNT_COLUMNS " FROM spotify_accounts WHERE app_user_id = $1 ORDER BY id";
+#undef PLM_SQL_ACCOUNT_COLUMNS
+inline constexpr std::string_view kSaveTokens =
+    "UPDATE spotify_accounts SET access_token_enc = $1, refresh_token_enc = $2, scope = $3, "
+    "expires_at = $4, authorized_at = $5 WHERE id = $6";
+inline constexpr std::string_view kSetAccountStatus =
+    "UPDATE spotify_accounts SET status = $1 WHERE id = $2";
+inline constexpr std::string_view kMarkSynced =
+    "UPDATE spotify_accounts SET last_synced_at = $1 WHERE id = $2";
+
+#define PLM_SQL_PLAYLIST_COLUMNS                                                              \
+  "playlist_id, list_position, name, description, owner_id, owner_name, is_public, "          \
+  "collaborative, snapshot_id, item_count, image_url, items_snapshot_id, stored_item_count, " \
+  "synced_at"
+#define PLM_SQL_PLAYLIST_SUMMARY_UPDATE                                          \
+  "list_position = excluded.list_position, name = excluded.name, "               \
+  "description = excluded.description, owner_id = excluded.owner_id, "           \
+  "owner_name = excluded.owner_name, is_public = excluded.is_public, "           \
+  "collaborative = excluded.collaborative, snapshot_id = excluded.snapshot_id, " \
+  "item_count = excluded.item_count, image_url = excluded.image_url, "           \
+  "synced_at = excluded.synced_at"
+/// $1 account, $2..$11 summary, $12 list position, $13 items snapshot, $14 stored count, $15 time.
+inline constexpr std::string_view kUpsertPlaylist =
+    "INSERT INTO playlists (account_id, playlist_id, name, description, owner_id, owner_name, "
+    "is_public, collaborative, snapshot_id, item_count, image_url, list_position, "
+    "items_snapshot_id, stored_item_count, synced_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+    "ON CONFLICT (account_id, playlist_id) DO UPDATE SET " PLM_SQL_PLAYLIST_SUMMARY_UPDATE
+    ", items_snapshot_id = excluded.items_snapshot_id, "
+    "stored_item_count = excluded.stored_item_count";
+/// As kUpsertPlaylist, but an existing row keeps its items snapshot and count.
+inline constexpr std::string_view kUpsertPlaylistSummary =
+    "INSERT INTO playlists (account_id, playlist_id, name, description, owner_id, owner_name, "
+    "is_public, collaborative, snapshot_id, item_count, image_url, list_position, "
+    "items_snapshot_id, stored_item_count, synced_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+    "ON CONFLICT (account_id, playlist_id) DO UPDATE SET " PLM_SQL_PLAYLIST_SUMMARY_UPDATE;
+inline constexpr std::string_view kPlaylistsOf =
+    "SELECT " PLM_SQL_PLAYLIST_COLUMNS
+    " FROM playlists WHERE account_id = $1 ORDER BY list_position, playlist_id";
+inline constexpr std::string_view kFindPlaylist =
+    "SELECT " PLM_SQL_PLAYLIST_COLUMNS " FROM playlists WHERE account_id = $1 AND playlist_id = $2";
+#undef PLM_SQL_PLAYLIST_COLUMNS
+#undef PLM_SQL_PLAYLIST_SUMMARY_UPDATE
+inline constexpr std::string_view kPlaylistIdsOf =
+    "SELECT playlist_id FROM playlists WHERE account_id = $1";
+inline constexpr std::string_view kDeletePlaylist =
+    "DELETE FROM playlists WHERE account_id = $1 AND playlist_id = $2";
+inline constexpr std::string_view kDeleteItems =
+    "DELETE FROM playlist_items WHERE account_id = $1 AND playlist_id = $2";
+inline constexpr std::string_view kInsertItem =
+    "INSERT INTO playlist_items (account_id, playlist_id, position, uri, track_uri, added_at, "
+    "added_by, is_local, unavailable) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+inline constexpr std::string_view kUpsertTrack =
+    "INSERT INTO tracks (uri, name, artists, album, album_image_url, duration_ms, isrc, explicit) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (uri) DO UPDATE SET "
+    "name = excluded.name, artists = excluded.artists, album = excluded.album, "
+    "album_image_url = excluded.album_image_url, duration_ms = excluded.duration_ms, "
+    "isrc = excluded.isrc, explicit = excluded.explicit";
+inline constexpr std::string_view kItemsOf =
+    "SELECT i.uri, i.added_at, i.added_by, i.is_local, i.unavailable, t.uri, t.name, t.artists, "
+    "t.album, t.album_image_url, t.duration_ms, t.isrc, t.explicit "
+    "FROM playlist_items i LEFT JOIN tracks t ON t.uri = i.track_uri "
+    "WHERE i.account_id = $1 AND i.playlist_id = $2 ORDER BY i.position";
+inline constexpr std::string_view kPlaylistExists =
+    "SELECT 1 FROM playlists WHERE account_id = $1 AND playlist_id = $2";
+
+}  // namespace query
+
+/// JSON array text, so any character in an artist's name survives.
+std::string encode_artists(const std::vector<std::string>& artists);
+std::vector<std::string> decode_artists(std::string_view json);
+
+/// Now, as ISO-8601 UTC text: the value of created_at and synced_at.
+std::string now_utc();
+
+/// The distinct tracks of `items` (first occurrence wins), in item order.
+std::vector<const core::TrackInfo*> distinct_tracks(const std::vector<core::PlaylistItem>& items);
+
+/// Row readers, written once for both databases. `Row` offers text(i), int64(i), boolean(i) and
+/// is_null(i) over the columns of the matching query above.
+template <typename Row>
+core::AppUser read_user(const Row& row) {
+  return core::AppUser{.id = row.int64(0),
+                       .username = row.text(1),
+                       .password_hash = row.text(2),
+                       .role = core::role_from_string(row.text(3)).value_or(core::Role::Viewer),
+                       .created_at = row.text(4)};
+}
+
+template <typename Row>
+core::Result<core::SpotifyAccount> read_account(const Row& row,
+                                                const security::TokenCipher& cipher) {
+  core::SpotifyAccount account{.id = row.int64(0),
+                               .app_user_id = row.int64(1),
+                               .spotify_user_id = row.text(2),
+                               .display_name = row.text(3),
+                               .client_id = row.text(4)};
+  auto access = cipher.decrypt(row.text(5));
+  if (!access) {
+    return core::make_error(access.error().code, "account " + std::to_string(account.id) +
+                                                     " access token: " + access.error().message);
+  }
+  auto refresh = cipher.decrypt(row.text(6));
+  if (!refresh) {
+    return core::make_error(refresh.error().code, "account " + std::to_string(account.id) +
+                                                      " refresh token: " + refresh.error().message);
+  }
+  account.tokens = core::AccountTokens{.access_token = std::move(*access),
+                                       .refresh_token = std::move(*refresh),
+                                       .scope = row.text(7),
+                                       .expires_at = row.int64(8),
+                                       .authorized_at = row.int64(9)};
+  account.status =
+      core::account_status_from_string(row.text(10)).value_or(core::AccountStatus::NeedsReauth);
+  account.last_synced_at = row.text(11);
+  return account;
+}
+
+template <typename Row>
+core::StoredPlaylist read_playlist(const Row& row) {
+  return core::StoredPlaylist{.summary = {.id = row.text(0),
+                                          .name = row.text(2),
+                                          .description = row.text(3),
+                                          .owner_id = row.text(4),
+                                          .owner_name = row.text(5),
+                                          .is_public = row.boolean(6),
+                                          .collaborative = row.boolean(7),
+                                          .snapshot_id = row.text(8),
+                                          .item_count = row.int64(9),
+                                          .image_url = row.text(10)},
+                              .items_snapshot_id = row.text(11),
+                              .stored_item_count = row.int64(12),
+                              .synced_at = row.text(13)};
+}
+
+template <typename Row>
+core::PlaylistItem read_item(const Row& row) {
+  core::PlaylistItem item{.uri = row.text(0),
+                          .added_at = row.text(1),
+                          .added_by = row.text(2),
+                          .is_local = row.boolean(3),
+                          .unavailable = row.boolean(4)};
+  if (!row.is_null(5)) {
+    item.track = core::TrackInfo{.uri = row.text(5),
+                                 .name = row.text(6),
+                                 .artists = decode_artists(row.text(7)),
+                                 .album = row.text(8),
+                                 .album_image_url = row.text(9),
+                                 .duration_ms = row.int64(10),
+                                 .isrc = row.text(11),
+                                 .explicit_content = row.boolean(12)};
+  }
+  return item;
+}
+
+}  // namespace plm::sql

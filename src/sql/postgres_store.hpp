@@ -1,0 +1,59 @@
+#pragma once
+/// The storage ports on a PostgreSQL database.
+
+#include <memory>
+#include <string>
+
+#include "sql/store.hpp"
+
+namespace plm::sql {
+
+/// Storage on PostgreSQL (libpqxx). Opening connects and applies missing migrations in one
+/// transaction, serialised with other processes by an advisory lock. This object holds ONE
+/// connection behind a mutex: calls from several threads are safe but run one at a time. That is
+/// enough for one plm process today; a connection pool is the next step when web requests and
+/// workers contend. `url` is anything libpq accepts
+/// ("postgresql://user:password@host:port/db?options=..."). Throws std::runtime_error from the
+/// constructor when it cannot connect or migrate; the message never contains the URL (it may hold a
+/// password).
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(const std::string& url, security::TokenCipher& cipher);
+  ~PostgresStore() override;
+  PostgresStore(const PostgresStore&) = delete;
+  PostgresStore& operator=(const PostgresStore&) = delete;
+
+  core::Result<core::AppUser> create_user(const std::string& username,
+                                          const std::string& password_hash,
+                                          core::Role role) override;
+  core::Result<std::optional<core::AppUser>> find_user(std::int64_t id) override;
+  core::Result<std::optional<core::AppUser>> find_user_by_name(
+      const std::string& username) override;
+  core::Result<std::vector<core::AppUser>> list_users() override;
+
+  core::Result<std::int64_t> upsert_account(const core::SpotifyAccount& account) override;
+  core::Result<std::optional<core::SpotifyAccount>> find_account(std::int64_t account_id) override;
+  core::Result<std::vector<core::SpotifyAccount>> accounts_of(std::int64_t app_user_id) override;
+  core::Status save_tokens(std::int64_t account_id, const core::AccountTokens& tokens) override;
+  core::Status set_account_status(std::int64_t account_id, core::AccountStatus status) override;
+
+  core::Result<std::vector<core::StoredPlaylist>> playlists_of(std::int64_t account_id) override;
+  core::Result<std::optional<core::StoredPlaylist>> find_playlist(
+      std::int64_t account_id, const std::string& playlist_id) override;
+  core::Status save_playlist(std::int64_t account_id, std::int64_t list_position,
+                             const core::PlaylistSummary& summary,
+                             const std::vector<core::PlaylistItem>& items) override;
+  core::Status save_playlist_summary(std::int64_t account_id, std::int64_t list_position,
+                                     const core::PlaylistSummary& summary) override;
+  core::Status remove_playlists_except(std::int64_t account_id,
+                                       const std::vector<std::string>& keep) override;
+  core::Result<std::vector<core::PlaylistItem>> playlist_items(
+      std::int64_t account_id, const std::string& playlist_id) override;
+  core::Status mark_synced(std::int64_t account_id, const std::string& synced_at) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace plm::sql

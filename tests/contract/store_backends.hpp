@@ -1,0 +1,59 @@
+#pragma once
+// The databases the store contract suite runs against. Each test gets a fresh database: a temporary
+// SQLite file, or a uniquely named PostgreSQL schema (dropped afterwards), so tests can run in
+// parallel processes.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "security/token_cipher.hpp"
+#include "sql/store.hpp"
+
+namespace plm::contract {
+
+/// One implementation under test. `open()` may be called again to reopen the same database.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  /// Why this backend cannot run here (e.g. no PostgreSQL configured), or nullopt.
+  virtual std::optional<std::string> skip_reason() const { return std::nullopt; }
+  virtual std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) = 0;
+  /// The first column of the first row of `sql` run directly on the database (bypassing the store),
+  /// or "" when there is no row: to look at what is stored at rest.
+  virtual std::string raw_text(const std::string& sql) = 0;
+  std::int64_t raw_count(const std::string& sql) { return std::stoll(raw_text(sql)); }
+};
+
+class SqliteBackend final : public Backend {
+ public:
+  SqliteBackend();
+  ~SqliteBackend() override;
+  std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) override;
+  std::string raw_text(const std::string& sql) override;
+  /// Runs `sql` directly on the file (to set up states the store would never write).
+  void raw_execute(const std::string& sql);
+  const std::filesystem::path& file() const { return file_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::filesystem::path file_;
+};
+
+class PostgresBackend final : public Backend {
+ public:
+  PostgresBackend();
+  ~PostgresBackend() override;
+  std::optional<std::string> skip_reason() const override;
+  std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) override;
+  std::string raw_text(const std::string& sql) override;
+
+ private:
+  std::string base_url_;
+  std::string schema_;
+  std::string url_;  ///< base_url_ with search_path set to schema_
+};
+
+}  // namespace plm::contract
