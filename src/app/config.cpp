@@ -1,0 +1,218 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+extern char** environ;
+
+namespace plm::app {
+
+namespace {
+
+using core::ErrorCode;
+using core::make_error;
+
+std::string trim(std::string_view text) {
+  const auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string_view::npos) return {};
+  const auto end = text.find_last_not_of(" \t\r");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+core::Result<int> parse_int(const std::string& key, const std::string& value, int min, int max) {
+  int parsed = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (error != std::errc{} || end != value.data() + value.size() || parsed < min || parsed > max) {
+    return make_error(ErrorCode::InvalidInput, key + " must be a whole number from " +
+                                                   std::to_string(min) + " to " +
+                                                   std::to_string(max) + ", got '" + value + "'");
+  }
+  return parsed;
+}
+
+core::Status check_url(const std::string& key, const std::string& value) {
+  if (!value.starts_with("http://") && !value.starts_with("https://")) {
+    return make_error(ErrorCode::InvalidInput,
+                      key + " must be an http:// or https:// URL, got '" + value + "'");
+  }
+  return core::ok();
+}
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& config_defaults() {
+  static const std::vector<std::pair<std::string, std::string>> defaults{
+      {"PLM_DATA_DIR", ""},  // resolved: $XDG_DATA_HOME/plm or ~/.local/share/plm
+      {"PLM_DATABASE_URL", "sqlite:${PLM_DATA_DIR}/plm.db"},
+      {"PLM_SECRET_KEY", ""},
+      {"PLM_SECRET_KEY_FILE", "${PLM_DATA_DIR}/secret.key"},
+      {"PLM_SPOTIFY_CLIENT_ID", ""},
+      {"PLM_SPOTIFY_CLIENT_SECRET", ""},
+      {"PLM_SPOTIFY_REDIRECT_URI", "http://127.0.0.1/callback"},
+      {"PLM_SPOTIFY_API_URL", "https://api.spotify.com/v1"},
+      {"PLM_SPOTIFY_ACCOUNTS_URL", "https://accounts.spotify.com"},
+      {"PLM_SPOTIFY_RATE_BUDGET", "90"},
+      {"PLM_SPOTIFY_MAX_WAIT_S", "60"},
+      {"PLM_SPOTIFY_TIMEOUT_MS", "30000"},
+      {"PLM_USER", ""},
+      {"PLM_CONFIG", ""},
+  };
+  return defaults;
+}
+
+core::Result<std::map<std::string, std::string>> parse_config_file(std::string_view text,
+                                                                   std::string_view file_name) {
+  std::map<std::string, std::string> values;
+  std::istringstream stream{std::string(text)};
+  std::string line;
+  int number = 0;
+  while (std::getline(stream, line)) {
+    ++number;
+    std::string content = trim(line);
+    if (content.empty() || content.starts_with('#')) continue;
+    if (content.starts_with("export ")) content = trim(content.substr(7));
+    const auto equals = content.find('=');
+    const std::string where = std::string(file_name) + ":" + std::to_string(number);
+    if (equals == std::string::npos) {
+      return make_error(ErrorCode::InvalidInput,
+                        where + ": expected KEY=VALUE, got '" + content + "'");
+    }
+    std::string key = trim(content.substr(0, equals));
+    std::string value = trim(content.substr(equals + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    bool known = false;
+    for (const auto& [name, fallback] : config_defaults()) known = known || name == key;
+    if (!known)
+      return make_error(ErrorCode::InvalidInput,
+                        where + ": unknown setting " + key + " (see configs/example.env)");
+    values[key] = value;
+  }
+  return values;
+}
+
+core::Result<Config> build_config(const std::map<std::string, std::string>& environment,
+                                  const std::map<std::string, std::string>& file,
+                                  const std::map<std::string, std::string>& overrides,
+                                  const std::string& home) {
+  auto lookup = [&](const std::string& key) -> std::string {
+    if (auto found = overrides.find(key); found != overrides.end()) return found->second;
+    if (auto found = environment.find(key); found != environment.end()) return found->second;
+    if (auto found = file.find(key); found != file.end()) return found->second;
+    for (const auto& [name, fallback] : config_defaults()) {
+      if (name == key) return fallback;
+    }
+    return {};
+  };
+  Config config;
+  config.data_dir = lookup("PLM_DATA_DIR");
+  if (config.data_dir.empty()) {
+    const auto xdg = environment.find("XDG_DATA_HOME");
+    if (xdg != environment.end() && !xdg->second.empty()) {
+      config.data_dir = xdg->second + "/plm";
+    } else if (!home.empty()) {
+      config.data_dir = home + "/.local/share/plm";
+    } else {
+      return make_error(ErrorCode::InvalidInput,
+                        "PLM_DATA_DIR is not set and there is no HOME to default it to");
+    }
+  }
+  auto expand = [&](std::string value) {
+    const std::string token = "${PLM_DATA_DIR}";
+    for (auto at = value.find(token); at != std::string::npos; at = value.find(token)) {
+      value.replace(at, token.size(), config.data_dir);
+    }
+    return value;
+  };
+  config.database_url = expand(lookup("PLM_DATABASE_URL"));
+  config.secret_key = lookup("PLM_SECRET_KEY");
+  config.secret_key_file = expand(lookup("PLM_SECRET_KEY_FILE"));
+  config.spotify_client_id = lookup("PLM_SPOTIFY_CLIENT_ID");
+  config.spotify_client_secret = lookup("PLM_SPOTIFY_CLIENT_SECRET");
+  config.spotify_redirect_uri = lookup("PLM_SPOTIFY_REDIRECT_URI");
+  config.spotify_api_url = lookup("PLM_SPOTIFY_API_URL");
+  config.spotify_accounts_url = lookup("PLM_SPOTIFY_ACCOUNTS_URL");
+  config.user = lookup("PLM_USER");
+  for (const char* key :
+       {"PLM_SPOTIFY_API_URL", "PLM_SPOTIFY_ACCOUNTS_URL", "PLM_SPOTIFY_REDIRECT_URI"}) {
+    if (auto checked = check_url(key, lookup(key)); !checked) return checked.error();
+  }
+  while (config.spotify_api_url.ends_with('/')) config.spotify_api_url.pop_back();
+  while (config.spotify_accounts_url.ends_with('/')) config.spotify_accounts_url.pop_back();
+  const auto budget =
+      parse_int("PLM_SPOTIFY_RATE_BUDGET", lookup("PLM_SPOTIFY_RATE_BUDGET"), 1, 100'000);
+  if (!budget) return budget.error();
+  config.spotify_rate_budget = *budget;
+  const auto max_wait =
+      parse_int("PLM_SPOTIFY_MAX_WAIT_S", lookup("PLM_SPOTIFY_MAX_WAIT_S"), 0, 3600);
+  if (!max_wait) return max_wait.error();
+  config.spotify_max_wait_s = *max_wait;
+  const auto timeout =
+      parse_int("PLM_SPOTIFY_TIMEOUT_MS", lookup("PLM_SPOTIFY_TIMEOUT_MS"), 100, 600'000);
+  if (!timeout) return timeout.error();
+  config.spotify_timeout = std::chrono::milliseconds(*timeout);
+  if (config.database_url.empty())
+    return make_error(ErrorCode::InvalidInput, "PLM_DATABASE_URL must not be empty");
+  return config;
+}
+
+core::Result<Config> load_config(const std::map<std::string, std::string>& overrides) {
+  std::map<std::string, std::string> environment;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    const std::string_view text(*entry);
+    const auto equals = text.find('=');
+    if (equals == std::string_view::npos) continue;
+    const std::string key(text.substr(0, equals));
+    if (key.starts_with("PLM_") || key == "XDG_DATA_HOME")
+      environment[key] = std::string(text.substr(equals + 1));
+  }
+  std::map<std::string, std::string> file;
+  std::string file_name;
+  if (auto found = overrides.find("PLM_CONFIG"); found != overrides.end()) {
+    file_name = found->second;
+  } else if (auto env = environment.find("PLM_CONFIG"); env != environment.end()) {
+    file_name = env->second;
+  }
+  if (!file_name.empty()) {
+    std::ifstream stream(file_name);
+    if (!stream) return make_error(ErrorCode::InvalidInput, "cannot read config file " + file_name);
+    std::stringstream text;
+    text << stream.rdbuf();
+    auto parsed = parse_config_file(text.str(), file_name);
+    if (!parsed) return parsed.error();
+    file = std::move(*parsed);
+  }
+  const char* home = std::getenv("HOME");
+  return build_config(environment, file, overrides, home ? home : "");
+}
+
+std::string describe(const Config& config) {
+  auto mask = [](const std::string& secret) {
+    return secret.empty() ? std::string("(not set)") : std::string("(set, hidden)");
+  };
+  std::ostringstream out;
+  out << "PLM_DATA_DIR=" << config.data_dir << "\n"
+      << "PLM_DATABASE_URL="
+      << (config.database_url.find('@') != std::string::npos ? "(set, hidden)"
+                                                             : config.database_url)
+      << "\n"
+      << "PLM_SECRET_KEY=" << mask(config.secret_key) << "\n"
+      << "PLM_SECRET_KEY_FILE=" << config.secret_key_file << "\n"
+      << "PLM_SPOTIFY_CLIENT_ID=" << config.spotify_client_id << "\n"
+      << "PLM_SPOTIFY_CLIENT_SECRET=" << mask(config.spotify_client_secret) << "\n"
+      << "PLM_SPOTIFY_REDIRECT_URI=" << config.spotify_redirect_uri << "\n"
+      << "PLM_SPOTIFY_API_URL=" << config.spotify_api_url << "\n"
+      << "PLM_SPOTIFY_ACCOUNTS_URL=" << config.spotify_accounts_url << "\n"
+      << "PLM_SPOTIFY_RATE_BUDGET=" << config.spotify_rate_budget << "\n"
+      << "PLM_SPOTIFY_MAX_WAIT_S=" << config.spotify_max_wait_s << "\n"
+      << "PLM_SPOTIFY_TIMEOUT_MS=" << config.spotify_timeout.count() << "\n"
+      << "PLM_USER=" << config.user << "\n";
+  return out.str();
+}
+
+}  // namespace plm::app

@@ -1,0 +1,58 @@
+#pragma once
+/// plm's configuration: one struct, filled once at start from (lowest to highest precedence)
+/// built-in defaults, a config file of KEY=VALUE lines (PLM_CONFIG or --config), environment
+/// variables, and command-line overrides; validated with one clear message per bad value, then
+/// passed by reference. Every key is documented in configs/example.env.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace plm::app {
+
+struct Config {
+  std::string data_dir;  ///< PLM_DATA_DIR: database, key file, pending OAuth state
+  std::string
+      database_url;  ///< PLM_DATABASE_URL: sqlite:PATH (default in data_dir) or postgresql://…
+  std::string secret_key;  ///< PLM_SECRET_KEY: base64 32-byte key for tokens at rest (optional)
+  std::string
+      secret_key_file;  ///< PLM_SECRET_KEY_FILE: generated 0600 key file when no key is given
+
+  std::string spotify_client_id;      ///< PLM_SPOTIFY_CLIENT_ID (required to connect accounts)
+  std::string spotify_client_secret;  ///< PLM_SPOTIFY_CLIENT_SECRET (optional: PKCE without it)
+  std::string spotify_redirect_uri;   ///< PLM_SPOTIFY_REDIRECT_URI for `plm connect`
+  std::string spotify_api_url;        ///< PLM_SPOTIFY_API_URL
+  std::string spotify_accounts_url;   ///< PLM_SPOTIFY_ACCOUNTS_URL
+  int spotify_rate_budget = 0;  ///< PLM_SPOTIFY_RATE_BUDGET: calls per rolling 30 s per client ID
+  int spotify_max_wait_s = 0;   ///< PLM_SPOTIFY_MAX_WAIT_S: longest Retry-After slept in-line
+  std::chrono::milliseconds spotify_timeout{0};  ///< PLM_SPOTIFY_TIMEOUT_MS per request
+
+  std::string user;  ///< PLM_USER: the app user the CLI acts as (default: the only/first admin)
+};
+
+/// Keys with their defaults; `${PLM_DATA_DIR}` in a default is replaced by the resolved data dir.
+const std::vector<std::pair<std::string, std::string>>& config_defaults();
+
+/// Parses KEY=VALUE lines: blank lines and '#' comments ignored, optional `export `, optional
+/// quotes around the value. Errors name the line.
+core::Result<std::map<std::string, std::string>> parse_config_file(std::string_view text,
+                                                                   std::string_view file_name);
+
+/// Builds and validates the configuration. `environment` holds PLM_* variables, `file` the parsed
+/// config file, `overrides` values from flags. Unknown PLM_* keys in the file are errors (typos).
+core::Result<Config> build_config(const std::map<std::string, std::string>& environment,
+                                  const std::map<std::string, std::string>& file,
+                                  const std::map<std::string, std::string>& overrides,
+                                  const std::string& home);
+
+/// The same, reading the real environment and the config file it names.
+core::Result<Config> load_config(const std::map<std::string, std::string>& overrides);
+
+/// A line per key for `plm config`, secrets masked.
+std::string describe(const Config& config);
+
+}  // namespace plm::app

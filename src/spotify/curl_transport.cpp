@@ -1,0 +1,142 @@
+#include <curl/curl.h>
+
+#include <array>
+#include <cctype>
+#include <mutex>
+
+#include "spotify/transport.hpp"
+
+namespace plm::spotify {
+
+std::optional<std::string_view> HttpResponse::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+void global_init() {
+  // curl_global_init is not thread-safe in 7.88; do it once, before any handle exists.
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t write_body(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+size_t write_header(char* data, size_t size, size_t count, void* user) {
+  auto& headers = *static_cast<std::vector<Header>*>(user);
+  std::string_view line(data, size * count);
+  // A new status line starts a new header block (100 Continue, proxies): keep only the last one.
+  if (line.starts_with("HTTP/")) {
+    headers.clear();
+    return size * count;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return size * count;
+  std::string name(line.substr(0, colon));
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  headers.emplace_back(std::move(name), std::string(value));
+  return size * count;
+}
+
+}  // namespace
+
+/// The CURLSH share and its locks (libcurl calls back to lock each kind of shared data).
+struct CurlTransport::Shared {
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
+  CURLSH* share = nullptr;
+
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<Shared*>(user)->locks[static_cast<std::size_t>(data)].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<Shared*>(user)->locks[static_cast<std::size_t>(data)].unlock();
+  }
+
+  Shared() {
+    share = curl_share_init();
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(share, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &Shared::lock);
+    curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &Shared::unlock);
+  }
+  ~Shared() { curl_share_cleanup(share); }
+};
+
+CurlTransport::CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
+  global_init();
+  shared_ = std::make_unique<Shared>();
+}
+
+CurlTransport::~CurlTransport() = default;
+
+core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
+  CURL* curl = curl_easy_init();
+  if (!curl) return core::make_error(core::ErrorCode::Internal, "curl_easy_init failed");
+  HttpResponse response;
+  std::array<char, CURL_ERROR_SIZE> error_buffer{};
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  }
+  // No "Expect: 100-continue" round trip for bodies over 1 KB.
+  headers = curl_slist_append(headers, "Expect:");
+
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_SHARE, shared_->share);
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever this libcurl can decode
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer.data());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &write_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &write_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (request.method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  } else if (request.method != "GET") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  if (request.method != "GET" || !request.body.empty()) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
+
+  const CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  if (code != CURLE_OK) {
+    // The message names the failure (timeout, connection refused); it never holds headers, so no
+    // token can leak through it.
+    std::string message = std::string("network error: ") + curl_easy_strerror(code);
+    if (error_buffer[0] != '\0') message += std::string(" (") + error_buffer.data() + ")";
+    return core::make_error(core::ErrorCode::Unavailable, std::move(message));
+  }
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+}  // namespace plm::spotify

@@ -1,0 +1,198 @@
+#include "spotify/parse.hpp"
+
+#include <gtest/gtest.h>
+
+namespace plm::spotify {
+namespace {
+
+using core::ErrorCode;
+
+TEST(HtmlEntities, DecodesWhatSpotifySends) {
+  EXPECT_EQ(decode_html_entities("Mix of &#x27;90s &amp; more &#x2F; &lt;b&gt;loud&lt;&#x2F;b&gt;"),
+            "Mix of '90s & more / <b>loud</b>");
+  EXPECT_EQ(decode_html_entities("&quot;hi&quot; it&#39;s &apos;x&apos;"), "\"hi\" it's 'x'");
+  EXPECT_EQ(decode_html_entities("caf&#233; &#x1F3B5;"), "caf\xC3\xA9 \xF0\x9F\x8E\xB5");
+}
+
+TEST(HtmlEntities, LeavesAnythingElseAlone) {
+  EXPECT_EQ(decode_html_entities("R&B & Soul"), "R&B & Soul");
+  EXPECT_EQ(decode_html_entities("&nbsp;&unknown; &#xZZ; &#; &"), "&nbsp;&unknown; &#xZZ; &#; &");
+  EXPECT_EQ(decode_html_entities("&amp;amp;"), "&amp;");  // decoded once, not twice
+  EXPECT_EQ(decode_html_entities(""), "");
+  EXPECT_EQ(decode_html_entities("&#0;&#xD800;&#x110000;"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST(Parse, MalformedJsonIsABadResponseNeverACrash) {
+  for (const char* body : {"", "{", "not json", "<html><body>502 Bad Gateway</body></html>",
+                           "{\"items\": [", "[1,2", "\xff\xfe", "nul", "{\"a\":}"}) {
+    const auto page = parse_item_page(body);
+    ASSERT_FALSE(page) << body;
+    EXPECT_EQ(page.error().code, ErrorCode::BadResponse) << body;
+    EXPECT_FALSE(parse_playlist(body));
+    EXPECT_FALSE(parse_playlist_page(body));
+    EXPECT_FALSE(parse_profile(body));
+    EXPECT_FALSE(parse_track(body));
+    EXPECT_FALSE(parse_track_search(body));
+    EXPECT_FALSE(parse_token_response(body));
+  }
+}
+
+TEST(Parse, WrongShapesAreBadResponses) {
+  EXPECT_EQ(parse_item_page("[]").error().code, ErrorCode::BadResponse);
+  EXPECT_EQ(parse_item_page("{\"items\": 5}").error().code, ErrorCode::BadResponse);
+  EXPECT_EQ(parse_item_page("{\"items\": null}").error().code, ErrorCode::BadResponse);
+  EXPECT_EQ(parse_playlist("{\"name\": \"no id\"}").error().code, ErrorCode::BadResponse);
+  EXPECT_EQ(parse_track_search("{\"artists\": {\"items\": []}}").error().code,
+            ErrorCode::BadResponse);
+  EXPECT_NE(parse_item_page("{\"items\": 5}").error().message.find("items"), std::string::npos);
+  // Wrong types inside elements are tolerated field by field.
+  const auto page = parse_item_page(
+      R"({"items":[{"added_at":5,"is_local":"yes","item":{"uri":7,"name":["x"],"artists":"y"}}],
+          "total":"1","offset":null,"next":3})");
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(page->items.size(), 1u);
+  EXPECT_FALSE(page->has_next);
+}
+
+TEST(Parse, ItemPageWithNewShapeNullItemsAndLocalFiles) {
+  const auto page = parse_item_page(R"({
+    "href": "x", "limit": 50, "offset": 100, "total": 103, "previous": null,
+    "next": "https://api.spotify.com/v1/playlists/p/items?offset=150&limit=50",
+    "items": [
+      {"added_at": "2025-01-01T10:00:00Z", "added_by": {"id": "alice"}, "is_local": false,
+       "primary_color": null, "video_thumbnail": {"url": null},
+       "item": {"type": "track", "uri": "spotify:track:abc", "id": "abc", "name": "Song",
+                "artists": [{"name": "A"}, {"name": "B"}], "duration_ms": 1234, "explicit": true,
+                "external_ids": {"isrc": "USX"},
+                "album": {"name": "Alb", "images": [{"url": "small", "width": 64, "height": 64},
+                                                      {"url": "big", "width": 640, "height": 640}]}}},
+      {"added_at": null, "added_by": {"id": ""}, "is_local": false, "item": null},
+      {"added_at": "2024-05-01T00:00:00Z", "added_by": null, "is_local": true,
+       "item": {"type": "track", "uri": "spotify:local:Artist:Album:Title:200", "id": null,
+                "href": null, "name": "Title", "artists": [{"name": "Artist", "id": null}],
+                "album": {"name": "Album", "id": null, "images": []}, "duration_ms": 200000,
+                "is_local": true}}
+    ]})");
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(page->offset, 100);
+  EXPECT_EQ(page->total, 103);
+  EXPECT_TRUE(page->has_next);
+  ASSERT_EQ(page->items.size(), 3u);
+  const auto& song = page->items[0];
+  EXPECT_EQ(song.uri, "spotify:track:abc");
+  EXPECT_EQ(song.added_by, "alice");
+  ASSERT_TRUE(song.track);
+  EXPECT_EQ(song.track->artists, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(song.track->album, "Alb");
+  EXPECT_EQ(song.track->album_image_url, "big");
+  EXPECT_EQ(song.track->isrc, "USX");
+  EXPECT_EQ(song.track->duration_ms, 1234);
+  EXPECT_TRUE(song.track->explicit_content);
+  EXPECT_TRUE(page->items[1].unavailable);
+  EXPECT_EQ(page->items[1].uri, "");
+  EXPECT_FALSE(page->items[1].track);
+  const auto& local = page->items[2];
+  EXPECT_TRUE(local.is_local);
+  EXPECT_FALSE(local.unavailable);
+  EXPECT_EQ(local.uri, "spotify:local:Artist:Album:Title:200");
+  EXPECT_EQ(local.added_by, "");
+  EXPECT_EQ(local.track->duration_ms, 200000);
+}
+
+TEST(Parse, ItemPageWithLegacyShapeAndBothFields) {
+  const auto page = parse_item_page(R"({"items": [
+      {"added_at": "x", "track": {"uri": "spotify:track:old", "name": "Old", "popularity": 50,
+                                  "available_markets": ["DE"], "linked_from": null}},
+      {"item": null, "track": {"uri": "spotify:track:both"}},
+      {"item": {"uri": "spotify:track:new"}, "track": {"uri": "spotify:track:ignored"}},
+      null],
+    "total": 4, "offset": 0, "next": null})");
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->items.size(), 4u);
+  EXPECT_EQ(page->items[0].uri, "spotify:track:old");
+  EXPECT_EQ(page->items[1].uri, "spotify:track:both");
+  EXPECT_EQ(page->items[2].uri, "spotify:track:new");
+  EXPECT_TRUE(page->items[3].unavailable);
+  EXPECT_FALSE(page->has_next);
+}
+
+TEST(Parse, PlaylistSummaryReadsBothTotalsAndDecodesTheDescription) {
+  const auto summary = parse_playlist(R"({
+    "id": "p1", "name": "N", "description": "Fresh &amp; new &lt;b&gt;picks&lt;&#x2F;b&gt;",
+    "owner": {"id": "alice", "display_name": null}, "public": null, "collaborative": true,
+    "snapshot_id": "snap", "images": null, "tracks": {"href": "h", "total": 7},
+    "unknown_new_field": {"deep": [1, 2]}})");
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->description, "Fresh & new <b>picks</b>");
+  EXPECT_EQ(summary->owner_id, "alice");
+  EXPECT_EQ(summary->owner_name, "");
+  EXPECT_FALSE(summary->is_public);
+  EXPECT_TRUE(summary->collaborative);
+  EXPECT_EQ(summary->item_count, 7);
+  EXPECT_EQ(summary->image_url, "");
+
+  const auto dm = parse_playlist(R"({"id": "p2", "items": {"total": 3}, "description": null,
+      "images": [{"url": "u", "width": null, "height": null}]})");
+  ASSERT_TRUE(dm);
+  EXPECT_EQ(dm->item_count, 3);
+  EXPECT_EQ(dm->description, "");
+  EXPECT_EQ(dm->image_url, "u");
+
+  const auto no_items = parse_playlist(R"({"id": "p3"})");  // a followed playlist in dev mode
+  ASSERT_TRUE(no_items);
+  EXPECT_EQ(no_items->item_count, 0);
+}
+
+TEST(Parse, SearchSkipsNullTracks) {
+  const auto page = parse_track_search(R"({"tracks": {"items": [null, {"uri": "spotify:track:a"}],
+      "total": 2, "offset": 0, "next": "n"}})");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_TRUE(page->has_next);
+}
+
+TEST(Parse, SnapshotAcceptsEmptyBodies) {
+  EXPECT_EQ(*parse_snapshot(R"({"snapshot_id": "abc"})"), "abc");
+  EXPECT_EQ(*parse_snapshot(""), "");
+  EXPECT_EQ(*parse_snapshot("{}"), "");
+  EXPECT_EQ(parse_snapshot("<html>").error().code, ErrorCode::BadResponse);
+}
+
+TEST(Parse, ErrorsInBothShapesAndNone) {
+  auto error = parse_api_error(
+      429,
+      R"({"error": {"status": 429, "message": "Too many requests", "reason": "QUOTA_EXCEEDED"}})");
+  EXPECT_EQ(error.message, "Too many requests");
+  EXPECT_EQ(error.reason, "QUOTA_EXCEEDED");
+  error = parse_api_error(
+      400, R"({"error": "invalid_grant", "error_description": "Refresh token revoked"})");
+  EXPECT_EQ(error.oauth_error, "invalid_grant");
+  EXPECT_EQ(error.message, "Refresh token revoked");
+  EXPECT_EQ(parse_api_error(502, "").message, "HTTP 502");
+  EXPECT_EQ(parse_api_error(502, "<html>Bad Gateway</html>").message, "HTTP 502");
+  EXPECT_EQ(parse_api_error(400, R"({"error": "invalid_client"})").message, "invalid_client");
+}
+
+TEST(Parse, TokenResponseWithoutRefreshToken) {
+  const auto token = parse_token_response(
+      R"({"access_token": "BQx", "token_type": "Bearer", "expires_in": 3600, "scope": "a b"})");
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->refresh_token, "");
+  EXPECT_EQ(token->expires_in, 3600);
+  EXPECT_EQ(parse_token_response(R"({"token_type": "Bearer"})").error().code,
+            ErrorCode::BadResponse);
+}
+
+TEST(Parse, ProfileWithAndWithoutAccountId) {
+  auto profile = parse_profile(R"({"id": "alice", "display_name": "Alice", "account_id": "X1",
+                                   "country": "DE"})");
+  ASSERT_TRUE(profile);
+  EXPECT_EQ(profile->account_id, "X1");
+  profile = parse_profile(R"({"id": "bob", "display_name": null})");
+  ASSERT_TRUE(profile);
+  EXPECT_EQ(profile->display_name, "");
+  EXPECT_EQ(profile->account_id, "");
+}
+
+}  // namespace
+}  // namespace plm::spotify

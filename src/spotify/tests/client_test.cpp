@@ -1,0 +1,275 @@
+// Every port method over real HTTP against the emulator in dev2026 mode (one test in extended
+// mode for the legacy shapes).
+
+#include <gtest/gtest.h>
+
+#include "spotify/tests/spotify_fixture.hpp"
+
+namespace plm::spotify::testing {
+namespace {
+
+using core::ErrorCode;
+
+class ClientTest : public SpotifyClientTest {
+ protected:
+  void SetUp() override { client_ = make_client(mint_tokens("alice")); }
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(ClientTest, CurrentUser) {
+  const auto profile = client_->current_user();
+  ASSERT_TRUE(profile) << profile.error().message;
+  EXPECT_EQ(profile->id, "alice");
+  EXPECT_EQ(profile->display_name, "Alice Producer");
+  EXPECT_FALSE(profile->account_id.empty());
+  EXPECT_EQ(client_->counters().calls, 1);
+}
+
+TEST_F(ClientTest, MyPlaylistsPageByPage) {
+  const auto all = client_->my_playlists(0, 50);
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_FALSE(all->has_next);
+  EXPECT_EQ(all->total, 5);  // four owned, one followed
+  const auto main = std::find_if(all->items.begin(), all->items.end(),
+                                 [](const auto& p) { return p.id == SeedIds::kAliceMain; });
+  ASSERT_NE(main, all->items.end());
+  EXPECT_EQ(main->name, "Alice's Main");
+  EXPECT_EQ(main->description, "Fresh & new <b>picks</b>");  // sent HTML-escaped, decoded
+  EXPECT_EQ(main->owner_id, "alice");
+  EXPECT_EQ(main->item_count, 6);
+  EXPECT_TRUE(main->is_public);
+  EXPECT_FALSE(main->snapshot_id.empty());
+
+  const auto first = client_->my_playlists(0, 2);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->items.size(), 2u);
+  EXPECT_TRUE(first->has_next);
+  const auto last = client_->my_playlists(4, 2);
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->offset, 4);
+  EXPECT_EQ(last->items.size(), 1u);
+  EXPECT_FALSE(last->has_next);
+}
+
+TEST_F(ClientTest, PageLimitsAreCheckedBeforeAnyCall) {
+  EXPECT_EQ(client_->my_playlists(0, 51).error().code, ErrorCode::InvalidInput);
+  EXPECT_EQ(client_->playlist_items(SeedIds::kAliceMain, 0, 0).error().code,
+            ErrorCode::InvalidInput);
+  EXPECT_EQ(client_->playlist_items(SeedIds::kAliceMain, -1, 10).error().code,
+            ErrorCode::InvalidInput);
+  EXPECT_EQ(client_->search_tracks("love", 0, 11).error().code, ErrorCode::InvalidInput);
+  EXPECT_EQ(client_->counters().calls, 0);
+}
+
+TEST_F(ClientTest, PlaylistMetadata) {
+  const auto summary = client_->playlist(SeedIds::kAliceMain);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->id, SeedIds::kAliceMain);
+  EXPECT_EQ(summary->owner_name, "Alice Producer");
+  EXPECT_EQ(summary->item_count, 6);
+  EXPECT_EQ(summary->description, "Fresh & new <b>picks</b>");
+  EXPECT_EQ(summary->snapshot_id, dump_playlist("alice", SeedIds::kAliceMain)["snapshot_id"]);
+  EXPECT_FALSE(summary->image_url.empty());
+
+  const auto private_playlist = client_->playlist(SeedIds::kAlicePrivate);
+  ASSERT_TRUE(private_playlist);
+  EXPECT_FALSE(private_playlist->is_public);
+
+  EXPECT_EQ(client_->playlist("Nope000000000000000000").error().code, ErrorCode::NotFound);
+}
+
+TEST_F(ClientTest, PlaylistItemsPageByPage) {
+  std::vector<std::string> uris;
+  std::int64_t offset = 0;
+  int pages = 0;
+  while (true) {
+    const auto page = client_->playlist_items(SeedIds::kAliceBig, offset, 50);
+    ASSERT_TRUE(page) << page.error().message;
+    EXPECT_EQ(page->total, 120);
+    EXPECT_EQ(page->offset, offset);
+    for (const auto& item : page->items) {
+      uris.push_back(item.uri);
+      EXPECT_EQ(item.added_by, "alice");
+      EXPECT_FALSE(item.added_at.empty());
+      ASSERT_TRUE(item.track);
+      EXPECT_FALSE(item.track->name.empty());
+      EXPECT_FALSE(item.track->artists.empty());
+    }
+    ++pages;
+    if (!page->has_next) break;
+    offset += 50;
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(uris, entry_uris("alice", SeedIds::kAliceBig));
+}
+
+TEST_F(ClientTest, LocalFilesAndUnavailableTracksKeepTheirSlots) {
+  const auto page = client_->playlist_items(SeedIds::kAliceOdd, 0, 50);
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->items.size(), 3u);
+  EXPECT_EQ(page->total, 3);
+  EXPECT_EQ(page->items[0].uri, track_uri(8));
+  const auto& local = page->items[1];
+  EXPECT_TRUE(local.is_local);
+  EXPECT_EQ(local.uri, "spotify:local:Local+Artist:Local+Album:Local+Title:200");
+  ASSERT_TRUE(local.track);
+  EXPECT_EQ(local.track->name, "Local Title");
+  EXPECT_EQ(local.track->duration_ms, 200'000);
+  EXPECT_TRUE(page->items[2].unavailable);
+  EXPECT_FALSE(page->items[2].track);
+}
+
+TEST_F(ClientTest, ContentsOfOthersPlaylistsAreForbiddenInDevelopmentMode) {
+  EXPECT_EQ(client_->playlist_items(SeedIds::kBobPublic, 0, 50).error().code, ErrorCode::Forbidden);
+  EXPECT_EQ(client_->playlist_items(SeedIds::kBobPrivate, 0, 50).error().code, ErrorCode::NotFound);
+}
+
+TEST_F(ClientTest, TrackAndSearch) {
+  const auto& expected = demo_catalog().tracks().at(3);
+  const auto track = client_->track(expected.id);
+  ASSERT_TRUE(track) << track.error().message;
+  EXPECT_EQ(track->uri, track_uri(3));
+  EXPECT_EQ(track->name, expected.name);
+  EXPECT_EQ(track->duration_ms, expected.duration_ms);
+  EXPECT_EQ(track->isrc, expected.isrc);
+  EXPECT_EQ(client_->track("0000000000000000000000").error().code, ErrorCode::NotFound);
+
+  const auto found = client_->search_tracks("track:\"" + expected.name + "\"", 0, 10);
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_LE(found->items.size(), 10u);
+  EXPECT_TRUE(std::any_of(found->items.begin(), found->items.end(),
+                          [&](const auto& t) { return t.uri == track_uri(3); }));
+}
+
+TEST_F(ClientTest, AddInChunksAtAPosition) {
+  const auto uris = track_uris(1000, 250);
+  const auto snapshot = client_->add_items(SeedIds::kAlicePrivate, uris, 2);
+  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  std::vector<std::string> expected{track_uri(5), track_uri(6)};
+  expected.insert(expected.end(), uris.begin(), uris.end());
+  expected.push_back(track_uri(7));
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate), expected);
+  EXPECT_EQ(*snapshot, dump_playlist("alice", SeedIds::kAlicePrivate)["snapshot_id"]);
+  EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 3);
+}
+
+TEST_F(ClientTest, AppendWithoutPosition) {
+  const auto uris = track_uris(2000, 101);
+  ASSERT_TRUE(client_->add_items(SeedIds::kAliceMain, uris, std::nullopt));
+  const auto entries = entry_uris("alice", SeedIds::kAliceMain);
+  ASSERT_EQ(entries.size(), 107u);
+  EXPECT_EQ(std::vector<std::string>(entries.begin() + 6, entries.end()), uris);
+}
+
+TEST_F(ClientTest, RemoveEveryOccurrenceInChunks) {
+  // Track 1 is in the main playlist twice: both go (§2.11).
+  auto snapshot = client_->remove_items(SeedIds::kAliceMain, {track_uri(1)});
+  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain),
+            (std::vector<std::string>{track_uri(0), track_uri(2), track_uri(3), track_uri(4)}));
+
+  snapshot = client_->remove_items(SeedIds::kAliceBig, track_uris(100, 110));
+  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceBig), track_uris(210, 10));
+  EXPECT_EQ(stat("DELETE /v1/playlists/{}/items"), 3);
+  EXPECT_EQ(*snapshot, dump_playlist("alice", SeedIds::kAliceBig)["snapshot_id"]);
+}
+
+TEST_F(ClientTest, Reorder) {
+  const auto snapshot = client_->reorder_items(SeedIds::kAlicePrivate, 0, 3, 1);
+  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate),
+            (std::vector<std::string>{track_uri(6), track_uri(7), track_uri(5)}));
+  EXPECT_EQ(client_->reorder_items(SeedIds::kAlicePrivate, 7, 0, 1).error().code,
+            ErrorCode::InvalidInput);
+}
+
+TEST_F(ClientTest, ReplaceWithMoreThanOneHundred) {
+  const auto uris = track_uris(3000, 230);
+  const auto snapshot = client_->replace_items(SeedIds::kAliceMain, uris);
+  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain), uris);
+  EXPECT_EQ(stat("PUT /v1/playlists/{}/items"), 1);
+  EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 2);
+
+  ASSERT_TRUE(client_->replace_items(SeedIds::kAliceMain, {}));
+  EXPECT_TRUE(entry_uris("alice", SeedIds::kAliceMain).empty());
+}
+
+TEST_F(ClientTest, CreatePlaylist) {
+  const auto created =
+      client_->create_playlist("New & <Shiny>", "Rock & roll's best", false, false);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->name, "New & <Shiny>");
+  EXPECT_EQ(created->description, "Rock & roll's best");
+  EXPECT_FALSE(created->is_public);
+  EXPECT_EQ(created->owner_id, "alice");
+  EXPECT_EQ(created->item_count, 0);
+  const auto dump = dump_playlist("alice", created->id);
+  EXPECT_EQ(dump["description"], "Rock & roll's best");  // stored as sent, not double-encoded
+  EXPECT_EQ(dump["public"], false);
+
+  const auto collaborative = client_->create_playlist("Team", "", false, true);
+  ASSERT_TRUE(collaborative) << collaborative.error().message;
+  EXPECT_TRUE(collaborative->collaborative);
+}
+
+TEST_F(ClientTest, TenThousandItemsPlaylist) {
+  const auto created = client_->create_playlist("Huge", "", true, false);
+  ASSERT_TRUE(created) << created.error().message;
+  const auto uris = track_uris(0, 10'000);
+  ASSERT_TRUE(client_->add_items(created->id, uris, std::nullopt));
+  std::vector<std::string> read;
+  std::int64_t offset = 0;
+  while (true) {
+    const auto page = client_->playlist_items(created->id, offset, 50);
+    ASSERT_TRUE(page) << page.error().message;
+    for (const auto& item : page->items) read.push_back(item.uri);
+    if (!page->has_next) break;
+    offset += 50;
+  }
+  EXPECT_EQ(read, uris);
+  EXPECT_EQ(stat("GET /v1/playlists/{}/items"), 200);
+  // Full: the emulator caps playlists at 10,000 (§7.8).
+  EXPECT_EQ(client_->add_items(created->id, {track_uri(0)}, std::nullopt).error().code,
+            ErrorCode::Forbidden);
+}
+
+TEST_F(ClientTest, LegacyShapesInExtendedMode) {
+  ASSERT_EQ(admin("POST", "/__emulator/config", Json{{"mode", "extended"}}).status, 200);
+  const auto page = client_->playlist_items(SeedIds::kAliceOdd, 0, 50);
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->items.size(), 3u);
+  EXPECT_EQ(page->items[0].uri, track_uri(8));
+  EXPECT_TRUE(page->items[1].is_local);
+  EXPECT_TRUE(page->items[2].unavailable);
+
+  const auto summary = client_->playlist(SeedIds::kAliceBig);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->item_count, 120);  // from tracks.total
+  const auto playlists = client_->my_playlists(0, 50);
+  ASSERT_TRUE(playlists);
+  for (const auto& playlist : playlists->items) {
+    if (playlist.id == SeedIds::kAliceMain) {
+      EXPECT_EQ(playlist.item_count, 6);
+    }
+  }
+  const auto profile = client_->current_user();
+  ASSERT_TRUE(profile);
+  EXPECT_EQ(profile->id, "alice");
+  // Writes work in both modes: the client only uses the post-2026 endpoints (§0.3).
+  ASSERT_TRUE(client_->add_items(SeedIds::kAliceOdd, {track_uri(20)}, 0));
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceOdd).front(), track_uri(20));
+}
+
+TEST_F(ClientTest, BothItemFieldsDuringTheDeprecationWindow) {
+  ASSERT_EQ(admin("POST", "/__emulator/config", Json{{"emit_legacy_track_field", true}}).status,
+            200);
+  const auto page = client_->playlist_items(SeedIds::kAliceOdd, 0, 50);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(page->items[0].uri, track_uri(8));
+  EXPECT_TRUE(page->items[2].unavailable);
+}
+
+}  // namespace
+}  // namespace plm::spotify::testing

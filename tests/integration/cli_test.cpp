@@ -1,0 +1,302 @@
+// The `plm` command line end to end: connect (headless and interactive), sync with the fewest
+// calls, listings, and Spotify's bad days (expired authorization, rate limits, 5xx) — against a
+// real emulator over loopback HTTP, with the plm binary run as a separate process.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "catalog/seed.hpp"
+#include "emulator/emulator.hpp"
+#include "http/server.hpp"
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+using namespace spotify_emulator;
+using plm::test_support::HttpClient;
+using plm::test_support::run_process;
+
+constexpr const char* kClientId = "plm-cli-test";
+constexpr const char* kSecret = "cli-secret";
+
+const Catalog& catalog() {
+  static const Catalog loaded = [] {
+    Catalog result;
+    load_catalog_file(
+        fs::path(PLM_SOURCE_DIR) / "tools/spotify-emulator/catalog/data/demo_catalog.csv", result);
+    return result;
+  }();
+  return loaded;
+}
+
+/// demo-pro from the committed default seed: 320+ playlists, one of 10,000 tracks.
+const Seed& default_seed() {
+  static const Seed seed = load_seed_file(
+      fs::path(PLM_SOURCE_DIR) / "tools/spotify-emulator/catalog/seeds/default.json", catalog());
+  return seed;
+}
+
+/// A small account: 3 owned playlists (120, 3 and 0 tracks) and one followed playlist.
+Seed small_seed() {
+  auto uri = [](std::size_t n) { return "spotify:track:" + catalog().tracks().at(n).id; };
+  Seed seed;
+  seed.users = {{"dj", "DJ Test", true}, {"other", "Other", true}};
+  SeedPlaylist big;
+  big.id = "DjBig00000000000000001";
+  big.owner_id = "dj";
+  big.name = "Big";
+  for (std::size_t i = 0; i < 120; ++i)
+    big.entries.push_back({uri(i), "2025-01-01T00:00:00Z", "dj"});
+  SeedPlaylist small{"DjSmall000000000000001",
+                     "dj",
+                     "Small",
+                     "three tracks",
+                     true,
+                     false,
+                     {{uri(200), "", "dj"}, {uri(201), "", "dj"}, {uri(202), "", "dj"}},
+                     {}};
+  SeedPlaylist empty{"DjEmpty000000000000001", "dj", "Empty", "", false, false, {}, {}};
+  SeedPlaylist followed{"Followed00000000000001",  "other", "Followed", "", true, false,
+                        {{uri(300), "", "other"}}, {"dj"}};
+  seed.playlists = {big, small, empty, followed};
+  return seed;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void start(Seed seed, const std::string& user) {
+    user_ = user;
+    emulator_ = std::make_unique<Emulator>(
+        catalog(), std::move(seed),
+        EmulatorOptions{.auto_approve = true, .auto_approve_user = user}, clock_);
+    emulator_->register_app(App{.client_id = kClientId,
+                                .client_secret = kSecret,
+                                .redirect_uris = {"http://127.0.0.1/callback"}});
+    server_ = std::make_unique<plm::http::Server>(
+        [this](const plm::http::Request& r) { return emulator_->handle(r); },
+        plm::http::ServerOptions{});
+    server_->start();
+    base_ = "http://127.0.0.1:" + std::to_string(server_->port());
+    admin_ = std::make_unique<HttpClient>(base_);
+    data_dir_ = fs::temp_directory_path() /
+                ("plm-cli-" + std::to_string(::getpid()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(data_dir_);
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+    fs::remove_all(data_dir_);
+  }
+
+  std::map<std::string, std::string> environment() const {
+    return {{"PLM_DATA_DIR", data_dir_.string()},
+            {"PLM_SPOTIFY_CLIENT_ID", kClientId},
+            {"PLM_SPOTIFY_CLIENT_SECRET", kSecret},
+            {"PLM_SPOTIFY_API_URL", base_ + "/v1"},
+            {"PLM_SPOTIFY_ACCOUNTS_URL", base_},
+            {"PLM_SPOTIFY_RATE_BUDGET", "100000"},
+            {"PLM_CONFIG", ""}};
+  }
+  plm::test_support::ProcessResult plm(std::vector<std::string> arguments,
+                                       const std::string& input = {}) {
+    arguments.insert(arguments.begin(), PLM_BINARY);
+    return run_process(arguments, environment(), input);
+  }
+  Json admin_json(const std::string& method, const std::string& path, const Json& body = nullptr) {
+    const auto result = admin_->request(method, path, {{"Content-Type", "application/json"}},
+                                        body.is_null() ? "" : body.dump());
+    return result.body.empty() ? Json() : Json::parse(result.body);
+  }
+  std::int64_t emulator_calls() { return admin_json("GET", "/__emulator/stats")["total"]; }
+
+  /// Headless connect: --print-url, follow the (auto-approved) authorize URL, --callback.
+  void connect() {
+    const auto url = plm({"connect", "--print-url"});
+    ASSERT_EQ(url.exit_code, 0) << url.err;
+    HttpClient browser(base_);
+    const auto redirect = browser.get(url.out.substr(0, url.out.find('\n')));
+    ASSERT_EQ(redirect.status, 303);
+    const auto connected =
+        plm({"connect", "--callback", std::string(redirect.header("Location").value_or(""))});
+    ASSERT_EQ(connected.exit_code, 0) << connected.err;
+  }
+
+  Clock clock_{1'793'491'200'000, /*frozen=*/true};
+  std::unique_ptr<Emulator> emulator_;
+  std::unique_ptr<plm::http::Server> server_;
+  std::unique_ptr<HttpClient> admin_;
+  std::string base_;
+  std::string user_;
+  fs::path data_dir_;
+};
+
+TEST_F(CliTest, HeadlessConnectStoresTheAccount) {
+  start(small_seed(), "dj");
+  connect();
+
+  const auto accounts = plm({"--json", "accounts"});
+
+  ASSERT_EQ(accounts.exit_code, 0) << accounts.err;
+  const Json list = Json::parse(accounts.out);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["spotify_user_id"], "dj");
+  EXPECT_EQ(list[0]["status"], "active");
+  EXPECT_GE(list[0]["days_left"].get<int>(), 180);
+}
+
+TEST_F(CliTest, InteractiveConnectReceivesTheCallbackOnALoopbackPort) {
+  start(small_seed(), "dj");
+  plm::test_support::Process connect(
+      {PLM_BINARY, "--json", "connect", "--port", "0", "--timeout", "60"}, environment());
+
+  const Json started = Json::parse(connect.read_line());
+  HttpClient browser(base_);
+  const auto consent = browser.get(started["authorize_url"].get<std::string>());
+  const std::string callback(consent.header("Location").value_or(""));
+  const auto landed = browser.get(callback);  // the browser following Spotify's redirect to plm
+  const auto result = connect.wait();
+
+  EXPECT_TRUE(callback.starts_with(started["redirect_uri"].get<std::string>() + "?code="));
+  EXPECT_EQ(landed.status, 200);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(Json::parse(result.out)["spotify_user_id"], "dj");
+}
+
+TEST_F(CliTest, ACallbackWithTheWrongStateIsRefused) {
+  start(small_seed(), "dj");
+  ASSERT_EQ(plm({"connect", "--print-url"}).exit_code, 0);
+
+  const auto forged =
+      plm({"connect", "--callback", "http://127.0.0.1/callback?code=abc&state=forged"});
+
+  EXPECT_NE(forged.exit_code, 0);
+  EXPECT_NE(forged.err.find("state"), std::string::npos) << forged.err;
+}
+
+TEST_F(CliTest, SyncMakesTheLowerBoundOfCallsAndResyncOnlyLists) {
+  start(default_seed(), "demo-pro");
+  connect();
+  const auto before = emulator_calls();
+
+  const auto first = plm({"--json", "sync"});
+  const auto after_first = emulator_calls();
+  const auto second = plm({"--json", "sync"});
+
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const Json report = Json::parse(first.out);
+  EXPECT_GE(report["playlists"].get<int>(), 300);
+  EXPECT_EQ(report["calls"], report["planned_calls"]);  // exactly the lower bound
+  EXPECT_EQ(after_first - before, report["calls"].get<std::int64_t>());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const Json again = Json::parse(second.out);
+  const auto playlists = report["playlists"].get<std::int64_t>();
+  EXPECT_EQ(again["calls"], (playlists + 49) / 50);
+  EXPECT_EQ(emulator_calls() - after_first, (playlists + 49) / 50);
+  EXPECT_EQ(again["read"], 0);
+}
+
+TEST_F(CliTest, PlaylistsAndPlaylistShowListWhatWasSynced) {
+  start(small_seed(), "dj");
+  connect();
+  ASSERT_EQ(plm({"sync"}).exit_code, 0);
+
+  const auto list = plm({"--json", "playlists"});
+  const auto owned = plm({"--json", "playlists", "--owned"});
+  const auto show = plm({"--json", "playlist", "show", "DjBig00000000000000001"});
+  const auto followed = plm({"playlist", "show", "Followed00000000000001"});
+  const auto text = plm({"playlists"});
+
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(Json::parse(list.out).size(), 4u);
+  EXPECT_EQ(Json::parse(owned.out).size(), 3u);
+  const Json big = Json::parse(show.out);
+  ASSERT_EQ(big["items"].size(), 120u);
+  EXPECT_EQ(big["items"][0]["name"], catalog().tracks().at(0).name);
+  EXPECT_NE(followed.out.find("contents not stored"), std::string::npos);
+  EXPECT_NE(text.out.find("Small"), std::string::npos);
+}
+
+TEST_F(CliTest, AnExpiredAuthorizationStopsWithExitCode3AndMarksTheAccount) {
+  start(small_seed(), "dj");
+  connect();
+  admin_json("POST", "/__emulator/clock", Json{{"advance_ms", 190LL * 24 * 3600 * 1000}});
+  admin_json("POST", "/__emulator/faults", Json{{"rules", {{{"kind", "expired_token"}}}}});
+
+  const auto sync = plm({"sync"});
+  const auto again = plm({"sync"});
+
+  EXPECT_EQ(sync.exit_code, 3) << sync.err;
+  EXPECT_NE(sync.err.find("plm connect"), std::string::npos) << sync.err;
+  EXPECT_EQ(Json::parse(plm({"--json", "accounts"}).out)[0]["status"], "needs_reauth");
+  EXPECT_EQ(again.exit_code, 3);
+}
+
+TEST_F(CliTest, ALongRetryAfterStopsWithExitCode4AndTheRetryTime) {
+  start(small_seed(), "dj");
+  connect();
+  admin_json(
+      "POST", "/__emulator/faults",
+      Json{{"rules",
+            {{{"kind", "rate_limit"}, {"retry_after_s", 7200}, {"path_contains", "/items"}}}}});
+
+  const auto sync = plm({"sync"});
+
+  EXPECT_EQ(sync.exit_code, 4) << sync.err;
+  EXPECT_NE(sync.err.find("retry after"), std::string::npos) << sync.err;
+  // Nothing half-stored: the next sync reads what this one could not.
+  admin_json("DELETE", "/__emulator/faults");
+  EXPECT_EQ(plm({"sync"}).exit_code, 0);
+  const auto show = plm({"--json", "playlist", "show", "DjBig00000000000000001"});
+  EXPECT_EQ(Json::parse(show.out)["items"].size(), 120u);
+}
+
+TEST_F(CliTest, ShortRateLimitStormsAndServerErrorsAreRiddenOut) {
+  start(small_seed(), "dj");
+  connect();
+  admin_json("POST", "/__emulator/faults",
+             Json{{"rules",
+                   {{{"kind", "rate_limit"}, {"retry_after_s", 0}, {"count", 3}},
+                    {{"kind", "status"},
+                     {"status", 503},
+                     {"nth", 2},
+                     {"count", 2},
+                     {"path_contains", "/items"}}}}});
+
+  const auto sync = plm({"--json", "sync"});
+
+  ASSERT_EQ(sync.exit_code, 0) << sync.err;
+  const Json report = Json::parse(sync.out);
+  EXPECT_GE(report["rate_limited"].get<int>(), 3);
+  EXPECT_GE(report["retries"].get<int>(), 2);
+  const auto show = plm({"--json", "playlist", "show", "DjBig00000000000000001"});
+  EXPECT_EQ(Json::parse(show.out)["items"].size(), 120u);
+}
+
+TEST_F(CliTest, BadConfigurationAndUsageGiveClearMessagesAndExitCode2) {
+  start(small_seed(), "dj");
+  auto env = environment();
+
+  const auto budget = run_process({PLM_BINARY, "sync"}, [&] {
+    auto e = env;
+    e["PLM_SPOTIFY_RATE_BUDGET"] = "fast";
+    return e;
+  }());
+  const auto unknown = plm({"frobnicate"});
+  const auto no_account = plm({"sync"});
+  const auto help = plm({"sync", "--help"});
+
+  EXPECT_EQ(budget.exit_code, 2);
+  EXPECT_NE(budget.err.find("PLM_SPOTIFY_RATE_BUDGET must be a whole number"), std::string::npos);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(no_account.err.find("plm connect"), std::string::npos);
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("usage: plm sync"), std::string::npos);
+}
+
+}  // namespace
