@@ -13,6 +13,7 @@
 #include "http/server.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
+#include "testkit/testkit.hpp"
 
 namespace {
 
@@ -72,17 +73,12 @@ class CliTest : public ::testing::Test {
  protected:
   void start(Seed seed, const std::string& user) {
     user_ = user;
-    emulator_ = std::make_unique<Emulator>(
-        catalog(), std::move(seed),
-        EmulatorOptions{.auto_approve = true, .auto_approve_user = user}, clock_);
-    emulator_->register_app(App{.client_id = kClientId,
-                                .client_secret = kSecret,
-                                .redirect_uris = {"http://127.0.0.1/callback"}});
-    server_ = std::make_unique<plm::http::Server>(
-        [this](const plm::http::Request& r) { return emulator_->handle(r); },
-        plm::http::ServerOptions{});
-    server_->start();
-    base_ = "http://127.0.0.1:" + std::to_string(server_->port());
+    emulator_ = std::make_unique<testkit::RunningEmulator>(
+        std::move(seed), EmulatorOptions{.auto_approve = true, .auto_approve_user = user}, clock_);
+    emulator_->emulator().register_app(App{.client_id = kClientId,
+                                           .client_secret = kSecret,
+                                           .redirect_uris = {"http://127.0.0.1/callback"}});
+    base_ = emulator_->base_url();
     admin_ = std::make_unique<HttpClient>(base_);
     data_dir_ = fs::temp_directory_path() /
                 ("plm-cli-" + std::to_string(::getpid()) + "-" +
@@ -90,7 +86,7 @@ class CliTest : public ::testing::Test {
     fs::remove_all(data_dir_);
   }
   void TearDown() override {
-    if (server_) server_->stop();
+    emulator_.reset();
     fs::remove_all(data_dir_);
   }
 
@@ -128,8 +124,7 @@ class CliTest : public ::testing::Test {
   }
 
   Clock clock_{1'793'491'200'000, /*frozen=*/true};
-  std::unique_ptr<Emulator> emulator_;
-  std::unique_ptr<plm::http::Server> server_;
+  std::unique_ptr<testkit::RunningEmulator> emulator_;
   std::unique_ptr<HttpClient> admin_;
   std::string base_;
   std::string user_;

@@ -29,11 +29,11 @@ TEST_F(ClientTest, MyPlaylistsPageByPage) {
   const auto all = client_->my_playlists(0, 50);
   ASSERT_TRUE(all) << all.error().message;
   EXPECT_FALSE(all->has_next);
-  EXPECT_EQ(all->total, 5);  // four owned, one followed
+  EXPECT_EQ(all->total, 6);  // four owned, two followed
   const auto main = std::find_if(all->items.begin(), all->items.end(),
                                  [](const auto& p) { return p.id == SeedIds::kAliceMain; });
   ASSERT_NE(main, all->items.end());
-  EXPECT_EQ(main->name, "Alice's Main");
+  EXPECT_EQ(main->name, "Alice's Main / Mix");
   EXPECT_EQ(main->description, "Fresh & new <b>picks</b>");  // sent HTML-escaped, decoded
   EXPECT_EQ(main->owner_id, "alice");
   EXPECT_EQ(main->item_count, 6);
@@ -44,9 +44,9 @@ TEST_F(ClientTest, MyPlaylistsPageByPage) {
   ASSERT_TRUE(first);
   EXPECT_EQ(first->items.size(), 2u);
   EXPECT_TRUE(first->has_next);
-  const auto last = client_->my_playlists(4, 2);
+  const auto last = client_->my_playlists(5, 2);
   ASSERT_TRUE(last);
-  EXPECT_EQ(last->offset, 4);
+  EXPECT_EQ(last->offset, 5);
   EXPECT_EQ(last->items.size(), 1u);
   EXPECT_FALSE(last->has_next);
 }

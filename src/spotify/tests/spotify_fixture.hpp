@@ -13,6 +13,7 @@
 #include "http/server.hpp"
 #include "spotify/client.hpp"
 #include "support/http_client.hpp"
+#include "testkit/testkit.hpp"
 
 namespace plm::spotify::testing {
 
@@ -23,18 +24,10 @@ inline constexpr const char* kClientSecret = "plm-client-secret";
 inline constexpr const char* kRedirectUri = "http://127.0.0.1/callback";
 inline constexpr std::int64_t kStartMs = 1'793'491'200'000;  // 2026-11-01T00:00:00Z
 
-struct SeedIds {
-  static constexpr const char* kAliceMain = "AliceMain0000000000001";     // 6 entries, a duplicate
-  static constexpr const char* kAlicePrivate = "AlicePrivate0000000001";  // private, 3 entries
-  static constexpr const char* kAliceBig = "AliceBig00000000000001";      // 120 entries
-  static constexpr const char* kAliceOdd = "AliceOdd00000000000001";   // track, local, unavailable
-  static constexpr const char* kBobPublic = "BobPublic0000000000001";  // alice follows it
-  static constexpr const char* kBobPrivate = "BobPrivate000000000001";
-};
-
-const spotify_emulator::Catalog& demo_catalog();
-std::string track_uri(std::size_t n);
-std::vector<std::string> track_uris(std::size_t first, std::size_t count);
+using spotify_emulator::testkit::demo_catalog;
+using spotify_emulator::testkit::SeedIds;
+using spotify_emulator::testkit::track_uri;
+using spotify_emulator::testkit::track_uris;
 
 /// core::Clock reading the emulator's clock, so client and emulator agree on "now".
 class EmulatorClock final : public core::Clock {
@@ -95,8 +88,7 @@ class SpotifyClientTest : public ::testing::Test {
   std::unique_ptr<RateLimiterRegistry> registry_ = std::make_unique<RateLimiterRegistry>();
   std::vector<core::AccountTokens> persisted_;  ///< what on_tokens received
   std::vector<core::Error> reauth_;             ///< what on_needs_reauth received
-  std::unique_ptr<spotify_emulator::Emulator> emulator_;
-  std::unique_ptr<plm::http::Server> server_;
+  std::unique_ptr<spotify_emulator::testkit::RunningEmulator> emulator_;
   std::unique_ptr<plm::test_support::HttpClient> http_;
 };
 

@@ -12,6 +12,7 @@
 #include "http/server.hpp"
 #include "support/http_client.hpp"
 #include "support/openapi/openapi_validator.hpp"
+#include "testkit/testkit.hpp"
 
 namespace spotify_emulator::testing {
 
@@ -21,31 +22,17 @@ using plm::test_support::HttpResult;
 inline constexpr const char* kClientId = "plm-test-client";
 inline constexpr const char* kClientSecret = "plm-test-secret";
 inline constexpr const char* kRedirectUri = "http://127.0.0.1/callback";
-inline constexpr std::int64_t kStartMs = 1'793'491'200'000;  // 2026-11-01T00:00:00Z
+using testkit::catalog_track;
+using testkit::demo_catalog;
+using testkit::kStartMs;
+using testkit::SeedIds;
+using testkit::test_seed;
+using testkit::track_uri;
 
 /// Every scope plm asks for.
 inline constexpr const char* kAllScopes =
     "playlist-read-private playlist-read-collaborative playlist-modify-public "
     "playlist-modify-private ugc-image-upload user-read-private";
-
-/// Ids of the seed's playlists (22-character base-62, like Spotify's).
-struct SeedIds {
-  static constexpr const char* kAliceMain =
-      "AliceMain0000000000001";  // public, 6 entries, a duplicate
-  static constexpr const char* kAlicePrivate = "AlicePrivate0000000001";  // private, 3 entries
-  static constexpr const char* kAliceBig = "AliceBig00000000000001";      // public, 120 entries
-  static constexpr const char* kAliceOdd = "AliceOdd00000000000001";  // local file + unavailable
-  static constexpr const char* kBobCollab =
-      "BobCollab0000000000001";  // collaborative, alice follows
-  static constexpr const char* kBobPublic = "BobPublic0000000000001";   // public, alice follows
-  static constexpr const char* kBobPrivate = "BobPrivate000000000001";  // private, nobody follows
-};
-
-/// The demo catalog, loaded once per test process.
-const Catalog& demo_catalog();
-/// The n-th track of the demo catalog (stable across runs).
-const Track& catalog_track(std::size_t n);
-std::string track_uri(std::size_t n);
 
 /// The OpenAPI documents, loaded once.
 const plm::test_support::OpenApiSpec& dev2026_spec();
@@ -77,11 +64,9 @@ class EmulatorTest : public ::testing::Test {
 
   Clock clock_{kStartMs, /*frozen=*/true};
   bool dev2026_ = true;
-  std::unique_ptr<Emulator> emulator_;
-  std::unique_ptr<plm::http::Server> server_;
+  std::unique_ptr<testkit::RunningEmulator> running_;
+  Emulator* emulator_ = nullptr;  ///< running_'s, for tests that call handle() directly
   std::unique_ptr<plm::test_support::HttpClient> client_;
 };
-
-Seed test_seed();
 
 }  // namespace spotify_emulator::testing
