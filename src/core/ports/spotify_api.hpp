@@ -23,6 +23,10 @@ struct Page {
   std::int64_t offset = 0;
   std::int64_t total = 0;
   bool has_next = false;
+  /// Where the next page starts: offset + the number of elements Spotify sent, null ones included
+  /// (a parser may drop null playlists, so items.size() can be smaller). 0 means "not set":
+  /// callers then use offset + items.size().
+  std::int64_t next_offset = 0;
 };
 
 struct SpotifyProfile {
