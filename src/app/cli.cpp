@@ -1,8 +1,11 @@
 #include "app/cli.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +15,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -98,6 +102,16 @@ bool take_flag(std::vector<std::string>& arguments, const std::string& name) {
   return false;
 }
 
+int parse_number(const std::string& what, const std::string& text, int min, int max) {
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
+    throw UsageError(what + " must be a number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", got '" + text + "'");
+  }
+  return value;
+}
+
 void expect_no_more(const std::vector<std::string>& arguments) {
   if (!arguments.empty()) throw UsageError("unexpected argument '" + arguments.front() + "'");
 }
@@ -130,30 +144,50 @@ class Command {
       : options_(std::move(options)), out_(out), err_(err) {}
 
   int run() {
-    auto config = load_config(options_.overrides);
-    if (!config) {
-      err_ << "plm: " << config.error().message << "\n";
-      return kExitUsage;
+    static const std::set<std::string> kCommands{"config", "user",      "connect", "accounts",
+                                                 "sync",   "playlists", "playlist"};
+    if (!kCommands.count(options_.command)) {
+      throw UsageError("unknown command '" + options_.command + "' (see plm --help)");
     }
-    config_ = *config;
-    if (options_.command == "config") {
-      expect_no_more(options_.arguments);
-      out_ << describe(config_);
+    // Help needs no configuration, database or key: it must work when those are broken.
+    const auto& arguments = options_.arguments;
+    const bool help = std::find(arguments.begin(), arguments.end(), "--help") != arguments.end() ||
+                      std::find(arguments.begin(), arguments.end(), "-h") != arguments.end();
+    if (help && options_.command == "config") {
+      out_ << "usage: plm config\nPrints the effective configuration, secrets masked "
+              "(see configs/example.env).\n";
       return kExitOk;
     }
-    services_ = Services::open(config_);
+    if (!help) {
+      auto config = load_config(options_.overrides);
+      if (!config) {
+        err_ << "plm: " << config.error().message << "\n";
+        return kExitUsage;
+      }
+      config_ = *config;
+      if (options_.command == "config") {
+        expect_no_more(options_.arguments);
+        out_ << describe(config_);
+        return kExitOk;
+      }
+      services_ = Services::open(config_);
+    }
     if (options_.command == "user") return user();
     if (options_.command == "connect") return connect();
     if (options_.command == "accounts") return accounts();
     if (options_.command == "sync") return sync();
     if (options_.command == "playlists") return playlists();
-    if (options_.command == "playlist") return playlist();
-    throw UsageError("unknown command '" + options_.command + "' (see plm --help)");
+    return playlist();
   }
 
  private:
   int fail(const core::Error& error) {
     err_ << "plm: " << describe_error(error) << "\n";
+    if (options_.json) {
+      Json body{{"code", core::to_string(error.code)}, {"message", error.message}};
+      if (error.retry_at) body["retry_at"] = core::format_utc(*error.retry_at);
+      out_ << Json{{"error", body}}.dump() << "\n";
+    }
     return exit_code_for(error);
   }
 
@@ -297,6 +331,9 @@ class Command {
     }
     const auto port_text = take_value(options_.arguments, "--port");
     const auto timeout_text = take_value(options_.arguments, "--timeout");
+    const auto port_option =
+        port_text ? std::optional<int>(parse_number("--port", *port_text, 0, 65535)) : std::nullopt;
+    const int timeout_s = timeout_text ? parse_number("--timeout", *timeout_text, 1, 3600) : 300;
     const bool print_url = take_flag(options_.arguments, "--print-url");
     const auto callback = take_value(options_.arguments, "--callback");
     expect_no_more(options_.arguments);
@@ -314,13 +351,14 @@ class Command {
       auto rest = redirect.substr(loopback.size());
       if (rest.starts_with(":")) {
         const auto slash = rest.find('/');
-        port = static_cast<std::uint16_t>(std::stoi(rest.substr(1, slash - 1)));
+        port = static_cast<std::uint16_t>(
+            parse_number("PLM_SPOTIFY_REDIRECT_URI port", rest.substr(1, slash - 1), 1, 65535));
         path = slash == std::string::npos ? "/" : rest.substr(slash);
       } else {
         path = rest.empty() ? "/" : rest;
       }
     }
-    if (port_text) port = static_cast<std::uint16_t>(std::stoi(*port_text));
+    if (port_option) port = static_cast<std::uint16_t>(*port_option);
 
     if (print_url) {
       const auto request = (*authorizer)->start(redirect);
@@ -346,14 +384,20 @@ class Command {
     std::mutex mutex;
     std::condition_variable arrived;
     std::optional<std::string> query;
+    std::string expected_state;  // set before the URL is shown; guarded by `mutex`
     http::Server server(
         [&](const http::Request& request) {
           if (request.path != path) return http::Response::text(404, "not found");
           {
             std::lock_guard lock(mutex);
-            query = request.target.substr(request.target.find('?') == std::string::npos
-                                              ? request.target.size()
-                                              : request.target.find('?') + 1);
+            // Anything but Spotify's answer to our own request (another tab, a forged link) is
+            // turned away and the wait goes on.
+            if (request.query_param("state") != std::optional<std::string_view>(expected_state)) {
+              return http::Response::text(400, "this is not the answer plm is waiting for");
+            }
+            const auto question = request.target.find('?');
+            query = request.target.substr(question == std::string::npos ? request.target.size()
+                                                                        : question + 1);
           }
           arrived.notify_all();
           return http::Response::text(
@@ -367,6 +411,10 @@ class Command {
     const std::string actual_redirect = loopback + ":" + std::to_string(server.port()) +
                                         (path.starts_with('/') ? path : "/" + path);
     const auto request = (*authorizer)->start(actual_redirect);
+    {
+      std::lock_guard lock(mutex);
+      expected_state = request.state;
+    }
     if (options_.json) {
       out_ << Json{{"authorize_url", request.url}, {"redirect_uri", actual_redirect}}.dump()
            << std::endl;
@@ -374,7 +422,6 @@ class Command {
       out_ << "Open this URL in a browser to connect your Spotify account:\n"
            << request.url << std::endl;
     }
-    const int timeout_s = timeout_text ? std::stoi(*timeout_text) : 300;
     std::unique_lock lock(mutex);
     if (!arrived.wait_for(lock, std::chrono::seconds(timeout_s),
                           [&] { return query.has_value(); })) {
@@ -445,6 +492,22 @@ class Command {
 
   // ---- accounts --------------------------------------------------------------------------------
 
+  /// Refresh tokens die 6 months after consent (spotify-api.md 1.3); 183 days is the longest.
+  std::chrono::system_clock::time_point authorization_ends(
+      const core::SpotifyAccount& account) const {
+    return std::chrono::system_clock::time_point(
+               std::chrono::seconds(account.tokens.authorized_at)) +
+           std::chrono::hours(24 * 183);
+  }
+
+  void warn_if_authorization_ends_soon(const core::SpotifyAccount& account) {
+    const auto left = authorization_ends(account) - services_->clock().now();
+    if (left < std::chrono::hours(24 * 21)) {
+      err_ << "plm: warning: Spotify's authorization of " << account.spotify_user_id << " ends "
+           << core::format_utc(authorization_ends(account)) << "; run `plm connect` to renew it\n";
+    }
+  }
+
   int accounts() {
     if (wants_help()) {
       out_ << "usage: plm accounts [--json]\nLists connected Spotify accounts, their status and "
@@ -509,6 +572,7 @@ class Command {
           core::ErrorCode::NeedsReauth,
           "Spotify account " + account->spotify_user_id + " needs re-authorization"));
     }
+    warn_if_authorization_ends_soon(*account);
     auto spotify = services_->spotify_for(*account);
     core::SyncService service(*spotify, services_->playlists(), services_->clock());
     const bool show_progress = !quiet && isatty(STDERR_FILENO);

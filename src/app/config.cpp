@@ -191,16 +191,30 @@ core::Result<Config> load_config(const std::map<std::string, std::string>& overr
   return build_config(environment, file, overrides, home ? home : "");
 }
 
+namespace {
+
+/// SQLite paths are shown; server URLs only as scheme and host, since user, password and
+/// options (?password=...) can all carry secrets.
+std::string masked_database_url(const std::string& url) {
+  if (url.starts_with("sqlite:") || url.find("://") == std::string::npos) return url;
+  const auto scheme_end = url.find("://");
+  auto rest = url.substr(scheme_end + 3);
+  if (const auto at = rest.rfind('@', rest.find('/')); at != std::string::npos)
+    rest = rest.substr(at + 1);
+  const auto host_end = rest.find_first_of("/?");
+  return url.substr(0, scheme_end + 3) + rest.substr(0, host_end) +
+         "/… (credentials and options hidden)";
+}
+
+}  // namespace
+
 std::string describe(const Config& config) {
   auto mask = [](const std::string& secret) {
     return secret.empty() ? std::string("(not set)") : std::string("(set, hidden)");
   };
   std::ostringstream out;
   out << "PLM_DATA_DIR=" << config.data_dir << "\n"
-      << "PLM_DATABASE_URL="
-      << (config.database_url.find('@') != std::string::npos ? "(set, hidden)"
-                                                             : config.database_url)
-      << "\n"
+      << "PLM_DATABASE_URL=" << masked_database_url(config.database_url) << "\n"
       << "PLM_SECRET_KEY=" << mask(config.secret_key) << "\n"
       << "PLM_SECRET_KEY_FILE=" << config.secret_key_file << "\n"
       << "PLM_SPOTIFY_CLIENT_ID=" << config.spotify_client_id << "\n"

@@ -60,6 +60,17 @@ TEST(ParseConfigFile, RejectsTyposAndJunkNamingTheLine) {
   EXPECT_EQ(junk.error().message, "plm.env:2: expected KEY=VALUE, got 'what is this'");
 }
 
+TEST(Describe, HidesDatabaseCredentialsWhereverTheyAre) {
+  for (const char* url :
+       {"postgresql://plm:hunter2@db.example:5432/plm", "postgresql:///plm?password=hunter2",
+        "postgres://db.example/plm?sslpassword=hunter2"}) {
+    auto config = *build_config({{"PLM_DATABASE_URL", url}}, {}, {}, "/h");
+    EXPECT_EQ(describe(config).find("hunter2"), std::string::npos) << url;
+  }
+  auto sqlite = *build_config({{"PLM_DATABASE_URL", "sqlite:/srv/plm.db"}}, {}, {}, "/h");
+  EXPECT_NE(describe(sqlite).find("sqlite:/srv/plm.db"), std::string::npos);
+}
+
 TEST(Describe, MasksSecrets) {
   auto config = *build_config({{"PLM_SPOTIFY_CLIENT_SECRET", "s3cret"}, {"PLM_SECRET_KEY", "a2V5"}},
                               {}, {}, "/h");

@@ -154,9 +154,14 @@ TEST_F(CliTest, InteractiveConnectReceivesTheCallbackOnALoopbackPort) {
   HttpClient browser(base_);
   const auto consent = browser.get(started["authorize_url"].get<std::string>());
   const std::string callback(consent.header("Location").value_or(""));
+  const std::string redirect_uri = started["redirect_uri"];
+  HttpClient stranger(redirect_uri.substr(0, redirect_uri.rfind('/')));
+  const auto forged =
+      stranger.get("/callback?code=forged&state=not-ours");  // turned away, wait goes on
   const auto landed = browser.get(callback);  // the browser following Spotify's redirect to plm
   const auto result = connect.wait();
 
+  EXPECT_EQ(forged.status, 400);
   EXPECT_TRUE(callback.starts_with(started["redirect_uri"].get<std::string>() + "?code="));
   EXPECT_EQ(landed.status, 200);
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -271,6 +276,39 @@ TEST_F(CliTest, ShortRateLimitStormsAndServerErrorsAreRiddenOut) {
   EXPECT_GE(report["retries"].get<int>(), 2);
   const auto show = plm({"--json", "playlist", "show", "DjBig00000000000000001"});
   EXPECT_EQ(Json::parse(show.out)["items"].size(), 120u);
+}
+
+TEST_F(CliTest, HelpWorksWithABrokenConfigurationAndTouchesNothing) {
+  start(small_seed(), "dj");
+  auto env = environment();
+  env["PLM_DATABASE_URL"] = "postgresql://127.0.0.1:1/nowhere";
+  env["PLM_SPOTIFY_RATE_BUDGET"] = "broken";
+
+  for (const char* command : {"sync", "connect", "playlists", "accounts", "config", "user"}) {
+    const auto help = run_process({PLM_BINARY, command, "--help"}, env);
+    EXPECT_EQ(help.exit_code, 0) << command << ": " << help.err;
+    EXPECT_NE(help.out.find("usage: plm"), std::string::npos) << command;
+  }
+  EXPECT_FALSE(fs::exists(data_dir_));
+}
+
+TEST_F(CliTest, BadNumbersAreUsageErrorsBeforeAnythingStarts) {
+  start(small_seed(), "dj");
+  const auto port = plm({"connect", "--port", "70000"});
+  const auto timeout = plm({"connect", "--timeout", "soon"});
+
+  EXPECT_EQ(port.exit_code, 2);
+  EXPECT_NE(port.err.find("--port must be a number from 0 to 65535"), std::string::npos)
+      << port.err;
+  EXPECT_EQ(timeout.exit_code, 2);
+  EXPECT_EQ(timeout.out, "");  // no URL printed, no listener started
+}
+
+TEST_F(CliTest, JsonModeReportsErrorsOnStdoutToo) {
+  start(small_seed(), "dj");
+  const auto sync = plm({"--json", "sync"});
+  EXPECT_NE(sync.exit_code, 0);
+  EXPECT_EQ(Json::parse(sync.out)["error"]["code"], "not_found");
 }
 
 TEST_F(CliTest, BadConfigurationAndUsageGiveClearMessagesAndExitCode2) {

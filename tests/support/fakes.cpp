@@ -64,10 +64,14 @@ core::Result<core::Page<core::PlaylistSummary>> FakeSpotifyApi::my_playlists(std
   core::Page<core::PlaylistSummary> page;
   page.offset = offset;
   page.total = static_cast<std::int64_t>(playlists_.size());
-  for (auto i = offset; i < page.total && i < offset + limit; ++i) {
-    page.items.push_back(playlists_[static_cast<std::size_t>(i)].summary);
+  std::int64_t sent = 0;
+  for (auto i = offset; i < page.total && i < offset + limit; ++i, ++sent) {
+    const auto& summary = playlists_[static_cast<std::size_t>(i)].summary;
+    if (nulls_in_listing_.count(summary.id)) continue;  // sent as null, dropped by the parser
+    page.items.push_back(summary);
   }
   page.has_next = offset + limit < page.total;
+  page.next_offset = offset + sent;
   return page;
 }
 
@@ -82,7 +86,12 @@ core::Result<core::Page<core::PlaylistItem>> FakeSpotifyApi::playlist_items(
   for (auto i = offset; i < page.total && i < offset + limit; ++i) {
     page.items.push_back(playlist->items[static_cast<std::size_t>(i)]);
   }
-  page.has_next = offset + limit < page.total;
+  page.has_next = always_has_next_ || offset + limit < page.total;
+  if (const auto reported = reported_totals_.find(playlist_id);
+      reported != reported_totals_.end()) {
+    page.total = reported->second;
+  }
+  page.next_offset = offset + static_cast<std::int64_t>(page.items.size());
   return page;
 }
 
@@ -287,6 +296,8 @@ core::Result<std::optional<core::StoredPlaylist>> InMemoryStore::find_playlist(
 core::Status InMemoryStore::save_playlist(std::int64_t account_id, std::int64_t list_position,
                                           const core::PlaylistSummary& summary,
                                           const std::vector<core::PlaylistItem>& items) {
+  if (const auto rejected = rejected_.find(summary.id); rejected != rejected_.end())
+    return rejected->second;
   auto& row = playlists_[account_id][summary.id];
   row.list_position = list_position;
   row.stored.summary = summary;

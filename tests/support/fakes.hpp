@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,10 @@ class FakeSpotifyApi final : public core::SpotifyApi {
   }
   /// Runs before every call with its number; lets a test change the account mid-sync.
   void on_call(std::function<void(std::int64_t)> hook) { hook_ = std::move(hook); }
+  /// Misbehaviours of the real service, for robustness tests.
+  void report_total(const std::string& id, std::int64_t total) { reported_totals_[id] = total; }
+  void send_as_null_in_listing(const std::string& id) { nulls_in_listing_.insert(id); }
+  void always_has_next(bool value) { always_has_next_ = value; }
 
   core::Result<core::SpotifyProfile> current_user() override;
   core::Result<core::Page<core::PlaylistSummary>> my_playlists(std::int64_t offset,
@@ -85,6 +90,9 @@ class FakeSpotifyApi final : public core::SpotifyApi {
   std::string user_id_;
   std::vector<FakePlaylist> playlists_;
   std::map<std::int64_t, core::Error> failures_;
+  std::map<std::string, std::int64_t> reported_totals_;
+  std::set<std::string> nulls_in_listing_;
+  bool always_has_next_ = false;
   std::function<void(std::int64_t)> hook_;
   core::ApiCounters counters_;
   std::int64_t version_ = 0;
@@ -124,6 +132,10 @@ class InMemoryStore final : public core::UserStore,
   core::Status mark_synced(std::int64_t account_id, const std::string& synced_at) override;
 
   std::int64_t saves() const { return saves_; }
+  /// Makes save_playlist of this playlist fail with `error` (as a constraint violation would).
+  void reject_save(const std::string& playlist_id, core::Error error) {
+    rejected_[playlist_id] = std::move(error);
+  }
 
  private:
   struct Row {
@@ -135,6 +147,7 @@ class InMemoryStore final : public core::UserStore,
   std::map<std::int64_t, core::SpotifyAccount> accounts_;
   std::map<std::int64_t, std::map<std::string, Row>> playlists_;
   std::int64_t saves_ = 0;
+  std::map<std::string, core::Error> rejected_;
 };
 
 }  // namespace plm::test_support

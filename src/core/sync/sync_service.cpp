@@ -1,5 +1,6 @@
 #include "core/sync/sync_service.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "core/sync/sync_plan.hpp"
@@ -23,13 +24,16 @@ ApiCounters SyncService::counters_since(const ApiCounters& start) const {
 }
 
 Result<std::vector<PlaylistItem>> SyncService::read_all_items(const PlaylistSummary& summary) {
+  // Spotify's totals are trusted for planning only: never for an allocation size.
+  constexpr std::int64_t kReserveCap = 10'000;
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::vector<PlaylistItem> items;
-    items.reserve(static_cast<std::size_t>(summary.item_count));
+    items.reserve(
+        static_cast<std::size_t>(std::clamp<std::int64_t>(summary.item_count, 0, kReserveCap)));
     std::optional<std::int64_t> total;
     bool changed_while_paging = false;
     std::int64_t offset = 0;
-    for (;;) {
+    for (std::int64_t pages = 0;; ++pages) {
       auto page = spotify_.playlist_items(summary.id, offset, SpotifyApi::kMaxItemsPage);
       if (!page) return page.error();
       // A different total between pages means the playlist changed under us: the pages would not
@@ -41,10 +45,24 @@ Result<std::vector<PlaylistItem>> SyncService::read_all_items(const PlaylistSumm
       total = page->total;
       const auto count = static_cast<std::int64_t>(page->items.size());
       for (auto& item : page->items) items.push_back(std::move(item));
-      if (!page->has_next || count == 0) break;
-      offset += count;
+      const std::int64_t next = page->next_offset > offset ? page->next_offset : offset + count;
+      // Stop on the last page, and never loop on a server that keeps saying "more" without
+      // moving forward or past its own total.
+      if (!page->has_next || next <= offset || next >= *total + SpotifyApi::kMaxItemsPage ||
+          pages > *total / SpotifyApi::kMaxItemsPage + 2) {
+        break;
+      }
+      offset = next;
     }
-    if (!changed_while_paging) return items;
+    if (changed_while_paging) continue;
+    // A list shorter or longer than Spotify's own total would be stored under a snapshot that later
+    // syncs trust as complete: refuse it, so the next sync reads the playlist again.
+    if (total && static_cast<std::int64_t>(items.size()) != *total) {
+      return make_error(ErrorCode::BadResponse,
+                        "playlist " + summary.id + " returned " + std::to_string(items.size()) +
+                            " items but reported " + std::to_string(*total));
+    }
+    return items;
   }
   return make_error(ErrorCode::Conflict,
                     "playlist " + summary.id + " kept changing while it was read");
@@ -63,15 +81,21 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
 
   // 1. List every playlist: ceil(P/50) calls.
   std::vector<PlaylistSummary> remote;
+  std::unordered_set<std::string> listed;
   std::int64_t listing_calls = 0;
   for (std::int64_t offset = 0;;) {
     auto page = spotify_.my_playlists(offset, SpotifyApi::kMaxPlaylistsPage);
     ++listing_calls;
     if (!page) return page.error();
     const auto count = static_cast<std::int64_t>(page->items.size());
-    for (auto& summary : page->items) remote.push_back(std::move(summary));
-    if (!page->has_next || count == 0) break;
-    offset += count;
+    for (auto& summary : page->items) {
+      // A playlist listed twice (the list shifted while we paged) is kept once, first place wins.
+      if (listed.insert(summary.id).second) remote.push_back(std::move(summary));
+    }
+    // next_offset counts null entries a parser dropped, so rows are neither skipped nor re-read.
+    const std::int64_t next = page->next_offset > offset ? page->next_offset : offset + count;
+    if (!page->has_next || next <= offset) break;
+    offset = next;
   }
 
   // 2. Decide, purely, what to read.
@@ -127,7 +151,11 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
     summary.item_count = static_cast<std::int64_t>(items->size());
     if (auto saved = store_.save_playlist(account.id, step.list_position, summary, *items);
         !saved) {
-      return saved.error();
+      // Data the store refuses (a constraint) concerns this playlist only; a database that is
+      // down concerns everything.
+      if (saved.error().code == ErrorCode::Internal) return saved.error();
+      report.failures.push_back({step.summary.id, step.summary.name, saved.error()});
+      continue;
     }
     ++report.read;
     ++state.playlists_done;

@@ -174,6 +174,64 @@ TEST_F(SyncServiceTest, APlaylistChangingWhilePagedIsReadAgainFromTheStart) {
   EXPECT_EQ(stored.front().uri, "spotify:track:moved0");
 }
 
+TEST_F(SyncServiceTest, AStoreRefusalOfOnePlaylistIsReportedAndTheOthersAreSaved) {
+  seed(3, 10);
+  store_.reject_save("p1", make_error(ErrorCode::InvalidInput, "CHECK constraint failed"));
+
+  const auto report = service_.sync_account(account_);
+
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->failures.size(), 1u);
+  EXPECT_EQ(report->failures[0].playlist_id, "p1");
+  EXPECT_EQ(store_.playlist_items(1, "p2")->size(), 10u);
+}
+
+TEST_F(SyncServiceTest, ADatabaseFailureStopsTheSync) {
+  seed(3, 10);
+  store_.reject_save("p0", make_error(ErrorCode::Internal, "database is locked"));
+
+  const auto report = service_.sync_account(account_);
+
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().code, ErrorCode::Internal);
+}
+
+TEST_F(SyncServiceTest, AnItemListThatDoesNotMatchItsTotalIsNotStored) {
+  seed(2, 30);
+  spotify_.report_total("p0", 31);  // Spotify says 31 but sends 30
+
+  const auto report = service_.sync_account(account_);
+
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->failures.size(), 1u);
+  EXPECT_EQ(report->failures[0].error.code, ErrorCode::BadResponse);
+  EXPECT_TRUE(store_.find_playlist(1, "p0")->has_value() == false);
+  EXPECT_EQ(store_.playlist_items(1, "p1")->size(), 30u);
+}
+
+TEST_F(SyncServiceTest, NullPlaylistsInTheListingNeitherShiftNorRepeatRows) {
+  seed(60, 1);
+  spotify_.send_as_null_in_listing("p10");
+
+  const auto report = service_.sync_account(account_);
+
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->playlists_total, 59);
+  EXPECT_EQ(store_.playlists_of(1)->size(), 59u);
+  EXPECT_EQ(report->planned_calls, 2 + 59);
+}
+
+TEST_F(SyncServiceTest, AServerThatAlwaysSaysThereIsMoreCannotMakeTheSyncLoopForever) {
+  seed(1, 10);
+  spotify_.always_has_next(true);
+
+  const auto report = service_.sync_account(account_);
+
+  ASSERT_TRUE(report);
+  EXPECT_LT(spotify_.calls(), 10);
+  EXPECT_EQ(store_.playlist_items(1, "p0")->size(), 10u);
+}
+
 TEST_F(SyncServiceTest, ReportsProgressUntilDone) {
   seed(5, 60);
   std::vector<SyncProgress> updates;
