@@ -40,6 +40,15 @@ TEST(BuildConfig, BadValuesGetOneClearMessageEach) {
             std::string::npos);
 }
 
+TEST(BuildConfig, PlainHttpIsAllowedOnlyForThisMachine) {
+  EXPECT_TRUE(build_config({{"PLM_SPOTIFY_API_URL", "http://127.0.0.1:8888/v1"}}, {}, {}, "/h"));
+  EXPECT_TRUE(build_config({{"PLM_SPOTIFY_API_URL", "http://[::1]:8888/v1"}}, {}, {}, "/h"));
+  const auto remote =
+      build_config({{"PLM_SPOTIFY_ACCOUNTS_URL", "http://accounts.example.com"}}, {}, {}, "/h");
+  ASSERT_FALSE(remote);
+  EXPECT_NE(remote.error().message.find("must use https://"), std::string::npos);
+}
+
 TEST(ParseConfigFile, ReadsKeyValueLinesWithCommentsExportAndQuotes) {
   const auto values = parse_config_file(
       "# comment\n\nexport PLM_DATA_DIR=\"/srv/plm\"\nPLM_USER = alice \n", "plm.env");

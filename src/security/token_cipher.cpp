@@ -149,16 +149,37 @@ SecretKey SecretKey::generate() {
 
 SecretKey load_or_create_key(const std::filesystem::path& key_file) {
   detail::ensure_sodium();
-  // O_EXCL makes creation race-free: of two processes starting at once, one creates the file and
-  // the other falls through to reading it. 0600 is further narrowed by the umask, never widened.
+  if (std::filesystem::exists(std::filesystem::symlink_status(key_file)))
+    return read_key_file(key_file);
+  // The key is written in full to a private temporary file first and then linked into place:
+  // link() fails with EEXIST if another process got there first, so a reader never sees a
+  // half-written key and a crash never leaves an empty one. 0600, further narrowed by the umask.
+  const std::filesystem::path temporary = key_file.string() + ".tmp." + std::to_string(::getpid());
+  ::unlink(temporary.c_str());
   const int fd =
-      ::open(key_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd >= 0) return create_key_file(key_file, fd);
-  if (errno != EEXIST) {
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
     throw std::runtime_error("cannot create key file " + key_file.string() + ": " +
                              describe_errno(errno));
   }
-  return read_key_file(key_file);
+  SecretKey key = create_key_file(temporary, fd);
+  const int linked = ::link(temporary.c_str(), key_file.c_str());
+  const int link_error = errno;
+  ::unlink(temporary.c_str());
+  if (linked != 0) {
+    if (link_error == EEXIST) return read_key_file(key_file);
+    throw std::runtime_error("cannot create key file " + key_file.string() + ": " +
+                             describe_errno(link_error));
+  }
+  // Make the new directory entry durable too, before tokens encrypted with the key are stored.
+  const auto parent =
+      key_file.has_parent_path() ? key_file.parent_path() : std::filesystem::path(".");
+  const int directory = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory >= 0) {
+    ::fsync(directory);
+    ::close(directory);
+  }
+  return key;
 }
 
 SecretKey key_from_base64(std::string_view text) {
