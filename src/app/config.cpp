@@ -34,9 +34,18 @@ core::Result<int> parse_int(const std::string& key, const std::string& value, in
 }
 
 core::Status check_url(const std::string& key, const std::string& value) {
-  if (!value.starts_with("http://") && !value.starts_with("https://")) {
+  if (value.starts_with("https://")) return core::ok();
+  if (!value.starts_with("http://")) {
     return make_error(ErrorCode::InvalidInput,
                       key + " must be an http:// or https:// URL, got '" + value + "'");
+  }
+  // Bearer tokens and client secrets travel in these requests: plain http only on this machine
+  // (the emulator, a loopback redirect), as Spotify itself allows only for loopback addresses.
+  const std::string host = value.substr(7, value.find_first_of(":/", 7) - 7);
+  const bool loopback = host.starts_with("127.") || host == "[::1]" || host == "localhost";
+  if (!loopback) {
+    return make_error(ErrorCode::InvalidInput,
+                      key + " must use https:// unless it points at this machine, got '" + value + "'");
   }
   return core::ok();
 }

@@ -84,11 +84,12 @@ std::unique_ptr<core::SpotifyApi> Services::spotify_for(const core::SpotifyAccou
   client.total_timeout = config.spotify_timeout;
   client.rate_limit.window_budget = config.spotify_rate_budget;
   client.retry.max_wait = std::chrono::seconds(config.spotify_max_wait_s);
+  client.start_needs_reauth = account.status == core::AccountStatus::NeedsReauth;
   const std::int64_t account_id = account.id;
   core::AccountStore& store = *impl_->store;
   spotify::AccountHooks hooks;
   hooks.on_tokens = [&store, account_id](const core::AccountTokens& tokens) {
-    (void)store.save_tokens(account_id, tokens);
+    return store.save_tokens(account_id, tokens);
   };
   hooks.on_needs_reauth = [&store, account_id](const core::Error&) {
     (void)store.set_account_status(account_id, core::AccountStatus::NeedsReauth);

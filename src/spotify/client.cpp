@@ -1,6 +1,7 @@
 #include "spotify/client.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -36,6 +37,20 @@ std::vector<std::vector<T>> chunks_of(const std::vector<T>& values, std::size_t 
   return chunks;
 }
 
+/// `page.next_offset` counted from the offset we asked for (the one in the body may be missing).
+template <typename T>
+core::Page<T> rebase(core::Page<T> page, std::int64_t requested_offset) {
+  const std::int64_t sent = std::max<std::int64_t>(0, page.next_offset - page.offset);
+  page.next_offset = requested_offset + sent;
+  return page;
+}
+
+/// Unix seconds → milliseconds without overflowing on absurd stored values.
+std::int64_t seconds_to_ms(std::int64_t seconds) {
+  constexpr std::int64_t kLimit = std::numeric_limits<std::int64_t>::max() / 1000;
+  return std::clamp(seconds, -kLimit, kLimit) * 1000;
+}
+
 core::Status check_page(std::int64_t offset, int limit, int max_limit) {
   if (offset < 0) {
     return core::make_error(ErrorCode::InvalidInput,
@@ -66,9 +81,13 @@ Client::Client(ClientConfig config, core::AccountTokens tokens, HttpTransport& t
       transport_(transport),
       limiter_(std::move(limiter)),
       clock_(clock),
+      steady_now_(config_.steady_now ? config_.steady_now : SteadySource([] {
+        return std::chrono::steady_clock::now();
+      })),
       sleeper_(sleeper),
       hooks_(std::move(hooks)),
       tokens_(std::move(tokens)),
+      needs_reauth_(config_.start_needs_reauth),
       jitter_engine_(config_.jitter_seed != 0 ? config_.jitter_seed : std::random_device{}()) {
   while (config_.api_base_url.ends_with('/')) config_.api_base_url.pop_back();
   if (!limiter_) limiter_ = std::make_shared<SharedRateLimiter>(config_.rate_limit);
@@ -80,6 +99,7 @@ Client::Outcome Client::execute(const Call& call) {
   const RetrySettings& retry = config_.retry;
   int transient_retries = 0;
   int rate_limit_retries = 0;
+  Millis rate_limit_waited{0};
   bool refreshed_after_401 = false;
   std::string rejected_token;
   const std::string what = call.method + " " + call.path.substr(0, call.path.find('?'));
@@ -88,7 +108,8 @@ Client::Outcome Client::execute(const Call& call) {
     auto token = access_token(/*force=*/!rejected_token.empty(), rejected_token);
     if (!token) return {token.error()};
     rejected_token.clear();
-    if (auto paced = pace(); !paced) return {paced.error()};
+    const auto admitted = pace();
+    if (!admitted) return {admitted.error()};
 
     HttpRequest request;
     request.method = call.method;
@@ -102,6 +123,8 @@ Client::Outcome Client::execute(const Call& call) {
     request.total_timeout = config_.total_timeout;
     ++calls_;
     auto response = transport_.send(request);
+    // The call counts against the window from now on, when the server has surely counted it.
+    limiter_->record_arrival(*admitted, steady_now_);
     const auto now = clock_.now();
 
     if (!response) {
@@ -129,11 +152,13 @@ Client::Outcome Client::execute(const Call& call) {
     if (status == 429) {
       ++rate_limited_;
       const ApiError error = parse_api_error(status, response->body);
-      const auto decision =
-          decide_rate_limit(retry, parse_retry_after(response->header("retry-after")),
-                            error.reason == "QUOTA_EXCEEDED", rate_limit_retries, jitter());
+      const auto decision = decide_rate_limit(
+          retry, parse_retry_after(response->header("retry-after")),
+          error.reason == "QUOTA_EXCEEDED", rate_limit_retries, rate_limit_waited, jitter());
       using Kind = RateLimitDecision::Kind;
       if (decision.kind == Kind::QuotaExceeded) {
+        // The quota is per app too: every account of this client ID fails fast until then.
+        limiter_->pause_for_quota(decision.wait, steady_now_);
         auto failure =
             core::make_error(ErrorCode::QuotaExceeded,
                              what + ": development-mode quota exceeded (" + error.message + ")");
@@ -142,7 +167,7 @@ Client::Outcome Client::execute(const Call& call) {
       }
       // Every account of this client ID stops until then: calling while limited only lengthens
       // the penalty (§3.3).
-      limiter_->pause_until(now + decision.wait);
+      limiter_->pause_for(decision.wait, steady_now_);
       if (decision.kind == Kind::RateLimited) {
         auto failure = core::make_error(ErrorCode::RateLimited,
                                         what + ": rate limited for " +
@@ -152,6 +177,7 @@ Client::Outcome Client::execute(const Call& call) {
         return {std::move(failure)};
       }
       ++rate_limit_retries;
+      rate_limit_waited += decision.wait;
       wait(decision.wait);
       continue;
     }
@@ -195,7 +221,8 @@ core::Result<std::string> Client::access_token(bool force, const std::string& re
     return core::make_error(ErrorCode::NeedsReauth, "spotify account needs to be connected again");
   }
   const auto now = clock_.now();
-  const bool expiring = tokens_.expires_at * 1000 - unix_ms(now) < config_.refresh_margin.count();
+  const bool expiring =
+      seconds_to_ms(tokens_.expires_at) - unix_ms(now) < config_.refresh_margin.count();
   // Another thread may have refreshed since our token was refused.
   if (force && tokens_.access_token != rejected) return tokens_.access_token;
   if (!force && !expiring) return tokens_.access_token;
@@ -207,12 +234,20 @@ core::Result<std::string> Client::access_token(bool force, const std::string& re
       return mark_needs_reauth(refreshed.error());
     }
     // A transient failure while the old token still has time left: use it, try again later.
-    if (!force && tokens_.expires_at * 1000 > unix_ms(now)) return tokens_.access_token;
+    if (!force && seconds_to_ms(tokens_.expires_at) > unix_ms(now)) return tokens_.access_token;
     return refreshed.error();
   }
-  tokens_ = std::move(*refreshed);
   // Persist before use, so a crash cannot lose a rotated refresh token.
-  if (hooks_.on_tokens) hooks_.on_tokens(tokens_);
+  if (hooks_.on_tokens) {
+    if (auto stored = hooks_.on_tokens(*refreshed); !stored) {
+      // Same refresh token: the stored one still works, so the new access token is safe to use
+      // (and saves a refresh per call). A rotated one that is not stored is never used.
+      if (refreshed->refresh_token == tokens_.refresh_token) tokens_ = std::move(*refreshed);
+      return core::make_error(ErrorCode::Internal,
+                              "could not store refreshed tokens: " + stored.error().message);
+    }
+  }
+  tokens_ = std::move(*refreshed);
   return tokens_.access_token;
 }
 
@@ -221,11 +256,21 @@ core::Error Client::mark_needs_reauth(core::Error error) {
   return error;
 }
 
-core::Status Client::pace() {
+core::Result<SteadyTime> Client::pace() {
   while (true) {
+    const auto acquired = limiter_->try_acquire(steady_now_);
+    const Millis delay = acquired.delay;
+    if (delay.count() == 0) return acquired.now;
     const auto now = clock_.now();
-    const Millis delay = limiter_->try_acquire(now);
-    if (delay.count() == 0) return core::ok();
+    if (acquired.quota_delay.count() > 0) {
+      // Another account of this client ID ran into the quota: do not call until it resets.
+      auto failure = core::make_error(
+          ErrorCode::QuotaExceeded, "spotify client " + config_.client_id +
+                                        " is over its development-mode quota for " +
+                                        std::to_string(acquired.quota_delay.count() / 1000) + " s");
+      failure.retry_at = now + acquired.quota_delay;
+      return failure;
+    }
     if (delay > config_.retry.max_wait) {
       // A pause set by a long Retry-After: never sleep it in a request thread (§3.5).
       auto failure = core::make_error(ErrorCode::RateLimited,
@@ -276,7 +321,9 @@ core::Result<core::Page<core::PlaylistSummary>> Client::my_playlists(std::int64_
   if (auto valid = check_page(offset, limit, kMaxPlaylistsPage); !valid) return valid.error();
   auto response = execute({"GET", "/me/playlists?" + paging(offset, limit)}).response;
   if (!response) return response.error();
-  return parse_playlist_page(response->body);
+  auto page = parse_playlist_page(response->body);
+  if (!page) return page.error();
+  return rebase(std::move(*page), offset);
 }
 
 core::Result<core::Page<core::PlaylistItem>> Client::playlist_items(const std::string& playlist_id,
@@ -288,7 +335,9 @@ core::Result<core::Page<core::PlaylistItem>> Client::playlist_items(const std::s
       execute({"GET", "/playlists/" + encode(playlist_id) + "/items?" + paging(offset, limit)})
           .response;
   if (!response) return response.error();
-  return parse_item_page(response->body);
+  auto page = parse_item_page(response->body);
+  if (!page) return page.error();
+  return rebase(std::move(*page), offset);
 }
 
 core::Result<core::PlaylistSummary> Client::playlist(const std::string& playlist_id) {
@@ -318,7 +367,9 @@ core::Result<core::Page<core::TrackInfo>> Client::search_tracks(const std::strin
                                                            {"offset", std::to_string(offset)}})})
           .response;
   if (!response) return response.error();
-  return parse_track_search(response->body);
+  auto page = parse_track_search(response->body);
+  if (!page) return page.error();
+  return rebase(std::move(*page), offset);
 }
 
 core::Result<PlaylistState> Client::read_state(const std::string& playlist_id) {
@@ -376,18 +427,25 @@ core::Result<std::string> Client::add_chunk(const std::string& playlist_id,
       expected_total += static_cast<std::int64_t>(uris.size());
       return parse_snapshot(outcome.response->body);
     }
-    if (!outcome.maybe_applied || attempt >= config_.retry.max_retries) {
-      return outcome.response.error();
-    }
+    if (!outcome.maybe_applied) return outcome.response.error();
     // A 5xx or timeout may hide an applied add (emulator fault apply_then_502): look before
-    // repeating, so no track is ever added twice (spotify-api.md §3.5, §7.12).
+    // repeating, so no track is ever added twice (spotify-api.md §3.5, §7.12) — and also before
+    // giving up, so a chunk that landed is reported as added, not as failed.
     wait(backoff_delay(config_.retry.base_backoff, config_.retry.max_backoff, attempt, jitter()));
     auto applied = chunk_is_applied(playlist_id, uris, position, expected_total);
-    if (!applied) return applied.error();
+    if (!applied) {
+      auto error = applied.error();
+      error.message = "adding " + std::to_string(uris.size()) + " items to playlist " +
+                      playlist_id + " failed (" + outcome.response.error().message +
+                      ") and may have been applied; checking failed: " + error.message;
+      return error;
+    }
     if (*applied) {
       expected_total += static_cast<std::int64_t>(uris.size());
       return std::move(**applied);
     }
+    // Not applied: safe to repeat, or to report as not added.
+    if (attempt >= config_.retry.max_retries) return outcome.response.error();
     ++retries_;
     outcome = execute(call);
   }
@@ -455,11 +513,37 @@ core::Result<std::string> Client::reorder_items(const std::string& playlist_id,
   const Json body{{"range_start", range_start},
                   {"insert_before", insert_before},
                   {"range_length", range_length}};
-  auto response = execute({"PUT", "/playlists/" + encode(playlist_id) + "/items", body.dump(),
-                           Idempotency::Safe})
-                      .response;
-  if (!response) return response.error();
-  return parse_snapshot(response->body);
+  // Not idempotent: repeating an applied reorder moves a different range. The snapshot before the
+  // call tells, after an ambiguous failure, whether it was applied.
+  auto before = read_state(playlist_id);
+  if (!before) return before.error();
+  const Call call{"PUT", "/playlists/" + encode(playlist_id) + "/items", body.dump(),
+                  Idempotency::Unsafe};
+  auto outcome = execute(call);
+  for (int attempt = 0;; ++attempt) {
+    if (outcome.response) return parse_snapshot(outcome.response->body);
+    if (!outcome.maybe_applied) return outcome.response.error();
+    wait(backoff_delay(config_.retry.base_backoff, config_.retry.max_backoff, attempt, jitter()));
+    auto after = read_state(playlist_id);
+    if (!after) {
+      auto error = after.error();
+      error.message = "reordering playlist " + playlist_id + " failed (" +
+                      outcome.response.error().message +
+                      ") and may have been applied; checking failed: " + error.message;
+      return error;
+    }
+    if (after->snapshot_id != before->snapshot_id) {
+      // Ours or someone else's change: either way repeating could move the wrong range.
+      return core::make_error(ErrorCode::Conflict,
+                              "reordering playlist " + playlist_id + " failed (" +
+                                  outcome.response.error().message +
+                                  "), but the playlist changed: the reorder may have been "
+                                  "applied; re-read the playlist");
+    }
+    if (attempt >= config_.retry.max_retries) return outcome.response.error();
+    ++retries_;
+    outcome = execute(call);
+  }
 }
 
 core::Result<std::string> Client::replace_items(const std::string& playlist_id,

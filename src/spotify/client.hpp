@@ -4,12 +4,15 @@
 /// Every Web API call goes through one loop: stop if the account needs re-authorization; refresh
 /// the access token when less than `refresh_margin` is left; wait for the client ID's shared
 /// budget (RateLimiter); send; then decide (retry_policy.hpp): 401 → refresh once and repeat,
-/// 429 → pause every account of the client ID for Retry-After (or fail with RateLimited/
-/// QuotaExceeded and `retry_at`, never sleeping on a long wait), 5xx/network errors → backoff and
-/// repeat for idempotent calls only. Adding items, which is not idempotent, re-reads the playlist
-/// after an ambiguous failure to find out whether the add was applied (spotify-api.md §3.5).
+/// 429 → pause every account of the client ID for Retry-After (or fail with RateLimited and
+/// `retry_at`, never sleeping on a long wait), QUOTA_EXCEEDED → every account of the client ID
+/// fails fast with QuotaExceeded until its retry time, 5xx/network errors → backoff and repeat for
+/// idempotent calls only. Adding items, which is not idempotent, re-reads the playlist after an
+/// ambiguous failure to find out whether the add was applied (spotify-api.md §3.5); a reorder,
+/// which is not idempotent either, is repeated only when the snapshot shows it was not applied.
 ///
-/// Waiting goes through the `Sleeper` and time through the `core::Clock`, so tests never sleep.
+/// Waiting goes through the `Sleeper`, wall-clock time (`retry_at`, token expiry) through the
+/// `core::Clock` and pacing through a monotonic `SteadySource`, so tests never sleep.
 /// Thread-safe: calls may come from several threads; the token refresh is serialized.
 
 #include <atomic>
@@ -59,13 +62,24 @@ struct ClientConfig {
   /// Pacing per client ID; only the first Client of a client ID in a registry sets it.
   RateLimitSettings rate_limit{.window_budget = 100};
   std::uint64_t jitter_seed = 0;  ///< 0: seeded from std::random_device
+  /// Monotonic time for pacing; empty: std::chrono::steady_clock::now. Tests inject one their
+  /// fake sleeper moves.
+  SteadySource steady_now;
+  /// The account is already marked "needs re-auth": the client makes no calls at all, every method
+  /// fails with NeedsReauth (and on_needs_reauth is not called again).
+  bool start_needs_reauth = false;
 };
 
 /// What the client tells the application about the account. Both may be called from any thread
 /// that uses the client; they must not call back into it.
 struct AccountHooks {
-  /// New tokens after a refresh: persist them (encrypted). Called before they are used.
-  std::function<void(const core::AccountTokens&)> on_tokens;
+  /// New tokens after a refresh: persist them (encrypted). Called before they are used. When it
+  /// fails, the call that needed the refresh fails with Internal ("could not store refreshed
+  /// tokens") and, if the refresh rotated the refresh token, the client keeps its old tokens (so it
+  /// never runs on a refresh token that a restart would not know). If the refresh token did not
+  /// change, the client does use the new access token: the stored refresh token still works, so
+  /// nothing is lost, and the next refresh tries to store again.
+  std::function<core::Status(const core::AccountTokens&)> on_tokens;
   /// Spotify refused the refresh token (expired 6 months after consent, or revoked): mark the
   /// account "needs re-auth". Called once; the client makes no further calls for the account.
   std::function<void(const core::Error&)> on_needs_reauth;
@@ -80,6 +94,7 @@ class Client final : public core::SpotifyApi {
          AccountHooks hooks = {});
 
   core::Result<core::SpotifyProfile> current_user() override;
+  /// Pages' `next_offset` is the requested offset + the number of elements Spotify sent.
   core::Result<core::Page<core::PlaylistSummary>> my_playlists(std::int64_t offset,
                                                                int limit) override;
   core::Result<core::Page<core::PlaylistItem>> playlist_items(const std::string& playlist_id,
@@ -106,7 +121,8 @@ class Client final : public core::SpotifyApi {
 
   /// The tokens in use (after any refresh). For the app's bookkeeping and for tests.
   core::AccountTokens tokens() const;
-  /// True once Spotify refused the refresh token; every call then fails with NeedsReauth.
+  /// True once Spotify refused the refresh token (or from the start with
+  /// ClientConfig::start_needs_reauth); every call then fails with NeedsReauth.
   bool needs_reauth() const { return needs_reauth_.load(); }
 
  private:
@@ -138,8 +154,10 @@ class Client final : public core::SpotifyApi {
   /// The access token to use, refreshed first when it is about to expire (or `force`).
   core::Result<std::string> access_token(bool force, const std::string& rejected);
   core::Error mark_needs_reauth(core::Error error);
-  /// Waits for the shared budget; fails with RateLimited when the wait is longer than max_wait.
-  core::Status pace();
+  /// Waits for the shared budget and returns the (monotonic) time the call was admitted; fails
+  /// with RateLimited when the wait is longer than max_wait, with QuotaExceeded at once while the
+  /// client ID is paused for its quota.
+  core::Result<SteadyTime> pace();
   void wait(Millis duration);
   double jitter();
   core::Error error_for(const HttpResponse& response) const;
@@ -149,6 +167,7 @@ class Client final : public core::SpotifyApi {
   HttpTransport& transport_;
   std::shared_ptr<SharedRateLimiter> limiter_;
   const core::Clock& clock_;
+  SteadySource steady_now_;
   Sleeper& sleeper_;
   AccountHooks hooks_;
 

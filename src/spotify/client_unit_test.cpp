@@ -15,10 +15,13 @@ using namespace std::chrono_literals;
 
 constexpr std::int64_t kNowS = 1'793'491'200;
 
+/// Wall-clock time (`now_`) and monotonic time (`steady_`), moved together by the sleeper; a test
+/// can jump the wall clock alone.
 class FixedClock final : public core::Clock {
  public:
   std::chrono::system_clock::time_point now() const override { return now_; }
   std::chrono::system_clock::time_point now_{std::chrono::seconds(kNowS)};
+  SteadyTime steady_{std::chrono::hours(1000)};
 };
 
 class RecordingSleeper final : public Sleeper {
@@ -27,6 +30,7 @@ class RecordingSleeper final : public Sleeper {
   void sleep_for(Millis duration) override {
     waits.push_back(duration);
     clock_.now_ += duration;
+    clock_.steady_ += duration;
   }
   std::vector<Millis> waits;
 
@@ -39,6 +43,7 @@ class ScriptedTransport final : public HttpTransport {
  public:
   core::Result<HttpResponse> send(const HttpRequest& request) override {
     requests.push_back(request);
+    if (on_send) on_send();
     if (script.empty()) return core::make_error(ErrorCode::Internal, "script exhausted");
     auto next = std::move(script.front());
     script.pop_front();
@@ -46,6 +51,9 @@ class ScriptedTransport final : public HttpTransport {
   }
   void respond(int status, std::string body) {
     script.emplace_back(HttpResponse{status, {}, std::move(body)});
+  }
+  void respond(int status, std::string body, std::vector<Header> headers) {
+    script.emplace_back(HttpResponse{status, std::move(headers), std::move(body)});
   }
   void fail(std::string message) {
     script.emplace_back(core::make_error(ErrorCode::Unavailable, std::move(message)));
@@ -56,11 +64,14 @@ class ScriptedTransport final : public HttpTransport {
   }
   std::deque<core::Result<HttpResponse>> script;
   std::vector<HttpRequest> requests;
+  std::function<void()> on_send;  ///< e.g. latency: moves the clock while the request is out
 };
 
 class ClientLogicTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Client> make_client(std::int64_t expires_in_s = 3600) {
+  std::unique_ptr<Client> make_client(std::int64_t expires_in_s = 3600,
+                                      const std::function<void(ClientConfig&)>& adjust = {},
+                                      AccountHooks hooks = {}) {
     core::AccountTokens tokens{.access_token = "access-1",
                                .refresh_token = "refresh-1",
                                .scope = "s",
@@ -72,7 +83,10 @@ class ClientLogicTest : public ::testing::Test {
                         .client_secret = "secret-value",
                         .jitter_seed = 7};
     config.rate_limit.window_budget = 0;
-    return std::make_unique<Client>(config, tokens, transport_, nullptr, clock_, sleeper_);
+    config.steady_now = [this] { return clock_.steady_; };
+    if (adjust) adjust(config);
+    return std::make_unique<Client>(config, tokens, transport_, nullptr, clock_, sleeper_,
+                                    std::move(hooks));
   }
   static std::string item(const std::string& uri) {
     return R"({"added_at":"x","is_local":false,"item":{"uri":")" + uri + R"("}})";
@@ -166,6 +180,182 @@ TEST_F(ClientLogicTest, MalformedSuccessBodyIsABadResponse) {
   const auto page = client->playlist_items("p", 0, 50);
   ASSERT_FALSE(page);
   EXPECT_EQ(page.error().code, ErrorCode::BadResponse);
+}
+
+TEST_F(ClientLogicTest, TwentyShort429sInARowAreRiddenOut) {
+  const auto client = make_client();
+  for (int i = 0; i < 20; ++i) transport_.respond(429, "", {{"retry-after", "1"}});
+  transport_.respond(200, R"({"id":"alice"})");
+  const auto profile = client->current_user();
+  ASSERT_TRUE(profile) << profile.error().message;
+  EXPECT_EQ(sleeper_.waits, std::vector<Millis>(20, 1s));
+  EXPECT_EQ(client->counters().rate_limited, 20);
+}
+
+TEST_F(ClientLogicTest, A429StormGivesUpWhenItsWaitBudgetIsSpent) {
+  // max_wait 10 s: a budget of 50 s of Retry-After per call.
+  const auto client = make_client(3600, [](ClientConfig& c) { c.retry.max_wait = 10s; });
+  for (int i = 0; i < 10; ++i) transport_.respond(429, "", {{"retry-after", "9"}});
+  const auto profile = client->current_user();
+  ASSERT_FALSE(profile);
+  EXPECT_EQ(profile.error().code, ErrorCode::RateLimited);
+  EXPECT_EQ(sleeper_.waits, std::vector<Millis>(5, 9s));  // 45 s waited; 54 s would be over
+  ASSERT_TRUE(profile.error().retry_at);
+  EXPECT_EQ(*profile.error().retry_at, clock_.now_ + 9s);
+}
+
+TEST_F(ClientLogicTest, PacingCountsACallFromWhenItsAnswerArrived) {
+  const auto client = make_client(
+      3600, [](ClientConfig& c) { c.rate_limit = {.window_budget = 1, .window = 30s}; });
+  transport_.on_send = [this] { clock_.steady_ += 250ms; };  // the request takes 250 ms
+  transport_.respond(200, R"({"id":"alice"})");
+  transport_.respond(200, R"({"id":"alice"})");
+  ASSERT_TRUE(client->current_user());
+  ASSERT_TRUE(client->current_user());
+  // Sent at T, counted by the server at T + ≤250 ms: the next call goes at T + 30.25 s, not T + 30.
+  EXPECT_EQ(sleeper_.waits, std::vector<Millis>{30s});
+}
+
+TEST_F(ClientLogicTest, AWallClockJumpBackDoesNotBlockTheBudget) {
+  const auto client = make_client(
+      3600, [](ClientConfig& c) { c.rate_limit = {.window_budget = 1, .window = 30s}; });
+  transport_.respond(200, R"({"id":"alice"})");
+  transport_.respond(200, R"({"id":"alice"})");
+  ASSERT_TRUE(client->current_user());
+  clock_.now_ -= 1h;      // NTP steps the wall clock back an hour...
+  clock_.steady_ += 10s;  // ...while 10 s really pass
+  const auto profile = client->current_user();
+  ASSERT_TRUE(profile) << profile.error().message;
+  EXPECT_EQ(sleeper_.waits, std::vector<Millis>{20s});  // the rest of the window, not an hour
+}
+
+TEST_F(ClientLogicTest, NextOffsetCountsFromTheRequestedOffset) {
+  const auto client = make_client();
+  transport_.respond(200, R"({"items":[{"id":"p1"},null,{"id":"p3"}],"total":60,"next":"n"})");
+  const auto page = client->my_playlists(50, 50);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->next_offset, 53);  // the null playlist took a position too
+}
+
+TEST_F(ClientLogicTest, LastFailedAddThatLandedIsReportedAsAdded) {
+  const auto client = make_client(3600, [](ClientConfig& c) { c.retry.max_retries = 0; });
+  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
+  transport_.respond(502, "");
+  transport_.respond(200, R"({"snapshot_id":"s1","items":{"total":4}})");
+  transport_.respond(
+      200, R"({"items":[)" + item("spotify:track:a") + R"(],"total":4,"offset":3,"next":null})");
+  const auto snapshot = client->add_items("p", {"spotify:track:a"}, std::nullopt);
+  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  EXPECT_EQ(*snapshot, "s1");
+  EXPECT_EQ(transport_.count("POST"), 1);
+}
+
+TEST_F(ClientLogicTest, LastFailedAddThatDidNotLandIsReportedAsNotAdded) {
+  const auto client = make_client(3600, [](ClientConfig& c) { c.retry.max_retries = 0; });
+  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
+  transport_.respond(502, "");
+  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
+  const auto snapshot = client->add_items("p", {"spotify:track:a"}, std::nullopt);
+  ASSERT_FALSE(snapshot);
+  EXPECT_EQ(snapshot.error().code, ErrorCode::Unavailable);
+  EXPECT_EQ(snapshot.error().message.find("may have been applied"), std::string::npos);
+  EXPECT_EQ(transport_.count("GET"), 2);  // checked before giving up
+}
+
+TEST_F(ClientLogicTest, FailedAddWhoseCheckFailsSaysItMayHaveBeenApplied) {
+  const auto client = make_client(3600, [](ClientConfig& c) { c.retry.max_retries = 0; });
+  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
+  transport_.fail("network error: Timeout was reached");
+  transport_.respond(503, "");  // the check
+  const auto snapshot = client->add_items("p", {"spotify:track:a"}, std::nullopt);
+  ASSERT_FALSE(snapshot);
+  EXPECT_EQ(snapshot.error().code, ErrorCode::Unavailable);
+  EXPECT_NE(snapshot.error().message.find("may have been applied"), std::string::npos)
+      << snapshot.error().message;
+  EXPECT_EQ(transport_.count("POST"), 1);
+}
+
+TEST_F(ClientLogicTest, ReorderIsNotRepeatedWhenTheSnapshotMoved) {
+  const auto client = make_client();
+  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
+  transport_.respond(502, "");
+  transport_.respond(200, R"({"snapshot_id":"s1","items":{"total":3}})");
+  const auto snapshot = client->reorder_items("p", 0, 3, 1);
+  ASSERT_FALSE(snapshot);
+  EXPECT_EQ(snapshot.error().code, ErrorCode::Conflict);
+  EXPECT_NE(snapshot.error().message.find("may have been applied; re-read the playlist"),
+            std::string::npos);
+  EXPECT_EQ(transport_.count("PUT"), 1);
+}
+
+TEST_F(ClientLogicTest, ReorderIsRepeatedWhenTheSnapshotShowsItWasNotApplied) {
+  const auto client = make_client();
+  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
+  transport_.fail("network error: Connection reset");
+  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
+  transport_.respond(200, R"({"snapshot_id":"s2"})");
+  const auto snapshot = client->reorder_items("p", 0, 3, 1);
+  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  EXPECT_EQ(*snapshot, "s2");
+  EXPECT_EQ(transport_.count("PUT"), 2);
+}
+
+TEST_F(ClientLogicTest, RotatedTokensThatCannotBeStoredAreNotUsed) {
+  int stored = 0;
+  AccountHooks hooks;
+  hooks.on_tokens = [&stored](const core::AccountTokens&) -> core::Status {
+    ++stored;
+    return core::make_error(ErrorCode::Internal, "disk full");
+  };
+  const auto client = make_client(/*expires_in_s=*/0, {}, hooks);
+  transport_.respond(
+      200, R"({"access_token":"access-2","refresh_token":"refresh-2","expires_in":3600})");
+  const auto profile = client->current_user();
+  ASSERT_FALSE(profile);
+  EXPECT_EQ(profile.error().code, ErrorCode::Internal);
+  EXPECT_NE(profile.error().message.find("could not store refreshed tokens"), std::string::npos);
+  EXPECT_EQ(stored, 1);
+  EXPECT_EQ(transport_.requests.size(), 1u);  // no API call after the failed store
+  EXPECT_EQ(client->tokens().access_token, "access-1");
+  EXPECT_EQ(client->tokens().refresh_token, "refresh-1");
+}
+
+TEST_F(ClientLogicTest, UnrotatedTokensThatCannotBeStoredFailTheCallButAreKept) {
+  AccountHooks hooks;
+  hooks.on_tokens = [](const core::AccountTokens&) -> core::Status {
+    return core::make_error(ErrorCode::Internal, "disk full");
+  };
+  const auto client = make_client(/*expires_in_s=*/0, {}, hooks);
+  transport_.respond(200, R"({"access_token":"access-2","expires_in":3600})");
+  transport_.respond(200, R"({"id":"alice"})");
+  const auto failed = client->current_user();
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::Internal);
+  // The refresh token did not change, so the stored one still works: the new access token is
+  // used from now on, without another refresh.
+  EXPECT_EQ(client->tokens().access_token, "access-2");
+  EXPECT_EQ(client->tokens().refresh_token, "refresh-1");
+  ASSERT_TRUE(client->current_user());
+  EXPECT_EQ(transport_.requests.size(), 2u);
+  EXPECT_EQ(transport_.requests[1].headers[0].second, "Bearer access-2");
+}
+
+TEST_F(ClientLogicTest, AClientStartedAsNeedsReauthMakesNoCalls) {
+  int reauth_calls = 0;
+  AccountHooks hooks;
+  hooks.on_needs_reauth = [&reauth_calls](const core::Error&) { ++reauth_calls; };
+  const auto client =
+      make_client(/*expires_in_s=*/0, [](ClientConfig& c) { c.start_needs_reauth = true; }, hooks);
+  EXPECT_TRUE(client->needs_reauth());
+  EXPECT_EQ(client->current_user().error().code, ErrorCode::NeedsReauth);
+  EXPECT_EQ(client->my_playlists(0, 50).error().code, ErrorCode::NeedsReauth);
+  EXPECT_EQ(client->add_items("p", {"spotify:track:a"}, std::nullopt).error().code,
+            ErrorCode::NeedsReauth);
+  EXPECT_EQ(client->reorder_items("p", 0, 1, 1).error().code, ErrorCode::NeedsReauth);
+  EXPECT_TRUE(transport_.requests.empty());
+  EXPECT_EQ(client->counters().calls, 0);
+  EXPECT_EQ(reauth_calls, 0);  // already marked: not reported again
 }
 
 }  // namespace

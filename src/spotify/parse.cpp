@@ -1,5 +1,8 @@
 #include "spotify/parse.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 namespace plm::spotify {
@@ -38,12 +41,35 @@ std::string string_of(const Json& json, const char* key) {
   return value && value->is_string() ? value->get<std::string>() : std::string();
 }
 
+/// Every number we read is clamped to ±2^53: enough for any count, duration or size Spotify sends,
+/// and small enough that sums and products of two of them stay far from overflowing int64.
+constexpr std::int64_t kMaxNumber = std::int64_t{1} << 53;
+
+/// A number member, clamped to ±kMaxNumber; 0 when absent, not a number or NaN. Doubles are
+/// truncated towards zero.
 std::int64_t int_of(const Json& json, const char* key) {
   const Json* value = member(json, key);
   if (!value) return 0;
-  if (value->is_number_integer()) return value->get<std::int64_t>();
-  if (value->is_number()) return static_cast<std::int64_t>(value->get<double>());
+  if (value->is_number_unsigned()) {
+    return static_cast<std::int64_t>(
+        std::min<std::uint64_t>(value->get<std::uint64_t>(), kMaxNumber));
+  }
+  if (value->is_number_integer()) {
+    return std::clamp<std::int64_t>(value->get<std::int64_t>(), -kMaxNumber, kMaxNumber);
+  }
+  if (value->is_number_float()) {
+    const double number = value->get<double>();
+    if (std::isnan(number)) return 0;
+    // Clamp as a double first: casting a double outside int64's range is undefined behaviour.
+    return static_cast<std::int64_t>(std::clamp(
+        std::trunc(number), -static_cast<double>(kMaxNumber), static_cast<double>(kMaxNumber)));
+  }
   return 0;
+}
+
+/// A count, offset, total or duration: negative values read as 0.
+std::int64_t count_of(const Json& json, const char* key) {
+  return std::max<std::int64_t>(0, int_of(json, key));
 }
 
 bool bool_of(const Json& json, const char* key) {
@@ -59,7 +85,10 @@ std::string largest_image(const Json& owner) {
   std::string best;
   std::int64_t best_area = -1;
   for (const auto& image : *images) {
-    const std::int64_t area = int_of(image, "width") * int_of(image, "height");
+    // Pixel sizes are clamped to 2^31 so the product cannot overflow.
+    constexpr std::int64_t kMaxSide = std::numeric_limits<std::int32_t>::max();
+    const std::int64_t area = std::min(count_of(image, "width"), kMaxSide) *
+                              std::min(count_of(image, "height"), kMaxSide);
     const std::string url = string_of(image, "url");
     if (!url.empty() && area > best_area) {
       best = url;
@@ -83,7 +112,7 @@ core::TrackInfo track_from(const Json& json) {
     track.album = string_of(*show, "name");
     track.album_image_url = largest_image(*show);
   }
-  track.duration_ms = int_of(json, "duration_ms");
+  track.duration_ms = count_of(json, "duration_ms");
   if (const Json* ids = member(json, "external_ids")) track.isrc = string_of(*ids, "isrc");
   track.explicit_content = bool_of(json, "explicit");
   return track;
@@ -92,10 +121,10 @@ core::TrackInfo track_from(const Json& json) {
 /// `items.total ?? tracks.total` (§2.4: development mode renamed the reference object).
 std::int64_t item_total(const Json& playlist) {
   if (const Json* items = member(playlist, "items"); items && items->is_object()) {
-    return int_of(*items, "total");
+    return count_of(*items, "total");
   }
   if (const Json* tracks = member(playlist, "tracks"); tracks && tracks->is_object()) {
-    return int_of(*tracks, "total");
+    return count_of(*tracks, "total");
   }
   return 0;
 }
@@ -132,6 +161,9 @@ core::PlaylistItem item_from(const Json& entry) {
   item.track = track_from(*track);
   item.uri = item.track->uri;
   if (bool_of(*track, "is_local")) item.is_local = true;
+  // A track object without a string URI ({"uri": null}, {}) cannot be stored or matched: keep
+  // what it says, but as an unavailable slot like a null item.
+  if (item.uri.empty()) item.unavailable = true;
   return item;
 }
 
@@ -143,8 +175,11 @@ core::Result<core::Page<T>> page_from(const Json& json, std::string_view what, C
     return bad_response(std::string(what) + " has no \"items\" array");
   }
   core::Page<T> page;
-  page.offset = int_of(json, "offset");
-  page.total = int_of(json, "total");
+  page.offset = count_of(json, "offset");
+  page.total = count_of(json, "total");
+  // Every element takes a position, also the null ones `convert` drops: the next page starts
+  // after all of them, so callers neither skip nor re-read rows.
+  page.next_offset = page.offset + static_cast<std::int64_t>(items->size());
   // §7.14: loop on `next`, not on offset < total.
   const Json* next = member(json, "next");
   page.has_next = next && next->is_string() && !next->get<std::string>().empty();
@@ -348,7 +383,7 @@ core::Result<PlaylistState> parse_playlist_state(std::string_view body) {
   if (!items || !items->is_object() || !member(*items, "total")) {
     return bad_response("playlist state has no items total");
   }
-  return PlaylistState{string_of(*json, "snapshot_id"), int_of(*items, "total")};
+  return PlaylistState{string_of(*json, "snapshot_id"), count_of(*items, "total")};
 }
 
 ApiError parse_api_error(int status, std::string_view body) {
@@ -380,6 +415,8 @@ core::Result<TokenResponse> parse_token_response(std::string_view body) {
   token.expires_in = int_of(*json, "expires_in");
   if (token.access_token.empty()) return bad_response("token response has no access_token");
   if (token.expires_in <= 0) token.expires_in = 3600;  // §1.2: access tokens last one hour
+  // Access tokens never live longer than a day; a larger value is a bug we must not compute with.
+  token.expires_in = std::min<std::int64_t>(token.expires_in, kMaxExpiresIn);
   return token;
 }
 

@@ -47,7 +47,11 @@ struct ApiError {
 };
 ApiError parse_api_error(int status, std::string_view body);
 
-/// A token endpoint answer. `refresh_token` is empty when the response has none (2026 refreshes).
+/// The longest access-token lifetime we accept; `expires_in` is clamped to it (Spotify: 3600).
+inline constexpr std::int64_t kMaxExpiresIn = 24 * 3600;
+
+/// A token endpoint answer. `refresh_token` is empty when the response has none (2026 refreshes);
+/// `expires_in` is 1..kMaxExpiresIn seconds (3600 when absent or not positive).
 struct TokenResponse {
   std::string access_token;
   std::string refresh_token;

@@ -183,6 +183,98 @@ TEST(Parse, TokenResponseWithoutRefreshToken) {
             ErrorCode::BadResponse);
 }
 
+TEST(Parse, ItemWithoutAStringUriIsUnavailableButKeepsItsTrackInfo) {
+  const auto page = parse_item_page(R"({"items": [
+      {"added_at": "2025-01-01T00:00:00Z", "item": {"uri": null, "name": "Gone", "duration_ms": 5,
+                                                   "artists": [{"name": "A"}]}},
+      {"added_at": "2025-01-02T00:00:00Z", "item": {}},
+      {"track": {"uri": 42, "name": "Odd"}},
+      {"item": {"uri": "spotify:track:ok"}}],
+    "total": 4, "offset": 0, "next": null})");
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->items.size(), 4u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(page->items[i].unavailable) << i;
+    EXPECT_EQ(page->items[i].uri, "") << i;
+  }
+  ASSERT_TRUE(page->items[0].track);
+  EXPECT_EQ(page->items[0].track->name, "Gone");
+  EXPECT_EQ(page->items[0].track->artists, std::vector<std::string>{"A"});
+  EXPECT_EQ(page->items[0].added_at, "2025-01-01T00:00:00Z");
+  EXPECT_EQ(page->items[1].added_at, "2025-01-02T00:00:00Z");
+  EXPECT_EQ(page->items[2].track->name, "Odd");
+  EXPECT_FALSE(page->items[3].unavailable);
+}
+
+TEST(Parse, NextOffsetCountsEveryElementNullsIncluded) {
+  // The playlist page drops a null playlist, but the next page still starts after it.
+  const auto playlists = parse_playlist_page(R"({"items": [{"id": "p1"}, null, {"id": "p3"}],
+      "total": 10, "offset": 50, "next": "n"})");
+  ASSERT_TRUE(playlists) << playlists.error().message;
+  EXPECT_EQ(playlists->items.size(), 2u);
+  EXPECT_EQ(playlists->next_offset, 53);
+  const auto items =
+      parse_item_page(R"({"items": [null, {"item": null}], "total": 2, "offset": 0})");
+  ASSERT_TRUE(items);
+  EXPECT_EQ(items->items.size(), 2u);
+  EXPECT_EQ(items->next_offset, 2);
+  const auto search = parse_track_search(R"({"tracks": {"items": [null, null, {"uri": "u"}],
+      "total": 30, "offset": 20, "next": null}})");
+  ASSERT_TRUE(search);
+  EXPECT_EQ(search->items.size(), 1u);
+  EXPECT_EQ(search->next_offset, 23);
+  const auto empty = parse_playlist_page(R"({"items": [], "total": 0})");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->next_offset, 0);
+}
+
+TEST(Parse, NumbersAreRangeChecked) {
+  // Negative totals and offsets read as 0; doubles far outside int64 and huge unsigned values are
+  // clamped rather than cast (UBSan watches the casts under the asan preset).
+  const auto page = parse_item_page(R"({"items": [{"item": {"uri": "u", "duration_ms": -5}},
+                                                 {"item": {"uri": "v", "duration_ms": 1e300}},
+                                                 {"item": {"uri": "w", "duration_ms": 12.9}}],
+      "total": -3, "offset": -1e300, "next": null})");
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(page->total, 0);
+  EXPECT_EQ(page->offset, 0);
+  EXPECT_EQ(page->next_offset, 3);
+  EXPECT_EQ(page->items[0].track->duration_ms, 0);
+  EXPECT_EQ(page->items[1].track->duration_ms, std::int64_t{1} << 53);
+  EXPECT_EQ(page->items[2].track->duration_ms, 12);
+  const auto big = parse_playlist_page(
+      R"({"items": [], "total": 18446744073709551615, "offset": 9223372036854775807})");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->total, std::int64_t{1} << 53);
+  EXPECT_GT(big->next_offset, 0);
+  const auto state = parse_playlist_state(R"({"snapshot_id": "s", "items": {"total": -7}})");
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->total, 0);
+  EXPECT_EQ(parse_playlist(R"({"id": "p", "tracks": {"total": -1}})")->item_count, 0);
+}
+
+TEST(Parse, ImageSizesCannotOverflow) {
+  const auto summary = parse_playlist(R"({"id": "p", "images": [
+      {"url": "small", "width": 64, "height": 64},
+      {"url": "huge", "width": 9007199254740993, "height": 9007199254740993},
+      {"url": "negative", "width": -1000000, "height": -1000000},
+      {"url": "bad", "width": 1e300, "height": "x"}]})");
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->image_url, "huge");
+}
+
+TEST(Parse, TokenLifetimeIsClampedToADay) {
+  auto token = parse_token_response(R"({"access_token": "a", "expires_in": 99999999999999000})");
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->expires_in, kMaxExpiresIn);
+  token = parse_token_response(R"({"access_token": "a", "expires_in": 1e300})");
+  EXPECT_EQ(token->expires_in, 86400);
+  token = parse_token_response(R"({"access_token": "a", "expires_in": -5})");
+  EXPECT_EQ(token->expires_in, 3600);
+  token = parse_token_response(R"({"access_token": "a", "expires_in": 1800})");
+  EXPECT_EQ(token->expires_in, 1800);
+}
+
 TEST(Parse, ProfileWithAndWithoutAccountId) {
   auto profile = parse_profile(R"({"id": "alice", "display_name": "Alice", "account_id": "X1",
                                    "country": "DE"})");

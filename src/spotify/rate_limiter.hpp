@@ -4,68 +4,126 @@
 ///
 /// `RateLimiter` is pure (time is a parameter). `SharedRateLimiter` adds a mutex, and
 /// `RateLimiterRegistry` hands every account of one client ID the same instance, so all of them
-/// pace together and all of them pause after a 429.
+/// pace together and all of them pause after a 429 (or a QUOTA_EXCEEDED).
+///
+/// Time here is monotonic (`SteadyTime`): a wall-clock jump must neither block the budget nor
+/// release it early. Wall-clock times (`retry_at`) are the client's business.
+///
+/// Safety margin: Spotify (and the emulator) count a call when it arrives, the client decides when
+/// it sends. A call is therefore recorded at its send time while it is in flight and moved to the
+/// time its response arrived once it is done (`record_arrival`), which is never earlier than the
+/// server's count: the window the client keeps always ends at or after the server's.
 
 #include <chrono>
-#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 namespace plm::spotify {
 
 using TimePoint = std::chrono::system_clock::time_point;
+using SteadyTime = std::chrono::steady_clock::time_point;
 using Millis = std::chrono::milliseconds;
+/// Where the client reads monotonic time (std::chrono::steady_clock::now in production; tests
+/// move a fake one together with their fake sleeper).
+using SteadySource = std::function<SteadyTime()>;
 
 struct RateLimitSettings {
-  /// Calls allowed per rolling window; 0 = no pacing (only 429 pauses apply).
+  /// Calls allowed per rolling window; 0 = no pacing (only 429 and quota pauses apply).
   int window_budget = 0;
   Millis window{30'000};
 };
 
-/// A rolling-window budget plus a pause set by 429 responses.
+/// A rolling-window budget plus the pauses set by 429 and QUOTA_EXCEEDED responses.
 class RateLimiter {
  public:
   explicit RateLimiter(RateLimitSettings settings = {}) : settings_(settings) {}
 
-  /// How long a call at `now` must wait: until the pause ends and, when the window is full, until
-  /// its oldest call leaves it. Zero means "go now". Does not record anything.
-  Millis delay_at(TimePoint now) const;
-  /// Records a call sent at `now` (after delay_at(now) returned zero).
-  void record_call(TimePoint now);
+  /// How long a call at `now` must wait: until every pause ends and, when the window is full,
+  /// until enough of its calls leave it. Zero means "go now". Does not record anything.
+  Millis delay_at(SteadyTime now) const;
+  /// How much of the wait at `now` is a quota pause (zero when none is in force). Callers fail
+  /// fast on it instead of sleeping.
+  Millis quota_delay_at(SteadyTime now) const;
+  /// Records a call sent at `now` (after delay_at(now) returned zero). It counts from `now` until
+  /// record_arrival moves it.
+  void record_call(SteadyTime now);
+  /// The call recorded at `sent` got its answer (or failed) at `arrived`: it now counts from
+  /// `arrived`. A call forgotten meanwhile (it took longer than the window) is recorded anew.
+  void record_arrival(SteadyTime sent, SteadyTime arrived);
   /// delay_at + record_call in one step: records and returns zero when the call may go now,
   /// otherwise records nothing and returns the wait.
-  Millis try_acquire(TimePoint now);
+  Millis try_acquire(SteadyTime now);
   /// Every caller waits until `until` (a 429's Retry-After). A shorter pause never shortens a
   /// longer one.
-  void pause_until(TimePoint until);
-  TimePoint paused_until() const { return paused_until_; }
+  void pause_until(SteadyTime until);
+  /// Every caller fails with QuotaExceeded until `until` (a QUOTA_EXCEEDED's retry time).
+  void pause_for_quota_until(SteadyTime until);
+  SteadyTime paused_until() const { return paused_until_; }
+  SteadyTime quota_paused_until() const { return quota_paused_until_; }
   const RateLimitSettings& settings() const { return settings_; }
 
  private:
-  void forget_old(TimePoint now);
+  void forget_old(SteadyTime now);
 
   RateLimitSettings settings_;
-  std::deque<TimePoint> calls_;  ///< send times inside the current window, oldest first
-  TimePoint paused_until_{};
+  /// Times the calls in the current window count from (send time in flight, arrival time after),
+  /// oldest first. A multiset, because arrivals can be recorded out of order.
+  std::multiset<SteadyTime> calls_;
+  SteadyTime paused_until_{};
+  SteadyTime quota_paused_until_{};
 };
 
-/// A RateLimiter behind a mutex, shared by every Client of one client ID.
+/// A RateLimiter behind a mutex, shared by every Client of one client ID. Time is read inside the
+/// lock, so calls are recorded in the order they were admitted.
 class SharedRateLimiter {
  public:
   explicit SharedRateLimiter(RateLimitSettings settings) : limiter_(settings) {}
-  Millis try_acquire(TimePoint now) {
+
+  struct Acquired {
+    Millis delay{0};        ///< zero: the call was recorded and may go now
+    Millis quota_delay{0};  ///< the part of `delay` that is a quota pause
+    SteadyTime now{};       ///< when the time was read (the call's send time if delay is zero)
+  };
+  Acquired try_acquire(const SteadySource& now) {
     std::lock_guard lock(mutex_);
-    return limiter_.try_acquire(now);
+    const SteadyTime at = now();
+    const Millis quota = limiter_.quota_delay_at(at);
+    if (quota.count() > 0) return {limiter_.delay_at(at), quota, at};
+    return {limiter_.try_acquire(at), Millis(0), at};
   }
-  void pause_until(TimePoint until) {
+  /// The call admitted at `sent` is done; its window slot counts from now on.
+  void record_arrival(SteadyTime sent, const SteadySource& now) {
+    std::lock_guard lock(mutex_);
+    limiter_.record_arrival(sent, now());
+  }
+  /// Pauses every caller for `duration` from now; returns the end of the pause.
+  SteadyTime pause_for(Millis duration, const SteadySource& now) {
+    std::lock_guard lock(mutex_);
+    const SteadyTime until = now() + duration;
+    limiter_.pause_until(until);
+    return until;
+  }
+  SteadyTime pause_for_quota(Millis duration, const SteadySource& now) {
+    std::lock_guard lock(mutex_);
+    const SteadyTime until = now() + duration;
+    limiter_.pause_for_quota_until(until);
+    return until;
+  }
+  void pause_until(SteadyTime until) {
     std::lock_guard lock(mutex_);
     limiter_.pause_until(until);
   }
-  TimePoint paused_until() const {
+  SteadyTime paused_until() const {
     std::lock_guard lock(mutex_);
     return limiter_.paused_until();
+  }
+  SteadyTime quota_paused_until() const {
+    std::lock_guard lock(mutex_);
+    return limiter_.quota_paused_until();
   }
 
  private:

@@ -7,7 +7,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const TimePoint kT0 = TimePoint(std::chrono::seconds(1'800'000'000));
+const SteadyTime kT0 = SteadyTime(std::chrono::seconds(1'000'000));
 
 TEST(RateLimiter, UnlimitedWithoutBudget) {
   RateLimiter limiter;
@@ -51,16 +51,79 @@ TEST(RateLimiter, PauseAndWindowCombineToTheLongerWait) {
   EXPECT_EQ(limiter.delay_at(kT0 + 1s), 39s);
 }
 
+TEST(RateLimiter, CallsCountFromTheirArrivalNotTheirSendTime) {
+  // The server counts a call when it arrives; the client must not reuse its slot 30 s after it
+  // was sent but only 30 s after its answer came (the one-call overshoot with budget 200).
+  RateLimiter limiter({.window_budget = 1, .window = 30s});
+  EXPECT_EQ(limiter.try_acquire(kT0), 0ms);
+  EXPECT_EQ(limiter.delay_at(kT0 + 100ms), 29'900ms);  // in flight: counts from its send time
+  limiter.record_arrival(kT0, kT0 + 250ms);
+  EXPECT_EQ(limiter.delay_at(kT0 + 30s), 250ms);
+  EXPECT_EQ(limiter.try_acquire(kT0 + 30'250ms), 0ms);
+}
+
+TEST(RateLimiter, ArrivalsOutOfOrderKeepTheWindowSorted) {
+  RateLimiter limiter({.window_budget = 2, .window = 30s});
+  EXPECT_EQ(limiter.try_acquire(kT0), 0ms);
+  EXPECT_EQ(limiter.try_acquire(kT0 + 1s), 0ms);
+  limiter.record_arrival(kT0 + 1s, kT0 + 2s);   // the second answer comes first
+  limiter.record_arrival(kT0, kT0 + 5s);        // the first one was slow
+  EXPECT_EQ(limiter.delay_at(kT0 + 10s), 22s);  // the slot of the call answered at kT0 + 2 s
+  EXPECT_EQ(limiter.try_acquire(kT0 + 32s), 0ms);
+  EXPECT_EQ(limiter.delay_at(kT0 + 32s), 3s);  // now the call answered at kT0 + 5 s is the oldest
+}
+
+TEST(RateLimiter, ArrivalOfACallTheWindowForgotIsRecordedAnew) {
+  RateLimiter limiter({.window_budget = 2, .window = 30s});
+  EXPECT_EQ(limiter.try_acquire(kT0), 0ms);
+  EXPECT_EQ(limiter.try_acquire(kT0 + 40s), 0ms);  // forgets the call sent at kT0
+  limiter.record_arrival(kT0, kT0 + 45s);          // a 45-second call: counts from its answer
+  EXPECT_EQ(limiter.delay_at(kT0 + 50s), 20s);
+}
+
+TEST(RateLimiter, QuotaPauseIsReportedApart) {
+  RateLimiter limiter({.window_budget = 10, .window = 30s});
+  limiter.pause_until(kT0 + 5s);
+  EXPECT_EQ(limiter.quota_delay_at(kT0), 0ms);
+  limiter.pause_for_quota_until(kT0 + 1h);
+  limiter.pause_for_quota_until(kT0 + 10s);  // never shortened
+  EXPECT_EQ(limiter.quota_delay_at(kT0), 1h);
+  EXPECT_EQ(limiter.delay_at(kT0), 1h);
+  EXPECT_EQ(limiter.try_acquire(kT0), 1h);
+  EXPECT_EQ(limiter.quota_delay_at(kT0 + 1h), 0ms);
+  EXPECT_EQ(limiter.try_acquire(kT0 + 1h), 0ms);
+}
+
+TEST(SharedRateLimiter, ReadsTheTimeInsideTheLockAndFlagsQuota) {
+  SteadyTime now = kT0;
+  const SteadySource clock = [&now] { return now; };
+  SharedRateLimiter limiter({.window_budget = 1, .window = 30s});
+  const auto first = limiter.try_acquire(clock);
+  EXPECT_EQ(first.delay, 0ms);
+  EXPECT_EQ(first.now, kT0);
+  now += 2s;
+  limiter.record_arrival(first.now, clock);
+  now += 3s;
+  EXPECT_EQ(limiter.try_acquire(clock).delay, 27s);  // counts from its arrival at kT0 + 2 s
+  EXPECT_EQ(limiter.pause_for_quota(1h, clock), kT0 + 5s + 1h);
+  const auto quota = limiter.try_acquire(clock);
+  EXPECT_EQ(quota.quota_delay, 1h);
+  EXPECT_EQ(quota.delay, 1h);
+  EXPECT_EQ(limiter.pause_for(10s, clock), kT0 + 15s);
+  EXPECT_EQ(limiter.paused_until(), kT0 + 15s);
+}
+
 TEST(RateLimiterRegistry, SameClientIdSharesOneLimiter) {
   RateLimiterRegistry registry;
+  const SteadySource clock = [] { return kT0; };
   auto a = registry.for_client("app-1", {.window_budget = 1});
   auto b = registry.for_client("app-1", {.window_budget = 50});
   auto c = registry.for_client("app-2", {.window_budget = 1});
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
-  EXPECT_EQ(a->try_acquire(kT0), 0ms);
-  EXPECT_EQ(b->try_acquire(kT0), 30s);  // the first settings won: budget 1
-  EXPECT_EQ(c->try_acquire(kT0), 0ms);
+  EXPECT_EQ(a->try_acquire(clock).delay, 0ms);
+  EXPECT_EQ(b->try_acquire(clock).delay, 30s);  // the first settings won: budget 1
+  EXPECT_EQ(c->try_acquire(clock).delay, 0ms);
   a->pause_until(kT0 + 90s);
   EXPECT_EQ(b->paused_until(), kT0 + 90s);
 }

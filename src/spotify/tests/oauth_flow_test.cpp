@@ -74,7 +74,8 @@ TEST_F(OAuthFlowTest, ConfidentialClientWithAutoApproveAndAWrongVerifier) {
                 .status,
             200);
   Authorizer authorizer(oauth_config(/*with_secret=*/true), transport_, core_clock_);
-  auto request = authorizer.start(kRedirectUri, kPlmScopes, /*show_dialog=*/true);
+  // No show_dialog: it forces the consent page, as on Spotify, so nothing would be auto-approved.
+  auto request = authorizer.start(kRedirectUri, kPlmScopes, /*show_dialog=*/false);
   auto redirect = http_->get(request.url);
   ASSERT_EQ(redirect.status, 303) << redirect.body;
   auto code = code_from_callback(callback_query(redirect), request.state);

@@ -70,6 +70,31 @@ TEST_F(ResilienceTest, QuotaExceededIsSurfacedNotSlept) {
   EXPECT_EQ(client_->counters().calls, 1);
 }
 
+TEST_F(ResilienceTest, QuotaExceededStopsEveryAccountOfTheClientId) {
+  add_fault({{"kind", "quota_exceeded"}, {"count", 1}, {"retry_after_s", 7200}});
+  const auto start = now();
+  ASSERT_EQ(client_->current_user().error().code, ErrorCode::QuotaExceeded);
+
+  // Bob uses the same client ID: he fails fast with the same retry time, without calling or
+  // sleeping (the quota is the app's, not the account's).
+  const auto bob = make_client(mint_tokens("bob"));
+  const auto calls_before = stat("");
+  advance(600s);
+  const auto profile = bob->current_user();
+  ASSERT_FALSE(profile);
+  EXPECT_EQ(profile.error().code, ErrorCode::QuotaExceeded);
+  ASSERT_TRUE(profile.error().retry_at);
+  EXPECT_EQ(*profile.error().retry_at, start + 7200s);
+  EXPECT_EQ(bob->playlist_items(SeedIds::kAliceBig, 0, 50).error().code, ErrorCode::QuotaExceeded);
+  EXPECT_EQ(stat(""), calls_before);
+  EXPECT_EQ(bob->counters().calls, 0);
+  EXPECT_TRUE(sleeper_.waits.empty());
+
+  advance(6600s);
+  EXPECT_TRUE(bob->current_user());
+  EXPECT_TRUE(client_->current_user());
+}
+
 TEST_F(ResilienceTest, RealQuotaFromTheEmulatorLimiter) {
   ASSERT_EQ(admin("POST", "/__emulator/rate-limits",
                   Json{{"quota_budget", 2}, {"quota_period_ms", 3'600'000}})
@@ -81,6 +106,14 @@ TEST_F(ResilienceTest, RealQuotaFromTheEmulatorLimiter) {
   ASSERT_FALSE(profile);
   EXPECT_EQ(profile.error().code, ErrorCode::QuotaExceeded);
   EXPECT_EQ(*profile.error().retry_at, now() + 3600s);
+}
+
+TEST_F(ResilienceTest, TwentyShort429sInARowDoNotStopASync) {
+  add_fault({{"kind", "rate_limit"}, {"count", 20}, {"retry_after_s", 1}});
+  const auto page = client_->playlist_items(SeedIds::kAliceBig, 0, 50);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(sleeper_.waits, std::vector<Millis>(20, 1s));
+  EXPECT_EQ(client_->counters().rate_limited, 20);
 }
 
 TEST_F(ResilienceTest, MissingRetryAfterBacksOffExponentially) {
@@ -151,6 +184,44 @@ TEST_F(ResilienceTest, AppliedChunkBehind502InTheMiddleOfAPositionedAdd) {
   expected.insert(expected.end(), {track_uri(6), track_uri(7)});
   EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate), expected);
   EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 3);
+}
+
+TEST_F(ResilienceTest, AppliedAddBehindTheLast502IsReportedAsAdded) {
+  auto config = this->config();
+  config.retry.max_retries = 0;  // the first failure is also the last attempt
+  const auto client = make_client(mint_tokens("alice"), config);
+  add_fault({{"kind", "apply_then_502"}, {"method", "POST"}, {"count", 1}});
+  const auto uris = track_uris(650, 2);
+  const auto snapshot = client->add_items(SeedIds::kAliceMain, uris, std::nullopt);
+  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  EXPECT_EQ(*snapshot, dump_playlist("alice", SeedIds::kAliceMain)["snapshot_id"]);
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain).size(), 8u);
+  EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 1);
+}
+
+TEST_F(ResilienceTest, ReorderAppliedBehind502IsAConflictNotARepeat) {
+  add_fault({{"kind", "apply_then_502"}, {"method", "PUT"}, {"count", 1}});
+  const auto snapshot = client_->reorder_items(SeedIds::kAlicePrivate, 0, 3, 1);
+  ASSERT_FALSE(snapshot);
+  EXPECT_EQ(snapshot.error().code, ErrorCode::Conflict);
+  EXPECT_NE(
+      snapshot.error().message.find("the reorder may have been applied; re-read the playlist"),
+      std::string::npos)
+      << snapshot.error().message;
+  // Moved once: a repeat would have moved track 6 to the end as well.
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate),
+            (std::vector<std::string>{track_uri(6), track_uri(7), track_uri(5)}));
+  EXPECT_EQ(stat("PUT /v1/playlists/{}/items"), 1);
+}
+
+TEST_F(ResilienceTest, ReorderNotAppliedBehind503IsRepeated) {
+  add_fault({{"kind", "status"}, {"status", 503}, {"method", "PUT"}, {"count", 1}});
+  const auto snapshot = client_->reorder_items(SeedIds::kAlicePrivate, 0, 3, 1);
+  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate),
+            (std::vector<std::string>{track_uri(6), track_uri(7), track_uri(5)}));
+  EXPECT_EQ(stat("PUT /v1/playlists/{}/items"), 2);
+  EXPECT_EQ(client_->counters().retries, 1);
 }
 
 TEST_F(ResilienceTest, AddThatKeepsFailingGivesUpWithoutDuplicates) {

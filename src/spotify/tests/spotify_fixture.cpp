@@ -57,6 +57,10 @@ ClientConfig SpotifyClientTest::config() const {
   config.client_secret = kClientSecret;
   config.rate_limit.window_budget = 0;
   config.jitter_seed = 42;
+  // Pacing reads the emulator's clock too, so the fake sleeper moves it.
+  config.steady_now = [&clock = clock_] {
+    return SteadyTime(std::chrono::milliseconds(clock.now_ms()));
+  };
   return config;
 }
 
@@ -67,7 +71,10 @@ std::unique_ptr<Client> SpotifyClientTest::make_client(const core::AccountTokens
 std::unique_ptr<Client> SpotifyClientTest::make_client(const core::AccountTokens& tokens,
                                                        const ClientConfig& config) {
   AccountHooks hooks;
-  hooks.on_tokens = [this](const core::AccountTokens& fresh) { persisted_.push_back(fresh); };
+  hooks.on_tokens = [this](const core::AccountTokens& fresh) {
+    persisted_.push_back(fresh);
+    return core::ok();
+  };
   hooks.on_needs_reauth = [this](const core::Error& error) { reauth_.push_back(error); };
   return std::make_unique<Client>(config, tokens, transport_,
                                   registry_->for_client(config.client_id, config.rate_limit),
