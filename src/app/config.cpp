@@ -41,11 +41,14 @@ core::Status check_url(const std::string& key, const std::string& value) {
   }
   // Bearer tokens and client secrets travel in these requests: plain http only on this machine
   // (the emulator, a loopback redirect), as Spotify itself allows only for loopback addresses.
-  const std::string host = value.substr(7, value.find_first_of(":/", 7) - 7);
+  const auto host_end =
+      value.compare(7, 1, "[") == 0 ? value.find(']', 7) + 1 : value.find_first_of(":/", 7);
+  const std::string host = value.substr(7, host_end - 7);
   const bool loopback = host.starts_with("127.") || host == "[::1]" || host == "localhost";
   if (!loopback) {
-    return make_error(ErrorCode::InvalidInput,
-                      key + " must use https:// unless it points at this machine, got '" + value + "'");
+    return make_error(
+        ErrorCode::InvalidInput,
+        key + " must use https:// unless it points at this machine, got '" + value + "'");
   }
   return core::ok();
 }
