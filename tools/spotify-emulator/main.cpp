@@ -86,6 +86,21 @@ long long to_number(const std::string& flag, const std::string& text) {
 
 fs::path source_dir() { return fs::path(PLM_SOURCE_DIR); }
 
+/// Writes the port to `file` atomically (a temporary file renamed over it), so a reader polling
+/// for the file never sees it empty or half-written.
+void write_port_file(const std::string& file, std::uint16_t port) {
+  const std::string temporary = file + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << port << "\n";
+    out.flush();
+    if (!out) fail("cannot write --port-file " + temporary);
+  }
+  std::error_code error;
+  fs::rename(temporary, file, error);
+  if (error) fail("cannot write --port-file " + file + ": " + error.message());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -148,7 +163,11 @@ int main(int argc, char** argv) {
       apps.back().client_secret = value();
     } else if (flag == "--redirect-uri") {
       if (apps.empty()) fail("--redirect-uri must follow --client-id");
-      apps.back().redirect_uris.push_back(value());
+      const auto uri = value();
+      if (const auto problem = redirect_uri_problem(uri); !problem.empty()) {
+        fail("--redirect-uri " + uri + " would be refused by Spotify: " + problem);
+      }
+      apps.back().redirect_uris.push_back(uri);
     } else if (flag == "--auto-approve") {
       options.auto_approve = true;
     } else if (flag == "--auto-approve-user") {
@@ -251,7 +270,7 @@ int main(int argc, char** argv) {
                                  .threads = threads,
                                  .max_body_bytes = 1024 * 1024});
     server.start();
-    if (!port_file.empty()) std::ofstream(port_file) << server.port() << "\n";
+    if (!port_file.empty()) write_port_file(port_file, server.port());
     const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
     std::cout << "spotify-emulator listening on http://" << shown_host << ":" << server.port()
               << std::endl;

@@ -3,8 +3,10 @@
 // authorization_code (client secret or PKCE), refresh_token and client_credentials grants.
 // Rules and messages: ../shared/docs/spotify-api.md section 1.
 
+#include <arpa/inet.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "emulator/internal.hpp"
@@ -112,19 +114,33 @@ std::optional<ParsedUri> parse_uri(std::string_view uri) {
   } else {
     const auto colon = authority.rfind(':');
     parsed.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) parsed.port = std::string(authority.substr(colon + 1));
+    if (colon != std::string_view::npos) {
+      parsed.port = std::string(authority.substr(colon + 1));
+      if (parsed.port.empty()) return std::nullopt;  // "host:" with nothing after the colon
+    }
   }
   if (parsed.host.empty()) return std::nullopt;
+  // A port, when present, is a number: "127.0.0.1:1@evil.example" is a user-info trick, not a port.
+  if (!parsed.port.empty()) {
+    if (parsed.port.size() > 5 || !std::all_of(parsed.port.begin(), parsed.port.end(),
+                                               [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::nullopt;
+    }
+    if (std::stoi(parsed.port) > 65535) return std::nullopt;
+  }
   return parsed;
 }
 
+/// 127.0.0.0/8 as a dotted-quad literal, or exactly [::1]. "127.attacker.example" is a name.
 bool is_loopback_literal(std::string_view host) {
-  return host == "[::1]" || host.starts_with("127.");
+  if (host == "[::1]") return true;
+  in_addr address{};
+  if (inet_pton(AF_INET, std::string(host).c_str(), &address) != 1) return false;
+  return (ntohl(address.s_addr) >> 24) == 127;
 }
 
 }  // namespace
 
-/// Why Spotify would refuse this redirect URI for registration or use, or empty if it is fine.
 std::string redirect_uri_problem(std::string_view uri) {
   const auto parsed = parse_uri(uri);
   if (!parsed) return "INVALID_CLIENT: Invalid redirect URI";
@@ -236,7 +252,8 @@ Response authorize(Call& call) {
   const auto& params = call.request.query;
   const App* app = nullptr;
   if (auto stop = validate_authorize(call, params, app)) return *stop;
-  if (call.world.options.auto_approve &&
+  // show_dialog=true makes Spotify ask again even if the user approved before: no auto-approval.
+  if (call.world.options.auto_approve && param(params, "show_dialog") != "true" &&
       call.world.users.count(call.world.options.auto_approve_user)) {
     return issue_code(call, params, call.world.options.auto_approve_user);
   }
@@ -292,6 +309,15 @@ std::string pkce_challenge(std::string_view verifier) {
   return encoded;
 }
 
+/// RFC 7636 section 4.1: 43-128 characters of [A-Za-z0-9-._~].
+bool valid_code_verifier(std::string_view verifier) {
+  if (verifier.size() < 43 || verifier.size() > 128) return false;
+  return std::all_of(verifier.begin(), verifier.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+  });
+}
+
 struct ClientAuth {
   std::string client_id, client_secret;
   bool has_secret = false;
@@ -339,13 +365,14 @@ Json token_json(Call& call, const std::string& client_id, const std::string& use
 
 /// Creates a refresh grant and an access token; shared with the admin API's token minting.
 Json issue_tokens(Call& call, const std::string& client_id, const std::string& user_id,
-                  const std::set<std::string>& scopes) {
+                  const std::set<std::string>& scopes, bool pkce) {
   const std::string refresh = call.world.new_token("AQ");
   RefreshGrant grant;
   grant.client_id = client_id;
   grant.user_id = user_id;
   grant.scopes = scopes;
   grant.authorized_at_ms = call.now_ms;
+  grant.pkce = pkce;
   grant.expires_at_ms = add_months(call.now_ms, call.world.options.refresh_token_lifetime_months);
   call.world.refresh_grants[refresh] = grant;
   Json json = token_json(call, client_id, user_id, scopes, refresh);
@@ -391,6 +418,8 @@ Response token(Call& call) {
     if (!code.code_challenge.empty()) {
       if (!has_param(form, "code_verifier"))
         return auth_error("invalid_request", "code_verifier required");
+      if (!valid_code_verifier(param(form, "code_verifier")))
+        return auth_error("invalid_request", "Invalid code_verifier");
       if (pkce_challenge(param(form, "code_verifier")) != code.code_challenge) {
         return auth_error("invalid_grant", "code_verifier was incorrect");
       }
@@ -398,7 +427,8 @@ Response token(Call& call) {
       return auth_error("invalid_client", "Invalid client secret");
     }
     code.used = true;
-    return json_response(200, issue_tokens(call, app.client_id, code.user_id, code.scopes));
+    return json_response(200, issue_tokens(call, app.client_id, code.user_id, code.scopes,
+                                           /*pkce=*/!code.code_challenge.empty()));
   }
   if (grant_type == "refresh_token") {
     if (!has_param(form, "refresh_token"))
@@ -409,6 +439,9 @@ Response token(Call& call) {
       return auth_error("invalid_grant", "Invalid refresh token");
     }
     RefreshGrant grant = found->second;
+    // A grant from the code flow with a secret refreshes with the secret too (Basic auth or the
+    // body); only PKCE grants refresh with the client ID alone.
+    if (!grant.pkce && !secret_ok) return auth_error("invalid_client", "Invalid client secret");
     if (grant.revoked) return auth_error("invalid_grant", "Refresh token revoked");
     // 2026: refresh tokens die 6 months after the user authorized; refreshing does not extend it.
     if (call.now_ms >= grant.expires_at_ms)

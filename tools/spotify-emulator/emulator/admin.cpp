@@ -92,7 +92,7 @@ Json dump_playlists(const Call& call, const std::string& user_id) {
              {"owner_id", playlist.owner_id},
              {"public", playlist.is_public ? Json(*playlist.is_public) : Json(nullptr)},
              {"collaborative", playlist.collaborative},
-             {"snapshot_id", snapshot_id(playlist)},
+             {"snapshot_id", snapshot_id(call.world, playlist)},
              {"version", playlist.version},
              {"has_custom_cover", !playlist.cover_jpeg.empty()},
              {"followers", playlist.followers},
@@ -101,7 +101,19 @@ Json dump_playlists(const Call& call, const std::string& user_id) {
   return playlists;
 }
 
-Response handle(Call& call, const Seed& seed) {
+/// A fault rule's `nth` or `count`: any JSON number, clamped to [1, FaultRule::kMaxCount] without
+/// an out-of-range conversion.
+std::int64_t fault_count(const Json& item, const char* name) {
+  const auto found = item.find(name);
+  if (found == item.end() || found->is_null()) return 1;
+  if (!found->is_number()) throw std::invalid_argument(std::string(name) + " must be a number");
+  const double value = found->get<double>();
+  if (!(value >= 1)) return 1;  // also NaN
+  if (value >= static_cast<double>(FaultRule::kMaxCount)) return FaultRule::kMaxCount;
+  return static_cast<std::int64_t>(value);
+}
+
+Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_options) {
   const auto& method = call.request.method;
   const std::string path = call.request.path.substr(std::string_view("/__emulator").size());
   World& world = call.world;
@@ -109,12 +121,18 @@ Response handle(Call& call, const Seed& seed) {
 
   if (path == "/health" && method == "GET") return json_response(200, Json{{"status", "ok"}});
   if (path == "/reset" && method == "POST") {
+    // Back to the state at start-up, apps and the clock excepted: ids and tokens repeat the
+    // sequence they had after start (snapshot ids do not: a new generation).
+    world.options = initial_options;
     world.load_seed(seed);
     world.codes.clear();
     world.tokens.clear();
     world.refresh_grants.clear();
-    world.faults.clear();
-    world.faults.set_latency(world.options.latency);
+    world.id_counter = 0;
+    world.track_json_cache.clear();
+    world.faults = FaultPlan{};  // rules, counters and the jitter sequence
+    world.faults.set_latency(initial_options.latency);
+    world.limiter.set_settings(initial_options.rate_limits);
     world.limiter.clear();
     world.stats = {};
     return json_response(
@@ -207,7 +225,7 @@ Response handle(Call& call, const Seed& seed) {
       if (!user_id.empty() && !world.users.count(user_id))
         return admin_error(404, "no user " + user_id);
       const auto scopes = scopes_from(body->value("scopes", Json(nullptr)));
-      Json tokens = issue_tokens(call, client_id, user_id, scopes);
+      Json tokens = issue_tokens(call, client_id, user_id, scopes, body->value("pkce", false));
       if (body->contains("expires_in")) {
         const std::int64_t seconds = body->at("expires_in");
         world.tokens[tokens["access_token"]].expires_at_ms = call.now_ms + seconds * 1000;
@@ -274,8 +292,8 @@ Response handle(Call& call, const Seed& seed) {
         rule.status = item.value("status", rule.kind == FaultRule::Kind::ApplyThen502 ? 502 : 503);
         rule.method = item.value("method", "");
         rule.path_contains = item.value("path_contains", "");
-        rule.nth = item.value("nth", 1);
-        rule.count = item.value("count", 1);
+        rule.nth = fault_count(item, "nth");
+        rule.count = fault_count(item, "count");
         rule.empty_body = item.value("empty_body", false);
         rule.retry_after_s = item.value("retry_after_s", std::int64_t{1});
         if (rule.status < 100 || rule.status > 599)
@@ -371,9 +389,9 @@ Response handle(Call& call, const Seed& seed) {
 
 }  // namespace
 
-Response handle_admin(Call& call, const Seed& seed) {
+Response handle_admin(Call& call, const Seed& seed, const EmulatorOptions& initial_options) {
   try {
-    return handle(call, seed);
+    return handle(call, seed, initial_options);
   } catch (const Json::exception& problem) {
     // A field of the wrong type that a handler did not check on its own.
     return admin_error(400, std::string("invalid request: ") + problem.what());

@@ -51,7 +51,10 @@ std::string_view default_message(int status) {
   }
 }
 
-Response fault_response(const FaultRule& rule) {
+/// `accounts`: the fault hits the accounts service, whose 4xx errors have the OAuth shape
+/// ({"error":"invalid_request",...}); its 5xx keep the Web API shape unless `empty_body` (real
+/// ones are HTML or empty).
+Response fault_response(const FaultRule& rule, bool accounts) {
   Response response;
   switch (rule.kind) {
     case FaultRule::Kind::ExpiredToken:
@@ -70,8 +73,14 @@ Response fault_response(const FaultRule& rule) {
     case FaultRule::Kind::ApplyThen502:
       return rule.empty_body ? Response::empty(502) : api_error(502, "Bad gateway.");
     case FaultRule::Kind::FailStatus:
-      return rule.empty_body ? Response::empty(rule.status)
-                             : api_error(rule.status, default_message(rule.status));
+      if (rule.empty_body) return Response::empty(rule.status);
+      if (accounts && rule.status >= 400 && rule.status < 500 && rule.status != 429) {
+        response = auth_error(rule.status == 401 ? "invalid_client" : "invalid_request",
+                              default_message(rule.status));
+        response.status = rule.status;
+        return response;
+      }
+      return api_error(rule.status, default_message(rule.status));
   }
   return response;
 }
@@ -104,29 +113,34 @@ std::optional<Response> authenticate(Call& call) {
 
 }  // namespace
 
-std::string World::new_id() {
-  std::string id;
-  std::uint64_t state = mix(options.id_seed * 1'000'003ULL + ++id_counter);
-  for (int i = 0; i < 22; ++i) {
-    if (i == 11) state = mix(state);
-    id.push_back(kBase62[state % 62]);
-    state /= 62;
+namespace {
+
+/// `length` characters of `alphabet`, each from its own mix of `seed` and its position, so no two
+/// ids share more than a chance run of characters (a shared leftover state used to repeat whole
+/// suffixes).
+std::string random_text(std::uint64_t seed, std::size_t length, std::string_view alphabet) {
+  std::string text;
+  text.reserve(length);
+  for (std::size_t i = 0; i < length; ++i) {
+    const std::uint64_t state = mix(seed ^ mix(static_cast<std::uint64_t>(i) + 1));
+    text.push_back(alphabet[state % alphabet.size()]);
   }
-  return id;
+  return text;
+}
+
+}  // namespace
+
+std::string World::new_id() {
+  return random_text(mix(options.id_seed * 1'000'003ULL + ++id_counter), 22, kBase62);
 }
 
 std::string World::new_token(std::string_view prefix) {
-  std::string token(prefix);
-  std::uint64_t state = mix(options.id_seed * 7'919ULL + ++id_counter);
-  for (int i = 0; i < 100; ++i) {
-    if (i % 10 == 0) state = mix(state + static_cast<std::uint64_t>(i));
-    token.push_back(kTokenAlphabet[state % 64]);
-    state /= 64;
-  }
-  return token;
+  return std::string(prefix) +
+         random_text(mix(options.id_seed * 7'919ULL + ++id_counter), 100, kTokenAlphabet);
 }
 
 void World::load_seed(const Seed& seed) {
+  ++generation;
   users.clear();
   playlists.clear();
   playlist_order.clear();
@@ -177,6 +191,7 @@ void World::load_seed(const Seed& seed) {
 Emulator::Emulator(const Catalog& catalog, Seed seed, EmulatorOptions options, Clock& clock)
     : search_(std::make_unique<SearchIndex>(catalog)),
       seed_(std::move(seed)),
+      initial_options_(options),
       world_(catalog, *search_, std::move(options), clock) {
   world_.limiter.set_settings(world_.options.rate_limits);
   world_.faults.set_latency(world_.options.latency);
@@ -196,9 +211,21 @@ Response Emulator::handle(const Request& request) {
   std::lock_guard lock(mutex_);
   Call call{request, world_, base_url_for(world_, request), world_.clock.now_ms()};
   const auto& path = request.path;
-  if (path.starts_with("/__emulator/") || path == "/__emulator") return handle_admin(call, seed_);
+  if (path.starts_with("/__emulator/") || path == "/__emulator") {
+    return handle_admin(call, seed_, initial_options_);
+  }
   if (path == "/authorize" || path.starts_with("/authorize/") || path == "/api/token") {
-    return handle_accounts(call);
+    // The accounts service takes faults too, but only from rules that name its paths.
+    Response response;
+    if (auto fault = world_.faults.on_call(request.method, path, /*web_api=*/false)) {
+      ++world_.stats.faults;
+      if (fault->kind == FaultRule::Kind::ApplyThen502) (void)handle_accounts(call);
+      response = fault_response(*fault, /*accounts=*/true);
+    } else {
+      response = handle_accounts(call);
+    }
+    response.delay = world_.faults.next_latency();
+    return response;
   }
   if (path.starts_with("/image/")) return handle_image(call);
   if (!path.starts_with("/v1/")) return api_error(404, "Service not found");
@@ -223,7 +250,7 @@ Response Emulator::handle(const Request& request) {
       if (fault->kind == FaultRule::Kind::RateLimited) ++world_.stats.rate_limited;
       if (fault->kind == FaultRule::Kind::QuotaExceeded) ++world_.stats.quota_exceeded;
       if (fault->kind == FaultRule::Kind::ApplyThen502) (void)handle_web_api(call);
-      response = fault_response(*fault);
+      response = fault_response(*fault, /*accounts=*/false);
     } else {
       response = handle_web_api(call);
     }

@@ -8,15 +8,21 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 #include "emulator/world.hpp"
 #include "http/message.hpp"
 
 namespace spotify_emulator {
 
+/// Why Spotify would refuse this redirect URI (for registration or use), or empty if it is fine.
+std::string redirect_uri_problem(std::string_view uri);
+
 class Emulator {
  public:
-  /// The catalog must outlive the emulator; the seed is kept for `POST /__emulator/reset`.
+  /// The catalog must outlive the emulator; the seed and the options are kept for
+  /// `POST /__emulator/reset`.
   Emulator(const Catalog& catalog, Seed seed, EmulatorOptions options, Clock& clock);
   ~Emulator();
 
@@ -26,6 +32,7 @@ class Emulator {
  private:
   std::unique_ptr<SearchIndex> search_;
   Seed seed_;
+  EmulatorOptions initial_options_;  ///< restored by POST /__emulator/reset
   std::mutex mutex_;
   World world_;
 };

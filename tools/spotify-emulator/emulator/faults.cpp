@@ -1,16 +1,27 @@
 #include "emulator/faults.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace spotify_emulator {
 
-std::optional<FaultRule> FaultPlan::on_call(std::string_view method, std::string_view path) {
+void FaultPlan::add(FaultRule rule) {
+  rule.nth = std::clamp<std::int64_t>(rule.nth, 1, FaultRule::kMaxCount);
+  rule.count = std::clamp<std::int64_t>(rule.count, 1, FaultRule::kMaxCount);
+  rules_.push_back(std::move(rule));
+}
+
+std::optional<FaultRule> FaultPlan::on_call(std::string_view method, std::string_view path,
+                                            bool web_api) {
   std::optional<FaultRule> fired;
   for (auto& rule : rules_) {
     if (!rule.method.empty() && rule.method != method) continue;
-    if (!rule.path_contains.empty() && path.find(rule.path_contains) == std::string_view::npos)
+    if (rule.path_contains.empty() ? !web_api
+                                   : path.find(rule.path_contains) == std::string_view::npos)
       continue;
-    ++rule.seen;
-    const int first = rule.nth < 1 ? 1 : rule.nth;
-    if (!fired && rule.seen >= first && rule.seen < first + rule.count) fired = rule;
+    if (rule.seen < std::numeric_limits<std::int64_t>::max()) ++rule.seen;
+    // nth and count are at most 1e9 (add), so their sum cannot overflow.
+    if (!fired && rule.seen >= rule.nth && rule.seen < rule.nth + rule.count) fired = rule;
   }
   return fired;
 }

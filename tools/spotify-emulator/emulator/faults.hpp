@@ -1,6 +1,8 @@
 #pragma once
-/// Faults on demand, counted like Beast's fail_count: a rule fires on the N-th matching Web API
-/// call (and the `count - 1` after it), so a test can loop over N and hit every failure point.
+/// Faults on demand, counted like Beast's fail_count: a rule fires on the N-th matching call (and
+/// the `count - 1` after it), so a test can loop over N and hit every failure point. Web API calls
+/// match every rule whose method and path fit; accounts-service calls (/api/token, /authorize)
+/// only rules that name them with a non-empty `path_contains`.
 
 #include <chrono>
 #include <cstdint>
@@ -23,11 +25,12 @@ struct FaultRule {
   int status = 503;
   std::string method;         ///< only calls with this method; empty = any
   std::string path_contains;  ///< only calls whose path contains this; empty = any
-  int nth = 1;              ///< first matching call (1-based, counted from when the rule was added)
-  int count = 1;            ///< how many consecutive matching calls it affects
+  static constexpr std::int64_t kMaxCount = 1'000'000'000;  ///< nth and count are clamped to this
+  std::int64_t nth = 1;     ///< first matching call (1-based, counted from when the rule was added)
+  std::int64_t count = 1;   ///< how many consecutive matching calls it affects
   bool empty_body = false;  ///< answer with an empty body (some real 429/5xx have none)
   std::int64_t retry_after_s = 1;  ///< for 429 rules; negative = no Retry-After header
-  int seen = 0;                    ///< matching calls so far (runtime)
+  std::int64_t seen = 0;           ///< matching calls so far (runtime)
 };
 
 struct LatencySettings {
@@ -38,14 +41,17 @@ struct LatencySettings {
 
 class FaultPlan {
  public:
-  void add(FaultRule rule) { rules_.push_back(std::move(rule)); }
+  /// Adds a rule; `nth` and `count` are clamped to [1, FaultRule::kMaxCount].
+  void add(FaultRule rule);
   void clear() { rules_.clear(); }
   const std::vector<FaultRule>& rules() const { return rules_; }
   void set_latency(LatencySettings latency) { latency_ = latency; }
   const LatencySettings& latency() const { return latency_; }
 
   /// Counts this call against every matching rule and returns the first rule that fires for it.
-  std::optional<FaultRule> on_call(std::string_view method, std::string_view path);
+  /// `web_api` false: an accounts-service call, matched only by rules with a `path_contains`.
+  std::optional<FaultRule> on_call(std::string_view method, std::string_view path,
+                                   bool web_api = true);
   /// Delay for the next response.
   std::chrono::milliseconds next_latency();
 

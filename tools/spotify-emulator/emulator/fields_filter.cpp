@@ -1,6 +1,8 @@
 // Spotify's `fields` query parameter: "description,uri", "items(added_at,item(name,href))",
 // "tracks.items(track(name,href,album(!name,href)))". A '.' selects a non-repeating child,
 // parentheses group a sub-list, and a list starting with '!' excludes instead of includes.
+// Nesting is capped (kMaxDepth) and so is the expression's length (kMaxLength): the parser is
+// recursive, and a request must not be able to exhaust the stack.
 
 #include <map>
 #include <memory>
@@ -11,10 +13,30 @@ namespace spotify_emulator {
 
 namespace {
 
+constexpr int kMaxDepth = 32;
+constexpr std::size_t kMaxLength = 2048;
+
 struct FieldSpec {
   bool exclude = false;
   std::map<std::string, std::unique_ptr<FieldSpec>> children;  ///< null child = the whole value
 };
+
+/// Adds `child` under `name`, merging with what an earlier mention of `name` asked for:
+/// "items.total,items.next" keeps both; a bare mention (null child) keeps the whole value.
+void add_child(FieldSpec& spec, std::string name, std::unique_ptr<FieldSpec> child) {
+  const auto found = spec.children.find(name);
+  if (found == spec.children.end()) {
+    spec.children.emplace(std::move(name), std::move(child));
+    return;
+  }
+  auto& existing = found->second;
+  if (!existing) return;  // already the whole value
+  if (!child || child->exclude != existing->exclude) {
+    existing.reset();  // the whole value (an include and an exclude list cannot be combined)
+    return;
+  }
+  for (auto& [sub, grandchild] : child->children) add_child(*existing, sub, std::move(grandchild));
+}
 
 class FieldParser {
  public:
@@ -27,7 +49,18 @@ class FieldParser {
   }
 
  private:
+  /// Counts one level of nesting for the scope of a parse_list/parse_suffix call.
+  struct Nesting {
+    explicit Nesting(int& depth) : depth_(depth) { ++depth_; }
+    ~Nesting() { --depth_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+    int& depth_;
+  };
+
   std::unique_ptr<FieldSpec> parse_list() {
+    const Nesting nesting(depth_);
+    if (depth_ > kMaxDepth) return nullptr;
     auto spec = std::make_unique<FieldSpec>();
     bool first = true;
     do {
@@ -51,14 +84,14 @@ class FieldParser {
         if (sub.empty()) return nullptr;
         auto nested = parse_suffix();
         if (!nested.second) return nullptr;
-        child->children.emplace(std::move(sub), std::move(nested.first));
+        add_child(*child, std::move(sub), std::move(nested.first));
       } else if (peek() == '(') {
         ++position_;
         child = parse_list();
         if (!child || peek() != ')') return nullptr;
         ++position_;
       }
-      spec->children[std::move(name)] = std::move(child);
+      add_child(*spec, std::move(name), std::move(child));
       skip_spaces();
     } while (peek() == ',');
     return spec;
@@ -66,6 +99,8 @@ class FieldParser {
 
   /// After a name: ".x", "(list)" or nothing. The bool is false on a syntax error.
   std::pair<std::unique_ptr<FieldSpec>, bool> parse_suffix() {
+    const Nesting nesting(depth_);
+    if (depth_ > kMaxDepth) return {nullptr, false};
     if (peek() == '.') {
       ++position_;
       auto child = std::make_unique<FieldSpec>();
@@ -106,6 +141,7 @@ class FieldParser {
 
   std::string_view text_;
   std::size_t position_ = 0;
+  int depth_ = 0;
 };
 
 void apply_spec(const FieldSpec& spec, Json& value) {
@@ -132,6 +168,7 @@ void apply_spec(const FieldSpec& spec, Json& value) {
 }  // namespace
 
 bool apply_fields_filter(std::string_view fields, Json& value) {
+  if (fields.size() > kMaxLength) return false;
   const auto spec = FieldParser(fields).parse();
   if (!spec) return false;
   apply_spec(*spec, value);

@@ -48,5 +48,44 @@ TEST(FieldsFilter, RejectsMalformedExpressions) {
   }
 }
 
+TEST(FieldsFilter, RepeatedPrefixesMergeInsteadOfOverwriting) {
+  EXPECT_EQ(filtered("items.total,items.limit_missing,items.items(added_at)"),
+            Json::parse(R"({"items":{"total":2,"items":[{"added_at":"t1"},{"added_at":"t2"}]}})"));
+  EXPECT_EQ(filtered("owner.id,owner.display_name"),
+            Json::parse(R"({"owner":{"id":"alice","display_name":"A"}})"));
+  // A bare mention keeps the whole value, before or after a narrower one.
+  EXPECT_EQ(filtered("owner.id,owner"),
+            Json::parse(R"({"owner":{"id":"alice","display_name":"A"}})"));
+  EXPECT_EQ(filtered("owner,owner.id"),
+            Json::parse(R"({"owner":{"id":"alice","display_name":"A"}})"));
+  EXPECT_EQ(
+      filtered("items(items(item(uri))),items(items(added_at))"),
+      Json::parse(
+          R"({"items":{"items":[{"added_at":"t1","item":{"uri":"u1"}},{"added_at":"t2","item":null}]}})"));
+}
+
+std::string nested(std::size_t depth) {
+  std::string text;
+  for (std::size_t i = 0; i < depth; ++i) text += "a(";
+  text += "b";
+  for (std::size_t i = 0; i < depth; ++i) text += ")";
+  return text;
+}
+
+TEST(FieldsFilter, NestingAndLengthAreCapped) {
+  Json value = kPlaylist;
+  EXPECT_TRUE(apply_fields_filter(nested(20), value));
+  for (const auto& bad : {nested(40), nested(20'000), std::string(40'000, '(')}) {
+    value = kPlaylist;
+    EXPECT_FALSE(apply_fields_filter(bad, value)) << bad.size();
+  }
+  std::string dotted = "a";
+  for (int i = 0; i < 40; ++i) dotted += ".a";
+  EXPECT_FALSE(apply_fields_filter(dotted, value));
+  std::string wide = "name";
+  while (wide.size() <= 2048) wide += ",name";
+  EXPECT_FALSE(apply_fields_filter(wide, value));  // longer than 2 KB
+}
+
 }  // namespace
 }  // namespace spotify_emulator

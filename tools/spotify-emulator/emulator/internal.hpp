@@ -1,11 +1,13 @@
 #pragma once
 /// Shared by the emulator's handler files only: the per-call context and the JSON renderers.
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "emulator/emulator.hpp"
 #include "emulator/world.hpp"
 #include "http/message.hpp"
 
@@ -40,7 +42,8 @@ Response auth_error(std::string_view error, std::string_view description = {});
 Response json_response(int status, const Json& body);
 
 // Renderers. `base` is the emulator's base URL for href/next/previous links.
-std::string snapshot_id(const Playlist& playlist);
+/// Changes on every mutation of the playlist and on every (re)load of the world.
+std::string snapshot_id(const World& world, const Playlist& playlist);
 std::string escape_description(std::string_view text);
 Json render_user_ref(const Call& call, const std::string& user_id, bool with_display_name);
 Json render_private_user(const Call& call, const User& user);
@@ -51,16 +54,20 @@ Json render_images(const Call& call, const Playlist& playlist);
 /// Fast paths for the hottest endpoint (a page of items): JSON text spliced from cached track JSON.
 const std::string& track_json_text(const Call& call, const Track& track);
 std::string render_playlist_entry_text(const Call& call, const Entry& entry);
-std::string render_page_text(const Call& call, std::string_view path, const std::vector<plm::http::Field>& extra,
-                             const std::vector<std::string>& item_texts, std::size_t offset, std::size_t limit,
-                             std::size_t total);
+std::string render_page_text(const Call& call, std::string_view path,
+                             const std::vector<plm::http::Field>& extra,
+                             const std::vector<std::string>& item_texts, std::size_t offset,
+                             std::size_t limit, std::size_t total);
 /// `full`: the full playlist object with the first page of entries (when `with_items`), else the
 /// simplified object with an items/tracks reference.
 Json render_playlist(const Call& call, const Playlist& playlist, bool full, bool with_items);
 /// A paging object for `path` (e.g. "/v1/me/playlists") with `extra` query fields kept in links.
+/// `next` is null when the next page's offset would exceed `max_offset` (the endpoint's own offset
+/// cap), so following links never leads to a 400.
 Json render_page(const Call& call, std::string_view path,
                  const std::vector<plm::http::Field>& extra, Json items, std::size_t offset,
-                 std::size_t limit, std::size_t total);
+                 std::size_t limit, std::size_t total,
+                 std::size_t max_offset = std::numeric_limits<std::size_t>::max());
 std::string image_url(const Call& call, std::string_view original, std::string_view key);
 
 /// Applies Spotify's `fields` filter ("name,items(added_at,item(name,album(!images)))").
@@ -79,13 +86,13 @@ bool is_base62_id(std::string_view id);
 }  // namespace spotify_emulator
 
 namespace spotify_emulator {
-/// Why Spotify would refuse this redirect URI, or empty if it is acceptable.
-std::string redirect_uri_problem(std::string_view uri);
 bool redirect_uri_registered(const App& app, std::string_view uri);
 /// A refresh grant (authorized now) and its first access token, as the token endpoint returns them.
+/// `pkce`: the grant was authorized with PKCE and refreshes without the client secret.
 Json issue_tokens(Call& call, const std::string& client_id, const std::string& user_id,
-                  const std::set<std::string>& scopes);
-Response handle_admin(Call& call, const Seed& seed);
+                  const std::set<std::string>& scopes, bool pkce);
+/// `initial_options`: what the emulator started with, restored by POST /__emulator/reset.
+Response handle_admin(Call& call, const Seed& seed, const EmulatorOptions& initial_options);
 }  // namespace spotify_emulator
 
 namespace spotify_emulator {

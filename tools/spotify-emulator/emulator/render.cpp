@@ -142,12 +142,15 @@ Response auth_error(std::string_view error, std::string_view description) {
   return json_response(400, body);
 }
 
-std::string snapshot_id(const Playlist& playlist) {
-  // Opaque like Spotify's (base64 of a version and a hash), but changes on every mutation.
+std::string snapshot_id(const World& world, const Playlist& playlist) {
+  // Opaque like Spotify's (base64 of a version and a hash), but changes on every mutation. The
+  // world's generation (bumped by every seed load, /reset included) is mixed in, so a playlist
+  // that is reloaded with the same id never repeats a snapshot a client may have stored.
   char text[64];
   std::snprintf(
       text, sizeof text, "%llu,%016llx", static_cast<unsigned long long>(playlist.version),
-      static_cast<unsigned long long>(fnv1a(playlist.id + std::to_string(playlist.version))));
+      static_cast<unsigned long long>(fnv1a(playlist.id + ":" + std::to_string(playlist.version) +
+                                            ":" + std::to_string(world.generation))));
   return plm::http::base64_encode(text);
 }
 
@@ -339,9 +342,10 @@ std::string render_playlist_entry_text(const Call& call, const Entry& entry) {
   return text;
 }
 
-std::string render_page_text(const Call& call, std::string_view path, const std::vector<plm::http::Field>& extra,
-                             const std::vector<std::string>& item_texts, std::size_t offset, std::size_t limit,
-                             std::size_t total) {
+std::string render_page_text(const Call& call, std::string_view path,
+                             const std::vector<plm::http::Field>& extra,
+                             const std::vector<std::string>& item_texts, std::size_t offset,
+                             std::size_t limit, std::size_t total) {
   std::string page = render_page(call, path, extra, Json::array(), offset, limit, total).dump();
   std::size_t size = 2;
   for (const auto& text : item_texts) size += text.size() + 1;
@@ -406,14 +410,16 @@ Json render_playlist(const Call& call, const Playlist& playlist, bool full, bool
             {"name", playlist.name},
             {"owner", render_user_ref(call, playlist.owner_id, true)},
             {"public", playlist.is_public ? Json(*playlist.is_public) : Json(nullptr)},
-            {"snapshot_id", snapshot_id(playlist)},
+            {"snapshot_id", snapshot_id(call.world, playlist)},
             {"type", "playlist"},
             {"uri", "spotify:playlist:" + playlist.id}};
   const char* items_key = call.dev2026() ? "items" : "tracks";
   if (full) {
     json["followers"] = Json{{"href", nullptr}, {"total", playlist.followers.size()}};
     if (with_items) {
-      const std::size_t limit = 100;
+      // The embedded first page links to the items endpoint of the mode, so it uses that
+      // endpoint's maximum page: 50 on /items (dev2026), 100 on the legacy /tracks.
+      const std::size_t limit = call.dev2026() ? 50 : 100;
       Json entries = Json::array();
       for (std::size_t i = 0; i < playlist.entries.size() && i < limit; ++i) {
         entries.push_back(render_playlist_entry(call, playlist.entries[i]));
@@ -430,7 +436,7 @@ Json render_playlist(const Call& call, const Playlist& playlist, bool full, bool
 
 Json render_page(const Call& call, std::string_view path,
                  const std::vector<plm::http::Field>& extra, Json items, std::size_t offset,
-                 std::size_t limit, std::size_t total) {
+                 std::size_t limit, std::size_t total, std::size_t max_offset) {
   auto link = [&](std::size_t page_offset) {
     std::vector<plm::http::Field> fields = extra;
     fields.emplace_back("offset", std::to_string(page_offset));
@@ -441,7 +447,8 @@ Json render_page(const Call& call, std::string_view path,
       {"href", link(offset)},
       {"items", std::move(items)},
       {"limit", limit},
-      {"next", offset + limit < total ? Json(link(offset + limit)) : Json(nullptr)},
+      {"next", offset + limit < total && offset + limit <= max_offset ? Json(link(offset + limit))
+                                                                      : Json(nullptr)},
       {"offset", offset},
       {"previous", offset > 0 ? Json(link(offset > limit ? offset - limit : 0)) : Json(nullptr)},
       {"total", total}};

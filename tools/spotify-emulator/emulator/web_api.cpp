@@ -14,6 +14,10 @@ namespace {
 constexpr std::size_t kMaxUrisPerWrite = 100;
 constexpr std::size_t kMaxLibraryUris = 40;
 constexpr std::size_t kMaxCoverBase64Bytes = 256 * 1024;
+constexpr long long kMaxSearchOffset = 1'000;
+constexpr long long kMaxPlaylistsOffset = 100'000;
+constexpr std::size_t kMaxNameChars = 200;
+constexpr std::size_t kMaxDescriptionChars = 300;
 
 // ---- small helpers ---------------------------------------------------------------------------
 
@@ -60,6 +64,13 @@ std::vector<std::string> split_commas(std::string_view text) {
   return parts;
 }
 
+/// Characters (UTF-8 code points) in `text`: Spotify's name and description limits count these.
+std::size_t utf8_length(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
+  }));
+}
+
 bool valid_market(std::string_view market) {
   return market == "from_token" ||
          (market.size() == 2 && std::isupper(static_cast<unsigned char>(market[0])) &&
@@ -73,8 +84,8 @@ Response require_user(const Call& call) {
 
 void touch(Playlist& playlist) { ++playlist.version; }
 
-Json snapshot_body(const Playlist& playlist) {
-  return Json{{"snapshot_id", snapshot_id(playlist)}};
+Json snapshot_body(const World& world, const Playlist& playlist) {
+  return Json{{"snapshot_id", snapshot_id(world, playlist)}};
 }
 
 bool is_collaborator(const Playlist& playlist, const std::string& user_id) {
@@ -113,6 +124,14 @@ bool can_read_items(const Call& call, const Playlist& playlist) {
   if (!call.dev2026()) return true;
   const User* user = call.user();
   return user && (playlist.owner_id == user->id || is_collaborator(playlist, user->id));
+}
+
+/// The read scope a playlist's contents need: `playlist-read-collaborative` for collaborative
+/// playlists, `playlist-read-private` for private ones, none for public ones.
+bool has_read_scope(const Call& call, const Playlist& playlist) {
+  if (playlist.collaborative) return call.has_scope("playlist-read-collaborative");
+  if (is_private(playlist)) return call.has_scope("playlist-read-private");
+  return true;
 }
 
 /// Checks that the caller may change the items of `playlist` (owner or collaborator, with the scope
@@ -207,7 +226,8 @@ Response list_playlists(Call& call, const User& user, bool only_owned_public,
   Response error;
   const auto limit = integer_param(call, "limit", 20, 1, 50, error, "Invalid limit");
   if (!limit) return error;
-  const auto offset = integer_param(call, "offset", 0, 0, 100'000, error, "Invalid offset");
+  const auto offset =
+      integer_param(call, "offset", 0, 0, kMaxPlaylistsOffset, error, "Invalid offset");
   if (!offset) return error;
   std::vector<const Playlist*> visible;
   for (const auto& id : call.world.playlist_order) {
@@ -225,7 +245,8 @@ Response list_playlists(Call& call, const User& user, bool only_owned_public,
     items.push_back(render_playlist(call, *visible[i], /*full=*/false, /*with_items=*/false));
   }
   return json_response(
-      200, render_page(call, path, {}, std::move(items), *offset, *limit, visible.size()));
+      200, render_page(call, path, {}, std::move(items), *offset, *limit, visible.size(),
+                       static_cast<std::size_t>(kMaxPlaylistsOffset)));
 }
 
 Response get_my_playlists(Call& call) {
@@ -246,7 +267,7 @@ Response create_playlist(Call& call) {
   }
   const std::string name = (*body)["name"];
   if (name.empty()) return api_error(400, "Missing required field: name");
-  if (name.size() > 200) return api_error(400, "Playlist name is too long");
+  if (utf8_length(name) > kMaxNameChars) return api_error(400, "Playlist name is too long");
   bool is_public = true;
   bool collaborative = false;
   if (body->contains("public")) {
@@ -266,7 +287,8 @@ Response create_playlist(Call& call) {
     if (!(*body)["description"].is_string())
       return api_error(400, "Invalid value for field: description");
     description = (*body)["description"].get<std::string>();
-    if (description->size() > 300) return api_error(400, "Description is too long");
+    if (utf8_length(*description) > kMaxDescriptionChars)
+      return api_error(400, "Description is too long");
     if (description->find_first_of("\r\n") != std::string::npos) {
       return api_error(400, "Description must not contain line breaks");
     }
@@ -298,7 +320,8 @@ Response get_playlist(Call& call) {
   if (auto market = call.request.query_param("market"); market && !valid_market(*market)) {
     return api_error(400, "Invalid market code");
   }
-  Json json = render_playlist(call, *playlist, /*full=*/true, can_read_items(call, *playlist));
+  Json json = render_playlist(call, *playlist, /*full=*/true,
+                              can_read_items(call, *playlist) && has_read_scope(call, *playlist));
   if (auto fields = call.request.query_param("fields")) {
     if (!apply_fields_filter(*fields, json)) return api_error(400, "Invalid fields");
   }
@@ -317,7 +340,8 @@ Response change_details(Call& call) {
     const auto& name = (*body)["name"];
     if (!name.is_string() || name.get<std::string>().empty())
       return api_error(400, "Invalid value for field: name");
-    if (name.get<std::string>().size() > 200) return api_error(400, "Playlist name is too long");
+    if (utf8_length(name.get<std::string>()) > kMaxNameChars)
+      return api_error(400, "Playlist name is too long");
     changed.name = name;
   }
   if (body->contains("public")) {
@@ -334,7 +358,7 @@ Response change_details(Call& call) {
     if (!description.is_string()) return api_error(400, "Invalid value for field: description");
     const std::string text = description;
     if (text.empty()) return api_error(400, "Attribute description is empty");
-    if (text.size() > 300) return api_error(400, "Description is too long");
+    if (utf8_length(text) > kMaxDescriptionChars) return api_error(400, "Description is too long");
     if (text.find_first_of("\r\n") != std::string::npos) {
       return api_error(400, "Description must not contain line breaks");
     }
@@ -358,6 +382,7 @@ Response get_items(Call& call) {
   Response error;
   Playlist* playlist = find_playlist(call, call.params[0], error);
   if (!playlist) return error;
+  if (!has_read_scope(call, *playlist)) return api_error(403, "Insufficient client scope");
   if (!can_read_items(call, *playlist)) return api_error(403, "Forbidden");
   const bool legacy = legacy_items_path(call);
   // /items documents limit 1-50; the legacy /tracks accepted up to 100 (its default too).
@@ -425,7 +450,7 @@ Response add_items(Call& call) {
   playlist->entries.insert(playlist->entries.begin() + static_cast<std::ptrdiff_t>(position),
                            added.begin(), added.end());
   touch(*playlist);
-  return json_response(201, snapshot_body(*playlist));
+  return json_response(201, snapshot_body(call.world, *playlist));
 }
 
 Response reorder_or_replace_items(Call& call) {
@@ -449,7 +474,9 @@ Response reorder_or_replace_items(Call& call) {
     const auto length = read_index("range_length", 1);
     if (!start || !before || !length) return api_error(400, "Invalid range");
     const auto size = static_cast<long long>(playlist->entries.size());
-    if (*start < 0 || *length < 1 || *start + *length > size || *before < 0 || *before > size) {
+    // `length > size - start` rather than `start + length > size`: no overflow for huge lengths.
+    if (*start < 0 || *start > size || *length < 1 || *length > size - *start || *before < 0 ||
+        *before > size) {
       return api_error(400, "Index out of bounds");
     }
     // Move [start, start+length) before the element that was at `before` (indices of the
@@ -462,7 +489,7 @@ Response reorder_or_replace_items(Call& call) {
       entries.insert(entries.begin() + target, moved.begin(), moved.end());
     }
     touch(*playlist);
-    return json_response(200, snapshot_body(*playlist));
+    return json_response(200, snapshot_body(call.world, *playlist));
   }
   const bool from_query = call.request.has_query_param("uris");
   const auto uris = read_uris(call, *body, from_query, error);
@@ -471,7 +498,7 @@ Response reorder_or_replace_items(Call& call) {
   playlist->entries.clear();
   for (const auto& uri : *uris) playlist->entries.push_back(new_entry(call, uri));
   touch(*playlist);
-  return json_response(200, snapshot_body(*playlist));
+  return json_response(200, snapshot_body(call.world, *playlist));
 }
 
 Response remove_items(Call& call) {
@@ -507,7 +534,7 @@ Response remove_items(Call& call) {
   std::erase_if(playlist->entries,
                 [&](const Entry& entry) { return !entry.is_local && remove.count(entry.uri); });
   touch(*playlist);
-  return json_response(200, snapshot_body(*playlist));
+  return json_response(200, snapshot_body(call.world, *playlist));
 }
 
 // ---- /playlists/{id}/images --------------------------------------------------------------------
@@ -553,6 +580,20 @@ Response follow_playlist(Call& call, Playlist& playlist, bool follow) {
   return Response::empty(200);
 }
 
+/// A URI `/me/library` accepts (besides playlists, which are looked up): the spec's types, with a
+/// base-62 id for catalog items and any non-empty id for users.
+bool library_uri_ok(std::string_view uri) {
+  if (uri.starts_with("spotify:user:")) {
+    const auto id = uri.substr(13);
+    return !id.empty() && id.find(':') == std::string_view::npos;
+  }
+  for (const std::string_view kind : {"track", "album", "episode", "show", "audiobook"}) {
+    const std::string prefix = "spotify:" + std::string(kind) + ":";
+    if (uri.starts_with(prefix)) return is_base62_id(uri.substr(prefix.size()));
+  }
+  return false;
+}
+
 Response change_library(Call& call) {
   const User* user = call.user();
   if (!user) return require_user(call);
@@ -573,8 +614,7 @@ Response change_library(Call& call) {
       Playlist* playlist = find_playlist(call, uri.substr(17), error);
       if (!playlist) return error;
       playlists.push_back(playlist);
-    } else if (track_id_of_uri(uri).empty() && !uri.starts_with("spotify:album:") &&
-               !uri.starts_with("spotify:episode:") && !uri.starts_with("spotify:artist:")) {
+    } else if (!library_uri_ok(uri)) {
       return api_error(400, "Invalid uri: " + uri);
     }
   }
@@ -598,6 +638,10 @@ Response library_contains(Call& call) {
   if (!text || text->empty()) return api_error(400, "Missing parameter uris");
   const auto uris = split_commas(*text);
   if (uris.size() > kMaxLibraryUris) return api_error(400, "Too many ids requested");
+  for (const auto& uri : uris) {
+    const bool playlist_uri = uri.starts_with("spotify:playlist:") && is_base62_id(uri.substr(17));
+    if (!playlist_uri && !library_uri_ok(uri)) return api_error(400, "Invalid uri: " + uri);
+  }
   Json result = Json::array();
   for (const auto& uri : uris) {
     if (uri.starts_with("spotify:playlist:")) {
@@ -662,7 +706,8 @@ Response search(Call& call) {
   const auto limit = integer_param(call, "limit", call.dev2026() ? 5 : 20, 1,
                                    static_cast<long long>(max_limit), error, "Invalid limit");
   if (!limit) return error;
-  const auto offset = integer_param(call, "offset", 0, 0, 1000, error, "Invalid offset");
+  const auto offset =
+      integer_param(call, "offset", 0, 0, kMaxSearchOffset, error, "Invalid offset");
   if (!offset) return error;
   if (auto market = call.request.query_param("market"); market && !valid_market(*market)) {
     return api_error(400, "Invalid market code");
@@ -692,8 +737,8 @@ Response search(Call& call) {
         items.push_back(render_track(call, holder)["album"]);
       }
     }
-    result[type + "s"] =
-        render_page(call, "/v1/search", extra, std::move(items), *offset, *limit, total);
+    result[type + "s"] = render_page(call, "/v1/search", extra, std::move(items), *offset, *limit,
+                                     total, static_cast<std::size_t>(kMaxSearchOffset));
   }
   return json_response(200, result);
 }

@@ -83,7 +83,7 @@ struct Playlist {
 };
 
 struct AuthCode {
-  std::string client_id, user_id, redirect_uri, code_challenge;
+  std::string client_id, user_id, redirect_uri, code_challenge;  ///< challenge empty = no PKCE
   std::set<std::string> scopes;
   std::int64_t expires_at_ms = 0;
   bool used = false;
@@ -102,6 +102,8 @@ struct RefreshGrant {
   std::int64_t authorized_at_ms = 0;
   std::int64_t expires_at_ms = 0;
   bool revoked = false;
+  /// Authorized with PKCE: refreshes with the client ID alone. Code-flow grants need the secret.
+  bool pkce = false;
 };
 
 struct CallStats {
@@ -131,6 +133,8 @@ struct World {
   FaultPlan faults;
   CallStats stats;
   std::uint64_t id_counter = 0;
+  /// Bumped by every load_seed (start, /seed, /reset); mixed into snapshot ids.
+  std::uint64_t generation = 0;
   /// Rendered track JSON by shape and id (see track_json_text in render.cpp).
   std::unordered_map<std::string, std::string> track_json_cache;
 
@@ -138,7 +142,8 @@ struct World {
   std::string new_id();
   /// Deterministic opaque token ("BQ" + 100 url-safe characters, like Spotify's).
   std::string new_token(std::string_view prefix);
-  /// Replaces users and playlists with the seed's (apps, tokens and grants are kept).
+  /// Replaces users and playlists with the seed's (apps, tokens and grants are kept) and starts a
+  /// new generation.
   void load_seed(const Seed& seed);
 };
 

@@ -3,6 +3,8 @@
 
 #include <sodium.h>
 
+#include <set>
+
 #include "tests/emulator_fixture.hpp"
 
 namespace spotify_emulator::testing {
@@ -346,6 +348,129 @@ TEST_F(AccountsTest, DevelopmentModeAccountRulesAnswer403) {
   EXPECT_EQ(not_allowlisted.status, 403);
   EXPECT_EQ(error_of(not_allowlisted)["message"],
             "Check settings on developer.spotify.com/dashboard, the user may not be registered.");
+}
+
+TEST_F(AccountsTest, RefreshingACodeFlowGrantNeedsTheClientSecret) {
+  const Json tokens = code_flow();  // authorized with the secret, no PKCE
+  const auto without_secret = token({{"grant_type", "refresh_token"},
+                                     {"refresh_token", tokens["refresh_token"]},
+                                     {"client_id", kClientId}},
+                                    /*basic_auth=*/false);
+  const auto secret_in_body = token({{"grant_type", "refresh_token"},
+                                     {"refresh_token", tokens["refresh_token"]},
+                                     {"client_id", kClientId},
+                                     {"client_secret", kClientSecret}},
+                                    /*basic_auth=*/false);
+
+  EXPECT_EQ(without_secret.status, 400);
+  EXPECT_EQ(
+      json_of(without_secret),
+      Json::parse(R"({"error":"invalid_client","error_description":"Invalid client secret"})"));
+  EXPECT_EQ(secret_in_body.status, 200) << secret_in_body.body;
+}
+
+TEST_F(AccountsTest, PkceGrantsRefreshWithTheClientIdAlone) {
+  auto params = authorize_params();
+  params.emplace_back("code_challenge_method", "S256");
+  params.emplace_back("code_challenge", challenge_for(kVerifier));
+  const auto redirect = approve(params);
+  const auto exchanged =
+      token({{"grant_type", "authorization_code"},
+             {"code", query_value(redirect.header("Location").value_or(""), "code")},
+             {"redirect_uri", kRedirectUri},
+             {"client_id", kClientId},
+             {"code_verifier", kVerifier}},
+            /*basic_auth=*/false);
+  ASSERT_EQ(exchanged.status, 200) << exchanged.body;
+
+  const auto refreshed = token({{"grant_type", "refresh_token"},
+                                {"refresh_token", json_of(exchanged)["refresh_token"]},
+                                {"client_id", kClientId}},
+                               /*basic_auth=*/false);
+
+  EXPECT_EQ(refreshed.status, 200) << refreshed.body;
+  // Minted grants are code-flow grants unless they say "pkce": true.
+  const Json minted =
+      json_of(admin("POST", "/__emulator/tokens",
+                    Json{{"client_id", kClientId}, {"user_id", "alice"}, {"pkce", true}}));
+  EXPECT_EQ(token({{"grant_type", "refresh_token"},
+                   {"refresh_token", minted["refresh_token"]},
+                   {"client_id", kClientId}},
+                  /*basic_auth=*/false)
+                .status,
+            200);
+}
+
+TEST_F(AccountsTest, MalformedCodeVerifiersAreInvalidRequests) {
+  auto params = authorize_params();
+  params.emplace_back("code_challenge_method", "S256");
+  params.emplace_back("code_challenge", challenge_for(kVerifier));
+  const std::string code = query_value(approve(params).header("Location").value_or(""), "code");
+  for (const std::string& verifier :
+       {std::string("short"), std::string(129, 'a'), std::string(kVerifier) + "+/="}) {
+    const auto result = token({{"grant_type", "authorization_code"},
+                               {"code", code},
+                               {"redirect_uri", kRedirectUri},
+                               {"client_id", kClientId},
+                               {"code_verifier", verifier}},
+                              false);
+    EXPECT_EQ(
+        json_of(result),
+        Json::parse(R"({"error":"invalid_request","error_description":"Invalid code_verifier"})"))
+        << verifier;
+  }
+  // The code is still good for the right verifier.
+  EXPECT_EQ(token({{"grant_type", "authorization_code"},
+                   {"code", code},
+                   {"redirect_uri", kRedirectUri},
+                   {"client_id", kClientId},
+                   {"code_verifier", kVerifier}},
+                  false)
+                .status,
+            200);
+}
+
+TEST_F(AccountsTest, ShowDialogShowsTheConsentPageEvenWithAutoApprove) {
+  ASSERT_EQ(admin("POST", "/__emulator/config",
+                  Json{{"auto_approve", true}, {"auto_approve_user", "bob"}})
+                .status,
+            200);
+  auto params = authorize_params();
+  params.emplace_back("show_dialog", "true");
+
+  const auto result = client_->get("/authorize?" + build_query(params));
+
+  EXPECT_EQ(result.status, 200);
+  EXPECT_NE(result.body.find("id=\"approve\""), std::string::npos);
+  params.back().second = "false";
+  EXPECT_EQ(client_->get("/authorize?" + build_query(params)).status, 303);
+}
+
+TEST_F(AccountsTest, LoopbackRedirectsMustBeIpLiteralsWithNumericPorts) {
+  // Registered "http://127.0.0.1/callback" takes any port, but only a real one: the user-info
+  // trick below would send the browser (and the code) to evil.example.
+  const auto user_info = client_->get(
+      "/authorize?" + build_query(authorize_params("http://127.0.0.1:1@evil.example/callback")));
+  const auto named = client_->get(
+      "/authorize?" + build_query(authorize_params("http://127.attacker.example/callback")));
+  const auto numeric =
+      client_->get("/authorize?" + build_query(authorize_params("http://127.0.0.1:8080/callback")));
+
+  EXPECT_EQ(user_info.status, 400);
+  EXPECT_EQ(user_info.header("Location"), std::nullopt);
+  EXPECT_EQ(named.status, 400);
+  EXPECT_NE(named.body.find("INVALID_CLIENT: Insecure redirect URI"), std::string::npos);
+  EXPECT_EQ(numeric.status, 200);
+}
+
+TEST_F(AccountsTest, GeneratedTokensShareNoLongSuffixes) {
+  std::set<std::string> suffixes;
+  for (int i = 0; i < 40; ++i) {
+    const std::string access = token_for("alice");
+    ASSERT_EQ(access.size(), 102u);
+    suffixes.insert(access.substr(80));  // the last 22 characters
+  }
+  EXPECT_EQ(suffixes.size(), 40u);
 }
 
 }  // namespace

@@ -242,5 +242,121 @@ TEST_F(AdminTest, MintedClientCredentialsTokensHaveNoRefreshToken) {
   EXPECT_EQ(api("GET", "/v1/tracks/" + catalog_track(1).id, tokens["access_token"]).status, 200);
 }
 
+TEST_F(AdminTest, ResetRestoresTheStartUpOptionsAndTheIdSequence) {
+  const std::string first_token = alice_;  // the first token minted after start (SetUp)
+  ASSERT_EQ(admin("POST", "/__emulator/config",
+                  Json{{"mode", "extended"}, {"access_token_ttl_s", 60}, {"auto_approve", true}})
+                .status,
+            200);
+  ASSERT_EQ(admin("POST", "/__emulator/rate-limits", Json{{"window_budget", 1}}).status, 200);
+  add_faults(Json{{"latency", {{"fixed_ms", 5}, {"jitter_ms", 5}}}});
+  const std::string bob = token_for("bob");
+  ASSERT_EQ(admin("POST", "/__emulator/apps", Json{{"client_id", "kept"}}).status, 201);
+
+  ASSERT_EQ(admin("POST", "/__emulator/reset").status, 200);
+
+  EXPECT_EQ(token_for("alice"), first_token);  // the id sequence starts over
+  const Json config = json_of(admin("GET", "/__emulator/config"));
+  EXPECT_EQ(config["mode"], "dev2026");
+  EXPECT_EQ(config["access_token_ttl_s"], 3600);
+  EXPECT_EQ(config["auto_approve"], false);
+  EXPECT_EQ(json_of(admin("GET", "/__emulator/rate-limits"))["window_budget"], 0);
+  EXPECT_EQ(json_of(admin("GET", "/__emulator/faults"))["latency"]["jitter_ms"], 0);
+  EXPECT_EQ(api("GET", "/v1/me", bob).status, 401);  // tokens from before the reset are gone...
+  EXPECT_EQ(json_of(admin("GET", "/__emulator/apps")).size(), 2u);  // ...apps stay
+}
+
+TEST_F(AdminTest, SnapshotIdsDoNotRepeatAfterAReloadOfTheWorld) {
+  auto snapshot = [&](const std::string& user) {
+    return json_of(admin("GET", "/__emulator/users/" + user + "/playlists"))[0]["snapshot_id"]
+        .get<std::string>();
+  };
+  const std::string before_reset = snapshot("alice");
+  ASSERT_EQ(admin("POST", "/__emulator/reset").status, 200);
+  EXPECT_NE(snapshot("alice"), before_reset);  // same id, same version, new world
+
+  const Json seed = Json::parse(R"({"users":[{"id":"dj","display_name":"DJ"}],
+    "playlists":[{"owner":"dj","name":"Set","tracks":[")" +
+                                catalog_track(5).id + R"("]}]})");
+  ASSERT_EQ(admin("POST", "/__emulator/seed", seed).status, 200);
+  const std::string first_load = snapshot("dj");
+  ASSERT_EQ(admin("POST", "/__emulator/seed", seed).status, 200);
+  EXPECT_NE(snapshot("dj"), first_load);
+}
+
+TEST_F(AdminTest, FaultsCanTargetTheTokenEndpoint) {
+  auto request_token = [&] {
+    return client_->request(
+        "POST", "/api/token",
+        {{"Content-Type", "application/x-www-form-urlencoded"},
+         {"Authorization",
+          "Basic " + plm::http::base64_encode(std::string(kClientId) + ":" + kClientSecret)}},
+        "grant_type=client_credentials");
+  };
+  add_faults(
+      Json{{"rules", {{{"kind", "status"}, {"status", 503}, {"path_contains", "/api/token"}}}}});
+
+  const auto failed = request_token();
+  const auto recovered = request_token();
+
+  EXPECT_EQ(failed.status, 503);
+  EXPECT_EQ(error_of(failed), Json::parse(R"({"status":503,"message":"Service unavailable"})"));
+  EXPECT_EQ(recovered.status, 200);
+  EXPECT_EQ(me().status, 200);  // the Web API is not affected
+
+  // Rules without a path keep to the Web API; 4xx rules on /api/token use the OAuth error shape.
+  ASSERT_EQ(admin("DELETE", "/__emulator/faults").status, 204);
+  add_faults(
+      Json{{"rules",
+            {{{"kind", "status"}, {"status", 500}},
+             {{"kind", "status"},
+              {"status", 502},
+              {"path_contains", "/api/token"},
+              {"empty_body", true}},
+             {{"kind", "status"}, {"status", 400}, {"path_contains", "/api/token"}, {"nth", 2}}}}});
+  const auto empty = request_token();
+  const auto oauth_shaped = request_token();
+  EXPECT_EQ(empty.status, 502);
+  EXPECT_TRUE(empty.body.empty());
+  EXPECT_EQ(oauth_shaped.status, 400);
+  EXPECT_EQ(json_of(oauth_shaped)["error"], "invalid_request");
+  EXPECT_EQ(me().status, 500);
+  EXPECT_EQ(json_of(admin("GET", "/__emulator/stats"))["faults"], 4);
+}
+
+TEST_F(AdminTest, FaultCountsAreClampedToSaneRanges) {
+  add_faults(Json{{"rules",
+                   {{{"nth", 1'000'000'000'000LL}, {"count", -5}},
+                    {{"nth", 2.5e20}, {"count", 4'294'967'296LL}},
+                    {{"nth", 0}, {"count", 2'147'483'647}}}}});
+
+  const Json rules = json_of(admin("GET", "/__emulator/faults"))["rules"];
+
+  ASSERT_EQ(rules.size(), 3u);
+  EXPECT_EQ(rules[0]["nth"], 1'000'000'000);
+  EXPECT_EQ(rules[0]["count"], 1);
+  EXPECT_EQ(rules[1]["nth"], 1'000'000'000);
+  EXPECT_EQ(rules[1]["count"], 1'000'000'000);
+  EXPECT_EQ(rules[2]["nth"], 1);
+  EXPECT_EQ(me().status, 503);  // the third rule fires from the first call
+  EXPECT_EQ(admin("POST", "/__emulator/faults", Json{{"rules", {{{"nth", "soon"}}}}}).status, 400);
+}
+
+TEST_F(AdminTest, LoopbackRedirectUrisMustBeIpLiteralsWithNumericPorts) {
+  for (const char* uri :
+       {"http://127.attacker.example/cb", "http://127.0.0.1:abc/cb", "http://127.0.0.1:/cb",
+        "http://127.0.0.1:99999/cb", "http://127.0.0.1:1@evil.example/cb", "http://127.1/cb"}) {
+    const auto result =
+        admin("POST", "/__emulator/apps", Json{{"client_id", "x"}, {"redirect_uris", {uri}}});
+    EXPECT_EQ(result.status, 400) << uri;
+  }
+  for (const char* uri :
+       {"http://127.0.0.1:8080/cb", "http://127.1.2.3/cb", "http://[::1]:9000/cb"}) {
+    const auto result =
+        admin("POST", "/__emulator/apps", Json{{"client_id", "y"}, {"redirect_uris", {uri}}});
+    EXPECT_EQ(result.status, 201) << uri;
+  }
+}
+
 }  // namespace
 }  // namespace spotify_emulator::testing

@@ -1,6 +1,8 @@
 // Bad requests of every kind answer Spotify's status and error body, never a crash or a 500:
 // every route is hit with malformed JSON, wrong types, out-of-range numbers and junk bytes.
 
+#include <limits>
+
 #include "tests/emulator_fixture.hpp"
 
 namespace spotify_emulator::testing {
@@ -77,6 +79,49 @@ TEST_F(BadInputTest, AdminAndAccountsSurviveJunkToo) {
       EXPECT_LT(result.status, 500) << path << " body=" << body << " -> " << result.body;
     }
   }
+}
+
+TEST_F(BadInputTest, DeeplyNestedOrOverlongFieldsAnswer400) {
+  const std::string token = token_for("alice");
+  auto nested = [](std::size_t depth) {
+    std::string text;
+    for (std::size_t i = 0; i < depth; ++i) text += "a(";
+    text += "b";
+    for (std::size_t i = 0; i < depth; ++i) text += ")";
+    return text;
+  };
+  const std::string main = std::string("/v1/playlists/") + Ids::kAliceMain;
+  std::string wide = "name";
+  while (wide.size() <= 2048) wide += ",name";
+  std::string unclosed;  // "a(" x 20,000: the recursive parser used to overflow the stack
+  for (int i = 0; i < 20'000; ++i) unclosed += "a(";
+  for (const std::string& fields : {unclosed, nested(40), wide}) {
+    for (const std::string& path : {main, main + "/items"}) {
+      const auto result = api("GET", path + "?fields=" + fields, token);
+      ASSERT_NE(result.status, 0) << result.error;  // no crash
+      EXPECT_EQ(result.status, 400) << path << " " << fields.size();
+      EXPECT_EQ(error_of(result), Json::parse(R"({"status":400,"message":"Invalid fields"})"));
+    }
+  }
+  EXPECT_EQ(api("GET", main + "?fields=" + nested(20), token).status, 200);
+}
+
+TEST_F(BadInputTest, ReorderWithAHugeRangeLengthAnswers400) {
+  const std::string token = token_for("alice");
+  const std::string items = std::string("/v1/playlists/") + Ids::kAliceMain + "/items";
+  for (const long long start : {0LL, 1LL, 5LL}) {
+    const auto result = api("PUT", items, token,
+                            Json{{"range_start", start},
+                                 {"insert_before", 0},
+                                 {"range_length", std::numeric_limits<std::int64_t>::max()}}
+                                .dump());
+    EXPECT_EQ(result.status, 400) << start << " " << result.body;
+    EXPECT_EQ(error_of(result)["message"], "Index out of bounds");
+  }
+  const auto past_end =
+      api("PUT", items, token,
+          Json{{"range_start", 7}, {"insert_before", 0}, {"range_length", 1}}.dump());
+  EXPECT_EQ(past_end.status, 400);
 }
 
 }  // namespace

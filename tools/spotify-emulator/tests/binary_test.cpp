@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -73,6 +74,23 @@ TEST(EmulatorBinary, RejectsUnknownFlagsAndBadValuesClearly) {
   EXPECT_NE(missing.output.find("cannot load seed"), std::string::npos);
 }
 
+TEST(EmulatorBinary, RejectsRedirectUrisSpotifyWouldRefuse) {
+  // The trailing bad port makes a binary that accepted the URI exit too, rather than serve.
+  const auto localhost =
+      run("--demo-only --client-id c --redirect-uri http://localhost:8080/cb --port 70000");
+  const auto trick = run(
+      "--demo-only --client-id c --redirect-uri http://127.0.0.1:1@evil.example/cb --port 70000");
+
+  EXPECT_EQ(localhost.exit_code, 2);
+  EXPECT_NE(localhost.output.find("--redirect-uri http://localhost:8080/cb would be refused by "
+                                  "Spotify: INVALID_CLIENT: Insecure redirect URI"),
+            std::string::npos)
+      << localhost.output;
+  EXPECT_EQ(trick.exit_code, 2);
+  EXPECT_NE(trick.output.find("INVALID_CLIENT: Invalid redirect URI"), std::string::npos)
+      << trick.output;
+}
+
 TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   int out[2];
   ASSERT_EQ(pipe(out), 0);
@@ -81,7 +99,11 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
   std::string binary = SPOTIFY_EMULATOR_BINARY;
-  std::vector<std::string> arguments{binary, "--demo-only", "--port", "0", "--client-id", "cli"};
+  const std::string port_file =
+      (std::filesystem::temp_directory_path() / ("emulator-port-" + std::to_string(getpid())))
+          .string();
+  std::vector<std::string> arguments{binary,        "--demo-only", "--port",      "0",
+                                     "--client-id", "cli",         "--port-file", port_file};
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);
@@ -102,12 +124,20 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   const auto health = client.get("/__emulator/health");
   const auto users = client.get("/__emulator/users/demo-pro/playlists");
 
+  std::ifstream port_in(port_file);
+  std::string written;
+  std::getline(port_in, written);
+  const bool temporary_left = std::filesystem::exists(port_file + ".tmp");
+  std::filesystem::remove(port_file);
+
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
 
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(users.status, 200);
+  EXPECT_EQ("http://127.0.0.1:" + written, base);  // the port file, written before the banner
+  EXPECT_FALSE(temporary_left);                    // renamed into place
   EXPECT_GT(users.body.size(), 1000u);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);  // clean shutdown on SIGTERM
 }

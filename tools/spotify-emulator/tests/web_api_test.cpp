@@ -206,6 +206,54 @@ TEST_F(WebApiTest, BadAndUnknownPlaylistIdsAnswer400And404) {
   EXPECT_EQ(call("GET", "/v1/playlists/0000000000000000000000/items").status, 404);
 }
 
+TEST_F(WebApiTest, EmbeddedFirstPageLinksToPagesTheItemsEndpointServes) {
+  const Json playlist = json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceBig));
+  ASSERT_EQ(playlist["items"]["items"].size(), 50u);  // dev2026: the /items maximum
+  EXPECT_EQ(playlist["items"]["limit"], 50);
+
+  const auto next = call("GET", playlist["items"]["next"].get<std::string>());
+
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(json_of(next)["offset"], 50);
+  EXPECT_EQ(json_of(next)["items"][0]["item"]["uri"], track_uri(150));
+  // Extended mode embeds 100, linked to the legacy /tracks (which serves 100 a page).
+  set_mode("extended");
+  const Json legacy = json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceBig));
+  EXPECT_EQ(legacy["tracks"]["items"].size(), 100u);
+  const auto legacy_next = call("GET", legacy["tracks"]["next"].get<std::string>());
+  ASSERT_EQ(legacy_next.status, 200) << legacy_next.body;
+  EXPECT_EQ(json_of(legacy_next)["items"].size(), 20u);
+}
+
+TEST_F(WebApiTest, ReadingPrivateOrCollaborativeContentsNeedsTheReadScope) {
+  const std::string no_private = token_for(
+      "alice", "playlist-read-collaborative playlist-modify-public playlist-modify-private");
+  const std::string no_collab =
+      token_for("alice", "playlist-read-private playlist-modify-public playlist-modify-private");
+  const std::string private_path = std::string("/v1/playlists/") + Ids::kAlicePrivate;
+  const std::string collab_path = std::string("/v1/playlists/") + Ids::kBobCollab;
+
+  const auto private_items = api("GET", private_path + "/items", no_private);
+  const auto collab_items = api("GET", collab_path + "/items", no_collab);
+  const Json private_playlist = json_of(api("GET", private_path, no_private));
+  const Json collab_playlist = json_of(api("GET", collab_path, no_collab));
+
+  EXPECT_EQ(private_items.status, 403);
+  EXPECT_EQ(error_of(private_items)["message"], "Insufficient client scope");
+  EXPECT_EQ(collab_items.status, 403);
+  EXPECT_EQ(error_of(collab_items)["message"], "Insufficient client scope");
+  EXPECT_EQ(private_playlist["name"], "Alice Private");  // metadata, but no contents
+  EXPECT_FALSE(private_playlist.contains("items"));
+  EXPECT_FALSE(collab_playlist.contains("items"));
+  // With the matching scope they are readable; public playlists need none.
+  EXPECT_EQ(api("GET", private_path + "/items", no_collab).status, 200);
+  EXPECT_EQ(api("GET", collab_path + "/items", no_private).status, 200);
+  EXPECT_EQ(api("GET", std::string("/v1/playlists/") + Ids::kAliceMain + "/items",
+                token_for("alice", "user-read-private"))
+                .status,
+            200);
+}
+
 // ---- items -------------------------------------------------------------------------------------
 
 TEST_F(WebApiTest, ItemsArePagedWithAtMost50AndNextLinksReachTheEnd) {
@@ -390,6 +438,27 @@ TEST_F(WebApiTest, ChangeDetailsUpdatesAndValidates) {
       403);
 }
 
+TEST_F(WebApiTest, NameAndDescriptionLimitsCountCharactersNotBytes) {
+  std::string accented;  // 160 characters, 320 bytes
+  for (int i = 0; i < 160; ++i) accented += "\xC3\xA9";
+  const std::string path = std::string("/v1/playlists/") + Ids::kAliceMain;
+
+  const auto changed =
+      call("PUT", path, Json{{"name", accented}, {"description", accented}}.dump());
+  const auto created =
+      call("POST", "/v1/me/playlists", Json{{"name", accented}, {"description", accented}}.dump());
+
+  EXPECT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json_of(call("GET", path))["name"], accented);
+  std::string too_long;  // 301 characters
+  for (int i = 0; i < 301; ++i) too_long += "\xC3\xA9";
+  EXPECT_EQ(error_of(call("PUT", path, Json{{"description", too_long}}.dump()))["message"],
+            "Description is too long");
+  EXPECT_EQ(error_of(call("PUT", path, Json{{"name", too_long.substr(0, 402)}}.dump()))["message"],
+            "Playlist name is too long");  // 201 characters
+}
+
 TEST_F(WebApiTest, CoverUploadAcceptsBase64JpegUpTo256KB) {
   const std::string path = std::string("/v1/playlists/") + Ids::kAliceMain + "/images";
   const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(1000, 'x');
@@ -470,6 +539,15 @@ TEST_F(WebApiTest, SearchNextLinksWork) {
   EXPECT_NE(second["tracks"]["items"][0]["id"], first["tracks"]["items"][0]["id"]);
 }
 
+TEST_F(WebApiTest, SearchNextStopsAtTheOffsetCap) {
+  const Json last = json_of(call("GET", "/v1/search?type=track&q=the&offset=995&limit=10"));
+  ASSERT_GT(last["tracks"]["total"].get<int>(), 1005);  // more results exist beyond the cap
+  EXPECT_TRUE(last["tracks"]["next"].is_null());        // offset 1005 would be refused
+  const Json before = json_of(call("GET", "/v1/search?type=track&q=the&offset=990&limit=10"));
+  ASSERT_FALSE(before["tracks"]["next"].is_null());  // offset 1000 is still allowed
+  EXPECT_EQ(call("GET", before["tracks"]["next"].get<std::string>()).status, 200);
+}
+
 TEST_F(WebApiTest, SearchReturnsArtistsAndAlbumsToo) {
   const Json result = json_of(call("GET", "/v1/search?type=artist,album&q=love&limit=2"));
   EXPECT_TRUE(result.contains("artists"));
@@ -545,6 +623,25 @@ TEST_F(WebApiTest, LegacyTrackFieldCanBeSentBesideItem) {
   const Json page =
       json_of(call("GET", std::string("/v1/playlists/") + Ids::kAliceMain + "/items"));
   EXPECT_EQ(page["items"][0]["item"], page["items"][0]["track"]);
+}
+
+TEST_F(WebApiTest, LibraryAcceptsTheSpecsUriTypesWithValidIds) {
+  const std::string id = catalog_track(0).id;  // any base-62 id
+  for (const std::string kind : {"track", "album", "episode", "show", "audiobook"}) {
+    const std::string uri = "spotify:" + kind + ":" + id;
+    EXPECT_EQ(call("PUT", "/v1/me/library?uris=" + uri).status, 200) << uri;
+    EXPECT_EQ(json_of(call("GET", "/v1/me/library/contains?uris=" + uri)), Json::array({true}));
+  }
+  EXPECT_EQ(call("PUT", "/v1/me/library?uris=spotify:user:bob").status, 200);
+  for (const std::string& bad : std::vector<std::string>{
+           "spotify:artist:" + id, "spotify:album:not-base62", "spotify:show:short",
+           "spotify:user:", "spotify:genre:" + id, "https://open.spotify.com/track/" + id}) {
+    const auto saved = call("PUT", "/v1/me/library?uris=" + plm::http::percent_encode(bad));
+    const auto contains =
+        call("GET", "/v1/me/library/contains?uris=" + plm::http::percent_encode(bad));
+    EXPECT_EQ(saved.status, 400) << bad;
+    EXPECT_EQ(contains.status, 400) << bad;
+  }
 }
 
 }  // namespace
