@@ -331,8 +331,8 @@ class Command {
     }
     const auto port_text = take_value(options_.arguments, "--port");
     const auto timeout_text = take_value(options_.arguments, "--timeout");
-    const auto port_option =
-        port_text ? std::optional<int>(parse_number("--port", *port_text, 0, 65535)) : std::nullopt;
+    // -1: no --port given (g++ 12 at -O2 warns falsely about an optional<int> here).
+    const int port_option = port_text ? parse_number("--port", *port_text, 0, 65535) : -1;
     const int timeout_s = timeout_text ? parse_number("--timeout", *timeout_text, 1, 3600) : 300;
     const bool print_url = take_flag(options_.arguments, "--print-url");
     const auto callback = take_value(options_.arguments, "--callback");
@@ -358,7 +358,7 @@ class Command {
         path = rest.empty() ? "/" : rest;
       }
     }
-    if (port_option) port = static_cast<std::uint16_t>(*port_option);
+    if (port_option >= 0) port = static_cast<std::uint16_t>(port_option);
 
     if (print_url) {
       const auto request = (*authorizer)->start(redirect);
