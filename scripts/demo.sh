@@ -51,6 +51,13 @@ Try:
   open $base/authorize?client_id=$client_id&response_type=code&redirect_uri=http://127.0.0.1/callback&scope=playlist-read-private
   curl "$base/__emulator/stats"
 
+Use the plm command line against it (in another terminal):
+  export PLM_DATA_DIR=\$(mktemp -d) PLM_SPOTIFY_CLIENT_ID=$client_id PLM_SPOTIFY_CLIENT_SECRET=$client_secret \\
+         PLM_SPOTIFY_API_URL=$base/v1 PLM_SPOTIFY_ACCOUNTS_URL=$base PLM_SPOTIFY_RATE_BUDGET=3000
+  build/release/programs/plm/plm connect      # open the printed URL, choose demo-pro, Agree
+  build/release/programs/plm/plm sync
+  build/release/programs/plm/plm playlists --search jazz
+
 Admin API and flags: build/release/tools/spotify-emulator/spotify-emulator --help, docs/emulator.md
 Press Ctrl-C to stop.
 TEXT
