@@ -56,10 +56,8 @@ core::Status changed_or_not_found(const pqxx::result& result, const std::string&
 }  // namespace
 
 struct PostgresStore::Impl {
-  Impl(const std::string& url, security::TokenCipher& token_cipher) try
-      : connection(url), cipher(token_cipher) {
-    // Keep NOTICEs ("relation already exists, skipping") off stderr.
-    connection.set_variable("client_min_messages", "warning");
+  Impl(const std::string& url_in, security::TokenCipher& token_cipher) try
+      : url(url_in), connection(connect(url_in)), cipher(token_cipher) {
     migrate();
   } catch (const pqxx::broken_connection& error) {
     // libpq's reason names host and port, never the password.
@@ -68,8 +66,15 @@ struct PostgresStore::Impl {
     throw std::runtime_error("cannot migrate PostgreSQL database: " + first_line(error.what()));
   }
 
+  static std::unique_ptr<pqxx::connection> connect(const std::string& url) {
+    auto opened = std::make_unique<pqxx::connection>(url);
+    // Keep NOTICEs ("relation already exists, skipping") off stderr.
+    opened->set_variable("client_min_messages", "warning");
+    return opened;
+  }
+
   void migrate() {
-    pqxx::work work(connection);
+    pqxx::work work(*connection);
     work.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
     work.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
@@ -104,7 +109,10 @@ struct PostgresStore::Impl {
       return core::make_error(code, operation + " failed: " + first_line(what));
     };
     try {
-      pqxx::work work(connection);
+      // A connection lost earlier (server restart, idle timeout, failover) is opened again here,
+      // so the store recovers by itself instead of staying broken until plm restarts.
+      if (!connection || !connection->is_open()) connection = connect(url);
+      pqxx::work work(*connection);
       auto result = body(work);
       if (result.has_value()) work.commit();
       return result;
@@ -116,9 +124,14 @@ struct PostgresStore::Impl {
       return fail(core::ErrorCode::InvalidInput, error.what());
     } catch (const pqxx::not_null_violation& error) {
       return fail(core::ErrorCode::InvalidInput, error.what());
+    } catch (const pqxx::in_doubt_error& error) {
+      // The connection broke during COMMIT: the change may or may not be stored.
+      connection.reset();
+      return fail(core::ErrorCode::Unavailable, error.what());
     } catch (const pqxx::broken_connection& error) {
-      // FIXME: reconnect; today the store stays broken until the process restarts.
-      return fail(core::ErrorCode::Internal, error.what());
+      // Nothing of this transaction was committed; the next call reconnects. Retryable.
+      connection.reset();
+      return fail(core::ErrorCode::Unavailable, error.what());
     } catch (const pqxx::failure& error) {
       return fail(core::ErrorCode::Internal, error.what());
     } catch (const pqxx::conversion_error& error) {
@@ -136,7 +149,8 @@ struct PostgresStore::Impl {
                      items_snapshot_id, stored_item_count, now_utc());
   }
 
-  pqxx::connection connection;
+  std::string url;
+  std::unique_ptr<pqxx::connection> connection;
   security::TokenCipher& cipher;
   std::mutex mutex;
 };
