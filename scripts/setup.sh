@@ -15,7 +15,7 @@ PACKAGES=(
   libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev
   libsodium-dev libsqlite3-dev libpq-dev libpqxx-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk curl python3 time
+  wrk curl python3 time nghttp2-server openssl
 )
 
 missing=()

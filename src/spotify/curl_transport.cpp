@@ -49,6 +49,22 @@ size_t write_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+/// CURLINFO_HTTP_VERSION's constant as the number people write: 10, 11, 2, 3; 0 if unknown.
+int http_version_number(long version) {
+  switch (version) {
+    case CURL_HTTP_VERSION_1_0:
+      return 10;
+    case CURL_HTTP_VERSION_1_1:
+      return 11;
+    case CURL_HTTP_VERSION_2_0:
+      return 2;
+    case CURL_HTTP_VERSION_3:
+      return 3;
+    default:
+      return 0;
+  }
+}
+
 }  // namespace
 
 /// The CURLSH share and its locks (libcurl calls back to lock each kind of shared data).
@@ -126,6 +142,10 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   const CURLcode code = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  long version = 0;
+  curl_easy_getinfo(curl, CURLINFO_HTTP_VERSION, &version);
+  long connects = 0;
+  curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   if (code != CURLE_OK) {
@@ -136,6 +156,8 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
     return core::make_error(core::ErrorCode::Unavailable, std::move(message));
   }
   response.status = static_cast<int>(status);
+  response.http_version = http_version_number(version);
+  response.new_connections = static_cast<int>(connects);
   return response;
 }
 

@@ -31,6 +31,11 @@ struct HttpResponse {
   int status = 0;
   std::vector<Header> headers;  ///< names lower-cased (HTTP/2 sends them so anyway)
   std::string body;
+  /// HTTP version the answer came over: 10, 11, 2 or 3 (from CURLINFO_HTTP_VERSION); 0 = unknown.
+  int http_version = 0;
+  /// Connections opened for this request (CURLINFO_NUM_CONNECTS): 0 when a kept-alive one was
+  /// reused.
+  int new_connections = 0;
 
   /// First header with this name; `name` must be lower-case.
   std::optional<std::string_view> header(std::string_view name) const;
