@@ -413,14 +413,35 @@ Response get_items(Call& call) {
   return Response::json(200, std::move(page));
 }
 
+/// The playlist of an items write (add, reorder/replace, remove) and its JSON object body, after
+/// the checks every such write shares; nullopt with `error` set when one fails.
+struct ItemsWrite {
+  Playlist* playlist = nullptr;
+  Json body;
+};
+
+std::optional<ItemsWrite> begin_items_write(Call& call, Response& error) {
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return std::nullopt;
+  if (auto denied = check_modify(call, *playlist, false)) {
+    error = *denied;
+    return std::nullopt;
+  }
+  auto body = parse_body(call, error);
+  if (!body) return std::nullopt;
+  if (!body->is_object()) {
+    error = api_error(400, "Error parsing JSON.");
+    return std::nullopt;
+  }
+  return ItemsWrite{playlist, std::move(*body)};
+}
+
 Response add_items(Call& call) {
   Response error;
-  Playlist* playlist = find_playlist(call, call.params[0], error);
-  if (!playlist) return error;
-  if (auto denied = check_modify(call, *playlist, false)) return *denied;
-  const auto body = parse_body(call, error);
-  if (!body) return error;
-  if (!body->is_object()) return api_error(400, "Error parsing JSON.");
+  auto write = begin_items_write(call, error);
+  if (!write) return error;
+  Playlist* const playlist = write->playlist;
+  const Json* const body = &write->body;
   const bool from_query = call.request.has_query_param("uris");
   const auto uris = read_uris(call, *body, from_query, error);
   if (!uris) return error;
@@ -455,12 +476,10 @@ Response add_items(Call& call) {
 
 Response reorder_or_replace_items(Call& call) {
   Response error;
-  Playlist* playlist = find_playlist(call, call.params[0], error);
-  if (!playlist) return error;
-  if (auto denied = check_modify(call, *playlist, false)) return *denied;
-  const auto body = parse_body(call, error);
-  if (!body) return error;
-  if (!body->is_object()) return api_error(400, "Error parsing JSON.");
+  auto write = begin_items_write(call, error);
+  if (!write) return error;
+  Playlist* const playlist = write->playlist;
+  const Json* const body = &write->body;
   const bool reorder = body->contains("range_start") || body->contains("insert_before");
   if (reorder) {
     auto read_index = [&](const char* name, long long fallback) -> std::optional<long long> {
@@ -503,12 +522,10 @@ Response reorder_or_replace_items(Call& call) {
 
 Response remove_items(Call& call) {
   Response error;
-  Playlist* playlist = find_playlist(call, call.params[0], error);
-  if (!playlist) return error;
-  if (auto denied = check_modify(call, *playlist, false)) return *denied;
-  const auto body = parse_body(call, error);
-  if (!body) return error;
-  if (!body->is_object()) return api_error(400, "Error parsing JSON.");
+  auto write = begin_items_write(call, error);
+  if (!write) return error;
+  Playlist* const playlist = write->playlist;
+  const Json* const body = &write->body;
   // The February 2026 rename: the body key is `items` on /items and `tracks` on legacy /tracks.
   const char* key = legacy_items_path(call) ? "tracks" : "items";
   const auto found = body->find(key);
