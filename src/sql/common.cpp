@@ -1,5 +1,6 @@
 #include "sql/common.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
@@ -32,6 +33,10 @@ std::vector<const core::TrackInfo*> distinct_tracks(const std::vector<core::Play
     if (item.track && seen.insert(item.track->uri).second) tracks.push_back(&*item.track);
   }
   return tracks;
+}
+
+void sort_tags(std::vector<core::StoredPlaylist>& playlists) {
+  for (auto& playlist : playlists) std::sort(playlist.tags.begin(), playlist.tags.end());
 }
 
 }  // namespace plm::sql

@@ -12,6 +12,8 @@
 
 #include "core/model/account.hpp"
 #include "core/model/playlist.hpp"
+#include "core/model/session.hpp"
+#include "core/model/text.hpp"
 #include "core/result.hpp"
 #include "security/token_cipher.hpp"
 
@@ -29,6 +31,36 @@ inline constexpr std::string_view kFindUserByName =
     "SELECT id, username, password_hash, role, created_at FROM app_users WHERE username = $1";
 inline constexpr std::string_view kListUsers =
     "SELECT id, username, password_hash, role, created_at FROM app_users ORDER BY id";
+inline constexpr std::string_view kSetPasswordHash =
+    "UPDATE app_users SET password_hash = $1 WHERE id = $2";
+inline constexpr std::string_view kSetRole = "UPDATE app_users SET role = $1 WHERE id = $2";
+/// Sessions, OAuth states, accounts, playlists, items and tags go with it (ON DELETE CASCADE).
+inline constexpr std::string_view kDeleteUser = "DELETE FROM app_users WHERE id = $1";
+
+#define PLM_SQL_SESSION_COLUMNS                                                          \
+  "id_hash, app_user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent, " \
+  "remote_address"
+inline constexpr std::string_view kInsertSession =
+    "INSERT INTO sessions (" PLM_SQL_SESSION_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+inline constexpr std::string_view kFindSession =
+    "SELECT " PLM_SQL_SESSION_COLUMNS " FROM sessions WHERE id_hash = $1";
+#undef PLM_SQL_SESSION_COLUMNS
+inline constexpr std::string_view kTouchSession =
+    "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3";
+inline constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE id_hash = $1";
+inline constexpr std::string_view kDeleteSessionsOf =
+    "DELETE FROM sessions WHERE app_user_id = $1 AND id_hash <> $2";
+inline constexpr std::string_view kDeleteExpiredSessions =
+    "DELETE FROM sessions WHERE expires_at <= $1";
+inline constexpr std::string_view kInsertOAuthState =
+    "INSERT INTO oauth_states (state, app_user_id, code_verifier_enc, redirect_uri, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5)";
+/// One statement, so two callbacks racing for the same state cannot both get it.
+inline constexpr std::string_view kTakeOAuthState =
+    "DELETE FROM oauth_states WHERE state = $1 "
+    "RETURNING state, app_user_id, code_verifier_enc, redirect_uri, expires_at";
+inline constexpr std::string_view kDeleteExpiredOAuthStates =
+    "DELETE FROM oauth_states WHERE expires_at <= $1";
 
 inline constexpr std::string_view kUpsertAccount =
     "INSERT INTO spotify_accounts (app_user_id, spotify_user_id, display_name, client_id, "
@@ -55,13 +87,18 @@ inline constexpr std::string_view kSaveTokens =
     "expires_at = $4, authorized_at = $5 WHERE id = $6";
 inline constexpr std::string_view kSetAccountStatus =
     "UPDATE spotify_accounts SET status = $1 WHERE id = $2";
+/// Playlists, items and tags go with it (ON DELETE CASCADE).
+inline constexpr std::string_view kDeleteAccount = "DELETE FROM spotify_accounts WHERE id = $1";
 inline constexpr std::string_view kMarkSynced =
     "UPDATE spotify_accounts SET last_synced_at = $1 WHERE id = $2";
 
-#define PLM_SQL_PLAYLIST_COLUMNS                                                              \
-  "playlist_id, list_position, name, description, owner_id, owner_name, is_public, "          \
-  "collaborative, snapshot_id, item_count, image_url, items_snapshot_id, stored_item_count, " \
-  "synced_at"
+/// The playlist's columns, then one of its tags (NULL when it has none): a playlist with n tags
+/// is n consecutive rows. See read_playlist_row.
+#define PLM_SQL_PLAYLISTS_WITH_TAGS                                                               \
+  "p.playlist_id, p.list_position, p.name, p.description, p.owner_id, p.owner_name, "             \
+  "p.is_public, p.collaborative, p.snapshot_id, p.item_count, p.image_url, p.items_snapshot_id, " \
+  "p.stored_item_count, p.synced_at, t.tag FROM playlists p LEFT JOIN playlist_tags t "           \
+  "ON t.account_id = p.account_id AND t.playlist_id = p.playlist_id"
 #define PLM_SQL_PLAYLIST_SUMMARY_UPDATE                                          \
   "list_position = excluded.list_position, name = excluded.name, "               \
   "description = excluded.description, owner_id = excluded.owner_id, "           \
@@ -86,11 +123,11 @@ inline constexpr std::string_view kUpsertPlaylistSummary =
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
     "ON CONFLICT (account_id, playlist_id) DO UPDATE SET " PLM_SQL_PLAYLIST_SUMMARY_UPDATE;
 inline constexpr std::string_view kPlaylistsOf =
-    "SELECT " PLM_SQL_PLAYLIST_COLUMNS
-    " FROM playlists WHERE account_id = $1 ORDER BY list_position, playlist_id";
+    "SELECT " PLM_SQL_PLAYLISTS_WITH_TAGS
+    " WHERE p.account_id = $1 ORDER BY p.list_position, p.playlist_id";
 inline constexpr std::string_view kFindPlaylist =
-    "SELECT " PLM_SQL_PLAYLIST_COLUMNS " FROM playlists WHERE account_id = $1 AND playlist_id = $2";
-#undef PLM_SQL_PLAYLIST_COLUMNS
+    "SELECT " PLM_SQL_PLAYLISTS_WITH_TAGS " WHERE p.account_id = $1 AND p.playlist_id = $2";
+#undef PLM_SQL_PLAYLISTS_WITH_TAGS
 #undef PLM_SQL_PLAYLIST_SUMMARY_UPDATE
 inline constexpr std::string_view kPlaylistIdsOf =
     "SELECT playlist_id FROM playlists WHERE account_id = $1";
@@ -114,6 +151,10 @@ inline constexpr std::string_view kItemsOf =
     "WHERE i.account_id = $1 AND i.playlist_id = $2 ORDER BY i.position";
 inline constexpr std::string_view kPlaylistExists =
     "SELECT 1 FROM playlists WHERE account_id = $1 AND playlist_id = $2";
+inline constexpr std::string_view kDeleteTags =
+    "DELETE FROM playlist_tags WHERE account_id = $1 AND playlist_id = $2";
+inline constexpr std::string_view kInsertTag =
+    "INSERT INTO playlist_tags (account_id, playlist_id, tag) VALUES ($1, $2, $3)";
 
 }  // namespace query
 
@@ -182,6 +223,47 @@ core::StoredPlaylist read_playlist(const Row& row) {
                               .items_snapshot_id = row.text(11),
                               .stored_item_count = row.int64(12),
                               .synced_at = row.text(13)};
+}
+
+/// Reads one row of kPlaylistsOf / kFindPlaylist into `playlists`: a new playlist, or one more tag
+/// of the last one. Call sort_tags once all rows are read.
+template <typename Row>
+void read_playlist_row(const Row& row, std::vector<core::StoredPlaylist>& playlists) {
+  if (playlists.empty() || playlists.back().summary.id != row.text(0)) {
+    playlists.push_back(read_playlist(row));
+  }
+  if (!row.is_null(14)) playlists.back().tags.push_back(row.text(14));
+}
+
+/// Bytewise order, whatever the database's collation.
+void sort_tags(std::vector<core::StoredPlaylist>& playlists);
+
+template <typename Row>
+core::Session read_session(const Row& row) {
+  return core::Session{.id_hash = row.text(0),
+                       .app_user_id = row.int64(1),
+                       .csrf_token = row.text(2),
+                       .created_at = row.int64(3),
+                       .last_seen_at = row.int64(4),
+                       .expires_at = row.int64(5),
+                       .user_agent = row.text(6),
+                       .remote_address = row.text(7)};
+}
+
+template <typename Row>
+core::Result<core::OAuthState> read_oauth_state(const Row& row,
+                                                const security::TokenCipher& cipher) {
+  auto verifier = cipher.decrypt(row.text(2));
+  if (!verifier) {
+    return core::make_error(verifier.error().code, "code verifier of an OAuth state of user " +
+                                                       std::to_string(row.int64(1)) + ": " +
+                                                       verifier.error().message);
+  }
+  return core::OAuthState{.state = row.text(0),
+                          .app_user_id = row.int64(1),
+                          .code_verifier = std::move(*verifier),
+                          .redirect_uri = row.text(3),
+                          .expires_at = row.int64(4)};
 }
 
 template <typename Row>

@@ -46,6 +46,8 @@ std::string describe_account(std::int64_t account_id) {
   return "account " + std::to_string(account_id);
 }
 
+std::string describe_user(std::int64_t user_id) { return "user " + std::to_string(user_id); }
+
 core::Status changed_or_not_found(const pqxx::result& result, const std::string& what) {
   if (result.affected_rows() == 0) {
     return core::make_error(core::ErrorCode::NotFound, what + " not found");
@@ -201,6 +203,31 @@ core::Result<std::vector<core::AppUser>> PostgresStore::list_users() {
                     });
 }
 
+core::Status PostgresStore::set_password_hash(std::int64_t user_id, const std::string& hash) {
+  return impl_->run("set password of " + describe_user(user_id),
+                    [&](pqxx::work& work) -> core::Status {
+                      return changed_or_not_found(
+                          work.exec_params(std::string(query::kSetPasswordHash), hash, user_id),
+                          describe_user(user_id));
+                    });
+}
+
+core::Status PostgresStore::set_role(std::int64_t user_id, core::Role role) {
+  return impl_->run("set role of " + describe_user(user_id), [&](pqxx::work& work) -> core::Status {
+    return changed_or_not_found(
+        work.exec_params(std::string(query::kSetRole), std::string(core::to_string(role)), user_id),
+        describe_user(user_id));
+  });
+}
+
+core::Status PostgresStore::delete_user(std::int64_t user_id) {
+  return impl_->run("delete " + describe_user(user_id), [&](pqxx::work& work) -> core::Status {
+    // Everything the user owns goes with the row (ON DELETE CASCADE), in this one statement.
+    return changed_or_not_found(work.exec_params(std::string(query::kDeleteUser), user_id),
+                                describe_user(user_id));
+  });
+}
+
 core::Result<std::int64_t> PostgresStore::upsert_account(const core::SpotifyAccount& account) {
   return impl_->run("save Spotify account of user " + std::to_string(account.app_user_id),
                     [&](pqxx::work& work) -> core::Result<std::int64_t> {
@@ -267,6 +294,16 @@ core::Status PostgresStore::set_account_status(std::int64_t account_id,
                     });
 }
 
+core::Status PostgresStore::delete_account(std::int64_t account_id) {
+  return impl_->run("delete " + describe_account(account_id),
+                    [&](pqxx::work& work) -> core::Status {
+                      // Playlists, items and tags go with the row (ON DELETE CASCADE).
+                      return changed_or_not_found(
+                          work.exec_params(std::string(query::kDeleteAccount), account_id),
+                          describe_account(account_id));
+                    });
+}
+
 core::Result<std::vector<core::StoredPlaylist>> PostgresStore::playlists_of(
     std::int64_t account_id) {
   return impl_->run(
@@ -274,8 +311,9 @@ core::Result<std::vector<core::StoredPlaylist>> PostgresStore::playlists_of(
       [&](pqxx::work& work) -> core::Result<std::vector<core::StoredPlaylist>> {
         std::vector<core::StoredPlaylist> playlists;
         for (const auto& row : work.exec_params(std::string(query::kPlaylistsOf), account_id)) {
-          playlists.push_back(read_playlist(Row(row)));
+          read_playlist_row(Row(row), playlists);
         }
+        sort_tags(playlists);
         return playlists;
       });
 }
@@ -284,10 +322,14 @@ core::Result<std::optional<core::StoredPlaylist>> PostgresStore::find_playlist(
     std::int64_t account_id, const std::string& playlist_id) {
   return impl_->run("find playlist " + playlist_id,
                     [&](pqxx::work& work) -> core::Result<std::optional<core::StoredPlaylist>> {
-                      const auto result = work.exec_params(std::string(query::kFindPlaylist),
-                                                           account_id, playlist_id);
-                      if (result.empty()) return std::optional<core::StoredPlaylist>();
-                      return std::optional(read_playlist(Row(result[0])));
+                      std::vector<core::StoredPlaylist> found;
+                      for (const auto& row : work.exec_params(std::string(query::kFindPlaylist),
+                                                              account_id, playlist_id)) {
+                        read_playlist_row(Row(row), found);
+                      }
+                      if (found.empty()) return std::optional<core::StoredPlaylist>();
+                      sort_tags(found);
+                      return std::optional(std::move(found.front()));
                     });
 }
 
@@ -393,6 +435,118 @@ core::Status PostgresStore::mark_synced(std::int64_t account_id, const std::stri
                           work.exec_params(std::string(query::kMarkSynced), synced_at, account_id),
                           describe_account(account_id));
                     });
+}
+
+core::Status PostgresStore::set_playlist_tags(std::int64_t account_id,
+                                              const std::string& playlist_id,
+                                              const std::vector<std::string>& tags) {
+  auto normalized = core::normalize_tags(tags);
+  if (!normalized) return normalized.error();
+  return impl_->run(
+      "set tags of playlist " + playlist_id + " of " + describe_account(account_id),
+      [&](pqxx::work& work) -> core::Status {
+        // FOR UPDATE: a concurrent removal of the playlist waits for us, or we see it gone.
+        if (work.exec_params(std::string(query::kPlaylistExists) + " FOR UPDATE", account_id,
+                             playlist_id)
+                .empty()) {
+          return core::make_error(
+              core::ErrorCode::NotFound,
+              "playlist " + playlist_id + " of " + describe_account(account_id) + " not found");
+        }
+        work.exec_params(std::string(query::kDeleteTags), account_id, playlist_id);
+        for (const std::string& tag : *normalized) {
+          work.exec_params(std::string(query::kInsertTag), account_id, playlist_id, tag);
+        }
+        return core::ok();
+      });
+}
+
+// ---- SessionStore ----
+
+core::Status PostgresStore::create_session(const core::Session& session) {
+  return impl_->run("create session of " + describe_user(session.app_user_id),
+                    [&](pqxx::work& work) -> core::Status {
+                      work.exec_params(std::string(query::kInsertSession), session.id_hash,
+                                       session.app_user_id, session.csrf_token, session.created_at,
+                                       session.last_seen_at, session.expires_at,
+                                       core::clean_text(session.user_agent),
+                                       core::clean_text(session.remote_address));
+                      return core::ok();
+                    });
+}
+
+core::Result<std::optional<core::Session>> PostgresStore::find_session(const std::string& id_hash) {
+  return impl_->run(
+      "find session", [&](pqxx::work& work) -> core::Result<std::optional<core::Session>> {
+        const auto result = work.exec_params(std::string(query::kFindSession), id_hash);
+        if (result.empty()) return std::optional<core::Session>();
+        return std::optional(read_session(Row(result[0])));
+      });
+}
+
+core::Status PostgresStore::touch_session(const std::string& id_hash, std::int64_t last_seen_at,
+                                          std::int64_t expires_at) {
+  return impl_->run("touch session", [&](pqxx::work& work) -> core::Status {
+    return changed_or_not_found(
+        work.exec_params(std::string(query::kTouchSession), last_seen_at, expires_at, id_hash),
+        "session");
+  });
+}
+
+core::Status PostgresStore::delete_session(const std::string& id_hash) {
+  return impl_->run("delete session", [&](pqxx::work& work) -> core::Status {
+    work.exec_params(std::string(query::kDeleteSession), id_hash);
+    return core::ok();
+  });
+}
+
+core::Status PostgresStore::delete_sessions_of(std::int64_t app_user_id,
+                                               const std::string& except_id_hash) {
+  return impl_->run(
+      "delete sessions of " + describe_user(app_user_id), [&](pqxx::work& work) -> core::Status {
+        work.exec_params(std::string(query::kDeleteSessionsOf), app_user_id, except_id_hash);
+        return core::ok();
+      });
+}
+
+core::Result<std::int64_t> PostgresStore::delete_expired_sessions(std::int64_t now) {
+  return impl_->run("delete expired sessions", [&](pqxx::work& work) -> core::Result<std::int64_t> {
+    return static_cast<std::int64_t>(
+        work.exec_params(std::string(query::kDeleteExpiredSessions), now).affected_rows());
+  });
+}
+
+core::Status PostgresStore::save_oauth_state(const core::OAuthState& state) {
+  return impl_->run("save OAuth state of " + describe_user(state.app_user_id),
+                    [&](pqxx::work& work) -> core::Status {
+                      work.exec_params(std::string(query::kInsertOAuthState), state.state,
+                                       state.app_user_id,
+                                       impl_->cipher.encrypt(state.code_verifier),
+                                       state.redirect_uri, state.expires_at);
+                      return core::ok();
+                    });
+}
+
+core::Result<std::optional<core::OAuthState>> PostgresStore::take_oauth_state(
+    const std::string& state, std::int64_t now) {
+  return impl_->run(
+      "take OAuth state", [&](pqxx::work& work) -> core::Result<std::optional<core::OAuthState>> {
+        // The row lock of DELETE lets one of two racing callbacks have the state.
+        // An error (undecryptable verifier) rolls the delete back.
+        const auto result = work.exec_params(std::string(query::kTakeOAuthState), state);
+        if (result.empty()) return std::optional<core::OAuthState>();
+        auto taken = read_oauth_state(Row(result[0]), impl_->cipher);
+        if (!taken) return taken.error();
+        if (taken->expires_at <= now) return std::optional<core::OAuthState>();
+        return std::optional(std::move(*taken));
+      });
+}
+
+core::Status PostgresStore::delete_expired_oauth_states(std::int64_t now) {
+  return impl_->run("delete expired OAuth states", [&](pqxx::work& work) -> core::Status {
+    work.exec_params(std::string(query::kDeleteExpiredOAuthStates), now);
+    return core::ok();
+  });
 }
 
 }  // namespace plm::sql

@@ -158,6 +158,8 @@ std::string describe_account(std::int64_t account_id) {
   return "account " + std::to_string(account_id);
 }
 
+std::string describe_user(std::int64_t user_id) { return "user " + std::to_string(user_id); }
+
 }  // namespace
 
 struct SqliteStore::Impl {
@@ -173,12 +175,12 @@ struct SqliteStore::Impl {
     try {
       sqlite3_extended_result_codes(db, 1);
       sqlite3_busy_timeout(db, 5000);
-      execute(db, "PRAGMA foreign_keys = ON");
       // WAL lets readers proceed during a write; NORMAL sync is durable across application crashes
       // and consistent across power loss (the last commits may be lost, never half of one).
       execute(db, "PRAGMA journal_mode = WAL");
       execute(db, "PRAGMA synchronous = NORMAL");
       migrate();
+      execute(db, "PRAGMA foreign_keys = ON");
     } catch (const SqliteError& error) {
       statements.clear();
       sqlite3_close(db);
@@ -195,6 +197,11 @@ struct SqliteStore::Impl {
     sqlite3_close(db);
   }
 
+  /// Applies missing migrations in one transaction. Foreign keys must be off (they are until the
+  /// constructor turns them on; the pragma cannot change inside a transaction): a migration may
+  /// rebuild a table the SQLite way (create, copy, drop, rename), and dropping a parent table
+  /// with enforcement on would cascade into its children. foreign_key_check proves before the
+  /// commit that nothing was left dangling.
   void migrate() {
     Transaction transaction(db, Transaction::Kind::Write);
     execute(db,
@@ -221,6 +228,13 @@ struct SqliteStore::Impl {
           .bind(migration.name)
           .bind(now_utc())
           .run();
+    }
+    {
+      Statement check(db, "PRAGMA foreign_key_check");
+      if (check.step()) {
+        throw std::runtime_error("migration left rows of table " + check.text(0) +
+                                 " referring to missing rows of " + check.text(2));
+      }
     }
     transaction.commit();
   }
@@ -339,6 +353,28 @@ core::Result<std::vector<core::AppUser>> SqliteStore::list_users() {
   });
 }
 
+core::Status SqliteStore::set_password_hash(std::int64_t user_id, const std::string& hash) {
+  return impl_->run("set password of " + describe_user(user_id), [&]() -> core::Status {
+    impl_->statement(query::kSetPasswordHash).bind(hash).bind(user_id).run();
+    return impl_->expect_changed(describe_user(user_id));
+  });
+}
+
+core::Status SqliteStore::set_role(std::int64_t user_id, core::Role role) {
+  return impl_->run("set role of " + describe_user(user_id), [&]() -> core::Status {
+    impl_->statement(query::kSetRole).bind(core::to_string(role)).bind(user_id).run();
+    return impl_->expect_changed(describe_user(user_id));
+  });
+}
+
+core::Status SqliteStore::delete_user(std::int64_t user_id) {
+  return impl_->run("delete " + describe_user(user_id), [&]() -> core::Status {
+    // Everything the user owns goes with the row (ON DELETE CASCADE), in this one statement.
+    impl_->statement(query::kDeleteUser).bind(user_id).run();
+    return impl_->expect_changed(describe_user(user_id));
+  });
+}
+
 core::Result<std::int64_t> SqliteStore::upsert_account(const core::SpotifyAccount& account) {
   return impl_->run("save Spotify account of user " + std::to_string(account.app_user_id),
                     [&]() -> core::Result<std::int64_t> {
@@ -408,12 +444,21 @@ core::Status SqliteStore::set_account_status(std::int64_t account_id, core::Acco
   });
 }
 
+core::Status SqliteStore::delete_account(std::int64_t account_id) {
+  return impl_->run("delete " + describe_account(account_id), [&]() -> core::Status {
+    // Playlists, items and tags go with the row (ON DELETE CASCADE).
+    impl_->statement(query::kDeleteAccount).bind(account_id).run();
+    return impl_->expect_changed(describe_account(account_id));
+  });
+}
+
 core::Result<std::vector<core::StoredPlaylist>> SqliteStore::playlists_of(std::int64_t account_id) {
   return impl_->run("list playlists of " + describe_account(account_id),
                     [&]() -> core::Result<std::vector<core::StoredPlaylist>> {
                       std::vector<core::StoredPlaylist> playlists;
                       auto& select = impl_->statement(query::kPlaylistsOf).bind(account_id);
-                      while (select.step()) playlists.push_back(read_playlist(select));
+                      while (select.step()) read_playlist_row(select, playlists);
+                      sort_tags(playlists);
                       return playlists;
                     });
 }
@@ -422,9 +467,12 @@ core::Result<std::optional<core::StoredPlaylist>> SqliteStore::find_playlist(
     std::int64_t account_id, const std::string& playlist_id) {
   return impl_->run(
       "find playlist " + playlist_id, [&]() -> core::Result<std::optional<core::StoredPlaylist>> {
+        std::vector<core::StoredPlaylist> found;
         auto& select = impl_->statement(query::kFindPlaylist).bind(account_id).bind(playlist_id);
-        if (!select.step()) return std::optional<core::StoredPlaylist>();
-        return std::optional(read_playlist(select));
+        while (select.step()) read_playlist_row(select, found);
+        if (found.empty()) return std::optional<core::StoredPlaylist>();
+        sort_tags(found);
+        return std::optional(std::move(found.front()));
       });
 }
 
@@ -522,6 +570,123 @@ core::Status SqliteStore::mark_synced(std::int64_t account_id, const std::string
   return impl_->run("mark " + describe_account(account_id) + " synced", [&]() -> core::Status {
     impl_->statement(query::kMarkSynced).bind(synced_at).bind(account_id).run();
     return impl_->expect_changed(describe_account(account_id));
+  });
+}
+
+core::Status SqliteStore::set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
+                                            const std::vector<std::string>& tags) {
+  auto normalized = core::normalize_tags(tags);
+  if (!normalized) return normalized.error();
+  return impl_->run(
+      "set tags of playlist " + playlist_id + " of " + describe_account(account_id),
+      [&]() -> core::Status {
+        Transaction transaction(impl_->db, Transaction::Kind::Write);
+        if (!impl_->statement(query::kPlaylistExists).bind(account_id).bind(playlist_id).step()) {
+          return core::make_error(
+              core::ErrorCode::NotFound,
+              "playlist " + playlist_id + " of " + describe_account(account_id) + " not found");
+        }
+        impl_->statement(query::kDeleteTags).bind(account_id).bind(playlist_id).run();
+        for (const std::string& tag : *normalized) {
+          impl_->statement(query::kInsertTag).bind(account_id).bind(playlist_id).bind(tag).run();
+        }
+        impl_->finish_statements();
+        transaction.commit();
+        return core::ok();
+      });
+}
+
+// ---- SessionStore ----
+
+core::Status SqliteStore::create_session(const core::Session& session) {
+  return impl_->run("create session of " + describe_user(session.app_user_id),
+                    [&]() -> core::Status {
+                      impl_->statement(query::kInsertSession)
+                          .bind(session.id_hash)
+                          .bind(session.app_user_id)
+                          .bind(session.csrf_token)
+                          .bind(session.created_at)
+                          .bind(session.last_seen_at)
+                          .bind(session.expires_at)
+                          .bind(core::clean_text(session.user_agent))
+                          .bind(core::clean_text(session.remote_address))
+                          .run();
+                      return core::ok();
+                    });
+}
+
+core::Result<std::optional<core::Session>> SqliteStore::find_session(const std::string& id_hash) {
+  return impl_->run("find session", [&]() -> core::Result<std::optional<core::Session>> {
+    auto& select = impl_->statement(query::kFindSession).bind(id_hash);
+    if (!select.step()) return std::optional<core::Session>();
+    return std::optional(read_session(select));
+  });
+}
+
+core::Status SqliteStore::touch_session(const std::string& id_hash, std::int64_t last_seen_at,
+                                        std::int64_t expires_at) {
+  return impl_->run("touch session", [&]() -> core::Status {
+    impl_->statement(query::kTouchSession).bind(last_seen_at).bind(expires_at).bind(id_hash).run();
+    return impl_->expect_changed("session");
+  });
+}
+
+core::Status SqliteStore::delete_session(const std::string& id_hash) {
+  return impl_->run("delete session", [&]() -> core::Status {
+    impl_->statement(query::kDeleteSession).bind(id_hash).run();
+    return core::ok();
+  });
+}
+
+core::Status SqliteStore::delete_sessions_of(std::int64_t app_user_id,
+                                             const std::string& except_id_hash) {
+  return impl_->run("delete sessions of " + describe_user(app_user_id), [&]() -> core::Status {
+    impl_->statement(query::kDeleteSessionsOf).bind(app_user_id).bind(except_id_hash).run();
+    return core::ok();
+  });
+}
+
+core::Result<std::int64_t> SqliteStore::delete_expired_sessions(std::int64_t now) {
+  return impl_->run("delete expired sessions", [&]() -> core::Result<std::int64_t> {
+    impl_->statement(query::kDeleteExpiredSessions).bind(now).run();
+    return static_cast<std::int64_t>(sqlite3_changes64(impl_->db));
+  });
+}
+
+core::Status SqliteStore::save_oauth_state(const core::OAuthState& state) {
+  return impl_->run("save OAuth state of " + describe_user(state.app_user_id),
+                    [&]() -> core::Status {
+                      impl_->statement(query::kInsertOAuthState)
+                          .bind(state.state)
+                          .bind(state.app_user_id)
+                          .bind(impl_->cipher.encrypt(state.code_verifier))
+                          .bind(state.redirect_uri)
+                          .bind(state.expires_at)
+                          .run();
+                      return core::ok();
+                    });
+}
+
+core::Result<std::optional<core::OAuthState>> SqliteStore::take_oauth_state(
+    const std::string& state, std::int64_t now) {
+  return impl_->run("take OAuth state", [&]() -> core::Result<std::optional<core::OAuthState>> {
+    // A transaction only so that a state we cannot decrypt stays as it was.
+    Transaction transaction(impl_->db, Transaction::Kind::Write);
+    auto& take = impl_->statement(query::kTakeOAuthState).bind(state);
+    if (!take.step()) return std::optional<core::OAuthState>();
+    auto taken = read_oauth_state(take, impl_->cipher);
+    take.run();
+    if (!taken) return taken.error();
+    transaction.commit();
+    if (taken->expires_at <= now) return std::optional<core::OAuthState>();
+    return std::optional(std::move(*taken));
+  });
+}
+
+core::Status SqliteStore::delete_expired_oauth_states(std::int64_t now) {
+  return impl_->run("delete expired OAuth states", [&]() -> core::Status {
+    impl_->statement(query::kDeleteExpiredOAuthStates).bind(now).run();
+    return core::ok();
   });
 }
 

@@ -30,12 +30,29 @@ class SqliteStore final : public Store {
   core::Result<std::optional<core::AppUser>> find_user_by_name(
       const std::string& username) override;
   core::Result<std::vector<core::AppUser>> list_users() override;
+  core::Status set_password_hash(std::int64_t user_id, const std::string& hash) override;
+  core::Status set_role(std::int64_t user_id, core::Role role) override;
+  core::Status delete_user(std::int64_t user_id) override;
+
+  core::Status create_session(const core::Session& session) override;
+  core::Result<std::optional<core::Session>> find_session(const std::string& id_hash) override;
+  core::Status touch_session(const std::string& id_hash, std::int64_t last_seen_at,
+                             std::int64_t expires_at) override;
+  core::Status delete_session(const std::string& id_hash) override;
+  core::Status delete_sessions_of(std::int64_t app_user_id,
+                                  const std::string& except_id_hash) override;
+  core::Result<std::int64_t> delete_expired_sessions(std::int64_t now) override;
+  core::Status save_oauth_state(const core::OAuthState& state) override;
+  core::Result<std::optional<core::OAuthState>> take_oauth_state(const std::string& state,
+                                                                 std::int64_t now) override;
+  core::Status delete_expired_oauth_states(std::int64_t now) override;
 
   core::Result<std::int64_t> upsert_account(const core::SpotifyAccount& account) override;
   core::Result<std::optional<core::SpotifyAccount>> find_account(std::int64_t account_id) override;
   core::Result<std::vector<core::SpotifyAccount>> accounts_of(std::int64_t app_user_id) override;
   core::Status save_tokens(std::int64_t account_id, const core::AccountTokens& tokens) override;
   core::Status set_account_status(std::int64_t account_id, core::AccountStatus status) override;
+  core::Status delete_account(std::int64_t account_id) override;
 
   core::Result<std::vector<core::StoredPlaylist>> playlists_of(std::int64_t account_id) override;
   core::Result<std::optional<core::StoredPlaylist>> find_playlist(
@@ -50,6 +67,8 @@ class SqliteStore final : public Store {
   core::Result<std::vector<core::PlaylistItem>> playlist_items(
       std::int64_t account_id, const std::string& playlist_id) override;
   core::Status mark_synced(std::int64_t account_id, const std::string& synced_at) override;
+  core::Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
+                                 const std::vector<std::string>& tags) override;
 
   /// Test seam: `hook(index)` runs inside save_playlist's transaction after item `index` is
   /// written, so a test can kill the process mid-save.

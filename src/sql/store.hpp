@@ -13,11 +13,14 @@ class TokenCipher;
 namespace plm::sql {
 
 /// The storage ports in one object, so callers open and hold one thing. Implementations keep OAuth
-/// tokens encrypted at rest with the TokenCipher they were given; its key must outlive the store.
-/// Database failures are core::ErrorCode::Internal naming the operation (never a token or password
-/// hash); unique violations are Conflict, check violations InvalidInput, references to a missing
-/// user, account or playlist NotFound.
-class Store : public core::UserStore, public core::AccountStore, public core::PlaylistStore {};
+/// tokens and PKCE code verifiers encrypted at rest with the TokenCipher they were given; its key
+/// must outlive the store. Database failures are core::ErrorCode::Internal naming the operation
+/// (never a token or password hash); unique violations are Conflict, check violations InvalidInput,
+/// references to a missing user, account or playlist NotFound.
+class Store : public core::UserStore,
+              public core::AccountStore,
+              public core::PlaylistStore,
+              public core::SessionStore {};
 
 /// Where a database URL points.
 struct DatabaseLocation {

@@ -52,7 +52,8 @@ std::string SqliteBackend::raw_text(const std::string& sql) {
 
 void SqliteBackend::raw_execute(const std::string& sql) {
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(file_.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK ||
+  if (sqlite3_open_v2(file_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+          SQLITE_OK ||
       sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
     const std::string message = sqlite3_errmsg(db);
     sqlite3_close(db);
@@ -107,6 +108,13 @@ std::string PostgresBackend::raw_text(const std::string& sql) {
   const auto result = work.exec(sql);
   if (result.empty() || result[0][0].is_null()) return "";
   return result[0][0].c_str();
+}
+
+void PostgresBackend::raw_execute(const std::string& sql) {
+  pqxx::connection connection(url_);
+  pqxx::nontransaction work(connection);
+  work.exec("SET client_min_messages = warning");
+  work.exec(sql);
 }
 
 }  // namespace plm::contract

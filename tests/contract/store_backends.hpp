@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "security/token_cipher.hpp"
+#include "sql/migrations.hpp"
 #include "sql/store.hpp"
 
 namespace plm::contract {
@@ -25,6 +27,11 @@ class Backend {
   /// or "" when there is no row: to look at what is stored at rest.
   virtual std::string raw_text(const std::string& sql) = 0;
   std::int64_t raw_count(const std::string& sql) { return std::stoll(raw_text(sql)); }
+  /// Runs `sql` (one or more statements) directly on the database, creating it if needed: to set up
+  /// states the store would never write, such as a database of an older plm.
+  virtual void raw_execute(const std::string& sql) = 0;
+  /// The migrations the store applies to this kind of database.
+  virtual std::span<const sql::Migration> migrations() const = 0;
 };
 
 class SqliteBackend final : public Backend {
@@ -33,8 +40,8 @@ class SqliteBackend final : public Backend {
   ~SqliteBackend() override;
   std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) override;
   std::string raw_text(const std::string& sql) override;
-  /// Runs `sql` directly on the file (to set up states the store would never write).
-  void raw_execute(const std::string& sql);
+  void raw_execute(const std::string& sql) override;
+  std::span<const sql::Migration> migrations() const override { return sql::sqlite_migrations(); }
   const std::filesystem::path& file() const { return file_; }
 
  private:
@@ -49,6 +56,8 @@ class PostgresBackend final : public Backend {
   std::optional<std::string> skip_reason() const override;
   std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) override;
   std::string raw_text(const std::string& sql) override;
+  void raw_execute(const std::string& sql) override;
+  std::span<const sql::Migration> migrations() const override { return sql::postgres_migrations(); }
 
  private:
   std::string base_url_;

@@ -1,12 +1,17 @@
-// The storage contract: every implementation of core::UserStore, AccountStore and PlaylistStore
-// passes this one suite (design guide section 8). Each test runs on a fresh database.
+// The storage contract: every implementation of core::UserStore, AccountStore, PlaylistStore and
+// SessionStore passes this one suite (design guide section 8). Each test runs on a fresh database.
+// StoreContract runs on the databases and may look at what is stored at rest; PortContract holds
+// what any implementation promises through the ports alone, so it also runs on the in-memory fake
+// other tests rely on (tests/support/fakes.hpp).
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <iostream>
+#include <utility>
 
 #include "store_backends.hpp"
+#include "support/fakes.hpp"
 
 namespace plm::contract {
 namespace {
@@ -60,8 +65,38 @@ core::AccountTokens make_tokens(const std::string& tag) {
                              .authorized_at = 1'790'000'000};
 }
 
+core::Session make_session(const std::string& id_hash, std::int64_t user,
+                           std::int64_t expires_at = 1'800'000'000) {
+  return core::Session{.id_hash = id_hash,
+                       .app_user_id = user,
+                       .csrf_token = "csrf-" + id_hash,
+                       .created_at = 1'790'000'000,
+                       .last_seen_at = 1'790'000'100,
+                       .expires_at = expires_at,
+                       .user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+                       .remote_address = "192.0.2.7"};
+}
+
+core::OAuthState make_state(const std::string& state, std::int64_t user,
+                            std::int64_t expires_at = 1'800'000'000) {
+  return core::OAuthState{.state = state,
+                          .app_user_id = user,
+                          .code_verifier = "pkce-verifier-" + state + "-0123456789abcdefghijklmnop",
+                          .redirect_uri = "https://plm.example/api/accounts/callback",
+                          .expires_at = expires_at};
+}
+
+/// The fake, opened like a database (a new, empty store every time: it cannot be reopened).
+class InMemoryBackend {
+ public:
+  std::optional<std::string> skip_reason() const { return std::nullopt; }
+  std::unique_ptr<test_support::InMemoryStore> open(security::TokenCipher& /*cipher*/) {
+    return std::make_unique<test_support::InMemoryStore>();
+  }
+};
+
 template <typename BackendType>
-class StoreContract : public ::testing::Test {
+class StoreFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     if (const auto reason = backend_.skip_reason()) GTEST_SKIP() << *reason;
@@ -96,22 +131,47 @@ class StoreContract : public ::testing::Test {
     return items.has_value() ? *items : std::vector<core::PlaylistItem>{};
   }
 
+  /// Stores a playlist with `tags`; returns false (and fails the test) if that did not work.
+  bool add_tagged_playlist(std::int64_t account, const std::string& id,
+                           const std::vector<std::string>& tags, int items = 3) {
+    const auto saved = store_->save_playlist(account, 0, make_summary(id), make_items(items));
+    EXPECT_TRUE(saved.has_value()) << saved.error().message;
+    const auto tagged = store_->set_playlist_tags(account, id, tags);
+    EXPECT_TRUE(tagged.has_value()) << tagged.error().message;
+    return saved.has_value() && tagged.has_value();
+  }
+
+  std::vector<std::string> tags_of(std::int64_t account, const std::string& playlist) {
+    const auto found = store_->find_playlist(account, playlist);
+    EXPECT_TRUE(found.has_value() && found->has_value()) << "playlist " << playlist;
+    return found.has_value() && found->has_value() ? (*found)->tags : std::vector<std::string>{};
+  }
+
   security::TokenCipher cipher_{security::SecretKey::generate()};
   BackendType backend_;
-  std::unique_ptr<sql::Store> store_;
+  decltype(std::declval<BackendType&>().open(std::declval<security::TokenCipher&>())) store_;
 };
 
-using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
+template <typename BackendType>
+class StoreContract : public StoreFixture<BackendType> {};
+
+template <typename BackendType>
+class PortContract : public StoreFixture<BackendType> {};
 
 class BackendNames {
  public:
   template <typename T>
   static std::string GetName(int) {
-    return std::is_same_v<T, SqliteBackend> ? "Sqlite" : "Postgres";
+    if (std::is_same_v<T, SqliteBackend>) return "Sqlite";
+    if (std::is_same_v<T, PostgresBackend>) return "Postgres";
+    return "InMemory";
   }
 };
 
-TYPED_TEST_SUITE(StoreContract, Backends, BackendNames);
+using Databases = ::testing::Types<SqliteBackend, PostgresBackend>;
+TYPED_TEST_SUITE(StoreContract, Databases, BackendNames);
+using Implementations = ::testing::Types<SqliteBackend, PostgresBackend, InMemoryBackend>;
+TYPED_TEST_SUITE(PortContract, Implementations, BackendNames);
 
 // ---- UserStore ----
 
@@ -474,11 +534,601 @@ TYPED_TEST(StoreContract, ReopeningKeepsDataAndDoesNotRerunMigrations) {
   this->reopen();
   this->reopen();
 
-  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM schema_migrations"), 1);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM schema_migrations"), 2);
   EXPECT_EQ(this->backend_.raw_text("SELECT applied_at FROM schema_migrations WHERE version = 1"),
             applied_at);
   EXPECT_EQ(this->items_of(account, "p"), make_items(3));
   EXPECT_EQ((*this->store_->find_account(account))->tokens, make_tokens("spotify-alice"));
+}
+
+// ---- UserStore: changes and deletion (every implementation) ----
+
+TYPED_TEST(PortContract, SetsPasswordHashAndRole) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+
+  ASSERT_TRUE(this->store_->set_password_hash(alice, "$argon2id$new").has_value());
+  ASSERT_TRUE(this->store_->set_role(alice, core::Role::Admin).has_value());
+
+  const auto found = *this->store_->find_user(alice);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->password_hash, "$argon2id$new");
+  EXPECT_EQ(found->role, core::Role::Admin);
+  EXPECT_EQ(found->username, "alice");
+  const auto other = *this->store_->find_user(bob);
+  EXPECT_EQ(other->password_hash, "$argon2id$hash-of-bob");
+  EXPECT_EQ(other->role, core::Role::Editor);
+  const std::int64_t missing = alice + bob + 100;
+  EXPECT_EQ(this->store_->set_password_hash(missing, "h").error().code, ErrorCode::NotFound);
+  EXPECT_EQ(this->store_->set_role(missing, core::Role::Viewer).error().code, ErrorCode::NotFound);
+}
+
+TYPED_TEST(PortContract, DeletingAUserTakesEverythingTheyOwnAndNothingElse) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  const auto alice_1 = this->add_account(alice, "sp-alice-1");
+  const auto alice_2 = this->add_account(alice, "sp-alice-2");
+  const auto bob_1 = this->add_account(bob, "sp-bob");
+  ASSERT_TRUE(this->add_tagged_playlist(alice_1, "shared-id", {"a"}));
+  ASSERT_TRUE(this->add_tagged_playlist(alice_2, "p2", {"b", "c"}));
+  ASSERT_TRUE(this->add_tagged_playlist(bob_1, "shared-id", {"bob's"}));
+  for (const std::string id : {"alice-s1", "alice-s2"}) {
+    ASSERT_TRUE(this->store_->create_session(make_session(id, alice)).has_value());
+  }
+  ASSERT_TRUE(this->store_->create_session(make_session("bob-s1", bob)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("alice-state", alice)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("bob-state", bob)).has_value());
+
+  ASSERT_TRUE(this->store_->delete_user(alice).has_value());
+
+  EXPECT_EQ(*this->store_->find_user(alice), std::nullopt);
+  EXPECT_EQ(*this->store_->find_session("alice-s1"), std::nullopt);
+  EXPECT_EQ(*this->store_->find_session("alice-s2"), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("alice-state", 0), std::nullopt);
+  EXPECT_TRUE(this->store_->accounts_of(alice)->empty());
+  EXPECT_EQ(*this->store_->find_account(alice_1), std::nullopt);
+  EXPECT_EQ(*this->store_->find_account(alice_2), std::nullopt);
+  EXPECT_TRUE(this->store_->playlists_of(alice_1)->empty());
+  EXPECT_TRUE(this->store_->playlists_of(alice_2)->empty());
+  EXPECT_EQ(this->store_->playlist_items(alice_2, "p2").error().code, ErrorCode::NotFound);
+  // Bob keeps everything, including a playlist with the same Spotify id.
+  EXPECT_EQ((*this->store_->find_user(bob))->username, "bob");
+  EXPECT_EQ(*this->store_->find_session("bob-s1"), std::optional(make_session("bob-s1", bob)));
+  EXPECT_EQ(this->store_->accounts_of(bob)->size(), 1u);
+  EXPECT_EQ(this->tags_of(bob_1, "shared-id"), std::vector<std::string>{"bob's"});
+  EXPECT_EQ(this->items_of(bob_1, "shared-id"), make_items(3));
+  EXPECT_EQ(*this->store_->take_oauth_state("bob-state", 0),
+            std::optional(make_state("bob-state", bob)));
+  EXPECT_EQ(this->store_->list_users()->size(), 1u);
+  // Once gone, gone.
+  EXPECT_EQ(this->store_->delete_user(alice).error().code, ErrorCode::NotFound);
+}
+
+TYPED_TEST(PortContract, AUsernameIsFreeAgainAfterTheUserIsDeleted) {
+  const auto first = this->add_user("alice");
+  ASSERT_TRUE(this->store_->delete_user(first).has_value());
+
+  const auto again = this->store_->create_user("alice", "h2", core::Role::Viewer);
+
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_TRUE(this->store_->accounts_of(again->id)->empty());
+  EXPECT_EQ((*this->store_->find_user_by_name("alice"))->password_hash, "h2");
+}
+
+TYPED_TEST(PortContract, IdsOfDeletedUsersAndAccountsAreNeverReused) {
+  // Work still running for a deleted account (a sync) must not land in a newer one.
+  const auto first_user = this->add_user("first");
+  const auto last_user = this->add_user("last");
+  const auto account = this->add_account(first_user, "sp-1");
+  const auto last_account = this->add_account(first_user, "sp-2");
+  ASSERT_TRUE(this->store_->delete_account(last_account).has_value());
+  ASSERT_TRUE(this->store_->delete_user(last_user).has_value());
+
+  const auto new_user = this->add_user("new");
+  const auto new_account = this->add_account(new_user, "sp-3");
+
+  EXPECT_GT(new_user, last_user);
+  EXPECT_GT(new_account, last_account);
+  EXPECT_NE(new_account, account);
+}
+
+// ---- AccountStore: deletion (every implementation) ----
+
+TYPED_TEST(PortContract, DeletingAnAccountTakesItsPlaylistsItemsAndTags) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  const auto doomed = this->add_account(alice, "sp-1");
+  const auto kept = this->add_account(alice, "sp-2");
+  const auto bobs = this->add_account(bob, "sp-bob");
+  ASSERT_TRUE(this->add_tagged_playlist(doomed, "p", {"x"}, 5));
+  ASSERT_TRUE(this->add_tagged_playlist(kept, "p", {"y"}, 2));
+  ASSERT_TRUE(this->add_tagged_playlist(bobs, "p", {"z"}, 1));
+
+  ASSERT_TRUE(this->store_->delete_account(doomed).has_value());
+
+  EXPECT_EQ(*this->store_->find_account(doomed), std::nullopt);
+  EXPECT_TRUE(this->store_->playlists_of(doomed)->empty());
+  EXPECT_EQ(this->store_->playlist_items(doomed, "p").error().code, ErrorCode::NotFound);
+  EXPECT_EQ(this->store_->set_playlist_tags(doomed, "p", {"x"}).error().code, ErrorCode::NotFound);
+  ASSERT_EQ(this->store_->accounts_of(alice)->size(), 1u);
+  EXPECT_EQ(this->store_->accounts_of(alice)->front().id, kept);
+  EXPECT_EQ(this->items_of(kept, "p"), make_items(2));
+  EXPECT_EQ(this->tags_of(kept, "p"), std::vector<std::string>{"y"});
+  EXPECT_EQ(this->tags_of(bobs, "p"), std::vector<std::string>{"z"});
+  EXPECT_TRUE((*this->store_->find_user(alice)).has_value());
+  EXPECT_EQ(this->store_->delete_account(doomed).error().code, ErrorCode::NotFound);
+}
+
+TYPED_TEST(PortContract, AReconnectedAccountStartsWithoutTheOldPlaylists) {
+  const auto user = this->add_user();
+  const auto first = this->add_account(user, "sp-1");
+  ASSERT_TRUE(this->add_tagged_playlist(first, "p", {"old"}));
+  ASSERT_TRUE(this->store_->delete_account(first).has_value());
+
+  const auto second = this->add_account(user, "sp-1");
+
+  EXPECT_TRUE(this->store_->playlists_of(second)->empty());
+  ASSERT_TRUE(this->store_->save_playlist_summary(second, 0, make_summary("p")).has_value());
+  EXPECT_TRUE(this->tags_of(second, "p").empty());
+}
+
+// ---- PlaylistStore: tags (every implementation) ----
+
+TYPED_TEST(PortContract, TagsAreStoredTrimmedUniqueAndSorted) {
+  const auto account = this->add_account(this->add_user());
+  ASSERT_TRUE(
+      this->store_->save_playlist(account, 0, make_summary("p"), make_items(2)).has_value());
+  ASSERT_TRUE(
+      this->store_->save_playlist_summary(account, 1, make_summary("untagged")).has_value());
+
+  ASSERT_TRUE(this->store_
+                  ->set_playlist_tags(
+                      account, "p",
+                      {" rock ", "Jazz", "rock", "\tchill\n", "Ünïcode 🎶", "two  words", "Jazz"})
+                  .has_value());
+
+  // Bytewise order: capitals before lower case, UTF-8 after ASCII.
+  const std::vector<std::string> expected{"Jazz", "chill", "rock", "two  words", "Ünïcode 🎶"};
+  EXPECT_EQ(this->tags_of(account, "p"), expected);
+  const auto listed = *this->store_->playlists_of(account);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].tags, expected);
+  EXPECT_TRUE(listed[1].tags.empty());
+  EXPECT_TRUE(this->tags_of(account, "untagged").empty());
+  // Replacing, not merging; an empty list removes them all.
+  ASSERT_TRUE(this->store_->set_playlist_tags(account, "p", {"solo"}).has_value());
+  EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{"solo"});
+  ASSERT_TRUE(this->store_->set_playlist_tags(account, "p", {}).has_value());
+  EXPECT_TRUE(this->tags_of(account, "p").empty());
+}
+
+TYPED_TEST(PortContract, PlaylistsOfListsEachPlaylistOnceWithItsOwnTags) {
+  const auto account = this->add_account(this->add_user());
+  for (int i = 0; i < 4; ++i) {
+    const std::string id = "p" + std::to_string(i);
+    ASSERT_TRUE(this->store_->save_playlist_summary(account, 3 - i, make_summary(id)).has_value());
+  }
+  ASSERT_TRUE(this->store_->set_playlist_tags(account, "p0", {"z", "a", "m"}).has_value());
+  ASSERT_TRUE(this->store_->set_playlist_tags(account, "p2", {"only"}).has_value());
+
+  const auto listed = *this->store_->playlists_of(account);
+
+  ASSERT_EQ(listed.size(), 4u);
+  EXPECT_EQ(listed[0].summary.id, "p3");
+  EXPECT_TRUE(listed[0].tags.empty());
+  EXPECT_EQ(listed[1].summary.id, "p2");
+  EXPECT_EQ(listed[1].tags, std::vector<std::string>{"only"});
+  EXPECT_EQ(listed[2].summary.id, "p1");
+  EXPECT_TRUE(listed[2].tags.empty());
+  EXPECT_EQ(listed[3].summary.id, "p0");
+  EXPECT_EQ(listed[3].tags, (std::vector<std::string>{"a", "m", "z"}));
+}
+
+TYPED_TEST(PortContract, RejectsBadTagsAndKeepsTheOldOnes) {
+  const auto account = this->add_account(this->add_user());
+  ASSERT_TRUE(this->add_tagged_playlist(account, "p", {"before"}));
+  std::vector<std::string> fifty;
+  for (int i = 0; i < 50; ++i) fifty.push_back("tag-" + std::to_string(i));
+  std::vector<std::string> fifty_one = fifty;
+  fifty_one.push_back("one-too-many");
+  std::vector<std::string> fifty_with_repeats = fifty;
+  fifty_with_repeats.push_back(" tag-7 ");
+  std::string sixty_four_bytes;
+  for (int i = 0; i < 32; ++i) sixty_four_bytes += "é";  // 2 bytes each
+
+  for (const auto& bad : std::vector<std::vector<std::string>>{{""},
+                                                               {"ok", "   "},
+                                                               {std::string(65, 'x')},
+                                                               {sixty_four_bytes + "x"},
+                                                               fifty_one,
+                                                               {"bell\a"},
+                                                               {std::string("nul\0in", 6)},
+                                                               {"latin-1 caf\xE9"}}) {
+    const auto result = this->store_->set_playlist_tags(account, "p", bad);
+    ASSERT_FALSE(result.has_value()) << bad.size() << " tags accepted";
+    EXPECT_EQ(result.error().code, ErrorCode::InvalidInput) << result.error().message;
+    EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{"before"});
+  }
+
+  EXPECT_TRUE(this->store_->set_playlist_tags(account, "p", fifty_with_repeats).has_value());
+  EXPECT_EQ(this->tags_of(account, "p").size(), 50u);
+  EXPECT_TRUE(this->store_->set_playlist_tags(account, "p", {std::string(64, 'x')}).has_value());
+  ASSERT_TRUE(
+      this->store_->set_playlist_tags(account, "p", {" " + sixty_four_bytes + " "}).has_value());
+  EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{sixty_four_bytes});
+}
+
+TYPED_TEST(PortContract, TaggingAPlaylistThatIsNotStoredIsNotFound) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  const auto alice_account = this->add_account(alice, "sp-alice");
+  const auto bob_account = this->add_account(bob, "sp-bob");
+  ASSERT_TRUE(this->add_tagged_playlist(alice_account, "alices", {"mine"}));
+
+  EXPECT_EQ(this->store_->set_playlist_tags(alice_account, "missing", {"x"}).error().code,
+            ErrorCode::NotFound);
+  // Bob's account does not hold Alice's playlist: he can neither tag it nor change her tags.
+  EXPECT_EQ(this->store_->set_playlist_tags(bob_account, "alices", {"stolen"}).error().code,
+            ErrorCode::NotFound);
+  EXPECT_EQ(this->store_->set_playlist_tags(alice_account + bob_account + 100, "alices", {"x"})
+                .error()
+                .code,
+            ErrorCode::NotFound);
+  EXPECT_EQ(this->tags_of(alice_account, "alices"), std::vector<std::string>{"mine"});
+  EXPECT_EQ(*this->store_->find_playlist(bob_account, "alices"), std::nullopt);
+}
+
+TYPED_TEST(PortContract, TagsBelongToOneAccountsPlaylist) {
+  const auto alice_account = this->add_account(this->add_user("alice"), "sp-alice");
+  const auto bob_account = this->add_account(this->add_user("bob"), "sp-bob");
+  // The same followed playlist, stored once per account.
+  ASSERT_TRUE(this->add_tagged_playlist(alice_account, "shared", {"alice"}));
+  ASSERT_TRUE(this->add_tagged_playlist(bob_account, "shared", {"bob"}));
+
+  ASSERT_TRUE(this->store_->set_playlist_tags(bob_account, "shared", {"bob-2"}).has_value());
+
+  EXPECT_EQ(this->tags_of(alice_account, "shared"), std::vector<std::string>{"alice"});
+  EXPECT_EQ(this->tags_of(bob_account, "shared"), std::vector<std::string>{"bob-2"});
+  EXPECT_EQ(this->store_->playlists_of(alice_account)->front().tags,
+            std::vector<std::string>{"alice"});
+}
+
+TYPED_TEST(PortContract, TagsSurviveReSyncs) {
+  const auto account = this->add_account(this->add_user());
+  ASSERT_TRUE(this->add_tagged_playlist(account, "p", {"keep", "me"}));
+  const std::vector<std::string> tags{"keep", "me"};
+
+  ASSERT_TRUE(
+      this->store_->save_playlist(account, 2, make_summary("p", "snap-2"), make_items(7, 50))
+          .has_value());
+  EXPECT_EQ(this->tags_of(account, "p"), tags);
+  core::PlaylistSummary renamed = make_summary("p", "snap-3");
+  renamed.name = "Renamed on Spotify";
+  ASSERT_TRUE(this->store_->save_playlist_summary(account, 1, renamed).has_value());
+
+  const auto stored = *this->store_->find_playlist(account, "p");
+  EXPECT_EQ(stored->tags, tags);
+  EXPECT_EQ(stored->summary, renamed);
+  EXPECT_EQ(stored->items_snapshot_id, "snap-2");
+  EXPECT_EQ(this->store_->playlists_of(account)->front().tags, tags);
+  EXPECT_EQ(this->items_of(account, "p"), make_items(7, 50));
+}
+
+TYPED_TEST(PortContract, PlaylistsGoneFromSpotifyLoseTheirTags) {
+  const auto account = this->add_account(this->add_user());
+  ASSERT_TRUE(this->add_tagged_playlist(account, "kept", {"k"}));
+  ASSERT_TRUE(this->add_tagged_playlist(account, "gone", {"g"}));
+
+  ASSERT_TRUE(this->store_->remove_playlists_except(account, {"kept"}).has_value());
+
+  EXPECT_EQ(this->tags_of(account, "kept"), std::vector<std::string>{"k"});
+  EXPECT_EQ(*this->store_->find_playlist(account, "gone"), std::nullopt);
+  EXPECT_EQ(this->store_->set_playlist_tags(account, "gone", {"g"}).error().code,
+            ErrorCode::NotFound);
+  // Should it come back (followed again), it comes back untagged.
+  ASSERT_TRUE(
+      this->store_->save_playlist(account, 0, make_summary("gone"), make_items(1)).has_value());
+  EXPECT_TRUE(this->tags_of(account, "gone").empty());
+}
+
+// ---- SessionStore: sessions (every implementation) ----
+
+TYPED_TEST(PortContract, CreatesFindsAndTouchesSessions) {
+  const auto user = this->add_user();
+  core::Session session = make_session("a1b2c3", user);
+  session.user_agent = "Navigateur « spécial » 🧭";
+  core::Session bare = make_session("d4e5f6", user);
+  bare.user_agent = "";
+  bare.remote_address = "";
+
+  ASSERT_TRUE(this->store_->create_session(session).has_value());
+  ASSERT_TRUE(this->store_->create_session(bare).has_value());
+
+  EXPECT_EQ(*this->store_->find_session("a1b2c3"), std::optional(session));
+  EXPECT_EQ(*this->store_->find_session("d4e5f6"), std::optional(bare));
+  EXPECT_EQ(*this->store_->find_session("unknown"), std::nullopt);
+  ASSERT_TRUE(this->store_->touch_session("a1b2c3", 1'790'000'500, 1'800'000'500).has_value());
+  session.last_seen_at = 1'790'000'500;
+  session.expires_at = 1'800'000'500;
+  EXPECT_EQ(*this->store_->find_session("a1b2c3"), std::optional(session));
+  EXPECT_EQ(*this->store_->find_session("d4e5f6"), std::optional(bare));
+  EXPECT_EQ(this->store_->touch_session("unknown", 1, 2).error().code, ErrorCode::NotFound);
+}
+
+TYPED_TEST(PortContract, StoresOddBrowserTextAsCleanText) {
+  const auto user = this->add_user();
+  core::Session session = make_session("odd", user);
+  session.user_agent = std::string("Mozilla\xFF/5.0\n\0x", 15);
+  session.remote_address = "::1\x01";
+
+  ASSERT_TRUE(this->store_->create_session(session).has_value());
+
+  const auto found = *this->store_->find_session("odd");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->user_agent, "Mozilla\uFFFD/5.0\uFFFD\uFFFDx");
+  EXPECT_EQ(found->remote_address, "::1\uFFFD");
+}
+
+TYPED_TEST(PortContract, FindsExpiredSessionsForTheCallerToJudge) {
+  const auto user = this->add_user();
+  ASSERT_TRUE(this->store_->create_session(make_session("old", user, 1'000)).has_value());
+
+  EXPECT_EQ(*this->store_->find_session("old"), std::optional(make_session("old", user, 1'000)));
+}
+
+TYPED_TEST(PortContract, SessionConflictsAndUnknownUsers) {
+  const auto user = this->add_user();
+  ASSERT_TRUE(this->store_->create_session(make_session("same", user)).has_value());
+
+  core::Session again = make_session("same", user);
+  again.csrf_token = "other";
+  const auto duplicate = this->store_->create_session(again);
+  const auto orphan = this->store_->create_session(make_session("orphan", user + 100));
+
+  ASSERT_FALSE(duplicate.has_value());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::Conflict);
+  EXPECT_EQ((*this->store_->find_session("same"))->csrf_token, "csrf-same");
+  ASSERT_FALSE(orphan.has_value());
+  EXPECT_EQ(orphan.error().code, ErrorCode::NotFound);
+  EXPECT_EQ(*this->store_->find_session("orphan"), std::nullopt);
+}
+
+TYPED_TEST(PortContract, DeletingASessionIsIdempotent) {
+  const auto user = this->add_user();
+  ASSERT_TRUE(this->store_->create_session(make_session("s1", user)).has_value());
+  ASSERT_TRUE(this->store_->create_session(make_session("s2", user)).has_value());
+
+  EXPECT_TRUE(this->store_->delete_session("s1").has_value());
+  EXPECT_TRUE(this->store_->delete_session("s1").has_value());
+  EXPECT_TRUE(this->store_->delete_session("never-existed").has_value());
+
+  EXPECT_EQ(*this->store_->find_session("s1"), std::nullopt);
+  EXPECT_TRUE(this->store_->find_session("s2")->has_value());
+}
+
+TYPED_TEST(PortContract, SignsOutOneUserEverywhereButTheCurrentBrowser) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  for (const std::string id : {"a1", "a2", "a3"}) {
+    ASSERT_TRUE(this->store_->create_session(make_session(id, alice)).has_value());
+  }
+  ASSERT_TRUE(this->store_->create_session(make_session("b1", bob)).has_value());
+
+  ASSERT_TRUE(this->store_->delete_sessions_of(alice, "a2").has_value());
+
+  EXPECT_EQ(*this->store_->find_session("a1"), std::nullopt);
+  EXPECT_TRUE(this->store_->find_session("a2")->has_value());
+  EXPECT_EQ(*this->store_->find_session("a3"), std::nullopt);
+  EXPECT_TRUE(this->store_->find_session("b1")->has_value());
+  // Naming another user's session as the one to keep changes nothing for that user.
+  ASSERT_TRUE(this->store_->delete_sessions_of(bob, "a2").has_value());
+  EXPECT_EQ(*this->store_->find_session("b1"), std::nullopt);
+  EXPECT_TRUE(this->store_->find_session("a2")->has_value());
+}
+
+TYPED_TEST(PortContract, SignsOutEverywhereWhenNothingIsExcepted) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  ASSERT_TRUE(this->store_->create_session(make_session("a1", alice)).has_value());
+  ASSERT_TRUE(this->store_->create_session(make_session("a2", alice)).has_value());
+  ASSERT_TRUE(this->store_->create_session(make_session("b1", bob)).has_value());
+
+  ASSERT_TRUE(this->store_->delete_sessions_of(alice, "").has_value());
+
+  EXPECT_EQ(*this->store_->find_session("a1"), std::nullopt);
+  EXPECT_EQ(*this->store_->find_session("a2"), std::nullopt);
+  EXPECT_TRUE(this->store_->find_session("b1")->has_value());
+  EXPECT_TRUE(this->store_->delete_sessions_of(alice + bob + 100, "").has_value());
+}
+
+TYPED_TEST(PortContract, DeletesExpiredSessionsAndSaysHowMany) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  ASSERT_TRUE(this->store_->create_session(make_session("a-100", alice, 100)).has_value());
+  ASSERT_TRUE(this->store_->create_session(make_session("a-200", alice, 200)).has_value());
+  ASSERT_TRUE(this->store_->create_session(make_session("a-300", alice, 300)).has_value());
+  ASSERT_TRUE(this->store_->create_session(make_session("b-150", bob, 150)).has_value());
+
+  const auto first = this->store_->delete_expired_sessions(200);  // expires_at <= now is expired
+  const auto second = this->store_->delete_expired_sessions(200);
+
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(*first, 3);
+  EXPECT_EQ(*second, 0);
+  EXPECT_TRUE(this->store_->find_session("a-300")->has_value());
+  EXPECT_EQ(*this->store_->find_session("a-200"), std::nullopt);
+  EXPECT_EQ(*this->store_->find_session("b-150"), std::nullopt);
+  EXPECT_EQ(*this->store_->delete_expired_sessions(10'000), 1);
+}
+
+// ---- SessionStore: OAuth states (every implementation) ----
+
+TYPED_TEST(PortContract, AnOAuthStateIsUsableOnce) {
+  const auto user = this->add_user();
+  const auto state = make_state("st-1", user, 2'000);
+  ASSERT_TRUE(this->store_->save_oauth_state(state).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("st-2", user, 2'000)).has_value());
+
+  const auto first = this->store_->take_oauth_state("st-1", 1'999);
+  const auto second = this->store_->take_oauth_state("st-1", 1'999);
+
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_EQ(*first, std::optional(state));
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(*second, std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("unknown", 0), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("st-2", 0),
+            std::optional(make_state("st-2", user, 2'000)));
+}
+
+TYPED_TEST(PortContract, AnExpiredOAuthStateIsDeletedAndNotReturned) {
+  const auto user = this->add_user();
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("late", user, 1'000)).has_value());
+
+  EXPECT_EQ(*this->store_->take_oauth_state("late", 1'000), std::nullopt);
+  // Deleted, not merely refused: even a clock set back cannot use it.
+  EXPECT_EQ(*this->store_->take_oauth_state("late", 0), std::nullopt);
+  EXPECT_TRUE(this->store_->save_oauth_state(make_state("late", user, 5'000)).has_value());
+}
+
+TYPED_TEST(PortContract, DeletesExpiredOAuthStates) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("a-100", alice, 100)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("b-200", bob, 200)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("a-300", alice, 300)).has_value());
+
+  ASSERT_TRUE(this->store_->delete_expired_oauth_states(200).has_value());
+
+  EXPECT_EQ(*this->store_->take_oauth_state("a-100", 0), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("b-200", 0), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("a-300", 0),
+            std::optional(make_state("a-300", alice, 300)));
+}
+
+TYPED_TEST(PortContract, OAuthStateConflictsAndUnknownUsers) {
+  const auto user = this->add_user();
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("dup", user)).has_value());
+
+  const auto duplicate = this->store_->save_oauth_state(make_state("dup", user));
+  const auto orphan = this->store_->save_oauth_state(make_state("orphan", user + 100));
+
+  ASSERT_FALSE(duplicate.has_value());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::Conflict);
+  ASSERT_FALSE(orphan.has_value());
+  EXPECT_EQ(orphan.error().code, ErrorCode::NotFound);
+  EXPECT_EQ(*this->store_->take_oauth_state("dup", 0), std::optional(make_state("dup", user)));
+}
+
+// ---- At rest and schema (databases) ----
+
+TYPED_TEST(StoreContract, KeepsCodeVerifiersEncryptedAtRest) {
+  const auto user = this->add_user();
+  const auto state = make_state("st", user);
+  ASSERT_TRUE(this->store_->save_oauth_state(state).has_value());
+
+  const std::string stored =
+      this->backend_.raw_text("SELECT code_verifier_enc FROM oauth_states WHERE state = 'st'");
+
+  EXPECT_TRUE(stored.starts_with("v1:")) << stored;
+  EXPECT_EQ(stored.find("pkce-verifier"), std::string::npos);
+  EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(state));
+}
+
+TYPED_TEST(StoreContract, AStateAnotherKeyCannotReadIsNotConsumed) {
+  const auto user = this->add_user();
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("st", user)).has_value());
+  security::TokenCipher other_cipher(security::SecretKey::generate());
+  auto other = this->backend_.open(other_cipher);
+
+  const auto taken = other->take_oauth_state("st", 0);
+
+  ASSERT_FALSE(taken.has_value());
+  EXPECT_EQ(taken.error().code, ErrorCode::Internal);
+  EXPECT_EQ(taken.error().message.find("pkce-verifier"), std::string::npos);
+  EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(make_state("st", user)));
+}
+
+TYPED_TEST(StoreContract, DeletingAUserLeavesNoRowsBehind) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  const auto alice_account = this->add_account(alice, "sp-alice");
+  const auto bob_account = this->add_account(bob, "sp-bob");
+  ASSERT_TRUE(this->add_tagged_playlist(alice_account, "p", {"a", "b"}, 4));
+  ASSERT_TRUE(this->add_tagged_playlist(bob_account, "p", {"c"}, 2));
+  ASSERT_TRUE(this->store_->create_session(make_session("sa", alice)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("oa", alice)).has_value());
+
+  ASSERT_TRUE(this->store_->delete_user(alice).has_value());
+
+  const std::string of_alice = " WHERE app_user_id = " + std::to_string(alice);
+  const std::string of_account = " WHERE account_id = " + std::to_string(alice_account);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM sessions" + of_alice), 0);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM oauth_states" + of_alice), 0);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM spotify_accounts" + of_alice), 0);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM playlists" + of_account), 0);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM playlist_items" + of_account), 0);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM playlist_tags" + of_account), 0);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM playlist_items"), 2);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM playlist_tags"), 1);
+}
+
+TYPED_TEST(StoreContract, RemovingPlaylistsDeletesTheirTagRows) {
+  const auto account = this->add_account(this->add_user());
+  ASSERT_TRUE(this->add_tagged_playlist(account, "kept", {"k"}));
+  ASSERT_TRUE(this->add_tagged_playlist(account, "gone", {"g1", "g2"}));
+
+  ASSERT_TRUE(this->store_->remove_playlists_except(account, {"kept"}).has_value());
+
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM playlist_tags"), 1);
+  EXPECT_EQ(this->backend_.raw_text("SELECT tag FROM playlist_tags"), "k");
+}
+
+TYPED_TEST(StoreContract, UpgradesADatabaseOfTheFirstSchemaInPlace) {
+  // A database as plm left it before the web tables existed: migration 1 only, with data.
+  TypeParam old;
+  ASSERT_GE(old.migrations().size(), 2u);
+  ASSERT_EQ(old.migrations()[0].version, 1);
+  old.raw_execute(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at TEXT NOT NULL)");
+  old.raw_execute(std::string(old.migrations()[0].sql));
+  old.raw_execute(
+      "INSERT INTO schema_migrations VALUES (1, 'init', '2026-01-01T00:00:00Z');"
+      "INSERT INTO app_users (username, password_hash, role, created_at) "
+      "VALUES ('old', 'hash', 'editor', '2026-01-01T00:00:00Z');"
+      "INSERT INTO spotify_accounts (app_user_id, spotify_user_id, display_name, client_id, "
+      "access_token_enc, refresh_token_enc, scope, expires_at, authorized_at, status, "
+      "last_synced_at) SELECT id, 'sp-old', 'Old', 'client', '" +
+      this->cipher_.encrypt("BQD-old") + "', '" + this->cipher_.encrypt("AQA-old") +
+      "', 'scope', 1800000000, 1790000000, 'active', '' FROM app_users;"
+      "INSERT INTO playlists SELECT id, 'p-old', 0, 'Old playlist', '', 'o', 'O', true, false, "
+      "'snap', 0, '', 'snap', 0, '2026-01-01T00:00:00Z' FROM spotify_accounts;");
+
+  auto store = old.open(this->cipher_);
+
+  EXPECT_EQ(old.raw_count("SELECT count(*) FROM schema_migrations"),
+            static_cast<std::int64_t>(old.migrations().size()));
+  EXPECT_EQ(old.raw_text("SELECT applied_at FROM schema_migrations WHERE version = 1"),
+            "2026-01-01T00:00:00Z");
+  const auto user = *store->find_user_by_name("old");
+  ASSERT_TRUE(user.has_value());
+  const auto accounts = *store->accounts_of(user->id);
+  ASSERT_EQ(accounts.size(), 1u);
+  EXPECT_EQ(accounts[0].tokens.access_token, "BQD-old");
+  const auto playlist = *store->find_playlist(accounts[0].id, "p-old");
+  ASSERT_TRUE(playlist.has_value());
+  EXPECT_EQ(playlist->summary.name, "Old playlist");
+  EXPECT_TRUE(playlist->tags.empty());
+  // The new tables work, and their foreign keys reach the old rows.
+  ASSERT_TRUE(store->set_playlist_tags(accounts[0].id, "p-old", {"upgraded"}).has_value());
+  EXPECT_EQ((*store->find_playlist(accounts[0].id, "p-old"))->tags,
+            std::vector<std::string>{"upgraded"});
+  ASSERT_TRUE(store->create_session(make_session("s", user->id)).has_value());
+  ASSERT_TRUE(store->save_oauth_state(make_state("o", user->id)).has_value());
+  ASSERT_TRUE(store->delete_user(user->id).has_value());
+  EXPECT_EQ(old.raw_count("SELECT count(*) FROM playlist_tags"), 0);
+  EXPECT_EQ(old.raw_count("SELECT count(*) FROM sessions"), 0);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/model/text.hpp"
+
 namespace plm::test_support {
 
 using core::ErrorCode;
@@ -205,8 +207,8 @@ core::Result<core::AppUser> InMemoryStore::create_user(const std::string& userna
     if (user.username == username)
       return make_error(ErrorCode::Conflict, "username " + username + " is taken");
   }
-  users_.push_back(core::AppUser{static_cast<std::int64_t>(users_.size() + 1), username,
-                                 password_hash, role, "2026-11-01T00:00:00Z"});
+  users_.push_back(
+      core::AppUser{++last_user_id_, username, password_hash, role, "2026-11-01T00:00:00Z"});
   return users_.back();
 }
 
@@ -227,6 +229,47 @@ core::Result<std::optional<core::AppUser>> InMemoryStore::find_user_by_name(
 
 core::Result<std::vector<core::AppUser>> InMemoryStore::list_users() { return users_; }
 
+bool InMemoryStore::has_user(std::int64_t id) const {
+  return std::any_of(users_.begin(), users_.end(),
+                     [&](const core::AppUser& user) { return user.id == id; });
+}
+
+core::Status InMemoryStore::set_password_hash(std::int64_t user_id, const std::string& hash) {
+  for (auto& user : users_) {
+    if (user.id == user_id) {
+      user.password_hash = hash;
+      return core::ok();
+    }
+  }
+  return make_error(ErrorCode::NotFound, "user " + std::to_string(user_id) + " not found");
+}
+
+core::Status InMemoryStore::set_role(std::int64_t user_id, core::Role role) {
+  for (auto& user : users_) {
+    if (user.id == user_id) {
+      user.role = role;
+      return core::ok();
+    }
+  }
+  return make_error(ErrorCode::NotFound, "user " + std::to_string(user_id) + " not found");
+}
+
+core::Status InMemoryStore::delete_user(std::int64_t user_id) {
+  if (!has_user(user_id)) {
+    return make_error(ErrorCode::NotFound, "user " + std::to_string(user_id) + " not found");
+  }
+  std::erase_if(users_, [&](const core::AppUser& user) { return user.id == user_id; });
+  std::erase_if(sessions_, [&](const auto& entry) { return entry.second.app_user_id == user_id; });
+  std::erase_if(oauth_states_,
+                [&](const auto& entry) { return entry.second.app_user_id == user_id; });
+  std::vector<std::int64_t> owned;
+  for (const auto& [id, account] : accounts_) {
+    if (account.app_user_id == user_id) owned.push_back(id);
+  }
+  for (const auto id : owned) (void)delete_account(id);
+  return core::ok();
+}
+
 core::Result<std::int64_t> InMemoryStore::upsert_account(const core::SpotifyAccount& account) {
   for (auto& [id, existing] : accounts_) {
     if (existing.app_user_id == account.app_user_id &&
@@ -236,7 +279,11 @@ core::Result<std::int64_t> InMemoryStore::upsert_account(const core::SpotifyAcco
       return id;
     }
   }
-  const auto id = static_cast<std::int64_t>(accounts_.size() + 1);
+  if (!has_user(account.app_user_id)) {
+    return make_error(ErrorCode::NotFound,
+                      "user " + std::to_string(account.app_user_id) + " not found");
+  }
+  const auto id = ++last_account_id_;
   accounts_[id] = account;
   accounts_[id].id = id;
   return id;
@@ -271,6 +318,14 @@ core::Status InMemoryStore::set_account_status(std::int64_t account_id,
   const auto found = accounts_.find(account_id);
   if (found == accounts_.end()) return make_error(ErrorCode::NotFound, "account not found");
   found->second.status = status;
+  return core::ok();
+}
+
+core::Status InMemoryStore::delete_account(std::int64_t account_id) {
+  if (accounts_.erase(account_id) == 0) {
+    return make_error(ErrorCode::NotFound, "account " + std::to_string(account_id) + " not found");
+  }
+  playlists_.erase(account_id);
   return core::ok();
 }
 
@@ -318,6 +373,21 @@ core::Status InMemoryStore::save_playlist_summary(std::int64_t account_id,
   return core::ok();
 }
 
+core::Status InMemoryStore::set_playlist_tags(std::int64_t account_id,
+                                              const std::string& playlist_id,
+                                              const std::vector<std::string>& tags) {
+  auto normalized = core::normalize_tags(tags);
+  if (!normalized) return normalized.error();
+  auto& rows = playlists_[account_id];
+  const auto found = rows.find(playlist_id);
+  if (found == rows.end()) {
+    return make_error(ErrorCode::NotFound, "playlist " + playlist_id + " of account " +
+                                               std::to_string(account_id) + " not found");
+  }
+  found->second.stored.tags = std::move(*normalized);
+  return core::ok();
+}
+
 core::Status InMemoryStore::remove_playlists_except(std::int64_t account_id,
                                                     const std::vector<std::string>& keep) {
   std::erase_if(playlists_[account_id], [&](const auto& entry) {
@@ -338,6 +408,83 @@ core::Result<std::vector<core::PlaylistItem>> InMemoryStore::playlist_items(
 core::Status InMemoryStore::mark_synced(std::int64_t account_id, const std::string& synced_at) {
   const auto found = accounts_.find(account_id);
   if (found != accounts_.end()) found->second.last_synced_at = synced_at;
+  return core::ok();
+}
+
+// ---- SessionStore ------------------------------------------------------------------------------
+
+core::Status InMemoryStore::create_session(const core::Session& session) {
+  if (session.id_hash.empty()) return make_error(ErrorCode::InvalidInput, "empty session id");
+  if (!has_user(session.app_user_id)) {
+    return make_error(ErrorCode::NotFound,
+                      "user " + std::to_string(session.app_user_id) + " not found");
+  }
+  core::Session stored = session;
+  stored.user_agent = core::clean_text(session.user_agent);
+  stored.remote_address = core::clean_text(session.remote_address);
+  if (!sessions_.emplace(session.id_hash, std::move(stored)).second) {
+    return make_error(ErrorCode::Conflict, "session exists");
+  }
+  return core::ok();
+}
+
+core::Result<std::optional<core::Session>> InMemoryStore::find_session(const std::string& id_hash) {
+  const auto found = sessions_.find(id_hash);
+  if (found == sessions_.end()) return std::optional<core::Session>();
+  return std::optional<core::Session>(found->second);
+}
+
+core::Status InMemoryStore::touch_session(const std::string& id_hash, std::int64_t last_seen_at,
+                                          std::int64_t expires_at) {
+  const auto found = sessions_.find(id_hash);
+  if (found == sessions_.end()) return make_error(ErrorCode::NotFound, "session not found");
+  found->second.last_seen_at = last_seen_at;
+  found->second.expires_at = expires_at;
+  return core::ok();
+}
+
+core::Status InMemoryStore::delete_session(const std::string& id_hash) {
+  sessions_.erase(id_hash);
+  return core::ok();
+}
+
+core::Status InMemoryStore::delete_sessions_of(std::int64_t app_user_id,
+                                               const std::string& except_id_hash) {
+  std::erase_if(sessions_, [&](const auto& entry) {
+    return entry.second.app_user_id == app_user_id && entry.first != except_id_hash;
+  });
+  return core::ok();
+}
+
+core::Result<std::int64_t> InMemoryStore::delete_expired_sessions(std::int64_t now) {
+  return static_cast<std::int64_t>(
+      std::erase_if(sessions_, [&](const auto& entry) { return entry.second.expires_at <= now; }));
+}
+
+core::Status InMemoryStore::save_oauth_state(const core::OAuthState& state) {
+  if (state.state.empty()) return make_error(ErrorCode::InvalidInput, "empty OAuth state");
+  if (!has_user(state.app_user_id)) {
+    return make_error(ErrorCode::NotFound,
+                      "user " + std::to_string(state.app_user_id) + " not found");
+  }
+  if (!oauth_states_.emplace(state.state, state).second) {
+    return make_error(ErrorCode::Conflict, "OAuth state exists");
+  }
+  return core::ok();
+}
+
+core::Result<std::optional<core::OAuthState>> InMemoryStore::take_oauth_state(
+    const std::string& state, std::int64_t now) {
+  const auto found = oauth_states_.find(state);
+  if (found == oauth_states_.end()) return std::optional<core::OAuthState>();
+  core::OAuthState taken = std::move(found->second);
+  oauth_states_.erase(found);
+  if (taken.expires_at <= now) return std::optional<core::OAuthState>();
+  return std::optional<core::OAuthState>(std::move(taken));
+}
+
+core::Status InMemoryStore::delete_expired_oauth_states(std::int64_t now) {
+  std::erase_if(oauth_states_, [&](const auto& entry) { return entry.second.expires_at <= now; });
   return core::ok();
 }
 

@@ -98,10 +98,12 @@ class FakeSpotifyApi final : public core::SpotifyApi {
   std::int64_t version_ = 0;
 };
 
-/// The three storage ports in memory, with the same promises as the SQL stores.
+/// The storage ports in memory, with the same promises as the SQL stores (the code verifiers of
+/// OAuth states are kept as given: there is no "at rest" here).
 class InMemoryStore final : public core::UserStore,
                             public core::AccountStore,
-                            public core::PlaylistStore {
+                            public core::PlaylistStore,
+                            public core::SessionStore {
  public:
   core::Result<core::AppUser> create_user(const std::string& username,
                                           const std::string& password_hash,
@@ -110,12 +112,29 @@ class InMemoryStore final : public core::UserStore,
   core::Result<std::optional<core::AppUser>> find_user_by_name(
       const std::string& username) override;
   core::Result<std::vector<core::AppUser>> list_users() override;
+  core::Status set_password_hash(std::int64_t user_id, const std::string& hash) override;
+  core::Status set_role(std::int64_t user_id, core::Role role) override;
+  core::Status delete_user(std::int64_t user_id) override;
+
+  core::Status create_session(const core::Session& session) override;
+  core::Result<std::optional<core::Session>> find_session(const std::string& id_hash) override;
+  core::Status touch_session(const std::string& id_hash, std::int64_t last_seen_at,
+                             std::int64_t expires_at) override;
+  core::Status delete_session(const std::string& id_hash) override;
+  core::Status delete_sessions_of(std::int64_t app_user_id,
+                                  const std::string& except_id_hash) override;
+  core::Result<std::int64_t> delete_expired_sessions(std::int64_t now) override;
+  core::Status save_oauth_state(const core::OAuthState& state) override;
+  core::Result<std::optional<core::OAuthState>> take_oauth_state(const std::string& state,
+                                                                 std::int64_t now) override;
+  core::Status delete_expired_oauth_states(std::int64_t now) override;
 
   core::Result<std::int64_t> upsert_account(const core::SpotifyAccount& account) override;
   core::Result<std::optional<core::SpotifyAccount>> find_account(std::int64_t account_id) override;
   core::Result<std::vector<core::SpotifyAccount>> accounts_of(std::int64_t app_user_id) override;
   core::Status save_tokens(std::int64_t account_id, const core::AccountTokens& tokens) override;
   core::Status set_account_status(std::int64_t account_id, core::AccountStatus status) override;
+  core::Status delete_account(std::int64_t account_id) override;
 
   core::Result<std::vector<core::StoredPlaylist>> playlists_of(std::int64_t account_id) override;
   core::Result<std::optional<core::StoredPlaylist>> find_playlist(
@@ -130,6 +149,8 @@ class InMemoryStore final : public core::UserStore,
   core::Result<std::vector<core::PlaylistItem>> playlist_items(
       std::int64_t account_id, const std::string& playlist_id) override;
   core::Status mark_synced(std::int64_t account_id, const std::string& synced_at) override;
+  core::Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
+                                 const std::vector<std::string>& tags) override;
 
   std::int64_t saves() const { return saves_; }
   /// Makes save_playlist of this playlist fail with `error` (as a constraint violation would).
@@ -138,6 +159,8 @@ class InMemoryStore final : public core::UserStore,
   }
 
  private:
+  bool has_user(std::int64_t id) const;
+
   struct Row {
     std::int64_t list_position = 0;
     core::StoredPlaylist stored;
@@ -146,6 +169,10 @@ class InMemoryStore final : public core::UserStore,
   std::vector<core::AppUser> users_;
   std::map<std::int64_t, core::SpotifyAccount> accounts_;
   std::map<std::int64_t, std::map<std::string, Row>> playlists_;
+  std::map<std::string, core::Session> sessions_;
+  std::map<std::string, core::OAuthState> oauth_states_;
+  std::int64_t last_user_id_ = 0;  // ids are never reused, as in the databases
+  std::int64_t last_account_id_ = 0;
   std::int64_t saves_ = 0;
   std::map<std::string, core::Error> rejected_;
 };

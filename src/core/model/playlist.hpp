@@ -1,10 +1,13 @@
 #pragma once
 /// What plm knows of playlists and tracks, independent of how Spotify or a database spells it.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/result.hpp"
 
 namespace plm::core {
 
@@ -59,8 +62,19 @@ struct StoredPlaylist {
   std::string items_snapshot_id;
   std::int64_t stored_item_count = 0;
   std::string synced_at;  ///< ISO-8601 UTC of the last save
+  /// Local labels the user attaches in plm (never sent to Spotify): sorted, unique. They survive
+  /// re-syncs of the playlist and go with it.
+  std::vector<std::string> tags;
 
   bool operator==(const StoredPlaylist&) const = default;
 };
+
+inline constexpr std::size_t kMaxTagBytes = 64;
+inline constexpr std::size_t kMaxTagsPerPlaylist = 50;
+
+/// The tags as stored: each trimmed of ASCII white space, then de-duplicated and sorted (bytewise).
+/// InvalidInput for a tag that is empty after trimming, longer than kMaxTagBytes bytes, or not
+/// is_clean_text (core/model/text.hpp), or for more than kMaxTagsPerPlaylist distinct tags.
+Result<std::vector<std::string>> normalize_tags(const std::vector<std::string>& tags);
 
 }  // namespace plm::core

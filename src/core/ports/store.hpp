@@ -10,6 +10,7 @@
 
 #include "core/model/account.hpp"
 #include "core/model/playlist.hpp"
+#include "core/model/session.hpp"
 #include "core/result.hpp"
 
 namespace plm::core {
@@ -23,6 +24,45 @@ class UserStore {
   virtual Result<std::optional<AppUser>> find_user(std::int64_t id) = 0;
   virtual Result<std::optional<AppUser>> find_user_by_name(const std::string& username) = 0;
   virtual Result<std::vector<AppUser>> list_users() = 0;
+  /// NotFound if the user does not exist.
+  virtual Status set_password_hash(std::int64_t user_id, const std::string& hash) = 0;
+  /// NotFound if the user does not exist.
+  virtual Status set_role(std::int64_t user_id, Role role) = 0;
+  /// Deletes the user with everything they own: sessions, pending OAuth states, Spotify accounts
+  /// and their playlists, items and tags. NotFound if the user does not exist.
+  virtual Status delete_user(std::int64_t user_id) = 0;
+};
+
+/// Browser sessions and pending Spotify authorizations of the web application. Times are Unix
+/// seconds; a session or state whose `expires_at` is <= now is expired.
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+  /// Conflict if a session with this id hash exists; NotFound if the user does not exist.
+  /// `user_agent` and `remote_address` are display text, stored as clean_text(…) (model/text.hpp):
+  /// a browser's odd bytes never make a sign-in fail.
+  virtual Status create_session(const Session& session) = 0;
+  /// The session, expired or not (the caller compares `expires_at` with its clock).
+  virtual Result<std::optional<Session>> find_session(const std::string& id_hash) = 0;
+  /// Records activity and moves the expiry (sliding sessions). NotFound if the session is gone.
+  virtual Status touch_session(const std::string& id_hash, std::int64_t last_seen_at,
+                               std::int64_t expires_at) = 0;
+  /// Signs one browser out; OK if the session does not exist.
+  virtual Status delete_session(const std::string& id_hash) = 0;
+  /// Signs the user out everywhere except `except_id_hash` (empty: everywhere). Other users'
+  /// sessions are untouched.
+  virtual Status delete_sessions_of(std::int64_t app_user_id,
+                                    const std::string& except_id_hash) = 0;
+  /// Deletes the sessions expired at `now`; returns how many.
+  virtual Result<std::int64_t> delete_expired_sessions(std::int64_t now) = 0;
+  /// The code verifier is stored encrypted. Conflict if the state exists; NotFound if the user does
+  /// not exist.
+  virtual Status save_oauth_state(const OAuthState& state) = 0;
+  /// Returns and deletes the state in one step, so a state is usable once even when two callbacks
+  /// race. An expired state is deleted and not returned; an unknown one is nullopt.
+  virtual Result<std::optional<OAuthState>> take_oauth_state(const std::string& state,
+                                                             std::int64_t now) = 0;
+  virtual Status delete_expired_oauth_states(std::int64_t now) = 0;
 };
 
 class AccountStore {
@@ -35,18 +75,20 @@ class AccountStore {
   /// Replaces the tokens atomically (a refresh without a new refresh token passes the old one).
   virtual Status save_tokens(std::int64_t account_id, const AccountTokens& tokens) = 0;
   virtual Status set_account_status(std::int64_t account_id, AccountStatus status) = 0;
+  /// Deletes the account with its playlists, items and tags. NotFound if it does not exist.
+  virtual Status delete_account(std::int64_t account_id) = 0;
 };
 
 class PlaylistStore {
  public:
   virtual ~PlaylistStore() = default;
-  /// Every playlist stored for the account, in Spotify's list order.
+  /// Every playlist stored for the account, in Spotify's list order, with its tags.
   virtual Result<std::vector<StoredPlaylist>> playlists_of(std::int64_t account_id) = 0;
   virtual Result<std::optional<StoredPlaylist>> find_playlist(std::int64_t account_id,
                                                               const std::string& playlist_id) = 0;
   /// Saves metadata and the complete item list in one transaction: a reader (or a crash) sees
   /// either the old playlist or the new one, never a mix. `list_position` is its index in the
-  /// user's list.
+  /// user's list. Tags are kept (as by save_playlist_summary).
   virtual Status save_playlist(std::int64_t account_id, std::int64_t list_position,
                                const PlaylistSummary& summary,
                                const std::vector<PlaylistItem>& items) = 0;
@@ -54,12 +96,17 @@ class PlaylistStore {
   /// contents).
   virtual Status save_playlist_summary(std::int64_t account_id, std::int64_t list_position,
                                        const PlaylistSummary& summary) = 0;
-  /// Deletes the account's playlists whose ids are not in `keep` (gone from Spotify).
+  /// Deletes the account's playlists whose ids are not in `keep` (gone from Spotify), with their
+  /// items and tags.
   virtual Status remove_playlists_except(std::int64_t account_id,
                                          const std::vector<std::string>& keep) = 0;
   virtual Result<std::vector<PlaylistItem>> playlist_items(std::int64_t account_id,
                                                            const std::string& playlist_id) = 0;
   virtual Status mark_synced(std::int64_t account_id, const std::string& synced_at) = 0;
+  /// Replaces the playlist's tags with normalize_tags(tags) (an empty list removes them all).
+  /// InvalidInput as normalize_tags; NotFound when the account holds no such playlist.
+  virtual Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
+                                   const std::vector<std::string>& tags) = 0;
 };
 
 }  // namespace plm::core

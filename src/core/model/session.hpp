@@ -1,0 +1,35 @@
+#pragma once
+/// Signed-in browsers and pending Spotify authorizations of the web application.
+
+#include <cstdint>
+#include <string>
+
+namespace plm::core {
+
+/// A signed-in browser. The cookie holds a random token; the store only ever sees its hash.
+struct Session {
+  std::string id_hash;  ///< hex SHA-256 (or similar) of the cookie token; primary key
+  std::int64_t app_user_id = 0;
+  std::string csrf_token;       ///< synchronizer token sent back in X-CSRF-Token
+  std::int64_t created_at = 0;  ///< Unix seconds
+  std::int64_t last_seen_at = 0;
+  std::int64_t expires_at = 0;  ///< Unix seconds; absolute end of the session
+  std::string user_agent;       ///< may be empty; shown in a future "your sessions" list
+  std::string remote_address;
+
+  bool operator==(const Session&) const = default;
+};
+
+/// A pending Spotify authorization started in the browser: `state` ties the callback to the app
+/// user who started it; the PKCE verifier is a secret (stored encrypted, like tokens).
+struct OAuthState {
+  std::string state;
+  std::int64_t app_user_id = 0;
+  std::string code_verifier;
+  std::string redirect_uri;
+  std::int64_t expires_at = 0;  ///< Unix seconds
+
+  bool operator==(const OAuthState&) const = default;
+};
+
+}  // namespace plm::core

@@ -1,0 +1,19 @@
+#pragma once
+/// Checks on text that comes from users or browsers before it is stored. PostgreSQL refuses
+/// ill-formed UTF-8 and NUL where SQLite would store them, so every store applies these first and
+/// both databases (and the fakes) agree.
+
+#include <string>
+#include <string_view>
+
+namespace plm::core {
+
+/// True if `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
+/// U+10FFFF) and holds no control character (U+0000–U+001F, U+007F).
+bool is_clean_text(std::string_view text);
+
+/// `text` with every ill-formed UTF-8 sequence and control character replaced by U+FFFD: for text
+/// that is only shown (a browser's User-Agent), where refusing would help no one.
+std::string clean_text(std::string_view text);
+
+}  // namespace plm::core
