@@ -4,6 +4,7 @@
 /// functions `Response handle(const Request&)` that unit tests call directly.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,8 @@ namespace plm::http {
 
 /// A header or query parameter: name and value, in arrival order.
 using Field = std::pair<std::string, std::string>;
+
+class EventStream;  // http/event_stream.hpp
 
 struct Request {
   std::string method;          ///< "GET", "POST", ... upper case as sent
@@ -38,6 +41,10 @@ struct Response {
   /// Delay the server waits (without blocking a thread) before sending the response; used by the
   /// emulator's latency faults.
   std::chrono::milliseconds delay{0};
+  /// Set for a response whose body is written as it is produced (server-sent events): the server
+  /// sends the headers and `body`, then whatever is pushed to the stream until it is closed. See
+  /// http/event_stream.hpp.
+  std::shared_ptr<EventStream> stream;
 
   Response& set_header(std::string name, std::string value);
   std::optional<std::string_view> header(std::string_view name) const;

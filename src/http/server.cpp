@@ -1,13 +1,17 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <cstdio>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_set>
 #include <vector>
+
+#include "http/event_stream.hpp"
 
 namespace plm::http {
 
@@ -15,10 +19,13 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 namespace {
 
-Request to_request(const bhttp::request<bhttp::string_body>& message, const std::string& remote) {
+/// The request line and headers; the body only when `body` is given (the parser's is moved).
+Request to_request(const bhttp::request<bhttp::string_body>& message, const std::string& remote,
+                   std::string* body) {
   Request request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
@@ -29,17 +36,29 @@ Request to_request(const bhttp::request<bhttp::string_body>& message, const std:
   for (const auto& field : message) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
-  request.body = message.body();
+  if (body != nullptr) request.body = std::move(*body);
   request.remote_address = remote;
   return request;
 }
 
-bhttp::response<bhttp::string_body> to_message(Response response, unsigned version, bool keep_alive,
-                                               bool head_only) {
+/// Statuses that never carry a body (RFC 9110 sections 15.2, 15.3.5, 15.4.5).
+bool is_bodyless(int status) {
+  return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+/// Moves the body out of `response` (unless nothing is sent); the status and headers stay, so the
+/// response hook can still see them and get the body back afterwards.
+bhttp::response<bhttp::string_body> to_message(Response& response, unsigned version,
+                                               bool keep_alive, bool head_only) {
   bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), version};
   message.reason(reason_phrase(response.status));
-  for (auto& [name, value] : response.headers) message.insert(name, value);
+  for (const auto& [name, value] : response.headers) message.insert(name, value);
   message.keep_alive(keep_alive);
+  if (is_bodyless(response.status)) {
+    // Beast knows these end after the headers; a Content-Length would be a lie for 204.
+    message.erase(bhttp::field::content_length);
+    return message;
+  }
   const auto size = response.body.size();
   if (!head_only) message.body() = std::move(response.body);
   message.content_length(size);
@@ -53,27 +72,96 @@ Response error_response(int status, std::string_view message) {
   return Response::json(status, std::move(body));
 }
 
+/// Completes when the client closes its side (or resets) the connection of a stream, so the
+/// stream finishes at once instead of at the next failed write. Anything the client sends on a
+/// stream connection is read and ignored.
+asio::awaitable<void> watch_hangup(tcp::socket& socket, asio::steady_timer& wake, bool& hung_up) {
+  std::array<char, 256> scratch;
+  for (;;) {
+    auto [error, bytes] =
+        co_await socket.async_read_some(asio::buffer(scratch), asio::as_tuple(asio::use_awaitable));
+    (void)bytes;
+    if (error) break;  // EOF, reset, or cancelled because the writer is done
+  }
+  hung_up = true;
+  wake.cancel();
+}
+
 }  // namespace
 
 struct Server::Impl {
   Handler handler;
   ServerOptions options;
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
+  std::uint16_t port = 0;
+  // Every stream a handler has returned and the server has not finished yet, so that stop() can
+  // finish them while the loop is still intact: including those whose connection coroutine
+  // never resumes (stopped while waiting out a delay or for the handler pool). Declared before
+  // the loop, which unregisters streams as it is destroyed.
+  std::mutex streams_mutex;
+  std::unordered_set<std::shared_ptr<EventStream>> streams;
+  // Owned through pointers so that stop() can destroy them: that closes every connection (and
+  // frees every coroutine) before stop() returns, rather than in ~Server.
+  std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
+  std::unique_ptr<tcp::acceptor> acceptor = std::make_unique<tcp::acceptor>(*io);
+  std::unique_ptr<asio::thread_pool> pool;  // handler_threads > 0
   std::vector<std::thread> threads;
   std::mutex stop_mutex;
   bool stopped = false;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
 
+  void track(const std::shared_ptr<EventStream>& stream) {
+    std::lock_guard lock(streams_mutex);
+    streams.insert(stream);
+  }
+
+  /// Tracks a returned stream for as long as its connection serves it; when that ends for any
+  /// reason (including the coroutine being destroyed by stop()), the stream is finished, which
+  /// calls its on_finish.
+  class StreamLease {
+   public:
+    StreamLease(Impl& impl, std::shared_ptr<EventStream> stream)
+        : impl_(impl), stream_(std::move(stream)) {
+      impl_.track(stream_);
+    }
+    ~StreamLease() {
+      detail::EventStreamAccess::finish(*stream_);
+      std::lock_guard lock(impl_.streams_mutex);
+      impl_.streams.erase(stream_);
+    }
+    StreamLease(const StreamLease&) = delete;
+    StreamLease& operator=(const StreamLease&) = delete;
+
+   private:
+    Impl& impl_;
+    std::shared_ptr<EventStream> stream_;
+  };
+
+  /// Runs the handler on whatever executor this coroutine was spawned on (the handler pool).
+  asio::awaitable<Response> call_handler(const Request& request) {
+    Response response = handler(request);
+    // Tracked here, on the pool thread, because stop() may drop the completion before it ever
+    // reaches the connection coroutine.
+    if (response.stream) track(response.stream);
+    co_return response;
+  }
+
+  void report(const Request& request, const Response& response, Clock::time_point received) {
+    try {
+      options.on_response(request, response, Clock::now() - received);
+    } catch (...) {
+      // A metrics or logging hook must not take the connection down.
+    }
+  }
+
   asio::awaitable<void> accept_loop() {
     for (;;) {
-      auto [error, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      auto [error, socket] = co_await acceptor->async_accept(asio::as_tuple(asio::use_awaitable));
       if (error) {
-        if (error == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        if (error == asio::error::operation_aborted || !acceptor->is_open()) co_return;
         continue;  // e.g. EMFILE: keep serving the connections we have
       }
       socket.set_option(tcp::no_delay(true));
-      asio::co_spawn(io, serve_connection(std::move(socket)), asio::detached);
+      asio::co_spawn(*io, serve_connection(std::move(socket)), asio::detached);
     }
   }
 
@@ -99,39 +187,150 @@ struct Server::Impl {
           read_error == asio::error::connection_reset) {
         break;
       }
+      const Clock::time_point received = options.on_response ? Clock::now() : Clock::time_point{};
+      Request request;
       Response response;
       unsigned version = 11;
       bool keep_alive = false;
       bool head_only = false;
       if (read_error == bhttp::error::body_limit) {
+        // Beast refuses a too-large Content-Length before it marks the header done, but the
+        // request line and fields are in the message by then.
+        if (options.on_response) request = to_request(parser.get(), remote, nullptr);
         response = error_response(413, "Request entity too large");
       } else if (read_error) {
+        request.remote_address = remote;
         response = error_response(400, "Malformed HTTP request");
       } else {
-        const auto& message = parser.get();
+        auto& message = parser.get();
         version = message.version();
         keep_alive = message.keep_alive();
         head_only = message.method() == bhttp::verb::head;
+        request = to_request(message, remote, &message.body());
         try {
-          response = handler(to_request(message, remote));
-        } catch (const std::exception&) {
+          if (pool) {
+            // Blocking handlers wait on the pool, not on an I/O thread; co_spawn resumes this
+            // coroutine on the I/O threads afterwards.
+            response = co_await asio::co_spawn(pool->get_executor(), call_handler(request),
+                                               asio::use_awaitable);
+          } else {
+            response = handler(request);
+          }
+        } catch (...) {
           // The handler's own edge logs with context; the client gets no internals.
           response = error_response(500, "Server error");
         }
       }
+      std::optional<StreamLease> lease;
+      if (response.stream) lease.emplace(*this, response.stream);
       if (response.delay.count() > 0) {
         asio::steady_timer timer(stream.get_executor(), response.delay);
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
       }
-      auto message = to_message(std::move(response), version, keep_alive, head_only);
+      if (response.stream) {
+        // A stream runs on a strand of its own: EventStream::push() wakes it from other threads,
+        // and its writer and hang-up watcher share state. Ordinary requests (one coroutine,
+        // one operation at a time) need no strand and skip its cost.
+        co_await asio::co_spawn(
+            asio::make_strand(io->get_executor()),
+            serve_stream(stream, request, response, version, head_only, received),
+            asio::use_awaitable);
+        break;  // the body ended with the connection
+      }
+      auto message = to_message(response, version, keep_alive, head_only);
       stream.expires_after(options.read_timeout);
       auto [write_error, written] =
           co_await bhttp::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
       (void)written;
+      if (options.on_response) {
+        if (!head_only && !is_bodyless(response.status)) response.body = std::move(message.body());
+        report(request, response, received);
+      }
       if (write_error || !keep_alive) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  asio::awaitable<void> serve_stream(beast::tcp_stream& stream, const Request& request,
+                                     Response& response, unsigned version, bool head_only,
+                                     Clock::time_point received) {
+    EventStream& events = *response.stream;
+    bhttp::response<bhttp::empty_body> header{static_cast<bhttp::status>(response.status), version};
+    header.reason(reason_phrase(response.status));
+    for (const auto& [name, value] : response.headers) header.insert(name, value);
+    // The body runs until the connection closes, so no length, and nothing may cache or buffer
+    // it: nginx would otherwise hold events back until its buffer fills.
+    header.erase(bhttp::field::content_length);
+    header.erase(bhttp::field::transfer_encoding);
+    if (!response.header("Cache-Control")) header.set(bhttp::field::cache_control, "no-cache");
+    if (!response.header("X-Accel-Buffering")) header.set("X-Accel-Buffering", "no");
+    header.keep_alive(false);
+    bhttp::response_serializer<bhttp::empty_body> serializer(header);
+    stream.expires_after(options.read_timeout);
+    auto [error, bytes] =
+        co_await bhttp::async_write_header(stream, serializer, asio::as_tuple(asio::use_awaitable));
+    (void)bytes;
+    if (options.on_response) report(request, response, received);
+    if (error || head_only) co_return;
+
+    // push() and close() arrive on any thread: they post a cancel of this timer to the strand,
+    // which ends the writer's wait. The timer is shared because a posted cancel may outlive us.
+    auto wake = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
+    if (!detail::EventStreamAccess::attach(
+            events, [wake] { asio::post(wake->get_executor(), [wake] { wake->cancel(); }); })) {
+      co_return;
+    }
+    bool hung_up = false;
+    using namespace asio::experimental::awaitable_operators;
+    // Whichever ends first cancels the other; both run on this strand, so `hung_up` needs no lock.
+    (void)co_await (write_events(stream, events, *wake, hung_up, std::move(response.body)) ||
+                    watch_hangup(stream.socket(), *wake, hung_up));
+  }
+
+  /// Writes the stream's chunks as they come, and keep-alive bytes when it is idle, until it is
+  /// closed and drained, a write fails, or the client hangs up.
+  asio::awaitable<void> write_events(beast::tcp_stream& stream, EventStream& events,
+                                     asio::steady_timer& wake, const bool& hung_up,
+                                     std::string first) {
+    std::vector<std::string> chunks;
+    if (!first.empty()) chunks.push_back(std::move(first));
+    std::vector<asio::const_buffer> buffers;
+    for (;;) {
+      const bool closing = detail::EventStreamAccess::take(events, chunks);
+      if (hung_up) co_return;
+      if (!chunks.empty()) {
+        buffers.clear();
+        for (const auto& chunk : chunks) buffers.push_back(asio::buffer(chunk));
+        stream.expires_after(options.read_timeout);
+        auto [error, bytes] =
+            co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
+        (void)bytes;
+        chunks.clear();
+        if (error) co_return;
+        continue;  // more may have been pushed while we wrote
+      }
+      if (closing) co_return;
+      // Checking the queue and starting the wait happen in one step on the strand, so a wake-up
+      // posted by push() either finds the wait running or comes after the take above saw its
+      // chunk: none is lost.
+      if (options.stream_keepalive.count() > 0) {
+        wake.expires_after(options.stream_keepalive);
+      } else {
+        wake.expires_at(asio::steady_timer::time_point::max());
+      }
+      auto [wait_error] = co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (hung_up) co_return;
+      if (!wait_error) {
+        stream.expires_after(options.read_timeout);
+        auto [error, bytes] =
+            co_await asio::async_write(stream, asio::buffer(options.stream_keepalive_bytes),
+                                       asio::as_tuple(asio::use_awaitable));
+        (void)bytes;
+        if (error) co_return;  // the client is gone: the lease finishes the stream
+      }
+      // operation_aborted: push() or close() woke us; take what is new.
+    }
   }
 };
 
@@ -139,21 +338,31 @@ Server::Server(Handler handler, ServerOptions options) : impl_(std::make_unique<
   impl_->handler = std::move(handler);
   impl_->options = std::move(options);
   const tcp::endpoint endpoint(asio::ip::make_address(impl_->options.host), impl_->options.port);
-  impl_->acceptor.open(endpoint.protocol());
-  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-  impl_->acceptor.bind(endpoint);
-  impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+  auto& acceptor = *impl_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  impl_->port = acceptor.local_endpoint().port();
 }
 
 Server::~Server() { stop(); }
 
-std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t Server::port() const { return impl_->port; }
 
 void Server::start() {
-  impl_->work.emplace(impl_->io.get_executor());
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+  {
+    std::lock_guard lock(impl_->stop_mutex);
+    if (impl_->stopped || !impl_->threads.empty()) return;
+  }
+  if (impl_->options.handler_threads > 0) {
+    impl_->pool = std::make_unique<asio::thread_pool>(
+        static_cast<std::size_t>(impl_->options.handler_threads));
+  }
+  impl_->work.emplace(impl_->io->get_executor());
+  asio::co_spawn(*impl_->io, impl_->accept_loop(), asio::detached);
   const int count = std::max(1, impl_->options.threads);
-  for (int i = 0; i < count; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+  for (int i = 0; i < count; ++i) impl_->threads.emplace_back([this] { impl_->io->run(); });
 }
 
 void Server::stop() {
@@ -162,15 +371,36 @@ void Server::stop() {
     if (impl_->stopped) return;
     impl_->stopped = true;
   }
-  asio::post(impl_->io, [this] {
-    beast::error_code ignored;
-    impl_->acceptor.close(ignored);
-  });
   impl_->work.reset();
-  impl_->io.stop();
+  impl_->io->stop();
+  bool joined_all = true;
   for (auto& thread : impl_->threads) {
-    if (thread.joinable() && thread.get_id() != std::this_thread::get_id()) thread.join();
+    if (thread.get_id() == std::this_thread::get_id()) {
+      joined_all = false;
+    } else if (thread.joinable()) {
+      thread.join();
+    }
   }
+  if (impl_->pool) {
+    impl_->pool->stop();  // handlers still running are waited for; queued ones are dropped
+    impl_->pool->join();
+  }
+  // No server thread runs now, so no new stream can appear. Finish them all while the loop still
+  // exists: afterwards no push() from a publisher's thread posts into it, and subscribers hear of
+  // it before stop() returns.
+  std::vector<std::shared_ptr<EventStream>> streams;
+  {
+    std::lock_guard lock(impl_->streams_mutex);
+    streams.assign(impl_->streams.begin(), impl_->streams.end());
+    impl_->streams.clear();
+  }
+  for (const auto& stream : streams) detail::EventStreamAccess::finish(*stream);
+  if (!joined_all) return;  // called from a handler: the loop cannot be destroyed under itself
+  // Destroying the loop frees every suspended coroutine, which closes its socket: clients see
+  // the connection end now rather than when the Server object goes.
+  impl_->pool.reset();
+  impl_->acceptor.reset();
+  impl_->io.reset();
 }
 
 }  // namespace plm::http

@@ -2,6 +2,7 @@
 /// A small HTTP/1.1 server on Boost.Beast with C++20 coroutines. Boost stays inside server.cpp so
 /// that including this header costs nothing; callers give it a handler function.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,12 +14,30 @@ namespace plm::http {
 
 using Handler = std::function<Response(const Request&)>;
 
+/// Called after each response: for ordinary responses once the last byte is written, for streams
+/// (Response::stream) once the headers are. `elapsed` runs from the moment the whole request was
+/// read. Runs on an I/O thread, so it must be quick and thread-safe; exceptions are swallowed.
+/// For requests the server refused itself (400, 413), `request` holds what could be parsed.
+using ResponseHook =
+    std::function<void(const Request&, const Response&, std::chrono::nanoseconds elapsed)>;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  ///< 0 binds a free port; read it back with Server::port()
-  int threads = 2;         ///< threads running the event loop and the handler
+  int threads = 2;         ///< threads running the event loop (and the handler, see below)
   std::size_t max_body_bytes = 4 * 1024 * 1024;  ///< larger bodies answer 413
+  /// Limit for reading a request and for writing each part of a response; idle keep-alive
+  /// connections close after it.
   std::chrono::seconds read_timeout{30};
+  /// 0: handlers run on the I/O threads (right for handlers that take microseconds, like the
+  /// emulator's). N > 0: handlers run on a separate pool of N threads, so a handler that blocks
+  /// (database, password hashing) stalls no other connection's I/O.
+  int handler_threads = 0;
+  /// A stream that wrote nothing for this long gets `stream_keepalive_bytes`, so proxies keep it
+  /// open and a client that is gone shows up as a write error. Zero or less: never.
+  std::chrono::milliseconds stream_keepalive{15'000};
+  std::string stream_keepalive_bytes = ": keep-alive\n\n";  ///< an SSE comment line
+  ResponseHook on_response;  ///< metrics and access logs; unset costs nothing
 };
 
 class Server {
@@ -30,9 +49,12 @@ class Server {
 
   /// The bound port (resolved when port 0 was asked for). Valid after construction.
   std::uint16_t port() const;
-  /// Starts the worker threads and returns at once.
+  /// Starts the worker threads and returns at once. Call once.
   void start();
-  /// Stops accepting, closes connections and joins the threads. Idempotent.
+  /// Stops accepting, closes every connection, finishes every EventStream (their on_finish runs
+  /// before this returns) and joins the threads; handlers already running on the handler pool
+  /// are waited for. Idempotent; call it from outside the server's threads. The server cannot
+  /// be started again.
   void stop();
 
  private:
