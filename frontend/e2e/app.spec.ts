@@ -1,0 +1,186 @@
+// The flows that matter, in a real browser against `plm serve` and the Spotify emulator:
+// sign in, connect the demo account through the consent page, sync with live progress, filter
+// the list, open the 10,000-track playlist and scroll to its end, sign out.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { artifactsDir, connectDemoAccount, launchBrowser, startStack, type Stack } from './harness';
+
+let stack: Stack;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+const consoleErrors: string[] = [];
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: false });
+}
+
+describe.sequential('plm in a browser', () => {
+  beforeAll(async () => {
+    mkdirSync(artifactsDir, { recursive: true });
+    stack = await startStack();
+    context = await launchBrowser();
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+  });
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && page) {
+      await shot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
+      console.error(`--- server logs ---\n${stack?.logs()}`);
+    }
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await stack?.stop();
+    if (consoleErrors.length) console.warn(`browser console errors:\n${consoleErrors.join('\n')}`);
+  });
+
+  it('signs in', async () => {
+    await page.goto(`${stack.appUrl}playlists`);
+    await page.waitForURL(/\/login\?next=playlists/);
+    await page.getByLabel('Username').fill(stack.username);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Wrong username or password.').waitFor();
+    await shot('01-login-error');
+    await page.getByLabel('Password').fill(stack.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/playlists$/);
+    await page.getByRole('heading', { name: 'Playlists', level: 1 }).waitFor();
+    await page.getByText('Connect Spotify to see your playlists').waitFor();
+    await shot('02-empty-playlists');
+  });
+
+  it('connects the demo Spotify account through the consent page', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Accounts' })
+      .click();
+    await page.getByRole('heading', { name: 'Spotify accounts' }).waitFor();
+    await connectDemoAccount(page, stack, () => shot('03-consent'));
+    const notice = page.getByTestId('connect-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('Spotify account connected');
+    await page.getByTestId('account-card').first().waitFor();
+    expect(await page.getByTestId('account-card').count()).toBe(1);
+    await shot('04-connected');
+  });
+
+  it('syncs with visible live progress', async () => {
+    // Record every progress text the page shows, to prove it moves while the sync runs.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __progress: string[] }).__progress = seen;
+      const record = () => {
+        for (const bar of document.querySelectorAll('[role=progressbar]')) {
+          const text = bar.getAttribute('aria-valuetext') ?? '';
+          if (seen[seen.length - 1] !== text) seen.push(text);
+        }
+      };
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['aria-valuetext', 'aria-valuenow'],
+      });
+    });
+    const card = page.getByTestId('account-card').first();
+    await card.getByRole('button', { name: 'Sync now' }).click();
+    await card.getByRole('progressbar').waitFor({ state: 'visible' });
+    await shot('05-sync-progress');
+    await card.getByRole('progressbar').waitFor({ state: 'detached', timeout: 150_000 });
+    const seen = await page.evaluate(
+      () => (window as unknown as { __progress: string[] }).__progress,
+    );
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.some((t) => / of \d+ playlists/.test(t))).toBe(true);
+    // The card now shows what was stored.
+    await page.waitForFunction(() => {
+      const dd = [...document.querySelectorAll('[data-testid=account-card] dd')][0];
+      return dd !== undefined && Number((dd.textContent ?? '').replace(/\D/g, '')) > 300;
+    });
+    await shot('06-synced');
+  });
+
+  it('filters the playlist list, and the URL keeps the search across a reload', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Playlists' })
+      .click();
+    const rows = page.getByTestId('playlist-row');
+    await rows.first().waitFor();
+    const total = await rows.count();
+    expect(total).toBeGreaterThan(300);
+    const name = (await rows.nth(7).getByRole('link').textContent()) ?? '';
+    const word = name.split(/\s+/).sort((a, b) => b.length - a.length)[0]!;
+    await page.getByLabel('Search playlists').fill(word);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid=playlist-row]').length < n,
+      total,
+    );
+    const filtered = await rows.count();
+    expect(filtered).toBeGreaterThan(0);
+    expect(await rows.getByRole('link', { name, exact: true }).count()).toBeGreaterThan(0);
+    expect(new URL(page.url()).searchParams.get('q')).toBe(word);
+    await shot('07-filtered');
+
+    await page.reload();
+    await rows.first().waitFor();
+    expect(await page.getByLabel('Search playlists').inputValue()).toBe(word);
+    expect(await rows.count()).toBe(filtered);
+
+    await page.getByRole('button', { name: 'Clear search and filters' }).click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid=playlist-row]').length === n,
+      total,
+    );
+  });
+
+  it('opens the 10,000-track playlist and scrolls it to the end', async () => {
+    await page.getByLabel('Sort by').selectOption('tracks:desc');
+    const first = page.getByTestId('playlist-row').first();
+    expect(await first.locator('td.pt-tracks').textContent()).toBe('10,000');
+    await first.getByRole('link').click();
+    await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
+    const table = page.getByTestId('track-table');
+    await table.waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=track-count]')?.textContent === '10,000 tracks',
+    );
+    await shot('08-big-playlist');
+
+    // Keyboard scrolling: focus the table and press End.
+    await table.focus();
+    await page.keyboard.press('End');
+    const lastRow = table.locator('[role=row][aria-rowindex="10001"]');
+    await lastRow.waitFor({ state: 'visible' });
+    expect(await lastRow.isVisible()).toBe(true);
+    const rowsInDom = await table.locator('[role=row]').count();
+    expect(rowsInDom).toBeLessThan(200);
+    await shot('09-scrolled-to-end');
+
+    // The track filter narrows the virtual list.
+    const title = (await lastRow.locator('.tt-title').textContent()) ?? '';
+    await page.getByLabel('Filter tracks').fill(title);
+    await page.waitForFunction(
+      () => !/^10,000/.test(document.querySelector('[data-testid=track-count]')?.textContent ?? ''),
+    );
+  });
+
+  it('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.goto(`${stack.appUrl}accounts`);
+    await page.waitForURL(/\/login\?next=accounts/);
+    await shot('10-signed-out');
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,42 @@
+// After `vite build`: writes a .gz sibling (gzip -9) for every .js/.css/.html/.svg file in dist/
+// so `plm serve` can send precompressed files, and prints the sizes.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync, constants } from 'node:zlib';
+
+const dist = new URL('../dist/', import.meta.url).pathname;
+const compressible = /\.(js|css|html|svg)$/;
+
+function* walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* walk(path);
+    else yield path;
+  }
+}
+
+let raw = 0;
+let gz = 0;
+let jsGz = 0;
+const rows = [];
+for (const path of walk(dist)) {
+  if (!compressible.test(path)) continue;
+  const data = readFileSync(path);
+  const zipped = gzipSync(data, { level: constants.Z_BEST_COMPRESSION });
+  writeFileSync(`${path}.gz`, zipped);
+  raw += data.length;
+  gz += zipped.length;
+  if (path.endsWith('.js')) jsGz += zipped.length;
+  rows.push([relative(dist, path), data.length, zipped.length]);
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
+for (const [name, size, zipped] of rows) {
+  console.log(`  ${name.padEnd(40)} ${kb(size).padStart(10)}  gzip ${kb(zipped).padStart(9)}`);
+}
+console.log(`gzip total: ${kb(gz)} (raw ${kb(raw)}); JavaScript gzip: ${kb(jsGz)}`);
+const limit = 60 * 1024;
+if (jsGz > limit) {
+  console.error(`JavaScript is ${kb(jsGz)} gzipped, over the ${kb(limit)} budget`);
+  process.exit(1);
+}

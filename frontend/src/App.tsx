@@ -1,0 +1,219 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, apiUrl, onUnauthorized } from './api/client';
+import { Layout } from './components/Layout';
+import { ErrorNotice, Spinner } from './components/ui';
+import { LiveConnection, bus } from './lib/events';
+import { isActive, jobs, replaceJobs, upsertJob } from './lib/jobs';
+import { location, navigate } from './lib/router';
+import { isAdmin, needsSetup, session, setSession } from './lib/session';
+import { notify } from './lib/toast';
+import { AccountsPage } from './pages/AccountsPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { PlaylistPage } from './pages/PlaylistPage';
+import { PlaylistsPage } from './pages/PlaylistsPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { SetupPage } from './pages/SetupPage';
+import { UsersPage } from './pages/UsersPage';
+import { matchRoute } from './routes';
+
+/** A safe place to go after signing in: a base-relative route of this app, never another site. */
+export function safeNext(next: string | null): string {
+  if (!next) return 'playlists';
+  if (
+    /^[a-z]/.test(next) &&
+    !next.includes('//') &&
+    !/^(login|setup)\b/.test(next) &&
+    !next.includes(':')
+  )
+    return next;
+  return 'playlists';
+}
+
+function currentRoute(): string {
+  const loc = location.value;
+  return loc.path + (loc.search ? `?${loc.search}` : '');
+}
+
+export function App() {
+  const [phase, setPhase] = useState<'loading' | 'ready' | 'error'>('loading');
+  const [bootError, setBootError] = useState<unknown>(null);
+  const loc = location.value;
+  const { route, params } = matchRoute(loc.path);
+  const user = session.value?.user;
+
+  const boot = async () => {
+    setPhase('loading');
+    try {
+      const setup = await api.setupStatus();
+      needsSetup.value = setup.needs_setup;
+      if (!setup.needs_setup) {
+        try {
+          setSession(await api.session());
+        } catch (e) {
+          if (!(e instanceof ApiError && e.status === 401)) throw e;
+          setSession(null);
+        }
+      }
+      setPhase('ready');
+    } catch (e) {
+      setBootError(e);
+      setPhase('error');
+    }
+  };
+
+  useEffect(() => {
+    onUnauthorized(() => {
+      if (!session.value) return;
+      setSession(null);
+      notify('Your session ended. Please sign in again.', 'info');
+      navigate(`login?next=${encodeURIComponent(currentRoute())}`, { replace: true });
+    });
+    void boot();
+    return () => onUnauthorized(null);
+  }, []);
+
+  // One EventSource per signed-in tab; job events feed the job store.
+  const userId = user?.id;
+  useEffect(() => {
+    if (userId === undefined) return;
+    const refreshJobs = () =>
+      api
+        .jobs()
+        .then((r) => replaceJobs(r.jobs))
+        .catch(() => undefined);
+    const live = new LiveConnection({
+      url: apiUrl('api/events'),
+      bus,
+      beforeReconnect: async () => {
+        try {
+          await api.session();
+          return true;
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 401) {
+            setSession(null);
+            navigate(`login?next=${encodeURIComponent(currentRoute())}`, { replace: true });
+            return false;
+          }
+          return true; // the server is down: the next attempt will tell
+        }
+      },
+    });
+    const offJob = bus.on('job', (job) => {
+      const before = jobs.value.get(job.id);
+      upsertJob(job);
+      if (before && isActive(before) && !isActive(job)) {
+        if (job.state === 'succeeded')
+          notify(`Sync finished: ${job.message || 'up to date'}`, 'success');
+        else if (job.state === 'partial')
+          notify(`Sync finished with problems: ${job.error?.message ?? job.message}`, 'error');
+        else notify(`Sync failed: ${job.error?.message ?? job.message}`, 'error');
+      }
+    });
+    const offReconnect = bus.on('reconnected', refreshJobs);
+    void refreshJobs();
+    live.start();
+    return () => {
+      live.stop();
+      offJob();
+      offReconnect();
+    };
+  }, [userId]);
+
+  // Where the current route may not be shown, go somewhere that may.
+  let redirect: string | null = null;
+  if (phase === 'ready') {
+    const next = new URLSearchParams(loc.search).get('next');
+    if (needsSetup.value) {
+      if (route.name !== 'setup') redirect = 'setup';
+    } else if (route.name === 'setup') {
+      redirect = user ? 'playlists' : 'login';
+    } else if (route.name === 'login') {
+      if (user) redirect = safeNext(next);
+    } else if (!user) {
+      redirect = `login?next=${encodeURIComponent(currentRoute())}`;
+    } else if (route.name === 'home') {
+      redirect = 'playlists';
+    }
+  }
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  useEffect(() => {
+    document.title = route.name === 'home' ? 'plm' : `${route.title} · plm`;
+  }, [route.name]);
+
+  // After an in-app navigation, move focus to the main region so screen readers start there.
+  const lastPath = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (lastPath.current !== undefined && lastPath.current !== loc.path) {
+      document.getElementById('main')?.focus({ preventScroll: false });
+      window.scrollTo(0, 0);
+    }
+    lastPath.current = loc.path;
+  }, [loc.path]);
+
+  const signOut = async () => {
+    try {
+      await api.signOut();
+    } catch {
+      // Already signed out on the server: nothing to do.
+    }
+    setSession(null);
+    replaceJobs([]);
+    navigate('login', { replace: false });
+  };
+
+  let page;
+  if (phase === 'loading') page = <Spinner label="Starting plm…" />;
+  else if (phase === 'error') page = <ErrorNotice error={bootError} onRetry={boot} />;
+  else if (redirect) page = null;
+  else {
+    switch (route.name) {
+      case 'setup':
+        page = <SetupPage />;
+        break;
+      case 'login':
+        page = <LoginPage next={safeNext(new URLSearchParams(loc.search).get('next'))} />;
+        break;
+      case 'playlists':
+        page = <PlaylistsPage search={loc.search} />;
+        break;
+      case 'playlist':
+        page = (
+          <PlaylistPage
+            key={`${params.accountId}/${params.playlistId}`}
+            accountId={Number(params.accountId)}
+            playlistId={params.playlistId ?? ''}
+          />
+        );
+        break;
+      case 'accounts':
+        page = <AccountsPage search={loc.search} />;
+        break;
+      case 'users':
+        page = isAdmin.value ? (
+          <UsersPage />
+        ) : (
+          <ErrorNotice error={new Error('Only administrators can manage users.')} />
+        );
+        break;
+      case 'settings':
+        page = <SettingsPage />;
+        break;
+      case 'home':
+        page = null;
+        break;
+      case 'not_found':
+        page = <NotFoundPage />;
+        break;
+    }
+  }
+
+  return (
+    <Layout current={route.name} onSignOut={signOut}>
+      {page}
+    </Layout>
+  );
+}

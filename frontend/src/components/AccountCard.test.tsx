@@ -1,0 +1,83 @@
+import { fireEvent, render, screen } from '@testing-library/preact';
+import { describe, expect, it, vi } from 'vitest';
+import { account, job } from '../test/fixtures';
+import { AccountCard, expiryText } from './AccountCard';
+
+const noop = () => undefined;
+
+describe('AccountCard', () => {
+  it('shows a healthy account with its expiry in a calm style', () => {
+    render(
+      <AccountCard
+        account={account({ days_until_expiry: 120 })}
+        job={null}
+        canWrite
+        onSync={noop}
+        onReconnect={noop}
+        onDisconnect={noop}
+      />,
+    );
+    expect(screen.getByText('Active')).toBeTruthy();
+    const expiry = screen.getByTestId('expiry');
+    expect(expiry.textContent).toContain('Authorization expires in 120 days');
+    expect(expiry.className).not.toContain('expiry-warning');
+  });
+
+  it('warns when the authorization is about to expire', () => {
+    render(
+      <AccountCard
+        account={account({ days_until_expiry: 9, expiry_warning: true })}
+        job={null}
+        canWrite
+        onSync={noop}
+        onReconnect={noop}
+        onDisconnect={noop}
+      />,
+    );
+    const expiry = screen.getByTestId('expiry');
+    expect(expiry.className).toContain('expiry-warning');
+    expect(expiry.textContent).toContain('expires in 9 days');
+    expect(expiry.textContent).toContain('reconnect before then');
+    expect(screen.getByRole('button', { name: 'Reconnect' }).className).toContain(
+      'btn-primary-outline',
+    );
+  });
+
+  it('marks an account that needs re-authorization and disables sync', () => {
+    const onReconnect = vi.fn();
+    render(
+      <AccountCard
+        account={account({ status: 'needs_reauth', expiry_warning: true, days_until_expiry: -2 })}
+        job={null}
+        canWrite
+        onSync={noop}
+        onReconnect={onReconnect}
+        onDisconnect={noop}
+      />,
+    );
+    expect(screen.getByText('Needs re-authorization')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Sync now' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    expect(onReconnect).toHaveBeenCalled();
+    expect(expiryText(account({ days_until_expiry: -2 }))).toBe('Authorization expired');
+  });
+
+  it('shows live sync progress, and no actions for viewers', () => {
+    render(
+      <AccountCard
+        account={account()}
+        job={job({ done: 30, total: 120 })}
+        canWrite={false}
+        onSync={noop}
+        onReconnect={noop}
+        onDisconnect={noop}
+      />,
+    );
+    const bar = screen.getByRole('progressbar');
+    expect(bar.getAttribute('aria-valuenow')).toBe('25');
+    expect(screen.getByText('30 of 120 playlists')).toBeTruthy();
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+});

@@ -1,0 +1,145 @@
+// The track table of a playlist, virtualized with @tanstack/virtual-core: a fixed row height, only
+// the visible rows (plus a few) in the DOM, a sticky header, and a focusable scroll area so the
+// keyboard scrolls it (arrows, Page Up/Down, Home/End).
+import { useEffect, useLayoutEffect, useReducer, useRef } from 'preact/hooks';
+import {
+  Virtualizer,
+  elementScroll,
+  observeElementOffset,
+  observeElementRect,
+  type Rect,
+} from '@tanstack/virtual-core';
+import type { PlaylistItem } from '../api/client';
+import { formatDate, formatDuration } from '../lib/format';
+
+export const ROW_HEIGHT = 44;
+export const HEADER_HEIGHT = 40;
+/** The height assumed while the real one is unknown (first render, or no layout as in jsdom). */
+const FALLBACK_RECT: Rect = { width: 800, height: 600 };
+
+interface Props {
+  items: readonly PlaylistItem[];
+  /** Accessible name of the table. */
+  label: string;
+}
+
+const columns = ['#', 'Title', 'Artists', 'Album', 'Duration', 'Added', 'Added by'];
+
+export function TrackTable({ items, label }: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const virtualizerRef = useRef<Virtualizer<HTMLDivElement, HTMLDivElement> | undefined>(undefined);
+
+  const options = {
+    count: items.length,
+    getScrollElement: () => scrollRef.current ?? null,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+    paddingStart: HEADER_HEIGHT,
+    scrollPaddingStart: HEADER_HEIGHT,
+    initialRect: FALLBACK_RECT,
+    scrollToFn: elementScroll,
+    observeElementOffset,
+    observeElementRect: (
+      instance: Virtualizer<HTMLDivElement, HTMLDivElement>,
+      cb: (rect: Rect) => void,
+    ) => observeElementRect(instance, (r) => cb(r.height > 0 ? r : FALLBACK_RECT)),
+    onChange: () => rerender(0),
+  };
+  if (!virtualizerRef.current) virtualizerRef.current = new Virtualizer(options);
+  const virtualizer = virtualizerRef.current;
+  virtualizer.setOptions(options);
+
+  useLayoutEffect(() => virtualizer._didMount(), [virtualizer]);
+  useLayoutEffect(() => {
+    virtualizer._willUpdate();
+  });
+  // A new filter starts at the top.
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [items]);
+
+  const rows = virtualizer.getVirtualItems();
+  const bodyHeight = Math.max(0, virtualizer.getTotalSize() - HEADER_HEIGHT);
+
+  return (
+    <div
+      ref={scrollRef}
+      class="tt-scroll"
+      tabIndex={0}
+      role="table"
+      aria-label={label}
+      aria-rowcount={items.length + 1}
+      data-testid="track-table"
+    >
+      <div role="rowgroup" class="tt-head">
+        <div
+          role="row"
+          aria-rowindex={1}
+          class="tt-row tt-header-row"
+          style={{ height: `${HEADER_HEIGHT}px` }}
+        >
+          {columns.map((c, i) => (
+            <div role="columnheader" key={c} class={`tt-cell tt-c${i}`}>
+              {c}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div role="rowgroup" class="tt-body" style={{ height: `${bodyHeight}px` }}>
+        {rows.map((row) => {
+          const item = items[row.index]!;
+          const state = item.unavailable ? ' tt-unavailable' : item.is_local ? ' tt-local' : '';
+          return (
+            <div
+              role="row"
+              key={row.key}
+              aria-rowindex={row.index + 2}
+              data-index={row.index}
+              class={`tt-row${state}${row.index % 2 ? ' tt-odd' : ''}`}
+              style={{
+                height: `${ROW_HEIGHT}px`,
+                transform: `translateY(${row.start - HEADER_HEIGHT}px)`,
+              }}
+            >
+              <div role="cell" class="tt-cell tt-c0">
+                {item.position + 1}
+              </div>
+              <div role="cell" class="tt-cell tt-c1" title={item.name}>
+                <span class="tt-title">{item.name || 'Untitled'}</span>
+                {item.is_local ? (
+                  <span
+                    class="badge badge-neutral tt-flag"
+                    title="A local file: Spotify cannot play or match it"
+                  >
+                    Local file
+                  </span>
+                ) : null}
+                {item.unavailable ? (
+                  <span class="badge badge-warn tt-flag" title="Not playable on Spotify any more">
+                    Unavailable
+                  </span>
+                ) : null}
+              </div>
+              <div role="cell" class="tt-cell tt-c2" title={item.artists.join(', ')}>
+                {item.artists.join(', ')}
+              </div>
+              <div role="cell" class="tt-cell tt-c3" title={item.album}>
+                {item.album}
+              </div>
+              <div role="cell" class="tt-cell tt-c4 num">
+                {formatDuration(item.duration_ms)}
+              </div>
+              <div role="cell" class="tt-cell tt-c5">
+                {formatDate(item.added_at)}
+              </div>
+              <div role="cell" class="tt-cell tt-c6" title={item.added_by}>
+                {item.added_by}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+// Small presentational pieces shared by the pages.
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { describeError } from '../api/client';
+
+export function Spinner({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div class="loading" role="status">
+      <span class="spinner" aria-hidden="true" />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  return (
+    <div class="notice notice-error" role="alert">
+      <p>{describeError(error)}</p>
+      {onRetry ? (
+        <button type="button" class="btn btn-small" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+export function EmptyState({
+  title,
+  children,
+  icon = '♫',
+}: {
+  title: string;
+  children?: ComponentChildren;
+  icon?: string;
+}) {
+  return (
+    <div class="empty">
+      <div class="empty-icon" aria-hidden="true">
+        {icon}
+      </div>
+      <h2>{title}</h2>
+      {children}
+    </div>
+  );
+}
+
+export function Badge({
+  kind = 'neutral',
+  children,
+  title,
+}: {
+  kind?: 'neutral' | 'accent' | 'warn' | 'danger' | 'ok';
+  children: ComponentChildren;
+  title?: string;
+}) {
+  return (
+    <span class={`badge badge-${kind}`} title={title}>
+      {children}
+    </span>
+  );
+}
+
+/** A cover image with a placeholder while loading, when missing, or when it fails. */
+export function Cover({ url, size, alt = '' }: { url: string | null; size: number; alt?: string }) {
+  const [failed, setFailed] = useState(false);
+  const style = { width: `${size}px`, height: `${size}px` };
+  if (!url || failed) {
+    return (
+      <span
+        class="cover cover-placeholder"
+        style={style}
+        aria-hidden={alt === '' ? 'true' : undefined}
+      >
+        ♪
+      </span>
+    );
+  }
+  return (
+    <span class="cover" style={style}>
+      <img
+        src={url}
+        alt={alt}
+        width={size}
+        height={size}
+        loading="lazy"
+        decoding="async"
+        onError={() => setFailed(true)}
+      />
+    </span>
+  );
+}
+
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // No clipboard permission (plain http on a LAN address): select a hidden textarea instead.
+      const area = document.createElement('textarea');
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      document.execCommand('copy');
+      area.remove();
+    }
+    setCopied(true);
+    setTimeout(() => setCopied(false), 2000);
+  };
+  return (
+    <button type="button" class="btn btn-small" onClick={copy}>
+      <span aria-live="polite">{copied ? 'Copied' : label}</span>
+    </button>
+  );
+}
+
+/** A form error next to the submit button, announced when it appears. */
+export function FormError({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p class="form-error" role="alert">
+      {typeof error === 'string' ? error : describeError(error)}
+    </p>
+  );
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { playlist } from '../test/fixtures';
+import {
+  allTags,
+  applyQuery,
+  decodeQuery,
+  defaultQuery,
+  encodeQuery,
+  filterPlaylists,
+  sortPlaylists,
+} from './playlist-query';
+
+const list = [
+  playlist({
+    id: 'a',
+    name: 'Morning Café',
+    track_count: 30,
+    owner_name: 'Demo Pro',
+    tags: ['focus'],
+  }),
+  playlist({
+    id: 'b',
+    name: 'Road trip',
+    track_count: 120,
+    public: false,
+    description: 'Beyoncé and friends',
+    tags: ['summer', 'focus'],
+  }),
+  playlist({
+    id: 'c',
+    name: 'Jazz classics',
+    track_count: 75,
+    owned: false,
+    owner_id: 'jazzfan',
+    owner_name: 'Jazz Fan',
+    collaborative: true,
+    synced_at: null,
+  }),
+  playlist({
+    id: 'd',
+    name: 'jazz 2',
+    account_id: 2,
+    track_count: 75,
+    synced_at: '2026-03-05T00:00:00Z',
+  }),
+];
+
+describe('query state in the URL', () => {
+  it('uses defaults for empty or invalid values', () => {
+    expect(decodeQuery('')).toEqual(defaultQuery);
+    expect(decodeQuery('sort=bogus&dir=up&owner=x&account=abc')).toEqual(defaultQuery);
+  });
+
+  it('round-trips and writes only non-defaults', () => {
+    const q = {
+      ...defaultQuery,
+      q: 'rock & roll',
+      sort: 'tracks' as const,
+      dir: 'desc' as const,
+      account: 2,
+      tag: 'a b',
+    };
+    const encoded = encodeQuery(q);
+    expect(encoded).toBe('q=rock+%26+roll&sort=tracks&dir=desc&account=2&tag=a+b');
+    expect(decodeQuery(encoded)).toEqual(q);
+    expect(encodeQuery(defaultQuery)).toBe('');
+  });
+});
+
+describe('filtering', () => {
+  const ids = (q: Partial<typeof defaultQuery>) =>
+    filterPlaylists(list, { ...defaultQuery, ...q }).map((p) => p.id);
+
+  it('searches name, description and owner, ignoring case and accents', () => {
+    expect(ids({ q: 'cafe' })).toEqual(['a']);
+    expect(ids({ q: 'BEYONCE' })).toEqual(['b']);
+    expect(ids({ q: 'jazz fan' })).toEqual(['c']);
+    expect(ids({ q: 'jazz' })).toEqual(['c', 'd']);
+    expect(ids({ q: '   ' })).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('filters by owner, visibility, collaboration, account and tag', () => {
+    expect(ids({ owner: 'others' })).toEqual(['c']);
+    expect(ids({ owner: 'mine' })).toEqual(['a', 'b', 'd']);
+    expect(ids({ visibility: 'private' })).toEqual(['b']);
+    expect(ids({ collaborative: 'yes' })).toEqual(['c']);
+    expect(ids({ account: 2 })).toEqual(['d']);
+    expect(ids({ tag: 'focus' })).toEqual(['a', 'b']);
+    expect(ids({ tag: 'focus', visibility: 'public' })).toEqual(['a']);
+  });
+});
+
+describe('sorting', () => {
+  it('sorts by name naturally and by track count with a name tie-break', () => {
+    expect(sortPlaylists(list, 'name', 'asc').map((p) => p.id)).toEqual(['d', 'c', 'a', 'b']);
+    expect(sortPlaylists(list, 'tracks', 'desc').map((p) => p.id)).toEqual(['b', 'd', 'c', 'a']);
+    expect(sortPlaylists(list, 'tracks', 'asc').map((p) => p.id)).toEqual(['a', 'd', 'c', 'b']);
+  });
+
+  it('puts never-synced playlists last in both directions', () => {
+    expect(
+      sortPlaylists(list, 'synced', 'desc')
+        .map((p) => p.id)
+        .at(-1),
+    ).toBe('c');
+    expect(
+      sortPlaylists(list, 'synced', 'asc')
+        .map((p) => p.id)
+        .at(-1),
+    ).toBe('c');
+    expect(sortPlaylists(list, 'synced', 'desc')[0]!.id).toBe('d');
+  });
+
+  it('applies filter then sort, and lists the tags in use', () => {
+    const q = { ...defaultQuery, q: 'jazz', sort: 'name' as const, dir: 'desc' as const };
+    expect(applyQuery(list, q).map((p) => p.id)).toEqual(['c', 'd']);
+    expect(allTags(list)).toEqual(['focus', 'summer']);
+  });
+});

@@ -1,0 +1,136 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { account, playlist, sessionInfo } from '../test/fixtures';
+import { json, mockApi } from '../test/server';
+import { bus } from '../lib/events';
+import { location, navigate } from '../lib/router';
+import { setSession } from '../lib/session';
+import { PlaylistsPage } from './PlaylistsPage';
+
+const playlists = [
+  playlist({ id: 'p1', name: 'Alpha Beats', track_count: 12, tags: ['gym'] }),
+  playlist({ id: 'p2', name: 'Bravo Ballads', track_count: 40, public: false }),
+  playlist({
+    id: 'p3',
+    name: 'Charlie Chill',
+    track_count: 8,
+    owned: false,
+    owner_name: 'Someone Else',
+    owner_id: 'x',
+  }),
+  playlist({ id: 'p4', name: 'Delta Drive', track_count: 99, collaborative: true }),
+  playlist({ id: 'p5', name: 'Echo Evening', track_count: 5 }),
+];
+
+function Page() {
+  return <PlaylistsPage search={location.value.search} />;
+}
+
+function rowNames(): string[] {
+  return screen
+    .getAllByTestId('playlist-row')
+    .map((r) => within(r).getByRole('link').textContent ?? '');
+}
+
+beforeEach(() => {
+  navigate('playlists', { replace: true });
+  setSession(sessionInfo('editor'));
+});
+
+describe('PlaylistsPage', () => {
+  it('lists playlists and filters them instantly by search, keeping it in the URL', async () => {
+    mockApi({
+      'GET api/playlists': json({ playlists, total: 5 }),
+      'GET api/accounts': json({ accounts: [account()] }),
+    });
+    render(<Page />);
+    await waitFor(() => expect(screen.getAllByTestId('playlist-row')).toHaveLength(5));
+    fireEvent.input(screen.getByLabelText('Search playlists'), { target: { value: 'char' } });
+    await waitFor(() => expect(rowNames()).toEqual(['Charlie Chill']));
+    expect(location.value.search).toBe('q=char');
+    expect(screen.getByTestId('result-count').textContent).toBe('Showing 1 of 5 playlists');
+  });
+
+  it('applies filters and sorting from the URL query', async () => {
+    navigate('playlists?sort=tracks&dir=desc&visibility=public', { replace: true });
+    mockApi({
+      'GET api/playlists': json({ playlists, total: 5 }),
+      'GET api/accounts': json({ accounts: [account()] }),
+    });
+    render(<Page />);
+    await waitFor(() =>
+      expect(rowNames()).toEqual(['Delta Drive', 'Alpha Beats', 'Charlie Chill', 'Echo Evening']),
+    );
+    fireEvent.change(screen.getByLabelText('Owner'), { target: { value: 'others' } });
+    await waitFor(() => expect(rowNames()).toEqual(['Charlie Chill']));
+    expect(new URLSearchParams(location.value.search).get('owner')).toBe('others');
+    fireEvent.click(screen.getByRole('button', { name: 'Clear search and filters' }));
+    await waitFor(() => expect(rowNames()).toHaveLength(5));
+    expect(location.value.search).toBe('sort=tracks&dir=desc');
+  });
+
+  it('selects with checkboxes, shift-click ranges and select-all-visible', async () => {
+    mockApi({
+      'GET api/playlists': json({ playlists, total: 5 }),
+      'GET api/accounts': json({ accounts: [account()] }),
+    });
+    render(<Page />);
+    await waitFor(() => expect(screen.getAllByTestId('playlist-row')).toHaveLength(5));
+    fireEvent.click(screen.getByLabelText('Select Alpha Beats'));
+    fireEvent.click(screen.getByLabelText('Select Delta Drive'), { shiftKey: true });
+    expect(screen.getByTestId('selection-count').textContent).toBe('4 selected');
+    expect(screen.getByText('Batch actions are coming in a later version.')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Select all shown playlists'));
+    expect(screen.getByTestId('selection-count').textContent).toBe('5 selected');
+    fireEvent.click(screen.getByRole('button', { name: 'Clear selection' }));
+    expect(screen.queryByTestId('selection-count')).toBeNull();
+  });
+
+  it('re-reads the list on a playlists event without a reload', async () => {
+    let version = 1;
+    mockApi({
+      'GET api/playlists': () =>
+        json({ playlists: version === 1 ? playlists.slice(0, 2) : playlists, total: 5 }, 200, {
+          ETag: `"v${version}"`,
+        }),
+      'GET api/accounts': json({ accounts: [account()] }),
+    });
+    render(<Page />);
+    await waitFor(() => expect(screen.getAllByTestId('playlist-row')).toHaveLength(2));
+    version = 2;
+    bus.emit('playlists', { account_id: 1, playlist_ids: [] });
+    await waitFor(() => expect(screen.getAllByTestId('playlist-row')).toHaveLength(5));
+  });
+
+  it('guides to connecting when there is no account, and offers sync when nothing is stored', async () => {
+    mockApi({
+      'GET api/playlists': json({ playlists: [], total: 0 }),
+      'GET api/accounts': json({ accounts: [] }),
+    });
+    const { unmount } = render(<Page />);
+    await waitFor(() =>
+      expect(screen.getByText('Connect Spotify to see your playlists')).toBeTruthy(),
+    );
+    expect(screen.getByRole('link', { name: 'Connect a Spotify account' })).toBeTruthy();
+    unmount();
+
+    mockApi({
+      'GET api/playlists': json({ playlists: [], total: 0 }),
+      'GET api/accounts': json({ accounts: [account({ playlist_count: 0 })] }),
+    });
+    render(<Page />);
+    await waitFor(() => expect(screen.getByText('No playlists stored yet')).toBeTruthy());
+    expect(screen.getByRole('button', { name: 'Sync Demo Pro now' })).toBeTruthy();
+  });
+
+  it('hides sync for viewers', async () => {
+    setSession(sessionInfo('viewer'));
+    mockApi({
+      'GET api/playlists': json({ playlists, total: 5 }),
+      'GET api/accounts': json({ accounts: [account()] }),
+    });
+    render(<Page />);
+    await waitFor(() => expect(screen.getAllByTestId('playlist-row')).toHaveLength(5));
+    expect(screen.queryByRole('button', { name: /Sync/ })).toBeNull();
+  });
+});

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { matchRoute, playlistPath } from './routes';
+
+describe('routes', () => {
+  it('matches static and parameterized routes, decoding parameters', () => {
+    expect(matchRoute('playlists').route.name).toBe('playlists');
+    expect(matchRoute('').route.name).toBe('home');
+    const m = matchRoute(playlistPath(3, 'ab/c d'));
+    expect(m.route.name).toBe('playlist');
+    expect(m.params).toEqual({ accountId: '3', playlistId: 'ab/c d' });
+  });
+
+  it('answers not_found for unknown paths and bad encodings', () => {
+    expect(matchRoute('nope').route.name).toBe('not_found');
+    expect(matchRoute('playlists/1/%E0%A4%A').route.name).toBe('not_found');
+    expect(matchRoute('users').route.access).toBe('admin');
+  });
+});

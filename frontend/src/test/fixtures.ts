@@ -1,0 +1,82 @@
+// Test data shaped exactly like the API's schemas (the types come from schema.d.ts).
+import type { Account, Job, Playlist, PlaylistItem, SessionInfo } from '../api/client';
+
+export function playlist(overrides: Partial<Playlist> = {}): Playlist {
+  const id = overrides.id ?? `pl${Math.random().toString(36).slice(2, 10)}`;
+  return {
+    account_id: 1,
+    id,
+    name: `Playlist ${id}`,
+    description: '',
+    owner_id: 'demo-pro',
+    owner_name: 'Demo Pro',
+    owned: true,
+    public: true,
+    collaborative: false,
+    snapshot_id: 'snap',
+    track_count: 10,
+    stored_track_count: 10,
+    items_readable: true,
+    image_url: null,
+    synced_at: '2026-03-01T10:00:00Z',
+    tags: [],
+    ...overrides,
+  };
+}
+
+export function account(overrides: Partial<Account> = {}): Account {
+  return {
+    id: 1,
+    spotify_user_id: 'demo-pro',
+    display_name: 'Demo Pro',
+    status: 'active',
+    authorized_at: '2026-01-01T00:00:00Z',
+    authorization_expires_at: '2026-07-01T00:00:00Z',
+    days_until_expiry: 120,
+    expiry_warning: false,
+    last_synced_at: null,
+    playlist_count: 3,
+    syncing: false,
+    ...overrides,
+  };
+}
+
+export function items(count: number): PlaylistItem[] {
+  return Array.from({ length: count }, (_, i) => ({
+    position: i,
+    uri: `spotify:track:t${i}`,
+    name: `Track ${i + 1}`,
+    artists: [`Artist ${i % 97}`],
+    album: `Album ${i % 13}`,
+    duration_ms: 180_000 + (i % 60) * 1000,
+    added_at: '2026-02-03T12:00:00Z',
+    added_by: 'demo-pro',
+    is_local: false,
+    unavailable: false,
+  }));
+}
+
+export function job(overrides: Partial<Job> = {}): Job {
+  return {
+    id: 'job-1',
+    kind: 'sync_account',
+    account_id: 1,
+    playlist_id: null,
+    state: 'running',
+    done: 10,
+    total: 40,
+    message: 'Reading playlists',
+    created_at: '2026-03-01T10:00:00Z',
+    finished_at: null,
+    error: null,
+    ...overrides,
+  };
+}
+
+export function sessionInfo(role: SessionInfo['user']['role'] = 'admin'): SessionInfo {
+  return {
+    user: { id: 1, username: 'alice', role, created_at: '2026-01-01T00:00:00Z' },
+    csrf_token: 'csrf-123',
+    expires_at: '2026-04-01T00:00:00Z',
+  };
+}
