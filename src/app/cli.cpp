@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "app/serve.hpp"
 #include "app/services.hpp"
 #include "core/sync/sync_service.hpp"
 #include "http/message.hpp"
@@ -46,6 +47,7 @@ Commands:
   playlists    list stored playlists
   playlist     show one stored playlist with its tracks
   user         manage plm users (add, list)
+  serve        run the web application (JSON API, live updates, the single-page app)
   config       print the effective configuration (secrets masked)
 
 Global options:
@@ -823,6 +825,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     options.command = arguments[i];
     options.arguments.assign(arguments.begin() + static_cast<std::ptrdiff_t>(i) + 1,
                              arguments.end());
+    if (options.command == "serve")
+      return run_serve(std::move(options.overrides), std::move(options.arguments), out, err);
     if (take_flag(options.arguments, "--json")) options.json = true;
     return Command(std::move(options), out, err).run();
   } catch (const UsageError& problem) {

@@ -33,6 +33,34 @@ core::Result<int> parse_int(const std::string& key, const std::string& value, in
   return parsed;
 }
 
+core::Result<bool> parse_bool(const std::string& key, const std::string& value) {
+  if (value == "1" || value == "true" || value == "yes" || value == "on") return true;
+  if (value == "0" || value == "false" || value == "no" || value == "off") return false;
+  return make_error(ErrorCode::InvalidInput,
+                    key + " must be 1 or 0 (true/false, yes/no, on/off), got '" + value + "'");
+}
+
+/// "HOST:PORT" with an IPv4 address or name, or "[v6]:PORT".
+core::Status parse_listen(const std::string& value, Config& config) {
+  const auto bad =
+      make_error(ErrorCode::InvalidInput,
+                 "PLM_LISTEN must be HOST:PORT (127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080), got '" +
+                     value + "'");
+  const auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) return bad;
+  std::string host = value.substr(0, colon);
+  if (host.starts_with('[')) {
+    if (!host.ends_with(']')) return bad;
+    host = host.substr(1, host.size() - 2);
+  }
+  if (host.empty()) return bad;
+  auto port = parse_int("PLM_LISTEN port", value.substr(colon + 1), 0, 65535);
+  if (!port) return bad;
+  config.listen_host = host;
+  config.listen_port = static_cast<std::uint16_t>(*port);
+  return core::ok();
+}
+
 core::Status check_url(const std::string& key, const std::string& value) {
   if (value.starts_with("https://")) return core::ok();
   if (!value.starts_with("http://")) {
@@ -71,6 +99,16 @@ const std::vector<std::pair<std::string, std::string>>& config_defaults() {
       {"PLM_SPOTIFY_TIMEOUT_MS", "30000"},
       {"PLM_USER", ""},
       {"PLM_CONFIG", ""},
+      {"PLM_LISTEN", "127.0.0.1:8080"},
+      {"PLM_PUBLIC_URL", ""},  // resolved: http://<PLM_LISTEN>/
+      {"PLM_STATIC_DIR", PLM_DEFAULT_STATIC_DIR},
+      {"PLM_SESSION_TTL_HOURS", "336"},
+      {"PLM_SESSION_IDLE_HOURS", "72"},
+      {"PLM_HTTP_THREADS", "2"},
+      {"PLM_HANDLER_THREADS", "4"},
+      {"PLM_SYNC_WORKERS", "2"},
+      {"PLM_TRUST_PROXY", "0"},
+      {"PLM_ACCESS_LOG", "1"},
   };
   return defaults;
 }
@@ -170,6 +208,44 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
   config.spotify_timeout = std::chrono::milliseconds(*timeout);
   if (config.database_url.empty())
     return make_error(ErrorCode::InvalidInput, "PLM_DATABASE_URL must not be empty");
+
+  if (auto listen = parse_listen(lookup("PLM_LISTEN"), config); !listen) return listen.error();
+  config.public_url = lookup("PLM_PUBLIC_URL");
+  if (!config.public_url.empty()) {
+    const auto& url = config.public_url;
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+      return make_error(ErrorCode::InvalidInput,
+                        "PLM_PUBLIC_URL must be an http:// or https:// URL, got '" + url + "'");
+    }
+    if (!url.ends_with('/') || url.find_first_of("?#") != std::string::npos) {
+      return make_error(
+          ErrorCode::InvalidInput,
+          "PLM_PUBLIC_URL must end with '/' and have no query or fragment, got '" + url + "'");
+    }
+  }
+  config.static_dir = lookup("PLM_STATIC_DIR");
+  struct IntSetting {
+    const char* key;
+    int min;
+    int max;
+    int* target;
+  };
+  for (const IntSetting& setting :
+       {IntSetting{"PLM_SESSION_TTL_HOURS", 1, 24 * 366, &config.session_ttl_hours},
+        IntSetting{"PLM_SESSION_IDLE_HOURS", 1, 24 * 366, &config.session_idle_hours},
+        IntSetting{"PLM_HTTP_THREADS", 1, 64, &config.http_threads},
+        IntSetting{"PLM_HANDLER_THREADS", 0, 256, &config.handler_threads},
+        IntSetting{"PLM_SYNC_WORKERS", 1, 32, &config.sync_workers}}) {
+    auto value = parse_int(setting.key, lookup(setting.key), setting.min, setting.max);
+    if (!value) return value.error();
+    *setting.target = *value;
+  }
+  auto trust = parse_bool("PLM_TRUST_PROXY", lookup("PLM_TRUST_PROXY"));
+  if (!trust) return trust.error();
+  config.trust_proxy = *trust;
+  auto access_log = parse_bool("PLM_ACCESS_LOG", lookup("PLM_ACCESS_LOG"));
+  if (!access_log) return access_log.error();
+  config.access_log = *access_log;
   return config;
 }
 
@@ -237,7 +313,20 @@ std::string describe(const Config& config) {
       << "PLM_SPOTIFY_RATE_BUDGET=" << config.spotify_rate_budget << "\n"
       << "PLM_SPOTIFY_MAX_WAIT_S=" << config.spotify_max_wait_s << "\n"
       << "PLM_SPOTIFY_TIMEOUT_MS=" << config.spotify_timeout.count() << "\n"
-      << "PLM_USER=" << config.user << "\n";
+      << "PLM_USER=" << config.user << "\n"
+      << "PLM_LISTEN="
+      << (config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
+                                                            : config.listen_host)
+      << ":" << config.listen_port << "\n"
+      << "PLM_PUBLIC_URL=" << config.public_url << "\n"
+      << "PLM_STATIC_DIR=" << config.static_dir << "\n"
+      << "PLM_SESSION_TTL_HOURS=" << config.session_ttl_hours << "\n"
+      << "PLM_SESSION_IDLE_HOURS=" << config.session_idle_hours << "\n"
+      << "PLM_HTTP_THREADS=" << config.http_threads << "\n"
+      << "PLM_HANDLER_THREADS=" << config.handler_threads << "\n"
+      << "PLM_SYNC_WORKERS=" << config.sync_workers << "\n"
+      << "PLM_TRUST_PROXY=" << (config.trust_proxy ? 1 : 0) << "\n"
+      << "PLM_ACCESS_LOG=" << (config.access_log ? 1 : 0) << "\n";
   return out.str();
 }
 

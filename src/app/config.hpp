@@ -32,6 +32,19 @@ struct Config {
   std::chrono::milliseconds spotify_timeout{0};  ///< PLM_SPOTIFY_TIMEOUT_MS per request
 
   std::string user;  ///< PLM_USER: the app user the CLI acts as (default: the only/first admin)
+
+  // `plm serve`
+  std::string listen_host;        ///< PLM_LISTEN host part ("127.0.0.1", "::1", "0.0.0.0")
+  std::uint16_t listen_port = 0;  ///< PLM_LISTEN port part; 0 binds a free port
+  std::string public_url;         ///< PLM_PUBLIC_URL, ending in '/'; empty: http://<listen>/
+  std::string static_dir;         ///< PLM_STATIC_DIR: the built SPA (frontend/dist)
+  int session_ttl_hours = 0;      ///< PLM_SESSION_TTL_HOURS: absolute session lifetime
+  int session_idle_hours = 0;     ///< PLM_SESSION_IDLE_HOURS: sessions end after this idle time
+  int http_threads = 0;           ///< PLM_HTTP_THREADS: I/O threads of the HTTP server
+  int handler_threads = 0;        ///< PLM_HANDLER_THREADS: threads running request handlers
+  int sync_workers = 0;           ///< PLM_SYNC_WORKERS: sync jobs running at once
+  bool trust_proxy = false;       ///< PLM_TRUST_PROXY: X-Forwarded-For from a loopback proxy
+  bool access_log = true;         ///< PLM_ACCESS_LOG: one JSON line per request on stderr
 };
 
 /// Keys with their defaults; `${PLM_DATA_DIR}` in a default is replaced by the resolved data dir.

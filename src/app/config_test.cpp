@@ -89,5 +89,78 @@ TEST(Describe, MasksSecrets) {
   EXPECT_NE(text.find("PLM_SPOTIFY_CLIENT_SECRET=(set, hidden)"), std::string::npos);
 }
 
+TEST(BuildConfig, ServeSettingsHaveDefaults) {
+  const auto config = build_config({}, {}, {}, "/home/pro");
+
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->listen_host, "127.0.0.1");
+  EXPECT_EQ(config->listen_port, 8080);
+  EXPECT_EQ(config->public_url, "");
+  EXPECT_TRUE(config->static_dir.ends_with("frontend/dist")) << config->static_dir;
+  EXPECT_EQ(config->session_ttl_hours, 336);
+  EXPECT_EQ(config->session_idle_hours, 72);
+  EXPECT_EQ(config->http_threads, 2);
+  EXPECT_EQ(config->handler_threads, 4);
+  EXPECT_EQ(config->sync_workers, 2);
+  EXPECT_FALSE(config->trust_proxy);
+  EXPECT_TRUE(config->access_log);
+}
+
+TEST(BuildConfig, ServeSettingsAreParsedAndChecked) {
+  const auto config = build_config({{"PLM_LISTEN", "[::1]:0"},
+                                    {"PLM_PUBLIC_URL", "https://music.example.org/plm/"},
+                                    {"PLM_SESSION_TTL_HOURS", "24"},
+                                    {"PLM_SESSION_IDLE_HOURS", "2"},
+                                    {"PLM_HTTP_THREADS", "3"},
+                                    {"PLM_HANDLER_THREADS", "0"},
+                                    {"PLM_SYNC_WORKERS", "4"},
+                                    {"PLM_TRUST_PROXY", "yes"},
+                                    {"PLM_ACCESS_LOG", "0"},
+                                    {"PLM_STATIC_DIR", "/srv/plm/dist"}},
+                                   {}, {}, "/h");
+
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->listen_host, "::1");
+  EXPECT_EQ(config->listen_port, 0);
+  EXPECT_EQ(config->public_url, "https://music.example.org/plm/");
+  EXPECT_EQ(config->session_ttl_hours, 24);
+  EXPECT_EQ(config->session_idle_hours, 2);
+  EXPECT_EQ(config->http_threads, 3);
+  EXPECT_EQ(config->handler_threads, 0);
+  EXPECT_EQ(config->sync_workers, 4);
+  EXPECT_TRUE(config->trust_proxy);
+  EXPECT_FALSE(config->access_log);
+  EXPECT_EQ(config->static_dir, "/srv/plm/dist");
+  EXPECT_NE(describe(*config).find("PLM_LISTEN=[::1]:0"), std::string::npos);
+
+  const auto listen = build_config({{"PLM_LISTEN", "8080"}}, {}, {}, "/h");
+  const auto port = build_config({{"PLM_LISTEN", "127.0.0.1:70000"}}, {}, {}, "/h");
+  const auto slash = build_config({{"PLM_PUBLIC_URL", "https://example.org/plm"}}, {}, {}, "/h");
+  const auto scheme = build_config({{"PLM_PUBLIC_URL", "example.org/"}}, {}, {}, "/h");
+  const auto workers = build_config({{"PLM_SYNC_WORKERS", "0"}}, {}, {}, "/h");
+  const auto flag = build_config({{"PLM_TRUST_PROXY", "maybe"}}, {}, {}, "/h");
+  ASSERT_FALSE(listen);
+  EXPECT_NE(listen.error().message.find("PLM_LISTEN must be HOST:PORT"), std::string::npos);
+  EXPECT_FALSE(port);
+  ASSERT_FALSE(slash);
+  EXPECT_NE(slash.error().message.find("must end with '/'"), std::string::npos);
+  EXPECT_FALSE(scheme);
+  ASSERT_FALSE(workers);
+  EXPECT_EQ(workers.error().message,
+            "PLM_SYNC_WORKERS must be a whole number from 1 to 32, got '0'");
+  ASSERT_FALSE(flag);
+  EXPECT_NE(flag.error().message.find("PLM_TRUST_PROXY must be 1 or 0"), std::string::npos);
+}
+
+TEST(ParseConfigFile, KnowsTheServeSettings) {
+  const auto values = parse_config_file(
+      "PLM_LISTEN=0.0.0.0:8080\nPLM_PUBLIC_URL=https://x.example/\nPLM_STATIC_DIR=/d\n"
+      "PLM_SESSION_TTL_HOURS=1\nPLM_SESSION_IDLE_HOURS=1\nPLM_HTTP_THREADS=1\n"
+      "PLM_HANDLER_THREADS=1\nPLM_SYNC_WORKERS=1\nPLM_TRUST_PROXY=1\nPLM_ACCESS_LOG=1\n",
+      "plm.env");
+  ASSERT_TRUE(values) << values.error().message;
+  EXPECT_EQ(values->size(), 10u);
+}
+
 }  // namespace
 }  // namespace plm::app

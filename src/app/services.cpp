@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 struct Services::Impl {
   Config config;
-  SystemClock clock;
+  SystemClock system_clock;
+  const core::Clock* clock = &system_clock;
   std::unique_ptr<security::TokenCipher> cipher;
   std::unique_ptr<sql::Store> store;
   spotify::CurlTransport transport;
@@ -29,9 +30,10 @@ struct Services::Impl {
 Services::Services(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Services::~Services() = default;
 
-std::unique_ptr<Services> Services::open(const Config& config) {
+std::unique_ptr<Services> Services::open(const Config& config, const core::Clock* clock) {
   auto impl = std::make_unique<Impl>();
   impl->config = config;
+  if (clock) impl->clock = clock;
   std::error_code error;
   fs::create_directories(config.data_dir, error);
   if (error)
@@ -54,10 +56,11 @@ std::unique_ptr<Services> Services::open(const Config& config) {
 }
 
 const Config& Services::config() const { return impl_->config; }
-const core::Clock& Services::clock() const { return impl_->clock; }
+const core::Clock& Services::clock() const { return *impl_->clock; }
 core::UserStore& Services::users() { return *impl_->store; }
 core::AccountStore& Services::accounts() { return *impl_->store; }
 core::PlaylistStore& Services::playlists() { return *impl_->store; }
+core::SessionStore& Services::sessions() { return *impl_->store; }
 
 core::Result<std::shared_ptr<spotify::Authorizer>> Services::authorizer() {
   const Config& config = impl_->config;
@@ -71,7 +74,7 @@ core::Result<std::shared_ptr<spotify::Authorizer>> Services::authorizer() {
   oauth.client_id = config.spotify_client_id;
   oauth.client_secret = config.spotify_client_secret;
   oauth.total_timeout = config.spotify_timeout;
-  return std::make_shared<spotify::Authorizer>(oauth, impl_->transport, impl_->clock);
+  return std::make_shared<spotify::Authorizer>(oauth, impl_->transport, *impl_->clock);
 }
 
 std::unique_ptr<core::SpotifyApi> Services::spotify_for(const core::SpotifyAccount& account) {
@@ -96,7 +99,7 @@ std::unique_ptr<core::SpotifyApi> Services::spotify_for(const core::SpotifyAccou
   };
   auto limiter = impl_->limiters.for_client(client.client_id, client.rate_limit);
   return std::make_unique<spotify::Client>(client, account.tokens, impl_->transport,
-                                           std::move(limiter), impl_->clock, impl_->sleeper,
+                                           std::move(limiter), *impl_->clock, impl_->sleeper,
                                            std::move(hooks));
 }
 

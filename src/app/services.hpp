@@ -28,7 +28,8 @@ class Services {
  public:
   /// Creates the data directory (0700), loads or creates the secret key, opens and migrates the
   /// database. Throws std::runtime_error with a message fit for the user when any of it fails.
-  static std::unique_ptr<Services> open(const Config& config);
+  /// `clock` (tests: a manual one; it must outlive the services) replaces the system clock.
+  static std::unique_ptr<Services> open(const Config& config, const core::Clock* clock = nullptr);
   ~Services();
 
   const Config& config() const;
@@ -36,6 +37,7 @@ class Services {
   core::UserStore& users();
   core::AccountStore& accounts();
   core::PlaylistStore& playlists();
+  core::SessionStore& sessions();
 
   /// The OAuth helper for the configured Spotify app. InvalidInput when no client ID is set.
   core::Result<std::shared_ptr<spotify::Authorizer>> authorizer();

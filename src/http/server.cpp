@@ -93,6 +93,17 @@ struct Server::Impl {
   Handler handler;
   ServerOptions options;
   std::uint16_t port = 0;
+
+  Response refusal(int status, std::string_view message) const {
+    if (options.error_response) {
+      try {
+        return options.error_response(status, message);
+      } catch (...) {
+        // Fall back to the built-in shape: a refusal must never fail.
+      }
+    }
+    return error_response(status, message);
+  }
   // Every stream a handler has returned and the server has not finished yet, so that stop() can
   // finish them while the loop is still intact: including those whose connection coroutine
   // never resumes (stopped while waiting out a delay or for the handler pool). Declared before
@@ -197,10 +208,10 @@ struct Server::Impl {
         // Beast refuses a too-large Content-Length before it marks the header done, but the
         // request line and fields are in the message by then.
         if (options.on_response) request = to_request(parser.get(), remote, nullptr);
-        response = error_response(413, "Request entity too large");
+        response = refusal(413, "Request entity too large");
       } else if (read_error) {
         request.remote_address = remote;
-        response = error_response(400, "Malformed HTTP request");
+        response = refusal(400, "Malformed HTTP request");
       } else {
         auto& message = parser.get();
         version = message.version();
@@ -218,7 +229,7 @@ struct Server::Impl {
           }
         } catch (...) {
           // The handler's own edge logs with context; the client gets no internals.
-          response = error_response(500, "Server error");
+          response = refusal(500, "Server error");
         }
       }
       std::optional<StreamLease> lease;

@@ -38,6 +38,10 @@ struct ServerOptions {
   std::chrono::milliseconds stream_keepalive{15'000};
   std::string stream_keepalive_bytes = ": keep-alive\n\n";  ///< an SSE comment line
   ResponseHook on_response;  ///< metrics and access logs; unset costs nothing
+  /// Builds the answers the server gives by itself (400 malformed request, 413 body too large,
+  /// 500 when the handler throws), so they have the application's error shape. Unset: Spotify's
+  /// `{"error":{"status":N,"message":"..."}}`, which the emulator needs.
+  std::function<Response(int status, std::string_view message)> error_response;
 };
 
 class Server {

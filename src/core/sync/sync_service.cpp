@@ -69,7 +69,8 @@ Result<std::vector<PlaylistItem>> SyncService::read_all_items(const PlaylistSumm
 }
 
 Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
-                                             const ProgressCallback& progress) {
+                                             const ProgressCallback& progress,
+                                             std::stop_token stop) {
   const ApiCounters start = spotify_.counters();
   SyncProgress state;
   auto report_progress = [&] {
@@ -136,6 +137,10 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
 
   // 4. Changed playlists: every page of items, then one transaction each.
   for (const auto& step : plan.read_items) {
+    if (stop.stop_requested()) {
+      report.stopped_by = make_error(ErrorCode::Unavailable, "sync stopped before it finished");
+      break;
+    }
     state.current_playlist = step.summary.name;
     report_progress();
     auto items = read_all_items(step.summary);
@@ -174,6 +179,69 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
   }
 
   report.counters = counters_since(start);
+  state.phase = SyncProgress::Phase::Done;
+  report_progress();
+  return report;
+}
+
+Result<SyncReport> SyncService::sync_playlist(const SpotifyAccount& account,
+                                              const std::string& playlist_id,
+                                              const ProgressCallback& progress) {
+  const ApiCounters start = spotify_.counters();
+  SyncProgress state;
+  state.playlists_total = 1;
+  auto report_progress = [&] {
+    if (!progress) return;
+    state.counters = counters_since(start);
+    progress(state);
+  };
+  // The list position is the playlist's index in the stored list (kept in Spotify's order).
+  auto stored = store_.playlists_of(account.id);
+  if (!stored) return stored.error();
+  const auto found = std::find_if(stored->begin(), stored->end(), [&](const StoredPlaylist& p) {
+    return p.summary.id == playlist_id;
+  });
+  if (found == stored->end()) {
+    return make_error(ErrorCode::NotFound, "playlist " + playlist_id + " is not stored for account " +
+                                               std::to_string(account.id));
+  }
+  const auto list_position = static_cast<std::int64_t>(found - stored->begin());
+  state.current_playlist = found->summary.name;
+  report_progress();
+
+  auto summary = spotify_.playlist(playlist_id);
+  if (!summary) return summary.error();
+  SyncReport report;
+  report.playlists_total = 1;
+  state.phase = SyncProgress::Phase::Reading;
+  state.current_playlist = summary->name;
+  const bool readable = can_read_items(*summary, account.spotify_user_id);
+  const bool unchanged = !found->items_snapshot_id.empty() &&
+                         found->items_snapshot_id == summary->snapshot_id;
+  report.planned_calls = 1 + (readable && !unchanged
+                                  ? pages_for(summary->item_count, SpotifyApi::kMaxItemsPage)
+                                  : 0);
+  report_progress();
+  if (!readable || unchanged) {
+    if (auto saved = store_.save_playlist_summary(account.id, list_position, *summary); !saved)
+      return saved.error();
+    ++(readable ? report.unchanged : report.unreadable);
+  } else {
+    std::vector<PlaylistItem> items;
+    if (summary->item_count > 0) {
+      auto read = read_all_items(*summary);
+      if (!read) return read.error();
+      items = std::move(*read);
+    }
+    PlaylistSummary saved_summary = *summary;
+    saved_summary.item_count = static_cast<std::int64_t>(items.size());
+    if (auto saved = store_.save_playlist(account.id, list_position, saved_summary, items); !saved)
+      return saved.error();
+    ++report.read;
+  }
+  report.counters = counters_since(start);
+  state.playlists_done = 1;
+  state.current_playlist.clear();
   state.phase = SyncProgress::Phase::Done;
   report_progress();
   return report;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -56,9 +57,21 @@ class SyncService {
       : spotify_(spotify), store_(store), clock_(clock) {}
 
   /// Syncs every playlist of `account`. Returns an error only when nothing could be done (the
-  /// listing failed or the store failed); partial outcomes are in the report.
+  /// listing failed or the store failed); partial outcomes are in the report. A requested `stop`
+  /// ends the sync at the next playlist boundary with `stopped_by` = Unavailable (what was saved
+  /// stays saved; gone playlists are not removed).
   Result<SyncReport> sync_account(const SpotifyAccount& account,
-                                  const ProgressCallback& progress = {});
+                                  const ProgressCallback& progress = {},
+                                  std::stop_token stop = {});
+
+  /// Re-reads one stored playlist: its metadata (one call), then its items only when the snapshot
+  /// differs from the stored one (or the items were never stored) and the account may read them.
+  /// Saved in one transaction at the playlist's place in the list. NotFound when the playlist is
+  /// not stored for the account (sync the account first) or Spotify no longer has it; any Spotify
+  /// or store failure is returned as the error (nothing is half-saved). The report counts this one
+  /// playlist (playlists_total = 1).
+  Result<SyncReport> sync_playlist(const SpotifyAccount& account, const std::string& playlist_id,
+                                   const ProgressCallback& progress = {});
 
  private:
   /// Reads all items of one playlist; restarts once if the playlist changed while paging.

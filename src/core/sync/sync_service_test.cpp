@@ -247,5 +247,95 @@ TEST_F(SyncServiceTest, ReportsProgressUntilDone) {
   EXPECT_EQ(updates.back().counters.calls, 1 + 5 * 2);
 }
 
+TEST_F(SyncServiceTest, AStopRequestEndsTheSyncAtAPlaylistBoundaryAndKeepsWhatWasSaved) {
+  seed(4, 10);
+  std::stop_source stop;
+  spotify_.on_call([&](std::int64_t call) {
+    if (call == 3) stop.request_stop();  // while p1's items are read
+  });
+
+  const auto report = service_.sync_account(account_, {}, stop.get_token());
+
+  ASSERT_TRUE(report);
+  ASSERT_TRUE(report->stopped_by.has_value());
+  EXPECT_EQ(report->stopped_by->code, ErrorCode::Unavailable);
+  EXPECT_EQ(report->read, 2);  // p0 and p1 (the playlist being read when asked) are complete
+  EXPECT_EQ(spotify_.calls(), 3);
+  EXPECT_EQ(store_.playlist_items(1, "p1")->size(), 10u);
+  EXPECT_FALSE(store_.find_playlist(1, "p2")->has_value());
+  EXPECT_TRUE(store_.playlists_of(1).value().size() == 2u);
+}
+
+TEST_F(SyncServiceTest, SyncPlaylistReadsOnlyThatPlaylistAndKeepsItsPlace) {
+  seed(3, 60);
+  ASSERT_TRUE(service_.sync_account(account_));
+  spotify_.set_items("p1", items(70, "new"));
+  ASSERT_TRUE(store_.set_playlist_tags(1, "p1", {"keep"}));
+  const auto before = spotify_.calls();
+
+  const auto report = service_.sync_playlist(account_, "p1");
+
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(spotify_.calls() - before, 1 + 2);  // metadata + ceil(70/50)
+  EXPECT_EQ(report->read, 1);
+  EXPECT_EQ(report->planned_calls, 3);
+  const auto stored = *store_.playlists_of(1);
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[1].summary.id, "p1");
+  EXPECT_EQ(stored[1].stored_item_count, 70);
+  EXPECT_EQ(stored[1].tags, std::vector<std::string>{"keep"});
+  EXPECT_EQ(store_.playlist_items(1, "p1")->front().uri, "spotify:track:new0");
+  EXPECT_EQ(store_.playlist_items(1, "p0")->size(), 60u);
+}
+
+TEST_F(SyncServiceTest, SyncPlaylistOfAnUnchangedPlaylistMakesOneCall) {
+  seed(2, 60);
+  ASSERT_TRUE(service_.sync_account(account_));
+  const auto before = spotify_.calls();
+  std::vector<SyncProgress> updates;
+
+  const auto report = service_.sync_playlist(
+      account_, "p0", [&](const SyncProgress& progress) { updates.push_back(progress); });
+
+  ASSERT_TRUE(report);
+  EXPECT_EQ(spotify_.calls() - before, 1);
+  EXPECT_EQ(report->unchanged, 1);
+  ASSERT_FALSE(updates.empty());
+  EXPECT_EQ(updates.back().phase, SyncProgress::Phase::Done);
+  EXPECT_EQ(updates.back().playlists_done, 1);
+}
+
+TEST_F(SyncServiceTest, SyncPlaylistOfAFollowedPlaylistSavesMetadataOnly) {
+  spotify_.put_playlist(playlist("followed", "someone-else"), items(40));
+  ASSERT_TRUE(service_.sync_account(account_));
+  const auto before = spotify_.calls();
+
+  const auto report = service_.sync_playlist(account_, "followed");
+
+  ASSERT_TRUE(report);
+  EXPECT_EQ(spotify_.calls() - before, 1);
+  EXPECT_EQ(report->unreadable, 1);
+  EXPECT_TRUE(store_.find_playlist(1, "followed")->value().items_snapshot_id.empty());
+}
+
+TEST_F(SyncServiceTest, SyncPlaylistFailsForUnknownPlaylistsAndReturnsSpotifyErrors) {
+  seed(2, 10);
+  ASSERT_TRUE(service_.sync_account(account_));
+  spotify_.set_items("p0", items(20, "v2-"));
+  Error limited = make_error(ErrorCode::RateLimited, "spotify asked to wait 60 s");
+  limited.retry_at = clock_.now() + std::chrono::minutes(1);
+  spotify_.fail_call(spotify_.calls() + 2, limited);  // the items page after the metadata
+
+  const auto unknown = service_.sync_playlist(account_, "nope");
+  const auto limited_sync = service_.sync_playlist(account_, "p0");
+
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::NotFound);
+  ASSERT_FALSE(limited_sync);
+  EXPECT_EQ(limited_sync.error().code, ErrorCode::RateLimited);
+  EXPECT_TRUE(limited_sync.error().retry_at.has_value());
+  EXPECT_EQ(store_.playlist_items(1, "p0")->size(), 10u);  // the old, complete version
+}
+
 }  // namespace
 }  // namespace plm::core

@@ -1,0 +1,224 @@
+#include "app/serve.hpp"
+
+#include <signal.h>
+#include <sodium.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "http/server.hpp"
+#include "security/password.hpp"
+#include "security/random_token.hpp"
+#include "spotify/oauth.hpp"
+#include "web/errors.hpp"
+
+namespace plm::app {
+
+namespace {
+
+/// The web app's view of Spotify, over the services' OAuth helper and clients.
+class Connector final : public web::SpotifyConnector {
+ public:
+  explicit Connector(Services& services) : services_(services) {}
+
+  std::string client_id() const override { return services_.config().spotify_client_id; }
+
+  core::Result<Authorization> begin(const std::string& redirect_uri) override {
+    auto authorizer = services_.authorizer();
+    if (!authorizer) return authorizer.error();
+    const auto request = (*authorizer)->start(redirect_uri);
+    return Authorization{request.url, request.state, request.code_verifier};
+  }
+
+  core::Result<core::AccountTokens> finish(const std::string& code, const std::string& redirect_uri,
+                                           const std::string& code_verifier) override {
+    auto authorizer = services_.authorizer();
+    if (!authorizer) return authorizer.error();
+    return (*authorizer)->exchange_code(code, redirect_uri, code_verifier);
+  }
+
+  std::unique_ptr<core::SpotifyApi> spotify_for(const core::SpotifyAccount& account) override {
+    return services_.spotify_for(account);
+  }
+
+ private:
+  Services& services_;
+};
+
+std::string hex(const unsigned char* bytes, std::size_t size) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out.push_back(kHex[bytes[i] >> 4]);
+    out.push_back(kHex[bytes[i] & 0x0F]);
+  }
+  return out;
+}
+
+}  // namespace
+
+web::Crypto web_crypto() {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
+  web::Crypto crypto;
+  crypto.hash_password = [](std::string_view password) {
+    return security::hash_password(password);
+  };
+  crypto.verify_password = [](std::string_view hash, std::string_view password) {
+    return security::verify_password(hash, password);
+  };
+  crypto.random_token = [] { return security::random_token(32); };
+  crypto.token_digest = [](std::string_view token) {
+    // Session tokens are 256 random bits, so a plain SHA-256 (no salt, no stretching) is enough
+    // to make a stolen database useless for signing in.
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
+    return hex(digest, sizeof digest);
+  };
+  return crypto;
+}
+
+web::WebOptions web_options(const Config& config, const std::string& public_url) {
+  web::WebOptions options;
+  options.public_url = public_url;
+  options.session_ttl = std::chrono::hours(config.session_ttl_hours);
+  options.session_idle = std::chrono::hours(config.session_idle_hours);
+  options.sync_workers = config.sync_workers;
+  options.static_dir = config.static_dir;
+  options.spotify_api_url = config.spotify_api_url;
+  options.trust_proxy = config.trust_proxy;
+  options.access_log = config.access_log;
+  return options;
+}
+
+WiredWebApp make_web_app(Services& services, web::WebOptions options) {
+  WiredWebApp wired;
+  wired.connector = std::make_unique<Connector>(services);
+  web::WebDeps deps{services.users(),     services.sessions(), services.accounts(),
+                    services.playlists(), services.clock(),    *wired.connector,
+                    web_crypto()};
+  wired.app = std::make_unique<web::WebApp>(std::move(deps), std::move(options));
+  return wired;
+}
+
+std::string resolve_public_url(const Config& config, std::uint16_t bound_port) {
+  if (!config.public_url.empty()) return config.public_url;
+  std::string host = config.listen_host;
+  // A wildcard address is where we listen, not where browsers go.
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(bound_port) + "/";
+}
+
+int run_serve(std::map<std::string, std::string> overrides, std::vector<std::string> arguments,
+              std::ostream& out, std::ostream& err) {
+  std::string port_file;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& argument = arguments[i];
+    auto value = [&](const std::string& name) -> std::optional<std::string> {
+      if (argument == name) {
+        if (i + 1 >= arguments.size()) return std::nullopt;
+        return arguments[++i];
+      }
+      return argument.substr(name.size() + 1);
+    };
+    if (argument == "--help" || argument == "-h") {
+      out << "usage: plm serve [--listen HOST:PORT] [--port-file FILE]\n\n"
+             "Serves the web application and its JSON API (api/openapi.yaml) until SIGINT or\n"
+             "SIGTERM. --listen overrides PLM_LISTEN (default 127.0.0.1:8080; port 0 picks a free\n"
+             "one); --port-file writes the bound port to FILE once listening. Browsers must use\n"
+             "PLM_PUBLIC_URL (default http://<listen>/). Settings: configs/example.env.\n"
+             "While no user has a password, the log shows a one-time setup code for the first\n"
+             "visit.\n";
+      return 0;
+    }
+    if (argument == "--listen" || argument.starts_with("--listen=")) {
+      const auto listen = value("--listen");
+      if (!listen) {
+        err << "plm: --listen needs a value\n";
+        return 2;
+      }
+      overrides["PLM_LISTEN"] = *listen;
+    } else if (argument == "--port-file" || argument.starts_with("--port-file=")) {
+      const auto file = value("--port-file");
+      if (!file) {
+        err << "plm: --port-file needs a value\n";
+        return 2;
+      }
+      port_file = *file;
+    } else {
+      err << "plm: unexpected argument '" << argument << "' (see plm serve --help)\n";
+      return 2;
+    }
+  }
+  auto config = load_config(overrides);
+  if (!config) {
+    err << "plm: " << config.error().message << "\n";
+    return 2;
+  }
+
+  // Signals are taken by sigwait below: blocked before any thread starts, so every thread
+  // inherits the mask and none of them is interrupted.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto services = Services::open(*config);
+  std::unique_ptr<web::WebApp>* app_slot = nullptr;
+  WiredWebApp wired;
+  app_slot = &wired.app;
+  http::ServerOptions server_options;
+  server_options.host = config->listen_host;
+  server_options.port = config->listen_port;
+  server_options.threads = config->http_threads;
+  server_options.handler_threads = config->handler_threads;
+  // JSON bodies are limited (413) by the web app; this only bounds what is read at all.
+  server_options.max_body_bytes = 1024 * 1024;
+  server_options.error_response = [](int status, std::string_view message) {
+    return web::transport_error_response(status, message);
+  };
+  std::unique_ptr<http::Server> server;
+  try {
+    server = std::make_unique<http::Server>(
+        [app_slot](const http::Request& request) { return (*app_slot)->handle(request); },
+        server_options);
+  } catch (const std::exception& problem) {
+    err << "plm: cannot listen on " << config->listen_host << ":" << config->listen_port << ": "
+        << problem.what() << "\n";
+    return 1;
+  }
+  const std::string public_url = resolve_public_url(*config, server->port());
+  wired = make_web_app(*services, web_options(*config, public_url));
+  server->start();
+  if (!port_file.empty()) {
+    // Written whole under a temporary name, then renamed: a reader never sees half a number.
+    const std::string temporary = port_file + ".tmp";
+    std::ofstream(temporary) << server->port() << "\n";
+    std::filesystem::rename(temporary, port_file);
+  }
+  err << "plm serve: listening on http://"
+      << (config->listen_host.find(':') != std::string::npos ? "[" + config->listen_host + "]"
+                                                             : config->listen_host)
+      << ":" << server->port() << " (public URL " << public_url << ")" << std::endl;
+  if (const auto code = wired.app->setup_code(); !code.empty()) {
+    err << "plm serve: first visit: open " << public_url << " and enter the setup code " << code
+        << " to create the administrator" << std::endl;
+  }
+  int received = 0;
+  sigwait(&signals, &received);
+  err << "plm serve: " << (received == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
+      << std::endl;
+  wired.app->shutdown();  // syncs stop at a playlist boundary; event streams end
+  server->stop();         // connections close; handlers in flight finish
+  server.reset();
+  wired = {};
+  err << "plm serve: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace plm::app

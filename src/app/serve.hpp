@@ -1,0 +1,39 @@
+#pragma once
+/// `plm serve`: the web application (plm::web) over the services of a Config, on http::Server.
+/// make_web_app is the wiring the server and the integration tests share.
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+#include "app/services.hpp"
+#include "web/web_app.hpp"
+
+namespace plm::app {
+
+/// The web app with the Spotify connector it borrows (declared first: it outlives the app).
+struct WiredWebApp {
+  std::unique_ptr<web::SpotifyConnector> connector;
+  std::unique_ptr<web::WebApp> app;
+};
+
+/// Argon2id (plm::security), random tokens and SHA-256 session digests (libsodium).
+web::Crypto web_crypto();
+
+/// The web options of a Config. `public_url` is the resolved public URL (ends with '/').
+web::WebOptions web_options(const Config& config, const std::string& public_url);
+
+/// Builds the web application over `services` (which must outlive it).
+WiredWebApp make_web_app(Services& services, web::WebOptions options);
+
+/// The public URL: PLM_PUBLIC_URL, or http://<listen host>:<bound port>/.
+std::string resolve_public_url(const Config& config, std::uint16_t bound_port);
+
+/// Runs `plm serve [--listen HOST:PORT] [--port-file FILE]` until SIGINT or SIGTERM. `arguments`
+/// are the command's own; `overrides` receive --listen. Returns an exit code.
+int run_serve(std::map<std::string, std::string> overrides, std::vector<std::string> arguments,
+              std::ostream& out, std::ostream& err);
+
+}  // namespace plm::app

@@ -1,0 +1,225 @@
+// JSON of the API's schemas (api/openapi.yaml) and request-body validation. The playlist list and
+// items are written straight into a string (they are the large, hot bodies); the rest uses
+// nlohmann::json.
+
+#include <cstdio>
+
+#include "core/sync/sync_plan.hpp"
+#include "web/internal.hpp"
+
+namespace plm::web {
+
+std::string dump(const Json& json) {
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string etag_for(std::string_view body) {
+  // FNV-1a over the body: equal bodies give equal tags across invalidations and restarts.
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : body) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  char text[40];
+  std::snprintf(text, sizeof text, "\"%016llx-%zx\"", static_cast<unsigned long long>(hash),
+                body.size());
+  return text;
+}
+
+Json user_json(const core::AppUser& user) {
+  return Json{{"id", user.id},
+              {"username", user.username},
+              {"role", core::to_string(user.role)},
+              {"created_at", user.created_at}};
+}
+
+Json job_json(const Job& job) {
+  Json json{{"id", job.id},
+            {"kind", job.kind},
+            {"account_id", job.account_id},
+            {"playlist_id", job.playlist_id.empty() ? Json(nullptr) : Json(job.playlist_id)},
+            {"state", job.state},
+            {"done", job.done},
+            {"total", job.total},
+            {"message", job.message},
+            {"created_at", job.created_at},
+            {"finished_at", job.finished_at.empty() ? Json(nullptr) : Json(job.finished_at)},
+            {"error", nullptr}};
+  if (job.error) {
+    json["error"] =
+        Json{{"code", job.error->code},
+             {"message", job.error->message},
+             {"retry_at", job.error->retry_at.empty() ? Json(nullptr) : Json(job.error->retry_at)}};
+  }
+  return json;
+}
+
+namespace {
+
+void append_key(std::string& out, std::string_view key) {
+  out.push_back('"');
+  out += key;
+  out += "\":";
+}
+
+void append_bool(std::string& out, bool value) { out += value ? "true" : "false"; }
+
+void append_nullable(std::string& out, const std::string& value) {
+  if (value.empty()) {
+    out += "null";
+  } else {
+    append_json_string(out, value);
+  }
+}
+
+}  // namespace
+
+void append_playlist_json(std::string& out, std::int64_t account_id,
+                          const std::string& account_user_id,
+                          const core::StoredPlaylist& playlist) {
+  const core::PlaylistSummary& summary = playlist.summary;
+  out += "{\"account_id\":";
+  out += std::to_string(account_id);
+  out += ",\"id\":";
+  append_json_string(out, summary.id);
+  out += ",\"name\":";
+  append_json_string(out, summary.name);
+  out += ",\"description\":";
+  append_json_string(out, summary.description);
+  out += ",\"owner_id\":";
+  append_json_string(out, summary.owner_id);
+  out += ",\"owner_name\":";
+  append_json_string(out, summary.owner_name);
+  out += ",";
+  append_key(out, "owned");
+  append_bool(out, summary.owner_id == account_user_id);
+  out += ",";
+  append_key(out, "public");
+  append_bool(out, summary.is_public);
+  out += ",";
+  append_key(out, "collaborative");
+  append_bool(out, summary.collaborative);
+  out += ",\"snapshot_id\":";
+  append_json_string(out, summary.snapshot_id);
+  out += ",\"track_count\":";
+  out += std::to_string(summary.item_count);
+  out += ",\"stored_track_count\":";
+  out += std::to_string(playlist.stored_item_count);
+  out += ",";
+  append_key(out, "items_readable");
+  append_bool(out, core::can_read_items(summary, account_user_id));
+  out += ",\"image_url\":";
+  append_nullable(out, summary.image_url);
+  out += ",\"synced_at\":";
+  append_nullable(out, playlist.synced_at);
+  out += ",\"tags\":[";
+  for (std::size_t i = 0; i < playlist.tags.size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, playlist.tags[i]);
+  }
+  out += "]}";
+}
+
+std::string items_json(const std::vector<core::PlaylistItem>& items,
+                       const std::string& snapshot_id) {
+  std::string out;
+  out.reserve(64 + items.size() * 260);
+  out += "{\"items\":[";
+  std::int64_t position = 0;
+  for (const auto& item : items) {
+    if (position) out.push_back(',');
+    const core::TrackInfo* track = item.track ? &*item.track : nullptr;
+    out += "{\"position\":";
+    out += std::to_string(position++);
+    out += ",\"uri\":";
+    append_json_string(out, item.uri);
+    out += ",\"name\":";
+    append_json_string(out, track ? track->name : std::string());
+    out += ",\"artists\":[";
+    if (track) {
+      for (std::size_t i = 0; i < track->artists.size(); ++i) {
+        if (i) out.push_back(',');
+        append_json_string(out, track->artists[i]);
+      }
+    }
+    out += "],\"album\":";
+    append_json_string(out, track ? track->album : std::string());
+    out += ",\"duration_ms\":";
+    out += std::to_string(track ? track->duration_ms : 0);
+    out += ",\"added_at\":";
+    append_json_string(out, item.added_at);
+    out += ",\"added_by\":";
+    append_json_string(out, item.added_by);
+    out += ",";
+    append_key(out, "is_local");
+    append_bool(out, item.is_local);
+    out += ",";
+    append_key(out, "unavailable");
+    append_bool(out, item.unavailable);
+    out.push_back('}');
+  }
+  out += "],\"total\":";
+  out += std::to_string(items.size());
+  out += ",\"snapshot_id\":";
+  append_json_string(out, snapshot_id);
+  out.push_back('}');
+  return out;
+}
+
+namespace {
+
+/// Characters (code points) of UTF-8 text that nlohmann has already validated.
+std::size_t utf8_length(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
+}
+
+}  // namespace
+
+core::Result<std::string> string_field(const Json& body, const std::string& name,
+                                       std::size_t min_length, std::size_t max_length) {
+  const auto found = body.find(name);
+  if (found == body.end() || found->is_null())
+    return core::make_error(core::ErrorCode::InvalidInput, "'" + name + "' is required");
+  if (!found->is_string())
+    return core::make_error(core::ErrorCode::InvalidInput,
+                            "'" + name + "' must be a string, got " + found->type_name());
+  std::string value = found->get<std::string>();
+  const std::size_t length = utf8_length(value);
+  if (length < min_length) {
+    return core::make_error(core::ErrorCode::InvalidInput,
+                            min_length == 1 ? "'" + name + "' must not be empty"
+                                            : "'" + name + "' must have at least " +
+                                                  std::to_string(min_length) + " characters");
+  }
+  if (length > max_length) {
+    return core::make_error(core::ErrorCode::InvalidInput,
+                            "'" + name + "' must have at most " + std::to_string(max_length) +
+                                " characters, got " + std::to_string(length));
+  }
+  return value;
+}
+
+core::Result<core::Role> role_field(const Json& body, const std::string& name) {
+  auto text = string_field(body, name, 1, 16);
+  if (!text) return text.error();
+  const auto role = core::role_from_string(*text);
+  if (!role) {
+    return core::make_error(core::ErrorCode::InvalidInput,
+                            "'" + name + "' must be admin, editor or viewer, got '" + *text + "'");
+  }
+  return *role;
+}
+
+bool valid_username(std::string_view text) {
+  if (text.empty() || text.size() > 64) return false;
+  for (const char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '@' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace plm::web

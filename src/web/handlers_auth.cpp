@@ -1,0 +1,331 @@
+// /healthz, /metrics, first-visit setup, sign-in and out, password change, user management.
+
+#include <charconv>
+
+#include "web/internal.hpp"
+
+namespace plm::web {
+
+namespace {
+
+constexpr std::size_t kMinPassword = 10;
+constexpr std::size_t kMaxPassword = 1024;
+
+std::string throttle_message(std::chrono::seconds wait) {
+  return "too many failed attempts; try again in " + std::to_string(wait.count()) + " s";
+}
+
+http::Response too_many(std::chrono::seconds wait) {
+  return error_response(ApiError{429, "too_many_requests", throttle_message(wait), wait});
+}
+
+http::Response invalid(const core::Error& error) {
+  return error_response(400, "invalid_input", error.message);
+}
+
+struct Credentials {
+  std::string username;
+  std::string password;
+};
+
+/// The `username` and `password` of a new account (setup, user creation), with the rules users
+/// see in the messages.
+core::Result<Credentials> new_credentials(const Json& body) {
+  auto username = string_field(body, "username", 1, 64);
+  if (!username) return username.error();
+  if (!valid_username(*username)) {
+    return core::make_error(core::ErrorCode::InvalidInput,
+                            "'username' may contain only letters, digits and . _ @ -");
+  }
+  auto password = string_field(body, "password", kMinPassword, kMaxPassword);
+  if (!password) return password.error();
+  return Credentials{std::move(*username), std::move(*password)};
+}
+
+std::optional<std::int64_t> parse_id(const std::string& text) {
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+// ---- system ----------------------------------------------------------------------------------
+
+http::Response WebApp::Impl::get_health(Context&) {
+  const bool database = deps.users.find_user(0).has_value();
+  Json body{{"status", database ? "ok" : "degraded"},
+            {"database", database ? "ok" : "unavailable"},
+            {"version", options.version}};
+  return http::Response::json(database ? 200 : 503, dump(body));
+}
+
+http::Response WebApp::Impl::get_metrics(Context&) {
+  metrics.running_jobs = jobs->running();
+  metrics.queued_jobs = jobs->queued();
+  return http::Response::text(200, metrics.render(events.clients()),
+                              "text/plain; version=0.0.4; charset=utf-8");
+}
+
+// ---- setup -----------------------------------------------------------------------------------
+
+http::Response WebApp::Impl::get_setup(Context&) {
+  return http::Response::json(200, dump(Json{{"needs_setup", needs_setup()}}));
+}
+
+http::Response WebApp::Impl::post_setup(Context& context) {
+  const auto now = deps.clock.now();
+  const std::string address = "setup:" + client_address(context.request);
+  std::lock_guard lock(setup_mutex);  // two browsers racing: one wins, the other gets 409
+  if (!needs_setup() || setup_code.empty()) {
+    return error_response(409, "conflict",
+                          "setup is done: sign in, or ask an administrator for an account");
+  }
+  if (const auto wait = setup_throttle.blocked(address, now)) return too_many(*wait);
+  auto credentials = new_credentials(context.body);
+  if (!credentials) return invalid(credentials.error());
+  auto code = string_field(context.body, "setup_code", 0, 256);
+  if (!code) return invalid(code.error());
+  if (!constant_time_equals(*code, setup_code)) {
+    setup_throttle.record_failure(address, now);
+    metrics.record_login_failure();
+    return error_response(403, "forbidden",
+                          "the setup code is wrong (plm serve prints it in its log at start)");
+  }
+  const std::string hash = deps.crypto.hash_password(credentials->password);
+  auto existing = deps.users.find_user_by_name(credentials->username);
+  if (!existing) return fail(existing.error());
+  core::AppUser user;
+  if (*existing) {
+    // The password-less administrator `plm` creates on a fresh install gets its password.
+    user = **existing;
+    if (auto set = deps.users.set_password_hash(user.id, hash); !set) return fail(set.error());
+    if (user.role != core::Role::Admin) {
+      if (auto set = deps.users.set_role(user.id, core::Role::Admin); !set)
+        return fail(set.error());
+      user.role = core::Role::Admin;
+    }
+  } else {
+    auto created = deps.users.create_user(credentials->username, hash, core::Role::Admin);
+    if (!created) return fail(created.error());
+    user = *created;
+  }
+  setup_code.clear();
+  sessions.forget_user(user.id);
+  log(Json{{"event", "web.setup_done"}, {"user_id", user.id}});
+  return signed_in_response(user, context.request, 200);
+}
+
+// ---- session ---------------------------------------------------------------------------------
+
+http::Response WebApp::Impl::signed_in_response(const core::AppUser& user,
+                                                const http::Request& request, int status) {
+  const auto user_agent = request.header("User-Agent");
+  auto created =
+      sessions.create(user, std::string(user_agent.value_or("")), client_address(request));
+  if (!created) return fail(created.error());
+  const auto& session = created->signed_in.session;
+  Json body{{"user", user_json(created->signed_in.user)},
+            {"csrf_token", session.csrf_token},
+            {"expires_at", core::format_utc(std::chrono::system_clock::time_point(
+                               std::chrono::seconds(session.expires_at)))}};
+  auto response = http::Response::json(status, dump(body));
+  // The cookie lives as long as the session can (the idle timeout is enforced on the server).
+  response.set_header("Set-Cookie", session_cookie(created->token, options.session_ttl));
+  return response;
+}
+
+http::Response WebApp::Impl::get_session(Context& context) {
+  const auto& session = context.signed_in->session;
+  Json body{{"user", user_json(context.signed_in->user)},
+            {"csrf_token", session.csrf_token},
+            {"expires_at", core::format_utc(std::chrono::system_clock::time_point(
+                               std::chrono::seconds(session.expires_at)))}};
+  return http::Response::json(200, dump(body));
+}
+
+http::Response WebApp::Impl::post_session(Context& context) {
+  const auto now = deps.clock.now();
+  auto username = string_field(context.body, "username", 0, 1024);
+  if (!username) return invalid(username.error());
+  auto password = string_field(context.body, "password", 0, kMaxPassword);
+  if (!password) return invalid(password.error());
+  std::string name_key = "user:" + *username;
+  for (auto& c : name_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string address_key = "address:" + client_address(context.request);
+  const auto wait_name = login_throttle.blocked(name_key, now);
+  const auto wait_address = login_throttle.blocked(address_key, now);
+  if (wait_name || wait_address) {
+    metrics.record_login_failure();
+    return too_many(std::max(wait_name.value_or(std::chrono::seconds(0)),
+                             wait_address.value_or(std::chrono::seconds(0))));
+  }
+  auto user = deps.users.find_user_by_name(*username);
+  if (!user) return fail(user.error());
+  // Unknown users cost a hash too, so timing does not tell which names exist.
+  static const std::string kDummyHash = deps.crypto.hash_password("not a password of anyone");
+  const bool known = *user && !(*user)->password_hash.empty();
+  const bool matches =
+      deps.crypto.verify_password(known ? (*user)->password_hash : kDummyHash, *password) && known;
+  if (!matches) {
+    login_throttle.record_failure(name_key, now);
+    login_throttle.record_failure(address_key, now);
+    metrics.record_login_failure();
+    log(Json{{"event", "web.login_failed"}, {"remote", client_address(context.request)}});
+    return error_response(401, "unauthenticated", "the username or password is wrong");
+  }
+  login_throttle.clear(name_key);
+  return signed_in_response(**user, context.request, 200);
+}
+
+http::Response WebApp::Impl::delete_session(Context& context) {
+  if (auto ended = sessions.end(context.signed_in->session.id_hash); !ended)
+    return fail(ended.error());
+  auto response = http::Response::empty(204);
+  response.set_header("Set-Cookie", session_cookie("", std::chrono::seconds(0)));
+  return response;
+}
+
+http::Response WebApp::Impl::post_password(Context& context) {
+  const auto now = deps.clock.now();
+  const auto& me = context.signed_in->user;
+  const std::string key = "password:" + std::to_string(me.id);
+  if (const auto wait = password_throttle.blocked(key, now)) return too_many(*wait);
+  auto current = string_field(context.body, "current_password", 0, kMaxPassword);
+  if (!current) return invalid(current.error());
+  auto next = string_field(context.body, "new_password", kMinPassword, kMaxPassword);
+  if (!next) return invalid(next.error());
+  auto user = deps.users.find_user(me.id);
+  if (!user) return fail(user.error());
+  if (!*user) return error_response(401, "unauthenticated", "the user no longer exists");
+  if (!deps.crypto.verify_password((*user)->password_hash, *current)) {
+    password_throttle.record_failure(key, now);
+    metrics.record_login_failure();
+    return error_response(403, "forbidden", "the current password is wrong");
+  }
+  if (auto set = deps.users.set_password_hash(me.id, deps.crypto.hash_password(*next)); !set)
+    return fail(set.error());
+  password_throttle.clear(key);
+  // Whoever knew the old password is signed out everywhere else.
+  if (auto ended = sessions.end_all_of(me.id, context.signed_in->session.id_hash); !ended)
+    return fail(ended.error());
+  return http::Response::empty(204);
+}
+
+// ---- users (admin) ---------------------------------------------------------------------------
+
+http::Response WebApp::Impl::list_users(Context&) {
+  auto users = deps.users.list_users();
+  if (!users) return fail(users.error());
+  Json list = Json::array();
+  for (const auto& user : *users) list.push_back(user_json(user));
+  return http::Response::json(200, dump(Json{{"users", list}}));
+}
+
+http::Response WebApp::Impl::create_user(Context& context) {
+  auto credentials = new_credentials(context.body);
+  if (!credentials) return invalid(credentials.error());
+  auto role = role_field(context.body, "role");
+  if (!role) return invalid(role.error());
+  auto created = deps.users.create_user(credentials->username,
+                                        deps.crypto.hash_password(credentials->password), *role);
+  if (!created) {
+    if (created.error().code == core::ErrorCode::Conflict)
+      return error_response(409, "conflict", "the username " + credentials->username + " is taken");
+    return fail(created.error());
+  }
+  log(Json{{"event", "web.user_created"}, {"user_id", created->id}, {"by", context.user_id()}});
+  return http::Response::json(201, dump(user_json(*created)));
+}
+
+namespace {
+
+/// How many users with a password are admins.
+core::Result<int> count_admins(core::UserStore& users) {
+  auto all = users.list_users();
+  if (!all) return all.error();
+  int admins = 0;
+  for (const auto& user : *all) admins += user.role == core::Role::Admin ? 1 : 0;
+  return admins;
+}
+
+}  // namespace
+
+http::Response WebApp::Impl::patch_user(Context& context) {
+  const auto id = parse_id(context.param("user_id"));
+  if (!id)
+    return error_response(404, "not_found",
+                          "user " + context.param("user_id").substr(0, 40) + " not found");
+  auto target = deps.users.find_user(*id);
+  if (!target) return fail(target.error());
+  if (!*target)
+    return error_response(404, "not_found", "user " + std::to_string(*id) + " not found");
+  std::optional<core::Role> role;
+  std::optional<std::string> password;
+  if (context.body.contains("role")) {
+    auto parsed = role_field(context.body, "role");
+    if (!parsed) return invalid(parsed.error());
+    role = *parsed;
+  }
+  if (context.body.contains("password")) {
+    auto parsed = string_field(context.body, "password", kMinPassword, kMaxPassword);
+    if (!parsed) return invalid(parsed.error());
+    password = *parsed;
+  }
+  if (!role && !password)
+    return error_response(400, "invalid_input", "give 'role', 'password' or both");
+  core::AppUser user = **target;
+  const bool self = user.id == context.user_id();
+  if (role && *role != user.role) {
+    if (self) {
+      return error_response(409, "conflict",
+                            "administrators cannot change their own role; ask another admin");
+    }
+    if (user.role == core::Role::Admin) {
+      auto admins = count_admins(deps.users);
+      if (!admins) return fail(admins.error());
+      if (*admins <= 1) return error_response(409, "conflict", "the last admin cannot be demoted");
+    }
+    if (auto set = deps.users.set_role(user.id, *role); !set) return fail(set.error());
+    user.role = *role;
+    sessions.forget_user(user.id);
+  }
+  if (password) {
+    if (auto set = deps.users.set_password_hash(user.id, deps.crypto.hash_password(*password));
+        !set)
+      return fail(set.error());
+    // A reset password ends that user's sessions (but not the admin's own current one).
+    if (auto ended =
+            sessions.end_all_of(user.id, self ? context.signed_in->session.id_hash : std::string());
+        !ended)
+      return fail(ended.error());
+  }
+  log(Json{{"event", "web.user_updated"}, {"user_id", user.id}, {"by", context.user_id()}});
+  return http::Response::json(200, dump(user_json(user)));
+}
+
+http::Response WebApp::Impl::delete_user(Context& context) {
+  const auto id = parse_id(context.param("user_id"));
+  if (!id)
+    return error_response(404, "not_found",
+                          "user " + context.param("user_id").substr(0, 40) + " not found");
+  auto target = deps.users.find_user(*id);
+  if (!target) return fail(target.error());
+  if (!*target)
+    return error_response(404, "not_found", "user " + std::to_string(*id) + " not found");
+  if ((*target)->id == context.user_id())
+    return error_response(409, "conflict", "administrators cannot delete themselves");
+  if ((*target)->role == core::Role::Admin) {
+    auto admins = count_admins(deps.users);
+    if (!admins) return fail(admins.error());
+    if (*admins <= 1) return error_response(409, "conflict", "the last admin cannot be deleted");
+  }
+  if (auto deleted = deps.users.delete_user(*id); !deleted) return fail(deleted.error());
+  sessions.forget_user(*id);
+  invalidate(*id);
+  log(Json{{"event", "web.user_deleted"}, {"user_id", *id}, {"by", context.user_id()}});
+  return http::Response::empty(204);
+}
+
+}  // namespace plm::web

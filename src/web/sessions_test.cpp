@@ -1,0 +1,111 @@
+#include "web/sessions.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/fakes.hpp"
+
+namespace plm::web {
+namespace {
+
+using namespace std::chrono_literals;
+using TimePoint = std::chrono::system_clock::time_point;
+
+TEST(LoginThrottle, BlocksAfterFiveFailuresInTheWindowUntilTheOldestLeavesIt) {
+  LoginThrottle throttle(5, 15min);
+  const TimePoint start{std::chrono::seconds(1'000'000)};
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(throttle.blocked("user:a", start + i * 1min));
+    throttle.record_failure("user:a", start + i * 1min);
+  }
+
+  EXPECT_EQ(throttle.blocked("user:a", start + 5min), 10min);
+  EXPECT_FALSE(throttle.blocked("user:b", start + 5min));
+  EXPECT_EQ(throttle.blocked("user:a", start + 15min - 1s), 1s);
+  EXPECT_FALSE(throttle.blocked("user:a", start + 15min));  // one failure left the window
+  throttle.clear("user:a");
+  EXPECT_FALSE(throttle.blocked("user:a", start + 5min));
+}
+
+TEST(LoginThrottle, FailuresOutsideTheWindowDoNotCount) {
+  LoginThrottle throttle(5, 15min);
+  const TimePoint start{std::chrono::seconds(1'000'000)};
+  for (int i = 0; i < 10; ++i) throttle.record_failure("k", start + i * 4min);
+
+  EXPECT_FALSE(throttle.blocked("k", start + 40min));  // 3 in the last 15 minutes
+}
+
+TEST(ConstantTimeEquals, ComparesWholeStrings) {
+  EXPECT_TRUE(constant_time_equals("abc", "abc"));
+  EXPECT_FALSE(constant_time_equals("abc", "abd"));
+  EXPECT_FALSE(constant_time_equals("abc", "ab"));
+  EXPECT_TRUE(constant_time_equals("", ""));
+}
+
+class SessionManagerTest : public ::testing::Test {
+ protected:
+  SessionManagerTest() {
+    crypto_.random_token = [this] { return "token-" + std::to_string(++tokens_); };
+    crypto_.token_digest = [](std::string_view token) { return "digest:" + std::string(token); };
+    user_ = *store_.create_user("ann", "hash", core::Role::Editor);
+  }
+  test_support::InMemoryStore store_;
+  test_support::ManualClock clock_;
+  Crypto crypto_;
+  int tokens_ = 0;
+  core::AppUser user_;
+  SessionManager sessions_{store_, store_, clock_, crypto_, 336h, 72h};
+};
+
+TEST_F(SessionManagerTest, StoresOnlyTheDigestAndFindsTheSessionByItsToken) {
+  const auto created = sessions_.create(user_, "agent", "127.0.0.1");
+
+  ASSERT_TRUE(created);
+  EXPECT_FALSE(store_.find_session(created->token)->has_value());
+  const auto stored = *store_.find_session("digest:" + created->token);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->expires_at - stored->created_at, 72 * 3600);
+  const auto found = sessions_.find(created->token);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->user.username, "ann");
+  EXPECT_TRUE((*found)->user.password_hash.empty());
+  EXPECT_FALSE(*sessions_.find("unknown"));
+}
+
+TEST_F(SessionManagerTest, IdleAndAbsoluteExpiryEndAndDeleteSessions) {
+  const auto created = *sessions_.create(user_, "", "");
+  clock_.advance(70h);
+  ASSERT_TRUE(*sessions_.find(created.token));
+  const auto touched = *store_.find_session("digest:" + created.token);
+  EXPECT_EQ(touched->expires_at - touched->created_at, (70 + 72) * 3600);
+
+  clock_.advance(72h);
+
+  EXPECT_FALSE(*sessions_.find(created.token));
+  EXPECT_FALSE(store_.find_session("digest:" + created.token)->has_value());
+}
+
+TEST_F(SessionManagerTest, EndingAllSessionsOfAUserKeepsTheCurrentOneAndOthersUsers) {
+  const auto first = *sessions_.create(user_, "", "");
+  const auto second = *sessions_.create(user_, "", "");
+  const auto other_user = *store_.create_user("bo", "hash", core::Role::Viewer);
+  const auto others = *sessions_.create(other_user, "", "");
+
+  ASSERT_TRUE(sessions_.end_all_of(user_.id, first.signed_in.session.id_hash));
+
+  EXPECT_TRUE(*sessions_.find(first.token));
+  EXPECT_FALSE(*sessions_.find(second.token));
+  EXPECT_TRUE(*sessions_.find(others.token));
+}
+
+TEST_F(SessionManagerTest, ForgettingAUserReloadsTheirRole) {
+  const auto created = *sessions_.create(user_, "", "");
+  ASSERT_TRUE(store_.set_role(user_.id, core::Role::Viewer));
+  EXPECT_EQ((*sessions_.find(created.token))->user.role, core::Role::Editor);  // cached
+
+  sessions_.forget_user(user_.id);
+
+  EXPECT_EQ((*sessions_.find(created.token))->user.role, core::Role::Viewer);
+}
+
+}  // namespace
+}  // namespace plm::web

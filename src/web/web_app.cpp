@@ -1,0 +1,530 @@
+// The route table, and what every request goes through: request id, routing (404/405),
+// authentication, CSRF, roles, JSON body checks, the one exception edge (500 without internals),
+// security headers, metrics and one access-log line.
+
+#include "web/web_app.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include "http/compression.hpp"
+#include "web/internal.hpp"
+
+namespace plm::web {
+
+namespace {
+
+int rank(core::Role role) {
+  switch (role) {
+    case core::Role::Viewer:
+      return 0;
+    case core::Role::Editor:
+      return 1;
+    case core::Role::Admin:
+      return 2;
+  }
+  return 0;
+}
+
+bool is_state_changing(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string trim(std::string_view text) {
+  const auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return {};
+  const auto end = text.find_last_not_of(" \t");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+/// Incoming request ids are kept when they are short and plain (they end up in logs).
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (const char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
+  }
+  return true;
+}
+
+std::string method_label(std::string_view method) {
+  for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return known;
+  }
+  return "other";
+}
+
+}  // namespace
+
+/// The value of cookie `name` in a Cookie header, if any.
+std::optional<std::string> cookie_value(const http::Request& request, std::string_view name) {
+  for (const auto& [header, value] : request.headers) {
+    if (!http::iequals(header, "Cookie")) continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto semicolon = rest.find(';');
+      const std::string pair = trim(rest.substr(0, semicolon));
+      rest = semicolon == std::string_view::npos ? std::string_view{} : rest.substr(semicolon + 1);
+      const auto equals = pair.find('=');
+      if (equals != std::string::npos && pair.compare(0, equals, name) == 0 &&
+          equals == name.size()) {
+        return pair.substr(equals + 1);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+const std::string& Context::param(std::string_view name) const {
+  static const std::string kEmpty;
+  for (const auto& [key, value] : params) {
+    if (key == name) return value;
+  }
+  return kEmpty;
+}
+
+WebApp::Impl::Impl(WebDeps deps_in, WebOptions options_in)
+    : deps(std::move(deps_in)),
+      options(std::move(options_in)),
+      public_parts(split_url(options.public_url)),
+      sessions(deps.sessions, deps.users, deps.clock, deps.crypto, options.session_ttl,
+               options.session_idle),
+      static_files(options.static_dir, public_parts.path.empty() ? "/" : public_parts.path) {
+  if (!options.log) {
+    options.log = [](std::string_view line) {
+      // One write per line, so lines from several threads never interleave.
+      std::string text(line);
+      text.push_back('\n');
+      std::fwrite(text.data(), 1, text.size(), stderr);
+    };
+  }
+  // Images come from wherever playlists' image URLs point: Spotify's CDNs over https, or the
+  // emulator on loopback http in tests and demos.
+  std::string images = "'self' data: https:";
+  const UrlParts api = split_url(options.spotify_api_url);
+  if (api.scheme == "http" && is_loopback_literal(api.host)) images += " http://" + api.host + ":*";
+  content_security_policy = "default-src 'self'; img-src " + images +
+                            "; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                            "connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+                            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+  std::random_device random;
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "%08x", random());
+  request_id_prefix = prefix;
+
+  using R = Impl;
+  const auto open = Access::Public;
+  const auto signed_in = Access::SignedIn;
+  const auto viewer = core::Role::Viewer;
+  const auto editor = core::Role::Editor;
+  const auto admin = core::Role::Admin;
+  // THE route table (api/openapi.yaml). Role = the least role allowed.
+  router.add("GET", "/healthz", {open, viewer, false, &R::get_health});
+  router.add("GET", "/metrics", {open, viewer, false, &R::get_metrics});
+  router.add("GET", "/api/setup", {open, viewer, false, &R::get_setup});
+  router.add("POST", "/api/setup", {open, viewer, true, &R::post_setup});
+  router.add("GET", "/api/session", {signed_in, viewer, false, &R::get_session});
+  router.add("POST", "/api/session", {open, viewer, true, &R::post_session});
+  router.add("DELETE", "/api/session", {signed_in, viewer, false, &R::delete_session});
+  router.add("POST", "/api/me/password", {signed_in, viewer, true, &R::post_password});
+  router.add("GET", "/api/users", {signed_in, admin, false, &R::list_users});
+  router.add("POST", "/api/users", {signed_in, admin, true, &R::create_user});
+  router.add("PATCH", "/api/users/{user_id}", {signed_in, admin, true, &R::patch_user});
+  router.add("DELETE", "/api/users/{user_id}", {signed_in, admin, false, &R::delete_user});
+  router.add("GET", "/api/spotify/setup", {signed_in, viewer, false, &R::get_spotify_setup});
+  router.add("GET", "/api/spotify/callback", {open, viewer, false, &R::spotify_callback});
+  router.add("GET", "/api/accounts", {signed_in, viewer, false, &R::list_accounts});
+  router.add("POST", "/api/accounts/connect", {signed_in, editor, false, &R::connect_account});
+  router.add("DELETE", "/api/accounts/{account_id}",
+             {signed_in, editor, false, &R::delete_account});
+  router.add("POST", "/api/accounts/{account_id}/sync",
+             {signed_in, editor, false, &R::sync_account});
+  router.add("GET", "/api/playlists", {signed_in, viewer, false, &R::list_playlists});
+  router.add("GET", "/api/accounts/{account_id}/playlists/{playlist_id}",
+             {signed_in, viewer, false, &R::get_playlist});
+  router.add("GET", "/api/accounts/{account_id}/playlists/{playlist_id}/items",
+             {signed_in, viewer, false, &R::get_items});
+  router.add("PUT", "/api/accounts/{account_id}/playlists/{playlist_id}/tags",
+             {signed_in, editor, true, &R::put_tags});
+  router.add("POST", "/api/accounts/{account_id}/playlists/{playlist_id}/sync",
+             {signed_in, editor, false, &R::sync_playlist});
+  router.add("GET", "/api/jobs", {signed_in, viewer, false, &R::list_jobs});
+  router.add("GET", "/api/jobs/{job_id}", {signed_in, viewer, false, &R::get_job});
+  router.add("GET", "/api/events", {signed_in, viewer, false, &R::get_events});
+
+  if (needs_setup()) setup_code = deps.crypto.random_token().substr(0, 12);
+  jobs = std::make_unique<JobRunner>(
+      options.sync_workers,
+      [this](Job& job, const std::function<void()>& progress, std::stop_token stop) {
+        run_job(job, progress, stop);
+      },
+      [this](const Job& job) { publish_job(job); }, [this] { return now_text(); });
+}
+
+WebApp::WebApp(WebDeps deps, WebOptions options)
+    : impl_(std::make_unique<Impl>(std::move(deps), std::move(options))) {
+  Json line{{"event", "web.start"},
+            {"static_files", impl_->static_files.size()},
+            {"spa", impl_->static_files.has_index()}};
+  if (!impl_->static_files.has_index())
+    line["note"] = "no index.html in PLM_STATIC_DIR: only the API is served";
+  impl_->log(line);
+}
+
+WebApp::~WebApp() { shutdown(); }
+
+std::string WebApp::setup_code() const {
+  std::lock_guard lock(impl_->setup_mutex);
+  return impl_->setup_code;
+}
+
+std::string WebApp::spotify_redirect_uri() const {
+  return impl_->options.public_url + "api/spotify/callback";
+}
+
+void WebApp::shutdown() {
+  if (impl_->shut_down.exchange(true)) return;
+  impl_->jobs->stop();
+  impl_->events.close_all();
+}
+
+http::Response WebApp::handle(const http::Request& request) {
+  Impl& impl = *impl_;
+  const auto start = std::chrono::steady_clock::now();
+  std::string request_id;
+  if (const auto incoming = request.header("X-Request-Id"); incoming && valid_request_id(*incoming))
+    request_id = std::string(*incoming);
+  else
+    request_id = impl.request_id_prefix + "-" + std::to_string(++impl.request_counter);
+  std::string route = "unmatched";
+  std::int64_t user_id = 0;
+  http::Response response;
+  try {
+    response = impl.dispatch(request, route, user_id);
+  } catch (const std::exception& problem) {
+    // The HTTP edge: the client learns that it failed and the request id, the log learns why.
+    impl.log(Json{{"level", "error"},
+                  {"event", "http.exception"},
+                  {"request_id", request_id},
+                  {"route", route},
+                  {"error", problem.what()}});
+    response = error_response(500, "internal", "the server failed (request id " + request_id + ")");
+  } catch (...) {
+    impl.log(Json{{"level", "error"}, {"event", "http.exception"}, {"request_id", request_id}});
+    response = error_response(500, "internal", "the server failed (request id " + request_id + ")");
+  }
+  response.set_header("X-Request-Id", request_id);
+  impl.add_security_headers(response);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  impl.metrics.record_request(route, method_label(request.method), response.status, elapsed);
+  if (impl.options.access_log) {
+    // Written by hand: this runs for every request, the hot path included. Path only: query
+    // strings can hold OAuth codes and states. No headers: cookies, tokens.
+    std::string line = "{\"event\":\"http.request\",\"level\":\"info\",\"ts\":";
+    append_json_string(line, impl.now_text());
+    line += ",\"request_id\":";
+    append_json_string(line, request_id);
+    line += ",\"method\":";
+    append_json_string(line, method_label(request.method));
+    line += ",\"path\":";
+    append_json_string(line, std::string_view(request.path).substr(0, 256));
+    line += ",\"route\":";
+    append_json_string(line, route);
+    line += ",\"status\":" + std::to_string(response.status);
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f",
+                  std::chrono::duration<double, std::milli>(elapsed).count());
+    line += ",\"ms\":";
+    line += ms;
+    line += ",\"bytes\":" + std::to_string(response.body.size());
+    line += ",\"remote\":";
+    append_json_string(line, request.remote_address);
+    if (user_id) line += ",\"user_id\":" + std::to_string(user_id);
+    line += "}";
+    impl.options.log(line);
+  }
+  return response;
+}
+
+// ---- plumbing --------------------------------------------------------------------------------
+
+http::Response WebApp::Impl::dispatch(const http::Request& request, std::string& route,
+                                      std::int64_t& user) {
+  // Now and then, expired sessions and OAuth states leave the database.
+  if (const auto now = now_seconds(); now - last_sweep.load() >= 3600) {
+    last_sweep = now;
+    sessions.sweep();
+  }
+  auto match = router.match(request.method, request.path);
+  const bool is_api = request.path == "/api" || request.path.starts_with("/api/");
+  if (!match.route) {
+    if (!match.allowed.empty()) {
+      route = "unmatched";
+      std::string allow;
+      for (const auto& method : match.allowed) allow += (allow.empty() ? "" : ", ") + method;
+      auto response = error_response(
+          405, "method_not_allowed",
+          request.method + " is not allowed on " + request.path + " (allowed: " + allow + ")");
+      response.set_header("Allow", allow);
+      return response;
+    }
+    if (!is_api && (request.method == "GET" || request.method == "HEAD")) {
+      route = "static";
+      if (auto file = static_files.serve(request.path, http::accepts_gzip(request))) return *file;
+    }
+    return error_response(404, "not_found",
+                          "no route " + request.method + " " + request.path.substr(0, 200));
+  }
+  route = match.route->pattern.text();
+  Context context{request, std::move(match.params), std::nullopt, {}, {}, route};
+  const RouteSpec& spec = match.route->value;
+  if (auto refused = authenticate(context, spec)) return *refused;
+  user = context.user_id();
+  if (spec.json_body) {
+    if (auto refused = check_json_body(context, spec.access == Access::Public)) return *refused;
+  }
+  return (this->*spec.handler)(context);
+}
+
+std::optional<http::Response> WebApp::Impl::authenticate(Context& context, const RouteSpec& spec) {
+  if (spec.access == Access::Public) return std::nullopt;
+  const auto token = cookie_value(context.request, kSessionCookie);
+  if (token) {
+    auto found = sessions.find(*token);
+    if (!found) return fail(found.error());
+    context.signed_in = std::move(*found);
+  }
+  if (!context.signed_in) {
+    auto response = error_response(
+        401, "unauthenticated", token ? "the session has ended; sign in again" : "sign in first");
+    // A stale cookie is removed, so the browser stops sending it.
+    if (token) response.set_header("Set-Cookie", session_cookie("", std::chrono::seconds(0)));
+    return response;
+  }
+  context.session_token = *token;
+  if (is_state_changing(context.request.method)) {
+    const auto sent = context.request.header("X-CSRF-Token");
+    if (!sent || !constant_time_equals(*sent, context.signed_in->session.csrf_token)) {
+      return error_response(403, "csrf_failed",
+                            sent ? "the X-CSRF-Token header does not match this session"
+                                 : "the X-CSRF-Token header is missing (take it from GET "
+                                   "/api/session)");
+    }
+  }
+  if (rank(context.signed_in->user.role) < rank(spec.role)) {
+    return error_response(403, "forbidden",
+                          "a " + std::string(core::to_string(context.signed_in->user.role)) +
+                              " may not do this (" + std::string(core::to_string(spec.role)) +
+                              " or more needed)");
+  }
+  return std::nullopt;
+}
+
+std::optional<http::Response> WebApp::Impl::check_json_body(Context& context, bool session_less) {
+  const auto& request = context.request;
+  const auto type = request.header("Content-Type");
+  const std::string media = type ? lower(trim(type->substr(0, type->find(';')))) : "";
+  if (media != "application/json") {
+    return error_response(415, "unsupported_media_type",
+                          "the body must be JSON with Content-Type: application/json" +
+                              (type ? ", got '" + std::string(type->substr(0, 100)) + "'"
+                                    : std::string(", got no Content-Type")));
+  }
+  // No session yet, so no CSRF token: a cross-site form cannot send application/json without a
+  // CORS preflight (which we never grant), and a browser's Origin must be ours.
+  if (session_less && !origin_allowed(request)) {
+    return error_response(403, "csrf_failed",
+                          "the request comes from another origin than " + public_parts.origin());
+  }
+  if (request.body.size() > options.max_json_body_bytes) {
+    return error_response(413, "payload_too_large",
+                          "the body has " + std::to_string(request.body.size()) +
+                              " bytes; at most " + std::to_string(options.max_json_body_bytes) +
+                              " are accepted");
+  }
+  try {
+    context.body = Json::parse(request.body);
+  } catch (const Json::parse_error& problem) {
+    std::string what = problem.what();
+    if (const auto colon = what.find("] "); colon != std::string::npos)
+      what = what.substr(colon + 2);
+    return error_response(400, "invalid_input", "the body is not valid JSON: " + what);
+  }
+  if (!context.body.is_object())
+    return error_response(400, "invalid_input", "the body must be a JSON object");
+  return std::nullopt;
+}
+
+bool WebApp::Impl::origin_allowed(const http::Request& request) const {
+  const auto origin = request.header("Origin");
+  if (!origin) return true;  // not a browser, or a same-origin GET-like navigation
+  return lower(*origin) == lower(public_parts.origin());
+}
+
+std::string WebApp::Impl::client_address(const http::Request& request) const {
+  if (options.trust_proxy && is_loopback_literal(request.remote_address)) {
+    if (const auto forwarded = request.header("X-Forwarded-For")) {
+      const auto comma = forwarded->rfind(',');
+      const std::string last =
+          trim(comma == std::string_view::npos ? *forwarded : forwarded->substr(comma + 1));
+      if (!last.empty()) return last.substr(0, 64);
+    }
+  }
+  return request.remote_address;
+}
+
+std::string WebApp::Impl::session_cookie(const std::string& token,
+                                         std::chrono::seconds max_age) const {
+  std::string cookie = std::string(kSessionCookie) + "=" + token +
+                       "; Path=" + (public_parts.path.empty() ? "/" : public_parts.path) +
+                       "; Max-Age=" + std::to_string(max_age.count()) + "; HttpOnly; SameSite=Lax";
+  if (public_parts.scheme == "https") cookie += "; Secure";
+  return cookie;
+}
+
+void WebApp::Impl::log(const Json& line) const {
+  Json full = line;
+  full["ts"] = now_text();
+  if (!full.contains("level")) full["level"] = "info";
+  options.log(dump(full));
+}
+
+void WebApp::Impl::log_error(std::string_view event, const std::string& message) const {
+  log(Json{{"level", "error"}, {"event", event}, {"error", message}});
+}
+
+std::int64_t WebApp::Impl::now_seconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(deps.clock.now().time_since_epoch())
+      .count();
+}
+
+std::string WebApp::Impl::now_text() const { return core::format_utc(deps.clock.now()); }
+
+http::Response WebApp::Impl::fail(const core::Error& error) const {
+  if (error.code == core::ErrorCode::Internal) log_error("web.internal", error.message);
+  return error_response(api_error(error, deps.clock.now()));
+}
+
+void WebApp::Impl::add_security_headers(http::Response& response) const {
+  response.set_header("X-Content-Type-Options", "nosniff");
+  response.set_header("Referrer-Policy", "same-origin");
+  response.set_header("X-Frame-Options", "DENY");
+  response.set_header("Content-Security-Policy", content_security_policy);
+  if (!response.header("Cache-Control")) response.set_header("Cache-Control", "no-store");
+}
+
+// ---- cache -----------------------------------------------------------------------------------
+
+std::optional<std::shared_ptr<const CachedBody>> WebApp::Impl::cached(std::int64_t user_id,
+                                                                      const std::string& key) {
+  std::shared_lock lock(cache_mutex);
+  const auto user = cache.find(user_id);
+  if (user == cache.end()) return std::nullopt;
+  const auto found = user->second.bodies.find(key);
+  if (found == user->second.bodies.end()) return std::nullopt;
+  return found->second;
+}
+
+std::uint64_t WebApp::Impl::cache_generation(std::int64_t user_id) {
+  std::shared_lock lock(cache_mutex);
+  const auto user = cache.find(user_id);
+  return user == cache.end() ? 0 : user->second.generation;
+}
+
+std::shared_ptr<const CachedBody> WebApp::Impl::store_cached(std::int64_t user_id,
+                                                             std::uint64_t generation,
+                                                             const std::string& key,
+                                                             std::string json) {
+  auto body = std::make_shared<CachedBody>();
+  body->etag = etag_for(json);
+  // Small bodies are not worth a Content-Encoding; large JSON shrinks 5-10 times.
+  if (json.size() >= 1024) body->gzipped = http::gzip_compress(json, 6);
+  body->json = std::move(json);
+  std::unique_lock lock(cache_mutex);
+  auto& user = cache[user_id];
+  if (user.generation == generation) {
+    if (user.bodies.size() >= 32) user.bodies.clear();  // items of many playlists: start over
+    user.bodies[key] = body;
+  }
+  return body;
+}
+
+void WebApp::Impl::invalidate(std::int64_t user_id) {
+  std::unique_lock lock(cache_mutex);
+  auto& user = cache[user_id];
+  ++user.generation;
+  user.bodies.clear();
+}
+
+http::Response WebApp::Impl::serve_cached(const Context& context, const CachedBody& body) const {
+  http::Response response;
+  if (const auto match = context.request.header("If-None-Match");
+      match && (match->find(body.etag) != std::string_view::npos || trim(*match) == "*")) {
+    response.status = 304;
+  } else {
+    response.status = 200;
+    response.set_header("Content-Type", "application/json; charset=utf-8");
+    if (!body.gzipped.empty() && http::accepts_gzip(context.request)) {
+      response.set_header("Content-Encoding", "gzip");
+      response.body = body.gzipped;
+    } else {
+      response.body = body.json;
+    }
+  }
+  response.set_header("ETag", body.etag);
+  // The browser keeps it but asks every time (If-None-Match), so changes show at once.
+  response.set_header("Cache-Control", "private, no-cache");
+  response.set_header("Vary", "Accept-Encoding, Cookie");
+  return response;
+}
+
+// ---- ownership -------------------------------------------------------------------------------
+
+core::Result<core::SpotifyAccount> WebApp::Impl::owned_account(const Context& context,
+                                                               const std::string& text) {
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  const auto not_found =
+      core::make_error(core::ErrorCode::NotFound, "account " + text.substr(0, 40) + " not found");
+  if (error != std::errc{} || end != text.data() + text.size()) return not_found;
+  auto account = deps.accounts.find_account(id);
+  if (!account) return account.error();
+  // Another user's account answers exactly like one that does not exist.
+  if (!*account || (*account)->app_user_id != context.user_id()) return not_found;
+  return **account;
+}
+
+core::Result<WebApp::Impl::OwnedPlaylist> WebApp::Impl::owned_playlist(const Context& context) {
+  auto account = owned_account(context, context.param("account_id"));
+  if (!account) return account.error();
+  const std::string& id = context.param("playlist_id");
+  auto found = deps.playlists.find_playlist(account->id, id);
+  if (!found) return found.error();
+  if (!*found)
+    return core::make_error(core::ErrorCode::NotFound,
+                            "playlist " + id.substr(0, 64) + " not found");
+  return OwnedPlaylist{std::move(*account), std::move(**found)};
+}
+
+core::Result<std::optional<core::AppUser>> WebApp::Impl::load_user(std::int64_t id) {
+  return deps.users.find_user(id);
+}
+
+bool WebApp::Impl::needs_setup() {
+  auto users = deps.users.list_users();
+  if (!users) return false;  // the database is down: nothing to set up now
+  for (const auto& user : *users) {
+    if (!user.password_hash.empty()) return false;
+  }
+  return true;
+}
+
+}  // namespace plm::web

@@ -1,0 +1,117 @@
+#pragma once
+/// plm::web — the JSON API of `plm serve` (api/openapi.yaml), its sessions, live events, sync jobs
+/// and the single-page app's static files, as one plain function `Response handle(const Request&)`
+/// that http::Server runs. It depends on plm::core and plm::http only: adapters (the Spotify
+/// client, libsodium, the database) arrive through the ports and the small interfaces below, which
+/// src/app wires (app::make_web_app).
+///
+/// Thread safety: handle() may be called from any number of threads at once.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/model/account.hpp"
+#include "core/ports/clock.hpp"
+#include "core/ports/spotify_api.hpp"
+#include "core/ports/store.hpp"
+#include "http/message.hpp"
+
+namespace plm::web {
+
+/// What the web app needs of Spotify: the OAuth authorization (PKCE + state) and a client for one
+/// connected account. Implemented in src/app over plm::spotify; faked in unit tests.
+class SpotifyConnector {
+ public:
+  struct Authorization {
+    std::string url;            ///< where to send the browser
+    std::string state;          ///< unguessable, ties the callback to this request
+    std::string code_verifier;  ///< PKCE secret: kept server-side only
+  };
+  virtual ~SpotifyConnector() = default;
+  /// The configured client ID; empty when none is configured (connecting is then impossible).
+  virtual std::string client_id() const = 0;
+  /// InvalidInput when no client ID is configured.
+  virtual core::Result<Authorization> begin(const std::string& redirect_uri) = 0;
+  /// Exchanges the authorization code for tokens (authorized_at = now).
+  virtual core::Result<core::AccountTokens> finish(const std::string& code,
+                                                   const std::string& redirect_uri,
+                                                   const std::string& code_verifier) = 0;
+  /// A client for `account` that stores refreshed tokens and marks refused accounts NeedsReauth.
+  virtual std::unique_ptr<core::SpotifyApi> spotify_for(const core::SpotifyAccount& account) = 0;
+};
+
+/// Password hashing and secret tokens, injected so that plm::web needs no crypto library (src/app
+/// wires plm::security and libsodium; see docs/web.md).
+struct Crypto {
+  std::function<std::string(std::string_view password)> hash_password;
+  std::function<bool(std::string_view hash, std::string_view password)> verify_password;
+  /// A fresh unguessable token (32 random bytes, URL-safe text) for cookies, CSRF, setup codes.
+  std::function<std::string()> random_token;
+  /// A one-way digest of a session token: only this is stored, so a database leak opens no session.
+  std::function<std::string(std::string_view token)> token_digest;
+};
+
+struct WebDeps {
+  core::UserStore& users;
+  core::SessionStore& sessions;
+  core::AccountStore& accounts;
+  core::PlaylistStore& playlists;
+  const core::Clock& clock;
+  SpotifyConnector& spotify;
+  Crypto crypto;
+};
+
+struct WebOptions {
+  /// Where browsers reach the app, ending in '/': "http://127.0.0.1:8080/" or
+  /// "https://example.org/plm/" behind a proxy that strips "/plm". Decides the cookie's Path and
+  /// Secure flag, the allowed Origin, the Spotify redirect URI and the SPA's <base href>.
+  std::string public_url = "http://127.0.0.1:8080/";
+  std::chrono::seconds session_ttl = std::chrono::hours(336);  ///< absolute session lifetime
+  std::chrono::seconds session_idle = std::chrono::hours(72);  ///< ends after this long unused
+  int sync_workers = 2;
+  /// The built SPA (index.html, assets/…); empty or missing: only the API is served.
+  std::string static_dir;
+  /// Spotify's Web API base URL; loopback (the emulator) allows its images in the CSP.
+  std::string spotify_api_url = "https://api.spotify.com/v1";
+  /// Use the last X-Forwarded-For address as the client address for login throttling when the
+  /// request comes from a loopback proxy.
+  bool trust_proxy = false;
+  bool access_log = true;
+  /// JSON request bodies above this size answer 413 payload_too_large.
+  std::size_t max_json_body_bytes = 64 * 1024;
+  std::string version = "0.1.0";
+  /// Receives every log line (one JSON object, no newline). Default: stderr.
+  std::function<void(std::string_view line)> log;
+};
+
+class WebApp {
+ public:
+  /// Loads the static files, and creates a one-time setup code when no user has a password yet.
+  WebApp(WebDeps deps, WebOptions options);
+  ~WebApp();
+  WebApp(const WebApp&) = delete;
+  WebApp& operator=(const WebApp&) = delete;
+
+  /// The whole application: API routes, /healthz, /metrics, SSE and the SPA. Never throws.
+  http::Response handle(const http::Request& request);
+
+  /// The setup code to print at start; empty when an administrator can already sign in.
+  std::string setup_code() const;
+  /// The redirect URI Spotify must know: "<public URL>api/spotify/callback".
+  std::string spotify_redirect_uri() const;
+
+  /// Stops the sync workers (running syncs end at a playlist boundary) and closes the event
+  /// streams. Call before stopping the HTTP server; idempotent.
+  void shutdown();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace plm::web

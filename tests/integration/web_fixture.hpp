@@ -1,0 +1,177 @@
+#pragma once
+// The web application in-process for API tests: the real wiring (app::make_web_app over
+// app::Services with a SQLite file in a temporary directory), a ManualClock, a real http::Server on
+// a free loopback port, the Spotify emulator in-process (auto-approving consent), and a
+// browser-like client with a cookie jar that validates every response against api/openapi.yaml.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/serve.hpp"
+#include "app/services.hpp"
+#include "emulator/emulator.hpp"
+#include "http/server.hpp"
+#include "support/fakes.hpp"
+#include "support/http_client.hpp"
+#include "support/openapi/openapi_validator.hpp"
+#include "testkit/testkit.hpp"
+
+namespace plm::web_test {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+inline constexpr const char* kClientId = "plm-web-test";
+inline constexpr const char* kClientSecret = "web-secret";
+inline constexpr const char* kPassword = "correct horse battery";
+
+/// api/openapi.yaml, loaded once.
+const test_support::OpenApiSpec& spec();
+
+/// A response as the tests see it: status, headers, the raw body and the parsed JSON (null when
+/// the body is not JSON).
+struct Reply {
+  int status = 0;
+  std::vector<http::Field> headers;
+  std::string body;
+  Json json;
+  std::optional<std::string> header(std::string_view name) const;
+};
+
+class PlmApiTest;
+
+struct RequestOptions {
+  std::vector<http::Field> headers;
+  bool csrf = true;  ///< send X-CSRF-Token when known
+  std::string content_type = "application/json";
+  bool generic_error = false;  ///< not an operation of the spec: check the Error shape only
+  std::optional<std::string> raw_body;  ///< sent as is instead of the JSON
+};
+
+/// A browser: keeps the session cookie and the CSRF token, sends JSON, and checks every response
+/// against the OpenAPI file (status documented for the operation, body valid, all declared
+/// properties present).
+class Browser {
+ public:
+  explicit Browser(PlmApiTest& test);
+
+  using Options = RequestOptions;
+  Reply call(const std::string& method, const std::string& path, const Json& body = nullptr,
+             Options options = {});
+  Reply get(const std::string& path, Options options = {}) {
+    return call("GET", path, nullptr, std::move(options));
+  }
+
+  /// POST /api/session; on success keeps the cookie and the CSRF token.
+  Reply sign_in(const std::string& username, const std::string& password = kPassword);
+  /// GET /api/session to (re)learn the CSRF token.
+  void refresh_csrf();
+
+  const std::string& cookie() const { return cookie_; }
+  void set_cookie(std::string value) { cookie_ = std::move(value); }
+  const std::string& csrf() const { return csrf_; }
+  void set_csrf(std::string value) { csrf_ = std::move(value); }
+  std::string cookie_header() const { return "plm_session=" + cookie_; }
+
+ private:
+  PlmApiTest* test_;
+  std::unique_ptr<test_support::HttpClient> client_;
+  std::string cookie_;
+  std::string csrf_;
+};
+
+/// Reads a server-sent-event stream on a background thread (libcurl), for waiting on events
+/// without sleeping.
+class EventReader {
+ public:
+  struct Event {
+    std::string name;
+    Json data;
+  };
+  EventReader(const std::string& url, const std::string& cookie);
+  ~EventReader();
+  /// Waits until the stream is open (the first bytes arrived). False on timeout or error.
+  bool wait_connected(std::chrono::seconds deadline = std::chrono::seconds(20));
+  /// The first event (from the start of the stream, in order) matching `predicate` within the
+  /// deadline; events before it stay readable by later calls.
+  std::optional<Event> wait_for(const std::function<bool(const Event&)>& predicate,
+                                std::chrono::seconds deadline = std::chrono::seconds(120));
+  std::vector<Event> events() const;
+  long status() const { return status_.load(); }
+
+ private:
+  void parse_locked();
+
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<long> status_{0};
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::string buffer_;
+  bool connected_ = false;
+  bool ended_ = false;
+  std::vector<Event> events_;
+};
+
+class PlmApiTest : public ::testing::Test {
+ public:
+  struct Setup {
+    spotify_emulator::Seed seed = spotify_emulator::testkit::test_seed();
+    std::string approve_user = "alice";
+    std::string public_path = "/";    ///< e.g. "/plm/" as behind a prefix-stripping proxy
+    std::string public_url_override;  ///< e.g. "https://plm.example/"
+    bool create_cli_admin = false;    ///< a password-less "admin" as `plm` creates it
+  };
+  void start(Setup setup);
+  void start() { start(Setup{}); }
+  void TearDown() override;
+
+  /// Completes first-visit setup as "root" and returns the signed-in admin.
+  Browser setup_admin(const std::string& username = "root");
+  /// Creates a user through the admin API and returns a browser signed in as them.
+  Browser add_user(Browser& admin, const std::string& username, const std::string& role);
+  /// The full OAuth flow through the emulator's (auto-approved) consent; returns the account id.
+  std::int64_t connect(Browser& browser);
+  /// Starts the authorization and returns the callback URL Spotify redirects to (path + query).
+  std::string authorize(Browser& browser);
+  /// Syncs an account and waits for the job's final state on the event stream.
+  Json sync(Browser& browser, std::int64_t account_id);
+  Json wait_for_job(EventReader& events, const std::string& job_id);
+  /// An emulator admin call.
+  Json emulator_admin(const std::string& method, const std::string& path,
+                      const Json& body = nullptr);
+  /// A Web API GET at the emulator as `spotify_user` (a token minted by the admin API).
+  Json emulator_get(const std::string& spotify_user, const std::string& path);
+  std::vector<std::string> logs() const;
+
+  std::string public_url() const { return public_url_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  /// Maps a public URL to one this process can reach (the public path is stripped, as the proxy
+  /// would).
+  std::string reachable(const std::string& public_location) const;
+
+  test_support::ManualClock clock_;
+  spotify_emulator::Clock emulator_clock_{spotify_emulator::testkit::kStartMs, /*frozen=*/true};
+  std::unique_ptr<spotify_emulator::testkit::RunningEmulator> emulator_;
+  fs::path directory_;
+  std::unique_ptr<app::Services> services_;
+  app::WiredWebApp web_;
+  std::unique_ptr<http::Server> server_;
+  std::string public_url_;
+  std::string public_path_ = "/";
+  mutable std::mutex log_mutex_;
+  std::vector<std::string> logs_;
+};
+
+}  // namespace plm::web_test
