@@ -1,64 +1,54 @@
 #!/usr/bin/env bash
-# The main job on an embedded default: installs what is missing, builds, and starts the Spotify
-# emulator with the demo catalog and the demo music professional ("Nova Sound Records", 300+
-# playlists), a registered demo app and a ready access token, then prints how to reach it.
-# Ctrl-C stops it.
+# The main command: installs what is missing, builds, and starts the Spotify emulator (the demo
+# music professional "Nova Sound Records" with 330 playlists, one of 10,000 tracks) together with
+# the plm web application, with a demo login whose Spotify account is already connected and
+# synced. Open the printed address and sign in. Ctrl-C stops everything.
 #
-# Environment: PLM_DEMO_PORT (default 8888; 0 picks a free port), PLM_DEMO_FULL_CATALOG=1 to load
-# ../shared/catalog-data (about 80,000 tracks) instead of the committed demo catalog.
+# Environment: PLM_DEMO_PORT (the app, default 8080), PLM_DEMO_SPOTIFY_PORT (the emulator, default
+# 8888; 0 picks free ports), PLM_DEMO_FULL_CATALOG=1 to load ../shared/catalog-data (about 80,000
+# tracks) instead of the committed demo catalog.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh release >/dev/null
+source scripts/lib/stack.sh
+STACK_CLIENT_ID=plm-demo
+stack_init build/release
 
-port="${PLM_DEMO_PORT:-8888}"
-client_id="plm-demo"
-client_secret="plm-demo-secret"
-port_file="$(mktemp)"
+app_port="${PLM_DEMO_PORT:-8080}"
+if [[ "$app_port" == 0 ]]; then app_port="$(stack_free_port)"; fi
+public="http://127.0.0.1:$app_port/"
 catalog_flag=(--demo-only)
 if [[ "${PLM_DEMO_FULL_CATALOG:-0}" == "1" ]]; then catalog_flag=(); fi
+# The emulator approves consent at once for the demo account, so "Connect" in the app (and the
+# connection made below) needs no click on its consent page.
+STACK_EMULATOR_PORT="${PLM_DEMO_SPOTIFY_PORT:-8888}" \
+  stack_start_emulator "$public" "${catalog_flag[@]}" --auto-approve
+export PLM_SPOTIFY_RATE_BUDGET=3000 PLM_USER=demo
+user=demo
+password=demo-password
+stack_add_user "$user" "$password" admin
+stack_start_plm "$public" "127.0.0.1:$app_port"
 
-build/release/tools/spotify-emulator/spotify-emulator \
-  --port "$port" --port-file "$port_file" "${catalog_flag[@]}" \
-  --client-id "$client_id" --client-secret "$client_secret" \
-  --redirect-uri "http://127.0.0.1/callback" >/dev/null &
-emulator=$!
-trap 'kill "$emulator" 2>/dev/null; rm -f "$port_file"' EXIT INT TERM
-
-for _ in $(seq 1 200); do
-  [[ -s "$port_file" ]] && break
-  if ! kill -0 "$emulator" 2>/dev/null; then echo "demo: the emulator did not start" >&2; exit 1; fi
-  sleep 0.05
-done
-port="$(cat "$port_file")"
-base="http://127.0.0.1:$port"
-scopes="playlist-read-private playlist-read-collaborative playlist-modify-public playlist-modify-private ugc-image-upload user-read-private"
-token="$(curl -s -X POST "$base/__emulator/tokens" \
-  -d "{\"client_id\":\"$client_id\",\"user_id\":\"demo-pro\",\"scopes\":\"$scopes\"}" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
-playlists="$(curl -s -H "Authorization: Bearer $token" "$base/v1/me/playlists?limit=1" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
+csrf="$(stack_sign_in "$public" "$user" "$password")"
+account_id="$(stack_connect "$public" "$csrf")"
+echo "demo: reading the demo account's playlists (about 700 Spotify calls on the emulator)..."
+"$STACK_PLM" sync
 
 cat <<TEXT
-Spotify Web API emulator running at $base
-  demo user:    demo-pro ("Nova Sound Records"), $playlists playlists
-  demo app:     client id $client_id, secret $client_secret, redirect URI http://127.0.0.1/callback
-  access token: $token
 
-Try:
-  curl -H "Authorization: Bearer $token" "$base/v1/me/playlists?limit=5"
-  curl -H "Authorization: Bearer $token" "$base/v1/search?type=track&q=artist:Drake"
-  open $base/authorize?client_id=$client_id&response_type=code&redirect_uri=http://127.0.0.1/callback&scope=playlist-read-private
-  curl "$base/__emulator/stats"
+plm is running at $public
+  sign in as:   $user / $password   (admin; Spotify account "Nova Sound Records" connected, id $account_id)
+  Spotify:      the emulator at $STACK_SPOTIFY (consent approves at once for demo-pro)
+  health:       ${public}healthz      metrics: ${public}metrics
 
-Use the plm command line against it (in another terminal):
-  export PLM_DATA_DIR=\$(mktemp -d) PLM_SPOTIFY_CLIENT_ID=$client_id PLM_SPOTIFY_CLIENT_SECRET=$client_secret \\
-         PLM_SPOTIFY_API_URL=$base/v1 PLM_SPOTIFY_ACCOUNTS_URL=$base PLM_SPOTIFY_RATE_BUDGET=3000
-  build/release/programs/plm/plm connect      # open the printed URL, choose demo-pro, Agree
-  build/release/programs/plm/plm sync
+The same data from the command line (in another terminal):
+  export PLM_DATA_DIR=$PLM_DATA_DIR PLM_SPOTIFY_CLIENT_ID=$STACK_CLIENT_ID \\
+         PLM_SPOTIFY_API_URL=$STACK_SPOTIFY/v1 PLM_SPOTIFY_ACCOUNTS_URL=$STACK_SPOTIFY PLM_USER=$user
   build/release/programs/plm/plm playlists --search jazz
+  build/release/programs/plm/plm accounts
 
-Admin API and flags: build/release/tools/spotify-emulator/spotify-emulator --help, docs/emulator.md
-Press Ctrl-C to stop.
+Emulator flags and admin API: build/release/tools/spotify-emulator/spotify-emulator --help, docs/emulator.md
+Press Ctrl-C to stop (the demo's data lives in a temporary directory and goes with it).
 TEXT
-wait "$emulator"
+wait "${STACK_PIDS[@]}"

@@ -8,15 +8,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian 12 packages. Never name unversioned Boost dev packages (they are 1.74 and conflict with
-# 1.81, see ../shared/docs/stack.md section 8).
+# 1.81, see ../shared/docs/stack.md section 8). chromium runs the end-to-end tests (driven by
+# playwright-core) and nginx is the reverse proxy of the proxy test; neither is started here.
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache clang-format
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev
   libsodium-dev libsqlite3-dev libpq-dev libpqxx-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk curl python3 time nghttp2-server openssl
+  wrk curl python3 time nghttp2-server openssl zlib1g-dev
+  chromium nginx
 )
+# Node.js and npm come with the machine (NodeSource's nodejs package, npm 11); Debian's own npm
+# (9.x) is too old for Vite 8, so it is installed only when there is no npm at all.
+if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do
@@ -36,3 +41,17 @@ fi
 preset="${1:-dev}"
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
+
+# The web front end: dependencies from the npm registry (exact versions from package-lock.json),
+# built into frontend/dist, which `plm serve` serves. Skipped when nothing changed since the last
+# build (the stamp holds a hash of the sources and the lock file).
+if [[ -f frontend/package.json ]]; then
+  stamp=frontend/node_modules/.plm-build-stamp
+  sources_hash="$( (cat frontend/package-lock.json; find frontend/src frontend/index.html \
+    frontend/vite.config.ts frontend/scripts -type f 2>/dev/null | LC_ALL=C sort | xargs cat) |
+    sha256sum | cut -d' ' -f1)"
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$sources_hash" || ! -f frontend/dist/index.html ]]; then
+    (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+    echo "$sources_hash" >"$stamp"
+  fi
+fi

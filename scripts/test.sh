@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds the release and the ASan/UBSan presets, and runs
-# the whole ctest suite on both. Tests start the servers they need themselves on free loopback
-# ports (the emulator, plm); a throwaway PostgreSQL server is started around the run by
-# scripts/with-postgres.sh so the storage contract suite covers both databases.
+# Runs every test: installs what is missing, builds the release and the ASan/UBSan presets and the
+# front end, runs the whole ctest suite on both presets, then the front end's checks and unit tests
+# (Vitest), the end-to-end tests in Debian's chromium (playwright-core -> plm serve -> emulator) and
+# the reverse-proxy test (nginx, HTTPS, URL prefix). Tests start the servers they need themselves on
+# free loopback ports (the emulator, plm, nginx); a throwaway PostgreSQL server is started around
+# the ctest runs by scripts/with-postgres.sh so the storage contract suite covers both databases.
 #
 # Usage: scripts/test.sh [ctest arguments...]      e.g. scripts/test.sh -L unit
+#   With ctest arguments only ctest runs (the inner loop); without, everything runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +26,17 @@ for preset in release asan; do
   echo "== ctest ($preset)"
   if ! scripts/with-postgres.sh ctest --preset "$preset" -j "$jobs" "$@"; then status=1; fi
 done
+if (($# > 0)); then exit $status; fi
+
+if [[ -f frontend/package.json ]]; then
+  echo "== front end: generated API types fresh, types, format, unit tests"
+  (cd frontend && npm run --silent check:api && npm run --silent typecheck &&
+    npm run --silent format:check && npm test --silent) || status=1
+  echo "== end-to-end (chromium -> plm serve -> emulator)"
+  (cd frontend && PLM_BIN="$PWD/../build/release/programs/plm/plm" \
+    PLM_EMULATOR_BIN="$PWD/../build/release/tools/spotify-emulator/spotify-emulator" \
+    npm run --silent e2e) || status=1
+  echo "== reverse proxy (nginx, HTTPS, /plm/ prefix)"
+  tests/proxy/nginx_https_test.sh build/release || status=1
+fi
 exit $status
