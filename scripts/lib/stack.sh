@@ -6,7 +6,8 @@
 #   stack_init [BUILD_DIR]                  work dir, binaries, cleanup trap (default build/release)
 #   stack_start_emulator PUBLIC_URL [flags] emulator whose registered app redirects to
 #                                           PUBLIC_URL/api/spotify/callback -> STACK_SPOTIFY
-#   stack_start_plm PUBLIC_URL [LISTEN]     plm serve (env PLM_*) -> STACK_APP_PORT, STACK_APP
+#   stack_start_plm PUBLIC_URL [LISTEN]     plm serve (env PLM_*) -> STACK_APP_PORT, STACK_APP_PID, STACK_APP,
+#                                           STACK_ORIGIN (what browsers send as Origin)
 #   stack_add_user NAME PASSWORD ROLE
 #   stack_sign_in BASE NAME PASSWORD        cookie jar in STACK_COOKIES; prints the CSRF token
 #   stack_connect BASE CSRF                 connects the emulator's demo account; prints its id
@@ -76,7 +77,9 @@ stack_start_emulator() {
 stack_start_plm() {
   local public="$1" listen="${2:-127.0.0.1:0}"
   export PLM_PUBLIC_URL="$public"
+  STACK_ORIGIN="$(stack_origin "$public")"
   "$STACK_PLM" serve --listen "$listen" --port-file "$STACK_WORK/plm.port" >"$STACK_WORK/plm.log" 2>&1 &
+  STACK_APP_PID=$!
   STACK_PIDS+=($!)
   stack_wait_for_file "$STACK_WORK/plm.port" "plm serve" $!
   STACK_APP_PORT="$(cat "$STACK_WORK/plm.port")"
@@ -102,7 +105,6 @@ stack_curl() {
 
 stack_sign_in() {
   local base="$1" name="$2" password="$3"
-  STACK_ORIGIN="$(stack_origin "$base")"
   stack_curl -H 'Content-Type: application/json' \
     -d "{\"username\":\"$name\",\"password\":\"$password\"}" "${base}api/session" |
     stack_json '["csrf_token"]'

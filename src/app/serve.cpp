@@ -103,6 +103,24 @@ WiredWebApp make_web_app(Services& services, web::WebOptions options) {
   return wired;
 }
 
+http::ServerOptions web_server_options(const Config& config,
+                                       const std::unique_ptr<web::WebApp>& app) {
+  http::ServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.threads = config.http_threads;
+  options.handler_threads = config.handler_threads;
+  // JSON bodies are limited (413) by the web app; this only bounds what is read at all.
+  options.max_body_bytes = 1024 * 1024;
+  options.fast_handler = [&app](const http::Request& request) {
+    return app->handle_from_memory(request);
+  };
+  options.error_response = [](int status, std::string_view message) {
+    return web::transport_error_response(status, message);
+  };
+  return options;
+}
+
 std::string resolve_public_url(const Config& config, std::uint16_t bound_port) {
   if (!config.public_url.empty()) return config.public_url;
   std::string host = config.listen_host;
@@ -169,23 +187,12 @@ int run_serve(std::map<std::string, std::string> overrides, std::vector<std::str
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto services = Services::open(*config);
-  std::unique_ptr<web::WebApp>* app_slot = nullptr;
   WiredWebApp wired;
-  app_slot = &wired.app;
-  http::ServerOptions server_options;
-  server_options.host = config->listen_host;
-  server_options.port = config->listen_port;
-  server_options.threads = config->http_threads;
-  server_options.handler_threads = config->handler_threads;
-  // JSON bodies are limited (413) by the web app; this only bounds what is read at all.
-  server_options.max_body_bytes = 1024 * 1024;
-  server_options.error_response = [](int status, std::string_view message) {
-    return web::transport_error_response(status, message);
-  };
+  http::ServerOptions server_options = web_server_options(*config, wired.app);
   std::unique_ptr<http::Server> server;
   try {
     server = std::make_unique<http::Server>(
-        [app_slot](const http::Request& request) { return (*app_slot)->handle(request); },
+        [&app = wired.app](const http::Request& request) { return app->handle(request); },
         server_options);
   } catch (const std::exception& problem) {
     err << "plm: cannot listen on " << config->listen_host << ":" << config->listen_port << ": "

@@ -9,6 +9,7 @@
 
 #include "app/config.hpp"
 #include "app/services.hpp"
+#include "http/server.hpp"
 #include "web/web_app.hpp"
 
 namespace plm::app {
@@ -27,6 +28,12 @@ web::WebOptions web_options(const Config& config, const std::string& public_url)
 
 /// Builds the web application over `services` (which must outlive it).
 WiredWebApp make_web_app(Services& services, web::WebOptions options);
+
+/// The HTTP server's options for the web app: threads from the Config, the handler pool, the
+/// non-blocking fast path and the app's error shape for what the server refuses itself.
+/// `app` is read when requests arrive, so the server may be built before the app.
+http::ServerOptions web_server_options(const Config& config,
+                                       const std::unique_ptr<web::WebApp>& app);
 
 /// The public URL: PLM_PUBLIC_URL, or http://<listen host>:<bound port>/.
 std::string resolve_public_url(const Config& config, std::uint16_t bound_port);

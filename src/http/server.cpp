@@ -219,7 +219,11 @@ struct Server::Impl {
         head_only = message.method() == bhttp::verb::head;
         request = to_request(message, remote, &message.body());
         try {
-          if (pool) {
+          std::optional<Response> fast;
+          if (pool && options.fast_handler) fast = options.fast_handler(request);
+          if (fast) {
+            response = std::move(*fast);
+          } else if (pool) {
             // Blocking handlers wait on the pool, not on an I/O thread; co_spawn resumes this
             // coroutine on the I/O threads afterwards.
             response = co_await asio::co_spawn(pool->get_executor(), call_handler(request),

@@ -38,6 +38,10 @@ struct ServerOptions {
   std::chrono::milliseconds stream_keepalive{15'000};
   std::string stream_keepalive_bytes = ": keep-alive\n\n";  ///< an SSE comment line
   ResponseHook on_response;  ///< metrics and access logs; unset costs nothing
+  /// With handler_threads > 0: tried first, on the I/O thread, for every request. It must never
+  /// block (memory only); a value is the answer, nullopt hands the request to the pool. Lets a
+  /// cache hit skip two thread hops.
+  std::function<std::optional<Response>(const Request&)> fast_handler;
   /// Builds the answers the server gives by itself (400 malformed request, 413 body too large,
   /// 500 when the handler throws), so they have the application's error shape. Unset: Spotify's
   /// `{"error":{"status":N,"message":"..."}}`, which the emulator needs.

@@ -21,7 +21,7 @@ http::Response WebApp::Impl::list_playlists(Context& context) {
   const auto filter = context.request.query_param("account_id");
   const std::string key = filter ? "list:" + std::string(*filter) : "list";
   // The hot path: a session from memory, a body from memory, no database and no JSON building.
-  if (auto hit = cached(user_id, key)) return serve_cached(context, **hit);
+  if (auto hit = cached(user_id, key)) return serve_cached(context.request, **hit);
 
   const std::uint64_t generation = cache_generation(user_id);
   std::vector<core::SpotifyAccount> accounts;
@@ -45,7 +45,7 @@ http::Response WebApp::Impl::list_playlists(Context& context) {
     }
   }
   json += "],\"total\":" + std::to_string(total) + "}";
-  return serve_cached(context, *store_cached(user_id, generation, key, std::move(json)));
+  return serve_cached(context.request, *store_cached(user_id, generation, key, std::move(json)));
 }
 
 http::Response WebApp::Impl::get_playlist(Context& context) {
@@ -61,7 +61,7 @@ http::Response WebApp::Impl::get_items(Context& context) {
   if (!account) return fail(account.error());
   const std::string& id = context.param("playlist_id");
   const std::string key = "items:" + std::to_string(account->id) + ":" + id;
-  if (auto hit = cached(context.user_id(), key)) return serve_cached(context, **hit);
+  if (auto hit = cached(context.user_id(), key)) return serve_cached(context.request, **hit);
   const std::uint64_t generation = cache_generation(context.user_id());
   auto found = deps.playlists.find_playlist(account->id, id);
   if (!found) return fail(found.error());
@@ -73,8 +73,9 @@ http::Response WebApp::Impl::get_items(Context& context) {
     if (!loaded) return fail(loaded.error());
     items = std::move(*loaded);
   }
-  return serve_cached(context, *store_cached(context.user_id(), generation, key,
-                                             items_json(items, (*found)->items_snapshot_id)));
+  return serve_cached(context.request,
+                      *store_cached(context.user_id(), generation, key,
+                                    items_json(items, (*found)->items_snapshot_id)));
 }
 
 http::Response WebApp::Impl::put_tags(Context& context) {

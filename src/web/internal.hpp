@@ -111,7 +111,11 @@ struct WebApp::Impl {
   std::shared_ptr<const CachedBody> store_cached(std::int64_t user_id, std::uint64_t generation,
                                                  const std::string& key, std::string json);
   void invalidate(std::int64_t user_id);
-  http::Response serve_cached(const Context& context, const CachedBody& body) const;
+  http::Response serve_cached(const http::Request& request, const CachedBody& body) const;
+  /// What every response gets on its way out: request id, security headers, metrics, log line.
+  void finish(const http::Request& request, http::Response& response, const std::string& request_id,
+              const std::string& route, std::int64_t user_id,
+              std::chrono::steady_clock::time_point start);
 
   // ---- resources owned by the signed-in user (404 otherwise) ----
   core::Result<core::SpotifyAccount> owned_account(const Context& context,

@@ -102,6 +102,19 @@ core::Result<SessionManager::Created> SessionManager::create(const core::AppUser
   return created;
 }
 
+std::optional<SignedIn> SessionManager::find_cached(std::string_view token) {
+  if (token.empty() || token.size() > 128) return std::nullopt;
+  const std::string id_hash = crypto_.token_digest(token);
+  const std::int64_t now = now_seconds();
+  std::shared_lock lock(mutex_);
+  const auto it = cache_.find(id_hash);
+  if (it == cache_.end()) return std::nullopt;
+  const core::Session& session = it->second.session;
+  if (session.expires_at <= now || now - session.last_seen_at >= kTouchEverySeconds)
+    return std::nullopt;
+  return it->second;
+}
+
 core::Result<std::optional<SignedIn>> SessionManager::find(std::string_view token) {
   // Tokens are 43 characters; anything far off is not ours and costs no lookup.
   if (token.empty() || token.size() > 128) return std::optional<SignedIn>();

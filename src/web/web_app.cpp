@@ -196,14 +196,22 @@ void WebApp::shutdown() {
   impl_->events.close_all();
 }
 
+namespace {
+
+std::string request_id_of(const http::Request& request, const std::string& prefix,
+                          std::atomic<std::uint64_t>& counter) {
+  if (const auto incoming = request.header("X-Request-Id"); incoming && valid_request_id(*incoming))
+    return std::string(*incoming);
+  return prefix + "-" + std::to_string(++counter);
+}
+
+}  // namespace
+
 http::Response WebApp::handle(const http::Request& request) {
   Impl& impl = *impl_;
   const auto start = std::chrono::steady_clock::now();
-  std::string request_id;
-  if (const auto incoming = request.header("X-Request-Id"); incoming && valid_request_id(*incoming))
-    request_id = std::string(*incoming);
-  else
-    request_id = impl.request_id_prefix + "-" + std::to_string(++impl.request_counter);
+  const std::string request_id =
+      request_id_of(request, impl.request_id_prefix, impl.request_counter);
   std::string route = "unmatched";
   std::int64_t user_id = 0;
   http::Response response;
@@ -221,37 +229,61 @@ http::Response WebApp::handle(const http::Request& request) {
     impl.log(Json{{"level", "error"}, {"event", "http.exception"}, {"request_id", request_id}});
     response = error_response(500, "internal", "the server failed (request id " + request_id + ")");
   }
-  response.set_header("X-Request-Id", request_id);
-  impl.add_security_headers(response);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  impl.metrics.record_request(route, method_label(request.method), response.status, elapsed);
-  if (impl.options.access_log) {
-    // Written by hand: this runs for every request, the hot path included. Path only: query
-    // strings can hold OAuth codes and states. No headers: cookies, tokens.
-    std::string line = "{\"event\":\"http.request\",\"level\":\"info\",\"ts\":";
-    append_json_string(line, impl.now_text());
-    line += ",\"request_id\":";
-    append_json_string(line, request_id);
-    line += ",\"method\":";
-    append_json_string(line, method_label(request.method));
-    line += ",\"path\":";
-    append_json_string(line, std::string_view(request.path).substr(0, 256));
-    line += ",\"route\":";
-    append_json_string(line, route);
-    line += ",\"status\":" + std::to_string(response.status);
-    char ms[32];
-    std::snprintf(ms, sizeof ms, "%.3f",
-                  std::chrono::duration<double, std::milli>(elapsed).count());
-    line += ",\"ms\":";
-    line += ms;
-    line += ",\"bytes\":" + std::to_string(response.body.size());
-    line += ",\"remote\":";
-    append_json_string(line, request.remote_address);
-    if (user_id) line += ",\"user_id\":" + std::to_string(user_id);
-    line += "}";
-    impl.options.log(line);
-  }
+  impl.finish(request, response, request_id, route, user_id, start);
   return response;
+}
+
+std::optional<http::Response> WebApp::handle_from_memory(const http::Request& request) {
+  Impl& impl = *impl_;
+  if (request.method != "GET" || request.path != "/api/playlists" || !request.query.empty())
+    return std::nullopt;
+  const auto start = std::chrono::steady_clock::now();
+  const auto token = cookie_value(request, kSessionCookie);
+  if (!token) return std::nullopt;
+  const auto signed_in = impl.sessions.find_cached(*token);
+  if (!signed_in) return std::nullopt;
+  const std::int64_t user_id = signed_in->user.id;
+  const auto hit = impl.cached(user_id, "list");
+  if (!hit) return std::nullopt;
+  // Reading the list needs the viewer role, which every signed-in user has.
+  http::Response response = impl.serve_cached(request, **hit);
+  const std::string request_id =
+      request_id_of(request, impl.request_id_prefix, impl.request_counter);
+  impl.finish(request, response, request_id, "/api/playlists", user_id, start);
+  return response;
+}
+
+void WebApp::Impl::finish(const http::Request& request, http::Response& response,
+                          const std::string& request_id, const std::string& route,
+                          std::int64_t user_id, std::chrono::steady_clock::time_point start) {
+  response.set_header("X-Request-Id", request_id);
+  add_security_headers(response);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  metrics.record_request(route, method_label(request.method), response.status, elapsed);
+  if (!options.access_log) return;
+  // Written by hand: this runs for every request, the hot path included. Path only: query
+  // strings can hold OAuth codes and states. No headers: cookies, tokens.
+  std::string line = "{\"event\":\"http.request\",\"level\":\"info\",\"ts\":";
+  append_json_string(line, now_text());
+  line += ",\"request_id\":";
+  append_json_string(line, request_id);
+  line += ",\"method\":";
+  append_json_string(line, method_label(request.method));
+  line += ",\"path\":";
+  append_json_string(line, std::string_view(request.path).substr(0, 256));
+  line += ",\"route\":";
+  append_json_string(line, route);
+  line += ",\"status\":" + std::to_string(response.status);
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.3f", std::chrono::duration<double, std::milli>(elapsed).count());
+  line += ",\"ms\":";
+  line += ms;
+  line += ",\"bytes\":" + std::to_string(response.body.size());
+  line += ",\"remote\":";
+  append_json_string(line, request.remote_address);
+  if (user_id) line += ",\"user_id\":" + std::to_string(user_id);
+  line += "}";
+  options.log(line);
 }
 
 // ---- plumbing --------------------------------------------------------------------------------
@@ -464,15 +496,16 @@ void WebApp::Impl::invalidate(std::int64_t user_id) {
   user.bodies.clear();
 }
 
-http::Response WebApp::Impl::serve_cached(const Context& context, const CachedBody& body) const {
+http::Response WebApp::Impl::serve_cached(const http::Request& request,
+                                          const CachedBody& body) const {
   http::Response response;
-  if (const auto match = context.request.header("If-None-Match");
+  if (const auto match = request.header("If-None-Match");
       match && (match->find(body.etag) != std::string_view::npos || trim(*match) == "*")) {
     response.status = 304;
   } else {
     response.status = 200;
     response.set_header("Content-Type", "application/json; charset=utf-8");
-    if (!body.gzipped.empty() && http::accepts_gzip(context.request)) {
+    if (!body.gzipped.empty() && http::accepts_gzip(request)) {
       response.set_header("Content-Encoding", "gzip");
       response.body = body.gzipped;
     } else {

@@ -98,6 +98,10 @@ class WebApp {
 
   /// The whole application: API routes, /healthz, /metrics, SSE and the SPA. Never throws.
   http::Response handle(const http::Request& request);
+  /// The answer when it can be given from memory alone without blocking (today: the playlists
+  /// list of a cached session, from the response cache), else nullopt; for
+  /// http::ServerOptions::fast_handler. Same headers, metrics and log line as handle().
+  std::optional<http::Response> handle_from_memory(const http::Request& request);
 
   /// The setup code to print at start; empty when an administrator can already sign in.
   std::string setup_code() const;

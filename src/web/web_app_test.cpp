@@ -121,5 +121,38 @@ TEST_F(WebAppTest, SetupThenSignInThenConnectWithoutAClientIdAnswersInvalidInput
   EXPECT_EQ(Json::parse(jobs.body)["jobs"], Json::array());
 }
 
+TEST_F(WebAppTest, PlaylistListFromMemoryOnlyOnceCachedAndThenLikeHandle) {
+  const auto setup = app_.handle(request(
+      "POST", "/api/setup",
+      Json{{"username", "root"}, {"password", "0123456789"}, {"setup_code", app_.setup_code()}}
+          .dump(),
+      {{"Content-Type", "application/json"}}));
+  ASSERT_EQ(setup.status, 200) << setup.body;
+  const std::string cookie(
+      setup.header("Set-Cookie")->substr(0, setup.header("Set-Cookie")->find(';')));
+  const auto list = request("GET", "/api/playlists", "", {{"Cookie", cookie}});
+
+  const auto before_cached = app_.handle_from_memory(list);
+  const auto answered = app_.handle(list);
+  const auto from_memory = app_.handle_from_memory(list);
+  const auto stranger =
+      app_.handle_from_memory(request("GET", "/api/playlists", "", {{"Cookie", "plm_session=x"}}));
+  const auto other_route =
+      app_.handle_from_memory(request("GET", "/api/accounts", "", {{"Cookie", cookie}}));
+  clock_.advance(std::chrono::minutes(2));  // activity is due to be written: not from memory
+  const auto due = app_.handle_from_memory(list);
+
+  EXPECT_FALSE(before_cached);
+  ASSERT_TRUE(from_memory);
+  EXPECT_EQ(from_memory->status, answered.status);
+  EXPECT_EQ(from_memory->body, answered.body);
+  EXPECT_EQ(from_memory->header("ETag"), answered.header("ETag"));
+  EXPECT_TRUE(from_memory->header("X-Request-Id"));
+  EXPECT_TRUE(from_memory->header("X-Content-Type-Options"));
+  EXPECT_FALSE(stranger);
+  EXPECT_FALSE(other_route);
+  EXPECT_FALSE(due);
+}
+
 }  // namespace
 }  // namespace plm::web

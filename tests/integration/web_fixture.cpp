@@ -248,14 +248,8 @@ void PlmApiTest::start(Setup setup) {
   if (setup.create_cli_admin) {
     ASSERT_TRUE(services_->users().create_user("admin", "", core::Role::Admin));
   }
-  http::ServerOptions options;
-  options.host = "127.0.0.1";
-  options.threads = 2;
+  http::ServerOptions options = app::web_server_options(*config, web_.app);
   options.handler_threads = 4;
-  options.max_body_bytes = 1024 * 1024;
-  options.error_response = [](int status, std::string_view message) {
-    return web::transport_error_response(status, message);
-  };
   server_ = std::make_unique<http::Server>(
       [this](const http::Request& request) { return web_.app->handle(request); }, options);
   public_path_ = setup.public_path;

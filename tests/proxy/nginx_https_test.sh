@@ -78,7 +78,6 @@ pass "app shell and assets under /plm/ over HTTPS"
 pass "healthz through the proxy"
 
 # Sign in: the cookie must be Secure, HttpOnly, SameSite and scoped to the prefix.
-STACK_ORIGIN="$(stack_origin "$public")"
 stack_curl -o "$work/login.json" -D "$work/login.headers" -H 'Content-Type: application/json' \
   -d "{\"username\":\"alice\",\"password\":\"$password\"}" "${public}api/session"
 grep -qi '^HTTP/1.1 200' "$work/login.headers" || fail "sign-in: $(cat "$work/login.json")"
