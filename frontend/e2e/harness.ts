@@ -14,6 +14,7 @@ import {
   readFileSync,
   rmSync,
 } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -250,9 +251,13 @@ export async function launchBrowser(): Promise<BrowserContext> {
       '--disable-quic',
     ],
   });
-  context.on('close', () =>
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
-  );
+  // Chromium's helper processes may still write to the profile for a moment after the close, so
+  // remove it in the background with retries: a throw from this handler would crash the process.
+  context.on('close', () => {
+    rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }).catch(
+      () => undefined,
+    );
+  });
   return context;
 }
 
