@@ -1,6 +1,14 @@
-// The list of playlists: a real <table> (a few hundred rows render fast), sortable headers with
-// aria-sort, checkboxes with shift-click ranges, and Up/Down arrows moving between rows.
-import { useEffect, useRef } from 'preact/hooks';
+// The list of playlists: a <table> with every row in the DOM (so find-in-page, the tests and
+// screen readers see them all), sortable headers with aria-sort, checkboxes with shift-click
+// ranges, and Up/Down arrows moving between rows.
+//
+// Cheap with hundreds of rows: each row is its own fixed-column grid (styles.css, `.pt`) with
+// `content-visibility: auto`, so the browser styles and lays out only the rows near the viewport
+// (internal table boxes cannot be contained, hence the grid; the explicit ARIA roles keep the table
+// semantics that `display` would otherwise drop), and rows are components that re-render only when
+// their own playlist, selection or account name changes.
+import { Component } from 'preact';
+import { useCallback, useEffect, useRef } from 'preact/hooks';
 import type { Playlist } from '../api/client';
 import { playlistPath } from '../routes';
 import { formatCount, formatRelative } from '../lib/format';
@@ -44,6 +52,7 @@ export function PlaylistTable(props: Props) {
     return (
       <th
         scope="col"
+        role="columnheader"
         class={className}
         key={key}
         aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}
@@ -75,15 +84,24 @@ export function PlaylistTable(props: Props) {
     }
   };
 
+  // Stable handlers, so a row's props change only with its own data.
+  const latest = useRef(props);
+  latest.current = props;
+  const toggle = useCallback(
+    (key: string, shift: boolean) => latest.current.onToggle(key, shift),
+    [],
+  );
+  const open = useCallback(() => latest.current.onOpen?.(), []);
+
   return (
     <div class="table-wrap">
-      <table class="pt" onKeyDown={onKeyDown}>
+      <table class="pt" role="table" aria-rowcount={playlists.length + 1} onKeyDown={onKeyDown}>
         <caption class="visually-hidden">
           Playlists, {formatCount(playlists.length)} shown. Use the column buttons to sort.
         </caption>
-        <thead>
-          <tr>
-            <th scope="col" class="pt-check">
+        <thead role="rowgroup">
+          <tr role="row" aria-rowindex={1}>
+            <th scope="col" role="columnheader" class="pt-check">
               <input
                 ref={headerBox}
                 type="checkbox"
@@ -95,88 +113,146 @@ export function PlaylistTable(props: Props) {
                 onChange={() => props.onToggleAll(all !== 'all')}
               />
             </th>
-            <th scope="col" class="pt-cover">
+            <th scope="col" role="columnheader" class="pt-cover">
               <span class="visually-hidden">Cover</span>
             </th>
             {sortable.slice(0, 2).map((c) => header(c.key, c.label, c.className))}
             {header('tracks', 'Tracks', 'pt-tracks num')}
-            <th scope="col" class="pt-flags">
+            <th scope="col" role="columnheader" class="pt-flags">
               Visibility
             </th>
-            <th scope="col" class="pt-tags">
+            <th scope="col" role="columnheader" class="pt-tags">
               Tags
             </th>
             {header('synced', 'Last synced', 'pt-synced')}
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           {playlists.map((p, i) => {
             const key = keys[i]!;
-            const isSelected = selected.has(key);
             return (
-              <tr key={key} class={isSelected ? 'selected' : undefined} data-testid="playlist-row">
-                <td class="pt-check">
-                  <input
-                    type="checkbox"
-                    data-nav="check"
-                    aria-label={`Select ${p.name}`}
-                    checked={isSelected}
-                    onClick={(e) => props.onToggle(key, e.shiftKey)}
-                  />
-                </td>
-                <td class="pt-cover">
-                  <Cover url={p.image_url} size={40} />
-                </td>
-                <td class="pt-name">
-                  <Link
-                    to={playlistPath(p.account_id, p.id)}
-                    data-nav="link"
-                    class="pt-link"
-                    onClick={props.onOpen}
-                  >
-                    {p.name || 'Untitled playlist'}
-                  </Link>
-                  {p.description ? <div class="pt-desc">{p.description}</div> : null}
-                  {props.accountNames ? (
-                    <div class="pt-account muted">{props.accountNames.get(p.account_id) ?? ''}</div>
-                  ) : null}
-                </td>
-                <td class="pt-owner">
-                  {p.owner_name || p.owner_id}
-                  {p.owned ? <span class="visually-hidden"> (you)</span> : null}
-                </td>
-                <td class="pt-tracks num">{formatCount(p.track_count)}</td>
-                <td class="pt-flags">
-                  <span class="badges">
-                    {p.public ? <Badge kind="accent">Public</Badge> : <Badge>Private</Badge>}
-                    {p.collaborative ? <Badge kind="ok">Collaborative</Badge> : null}
-                    {!p.items_readable ? (
-                      <Badge
-                        kind="warn"
-                        title="Spotify does not let development-mode apps read the tracks of followed playlists"
-                      >
-                        Tracks hidden
-                      </Badge>
-                    ) : null}
-                  </span>
-                </td>
-                <td class="pt-tags">
-                  <span class="tags">
-                    {p.tags.map((t) => (
-                      <span class="tag" key={t}>
-                        {t}
-                      </span>
-                    ))}
-                  </span>
-                </td>
-                <td class="pt-synced" title={p.synced_at ?? undefined}>
-                  {p.synced_at ? formatRelative(p.synced_at) : 'never'}
-                </td>
-              </tr>
+              <PlaylistRow
+                key={key}
+                playlist={p}
+                rowKey={key}
+                index={i}
+                selected={selected.has(key)}
+                accountName={
+                  props.accountNames ? (props.accountNames.get(p.account_id) ?? '') : null
+                }
+                onToggle={toggle}
+                onOpen={open}
+              />
             );
           })}
         </tbody>
       </table>
     </div>
   );
+}
+
+interface RowProps {
+  playlist: Playlist;
+  rowKey: string;
+  /** 0-based position among the shown playlists. */
+  index: number;
+  selected: boolean;
+  /** The account's name when several accounts are shown, else null. */
+  accountName: string | null;
+  onToggle: (key: string, shift: boolean) => void;
+  onOpen: () => void;
+}
+
+class PlaylistRow extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps): boolean {
+    const p = this.props;
+    return (
+      next.playlist !== p.playlist ||
+      next.rowKey !== p.rowKey ||
+      next.index !== p.index ||
+      next.selected !== p.selected ||
+      next.accountName !== p.accountName ||
+      next.onToggle !== p.onToggle ||
+      next.onOpen !== p.onOpen
+    );
+  }
+
+  override render({
+    playlist: p,
+    rowKey,
+    index,
+    selected,
+    accountName,
+    onToggle,
+    onOpen,
+  }: RowProps) {
+    return (
+      <tr
+        role="row"
+        aria-rowindex={index + 2}
+        class={selected ? 'selected' : undefined}
+        data-testid="playlist-row"
+      >
+        <td role="cell" class="pt-check">
+          <input
+            type="checkbox"
+            data-nav="check"
+            aria-label={`Select ${p.name}`}
+            checked={selected}
+            onClick={(e) => onToggle(rowKey, e.shiftKey)}
+          />
+        </td>
+        <td role="cell" class="pt-cover">
+          <Cover url={p.image_url} size={40} />
+        </td>
+        <td role="cell" class="pt-name">
+          <Link
+            to={playlistPath(p.account_id, p.id)}
+            data-nav="link"
+            class="pt-link"
+            onClick={onOpen}
+          >
+            {p.name || 'Untitled playlist'}
+          </Link>
+          {p.description ? <div class="pt-desc">{p.description}</div> : null}
+          {accountName !== null ? <div class="pt-account muted">{accountName}</div> : null}
+        </td>
+        <td role="cell" class="pt-owner">
+          {p.owner_name || p.owner_id}
+          {p.owned ? <span class="visually-hidden"> (you)</span> : null}
+        </td>
+        <td role="cell" class="pt-tracks num">
+          {formatCount(p.track_count)}
+        </td>
+        <td role="cell" class="pt-flags">
+          <span class="badges">
+            {p.public ? <Badge kind="accent">Public</Badge> : <Badge>Private</Badge>}
+            {p.collaborative ? <Badge kind="ok">Collaborative</Badge> : null}
+            {!p.items_readable ? (
+              <Badge
+                kind="warn"
+                title="Spotify does not let development-mode apps read the tracks of followed playlists"
+              >
+                Tracks hidden
+              </Badge>
+            ) : null}
+          </span>
+        </td>
+        <td role="cell" class="pt-tags">
+          {p.tags.length > 0 ? (
+            <span class="tags">
+              {p.tags.map((t) => (
+                <span class="tag" key={t}>
+                  {t}
+                </span>
+              ))}
+            </span>
+          ) : null}
+        </td>
+        <td role="cell" class="pt-synced" title={p.synced_at ?? undefined}>
+          {p.synced_at ? formatRelative(p.synced_at) : 'never'}
+        </td>
+      </tr>
+    );
+  }
 }

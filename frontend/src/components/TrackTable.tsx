@@ -6,7 +6,6 @@ import {
   Virtualizer,
   elementScroll,
   observeElementOffset,
-  observeElementRect,
   type Rect,
 } from '@tanstack/virtual-core';
 import type { PlaylistItem } from '../api/client';
@@ -16,6 +15,44 @@ export const ROW_HEIGHT = 44;
 export const HEADER_HEIGHT = 40;
 /** The height assumed while the real one is unknown (first render, or no layout as in jsdom). */
 const FALLBACK_RECT: Rect = { width: 800, height: 600 };
+
+/**
+ * The scroll area's size before anything is laid out, from the viewport alone (reading
+ * window.innerHeight needs no layout): `.tt-scroll` is `min(70vh, 720px)` tall, at least 320px,
+ * with a 1px border.
+ */
+function initialRect(): Rect {
+  if (typeof window === 'undefined' || !(window.innerHeight > 0)) return FALLBACK_RECT;
+  const height = Math.max(320, Math.min(0.7 * window.innerHeight, 720)) - 2;
+  return { width: window.innerWidth, height: Math.round(height) };
+}
+
+/**
+ * virtual-core's observeElementRect reads clientWidth/clientHeight as soon as it starts observing,
+ * i.e. in the layout effect right after the first commit, which forces a synchronous layout of the
+ * whole new page inside the render task (~60 ms on the 10,000-track page). This one waits for the
+ * ResizeObserver's first callback instead: it comes after the browser's own layout, where reading
+ * the size is free; until then `initialRect` stands in.
+ */
+function observeRect(
+  instance: Virtualizer<HTMLDivElement, HTMLDivElement>,
+  cb: (rect: Rect) => void,
+): (() => void) | undefined {
+  const element = instance.scrollElement;
+  const win = instance.targetWindow;
+  if (!element || !win) return undefined;
+  const report = () => {
+    const rect = { width: element.clientWidth, height: element.clientHeight };
+    cb(rect.height > 0 ? rect : FALLBACK_RECT);
+  };
+  if (!win.ResizeObserver) {
+    report();
+    return undefined;
+  }
+  const observer = new win.ResizeObserver(report);
+  observer.observe(element, { box: 'content-box' });
+  return () => observer.disconnect();
+}
 
 interface Props {
   items: readonly PlaylistItem[];
@@ -29,6 +66,24 @@ export function TrackTable({ items, label }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const virtualizerRef = useRef<Virtualizer<HTMLDivElement, HTMLDivElement> | undefined>(undefined);
+  const initialRectRef = useRef<Rect | undefined>(undefined);
+  initialRectRef.current ??= initialRect();
+  const observedRef = useRef<HTMLDivElement | null>(null);
+
+  // When virtual-core starts observing an element it writes the initial offset (0) back to it: a
+  // scrollTo right after the first commit, which forces a synchronous layout of the new page. A new
+  // element is already at the top, so that first write is skipped; every later one goes through.
+  const scrollToFn = (
+    offset: number,
+    opts: { adjustments?: number; behavior?: ScrollBehavior },
+    instance: Virtualizer<HTMLDivElement, HTMLDivElement>,
+  ) => {
+    if (instance.scrollElement !== observedRef.current) {
+      observedRef.current = instance.scrollElement;
+      if (offset === 0 && !opts.adjustments) return;
+    }
+    elementScroll(offset, opts, instance);
+  };
 
   const options = {
     count: items.length,
@@ -37,13 +92,10 @@ export function TrackTable({ items, label }: Props) {
     overscan: 8,
     paddingStart: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
-    initialRect: FALLBACK_RECT,
-    scrollToFn: elementScroll,
+    initialRect: initialRectRef.current,
+    scrollToFn,
     observeElementOffset,
-    observeElementRect: (
-      instance: Virtualizer<HTMLDivElement, HTMLDivElement>,
-      cb: (rect: Rect) => void,
-    ) => observeElementRect(instance, (r) => cb(r.height > 0 ? r : FALLBACK_RECT)),
+    observeElementRect: observeRect,
     onChange: () => rerender(0),
   };
   if (!virtualizerRef.current) virtualizerRef.current = new Virtualizer(options);
@@ -54,8 +106,12 @@ export function TrackTable({ items, label }: Props) {
   useLayoutEffect(() => {
     virtualizer._willUpdate();
   });
-  // A new filter starts at the top.
+  // A new filter starts at the top (not on mount: it is at the top, and writing scrollTop would
+  // force a layout).
+  const shownItems = useRef(items);
   useEffect(() => {
+    if (shownItems.current === items) return;
+    shownItems.current = items;
     if (scrollRef.current) scrollRef.current.scrollTop = 0;
   }, [items]);
 

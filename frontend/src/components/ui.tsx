@@ -64,7 +64,8 @@ export function Badge({
 /** A cover image with a placeholder while loading, when missing, or when it fails. */
 export function Cover({ url, size, alt = '' }: { url: string | null; size: number; alt?: string }) {
   const [failed, setFailed] = useState(false);
-  const style = { width: `${size}px`, height: `${size}px` };
+  // A string style is set in one go (cssText); an object is set property by property.
+  const style = `width:${size}px;height:${size}px`;
   if (!url || failed) {
     return (
       <span
@@ -78,13 +79,14 @@ export function Cover({ url, size, alt = '' }: { url: string | null; size: numbe
   }
   return (
     <span class="cover" style={style}>
+      {/* loading before src: the attributes are set in this order */}
       <img
+        loading="lazy"
+        decoding="async"
         src={url}
         alt={alt}
         width={size}
         height={size}
-        loading="lazy"
-        decoding="async"
         onError={() => setFailed(true)}
       />
     </span>

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatCount,
+  formatDate,
+  formatDateTime,
   formatDuration,
   formatRelative,
   formatTotalDuration,
@@ -56,5 +59,35 @@ describe('other formats', () => {
   it('pluralizes with grouped numbers', () => {
     expect(plural(1, 'track')).toBe('1 track');
     expect(plural(10000, 'track')).toBe('10,000 tracks');
+  });
+});
+
+describe('cached locale formatters', () => {
+  it('give the same text as building a formatter per call', () => {
+    const iso = '2026-03-04T10:30:00Z';
+    const d = new Date(iso);
+    for (const locale of [undefined, 'en-US', 'de-DE', 'ja-JP']) {
+      const date = d.toLocaleDateString(locale, {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+      });
+      const dateTime = d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+      // twice: the second call uses the cached formatter
+      expect(formatDate(iso, locale)).toBe(date);
+      expect(formatDate(iso, locale)).toBe(date);
+      expect(formatDateTime(iso, locale)).toBe(dateTime);
+      expect(formatDateTime(iso, locale)).toBe(dateTime);
+    }
+    expect(formatDate('2026-03-04T10:30:00Z', 'en-US')).toBe('Mar 4, 2026');
+    expect(formatCount(1234567)).toBe('1,234,567');
+    expect(formatCount(1234567, 'de-DE')).toBe('1.234.567');
+    expect(formatCount(1234567)).toBe('1,234,567');
+  });
+
+  it('keeps the empty result for missing or invalid dates', () => {
+    expect(formatDate(null)).toBe('');
+    expect(formatDate('not a date')).toBe('');
+    expect(formatDateTime(undefined)).toBe('');
   });
 });

@@ -23,8 +23,27 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
+// Building an Intl formatter costs ~100 times more than using one (and toLocaleDateString with
+// options builds one per call), so each (locale, kind) is built once and kept.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(
+  kind: string,
+  locale: string | undefined,
+  make: () => T,
+): T {
+  const key = `${kind}|${locale ?? ''}`;
+  let f = formatters.get(key) as T | undefined;
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatCount(n: number, locale?: string): string {
-  return new Intl.NumberFormat(locale ?? 'en-US').format(n);
+  const l = locale ?? 'en-US';
+  return cached('count', l, () => new Intl.NumberFormat(l)).format(n);
 }
 
 function parse(iso: string | null | undefined): Date | null {
@@ -36,12 +55,22 @@ function parse(iso: string | null | undefined): Date | null {
 /** A local calendar date ("Mar 4, 2026"), or "" for a missing/invalid value. */
 export function formatDate(iso: string | null | undefined, locale?: string): string {
   const d = parse(iso);
-  return d ? d.toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric' }) : '';
+  if (!d) return '';
+  return cached(
+    'date',
+    locale,
+    () => new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric' }),
+  ).format(d);
 }
 
 export function formatDateTime(iso: string | null | undefined, locale?: string): string {
   const d = parse(iso);
-  return d ? d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' }) : '';
+  if (!d) return '';
+  return cached(
+    'datetime',
+    locale,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+  ).format(d);
 }
 
 /** "just now", "5 minutes ago", "in 3 days"; "never" for null. */

@@ -86,6 +86,25 @@ describe('PlaylistsPage', () => {
     expect(screen.queryByTestId('selection-count')).toBeNull();
   });
 
+  it('keeps table semantics: row count, row indexes and arrow keys between rows', async () => {
+    mockApi({
+      'GET api/playlists': json({ playlists, total: 5 }),
+      'GET api/accounts': json({ accounts: [account()] }),
+    });
+    render(<Page />);
+    await waitFor(() => expect(screen.getAllByTestId('playlist-row')).toHaveLength(5));
+    const table = screen.getByRole('table');
+    expect(table.getAttribute('aria-rowcount')).toBe('6');
+    const rows = screen.getAllByRole('row');
+    expect(rows).toHaveLength(6);
+    expect(rows[5]!.getAttribute('aria-rowindex')).toBe('6');
+    expect(screen.getAllByRole('columnheader').length).toBeGreaterThan(5);
+    const first = screen.getByLabelText('Select Alpha Beats');
+    first.focus();
+    fireEvent.keyDown(first, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(screen.getByLabelText('Select Bravo Ballads'));
+  });
+
   it('re-reads the list on a playlists event without a reload', async () => {
     let version = 1;
     mockApi({
