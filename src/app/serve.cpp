@@ -220,8 +220,10 @@ int run_serve(std::map<std::string, std::string> overrides, std::vector<std::str
   sigwait(&signals, &received);
   err << "plm serve: " << (received == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
       << std::endl;
-  wired.app->shutdown();  // syncs stop at a playlist boundary; event streams end
-  server->stop();         // connections close; handlers in flight finish
+  server->stop_accepting();     // no new connections while the rest stops
+  services->interrupt_waits();  // a sync waiting out Spotify's pacing stops now, not minutes later
+  wired.app->shutdown();        // syncs stop (at a playlist boundary, or at once when waiting)
+  server->stop();               // connections close; handlers in flight finish
   server.reset();
   wired = {};
   err << "plm serve: stopped" << std::endl;

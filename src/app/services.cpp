@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 
 #include "security/token_cipher.hpp"
@@ -16,6 +18,33 @@ namespace plm::app {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+/// Sleeps like ThreadSleeper until interrupt() is called; from then on every wait (the current
+/// ones included) throws, so a sync paced over minutes stops at once on shutdown.
+class InterruptibleSleeper final : public spotify::Sleeper {
+ public:
+  void sleep_for(spotify::Millis duration) override {
+    std::unique_lock lock(mutex_);
+    if (wake_.wait_for(lock, duration, [&] { return interrupted_; }))
+      throw std::runtime_error("the Spotify call was interrupted: the server is stopping");
+  }
+  void interrupt() {
+    {
+      std::lock_guard lock(mutex_);
+      interrupted_ = true;
+    }
+    wake_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool interrupted_ = false;
+};
+
+}  // namespace
+
 struct Services::Impl {
   Config config;
   SystemClock system_clock;
@@ -24,7 +53,7 @@ struct Services::Impl {
   std::unique_ptr<sql::Store> store;
   spotify::CurlTransport transport;
   spotify::RateLimiterRegistry limiters;
-  spotify::ThreadSleeper sleeper;
+  InterruptibleSleeper sleeper;
 };
 
 Services::Services(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -103,4 +132,8 @@ std::unique_ptr<core::SpotifyApi> Services::spotify_for(const core::SpotifyAccou
                                            std::move(hooks));
 }
 
+}  // namespace plm::app
+
+namespace plm::app {
+void Services::interrupt_waits() { impl_->sleeper.interrupt(); }
 }  // namespace plm::app

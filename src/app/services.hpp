@@ -44,6 +44,10 @@ class Services {
   /// A Spotify client for `account`: refreshed tokens are saved (encrypted) as they arrive, and an
   /// account whose refresh token Spotify refuses is marked NeedsReauth.
   std::unique_ptr<core::SpotifyApi> spotify_for(const core::SpotifyAccount& account);
+  /// Shutdown: ends the pacing and backoff waits of every client from spotify_for, now and from
+  /// then on (such a wait throws, so the call and the sync running it end at once; what was
+  /// saved stays saved). Idempotent.
+  void interrupt_waits();
 
  private:
   struct Impl;

@@ -5,6 +5,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -378,6 +379,25 @@ void Server::start() {
   asio::co_spawn(*impl_->io, impl_->accept_loop(), asio::detached);
   const int count = std::max(1, impl_->options.threads);
   for (int i = 0; i < count; ++i) impl_->threads.emplace_back([this] { impl_->io->run(); });
+}
+
+void Server::stop_accepting() {
+  std::lock_guard lock(impl_->stop_mutex);
+  if (impl_->stopped || !impl_->acceptor) return;
+  if (impl_->threads.empty()) {
+    beast::error_code ignored;
+    impl_->acceptor->close(ignored);
+    return;
+  }
+  // The acceptor belongs to the loop's threads: close it there, and wait until it is closed.
+  std::promise<void> closed;
+  auto done = closed.get_future();
+  asio::post(*impl_->io, [this, &closed] {
+    beast::error_code ignored;
+    impl_->acceptor->close(ignored);
+    closed.set_value();
+  });
+  done.wait();
 }
 
 void Server::stop() {

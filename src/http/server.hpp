@@ -59,6 +59,10 @@ class Server {
   std::uint16_t port() const;
   /// Starts the worker threads and returns at once. Call once.
   void start();
+  /// Closes the listening socket: no new connection is accepted, those open are still served (a
+  /// shutdown can then stop background work without new requests arriving). Call from outside
+  /// the server's threads; idempotent; stop() is still needed.
+  void stop_accepting();
   /// Stops accepting, closes every connection, finishes every EventStream (their on_finish runs
   /// before this returns) and joins the threads; handlers already running on the handler pool
   /// are waited for. Idempotent; call it from outside the server's threads. The server cannot

@@ -112,6 +112,10 @@ http::Response WebApp::Impl::spotify_callback(Context& context) {
   context.signed_in = signed_in;
   if (!state || state->app_user_id != signed_in->user.id)
     return refused("invalid_state", "unknown, used, expired or another user's state");
+  // Connecting needs the editor role now, not only when the authorization started (the user
+  // may have been demoted since).
+  if (role_rank(signed_in->user.role) < role_rank(core::Role::Editor))
+    return refused("forbidden", "the user is no longer an editor");
   const auto code = request.query_param("code");
   if (!code || code->empty()) return refused("invalid_state", "no code");
 

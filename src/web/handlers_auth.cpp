@@ -61,7 +61,18 @@ http::Response WebApp::Impl::get_health(Context&) {
   return http::Response::json(database ? 200 : 503, dump(body));
 }
 
-http::Response WebApp::Impl::get_metrics(Context&) {
+http::Response WebApp::Impl::get_metrics(Context& context) {
+  // A scrape on the host itself (loopback, not relayed by a proxy) or a signed-in admin; anyone
+  // else learns nothing, not even that the route exists.
+  const auto& request = context.request;
+  const bool local =
+      is_loopback_address(request.remote_address) && !request.header("X-Forwarded-For");
+  if (!local) {
+    const auto signed_in = optional_session(request);
+    if (!signed_in || signed_in->user.role != core::Role::Admin)
+      return error_response(404, "not_found", "no route GET /metrics");
+    context.signed_in = signed_in;
+  }
   metrics.running_jobs = jobs->running();
   metrics.queued_jobs = jobs->queued();
   return http::Response::text(200, metrics.render(events.clients()),
@@ -82,17 +93,24 @@ http::Response WebApp::Impl::post_setup(Context& context) {
     return error_response(409, "conflict",
                           "setup is done: sign in, or ask an administrator for an account");
   }
-  if (const auto wait = setup_throttle.blocked(address, now)) return too_many(*wait);
+  if (const auto wait = setup_throttle.reserve(address, now)) return too_many(*wait);
+  // The reservation counts as a failure until the code has been found right.
   auto credentials = new_credentials(context.body);
-  if (!credentials) return invalid(credentials.error());
+  if (!credentials) {
+    setup_throttle.release(address, now);
+    return invalid(credentials.error());
+  }
   auto code = string_field(context.body, "setup_code", 0, 256);
-  if (!code) return invalid(code.error());
+  if (!code) {
+    setup_throttle.release(address, now);
+    return invalid(code.error());
+  }
   if (!constant_time_equals(*code, setup_code)) {
-    setup_throttle.record_failure(address, now);
     metrics.record_login_failure();
     return error_response(403, "forbidden",
                           "the setup code is wrong (plm serve prints it in its log at start)");
   }
+  setup_throttle.release(address, now);
   const std::string hash = deps.crypto.hash_password(credentials->password);
   auto existing = deps.users.find_user_by_name(credentials->username);
   if (!existing) return fail(existing.error());
@@ -101,6 +119,7 @@ http::Response WebApp::Impl::post_setup(Context& context) {
     // The password-less administrator `plm` creates on a fresh install gets its password.
     user = **existing;
     if (auto set = deps.users.set_password_hash(user.id, hash); !set) return fail(set.error());
+    user.password_hash = hash;
     if (user.role != core::Role::Admin) {
       if (auto set = deps.users.set_role(user.id, core::Role::Admin); !set)
         return fail(set.error());
@@ -110,6 +129,7 @@ http::Response WebApp::Impl::post_setup(Context& context) {
     auto created = deps.users.create_user(credentials->username, hash, core::Role::Admin);
     if (!created) return fail(created.error());
     user = *created;
+    user.password_hash = hash;
   }
   setup_code.clear();
   sessions.forget_user(user.id);
@@ -124,15 +144,24 @@ http::Response WebApp::Impl::signed_in_response(const core::AppUser& user,
   const auto user_agent = request.header("User-Agent");
   auto created =
       sessions.create(user, std::string(user_agent.value_or("")), client_address(request));
-  if (!created) return fail(created.error());
-  const auto& session = created->signed_in.session;
-  Json body{{"user", user_json(created->signed_in.user)},
+  if (!created) {
+    // The role or password changed (or the user went) while signing in: no session.
+    if (created.error().code == core::ErrorCode::Conflict)
+      return error_response(401, "unauthenticated", created.error().message);
+    return fail(created.error());
+  }
+  return session_response(*created, status);
+}
+
+http::Response WebApp::Impl::session_response(const SessionManager::Created& created, int status) {
+  const auto& session = created.signed_in.session;
+  Json body{{"user", user_json(created.signed_in.user)},
             {"csrf_token", session.csrf_token},
             {"expires_at", core::format_utc(std::chrono::system_clock::time_point(
                                std::chrono::seconds(session.expires_at)))}};
   auto response = http::Response::json(status, dump(body));
   // The cookie lives as long as the session can (the idle timeout is enforced on the server).
-  response.set_header("Set-Cookie", session_cookie(created->token, options.session_ttl));
+  response.set_header("Set-Cookie", session_cookie(created.token, options.session_ttl));
   return response;
 }
 
@@ -151,36 +180,59 @@ http::Response WebApp::Impl::post_session(Context& context) {
   if (!username) return invalid(username.error());
   auto password = string_field(context.body, "password", 0, kMaxPassword);
   if (!password) return invalid(password.error());
-  std::string name_key = "user:" + *username;
-  for (auto& c : name_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Only names that could exist get a throttle entry of their own (bounded keys); any attempt
+  // counts against the address.
+  const bool named = valid_username(*username);
+  std::string name_key;
+  if (named) {
+    name_key = "user:" + *username;
+    for (auto& c : name_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   const std::string address_key = "address:" + client_address(context.request);
-  const auto wait_name = login_throttle.blocked(name_key, now);
-  const auto wait_address = login_throttle.blocked(address_key, now);
+  // Each attempt is counted as failed before the (slow) verification and given back on success,
+  // so parallel attempts cannot all pass the check before the first failure is recorded.
+  std::optional<std::chrono::seconds> wait_name;
+  std::optional<std::chrono::seconds> wait_address;
+  if (named) wait_name = login_throttle.reserve(name_key, now);
+  if (!wait_name) {
+    wait_address = login_throttle.reserve(address_key, now);
+    if (wait_address && named) login_throttle.release(name_key, now);
+  }
   if (wait_name || wait_address) {
     metrics.record_login_failure();
     return too_many(std::max(wait_name.value_or(std::chrono::seconds(0)),
                              wait_address.value_or(std::chrono::seconds(0))));
   }
+  auto give_back = [&] {
+    if (named) login_throttle.release(name_key, now);
+    login_throttle.release(address_key, now);
+  };
   auto user = deps.users.find_user_by_name(*username);
-  if (!user) return fail(user.error());
+  if (!user) {
+    give_back();
+    return fail(user.error());
+  }
   // Unknown users cost a hash too, so timing does not tell which names exist.
   static const std::string kDummyHash = deps.crypto.hash_password("not a password of anyone");
   const bool known = *user && !(*user)->password_hash.empty();
   const bool matches =
       deps.crypto.verify_password(known ? (*user)->password_hash : kDummyHash, *password) && known;
   if (!matches) {
-    login_throttle.record_failure(name_key, now);
-    login_throttle.record_failure(address_key, now);
+    // The reservations stay: they are the failures.
     metrics.record_login_failure();
     log(Json{{"event", "web.login_failed"}, {"remote", client_address(context.request)}});
     return error_response(401, "unauthenticated", "the username or password is wrong");
   }
-  login_throttle.clear(name_key);
+  if (named) login_throttle.clear(name_key);
+  login_throttle.release(address_key, now);
+  // The browser's previous session (if it still had one) ends: one browser, one session.
+  if (const auto previous = optional_session(context.request))
+    (void)end_session(previous->session.id_hash);
   return signed_in_response(**user, context.request, 200);
 }
 
 http::Response WebApp::Impl::delete_session(Context& context) {
-  if (auto ended = sessions.end(context.signed_in->session.id_hash); !ended)
+  if (auto ended = end_session(context.signed_in->session.id_hash); !ended)
     return fail(ended.error());
   auto response = http::Response::empty(204);
   response.set_header("Set-Cookie", session_cookie("", std::chrono::seconds(0)));
@@ -191,26 +243,42 @@ http::Response WebApp::Impl::post_password(Context& context) {
   const auto now = deps.clock.now();
   const auto& me = context.signed_in->user;
   const std::string key = "password:" + std::to_string(me.id);
-  if (const auto wait = password_throttle.blocked(key, now)) return too_many(*wait);
   auto current = string_field(context.body, "current_password", 0, kMaxPassword);
   if (!current) return invalid(current.error());
   auto next = string_field(context.body, "new_password", kMinPassword, kMaxPassword);
   if (!next) return invalid(next.error());
+  // Counted as a failure until the current password is found right (parallel guesses).
+  if (const auto wait = password_throttle.reserve(key, now)) return too_many(*wait);
   auto user = deps.users.find_user(me.id);
-  if (!user) return fail(user.error());
+  if (!user) {
+    password_throttle.release(key, now);
+    return fail(user.error());
+  }
   if (!*user) return error_response(401, "unauthenticated", "the user no longer exists");
   if (!deps.crypto.verify_password((*user)->password_hash, *current)) {
-    password_throttle.record_failure(key, now);
     metrics.record_login_failure();
     return error_response(403, "forbidden", "the current password is wrong");
   }
-  if (auto set = deps.users.set_password_hash(me.id, deps.crypto.hash_password(*next)); !set)
-    return fail(set.error());
   password_throttle.clear(key);
-  // Whoever knew the old password is signed out everywhere else.
-  if (auto ended = sessions.end_all_of(me.id, context.signed_in->session.id_hash); !ended)
-    return fail(ended.error());
-  return http::Response::empty(204);
+  core::AppUser updated = **user;
+  updated.password_hash = deps.crypto.hash_password(*next);
+  if (auto set = deps.users.set_password_hash(me.id, updated.password_hash); !set)
+    return fail(set.error());
+  // Whoever knew the old password, or copied this browser's cookie, is signed out everywhere;
+  // this browser continues in a new session (new cookie and CSRF token).
+  if (auto ended = end_sessions_of(me.id, std::string()); !ended) return fail(ended.error());
+  const auto user_agent = context.request.header("User-Agent");
+  auto created = sessions.create(updated, std::string(user_agent.value_or("")),
+                                 client_address(context.request));
+  if (!created) {
+    if (created.error().code == core::ErrorCode::Conflict)
+      return error_response(401, "unauthenticated", created.error().message);
+    return fail(created.error());
+  }
+  auto response = http::Response::empty(204);
+  response.set_header("Set-Cookie", session_cookie(created->token, options.session_ttl));
+  response.set_header("X-CSRF-Token", created->signed_in.session.csrf_token);
+  return response;
 }
 
 // ---- users (admin) ---------------------------------------------------------------------------
@@ -241,26 +309,37 @@ http::Response WebApp::Impl::create_user(Context& context) {
 
 namespace {
 
-/// How many users with a password are admins.
+/// How many users with a password are admins (a password-less one cannot sign in).
 core::Result<int> count_admins(core::UserStore& users) {
   auto all = users.list_users();
   if (!all) return all.error();
   int admins = 0;
-  for (const auto& user : *all) admins += user.role == core::Role::Admin ? 1 : 0;
+  for (const auto& user : *all)
+    admins += user.role == core::Role::Admin && !user.password_hash.empty() ? 1 : 0;
   return admins;
+}
+
+bool usable_admin(const core::AppUser& user) {
+  return user.role == core::Role::Admin && !user.password_hash.empty();
+}
+
+/// The user a route's {user_id} names; NotFound (404) for ids that are malformed or unknown.
+core::Result<core::AppUser> existing_user(core::UserStore& users, const std::string& id_text) {
+  const auto id = parse_id(id_text);
+  const auto not_found =
+      core::make_error(core::ErrorCode::NotFound, "user " + id_text.substr(0, 40) + " not found");
+  if (!id) return not_found;
+  auto found = users.find_user(*id);
+  if (!found) return found.error();
+  if (!*found) return not_found;
+  return **found;
 }
 
 }  // namespace
 
 http::Response WebApp::Impl::patch_user(Context& context) {
-  const auto id = parse_id(context.param("user_id"));
-  if (!id)
-    return error_response(404, "not_found",
-                          "user " + context.param("user_id").substr(0, 40) + " not found");
-  auto target = deps.users.find_user(*id);
-  if (!target) return fail(target.error());
-  if (!*target)
-    return error_response(404, "not_found", "user " + std::to_string(*id) + " not found");
+  if (auto target = existing_user(deps.users, context.param("user_id")); !target)
+    return fail(target.error());
   std::optional<core::Role> role;
   std::optional<std::string> password;
   if (context.body.contains("role")) {
@@ -275,29 +354,35 @@ http::Response WebApp::Impl::patch_user(Context& context) {
   }
   if (!role && !password)
     return error_response(400, "invalid_input", "give 'role', 'password' or both");
-  core::AppUser user = **target;
+  const std::string new_hash = password ? deps.crypto.hash_password(*password) : std::string();
+  // Check and change in one step: two admins demoting each other cannot both pass the check.
+  hook("users.before_lock");
+  std::lock_guard users_lock(users_mutex);
+  auto target = existing_user(deps.users, context.param("user_id"));
+  if (!target) return fail(target.error());
+  core::AppUser user = *target;
   const bool self = user.id == context.user_id();
   if (role && *role != user.role) {
     if (self) {
       return error_response(409, "conflict",
                             "administrators cannot change their own role; ask another admin");
     }
-    if (user.role == core::Role::Admin) {
+    if (usable_admin(user)) {
       auto admins = count_admins(deps.users);
       if (!admins) return fail(admins.error());
       if (*admins <= 1) return error_response(409, "conflict", "the last admin cannot be demoted");
     }
+    hook("users.checked");
     if (auto set = deps.users.set_role(user.id, *role); !set) return fail(set.error());
     user.role = *role;
     sessions.forget_user(user.id);
   }
   if (password) {
-    if (auto set = deps.users.set_password_hash(user.id, deps.crypto.hash_password(*password));
-        !set)
-      return fail(set.error());
-    // A reset password ends that user's sessions (but not the admin's own current one).
+    if (auto set = deps.users.set_password_hash(user.id, new_hash); !set) return fail(set.error());
+    // A reset password ends that user's sessions and event streams (but not the admin's own
+    // current one).
     if (auto ended =
-            sessions.end_all_of(user.id, self ? context.signed_in->session.id_hash : std::string());
+            end_sessions_of(user.id, self ? context.signed_in->session.id_hash : std::string());
         !ended)
       return fail(ended.error());
   }
@@ -306,25 +391,25 @@ http::Response WebApp::Impl::patch_user(Context& context) {
 }
 
 http::Response WebApp::Impl::delete_user(Context& context) {
-  const auto id = parse_id(context.param("user_id"));
-  if (!id)
-    return error_response(404, "not_found",
-                          "user " + context.param("user_id").substr(0, 40) + " not found");
-  auto target = deps.users.find_user(*id);
-  if (!target) return fail(target.error());
-  if (!*target)
-    return error_response(404, "not_found", "user " + std::to_string(*id) + " not found");
-  if ((*target)->id == context.user_id())
+  auto first_look = existing_user(deps.users, context.param("user_id"));
+  if (!first_look) return fail(first_look.error());
+  if (first_look->id == context.user_id())
     return error_response(409, "conflict", "administrators cannot delete themselves");
-  if ((*target)->role == core::Role::Admin) {
+  hook("users.before_lock");
+  std::lock_guard users_lock(users_mutex);
+  auto target = existing_user(deps.users, context.param("user_id"));
+  if (!target) return fail(target.error());
+  if (usable_admin(*target)) {
     auto admins = count_admins(deps.users);
     if (!admins) return fail(admins.error());
     if (*admins <= 1) return error_response(409, "conflict", "the last admin cannot be deleted");
   }
-  if (auto deleted = deps.users.delete_user(*id); !deleted) return fail(deleted.error());
-  sessions.forget_user(*id);
-  invalidate(*id);
-  log(Json{{"event", "web.user_deleted"}, {"user_id", *id}, {"by", context.user_id()}});
+  hook("users.checked");
+  if (auto deleted = deps.users.delete_user(target->id); !deleted) return fail(deleted.error());
+  sessions.forget_user(target->id);
+  events.close_user(target->id);
+  responses.erase_user(target->id);
+  log(Json{{"event", "web.user_deleted"}, {"user_id", target->id}, {"by", context.user_id()}});
   return http::Response::empty(204);
 }
 

@@ -21,7 +21,7 @@ http::Response WebApp::Impl::list_playlists(Context& context) {
   const auto filter = context.request.query_param("account_id");
   const std::string key = filter ? "list:" + std::string(*filter) : "list";
   // The hot path: a session from memory, a body from memory, no database and no JSON building.
-  if (auto hit = cached(user_id, key)) return serve_cached(context.request, **hit);
+  if (auto hit = cached(user_id, key)) return serve_cached(context.request, *hit);
 
   const std::uint64_t generation = cache_generation(user_id);
   std::vector<core::SpotifyAccount> accounts;
@@ -61,7 +61,7 @@ http::Response WebApp::Impl::get_items(Context& context) {
   if (!account) return fail(account.error());
   const std::string& id = context.param("playlist_id");
   const std::string key = "items:" + std::to_string(account->id) + ":" + id;
-  if (auto hit = cached(context.user_id(), key)) return serve_cached(context.request, **hit);
+  if (auto hit = cached(context.user_id(), key)) return serve_cached(context.request, *hit);
   const std::uint64_t generation = cache_generation(context.user_id());
   auto found = deps.playlists.find_playlist(account->id, id);
   if (!found) return fail(found.error());
@@ -244,7 +244,7 @@ http::Response WebApp::Impl::get_job(Context& context) {
 
 http::Response WebApp::Impl::get_events(Context& context) {
   if (shut_down) return error_response(503, "unavailable", "the server is shutting down");
-  return events.subscribe(context.user_id());
+  return events.subscribe(context.user_id(), context.signed_in->session.id_hash, deps.clock.now());
 }
 
 }  // namespace plm::web

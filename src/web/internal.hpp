@@ -4,17 +4,21 @@
 // web_app.cpp.
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "web/errors.hpp"
 #include "web/events.hpp"
 #include "web/jobs.hpp"
 #include "web/metrics.hpp"
+#include "web/response_cache.hpp"
 #include "web/router.hpp"
 #include "web/sessions.hpp"
 #include "web/spotify_setup.hpp"
@@ -26,6 +30,26 @@ namespace plm::web {
 using Json = nlohmann::json;
 
 inline constexpr const char* kSessionCookie = "plm_session";
+
+/// A peer address (as the server reports it) on this host: 127.0.0.0/8, ::1, ::ffff:127.x.
+inline bool is_loopback_address(std::string_view address) {
+  if (address == "::1" || address == "[::1]") return true;
+  if (address.starts_with("::ffff:")) address.remove_prefix(7);
+  return is_loopback_literal(address);
+}
+
+/// Viewer 0 < editor 1 < admin 2.
+inline int role_rank(core::Role role) {
+  switch (role) {
+    case core::Role::Viewer:
+      return 0;
+    case core::Role::Editor:
+      return 1;
+    case core::Role::Admin:
+      return 2;
+  }
+  return 0;
+}
 /// The value of cookie `name` in the request's Cookie headers, if any.
 std::optional<std::string> cookie_value(const http::Request& request, std::string_view name);
 
@@ -39,13 +63,6 @@ struct Context {
   std::string route;                  ///< template, for logs and metrics
   std::int64_t user_id() const { return signed_in ? signed_in->user.id : 0; }
   const std::string& param(std::string_view name) const;
-};
-
-/// A rendered response body kept for repeated GETs (the playlists list, a playlist's items).
-struct CachedBody {
-  std::string json;
-  std::string gzipped;  ///< empty when not worth compressing
-  std::string etag;
 };
 
 struct WebApp::Impl {
@@ -79,16 +96,29 @@ struct WebApp::Impl {
   std::atomic<std::int64_t> last_sweep{0};
 
   // Rendered bodies per user; a generation per user makes a build that raced an invalidation
-  // harmless (it is not stored).
-  std::shared_mutex cache_mutex;
-  struct UserCache {
-    std::uint64_t generation = 0;
-    std::unordered_map<std::string, std::shared_ptr<const CachedBody>> bodies;
-  };
-  std::unordered_map<std::int64_t, UserCache> cache;
+  // harmless (it is not stored); a byte budget over all users with LRU eviction.
+  ResponseCache responses;
+  /// Serializes user-management changes (check, then change: the last admin stays).
+  std::mutex users_mutex;
+  std::atomic<bool> warned_forwarded{false};
 
-  std::unique_ptr<JobRunner> jobs;  // last: its workers use everything above
+  std::unique_ptr<JobRunner> jobs;  // its workers use everything above
   std::atomic<bool> shut_down{false};
+  std::mutex maintenance_mutex;
+  std::condition_variable_any maintenance_wake;
+  std::jthread maintenance;  // last: calls maintain() every options.maintenance_interval
+
+  void hook(std::string_view point) const {
+    if (options.test_hook) options.test_hook(point);
+  }
+  /// Session sweep (hourly) and event streams past their lifetime or session.
+  void maintain();
+  /// Ends a session and its event streams.
+  core::Status end_session(const std::string& id_hash);
+  /// Ends the user's sessions and their event streams, except session `except_id_hash`.
+  core::Status end_sessions_of(std::int64_t user_id, const std::string& except_id_hash);
+  /// The signed-in user of the request's cookie, if any (for public routes that look).
+  std::optional<SignedIn> optional_session(const http::Request& request);
 
   // ---- plumbing (web_app.cpp) ----
   http::Response dispatch(const http::Request& request, std::string& route, std::int64_t& user);
@@ -105,8 +135,7 @@ struct WebApp::Impl {
   void add_security_headers(http::Response& response) const;
 
   // ---- cache ----
-  std::optional<std::shared_ptr<const CachedBody>> cached(std::int64_t user_id,
-                                                          const std::string& key);
+  std::shared_ptr<const CachedBody> cached(std::int64_t user_id, const std::string& key);
   std::uint64_t cache_generation(std::int64_t user_id);
   std::shared_ptr<const CachedBody> store_cached(std::int64_t user_id, std::uint64_t generation,
                                                  const std::string& key, std::string json);
@@ -145,6 +174,7 @@ struct WebApp::Impl {
   http::Response delete_user(Context&);
   http::Response signed_in_response(const core::AppUser& user, const http::Request& request,
                                     int status);
+  http::Response session_response(const SessionManager::Created& created, int status);
 
   // ---- handlers: Spotify accounts (handlers_accounts.cpp) ----
   http::Response get_spotify_setup(Context&);

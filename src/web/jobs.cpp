@@ -156,7 +156,11 @@ void JobRunner::run(const std::string& job_id, std::stop_token stop) {
     work_(working, progress, stop);
   } catch (const std::exception&) {
     working.state = "failed";
-    working.error = JobError{"internal", "the sync failed unexpectedly; the log has details", ""};
+    working.error =
+        stop.stop_requested()
+            ? JobError{"unavailable", "the server stopped during the sync; sync again", ""}
+            : JobError{"internal", "the sync failed unexpectedly; the log has details", ""};
+    working.message = working.error->message;
   }
   if (!working.finished()) working.state = "failed";
   working.finished_at = now_text_();

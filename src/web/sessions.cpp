@@ -11,7 +11,6 @@ constexpr std::int64_t kTouchEverySeconds = 60;
 /// Beyond this many cached sessions the cache starts over (a flood of sign-ins cannot exhaust
 /// memory; the store still holds every session).
 constexpr std::size_t kMaxCachedSessions = 100'000;
-constexpr std::size_t kMaxThrottleKeys = 100'000;
 
 }  // namespace
 
@@ -24,15 +23,15 @@ bool constant_time_equals(std::string_view a, std::string_view b) {
 
 // ---- LoginThrottle --------------------------------------------------------------------------
 
-LoginThrottle::LoginThrottle(int max_failures, std::chrono::seconds window)
-    : max_failures_(max_failures), window_(window) {}
+LoginThrottle::LoginThrottle(int max_failures, std::chrono::seconds window, std::size_t max_keys)
+    : max_failures_(max_failures), window_(window), max_keys_(std::max<std::size_t>(1, max_keys)) {}
 
 void LoginThrottle::prune(std::deque<TimePoint>& failures, TimePoint now) const {
   while (!failures.empty() && failures.front() + window_ <= now) failures.pop_front();
 }
 
-std::optional<std::chrono::seconds> LoginThrottle::blocked(const std::string& key, TimePoint now) {
-  std::lock_guard lock(mutex_);
+std::optional<std::chrono::seconds> LoginThrottle::blocked_locked(const std::string& key,
+                                                                  TimePoint now) {
   const auto found = failures_.find(key);
   if (found == failures_.end()) return std::nullopt;
   prune(found->second, now);
@@ -43,12 +42,46 @@ std::optional<std::chrono::seconds> LoginThrottle::blocked(const std::string& ke
   return std::max(std::chrono::ceil<std::chrono::seconds>(until - now), std::chrono::seconds(1));
 }
 
-void LoginThrottle::record_failure(const std::string& key, TimePoint now) {
+std::optional<std::chrono::seconds> LoginThrottle::blocked(const std::string& key, TimePoint now) {
   std::lock_guard lock(mutex_);
-  if (failures_.size() >= kMaxThrottleKeys) {
+  return blocked_locked(key, now);
+}
+
+std::optional<std::chrono::seconds> LoginThrottle::reserve(const std::string& key, TimePoint now) {
+  std::lock_guard lock(mutex_);
+  if (auto wait = blocked_locked(key, now)) return wait;
+  record_locked(key, now);
+  return std::nullopt;
+}
+
+void LoginThrottle::release(const std::string& key, TimePoint at) {
+  std::lock_guard lock(mutex_);
+  const auto found = failures_.find(key);
+  if (found == failures_.end()) return;
+  auto& failures = found->second;
+  for (auto it = failures.rbegin(); it != failures.rend(); ++it) {
+    if (*it == at) {
+      failures.erase(std::next(it).base());
+      break;
+    }
+  }
+  if (failures.empty()) failures_.erase(found);
+}
+
+void LoginThrottle::record_locked(const std::string& key, TimePoint now) {
+  if (failures_.size() >= max_keys_ && !failures_.count(key)) {
     for (auto it = failures_.begin(); it != failures_.end();) {
       prune(it->second, now);
       it = it->second.empty() ? failures_.erase(it) : std::next(it);
+    }
+    // Still full of recent keys: the one whose last failure is oldest goes, so memory stays
+    // bounded whatever a flood of addresses or names does.
+    while (failures_.size() >= max_keys_) {
+      auto oldest = failures_.begin();
+      for (auto it = failures_.begin(); it != failures_.end(); ++it) {
+        if (it->second.back() < oldest->second.back()) oldest = it;
+      }
+      failures_.erase(oldest);
     }
   }
   auto& failures = failures_[key];
@@ -58,9 +91,19 @@ void LoginThrottle::record_failure(const std::string& key, TimePoint now) {
   while (static_cast<int>(failures.size()) > max_failures_) failures.pop_front();
 }
 
+void LoginThrottle::record_failure(const std::string& key, TimePoint now) {
+  std::lock_guard lock(mutex_);
+  record_locked(key, now);
+}
+
 void LoginThrottle::clear(const std::string& key) {
   std::lock_guard lock(mutex_);
   failures_.erase(key);
+}
+
+std::size_t LoginThrottle::keys() const {
+  std::lock_guard lock(mutex_);
+  return failures_.size();
 }
 
 // ---- SessionManager -------------------------------------------------------------------------
@@ -74,15 +117,48 @@ std::int64_t SessionManager::now_seconds() const {
   return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
 }
 
-void SessionManager::cache(const SignedIn& signed_in) {
+std::uint64_t SessionManager::user_epoch(std::int64_t user_id) {
+  std::shared_lock lock(mutex_);
+  const auto found = epochs_.find(user_id);
+  return found == epochs_.end() ? 0 : found->second;
+}
+
+std::uint64_t SessionManager::global_epoch() {
+  std::shared_lock lock(mutex_);
+  return global_epoch_;
+}
+
+bool SessionManager::cache_if_current(const SignedIn& signed_in, std::uint64_t epoch,
+                                      bool per_user) {
   std::unique_lock lock(mutex_);
+  std::uint64_t current = global_epoch_;
+  if (per_user) {
+    const auto found = epochs_.find(signed_in.user.id);
+    current = found == epochs_.end() ? 0 : found->second;
+  }
+  if (current != epoch) return false;
   if (cache_.size() >= kMaxCachedSessions) cache_.clear();
   cache_[signed_in.session.id_hash] = signed_in;
+  return true;
+}
+
+void SessionManager::bump(std::int64_t user_id, const std::string& except_id_hash) {
+  std::unique_lock lock(mutex_);
+  ++epochs_[user_id];
+  ++global_epoch_;
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    it = it->second.user.id == user_id && it->first != except_id_hash ? cache_.erase(it)
+                                                                      : std::next(it);
+  }
 }
 
 core::Result<SessionManager::Created> SessionManager::create(const core::AppUser& user,
                                                              std::string user_agent,
                                                              std::string remote_address) {
+  hook("session.create.verified");
+  // Read before the user is read again below: an invalidation after this point is seen either
+  // by that read (the store changed first) or by cache_if_current (the epoch moved).
+  const std::uint64_t epoch = user_epoch(user.id);
   const std::int64_t now = now_seconds();
   Created created;
   created.token = crypto_.random_token();
@@ -96,9 +172,27 @@ core::Result<SessionManager::Created> SessionManager::create(const core::AppUser
   session.user_agent = std::move(user_agent).substr(0, 256);
   session.remote_address = std::move(remote_address);
   if (auto saved = store_.create_session(session); !saved) return saved.error();
-  created.signed_in.user = user;
+  // The row exists now, so a password reset or deletion from here on deletes it. Whatever
+  // happened before must show in the user as stored: the password verified and the role read
+  // must still be the user's.
+  auto fresh = users_.find_user(user.id);
+  if (!fresh) {
+    (void)store_.delete_session(session.id_hash);
+    return fresh.error();
+  }
+  const auto changed = core::make_error(core::ErrorCode::Conflict,
+                                        "the account changed while signing in; sign in again");
+  if (!*fresh || (*fresh)->password_hash != user.password_hash || (*fresh)->role != user.role) {
+    (void)store_.delete_session(session.id_hash);
+    return changed;
+  }
+  created.signed_in.user = **fresh;
   created.signed_in.user.password_hash.clear();
-  cache(created.signed_in);
+  hook("session.create.before_cache");
+  if (!cache_if_current(created.signed_in, epoch, /*per_user=*/true)) {
+    (void)store_.delete_session(session.id_hash);
+    return changed;
+  }
   return created;
 }
 
@@ -121,73 +215,84 @@ core::Result<std::optional<SignedIn>> SessionManager::find(std::string_view toke
   const std::string id_hash = crypto_.token_digest(token);
   const std::int64_t now = now_seconds();
   std::optional<SignedIn> found;
+  std::uint64_t epoch = 0;
   {
+    // The epoch is read before the store is: an invalidation after it keeps what is read below
+    // out of the cache.
     std::shared_lock lock(mutex_);
+    epoch = global_epoch_;
     if (const auto it = cache_.find(id_hash); it != cache_.end()) found = it->second;
   }
+  auto forget = [&] {
+    std::unique_lock lock(mutex_);
+    cache_.erase(id_hash);
+  };
+  const bool touch_due = !found || now - found->session.last_seen_at >= kTouchEverySeconds;
   if (!found) {
     auto stored = store_.find_session(id_hash);
     if (!stored) return stored.error();
     if (!*stored) return std::optional<SignedIn>();
-    auto user = users_.find_user((*stored)->app_user_id);
-    if (!user) return user.error();
-    if (!*user) {
-      (void)store_.delete_session(id_hash);
-      return std::optional<SignedIn>();
-    }
-    found = SignedIn{**stored, **user};
-    found->user.password_hash.clear();
-    if (found->session.expires_at > now) cache(*found);
+    found = SignedIn{**stored, {}};
   }
   core::Session& session = found->session;
   if (session.expires_at <= now) {
-    {
-      std::unique_lock lock(mutex_);
-      cache_.erase(id_hash);
-    }
+    forget();
     if (auto deleted = store_.delete_session(id_hash); !deleted) return deleted.error();
     return std::optional<SignedIn>();
   }
+  if (!touch_due) return found;
   if (now - session.last_seen_at >= kTouchEverySeconds) {
     // Sliding expiry: idle time counts from the last request, within the absolute lifetime.
     const std::int64_t expires = std::min(session.created_at + ttl_.count(), now + idle_.count());
     if (auto touched = store_.touch_session(id_hash, now, expires); !touched) {
       if (touched.error().code != core::ErrorCode::NotFound) return touched.error();
-      std::unique_lock lock(mutex_);
-      cache_.erase(id_hash);
+      forget();
       return std::optional<SignedIn>();  // deleted by another process
     }
     session.last_seen_at = now;
     session.expires_at = expires;
-    std::unique_lock lock(mutex_);
-    if (const auto it = cache_.find(id_hash); it != cache_.end()) it->second.session = session;
   }
+  // Loaded or touched: the user is read again, so a role or password changed by another process
+  // (the CLI) reaches a cached session within a minute.
+  auto user = users_.find_user(session.app_user_id);
+  if (!user) return user.error();
+  if (!*user) {
+    forget();
+    (void)store_.delete_session(id_hash);
+    return std::optional<SignedIn>();
+  }
+  found->user = **user;
+  found->user.password_hash.clear();
+  hook("session.find.before_cache");
+  cache_if_current(*found, epoch, /*per_user=*/false);
   return found;
 }
 
 core::Status SessionManager::end(const std::string& id_hash) {
+  auto deleted = store_.delete_session(id_hash);
   {
+    // Also moves the epoch: a lookup of this session that read the store before the delete must
+    // not put it back into the cache.
     std::unique_lock lock(mutex_);
     cache_.erase(id_hash);
+    ++global_epoch_;
   }
-  return store_.delete_session(id_hash);
+  return deleted;
 }
 
 core::Status SessionManager::end_all_of(std::int64_t user_id, const std::string& except_id_hash) {
-  {
-    std::unique_lock lock(mutex_);
-    for (auto it = cache_.begin(); it != cache_.end();) {
-      it = it->second.user.id == user_id && it->first != except_id_hash ? cache_.erase(it)
-                                                                        : std::next(it);
-    }
-  }
-  return store_.delete_sessions_of(user_id, except_id_hash);
+  auto deleted = store_.delete_sessions_of(user_id, except_id_hash);
+  bump(user_id, except_id_hash);
+  return deleted;
 }
 
-void SessionManager::forget_user(std::int64_t user_id) {
-  std::unique_lock lock(mutex_);
-  for (auto it = cache_.begin(); it != cache_.end();)
-    it = it->second.user.id == user_id ? cache_.erase(it) : std::next(it);
+void SessionManager::forget_user(std::int64_t user_id) { bump(user_id, std::string()); }
+
+bool SessionManager::still_valid(const std::string& id_hash) {
+  // The store, not the cache: another process (the CLI) may have ended the session.
+  auto stored = store_.find_session(id_hash);
+  if (!stored) return true;  // the database is down: keep the stream, look again later
+  return *stored && (*stored)->expires_at > now_seconds();
 }
 
 void SessionManager::sweep() {

@@ -109,3 +109,129 @@ TEST_F(SessionManagerTest, ForgettingAUserReloadsTheirRole) {
 
 }  // namespace
 }  // namespace plm::web
+
+namespace plm::web {
+namespace {
+
+TEST(LoginThrottle, ReservingCountsTheAttemptAtOnceAndReleasingGivesItBack) {
+  LoginThrottle throttle(5, 15min);
+  const TimePoint now{std::chrono::seconds(1'000'000)};
+  // Five attempts in flight at once (none verified yet): the sixth is refused.
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(throttle.reserve("k", now)) << i;
+  EXPECT_TRUE(throttle.reserve("k", now));
+  throttle.release("k", now);  // one of them succeeded
+  EXPECT_FALSE(throttle.reserve("k", now));
+  EXPECT_TRUE(throttle.reserve("k", now));
+}
+
+TEST(LoginThrottle, StaysWithinItsKeyLimitWhenEveryKeyIsRecent) {
+  LoginThrottle throttle(5, 15min, /*max_keys=*/3);
+  const TimePoint now{std::chrono::seconds(1'000'000)};
+  for (int i = 0; i < 5; ++i) throttle.record_failure("old", now);
+  throttle.record_failure("b", now + 1s);
+  throttle.record_failure("c", now + 2s);
+  throttle.record_failure("d", now + 3s);  // all recent: the one with the oldest failure goes
+
+  EXPECT_EQ(throttle.keys(), 3u);
+  EXPECT_FALSE(throttle.blocked("old", now + 4s));
+}
+
+class SessionRaceTest : public SessionManagerTest {
+ protected:
+  /// The stored copy of the user as a sign-in reads it (with the hash it verified).
+  core::AppUser stored_user() { return **store_.find_user(user_.id); }
+  bool stored(const std::string& token) {
+    return store_.find_session("digest:" + token)->has_value();
+  }
+};
+
+TEST_F(SessionRaceTest, ARoleChangeWhileSigningInRefusesTheSessionAndLeavesNoRow) {
+  const core::AppUser verified = stored_user();  // password verified with this copy
+  sessions_.set_test_hook([&](std::string_view point) {
+    if (point != "session.create.verified") return;
+    ASSERT_TRUE(store_.set_role(user_.id, core::Role::Viewer));
+    sessions_.forget_user(user_.id);
+  });
+
+  const auto created = sessions_.create(verified, "", "");
+
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code, core::ErrorCode::Conflict);
+  EXPECT_FALSE(stored("token-1"));
+}
+
+TEST_F(SessionRaceTest, APasswordResetWhileSigningInRefusesTheSessionWithTheOldPassword) {
+  const core::AppUser verified = stored_user();
+  sessions_.set_test_hook([&](std::string_view point) {
+    if (point != "session.create.verified") return;
+    ASSERT_TRUE(store_.set_password_hash(user_.id, "new hash"));
+    ASSERT_TRUE(sessions_.end_all_of(user_.id, ""));
+  });
+
+  const auto created = sessions_.create(verified, "", "");
+
+  ASSERT_FALSE(created);
+  EXPECT_FALSE(stored("token-1"));
+}
+
+TEST_F(SessionRaceTest, AnInvalidationBetweenTheCheckAndTheCacheRefusesTheSessionToo) {
+  const core::AppUser verified = stored_user();
+  sessions_.set_test_hook([&](std::string_view point) {
+    // The store still says "editor" when create() looked; the change lands just after.
+    if (point == "session.create.before_cache") sessions_.forget_user(user_.id);
+  });
+
+  const auto created = sessions_.create(verified, "", "");
+
+  ASSERT_FALSE(created);
+  EXPECT_EQ(created.error().code, core::ErrorCode::Conflict);
+  EXPECT_FALSE(stored("token-1"));
+  sessions_.set_test_hook(nullptr);
+  EXPECT_TRUE(sessions_.create(stored_user(), "", ""));  // without a race: fine
+}
+
+TEST_F(SessionRaceTest, ALookupThatRacedARoleChangeIsNotCached) {
+  const auto created = *sessions_.create(stored_user(), "", "");
+  // Another manager over the same store: its cache is empty, so find() loads from the store.
+  SessionManager fresh{store_, store_, clock_, crypto_, 336h, 72h};
+  bool changed = false;
+  fresh.set_test_hook([&](std::string_view point) {
+    if (point != "session.find.before_cache" || changed) return;
+    changed = true;
+    ASSERT_TRUE(store_.set_role(user_.id, core::Role::Viewer));
+    fresh.forget_user(user_.id);
+  });
+
+  const auto racing = *fresh.find(created.token);  // read before the change: may say editor
+  const auto next = *fresh.find(created.token);
+
+  ASSERT_TRUE(racing && next);
+  EXPECT_EQ(next->user.role, core::Role::Viewer);  // the old copy was not kept
+}
+
+TEST_F(SessionRaceTest, TheMinuteTouchReadsTheUserAgainForChangesByAnotherProcess) {
+  const auto created = *sessions_.create(stored_user(), "", "");
+  ASSERT_TRUE(store_.set_role(user_.id, core::Role::Viewer));  // e.g. `plm` on the command line
+  EXPECT_EQ((*sessions_.find(created.token))->user.role, core::Role::Editor);
+  EXPECT_TRUE(sessions_.find_cached(created.token));
+
+  clock_.advance(61s);
+
+  EXPECT_FALSE(sessions_.find_cached(created.token));  // the fast path leaves it to find()
+  EXPECT_EQ((*sessions_.find(created.token))->user.role, core::Role::Viewer);
+  EXPECT_EQ(sessions_.find_cached(created.token)->user.role, core::Role::Viewer);
+  ASSERT_TRUE(store_.delete_user(user_.id));
+  clock_.advance(61s);
+  EXPECT_FALSE(*sessions_.find(created.token));
+}
+
+TEST_F(SessionRaceTest, StillValidAsksTheStoreNotTheCache) {
+  const auto created = *sessions_.create(stored_user(), "", "");
+  const std::string id_hash = created.signed_in.session.id_hash;
+  EXPECT_TRUE(sessions_.still_valid(id_hash));
+  ASSERT_TRUE(store_.delete_session(id_hash));  // another process signed it out
+  EXPECT_FALSE(sessions_.still_valid(id_hash));
+}
+
+}  // namespace
+}  // namespace plm::web

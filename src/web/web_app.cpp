@@ -16,18 +16,6 @@ namespace plm::web {
 
 namespace {
 
-int rank(core::Role role) {
-  switch (role) {
-    case core::Role::Viewer:
-      return 0;
-    case core::Role::Editor:
-      return 1;
-    case core::Role::Admin:
-      return 2;
-  }
-  return 0;
-}
-
 bool is_state_changing(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
@@ -95,9 +83,11 @@ WebApp::Impl::Impl(WebDeps deps_in, WebOptions options_in)
     : deps(std::move(deps_in)),
       options(std::move(options_in)),
       public_parts(split_url(options.public_url)),
+      events(options.max_streams_per_user),
       sessions(deps.sessions, deps.users, deps.clock, deps.crypto, options.session_ttl,
                options.session_idle),
-      static_files(options.static_dir, public_parts.path.empty() ? "/" : public_parts.path) {
+      static_files(options.static_dir, public_parts.path.empty() ? "/" : public_parts.path),
+      responses(options.response_cache_bytes) {
   if (!options.log) {
     options.log = [](std::string_view line) {
       // One write per line, so lines from several threads never interleave.
@@ -167,6 +157,54 @@ WebApp::Impl::Impl(WebDeps deps_in, WebOptions options_in)
         run_job(job, progress, stop);
       },
       [this](const Job& job) { publish_job(job); }, [this] { return now_text(); });
+  sessions.set_test_hook(options.test_hook);
+  if (options.maintenance_interval.count() > 0) {
+    maintenance = std::jthread([this](std::stop_token stop) {
+      std::unique_lock lock(maintenance_mutex);
+      while (!maintenance_wake.wait_for(lock, stop, options.maintenance_interval,
+                                        [&] { return stop.stop_requested(); })) {
+        lock.unlock();
+        try {
+          maintain();
+        } catch (const std::exception& problem) {
+          log_error("web.maintenance_failed", problem.what());
+        }
+        lock.lock();
+      }
+    });
+  }
+}
+
+void WebApp::Impl::maintain() {
+  if (const auto now = now_seconds(); now - last_sweep.load() >= 3600) {
+    last_sweep = now;
+    sessions.sweep();
+  }
+  // Streams end with their session even when it ended elsewhere (the CLI, expiry), and after
+  // their lifetime at the latest: EventSource reconnects, and authentication decides again.
+  events.expire(deps.clock.now() - options.stream_lifetime,
+                [this](const std::string& id_hash) { return sessions.still_valid(id_hash); });
+}
+
+core::Status WebApp::Impl::end_session(const std::string& id_hash) {
+  auto ended = sessions.end(id_hash);
+  events.close_session(id_hash);
+  return ended;
+}
+
+core::Status WebApp::Impl::end_sessions_of(std::int64_t user_id,
+                                           const std::string& except_id_hash) {
+  auto ended = sessions.end_all_of(user_id, except_id_hash);
+  events.close_user(user_id, except_id_hash);
+  return ended;
+}
+
+std::optional<SignedIn> WebApp::Impl::optional_session(const http::Request& request) {
+  const auto token = cookie_value(request, kSessionCookie);
+  if (!token) return std::nullopt;
+  auto found = sessions.find(*token);
+  if (!found || !*found) return std::nullopt;
+  return std::move(*found);
 }
 
 WebApp::WebApp(WebDeps deps, WebOptions options)
@@ -190,8 +228,15 @@ std::string WebApp::spotify_redirect_uri() const {
   return impl_->options.public_url + "api/spotify/callback";
 }
 
+void WebApp::maintain() { impl_->maintain(); }
+
 void WebApp::shutdown() {
   if (impl_->shut_down.exchange(true)) return;
+  if (impl_->maintenance.joinable()) {
+    impl_->maintenance.request_stop();
+    impl_->maintenance.join();
+  }
+  impl_->events.close_all();  // first: nobody waits for a stream while the jobs stop
   impl_->jobs->stop();
   impl_->events.close_all();
 }
@@ -246,7 +291,7 @@ std::optional<http::Response> WebApp::handle_from_memory(const http::Request& re
   const auto hit = impl.cached(user_id, "list");
   if (!hit) return std::nullopt;
   // Reading the list needs the viewer role, which every signed-in user has.
-  http::Response response = impl.serve_cached(request, **hit);
+  http::Response response = impl.serve_cached(request, *hit);
   const std::string request_id =
       request_id_of(request, impl.request_id_prefix, impl.request_counter);
   impl.finish(request, response, request_id, "/api/playlists", user_id, start);
@@ -294,6 +339,15 @@ http::Response WebApp::Impl::dispatch(const http::Request& request, std::string&
   if (const auto now = now_seconds(); now - last_sweep.load() >= 3600) {
     last_sweep = now;
     sessions.sweep();
+  }
+  if (!options.trust_proxy && is_loopback_address(request.remote_address) &&
+      request.header("X-Forwarded-For") && !warned_forwarded.exchange(true)) {
+    log(Json{{"level", "warn"},
+             {"event", "web.proxy_not_trusted"},
+             {"message",
+              "requests from a loopback proxy carry X-Forwarded-For but PLM_TRUST_PROXY is off: "
+              "every client shares the proxy's address for sign-in throttling (set "
+              "PLM_TRUST_PROXY=1 behind a reverse proxy)"}});
   }
   auto match = router.match(request.method, request.path);
   const bool is_api = request.path == "/api" || request.path.starts_with("/api/");
@@ -351,7 +405,7 @@ std::optional<http::Response> WebApp::Impl::authenticate(Context& context, const
                                    "/api/session)");
     }
   }
-  if (rank(context.signed_in->user.role) < rank(spec.role)) {
+  if (role_rank(context.signed_in->user.role) < role_rank(spec.role)) {
     return error_response(403, "forbidden",
                           "a " + std::string(core::to_string(context.signed_in->user.role)) +
                               " may not do this (" + std::string(core::to_string(spec.role)) +
@@ -402,7 +456,7 @@ bool WebApp::Impl::origin_allowed(const http::Request& request) const {
 }
 
 std::string WebApp::Impl::client_address(const http::Request& request) const {
-  if (options.trust_proxy && is_loopback_literal(request.remote_address)) {
+  if (options.trust_proxy && is_loopback_address(request.remote_address)) {
     if (const auto forwarded = request.header("X-Forwarded-For")) {
       const auto comma = forwarded->rfind(',');
       const std::string last =
@@ -455,46 +509,23 @@ void WebApp::Impl::add_security_headers(http::Response& response) const {
 
 // ---- cache -----------------------------------------------------------------------------------
 
-std::optional<std::shared_ptr<const CachedBody>> WebApp::Impl::cached(std::int64_t user_id,
-                                                                      const std::string& key) {
-  std::shared_lock lock(cache_mutex);
-  const auto user = cache.find(user_id);
-  if (user == cache.end()) return std::nullopt;
-  const auto found = user->second.bodies.find(key);
-  if (found == user->second.bodies.end()) return std::nullopt;
-  return found->second;
+std::shared_ptr<const CachedBody> WebApp::Impl::cached(std::int64_t user_id,
+                                                       const std::string& key) {
+  return responses.get(user_id, key);
 }
 
 std::uint64_t WebApp::Impl::cache_generation(std::int64_t user_id) {
-  std::shared_lock lock(cache_mutex);
-  const auto user = cache.find(user_id);
-  return user == cache.end() ? 0 : user->second.generation;
+  return responses.generation(user_id);
 }
 
 std::shared_ptr<const CachedBody> WebApp::Impl::store_cached(std::int64_t user_id,
                                                              std::uint64_t generation,
                                                              const std::string& key,
                                                              std::string json) {
-  auto body = std::make_shared<CachedBody>();
-  body->etag = etag_for(json);
-  // Small bodies are not worth a Content-Encoding; large JSON shrinks 5-10 times.
-  if (json.size() >= 1024) body->gzipped = http::gzip_compress(json, 6);
-  body->json = std::move(json);
-  std::unique_lock lock(cache_mutex);
-  auto& user = cache[user_id];
-  if (user.generation == generation) {
-    if (user.bodies.size() >= 32) user.bodies.clear();  // items of many playlists: start over
-    user.bodies[key] = body;
-  }
-  return body;
+  return responses.put(user_id, generation, key, std::move(json));
 }
 
-void WebApp::Impl::invalidate(std::int64_t user_id) {
-  std::unique_lock lock(cache_mutex);
-  auto& user = cache[user_id];
-  ++user.generation;
-  user.bodies.clear();
-}
+void WebApp::Impl::invalidate(std::int64_t user_id) { responses.invalidate(user_id); }
 
 http::Response WebApp::Impl::serve_cached(const http::Request& request,
                                           const CachedBody& body) const {

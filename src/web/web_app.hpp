@@ -84,6 +84,17 @@ struct WebOptions {
   /// JSON request bodies above this size answer 413 payload_too_large.
   std::size_t max_json_body_bytes = 64 * 1024;
   std::string version = "0.1.0";
+  /// All cached response bodies together stay below this (least recently used ones go).
+  std::size_t response_cache_bytes = 64 * 1024 * 1024;
+  /// Event streams per user; opening one more closes the user's oldest.
+  std::size_t max_streams_per_user = 8;
+  /// An event stream ends after this long (EventSource reconnects through authentication).
+  std::chrono::seconds stream_lifetime = std::chrono::hours(1);
+  /// How often a thread runs WebApp::maintain(); zero: never (tests call it themselves).
+  std::chrono::milliseconds maintenance_interval{15'000};
+  /// Tests only: called at named points of requests (see sessions.hpp and docs/web.md) to make
+  /// races deterministic. Unset in production.
+  std::function<void(std::string_view point)> test_hook;
   /// Receives every log line (one JSON object, no newline). Default: stderr.
   std::function<void(std::string_view line)> log;
 };
@@ -107,6 +118,11 @@ class WebApp {
   std::string setup_code() const;
   /// The redirect URI Spotify must know: "<public URL>api/spotify/callback".
   std::string spotify_redirect_uri() const;
+
+  /// Ends event streams whose session has ended (e.g. through the CLI) or that are older than
+  /// `stream_lifetime`, and sweeps expired sessions hourly. A thread calls it every
+  /// `maintenance_interval`; tests call it directly.
+  void maintain();
 
   /// Stops the sync workers (running syncs end at a playlist boundary) and closes the event
   /// streams. Call before stopping the HTTP server; idempotent.

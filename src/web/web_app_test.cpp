@@ -5,8 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "http/event_stream.hpp"
 #include "support/fakes.hpp"
 #include "web/errors.hpp"
 
@@ -55,11 +60,85 @@ http::Request request(std::string method, std::string path, std::string body = {
 class WebAppTest : public ::testing::Test {
  protected:
   WebAppTest()
-      : app_(WebDeps{store_, store_, store_, store_, clock_, spotify_, fake_crypto()},
-             WebOptions{.static_dir = "", .log = [](std::string_view) {}}) {}
+      : app_(WebDeps{store_, store_, store_, store_, clock_, spotify_, crypto()},
+             WebOptions{.static_dir = "",
+                        .maintenance_interval = std::chrono::milliseconds(0),
+                        .test_hook =
+                            [this](std::string_view point) {
+                              if (hook_) hook_(point);
+                            },
+                        .log =
+                            [this](std::string_view line) {
+                              std::lock_guard lock(log_mutex_);
+                              logs_.emplace_back(line);
+                            }}) {}
+
+  Crypto crypto() {
+    Crypto result = fake_crypto();
+    result.verify_password = [this](std::string_view hash, std::string_view password) {
+      if (on_verify_) on_verify_();
+      return hash == "hash:" + std::string(password);
+    };
+    return result;
+  }
+
+  struct Browser {
+    std::string cookie;  ///< "plm_session=…"
+    std::string csrf;
+  };
+  static std::string cookie_of(const http::Response& response) {
+    const auto set = response.header("Set-Cookie");
+    return set ? std::string(set->substr(0, set->find(';'))) : std::string();
+  }
+  http::Response call(const std::string& method, const std::string& path, const Json& body,
+                      const Browser* as, std::vector<http::Field> headers = {}) {
+    if (!body.is_null()) headers.emplace_back("Content-Type", "application/json");
+    if (as) {
+      headers.emplace_back("Cookie", as->cookie);
+      headers.emplace_back("X-CSRF-Token", as->csrf);
+    }
+    return app_.handle(request(method, path, body.is_null() ? "" : body.dump(), headers));
+  }
+  Browser setup_root() {
+    const auto setup = call(
+        "POST", "/api/setup",
+        Json{{"username", "root"}, {"password", "0123456789"}, {"setup_code", app_.setup_code()}},
+        nullptr);
+    EXPECT_EQ(setup.status, 200) << setup.body;
+    return Browser{cookie_of(setup), Json::parse(setup.body).value("csrf_token", "")};
+  }
+  http::Response sign_in(const std::string& name, const std::string& password,
+                         const Browser* previous = nullptr) {
+    std::vector<http::Field> headers;
+    if (previous) headers.emplace_back("Cookie", previous->cookie);
+    return app_.handle(request("POST", "/api/session",
+                               Json{{"username", name}, {"password", password}}.dump(), [&] {
+                                 headers.emplace_back("Content-Type", "application/json");
+                                 return headers;
+                               }()));
+  }
+  Browser browser_of(const http::Response& signed_in) {
+    return Browser{cookie_of(signed_in), Json::parse(signed_in.body).value("csrf_token", "")};
+  }
+  std::int64_t add_user(const Browser& admin, const std::string& name, const std::string& role) {
+    const auto created =
+        call("POST", "/api/users",
+             Json{{"username", name}, {"password", name + "-password"}, {"role", role}}, &admin);
+    EXPECT_EQ(created.status, 201) << created.body;
+    return Json::parse(created.body).value("id", std::int64_t{0});
+  }
+  std::vector<std::string> logs() {
+    std::lock_guard lock(log_mutex_);
+    return logs_;
+  }
+
   test_support::InMemoryStore store_;
   test_support::ManualClock clock_;
   NoSpotify spotify_;
+  std::function<void(std::string_view)> hook_;
+  std::function<void()> on_verify_;
+  std::mutex log_mutex_;
+  std::vector<std::string> logs_;
   WebApp app_;
 };
 
@@ -152,6 +231,175 @@ TEST_F(WebAppTest, PlaylistListFromMemoryOnlyOnceCachedAndThenLikeHandle) {
   EXPECT_FALSE(stranger);
   EXPECT_FALSE(other_route);
   EXPECT_FALSE(due);
+}
+
+TEST_F(WebAppTest, AnAdminDemotedWhileSigningInGetsNoSessionWithTheOldRole) {
+  const Browser root = setup_root();
+  const std::int64_t ann = add_user(root, "ann", "admin");
+  bool demoted = false;
+  hook_ = [&](std::string_view point) {
+    // The password has been verified with the admin copy of the user; the demotion lands now.
+    if (point != "session.create.verified" || demoted) return;
+    demoted = true;
+    const auto patched =
+        call("PATCH", "/api/users/" + std::to_string(ann), Json{{"role", "viewer"}}, &root);
+    EXPECT_EQ(patched.status, 200) << patched.body;
+  };
+
+  const auto racing = sign_in("ann", "ann-password");
+  hook_ = nullptr;
+  const auto again = sign_in("ann", "ann-password");
+  const Browser browser = browser_of(again);
+  const auto create =
+      call("POST", "/api/users",
+           Json{{"username", "eve"}, {"password", "eve-password"}, {"role", "admin"}}, &browser);
+
+  EXPECT_TRUE(demoted);
+  EXPECT_EQ(racing.status, 401) << racing.body;
+  EXPECT_FALSE(racing.header("Set-Cookie"));
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(Json::parse(again.body)["user"]["role"], "viewer");
+  EXPECT_EQ(create.status, 403);
+}
+
+TEST_F(WebAppTest, ParallelWrongPasswordsGetExactlyFiveTries) {
+  const Browser root = setup_root();
+  add_user(root, "bob", "viewer");
+  int unauthorized = 0;
+  int throttled = 0;
+  bool inside = false;
+  auto count = [&](const http::Response& response) {
+    unauthorized += response.status == 401 ? 1 : 0;
+    throttled += response.status == 429 ? 1 : 0;
+  };
+  // While the first attempt is being verified (the slow hash), ten more arrive.
+  on_verify_ = [&] {
+    if (inside) return;
+    inside = true;
+    for (int i = 0; i < 10; ++i) count(sign_in("bob", "wrong password"));
+  };
+
+  count(sign_in("bob", "wrong password"));
+
+  EXPECT_EQ(unauthorized, 5);
+  EXPECT_EQ(throttled, 6);
+  on_verify_ = nullptr;
+  EXPECT_EQ(sign_in("bob", "bob-password").status, 429);  // blocked even with the right one
+}
+
+TEST_F(WebAppTest, TwoAdminsDemotingEachOtherLeaveOneAdmin) {
+  const Browser root = setup_root();
+  const std::int64_t ann_id = add_user(root, "ann", "admin");
+  const Browser ann = browser_of(sign_in("ann", "ann-password"));
+  std::mutex mutex;
+  std::condition_variable changed;
+  int before_lock = 0;
+  std::atomic<bool> started{false};
+  std::thread second;
+  http::Response ann_demotes_root;
+  hook_ = [&](std::string_view point) {
+    if (point == "users.before_lock") {
+      std::lock_guard lock(mutex);
+      ++before_lock;
+      changed.notify_all();
+    } else if (point == "users.checked" && !started.exchange(true)) {
+      // Root passed the last-admin check; ann's request arrives before root's change is made.
+      second = std::thread([&] {
+        ann_demotes_root = call("PATCH", "/api/users/1", Json{{"role", "viewer"}}, &ann);
+      });
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return before_lock >= 2; });
+    }
+  };
+
+  const auto root_demotes_ann =
+      call("PATCH", "/api/users/" + std::to_string(ann_id), Json{{"role", "viewer"}}, &root);
+  second.join();
+  hook_ = nullptr;
+
+  EXPECT_EQ(root_demotes_ann.status, 200) << root_demotes_ann.body;
+  EXPECT_EQ(ann_demotes_root.status, 409) << ann_demotes_root.body;
+  EXPECT_EQ((*store_.find_user(1))->role, core::Role::Admin);
+}
+
+TEST_F(WebAppTest, EventStreamsEndWithSignOutPasswordChangeAndTheirLifetime) {
+  setup_root();
+  Browser root = browser_of(sign_in("root", "0123456789"));
+  const auto first = call("GET", "/api/events", nullptr, &root);
+  ASSERT_TRUE(first.stream);
+  const auto signed_out = call("DELETE", "/api/session", nullptr, &root);
+  ASSERT_EQ(signed_out.status, 204);
+  EXPECT_TRUE(first.stream->finished());
+
+  // A copied cookie's stream ends when the password changes; this browser gets a new session.
+  root = browser_of(sign_in("root", "0123456789"));
+  const auto copied = call("GET", "/api/events", nullptr, &root);
+  const auto changed =
+      call("POST", "/api/me/password",
+           Json{{"current_password", "0123456789"}, {"new_password", "a new password"}}, &root);
+  ASSERT_EQ(changed.status, 204) << changed.body;
+  EXPECT_TRUE(copied.stream->finished());
+  ASSERT_TRUE(changed.header("X-CSRF-Token"));
+  const Browser rotated{cookie_of(changed), std::string(*changed.header("X-CSRF-Token"))};
+  EXPECT_NE(rotated.cookie, root.cookie);
+  EXPECT_NE(rotated.csrf, root.csrf);
+  EXPECT_EQ(call("GET", "/api/session", nullptr, &root).status, 401);  // the old cookie is dead
+  EXPECT_EQ(call("GET", "/api/session", nullptr, &rotated).status, 200);
+
+  // Streams end after their lifetime (the client reconnects through authentication) and when
+  // their session ends elsewhere (the CLI).
+  const auto old_stream = call("GET", "/api/events", nullptr, &rotated);
+  clock_.advance(std::chrono::minutes(61));
+  const auto young_stream = call("GET", "/api/events", nullptr, &rotated);
+  app_.maintain();
+  EXPECT_TRUE(old_stream.stream->finished());
+  EXPECT_FALSE(young_stream.stream->finished());
+  ASSERT_TRUE(store_.delete_sessions_of(1, ""));
+  app_.maintain();
+  EXPECT_TRUE(young_stream.stream->finished());
+}
+
+TEST_F(WebAppTest, DeletingAUserEndsTheirStreamsAndSignInEndsTheBrowsersPreviousSession) {
+  const Browser root = setup_root();
+  const std::int64_t ann_id = add_user(root, "ann", "editor");
+  const Browser ann = browser_of(sign_in("ann", "ann-password"));
+  const auto stream = call("GET", "/api/events", nullptr, &ann);
+  ASSERT_TRUE(stream.stream);
+  const auto again = sign_in("root", "0123456789", &root);  // same browser, signs in again
+
+  EXPECT_EQ(call("DELETE", "/api/users/" + std::to_string(ann_id), nullptr, &root).status, 401);
+  const Browser root2 = browser_of(again);
+  EXPECT_EQ(call("DELETE", "/api/users/" + std::to_string(ann_id), nullptr, &root2).status, 204);
+  EXPECT_TRUE(stream.stream->finished());
+}
+
+TEST_F(WebAppTest, MetricsOnlyForDirectLoopbackScrapesAndAdmins) {
+  const Browser root = setup_root();
+  add_user(root, "vic", "viewer");
+  const Browser vic = browser_of(sign_in("vic", "vic-password"));
+  auto from = [&](const std::string& address, std::vector<http::Field> headers,
+                  const Browser* as = nullptr) {
+    if (as) headers.emplace_back("Cookie", as->cookie);
+    auto metrics = request("GET", "/metrics", "", headers);
+    metrics.remote_address = address;
+    return app_.handle(metrics).status;
+  };
+
+  EXPECT_EQ(from("127.0.0.1", {}), 200);
+  EXPECT_EQ(from("::1", {}), 200);
+  EXPECT_EQ(from("192.0.2.7", {}), 404);
+  EXPECT_EQ(from("127.0.0.1", {{"X-Forwarded-For", "192.0.2.7"}}), 404);
+  EXPECT_EQ(from("127.0.0.1", {{"X-Forwarded-For", "192.0.2.7"}}, &vic), 404);
+  EXPECT_EQ(from("192.0.2.7", {}, &root), 200);
+}
+
+TEST_F(WebAppTest, ForwardedRequestsWithoutTrustProxyAreWarnedAboutOnce) {
+  app_.handle(request("GET", "/healthz", "", {{"X-Forwarded-For", "192.0.2.1"}}));
+  app_.handle(request("GET", "/healthz", "", {{"X-Forwarded-For", "192.0.2.2"}}));
+  int warnings = 0;
+  for (const auto& line : logs())
+    warnings += line.find("web.proxy_not_trusted") != std::string::npos;
+  EXPECT_EQ(warnings, 1);
 }
 
 }  // namespace

@@ -969,3 +969,42 @@ TEST_F(PlmApiTest, BehindAPrefixAndHttpsTheBaseCookiePathAndSecureFlagFollowTheP
 
 }  // namespace
 }  // namespace plm::web_test
+
+namespace plm::web_test {
+namespace {
+
+TEST_F(PlmApiTest, AnEditorDemotedDuringTheAuthorizationCannotCompleteTheConnection) {
+  start();
+  Browser admin = setup_admin();
+  Browser editor = add_user(admin, "ed", "editor");
+  const std::string callback = authorize(editor);  // started while still an editor
+  const auto users = admin.get("/api/users");
+  std::int64_t ed_id = 0;
+  for (const auto& user : users.json["users"]) {
+    if (user["username"] == "ed") ed_id = user["id"];
+  }
+  ASSERT_EQ(
+      admin.call("PATCH", "/api/users/" + std::to_string(ed_id), Json{{"role", "viewer"}}).status,
+      200);
+
+  const auto refused = editor.get(callback);
+
+  EXPECT_EQ(refused.status, 302);
+  EXPECT_EQ(refused.header("Location").value_or(""), public_url() + "accounts?error=forbidden");
+  EXPECT_EQ(editor.get("/api/accounts").json["accounts"], Json::array());
+}
+
+TEST_F(PlmApiTest, MetricsAreHiddenFromRequestsRelayedByAProxyUnlessAnAdminAsks) {
+  start();
+  Browser admin = setup_admin();
+  Browser anonymous(*this);
+  const RequestOptions forwarded{.headers = {{"X-Forwarded-For", "192.0.2.9"}},
+                                 .generic_error = true};
+
+  EXPECT_EQ(anonymous.get("/metrics").status, 200);  // a scrape on the host itself
+  EXPECT_EQ(anonymous.get("/metrics", forwarded).status, 404);
+  EXPECT_EQ(admin.get("/metrics", forwarded).status, 200);
+}
+
+}  // namespace
+}  // namespace plm::web_test

@@ -54,6 +54,8 @@ Reply Browser::call(const std::string& method, const std::string& path, const Js
     const auto end = value.find(';');
     cookie_ = value.substr(12, end == std::string::npos ? std::string::npos : end - 12);
   }
+  // A rotated session (password change) brings its CSRF token in a header, as the SPA takes it.
+  if (const auto rotated = reply.header("X-CSRF-Token")) csrf_ = *rotated;
   const auto type = reply.header("Content-Type").value_or("");
   const bool is_json = type.starts_with("application/json");
   const bool gzipped = reply.header("Content-Encoding").has_value();

@@ -33,6 +33,18 @@ describe('api client', () => {
     expect(calls[1]!.method).toBe('POST');
   });
 
+  it('takes the new CSRF token of a rotated session (password change)', async () => {
+    const { calls } = mockApi({
+      'POST api/me/password': { status: 204, headers: { 'X-CSRF-Token': 'tok-2' } },
+      'POST api/accounts/3/sync': json({ id: 'j' }, 202),
+    });
+    setCsrfToken('tok-1');
+    await api.changePassword({ current_password: 'old-password', new_password: 'new-password!' });
+    await api.syncAccount(3);
+    expect(calls[0]!.headers['x-csrf-token']).toBe('tok-1');
+    expect(calls[1]!.headers['x-csrf-token']).toBe('tok-2');
+  });
+
   it('sends JSON bodies and encodes path parameters', async () => {
     const { calls } = mockApi({
       'PUT api/accounts/2/playlists/a%2Fb/tags': (c) =>

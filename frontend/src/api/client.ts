@@ -172,7 +172,12 @@ export async function exchange(
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError(0, 'network', 'Cannot reach the plm server. Check your connection.');
   }
-  if (res.ok || res.status === 304) return res;
+  if (res.ok || res.status === 304) {
+    // A rotated session (after a password change) comes with its new CSRF token.
+    const rotated = res.headers.get('X-CSRF-Token');
+    if (rotated) csrfToken = rotated;
+    return res;
+  }
   const error = await toApiError(res);
   if (res.status === 401 && !init.expect401) unauthorizedHandler?.();
   throw error;

@@ -28,7 +28,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus text exposition (no session needed; bind to loopback or protect at the proxy) */
+        /**
+         * Prometheus text exposition (direct loopback scrapes and admins only)
+         * @description Served only to a direct scrape on the host (a loopback peer address and no `X-Forwarded-For` header) or to a signed-in admin; every other request answers 404 `not_found`, as for an unknown path.
+         */
         get: operations["getMetrics"];
         put?: never;
         post?: never;
@@ -92,7 +95,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Changes the signed-in user's password and ends their other sessions */
+        /**
+         * Changes the signed-in user's password and ends their other sessions
+         * @description Every session of the user ends; this browser gets a new one at once (a new `plm_session`
+         *     cookie) whose CSRF token comes in the `X-CSRF-Token` response header.
+         */
         post: operations["changePassword"];
         delete?: never;
         options?: never;
@@ -794,9 +801,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Changed */
+            /** @description Changed; the session was rotated */
             204: {
                 headers: {
+                    /** @description The CSRF token of the new session */
+                    "X-CSRF-Token"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
