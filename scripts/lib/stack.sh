@@ -42,7 +42,9 @@ stack_init() {
   done
   STACK_WORK="$(mktemp -d)"
   STACK_COOKIES="$STACK_WORK/cookies"
-  export PLM_DATA_DIR="${PLM_DATA_DIR:-$STACK_WORK/data}"
+  # Everything lives in the temporary directory: never the caller's own plm data or database.
+  unset PLM_CONFIG PLM_DATABASE_URL PLM_SECRET_KEY PLM_SECRET_KEY_FILE PLM_USER PLM_PUBLIC_URL
+  export PLM_DATA_DIR="$STACK_WORK/data"
   STACK_PIDS=()
   trap stack_cleanup EXIT
   trap 'exit 130' INT TERM
