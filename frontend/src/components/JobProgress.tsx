@@ -1,5 +1,5 @@
 import type { Job } from '../api/client';
-import { jobFraction } from '../lib/jobs';
+import { isActive, jobFraction } from '../lib/jobs';
 import { formatCount, plural } from '../lib/format';
 
 /** A live progress bar for a sync job (indeterminate while the total is unknown). */
@@ -7,11 +7,15 @@ export function JobProgress({ job, label }: { job: Job | null; label: string }) 
   const fraction = job ? jobFraction(job) : null;
   const pct = fraction === null ? null : Math.round(fraction * 100);
   const text = job
-    ? job.total > 0
-      ? `${formatCount(job.done)} of ${plural(job.total, 'playlist')}`
-      : job.state === 'queued'
+    ? job.kind === 'sync_playlist' && isActive(job)
+      ? job.state === 'queued'
         ? 'Waiting to start…'
-        : 'Listing playlists…'
+        : 'Reading the playlist…'
+      : job.total > 0
+        ? `${formatCount(job.done)} of ${plural(job.total, 'playlist')}`
+        : job.state === 'queued'
+          ? 'Waiting to start…'
+          : 'Listing playlists…'
     : 'Syncing…';
   return (
     <div class="job-progress" data-testid="job-progress">

@@ -24,5 +24,9 @@ describe('jobs', () => {
     expect(jobFraction(job({ done: 10, total: 40 }))).toBe(0.25);
     expect(jobFraction(job({ done: 0, total: 0 }))).toBeNull();
     expect(jobFraction(job({ done: 50, total: 40 }))).toBe(1);
+    expect(jobFraction(job({ kind: 'sync_playlist', done: 0, total: 1 }))).toBeNull();
+    expect(jobFraction(job({ kind: 'sync_playlist', state: 'succeeded', done: 1, total: 1 }))).toBe(
+      1,
+    );
   });
 });

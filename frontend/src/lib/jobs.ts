@@ -47,5 +47,7 @@ function newest(all: ReadonlyMap<string, Job>, pred: (j: Job) => boolean): Job |
 /** Fraction done in [0, 1], or null while the total is not known yet (still listing). */
 export function jobFraction(job: Job): number | null {
   if (job.total <= 0) return null;
+  // Progress is counted in playlists: a one-playlist sync has no steps to show until it ends.
+  if (job.kind === 'sync_playlist' && isActive(job)) return null;
   return Math.min(1, Math.max(0, job.done / job.total));
 }
