@@ -173,6 +173,11 @@ void WebApp::Impl::run_job(Job& job, const std::function<void()>& progress, std:
       job.message = "listing playlists";
     } else if (!state.current_playlist.empty()) {
       job.message = "reading \u201c" + state.current_playlist + "\u201d";
+      // Long playlists take many calls (200 for 10,000 items): say how far the reading is.
+      if (state.items_total > core::SpotifyApi::kMaxItemsPage) {
+        job.message += " (" + std::to_string(state.items_read) + " of " +
+                       std::to_string(state.items_total) + " tracks)";
+      }
     } else {
       job.message = "saving";
     }

@@ -23,7 +23,9 @@ ApiCounters SyncService::counters_since(const ApiCounters& start) const {
                      now.waited_ms - start.waited_ms};
 }
 
-Result<std::vector<PlaylistItem>> SyncService::read_all_items(const PlaylistSummary& summary) {
+Result<std::vector<PlaylistItem>> SyncService::read_all_items(
+    const PlaylistSummary& summary,
+    const std::function<void(std::int64_t read, std::int64_t total)>& on_page) {
   // Spotify's totals are trusted for planning only: never for an allocation size.
   constexpr std::int64_t kReserveCap = 10'000;
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -45,6 +47,7 @@ Result<std::vector<PlaylistItem>> SyncService::read_all_items(const PlaylistSumm
       total = page->total;
       const auto count = static_cast<std::int64_t>(page->items.size());
       for (auto& item : page->items) items.push_back(std::move(item));
+      if (on_page) on_page(static_cast<std::int64_t>(items.size()), *total);
       const std::int64_t next = page->next_offset > offset ? page->next_offset : offset + count;
       // Stop on the last page, and never loop on a server that keeps saying "more" without
       // moving forward or past its own total.
@@ -142,8 +145,14 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
       break;
     }
     state.current_playlist = step.summary.name;
+    state.items_read = 0;
+    state.items_total = step.summary.item_count;
     report_progress();
-    auto items = read_all_items(step.summary);
+    auto items = read_all_items(step.summary, [&](std::int64_t read, std::int64_t total) {
+      state.items_read = read;
+      state.items_total = total;
+      report_progress();
+    });
     if (!items) {
       report.failures.push_back({step.summary.id, step.summary.name, items.error()});
       if (stops_the_sync(items.error())) {
@@ -166,6 +175,7 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
     ++state.playlists_done;
   }
   state.current_playlist.clear();
+  state.items_read = state.items_total = 0;
 
   // 5. Playlists gone from Spotify (deleted, unfollowed) go from the store too — but only after a
   // complete listing, which we have: the listing loop above returns on any error.
@@ -202,8 +212,9 @@ Result<SyncReport> SyncService::sync_playlist(const SpotifyAccount& account,
     return p.summary.id == playlist_id;
   });
   if (found == stored->end()) {
-    return make_error(ErrorCode::NotFound, "playlist " + playlist_id + " is not stored for account " +
-                                               std::to_string(account.id));
+    return make_error(
+        ErrorCode::NotFound,
+        "playlist " + playlist_id + " is not stored for account " + std::to_string(account.id));
   }
   const auto list_position = static_cast<std::int64_t>(found - stored->begin());
   state.current_playlist = found->summary.name;
@@ -216,11 +227,10 @@ Result<SyncReport> SyncService::sync_playlist(const SpotifyAccount& account,
   state.phase = SyncProgress::Phase::Reading;
   state.current_playlist = summary->name;
   const bool readable = can_read_items(*summary, account.spotify_user_id);
-  const bool unchanged = !found->items_snapshot_id.empty() &&
-                         found->items_snapshot_id == summary->snapshot_id;
-  report.planned_calls = 1 + (readable && !unchanged
-                                  ? pages_for(summary->item_count, SpotifyApi::kMaxItemsPage)
-                                  : 0);
+  const bool unchanged =
+      !found->items_snapshot_id.empty() && found->items_snapshot_id == summary->snapshot_id;
+  report.planned_calls =
+      1 + (readable && !unchanged ? pages_for(summary->item_count, SpotifyApi::kMaxItemsPage) : 0);
   report_progress();
   if (!readable || unchanged) {
     if (auto saved = store_.save_playlist_summary(account.id, list_position, *summary); !saved)
@@ -229,7 +239,13 @@ Result<SyncReport> SyncService::sync_playlist(const SpotifyAccount& account,
   } else {
     std::vector<PlaylistItem> items;
     if (summary->item_count > 0) {
-      auto read = read_all_items(*summary);
+      state.items_total = summary->item_count;
+      report_progress();
+      auto read = read_all_items(*summary, [&](std::int64_t read_so_far, std::int64_t total) {
+        state.items_read = read_so_far;
+        state.items_total = total;
+        report_progress();
+      });
       if (!read) return read.error();
       items = std::move(*read);
     }
@@ -242,6 +258,7 @@ Result<SyncReport> SyncService::sync_playlist(const SpotifyAccount& account,
   report.counters = counters_since(start);
   state.playlists_done = 1;
   state.current_playlist.clear();
+  state.items_read = state.items_total = 0;
   state.phase = SyncProgress::Phase::Done;
   report_progress();
   return report;

@@ -28,6 +28,8 @@ struct SyncProgress {
   std::int64_t playlists_done = 0;   ///< playlists stored so far (all kinds)
   std::int64_t playlists_total = 0;  ///< known once listing is done
   std::string current_playlist;      ///< name of the playlist being read, if any
+  std::int64_t items_read = 0;       ///< items of the current playlist read so far
+  std::int64_t items_total = 0;      ///< its item count (0 while unknown or between playlists)
   ApiCounters counters;              ///< calls, retries, 429s and waits so far
 };
 
@@ -61,8 +63,7 @@ class SyncService {
   /// ends the sync at the next playlist boundary with `stopped_by` = Unavailable (what was saved
   /// stays saved; gone playlists are not removed).
   Result<SyncReport> sync_account(const SpotifyAccount& account,
-                                  const ProgressCallback& progress = {},
-                                  std::stop_token stop = {});
+                                  const ProgressCallback& progress = {}, std::stop_token stop = {});
 
   /// Re-reads one stored playlist: its metadata (one call), then its items only when the snapshot
   /// differs from the stored one (or the items were never stored) and the account may read them.
@@ -75,7 +76,10 @@ class SyncService {
 
  private:
   /// Reads all items of one playlist; restarts once if the playlist changed while paging.
-  Result<std::vector<PlaylistItem>> read_all_items(const PlaylistSummary& summary);
+  /// `on_page(read, total)` runs after every page (a 10,000-item playlist takes 200 calls).
+  Result<std::vector<PlaylistItem>> read_all_items(
+      const PlaylistSummary& summary,
+      const std::function<void(std::int64_t read, std::int64_t total)>& on_page = {});
   ApiCounters counters_since(const ApiCounters& start) const;
 
   SpotifyApi& spotify_;

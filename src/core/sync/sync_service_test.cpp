@@ -288,6 +288,26 @@ TEST_F(SyncServiceTest, SyncPlaylistReadsOnlyThatPlaylistAndKeepsItsPlace) {
   EXPECT_EQ(store_.playlist_items(1, "p0")->size(), 60u);
 }
 
+TEST_F(SyncServiceTest, ReportsItemsReadAfterEveryPageOfALongPlaylist) {
+  seed(1, 120);
+  std::vector<std::pair<std::int64_t, std::int64_t>> account_pages;
+  std::vector<std::pair<std::int64_t, std::int64_t>> playlist_pages;
+  auto record = [](auto& pages) {
+    return [&pages](const SyncProgress& progress) {
+      if (progress.items_total > 0) pages.emplace_back(progress.items_read, progress.items_total);
+    };
+  };
+
+  ASSERT_TRUE(service_.sync_account(account_, record(account_pages)));
+  spotify_.set_items("p0", items(120, "new"));
+  ASSERT_TRUE(service_.sync_playlist(account_, "p0", record(playlist_pages)));
+
+  const std::vector<std::pair<std::int64_t, std::int64_t>> expected = {
+      {0, 120}, {50, 120}, {100, 120}, {120, 120}};
+  EXPECT_EQ(account_pages, expected);
+  EXPECT_EQ(playlist_pages, expected);
+}
+
 TEST_F(SyncServiceTest, SyncPlaylistOfAnUnchangedPlaylistMakesOneCall) {
   seed(2, 60);
   ASSERT_TRUE(service_.sync_account(account_));
