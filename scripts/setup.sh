@@ -19,9 +19,16 @@ PACKAGES=(
   wrk curl python3 time nghttp2-server openssl zlib1g-dev
   chromium nginx
 )
-# Node.js and npm come with the machine (NodeSource's nodejs package, npm 11); Debian's own npm
-# (9.x) is too old for Vite 8, so it is installed only when there is no npm at all.
-if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
+# Node.js >= 20.19 and npm come with the machine (NodeSource's nodejs package, npm 11). Debian 12's
+# own nodejs is 18, too old for Vite 8, so it is never installed from here: stop with a clear
+# message instead.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+                process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null ||
+   ! command -v npm >/dev/null; then
+  echo "setup: the front end needs Node.js >= 20.19 with npm (found: $(node --version 2>/dev/null ||
+    echo none)); install it from https://nodejs.org or NodeSource, then run this again" >&2
+  exit 1
+fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do
@@ -47,9 +54,9 @@ cmake --build --preset "$preset"
 # build (the stamp holds a hash of the sources and the lock file).
 if [[ -f frontend/package.json ]]; then
   stamp=frontend/node_modules/.plm-build-stamp
-  sources_hash="$( (cat frontend/package-lock.json; find frontend/src frontend/index.html \
-    frontend/vite.config.ts frontend/scripts -type f 2>/dev/null | LC_ALL=C sort | xargs cat) |
-    sha256sum | cut -d' ' -f1)"
+  sources_hash="$( (find frontend/src frontend/scripts frontend/index.html frontend/package.json \
+    frontend/package-lock.json frontend/tsconfig.json frontend/vite.config.ts -type f -print0 \
+    2>/dev/null | LC_ALL=C sort -z | xargs -0 cat) | sha256sum | cut -d' ' -f1)"
   if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$sources_hash" || ! -f frontend/dist/index.html ]]; then
     (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
     echo "$sources_hash" >"$stamp"

@@ -200,6 +200,16 @@ int run_serve(std::map<std::string, std::string> overrides, std::vector<std::str
     return 1;
   }
   const std::string public_url = resolve_public_url(*config, server->port());
+  const bool loopback_listen = config->listen_host == "127.0.0.1" || config->listen_host == "::1" ||
+                               config->listen_host == "localhost";
+  if (config->public_url.empty() && !loopback_listen) {
+    // Browsers elsewhere would be refused at sign-in (Origin), and cookies and the Spotify
+    // callback would point at this machine's loopback address.
+    err << "plm serve: warning: PLM_PUBLIC_URL is not set, so the app assumes " << public_url
+        << "; set it to the address browsers use (e.g. https://plm.example.org/) when listening "
+           "on "
+        << config->listen_host << "\n";
+  }
   wired = make_web_app(*services, web_options(*config, public_url));
   server->start();
   if (!port_file.empty()) {

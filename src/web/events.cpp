@@ -77,7 +77,8 @@ http::Response EventHub::subscribe(std::int64_t user_id, std::string session_id_
   {
     std::lock_guard lock(state_->mutex);
     auto& list = state_->streams[user_id];
-    // A user (or a stolen cookie) opening stream after stream: the oldest ones end.
+    // A user (or a stolen cookie) opening stream after stream: the oldest ones end, with an
+    // `evicted` event that makes the app stop that tab's live updates instead of reconnecting.
     while (list.size() >= max_per_user_) {
       evicted.push_back(list.front().stream);
       list.erase(list.begin());
@@ -86,6 +87,8 @@ http::Response EventHub::subscribe(std::int64_t user_id, std::string session_id_
     list.push_back(Entry{stream, std::move(session_id_hash), now});
     ++state_->clients;
   }
+  // Told why, so the browser's EventSource does not reconnect and push the next tab out.
+  for (const auto& old : evicted) old->push("event: evicted\ndata: {}\n\n");
   close_each(evicted);
   stream->on_finish([weak = std::weak_ptr<State>(state_), user_id, raw = stream.get()] {
     if (auto state = weak.lock()) state->remove(user_id, raw);

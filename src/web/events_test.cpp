@@ -45,6 +45,10 @@ TEST(EventHub, OpeningOneMoreThanTheCapEndsTheUsersOldestStream) {
   auto ninth = hub.subscribe(1, "s", kStart + 10s);
 
   EXPECT_TRUE(open[0].stream->finished());
+  std::vector<std::string> last_words;
+  http::detail::EventStreamAccess::take(*open[0].stream, last_words);
+  ASSERT_FALSE(last_words.empty());
+  EXPECT_EQ(last_words.back(), "event: evicted\ndata: {}\n\n");  // so the tab does not reconnect
   for (std::size_t i = 1; i < open.size(); ++i) EXPECT_FALSE(open[i].stream->finished());
   EXPECT_FALSE(ninth.stream->finished());
   EXPECT_FALSE(other.stream->finished());

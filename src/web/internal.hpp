@@ -130,6 +130,7 @@ struct WebApp::Impl {
   void log(const Json& line) const;
   void log_error(std::string_view event, const std::string& message) const;
   std::int64_t now_seconds() const;
+  std::int64_t now_ms() const;
   std::string now_text() const;
   http::Response fail(const core::Error& error) const;
   void add_security_headers(http::Response& response) const;

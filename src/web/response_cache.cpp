@@ -7,15 +7,21 @@
 
 namespace plm::web {
 
-ResponseCache::ResponseCache(std::size_t max_bytes, std::size_t max_per_user)
-    : max_bytes_(max_bytes), max_per_user_(std::max<std::size_t>(1, max_per_user)) {}
+ResponseCache::ResponseCache(std::size_t max_bytes, std::size_t max_per_user,
+                             std::int64_t max_age_ms)
+    : max_bytes_(max_bytes),
+      max_per_user_(std::max<std::size_t>(1, max_per_user)),
+      max_age_ms_(max_age_ms) {}
 
-std::shared_ptr<const CachedBody> ResponseCache::get(std::int64_t user_id, const std::string& key) {
+std::shared_ptr<const CachedBody> ResponseCache::get(std::int64_t user_id, const std::string& key,
+                                                     std::int64_t now_ms) {
   std::shared_lock lock(mutex_);
   const auto user = users_.find(user_id);
   if (user == users_.end()) return nullptr;
   const auto found = user->second.bodies.find(key);
   if (found == user->second.bodies.end()) return nullptr;
+  // Stale ones stay until replaced: the next render (same content: same ETag) overwrites them.
+  if (now_ms - found->second->stored_at_ms > max_age_ms_) return nullptr;
   found->second->last_used = ++tick_;
   return found->second;
 }
@@ -57,8 +63,10 @@ void ResponseCache::evict_locked() {
 }
 
 std::shared_ptr<const CachedBody> ResponseCache::put(std::int64_t user_id, std::uint64_t generation,
-                                                     const std::string& key, std::string json) {
+                                                     const std::string& key, std::string json,
+                                                     std::int64_t now_ms) {
   auto body = std::make_shared<CachedBody>();
+  body->stored_at_ms = now_ms;
   body->etag = etag_for(json);
   // Small bodies are not worth a Content-Encoding; large JSON shrinks 5-10 times.
   if (json.size() >= 1024) body->gzipped = http::gzip_compress(json, 6);

@@ -511,7 +511,7 @@ void WebApp::Impl::add_security_headers(http::Response& response) const {
 
 std::shared_ptr<const CachedBody> WebApp::Impl::cached(std::int64_t user_id,
                                                        const std::string& key) {
-  return responses.get(user_id, key);
+  return responses.get(user_id, key, now_ms());
 }
 
 std::uint64_t WebApp::Impl::cache_generation(std::int64_t user_id) {
@@ -522,10 +522,15 @@ std::shared_ptr<const CachedBody> WebApp::Impl::store_cached(std::int64_t user_i
                                                              std::uint64_t generation,
                                                              const std::string& key,
                                                              std::string json) {
-  return responses.put(user_id, generation, key, std::move(json));
+  return responses.put(user_id, generation, key, std::move(json), now_ms());
 }
 
 void WebApp::Impl::invalidate(std::int64_t user_id) { responses.invalidate(user_id); }
+
+std::int64_t WebApp::Impl::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(deps.clock.now().time_since_epoch())
+      .count();
+}
 
 http::Response WebApp::Impl::serve_cached(const http::Request& request,
                                           const CachedBody& body) const {

@@ -71,6 +71,28 @@ describe('live connection', () => {
     expect(sources[0]!.closed).toBe(true);
   });
 
+  it('stops for good when the server evicts this tab (too many streams)', () => {
+    const sources: FakeSource[] = [];
+    const timers: unknown[] = [];
+    const live = new LiveConnection({
+      url: 'api/events',
+      bus: new EventBus(),
+      create: (url) => {
+        const s = new FakeSource(url);
+        sources.push(s);
+        return s;
+      },
+      setTimeout: (fn) => timers.push(fn),
+    });
+    live.start();
+    sources[0]!.open();
+    sources[0]!.send('evicted', {});
+    sources[0]!.fail();
+    expect(sources[0]!.closed).toBe(true);
+    expect(sources).toHaveLength(1);
+    expect(timers).toHaveLength(0);
+  });
+
   it('reconnects with back-off after the server closes the stream, then announces it', async () => {
     const bus = new EventBus();
     const sources: FakeSource[] = [];

@@ -1,5 +1,6 @@
 // Live updates: one EventSource per signed-in tab on api/events, and a tiny bus pages subscribe to.
 import type { AccountsChanged, Job, PlaylistsChanged } from '../api/client';
+import { notify } from './toast';
 
 export interface EventMap {
   job: Job;
@@ -107,6 +108,12 @@ export class LiveConnection {
     source.onerror = () => {
       if (source.readyState === CLOSED && !this.stopped) this.scheduleReconnect();
     };
+    // The server ends the oldest of a user's streams beyond its cap (many tabs): reconnecting would
+    // only push another tab out, so this tab stops until it is reloaded.
+    source.addEventListener('evicted', () => {
+      this.stop();
+      notify('Live updates are paused in this tab because many tabs are open. Reload to resume.');
+    });
     for (const name of ['job', 'playlists', 'accounts'] as const) {
       source.addEventListener(name, (ev) => {
         try {
