@@ -2,9 +2,10 @@
 // so `plm serve` can send precompressed files, and prints the sizes.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync, constants } from 'node:zlib';
 
-const dist = new URL('../dist/', import.meta.url).pathname;
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const compressible = /\.(js|css|html|svg)$/;
 
 function* walk(dir) {

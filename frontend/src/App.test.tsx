@@ -1,13 +1,17 @@
-import { render, screen, waitFor } from '@testing-library/preact';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiError, json, mockApi } from './test/server';
+import { api } from './api/client';
 import { sessionInfo } from './test/fixtures';
 import { App, safeNext } from './App';
 import { location, navigate } from './lib/router';
-import { setSession } from './lib/session';
+import { session, setSession } from './lib/session';
 
 beforeEach(() => {
   setSession(null);
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
 });
 
 describe('App', () => {
@@ -43,7 +47,7 @@ describe('App', () => {
     });
     render(<App />);
     await waitFor(() =>
-      expect(screen.getByText('Only administrators can manage users.')).toBeTruthy(),
+      expect(screen.getByText('Only administrators can open Users.')).toBeTruthy(),
     );
     expect(screen.queryByRole('link', { name: 'Users' })).toBeNull();
   });
@@ -54,5 +58,36 @@ describe('App', () => {
     expect(safeNext('https://evil.example')).toBe('playlists');
     expect(safeNext('login')).toBe('playlists');
     expect(safeNext(null)).toBe('playlists');
+  });
+
+  it('re-reads the session after a 403 forbidden, so a demoted user loses admin links', async () => {
+    navigate('settings', { replace: true });
+    // happy-dom has no EventSource: a silent one.
+    vi.stubGlobal(
+      'EventSource',
+      class {
+        readyState = 0;
+        onopen = null;
+        onerror = null;
+        addEventListener() {}
+        close() {}
+      },
+    );
+    let role: 'admin' | 'viewer' = 'admin';
+    const { calls } = mockApi({
+      'GET api/setup': json({ needs_setup: false }),
+      'GET api/session': () => json(sessionInfo(role)),
+      'GET api/jobs': json({ jobs: [] }),
+      'POST api/accounts/1/sync': apiError(403, 'forbidden', 'Viewers cannot sync.'),
+    });
+    render(<App />);
+    await waitFor(() => expect(screen.getByRole('link', { name: 'Users' })).toBeTruthy());
+    role = 'viewer';
+    await expect(api.syncAccount(1)).rejects.toMatchObject({ code: 'forbidden' });
+    await waitFor(() => expect(session.value?.user.role).toBe('viewer'));
+    expect(screen.queryByRole('link', { name: 'Users' })).toBeNull();
+    const facts = screen.getByText('Role').parentElement!;
+    expect(within(facts).getByText('viewer')).toBeTruthy();
+    expect(calls.filter((c) => c.url.pathname.endsWith('/api/session'))).toHaveLength(2);
   });
 });

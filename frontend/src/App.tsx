@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, apiUrl, onUnauthorized } from './api/client';
+import { ApiError, api, apiUrl, onForbidden, onUnauthorized } from './api/client';
 import { Layout } from './components/Layout';
 import { ErrorNotice, Spinner } from './components/ui';
 import { LiveConnection, bus } from './lib/events';
 import { isActive, jobs, replaceJobs, upsertJob } from './lib/jobs';
 import { location, navigate } from './lib/router';
-import { isAdmin, needsSetup, session, setSession } from './lib/session';
+import { isAdmin, needsSetup, refreshSession, session, setSession } from './lib/session';
 import { notify } from './lib/toast';
 import { AccountsPage } from './pages/AccountsPage';
 import { LoginPage } from './pages/LoginPage';
@@ -63,14 +63,28 @@ export function App() {
   };
 
   useEffect(() => {
-    onUnauthorized(() => {
+    const ended = () => {
       if (!session.value) return;
       setSession(null);
       notify('Your session ended. Please sign in again.', 'info');
       navigate(`login?next=${encodeURIComponent(currentRoute())}`, { replace: true });
+    };
+    onUnauthorized(ended);
+    // A 403 `forbidden` may mean the role was lowered: re-read it so the UI matches.
+    onForbidden(() => {
+      if (!session.value) return;
+      refreshSession().then(
+        (info) => {
+          if (!info) ended();
+        },
+        () => undefined,
+      );
     });
     void boot();
-    return () => onUnauthorized(null);
+    return () => {
+      onUnauthorized(null);
+      onForbidden(null);
+    };
   }, []);
 
   // One EventSource per signed-in tab; job events feed the job store.
@@ -87,14 +101,12 @@ export function App() {
       bus,
       beforeReconnect: async () => {
         try {
-          await api.session();
-          return true;
-        } catch (e) {
-          if (e instanceof ApiError && e.status === 401) {
-            setSession(null);
-            navigate(`login?next=${encodeURIComponent(currentRoute())}`, { replace: true });
-            return false;
-          }
+          // Stored, so a role changed while disconnected shows (or hides) the right actions.
+          if (await refreshSession()) return true;
+          setSession(null);
+          navigate(`login?next=${encodeURIComponent(currentRoute())}`, { replace: true });
+          return false;
+        } catch {
           return true; // the server is down: the next attempt will tell
         }
       },
@@ -169,6 +181,8 @@ export function App() {
   if (phase === 'loading') page = <Spinner label="Starting plm…" />;
   else if (phase === 'error') page = <ErrorNotice error={bootError} onRetry={boot} />;
   else if (redirect) page = null;
+  else if (route.access === 'admin' && !isAdmin.value)
+    page = <ErrorNotice error={new Error(`Only administrators can open ${route.title}.`)} />;
   else {
     switch (route.name) {
       case 'setup':
@@ -193,11 +207,7 @@ export function App() {
         page = <AccountsPage search={loc.search} />;
         break;
       case 'users':
-        page = isAdmin.value ? (
-          <UsersPage />
-        ) : (
-          <ErrorNotice error={new Error('Only administrators can manage users.')} />
-        );
+        page = <UsersPage />;
         break;
       case 'settings':
         page = <SettingsPage />;

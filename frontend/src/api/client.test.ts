@@ -7,6 +7,7 @@ import {
   buildPath,
   describeError,
   fetchPlaylists,
+  onForbidden,
   onUnauthorized,
   setCsrfToken,
 } from './client';
@@ -14,6 +15,7 @@ import {
 beforeEach(() => {
   setCsrfToken(null);
   onUnauthorized(null);
+  onForbidden(null);
 });
 
 describe('api client', () => {
@@ -141,5 +143,18 @@ describe('api client', () => {
     const second = await fetchPlaylists(first);
     expect(second).toBe(first);
     expect(calls[1]!.headers['if-none-match']).toBe('"v1"');
+  });
+
+  it('calls the forbidden handler on 403 forbidden only (not on a CSRF failure)', async () => {
+    const handler = vi.fn();
+    onForbidden(handler);
+    mockApi({
+      'POST api/accounts/1/sync': apiError(403, 'forbidden', 'Viewers cannot sync.'),
+      'POST api/accounts/2/sync': apiError(403, 'csrf_failed', 'Bad token.'),
+    });
+    await expect(api.syncAccount(1)).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+    expect(handler).toHaveBeenCalledTimes(1);
+    await expect(api.syncAccount(2)).rejects.toMatchObject({ code: 'csrf_failed' });
+    expect(handler).toHaveBeenCalledTimes(1);
   });
 });

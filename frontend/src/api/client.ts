@@ -78,6 +78,7 @@ export class ApiError extends Error {
 // Module-level state: the CSRF token of the current session and what to do on a 401.
 let csrfToken: string | null = null;
 let unauthorizedHandler: (() => void) | null = null;
+let forbiddenHandler: (() => void) | null = null;
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -88,6 +89,14 @@ export function getCsrfToken(): string | null {
 /** Called when a request answers 401 (the session ended): the app goes to the login page. */
 export function onUnauthorized(handler: (() => void) | null): void {
   unauthorizedHandler = handler;
+}
+
+/**
+ * Called when a request answers 403 `forbidden`: the user's role may have changed since the
+ * session was read, so the app re-reads it.
+ */
+export function onForbidden(handler: (() => void) | null): void {
+  forbiddenHandler = handler;
 }
 
 /** The app's root URL: <base href> (which `plm serve` always writes), else the origin. */
@@ -180,6 +189,7 @@ export async function exchange(
   }
   const error = await toApiError(res);
   if (res.status === 401 && !init.expect401) unauthorizedHandler?.();
+  if (res.status === 403 && error.code === 'forbidden') forbiddenHandler?.();
   throw error;
 }
 

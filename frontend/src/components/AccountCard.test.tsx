@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
 import { account, job } from '../test/fixtures';
-import { AccountCard, expiryText } from './AccountCard';
+import { AccountCard, avatarLetter, expiryText } from './AccountCard';
 
 const noop = () => undefined;
 
@@ -79,5 +79,22 @@ describe('AccountCard', () => {
     expect(bar.getAttribute('aria-valuenow')).toBe('25');
     expect(screen.getByText('30 of 120 playlists')).toBeTruthy();
     expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('shows the whole first character of a name, emoji included, upper-cased', () => {
+    expect(avatarLetter('😀 party')).toBe('😀');
+    expect(avatarLetter('élodie')).toBe('É');
+    expect(avatarLetter('')).toBe('?');
+    render(
+      <AccountCard
+        account={account({ display_name: '🎧 Mixes' })}
+        job={null}
+        canWrite
+        onSync={noop}
+        onReconnect={noop}
+        onDisconnect={noop}
+      />,
+    );
+    expect(document.querySelector('.avatar')!.textContent).toBe('🎧');
   });
 });

@@ -47,7 +47,7 @@ export function AccountCard({
     >
       <header class="account-head">
         <div class="avatar" aria-hidden="true">
-          {(a.display_name || a.spotify_user_id).slice(0, 1).toUpperCase()}
+          {avatarLetter(a.display_name || a.spotify_user_id)}
         </div>
         <div class="account-title">
           <h2 id={headingId}>{a.display_name || a.spotify_user_id}</h2>
@@ -126,4 +126,9 @@ export function AccountCard({
       ) : null}
     </article>
   );
+}
+
+/** The first character (code point, so an emoji stays whole) of a name, upper-cased. */
+export function avatarLetter(name: string): string {
+  return ([...name][0] ?? '?').toUpperCase();
 }

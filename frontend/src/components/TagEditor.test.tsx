@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
-import { TagEditor, parseTagInput } from './TagEditor';
+import { MAX_TAG_BYTES, TagEditor, parseTagInput, tagBytes } from './TagEditor';
 
 describe('TagEditor', () => {
   it('parses comma-separated input without duplicates', () => {
@@ -25,5 +25,23 @@ describe('TagEditor', () => {
     expect(screen.getByText('gym')).toBeTruthy();
     expect(screen.queryByRole('textbox')).toBeNull();
     expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('limits tags to 64 bytes of UTF-8, as the server does', async () => {
+    expect(tagBytes('abc')).toBe(3);
+    expect(tagBytes('é')).toBe(2);
+    expect(tagBytes('😀')).toBe(4);
+    const onSave = vi.fn(async () => undefined);
+    render(<TagEditor tags={[]} onSave={onSave} />);
+    const input = screen.getByLabelText('Add tags');
+    // 33 characters, 66 bytes: refused although it is under 64 characters
+    fireEvent.input(input, { target: { value: 'é'.repeat(33) } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    expect(screen.getByRole('alert').textContent).toContain(`${MAX_TAG_BYTES} bytes`);
+    expect(onSave).not.toHaveBeenCalled();
+    // 32 characters, 64 bytes: accepted
+    fireEvent.input(input, { target: { value: 'é'.repeat(32) } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await waitFor(() => expect(onSave).toHaveBeenCalledWith(['é'.repeat(32)]));
   });
 });

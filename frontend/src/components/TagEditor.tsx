@@ -1,13 +1,19 @@
 import { useState } from 'preact/hooks';
 
 export const MAX_TAGS = 50;
-export const MAX_TAG_LENGTH = 64;
+/** The server's limit (core::kMaxTagBytes): bytes of UTF-8, not characters. */
+export const MAX_TAG_BYTES = 64;
 
 interface Props {
   tags: readonly string[];
   /** null: read-only (viewers). */
   onSave: ((tags: string[]) => Promise<void>) | null;
-  suggestions?: readonly string[];
+}
+
+const encoder = new TextEncoder();
+/** The size of a tag as the server counts it: UTF-8 bytes. */
+export function tagBytes(tag: string): number {
+  return encoder.encode(tag).length;
 }
 
 /** Normalizes what was typed: trims, splits on commas, drops empties and duplicates. */
@@ -21,7 +27,7 @@ export function parseTagInput(text: string, existing: readonly string[]): string
 }
 
 /** Local tags of a playlist: chips with remove buttons and an input (Enter or comma adds). */
-export function TagEditor({ tags, onSave, suggestions = [] }: Props) {
+export function TagEditor({ tags, onSave }: Props) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -43,8 +49,10 @@ export function TagEditor({ tags, onSave, suggestions = [] }: Props) {
   const add = () => {
     const added = parseTagInput(text, tags);
     if (added.length === 0) return setText('');
-    if (added.some((t) => t.length > MAX_TAG_LENGTH))
-      return setError(`A tag has at most ${MAX_TAG_LENGTH} characters.`);
+    if (added.some((t) => tagBytes(t) > MAX_TAG_BYTES))
+      return setError(
+        `A tag is at most ${MAX_TAG_BYTES} bytes long: 64 plain letters or digits, fewer with accented or non-Latin characters or emoji.`,
+      );
     if (tags.length + added.length > MAX_TAGS)
       return setError(`A playlist has at most ${MAX_TAGS} tags.`);
     void save([...tags, ...added]);
@@ -95,9 +103,8 @@ export function TagEditor({ tags, onSave, suggestions = [] }: Props) {
           id="tag-input"
           class="input input-small"
           value={text}
-          list={suggestions.length ? 'tag-suggestions' : undefined}
           placeholder="Add a tag…"
-          maxLength={MAX_TAG_LENGTH * 4}
+          maxLength={MAX_TAG_BYTES * 4}
           onInput={(e) => {
             const v = e.currentTarget.value;
             setText(v);
@@ -109,15 +116,6 @@ export function TagEditor({ tags, onSave, suggestions = [] }: Props) {
             }
           }}
         />
-        {suggestions.length ? (
-          <datalist id="tag-suggestions">
-            {suggestions
-              .filter((s) => !tags.includes(s))
-              .map((s) => (
-                <option key={s} value={s} />
-              ))}
-          </datalist>
-        ) : null}
         <button type="submit" class="btn btn-small" disabled={busy || text.trim() === ''}>
           Add
         </button>

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { items } from '../test/fixtures';
-import { ROW_HEIGHT, TrackTable } from './TrackTable';
+import { HEADER_HEIGHT, ROW_HEIGHT, TrackTable } from './TrackTable';
 
 describe('TrackTable', () => {
   it('renders only a window of rows for 10,000 items', () => {
@@ -43,5 +43,22 @@ describe('TrackTable', () => {
     expect(screen.getByText('Gone song').closest('[role=row]')!.className).toContain(
       'tt-unavailable',
     );
+  });
+
+  it('keeps the scroll position when the items are refreshed, and resets it for a new filter', () => {
+    const { rerender } = render(<TrackTable items={items(1000)} label="Tracks" resetKey="" />);
+    const table = screen.getByRole('table');
+    table.scrollTop = 500 * ROW_HEIGHT;
+    fireEvent.scroll(table);
+    // a background refresh: a new array with the same filter
+    rerender(<TrackTable items={items(1000)} label="Tracks" resetKey="" />);
+    expect(table.scrollTop).toBe(500 * ROW_HEIGHT);
+    // a shorter list: clamped to the end, not back to the top
+    rerender(<TrackTable items={items(100)} label="Tracks" resetKey="" />);
+    expect(table.scrollTop).toBeGreaterThan(0);
+    expect(table.scrollTop).toBeLessThanOrEqual(100 * ROW_HEIGHT + HEADER_HEIGHT);
+    // the filter changed: back to the top
+    rerender(<TrackTable items={items(100)} label="Tracks" resetKey="track" />);
+    expect(table.scrollTop).toBe(0);
   });
 });

@@ -58,11 +58,16 @@ interface Props {
   items: readonly PlaylistItem[];
   /** Accessible name of the table. */
   label: string;
+  /**
+   * What the rows are filtered by. When it changes the table goes back to the top; when only the
+   * items change (a background refresh) the scroll position stays, clamped to the new length.
+   */
+  resetKey?: string;
 }
 
 const columns = ['#', 'Title', 'Artists', 'Album', 'Duration', 'Added', 'Added by'];
 
-export function TrackTable({ items, label }: Props) {
+export function TrackTable({ items, label, resetKey = '' }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const virtualizerRef = useRef<Virtualizer<HTMLDivElement, HTMLDivElement> | undefined>(undefined);
@@ -107,13 +112,23 @@ export function TrackTable({ items, label }: Props) {
     virtualizer._willUpdate();
   });
   // A new filter starts at the top (not on mount: it is at the top, and writing scrollTop would
-  // force a layout).
+  // force a layout). Refreshed items keep the position, clamped when the list got shorter.
+  const shownKey = useRef(resetKey);
   const shownItems = useRef(items);
   useEffect(() => {
-    if (shownItems.current === items) return;
+    const el = scrollRef.current;
+    const keyChanged = shownKey.current !== resetKey;
+    const itemsChanged = shownItems.current !== items;
+    shownKey.current = resetKey;
     shownItems.current = items;
-    if (scrollRef.current) scrollRef.current.scrollTop = 0;
-  }, [items]);
+    if (!el) return;
+    if (keyChanged) {
+      el.scrollTop = 0;
+    } else if (itemsChanged) {
+      const max = Math.max(0, virtualizer.getTotalSize() - el.clientHeight);
+      if (el.scrollTop > max) el.scrollTop = max;
+    }
+  }, [items, resetKey]);
 
   const rows = virtualizer.getVirtualItems();
   const bodyHeight = Math.max(0, virtualizer.getTotalSize() - HEADER_HEIGHT);

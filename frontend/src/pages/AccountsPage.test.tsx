@@ -23,6 +23,13 @@ describe('AccountsPage', () => {
     expect(connectNotice('connected=4')?.kind).toBe('success');
     expect(connectNotice('error=access_denied')?.text).toContain('cancelled');
     expect(connectNotice('error=weird')?.text).toContain('weird');
+    expect(connectNotice('error=forbidden')?.text).toBe(
+      'Your role no longer allows connecting Spotify accounts; ask an administrator.',
+    );
+    // not a key of Object.prototype
+    expect(connectNotice('error=constructor')?.text).toBe(
+      'Connecting to Spotify failed (constructor). Please try again.',
+    );
     expect(connectNotice('')).toBeNull();
   });
 

@@ -19,6 +19,7 @@ export const connectErrors: Record<string, string> = {
   exchange_failed:
     'Spotify did not accept the authorization. Check the client ID and the redirect URI below, then try again.',
   not_signed_in: 'You were signed out while on Spotify’s page. Sign in and connect again.',
+  forbidden: 'Your role no longer allows connecting Spotify accounts; ask an administrator.',
 };
 
 export function connectNotice(search: string): { kind: 'success' | 'error'; text: string } | null {
@@ -33,7 +34,10 @@ export function connectNotice(search: string): { kind: 'success' | 'error'; text
   if (code) {
     return {
       kind: 'error',
-      text: connectErrors[code] ?? `Connecting failed (${code}). Please try again.`,
+      // Own keys only: `?error=constructor` must not read Object.prototype.
+      text: Object.hasOwn(connectErrors, code)
+        ? connectErrors[code]!
+        : `Connecting to Spotify failed (${code.slice(0, 40)}). Please try again.`,
     };
   }
   return null;

@@ -225,7 +225,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
             <p>Try other words.</p>
           </EmptyState>
         ) : (
-          <TrackTable items={shown} label={`Tracks of ${playlist.name}`} />
+          <TrackTable items={shown} label={`Tracks of ${playlist.name}`} resetKey={filter} />
         )}
       </section>
     </div>

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { account, playlist, sessionInfo } from '../test/fixtures';
-import { json, mockApi } from '../test/server';
+import { apiError, json, mockApi } from '../test/server';
 import { bus } from '../lib/events';
 import { location, navigate } from '../lib/router';
 import { setSession } from '../lib/session';
@@ -151,5 +151,25 @@ describe('PlaylistsPage', () => {
     render(<Page />);
     await waitFor(() => expect(screen.getAllByTestId('playlist-row')).toHaveLength(5));
     expect(screen.queryByRole('button', { name: /Sync/ })).toBeNull();
+  });
+
+  it('shows the error with a retry when the accounts fail to load, even if playlists loaded', async () => {
+    let accountsFail = true;
+    mockApi({
+      'GET api/playlists': json({ playlists, total: 5 }),
+      'GET api/accounts': () =>
+        accountsFail
+          ? apiError(500, 'internal', 'The accounts could not be read.')
+          : json({ accounts: [account()] }),
+    });
+    render(<Page />);
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toContain('The accounts could not be read.'),
+    );
+    expect(screen.queryByText('Loading playlists…')).toBeNull();
+    accountsFail = false;
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(screen.getAllByTestId('playlist-row')).toHaveLength(5));
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 });

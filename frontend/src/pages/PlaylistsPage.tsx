@@ -46,7 +46,9 @@ export function PlaylistsPage({ search }: { search: string }) {
   const cached = cache?.userId === userId ? cache.list : null;
   const [list, setList] = useState<CachedList | null>(cached);
   const [accounts, setAccounts] = useState<Account[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  // Separate, so one load's success never hides the other's failure.
+  const [playlistsError, setPlaylistsError] = useState<unknown>(null);
+  const [accountsError, setAccountsError] = useState<unknown>(null);
   const [selection, setSelection] = useState<SelectionState>(emptySelection);
   const [syncing, setSyncing] = useState<number | null>(null);
   const listRef = useRef<CachedList | null>(cached);
@@ -61,16 +63,17 @@ export function PlaylistsPage({ search }: { search: string }) {
         cache = { userId, list: next };
         setList(next);
       }
-      setError(null);
+      setPlaylistsError(null);
     } catch (e) {
-      setError(e);
+      setPlaylistsError(e);
     }
   };
   const loadAccounts = async () => {
     try {
       setAccounts((await api.accounts()).accounts);
+      setAccountsError(null);
     } catch (e) {
-      setError(e);
+      setAccountsError(e);
     }
   };
 
@@ -171,11 +174,15 @@ export function PlaylistsPage({ search }: { search: string }) {
       </ul>
     ) : null;
 
+  // An error that leaves a piece of the page without data is shown with a retry; one that only
+  // failed a refresh is a line under the list.
+  const blockingError = (!list && playlistsError) || (!accounts && accountsError) || null;
+  const refreshError = playlistsError ?? accountsError;
   let body;
-  if (error && !list) {
+  if (blockingError) {
     body = (
       <ErrorNotice
-        error={error}
+        error={blockingError}
         onRetry={() => {
           void loadPlaylists();
           void loadAccounts();
@@ -250,7 +257,9 @@ export function PlaylistsPage({ search }: { search: string }) {
             accountNames={accountNames}
           />
         )}
-        {error ? <p class="form-error">Could not refresh: {describeError(error)}</p> : null}
+        {refreshError ? (
+          <p class="form-error">Could not refresh: {describeError(refreshError)}</p>
+        ) : null}
       </>
     );
   }

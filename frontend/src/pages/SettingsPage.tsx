@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { FormError } from '../components/ui';
 import { formatDate, formatDateTime } from '../lib/format';
-import { session } from '../lib/session';
+import { refreshSession, session } from '../lib/session';
 import { notify } from '../lib/toast';
 import { MIN_PASSWORD } from './SetupPage';
 
@@ -34,6 +34,8 @@ export function SettingsPage() {
       setNext('');
       setConfirm('');
       notify('Password changed. Your other sessions were signed out.', 'success');
+      // The session was rotated: read its new expiry (and role) back.
+      refreshSession().catch(() => undefined);
     } catch (err) {
       setError(err);
     } finally {

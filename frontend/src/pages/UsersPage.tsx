@@ -89,6 +89,12 @@ export function UsersPage() {
                       id={`role-${u.id}`}
                       class="input input-small"
                       value={u.role}
+                      disabled={u.id === me?.id}
+                      title={
+                        u.id === me?.id
+                          ? 'You cannot change your own role; another administrator can.'
+                          : undefined
+                      }
                       onChange={(e) => changeRole(u, e.currentTarget.value as Role)}
                     >
                       {roles.map((r) => (
