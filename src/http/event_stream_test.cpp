@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "http/server.hpp"
+#include "support/flag.hpp"
 
 namespace plm::http {
 namespace {
@@ -22,30 +23,7 @@ using namespace std::chrono_literals;
 
 constexpr auto kDeadline = 10s;  // generous: only a broken server ever waits this long
 
-/// A one-shot event to wait on with a deadline.
-class Flag {
- public:
-  void set() {
-    {
-      std::lock_guard lock(mutex_);
-      set_ = true;
-    }
-    changed_.notify_all();
-  }
-  bool is_set() const {
-    std::lock_guard lock(mutex_);
-    return set_;
-  }
-  bool wait() const {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, kDeadline, [&] { return set_; });
-  }
-
- private:
-  mutable std::mutex mutex_;
-  mutable std::condition_variable changed_;
-  bool set_ = false;
-};
+using test_support::Flag;
 
 /// An HTTP client on a plain socket, so a test sees bytes as they arrive rather than when the
 /// response ends.

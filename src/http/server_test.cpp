@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "support/flag.hpp"
 #include "support/http_client.hpp"
 
 namespace plm::http {
@@ -119,31 +120,7 @@ TEST_F(ServerTest, NoContentAndNotModifiedCarryNoBody) {
   EXPECT_EQ(after.body, "GET /after body=");
 }
 
-/// A one-shot event to wait on, with a deadline so a broken server fails the test instead of
-/// hanging it.
-class Flag {
- public:
-  void set() {
-    {
-      std::lock_guard lock(mutex_);
-      set_ = true;
-    }
-    changed_.notify_all();
-  }
-  bool is_set() const {
-    std::lock_guard lock(mutex_);
-    return set_;
-  }
-  bool wait(std::chrono::milliseconds deadline = std::chrono::seconds(10)) const {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, deadline, [&] { return set_; });
-  }
-
- private:
-  mutable std::mutex mutex_;
-  mutable std::condition_variable changed_;
-  bool set_ = false;
-};
+using test_support::Flag;
 
 TEST(ServerHandlerPool, BlockingHandlerDoesNotDelayOtherConnections) {
   Flag slow_started;
