@@ -42,6 +42,11 @@ struct ApiCounters {
   std::int64_t rate_limited = 0;  ///< 429s received
   std::int64_t paced_waits = 0;   ///< times the limiter made a call wait for its budget
   std::int64_t waited_ms = 0;     ///< total time spent waiting (pacing, Retry-After, backoff)
+  /// Of `calls`, reads made only to confirm a snapshot before a write or to settle a write whose
+  /// outcome was unknown: reported with the job, never hidden inside a write.
+  std::int64_t check_reads = 0;
+
+  bool operator==(const ApiCounters&) const = default;
 };
 
 class SpotifyApi {

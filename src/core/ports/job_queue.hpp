@@ -1,0 +1,135 @@
+#pragma once
+/// The durable record of background work (core/jobs/job.hpp). Implemented on SQLite and PostgreSQL
+/// (sql::Store) and in memory (test_support::InMemoryJobQueue); all of them pass one contract suite
+/// (tests/contract/job_queue_contract_test.cpp). Times come from the core::Clock the implementation
+/// was built with, never from the wall clock.
+///
+/// Leases: a worker claims a job for `lease` and renews it by heartbeat. Every call that changes a
+/// running job names the worker; when the job is no longer held by that worker (its lease expired
+/// and another worker took it, or it was cancelled while queued) the call answers Conflict and
+/// changes nothing, so a stalled worker that wakes up can never overwrite its successor. A running
+/// job whose lease has expired is turned Interrupted by the next claim (or by
+/// recover_expired_leases) and resumed by a later claim: handlers are written so that running a
+/// step twice does no harm.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/jobs/job.hpp"
+#include "core/result.hpp"
+
+namespace plm::core {
+
+struct NewJob {
+  JobKind kind = JobKind::SyncAccount;
+  std::int64_t owner_user_id = 0;
+  std::int64_t account_id = 0;
+  std::string playlist_id;
+  std::string concurrency_key;
+  std::string payload;
+  ProgressUnit unit = ProgressUnit::Items;
+  std::string message = "waiting for a worker";
+  /// Not claimed before this time; nullopt: now.
+  std::optional<TimePoint> run_at;
+  int max_attempts = 5;
+  /// When a job of the same kind and concurrency key is queued, running or interrupted, return it
+  /// (created = false) instead of adding another: "Sync now" pressed twice is one sync.
+  bool unique_while_active = false;
+};
+
+struct Enqueued {
+  Job job;
+  bool created = false;
+};
+
+struct JobFilter {
+  std::optional<std::int64_t> owner_user_id;
+  std::vector<JobState> states;  ///< any of these; empty: all
+  std::optional<JobKind> kind;
+  std::optional<std::int64_t> account_id;
+  std::optional<std::string> playlist_id;
+  /// Newest first (highest id first); only ids below this one (paging); nullopt: from the newest.
+  std::optional<std::int64_t> before_id;
+  int limit = 100;  ///< 1-1000
+};
+
+struct JobCounts {
+  std::int64_t queued = 0;  ///< queued or interrupted (due or not)
+  std::int64_t running = 0;
+};
+
+/// What a heartbeat tells the worker.
+struct HeartbeatAnswer {
+  bool cancel_requested = false;  ///< stop at the next step and complete as Cancelled
+};
+
+class JobQueue {
+ public:
+  virtual ~JobQueue() = default;
+
+  /// Adds a job (state Queued, an Enqueued event) and returns it. InvalidInput for an empty
+  /// concurrency key or max_attempts < 1; NotFound when the owner does not exist.
+  virtual Result<Enqueued> enqueue(const NewJob& job) = 0;
+
+  /// Takes the oldest due job (Queued or Interrupted with run_at <= now, lowest id first) among
+  /// `kinds` whose concurrency key conflicts with no Running job, and holds it for `lease` under
+  /// `worker_id`: state Running, attempts + 1, a Started or Resumed event. Before choosing, every
+  /// Running job whose lease has expired becomes Interrupted (an Interrupted event), or Failed when
+  /// it has used max_attempts. nullopt when nothing can run now. Two workers never get the same
+  /// job, even from two processes on one database.
+  virtual Result<std::optional<Job>> claim(const std::string& worker_id,
+                                           const std::vector<JobKind>& kinds,
+                                           std::chrono::milliseconds lease) = 0;
+
+  /// Renews the lease for `lease` from now. Conflict when the worker no longer holds the job.
+  virtual Result<HeartbeatAnswer> heartbeat(std::int64_t job_id, const std::string& worker_id,
+                                            std::chrono::milliseconds lease) = 0;
+
+  /// Stores progress, the checkpoint to resume from and the Spotify calls so far (over all
+  /// attempts: the worker adds this attempt's calls to what the job had when claimed).
+  virtual Status save_progress(std::int64_t job_id, const std::string& worker_id,
+                               const JobProgress& progress, const std::string& checkpoint,
+                               const ApiCounters& api) = 0;
+
+  /// Records how one item ended; a key recorded again replaces its result (a step run twice).
+  virtual Status record_item(std::int64_t job_id, const std::string& worker_id,
+                             const JobItemResult& item) = 0;
+
+  /// Finishes a running job as Succeeded or Cancelled (`final_state`; anything else is
+  /// InvalidInput), with a last message, and releases the lease.
+  virtual Status complete(std::int64_t job_id, const std::string& worker_id, JobState final_state,
+                          const std::string& message) = 0;
+
+  /// The job failed on this attempt. With `retry_at` it is queued again to run then (a
+  /// RetryScheduled event, `error` kept as the cause); without, it is Failed for good.
+  virtual Status fail(std::int64_t job_id, const std::string& worker_id, const Error& error,
+                      std::optional<TimePoint> retry_at) = 0;
+
+  /// The worker stops without finishing (shutdown): Interrupted, claimable again at once, with
+  /// `reason` in its history.
+  virtual Status release(std::int64_t job_id, const std::string& worker_id,
+                         const std::string& reason) = 0;
+
+  /// Queued or Interrupted: Cancelled at once. Running: cancel_requested is set (a CancelRequested
+  /// event) and the worker learns it at its next heartbeat. Already finished: Conflict. NotFound for
+  /// an unknown id. Returns the job as it is now.
+  virtual Result<Job> cancel(std::int64_t job_id) = 0;
+
+  /// Turns Running jobs whose lease has expired Interrupted (or Failed past max_attempts); returns
+  /// how many. claim() does this itself; a server calls it at start so its Jobs page is right
+  /// before the first claim.
+  virtual Result<std::int64_t> recover_expired_leases() = 0;
+
+  virtual Result<std::optional<JobDetails>> find_job(std::int64_t job_id) = 0;
+  /// Jobs (without items and history), newest first.
+  virtual Result<std::vector<Job>> list_jobs(const JobFilter& filter) = 0;
+  /// The earliest run_at of the Queued or Interrupted jobs of `kinds`: a worker with nothing to
+  /// claim sleeps until then (or until woken by an enqueue). nullopt when none.
+  virtual Result<std::optional<TimePoint>> next_run_at(const std::vector<JobKind>& kinds) = 0;
+  virtual Result<JobCounts> count_jobs() = 0;
+};
+
+}  // namespace plm::core
