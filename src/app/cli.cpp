@@ -468,25 +468,27 @@ class Command {
     if (!code) return fail(code.error());
     auto tokens = authorizer.exchange_code(*code, redirect_uri, verifier);
     if (!tokens) return fail(tokens.error());
+    // Nothing is stored before the account exists: a refresh the profile call needs comes back
+    // with the profile and is stored with the account.
+    auto identified = services_->identify(*tokens);
+    if (!identified) return fail(identified.error());
+    const core::SpotifyProfile& profile = identified->profile;
     core::SpotifyAccount account;
     account.app_user_id = user.id;
     account.client_id = config_.spotify_client_id;
-    account.tokens = *tokens;
-    auto client = services_->spotify_for(account);
-    auto profile = client->current_user();
-    if (!profile) return fail(profile.error());
-    account.spotify_user_id = profile->id;
-    account.display_name = profile->display_name;
+    account.tokens = identified->tokens;
+    account.spotify_user_id = profile.id;
+    account.display_name = profile.display_name;
     auto id = services_->accounts().upsert_account(account);
     if (!id) return fail(id.error());
     if (options_.json) {
       out_ << Json{{"account_id", *id},
-                   {"spotify_user_id", profile->id},
-                   {"display_name", profile->display_name}}
+                   {"spotify_user_id", profile.id},
+                   {"display_name", profile.display_name}}
                   .dump()
            << "\n";
     } else {
-      out_ << "connected Spotify account " << profile->id << " (" << profile->display_name
+      out_ << "connected Spotify account " << profile.id << " (" << profile.display_name
            << ") as account " << *id << " of " << user.username << "\n";
     }
     return kExitOk;

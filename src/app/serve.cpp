@@ -32,11 +32,15 @@ class Connector final : public web::SpotifyConnector {
     return Authorization{request.url, request.state, request.code_verifier};
   }
 
-  core::Result<core::AccountTokens> finish(const std::string& code, const std::string& redirect_uri,
-                                           const std::string& code_verifier) override {
+  core::Result<Connection> finish(const std::string& code, const std::string& redirect_uri,
+                                  const std::string& code_verifier) override {
     auto authorizer = services_.authorizer();
     if (!authorizer) return authorizer.error();
-    return (*authorizer)->exchange_code(code, redirect_uri, code_verifier);
+    auto tokens = (*authorizer)->exchange_code(code, redirect_uri, code_verifier);
+    if (!tokens) return tokens.error();
+    auto identified = services_.identify(*tokens);
+    if (!identified) return identified.error();
+    return Connection{std::move(identified->tokens), std::move(identified->profile)};
   }
 
   std::unique_ptr<core::SpotifyApi> spotify_for(const core::SpotifyAccount& account) override {

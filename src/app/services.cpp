@@ -4,14 +4,15 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 
 #include "security/token_cipher.hpp"
 #include "spotify/client.hpp"
 #include "spotify/oauth.hpp"
-#include "spotify/rate_limiter.hpp"
 #include "spotify/transport.hpp"
+#include "sql/rate_ledger.hpp"
 #include "sql/store.hpp"
 
 namespace plm::app {
@@ -43,6 +44,34 @@ class InterruptibleSleeper final : public spotify::Sleeper {
   bool interrupted_ = false;
 };
 
+/// The client ID's budget in the database (core::RateLedger), as the Spotify client paces.
+class LedgerBudget final : public spotify::CallBudget {
+ public:
+  LedgerBudget(core::RateLedger& ledger, std::string client_id, core::RateBudget budget)
+      : ledger_(ledger), client_id_(std::move(client_id)), budget_(budget) {}
+
+  core::Result<core::RateAdmission> try_acquire() override {
+    return ledger_.try_admit(client_id_, budget_);
+  }
+  // The call is made by then; if the database fails here (it answered the admission a moment
+  // ago), the call counts from its send time or no pause is shared: at worst a call goes a little
+  // early, and the next admission meets the same database and fails.
+  void record_answer(std::int64_t ticket) override {
+    (void)ledger_.record_answer(client_id_, ticket);
+  }
+  void pause_for(spotify::Millis duration) override {
+    (void)ledger_.pause(client_id_, core::RatePause::RateLimited, duration);
+  }
+  void pause_for_quota(spotify::Millis duration) override {
+    (void)ledger_.pause(client_id_, core::RatePause::QuotaExceeded, duration);
+  }
+
+ private:
+  core::RateLedger& ledger_;
+  std::string client_id_;
+  core::RateBudget budget_;
+};
+
 }  // namespace
 
 struct Services::Impl {
@@ -51,18 +80,77 @@ struct Services::Impl {
   const core::Clock* clock = &system_clock;
   std::unique_ptr<security::TokenCipher> cipher;
   std::unique_ptr<sql::Store> store;
+  std::unique_ptr<core::RateLedger> ledger;
   spotify::CurlTransport transport;
-  spotify::RateLimiterRegistry limiters;
-  InterruptibleSleeper sleeper;
+  InterruptibleSleeper own_sleeper;
+  spotify::Sleeper* sleeper = &own_sleeper;
+  std::mutex authorizations_mutex;
+  /// One per account ever used by this process (a few hundred bytes each; ids are never reused).
+  std::map<std::int64_t, std::shared_ptr<spotify::AccountAuthorization>> authorizations;
+
+  spotify::ClientConfig client_config(const std::string& account_client_id) const {
+    spotify::ClientConfig client;
+    client.api_base_url = config.spotify_api_url;
+    client.accounts_base_url = config.spotify_accounts_url;
+    client.client_id = account_client_id.empty() ? config.spotify_client_id : account_client_id;
+    client.client_secret = config.spotify_client_secret;
+    client.total_timeout = config.spotify_timeout;
+    client.retry.max_wait = std::chrono::seconds(config.spotify_max_wait_s);
+    return client;
+  }
+
+  std::shared_ptr<spotify::CallBudget> budget_for(const std::string& client_id) {
+    return std::make_shared<LedgerBudget>(
+        *ledger, client_id,
+        core::RateBudget{.calls = config.spotify_rate_budget, .window = std::chrono::seconds(30)});
+  }
+
+  spotify::AccountHooks hooks_for(std::int64_t account_id) {
+    core::AccountStore& accounts = *store;
+    spotify::AccountHooks hooks;
+    hooks.on_tokens = [&accounts, account_id](const core::AccountTokens& tokens) {
+      return accounts.save_tokens(account_id, tokens);
+    };
+    hooks.on_needs_reauth = [&accounts, account_id](const core::Error&) {
+      (void)accounts.set_account_status(account_id, core::AccountStatus::NeedsReauth);
+    };
+    hooks.load_tokens = [&accounts, account_id]() -> core::Result<core::AccountTokens> {
+      auto found = accounts.find_account(account_id);
+      if (!found) return found.error();
+      if (!*found) {
+        return core::make_error(core::ErrorCode::NotFound,
+                                "account " + std::to_string(account_id) + " was disconnected");
+      }
+      return (*found)->tokens;
+    };
+    return hooks;
+  }
+
+  std::shared_ptr<spotify::AccountAuthorization> authorization_for(
+      const core::SpotifyAccount& account, const spotify::ClientConfig& client) {
+    const bool needs_reauth = account.status == core::AccountStatus::NeedsReauth;
+    std::lock_guard lock(authorizations_mutex);
+    auto& authorization = authorizations[account.id];
+    if (authorization) {
+      authorization->adopt(account.tokens, needs_reauth);
+    } else {
+      authorization = std::make_shared<spotify::AccountAuthorization>(
+          spotify::authorization_settings(client), account.tokens, transport, *clock,
+          hooks_for(account.id), needs_reauth);
+    }
+    return authorization;
+  }
 };
 
 Services::Services(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Services::~Services() = default;
 
-std::unique_ptr<Services> Services::open(const Config& config, const core::Clock* clock) {
+std::unique_ptr<Services> Services::open(const Config& config, const core::Clock* clock,
+                                         spotify::Sleeper* sleeper) {
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   if (clock) impl->clock = clock;
+  if (sleeper) impl->sleeper = sleeper;
   std::error_code error;
   fs::create_directories(config.data_dir, error);
   if (error)
@@ -78,6 +166,7 @@ std::unique_ptr<Services> Services::open(const Config& config, const core::Clock
   }
   try {
     impl->store = sql::open_store(config.database_url, *impl->cipher);
+    impl->ledger = sql::open_rate_ledger(config.database_url, *impl->clock);
   } catch (const std::exception& problem) {
     throw std::runtime_error(std::string("cannot open the database: ") + problem.what());
   }
@@ -107,33 +196,28 @@ core::Result<std::shared_ptr<spotify::Authorizer>> Services::authorizer() {
 }
 
 std::unique_ptr<core::SpotifyApi> Services::spotify_for(const core::SpotifyAccount& account) {
-  const Config& config = impl_->config;
-  spotify::ClientConfig client;
-  client.api_base_url = config.spotify_api_url;
-  client.accounts_base_url = config.spotify_accounts_url;
-  client.client_id = account.client_id.empty() ? config.spotify_client_id : account.client_id;
-  client.client_secret = config.spotify_client_secret;
-  client.total_timeout = config.spotify_timeout;
-  client.rate_limit.window_budget = config.spotify_rate_budget;
-  client.retry.max_wait = std::chrono::seconds(config.spotify_max_wait_s);
-  client.start_needs_reauth = account.status == core::AccountStatus::NeedsReauth;
-  const std::int64_t account_id = account.id;
-  core::AccountStore& store = *impl_->store;
-  spotify::AccountHooks hooks;
-  hooks.on_tokens = [&store, account_id](const core::AccountTokens& tokens) {
-    return store.save_tokens(account_id, tokens);
-  };
-  hooks.on_needs_reauth = [&store, account_id](const core::Error&) {
-    (void)store.set_account_status(account_id, core::AccountStatus::NeedsReauth);
-  };
-  auto limiter = impl_->limiters.for_client(client.client_id, client.rate_limit);
-  return std::make_unique<spotify::Client>(client, account.tokens, impl_->transport,
-                                           std::move(limiter), *impl_->clock, impl_->sleeper,
-                                           std::move(hooks));
+  if (account.id <= 0) {
+    // Hooks of an account that is not stored would write to no account (or to another one).
+    throw std::invalid_argument("Services::spotify_for needs a stored account; use identify");
+  }
+  const auto client = impl_->client_config(account.client_id);
+  return std::make_unique<spotify::Client>(client, impl_->authorization_for(account, client),
+                                           impl_->transport, impl_->budget_for(client.client_id),
+                                           *impl_->clock, *impl_->sleeper);
 }
 
-}  // namespace plm::app
+core::Result<IdentifiedAccount> Services::identify(const core::AccountTokens& tokens) {
+  const auto client_config = impl_->client_config({});
+  // An authorization of its own without hooks, so nothing is written: the account has no row yet.
+  // A refresh is kept in memory and handed back with the profile, to be stored with the account.
+  spotify::Client client(client_config, tokens, impl_->transport,
+                         impl_->budget_for(client_config.client_id), *impl_->clock,
+                         *impl_->sleeper);
+  auto profile = client.current_user();
+  if (!profile) return profile.error();
+  return IdentifiedAccount{std::move(*profile), client.tokens()};
+}
 
-namespace plm::app {
-void Services::interrupt_waits() { impl_->sleeper.interrupt(); }
+void Services::interrupt_waits() { impl_->own_sleeper.interrupt(); }
+
 }  // namespace plm::app

@@ -1,7 +1,7 @@
 #pragma once
 /// The one place that names concrete adapters: opens the store, the token cipher, the HTTP
-/// transport and the per-client-ID rate limiters from a Config, and hands out core ports.
-/// Entry points (the CLI today, `plm serve` later) get everything through here.
+/// transport and the rate ledger from a Config, and hands out core ports. Entry points (the CLI,
+/// `plm serve`) get everything through here.
 
 #include <chrono>
 #include <memory>
@@ -13,7 +13,8 @@
 
 namespace plm::spotify {
 class Authorizer;
-}
+class Sleeper;
+}  // namespace plm::spotify
 
 namespace plm::app {
 
@@ -24,12 +25,21 @@ class SystemClock final : public core::Clock {
   }
 };
 
+/// A newly authorized Spotify account, before it is stored.
+struct IdentifiedAccount {
+  core::SpotifyProfile profile;
+  core::AccountTokens tokens;  ///< to store: as they are after any refresh the profile call needed
+};
+
 class Services {
  public:
   /// Creates the data directory (0700), loads or creates the secret key, opens and migrates the
   /// database. Throws std::runtime_error with a message fit for the user when any of it fails.
-  /// `clock` (tests: a manual one; it must outlive the services) replaces the system clock.
-  static std::unique_ptr<Services> open(const Config& config, const core::Clock* clock = nullptr);
+  /// `clock` (tests: a manual one; it must outlive the services) replaces the system clock, and
+  /// `sleeper` (tests: a fake that moves the clocks; it must outlive the services) the real waits
+  /// of the Spotify clients (interrupt_waits then does not reach it).
+  static std::unique_ptr<Services> open(const Config& config, const core::Clock* clock = nullptr,
+                                        spotify::Sleeper* sleeper = nullptr);
   ~Services();
 
   const Config& config() const;
@@ -41,9 +51,21 @@ class Services {
 
   /// The OAuth helper for the configured Spotify app. InvalidInput when no client ID is set.
   core::Result<std::shared_ptr<spotify::Authorizer>> authorizer();
-  /// A Spotify client for `account`: refreshed tokens are saved (encrypted) as they arrive, and an
-  /// account whose refresh token Spotify refuses is marked NeedsReauth.
+  /// A Spotify client for the stored `account` (throws std::invalid_argument for an id <= 0: new
+  /// tokens go through identify). Every client of one account in this process shares one
+  /// authorization (spotify::AccountAuthorization: tokens, serialised refreshes, needs-reauth), so
+  /// a rotated refresh token is never lost to a client holding an older copy; `account` updates it
+  /// only when it is newer (a reconnect, a refresh by another process). Refreshed tokens are saved
+  /// (encrypted) before use; when Spotify refuses the refresh token the stored tokens are read
+  /// again (another process may have rotated it) and only a refusal of the stored one marks the
+  /// account NeedsReauth. Each client counts its own calls. Calls are paced by the client ID's
+  /// budget in the database (PLM_SPOTIFY_RATE_BUDGET per 30 s), shared with every plm process
+  /// that uses it.
   std::unique_ptr<core::SpotifyApi> spotify_for(const core::SpotifyAccount& account);
+  /// Who the freshly exchanged `tokens` belong to (GET /me), for the connect flows. Stores
+  /// nothing: a refresh the call needs (a short-lived first token) is kept in the returned tokens,
+  /// which the caller stores with the account.
+  core::Result<IdentifiedAccount> identify(const core::AccountTokens& tokens);
   /// Shutdown: ends the pacing and backoff waits of every client from spotify_for, now and from
   /// then on (such a wait throws, so the call and the sync running it end at once; what was
   /// saved stays saved). Idempotent.

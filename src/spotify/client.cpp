@@ -1,7 +1,6 @@
 #include "spotify/client.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -15,10 +14,6 @@ using core::ErrorCode;
 using Json = nlohmann::json;
 
 constexpr std::size_t kChunk = core::SpotifyApi::kMaxItemsPerWrite;
-
-std::int64_t unix_ms(TimePoint time) {
-  return std::chrono::duration_cast<Millis>(time.time_since_epoch()).count();
-}
 
 std::string encode(const std::string& id) { return plm::http::percent_encode(id); }
 
@@ -45,12 +40,6 @@ core::Page<T> rebase(core::Page<T> page, std::int64_t requested_offset) {
   return page;
 }
 
-/// Unix seconds → milliseconds without overflowing on absurd stored values.
-std::int64_t seconds_to_ms(std::int64_t seconds) {
-  constexpr std::int64_t kLimit = std::numeric_limits<std::int64_t>::max() / 1000;
-  return std::clamp(seconds, -kLimit, kLimit) * 1000;
-}
-
 core::Status check_page(std::int64_t offset, int limit, int max_limit) {
   if (offset < 0) {
     return core::make_error(ErrorCode::InvalidInput,
@@ -68,30 +57,38 @@ core::Status check_page(std::int64_t offset, int limit, int max_limit) {
 
 void ThreadSleeper::sleep_for(Millis duration) { std::this_thread::sleep_for(duration); }
 
-Client::Client(ClientConfig config, core::AccountTokens tokens, HttpTransport& transport,
-               std::shared_ptr<SharedRateLimiter> limiter, const core::Clock& clock,
-               Sleeper& sleeper, AccountHooks hooks)
+AuthorizationSettings authorization_settings(const ClientConfig& config) {
+  return AuthorizationSettings{.oauth = {.accounts_base_url = config.accounts_base_url,
+                                         .client_id = config.client_id,
+                                         .client_secret = config.client_secret,
+                                         .connect_timeout = config.connect_timeout,
+                                         .total_timeout = config.total_timeout},
+                               .refresh_margin = config.refresh_margin};
+}
+
+Client::Client(ClientConfig config, std::shared_ptr<AccountAuthorization> authorization,
+               HttpTransport& transport, std::shared_ptr<CallBudget> budget,
+               const core::Clock& clock, Sleeper& sleeper)
     : config_(std::move(config)),
-      authorizer_(OAuthConfig{.accounts_base_url = config_.accounts_base_url,
-                              .client_id = config_.client_id,
-                              .client_secret = config_.client_secret,
-                              .connect_timeout = config_.connect_timeout,
-                              .total_timeout = config_.total_timeout},
-                  transport, clock),
+      authorization_(std::move(authorization)),
       transport_(transport),
-      limiter_(std::move(limiter)),
+      budget_(std::move(budget)),
       clock_(clock),
-      steady_now_(config_.steady_now ? config_.steady_now : SteadySource([] {
-        return std::chrono::steady_clock::now();
-      })),
       sleeper_(sleeper),
-      hooks_(std::move(hooks)),
-      tokens_(std::move(tokens)),
-      needs_reauth_(config_.start_needs_reauth),
       jitter_engine_(config_.jitter_seed != 0 ? config_.jitter_seed : std::random_device{}()) {
   while (config_.api_base_url.ends_with('/')) config_.api_base_url.pop_back();
-  if (!limiter_) limiter_ = std::make_shared<SharedRateLimiter>(config_.rate_limit);
+  if (!budget_)
+    budget_ = std::make_shared<SharedRateLimiter>(config_.rate_limit, config_.steady_now);
 }
+
+Client::Client(ClientConfig config, core::AccountTokens tokens, HttpTransport& transport,
+               std::shared_ptr<CallBudget> budget, const core::Clock& clock, Sleeper& sleeper,
+               AccountHooks hooks)
+    : Client(config,
+             std::make_shared<AccountAuthorization>(authorization_settings(config),
+                                                    std::move(tokens), transport, clock,
+                                                    std::move(hooks), config.start_needs_reauth),
+             transport, std::move(budget), clock, sleeper) {}
 
 // ---- the call loop -------------------------------------------------------------------------
 
@@ -105,7 +102,7 @@ Client::Outcome Client::execute(const Call& call) {
   const std::string what = call.method + " " + call.path.substr(0, call.path.find('?'));
 
   while (true) {
-    auto token = access_token(/*force=*/!rejected_token.empty(), rejected_token);
+    auto token = authorization_->access_token(rejected_token);
     if (!token) return {token.error()};
     rejected_token.clear();
     const auto admitted = pace();
@@ -124,7 +121,7 @@ Client::Outcome Client::execute(const Call& call) {
     ++calls_;
     auto response = transport_.send(request);
     // The call counts against the window from now on, when the server has surely counted it.
-    limiter_->record_arrival(*admitted, steady_now_);
+    budget_->record_answer(*admitted);
     const auto now = clock_.now();
 
     if (!response) {
@@ -158,7 +155,7 @@ Client::Outcome Client::execute(const Call& call) {
       using Kind = RateLimitDecision::Kind;
       if (decision.kind == Kind::QuotaExceeded) {
         // The quota is per app too: every account of this client ID fails fast until then.
-        limiter_->pause_for_quota(decision.wait, steady_now_);
+        budget_->pause_for_quota(decision.wait);
         auto failure =
             core::make_error(ErrorCode::QuotaExceeded,
                              what + ": development-mode quota exceeded (" + error.message + ")");
@@ -167,7 +164,7 @@ Client::Outcome Client::execute(const Call& call) {
       }
       // Every account of this client ID stops until then: calling while limited only lengthens
       // the penalty (§3.3).
-      limiter_->pause_for(decision.wait, steady_now_);
+      budget_->pause_for(decision.wait);
       if (decision.kind == Kind::RateLimited) {
         auto failure = core::make_error(ErrorCode::RateLimited,
                                         what + ": rate limited for " +
@@ -215,60 +212,20 @@ core::Error Client::error_for(const HttpResponse& response) const {
   }
 }
 
-core::Result<std::string> Client::access_token(bool force, const std::string& rejected) {
-  std::unique_lock lock(token_mutex_);
-  if (needs_reauth_) {
-    return core::make_error(ErrorCode::NeedsReauth, "spotify account needs to be connected again");
-  }
-  const auto now = clock_.now();
-  const bool expiring =
-      seconds_to_ms(tokens_.expires_at) - unix_ms(now) < config_.refresh_margin.count();
-  // Another thread may have refreshed since our token was refused.
-  if (force && tokens_.access_token != rejected) return tokens_.access_token;
-  if (!force && !expiring) return tokens_.access_token;
-
-  auto refreshed = authorizer_.refresh(tokens_);
-  if (!refreshed) {
-    if (refreshed.error().code == ErrorCode::NeedsReauth) {
-      lock.unlock();
-      return mark_needs_reauth(refreshed.error());
-    }
-    // A transient failure while the old token still has time left: use it, try again later.
-    if (!force && seconds_to_ms(tokens_.expires_at) > unix_ms(now)) return tokens_.access_token;
-    return refreshed.error();
-  }
-  // Persist before use, so a crash cannot lose a rotated refresh token.
-  if (hooks_.on_tokens) {
-    if (auto stored = hooks_.on_tokens(*refreshed); !stored) {
-      // Same refresh token: the stored one still works, so the new access token is safe to use
-      // (and saves a refresh per call). A rotated one that is not stored is never used.
-      if (refreshed->refresh_token == tokens_.refresh_token) tokens_ = std::move(*refreshed);
-      return core::make_error(ErrorCode::Internal,
-                              "could not store refreshed tokens: " + stored.error().message);
-    }
-  }
-  tokens_ = std::move(*refreshed);
-  return tokens_.access_token;
-}
-
-core::Error Client::mark_needs_reauth(core::Error error) {
-  if (!needs_reauth_.exchange(true) && hooks_.on_needs_reauth) hooks_.on_needs_reauth(error);
-  return error;
-}
-
-core::Result<SteadyTime> Client::pace() {
+core::Result<std::int64_t> Client::pace() {
   while (true) {
-    const auto acquired = limiter_->try_acquire(steady_now_);
-    const Millis delay = acquired.delay;
-    if (delay.count() == 0) return acquired.now;
+    const auto admission = budget_->try_acquire();
+    if (!admission) return admission.error();
+    if (admission->admitted()) return admission->ticket;
+    const Millis delay = admission->wait;
     const auto now = clock_.now();
-    if (acquired.quota_delay.count() > 0) {
+    if (admission->quota_wait.count() > 0) {
       // Another account of this client ID ran into the quota: do not call until it resets.
       auto failure = core::make_error(
-          ErrorCode::QuotaExceeded, "spotify client " + config_.client_id +
-                                        " is over its development-mode quota for " +
-                                        std::to_string(acquired.quota_delay.count() / 1000) + " s");
-      failure.retry_at = now + acquired.quota_delay;
+          ErrorCode::QuotaExceeded,
+          "spotify client " + config_.client_id + " is over its development-mode quota for " +
+              std::to_string(admission->quota_wait.count() / 1000) + " s");
+      failure.retry_at = now + admission->quota_wait;
       return failure;
     }
     if (delay > config_.retry.max_wait) {
@@ -301,11 +258,6 @@ core::ApiCounters Client::counters() const {
                            .rate_limited = rate_limited_.load(),
                            .paced_waits = paced_waits_.load(),
                            .waited_ms = waited_ms_.load()};
-}
-
-core::AccountTokens Client::tokens() const {
-  std::lock_guard lock(token_mutex_);
-  return tokens_;
 }
 
 // ---- reads ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 ///
 /// Every Web API call goes through one loop: stop if the account needs re-authorization; refresh
 /// the access token when less than `refresh_margin` is left; wait for the client ID's shared
-/// budget (RateLimiter); send; then decide (retry_policy.hpp): 401 → refresh once and repeat,
+/// budget (CallBudget); send; then decide (retry_policy.hpp): 401 → refresh once and repeat,
 /// 429 → pause every account of the client ID for Retry-After (or fail with RateLimited and
 /// `retry_at`, never sleeping on a long wait), QUOTA_EXCEEDED → every account of the client ID
 /// fails fast with QuotaExceeded until its retry time, 5xx/network errors → backoff and repeat for
@@ -11,9 +11,11 @@
 /// ambiguous failure to find out whether the add was applied (spotify-api.md §3.5); a reorder,
 /// which is not idempotent either, is repeated only when the snapshot shows it was not applied.
 ///
-/// Waiting goes through the `Sleeper`, wall-clock time (`retry_at`, token expiry) through the
-/// `core::Clock` and pacing through a monotonic `SteadySource`, so tests never sleep.
-/// Thread-safe: calls may come from several threads; the token refresh is serialized.
+/// The tokens belong to the account's AccountAuthorization, shared by every client of the account
+/// in the process (refreshes are serialised there); a Client is a light per-use object that counts
+/// its own calls (a job, a command). Waiting goes through the `Sleeper`, wall-clock time
+/// (`retry_at`, token expiry) through the `core::Clock` and pacing through the budget's own clock,
+/// so tests never sleep. Thread-safe: calls may come from several threads.
 
 #include <atomic>
 #include <chrono>
@@ -28,6 +30,8 @@
 #include "core/model/account.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/spotify_api.hpp"
+#include "spotify/account_authorization.hpp"
+#include "spotify/call_budget.hpp"
 #include "spotify/oauth.hpp"
 #include "spotify/parse.hpp"
 #include "spotify/rate_limiter.hpp"
@@ -59,38 +63,34 @@ struct ClientConfig {
   /// Refresh the access token when less than this is left (tokens live an hour, §1.2).
   Millis refresh_margin{5 * 60'000};
   RetrySettings retry;
-  /// Pacing per client ID; only the first Client of a client ID in a registry sets it.
+  /// Pacing per client ID, for a client given no budget (and for RateLimiterRegistry callers).
   RateLimitSettings rate_limit{.window_budget = 100};
   std::uint64_t jitter_seed = 0;  ///< 0: seeded from std::random_device
-  /// Monotonic time for pacing; empty: std::chrono::steady_clock::now. Tests inject one their
-  /// fake sleeper moves.
+  /// Monotonic time of the limiter a client given no budget makes; empty:
+  /// std::chrono::steady_clock::now. Tests inject one their fake sleeper moves.
   SteadySource steady_now;
-  /// The account is already marked "needs re-auth": the client makes no calls at all, every method
-  /// fails with NeedsReauth (and on_needs_reauth is not called again).
+  /// For a client with an authorization of its own: the account is already marked "needs re-auth",
+  /// so the client makes no calls at all, every method fails with NeedsReauth (and on_needs_reauth
+  /// is not called again).
   bool start_needs_reauth = false;
 };
 
-/// What the client tells the application about the account. Both may be called from any thread
-/// that uses the client; they must not call back into it.
-struct AccountHooks {
-  /// New tokens after a refresh: persist them (encrypted). Called before they are used. When it
-  /// fails, the call that needed the refresh fails with Internal ("could not store refreshed
-  /// tokens") and, if the refresh rotated the refresh token, the client keeps its old tokens (so it
-  /// never runs on a refresh token that a restart would not know). If the refresh token did not
-  /// change, the client does use the new access token: the stored refresh token still works, so
-  /// nothing is lost, and the next refresh tries to store again.
-  std::function<core::Status(const core::AccountTokens&)> on_tokens;
-  /// Spotify refused the refresh token (expired 6 months after consent, or revoked): mark the
-  /// account "needs re-auth". Called once; the client makes no further calls for the account.
-  std::function<void(const core::Error&)> on_needs_reauth;
-};
+/// The authorization part of `config`, for an AccountAuthorization of the client ID.
+AuthorizationSettings authorization_settings(const ClientConfig& config);
 
 class Client final : public core::SpotifyApi {
  public:
-  /// `limiter` is the client ID's shared limiter (RateLimiterRegistry::for_client); `transport`,
+  /// A client over the account's shared `authorization` (app::Services keeps one per account).
+  /// `budget` is the client ID's (RateLimiterRegistry::for_client, or the database's through
+  /// src/app); null: a SharedRateLimiter of this client's own from config.rate_limit. `transport`,
   /// `clock` and `sleeper` must outlive the client.
+  Client(ClientConfig config, std::shared_ptr<AccountAuthorization> authorization,
+         HttpTransport& transport, std::shared_ptr<CallBudget> budget, const core::Clock& clock,
+         Sleeper& sleeper);
+  /// A client with an authorization of its own, from `tokens`, `hooks` and
+  /// config.start_needs_reauth (tests, one-off uses).
   Client(ClientConfig config, core::AccountTokens tokens, HttpTransport& transport,
-         std::shared_ptr<SharedRateLimiter> limiter, const core::Clock& clock, Sleeper& sleeper,
+         std::shared_ptr<CallBudget> budget, const core::Clock& clock, Sleeper& sleeper,
          AccountHooks hooks = {});
 
   core::Result<core::SpotifyProfile> current_user() override;
@@ -117,13 +117,14 @@ class Client final : public core::SpotifyApi {
   core::Result<core::TrackInfo> track(const std::string& track_id) override;
   core::Result<core::Page<core::TrackInfo>> search_tracks(const std::string& query,
                                                           std::int64_t offset, int limit) override;
+  /// This client's calls only, not those of other clients of the account.
   core::ApiCounters counters() const override;
 
   /// The tokens in use (after any refresh). For the app's bookkeeping and for tests.
-  core::AccountTokens tokens() const;
-  /// True once Spotify refused the refresh token (or from the start with
+  core::AccountTokens tokens() const { return authorization_->tokens(); }
+  /// True once Spotify refused the stored refresh token (or from the start with
   /// ClientConfig::start_needs_reauth); every call then fails with NeedsReauth.
-  bool needs_reauth() const { return needs_reauth_.load(); }
+  bool needs_reauth() const { return authorization_->needs_reauth(); }
 
  private:
   struct Call {
@@ -151,29 +152,20 @@ class Client final : public core::SpotifyApi {
                                                             std::optional<std::int64_t> position,
                                                             std::int64_t total_before);
 
-  /// The access token to use, refreshed first when it is about to expire (or `force`).
-  core::Result<std::string> access_token(bool force, const std::string& rejected);
-  core::Error mark_needs_reauth(core::Error error);
-  /// Waits for the shared budget and returns the (monotonic) time the call was admitted; fails
-  /// with RateLimited when the wait is longer than max_wait, with QuotaExceeded at once while the
-  /// client ID is paused for its quota.
-  core::Result<SteadyTime> pace();
+  /// Waits for the shared budget and returns the admitted call's ticket; fails with RateLimited
+  /// when the wait is longer than max_wait, with QuotaExceeded at once while the client ID is
+  /// paused for its quota.
+  core::Result<std::int64_t> pace();
   void wait(Millis duration);
   double jitter();
   core::Error error_for(const HttpResponse& response) const;
 
   ClientConfig config_;
-  Authorizer authorizer_;
+  std::shared_ptr<AccountAuthorization> authorization_;
   HttpTransport& transport_;
-  std::shared_ptr<SharedRateLimiter> limiter_;
+  std::shared_ptr<CallBudget> budget_;
   const core::Clock& clock_;
-  SteadySource steady_now_;
   Sleeper& sleeper_;
-  AccountHooks hooks_;
-
-  mutable std::mutex token_mutex_;
-  core::AccountTokens tokens_;
-  std::atomic<bool> needs_reauth_{false};
 
   std::mutex jitter_mutex_;
   std::mt19937_64 jitter_engine_;

@@ -69,14 +69,14 @@ class ScriptedTransport final : public HttpTransport {
 
 class ClientLogicTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Client> make_client(std::int64_t expires_in_s = 3600,
-                                      const std::function<void(ClientConfig&)>& adjust = {},
-                                      AccountHooks hooks = {}) {
-    core::AccountTokens tokens{.access_token = "access-1",
+  static core::AccountTokens tokens(std::int64_t expires_in_s = 3600) {
+    return core::AccountTokens{.access_token = "access-1",
                                .refresh_token = "refresh-1",
                                .scope = "s",
                                .expires_at = kNowS + expires_in_s,
                                .authorized_at = kNowS - 100};
+  }
+  ClientConfig config() {
     ClientConfig config{.api_base_url = "https://api.test/v1",
                         .accounts_base_url = "https://accounts.test",
                         .client_id = "id",
@@ -84,9 +84,42 @@ class ClientLogicTest : public ::testing::Test {
                         .jitter_seed = 7};
     config.rate_limit.window_budget = 0;
     config.steady_now = [this] { return clock_.steady_; };
+    return config;
+  }
+  std::unique_ptr<Client> make_client(std::int64_t expires_in_s = 3600,
+                                      const std::function<void(ClientConfig&)>& adjust = {},
+                                      AccountHooks hooks = {}) {
+    auto config = this->config();
     if (adjust) adjust(config);
-    return std::make_unique<Client>(config, tokens, transport_, nullptr, clock_, sleeper_,
-                                    std::move(hooks));
+    return std::make_unique<Client>(config, tokens(expires_in_s), transport_, nullptr, clock_,
+                                    sleeper_, std::move(hooks));
+  }
+  /// One account's authorization, to share between clients as app::Services does.
+  std::shared_ptr<AccountAuthorization> make_authorization(std::int64_t expires_in_s,
+                                                           AccountHooks hooks = {}) {
+    return std::make_shared<AccountAuthorization>(authorization_settings(config()),
+                                                  tokens(expires_in_s), transport_, clock_,
+                                                  std::move(hooks));
+  }
+  std::unique_ptr<Client> client_of(std::shared_ptr<AccountAuthorization> authorization) {
+    return std::make_unique<Client>(config(), std::move(authorization), transport_, nullptr, clock_,
+                                    sleeper_);
+  }
+  /// A client whose token has expired and whose refresh Spotify refuses; `load_tokens` answers
+  /// what the store holds then; on_needs_reauth counts into `marked`.
+  std::unique_ptr<Client> refused_client(
+      std::function<core::Result<core::AccountTokens>()> load_tokens, int& marked) {
+    AccountHooks hooks;
+    hooks.on_needs_reauth = [&marked](const core::Error&) { ++marked; };
+    hooks.load_tokens = std::move(load_tokens);
+    transport_.respond(400,
+                       R"({"error":"invalid_grant","error_description":"Refresh token revoked"})");
+    return make_client(/*expires_in_s=*/0, {}, std::move(hooks));
+  }
+  int token_requests() const {
+    return static_cast<int>(
+        std::count_if(transport_.requests.begin(), transport_.requests.end(),
+                      [](const auto& r) { return r.url == "https://accounts.test/api/token"; }));
   }
   static std::string item(const std::string& uri) {
     return R"({"added_at":"x","is_local":false,"item":{"uri":")" + uri + R"("}})";
@@ -356,6 +389,147 @@ TEST_F(ClientLogicTest, AClientStartedAsNeedsReauthMakesNoCalls) {
   EXPECT_TRUE(transport_.requests.empty());
   EXPECT_EQ(client->counters().calls, 0);
   EXPECT_EQ(reauth_calls, 0);  // already marked: not reported again
+}
+
+// ---- one authorization per account, shared by its clients ----
+
+TEST_F(ClientLogicTest, ClientsOfOneAccountShareARotatedRefreshTokenAndCountTheirOwnCalls) {
+  std::vector<core::AccountTokens> stored;
+  AccountHooks hooks;
+  hooks.on_tokens = [&stored](const core::AccountTokens& fresh) {
+    stored.push_back(fresh);
+    return core::ok();
+  };
+  const auto authorization = make_authorization(/*expires_in_s=*/60, hooks);
+  const auto sync = client_of(authorization);
+  const auto edit = client_of(authorization);
+  transport_.respond(
+      200, R"({"access_token":"access-2","refresh_token":"refresh-2","expires_in":3600})");
+  transport_.respond(200, R"({"id":"alice"})");
+  transport_.respond(200, R"({"id":"alice"})");
+  ASSERT_TRUE(sync->current_user());
+  ASSERT_TRUE(edit->current_user());
+  EXPECT_EQ(token_requests(), 1);  // the second client did not refresh again with refresh-1
+  EXPECT_EQ(transport_.requests[2].headers[0].second, "Bearer access-2");
+  EXPECT_EQ(edit->tokens().refresh_token, "refresh-2");
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(sync->counters().calls, 1);
+  EXPECT_EQ(edit->counters().calls, 1);
+}
+
+TEST_F(ClientLogicTest, A401SeenByTwoClientsAtOnceRefreshesOnce) {
+  const auto authorization = make_authorization(/*expires_in_s=*/3600);
+  const auto a = client_of(authorization);
+  const auto b = client_of(authorization);
+  const std::string expired = R"({"error":{"status":401,"message":"The access token expired"}})";
+  // While a's request (with access-1) is out, b sends with access-1 too, is refused and refreshes.
+  transport_.on_send = [&] {
+    transport_.on_send = nullptr;
+    ASSERT_TRUE(b->current_user());
+  };
+  transport_.respond(401, expired);  // b
+  transport_.respond(200, R"({"access_token":"access-2","expires_in":3600})");
+  transport_.respond(200, R"({"id":"alice"})");  // b again
+  transport_.respond(401, expired);              // a's answer
+  transport_.respond(200, R"({"id":"alice"})");  // a again, with b's new token
+  ASSERT_TRUE(a->current_user());
+  EXPECT_EQ(token_requests(), 1);
+  EXPECT_EQ(transport_.requests.back().headers[0].second, "Bearer access-2");
+  EXPECT_EQ(a->counters().calls, 2);
+  EXPECT_EQ(b->counters().calls, 2);
+}
+
+TEST_F(ClientLogicTest, ARefusedRefreshTakesTheTokensAnotherProcessStored) {
+  int marked = 0;
+  const auto client = refused_client(
+      []() -> core::Result<core::AccountTokens> {
+        // Another process refreshed a minute ago: its rotated refresh token, a fresh access token.
+        return core::AccountTokens{.access_token = "access-9",
+                                   .refresh_token = "refresh-9",
+                                   .scope = "s",
+                                   .expires_at = kNowS + 3540,
+                                   .authorized_at = kNowS - 100};
+      },
+      marked);
+  transport_.respond(200, R"({"id":"alice"})");
+  const auto profile = client->current_user();
+  ASSERT_TRUE(profile) << profile.error().message;
+  EXPECT_EQ(token_requests(), 1);  // its access token is still good: no second refresh
+  EXPECT_EQ(transport_.requests[1].headers[0].second, "Bearer access-9");
+  EXPECT_FALSE(client->needs_reauth());
+  EXPECT_EQ(marked, 0);
+}
+
+TEST_F(ClientLogicTest, AStoredTokenAboutToExpireIsRefreshedWithTheStoredRefreshToken) {
+  int marked = 0;
+  const auto client = refused_client(
+      []() -> core::Result<core::AccountTokens> {
+        return core::AccountTokens{.access_token = "access-9",
+                                   .refresh_token = "refresh-9",
+                                   .expires_at = kNowS + 10,
+                                   .authorized_at = kNowS - 100};
+      },
+      marked);
+  transport_.respond(200, R"({"access_token":"access-10","expires_in":3600})");
+  transport_.respond(200, R"({"id":"alice"})");
+  ASSERT_TRUE(client->current_user());
+  EXPECT_EQ(token_requests(), 2);
+  EXPECT_NE(transport_.requests[1].body.find("refresh_token=refresh-9"), std::string::npos);
+  EXPECT_EQ(transport_.requests[2].headers[0].second, "Bearer access-10");
+}
+
+TEST_F(ClientLogicTest, OnlyARefusalOfTheStoredRefreshTokenMarksTheAccount) {
+  int marked = 0;
+  const auto client =
+      refused_client([]() -> core::Result<core::AccountTokens> { return tokens(0); }, marked);
+  const auto profile = client->current_user();
+  ASSERT_FALSE(profile);
+  EXPECT_EQ(profile.error().code, ErrorCode::NeedsReauth);
+  EXPECT_TRUE(client->needs_reauth());
+  EXPECT_EQ(marked, 1);
+  EXPECT_EQ(token_requests(), 1);
+}
+
+TEST_F(ClientLogicTest, AStoreThatCannotBeReadAfterARefusalMarksNothing) {
+  int marked = 0;
+  const auto client = refused_client(
+      []() -> core::Result<core::AccountTokens> {
+        return core::make_error(ErrorCode::Internal, "database is locked");
+      },
+      marked);
+  const auto profile = client->current_user();
+  ASSERT_FALSE(profile);
+  EXPECT_EQ(profile.error().code, ErrorCode::Internal);
+  EXPECT_FALSE(client->needs_reauth());
+  EXPECT_EQ(marked, 0);
+}
+
+TEST_F(ClientLogicTest, AnAuthorizationAdoptsOnlyNewerCopiesOfTheAccount) {
+  const auto authorization = make_authorization(/*expires_in_s=*/3600);
+  auto stale = tokens(3000);
+  stale.refresh_token = "refresh-0";
+  authorization->adopt(stale, /*stored_needs_reauth=*/false);  // read before our last refresh
+  EXPECT_EQ(authorization->tokens().refresh_token, "refresh-1");
+
+  auto refreshed_elsewhere = tokens(3700);
+  refreshed_elsewhere.refresh_token = "refresh-2";
+  authorization->adopt(refreshed_elsewhere, false);
+  EXPECT_EQ(authorization->tokens().refresh_token, "refresh-2");
+
+  authorization->adopt(refreshed_elsewhere, /*stored_needs_reauth=*/true);  // marked elsewhere
+  EXPECT_TRUE(authorization->needs_reauth());
+
+  auto reconnected = tokens(3600);  // a new consent within the same second
+  reconnected.refresh_token = "refresh-new";
+  authorization->adopt(reconnected, false);
+  EXPECT_FALSE(authorization->needs_reauth());
+  EXPECT_EQ(authorization->tokens().refresh_token, "refresh-new");
+
+  auto later_consent = tokens(60);
+  later_consent.authorized_at = kNowS;
+  later_consent.refresh_token = "refresh-later";
+  authorization->adopt(later_consent, false);
+  EXPECT_EQ(authorization->tokens().refresh_token, "refresh-later");
 }
 
 }  // namespace

@@ -58,11 +58,62 @@ void RateLimiter::pause_for_quota_until(SteadyTime until) {
   quota_paused_until_ = std::max(quota_paused_until_, until);
 }
 
+SharedRateLimiter::SharedRateLimiter(RateLimitSettings settings, SteadySource now)
+    : now_(now ? std::move(now) : SteadySource([] { return std::chrono::steady_clock::now(); })),
+      limiter_(settings) {}
+
+core::Result<core::RateAdmission> SharedRateLimiter::try_acquire() {
+  std::lock_guard lock(mutex_);
+  const SteadyTime at = now_();
+  const Millis quota = limiter_.quota_delay_at(at);
+  if (quota.count() > 0)
+    return core::RateAdmission{.wait = limiter_.delay_at(at), .quota_wait = quota};
+  const Millis wait = limiter_.try_acquire(at);
+  if (wait.count() > 0 || limiter_.settings().window_budget <= 0)
+    return core::RateAdmission{.wait = wait};
+  const std::int64_t ticket = next_ticket_++;
+  in_flight_.emplace(ticket, at);
+  return core::RateAdmission{.ticket = ticket};
+}
+
+void SharedRateLimiter::record_answer(std::int64_t ticket) {
+  std::lock_guard lock(mutex_);
+  const auto found = in_flight_.find(ticket);
+  if (found == in_flight_.end()) return;
+  limiter_.record_arrival(found->second, now_());
+  in_flight_.erase(found);
+}
+
+void SharedRateLimiter::pause_for(Millis duration) {
+  std::lock_guard lock(mutex_);
+  limiter_.pause_until(now_() + duration);
+}
+
+void SharedRateLimiter::pause_for_quota(Millis duration) {
+  std::lock_guard lock(mutex_);
+  limiter_.pause_for_quota_until(now_() + duration);
+}
+
+void SharedRateLimiter::pause_until(SteadyTime until) {
+  std::lock_guard lock(mutex_);
+  limiter_.pause_until(until);
+}
+
+SteadyTime SharedRateLimiter::paused_until() const {
+  std::lock_guard lock(mutex_);
+  return limiter_.paused_until();
+}
+
+SteadyTime SharedRateLimiter::quota_paused_until() const {
+  std::lock_guard lock(mutex_);
+  return limiter_.quota_paused_until();
+}
+
 std::shared_ptr<SharedRateLimiter> RateLimiterRegistry::for_client(
-    const std::string& client_id, const RateLimitSettings& settings) {
+    const std::string& client_id, const RateLimitSettings& settings, SteadySource now) {
   std::lock_guard lock(mutex_);
   auto& limiter = limiters_[client_id];
-  if (!limiter) limiter = std::make_shared<SharedRateLimiter>(settings);
+  if (!limiter) limiter = std::make_shared<SharedRateLimiter>(settings, std::move(now));
   return limiter;
 }
 

@@ -2,9 +2,11 @@
 /// Client-side pacing for one Spotify client ID (spotify-api.md §3.1: the limit is a rolling
 /// 30-second window per app, "regardless of how many users are using it"; §3.5 is our policy).
 ///
-/// `RateLimiter` is pure (time is a parameter). `SharedRateLimiter` adds a mutex, and
-/// `RateLimiterRegistry` hands every account of one client ID the same instance, so all of them
-/// pace together and all of them pause after a 429 (or a QUOTA_EXCEEDED).
+/// `RateLimiter` is pure (time is a parameter). `SharedRateLimiter` adds a mutex and a clock (a
+/// CallBudget for one process), and `RateLimiterRegistry` hands every account of one client ID the
+/// same instance, so all of them pace together and all of them pause after a 429 (or a
+/// QUOTA_EXCEEDED). Across processes, src/app wires core::RateLedger instead (same rules, wall
+/// clock, kept in the database).
 ///
 /// Time here is monotonic (`SteadyTime`): a wall-clock jump must neither block the budget nor
 /// release it early. Wall-clock times (`retry_at`) are the client's business.
@@ -21,6 +23,8 @@
 #include <mutex>
 #include <set>
 #include <string>
+
+#include "spotify/call_budget.hpp"
 
 namespace plm::spotify {
 
@@ -77,66 +81,40 @@ class RateLimiter {
   SteadyTime quota_paused_until_{};
 };
 
-/// A RateLimiter behind a mutex, shared by every Client of one client ID. Time is read inside the
-/// lock, so calls are recorded in the order they were admitted.
-class SharedRateLimiter {
+/// A RateLimiter behind a mutex: the CallBudget of every Client of one client ID in one process
+/// (tests, and uses without a database). Time is read inside the lock, so calls are recorded in the
+/// order they were admitted.
+class SharedRateLimiter final : public CallBudget {
  public:
-  explicit SharedRateLimiter(RateLimitSettings settings) : limiter_(settings) {}
+  /// `now` empty: std::chrono::steady_clock::now.
+  explicit SharedRateLimiter(RateLimitSettings settings, SteadySource now = {});
 
-  struct Acquired {
-    Millis delay{0};        ///< zero: the call was recorded and may go now
-    Millis quota_delay{0};  ///< the part of `delay` that is a quota pause
-    SteadyTime now{};       ///< when the time was read (the call's send time if delay is zero)
-  };
-  Acquired try_acquire(const SteadySource& now) {
-    std::lock_guard lock(mutex_);
-    const SteadyTime at = now();
-    const Millis quota = limiter_.quota_delay_at(at);
-    if (quota.count() > 0) return {limiter_.delay_at(at), quota, at};
-    return {limiter_.try_acquire(at), Millis(0), at};
-  }
-  /// The call admitted at `sent` is done; its window slot counts from now on.
-  void record_arrival(SteadyTime sent, const SteadySource& now) {
-    std::lock_guard lock(mutex_);
-    limiter_.record_arrival(sent, now());
-  }
-  /// Pauses every caller for `duration` from now; returns the end of the pause.
-  SteadyTime pause_for(Millis duration, const SteadySource& now) {
-    std::lock_guard lock(mutex_);
-    const SteadyTime until = now() + duration;
-    limiter_.pause_until(until);
-    return until;
-  }
-  SteadyTime pause_for_quota(Millis duration, const SteadySource& now) {
-    std::lock_guard lock(mutex_);
-    const SteadyTime until = now() + duration;
-    limiter_.pause_for_quota_until(until);
-    return until;
-  }
-  void pause_until(SteadyTime until) {
-    std::lock_guard lock(mutex_);
-    limiter_.pause_until(until);
-  }
-  SteadyTime paused_until() const {
-    std::lock_guard lock(mutex_);
-    return limiter_.paused_until();
-  }
-  SteadyTime quota_paused_until() const {
-    std::lock_guard lock(mutex_);
-    return limiter_.quota_paused_until();
-  }
+  core::Result<core::RateAdmission> try_acquire() override;
+  void record_answer(std::int64_t ticket) override;
+  void pause_for(Millis duration) override;
+  void pause_for_quota(Millis duration) override;
+
+  void pause_until(SteadyTime until);
+  SteadyTime paused_until() const;
+  SteadyTime quota_paused_until() const;
 
  private:
   mutable std::mutex mutex_;
+  SteadySource now_;
   RateLimiter limiter_;
+  /// Send times of the admitted calls still waiting for their answer, by ticket.
+  std::map<std::int64_t, SteadyTime> in_flight_;
+  std::int64_t next_ticket_ = 1;
 };
 
 /// One SharedRateLimiter per client ID. Thread-safe. The settings of the first request for a
 /// client ID win (they are per app, so every account of it is configured alike).
 class RateLimiterRegistry {
  public:
+  /// `now` (empty: std::chrono::steady_clock::now) is the new limiter's clock.
   std::shared_ptr<SharedRateLimiter> for_client(const std::string& client_id,
-                                                const RateLimitSettings& settings);
+                                                const RateLimitSettings& settings,
+                                                SteadySource now = {});
 
  private:
   std::mutex mutex_;

@@ -94,36 +94,45 @@ TEST(RateLimiter, QuotaPauseIsReportedApart) {
   EXPECT_EQ(limiter.try_acquire(kT0 + 1h), 0ms);
 }
 
-TEST(SharedRateLimiter, ReadsTheTimeInsideTheLockAndFlagsQuota) {
+TEST(SharedRateLimiter, ReadsItsClockAndCountsACallFromItsAnswer) {
   SteadyTime now = kT0;
-  const SteadySource clock = [&now] { return now; };
-  SharedRateLimiter limiter({.window_budget = 1, .window = 30s});
-  const auto first = limiter.try_acquire(clock);
-  EXPECT_EQ(first.delay, 0ms);
-  EXPECT_EQ(first.now, kT0);
+  SharedRateLimiter limiter({.window_budget = 1, .window = 30s}, [&now] { return now; });
+  const auto first = limiter.try_acquire();
+  ASSERT_TRUE(first && first->admitted());
+  EXPECT_NE(first->ticket, 0);
   now += 2s;
-  limiter.record_arrival(first.now, clock);
+  limiter.record_answer(first->ticket);
   now += 3s;
-  EXPECT_EQ(limiter.try_acquire(clock).delay, 27s);  // counts from its arrival at kT0 + 2 s
-  EXPECT_EQ(limiter.pause_for_quota(1h, clock), kT0 + 5s + 1h);
-  const auto quota = limiter.try_acquire(clock);
-  EXPECT_EQ(quota.quota_delay, 1h);
-  EXPECT_EQ(quota.delay, 1h);
-  EXPECT_EQ(limiter.pause_for(10s, clock), kT0 + 15s);
+  EXPECT_EQ(limiter.try_acquire()->wait, 27s);  // counts from its answer at kT0 + 2 s
+  limiter.pause_for_quota(1h);
+  EXPECT_EQ(limiter.quota_paused_until(), kT0 + 5s + 1h);
+  const auto quota = limiter.try_acquire();
+  EXPECT_EQ(quota->quota_wait, 1h);
+  EXPECT_EQ(quota->wait, 1h);
+  limiter.pause_for(10s);
   EXPECT_EQ(limiter.paused_until(), kT0 + 15s);
+}
+
+TEST(SharedRateLimiter, WithoutABudgetNothingIsRecorded) {
+  SharedRateLimiter limiter({.window_budget = 0}, [] { return kT0; });
+  for (int i = 0; i < 100; ++i) {
+    const auto admission = limiter.try_acquire();
+    ASSERT_TRUE(admission && admission->admitted());
+    EXPECT_EQ(admission->ticket, 0);
+  }
 }
 
 TEST(RateLimiterRegistry, SameClientIdSharesOneLimiter) {
   RateLimiterRegistry registry;
   const SteadySource clock = [] { return kT0; };
-  auto a = registry.for_client("app-1", {.window_budget = 1});
-  auto b = registry.for_client("app-1", {.window_budget = 50});
-  auto c = registry.for_client("app-2", {.window_budget = 1});
+  auto a = registry.for_client("app-1", {.window_budget = 1}, clock);
+  auto b = registry.for_client("app-1", {.window_budget = 50}, clock);
+  auto c = registry.for_client("app-2", {.window_budget = 1}, clock);
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
-  EXPECT_EQ(a->try_acquire(clock).delay, 0ms);
-  EXPECT_EQ(b->try_acquire(clock).delay, 30s);  // the first settings won: budget 1
-  EXPECT_EQ(c->try_acquire(clock).delay, 0ms);
+  EXPECT_EQ(a->try_acquire()->wait, 0ms);
+  EXPECT_EQ(b->try_acquire()->wait, 30s);  // the first settings won: budget 1
+  EXPECT_EQ(c->try_acquire()->wait, 0ms);
   a->pause_until(kT0 + 90s);
   EXPECT_EQ(b->paused_until(), kT0 + 90s);
 }

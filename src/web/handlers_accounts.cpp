@@ -119,16 +119,17 @@ http::Response WebApp::Impl::spotify_callback(Context& context) {
   const auto code = request.query_param("code");
   if (!code || code->empty()) return refused("invalid_state", "no code");
 
-  auto tokens = deps.spotify.finish(std::string(*code), state->redirect_uri, state->code_verifier);
-  if (!tokens) return refused("exchange_failed", tokens.error().message);
+  // The profile is read before the account is stored, so nothing may write to it yet: finish hands
+  // back the tokens as they are after any refresh, and they are stored with the account.
+  auto connection =
+      deps.spotify.finish(std::string(*code), state->redirect_uri, state->code_verifier);
+  if (!connection) return refused("exchange_failed", connection.error().message);
   core::SpotifyAccount account;
   account.app_user_id = signed_in->user.id;
   account.client_id = deps.spotify.client_id();
-  account.tokens = *tokens;
-  auto profile = deps.spotify.spotify_for(account)->current_user();
-  if (!profile) return refused("exchange_failed", profile.error().message);
-  account.spotify_user_id = profile->id;
-  account.display_name = profile->display_name;
+  account.tokens = connection->tokens;
+  account.spotify_user_id = connection->profile.id;
+  account.display_name = connection->profile.display_name;
   auto id = deps.accounts.upsert_account(account);
   if (!id) return refused("exchange_failed", id.error().message);
   // A reconnected account works again.

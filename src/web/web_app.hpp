@@ -36,11 +36,17 @@ class SpotifyConnector {
   virtual std::string client_id() const = 0;
   /// InvalidInput when no client ID is configured.
   virtual core::Result<Authorization> begin(const std::string& redirect_uri) = 0;
-  /// Exchanges the authorization code for tokens (authorized_at = now).
-  virtual core::Result<core::AccountTokens> finish(const std::string& code,
-                                                   const std::string& redirect_uri,
-                                                   const std::string& code_verifier) = 0;
-  /// A client for `account` that stores refreshed tokens and marks refused accounts NeedsReauth.
+  /// A newly authorized account, before it is stored.
+  struct Connection {
+    core::AccountTokens tokens;  ///< to store (authorized_at = now; refreshed if it had to be)
+    core::SpotifyProfile profile;
+  };
+  /// Exchanges the authorization code for tokens and reads whose they are. Writes nothing: the
+  /// caller stores the account with these tokens.
+  virtual core::Result<Connection> finish(const std::string& code, const std::string& redirect_uri,
+                                          const std::string& code_verifier) = 0;
+  /// A client for the stored `account` that stores refreshed tokens and marks refused accounts
+  /// NeedsReauth.
   virtual std::unique_ptr<core::SpotifyApi> spotify_for(const core::SpotifyAccount& account) = 0;
 };
 

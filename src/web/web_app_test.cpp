@@ -26,8 +26,8 @@ class NoSpotify final : public SpotifyConnector {
   core::Result<Authorization> begin(const std::string&) override {
     return core::make_error(core::ErrorCode::InvalidInput, "PLM_SPOTIFY_CLIENT_ID is not set");
   }
-  core::Result<core::AccountTokens> finish(const std::string&, const std::string&,
-                                           const std::string&) override {
+  core::Result<Connection> finish(const std::string&, const std::string&,
+                                  const std::string&) override {
     return core::make_error(core::ErrorCode::InvalidInput, "no");
   }
   std::unique_ptr<core::SpotifyApi> spotify_for(const core::SpotifyAccount&) override {

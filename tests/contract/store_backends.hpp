@@ -23,6 +23,8 @@ class Backend {
   /// Why this backend cannot run here (e.g. no PostgreSQL configured), or nullopt.
   virtual std::optional<std::string> skip_reason() const { return std::nullopt; }
   virtual std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) = 0;
+  /// The database URL open() opens (for other adapters on the same database).
+  virtual std::string url() const = 0;
   /// The first column of the first row of `sql` run directly on the database (bypassing the store),
   /// or "" when there is no row: to look at what is stored at rest.
   virtual std::string raw_text(const std::string& sql) = 0;
@@ -39,6 +41,7 @@ class SqliteBackend final : public Backend {
   SqliteBackend();
   ~SqliteBackend() override;
   std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) override;
+  std::string url() const override { return "sqlite://" + file_.string(); }
   std::string raw_text(const std::string& sql) override;
   void raw_execute(const std::string& sql) override;
   std::span<const sql::Migration> migrations() const override { return sql::sqlite_migrations(); }
@@ -55,6 +58,7 @@ class PostgresBackend final : public Backend {
   ~PostgresBackend() override;
   std::optional<std::string> skip_reason() const override;
   std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) override;
+  std::string url() const override { return url_; }
   std::string raw_text(const std::string& sql) override;
   void raw_execute(const std::string& sql) override;
   std::span<const sql::Migration> migrations() const override { return sql::postgres_migrations(); }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -110,6 +111,15 @@ class CliTest : public ::testing::Test {
     return result.body.empty() ? Json() : Json::parse(result.body);
   }
   std::int64_t emulator_calls() { return admin_json("GET", "/__emulator/stats")["total"]; }
+  /// As if every 429 pause had run out (see core/ports/rate_ledger.hpp).
+  void end_rate_limit_pauses() {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((data_dir_ / "plm.db").c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, "UPDATE rate_budget_clients SET paused_until_ms = 0", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
 
   /// Headless connect: --print-url, follow the (auto-approved) authorize URL, --callback.
   void connect() {
@@ -143,6 +153,21 @@ TEST_F(CliTest, HeadlessConnectStoresTheAccount) {
   EXPECT_EQ(list[0]["spotify_user_id"], "dj");
   EXPECT_EQ(list[0]["status"], "active");
   EXPECT_GE(list[0]["days_left"].get<int>(), 180);
+}
+
+TEST_F(CliTest, ConnectingWithAShortLivedFirstTokenStoresTheRefreshedTokens) {
+  start(small_seed(), "dj");
+  // The profile read at connect time refreshes (60 s tokens are inside the 5-minute margin) before
+  // the account exists; the refresh rotates, so only the refreshed tokens work afterwards.
+  admin_json("POST", "/__emulator/config",
+             Json{{"access_token_ttl_s", 60}, {"rotate_refresh_tokens", true}});
+  connect();
+  admin_json("POST", "/__emulator/config", Json{{"access_token_ttl_s", 3600}});
+
+  const auto sync = plm({"sync", "--quiet"});
+
+  EXPECT_EQ(sync.exit_code, 0) << sync.err;
+  EXPECT_EQ(Json::parse(plm({"--json", "accounts"}).out)[0]["status"], "active");
 }
 
 TEST_F(CliTest, InteractiveConnectReceivesTheCallbackOnALoopbackPort) {
@@ -249,8 +274,16 @@ TEST_F(CliTest, ALongRetryAfterStopsWithExitCode4AndTheRetryTime) {
 
   EXPECT_EQ(sync.exit_code, 4) << sync.err;
   EXPECT_NE(sync.err.find("retry after"), std::string::npos) << sync.err;
-  // Nothing half-stored: the next sync reads what this one could not.
   admin_json("DELETE", "/__emulator/faults");
+  // The pause is the client ID's and kept in the database: the next process does not call Spotify
+  // before it ends (calling while limited only lengthens the penalty).
+  const auto calls = emulator_calls();
+  const auto paused = plm({"sync"});
+  EXPECT_EQ(paused.exit_code, 4) << paused.err;
+  EXPECT_EQ(emulator_calls(), calls);
+  // Two hours later (plm reads the real clock, so the pause is ended in the database), nothing is
+  // half-stored: the next sync reads what the first could not.
+  end_rate_limit_pauses();
   EXPECT_EQ(plm({"sync"}).exit_code, 0);
   const auto show = plm({"--json", "playlist", "show", "DjBig00000000000000001"});
   EXPECT_EQ(Json::parse(show.out)["items"].size(), 120u);

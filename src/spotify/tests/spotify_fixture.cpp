@@ -76,9 +76,10 @@ std::unique_ptr<Client> SpotifyClientTest::make_client(const core::AccountTokens
     return core::ok();
   };
   hooks.on_needs_reauth = [this](const core::Error& error) { reauth_.push_back(error); };
-  return std::make_unique<Client>(config, tokens, transport_,
-                                  registry_->for_client(config.client_id, config.rate_limit),
-                                  core_clock_, sleeper_, hooks);
+  return std::make_unique<Client>(
+      config, tokens, transport_,
+      registry_->for_client(config.client_id, config.rate_limit, config.steady_now), core_clock_,
+      sleeper_, hooks);
 }
 
 Json SpotifyClientTest::dump_playlist(const std::string& user, const std::string& playlist_id) {
