@@ -172,12 +172,15 @@ void Worker::start() {
 void Worker::wake() { waiter_.wake(); }
 
 void Worker::request_shutdown() {
+  std::vector<std::shared_ptr<Running>> running;
   {
     std::lock_guard lock(mutex_);
     shutting_down_ = true;
-    for (auto& [id, running] : running_) request_stop(*running, StopReason::Shutdown);
+    for (const auto& [id, job] : running_) running.push_back(job);
     for (auto& thread : threads_) thread.request_stop();
   }
+  // Outside the lock: a stop runs the handlers' stop callbacks, which may call back into us.
+  for (const auto& job : running) request_stop(*job, StopReason::Shutdown);
   waiter_.wake();
 }
 
@@ -232,11 +235,13 @@ bool Worker::run_one(int slot) {
   const core::TimePoint now = clock_.now();
   running->lease_expires_at = now + options_.lease;
   running->next_heartbeat = now + options_.heartbeat_interval;
+  bool shutting_down = false;
   {
     std::lock_guard lock(mutex_);
     running_[running->job.id] = running;
-    if (shutting_down_) request_stop(*running, StopReason::Shutdown);
+    shutting_down = shutting_down_;
   }
+  if (shutting_down) request_stop(*running, StopReason::Shutdown);
   waiter_.wake();  // the heartbeat thread plans for this job too
 
   std::vector<core::JobItemResult> earlier_items;

@@ -193,6 +193,7 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
     if (options.on_playlist)
       options.on_playlist(PlaylistOutcome{kind, summary.id, summary.name, items, std::move(error)});
   };
+  if (options.listing) state.phase = SyncProgress::Phase::Reading;  // nothing to list
   SyncReport report;
   auto stopped = [&] {
     report.stopped_by = stopped_error();
