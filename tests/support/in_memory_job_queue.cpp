@@ -331,6 +331,7 @@ core::Result<std::vector<core::Job>> InMemoryJobQueue::list_jobs(const core::Job
     if (filter.account_id && job.account_id != *filter.account_id) continue;
     if (filter.playlist_id && job.playlist_id != *filter.playlist_id) continue;
     result.push_back(job);
+    result.back().checkpoint.clear();
     if (static_cast<int>(result.size()) == filter.limit) break;
   }
   return result;

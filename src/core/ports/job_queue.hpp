@@ -145,7 +145,9 @@ class JobQueue {
   virtual Result<std::int64_t> recover_expired_leases() = 0;
 
   virtual Result<std::optional<JobDetails>> find_job(std::int64_t job_id) = 0;
-  /// Jobs (without items and history), newest first. InvalidInput for a limit outside 1-1000.
+  /// Jobs without their items, history and checkpoint (a sync's is its whole listing, 100 kB for
+  /// 330 playlists: a page of jobs must not carry it), newest first. InvalidInput for a limit
+  /// outside 1-1000.
   virtual Result<std::vector<Job>> list_jobs(const JobFilter& filter) = 0;
   /// The earliest run_at of the Queued or Interrupted jobs of `kinds` (empty: every kind): a worker
   /// with nothing to claim sleeps until then (or until woken by an enqueue). It may be in the past
