@@ -1,9 +1,9 @@
 #pragma once
 /// Background work that survives a restart: a sync today; edits, batches, pasted lines, imported
-/// workbooks and scheduled changes next. A job is a row in the database (core::JobQueue), claimed by
-/// a worker with a lease, run by the handler for its kind, and finished with a result that the web
-/// app, the CLI and the metrics read back. The pure rules (states, what is due, which jobs may run
-/// together, when to retry) live here so every JobQueue implementation and the worker agree.
+/// workbooks and scheduled changes next. A job is a row in the database (core::JobQueue), claimed
+/// by a worker with a lease, run by the handler for its kind, and finished with a result that the
+/// web app, the CLI and the metrics read back. The pure rules (states, what is due, which jobs may
+/// run together, when to retry) live here so every JobQueue implementation and the worker agree.
 
 #include <chrono>
 #include <cstdint>
@@ -114,9 +114,9 @@ struct Job {
   std::string payload;     ///< the kind's parameters, opaque to the queue (JSON written by the app)
   std::string checkpoint;  ///< what the handler saved to resume from, opaque to the queue
   JobProgress progress;
-  ApiCounters api;  ///< Spotify calls made for this job over all its attempts
-  int attempts = 0;       ///< claims so far
-  int max_attempts = 5;   ///< after this many claims an interrupted job fails instead of resuming
+  ApiCounters api;       ///< Spotify calls made for this job over all its attempts
+  int attempts = 0;      ///< claims so far
+  int max_attempts = 5;  ///< after this many claims an interrupted job fails instead of resuming
   TimePoint created_at;
   TimePoint run_at;  ///< not claimed before this time (scheduling, retry backoff)
   TimePoint updated_at;
@@ -150,10 +150,15 @@ std::string concurrency_key_for_account(std::int64_t account_id);
 std::string concurrency_key_for_playlist(std::int64_t account_id, std::string_view playlist_id);
 
 /// When a job that failed with `error` on its `attempts`-th claim should run again, or nullopt when
-/// it should fail for good: errors that are not retryable, and attempts >= max_attempts. Spotify's
-/// own retry time wins (rate limit, quota); otherwise the backoff grows as attempts^4 seconds
-/// (River's policy: 1 s, 16 s, 81 s, 256 s…), capped at one hour.
+/// it should fail for good: errors that are not retryable (Error::retryable), and attempts >=
+/// max_attempts. Spotify's own retry time wins (rate limit, quota: running earlier would only fail
+/// again), held within kMaxSpotifyRetryWait so a bogus Retry-After cannot park a job for a year;
+/// otherwise the backoff grows as attempts^4 seconds (River's policy: 1 s, 16 s, 81 s, 256 s…),
+/// capped at kMaxRetryBackoff. No jitter: the result is a pure function of its inputs, and jobs
+/// are claimed one at a time anyway. Never earlier than `now`.
 std::optional<TimePoint> next_retry(const Error& error, int attempts, int max_attempts,
                                     TimePoint now);
+inline constexpr std::chrono::hours kMaxRetryBackoff{1};
+inline constexpr std::chrono::hours kMaxSpotifyRetryWait{24};
 
 }  // namespace plm::core

@@ -14,17 +14,75 @@ bool stops_the_sync(const Error& error) {
          error.code == ErrorCode::QuotaExceeded;
 }
 
+Error stopped_error() {
+  return make_error(ErrorCode::Unavailable, "sync stopped before it finished");
+}
+
+Error untrusted_listing_error() {
+  return make_error(ErrorCode::Conflict,
+                    "the playlist list kept changing while it was read; playlists gone from it "
+                    "are removed by the next sync");
+}
+
 }  // namespace
 
 ApiCounters SyncService::counters_since(const ApiCounters& start) const {
   const ApiCounters now = spotify_.counters();
-  return ApiCounters{now.calls - start.calls, now.retries - start.retries,
-                     now.rate_limited - start.rate_limited, now.paced_waits - start.paced_waits,
-                     now.waited_ms - start.waited_ms};
+  return ApiCounters{now.calls - start.calls,
+                     now.retries - start.retries,
+                     now.rate_limited - start.rate_limited,
+                     now.paced_waits - start.paced_waits,
+                     now.waited_ms - start.waited_ms,
+                     now.check_reads - start.check_reads};
+}
+
+Result<PlaylistListing> SyncService::list_once(std::stop_token stop) {
+  PlaylistListing listing;
+  std::unordered_set<std::string> listed;
+  std::optional<std::int64_t> total;
+  for (std::int64_t offset = 0;;) {
+    if (stop.stop_requested()) return stopped_error();
+    auto page = spotify_.my_playlists(offset, SpotifyApi::kMaxPlaylistsPage);
+    ++listing.pages;
+    if (!page) return page.error();
+    // A different total between pages means the list changed under us.
+    if (total && *total != page->total) listing.consistent = false;
+    if (!total) total = page->total;
+    const auto count = static_cast<std::int64_t>(page->items.size());
+    for (auto& summary : page->items) {
+      // Listed twice: rows moved down between pages (a playlist followed at the top). Kept once,
+      // first place wins.
+      if (listed.insert(summary.id).second) {
+        listing.playlists.push_back(std::move(summary));
+      } else {
+        listing.consistent = false;
+      }
+    }
+    // next_offset counts null entries a parser dropped, so rows are neither skipped nor re-read.
+    const std::int64_t next = page->next_offset > offset ? page->next_offset : offset + count;
+    if (!page->has_next || next <= offset) {
+      // The pages must cover exactly the total: fewer rows means some slid past us.
+      if (next != *total) listing.consistent = false;
+      break;
+    }
+    // Never loop on a server that keeps saying "more" without reaching its own total.
+    if (listing.pages > *total / SpotifyApi::kMaxPlaylistsPage + 2) {
+      listing.consistent = false;
+      break;
+    }
+    offset = next;
+  }
+  return listing;
+}
+
+Result<PlaylistListing> SyncService::list_playlists(std::stop_token stop) {
+  auto first = list_once(stop);
+  if (!first || first->consistent) return first;
+  return list_once(stop);  // once more from the start; still inconsistent: nothing is removed
 }
 
 Result<std::vector<PlaylistItem>> SyncService::read_all_items(
-    const PlaylistSummary& summary,
+    const PlaylistSummary& summary, std::stop_token stop,
     const std::function<void(std::int64_t read, std::int64_t total)>& on_page) {
   // Spotify's totals are trusted for planning only: never for an allocation size.
   constexpr std::int64_t kReserveCap = 10'000;
@@ -36,6 +94,8 @@ Result<std::vector<PlaylistItem>> SyncService::read_all_items(
     bool changed_while_paging = false;
     std::int64_t offset = 0;
     for (std::int64_t pages = 0;; ++pages) {
+      // A 10,000-item playlist takes 200 calls: a stop does not wait for them.
+      if (pages > 0 && stop.stop_requested()) return stopped_error();
       auto page = spotify_.playlist_items(summary.id, offset, SpotifyApi::kMaxItemsPage);
       if (!page) return page.error();
       // A different total between pages means the playlist changed under us: the pages would not
@@ -71,46 +131,99 @@ Result<std::vector<PlaylistItem>> SyncService::read_all_items(
                     "playlist " + summary.id + " kept changing while it was read");
 }
 
+Status SyncService::remove_gone_playlists(const SpotifyAccount& account,
+                                          const PlaylistListing& listing,
+                                          const std::vector<StoredPlaylist>& stored,
+                                          const SyncOptions& options, SyncReport& report) {
+  std::unordered_set<std::string> keep;
+  for (const auto& summary : listing.playlists) keep.insert(summary.id);
+  const bool anything_gone = std::any_of(stored.begin(), stored.end(), [&](const auto& playlist) {
+    return !keep.count(playlist.summary.id);
+  });
+  if (!anything_gone) return ok();
+  if (!listing.consistent) {
+    report.removals_skipped = untrusted_listing_error();
+    return ok();
+  }
+  // Removing loses tags for good: only what a second listing, made now, lacks too.
+  auto confirmation = list_playlists(options.stop);
+  if (!confirmation || !confirmation->consistent) {
+    if (options.stop.stop_requested()) {
+      report.stopped_by = stopped_error();
+    } else {
+      report.removals_skipped = confirmation ? untrusted_listing_error() : confirmation.error();
+    }
+    return ok();
+  }
+  for (const auto& summary : confirmation->playlists) keep.insert(summary.id);
+  if (auto removed = store_.remove_playlists_except(
+          account.id, std::vector<std::string>(keep.begin(), keep.end()));
+      !removed) {
+    return removed.error();
+  }
+  for (const auto& playlist : stored) {
+    if (keep.count(playlist.summary.id)) continue;
+    ++report.removed;
+    if (options.on_playlist) {
+      options.on_playlist(PlaylistOutcome{PlaylistOutcome::Kind::Removed, playlist.summary.id,
+                                          playlist.summary.name, 0, std::nullopt});
+    }
+  }
+  return ok();
+}
+
 Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
                                              const ProgressCallback& progress,
                                              std::stop_token stop) {
+  return sync_account(account, SyncOptions{.progress = progress, .stop = stop});
+}
+
+Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
+                                             const SyncOptions& options) {
   const ApiCounters start = spotify_.counters();
+  const std::stop_token& stop = options.stop;
   SyncProgress state;
   auto report_progress = [&] {
-    if (!progress) return;
+    if (!options.progress) return;
     state.counters = counters_since(start);
-    progress(state);
+    options.progress(state);
+  };
+  auto tell = [&](PlaylistOutcome::Kind kind, const PlaylistSummary& summary, std::int64_t items,
+                  std::optional<Error> error = std::nullopt) {
+    if (options.on_playlist)
+      options.on_playlist(PlaylistOutcome{kind, summary.id, summary.name, items, std::move(error)});
+  };
+  if (options.listing) state.phase = SyncProgress::Phase::Reading;  // nothing to list
+  SyncReport report;
+  auto stopped = [&] {
+    report.stopped_by = stopped_error();
+    report.counters = counters_since(start);
+    return report;
   };
   report_progress();
 
-  // 1. List every playlist: ceil(P/50) calls.
-  std::vector<PlaylistSummary> remote;
-  std::unordered_set<std::string> listed;
-  std::int64_t listing_calls = 0;
-  for (std::int64_t offset = 0;;) {
-    auto page = spotify_.my_playlists(offset, SpotifyApi::kMaxPlaylistsPage);
-    ++listing_calls;
-    if (!page) return page.error();
-    const auto count = static_cast<std::int64_t>(page->items.size());
-    for (auto& summary : page->items) {
-      // A playlist listed twice (the list shifted while we paged) is kept once, first place wins.
-      if (listed.insert(summary.id).second) remote.push_back(std::move(summary));
+  // 1. List every playlist: ceil(P/50) calls (none when resuming from a saved listing).
+  PlaylistListing listing;
+  if (options.listing) {
+    listing = *options.listing;
+  } else {
+    auto listed = list_playlists(stop);
+    if (!listed) {
+      if (stop.stop_requested()) return stopped();
+      return listed.error();
     }
-    // next_offset counts null entries a parser dropped, so rows are neither skipped nor re-read.
-    const std::int64_t next = page->next_offset > offset ? page->next_offset : offset + count;
-    if (!page->has_next || next <= offset) break;
-    offset = next;
+    listing = std::move(*listed);
+    if (options.on_listed) options.on_listed(listing);
   }
 
   // 2. Decide, purely, what to read.
   auto stored = store_.playlists_of(account.id);
   if (!stored) return stored.error();
   const SyncPlan plan =
-      plan_sync(account.spotify_user_id, remote, *stored, SpotifyApi::kMaxItemsPage);
+      plan_sync(account.spotify_user_id, listing.playlists, *stored, SpotifyApi::kMaxItemsPage);
 
-  SyncReport report;
-  report.playlists_total = static_cast<std::int64_t>(remote.size());
-  report.planned_calls = listing_calls + plan.item_page_calls;
+  report.playlists_total = static_cast<std::int64_t>(listing.playlists.size());
+  report.planned_calls = listing.pages + plan.item_page_calls;
   state.phase = SyncProgress::Phase::Reading;
   state.playlists_total = report.playlists_total;
   report_progress();
@@ -121,11 +234,10 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
         !saved) {
       return saved.error();
     }
-    if (can_read_items(step.summary, account.spotify_user_id)) {
-      ++report.unchanged;
-    } else {
-      ++report.unreadable;
-    }
+    const bool readable = can_read_items(step.summary, account.spotify_user_id);
+    ++(readable ? report.unchanged : report.unreadable);
+    tell(readable ? PlaylistOutcome::Kind::Unchanged : PlaylistOutcome::Kind::Unreadable,
+         step.summary, step.summary.item_count);
     ++state.playlists_done;
   }
   for (const auto& step : plan.save_empty) {
@@ -134,6 +246,7 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
       return saved.error();
     }
     ++report.read;
+    tell(PlaylistOutcome::Kind::Read, step.summary, 0);
     ++state.playlists_done;
   }
   report_progress();
@@ -141,20 +254,25 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
   // 4. Changed playlists: every page of items, then one transaction each.
   for (const auto& step : plan.read_items) {
     if (stop.stop_requested()) {
-      report.stopped_by = make_error(ErrorCode::Unavailable, "sync stopped before it finished");
+      report.stopped_by = stopped_error();
       break;
     }
     state.current_playlist = step.summary.name;
     state.items_read = 0;
     state.items_total = step.summary.item_count;
     report_progress();
-    auto items = read_all_items(step.summary, [&](std::int64_t read, std::int64_t total) {
+    auto items = read_all_items(step.summary, stop, [&](std::int64_t read, std::int64_t total) {
       state.items_read = read;
       state.items_total = total;
       report_progress();
     });
+    if (!items && stop.stop_requested()) {
+      report.stopped_by = stopped_error();  // in flight: read again by the next run
+      break;
+    }
     if (!items) {
       report.failures.push_back({step.summary.id, step.summary.name, items.error()});
+      tell(PlaylistOutcome::Kind::Failed, step.summary, 0, items.error());
       if (stops_the_sync(items.error())) {
         report.stopped_by = items.error();
         break;
@@ -169,21 +287,23 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
       // down concerns everything.
       if (saved.error().code == ErrorCode::Internal) return saved.error();
       report.failures.push_back({step.summary.id, step.summary.name, saved.error()});
+      tell(PlaylistOutcome::Kind::Failed, step.summary, 0, saved.error());
       continue;
     }
     ++report.read;
+    tell(PlaylistOutcome::Kind::Read, summary, summary.item_count);
     ++state.playlists_done;
   }
   state.current_playlist.clear();
   state.items_read = state.items_total = 0;
 
-  // 5. Playlists gone from Spotify (deleted, unfollowed) go from the store too — but only after a
-  // complete listing, which we have: the listing loop above returns on any error.
+  // 5. Playlists gone from Spotify (deleted, unfollowed) go from the store too, by the removal
+  // policy; then the account counts as synced.
   if (!report.stopped_by) {
-    const std::unordered_set<std::string> keep(plan.keep_ids.begin(), plan.keep_ids.end());
-    for (const auto& playlist : *stored) report.removed += keep.count(playlist.summary.id) ? 0 : 1;
-    if (auto removed = store_.remove_playlists_except(account.id, plan.keep_ids); !removed)
+    if (auto removed = remove_gone_playlists(account, listing, *stored, options, report); !removed)
       return removed.error();
+  }
+  if (!report.stopped_by) {
     if (auto marked = store_.mark_synced(account.id, format_utc(clock_.now())); !marked)
       return marked.error();
   }
@@ -196,7 +316,8 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
 
 Result<SyncReport> SyncService::sync_playlist(const SpotifyAccount& account,
                                               const std::string& playlist_id,
-                                              const ProgressCallback& progress) {
+                                              const ProgressCallback& progress,
+                                              std::stop_token stop) {
   const ApiCounters start = spotify_.counters();
   SyncProgress state;
   state.playlists_total = 1;
@@ -241,7 +362,7 @@ Result<SyncReport> SyncService::sync_playlist(const SpotifyAccount& account,
     if (summary->item_count > 0) {
       state.items_total = summary->item_count;
       report_progress();
-      auto read = read_all_items(*summary, [&](std::int64_t read_so_far, std::int64_t total) {
+      auto read = read_all_items(*summary, stop, [&](std::int64_t read_so_far, std::int64_t total) {
         state.items_read = read_so_far;
         state.items_total = total;
         report_progress();

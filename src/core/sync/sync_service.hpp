@@ -8,6 +8,19 @@
 /// items, NeedsReauth, RateLimited and QuotaExceeded stop the sync (the caller reschedules at
 /// retry_at or asks the user to reconnect) and what was saved so far stays saved; other errors on
 /// one playlist are recorded in the report and the sync goes on with the next.
+///
+/// Removal policy: a stored playlist is removed (with its items and tags, for good) only when a
+/// consistent listing lacks it and a second listing, made just before removing, lacks it too. A
+/// listing is consistent when every page reports the same total, no id comes twice and the pages
+/// cover exactly that total; an inconsistent one (the list moved while it was paged: an unfollow
+/// shifts every later row one place up, so a row slides from one page onto the end of the page
+/// already read) is made again once from the start, and when it is still inconsistent nothing is
+/// removed this time. The second listing catches a shift the checks cannot see (one playlist gone
+/// and another added further down keeps the total).
+///
+/// Resuming: `SyncOptions::listing` starts from a listing saved by `on_listed` in an interrupted
+/// run. Playlists that run saved have their new snapshot stored, so the plan skips them, and the
+/// resumed run reads only what was missing or in flight.
 
 #include <cstdint>
 #include <functional>
@@ -39,6 +52,29 @@ struct PlaylistFailure {
   Error error;
 };
 
+/// The user's playlists as Spotify listed them, once each, in Spotify's order.
+struct PlaylistListing {
+  std::vector<PlaylistSummary> playlists;
+  std::int64_t pages = 0;  ///< calls the listing took (the last attempt, when it was made twice)
+  bool consistent = true;  ///< see the removal policy above; false: nothing may be removed
+};
+
+/// How one playlist of a sync ended, as it happens.
+struct PlaylistOutcome {
+  enum class Kind {
+    Read,        ///< items read (or saved empty) and stored
+    Unchanged,   ///< same snapshot as stored: metadata saved, no call
+    Unreadable,  ///< followed, contents not readable by this app: metadata saved
+    Failed,      ///< `error` says why; the stored version (if any) is untouched
+    Removed,     ///< gone from Spotify: removed from the store
+  };
+  Kind kind = Kind::Read;
+  std::string playlist_id;
+  std::string playlist_name;
+  std::int64_t items = 0;  ///< items stored (Read)
+  std::optional<Error> error;
+};
+
 struct SyncReport {
   std::int64_t playlists_total = 0;
   std::int64_t read = 0;           ///< playlists whose items were read
@@ -49,9 +85,26 @@ struct SyncReport {
   ApiCounters counters;            ///< what it really took (this sync only)
   std::vector<PlaylistFailure> failures;
   std::optional<Error> stopped_by;  ///< set when the sync stopped early (see the policy above)
+  /// Set when playlists gone from the listing were kept because it could not be trusted (see the
+  /// removal policy) or the second listing failed; the next sync removes them.
+  std::optional<Error> removals_skipped;
 };
 
 using ProgressCallback = std::function<void(const SyncProgress&)>;
+
+struct SyncOptions {
+  ProgressCallback progress;
+  /// A requested stop ends the sync before the next page or playlist (see sync_account).
+  std::stop_token stop;
+  /// A listing saved by `on_listed` in an earlier, interrupted run of this sync: used instead of
+  /// listing again. Anything it is wrong about is corrected by the next sync (a playlist gone since
+  /// fails to read; removals are confirmed by a fresh listing anyway).
+  std::optional<PlaylistListing> listing;
+  /// Called once with a listing made by this run, before anything is read or saved.
+  std::function<void(const PlaylistListing&)> on_listed;
+  /// Called as each playlist ends, in the order they end.
+  std::function<void(const PlaylistOutcome&)> on_playlist;
+};
 
 class SyncService {
  public:
@@ -59,9 +112,11 @@ class SyncService {
       : spotify_(spotify), store_(store), clock_(clock) {}
 
   /// Syncs every playlist of `account`. Returns an error only when nothing could be done (the
-  /// listing failed or the store failed); partial outcomes are in the report. A requested `stop`
-  /// ends the sync at the next playlist boundary with `stopped_by` = Unavailable (what was saved
-  /// stays saved; gone playlists are not removed).
+  /// listing failed or the store failed); partial outcomes are in the report. A requested stop
+  /// ends the sync before its next call with `stopped_by` = Unavailable: what was saved stays
+  /// saved, a playlist read halfway is not saved (the next run reads it again), gone playlists are
+  /// not removed.
+  Result<SyncReport> sync_account(const SpotifyAccount& account, const SyncOptions& options);
   Result<SyncReport> sync_account(const SpotifyAccount& account,
                                   const ProgressCallback& progress = {}, std::stop_token stop = {});
 
@@ -70,16 +125,26 @@ class SyncService {
   /// Saved in one transaction at the playlist's place in the list. NotFound when the playlist is
   /// not stored for the account (sync the account first) or Spotify no longer has it; any Spotify
   /// or store failure is returned as the error (nothing is half-saved). The report counts this one
-  /// playlist (playlists_total = 1).
+  /// playlist (playlists_total = 1). A requested `stop` ends it before its next call with an
+  /// Unavailable error, nothing saved.
   Result<SyncReport> sync_playlist(const SpotifyAccount& account, const std::string& playlist_id,
-                                   const ProgressCallback& progress = {});
+                                   const ProgressCallback& progress = {},
+                                   std::stop_token stop = {});
 
  private:
+  /// One pass over the listing pages (PlaylistListing::consistent says whether it can be trusted).
+  Result<PlaylistListing> list_once(std::stop_token stop);
+  /// A listing, made again once from the start when the first one was not consistent.
+  Result<PlaylistListing> list_playlists(std::stop_token stop);
   /// Reads all items of one playlist; restarts once if the playlist changed while paging.
   /// `on_page(read, total)` runs after every page (a 10,000-item playlist takes 200 calls).
   Result<std::vector<PlaylistItem>> read_all_items(
-      const PlaylistSummary& summary,
+      const PlaylistSummary& summary, std::stop_token stop,
       const std::function<void(std::int64_t read, std::int64_t total)>& on_page = {});
+  /// Removes the stored playlists that `listing` and a second, fresh listing both lack.
+  Status remove_gone_playlists(const SpotifyAccount& account, const PlaylistListing& listing,
+                               const std::vector<StoredPlaylist>& stored,
+                               const SyncOptions& options, SyncReport& report);
   ApiCounters counters_since(const ApiCounters& start) const;
 
   SpotifyApi& spotify_;

@@ -43,6 +43,20 @@ class SyncServiceTest : public ::testing::Test {
       spotify_.put_playlist(playlist("p" + std::to_string(i)), items(size));
   }
 
+  /// 60 one-track playlists (two listing pages) synced, p50 tagged: the start of the tests where
+  /// the list moves while it is read. Returns the calls made so far.
+  std::int64_t synced_sixty_with_p50_tagged() {
+    seed(60, 1);
+    EXPECT_TRUE(service_.sync_account(account_));
+    EXPECT_TRUE(store_.set_playlist_tags(1, "p50", {"keep"}));
+    return spotify_.calls();
+  }
+
+  std::vector<std::string> tags_of(const std::string& id) {
+    const auto found = *store_.find_playlist(1, id);
+    return found ? found->tags : std::vector<std::string>{"(not stored)"};
+  }
+
   FakeSpotifyApi spotify_;
   InMemoryStore store_;
   ManualClock clock_;
@@ -219,6 +233,181 @@ TEST_F(SyncServiceTest, NullPlaylistsInTheListingNeitherShiftNorRepeatRows) {
   EXPECT_EQ(report->playlists_total, 59);
   EXPECT_EQ(store_.playlists_of(1)->size(), 59u);
   EXPECT_EQ(report->planned_calls, 2 + 59);
+}
+
+TEST_F(SyncServiceTest, APlaylistUnfollowedBetweenListingPagesCostsNoOtherPlaylistItsTags) {
+  const auto before = synced_sixty_with_p50_tagged();
+  // Unfollowed on Spotify while the first page is being read: the second page starts one row
+  // later in the shorter list, so p50 slides onto page 1's end and is never listed.
+  spotify_.on_call([&](std::int64_t call) {
+    if (call == before + 2) spotify_.remove_playlist("p3");
+  });
+
+  const auto report = service_.sync_account(account_);
+
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(tags_of("p50"), std::vector<std::string>{"keep"});
+  EXPECT_FALSE(store_.find_playlist(1, "p3")->has_value());
+  EXPECT_EQ(report->removed, 1);
+  EXPECT_EQ(report->playlists_total, 59);
+  EXPECT_EQ(store_.playlists_of(1)->size(), 59u);
+  // Two pages that did not fit, the same two pages again, and two to confirm p3 is gone.
+  EXPECT_EQ(spotify_.calls() - before, 6);
+  EXPECT_EQ(report->planned_calls, 2);
+  EXPECT_FALSE(report->removals_skipped.has_value());
+}
+
+TEST_F(SyncServiceTest, AListingThatKeepsMovingRemovesNothing) {
+  const auto before = synced_sixty_with_p50_tagged();
+  // Every second page of a listing comes after another unfollow.
+  spotify_.on_call([&](std::int64_t call) {
+    if (call == before + 2) spotify_.remove_playlist("p3");
+    if (call == before + 4) spotify_.remove_playlist("p4");
+  });
+
+  const auto report = service_.sync_account(account_);
+
+  ASSERT_TRUE(report);
+  ASSERT_TRUE(report->removals_skipped.has_value());
+  EXPECT_EQ(report->removals_skipped->code, ErrorCode::Conflict);
+  EXPECT_EQ(report->removed, 0);
+  EXPECT_EQ(store_.playlists_of(1)->size(), 60u);  // p3 and p4 go with the next sync
+  EXPECT_EQ(tags_of("p50"), std::vector<std::string>{"keep"});
+  EXPECT_EQ(spotify_.calls() - before, 4);
+
+  spotify_.on_call({});
+  const auto next = service_.sync_account(account_);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->removed, 2);
+  EXPECT_EQ(tags_of("p50"), std::vector<std::string>{"keep"});
+}
+
+TEST_F(SyncServiceTest, APlaylistListedTwiceMakesTheListingAgain) {
+  seed(60, 1);
+  const auto first = service_.sync_account(account_);
+  ASSERT_TRUE(first);
+  const auto before = spotify_.calls();
+  // Followed at the top while page 1 is read: every row moves down, p49 comes again on page 2
+  // and the new playlist is never seen. Creating it is a call of its own.
+  bool created = false;
+  spotify_.on_call([&](std::int64_t call) {
+    if (call == before + 2 && !created) {
+      created = true;
+      ASSERT_TRUE(spotify_.create_playlist("New", "", true, false));
+    }
+  });
+
+  const auto report = service_.sync_account(account_);
+
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->playlists_total, 61);
+  const auto stored = *store_.playlists_of(1);
+  ASSERT_EQ(stored.size(), 61u);
+  EXPECT_EQ(stored.front().summary.name, "New");
+  EXPECT_EQ(spotify_.calls() - before, 1 + 2 + 2);  // the create, the listing twice; New is empty
+}
+
+TEST_F(SyncServiceTest, AShiftThatKeepsTheTotalIsCaughtByTheConfirmingListing) {
+  const auto before = synced_sixty_with_p50_tagged();
+  // One unfollow and one new playlist at the end while page 1 is read: the total stays 60 and no
+  // id comes twice, yet p50 slides onto page 1 unseen.
+  spotify_.on_call([&](std::int64_t call) {
+    if (call == before + 2) {
+      spotify_.remove_playlist("p3");
+      spotify_.put_playlist(playlist("late"), items(1));
+    }
+  });
+
+  const auto report = service_.sync_account(account_);
+
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->removed, 0);  // p3 was on page 1, read before it went: the next sync
+  EXPECT_EQ(tags_of("p50"), std::vector<std::string>{"keep"});
+  EXPECT_TRUE(store_.find_playlist(1, "late")->has_value());
+
+  spotify_.on_call({});
+  const auto next = service_.sync_account(account_);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->removed, 1);
+  EXPECT_FALSE(store_.find_playlist(1, "p3")->has_value());
+  EXPECT_EQ(tags_of("p50"), std::vector<std::string>{"keep"});
+}
+
+TEST_F(SyncServiceTest, AStopBetweenItemPagesLeavesThePlaylistUnsaved) {
+  seed(2, 120);
+  std::stop_source stop;
+  spotify_.on_call([&](std::int64_t call) {
+    if (call == 5) stop.request_stop();  // p1's second page of three (listing 1, p0 2-4, p1 5-)
+  });
+
+  const auto report = service_.sync_account(account_, {}, stop.get_token());
+
+  ASSERT_TRUE(report);
+  ASSERT_TRUE(report->stopped_by.has_value());
+  EXPECT_EQ(spotify_.calls(), 5);
+  EXPECT_EQ(report->read, 1);
+  EXPECT_TRUE(report->failures.empty());
+  EXPECT_FALSE(store_.find_playlist(1, "p1")->has_value());
+}
+
+TEST_F(SyncServiceTest, TellsHowEachPlaylistEnded) {
+  seed(3, 10);
+  spotify_.put_playlist(playlist("followed", "someone-else"), items(40));
+  ASSERT_TRUE(service_.sync_account(account_));
+  spotify_.set_items("p0", items(5, "v2-"));
+  spotify_.set_items("p1", items(6, "v2-"));
+  spotify_.remove_playlist("p2");
+  spotify_.fail_call(spotify_.calls() + 3, make_error(ErrorCode::Unavailable, "502"));  // p1
+  std::vector<PlaylistOutcome> outcomes;
+
+  const auto report = service_.sync_account(
+      account_,
+      SyncOptions{.on_playlist = [&](const PlaylistOutcome& o) { outcomes.push_back(o); }});
+
+  ASSERT_TRUE(report);
+  std::vector<std::pair<std::string, PlaylistOutcome::Kind>> seen;
+  for (const auto& outcome : outcomes) seen.emplace_back(outcome.playlist_id, outcome.kind);
+  const std::vector<std::pair<std::string, PlaylistOutcome::Kind>> expected = {
+      {"followed", PlaylistOutcome::Kind::Unreadable},
+      {"p0", PlaylistOutcome::Kind::Read},
+      {"p1", PlaylistOutcome::Kind::Failed},
+      {"p2", PlaylistOutcome::Kind::Removed}};
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(outcomes[1].items, 5);
+  ASSERT_TRUE(outcomes[2].error.has_value());
+  EXPECT_EQ(outcomes[2].error->code, ErrorCode::Unavailable);
+  EXPECT_EQ(outcomes[3].playlist_name, "Playlist p2");
+}
+
+TEST_F(SyncServiceTest, AResumedSyncStartsFromTheSavedListingAndReadsOnlyWhatIsMissing) {
+  seed(120, 60);  // 3 listing pages, 2 item pages each: 243 calls at the least
+  std::optional<PlaylistListing> saved;
+  std::stop_source stop;
+  spotify_.on_call([&](std::int64_t call) {
+    if (call == 3 + 2 * 40 + 1) stop.request_stop();  // p40's first page: 40 saved, p40 in flight
+  });
+  const auto interrupted = service_.sync_account(
+      account_, SyncOptions{.stop = stop.get_token(),
+                            .on_listed = [&](const PlaylistListing& l) { saved = l; }});
+  ASSERT_TRUE(interrupted);
+  ASSERT_TRUE(interrupted->stopped_by.has_value());
+  ASSERT_TRUE(saved.has_value());
+  EXPECT_EQ(saved->playlists.size(), 120u);
+  EXPECT_EQ(saved->pages, 3);
+  EXPECT_TRUE(saved->consistent);
+  spotify_.on_call({});
+  const auto first_run = spotify_.calls();
+
+  const auto resumed = service_.sync_account(account_, SyncOptions{.listing = saved});
+
+  ASSERT_TRUE(resumed) << resumed.error().message;
+  EXPECT_FALSE(resumed->stopped_by.has_value());
+  EXPECT_EQ(spotify_.calls() - first_run, 80 * 2);  // no listing; p40 to p119
+  EXPECT_EQ(spotify_.calls(), 3 + 120 * 2 + 1);     // the bound plus p40's first page
+  EXPECT_EQ(resumed->read, 80);
+  EXPECT_EQ(resumed->unchanged, 40);
+  EXPECT_EQ(store_.playlists_of(1)->size(), 120u);
+  EXPECT_EQ(store_.playlist_items(1, "p40")->size(), 60u);
 }
 
 TEST_F(SyncServiceTest, AServerThatAlwaysSaysThereIsMoreCannotMakeTheSyncLoopForever) {
