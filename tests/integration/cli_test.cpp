@@ -332,4 +332,57 @@ TEST_F(CliTest, BadConfigurationAndUsageGiveClearMessagesAndExitCode2) {
   EXPECT_NE(help.out.find("usage: plm sync"), std::string::npos);
 }
 
+TEST_F(CliTest, FlagsTakeBothFormsAndGlobalOptionsComeBeforeOrAfterTheCommand) {
+  start(small_seed(), "dj");
+  connect();
+  ASSERT_EQ(plm({"sync"}).exit_code, 0);
+  auto elsewhere = environment();
+  elsewhere["PLM_DATA_DIR"] = data_dir_.string() + "-unused";
+
+  const auto before = plm({"--json", "playlists", "--search", "big"});
+  const auto after = plm({"playlists", "--search=big", "--json"});
+  const auto data_dir_after = run_process(
+      {PLM_BINARY, "accounts", "--data-dir=" + data_dir_.string(), "--json"}, elsewhere);
+
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_EQ(Json::parse(before.out).size(), 1u);
+  EXPECT_EQ(after.out, before.out);
+  ASSERT_EQ(data_dir_after.exit_code, 0) << data_dir_after.err;
+  EXPECT_EQ(Json::parse(data_dir_after.out).size(), 1u);
+  EXPECT_FALSE(fs::exists(data_dir_.string() + "-unused"));
+}
+
+TEST_F(CliTest, UsageMistakesNameTheCommandAndPointAtItsHelp) {
+  start(small_seed(), "dj");
+
+  const auto option = plm({"sync", "--x"});
+  const auto command = plm({"user", "frob"});
+  const auto value = plm({"playlists", "--search"});
+  const auto argument = plm({"playlist", "show"});
+
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_EQ(option.err, "plm: unknown option '--x' for 'plm sync' (see plm sync --help)\n");
+  EXPECT_EQ(command.exit_code, 2);
+  EXPECT_EQ(command.err, "plm: unknown command 'frob' for 'plm user' (see plm user --help)\n");
+  EXPECT_EQ(value.exit_code, 2);
+  EXPECT_EQ(value.err,
+            "plm: option '--search' for 'plm playlists' needs a value (see plm playlists "
+            "--help)\n");
+  EXPECT_EQ(argument.exit_code, 2);
+  EXPECT_EQ(argument.err,
+            "plm: missing ID for 'plm playlist show' (see plm playlist show --help)\n");
+  EXPECT_FALSE(fs::exists(data_dir_));  // refused before anything was opened
+}
+
+TEST_F(CliTest, DoubleDashEndsTheOptions) {
+  start(small_seed(), "dj");
+
+  const auto added = plm({"user", "add", "--password-stdin", "--", "-dash"}, "long enough\n");
+  const auto users = plm({"--json", "user", "list"});
+
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_EQ(added.out, "added editor -dash\n");
+  EXPECT_NE(users.out.find("\"-dash\""), std::string::npos) << users.out;
+}
+
 }  // namespace
