@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/seed.hpp"
+#include "core/model/account.hpp"
+#include "core/ports/clock.hpp"
 #include "emulator/emulator.hpp"
 #include "http/server.hpp"
 #include "support/http_client.hpp"
@@ -143,6 +145,42 @@ TEST_F(CliTest, HeadlessConnectStoresTheAccount) {
   EXPECT_EQ(list[0]["spotify_user_id"], "dj");
   EXPECT_EQ(list[0]["status"], "active");
   EXPECT_GE(list[0]["days_left"].get<int>(), 180);
+}
+
+/// Unix seconds of "2026-12-07T02:47:37Z".
+std::int64_t unix_seconds(const std::string& utc) {
+  int year = 0;
+  unsigned month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  EXPECT_EQ(
+      std::sscanf(utc.c_str(), "%d-%u-%uT%u:%u:%uZ", &year, &month, &day, &hour, &minute, &second),
+      6)
+      << utc;
+  using namespace std::chrono;
+  const sys_seconds time = sys_days(std::chrono::year(year) / month / day) + hours(hour) +
+                           minutes(minute) + seconds(second);
+  return time.time_since_epoch().count();
+}
+
+TEST_F(CliTest, AccountsShowTheAuthorizationExpiryTheCoreComputesLikeTheWebApp) {
+  start(small_seed(), "dj");
+  connect();
+
+  const auto accounts = plm({"--json", "accounts"});
+
+  ASSERT_EQ(accounts.exit_code, 0) << accounts.err;
+  const Json shown = Json::parse(accounts.out).at(0);
+  ASSERT_TRUE(shown["authorized_at"].is_string()) << shown.dump();
+  plm::core::SpotifyAccount account;
+  account.tokens.authorized_at = unix_seconds(shown["authorized_at"]);
+  // Six calendar months after consent (what Spotify and the emulator do), not 183 days.
+  EXPECT_EQ(shown["authorization_expires_at"],
+            plm::core::format_utc(*plm::core::authorization_expires_at(account)));
+  const auto days_left = shown["days_left"].get<std::int64_t>();
+  const auto now = std::chrono::system_clock::now();
+  EXPECT_TRUE(days_left == plm::core::authorization_days_left(account, now) ||
+              days_left ==
+                  plm::core::authorization_days_left(account, now - std::chrono::minutes(1)))
+      << days_left;  // plm's clock ran on between its answer and this line
 }
 
 TEST_F(CliTest, InteractiveConnectReceivesTheCallbackOnALoopbackPort) {

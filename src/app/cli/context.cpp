@@ -106,13 +106,11 @@ core::Result<core::SpotifyAccount> CommandContext::chosen_account(const core::Ap
 }
 
 void CommandContext::warn_if_authorization_ends_soon(const core::SpotifyAccount& account) {
-  // Refresh tokens die 6 months after consent (spotify-api.md 1.3); 183 days is the longest.
-  const auto ends =
-      std::chrono::system_clock::time_point(std::chrono::seconds(account.tokens.authorized_at)) +
-      std::chrono::hours(24 * 183);
-  if (ends - services().clock().now() < std::chrono::hours(24 * 21)) {
+  const auto days_left = core::authorization_days_left(account, services().clock().now());
+  if (days_left && *days_left <= core::kAuthorizationWarningDays) {
     err_ << "plm: warning: Spotify's authorization of " << account.spotify_user_id << " ends "
-         << core::format_utc(ends) << "; run `plm connect` to renew it\n";
+         << core::format_utc(*core::authorization_expires_at(account))
+         << "; run `plm connect` to renew it\n";
   }
 }
 
