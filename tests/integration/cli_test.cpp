@@ -423,4 +423,23 @@ TEST_F(CliTest, DoubleDashEndsTheOptions) {
   EXPECT_NE(users.out.find("\"-dash\""), std::string::npos) << users.out;
 }
 
+TEST_F(CliTest, UserAddRefusesNamesTheWebSignInThrottleCannotKey) {
+  start(small_seed(), "dj");
+
+  for (const std::string& name : std::vector<std::string>{"two words", std::string(65, 'x'),
+                                                          "sl/ash", "Zo\u00eb", "tab\tbed"}) {
+    const auto added = plm({"user", "add", name, "--password-stdin"}, "long enough\n");
+    EXPECT_EQ(added.exit_code, 2) << name;
+    EXPECT_NE(added.err.find("invalid user name '" + name + "'"), std::string::npos) << added.err;
+  }
+  const auto valid =
+      plm({"user", "add", "jane.doe@example.org", "--password-stdin"}, "long enough\n");
+  const auto users = plm({"--json", "user", "list"});
+
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  const Json list = Json::parse(users.out);
+  ASSERT_EQ(list.size(), 1u) << users.out;
+  EXPECT_EQ(list[0]["username"], "jane.doe@example.org");
+}
+
 }  // namespace

@@ -37,6 +37,13 @@ ExitCode list_users(CommandContext& context) {
 ExitCode add_user(CommandContext& context) {
   const auto& invocation = context.invocation();
   const std::string& name = invocation.arguments.front();
+  // The web sign-in throttle keys on the name: a name it cannot key must not exist at all.
+  if (!core::valid_username(name)) {
+    return context.fail(core::make_error(
+        core::ErrorCode::InvalidInput,
+        "invalid user name '" + name +
+            "': use 1 to 64 letters, digits, '.', '_', '@' or '-'; nothing was changed"));
+  }
   const std::string role_text = invocation.value("--role").value_or("editor");
   const auto role = core::role_from_string(role_text);  // the parser checked the choices
   if (!invocation.has("--password-stdin") && isatty(STDIN_FILENO))
@@ -77,8 +84,8 @@ CommandGroup user_commands() {
                      {.name = "--password-stdin",
                       .description = "read the password as one line from standard input, "
                                      "without prompts"}},
-           .details = "Passwords are read from standard input (one line) and stored as Argon2id "
-                      "hashes.\n",
+           .details = "NAME is 1 to 64 letters, digits, '.', '_', '@' or '-'. Passwords are "
+                      "read from standard\ninput (one line) and stored as Argon2id hashes.\n",
            .handler = add_user},
           {.name = "list", .summary = "list the plm users (id, name, role)", .handler = list_users},
       }};
