@@ -7,6 +7,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/password_input.hpp"
 #include "security/password.hpp"
 
 namespace plm::app::cli {
@@ -46,15 +47,16 @@ ExitCode add_user(CommandContext& context) {
   }
   const std::string role_text = invocation.value("--role").value_or("editor");
   const auto role = core::role_from_string(role_text);  // the parser checked the choices
-  if (!invocation.has("--password-stdin") && isatty(STDIN_FILENO))
-    context.err() << "password for " << name << ": " << std::flush;
-  std::string password;
-  std::getline(std::cin, password);
-  if (password.size() < kMinimumPasswordLength) {
-    return context.fail(core::make_error(core::ErrorCode::InvalidInput,
-                                         "the password must have at least 8 characters"));
+  auto password =
+      read_new_password(name, password_source(STDIN_FILENO, invocation.has("--password-stdin")),
+                        std::cin, STDIN_FILENO, context.err());
+  if (!password) return context.fail(password.error());
+  if (password->size() < kMinimumPasswordLength) {
+    return context.fail(core::make_error(
+        core::ErrorCode::InvalidInput, "the password must have at least " +
+                                           std::to_string(kMinimumPasswordLength) + " characters"));
   }
-  auto created = context.services().users().create_user(name, security::hash_password(password),
+  auto created = context.services().users().create_user(name, security::hash_password(*password),
                                                         role.value_or(core::Role::Editor));
   if (!created) return context.fail(created.error());
   if (context.json()) {
@@ -84,8 +86,10 @@ CommandGroup user_commands() {
                      {.name = "--password-stdin",
                       .description = "read the password as one line from standard input, "
                                      "without prompts"}},
-           .details = "NAME is 1 to 64 letters, digits, '.', '_', '@' or '-'. Passwords are "
-                      "read from standard\ninput (one line) and stored as Argon2id hashes.\n",
+           .details = "NAME is 1 to 64 letters, digits, '.', '_', '@' or '-'. On a terminal the "
+                      "password is asked\ntwice and not shown as it is typed; from a pipe (or "
+                      "with --password-stdin) it is\none line of standard input. Passwords have "
+                      "at least 8 characters and are stored\nas Argon2id hashes.\n",
            .handler = add_user},
           {.name = "list", .summary = "list the plm users (id, name, role)", .handler = list_users},
       }};
