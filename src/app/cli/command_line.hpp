@@ -49,8 +49,7 @@ enum class Needs {
 using Handler = ExitCode (*)(CommandContext& context);
 
 struct Command {
-  std::string_view
-      name;  ///< "" for the group's own command (`plm sync`), else `plm user add`'s "add"
+  std::string_view name;  ///< "" for the group's own command (`plm sync`), else "add" etc.
   std::string_view summary;  ///< one line; for a group's own command "" means the group's summary
   std::vector<std::string_view> arguments;  ///< required positional arguments ("NAME")
   std::vector<Flag> flags;
