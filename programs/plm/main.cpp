@@ -2,6 +2,8 @@
 // only connects them to the process.
 #include <iostream>
 
-#include "app/cli.hpp"
+#include "app/cli/cli.hpp"
 
-int main(int argc, char** argv) { return plm::app::run_cli(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return plm::app::exit_status(plm::app::run_cli(argc, argv, std::cout, std::cerr));
+}

@@ -135,51 +135,12 @@ std::string resolve_public_url(const Config& config, std::uint16_t bound_port) {
   return "http://" + host + ":" + std::to_string(bound_port) + "/";
 }
 
-int run_serve(std::map<std::string, std::string> overrides, std::vector<std::string> arguments,
-              std::ostream& out, std::ostream& err) {
-  std::string port_file;
-  for (std::size_t i = 0; i < arguments.size(); ++i) {
-    const std::string& argument = arguments[i];
-    auto value = [&](const std::string& name) -> std::optional<std::string> {
-      if (argument == name) {
-        if (i + 1 >= arguments.size()) return std::nullopt;
-        return arguments[++i];
-      }
-      return argument.substr(name.size() + 1);
-    };
-    if (argument == "--help" || argument == "-h") {
-      out << "usage: plm serve [--listen HOST:PORT] [--port-file FILE]\n\n"
-             "Serves the web application and its JSON API (api/openapi.yaml) until SIGINT or\n"
-             "SIGTERM. --listen overrides PLM_LISTEN (default 127.0.0.1:8080; port 0 picks a free\n"
-             "one); --port-file writes the bound port to FILE once listening. Browsers must use\n"
-             "PLM_PUBLIC_URL (default http://<listen>/). Settings: configs/example.env.\n"
-             "While no user has a password, the log shows a one-time setup code for the first\n"
-             "visit.\n";
-      return 0;
-    }
-    if (argument == "--listen" || argument.starts_with("--listen=")) {
-      const auto listen = value("--listen");
-      if (!listen) {
-        err << "plm: --listen needs a value\n";
-        return 2;
-      }
-      overrides["PLM_LISTEN"] = *listen;
-    } else if (argument == "--port-file" || argument.starts_with("--port-file=")) {
-      const auto file = value("--port-file");
-      if (!file) {
-        err << "plm: --port-file needs a value\n";
-        return 2;
-      }
-      port_file = *file;
-    } else {
-      err << "plm: unexpected argument '" << argument << "' (see plm serve --help)\n";
-      return 2;
-    }
-  }
-  auto config = load_config(overrides);
+ExitCode run_serve(const ServeOptions& options, std::ostream& err) {
+  const std::string& port_file = options.port_file;
+  auto config = load_config(options.settings);
   if (!config) {
     err << "plm: " << config.error().message << "\n";
-    return 2;
+    return ExitCode::Usage;
   }
 
   // Signals are taken by sigwait below: blocked before any thread starts, so every thread
@@ -201,7 +162,7 @@ int run_serve(std::map<std::string, std::string> overrides, std::vector<std::str
   } catch (const std::exception& problem) {
     err << "plm: cannot listen on " << config->listen_host << ":" << config->listen_port << ": "
         << problem.what() << "\n";
-    return 1;
+    return ExitCode::Failure;
   }
   const std::string public_url = resolve_public_url(*config, server->port());
   const bool loopback_listen = config->listen_host == "127.0.0.1" || config->listen_host == "::1" ||
@@ -241,7 +202,7 @@ int run_serve(std::map<std::string, std::string> overrides, std::vector<std::str
   server.reset();
   wired = {};
   err << "plm serve: stopped" << std::endl;
-  return 0;
+  return ExitCode::Ok;
 }
 
 }  // namespace plm::app

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/exit_code.hpp"
 #include "app/config.hpp"
 #include "app/services.hpp"
 #include "http/server.hpp"
@@ -38,9 +39,13 @@ http::ServerOptions web_server_options(const Config& config,
 /// The public URL: PLM_PUBLIC_URL, or http://<listen host>:<bound port>/.
 std::string resolve_public_url(const Config& config, std::uint16_t bound_port);
 
-/// Runs `plm serve [--listen HOST:PORT] [--port-file FILE]` until SIGINT or SIGTERM. `arguments`
-/// are the command's own; `overrides` receive --listen. Returns an exit code.
-int run_serve(std::map<std::string, std::string> overrides, std::vector<std::string> arguments,
-              std::ostream& out, std::ostream& err);
+/// What `plm serve` was asked for, parsed by the command line (src/app/cli/commands_serve.cpp).
+struct ServeOptions {
+  std::map<std::string, std::string> settings;  ///< configuration overrides (--listen, --config)
+  std::string port_file;  ///< write the bound port here once listening; empty: nowhere
+};
+
+/// Runs the web application until SIGINT or SIGTERM. Messages go to `err`.
+ExitCode run_serve(const ServeOptions& options, std::ostream& err);
 
 }  // namespace plm::app

@@ -9,16 +9,6 @@ namespace {
 constexpr std::int64_t kStateLifetimeSeconds = 600;
 constexpr int kExpiryWarningDays = 21;
 
-/// Spotify refresh tokens die six calendar months after consent (spotify-api.md 1.3).
-std::chrono::system_clock::time_point six_months_after(std::chrono::system_clock::time_point time) {
-  using namespace std::chrono;
-  const auto day = floor<days>(time);
-  const year_month_day date{day};
-  year_month_day later = date + months(6);
-  if (!later.ok()) later = later.year() / later.month() / last;  // Aug 31 + 6 months = Feb 28/29
-  return sys_days(later) + (time - day);
-}
-
 }  // namespace
 
 http::Response WebApp::Impl::get_spotify_setup(Context&) {
@@ -46,13 +36,12 @@ Json WebApp::Impl::account_json(const core::SpotifyAccount& account) {
              account.last_synced_at.empty() ? Json(nullptr) : Json(account.last_synced_at)},
             {"playlist_count", 0},
             {"syncing", jobs->account_busy(account.id)}};
-  if (account.tokens.authorized_at > 0) {
+  if (const auto expires = core::authorization_expires_at(account)) {
     const std::chrono::system_clock::time_point authorized{
         std::chrono::seconds(account.tokens.authorized_at)};
-    const auto expires = six_months_after(authorized);
-    const auto days_left = std::chrono::floor<std::chrono::days>(expires - now).count();
+    const auto days_left = *core::authorization_days_left(account, now);
     json["authorized_at"] = core::format_utc(authorized);
-    json["authorization_expires_at"] = core::format_utc(expires);
+    json["authorization_expires_at"] = core::format_utc(*expires);
     json["days_until_expiry"] = days_left;
     if (days_left <= kExpiryWarningDays) json["expiry_warning"] = true;
   }

@@ -2,19 +2,30 @@
 // calls, listings, and Spotify's bad days (expired authorization, rate limits, 5xx) — against a
 // real emulator over loopback HTTP, with the plm binary run as a separate process.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "catalog/seed.hpp"
+#include "core/model/account.hpp"
+#include "core/ports/clock.hpp"
 #include "emulator/emulator.hpp"
 #include "http/server.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 #include "testkit/testkit.hpp"
+
+extern char** environ;
 
 namespace {
 
@@ -69,6 +80,105 @@ Seed small_seed() {
   seed.playlists = {big, small, empty, followed};
   return seed;
 }
+
+/// A program on a pseudo-terminal: what a person at a terminal would see and type. The child
+/// is a session leader with the terminal as its controlling one, so Ctrl-C sends it SIGINT.
+/// The test keeps the terminal's slave side open to read its settings after the child ends.
+class TerminalSession {
+ public:
+  TerminalSession(const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& environment) {
+    if (openpty(&master_, &slave_, nullptr, nullptr, nullptr) != 0)
+      throw std::runtime_error("openpty");
+    // Everything the child needs is built before fork: after it, only async-signal-safe calls.
+    std::map<std::string, std::string> merged;
+    for (char** entry = environ; entry && *entry; ++entry) {
+      const std::string text(*entry);
+      if (const auto equals = text.find('='); equals != std::string::npos)
+        merged[text.substr(0, equals)] = text.substr(equals + 1);
+    }
+    for (const auto& [key, value] : environment) merged[key] = value;
+    std::vector<std::string> env_strings;
+    for (const auto& [key, value] : merged) env_strings.push_back(key + "=" + value);
+    std::vector<std::string> arguments = argv;
+    std::vector<char*> args, env;
+    for (auto& argument : arguments) args.push_back(argument.data());
+    args.push_back(nullptr);
+    for (auto& entry : env_strings) env.push_back(entry.data());
+    env.push_back(nullptr);
+    pid_ = fork();
+    if (pid_ == 0) {
+      setsid();
+      ioctl(slave_, TIOCSCTTY, 0);
+      dup2(slave_, STDIN_FILENO);
+      dup2(slave_, STDOUT_FILENO);
+      dup2(slave_, STDERR_FILENO);
+      close(master_);
+      close(slave_);
+      execve(args[0], args.data(), env.data());
+      _exit(127);
+    }
+  }
+  ~TerminalSession() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    close(master_);
+    close(slave_);
+  }
+  TerminalSession(const TerminalSession&) = delete;
+  TerminalSession& operator=(const TerminalSession&) = delete;
+
+  /// Reads what the terminal shows until `text` appears; false after 30 s without it.
+  bool wait_for(const std::string& text) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (screen_.find(text) == std::string::npos) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0 || !read_some(static_cast<int>(left.count()))) return false;
+    }
+    return true;
+  }
+  /// Keys typed at the terminal (the line discipline echoes them unless echo is off).
+  void type(const std::string& keys) {
+    ASSERT_EQ(::write(master_, keys.data(), keys.size()), static_cast<ssize_t>(keys.size()));
+  }
+  /// Waits for the child; then everything it left on the screen is read. The exit code, or
+  /// -signal when a signal ended it.
+  int wait_exit() {
+    int status = 0;
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    exited_ = true;
+    while (read_some(0)) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+  bool echo_on() const {
+    termios settings{};
+    tcgetattr(slave_, &settings);
+    return (settings.c_lflag & ECHO) != 0;
+  }
+  const std::string& screen() const { return screen_; }
+
+ private:
+  bool read_some(int timeout_ms) {
+    pollfd fd{master_, POLLIN, 0};
+    if (poll(&fd, 1, timeout_ms) <= 0 || !(fd.revents & POLLIN)) return false;
+    char buffer[4096];
+    const auto n = ::read(master_, buffer, sizeof buffer);
+    if (n <= 0) return false;
+    screen_.append(buffer, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int master_ = -1;
+  int slave_ = -1;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  std::string screen_;
+};
 
 class CliTest : public ::testing::Test {
  protected:
@@ -168,6 +278,42 @@ TEST_F(CliTest, ConnectingWithAShortLivedFirstTokenStoresTheRefreshedTokens) {
 
   EXPECT_EQ(sync.exit_code, 0) << sync.err;
   EXPECT_EQ(Json::parse(plm({"--json", "accounts"}).out)[0]["status"], "active");
+}
+
+/// Unix seconds of "2026-12-07T02:47:37Z".
+std::int64_t unix_seconds(const std::string& utc) {
+  int year = 0;
+  unsigned month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  EXPECT_EQ(
+      std::sscanf(utc.c_str(), "%d-%u-%uT%u:%u:%uZ", &year, &month, &day, &hour, &minute, &second),
+      6)
+      << utc;
+  using namespace std::chrono;
+  const sys_seconds time = sys_days(std::chrono::year(year) / month / day) + hours(hour) +
+                           minutes(minute) + seconds(second);
+  return time.time_since_epoch().count();
+}
+
+TEST_F(CliTest, AccountsShowTheAuthorizationExpiryTheCoreComputesLikeTheWebApp) {
+  start(small_seed(), "dj");
+  connect();
+
+  const auto accounts = plm({"--json", "accounts"});
+
+  ASSERT_EQ(accounts.exit_code, 0) << accounts.err;
+  const Json shown = Json::parse(accounts.out).at(0);
+  ASSERT_TRUE(shown["authorized_at"].is_string()) << shown.dump();
+  plm::core::SpotifyAccount account;
+  account.tokens.authorized_at = unix_seconds(shown["authorized_at"]);
+  // Six calendar months after consent (what Spotify and the emulator do), not 183 days.
+  EXPECT_EQ(shown["authorization_expires_at"],
+            plm::core::format_utc(*plm::core::authorization_expires_at(account)));
+  const auto days_left = shown["days_left"].get<std::int64_t>();
+  const auto now = std::chrono::system_clock::now();
+  EXPECT_TRUE(days_left == plm::core::authorization_days_left(account, now) ||
+              days_left ==
+                  plm::core::authorization_days_left(account, now - std::chrono::minutes(1)))
+      << days_left;  // plm's clock ran on between its answer and this line
 }
 
 TEST_F(CliTest, InteractiveConnectReceivesTheCallbackOnALoopbackPort) {
@@ -363,6 +509,131 @@ TEST_F(CliTest, BadConfigurationAndUsageGiveClearMessagesAndExitCode2) {
   EXPECT_NE(no_account.err.find("plm connect"), std::string::npos);
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("usage: plm sync"), std::string::npos);
+}
+
+TEST_F(CliTest, FlagsTakeBothFormsAndGlobalOptionsComeBeforeOrAfterTheCommand) {
+  start(small_seed(), "dj");
+  connect();
+  ASSERT_EQ(plm({"sync"}).exit_code, 0);
+  auto elsewhere = environment();
+  elsewhere["PLM_DATA_DIR"] = data_dir_.string() + "-unused";
+
+  const auto before = plm({"--json", "playlists", "--search", "big"});
+  const auto after = plm({"playlists", "--search=big", "--json"});
+  const auto data_dir_after = run_process(
+      {PLM_BINARY, "accounts", "--data-dir=" + data_dir_.string(), "--json"}, elsewhere);
+
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_EQ(Json::parse(before.out).size(), 1u);
+  EXPECT_EQ(after.out, before.out);
+  ASSERT_EQ(data_dir_after.exit_code, 0) << data_dir_after.err;
+  EXPECT_EQ(Json::parse(data_dir_after.out).size(), 1u);
+  EXPECT_FALSE(fs::exists(data_dir_.string() + "-unused"));
+}
+
+TEST_F(CliTest, UsageMistakesNameTheCommandAndPointAtItsHelp) {
+  start(small_seed(), "dj");
+
+  const auto option = plm({"sync", "--x"});
+  const auto command = plm({"user", "frob"});
+  const auto value = plm({"playlists", "--search"});
+  const auto argument = plm({"playlist", "show"});
+
+  EXPECT_EQ(option.exit_code, 2);
+  EXPECT_EQ(option.err, "plm: unknown option '--x' for 'plm sync' (see plm sync --help)\n");
+  EXPECT_EQ(command.exit_code, 2);
+  EXPECT_EQ(command.err, "plm: unknown command 'frob' for 'plm user' (see plm user --help)\n");
+  EXPECT_EQ(value.exit_code, 2);
+  EXPECT_EQ(value.err,
+            "plm: option '--search' for 'plm playlists' needs a value (see plm playlists "
+            "--help)\n");
+  EXPECT_EQ(argument.exit_code, 2);
+  EXPECT_EQ(argument.err,
+            "plm: missing ID for 'plm playlist show' (see plm playlist show --help)\n");
+  EXPECT_FALSE(fs::exists(data_dir_));  // refused before anything was opened
+}
+
+TEST_F(CliTest, DoubleDashEndsTheOptions) {
+  start(small_seed(), "dj");
+
+  const auto added = plm({"user", "add", "--password-stdin", "--", "-dash"}, "long enough\n");
+  const auto users = plm({"--json", "user", "list"});
+
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_EQ(added.out, "added editor -dash\n");
+  EXPECT_NE(users.out.find("\"-dash\""), std::string::npos) << users.out;
+}
+
+TEST_F(CliTest, UserAddRefusesNamesTheWebSignInThrottleCannotKey) {
+  start(small_seed(), "dj");
+
+  for (const std::string& name : std::vector<std::string>{"two words", std::string(65, 'x'),
+                                                          "sl/ash", "Zo\u00eb", "tab\tbed"}) {
+    const auto added = plm({"user", "add", name, "--password-stdin"}, "long enough\n");
+    EXPECT_EQ(added.exit_code, 2) << name;
+    EXPECT_NE(added.err.find("invalid user name '" + name + "'"), std::string::npos) << added.err;
+  }
+  const auto valid =
+      plm({"user", "add", "jane.doe@example.org", "--password-stdin"}, "long enough\n");
+  const auto users = plm({"--json", "user", "list"});
+
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  const Json list = Json::parse(users.out);
+  ASSERT_EQ(list.size(), 1u) << users.out;
+  EXPECT_EQ(list[0]["username"], "jane.doe@example.org");
+}
+
+TEST_F(CliTest, APasswordTypedAtATerminalIsNotShownAndIsAskedTwice) {
+  start(small_seed(), "dj");
+  TerminalSession terminal({PLM_BINARY, "user", "add", "bob", "--role", "viewer"}, environment());
+
+  ASSERT_TRUE(terminal.wait_for("password for bob: ")) << terminal.screen();
+  EXPECT_FALSE(terminal.echo_on());
+  terminal.type("correct horse battery\n");
+  ASSERT_TRUE(terminal.wait_for("again: ")) << terminal.screen();
+  terminal.type("correct horse battery\n");
+  const int exit_code = terminal.wait_exit();
+
+  EXPECT_EQ(exit_code, 0) << terminal.screen();
+  EXPECT_EQ(terminal.screen().find("correct horse"), std::string::npos) << terminal.screen();
+  EXPECT_NE(terminal.screen().find("added viewer bob"), std::string::npos) << terminal.screen();
+  EXPECT_TRUE(terminal.echo_on());
+  const Json users = Json::parse(plm({"--json", "user", "list"}).out);
+  ASSERT_EQ(users.size(), 1u);
+  EXPECT_EQ(users[0]["has_password"], true);
+}
+
+TEST_F(CliTest, TwoDifferentPasswordsAtATerminalAreRefused) {
+  start(small_seed(), "dj");
+  TerminalSession terminal({PLM_BINARY, "user", "add", "bob"}, environment());
+
+  ASSERT_TRUE(terminal.wait_for("password for bob: ")) << terminal.screen();
+  terminal.type("correct horse battery\n");
+  ASSERT_TRUE(terminal.wait_for("again: ")) << terminal.screen();
+  terminal.type("correct horse batterie\n");
+  const int exit_code = terminal.wait_exit();
+
+  EXPECT_EQ(exit_code, 2) << terminal.screen();
+  EXPECT_NE(terminal.screen().find("the two passwords differ"), std::string::npos)
+      << terminal.screen();
+  EXPECT_EQ(terminal.screen().find("correct horse"), std::string::npos) << terminal.screen();
+  EXPECT_TRUE(terminal.echo_on());
+  EXPECT_EQ(Json::parse(plm({"--json", "user", "list"}).out).size(), 0u);
+}
+
+TEST_F(CliTest, CtrlCAtThePasswordPromptTurnsEchoBackOn) {
+  start(small_seed(), "dj");
+  TerminalSession terminal({PLM_BINARY, "user", "add", "bob"}, environment());
+
+  ASSERT_TRUE(terminal.wait_for("password for bob: ")) << terminal.screen();
+  ASSERT_FALSE(terminal.echo_on());
+  terminal.type("half a pass\x03");  // Ctrl-C: the terminal sends SIGINT to plm
+  const int exit_code = terminal.wait_exit();
+
+  EXPECT_EQ(exit_code, -SIGINT) << terminal.screen();
+  EXPECT_TRUE(terminal.echo_on());
+  EXPECT_EQ(terminal.screen().find("half a pass"), std::string::npos) << terminal.screen();
+  EXPECT_EQ(Json::parse(plm({"--json", "user", "list"}).out).size(), 0u);
 }
 
 }  // namespace

@@ -1,15 +1,21 @@
 #pragma once
 /// App users and the Spotify accounts they connect.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace plm::core {
 
 enum class Role { Admin, Editor, Viewer };
 std::string_view to_string(Role role);
 std::optional<Role> role_from_string(std::string_view text);
+
+/// A plm user name: 1 to 64 characters of ASCII letters, digits and `. _ @ -`. The web sign-in
+/// throttle keys its counters on the name, so every entry point (web, CLI) refuses other names.
+bool valid_username(std::string_view name);
 
 struct AppUser {
   std::int64_t id = 0;
@@ -52,5 +58,20 @@ struct SpotifyAccount {
 
   bool operator==(const SpotifyAccount&) const = default;
 };
+
+/// When Spotify stops accepting the account's refresh token: six calendar months after the
+/// user's consent (spotify-api.md 1.3), at the same time of day, the day clamped to the month's
+/// length (Aug 31 + 6 months = Feb 28, or Feb 29 in a leap year), as the emulator does. nullopt
+/// when the consent time is unknown (`authorized_at` 0). The CLI and the web app both show this.
+std::optional<std::chrono::system_clock::time_point> authorization_expires_at(
+    const SpotifyAccount& account);
+
+/// Whole days from `now` until authorization_expires_at, rounded down (0 on the last day,
+/// negative once expired); nullopt when the consent time is unknown.
+std::optional<std::int64_t> authorization_days_left(const SpotifyAccount& account,
+                                                    std::chrono::system_clock::time_point now);
+
+/// From this many days left on, the CLI and the web app warn that the account must be reconnected.
+inline constexpr std::int64_t kAuthorizationWarningDays = 21;
 
 }  // namespace plm::core

@@ -1,0 +1,122 @@
+// plm's command table, the top-level usage and the dispatch: parse (command_line.cpp), then
+// --help, or load what the command needs and run its handler.
+
+#include "app/cli/cli.hpp"
+
+#include <ostream>
+
+#include "app/cli/commands.hpp"
+#include "app/cli/context.hpp"
+
+namespace plm::app::cli {
+
+namespace {
+
+/// Every command group, in the order `plm --help` lists them. A new group is one more row.
+const std::vector<CommandGroup>& command_groups() {
+  // clang-format off
+  static const std::vector<CommandGroup> groups{
+      connect_commands(),
+      accounts_commands(),
+      sync_commands(),
+      playlists_commands(),
+      playlist_commands(),
+      user_commands(),
+      serve_commands(),
+      config_commands(),
+  };
+  // clang-format on
+  return groups;
+}
+
+/// Accepted before or after any command; those with a setting override the configuration.
+const std::vector<Flag>& global_flags() {
+  static const std::vector<Flag> flags{
+      {.name = "--config",
+       .value_name = "FILE",
+       .description = "read KEY=VALUE settings from FILE (see configs/example.env)",
+       .setting = "PLM_CONFIG"},
+      {.name = "--data-dir",
+       .value_name = "DIR",
+       .description = "same as PLM_DATA_DIR",
+       .setting = "PLM_DATA_DIR"},
+      {.name = "--database",
+       .value_name = "URL",
+       .description = "same as PLM_DATABASE_URL (sqlite:PATH or postgresql://...)",
+       .setting = "PLM_DATABASE_URL"},
+      {.name = "--user",
+       .value_name = "NAME",
+       .description = "act as this plm user (PLM_USER)",
+       .setting = "PLM_USER"},
+      {.name = "--json", .description = "machine-readable output on stdout"},
+  };
+  return flags;
+}
+
+}  // namespace
+
+CommandTable plm_command_table() { return {command_groups(), global_flags()}; }
+
+}  // namespace plm::app::cli
+
+namespace plm::app {
+
+namespace {
+
+using namespace cli;
+
+std::string top_level_usage() {
+  const auto table = plm_command_table();
+  return "usage: plm [global options] <command> [options]\n\n"
+         "Manage Spotify playlists from the command line. Every command has --help.\n\n" +
+         commands_section(table) + "\n" + global_options_section(table, /*top_level=*/true) +
+         "\nExit codes: 0 ok, 1 failure, 2 usage, 3 account needs re-authorization,\n"
+         "            4 Spotify asked to wait (rate limit/quota), 5 partial success.\n";
+}
+
+ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream& err) {
+  if (invocation.version) {
+    out << "plm 0.1.0\n";
+    return ExitCode::Ok;
+  }
+  if (!invocation.group) {
+    (invocation.help ? out : err) << top_level_usage();
+    return invocation.help ? ExitCode::Ok : ExitCode::Usage;
+  }
+  // Help needs no configuration, database or key: it must work when those are broken.
+  if (invocation.help) {
+    out << help_text(plm_command_table(), *invocation.group, invocation.command);
+    return ExitCode::Ok;
+  }
+  const Command& command = *invocation.command;
+  CommandContext context(invocation, out, err);
+  if (command.needs != Needs::Nothing) {
+    auto config = load_config(invocation.settings);
+    if (!config) {
+      err << "plm: " << config.error().message << "\n";
+      return ExitCode::Usage;
+    }
+    context.set_config(std::move(*config));
+  }
+  if (command.needs == Needs::Services) context.open_services();
+  return command.handler(context);
+}
+
+}  // namespace
+
+ExitCode run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  try {
+    const auto invocation = parse_command_line(plm_command_table(), {argv + 1, argv + argc});
+    if (!invocation) {
+      err << "plm: " << invocation.error().message << "\n";
+      return ExitCode::Usage;
+    }
+    return dispatch(*invocation, out, err);
+  } catch (const std::exception& problem) {
+    // The CLI's edge: an unexpected failure (database unreachable, disk full) gets one line.
+    err << "plm: " << problem.what() << "\n";
+    return ExitCode::Failure;
+  }
+}
+
+}  // namespace plm::app

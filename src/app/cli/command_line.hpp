@@ -1,0 +1,116 @@
+#pragma once
+/// The command line as data: every command is one `Command` value (name, summary, arguments,
+/// flags with a description each, what it needs, its handler), grouped by first word
+/// (`plm user add`, `plm user list`). Parsing, each command's `--help` and the dispatch in cli.cpp
+/// are generated from that one table, so every command parses the same way:
+///   `--flag value` and `--flag=value`; `--` ends the options; the global options (--config,
+///   --json, ...) before or after the command; `-h`/`--help` everywhere; one wording for
+///   unknown commands and options ("unknown option '--x' for 'plm sync' (see plm sync --help)").
+
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/cli/exit_code.hpp"
+#include "core/result.hpp"
+
+namespace plm::app::cli {
+
+class CommandContext;
+
+struct NumberRange {
+  int min = 0;
+  int max = 0;
+};
+
+struct Flag {
+  std::string_view name;          ///< "--account"
+  std::string_view value_name;    ///< "ID" in usage lines; empty: a switch that takes no value
+  std::string_view description;   ///< one line for --help
+  std::string_view setting = {};  ///< the value overrides this configuration key ("PLM_LISTEN")
+  std::optional<NumberRange> number = {};      ///< the value must be a whole number in this range
+  std::vector<std::string_view> choices = {};  ///< the value must be one of these
+
+  bool takes_value() const { return !value_name.empty(); }
+};
+
+/// What a command needs before its handler runs (loaded by the dispatcher, after parsing and
+/// --help, so help works when the configuration or the database is broken).
+enum class Needs {
+  Nothing,   ///< the handler loads what it needs itself
+  Config,    ///< the validated configuration
+  Services,  ///< the configuration and the opened services (data directory, database, key)
+};
+
+using Handler = ExitCode (*)(CommandContext& context);
+
+struct Command {
+  std::string_view name;  ///< "" for the group's own command (`plm sync`), else "add" etc.
+  std::string_view summary;  ///< one line; for a group's own command "" means the group's summary
+  std::vector<std::string_view> arguments;  ///< required positional arguments ("NAME")
+  std::vector<Flag> flags;
+  std::string_view details;  ///< paragraphs --help shows after the summary ("" for none)
+  Needs needs = Needs::Services;
+  Handler handler = nullptr;
+};
+
+/// The commands under one first word. Each group lives in its own commands_*.cpp file and is one
+/// row of the table in cli.cpp.
+struct CommandGroup {
+  std::string_view name;     ///< "user"
+  std::string_view summary;  ///< its line in `plm --help`
+  std::vector<Command> commands;
+
+  const Command* own_command() const;  ///< the command named "", if any
+  const Command* subcommand(std::string_view wanted) const;
+  bool has_subcommands() const;
+};
+
+/// A parsed command line.
+struct Invocation {
+  const CommandGroup* group = nullptr;  ///< nullptr: no command given
+  const Command* command = nullptr;     ///< nullptr: a group without a command of its own
+  std::map<std::string, std::string, std::less<>> values;  ///< flags with a value (last wins)
+  std::set<std::string, std::less<>> switches;             ///< flags without a value
+  std::vector<std::string> arguments;                      ///< positional arguments
+  std::map<std::string, std::string> settings;             ///< configuration overrides, by key
+  bool help = false;
+  bool version = false;
+
+  std::optional<std::string> value(std::string_view flag) const;
+  /// The value of a flag declared with a NumberRange (checked by the parser).
+  std::optional<int> number(std::string_view flag) const;
+  bool has(std::string_view flag) const;
+  /// "plm", "plm sync", "plm user add": how messages name the command.
+  std::string command_path() const;
+};
+
+/// The table and the options every command accepts.
+struct CommandTable {
+  std::span<const CommandGroup> groups;
+  std::span<const Flag> global_flags;
+};
+
+/// Parses `arguments` (without the program name). A usage error carries a message ready for
+/// "plm: <message>" that ends with a pointer to the right --help. `--help` wins over any other
+/// usage error once the command is known; an unknown command is an error even with --help.
+core::Result<Invocation> parse_command_line(const CommandTable& table,
+                                            const std::vector<std::string>& arguments);
+
+/// "usage: plm sync [--account ID] [--quiet] [global options]".
+std::string usage_line(const CommandGroup& group, const Command& command);
+
+/// The text of `plm <group> --help` (command: nullptr) or `plm <group> <command> --help`.
+std::string help_text(const CommandTable& table, const CommandGroup& group, const Command* command);
+
+/// The "Commands:" section of `plm --help`: each group with its summary.
+std::string commands_section(const CommandTable& table);
+
+/// The "Global options:" section; `top_level` adds --help and --version (`plm --help`).
+std::string global_options_section(const CommandTable& table, bool top_level);
+
+}  // namespace plm::app::cli

@@ -1,0 +1,245 @@
+#include "app/cli/command_line.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "app/cli/commands.hpp"
+
+namespace plm::app::cli {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+ExitCode does_nothing(CommandContext&) { return ExitCode::Ok; }
+
+const std::vector<Flag> kGlobals{
+    {.name = "--json", .description = "machine-readable output"},
+    {.name = "--data-dir", .value_name = "DIR", .description = "data", .setting = "PLM_DATA_DIR"},
+};
+
+/// A group with its own command (sync), one with subcommands only (user) and one with both
+/// (jobs, as `plm jobs`, `plm jobs show ID`).
+const std::vector<CommandGroup>& groups() {
+  static const std::vector<CommandGroup> table{
+      {.name = "sync",
+       .summary = "read playlists",
+       .commands = {{.flags = {{.name = "--account", .value_name = "ID", .description = "which"},
+                               {.name = "--quiet", .description = "no progress bar"},
+                               {.name = "--port",
+                                .value_name = "N",
+                                .description = "a port",
+                                .number = NumberRange{0, 65535}}},
+                     .details = "Reads playlists.\n",
+                     .handler = does_nothing}}},
+      {.name = "user",
+       .summary = "manage users",
+       .commands = {{.name = "add",
+                     .summary = "add a user",
+                     .arguments = {"NAME"},
+                     .flags = {{.name = "--role",
+                                .value_name = "ROLE",
+                                .description = "what the user may do",
+                                .choices = {"admin", "editor", "viewer"}}},
+                     .handler = does_nothing},
+                    {.name = "list", .summary = "list users", .handler = does_nothing}}},
+      {.name = "jobs",
+       .summary = "durable jobs",
+       .commands = {{.flags = {{.name = "--state", .value_name = "S", .description = "filter"}},
+                     .handler = does_nothing},
+                    {.name = "show",
+                     .summary = "show one job",
+                     .arguments = {"ID"},
+                     .handler = does_nothing}}},
+  };
+  return table;
+}
+
+const CommandTable kTable{groups(), kGlobals};
+
+Invocation parsed(std::vector<std::string> arguments) {
+  auto invocation = parse_command_line(kTable, arguments);
+  EXPECT_TRUE(invocation) << (invocation ? "" : invocation.error().message);
+  return invocation ? *invocation : Invocation{};
+}
+
+std::string refusal(std::vector<std::string> arguments) {
+  const auto invocation = parse_command_line(kTable, arguments);
+  EXPECT_FALSE(invocation) << "accepted: " << testing::PrintToString(arguments);
+  return invocation ? "" : invocation.error().message;
+}
+
+TEST(ParseCommandLine, TakesBothFlagFormsAndGlobalOptionsBeforeOrAfterTheCommand) {
+  for (const auto& arguments : std::vector<std::vector<std::string>>{
+           {"--json", "--data-dir", "/d", "sync", "--account", "3"},
+           {"sync", "--account=3", "--json", "--data-dir=/d"},
+           {"--data-dir=/d", "sync", "--json", "--account", "3"}}) {
+    const auto invocation = parsed(arguments);
+    EXPECT_EQ(invocation.command_path(), "plm sync");
+    EXPECT_EQ(invocation.value("--account"), "3");
+    EXPECT_TRUE(invocation.has("--json"));
+    EXPECT_FALSE(invocation.has("--quiet"));
+    EXPECT_EQ(invocation.settings, (std::map<std::string, std::string>{{"PLM_DATA_DIR", "/d"}}));
+  }
+}
+
+TEST(ParseCommandLine, KeepsTheLastValueAndAnEqualsSignInsideAValue) {
+  const auto invocation = parsed({"sync", "--account", "1", "--account=a=b"});
+  EXPECT_EQ(invocation.value("--account"), "a=b");
+}
+
+TEST(ParseCommandLine, DoubleDashEndsTheOptions) {
+  const auto invocation = parsed({"user", "add", "--", "--role"});
+  EXPECT_EQ(invocation.command_path(), "plm user add");
+  EXPECT_THAT(invocation.arguments, ElementsAre("--role"));
+  EXPECT_EQ(invocation.value("--role"), std::nullopt);
+}
+
+TEST(ParseCommandLine, ChecksNumbersAndChoicesAndReturnsThem) {
+  EXPECT_EQ(parsed({"sync", "--port", "0"}).number("--port"), 0);
+  EXPECT_EQ(refusal({"sync", "--port", "70000"}),
+            "--port must be a number from 0 to 65535, got '70000' (see plm sync --help)");
+  EXPECT_EQ(refusal({"sync", "--port=soon"}),
+            "--port must be a number from 0 to 65535, got 'soon' (see plm sync --help)");
+  EXPECT_EQ(parsed({"user", "add", "bob", "--role=viewer"}).value("--role"), "viewer");
+  EXPECT_EQ(refusal({"user", "add", "bob", "--role", "boss"}),
+            "--role must be admin, editor or viewer, got 'boss' (see plm user add --help)");
+}
+
+TEST(ParseCommandLine, UnknownOptionsHaveOneWording) {
+  EXPECT_EQ(refusal({"sync", "--x"}), "unknown option '--x' for 'plm sync' (see plm sync --help)");
+  EXPECT_EQ(refusal({"sync", "--x=1"}),
+            "unknown option '--x' for 'plm sync' (see plm sync --help)");
+  EXPECT_EQ(refusal({"user", "add", "bob", "-q"}),
+            "unknown option '-q' for 'plm user add' (see plm user add --help)");
+  EXPECT_EQ(refusal({"--x", "sync"}), "unknown option '--x' (see plm --help)");
+  // A command's flag belongs to that command only.
+  EXPECT_EQ(refusal({"--quiet", "sync"}), "unknown option '--quiet' (see plm --help)");
+}
+
+TEST(ParseCommandLine, UnknownCommandsHaveOneWording) {
+  EXPECT_EQ(refusal({"frobnicate"}), "unknown command 'frobnicate' (see plm --help)");
+  EXPECT_EQ(refusal({"user", "frob"}),
+            "unknown command 'frob' for 'plm user' (see plm user --help)");
+  EXPECT_EQ(refusal({"jobs", "frob"}),
+            "unknown command 'frob' for 'plm jobs' (see plm jobs --help)");
+  EXPECT_EQ(refusal({"frobnicate", "--help"}), "unknown command 'frobnicate' (see plm --help)");
+}
+
+TEST(ParseCommandLine, MissingValuesAndArgumentsAndExtraArgumentsAreRefused) {
+  EXPECT_EQ(refusal({"sync", "--account"}),
+            "option '--account' for 'plm sync' needs a value (see plm sync --help)");
+  EXPECT_EQ(refusal({"sync", "--quiet=yes"}),
+            "option '--quiet' for 'plm sync' takes no value (see plm sync --help)");
+  EXPECT_EQ(refusal({"user", "add"}), "missing NAME for 'plm user add' (see plm user add --help)");
+  EXPECT_EQ(refusal({"user", "add", "bob", "carol"}),
+            "unexpected argument 'carol' for 'plm user add' (see plm user add --help)");
+  EXPECT_EQ(refusal({"sync", "now"}),
+            "unexpected argument 'now' for 'plm sync' (see plm sync --help)");
+}
+
+TEST(ParseCommandLine, HelpWinsOverOtherMistakesOnceTheCommandIsKnown) {
+  const auto help = parsed({"sync", "--bogus", "--port", "x", "extra", "--help"});
+  EXPECT_TRUE(help.help);
+  EXPECT_EQ(help.command_path(), "plm sync");
+  EXPECT_TRUE(parsed({"user", "add", "-h"}).help);
+  EXPECT_TRUE(parsed({"--help"}).help);
+  EXPECT_TRUE(parsed({"--version"}).version);
+}
+
+TEST(ParseCommandLine, AGroupWithoutItsOwnCommandAloneAsksForItsHelp) {
+  const auto invocation = parsed({"user"});
+  EXPECT_TRUE(invocation.help);
+  EXPECT_EQ(invocation.command, nullptr);
+  EXPECT_EQ(invocation.command_path(), "plm user");
+}
+
+TEST(ParseCommandLine, AGroupWithItsOwnCommandAndSubcommandsTellsThemApart) {
+  const auto list = parsed({"jobs", "--state", "queued", "--json"});
+  const auto show = parsed({"jobs", "--json", "show", "7"});
+
+  EXPECT_EQ(list.command_path(), "plm jobs");
+  EXPECT_EQ(list.value("--state"), "queued");
+  EXPECT_EQ(show.command_path(), "plm jobs show");
+  EXPECT_THAT(show.arguments, ElementsAre("7"));
+  // After the group's own flag, a word is an argument of the group's command, not a subcommand.
+  EXPECT_EQ(refusal({"jobs", "--state", "queued", "show"}),
+            "unexpected argument 'show' for 'plm jobs' (see plm jobs --help)");
+}
+
+TEST(HelpText, ShowsUsageSummaryDetailsEveryFlagAndTheGlobalOptions) {
+  const auto& sync = groups()[0];
+  const std::string text = help_text(kTable, sync, sync.own_command());
+
+  EXPECT_TRUE(text.starts_with(
+      "usage: plm sync [--account ID] [--quiet] [--port N] [global options]\n\nread playlists\n"
+      "\nReads playlists.\n"))
+      << text;
+  EXPECT_THAT(text, HasSubstr("  --account ID      which\n"));
+  EXPECT_THAT(text, HasSubstr("  --quiet           no progress bar\n"));
+  EXPECT_THAT(text, HasSubstr("  -h, --help        show this help\n"));
+  EXPECT_THAT(text, HasSubstr("Global options (before or after the command):\n"
+                              "  --json            machine-readable output\n"
+                              "  --data-dir DIR    data\n"));
+}
+
+TEST(HelpText, OfAGroupListsEveryUsageAndItsCommands) {
+  const auto& jobs = groups()[2];
+  const std::string text = help_text(kTable, jobs, nullptr);
+
+  EXPECT_TRUE(
+      text.starts_with("usage: plm jobs [--state S] [global options]\n"
+                       "       plm jobs show ID [global options]\n"))
+      << text;
+  EXPECT_THAT(text, HasSubstr("Commands:\n  show              show one job\n"));
+}
+
+TEST(HelpText, WrapsLongDescriptionsUnderTheirColumn) {
+  const std::vector<Flag> flags{
+      {.name = "--long",
+       .description = "a description long enough to need a second line when it is shown in "
+                      "the options of a command"}};
+  const std::vector<CommandGroup> table{
+      {.name = "wordy", .summary = "s", .commands = {{.flags = flags, .handler = does_nothing}}}};
+  const std::string text = help_text({table, {}}, table[0], &table[0].commands[0]);
+
+  EXPECT_THAT(text, HasSubstr("  --long            a description long enough to need a second "
+                              "line when it is\n                    shown in the options of a "
+                              "command\n"));
+}
+
+TEST(PlmCommandTable, EveryCommandIsCompleteAndNoFlagShadowsAGlobalOption) {
+  const auto table = plm_command_table();
+  std::set<std::string_view> global_names{"-h", "--help", "--version"};
+  for (const auto& flag : table.global_flags) {
+    EXPECT_FALSE(flag.description.empty()) << flag.name;
+    EXPECT_TRUE(global_names.insert(flag.name).second) << flag.name;
+  }
+  std::set<std::string_view> group_names;
+  for (const auto& group : table.groups) {
+    EXPECT_TRUE(group_names.insert(group.name).second) << group.name;
+    EXPECT_FALSE(group.summary.empty()) << group.name;
+    EXPECT_FALSE(group.commands.empty()) << group.name;
+    EXPECT_THAT(commands_section(table), HasSubstr("  " + std::string(group.name) + " "));
+    for (const auto& command : group.commands) {
+      const std::string path = std::string(group.name) + " " + std::string(command.name);
+      EXPECT_NE(command.handler, nullptr) << path;
+      EXPECT_TRUE(command.name.empty() || !command.summary.empty()) << path;
+      EXPECT_TRUE(help_text(table, group, &command)
+                      .starts_with(std::string("usage: ") + usage_line(group, command)))
+          << path;
+      std::set<std::string_view> flag_names;
+      for (const auto& flag : command.flags) {
+        EXPECT_TRUE(flag.name.starts_with("--")) << path << " " << flag.name;
+        EXPECT_FALSE(flag.description.empty()) << path << " " << flag.name;
+        EXPECT_FALSE(global_names.contains(flag.name)) << path << " " << flag.name;
+        EXPECT_TRUE(flag_names.insert(flag.name).second) << path << " " << flag.name;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace plm::app::cli

@@ -1,0 +1,22 @@
+#pragma once
+/// The command groups of `plm`, one file each (commands_<group>.cpp); cli.cpp lists them in the
+/// order `plm --help` shows them. A new group is a new file, its declaration here and its row
+/// in cli.cpp's table.
+
+#include "app/cli/command_line.hpp"
+
+namespace plm::app::cli {
+
+/// plm's whole table: the groups below and the global options (cli.cpp).
+CommandTable plm_command_table();
+
+CommandGroup connect_commands();
+CommandGroup accounts_commands();
+CommandGroup sync_commands();
+CommandGroup playlists_commands();
+CommandGroup playlist_commands();
+CommandGroup user_commands();
+CommandGroup serve_commands();
+CommandGroup config_commands();
+
+}  // namespace plm::app::cli

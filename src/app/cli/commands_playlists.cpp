@@ -1,0 +1,177 @@
+// plm playlists / plm playlist show: what the last sync stored.
+
+#include <cctype>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "app/cli/commands.hpp"
+#include "app/cli/context.hpp"
+
+namespace plm::app::cli {
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string visibility(const core::PlaylistSummary& summary, bool short_form) {
+  if (summary.collaborative) return short_form ? "collab" : "collaborative";
+  return summary.is_public ? "public" : "private";
+}
+
+ExitCode list_playlists(CommandContext& context) {
+  auto user = context.acting_user();
+  if (!user) return context.fail(user.error());
+  auto account = context.chosen_account(*user);
+  if (!account) return context.fail(account.error());
+  auto stored = context.services().playlists().playlists_of(account->id);
+  if (!stored) return context.fail(stored.error());
+  const auto search = context.invocation().value("--search");
+  const bool owned = context.invocation().has("--owned");
+  auto& out = context.out();
+  Json json = Json::array();
+  for (const auto& playlist : *stored) {
+    const auto& summary = playlist.summary;
+    if (owned && summary.owner_id != account->spotify_user_id) continue;
+    if (search && lower(summary.name).find(lower(*search)) == std::string::npos) continue;
+    json.push_back({{"id", summary.id},
+                    {"name", summary.name},
+                    {"owner_id", summary.owner_id},
+                    {"tracks", summary.item_count},
+                    {"public", summary.is_public},
+                    {"collaborative", summary.collaborative},
+                    {"snapshot_id", summary.snapshot_id},
+                    {"contents_stored", !playlist.items_snapshot_id.empty()}});
+    if (!context.json()) {
+      out << std::left << std::setw(24) << summary.id << std::setw(6) << std::right
+          << summary.item_count << "  " << std::left << std::setw(8)
+          << visibility(summary, /*short_form=*/true) << summary.name
+          << (summary.owner_id != account->spotify_user_id ? "  (by " + summary.owner_id + ")" : "")
+          << "\n";
+    }
+  }
+  if (context.json()) out << json.dump(2) << "\n";
+  return ExitCode::Ok;
+}
+
+Json items_json(const std::vector<core::PlaylistItem>& items) {
+  Json list = Json::array();
+  for (const auto& item : items) {
+    Json entry{{"uri", item.uri},
+               {"added_at", item.added_at},
+               {"added_by", item.added_by},
+               {"is_local", item.is_local},
+               {"unavailable", item.unavailable}};
+    if (item.track) {
+      entry["name"] = item.track->name;
+      entry["artists"] = item.track->artists;
+      entry["album"] = item.track->album;
+      entry["duration_ms"] = item.track->duration_ms;
+    }
+    list.push_back(entry);
+  }
+  return list;
+}
+
+void print_items(std::ostream& out, const std::vector<core::PlaylistItem>& items) {
+  int position = 0;
+  for (const auto& item : items) {
+    ++position;
+    out << std::setw(5) << position << "  ";
+    if (item.unavailable || !item.track) {
+      out << "(unavailable)";
+    } else {
+      std::string artists;
+      for (const auto& artist : item.track->artists)
+        artists += (artists.empty() ? "" : ", ") + artist;
+      const auto seconds = item.track->duration_ms / 1000;
+      out << item.track->name << " — " << artists << "  " << seconds / 60 << ":" << std::setw(2)
+          << std::setfill('0') << seconds % 60 << std::setfill(' ')
+          << (item.is_local ? "  (local file)" : "");
+    }
+    out << "  " << item.added_at << "\n";
+  }
+}
+
+ExitCode show_playlist(CommandContext& context) {
+  auto user = context.acting_user();
+  if (!user) return context.fail(user.error());
+  auto account = context.chosen_account(*user);
+  if (!account) return context.fail(account.error());
+  const std::string& id = context.invocation().arguments.front();
+  auto& playlists = context.services().playlists();
+  auto found = playlists.find_playlist(account->id, id);
+  if (!found) return context.fail(found.error());
+  if (!*found) {
+    return context.fail(core::make_error(core::ErrorCode::NotFound,
+                                         "no stored playlist " + id + " (run `plm sync`?)"));
+  }
+  const auto& summary = (*found)->summary;
+  const bool contents_stored = !(*found)->items_snapshot_id.empty();
+  std::vector<core::PlaylistItem> items;
+  if (contents_stored) {
+    auto loaded = playlists.playlist_items(account->id, id);
+    if (!loaded) return context.fail(loaded.error());
+    items = std::move(*loaded);
+  }
+  auto& out = context.out();
+  if (context.json()) {
+    out << Json{{"id", summary.id},
+                {"name", summary.name},
+                {"description", summary.description},
+                {"owner_id", summary.owner_id},
+                {"public", summary.is_public},
+                {"collaborative", summary.collaborative},
+                {"snapshot_id", summary.snapshot_id},
+                {"tracks", summary.item_count},
+                {"items", items_json(items)}}
+               .dump(2)
+        << "\n";
+    return ExitCode::Ok;
+  }
+  out << summary.name << "\n";
+  if (!summary.description.empty()) out << summary.description << "\n";
+  out << summary.item_count << " tracks · by " << summary.owner_id << " · "
+      << visibility(summary, /*short_form=*/false) << "\n\n";
+  if (!contents_stored) {
+    out << "(contents not stored: Spotify lets apps read only playlists you own or collaborate "
+           "on)\n";
+    return ExitCode::Ok;
+  }
+  print_items(out, items);
+  return ExitCode::Ok;
+}
+
+}  // namespace
+
+CommandGroup playlists_commands() {
+  return {.name = "playlists",
+          .summary = "list stored playlists",
+          .commands = {
+              {.summary = "list the stored playlists (run `plm sync` first)",
+               .flags = {kAccountFlag,
+                         {.name = "--search",
+                          .value_name = "TEXT",
+                          .description = "only playlists whose name contains TEXT "
+                                         "(any case)"},
+                         {.name = "--owned", .description = "only playlists the account owns"}},
+               .handler = list_playlists}}};
+}
+
+CommandGroup playlist_commands() {
+  return {.name = "playlist",
+          .summary = "show one stored playlist with its tracks",
+          .commands = {{.name = "show",
+                        .summary = "show one stored playlist with its tracks",
+                        .arguments = {"ID"},
+                        .flags = {kAccountFlag},
+                        .details = "ID is the Spotify playlist id (see plm playlists).\n",
+                        .handler = show_playlist}}};
+}
+
+}  // namespace plm::app::cli

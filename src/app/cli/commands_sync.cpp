@@ -1,0 +1,124 @@
+// plm sync: read an account's playlists from Spotify with the fewest calls.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "app/cli/commands.hpp"
+#include "app/cli/context.hpp"
+#include "core/sync/sync_service.hpp"
+
+namespace plm::app::cli {
+
+namespace {
+
+using Json = nlohmann::json;
+
+/// "[#########.....] 120/330 playlists · 130 calls · waited 3 s" on one line, redrawn.
+void draw_progress(std::ostream& err, const core::SyncProgress& progress) {
+  const auto total = std::max<std::int64_t>(progress.playlists_total, 1);
+  const int width = 30;
+  const int filled = static_cast<int>(width * progress.playlists_done / total);
+  err << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
+      << std::string(static_cast<std::size_t>(width - filled), '.') << "] "
+      << progress.playlists_done << "/" << progress.playlists_total << " playlists · "
+      << progress.counters.calls << " calls";
+  if (progress.counters.rate_limited + progress.counters.paced_waits > 0) {
+    err << " · waited " << progress.counters.waited_ms / 1000 << " s";
+  }
+  err << "   " << std::flush;
+  if (progress.phase == core::SyncProgress::Phase::Done) err << "\n";
+}
+
+Json report_json(const core::SyncReport& report) {
+  Json failures = Json::array();
+  for (const auto& failure : report.failures) {
+    failures.push_back({{"playlist_id", failure.playlist_id},
+                        {"name", failure.playlist_name},
+                        {"error", core::to_string(failure.error.code)},
+                        {"message", failure.error.message}});
+  }
+  Json json{{"playlists", report.playlists_total},
+            {"read", report.read},
+            {"unchanged", report.unchanged},
+            {"unreadable", report.unreadable},
+            {"removed", report.removed},
+            {"planned_calls", report.planned_calls},
+            {"calls", report.counters.calls},
+            {"retries", report.counters.retries},
+            {"rate_limited", report.counters.rate_limited},
+            {"waited_ms", report.counters.waited_ms},
+            {"failures", failures}};
+  if (report.stopped_by) {
+    json["stopped_by"] = {{"error", core::to_string(report.stopped_by->code)},
+                          {"message", describe_error(*report.stopped_by)}};
+  }
+  return json;
+}
+
+void print_report(std::ostream& out, std::ostream& err, const core::SyncReport& report) {
+  out << "synced " << report.playlists_total << " playlists: " << report.read << " read, "
+      << report.unchanged << " unchanged, " << report.unreadable
+      << " followed (contents not readable), " << report.removed << " removed; "
+      << report.counters.calls << " Spotify calls";
+  if (report.counters.waited_ms > 0)
+    out << ", waited " << report.counters.waited_ms / 1000.0 << " s";
+  out << "\n";
+  for (const auto& failure : report.failures) {
+    err << "plm: could not read \"" << failure.playlist_name << "\" (" << failure.playlist_id
+        << "): " << describe_error(failure.error) << "\n";
+  }
+}
+
+ExitCode sync(CommandContext& context) {
+  auto user = context.acting_user();
+  if (!user) return context.fail(user.error());
+  auto account = context.chosen_account(*user);
+  if (!account) return context.fail(account.error());
+  if (account->status == core::AccountStatus::NeedsReauth) {
+    return context.fail(core::make_error(
+        core::ErrorCode::NeedsReauth,
+        "Spotify account " + account->spotify_user_id + " needs re-authorization"));
+  }
+  context.warn_if_authorization_ends_soon(*account);
+  auto& services = context.services();
+  auto spotify = services.spotify_for(*account);
+  core::SyncService service(*spotify, services.playlists(), services.clock());
+  const bool show_progress = !context.invocation().has("--quiet") && isatty(STDERR_FILENO);
+  auto result = service.sync_account(*account, [&](const core::SyncProgress& progress) {
+    if (show_progress) draw_progress(context.err(), progress);
+  });
+  if (!result) return context.fail(result.error());
+  const auto& report = *result;
+  if (context.json()) {
+    context.out() << report_json(report).dump(2) << "\n";
+  } else {
+    print_report(context.out(), context.err(), report);
+  }
+  if (report.stopped_by) {
+    context.err() << "plm: sync stopped early: " << describe_error(*report.stopped_by) << "\n";
+    return exit_code_for(*report.stopped_by);
+  }
+  return report.failures.empty() ? ExitCode::Ok : ExitCode::Partial;
+}
+
+}  // namespace
+
+CommandGroup sync_commands() {
+  return {
+      .name = "sync",
+      .summary = "read an account's playlists from Spotify (incremental)",
+      .commands = {
+          {.flags = {kAccountFlag,
+                     {.name = "--quiet", .description = "no progress bar on the terminal"}},
+           .details = "Reads the account's playlists from Spotify: one call per 50 playlists, "
+                      "then only the\nplaylists whose snapshot changed (one call per 50 tracks). "
+                      "Shows progress on a terminal.\nExit code 5 when some playlists could not "
+                      "be read, 3 when the account needs\nre-authorization, 4 when Spotify asked "
+                      "to wait (the message says until when).\n",
+           .handler = sync}}};
+}
+
+}  // namespace plm::app::cli

@@ -1,0 +1,66 @@
+#pragma once
+/// What a command's handler works with: its parsed command line, the output streams, the
+/// configuration and services the dispatcher loaded for it, and the helpers every command shares
+/// (the acting user, the chosen account, one way to report an error).
+
+#include <iosfwd>
+#include <memory>
+
+#include "app/cli/command_line.hpp"
+#include "app/config.hpp"
+#include "app/services.hpp"
+#include "core/model/account.hpp"
+
+namespace plm::app::cli {
+
+/// The exit code of a failed command: NeedsReauth 3, RateLimited and QuotaExceeded 4 (retry
+/// later), InvalidInput 2 (usage), anything else 1.
+ExitCode exit_code_for(const core::Error& error);
+
+/// The message of `error` for a person: with the retry time, and what to do about NeedsReauth.
+std::string describe_error(const core::Error& error);
+
+/// `--account ID`: the flag of every command that works on one connected account.
+extern const Flag kAccountFlag;
+
+class CommandContext {
+ public:
+  CommandContext(const Invocation& invocation, std::ostream& out, std::ostream& err);
+  ~CommandContext();
+
+  const Invocation& invocation() const { return invocation_; }
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+  /// --json: machine-readable output on stdout.
+  bool json() const { return invocation_.has("--json"); }
+
+  /// Only for commands that declared Needs::Config or Needs::Services.
+  const Config& config() const;
+  /// Only for commands that declared Needs::Services.
+  Services& services();
+  void set_config(Config config);
+  void open_services();
+
+  /// Reports `error` on stderr (and, with --json, as {"error": {...}} on stdout).
+  ExitCode fail(const core::Error& error);
+
+  /// The plm user this command acts as: --user/PLM_USER, else the only user or the first admin.
+  /// On a fresh install the first command creates an "admin" user (without a password: the web
+  /// app asks for one on first visit, or set it with `plm user add`).
+  core::Result<core::AppUser> acting_user();
+
+  /// The account named by --account (id or Spotify user id), or the user's only account.
+  core::Result<core::SpotifyAccount> chosen_account(const core::AppUser& user);
+
+  /// A warning on stderr when the account's authorization ends within the warning period.
+  void warn_if_authorization_ends_soon(const core::SpotifyAccount& account);
+
+ private:
+  const Invocation& invocation_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::optional<Config> config_;
+  std::unique_ptr<Services> services_;
+};
+
+}  // namespace plm::app::cli
