@@ -438,7 +438,9 @@ std::optional<http::Response> WebApp::Impl::check_json_body(Context& context, bo
   }
   try {
     context.body = Json::parse(request.body);
-  } catch (const Json::parse_error& problem) {
+  } catch (const Json::exception& problem) {
+    // A syntax error (parse_error) or a number beyond a double (out_of_range, "1e400"): a bad
+    // body either way, never a server fault.
     std::string what = problem.what();
     if (const auto colon = what.find("] "); colon != std::string::npos)
       what = what.substr(colon + 2);

@@ -178,6 +178,17 @@ TEST_F(WebAppTest, UnknownRoutesWrongMethodsAndMissingSessionsAnswerInTheErrorSh
   EXPECT_EQ(no_spa.status, 404);
 }
 
+TEST_F(WebAppTest, ANumberOutOfRangeIsABadBodyNotAServerFault) {
+  const auto response =
+      app_.handle(request("POST", "/api/session", R"({"username":"root","password":1e400})",
+                          {{"Content-Type", "application/json"}}));
+
+  EXPECT_EQ(response.status, 400) << response.body;
+  EXPECT_EQ(Json::parse(response.body)["error"]["code"], "invalid_input");
+  EXPECT_NE(response.body.find("not valid JSON"), std::string::npos) << response.body;
+  for (const auto& line : logs()) EXPECT_EQ(line.find("\"level\":\"error\""), std::string::npos);
+}
+
 TEST_F(WebAppTest, SetupThenSignInThenConnectWithoutAClientIdAnswersInvalidInput) {
   const std::string code = app_.setup_code();
   ASSERT_FALSE(code.empty());

@@ -888,6 +888,9 @@ TEST_F(PlmApiTest, BadRequestsGetOneErrorShapeNeverACrash) {
   const auto null_field =
       admin.call("POST", "/api/users",
                  Json{{"username", nullptr}, {"password", kPassword}, {"role", "viewer"}});
+  const auto out_of_range =
+      admin.call("POST", "/api/users", nullptr,
+                 Options{.raw_body = "{\"username\":\"x\",\"password\":1e400}"});
   const auto job = admin.get("/api/jobs/does-not-exist");
   const auto bad_filter = admin.get("/api/playlists?account_id=abc");
 
@@ -905,9 +908,14 @@ TEST_F(PlmApiTest, BadRequestsGetOneErrorShapeNeverACrash) {
   EXPECT_EQ(no_type.status, 415);
   EXPECT_EQ(null_field.status, 400);
   EXPECT_EQ(null_field.json["error"]["message"], "'username' is required");
+  EXPECT_EQ(out_of_range.status, 400);
+  EXPECT_EQ(out_of_range.json["error"]["code"], "invalid_input");
   EXPECT_EQ(job.status, 404);
   EXPECT_EQ(bad_filter.status, 404);
   EXPECT_EQ(admin.get("/healthz").status, 200);  // still serving
+  for (const auto& line : logs())
+    EXPECT_EQ(line.find("\"level\":\"error\""), std::string::npos)
+        << line;  // a bad body is no fault
 }
 
 TEST_F(PlmApiTest, LogsNeverContainPasswordsCookiesOrOAuthCodes) {
