@@ -28,6 +28,7 @@
 #include "http/server.hpp"
 #include "security/password.hpp"
 #include "spotify/oauth.hpp"
+#include "web/url.hpp"
 
 namespace plm::app {
 
@@ -348,17 +349,13 @@ class Command {
     const std::string loopback = "http://127.0.0.1";
     std::uint16_t port = 0;
     std::string path = "/callback";
-    const bool is_loopback = redirect.starts_with(loopback);
+    // The host, not a prefix of the text: "http://127.0.0.10/" and "http://127.0.0.1.nip.io/"
+    // start with "http://127.0.0.1" too.
+    const auto parsed = web::parse_url(redirect);
+    const bool is_loopback = parsed && parsed->scheme == "http" && parsed->host == "127.0.0.1";
     if (is_loopback) {
-      auto rest = redirect.substr(loopback.size());
-      if (rest.starts_with(":")) {
-        const auto slash = rest.find('/');
-        port = static_cast<std::uint16_t>(
-            parse_number("PLM_SPOTIFY_REDIRECT_URI port", rest.substr(1, slash - 1), 1, 65535));
-        path = slash == std::string::npos ? "/" : rest.substr(slash);
-      } else {
-        path = rest.empty() ? "/" : rest;
-      }
+      if (!parsed->port.empty()) port = static_cast<std::uint16_t>(parsed->effective_port());
+      path = parsed->path;
     }
     if (port_option >= 0) port = static_cast<std::uint16_t>(port_option);
 

@@ -23,6 +23,7 @@
 #include "web/sessions.hpp"
 #include "web/spotify_setup.hpp"
 #include "web/static_files.hpp"
+#include "web/url.hpp"
 #include "web/web_app.hpp"
 
 namespace plm::web {
@@ -79,7 +80,7 @@ struct WebApp::Impl {
 
   WebDeps deps;
   WebOptions options;
-  UrlParts public_parts;
+  Url public_parts;  ///< options.public_url taken apart (default port left out)
   std::string content_security_policy;
   Metrics metrics;
   EventHub events;

@@ -16,6 +16,18 @@ namespace plm::web {
 
 namespace {
 
+/// The public URL taken apart, with its default port left out (browsers omit it in Origin, so
+/// "https://host:443/" must compare equal to "https://host"); throws when it is not a URL.
+Url parse_public_url(const std::string& text) {
+  auto url = parse_url(text);
+  if (!url || url->has_userinfo || url->query || url->fragment || !url->path.ends_with('/'))
+    throw std::invalid_argument(
+        "the public URL must be an http(s) URL ending in '/' without user "
+        "information, query or fragment, got '" +
+        text + "'");
+  return *url;
+}
+
 bool is_state_changing(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
@@ -82,12 +94,15 @@ const std::string& Context::param(std::string_view name) const {
 WebApp::Impl::Impl(WebDeps deps_in, WebOptions options_in)
     : deps(std::move(deps_in)),
       options(std::move(options_in)),
-      public_parts(split_url(options.public_url)),
+      public_parts(parse_public_url(options.public_url)),
       events(options.max_streams_per_user),
       sessions(deps.sessions, deps.users, deps.clock, deps.crypto, options.session_ttl,
                options.session_idle),
-      static_files(options.static_dir, public_parts.path.empty() ? "/" : public_parts.path),
+      static_files(options.static_dir, public_parts.path),
       responses(options.response_cache_bytes) {
+  // Everything derived from the public URL (the redirect URI, links back to the app) uses the
+  // same spelling as the Origin browsers send.
+  options.public_url = public_parts.normalized();
   if (!options.log) {
     options.log = [](std::string_view line) {
       // One write per line, so lines from several threads never interleave.
@@ -99,8 +114,9 @@ WebApp::Impl::Impl(WebDeps deps_in, WebOptions options_in)
   // Images come from wherever playlists' image URLs point: Spotify's CDNs over https, or the
   // emulator on loopback http in tests and demos.
   std::string images = "'self' data: https:";
-  const UrlParts api = split_url(options.spotify_api_url);
-  if (api.scheme == "http" && is_loopback_literal(api.host)) images += " http://" + api.host + ":*";
+  if (const auto api = parse_url(options.spotify_api_url);
+      api && api->scheme == "http" && is_loopback_literal(api->host))
+    images += " http://" + api->host + ":*";
   content_security_policy = "default-src 'self'; img-src " + images +
                             "; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                             "connect-src 'self'; font-src 'self' data:; object-src 'none'; "
@@ -454,7 +470,10 @@ std::optional<http::Response> WebApp::Impl::check_json_body(Context& context, bo
 bool WebApp::Impl::origin_allowed(const http::Request& request) const {
   const auto origin = request.header("Origin");
   if (!origin) return true;  // not a browser, or a same-origin GET-like navigation
-  return lower(*origin) == lower(public_parts.origin());
+  // Compared as parsed origins: a default port written out on either side changes nothing.
+  const auto parsed = parse_url(*origin);
+  return parsed && parsed->path == "/" && !parsed->has_userinfo &&
+         parsed->origin() == public_parts.origin();
 }
 
 std::string WebApp::Impl::client_address(const http::Request& request) const {
@@ -471,8 +490,7 @@ std::string WebApp::Impl::client_address(const http::Request& request) const {
 
 std::string WebApp::Impl::session_cookie(const std::string& token,
                                          std::chrono::seconds max_age) const {
-  std::string cookie = std::string(kSessionCookie) + "=" + token +
-                       "; Path=" + (public_parts.path.empty() ? "/" : public_parts.path) +
+  std::string cookie = std::string(kSessionCookie) + "=" + token + "; Path=" + public_parts.path +
                        "; Max-Age=" + std::to_string(max_age.count()) + "; HttpOnly; SameSite=Lax";
   if (public_parts.scheme == "https") cookie += "; Secure";
   return cookie;

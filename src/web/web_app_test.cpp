@@ -413,5 +413,34 @@ TEST_F(WebAppTest, ForwardedRequestsWithoutTrustProxyAreWarnedAboutOnce) {
   EXPECT_EQ(warnings, 1);
 }
 
+TEST(WebAppPublicUrl, ADefaultPortInThePublicUrlStillMatchesTheOriginBrowsersSend) {
+  test_support::InMemoryStore store;
+  test_support::ManualClock clock;
+  NoSpotify spotify;
+  WebApp app(WebDeps{store, store, store, store, clock, spotify, fake_crypto()},
+             WebOptions{.public_url = "https://Music.Example.org:443/plm/",
+                        .static_dir = "",
+                        .maintenance_interval = std::chrono::milliseconds(0),
+                        .log = [](std::string_view) {}});
+  const std::string body =
+      Json{{"username", "root"}, {"password", "0123456789"}, {"setup_code", app.setup_code()}}
+          .dump();
+  auto from = [&](const std::string& origin) {
+    return app.handle(request("POST", "/api/setup", body,
+                              {{"Content-Type", "application/json"}, {"Origin", origin}}));
+  };
+
+  const auto foreign = from("https://music.example.org:8443");
+  const auto plain = from("http://music.example.org");
+  const auto browser = from("https://music.example.org");  // browsers leave :443 out
+
+  EXPECT_EQ(foreign.status, 403);
+  EXPECT_EQ(plain.status, 403);
+  EXPECT_EQ(browser.status, 200) << browser.body;
+  EXPECT_NE(browser.header("Set-Cookie")->find("Path=/plm/;"), std::string::npos);
+  // What is derived from the public URL is spelt as browsers spell it, port left out.
+  EXPECT_EQ(app.spotify_redirect_uri(), "https://music.example.org/plm/api/spotify/callback");
+}
+
 }  // namespace
 }  // namespace plm::web
