@@ -182,34 +182,21 @@ http::Response WebApp::Impl::post_session(Context& context) {
   if (!password) return invalid(password.error());
   // Only names that could exist get a throttle entry of their own (bounded keys); any attempt
   // counts against the address.
-  const bool named = valid_username(*username);
-  std::string name_key;
-  if (named) {
-    name_key = "user:" + *username;
-    for (auto& c : name_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  SignInThrottle::Attempt attempt{client_address(context.request), ""};
+  if (valid_username(*username)) {
+    attempt.name = *username;
+    for (auto& c : attempt.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  const std::string address_key = "address:" + client_address(context.request);
-  // Each attempt is counted as failed before the (slow) verification and given back on success,
-  // so parallel attempts cannot all pass the check before the first failure is recorded.
-  std::optional<std::chrono::seconds> wait_name;
-  std::optional<std::chrono::seconds> wait_address;
-  if (named) wait_name = login_throttle.reserve(name_key, now);
-  if (!wait_name) {
-    wait_address = login_throttle.reserve(address_key, now);
-    if (wait_address && named) login_throttle.release(name_key, now);
-  }
-  if (wait_name || wait_address) {
+  // Reserved (counted as failed) before the slow verification and given back on success, so
+  // parallel attempts cannot all pass the check before the first failure is recorded.
+  const auto decision = sign_in_throttle.reserve(attempt, now);
+  if (decision.refused) {
     metrics.record_login_failure();
-    return too_many(std::max(wait_name.value_or(std::chrono::seconds(0)),
-                             wait_address.value_or(std::chrono::seconds(0))));
+    return too_many(*decision.refused);
   }
-  auto give_back = [&] {
-    if (named) login_throttle.release(name_key, now);
-    login_throttle.release(address_key, now);
-  };
   auto user = deps.users.find_user_by_name(*username);
   if (!user) {
-    give_back();
+    sign_in_throttle.release(attempt, now);
     return fail(user.error());
   }
   // Unknown users cost a hash too, so timing does not tell which names exist.
@@ -220,15 +207,20 @@ http::Response WebApp::Impl::post_session(Context& context) {
   if (!matches) {
     // The reservations stay: they are the failures.
     metrics.record_login_failure();
-    log(Json{{"event", "web.login_failed"}, {"remote", client_address(context.request)}});
-    return error_response(401, "unauthenticated", "the username or password is wrong");
+    log(Json{{"event", "web.login_failed"}, {"remote", attempt.address}});
+    auto response = error_response(401, "unauthenticated", "the username or password is wrong");
+    response.delay = decision.delay;
+    return response;
   }
-  if (named) login_throttle.clear(name_key);
-  login_throttle.release(address_key, now);
+  sign_in_throttle.succeeded(attempt, now);
   // The browser's previous session (if it still had one) ends: one browser, one session.
   if (const auto previous = optional_session(context.request))
     (void)end_session(previous->session.id_hash);
-  return signed_in_response(**user, context.request, 200);
+  auto response = signed_in_response(**user, context.request, 200);
+  // A name under attack is slow for everyone, the right password included: the answer's timing
+  // tells nothing, and the user still gets in.
+  response.delay = decision.delay;
+  return response;
 }
 
 http::Response WebApp::Impl::delete_session(Context& context) {

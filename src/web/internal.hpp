@@ -23,6 +23,7 @@
 #include "web/sessions.hpp"
 #include "web/spotify_setup.hpp"
 #include "web/static_files.hpp"
+#include "web/throttle.hpp"
 #include "web/url.hpp"
 #include "web/web_app.hpp"
 
@@ -85,7 +86,7 @@ struct WebApp::Impl {
   Metrics metrics;
   EventHub events;
   SessionManager sessions;
-  LoginThrottle login_throttle;
+  SignInThrottle sign_in_throttle;
   LoginThrottle setup_throttle;
   LoginThrottle password_throttle;
   StaticFiles static_files;

@@ -117,6 +117,14 @@ class WebAppTest : public ::testing::Test {
                                  return headers;
                                }()));
   }
+  http::Response sign_in_from(const std::string& address, const std::string& name,
+                              const std::string& password) {
+    auto attempt =
+        request("POST", "/api/session", Json{{"username", name}, {"password", password}}.dump(),
+                {{"Content-Type", "application/json"}});
+    attempt.remote_address = address;
+    return app_.handle(attempt);
+  }
   Browser browser_of(const http::Response& signed_in) {
     return Browser{cookie_of(signed_in), Json::parse(signed_in.body).value("csrf_token", "")};
   }
@@ -296,6 +304,75 @@ TEST_F(WebAppTest, ParallelWrongPasswordsGetExactlyFiveTries) {
   EXPECT_EQ(throttled, 6);
   on_verify_ = nullptr;
   EXPECT_EQ(sign_in("bob", "bob-password").status, 429);  // blocked even with the right one
+}
+
+TEST_F(WebAppTest, WrongPasswordsFromOneAddressNeverKeepTheRightOneOutFromAnother) {
+  const Browser root = setup_root();
+  add_user(root, "bob", "viewer");
+  std::vector<int> attacker;
+  for (int i = 0; i < 8; ++i) attacker.push_back(sign_in_from("192.0.2.66", "bob", "guess").status);
+
+  const auto owner = sign_in_from("198.51.100.7", "bob", "bob-password");
+  const auto attacker_right = sign_in_from("192.0.2.66", "bob", "bob-password");
+  const auto attacker_other_name = sign_in_from("192.0.2.66", "root", "guess");
+
+  EXPECT_EQ(attacker, (std::vector<int>{401, 401, 401, 401, 401, 429, 429, 429}));
+  EXPECT_EQ(owner.status, 200) << owner.body;
+  EXPECT_EQ(owner.delay, std::chrono::milliseconds(0));  // one address does not even slow bob
+  EXPECT_EQ(attacker_right.status, 429);  // that address and name stay locked together
+  EXPECT_EQ(attacker_other_name.status, 401);
+}
+
+TEST_F(WebAppTest, AnAddressGuessingManyNamesIsStopped) {
+  const Browser root = setup_root();
+  add_user(root, "bob", "viewer");
+  std::vector<int> statuses;
+  for (int i = 0; i < 20; ++i) {
+    const std::string name =
+        i % 2 ? "name-" + std::to_string(i) : "not a name " + std::to_string(i);
+    statuses.push_back(sign_in_from("192.0.2.66", name, "guess").status);
+  }
+
+  const auto stopped = sign_in_from("192.0.2.66", "bob", "bob-password");
+  const auto elsewhere = sign_in_from("198.51.100.7", "bob", "bob-password");
+  clock_.advance(std::chrono::minutes(15));
+  const auto later = sign_in_from("192.0.2.66", "bob", "bob-password");
+
+  EXPECT_EQ(statuses, std::vector<int>(20, 401));
+  EXPECT_EQ(stopped.status, 429);
+  EXPECT_TRUE(stopped.header("Retry-After"));
+  EXPECT_EQ(elsewhere.status, 200);
+  EXPECT_EQ(later.status, 200);
+}
+
+TEST_F(WebAppTest, ManyAddressesGuessingOneNameSlowItDownForEveryoneButNeverRefuseIt) {
+  const Browser root = setup_root();
+  add_user(root, "bob", "viewer");
+  for (int address = 1; address <= 2; ++address) {
+    for (int i = 0; i < 5; ++i) {
+      const auto wrong = sign_in_from("192.0.2." + std::to_string(address), "bob", "guess");
+      EXPECT_EQ(wrong.status, 401);
+      EXPECT_EQ(wrong.delay, std::chrono::milliseconds(0));  // 10 failures: not slowed yet
+    }
+  }
+
+  std::vector<std::chrono::milliseconds> delays;
+  for (int address = 3; address <= 9; ++address)
+    delays.push_back(sign_in_from("192.0.2." + std::to_string(address), "bob", "guess").delay);
+  const auto owner = sign_in_from("198.51.100.7", "bob", "bob-password");
+  const auto other_user = sign_in_from("198.51.100.8", "root", "0123456789");
+  clock_.advance(std::chrono::minutes(15));
+  const auto after_the_window = sign_in_from("198.51.100.7", "bob", "bob-password");
+
+  using std::chrono::seconds;
+  EXPECT_EQ(delays,
+            (std::vector<std::chrono::milliseconds>{seconds(1), seconds(2), seconds(4), seconds(8),
+                                                    seconds(15), seconds(15), seconds(15)}));
+  EXPECT_EQ(owner.status, 200) << owner.body;  // slowed, never refused
+  EXPECT_EQ(owner.delay, seconds(15));
+  EXPECT_EQ(other_user.delay, std::chrono::milliseconds(0));
+  EXPECT_EQ(after_the_window.status, 200);
+  EXPECT_EQ(after_the_window.delay, std::chrono::milliseconds(0));
 }
 
 TEST_F(WebAppTest, TwoAdminsDemotingEachOtherLeaveOneAdmin) {
