@@ -14,6 +14,7 @@
 #include "http/event_stream.hpp"
 #include "support/fakes.hpp"
 #include "web/errors.hpp"
+#include "web/internal.hpp"
 
 namespace plm::web {
 namespace {
@@ -488,6 +489,138 @@ TEST_F(WebAppTest, ForwardedRequestsWithoutTrustProxyAreWarnedAboutOnce) {
   for (const auto& line : logs())
     warnings += line.find("web.proxy_not_trusted") != std::string::npos;
   EXPECT_EQ(warnings, 1);
+}
+
+// ---- the pipeline over a route table of the test's own ------------------------------------------
+
+/// Answers with the uploaded bytes and their type, so a test sees exactly what reached it.
+http::Response echo_upload(App&, Context& context) {
+  return http::Response::text(200, std::string(context.upload->bytes), context.upload->media_type);
+}
+
+constexpr std::size_t kCoverBytes = 256 * 1024;  // Spotify's limit for a cover (base64)
+
+std::vector<Route> routes_with_uploads() {
+  std::vector<Route> routes = api_routes();
+  routes.push_back({"PUT", "/api/test/cover", Access::SignedIn, core::Role::Editor,
+                    upload_body(kCoverBytes, {"image/jpeg"}), echo_upload});
+  routes.push_back(
+      {"POST", "/api/test/workbook", Access::SignedIn, core::Role::Viewer,
+       upload_body(1024, {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+       echo_upload});
+  return routes;
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  PipelineTest() {
+    EXPECT_TRUE(store_.create_user("ed", "hash:ed-password", core::Role::Editor));
+    EXPECT_TRUE(store_.create_user("vic", "hash:vic-password", core::Role::Viewer));
+  }
+  struct SignedInAs {
+    std::string cookie;
+    std::string csrf;
+  };
+  SignedInAs sign_in(const std::string& name) {
+    const auto response = app_.handle(request(
+        "POST", "/api/session", Json{{"username", name}, {"password", name + "-password"}}.dump(),
+        {{"Content-Type", "application/json"}}));
+    EXPECT_EQ(response.status, 200) << response.body;
+    const auto cookie = response.header("Set-Cookie").value_or("");
+    return {std::string(cookie.substr(0, cookie.find(';'))),
+            Json::parse(response.body).value("csrf_token", "")};
+  }
+  http::Response upload(const std::string& method, const std::string& path, std::string bytes,
+                        std::optional<std::string> type, const SignedInAs* as) {
+    std::vector<http::Field> headers;
+    if (type) headers.emplace_back("Content-Type", *type);
+    if (as) {
+      headers.emplace_back("Cookie", as->cookie);
+      headers.emplace_back("X-CSRF-Token", as->csrf);
+    }
+    return app_.handle(request(method, path, std::move(bytes), headers));
+  }
+  static std::string code_of(const http::Response& response) {
+    return Json::parse(response.body)["error"].value("code", "");
+  }
+
+  test_support::InMemoryStore store_;
+  test_support::ManualClock clock_;
+  NoSpotify spotify_;
+  App app_{WebDeps{store_, store_, store_, store_, clock_, spotify_, fake_crypto()},
+           WebOptions{.static_dir = "",
+                      .maintenance_interval = std::chrono::milliseconds(0),
+                      .log = [](std::string_view) {}},
+           routes_with_uploads()};
+};
+
+TEST_F(PipelineTest, AnUploadRouteHandsTheBytesAndTheirTypeToItsHandler) {
+  const auto ed = sign_in("ed");
+  std::string jpeg(kCoverBytes, '\0');  // exactly at the limit, binary
+  for (std::size_t i = 0; i < jpeg.size(); ++i) jpeg[i] = static_cast<char>(i * 7);
+
+  const auto stored = upload("PUT", "/api/test/cover", jpeg, "image/jpeg", &ed);
+  const auto with_parameters =
+      upload("PUT", "/api/test/cover", "\xFF\xD8\xFF", "Image/JPEG; name=cover.jpg", &ed);
+
+  ASSERT_EQ(stored.status, 200) << stored.body.substr(0, 200);
+  EXPECT_EQ(stored.body, jpeg);
+  EXPECT_EQ(stored.header("Content-Type"), "image/jpeg");
+  ASSERT_EQ(with_parameters.status, 200) << with_parameters.body;
+  EXPECT_EQ(with_parameters.body, "\xFF\xD8\xFF");
+}
+
+TEST_F(PipelineTest, AnUploadOverItsRoutesLimitOrOfAnotherTypeIsRefused) {
+  const auto ed = sign_in("ed");
+
+  const auto too_large =
+      upload("PUT", "/api/test/cover", std::string(kCoverBytes + 1, 'x'), "image/jpeg", &ed);
+  const auto png = upload("PUT", "/api/test/cover", "\x89PNG", "image/png", &ed);
+  const auto untyped = upload("PUT", "/api/test/cover", "\xFF\xD8", std::nullopt, &ed);
+  const auto json = upload("PUT", "/api/test/cover", "{}", "application/json", &ed);
+  // Each route has its own limit: 1 KiB for this one.
+  const auto workbook =
+      upload("POST", "/api/test/workbook", std::string(1025, 'x'),
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &ed);
+
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_EQ(code_of(too_large), "payload_too_large");
+  EXPECT_NE(too_large.body.find("at most 262144"), std::string::npos) << too_large.body;
+  EXPECT_EQ(png.status, 415);
+  EXPECT_EQ(code_of(png), "unsupported_media_type");
+  EXPECT_NE(png.body.find("image/jpeg"), std::string::npos) << png.body;
+  EXPECT_EQ(untyped.status, 415);
+  EXPECT_EQ(json.status, 415);
+  EXPECT_EQ(workbook.status, 413);
+}
+
+TEST_F(PipelineTest, AnUploadRouteChecksSessionCsrfAndRoleFirst) {
+  const auto ed = sign_in("ed");
+  const auto vic = sign_in("vic");
+  const SignedInAs forged{ed.cookie, "not-the-token"};
+
+  EXPECT_EQ(upload("PUT", "/api/test/cover", "\xFF", "image/jpeg", nullptr).status, 401);
+  EXPECT_EQ(upload("PUT", "/api/test/cover", "\xFF", "image/jpeg", &forged).status, 403);
+  const auto viewer = upload("PUT", "/api/test/cover", "\xFF", "image/jpeg", &vic);
+  EXPECT_EQ(viewer.status, 403);
+  EXPECT_EQ(code_of(viewer), "forbidden");
+  // The table's other routes answer as before.
+  EXPECT_EQ(upload("GET", "/api/test/cover", "", std::nullopt, &ed).status, 405);
+  EXPECT_EQ(upload("GET", "/api/jobs", "", std::nullopt, &vic).status, 200);
+}
+
+TEST(PipelineTable, APublicUploadRouteIsRefused) {
+  test_support::InMemoryStore store;
+  test_support::ManualClock clock;
+  NoSpotify spotify;
+  std::vector<Route> routes{{"POST", "/api/open-upload", Access::Public, core::Role::Viewer,
+                             upload_body(10, {"text/plain"}), echo_upload}};
+
+  EXPECT_THROW(
+      App(WebDeps{store, store, store, store, clock, spotify, fake_crypto()},
+          WebOptions{.static_dir = "", .maintenance_interval = std::chrono::milliseconds(0)},
+          routes),
+      std::logic_error);
 }
 
 TEST(WebAppPublicUrl, ADefaultPortInThePublicUrlStillMatchesTheOriginBrowsersSend) {
