@@ -6,6 +6,9 @@
 #include <set>
 #include <sstream>
 
+#include "web/spotify_setup.hpp"
+#include "web/url.hpp"
+
 extern char** environ;
 
 namespace plm::app {
@@ -62,21 +65,25 @@ core::Status parse_listen(const std::string& value, Config& config) {
 }
 
 core::Status check_url(const std::string& key, const std::string& value) {
-  if (value.starts_with("https://")) return core::ok();
-  if (!value.starts_with("http://")) {
+  const auto url = web::parse_url(value);
+  if (!url) {
     return make_error(ErrorCode::InvalidInput,
                       key + " must be an http:// or https:// URL, got '" + value + "'");
   }
+  // "http://127.0.0.1@example.com/" goes to example.com: user info only serves to disguise a host.
+  if (url->has_userinfo) {
+    return make_error(ErrorCode::InvalidInput,
+                      key + " must not contain user information (user@host), got '" + value + "'");
+  }
   // Bearer tokens and client secrets travel in these requests: plain http only on this machine
-  // (the emulator, a loopback redirect), as Spotify itself allows only for loopback addresses.
-  const auto host_end =
-      value.compare(7, 1, "[") == 0 ? value.find(']', 7) + 1 : value.find_first_of(":/", 7);
-  const std::string host = value.substr(7, host_end - 7);
-  const bool loopback = host.starts_with("127.") || host == "[::1]" || host == "localhost";
-  if (!loopback) {
-    return make_error(
-        ErrorCode::InvalidInput,
-        key + " must use https:// unless it points at this machine, got '" + value + "'");
+  // (the emulator, a loopback redirect), as Spotify itself allows only for loopback addresses. The
+  // host must be an address literal: a name ("localhost", "127.0.0.1.nip.io") may resolve anywhere.
+  if (url->scheme == "http" && !web::is_loopback_literal(url->host)) {
+    return make_error(ErrorCode::InvalidInput,
+                      key +
+                          " must use https:// unless it points at this machine (127.0.0.1 or "
+                          "[::1]), got '" +
+                          value + "'");
   }
   return core::ok();
 }
@@ -192,6 +199,13 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
        {"PLM_SPOTIFY_API_URL", "PLM_SPOTIFY_ACCOUNTS_URL", "PLM_SPOTIFY_REDIRECT_URI"}) {
     if (auto checked = check_url(key, lookup(key)); !checked) return checked.error();
   }
+  // What Spotify would refuse anyway (localhost, fragments, wildcards) is refused here, at once.
+  if (const auto problems = web::redirect_uri_problems(config.spotify_redirect_uri);
+      !problems.empty()) {
+    return make_error(ErrorCode::InvalidInput, "PLM_SPOTIFY_REDIRECT_URI '" +
+                                                   config.spotify_redirect_uri +
+                                                   "' would be refused by Spotify: " + problems[0]);
+  }
   while (config.spotify_api_url.ends_with('/')) config.spotify_api_url.pop_back();
   while (config.spotify_accounts_url.ends_with('/')) config.spotify_accounts_url.pop_back();
   const auto budget =
@@ -212,16 +226,20 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
   if (auto listen = parse_listen(lookup("PLM_LISTEN"), config); !listen) return listen.error();
   config.public_url = lookup("PLM_PUBLIC_URL");
   if (!config.public_url.empty()) {
-    const auto& url = config.public_url;
-    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+    const auto url = web::parse_url(config.public_url);
+    if (!url || url->has_userinfo) {
       return make_error(ErrorCode::InvalidInput,
-                        "PLM_PUBLIC_URL must be an http:// or https:// URL, got '" + url + "'");
+                        "PLM_PUBLIC_URL must be an http:// or https:// URL without user "
+                        "information, got '" +
+                            config.public_url + "'");
     }
-    if (!url.ends_with('/') || url.find_first_of("?#") != std::string::npos) {
-      return make_error(
-          ErrorCode::InvalidInput,
-          "PLM_PUBLIC_URL must end with '/' and have no query or fragment, got '" + url + "'");
+    if (!config.public_url.ends_with('/') || url->query || url->fragment) {
+      return make_error(ErrorCode::InvalidInput,
+                        "PLM_PUBLIC_URL must end with '/' and have no query or fragment, got '" +
+                            config.public_url + "'");
     }
+    // Browsers leave the default port out of Origin; so does everything derived from this URL.
+    config.public_url = url->normalized();
   }
   config.static_dir = lookup("PLM_STATIC_DIR");
   struct IntSetting {

@@ -49,6 +49,52 @@ TEST(BuildConfig, PlainHttpIsAllowedOnlyForThisMachine) {
   EXPECT_NE(remote.error().message.find("must use https://"), std::string::npos);
 }
 
+TEST(BuildConfig, PlainHttpNeedsALoopbackAddressAsTheHostNotAsAPrefix) {
+  auto accepted = [](const char* key, const char* url) {
+    return build_config({{key, url}}, {}, {}, "/h").has_value();
+  };
+  for (const char* url : {"HTTP://127.0.0.1:8888/v1", "http://127.0.0.2/v1", "http://[::1]/v1",
+                          "http://[0:0:0:0:0:0:0:1]:9/v1"}) {
+    EXPECT_TRUE(accepted("PLM_SPOTIFY_API_URL", url)) << url;
+  }
+  // Each of these connects to another machine (or wherever a name resolves).
+  for (const char* url :
+       {"http://127.0.0.1@example.com/", "http://127.0.0.1:80@example.com/",
+        "http://127.0.0.1.nip.io/", "http://127.0.0.1./", "http://127.1/", "http://localhost:9/",
+        "http://127.0.0.1\\@example.com/", "http://[::ffff:7f00:1]/", "HTTP://example.com/"}) {
+    for (const char* key :
+         {"PLM_SPOTIFY_API_URL", "PLM_SPOTIFY_ACCOUNTS_URL", "PLM_SPOTIFY_REDIRECT_URI"}) {
+      EXPECT_FALSE(accepted(key, url)) << key << "=" << url;
+    }
+  }
+  // User info is refused even over https: it only ever serves to disguise the host.
+  const auto userinfo =
+      build_config({{"PLM_SPOTIFY_ACCOUNTS_URL", "https://127.0.0.1@example.com/"}}, {}, {}, "/h");
+  ASSERT_FALSE(userinfo);
+  EXPECT_NE(userinfo.error().message.find("user information"), std::string::npos);
+  // Spotify refuses localhost in redirect URIs whatever the scheme.
+  const auto localhost =
+      build_config({{"PLM_SPOTIFY_REDIRECT_URI", "https://localhost/callback"}}, {}, {}, "/h");
+  ASSERT_FALSE(localhost);
+  EXPECT_NE(localhost.error().message.find("localhost"), std::string::npos);
+}
+
+TEST(BuildConfig, ThePublicUrlIsParsedAndLosesItsDefaultPort) {
+  auto public_url = [](const char* url) {
+    return build_config({{"PLM_PUBLIC_URL", url}}, {}, {}, "/h");
+  };
+
+  EXPECT_EQ(public_url("https://plm.example.org:443/")->public_url, "https://plm.example.org/");
+  EXPECT_EQ(public_url("http://plm.example.org:80/plm/")->public_url,
+            "http://plm.example.org/plm/");
+  EXPECT_EQ(public_url("https://Plm.Example.org:8443/")->public_url,
+            "https://plm.example.org:8443/");
+  EXPECT_FALSE(public_url("https://127.0.0.1@plm.example.org/"));
+  EXPECT_FALSE(public_url("https://plm.example.org"));
+  EXPECT_FALSE(public_url("https://plm.example.org/?x=1"));
+  EXPECT_FALSE(public_url("https://plm.example.org:99999/"));
+}
+
 TEST(ParseConfigFile, ReadsKeyValueLinesWithCommentsExportAndQuotes) {
   const auto values = parse_config_file(
       "# comment\n\nexport PLM_DATA_DIR=\"/srv/plm\"\nPLM_USER = alice \n", "plm.env");

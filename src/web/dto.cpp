@@ -212,14 +212,4 @@ core::Result<core::Role> role_field(const Json& body, const std::string& name) {
   return *role;
 }
 
-bool valid_username(std::string_view text) {
-  if (text.empty() || text.size() > 64) return false;
-  for (const char c : text) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '@' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace plm::web

@@ -1,29 +1,15 @@
 // Spotify connections: setup guidance, the OAuth start and callback, health, disconnect, sync.
 
-#include "web/internal.hpp"
+#include "web/handlers.hpp"
 
 namespace plm::web {
 
 namespace {
 
 constexpr std::int64_t kStateLifetimeSeconds = 600;
-constexpr int kExpiryWarningDays = 21;
 
-}  // namespace
-
-http::Response WebApp::Impl::get_spotify_setup(Context&) {
-  const std::string redirect = options.public_url + "api/spotify/callback";
-  Json problems = Json::array();
-  for (auto& problem : redirect_uri_problems(redirect)) problems.push_back(std::move(problem));
-  Json body{{"client_id_configured", !deps.spotify.client_id().empty()},
-            {"redirect_uri", redirect},
-            {"redirect_uri_problems", problems},
-            {"dashboard_url", kSpotifyDashboardUrl}};
-  return http::Response::json(200, dump(body));
-}
-
-Json WebApp::Impl::account_json(const core::SpotifyAccount& account) {
-  const auto now = deps.clock.now();
+Json account_json(App& app, const core::SpotifyAccount& account) {
+  const auto now = app.deps.clock.now();
   Json json{{"id", account.id},
             {"spotify_user_id", account.spotify_user_id},
             {"display_name", account.display_name},
@@ -35,7 +21,7 @@ Json WebApp::Impl::account_json(const core::SpotifyAccount& account) {
             {"last_synced_at",
              account.last_synced_at.empty() ? Json(nullptr) : Json(account.last_synced_at)},
             {"playlist_count", 0},
-            {"syncing", jobs->account_busy(account.id)}};
+            {"syncing", app.jobs->account_busy(account.id)}};
   if (const auto expires = core::authorization_expires_at(account)) {
     const std::chrono::system_clock::time_point authorized{
         std::chrono::seconds(account.tokens.authorized_at)};
@@ -43,60 +29,70 @@ Json WebApp::Impl::account_json(const core::SpotifyAccount& account) {
     json["authorized_at"] = core::format_utc(authorized);
     json["authorization_expires_at"] = core::format_utc(*expires);
     json["days_until_expiry"] = days_left;
-    if (days_left <= kExpiryWarningDays) json["expiry_warning"] = true;
+    if (days_left <= core::kAuthorizationWarningDays) json["expiry_warning"] = true;
   }
-  if (auto playlists = deps.playlists.playlists_of(account.id)) {
+  if (auto playlists = app.deps.playlists.playlists_of(account.id)) {
     json["playlist_count"] = playlists->size();
   }
   return json;
 }
 
-http::Response WebApp::Impl::list_accounts(Context& context) {
-  auto accounts = deps.accounts.accounts_of(context.user_id());
-  if (!accounts) return fail(accounts.error());
+}  // namespace
+
+http::Response get_spotify_setup(App& app, Context&) {
+  const std::string redirect = app.spotify_redirect_uri();
+  Json problems = Json::array();
+  for (auto& problem : redirect_uri_problems(redirect)) problems.push_back(std::move(problem));
+  Json body{{"client_id_configured", !app.deps.spotify.client_id().empty()},
+            {"redirect_uri", redirect},
+            {"redirect_uri_problems", problems},
+            {"dashboard_url", kSpotifyDashboardUrl}};
+  return http::Response::json(200, dump(body));
+}
+
+http::Response list_accounts(App& app, Context& context) {
+  auto accounts = app.deps.accounts.accounts_of(context.user_id());
+  if (!accounts) return app.fail(accounts.error());
   Json list = Json::array();
-  for (const auto& account : *accounts) list.push_back(account_json(account));
+  for (const auto& account : *accounts) list.push_back(account_json(app, account));
   return http::Response::json(200, dump(Json{{"accounts", list}}));
 }
 
-http::Response WebApp::Impl::connect_account(Context& context) {
-  const std::string redirect = options.public_url + "api/spotify/callback";
-  auto started = deps.spotify.begin(redirect);
-  if (!started) return fail(started.error());
+http::Response connect_account(App& app, Context& context) {
+  const std::string redirect = app.spotify_redirect_uri();
+  auto started = app.deps.spotify.begin(redirect);
+  if (!started) return app.fail(started.error());
   core::OAuthState state;
   state.state = started->state;
   state.app_user_id = context.user_id();
   state.code_verifier = started->code_verifier;
   state.redirect_uri = redirect;
-  state.expires_at = now_seconds() + kStateLifetimeSeconds;
-  if (auto saved = deps.sessions.save_oauth_state(state); !saved) return fail(saved.error());
+  state.expires_at = app.now_seconds() + kStateLifetimeSeconds;
+  if (auto saved = app.deps.sessions.save_oauth_state(state); !saved)
+    return app.fail(saved.error());
   return http::Response::json(200, dump(Json{{"authorize_url", started->url}}));
 }
 
-http::Response WebApp::Impl::spotify_callback(Context& context) {
+http::Response spotify_callback(App& app, Context& context) {
   const auto& request = context.request;
   auto back = [&](const std::string& query) {
-    return http::Response::redirect(302, options.public_url + "accounts?" + query);
+    return http::Response::redirect(302, app.options.public_url + "accounts?" + query);
   };
   auto refused = [&](const char* code, const std::string& why) {
-    log(Json{{"event", "web.connect_failed"}, {"code", code}, {"reason", why}});
+    app.log(Json{{"event", "web.connect_failed"}, {"code", code}, {"reason", why}});
     return back(std::string("error=") + code);
   };
   const std::string state_text(request.query_param("state").value_or(""));
   // The state is usable once, whatever happens next.
   std::optional<core::OAuthState> state;
   if (!state_text.empty() && state_text.size() <= 256) {
-    auto taken = deps.sessions.take_oauth_state(state_text, now_seconds());
+    auto taken = app.deps.sessions.take_oauth_state(state_text, app.now_seconds());
     if (!taken) return refused("exchange_failed", taken.error().message);
     state = std::move(*taken);
   }
   if (request.query_param("error")) return refused("access_denied", "the user refused");
   // The browser that started the authorization must come back signed in as the same user.
-  std::optional<SignedIn> signed_in;
-  if (const auto token = cookie_value(request, kSessionCookie)) {
-    auto found = sessions.find(*token);
-    if (found && *found) signed_in = std::move(*found);
-  }
+  const auto signed_in = app.optional_session(request);
   if (!signed_in) return refused("not_signed_in", "no session");
   context.signed_in = signed_in;
   if (!state || state->app_user_id != signed_in->user.id)
@@ -111,42 +107,42 @@ http::Response WebApp::Impl::spotify_callback(Context& context) {
   // The profile is read before the account is stored, so nothing may write to it yet: finish hands
   // back the tokens as they are after any refresh, and they are stored with the account.
   auto connection =
-      deps.spotify.finish(std::string(*code), state->redirect_uri, state->code_verifier);
+      app.deps.spotify.finish(std::string(*code), state->redirect_uri, state->code_verifier);
   if (!connection) return refused("exchange_failed", connection.error().message);
   core::SpotifyAccount account;
   account.app_user_id = signed_in->user.id;
-  account.client_id = deps.spotify.client_id();
+  account.client_id = app.deps.spotify.client_id();
   account.tokens = connection->tokens;
   account.spotify_user_id = connection->profile.id;
   account.display_name = connection->profile.display_name;
-  auto id = deps.accounts.upsert_account(account);
+  auto id = app.deps.accounts.upsert_account(account);
   if (!id) return refused("exchange_failed", id.error().message);
   // A reconnected account works again.
-  if (auto status = deps.accounts.set_account_status(*id, core::AccountStatus::Active); !status)
+  if (auto status = app.deps.accounts.set_account_status(*id, core::AccountStatus::Active); !status)
     return refused("exchange_failed", status.error().message);
-  invalidate(signed_in->user.id);
-  log(Json{
+  app.invalidate(signed_in->user.id);
+  app.log(Json{
       {"event", "web.account_connected"}, {"user_id", signed_in->user.id}, {"account_id", *id}});
-  events.publish(signed_in->user.id, "accounts", dump(Json{{"account_id", *id}}));
+  app.events.publish(signed_in->user.id, "accounts", dump(Json{{"account_id", *id}}));
   return back("connected=" + std::to_string(*id));
 }
 
-http::Response WebApp::Impl::delete_account(Context& context) {
-  auto account = owned_account(context, context.param("account_id"));
-  if (!account) return fail(account.error());
-  if (auto deleted = deps.accounts.delete_account(account->id); !deleted)
-    return fail(deleted.error());
-  invalidate(context.user_id());
-  events.publish(context.user_id(), "accounts", dump(Json{{"account_id", account->id}}));
-  events.publish(context.user_id(), "playlists",
-                 dump(Json{{"account_id", account->id}, {"playlist_ids", Json::array()}}));
+http::Response delete_account(App& app, Context& context) {
+  auto account = app.owned_account(context, context.param("account_id"));
+  if (!account) return app.fail(account.error());
+  if (auto deleted = app.deps.accounts.delete_account(account->id); !deleted)
+    return app.fail(deleted.error());
+  app.invalidate(context.user_id());
+  app.events.publish(context.user_id(), "accounts", dump(Json{{"account_id", account->id}}));
+  app.events.publish(context.user_id(), "playlists",
+                     dump(Json{{"account_id", account->id}, {"playlist_ids", Json::array()}}));
   return http::Response::empty(204);
 }
 
-http::Response WebApp::Impl::sync_account(Context& context) {
-  auto account = owned_account(context, context.param("account_id"));
-  if (!account) return fail(account.error());
-  return start_job(context, *account, "sync_account", "");
+http::Response sync_account(App& app, Context& context) {
+  auto account = app.owned_account(context, context.param("account_id"));
+  if (!account) return app.fail(account.error());
+  return start_job(app, context, *account, "sync_account", "");
 }
 
 }  // namespace plm::web

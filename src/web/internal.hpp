@@ -1,7 +1,7 @@
 #pragma once
-// Internal to plm::web: the application's state and the handlers' shared helpers. Handlers are
-// member functions of WebApp::Impl, grouped by resource in handlers_*.cpp; the route table is in
-// web_app.cpp.
+// Internal to plm::web: the application's state (App), what a request carries (Context) and the
+// helpers handlers share. Handlers are free functions (handlers.hpp), grouped by resource in
+// handlers_*.cpp; the route table is in routes.cpp.
 
 #include <atomic>
 #include <condition_variable>
@@ -20,9 +20,12 @@
 #include "web/metrics.hpp"
 #include "web/response_cache.hpp"
 #include "web/router.hpp"
+#include "web/routes.hpp"
 #include "web/sessions.hpp"
 #include "web/spotify_setup.hpp"
 #include "web/static_files.hpp"
+#include "web/throttle.hpp"
+#include "web/url.hpp"
 #include "web/web_app.hpp"
 
 namespace plm::web {
@@ -53,42 +56,49 @@ inline int role_rank(core::Role role) {
 /// The value of cookie `name` in the request's Cookie headers, if any.
 std::optional<std::string> cookie_value(const http::Request& request, std::string_view name);
 
-/// What one request carries through the handlers.
+/// What one request carries through the pipeline to its handler.
 struct Context {
+  /// An upload route's file: the request body as sent, after the route's type and size checks.
+  struct Upload {
+    std::string media_type;  ///< lower case, without parameters
+    std::string_view bytes;  ///< the request body (valid while the request is)
+  };
+
   const http::Request& request;
   PathParams params;
-  std::optional<SignedIn> signed_in;  ///< set on routes that need a session
+  std::optional<SignedIn> signed_in;  ///< set on signed-in routes (public ones may look)
   std::string session_token;          ///< the cookie's token, when signed in
-  Json body;                          ///< parsed JSON body on routes that take one
+  Json body;                          ///< JSON routes: the parsed object
+  std::optional<Upload> upload;       ///< upload routes
   std::string route;                  ///< template, for logs and metrics
   std::int64_t user_id() const { return signed_in ? signed_in->user.id : 0; }
   const std::string& param(std::string_view name) const;
 };
 
-struct WebApp::Impl {
-  using Handler = http::Response (Impl::*)(Context&);
-  enum class Access { Public, SignedIn };
-  struct RouteSpec {
-    Access access = Access::SignedIn;
-    core::Role role = core::Role::Viewer;  ///< the least role allowed
-    bool json_body = false;                ///< requires a JSON body (415/413/400 otherwise)
-    Handler handler = nullptr;
-  };
-
-  Impl(WebDeps deps, WebOptions options);
+/// The application: its dependencies, its state and what every request goes through (the
+/// pipeline in web_app.cpp). Handlers are free functions of an App and a Context (routes.hpp,
+/// handlers.hpp); WebApp is the public face over one App.
+struct App {
+  /// `routes` is the table requests are matched against: api_routes() in production, a table of
+  /// a test's own in the pipeline's tests. Throws std::invalid_argument for a public URL that is
+  /// not one, std::logic_error for a public upload route.
+  App(WebDeps deps, WebOptions options, const std::vector<Route>& routes = api_routes());
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
 
   WebDeps deps;
   WebOptions options;
-  UrlParts public_parts;
+  Url public_parts;  ///< options.public_url taken apart (default port left out)
   std::string content_security_policy;
   Metrics metrics;
   EventHub events;
   SessionManager sessions;
-  LoginThrottle login_throttle;
+  SignInThrottle sign_in_throttle;
   LoginThrottle setup_throttle;
   LoginThrottle password_throttle;
   StaticFiles static_files;
-  Router<RouteSpec> router;
+  Router<Route> router;
   std::mutex setup_mutex;
   std::string setup_code;  ///< guarded by setup_mutex; empty once used or when not needed
   std::atomic<std::uint64_t> request_counter{0};
@@ -108,32 +118,48 @@ struct WebApp::Impl {
   std::condition_variable_any maintenance_wake;
   std::jthread maintenance;  // last: calls maintain() every options.maintenance_interval
 
+  // ---- the pipeline (web_app.cpp) ----
+  /// Every request: request id → route (404/405) → the row's checks → handler → security headers,
+  /// metrics, access log; exceptions become 500. Never throws.
+  http::Response handle(const http::Request& request);
+  /// WebApp::handle_from_memory.
+  std::optional<http::Response> handle_from_memory(const http::Request& request);
+  http::Response dispatch(const http::Request& request, std::string& route, std::int64_t& user);
+  /// Session, CSRF and role, as the route's row asks; the refusal, if any.
+  std::optional<http::Response> authenticate(Context& context, const Route& route);
+  /// The body the route's row asks for (415/403/413/400); the refusal, if any.
+  std::optional<http::Response> check_body(Context& context, const Route& route);
+  /// What every response gets on its way out: request id, security headers, metrics, log line.
+  void finish(const http::Request& request, http::Response& response, const std::string& request_id,
+              const std::string& route, std::int64_t user_id,
+              std::chrono::steady_clock::time_point start);
+  void add_security_headers(http::Response& response) const;
+
+  // ---- shared by handlers (web_app.cpp) ----
   void hook(std::string_view point) const {
     if (options.test_hook) options.test_hook(point);
   }
   /// Session sweep (hourly) and event streams past their lifetime or session.
   void maintain();
+  /// Stops the maintenance thread, the sync workers and the event streams; idempotent.
+  void shutdown();
   /// Ends a session and its event streams.
   core::Status end_session(const std::string& id_hash);
   /// Ends the user's sessions and their event streams, except session `except_id_hash`.
   core::Status end_sessions_of(std::int64_t user_id, const std::string& except_id_hash);
   /// The signed-in user of the request's cookie, if any (for public routes that look).
   std::optional<SignedIn> optional_session(const http::Request& request);
-
-  // ---- plumbing (web_app.cpp) ----
-  http::Response dispatch(const http::Request& request, std::string& route, std::int64_t& user);
-  std::optional<http::Response> authenticate(Context& context, const RouteSpec& spec);
-  std::optional<http::Response> check_json_body(Context& context, bool session_less);
   bool origin_allowed(const http::Request& request) const;
   std::string client_address(const http::Request& request) const;
   std::string session_cookie(const std::string& token, std::chrono::seconds max_age) const;
+  /// "<public URL>api/spotify/callback".
+  std::string spotify_redirect_uri() const;
   void log(const Json& line) const;
   void log_error(std::string_view event, const std::string& message) const;
   std::int64_t now_seconds() const;
   std::int64_t now_ms() const;
   std::string now_text() const;
   http::Response fail(const core::Error& error) const;
-  void add_security_headers(http::Response& response) const;
 
   // ---- cache ----
   std::shared_ptr<const CachedBody> cached(std::int64_t user_id, const std::string& key);
@@ -142,10 +168,6 @@ struct WebApp::Impl {
                                                  const std::string& key, std::string json);
   void invalidate(std::int64_t user_id);
   http::Response serve_cached(const http::Request& request, const CachedBody& body) const;
-  /// What every response gets on its way out: request id, security headers, metrics, log line.
-  void finish(const http::Request& request, http::Response& response, const std::string& request_id,
-              const std::string& route, std::int64_t user_id,
-              std::chrono::steady_clock::time_point start);
 
   // ---- resources owned by the signed-in user (404 otherwise) ----
   core::Result<core::SpotifyAccount> owned_account(const Context& context,
@@ -157,48 +179,7 @@ struct WebApp::Impl {
   /// The playlist named by the route's {account_id} and {playlist_id}, if the signed-in user owns
   /// the account and the playlist is stored; NotFound otherwise (the same for both cases).
   core::Result<OwnedPlaylist> owned_playlist(const Context& context);
-  core::Result<std::optional<core::AppUser>> load_user(std::int64_t id);
   bool needs_setup();
-
-  // ---- handlers: system and auth (handlers_auth.cpp) ----
-  http::Response get_health(Context&);
-  http::Response get_metrics(Context&);
-  http::Response get_setup(Context&);
-  http::Response post_setup(Context&);
-  http::Response get_session(Context&);
-  http::Response post_session(Context&);
-  http::Response delete_session(Context&);
-  http::Response post_password(Context&);
-  http::Response list_users(Context&);
-  http::Response create_user(Context&);
-  http::Response patch_user(Context&);
-  http::Response delete_user(Context&);
-  http::Response signed_in_response(const core::AppUser& user, const http::Request& request,
-                                    int status);
-  http::Response session_response(const SessionManager::Created& created, int status);
-
-  // ---- handlers: Spotify accounts (handlers_accounts.cpp) ----
-  http::Response get_spotify_setup(Context&);
-  http::Response spotify_callback(Context&);
-  http::Response list_accounts(Context&);
-  http::Response connect_account(Context&);
-  http::Response delete_account(Context&);
-  http::Response sync_account(Context&);
-  Json account_json(const core::SpotifyAccount& account);
-
-  // ---- handlers: playlists and jobs (handlers_playlists.cpp) ----
-  http::Response list_playlists(Context&);
-  http::Response get_playlist(Context&);
-  http::Response get_items(Context&);
-  http::Response put_tags(Context&);
-  http::Response sync_playlist(Context&);
-  http::Response list_jobs(Context&);
-  http::Response get_job(Context&);
-  http::Response get_events(Context&);
-  http::Response start_job(const Context& context, const core::SpotifyAccount& account,
-                           std::string kind, std::string playlist_id);
-  void run_job(Job& job, const std::function<void()>& progress, std::stop_token stop);
-  void publish_job(const Job& job);
 };
 
 // ---- JSON bodies of the schemas (dto.cpp) ----
@@ -220,7 +201,5 @@ std::string etag_for(std::string_view body);
 core::Result<std::string> string_field(const Json& body, const std::string& name,
                                        std::size_t min_length, std::size_t max_length);
 core::Result<core::Role> role_field(const Json& body, const std::string& name);
-/// True when `text` is a valid username: 1-64 characters of [A-Za-z0-9._@-].
-bool valid_username(std::string_view text);
 
 }  // namespace plm::web

@@ -1,9 +1,8 @@
 #pragma once
-/// Server-side sessions with an in-memory cache in front of the SessionStore, and login throttling.
+/// Server-side sessions with an in-memory cache in front of the SessionStore.
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -17,41 +16,6 @@
 #include "web/web_app.hpp"
 
 namespace plm::web {
-
-/// Counts failures per key (a username, a client address) in a sliding window: after
-/// `max_failures` failures within `window`, the key is blocked until the oldest of them leaves the
-/// window. Time is a parameter. Thread-safe.
-class LoginThrottle {
- public:
-  using TimePoint = std::chrono::system_clock::time_point;
-  explicit LoginThrottle(int max_failures = 5,
-                         std::chrono::seconds window = std::chrono::minutes(15),
-                         std::size_t max_keys = 100'000);
-
-  /// How long `key` must wait at `now`, or nullopt when it may try.
-  std::optional<std::chrono::seconds> blocked(const std::string& key, TimePoint now);
-  /// blocked() and, when not blocked, a failure recorded at `now` in the same step: an attempt
-  /// counts as failed while it is being verified, so parallel attempts cannot all pass the check
-  /// before any failure is recorded. A successful attempt gives its reservation back (release) or
-  /// clears the key.
-  std::optional<std::chrono::seconds> reserve(const std::string& key, TimePoint now);
-  /// Takes back one failure recorded at `at` (a reservation whose attempt succeeded).
-  void release(const std::string& key, TimePoint at);
-  void record_failure(const std::string& key, TimePoint now);
-  void clear(const std::string& key);
-  std::size_t keys() const;
-
- private:
-  void prune(std::deque<TimePoint>& failures, TimePoint now) const;
-  std::optional<std::chrono::seconds> blocked_locked(const std::string& key, TimePoint now);
-  void record_locked(const std::string& key, TimePoint now);
-
-  int max_failures_;
-  std::chrono::seconds window_;
-  std::size_t max_keys_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::deque<TimePoint>> failures_;
-};
 
 /// A valid session and its user (without the password hash).
 struct SignedIn {

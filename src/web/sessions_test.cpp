@@ -8,31 +8,6 @@ namespace plm::web {
 namespace {
 
 using namespace std::chrono_literals;
-using TimePoint = std::chrono::system_clock::time_point;
-
-TEST(LoginThrottle, BlocksAfterFiveFailuresInTheWindowUntilTheOldestLeavesIt) {
-  LoginThrottle throttle(5, 15min);
-  const TimePoint start{std::chrono::seconds(1'000'000)};
-  for (int i = 0; i < 5; ++i) {
-    EXPECT_FALSE(throttle.blocked("user:a", start + i * 1min));
-    throttle.record_failure("user:a", start + i * 1min);
-  }
-
-  EXPECT_EQ(throttle.blocked("user:a", start + 5min), 10min);
-  EXPECT_FALSE(throttle.blocked("user:b", start + 5min));
-  EXPECT_EQ(throttle.blocked("user:a", start + 15min - 1s), 1s);
-  EXPECT_FALSE(throttle.blocked("user:a", start + 15min));  // one failure left the window
-  throttle.clear("user:a");
-  EXPECT_FALSE(throttle.blocked("user:a", start + 5min));
-}
-
-TEST(LoginThrottle, FailuresOutsideTheWindowDoNotCount) {
-  LoginThrottle throttle(5, 15min);
-  const TimePoint start{std::chrono::seconds(1'000'000)};
-  for (int i = 0; i < 10; ++i) throttle.record_failure("k", start + i * 4min);
-
-  EXPECT_FALSE(throttle.blocked("k", start + 40min));  // 3 in the last 15 minutes
-}
 
 TEST(ConstantTimeEquals, ComparesWholeStrings) {
   EXPECT_TRUE(constant_time_equals("abc", "abc"));
@@ -112,29 +87,6 @@ TEST_F(SessionManagerTest, ForgettingAUserReloadsTheirRole) {
 
 namespace plm::web {
 namespace {
-
-TEST(LoginThrottle, ReservingCountsTheAttemptAtOnceAndReleasingGivesItBack) {
-  LoginThrottle throttle(5, 15min);
-  const TimePoint now{std::chrono::seconds(1'000'000)};
-  // Five attempts in flight at once (none verified yet): the sixth is refused.
-  for (int i = 0; i < 5; ++i) EXPECT_FALSE(throttle.reserve("k", now)) << i;
-  EXPECT_TRUE(throttle.reserve("k", now));
-  throttle.release("k", now);  // one of them succeeded
-  EXPECT_FALSE(throttle.reserve("k", now));
-  EXPECT_TRUE(throttle.reserve("k", now));
-}
-
-TEST(LoginThrottle, StaysWithinItsKeyLimitWhenEveryKeyIsRecent) {
-  LoginThrottle throttle(5, 15min, /*max_keys=*/3);
-  const TimePoint now{std::chrono::seconds(1'000'000)};
-  for (int i = 0; i < 5; ++i) throttle.record_failure("old", now);
-  throttle.record_failure("b", now + 1s);
-  throttle.record_failure("c", now + 2s);
-  throttle.record_failure("d", now + 3s);  // all recent: the one with the oldest failure goes
-
-  EXPECT_EQ(throttle.keys(), 3u);
-  EXPECT_FALSE(throttle.blocked("old", now + 4s));
-}
 
 class SessionRaceTest : public SessionManagerTest {
  protected:

@@ -1,20 +1,34 @@
-// The route table, and what every request goes through: request id, routing (404/405),
-// authentication, CSRF, roles, JSON body checks, the one exception edge (500 without internals),
-// security headers, metrics and one access-log line.
+// What every request goes through (the pipeline): request id, routing over the route table
+// (routes.cpp; 404/405), authentication, CSRF, roles and the body the route's row asks for, the one
+// exception edge (500 without internals), security headers, metrics and one access-log line. Also
+// WebApp, the public face over one App.
 
 #include "web/web_app.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <random>
 
 #include "http/compression.hpp"
-#include "web/internal.hpp"
+#include "web/handlers.hpp"
 
 namespace plm::web {
 
 namespace {
+
+/// The public URL taken apart, with its default port left out (browsers omit it in Origin, so
+/// "https://host:443/" must compare equal to "https://host"); throws when it is not a URL.
+Url parse_public_url(const std::string& text) {
+  auto url = parse_url(text);
+  if (!url || url->has_userinfo || url->query || url->fragment || !url->path.ends_with('/'))
+    throw std::invalid_argument(
+        "the public URL must be an http(s) URL ending in '/' without user "
+        "information, query or fragment, got '" +
+        text + "'");
+  return *url;
+}
 
 bool is_state_changing(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
@@ -79,15 +93,18 @@ const std::string& Context::param(std::string_view name) const {
   return kEmpty;
 }
 
-WebApp::Impl::Impl(WebDeps deps_in, WebOptions options_in)
+App::App(WebDeps deps_in, WebOptions options_in, const std::vector<Route>& routes)
     : deps(std::move(deps_in)),
       options(std::move(options_in)),
-      public_parts(split_url(options.public_url)),
+      public_parts(parse_public_url(options.public_url)),
       events(options.max_streams_per_user),
       sessions(deps.sessions, deps.users, deps.clock, deps.crypto, options.session_ttl,
                options.session_idle),
-      static_files(options.static_dir, public_parts.path.empty() ? "/" : public_parts.path),
+      static_files(options.static_dir, public_parts.path),
       responses(options.response_cache_bytes) {
+  // Everything derived from the public URL (the redirect URI, links back to the app) uses the
+  // same spelling as the Origin browsers send.
+  options.public_url = public_parts.normalized();
   if (!options.log) {
     options.log = [](std::string_view line) {
       // One write per line, so lines from several threads never interleave.
@@ -99,8 +116,9 @@ WebApp::Impl::Impl(WebDeps deps_in, WebOptions options_in)
   // Images come from wherever playlists' image URLs point: Spotify's CDNs over https, or the
   // emulator on loopback http in tests and demos.
   std::string images = "'self' data: https:";
-  const UrlParts api = split_url(options.spotify_api_url);
-  if (api.scheme == "http" && is_loopback_literal(api.host)) images += " http://" + api.host + ":*";
+  if (const auto api = parse_url(options.spotify_api_url);
+      api && api->scheme == "http" && is_loopback_literal(api->host))
+    images += " http://" + api->host + ":*";
   content_security_policy = "default-src 'self'; img-src " + images +
                             "; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                             "connect-src 'self'; font-src 'self' data:; object-src 'none'; "
@@ -110,53 +128,21 @@ WebApp::Impl::Impl(WebDeps deps_in, WebOptions options_in)
   std::snprintf(prefix, sizeof prefix, "%08x", random());
   request_id_prefix = prefix;
 
-  using R = Impl;
-  const auto open = Access::Public;
-  const auto signed_in = Access::SignedIn;
-  const auto viewer = core::Role::Viewer;
-  const auto editor = core::Role::Editor;
-  const auto admin = core::Role::Admin;
-  // THE route table (api/openapi.yaml). Role = the least role allowed.
-  router.add("GET", "/healthz", {open, viewer, false, &R::get_health});
-  router.add("GET", "/metrics", {open, viewer, false, &R::get_metrics});
-  router.add("GET", "/api/setup", {open, viewer, false, &R::get_setup});
-  router.add("POST", "/api/setup", {open, viewer, true, &R::post_setup});
-  router.add("GET", "/api/session", {signed_in, viewer, false, &R::get_session});
-  router.add("POST", "/api/session", {open, viewer, true, &R::post_session});
-  router.add("DELETE", "/api/session", {signed_in, viewer, false, &R::delete_session});
-  router.add("POST", "/api/me/password", {signed_in, viewer, true, &R::post_password});
-  router.add("GET", "/api/users", {signed_in, admin, false, &R::list_users});
-  router.add("POST", "/api/users", {signed_in, admin, true, &R::create_user});
-  router.add("PATCH", "/api/users/{user_id}", {signed_in, admin, true, &R::patch_user});
-  router.add("DELETE", "/api/users/{user_id}", {signed_in, admin, false, &R::delete_user});
-  router.add("GET", "/api/spotify/setup", {signed_in, viewer, false, &R::get_spotify_setup});
-  router.add("GET", "/api/spotify/callback", {open, viewer, false, &R::spotify_callback});
-  router.add("GET", "/api/accounts", {signed_in, viewer, false, &R::list_accounts});
-  router.add("POST", "/api/accounts/connect", {signed_in, editor, false, &R::connect_account});
-  router.add("DELETE", "/api/accounts/{account_id}",
-             {signed_in, editor, false, &R::delete_account});
-  router.add("POST", "/api/accounts/{account_id}/sync",
-             {signed_in, editor, false, &R::sync_account});
-  router.add("GET", "/api/playlists", {signed_in, viewer, false, &R::list_playlists});
-  router.add("GET", "/api/accounts/{account_id}/playlists/{playlist_id}",
-             {signed_in, viewer, false, &R::get_playlist});
-  router.add("GET", "/api/accounts/{account_id}/playlists/{playlist_id}/items",
-             {signed_in, viewer, false, &R::get_items});
-  router.add("PUT", "/api/accounts/{account_id}/playlists/{playlist_id}/tags",
-             {signed_in, editor, true, &R::put_tags});
-  router.add("POST", "/api/accounts/{account_id}/playlists/{playlist_id}/sync",
-             {signed_in, editor, false, &R::sync_playlist});
-  router.add("GET", "/api/jobs", {signed_in, viewer, false, &R::list_jobs});
-  router.add("GET", "/api/jobs/{job_id}", {signed_in, viewer, false, &R::get_job});
-  router.add("GET", "/api/events", {signed_in, viewer, false, &R::get_events});
+  for (const Route& route : routes) {
+    // A public route has no CSRF token to check, only the Origin and a content type a cross-site
+    // form cannot send: a file type could be one (text/plain, multipart/form-data).
+    if (route.access == Access::Public && route.body.kind == BodyRule::Kind::Upload)
+      throw std::logic_error("upload route " + route.path + " must be for signed-in users");
+    router.add(route.method, route.path, route);
+  }
 
   if (needs_setup()) setup_code = deps.crypto.random_token().substr(0, 12);
   jobs = std::make_unique<JobRunner>(
       options.sync_workers,
       [this](Job& job, const std::function<void()>& progress, std::stop_token stop) {
-        run_job(job, progress, stop);
+        run_job(*this, job, progress, stop);
       },
-      [this](const Job& job) { publish_job(job); }, [this] { return now_text(); });
+      [this](const Job& job) { publish_job(*this, job); }, [this] { return now_text(); });
   sessions.set_test_hook(options.test_hook);
   if (options.maintenance_interval.count() > 0) {
     maintenance = std::jthread([this](std::stop_token stop) {
@@ -175,7 +161,7 @@ WebApp::Impl::Impl(WebDeps deps_in, WebOptions options_in)
   }
 }
 
-void WebApp::Impl::maintain() {
+void App::maintain() {
   if (const auto now = now_seconds(); now - last_sweep.load() >= 3600) {
     last_sweep = now;
     sessions.sweep();
@@ -186,20 +172,19 @@ void WebApp::Impl::maintain() {
                 [this](const std::string& id_hash) { return sessions.still_valid(id_hash); });
 }
 
-core::Status WebApp::Impl::end_session(const std::string& id_hash) {
+core::Status App::end_session(const std::string& id_hash) {
   auto ended = sessions.end(id_hash);
   events.close_session(id_hash);
   return ended;
 }
 
-core::Status WebApp::Impl::end_sessions_of(std::int64_t user_id,
-                                           const std::string& except_id_hash) {
+core::Status App::end_sessions_of(std::int64_t user_id, const std::string& except_id_hash) {
   auto ended = sessions.end_all_of(user_id, except_id_hash);
   events.close_user(user_id, except_id_hash);
   return ended;
 }
 
-std::optional<SignedIn> WebApp::Impl::optional_session(const http::Request& request) {
+std::optional<SignedIn> App::optional_session(const http::Request& request) {
   const auto token = cookie_value(request, kSessionCookie);
   if (!token) return std::nullopt;
   auto found = sessions.find(*token);
@@ -207,39 +192,55 @@ std::optional<SignedIn> WebApp::Impl::optional_session(const http::Request& requ
   return std::move(*found);
 }
 
-WebApp::WebApp(WebDeps deps, WebOptions options)
-    : impl_(std::make_unique<Impl>(std::move(deps), std::move(options))) {
-  Json line{{"event", "web.start"},
-            {"static_files", impl_->static_files.size()},
-            {"spa", impl_->static_files.has_index()}};
-  if (!impl_->static_files.has_index())
-    line["note"] = "no index.html in PLM_STATIC_DIR: only the API is served";
-  impl_->log(line);
+App::~App() { shutdown(); }
+
+void App::shutdown() {
+  if (shut_down.exchange(true)) return;
+  if (maintenance.joinable()) {
+    maintenance.request_stop();
+    maintenance.join();
+  }
+  events.close_all();  // first: nobody waits for a stream while the jobs stop
+  jobs->stop();
+  events.close_all();
 }
 
-WebApp::~WebApp() { shutdown(); }
+std::string App::spotify_redirect_uri() const {
+  return options.public_url + "api/spotify/callback";
+}
+
+// ---- WebApp: the public face ----------------------------------------------------------------
+
+WebApp::WebApp(WebDeps deps, WebOptions options)
+    : app_(std::make_unique<App>(std::move(deps), std::move(options))) {
+  Json line{{"event", "web.start"},
+            {"static_files", app_->static_files.size()},
+            {"spa", app_->static_files.has_index()}};
+  if (!app_->static_files.has_index())
+    line["note"] = "no index.html in PLM_STATIC_DIR: only the API is served";
+  app_->log(line);
+}
+
+WebApp::~WebApp() = default;
+
+http::Response WebApp::handle(const http::Request& request) { return app_->handle(request); }
+
+std::optional<http::Response> WebApp::handle_from_memory(const http::Request& request) {
+  return app_->handle_from_memory(request);
+}
 
 std::string WebApp::setup_code() const {
-  std::lock_guard lock(impl_->setup_mutex);
-  return impl_->setup_code;
+  std::lock_guard lock(app_->setup_mutex);
+  return app_->setup_code;
 }
 
-std::string WebApp::spotify_redirect_uri() const {
-  return impl_->options.public_url + "api/spotify/callback";
-}
+std::string WebApp::spotify_redirect_uri() const { return app_->spotify_redirect_uri(); }
 
-void WebApp::maintain() { impl_->maintain(); }
+void WebApp::maintain() { app_->maintain(); }
 
-void WebApp::shutdown() {
-  if (impl_->shut_down.exchange(true)) return;
-  if (impl_->maintenance.joinable()) {
-    impl_->maintenance.request_stop();
-    impl_->maintenance.join();
-  }
-  impl_->events.close_all();  // first: nobody waits for a stream while the jobs stop
-  impl_->jobs->stop();
-  impl_->events.close_all();
-}
+void WebApp::shutdown() { app_->shutdown(); }
+
+// ---- the pipeline ----------------------------------------------------------------------------
 
 namespace {
 
@@ -252,55 +253,51 @@ std::string request_id_of(const http::Request& request, const std::string& prefi
 
 }  // namespace
 
-http::Response WebApp::handle(const http::Request& request) {
-  Impl& impl = *impl_;
+http::Response App::handle(const http::Request& request) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string request_id =
-      request_id_of(request, impl.request_id_prefix, impl.request_counter);
+  const std::string request_id = request_id_of(request, request_id_prefix, request_counter);
   std::string route = "unmatched";
   std::int64_t user_id = 0;
   http::Response response;
   try {
-    response = impl.dispatch(request, route, user_id);
+    response = dispatch(request, route, user_id);
   } catch (const std::exception& problem) {
     // The HTTP edge: the client learns that it failed and the request id, the log learns why.
-    impl.log(Json{{"level", "error"},
-                  {"event", "http.exception"},
-                  {"request_id", request_id},
-                  {"route", route},
-                  {"error", problem.what()}});
+    log(Json{{"level", "error"},
+             {"event", "http.exception"},
+             {"request_id", request_id},
+             {"route", route},
+             {"error", problem.what()}});
     response = error_response(500, "internal", "the server failed (request id " + request_id + ")");
   } catch (...) {
-    impl.log(Json{{"level", "error"}, {"event", "http.exception"}, {"request_id", request_id}});
+    log(Json{{"level", "error"}, {"event", "http.exception"}, {"request_id", request_id}});
     response = error_response(500, "internal", "the server failed (request id " + request_id + ")");
   }
-  impl.finish(request, response, request_id, route, user_id, start);
+  finish(request, response, request_id, route, user_id, start);
   return response;
 }
 
-std::optional<http::Response> WebApp::handle_from_memory(const http::Request& request) {
-  Impl& impl = *impl_;
+std::optional<http::Response> App::handle_from_memory(const http::Request& request) {
   if (request.method != "GET" || request.path != "/api/playlists" || !request.query.empty())
     return std::nullopt;
   const auto start = std::chrono::steady_clock::now();
   const auto token = cookie_value(request, kSessionCookie);
   if (!token) return std::nullopt;
-  const auto signed_in = impl.sessions.find_cached(*token);
+  const auto signed_in = sessions.find_cached(*token);
   if (!signed_in) return std::nullopt;
   const std::int64_t user_id = signed_in->user.id;
-  const auto hit = impl.cached(user_id, "list");
+  const auto hit = cached(user_id, "list");
   if (!hit) return std::nullopt;
   // Reading the list needs the viewer role, which every signed-in user has.
-  http::Response response = impl.serve_cached(request, *hit);
-  const std::string request_id =
-      request_id_of(request, impl.request_id_prefix, impl.request_counter);
-  impl.finish(request, response, request_id, "/api/playlists", user_id, start);
+  http::Response response = serve_cached(request, *hit);
+  const std::string request_id = request_id_of(request, request_id_prefix, request_counter);
+  finish(request, response, request_id, "/api/playlists", user_id, start);
   return response;
 }
 
-void WebApp::Impl::finish(const http::Request& request, http::Response& response,
-                          const std::string& request_id, const std::string& route,
-                          std::int64_t user_id, std::chrono::steady_clock::time_point start) {
+void App::finish(const http::Request& request, http::Response& response,
+                 const std::string& request_id, const std::string& route, std::int64_t user_id,
+                 std::chrono::steady_clock::time_point start) {
   response.set_header("X-Request-Id", request_id);
   add_security_headers(response);
   const auto elapsed = std::chrono::steady_clock::now() - start;
@@ -333,8 +330,7 @@ void WebApp::Impl::finish(const http::Request& request, http::Response& response
 
 // ---- plumbing --------------------------------------------------------------------------------
 
-http::Response WebApp::Impl::dispatch(const http::Request& request, std::string& route,
-                                      std::int64_t& user) {
+http::Response App::dispatch(const http::Request& request, std::string& route, std::int64_t& user) {
   // Now and then, expired sessions and OAuth states leave the database.
   if (const auto now = now_seconds(); now - last_sweep.load() >= 3600) {
     last_sweep = now;
@@ -370,17 +366,15 @@ http::Response WebApp::Impl::dispatch(const http::Request& request, std::string&
                           "no route " + request.method + " " + request.path.substr(0, 200));
   }
   route = match.route->pattern.text();
-  Context context{request, std::move(match.params), std::nullopt, {}, {}, route};
-  const RouteSpec& spec = match.route->value;
+  Context context{request, std::move(match.params), std::nullopt, {}, {}, std::nullopt, route};
+  const Route& spec = match.route->value;
   if (auto refused = authenticate(context, spec)) return *refused;
   user = context.user_id();
-  if (spec.json_body) {
-    if (auto refused = check_json_body(context, spec.access == Access::Public)) return *refused;
-  }
-  return (this->*spec.handler)(context);
+  if (auto refused = check_body(context, spec)) return *refused;
+  return spec.handler(*this, context);
 }
 
-std::optional<http::Response> WebApp::Impl::authenticate(Context& context, const RouteSpec& spec) {
+std::optional<http::Response> App::authenticate(Context& context, const Route& spec) {
   if (spec.access == Access::Public) return std::nullopt;
   const auto token = cookie_value(context.request, kSessionCookie);
   if (token) {
@@ -414,31 +408,49 @@ std::optional<http::Response> WebApp::Impl::authenticate(Context& context, const
   return std::nullopt;
 }
 
-std::optional<http::Response> WebApp::Impl::check_json_body(Context& context, bool session_less) {
+std::optional<http::Response> App::check_body(Context& context, const Route& route) {
+  const BodyRule& rule = route.body;
+  if (rule.kind == BodyRule::Kind::None) return std::nullopt;
+  const bool json = rule.kind == BodyRule::Kind::Json;
   const auto& request = context.request;
   const auto type = request.header("Content-Type");
   const std::string media = type ? lower(trim(type->substr(0, type->find(';')))) : "";
-  if (media != "application/json") {
+  const bool accepted = json ? media == "application/json"
+                             : std::find(rule.media_types.begin(), rule.media_types.end(), media) !=
+                                   rule.media_types.end();
+  if (!accepted) {
+    std::string wanted = "JSON with Content-Type: application/json";
+    if (!json) {
+      wanted = "a file of type";
+      for (const auto& accepted_type : rule.media_types)
+        wanted += (&accepted_type == &rule.media_types.front() ? " " : " or ") + accepted_type;
+    }
     return error_response(415, "unsupported_media_type",
-                          "the body must be JSON with Content-Type: application/json" +
+                          "the body must be " + wanted +
                               (type ? ", got '" + std::string(type->substr(0, 100)) + "'"
                                     : std::string(", got no Content-Type")));
   }
   // No session yet, so no CSRF token: a cross-site form cannot send application/json without a
   // CORS preflight (which we never grant), and a browser's Origin must be ours.
-  if (session_less && !origin_allowed(request)) {
+  if (route.access == Access::Public && !origin_allowed(request)) {
     return error_response(403, "csrf_failed",
                           "the request comes from another origin than " + public_parts.origin());
   }
-  if (request.body.size() > options.max_json_body_bytes) {
+  const std::size_t limit = json ? options.max_json_body_bytes : rule.max_bytes;
+  if (request.body.size() > limit) {
     return error_response(413, "payload_too_large",
                           "the body has " + std::to_string(request.body.size()) +
-                              " bytes; at most " + std::to_string(options.max_json_body_bytes) +
-                              " are accepted");
+                              " bytes; at most " + std::to_string(limit) + " are accepted");
+  }
+  if (!json) {
+    context.upload = Context::Upload{media, request.body};
+    return std::nullopt;
   }
   try {
     context.body = Json::parse(request.body);
-  } catch (const Json::parse_error& problem) {
+  } catch (const Json::exception& problem) {
+    // A syntax error (parse_error) or a number beyond a double (out_of_range, "1e400"): a bad
+    // body either way, never a server fault.
     std::string what = problem.what();
     if (const auto colon = what.find("] "); colon != std::string::npos)
       what = what.substr(colon + 2);
@@ -449,13 +461,16 @@ std::optional<http::Response> WebApp::Impl::check_json_body(Context& context, bo
   return std::nullopt;
 }
 
-bool WebApp::Impl::origin_allowed(const http::Request& request) const {
+bool App::origin_allowed(const http::Request& request) const {
   const auto origin = request.header("Origin");
   if (!origin) return true;  // not a browser, or a same-origin GET-like navigation
-  return lower(*origin) == lower(public_parts.origin());
+  // Compared as parsed origins: a default port written out on either side changes nothing.
+  const auto parsed = parse_url(*origin);
+  return parsed && parsed->path == "/" && !parsed->has_userinfo &&
+         parsed->origin() == public_parts.origin();
 }
 
-std::string WebApp::Impl::client_address(const http::Request& request) const {
+std::string App::client_address(const http::Request& request) const {
   if (options.trust_proxy && is_loopback_address(request.remote_address)) {
     if (const auto forwarded = request.header("X-Forwarded-For")) {
       const auto comma = forwarded->rfind(',');
@@ -467,39 +482,37 @@ std::string WebApp::Impl::client_address(const http::Request& request) const {
   return request.remote_address;
 }
 
-std::string WebApp::Impl::session_cookie(const std::string& token,
-                                         std::chrono::seconds max_age) const {
-  std::string cookie = std::string(kSessionCookie) + "=" + token +
-                       "; Path=" + (public_parts.path.empty() ? "/" : public_parts.path) +
+std::string App::session_cookie(const std::string& token, std::chrono::seconds max_age) const {
+  std::string cookie = std::string(kSessionCookie) + "=" + token + "; Path=" + public_parts.path +
                        "; Max-Age=" + std::to_string(max_age.count()) + "; HttpOnly; SameSite=Lax";
   if (public_parts.scheme == "https") cookie += "; Secure";
   return cookie;
 }
 
-void WebApp::Impl::log(const Json& line) const {
+void App::log(const Json& line) const {
   Json full = line;
   full["ts"] = now_text();
   if (!full.contains("level")) full["level"] = "info";
   options.log(dump(full));
 }
 
-void WebApp::Impl::log_error(std::string_view event, const std::string& message) const {
+void App::log_error(std::string_view event, const std::string& message) const {
   log(Json{{"level", "error"}, {"event", event}, {"error", message}});
 }
 
-std::int64_t WebApp::Impl::now_seconds() const {
+std::int64_t App::now_seconds() const {
   return std::chrono::duration_cast<std::chrono::seconds>(deps.clock.now().time_since_epoch())
       .count();
 }
 
-std::string WebApp::Impl::now_text() const { return core::format_utc(deps.clock.now()); }
+std::string App::now_text() const { return core::format_utc(deps.clock.now()); }
 
-http::Response WebApp::Impl::fail(const core::Error& error) const {
+http::Response App::fail(const core::Error& error) const {
   if (error.code == core::ErrorCode::Internal) log_error("web.internal", error.message);
   return error_response(api_error(error, deps.clock.now()));
 }
 
-void WebApp::Impl::add_security_headers(http::Response& response) const {
+void App::add_security_headers(http::Response& response) const {
   response.set_header("X-Content-Type-Options", "nosniff");
   response.set_header("Referrer-Policy", "same-origin");
   response.set_header("X-Frame-Options", "DENY");
@@ -509,31 +522,25 @@ void WebApp::Impl::add_security_headers(http::Response& response) const {
 
 // ---- cache -----------------------------------------------------------------------------------
 
-std::shared_ptr<const CachedBody> WebApp::Impl::cached(std::int64_t user_id,
-                                                       const std::string& key) {
+std::shared_ptr<const CachedBody> App::cached(std::int64_t user_id, const std::string& key) {
   return responses.get(user_id, key, now_ms());
 }
 
-std::uint64_t WebApp::Impl::cache_generation(std::int64_t user_id) {
-  return responses.generation(user_id);
-}
+std::uint64_t App::cache_generation(std::int64_t user_id) { return responses.generation(user_id); }
 
-std::shared_ptr<const CachedBody> WebApp::Impl::store_cached(std::int64_t user_id,
-                                                             std::uint64_t generation,
-                                                             const std::string& key,
-                                                             std::string json) {
+std::shared_ptr<const CachedBody> App::store_cached(std::int64_t user_id, std::uint64_t generation,
+                                                    const std::string& key, std::string json) {
   return responses.put(user_id, generation, key, std::move(json), now_ms());
 }
 
-void WebApp::Impl::invalidate(std::int64_t user_id) { responses.invalidate(user_id); }
+void App::invalidate(std::int64_t user_id) { responses.invalidate(user_id); }
 
-std::int64_t WebApp::Impl::now_ms() const {
+std::int64_t App::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(deps.clock.now().time_since_epoch())
       .count();
 }
 
-http::Response WebApp::Impl::serve_cached(const http::Request& request,
-                                          const CachedBody& body) const {
+http::Response App::serve_cached(const http::Request& request, const CachedBody& body) const {
   http::Response response;
   if (const auto match = request.header("If-None-Match");
       match && (match->find(body.etag) != std::string_view::npos || trim(*match) == "*")) {
@@ -557,8 +564,8 @@ http::Response WebApp::Impl::serve_cached(const http::Request& request,
 
 // ---- ownership -------------------------------------------------------------------------------
 
-core::Result<core::SpotifyAccount> WebApp::Impl::owned_account(const Context& context,
-                                                               const std::string& text) {
+core::Result<core::SpotifyAccount> App::owned_account(const Context& context,
+                                                      const std::string& text) {
   std::int64_t id = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
   const auto not_found =
@@ -571,7 +578,7 @@ core::Result<core::SpotifyAccount> WebApp::Impl::owned_account(const Context& co
   return **account;
 }
 
-core::Result<WebApp::Impl::OwnedPlaylist> WebApp::Impl::owned_playlist(const Context& context) {
+core::Result<App::OwnedPlaylist> App::owned_playlist(const Context& context) {
   auto account = owned_account(context, context.param("account_id"));
   if (!account) return account.error();
   const std::string& id = context.param("playlist_id");
@@ -583,11 +590,7 @@ core::Result<WebApp::Impl::OwnedPlaylist> WebApp::Impl::owned_playlist(const Con
   return OwnedPlaylist{std::move(*account), std::move(**found)};
 }
 
-core::Result<std::optional<core::AppUser>> WebApp::Impl::load_user(std::int64_t id) {
-  return deps.users.find_user(id);
-}
-
-bool WebApp::Impl::needs_setup() {
+bool App::needs_setup() {
   auto users = deps.users.list_users();
   if (!users) return false;  // the database is down: nothing to set up now
   for (const auto& user : *users) {

@@ -105,6 +105,8 @@ struct WebOptions {
   std::function<void(std::string_view line)> log;
 };
 
+struct App;  // the application behind this face (internal.hpp)
+
 class WebApp {
  public:
   /// Loads the static files, and creates a one-time setup code when no user has a password yet.
@@ -134,10 +136,8 @@ class WebApp {
   /// streams. Call before stopping the HTTP server; idempotent.
   void shutdown();
 
-  struct Impl;
-
  private:
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<App> app_;
 };
 
 }  // namespace plm::web

@@ -14,6 +14,7 @@
 #include "http/event_stream.hpp"
 #include "support/fakes.hpp"
 #include "web/errors.hpp"
+#include "web/internal.hpp"
 
 namespace plm::web {
 namespace {
@@ -117,6 +118,14 @@ class WebAppTest : public ::testing::Test {
                                  return headers;
                                }()));
   }
+  http::Response sign_in_from(const std::string& address, const std::string& name,
+                              const std::string& password) {
+    auto attempt =
+        request("POST", "/api/session", Json{{"username", name}, {"password", password}}.dump(),
+                {{"Content-Type", "application/json"}});
+    attempt.remote_address = address;
+    return app_.handle(attempt);
+  }
   Browser browser_of(const http::Response& signed_in) {
     return Browser{cookie_of(signed_in), Json::parse(signed_in.body).value("csrf_token", "")};
   }
@@ -176,6 +185,17 @@ TEST_F(WebAppTest, UnknownRoutesWrongMethodsAndMissingSessionsAnswerInTheErrorSh
   EXPECT_EQ(method.header("Allow"), "GET");
   EXPECT_EQ(session.status, 401);
   EXPECT_EQ(no_spa.status, 404);
+}
+
+TEST_F(WebAppTest, ANumberOutOfRangeIsABadBodyNotAServerFault) {
+  const auto response =
+      app_.handle(request("POST", "/api/session", R"({"username":"root","password":1e400})",
+                          {{"Content-Type", "application/json"}}));
+
+  EXPECT_EQ(response.status, 400) << response.body;
+  EXPECT_EQ(Json::parse(response.body)["error"]["code"], "invalid_input");
+  EXPECT_NE(response.body.find("not valid JSON"), std::string::npos) << response.body;
+  for (const auto& line : logs()) EXPECT_EQ(line.find("\"level\":\"error\""), std::string::npos);
 }
 
 TEST_F(WebAppTest, SetupThenSignInThenConnectWithoutAClientIdAnswersInvalidInput) {
@@ -285,6 +305,75 @@ TEST_F(WebAppTest, ParallelWrongPasswordsGetExactlyFiveTries) {
   EXPECT_EQ(throttled, 6);
   on_verify_ = nullptr;
   EXPECT_EQ(sign_in("bob", "bob-password").status, 429);  // blocked even with the right one
+}
+
+TEST_F(WebAppTest, WrongPasswordsFromOneAddressNeverKeepTheRightOneOutFromAnother) {
+  const Browser root = setup_root();
+  add_user(root, "bob", "viewer");
+  std::vector<int> attacker;
+  for (int i = 0; i < 8; ++i) attacker.push_back(sign_in_from("192.0.2.66", "bob", "guess").status);
+
+  const auto owner = sign_in_from("198.51.100.7", "bob", "bob-password");
+  const auto attacker_right = sign_in_from("192.0.2.66", "bob", "bob-password");
+  const auto attacker_other_name = sign_in_from("192.0.2.66", "root", "guess");
+
+  EXPECT_EQ(attacker, (std::vector<int>{401, 401, 401, 401, 401, 429, 429, 429}));
+  EXPECT_EQ(owner.status, 200) << owner.body;
+  EXPECT_EQ(owner.delay, std::chrono::milliseconds(0));  // one address does not even slow bob
+  EXPECT_EQ(attacker_right.status, 429);  // that address and name stay locked together
+  EXPECT_EQ(attacker_other_name.status, 401);
+}
+
+TEST_F(WebAppTest, AnAddressGuessingManyNamesIsStopped) {
+  const Browser root = setup_root();
+  add_user(root, "bob", "viewer");
+  std::vector<int> statuses;
+  for (int i = 0; i < 20; ++i) {
+    const std::string name =
+        i % 2 ? "name-" + std::to_string(i) : "not a name " + std::to_string(i);
+    statuses.push_back(sign_in_from("192.0.2.66", name, "guess").status);
+  }
+
+  const auto stopped = sign_in_from("192.0.2.66", "bob", "bob-password");
+  const auto elsewhere = sign_in_from("198.51.100.7", "bob", "bob-password");
+  clock_.advance(std::chrono::minutes(15));
+  const auto later = sign_in_from("192.0.2.66", "bob", "bob-password");
+
+  EXPECT_EQ(statuses, std::vector<int>(20, 401));
+  EXPECT_EQ(stopped.status, 429);
+  EXPECT_TRUE(stopped.header("Retry-After"));
+  EXPECT_EQ(elsewhere.status, 200);
+  EXPECT_EQ(later.status, 200);
+}
+
+TEST_F(WebAppTest, ManyAddressesGuessingOneNameSlowItDownForEveryoneButNeverRefuseIt) {
+  const Browser root = setup_root();
+  add_user(root, "bob", "viewer");
+  for (int address = 1; address <= 2; ++address) {
+    for (int i = 0; i < 5; ++i) {
+      const auto wrong = sign_in_from("192.0.2." + std::to_string(address), "bob", "guess");
+      EXPECT_EQ(wrong.status, 401);
+      EXPECT_EQ(wrong.delay, std::chrono::milliseconds(0));  // 10 failures: not slowed yet
+    }
+  }
+
+  std::vector<std::chrono::milliseconds> delays;
+  for (int address = 3; address <= 9; ++address)
+    delays.push_back(sign_in_from("192.0.2." + std::to_string(address), "bob", "guess").delay);
+  const auto owner = sign_in_from("198.51.100.7", "bob", "bob-password");
+  const auto other_user = sign_in_from("198.51.100.8", "root", "0123456789");
+  clock_.advance(std::chrono::minutes(15));
+  const auto after_the_window = sign_in_from("198.51.100.7", "bob", "bob-password");
+
+  using std::chrono::seconds;
+  EXPECT_EQ(delays,
+            (std::vector<std::chrono::milliseconds>{seconds(1), seconds(2), seconds(4), seconds(8),
+                                                    seconds(15), seconds(15), seconds(15)}));
+  EXPECT_EQ(owner.status, 200) << owner.body;  // slowed, never refused
+  EXPECT_EQ(owner.delay, seconds(15));
+  EXPECT_EQ(other_user.delay, std::chrono::milliseconds(0));
+  EXPECT_EQ(after_the_window.status, 200);
+  EXPECT_EQ(after_the_window.delay, std::chrono::milliseconds(0));
 }
 
 TEST_F(WebAppTest, TwoAdminsDemotingEachOtherLeaveOneAdmin) {
@@ -400,6 +489,167 @@ TEST_F(WebAppTest, ForwardedRequestsWithoutTrustProxyAreWarnedAboutOnce) {
   for (const auto& line : logs())
     warnings += line.find("web.proxy_not_trusted") != std::string::npos;
   EXPECT_EQ(warnings, 1);
+}
+
+// ---- the pipeline over a route table of the test's own ------------------------------------------
+
+/// Answers with the uploaded bytes and their type, so a test sees exactly what reached it.
+http::Response echo_upload(App&, Context& context) {
+  return http::Response::text(200, std::string(context.upload->bytes), context.upload->media_type);
+}
+
+constexpr std::size_t kCoverBytes = 256 * 1024;  // Spotify's limit for a cover (base64)
+
+std::vector<Route> routes_with_uploads() {
+  std::vector<Route> routes = api_routes();
+  routes.push_back({"PUT", "/api/test/cover", Access::SignedIn, core::Role::Editor,
+                    upload_body(kCoverBytes, {"image/jpeg"}), echo_upload});
+  routes.push_back(
+      {"POST", "/api/test/workbook", Access::SignedIn, core::Role::Viewer,
+       upload_body(1024, {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+       echo_upload});
+  return routes;
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  PipelineTest() {
+    EXPECT_TRUE(store_.create_user("ed", "hash:ed-password", core::Role::Editor));
+    EXPECT_TRUE(store_.create_user("vic", "hash:vic-password", core::Role::Viewer));
+  }
+  struct SignedInAs {
+    std::string cookie;
+    std::string csrf;
+  };
+  SignedInAs sign_in(const std::string& name) {
+    const auto response = app_.handle(request(
+        "POST", "/api/session", Json{{"username", name}, {"password", name + "-password"}}.dump(),
+        {{"Content-Type", "application/json"}}));
+    EXPECT_EQ(response.status, 200) << response.body;
+    const auto cookie = response.header("Set-Cookie").value_or("");
+    return {std::string(cookie.substr(0, cookie.find(';'))),
+            Json::parse(response.body).value("csrf_token", "")};
+  }
+  http::Response upload(const std::string& method, const std::string& path, std::string bytes,
+                        std::optional<std::string> type, const SignedInAs* as) {
+    std::vector<http::Field> headers;
+    if (type) headers.emplace_back("Content-Type", *type);
+    if (as) {
+      headers.emplace_back("Cookie", as->cookie);
+      headers.emplace_back("X-CSRF-Token", as->csrf);
+    }
+    return app_.handle(request(method, path, std::move(bytes), headers));
+  }
+  static std::string code_of(const http::Response& response) {
+    return Json::parse(response.body)["error"].value("code", "");
+  }
+
+  test_support::InMemoryStore store_;
+  test_support::ManualClock clock_;
+  NoSpotify spotify_;
+  App app_{WebDeps{store_, store_, store_, store_, clock_, spotify_, fake_crypto()},
+           WebOptions{.static_dir = "",
+                      .maintenance_interval = std::chrono::milliseconds(0),
+                      .log = [](std::string_view) {}},
+           routes_with_uploads()};
+};
+
+TEST_F(PipelineTest, AnUploadRouteHandsTheBytesAndTheirTypeToItsHandler) {
+  const auto ed = sign_in("ed");
+  std::string jpeg(kCoverBytes, '\0');  // exactly at the limit, binary
+  for (std::size_t i = 0; i < jpeg.size(); ++i) jpeg[i] = static_cast<char>(i * 7);
+
+  const auto stored = upload("PUT", "/api/test/cover", jpeg, "image/jpeg", &ed);
+  const auto with_parameters =
+      upload("PUT", "/api/test/cover", "\xFF\xD8\xFF", "Image/JPEG; name=cover.jpg", &ed);
+
+  ASSERT_EQ(stored.status, 200) << stored.body.substr(0, 200);
+  EXPECT_EQ(stored.body, jpeg);
+  EXPECT_EQ(stored.header("Content-Type"), "image/jpeg");
+  ASSERT_EQ(with_parameters.status, 200) << with_parameters.body;
+  EXPECT_EQ(with_parameters.body, "\xFF\xD8\xFF");
+}
+
+TEST_F(PipelineTest, AnUploadOverItsRoutesLimitOrOfAnotherTypeIsRefused) {
+  const auto ed = sign_in("ed");
+
+  const auto too_large =
+      upload("PUT", "/api/test/cover", std::string(kCoverBytes + 1, 'x'), "image/jpeg", &ed);
+  const auto png = upload("PUT", "/api/test/cover", "\x89PNG", "image/png", &ed);
+  const auto untyped = upload("PUT", "/api/test/cover", "\xFF\xD8", std::nullopt, &ed);
+  const auto json = upload("PUT", "/api/test/cover", "{}", "application/json", &ed);
+  // Each route has its own limit: 1 KiB for this one.
+  const auto workbook =
+      upload("POST", "/api/test/workbook", std::string(1025, 'x'),
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &ed);
+
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_EQ(code_of(too_large), "payload_too_large");
+  EXPECT_NE(too_large.body.find("at most 262144"), std::string::npos) << too_large.body;
+  EXPECT_EQ(png.status, 415);
+  EXPECT_EQ(code_of(png), "unsupported_media_type");
+  EXPECT_NE(png.body.find("image/jpeg"), std::string::npos) << png.body;
+  EXPECT_EQ(untyped.status, 415);
+  EXPECT_EQ(json.status, 415);
+  EXPECT_EQ(workbook.status, 413);
+}
+
+TEST_F(PipelineTest, AnUploadRouteChecksSessionCsrfAndRoleFirst) {
+  const auto ed = sign_in("ed");
+  const auto vic = sign_in("vic");
+  const SignedInAs forged{ed.cookie, "not-the-token"};
+
+  EXPECT_EQ(upload("PUT", "/api/test/cover", "\xFF", "image/jpeg", nullptr).status, 401);
+  EXPECT_EQ(upload("PUT", "/api/test/cover", "\xFF", "image/jpeg", &forged).status, 403);
+  const auto viewer = upload("PUT", "/api/test/cover", "\xFF", "image/jpeg", &vic);
+  EXPECT_EQ(viewer.status, 403);
+  EXPECT_EQ(code_of(viewer), "forbidden");
+  // The table's other routes answer as before.
+  EXPECT_EQ(upload("GET", "/api/test/cover", "", std::nullopt, &ed).status, 405);
+  EXPECT_EQ(upload("GET", "/api/jobs", "", std::nullopt, &vic).status, 200);
+}
+
+TEST(PipelineTable, APublicUploadRouteIsRefused) {
+  test_support::InMemoryStore store;
+  test_support::ManualClock clock;
+  NoSpotify spotify;
+  std::vector<Route> routes{{"POST", "/api/open-upload", Access::Public, core::Role::Viewer,
+                             upload_body(10, {"text/plain"}), echo_upload}};
+
+  EXPECT_THROW(
+      App(WebDeps{store, store, store, store, clock, spotify, fake_crypto()},
+          WebOptions{.static_dir = "", .maintenance_interval = std::chrono::milliseconds(0)},
+          routes),
+      std::logic_error);
+}
+
+TEST(WebAppPublicUrl, ADefaultPortInThePublicUrlStillMatchesTheOriginBrowsersSend) {
+  test_support::InMemoryStore store;
+  test_support::ManualClock clock;
+  NoSpotify spotify;
+  WebApp app(WebDeps{store, store, store, store, clock, spotify, fake_crypto()},
+             WebOptions{.public_url = "https://Music.Example.org:443/plm/",
+                        .static_dir = "",
+                        .maintenance_interval = std::chrono::milliseconds(0),
+                        .log = [](std::string_view) {}});
+  const std::string body =
+      Json{{"username", "root"}, {"password", "0123456789"}, {"setup_code", app.setup_code()}}
+          .dump();
+  auto from = [&](const std::string& origin) {
+    return app.handle(request("POST", "/api/setup", body,
+                              {{"Content-Type", "application/json"}, {"Origin", origin}}));
+  };
+
+  const auto foreign = from("https://music.example.org:8443");
+  const auto plain = from("http://music.example.org");
+  const auto browser = from("https://music.example.org");  // browsers leave :443 out
+
+  EXPECT_EQ(foreign.status, 403);
+  EXPECT_EQ(plain.status, 403);
+  EXPECT_EQ(browser.status, 200) << browser.body;
+  EXPECT_NE(browser.header("Set-Cookie")->find("Path=/plm/;"), std::string::npos);
+  // What is derived from the public URL is spelt as browsers spell it, port left out.
+  EXPECT_EQ(app.spotify_redirect_uri(), "https://music.example.org/plm/api/spotify/callback");
 }
 
 }  // namespace

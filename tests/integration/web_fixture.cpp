@@ -258,6 +258,7 @@ void PlmApiTest::start(Setup setup) {
   public_url_ = setup.public_url_override.empty() ? base_url() + setup.public_path
                                                   : setup.public_url_override;
   auto web_options = app::web_options(*config, public_url_);
+  web_options.trust_proxy = setup.trust_proxy;
   web_options.log = [this](std::string_view line) {
     std::lock_guard lock(log_mutex_);
     logs_.emplace_back(line);

@@ -132,6 +132,7 @@ class PlmApiTest : public ::testing::Test {
     std::string public_path = "/";    ///< e.g. "/plm/" as behind a prefix-stripping proxy
     std::string public_url_override;  ///< e.g. "https://plm.example/"
     bool create_cli_admin = false;    ///< a password-less "admin" as `plm` creates it
+    bool trust_proxy = false;         ///< PLM_TRUST_PROXY: client addresses from X-Forwarded-For
   };
   void start(Setup setup);
   void start() { start(Setup{}); }

@@ -16,6 +16,7 @@
 #include "http/message.hpp"
 #include "http/server.hpp"
 #include "spotify/oauth.hpp"
+#include "web/url.hpp"
 
 namespace plm::app::cli {
 
@@ -117,24 +118,15 @@ struct LoopbackTarget {
   std::string path;
 };
 
-/// nullopt when `redirect` is not http://127.0.0.1...; an error when its port is not a number.
+/// nullopt when `redirect` is not http://127.0.0.1...: the parsed host, not a prefix of the text
+/// ("http://127.0.0.10/" and "http://127.0.0.1.nip.io/" start with "http://127.0.0.1" too).
 core::Result<std::optional<LoopbackTarget>> loopback_target(const std::string& redirect) {
-  if (!redirect.starts_with(kLoopback)) return std::optional<LoopbackTarget>();
-  const std::string rest = redirect.substr(kLoopback.size());
-  if (!rest.starts_with(":")) return std::optional<LoopbackTarget>({0, rest.empty() ? "/" : rest});
-  const auto slash = rest.find('/');
-  const std::string port_text = rest.substr(1, slash == std::string::npos ? slash : slash - 1);
-  int port = 0;
-  const auto [end, error] =
-      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (error != std::errc{} || end != port_text.data() + port_text.size() || port < 1 ||
-      port > 65535) {
-    return core::make_error(
-        core::ErrorCode::InvalidInput,
-        "PLM_SPOTIFY_REDIRECT_URI port must be a number from 1 to 65535, got '" + port_text + "'");
-  }
-  return std::optional<LoopbackTarget>(
-      {static_cast<std::uint16_t>(port), slash == std::string::npos ? "/" : rest.substr(slash)});
+  const auto parsed = web::parse_url(redirect);
+  if (!parsed || parsed->scheme != "http" || parsed->host != "127.0.0.1")
+    return std::optional<LoopbackTarget>();
+  const std::uint16_t port =
+      parsed->port.empty() ? 0 : static_cast<std::uint16_t>(parsed->effective_port());
+  return std::optional<LoopbackTarget>({port, parsed->path});
 }
 
 /// Interactive: prints the URL and waits for Spotify to redirect the browser to a listener on

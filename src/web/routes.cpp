@@ -1,0 +1,58 @@
+// THE route table of the API (api/openapi.yaml): one row per route, matched in order. Access and
+// the least role are checked (401/403, CSRF) and then the body (415/403/413/400) before the
+// handler runs; see routes.hpp. `open` routes need no session, `user` routes a signed-in one.
+
+#include "web/routes.hpp"
+
+#include "web/handlers.hpp"
+
+namespace plm::web {
+
+BodyRule upload_body(std::size_t max_bytes, std::vector<std::string> media_types) {
+  return BodyRule{BodyRule::Kind::Upload, max_bytes, std::move(media_types)};
+}
+
+const std::vector<Route>& api_routes() {
+  constexpr auto open = Access::Public;
+  constexpr auto user = Access::SignedIn;
+  constexpr auto viewer = core::Role::Viewer;
+  constexpr auto editor = core::Role::Editor;
+  constexpr auto admin = core::Role::Admin;
+  const BodyRule& none = kNoBody;
+  const BodyRule& json = kJsonBody;
+  const std::string playlist = "/api/accounts/{account_id}/playlists/{playlist_id}";
+  // clang-format off
+  static const std::vector<Route> routes{
+    // method  path                             access least   body  handler
+    {"GET",    "/healthz",                         open,  viewer, none, get_health},
+    {"GET",    "/metrics",                         open,  viewer, none, get_metrics},
+    {"GET",    "/api/setup",                       open,  viewer, none, get_setup},
+    {"POST",   "/api/setup",                       open,  viewer, json, post_setup},
+    {"GET",    "/api/session",                     user,  viewer, none, get_session},
+    {"POST",   "/api/session",                     open,  viewer, json, post_session},
+    {"DELETE", "/api/session",                     user,  viewer, none, delete_session},
+    {"POST",   "/api/me/password",                 user,  viewer, json, post_password},
+    {"GET",    "/api/users",                       user,  admin,  none, list_users},
+    {"POST",   "/api/users",                       user,  admin,  json, create_user},
+    {"PATCH",  "/api/users/{user_id}",             user,  admin,  json, patch_user},
+    {"DELETE", "/api/users/{user_id}",             user,  admin,  none, delete_user},
+    {"GET",    "/api/spotify/setup",               user,  viewer, none, get_spotify_setup},
+    {"GET",    "/api/spotify/callback",            open,  viewer, none, spotify_callback},
+    {"GET",    "/api/accounts",                    user,  viewer, none, list_accounts},
+    {"POST",   "/api/accounts/connect",            user,  editor, none, connect_account},
+    {"DELETE", "/api/accounts/{account_id}",       user,  editor, none, delete_account},
+    {"POST",   "/api/accounts/{account_id}/sync",  user,  editor, none, sync_account},
+    {"GET",    "/api/playlists",                   user,  viewer, none, list_playlists},
+    {"GET",    playlist,                           user,  viewer, none, get_playlist},
+    {"GET",    playlist + "/items",                user,  viewer, none, get_items},
+    {"PUT",    playlist + "/tags",                 user,  editor, json, put_tags},
+    {"POST",   playlist + "/sync",                 user,  editor, none, sync_playlist},
+    {"GET",    "/api/jobs",                        user,  viewer, none, list_jobs},
+    {"GET",    "/api/jobs/{job_id}",               user,  viewer, none, get_job},
+    {"GET",    "/api/events",                      user,  viewer, none, get_events},
+  };
+  // clang-format on
+  return routes;
+}
+
+}  // namespace plm::web
