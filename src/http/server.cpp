@@ -1,11 +1,13 @@
 #include "http/server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -24,9 +26,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-/// The request line and headers; the body only when `body` is given (the parser's is moved).
-Request to_request(const bhttp::request<bhttp::string_body>& message, const std::string& remote,
-                   std::string* body) {
+/// The request line and headers of a parsed message (everything but the body).
+Request to_request(const bhttp::request<bhttp::string_body>& message, const std::string& remote) {
   Request request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
@@ -37,10 +38,50 @@ Request to_request(const bhttp::request<bhttp::string_body>& message, const std:
   for (const auto& field : message) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
-  if (body != nullptr) request.body = std::move(*body);
   request.remote_address = remote;
   return request;
 }
+
+std::string_view trim_whitespace(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+/// The status to refuse a request with for its Transfer-Encoding, or 0 when there is none or it is
+/// the one coding we understand: a single "chunked", which Beast decodes. Beast frames any other
+/// list as a message without a body, so the body would be read as the next request.
+int transfer_coding_refusal(const bhttp::request<bhttp::string_body>& message) {
+  std::vector<std::string_view> codings;
+  bool present = false;
+  for (const auto& field : message) {
+    if (field.name() != bhttp::field::transfer_encoding) continue;
+    present = true;
+    std::string_view rest = field.value();
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const auto coding = trim_whitespace(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (!coding.empty()) codings.push_back(coding);
+    }
+  }
+  if (!present) return 0;
+  // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
+  if (message.version() < 11 || codings.empty()) return 400;
+  if (codings.size() == 1 && beast::iequals(codings.front(), "chunked")) return 0;
+  return 501;  // RFC 9112 section 6.1: a transfer coding the server does not understand
+}
+
+/// Read results that mean the client is gone or idle: the connection just ends, unanswered.
+bool ends_connection(const beast::error_code& error) {
+  return error == bhttp::error::end_of_stream || error == asio::error::eof ||
+         error == beast::error::timeout || error == asio::error::operation_aborted ||
+         error == asio::error::connection_reset;
+}
+
+/// How long a connection keeps reading (and dropping) what the client sends after the server
+/// refused its request without reading the body, before it is closed.
+constexpr std::chrono::seconds kLingerTime{2};
 
 /// Statuses that never carry a body (RFC 9110 sections 15.2, 15.3.5, 15.4.5).
 bool is_bodyless(int status) {
@@ -177,6 +218,98 @@ struct Server::Impl {
     }
   }
 
+  /// One request read from a connection: whole, or refused before the handler (then `request`
+  /// holds what could be parsed and the connection closes after the refusal).
+  struct Incoming {
+    Request request;
+    std::optional<Response> refusal;
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool head_only = false;
+  };
+
+  /// The body limit for this request: the application's choice, never above max_body_bytes.
+  std::size_t body_limit(const RequestHead& head) const {
+    if (!options.body_limit_for) return options.max_body_bytes;
+    try {
+      return std::min(options.body_limit_for(head), options.max_body_bytes);
+    } catch (...) {
+      return 0;  // a failing hook must not let a body through unchecked
+    }
+  }
+
+  /// Reads the head, asks for the body limit, then reads the body: so a request only gets to
+  /// send (and the server only buffers) what the application allows this request. nullopt: the
+  /// client closed or went idle.
+  asio::awaitable<std::optional<Incoming>> read_request(beast::tcp_stream& stream,
+                                                        beast::flat_buffer& buffer,
+                                                        const std::string& remote) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+        options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    parser.body_limit(options.max_body_bytes);
+    stream.expires_after(options.read_timeout);  // for the head and the body together
+    auto [head_error, head_bytes] = co_await bhttp::async_read_header(
+        stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    (void)head_bytes;
+    if (ends_connection(head_error)) co_return std::nullopt;
+    Incoming incoming;
+    auto refuse = [&](int status, std::string_view message) {
+      incoming.refusal = refusal(status, message);
+      return std::optional<Incoming>(std::move(incoming));
+    };
+    if (head_error == bhttp::error::body_limit) {
+      // Beast refuses a Content-Length above max_body_bytes before it marks the header done, but
+      // the request line and fields are in the message by then.
+      incoming.request = to_request(parser.get(), remote);
+      co_return refuse(413, "Request entity too large");
+    }
+    incoming.request.remote_address = remote;
+    if (head_error == bhttp::error::header_limit) {
+      co_return refuse(431, "Request header fields too large");
+    }
+    if (head_error) co_return refuse(400, "Malformed HTTP request");
+
+    auto& message = parser.get();
+    incoming.request = to_request(message, remote);
+    if (const int status = transfer_coding_refusal(message); status != 0) {
+      co_return refuse(
+          status, status == 501 ? "Transfer coding not implemented" : "Malformed HTTP request");
+    }
+    const std::size_t limit = body_limit(incoming.request);
+    if (const auto length = parser.content_length(); length && *length > limit) {
+      co_return refuse(413, "Request entity too large");
+    }
+    parser.body_limit(limit);  // a chunked body is counted as it arrives
+    if (!parser.is_done()) {
+      auto [body_error, body_bytes] =
+          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      (void)body_bytes;
+      if (ends_connection(body_error)) co_return std::nullopt;
+      if (body_error == bhttp::error::body_limit) co_return refuse(413, "Request entity too large");
+      if (body_error) co_return refuse(400, "Malformed HTTP request");
+    }
+    incoming.version = message.version();
+    incoming.keep_alive = message.keep_alive();
+    incoming.head_only = message.method() == bhttp::verb::head;
+    incoming.request.body = std::move(message.body());
+    co_return incoming;
+  }
+
+  /// After a refusal that left the body unread, reads and drops what the client still sends, for
+  /// at most kLingerTime: closing a socket with unread data makes the kernel reset the
+  /// connection, and the reset can destroy the refusal before the client has read it.
+  static asio::awaitable<void> discard_until_closed(beast::tcp_stream& stream) {
+    stream.expires_after(kLingerTime);
+    std::array<char, 4096> scratch;
+    for (;;) {
+      auto [error, bytes] = co_await stream.async_read_some(asio::buffer(scratch),
+                                                            asio::as_tuple(asio::use_awaitable));
+      (void)bytes;
+      if (error) co_return;
+    }
+  }
+
   asio::awaitable<void> serve_connection(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
@@ -186,39 +319,19 @@ struct Server::Impl {
       const auto endpoint = stream.socket().remote_endpoint(ignored);
       if (!ignored) remote = endpoint.address().to_string();
     }
+    bool refused = false;
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.body_limit(options.max_body_bytes);
-      parser.header_limit(64 * 1024);
-      stream.expires_after(options.read_timeout);
-      auto [read_error, bytes] =
-          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      (void)bytes;
-      if (read_error == bhttp::error::end_of_stream || read_error == asio::error::eof ||
-          read_error == beast::error::timeout || read_error == asio::error::operation_aborted ||
-          read_error == asio::error::connection_reset) {
-        break;
-      }
+      auto incoming = co_await read_request(stream, buffer, remote);
+      if (!incoming) break;
       const Clock::time_point received = options.on_response ? Clock::now() : Clock::time_point{};
-      Request request;
+      const Request& request = incoming->request;
+      const unsigned version = incoming->version;
+      const bool head_only = incoming->head_only;
       Response response;
-      unsigned version = 11;
-      bool keep_alive = false;
-      bool head_only = false;
-      if (read_error == bhttp::error::body_limit) {
-        // Beast refuses a too-large Content-Length before it marks the header done, but the
-        // request line and fields are in the message by then.
-        if (options.on_response) request = to_request(parser.get(), remote, nullptr);
-        response = refusal(413, "Request entity too large");
-      } else if (read_error) {
-        request.remote_address = remote;
-        response = refusal(400, "Malformed HTTP request");
+      if (incoming->refusal) {
+        refused = true;
+        response = std::move(*incoming->refusal);
       } else {
-        auto& message = parser.get();
-        version = message.version();
-        keep_alive = message.keep_alive();
-        head_only = message.method() == bhttp::verb::head;
-        request = to_request(message, remote, &message.body());
         try {
           std::optional<Response> fast;
           if (pool && options.fast_handler) fast = options.fast_handler(request);
@@ -253,7 +366,7 @@ struct Server::Impl {
             asio::use_awaitable);
         break;  // the body ended with the connection
       }
-      auto message = to_message(response, version, keep_alive, head_only);
+      auto message = to_message(response, version, incoming->keep_alive, head_only);
       stream.expires_after(options.read_timeout);
       auto [write_error, written] =
           co_await bhttp::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
@@ -262,10 +375,11 @@ struct Server::Impl {
         if (!head_only && !is_bodyless(response.status)) response.body = std::move(message.body());
         report(request, response, received);
       }
-      if (write_error || !keep_alive) break;
+      if (write_error || !incoming->keep_alive) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (refused) co_await discard_until_closed(stream);
   }
 
   asio::awaitable<void> serve_stream(beast::tcp_stream& stream, const Request& request,

@@ -9,6 +9,7 @@
 
 #include "support/flag.hpp"
 #include "support/http_client.hpp"
+#include "support/raw_client.hpp"
 
 namespace plm::http {
 namespace {
@@ -121,6 +122,154 @@ TEST_F(ServerTest, NoContentAndNotModifiedCarryNoBody) {
 }
 
 using test_support::Flag;
+using test_support::RawClient;
+
+std::string post_with_transfer_encoding(std::string_view coding, std::string_view version) {
+  return "POST /x " + std::string(version) +
+         "\r\nHost: test\r\nTransfer-Encoding: " + std::string(coding) +
+         "\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+}
+
+TEST_F(ServerTest, UnknownTransferCodingsAnswer501AndCloseTheConnection) {
+  // RFC 9112 section 6.1. Beast frames these as bodiless, so the handler would see an empty body
+  // and the bytes that follow would be read as the next request.
+  for (const std::string_view coding : {"gzip", "gzip, chunked", "chunked, chunked", "identity"}) {
+    RawClient client(server_.port());
+    client.send(post_with_transfer_encoding(coding, "HTTP/1.1"));
+
+    ASSERT_TRUE(client.read_until_closed()) << coding;
+    EXPECT_EQ(client.status(), 501) << coding;
+    EXPECT_EQ(client.body(),
+              R"({"error":{"status":501,"message":"Transfer coding not implemented"}})")
+        << coding;
+  }
+}
+
+TEST_F(ServerTest, ChunkedRequestBodiesAreRead) {
+  RawClient client(server_.port());
+  client.send(post_with_transfer_encoding("Chunked", "HTTP/1.1"));
+
+  ASSERT_TRUE(client.read_until_contains("body=hello"));
+  EXPECT_EQ(client.status(), 200);
+}
+
+/// A server that accepts up to 1 KiB of body from requests carrying `X-Signed-In` and 16 bytes
+/// from the rest, remembering the last head it was asked about.
+class BodyLimitTest : public ::testing::Test {
+ protected:
+  BodyLimitTest()
+      : server_(echo,
+                ServerOptions{.max_body_bytes = 1024,
+                              .body_limit_for = [this](const RequestHead& head) -> std::size_t {
+                                std::lock_guard lock(mutex_);
+                                last_head_ = head;
+                                return head.header("X-Signed-In") ? 1024 : 16;
+                              },
+                              .max_header_bytes = 1024}) {
+    server_.start();
+  }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
+  RequestHead last_head() {
+    std::lock_guard lock(mutex_);
+    return last_head_;
+  }
+
+  std::mutex mutex_;
+  RequestHead last_head_;
+  Server server_;
+};
+
+TEST_F(BodyLimitTest, TheHookChoosesTheLimitFromTheHead) {
+  test_support::HttpClient client(base());
+
+  const auto anonymous = client.request("POST", "/x?y=1", {}, std::string(100, 'a'));
+  const auto signed_in =
+      client.request("POST", "/x?y=1", {{"X-Signed-In", "1"}}, std::string(100, 'a'));
+  const auto small = client.request("POST", "/x", {}, "tiny");
+
+  EXPECT_EQ(anonymous.status, 413);
+  EXPECT_EQ(anonymous.body, R"({"error":{"status":413,"message":"Request entity too large"}})");
+  EXPECT_EQ(signed_in.status, 200);
+  EXPECT_EQ(signed_in.body, "POST /x y=1 body=" + std::string(100, 'a'));
+  EXPECT_EQ(small.body, "POST /x body=tiny");
+  const RequestHead head = last_head();
+  EXPECT_EQ(head.method, "POST");
+  EXPECT_EQ(head.target, "/x");
+  EXPECT_EQ(head.path, "/x");
+  EXPECT_EQ(head.remote_address, "127.0.0.1");
+  EXPECT_EQ(head.header("Content-Length"), "4");
+}
+
+TEST_F(BodyLimitTest, RefusesADeclaredLengthBeforeTheBodyArrives) {
+  RawClient client(server_.port());
+  // Only the head: the refusal must not wait for a body the server will not take.
+  client.send("POST /x HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n");
+
+  ASSERT_TRUE(client.read_until_closed());
+  EXPECT_EQ(client.status(), 413);
+}
+
+TEST_F(BodyLimitTest, CountsChunkedBodiesAgainstTheLimit) {
+  RawClient anonymous(server_.port());
+  RawClient signed_in(server_.port());
+  const std::string chunks = "20\r\n" + std::string(32, 'c') + "\r\n0\r\n\r\n";
+
+  anonymous.send("POST /x HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
+  signed_in.send(
+      "POST /x HTTP/1.1\r\nHost: test\r\nX-Signed-In: 1\r\nTransfer-Encoding: chunked\r\n\r\n" +
+      chunks);
+
+  ASSERT_TRUE(anonymous.read_until_closed());
+  EXPECT_EQ(anonymous.status(), 413);
+  ASSERT_TRUE(signed_in.read_until_contains("body=" + std::string(32, 'c')));
+  EXPECT_EQ(signed_in.status(), 200);
+}
+
+TEST_F(BodyLimitTest, MaxBodyBytesBoundsWhatTheHookAllows) {
+  Server server(echo, ServerOptions{.max_body_bytes = 16,
+                                    .body_limit_for = [](const RequestHead&) -> std::size_t {
+                                      return 1'000'000;
+                                    }});
+  server.start();
+  RawClient client(server.port());
+  client.send("POST /x HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n" +
+              std::string(32, 'c') + "\r\n0\r\n\r\n");
+
+  ASSERT_TRUE(client.read_until_closed());
+  EXPECT_EQ(client.status(), 413);
+}
+
+TEST_F(BodyLimitTest, TheRefusalArrivesEvenWhenTheClientSendsItsWholeBody) {
+  RawClient client(server_.port());
+  // More than the socket buffers hold: a server that closed after refusing would reset the
+  // connection while the client still sends (as a browser uploading a file does), so the client
+  // would never read the 413.
+  const std::size_t size = 8 * 1024 * 1024;
+  client.send("POST /x HTTP/1.1\r\nHost: test\r\nContent-Length: " + std::to_string(size) +
+              "\r\n\r\n" + std::string(size, 'a'));
+
+  ASSERT_TRUE(client.read_until_closed());
+  EXPECT_EQ(client.status(), 413);
+}
+
+TEST_F(BodyLimitTest, HeadersAboveTheLimitAnswer431) {
+  RawClient client(server_.port());
+  client.send("GET /x HTTP/1.1\r\nHost: test\r\nX-Padding: " + std::string(2000, 'p') + "\r\n\r\n");
+
+  ASSERT_TRUE(client.read_until_closed());
+  EXPECT_EQ(client.status(), 431);
+  EXPECT_EQ(client.body(),
+            R"({"error":{"status":431,"message":"Request header fields too large"}})");
+}
+
+TEST_F(ServerTest, TransferEncodingInHttp10IsRefusedAsMalformed) {
+  // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
+  RawClient client(server_.port());
+  client.send(post_with_transfer_encoding("chunked", "HTTP/1.0"));
+
+  ASSERT_TRUE(client.read_until_closed());
+  EXPECT_EQ(client.status(), 400);
+}
 
 TEST(ServerHandlerPool, BlockingHandlerDoesNotDelayOtherConnections) {
   Flag slow_started;
