@@ -10,8 +10,11 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "http/event_stream.hpp"
@@ -152,6 +155,12 @@ struct Server::Impl {
   // the loop, which unregisters streams as it is destroyed.
   std::mutex streams_mutex;
   std::unordered_set<std::shared_ptr<EventStream>> streams;
+  // Open connections, in total and per client address (ServerOptions::max_connections*).
+  // Declared before the loop, whose destruction releases the slots of the connections it frees.
+  std::mutex connections_mutex;
+  std::size_t open_connections = 0;
+  std::unordered_map<std::string, std::size_t> connections_per_address;
+  std::string busy_answer;  // the 503 for connections over a cap, serialized once by start()
   // Owned through pointers so that stop() can destroy them: that closes every connection (and
   // frees every coroutine) before stop() returns, rather than in ~Server.
   std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
@@ -161,6 +170,8 @@ struct Server::Impl {
   std::mutex stop_mutex;
   bool stopped = false;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  // The accept loop and stop_accepting() touch the acceptor only on this strand.
+  std::optional<asio::strand<asio::io_context::executor_type>> accept_strand;
 
   void track(const std::shared_ptr<EventStream>& stream) {
     std::lock_guard lock(streams_mutex);
@@ -206,15 +217,112 @@ struct Server::Impl {
     }
   }
 
+  /// One admitted connection's place in the counts, given back when released or destroyed (also
+  /// when stop() frees the connection's coroutine).
+  class ConnectionSlot {
+   public:
+    ConnectionSlot(Impl& impl, std::string address) : impl_(&impl), address_(std::move(address)) {}
+    ConnectionSlot(ConnectionSlot&& other) noexcept
+        : impl_(std::exchange(other.impl_, nullptr)), address_(std::move(other.address_)) {}
+    ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+    ~ConnectionSlot() { release(); }
+
+    const std::string& address() const { return address_; }
+    void release() {
+      if (impl_ != nullptr) std::exchange(impl_, nullptr)->release_connection(address_);
+    }
+
+   private:
+    Impl* impl_;
+    std::string address_;
+  };
+
+  /// A slot for a new connection from `address`, or nullopt when it would go over a cap.
+  std::optional<ConnectionSlot> admit(const std::string& address) {
+    std::lock_guard lock(connections_mutex);
+    const auto found = connections_per_address.find(address);
+    const std::size_t from_address = found == connections_per_address.end() ? 0 : found->second;
+    if (open_connections >= options.max_connections ||
+        from_address >= options.max_connections_per_address) {
+      return std::nullopt;
+    }
+    ++open_connections;
+    ++connections_per_address[address];
+    return ConnectionSlot(*this, address);
+  }
+
+  void release_connection(const std::string& address) {
+    std::lock_guard lock(connections_mutex);
+    --open_connections;
+    const auto found = connections_per_address.find(address);
+    if (found != connections_per_address.end() && --found->second == 0) {
+      connections_per_address.erase(found);
+    }
+  }
+
+  /// Answers a connection over a cap without serving it: one non-blocking write of the prepared
+  /// 503 (a fresh connection's send buffer always has room for it), a read of what the client
+  /// already sent (closing with unread data would reset the connection, which can destroy the
+  /// answer before the client reads it), and close. Deliberately no coroutine, timer or buffer,
+  /// unlike the refusals of a served connection: a flood over the cap costs a few system calls
+  /// per connection and holds nothing. A client whose request arrives after this may see the
+  /// connection reset instead of the 503.
+  void turn_away(tcp::socket& socket) const {
+    beast::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(busy_answer), ignored);
+    std::array<char, 4096> scratch;
+    for (int reads = 0; reads < 16; ++reads) {
+      beast::error_code error;
+      socket.read_some(asio::buffer(scratch), error);
+      if (error) break;  // would_block: nothing more has arrived
+    }
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    socket.close(ignored);
+  }
+
+  void report_accept_error(const beast::error_code& error, std::chrono::milliseconds retry_in) {
+    if (!options.on_accept_error) return;
+    try {
+      options.on_accept_error(error.message(), retry_in);
+    } catch (...) {
+      // A logging hook must not stop the server from accepting.
+    }
+  }
+
+  /// Runs on accept_strand.
   asio::awaitable<void> accept_loop() {
+    const auto shortest = std::max(options.accept_retry_min, std::chrono::milliseconds(1));
+    const auto longest = std::max(options.accept_retry_max, shortest);
+    std::chrono::milliseconds retry_in{0};
+    asio::steady_timer retry_timer(co_await asio::this_coro::executor);
     for (;;) {
       auto [error, socket] = co_await acceptor->async_accept(asio::as_tuple(asio::use_awaitable));
       if (error) {
         if (error == asio::error::operation_aborted || !acceptor->is_open()) co_return;
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        // E.g. EMFILE. The connection stays queued, so accepting again at once fails at once: a
+        // busy loop at full CPU. Wait, longer after each failure; keep serving the open ones.
+        retry_in = retry_in.count() == 0 ? shortest : std::min(retry_in * 2, longest);
+        report_accept_error(error, retry_in);
+        retry_timer.expires_after(retry_in);
+        co_await retry_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
       }
-      socket.set_option(tcp::no_delay(true));
-      asio::co_spawn(*io, serve_connection(std::move(socket)), asio::detached);
+      retry_in = std::chrono::milliseconds(0);
+      std::string remote;
+      {
+        beast::error_code ignored;
+        const auto endpoint = socket.remote_endpoint(ignored);
+        if (!ignored) remote = endpoint.address().to_string();
+      }
+      auto slot = admit(remote);
+      if (!slot) {
+        turn_away(socket);
+        continue;
+      }
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      asio::co_spawn(*io, serve_connection(std::move(socket), std::move(*slot)), asio::detached);
     }
   }
 
@@ -310,15 +418,10 @@ struct Server::Impl {
     }
   }
 
-  asio::awaitable<void> serve_connection(tcp::socket socket) {
+  asio::awaitable<void> serve_connection(tcp::socket socket, ConnectionSlot slot) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
-    std::string remote;
-    {
-      beast::error_code ignored;
-      const auto endpoint = stream.socket().remote_endpoint(ignored);
-      if (!ignored) remote = endpoint.address().to_string();
-    }
+    const std::string& remote = slot.address();
     bool refused = false;
     for (;;) {
       auto incoming = co_await read_request(stream, buffer, remote);
@@ -377,6 +480,9 @@ struct Server::Impl {
       }
       if (write_error || !incoming->keep_alive) break;
     }
+    // A client that sees the connection end may connect again at once: its slot must be free by
+    // then. After a refusal the slot is kept while the client's rest is dropped.
+    if (!refused) slot.release();
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     if (refused) co_await discard_until_closed(stream);
@@ -489,8 +595,15 @@ void Server::start() {
     impl_->pool = std::make_unique<asio::thread_pool>(
         static_cast<std::size_t>(impl_->options.handler_threads));
   }
+  {
+    Response busy = impl_->refusal(503, "Too many connections");
+    std::ostringstream serialized;
+    serialized << to_message(busy, 11, /*keep_alive=*/false, /*head_only=*/false);
+    impl_->busy_answer = serialized.str();
+  }
   impl_->work.emplace(impl_->io->get_executor());
-  asio::co_spawn(*impl_->io, impl_->accept_loop(), asio::detached);
+  impl_->accept_strand.emplace(asio::make_strand(*impl_->io));
+  asio::co_spawn(*impl_->accept_strand, impl_->accept_loop(), asio::detached);
   const int count = std::max(1, impl_->options.threads);
   for (int i = 0; i < count; ++i) impl_->threads.emplace_back([this] { impl_->io->run(); });
 }
@@ -503,10 +616,10 @@ void Server::stop_accepting() {
     impl_->acceptor->close(ignored);
     return;
   }
-  // The acceptor belongs to the loop's threads: close it there, and wait until it is closed.
+  // The acceptor belongs to the accept loop's strand: close it there, and wait until it is closed.
   std::promise<void> closed;
   auto done = closed.get_future();
-  asio::post(*impl_->io, [this, &closed] {
+  asio::post(*impl_->accept_strand, [this, &closed] {
     beast::error_code ignored;
     impl_->acceptor->close(ignored);
     closed.set_value();
@@ -549,6 +662,7 @@ void Server::stop() {
   // the connection end now rather than when the Server object goes.
   impl_->pool.reset();
   impl_->acceptor.reset();
+  impl_->accept_strand.reset();
   impl_->io.reset();
 }
 

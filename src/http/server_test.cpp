@@ -1,9 +1,14 @@
 #include "http/server.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -341,6 +346,148 @@ TEST(ServerHandlerPool, StopWaitsForRunningHandlers) {
   EXPECT_TRUE(finished);
   releaser.join();
   client.join();
+}
+
+/// Keeps this process from opening any new file descriptor while it lives: the soft limit drops
+/// to the lowest free descriptor number, so accept() fails with EMFILE as on a server that ran
+/// out of them.
+class DescriptorExhaustion {
+ public:
+  DescriptorExhaustion() {
+    if (::getrlimit(RLIMIT_NOFILE, &saved_) != 0) throw std::runtime_error("getrlimit failed");
+    const int lowest_free = ::open("/dev/null", O_RDONLY);
+    if (lowest_free < 0) throw std::runtime_error("open failed");
+    ::close(lowest_free);
+    rlimit lowered = saved_;
+    lowered.rlim_cur = static_cast<rlim_t>(lowest_free);
+    if (::setrlimit(RLIMIT_NOFILE, &lowered) != 0) throw std::runtime_error("setrlimit failed");
+  }
+  ~DescriptorExhaustion() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+  DescriptorExhaustion(const DescriptorExhaustion&) = delete;
+  DescriptorExhaustion& operator=(const DescriptorExhaustion&) = delete;
+
+ private:
+  rlimit saved_{};
+};
+
+/// What ServerOptions::on_accept_error reported, for a test to wait on.
+class AcceptErrors {
+ public:
+  void record(std::string_view error, std::chrono::milliseconds retry_in) {
+    {
+      std::lock_guard lock(mutex_);
+      errors_.emplace_back(error);
+      waits_.push_back(retry_in);
+    }
+    changed_.notify_all();
+  }
+  bool wait_for_count(std::size_t count) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(10),
+                             [&] { return waits_.size() >= count; });
+  }
+  std::vector<std::chrono::milliseconds> waits() {
+    std::lock_guard lock(mutex_);
+    return waits_;
+  }
+  std::vector<std::string> errors() {
+    std::lock_guard lock(mutex_);
+    return errors_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> errors_;
+  std::vector<std::chrono::milliseconds> waits_;
+};
+
+TEST(ServerAcceptErrors, WaitLongerAfterEachFailureAndStartOverAfterASuccess) {
+  using std::chrono::milliseconds;
+  AcceptErrors reported;
+  Server server(
+      echo, ServerOptions{.accept_retry_min = milliseconds(1),
+                          .accept_retry_max = milliseconds(4),
+                          .on_accept_error = [&](std::string_view error, milliseconds retry_in) {
+                            reported.record(error, retry_in);
+                          }});
+  server.start();
+  // The sockets exist before descriptors run out; connecting needs none.
+  RawClient first;
+  RawClient second;
+
+  {
+    DescriptorExhaustion exhausted;
+    first.connect(server.port());
+    ASSERT_TRUE(reported.wait_for_count(5));
+  }
+  first.get("/first");  // accepted once descriptors are back
+  ASSERT_TRUE(first.read_until_contains("GET /first"));
+  const std::size_t before_success = reported.waits().size();
+  {
+    DescriptorExhaustion exhausted;
+    second.connect(server.port());
+    ASSERT_TRUE(reported.wait_for_count(before_success + 2));
+  }
+  second.get("/second");
+  ASSERT_TRUE(second.read_until_contains("GET /second"));
+
+  const auto waits = reported.waits();
+  // Without the wait, accept() fails again at once: thousands of failures a millisecond at full
+  // CPU, each reported with no wait at all.
+  EXPECT_EQ(std::vector<milliseconds>(waits.begin(), waits.begin() + 5),
+            (std::vector<milliseconds>{milliseconds(1), milliseconds(2), milliseconds(4),
+                                       milliseconds(4), milliseconds(4)}));
+  EXPECT_EQ(waits[before_success], milliseconds(1));
+  EXPECT_EQ(waits[before_success + 1], milliseconds(2));
+  EXPECT_EQ(reported.errors().front(), std::strerror(EMFILE));
+}
+
+/// An application error shape, to see that turned-away connections get it.
+Response app_error(int status, std::string_view message) {
+  return Response::json(status, R"({"app_error":")" + std::string(message) + "\"}");
+}
+
+TEST(ServerConnectionCaps, AConnectionOverTheTotalGets503UntilAnotherCloses) {
+  Server server(echo, ServerOptions{.max_connections = 2,
+                                    .max_connections_per_address = 2,
+                                    .error_response = app_error});
+  server.start();
+  RawClient first(server.port());
+  RawClient second(server.port());
+  first.get("/first");
+  second.get("/second");
+  ASSERT_TRUE(first.read_until_contains("GET /first"));
+  ASSERT_TRUE(second.read_until_contains("GET /second"));
+
+  RawClient third(server.port());
+  ASSERT_TRUE(third.read_until_closed());
+  EXPECT_EQ(third.status(), 503);
+  EXPECT_EQ(third.body(), R"({"app_error":"Too many connections"})");
+  EXPECT_NE(third.head().find("Connection: close\r\n"), std::string::npos) << third.head();
+
+  first.shut_down_sending();
+  ASSERT_TRUE(first.read_until_closed());  // the server has let it go
+  RawClient fourth(server.port());
+  fourth.get("/fourth");
+  EXPECT_TRUE(fourth.read_until_contains("GET /fourth"));
+}
+
+TEST(ServerConnectionCaps, TheCapPerAddressLeavesOtherAddressesServed) {
+  Server server(echo, ServerOptions{.max_connections = 10, .max_connections_per_address = 1});
+  server.start();
+  RawClient first(server.port(), "127.0.0.1");
+  first.get("/first");
+  ASSERT_TRUE(first.read_until_contains("GET /first"));
+
+  RawClient same_address(server.port(), "127.0.0.1");
+  RawClient other_address(server.port(), "127.0.0.2");
+  other_address.get("/other");
+
+  ASSERT_TRUE(same_address.read_until_closed());
+  EXPECT_EQ(same_address.status(), 503);
+  EXPECT_EQ(same_address.body(), R"({"error":{"status":503,"message":"Too many connections"}})");
+  EXPECT_TRUE(other_address.read_until_contains("GET /other"));
 }
 
 struct Logged {

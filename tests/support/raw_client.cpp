@@ -24,9 +24,15 @@ sockaddr_in loopback(const std::string& address, std::uint16_t port) {
 
 }  // namespace
 
-RawClient::RawClient(std::uint16_t port, const std::string& source_address)
-    : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+RawClient::RawClient() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
   if (fd_ < 0) throw std::runtime_error("socket failed");
+}
+
+RawClient::RawClient(std::uint16_t port, const std::string& source_address) : RawClient() {
+  connect(port, source_address);
+}
+
+void RawClient::connect(std::uint16_t port, const std::string& source_address) {
   const sockaddr_in source = loopback(source_address, 0);
   const sockaddr_in server = loopback("127.0.0.1", port);
   if (::bind(fd_, reinterpret_cast<const sockaddr*>(&source), sizeof source) != 0 ||

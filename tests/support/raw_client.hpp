@@ -16,6 +16,10 @@ class RawClient {
   /// Connects to 127.0.0.1:`port` from `source_address` (any address of 127.0.0.0/8 on Linux,
   /// so a test can play several clients); throws when that fails.
   explicit RawClient(std::uint16_t port, const std::string& source_address = "127.0.0.1");
+  /// A socket not connected yet: it exists before connect(), e.g. while a test keeps the process
+  /// from opening any new file descriptor.
+  RawClient();
+  void connect(std::uint16_t port, const std::string& source_address = "127.0.0.1");
   ~RawClient() { close(); }
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
