@@ -113,6 +113,8 @@ const std::vector<std::pair<std::string, std::string>>& config_defaults() {
       {"PLM_SESSION_IDLE_HOURS", "72"},
       {"PLM_HTTP_THREADS", "2"},
       {"PLM_HANDLER_THREADS", "4"},
+      {"PLM_MAX_CONNECTIONS", "1024"},
+      {"PLM_MAX_CONNECTIONS_PER_ADDRESS", "64"},
       {"PLM_SYNC_WORKERS", "2"},
       {"PLM_TRUST_PROXY", "0"},
       {"PLM_ACCESS_LOG", "1"},
@@ -253,6 +255,9 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
         IntSetting{"PLM_SESSION_IDLE_HOURS", 1, 24 * 366, &config.session_idle_hours},
         IntSetting{"PLM_HTTP_THREADS", 1, 64, &config.http_threads},
         IntSetting{"PLM_HANDLER_THREADS", 0, 256, &config.handler_threads},
+        IntSetting{"PLM_MAX_CONNECTIONS", 1, 1'000'000, &config.max_connections},
+        IntSetting{"PLM_MAX_CONNECTIONS_PER_ADDRESS", 1, 1'000'000,
+                   &config.max_connections_per_address},
         IntSetting{"PLM_SYNC_WORKERS", 1, 32, &config.sync_workers}}) {
     auto value = parse_int(setting.key, lookup(setting.key), setting.min, setting.max);
     if (!value) return value.error();
@@ -342,6 +347,8 @@ std::string describe(const Config& config) {
       << "PLM_SESSION_IDLE_HOURS=" << config.session_idle_hours << "\n"
       << "PLM_HTTP_THREADS=" << config.http_threads << "\n"
       << "PLM_HANDLER_THREADS=" << config.handler_threads << "\n"
+      << "PLM_MAX_CONNECTIONS=" << config.max_connections << "\n"
+      << "PLM_MAX_CONNECTIONS_PER_ADDRESS=" << config.max_connections_per_address << "\n"
       << "PLM_SYNC_WORKERS=" << config.sync_workers << "\n"
       << "PLM_TRUST_PROXY=" << (config.trust_proxy ? 1 : 0) << "\n"
       << "PLM_ACCESS_LOG=" << (config.access_log ? 1 : 0) << "\n";

@@ -45,6 +45,9 @@ struct Config {
   int sync_workers = 0;           ///< PLM_SYNC_WORKERS: sync jobs running at once
   bool trust_proxy = false;       ///< PLM_TRUST_PROXY: X-Forwarded-For from a loopback proxy
   bool access_log = true;         ///< PLM_ACCESS_LOG: one JSON line per request on stderr
+  int max_connections = 0;        ///< PLM_MAX_CONNECTIONS: open HTTP connections at once
+  /// PLM_MAX_CONNECTIONS_PER_ADDRESS: open HTTP connections from one client address
+  int max_connections_per_address = 0;
 };
 
 /// Keys with their defaults; `${PLM_DATA_DIR}` in a default is replaced by the resolved data dir.

@@ -147,6 +147,8 @@ TEST(BuildConfig, ServeSettingsHaveDefaults) {
   EXPECT_EQ(config->session_idle_hours, 72);
   EXPECT_EQ(config->http_threads, 2);
   EXPECT_EQ(config->handler_threads, 4);
+  EXPECT_EQ(config->max_connections, 1024);
+  EXPECT_EQ(config->max_connections_per_address, 64);
   EXPECT_EQ(config->sync_workers, 2);
   EXPECT_FALSE(config->trust_proxy);
   EXPECT_TRUE(config->access_log);
@@ -159,6 +161,8 @@ TEST(BuildConfig, ServeSettingsAreParsedAndChecked) {
                                     {"PLM_SESSION_IDLE_HOURS", "2"},
                                     {"PLM_HTTP_THREADS", "3"},
                                     {"PLM_HANDLER_THREADS", "0"},
+                                    {"PLM_MAX_CONNECTIONS", "200"},
+                                    {"PLM_MAX_CONNECTIONS_PER_ADDRESS", "20"},
                                     {"PLM_SYNC_WORKERS", "4"},
                                     {"PLM_TRUST_PROXY", "yes"},
                                     {"PLM_ACCESS_LOG", "0"},
@@ -173,6 +177,8 @@ TEST(BuildConfig, ServeSettingsAreParsedAndChecked) {
   EXPECT_EQ(config->session_idle_hours, 2);
   EXPECT_EQ(config->http_threads, 3);
   EXPECT_EQ(config->handler_threads, 0);
+  EXPECT_EQ(config->max_connections, 200);
+  EXPECT_EQ(config->max_connections_per_address, 20);
   EXPECT_EQ(config->sync_workers, 4);
   EXPECT_TRUE(config->trust_proxy);
   EXPECT_FALSE(config->access_log);
@@ -184,6 +190,7 @@ TEST(BuildConfig, ServeSettingsAreParsedAndChecked) {
   const auto slash = build_config({{"PLM_PUBLIC_URL", "https://example.org/plm"}}, {}, {}, "/h");
   const auto scheme = build_config({{"PLM_PUBLIC_URL", "example.org/"}}, {}, {}, "/h");
   const auto workers = build_config({{"PLM_SYNC_WORKERS", "0"}}, {}, {}, "/h");
+  const auto connections = build_config({{"PLM_MAX_CONNECTIONS", "0"}}, {}, {}, "/h");
   const auto flag = build_config({{"PLM_TRUST_PROXY", "maybe"}}, {}, {}, "/h");
   ASSERT_FALSE(listen);
   EXPECT_NE(listen.error().message.find("PLM_LISTEN must be HOST:PORT"), std::string::npos);
@@ -194,6 +201,9 @@ TEST(BuildConfig, ServeSettingsAreParsedAndChecked) {
   ASSERT_FALSE(workers);
   EXPECT_EQ(workers.error().message,
             "PLM_SYNC_WORKERS must be a whole number from 1 to 32, got '0'");
+  ASSERT_FALSE(connections);
+  EXPECT_EQ(connections.error().message,
+            "PLM_MAX_CONNECTIONS must be a whole number from 1 to 1000000, got '0'");
   ASSERT_FALSE(flag);
   EXPECT_NE(flag.error().message.find("PLM_TRUST_PROXY must be 1 or 0"), std::string::npos);
 }
@@ -202,10 +212,11 @@ TEST(ParseConfigFile, KnowsTheServeSettings) {
   const auto values = parse_config_file(
       "PLM_LISTEN=0.0.0.0:8080\nPLM_PUBLIC_URL=https://x.example/\nPLM_STATIC_DIR=/d\n"
       "PLM_SESSION_TTL_HOURS=1\nPLM_SESSION_IDLE_HOURS=1\nPLM_HTTP_THREADS=1\n"
-      "PLM_HANDLER_THREADS=1\nPLM_SYNC_WORKERS=1\nPLM_TRUST_PROXY=1\nPLM_ACCESS_LOG=1\n",
+      "PLM_HANDLER_THREADS=1\nPLM_SYNC_WORKERS=1\nPLM_TRUST_PROXY=1\nPLM_ACCESS_LOG=1\n"
+      "PLM_MAX_CONNECTIONS=1\nPLM_MAX_CONNECTIONS_PER_ADDRESS=1\n",
       "plm.env");
   ASSERT_TRUE(values) << values.error().message;
-  EXPECT_EQ(values->size(), 10u);
+  EXPECT_EQ(values->size(), 12u);
 }
 
 }  // namespace

@@ -3,11 +3,14 @@
 #include <signal.h>
 #include <sodium.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
+#include "core/ports/clock.hpp"
 #include "http/server.hpp"
 #include "security/password.hpp"
 #include "security/random_token.hpp"
@@ -62,6 +65,30 @@ std::string hex(const unsigned char* bytes, std::size_t size) {
   return out;
 }
 
+/// The most body bytes `plm serve` reads for a request that carries a session cookie (the web app
+/// holds JSON bodies to 64 KiB itself), and for one that does not.
+constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
+constexpr std::size_t kAnonymousBodyBytes = 64 * 1024;
+
+/// Whether a Cookie header holds the session cookie (web's kSessionCookie). Only whether it is
+/// there, not whether it is valid: that needs the database, and this runs on an I/O thread before
+/// the body is read. It keeps clients without a session to small bodies; one that forges a cookie
+/// is still held to kMaxBodyBytes and by the connection caps.
+bool carries_session_cookie(const http::RequestHead& head) {
+  for (const auto& [name, value] : head.headers) {
+    if (!http::iequals(name, "Cookie")) continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto semicolon = rest.find(';');
+      std::string_view pair = rest.substr(0, semicolon);
+      rest = semicolon == std::string_view::npos ? std::string_view{} : rest.substr(semicolon + 1);
+      while (pair.starts_with(' ')) pair.remove_prefix(1);
+      if (pair.starts_with("plm_session=")) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 web::Crypto web_crypto() {
@@ -114,8 +141,27 @@ http::ServerOptions web_server_options(const Config& config,
   options.port = config.listen_port;
   options.threads = config.http_threads;
   options.handler_threads = config.handler_threads;
-  // JSON bodies are limited (413) by the web app; this only bounds what is read at all.
-  options.max_body_bytes = 1024 * 1024;
+  // JSON bodies are limited (413) by the web app; this bounds what is read at all, before the app
+  // sees the request: a client without a session cannot make the server buffer 1 MiB.
+  options.max_body_bytes = kMaxBodyBytes;
+  options.body_limit_for = [](const http::RequestHead& head) {
+    return carries_session_cookie(head) ? kMaxBodyBytes : kAnonymousBodyBytes;
+  };
+  options.max_header_bytes = 32 * 1024;  // as nginx's default large_client_header_buffers
+  options.max_connections = static_cast<std::size_t>(config.max_connections);
+  // Behind a proxy on this machine every client has the proxy's address: only the total applies.
+  options.max_connections_per_address = static_cast<std::size_t>(
+      config.trust_proxy ? config.max_connections : config.max_connections_per_address);
+  options.on_accept_error = [](std::string_view error, std::chrono::milliseconds retry_in) {
+    // The web app's log format: one JSON object per line on stderr, written in one call.
+    const nlohmann::json line{{"ts", core::format_utc(std::chrono::system_clock::now())},
+                              {"level", "error"},
+                              {"event", "http.accept_failed"},
+                              {"error", error},
+                              {"retry_in_ms", retry_in.count()}};
+    const std::string text = line.dump() + "\n";
+    std::fwrite(text.data(), 1, text.size(), stderr);
+  };
   options.fast_handler = [&app](const http::Request& request) {
     return app->handle_from_memory(request);
   };

@@ -31,7 +31,9 @@ web::WebOptions web_options(const Config& config, const std::string& public_url)
 WiredWebApp make_web_app(Services& services, web::WebOptions options);
 
 /// The HTTP server's options for the web app: threads from the Config, the handler pool, the
-/// non-blocking fast path and the app's error shape for what the server refuses itself.
+/// non-blocking fast path, the app's error shape for what the server refuses itself, the
+/// connection caps, and bodies up to 1 MiB only for requests with a session cookie (64 KiB
+/// without).
 /// `app` is read when requests arrive, so the server may be built before the app.
 http::ServerOptions web_server_options(const Config& config,
                                        const std::unique_ptr<web::WebApp>& app);

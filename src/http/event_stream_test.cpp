@@ -1,11 +1,6 @@
 #include "http/event_stream.hpp"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -15,6 +10,7 @@
 
 #include "http/server.hpp"
 #include "support/flag.hpp"
+#include "support/raw_client.hpp"
 
 namespace plm::http {
 namespace {
@@ -24,81 +20,7 @@ using namespace std::chrono_literals;
 constexpr auto kDeadline = 10s;  // generous: only a broken server ever waits this long
 
 using test_support::Flag;
-
-/// An HTTP client on a plain socket, so a test sees bytes as they arrive rather than when the
-/// response ends.
-class RawClient {
- public:
-  explicit RawClient(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      throw std::runtime_error("connect failed");
-    }
-  }
-  ~RawClient() { close(); }
-  RawClient(const RawClient&) = delete;
-  RawClient& operator=(const RawClient&) = delete;
-
-  void send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      const auto sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (sent <= 0) throw std::runtime_error("send failed");
-      bytes.remove_prefix(static_cast<std::size_t>(sent));
-    }
-  }
-  void get(std::string_view path, std::string_view method = "GET") {
-    send(std::string(method) + " " + std::string(path) + " HTTP/1.1\r\nHost: test\r\n\r\n");
-  }
-
-  /// Reads until `done(received())` holds (true), the server closes (false unless `done` then
-  /// holds), or the deadline passes (false).
-  bool read_until(const std::function<bool(const std::string&)>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-    while (!done(received_)) {
-      if (eof_) return false;
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return false;
-      pollfd poll_fd{fd_, POLLIN, 0};
-      if (::poll(&poll_fd, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buffer[4096];
-      const auto got = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (got <= 0) {
-        eof_ = true;
-      } else {
-        received_.append(buffer, static_cast<std::size_t>(got));
-      }
-    }
-    return true;
-  }
-  bool read_until_contains(std::string_view text) {
-    return read_until([&](const std::string& received) { return received.find(text) != npos; });
-  }
-  bool read_until_closed() {
-    read_until([&](const std::string&) { return eof_; });
-    return eof_;
-  }
-
-  const std::string& received() const { return received_; }
-  std::string head() const { return received_.substr(0, received_.find("\r\n\r\n") + 4); }
-  std::string body() const {
-    const auto end = received_.find("\r\n\r\n");
-    return end == npos ? std::string() : received_.substr(end + 4);
-  }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  static constexpr auto npos = std::string::npos;
-  int fd_;
-  std::string received_;
-  bool eof_ = false;
-};
+using test_support::RawClient;
 
 /// Where the handler leaves the stream it returned, for the test to publish to.
 class StreamSlot {

@@ -37,11 +37,11 @@ constexpr std::string_view kBase64Alphabet =
 
 }  // namespace
 
-std::optional<std::string_view> Request::header(std::string_view name) const {
+std::optional<std::string_view> RequestHead::header(std::string_view name) const {
   return find_field(headers, name, /*case_insensitive=*/true);
 }
 
-std::optional<std::string_view> Request::query_param(std::string_view name) const {
+std::optional<std::string_view> RequestHead::query_param(std::string_view name) const {
   return find_field(query, name, /*case_insensitive=*/false);
 }
 
@@ -239,8 +239,12 @@ std::string_view reason_phrase(int status) {
       return "Unsupported Media Type";
     case 429:
       return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
     case 502:
       return "Bad Gateway";
     case 503:

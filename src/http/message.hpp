@@ -18,13 +18,14 @@ using Field = std::pair<std::string, std::string>;
 
 class EventStream;  // http/event_stream.hpp
 
-struct Request {
+/// A request as far as the server knows it before reading the body: what
+/// ServerOptions::body_limit_for decides from (http/server.hpp).
+struct RequestHead {
   std::string method;          ///< "GET", "POST", ... upper case as sent
   std::string target;          ///< raw request target, e.g. "/v1/search?q=abba&type=track"
   std::string path;            ///< percent-decoded path without the query, e.g. "/v1/search"
   std::vector<Field> query;    ///< decoded query parameters in order
   std::vector<Field> headers;  ///< header names as sent
-  std::string body;
   std::string remote_address;
 
   /// First header with this name (case-insensitive), if any.
@@ -32,6 +33,10 @@ struct Request {
   /// First query parameter with this name (case-sensitive, like Spotify), if any.
   std::optional<std::string_view> query_param(std::string_view name) const;
   bool has_query_param(std::string_view name) const { return query_param(name).has_value(); }
+};
+
+struct Request : RequestHead {
+  std::string body;
 };
 
 struct Response {

@@ -1,15 +1,20 @@
 #include "http/server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "http/event_stream.hpp"
@@ -24,9 +29,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-/// The request line and headers; the body only when `body` is given (the parser's is moved).
-Request to_request(const bhttp::request<bhttp::string_body>& message, const std::string& remote,
-                   std::string* body) {
+/// The request line and headers of a parsed message (everything but the body).
+Request to_request(const bhttp::request<bhttp::string_body>& message, const std::string& remote) {
   Request request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
@@ -37,10 +41,50 @@ Request to_request(const bhttp::request<bhttp::string_body>& message, const std:
   for (const auto& field : message) {
     request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
-  if (body != nullptr) request.body = std::move(*body);
   request.remote_address = remote;
   return request;
 }
+
+std::string_view trim_whitespace(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+/// The status to refuse a request with for its Transfer-Encoding, or 0 when there is none or it is
+/// the one coding we understand: a single "chunked", which Beast decodes. Beast frames any other
+/// list as a message without a body, so the body would be read as the next request.
+int transfer_coding_refusal(const bhttp::request<bhttp::string_body>& message) {
+  std::vector<std::string_view> codings;
+  bool present = false;
+  for (const auto& field : message) {
+    if (field.name() != bhttp::field::transfer_encoding) continue;
+    present = true;
+    std::string_view rest = field.value();
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      const auto coding = trim_whitespace(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (!coding.empty()) codings.push_back(coding);
+    }
+  }
+  if (!present) return 0;
+  // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing.
+  if (message.version() < 11 || codings.empty()) return 400;
+  if (codings.size() == 1 && beast::iequals(codings.front(), "chunked")) return 0;
+  return 501;  // RFC 9112 section 6.1: a transfer coding the server does not understand
+}
+
+/// Read results that mean the client is gone or idle: the connection just ends, unanswered.
+bool ends_connection(const beast::error_code& error) {
+  return error == bhttp::error::end_of_stream || error == asio::error::eof ||
+         error == beast::error::timeout || error == asio::error::operation_aborted ||
+         error == asio::error::connection_reset;
+}
+
+/// How long a connection keeps reading (and dropping) what the client sends after the server
+/// refused its request without reading the body, before it is closed.
+constexpr std::chrono::seconds kLingerTime{2};
 
 /// Statuses that never carry a body (RFC 9110 sections 15.2, 15.3.5, 15.4.5).
 bool is_bodyless(int status) {
@@ -111,6 +155,12 @@ struct Server::Impl {
   // the loop, which unregisters streams as it is destroyed.
   std::mutex streams_mutex;
   std::unordered_set<std::shared_ptr<EventStream>> streams;
+  // Open connections, in total and per client address (ServerOptions::max_connections*).
+  // Declared before the loop, whose destruction releases the slots of the connections it frees.
+  std::mutex connections_mutex;
+  std::size_t open_connections = 0;
+  std::unordered_map<std::string, std::size_t> connections_per_address;
+  std::string busy_answer;  // the 503 for connections over a cap, serialized once by start()
   // Owned through pointers so that stop() can destroy them: that closes every connection (and
   // frees every coroutine) before stop() returns, rather than in ~Server.
   std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
@@ -120,6 +170,8 @@ struct Server::Impl {
   std::mutex stop_mutex;
   bool stopped = false;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  // The accept loop and stop_accepting() touch the acceptor only on this strand.
+  std::optional<asio::strand<asio::io_context::executor_type>> accept_strand;
 
   void track(const std::shared_ptr<EventStream>& stream) {
     std::lock_guard lock(streams_mutex);
@@ -165,60 +217,224 @@ struct Server::Impl {
     }
   }
 
+  /// One admitted connection's place in the counts, given back when released or destroyed (also
+  /// when stop() frees the connection's coroutine).
+  class ConnectionSlot {
+   public:
+    ConnectionSlot(Impl& impl, std::string address) : impl_(&impl), address_(std::move(address)) {}
+    ConnectionSlot(ConnectionSlot&& other) noexcept
+        : impl_(std::exchange(other.impl_, nullptr)), address_(std::move(other.address_)) {}
+    ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+    ~ConnectionSlot() { release(); }
+
+    const std::string& address() const { return address_; }
+    void release() {
+      if (impl_ != nullptr) std::exchange(impl_, nullptr)->release_connection(address_);
+    }
+
+   private:
+    Impl* impl_;
+    std::string address_;
+  };
+
+  /// A slot for a new connection from `address`, or nullopt when it would go over a cap.
+  std::optional<ConnectionSlot> admit(const std::string& address) {
+    std::lock_guard lock(connections_mutex);
+    const auto found = connections_per_address.find(address);
+    const std::size_t from_address = found == connections_per_address.end() ? 0 : found->second;
+    if (open_connections >= options.max_connections ||
+        from_address >= options.max_connections_per_address) {
+      return std::nullopt;
+    }
+    ++open_connections;
+    ++connections_per_address[address];
+    return ConnectionSlot(*this, address);
+  }
+
+  void release_connection(const std::string& address) {
+    std::lock_guard lock(connections_mutex);
+    --open_connections;
+    const auto found = connections_per_address.find(address);
+    if (found != connections_per_address.end() && --found->second == 0) {
+      connections_per_address.erase(found);
+    }
+  }
+
+  /// Answers a connection over a cap without serving it: one non-blocking write of the prepared
+  /// 503 (a fresh connection's send buffer always has room for it), a read of what the client
+  /// already sent (closing with unread data would reset the connection, which can destroy the
+  /// answer before the client reads it), and close. Deliberately no coroutine, timer or buffer,
+  /// unlike the refusals of a served connection: a flood over the cap costs a few system calls
+  /// per connection and holds nothing. A client whose request arrives after this may see the
+  /// connection reset instead of the 503.
+  void turn_away(tcp::socket& socket) const {
+    beast::error_code ignored;
+    socket.non_blocking(true, ignored);
+    socket.write_some(asio::buffer(busy_answer), ignored);
+    std::array<char, 4096> scratch;
+    for (int reads = 0; reads < 16; ++reads) {
+      beast::error_code error;
+      socket.read_some(asio::buffer(scratch), error);
+      if (error) break;  // would_block: nothing more has arrived
+    }
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    socket.close(ignored);
+  }
+
+  void report_accept_error(const beast::error_code& error, std::chrono::milliseconds retry_in) {
+    if (!options.on_accept_error) return;
+    try {
+      options.on_accept_error(error.message(), retry_in);
+    } catch (...) {
+      // A logging hook must not stop the server from accepting.
+    }
+  }
+
+  /// Runs on accept_strand.
   asio::awaitable<void> accept_loop() {
+    const auto shortest = std::max(options.accept_retry_min, std::chrono::milliseconds(1));
+    const auto longest = std::max(options.accept_retry_max, shortest);
+    std::chrono::milliseconds retry_in{0};
+    asio::steady_timer retry_timer(co_await asio::this_coro::executor);
     for (;;) {
       auto [error, socket] = co_await acceptor->async_accept(asio::as_tuple(asio::use_awaitable));
       if (error) {
         if (error == asio::error::operation_aborted || !acceptor->is_open()) co_return;
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        // E.g. EMFILE. The connection stays queued, so accepting again at once fails at once: a
+        // busy loop at full CPU. Wait, longer after each failure; keep serving the open ones.
+        retry_in = retry_in.count() == 0 ? shortest : std::min(retry_in * 2, longest);
+        report_accept_error(error, retry_in);
+        retry_timer.expires_after(retry_in);
+        co_await retry_timer.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
       }
-      socket.set_option(tcp::no_delay(true));
-      asio::co_spawn(*io, serve_connection(std::move(socket)), asio::detached);
+      retry_in = std::chrono::milliseconds(0);
+      std::string remote;
+      {
+        beast::error_code ignored;
+        const auto endpoint = socket.remote_endpoint(ignored);
+        if (!ignored) remote = endpoint.address().to_string();
+      }
+      auto slot = admit(remote);
+      if (!slot) {
+        turn_away(socket);
+        continue;
+      }
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      asio::co_spawn(*io, serve_connection(std::move(socket), std::move(*slot)), asio::detached);
     }
   }
 
-  asio::awaitable<void> serve_connection(tcp::socket socket) {
+  /// One request read from a connection: whole, or refused before the handler (then `request`
+  /// holds what could be parsed and the connection closes after the refusal).
+  struct Incoming {
+    Request request;
+    std::optional<Response> refusal;
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool head_only = false;
+  };
+
+  /// The body limit for this request: the application's choice, never above max_body_bytes.
+  std::size_t body_limit(const RequestHead& head) const {
+    if (!options.body_limit_for) return options.max_body_bytes;
+    try {
+      return std::min(options.body_limit_for(head), options.max_body_bytes);
+    } catch (...) {
+      return 0;  // a failing hook must not let a body through unchecked
+    }
+  }
+
+  /// Reads the head, asks for the body limit, then reads the body: so a request only gets to
+  /// send (and the server only buffers) what the application allows this request. nullopt: the
+  /// client closed or went idle.
+  asio::awaitable<std::optional<Incoming>> read_request(beast::tcp_stream& stream,
+                                                        beast::flat_buffer& buffer,
+                                                        const std::string& remote) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+        options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    parser.body_limit(options.max_body_bytes);
+    stream.expires_after(options.read_timeout);  // for the head and the body together
+    auto [head_error, head_bytes] = co_await bhttp::async_read_header(
+        stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    (void)head_bytes;
+    if (ends_connection(head_error)) co_return std::nullopt;
+    Incoming incoming;
+    auto refuse = [&](int status, std::string_view message) {
+      incoming.refusal = refusal(status, message);
+      return std::optional<Incoming>(std::move(incoming));
+    };
+    if (head_error == bhttp::error::body_limit) {
+      // Beast refuses a Content-Length above max_body_bytes before it marks the header done, but
+      // the request line and fields are in the message by then.
+      incoming.request = to_request(parser.get(), remote);
+      co_return refuse(413, "Request entity too large");
+    }
+    incoming.request.remote_address = remote;
+    if (head_error == bhttp::error::header_limit) {
+      co_return refuse(431, "Request header fields too large");
+    }
+    if (head_error) co_return refuse(400, "Malformed HTTP request");
+
+    auto& message = parser.get();
+    incoming.request = to_request(message, remote);
+    if (const int status = transfer_coding_refusal(message); status != 0) {
+      co_return refuse(
+          status, status == 501 ? "Transfer coding not implemented" : "Malformed HTTP request");
+    }
+    const std::size_t limit = body_limit(incoming.request);
+    if (const auto length = parser.content_length(); length && *length > limit) {
+      co_return refuse(413, "Request entity too large");
+    }
+    parser.body_limit(limit);  // a chunked body is counted as it arrives
+    if (!parser.is_done()) {
+      auto [body_error, body_bytes] =
+          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      (void)body_bytes;
+      if (ends_connection(body_error)) co_return std::nullopt;
+      if (body_error == bhttp::error::body_limit) co_return refuse(413, "Request entity too large");
+      if (body_error) co_return refuse(400, "Malformed HTTP request");
+    }
+    incoming.version = message.version();
+    incoming.keep_alive = message.keep_alive();
+    incoming.head_only = message.method() == bhttp::verb::head;
+    incoming.request.body = std::move(message.body());
+    co_return incoming;
+  }
+
+  /// After a refusal that left the body unread, reads and drops what the client still sends, for
+  /// at most kLingerTime: closing a socket with unread data makes the kernel reset the
+  /// connection, and the reset can destroy the refusal before the client has read it.
+  static asio::awaitable<void> discard_until_closed(beast::tcp_stream& stream) {
+    stream.expires_after(kLingerTime);
+    std::array<char, 4096> scratch;
+    for (;;) {
+      auto [error, bytes] = co_await stream.async_read_some(asio::buffer(scratch),
+                                                            asio::as_tuple(asio::use_awaitable));
+      (void)bytes;
+      if (error) co_return;
+    }
+  }
+
+  asio::awaitable<void> serve_connection(tcp::socket socket, ConnectionSlot slot) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
-    std::string remote;
-    {
-      beast::error_code ignored;
-      const auto endpoint = stream.socket().remote_endpoint(ignored);
-      if (!ignored) remote = endpoint.address().to_string();
-    }
+    const std::string& remote = slot.address();
+    bool refused = false;
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.body_limit(options.max_body_bytes);
-      parser.header_limit(64 * 1024);
-      stream.expires_after(options.read_timeout);
-      auto [read_error, bytes] =
-          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      (void)bytes;
-      if (read_error == bhttp::error::end_of_stream || read_error == asio::error::eof ||
-          read_error == beast::error::timeout || read_error == asio::error::operation_aborted ||
-          read_error == asio::error::connection_reset) {
-        break;
-      }
+      auto incoming = co_await read_request(stream, buffer, remote);
+      if (!incoming) break;
       const Clock::time_point received = options.on_response ? Clock::now() : Clock::time_point{};
-      Request request;
+      const Request& request = incoming->request;
+      const unsigned version = incoming->version;
+      const bool head_only = incoming->head_only;
       Response response;
-      unsigned version = 11;
-      bool keep_alive = false;
-      bool head_only = false;
-      if (read_error == bhttp::error::body_limit) {
-        // Beast refuses a too-large Content-Length before it marks the header done, but the
-        // request line and fields are in the message by then.
-        if (options.on_response) request = to_request(parser.get(), remote, nullptr);
-        response = refusal(413, "Request entity too large");
-      } else if (read_error) {
-        request.remote_address = remote;
-        response = refusal(400, "Malformed HTTP request");
+      if (incoming->refusal) {
+        refused = true;
+        response = std::move(*incoming->refusal);
       } else {
-        auto& message = parser.get();
-        version = message.version();
-        keep_alive = message.keep_alive();
-        head_only = message.method() == bhttp::verb::head;
-        request = to_request(message, remote, &message.body());
         try {
           std::optional<Response> fast;
           if (pool && options.fast_handler) fast = options.fast_handler(request);
@@ -253,7 +469,7 @@ struct Server::Impl {
             asio::use_awaitable);
         break;  // the body ended with the connection
       }
-      auto message = to_message(response, version, keep_alive, head_only);
+      auto message = to_message(response, version, incoming->keep_alive, head_only);
       stream.expires_after(options.read_timeout);
       auto [write_error, written] =
           co_await bhttp::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
@@ -262,10 +478,14 @@ struct Server::Impl {
         if (!head_only && !is_bodyless(response.status)) response.body = std::move(message.body());
         report(request, response, received);
       }
-      if (write_error || !keep_alive) break;
+      if (write_error || !incoming->keep_alive) break;
     }
+    // A client that sees the connection end may connect again at once: its slot must be free by
+    // then. After a refusal the slot is kept while the client's rest is dropped.
+    if (!refused) slot.release();
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (refused) co_await discard_until_closed(stream);
   }
 
   asio::awaitable<void> serve_stream(beast::tcp_stream& stream, const Request& request,
@@ -375,8 +595,15 @@ void Server::start() {
     impl_->pool = std::make_unique<asio::thread_pool>(
         static_cast<std::size_t>(impl_->options.handler_threads));
   }
+  {
+    Response busy = impl_->refusal(503, "Too many connections");
+    std::ostringstream serialized;
+    serialized << to_message(busy, 11, /*keep_alive=*/false, /*head_only=*/false);
+    impl_->busy_answer = serialized.str();
+  }
   impl_->work.emplace(impl_->io->get_executor());
-  asio::co_spawn(*impl_->io, impl_->accept_loop(), asio::detached);
+  impl_->accept_strand.emplace(asio::make_strand(*impl_->io));
+  asio::co_spawn(*impl_->accept_strand, impl_->accept_loop(), asio::detached);
   const int count = std::max(1, impl_->options.threads);
   for (int i = 0; i < count; ++i) impl_->threads.emplace_back([this] { impl_->io->run(); });
 }
@@ -389,10 +616,10 @@ void Server::stop_accepting() {
     impl_->acceptor->close(ignored);
     return;
   }
-  // The acceptor belongs to the loop's threads: close it there, and wait until it is closed.
+  // The acceptor belongs to the accept loop's strand: close it there, and wait until it is closed.
   std::promise<void> closed;
   auto done = closed.get_future();
-  asio::post(*impl_->io, [this, &closed] {
+  asio::post(*impl_->accept_strand, [this, &closed] {
     beast::error_code ignored;
     impl_->acceptor->close(ignored);
     closed.set_value();
@@ -435,6 +662,7 @@ void Server::stop() {
   // the connection end now rather than when the Server object goes.
   impl_->pool.reset();
   impl_->acceptor.reset();
+  impl_->accept_strand.reset();
   impl_->io.reset();
 }
 

@@ -3,10 +3,13 @@
 /// that including this header costs nothing; callers give it a handler function.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/message.hpp"
 
@@ -17,7 +20,8 @@ using Handler = std::function<Response(const Request&)>;
 /// Called after each response: for ordinary responses once the last byte is written, for streams
 /// (Response::stream) once the headers are. `elapsed` runs from the moment the whole request was
 /// read. Runs on an I/O thread, so it must be quick and thread-safe; exceptions are swallowed.
-/// For requests the server refused itself (400, 413), `request` holds what could be parsed.
+/// For requests the server refused itself (400, 413, 431, 501), `request` holds what could be
+/// parsed; connections turned away over a cap (503) are not reported.
 using ResponseHook =
     std::function<void(const Request&, const Response&, std::chrono::nanoseconds elapsed)>;
 
@@ -25,7 +29,29 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  ///< 0 binds a free port; read it back with Server::port()
   int threads = 2;         ///< threads running the event loop (and the handler, see below)
-  std::size_t max_body_bytes = 4 * 1024 * 1024;  ///< larger bodies answer 413
+  /// The most body bytes any request may send; larger bodies answer 413 and close the connection.
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+  /// Called with the request line and headers before any of the body is read: the most body bytes
+  /// this request may send (never more than max_body_bytes). Lets an application accept large
+  /// bodies only from signed-in clients, so an anonymous connection cannot make the server buffer
+  /// max_body_bytes. Runs on an I/O thread: memory only, never blocking; an exception counts as
+  /// 0. Unset: max_body_bytes for every request.
+  std::function<std::size_t(const RequestHead&)> body_limit_for;
+  /// The most bytes of request line and headers; more answer 431 and close the connection.
+  std::size_t max_header_bytes = 64 * 1024;
+  /// Open connections at once, in total and per client address (an IPv6 client by its full
+  /// address). A connection beyond either is answered 503 and closed at once (see
+  /// Server::Impl::turn_away); behind a reverse proxy every client has the proxy's address.
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_address = 64;
+  /// When accepting fails (EMFILE: too many open files), the server waits before trying again,
+  /// from the shorter delay doubling up to the longer one, back to the shorter after a success:
+  /// the waiting connection stays queued, so trying again at once would fail at once, forever.
+  std::chrono::milliseconds accept_retry_min{10};
+  std::chrono::milliseconds accept_retry_max{1000};
+  /// Called on each failed accept with the error and the wait before the next try (for logs).
+  /// Runs on an I/O thread; exceptions are swallowed.
+  std::function<void(std::string_view error, std::chrono::milliseconds retry_in)> on_accept_error;
   /// Limit for reading a request and for writing each part of a response; idle keep-alive
   /// connections close after it.
   std::chrono::seconds read_timeout{30};
@@ -43,7 +69,8 @@ struct ServerOptions {
   /// cache hit skip two thread hops.
   std::function<std::optional<Response>(const Request&)> fast_handler;
   /// Builds the answers the server gives by itself (400 malformed request, 413 body too large,
-  /// 500 when the handler throws), so they have the application's error shape. Unset: Spotify's
+  /// 431 headers too large, 500 when the handler throws, 501 unknown transfer coding, 503 over a
+  /// connection cap), so they have the application's error shape. Unset: Spotify's
   /// `{"error":{"status":N,"message":"..."}}`, which the emulator needs.
   std::function<Response(int status, std::string_view message)> error_response;
 };

@@ -127,6 +127,8 @@ Client::Outcome Client::execute(const Call& call) {
     if (!response) {
       // A timeout or reset after sending may hide an applied write.
       if (call.idempotency == Idempotency::Unsafe) return {response.error(), true};
+      // Only a network failure is worth repeating: an answer too large to accept stays so.
+      if (response.error().code != ErrorCode::Unavailable) return {response.error()};
       if (transient_retries >= retry.max_retries) {
         return {core::make_error(ErrorCode::Unavailable,
                                  what + " failed after " + std::to_string(transient_retries) +

@@ -215,6 +215,20 @@ TEST_F(ClientLogicTest, MalformedSuccessBodyIsABadResponse) {
   EXPECT_EQ(page.error().code, ErrorCode::BadResponse);
 }
 
+TEST_F(ClientLogicTest, AnAnswerTooLargeToAcceptIsNotAskedForAgain) {
+  const auto client = make_client();
+  transport_.script.emplace_back(
+      core::make_error(ErrorCode::BadResponse, "response body larger than 16 bytes"));
+  transport_.respond(200, R"({"items": [], "total": 0})");  // what a retry would get
+
+  const auto page = client->playlist_items("p", 0, 50);
+
+  ASSERT_FALSE(page);
+  EXPECT_EQ(page.error().code, ErrorCode::BadResponse);
+  EXPECT_EQ(page.error().message, "response body larger than 16 bytes");
+  EXPECT_EQ(transport_.requests.size(), 1u);
+}
+
 TEST_F(ClientLogicTest, TwentyShort429sInARowAreRiddenOut) {
   const auto client = make_client();
   for (int i = 0; i < 20; ++i) transport_.respond(429, "", {{"retry-after", "1"}});

@@ -2,7 +2,9 @@
 
 #include <array>
 #include <cctype>
+#include <cstddef>
 #include <mutex>
+#include <string>
 
 #include "spotify/transport.hpp"
 
@@ -23,9 +25,22 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+/// Where the body goes: up to `limit` bytes; past that, the transfer is aborted.
+struct BodySink {
+  std::string* body;
+  std::size_t limit;
+  bool too_large = false;
+};
+
 size_t write_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+  auto& sink = *static_cast<BodySink*>(user);
+  const std::size_t bytes = size * count;
+  if (bytes > sink.limit - sink.body->size()) {
+    sink.too_large = true;
+    return 0;  // anything but `bytes` makes libcurl stop with CURLE_WRITE_ERROR
+  }
+  sink.body->append(data, bytes);
+  return bytes;
 }
 
 size_t write_header(char* data, size_t size, size_t count, void* user) {
@@ -123,8 +138,13 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer.data());
+  BodySink sink{&response.body, options_.max_response_bytes};
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &write_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  // A declared Content-Length over the limit stops the transfer before the body; the callback
+  // covers chunked and compressed bodies.
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(options_.max_response_bytes));
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &write_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
@@ -148,6 +168,12 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
+  if (sink.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    return core::make_error(core::ErrorCode::BadResponse,
+                            "response body larger than " +
+                                std::to_string(options_.max_response_bytes) +
+                                " bytes (the limit of plm's HTTP client)");
+  }
   if (code != CURLE_OK) {
     // The message names the failure (timeout, connection refused); it never holds headers, so no
     // token can leak through it.

@@ -4,6 +4,7 @@
 /// can substitute a fake.
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,7 +45,8 @@ struct HttpResponse {
 /// Sends one request. Implementations must be safe to call from several threads at once.
 ///
 /// Fails (never throws) with ErrorCode::Unavailable for anything that prevented an HTTP response:
-/// DNS, connect, TLS, timeouts, a reset connection. Any HTTP status, 5xx included, is a value.
+/// DNS, connect, TLS, timeouts, a reset connection; with ErrorCode::BadResponse for an answer
+/// whose body is larger than the transport accepts. Any HTTP status, 5xx included, is a value.
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
@@ -55,6 +57,10 @@ struct CurlTransportOptions {
   std::string user_agent = "plm/0.1";
   /// Extra CA bundle (tests with a self-signed HTTPS server); empty = system default.
   std::string ca_file;
+  /// The largest response body accepted, after decompression; a larger one fails the request
+  /// (BadResponse) without being buffered past this. Spotify's largest answers (a page of 100
+  /// items with full track objects) are a few hundred KB.
+  std::size_t max_response_bytes = 16 * 1024 * 1024;
 };
 
 /// libcurl, one easy handle per request and one CURLSH share (connections, DNS cache, TLS sessions)

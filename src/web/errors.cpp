@@ -168,6 +168,10 @@ http::Response transport_error_response(int status, std::string_view message) {
       return error_response(413, "payload_too_large", "the request body is too large");
     case 400:
       return error_response(400, "invalid_input", "malformed HTTP request");
+    case 501:
+      return error_response(501, "invalid_input", "unsupported Transfer-Encoding");
+    case 503:
+      return error_response(503, "unavailable", "too many connections, try again later");
     default:
       return error_response(status, status >= 500 ? "internal" : "invalid_input",
                             status >= 500 ? "internal error" : std::string(message));

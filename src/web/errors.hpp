@@ -29,7 +29,8 @@ std::string error_code_for(core::ErrorCode code);
 http::Response error_response(const ApiError& error);
 http::Response error_response(int status, std::string code, std::string message);
 /// The same shape for what the HTTP server refuses before the app sees the request (400
-/// malformed, 413 too large, 500 thrown): http::ServerOptions::error_response.
+/// malformed, 413 too large, 431 headers too large, 500 thrown, 501 unknown transfer coding, 503
+/// too many connections): http::ServerOptions::error_response.
 http::Response transport_error_response(int status, std::string_view message);
 
 /// JSON string literal with the quotes ("a\"b"); escapes control characters and keeps UTF-8.

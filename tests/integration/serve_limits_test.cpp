@@ -1,0 +1,76 @@
+// What `plm serve`'s HTTP server refuses before the web app sees a request (app::web_server_options
+// over the real wiring): body limits by session cookie, the connection caps from the Config, and
+// the app's error shape for all of it.
+
+#include "support/raw_client.hpp"
+#include "web_fixture.hpp"
+
+namespace plm::web_test {
+namespace {
+
+using test_support::RawClient;
+
+/// A JSON object of `size` bytes.
+std::string json_of_size(std::size_t size) {
+  std::string body = R"({"padding":")";
+  body += std::string(size - body.size() - 2, 'p');
+  body += "\"}";
+  return body;
+}
+
+TEST_F(PlmApiTest, BodiesWithoutASessionAreRefusedBeforeTheyAreRead) {
+  start();
+  RawClient client(server_->port());
+  // The head only: the refusal must come without waiting for a body the server will not take.
+  client.send(
+      "POST /api/session HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+      "Content-Length: 100000\r\n\r\n");
+
+  ASSERT_TRUE(client.read_until_closed());
+  EXPECT_EQ(client.status(), 413);
+  EXPECT_EQ(Json::parse(client.body()), Json::parse(R"({"error":{"code":"payload_too_large",
+                                     "message":"the request body is too large"}})"));
+}
+
+TEST_F(PlmApiTest, RequestsWithASessionCookieMaySendUpToOneMebibyte) {
+  start();
+  Browser admin = setup_admin();
+  test_support::HttpClient client(base_url());
+  const std::vector<http::Field> headers{{"Cookie", admin.cookie_header()},
+                                         {"X-CSRF-Token", admin.csrf()},
+                                         {"Content-Type", "application/json"}};
+
+  // Read by the server, then refused by the app's own JSON limit (64 KiB), which names the size.
+  const auto read = client.request("POST", "/api/users", headers, json_of_size(100'000));
+  const auto too_large = client.request("POST", "/api/users", headers, json_of_size(1'100'000));
+
+  EXPECT_EQ(read.status, 413);
+  EXPECT_NE(read.body.find("the body has 100000 bytes"), std::string::npos) << read.body;
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_NE(too_large.body.find("the request body is too large"), std::string::npos)
+      << too_large.body;
+}
+
+TEST(WebServerOptions, TakeTheConnectionCapsFromTheConfig) {
+  auto config = app::build_config({{"PLM_DATA_DIR", "/nonexistent"},
+                                   {"PLM_MAX_CONNECTIONS", "300"},
+                                   {"PLM_MAX_CONNECTIONS_PER_ADDRESS", "30"}},
+                                  {}, {}, "");
+  ASSERT_TRUE(config) << config.error().message;
+  const std::unique_ptr<web::WebApp> no_app;
+
+  const auto direct = app::web_server_options(*config, no_app);
+  config->trust_proxy = true;
+  const auto behind_proxy = app::web_server_options(*config, no_app);
+
+  EXPECT_EQ(direct.max_connections, 300u);
+  EXPECT_EQ(direct.max_connections_per_address, 30u);
+  // Every client of a proxy has the proxy's address.
+  EXPECT_EQ(behind_proxy.max_connections_per_address, 300u);
+  const auto over_cap = direct.error_response(503, "Too many connections");
+  EXPECT_EQ(over_cap.status, 503);
+  EXPECT_EQ(Json::parse(over_cap.body)["error"]["code"], "unavailable");
+}
+
+}  // namespace
+}  // namespace plm::web_test
