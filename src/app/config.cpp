@@ -87,6 +87,7 @@ const std::vector<std::pair<std::string, std::string>>& config_defaults() {
   static const std::vector<std::pair<std::string, std::string>> defaults{
       {"PLM_DATA_DIR", ""},  // resolved: $XDG_DATA_HOME/plm or ~/.local/share/plm
       {"PLM_DATABASE_URL", "sqlite:${PLM_DATA_DIR}/plm.db"},
+      {"PLM_DATABASE_POOL", "4"},
       {"PLM_SECRET_KEY", ""},
       {"PLM_SECRET_KEY_FILE", "${PLM_DATA_DIR}/secret.key"},
       {"PLM_SPOTIFY_CLIENT_ID", ""},
@@ -235,7 +236,8 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
         IntSetting{"PLM_SESSION_IDLE_HOURS", 1, 24 * 366, &config.session_idle_hours},
         IntSetting{"PLM_HTTP_THREADS", 1, 64, &config.http_threads},
         IntSetting{"PLM_HANDLER_THREADS", 0, 256, &config.handler_threads},
-        IntSetting{"PLM_SYNC_WORKERS", 1, 32, &config.sync_workers}}) {
+        IntSetting{"PLM_SYNC_WORKERS", 1, 32, &config.sync_workers},
+        IntSetting{"PLM_DATABASE_POOL", 1, 64, &config.database_pool}}) {
     auto value = parse_int(setting.key, lookup(setting.key), setting.min, setting.max);
     if (!value) return value.error();
     *setting.target = *value;
@@ -303,6 +305,7 @@ std::string describe(const Config& config) {
   std::ostringstream out;
   out << "PLM_DATA_DIR=" << config.data_dir << "\n"
       << "PLM_DATABASE_URL=" << masked_database_url(config.database_url) << "\n"
+      << "PLM_DATABASE_POOL=" << config.database_pool << "\n"
       << "PLM_SECRET_KEY=" << mask(config.secret_key) << "\n"
       << "PLM_SECRET_KEY_FILE=" << config.secret_key_file << "\n"
       << "PLM_SPOTIFY_CLIENT_ID=" << config.spotify_client_id << "\n"

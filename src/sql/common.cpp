@@ -1,11 +1,8 @@
 #include "sql/common.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
-
-#include "core/ports/clock.hpp"
 
 namespace plm::sql {
 
@@ -23,8 +20,6 @@ std::vector<std::string> decode_artists(std::string_view json) {
   }
   return artists;
 }
-
-std::string now_utc() { return core::format_utc(std::chrono::system_clock::now()); }
 
 std::vector<const core::TrackInfo*> distinct_tracks(const std::vector<core::PlaylistItem>& items) {
   std::vector<const core::TrackInfo*> tracks;

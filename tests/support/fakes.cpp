@@ -200,6 +200,27 @@ core::Result<core::Page<core::TrackInfo>> FakeSpotifyApi::search_tracks(
 
 // ---- InMemoryStore -----------------------------------------------------------------------------
 
+core::Status InMemoryStore::in_transaction(
+    const std::function<core::Status(core::TransactionPorts&)>& work) {
+  struct Ports final : core::TransactionPorts {
+    explicit Ports(InMemoryStore& owner) : store(owner) {}
+    core::UserStore& users() override { return store; }
+    core::AccountStore& accounts() override { return store; }
+    core::PlaylistStore& playlists() override { return store; }
+    core::SessionStore& sessions() override { return store; }
+    InMemoryStore& store;
+  } ports(*this);
+  const InMemoryStore before = *this;
+  try {
+    auto status = work(ports);
+    if (!status) *this = before;
+    return status;
+  } catch (...) {
+    *this = before;
+    throw;
+  }
+}
+
 core::Result<core::AppUser> InMemoryStore::create_user(const std::string& username,
                                                        const std::string& password_hash,
                                                        core::Role role) {

@@ -1,7 +1,10 @@
 #pragma once
-/// Storage ports. One implementation per database (sql::SqliteStore, sql::PostgresStore) passes one
-/// contract suite (tests/contract/store_contract_test.cpp). Every method is a transaction of its
-/// own; failures of the database itself (connection lost, disk full) are ErrorCode::Internal.
+/// Storage ports. Implemented once in SQL for SQLite and PostgreSQL (sql::Store) and in memory
+/// (test_support::InMemoryStore); all pass one contract suite
+/// (tests/contract/store_contract_test.cpp). Every method is a transaction of its own (UnitOfWork
+/// in unit_of_work.hpp runs several in one); failures of the database itself are
+/// ErrorCode::Internal (disk full), or Unavailable when worth retrying (connection lost, another
+/// process holding the write lock too long).
 
 #include <cstdint>
 #include <optional>
