@@ -54,6 +54,8 @@ inline constexpr std::string_view kTakeOAuthState =
 inline constexpr std::string_view kDeleteExpiredOAuthStates =
     "DELETE FROM oauth_states WHERE expires_at <= $1";
 
+/// A reconnected account (same app user and Spotify user) keeps its last-synced time: its stored
+/// playlists stay, and that time says how fresh they are. Only kMarkSynced changes it.
 inline constexpr std::string_view kUpsertAccount =
     "INSERT INTO spotify_accounts (app_user_id, spotify_user_id, display_name, client_id, "
     "access_token_enc, refresh_token_enc, scope, expires_at, authorized_at, status, "
@@ -63,8 +65,7 @@ inline constexpr std::string_view kUpsertAccount =
     "display_name = excluded.display_name, client_id = excluded.client_id, "
     "access_token_enc = excluded.access_token_enc, refresh_token_enc = excluded.refresh_token_enc, "
     "scope = excluded.scope, expires_at = excluded.expires_at, "
-    "authorized_at = excluded.authorized_at, status = excluded.status, "
-    "last_synced_at = excluded.last_synced_at "
+    "authorized_at = excluded.authorized_at, status = excluded.status "
     "RETURNING id";
 #define PLM_SQL_ACCOUNT_COLUMNS                                                   \
   "id, app_user_id, spotify_user_id, display_name, client_id, access_token_enc, " \

@@ -229,7 +229,6 @@ TYPED_TEST(StoreContract, UpsertInsertsThenUpdatesTheSameSpotifyUser) {
   account.display_name = "Alice B.";
   account.tokens = make_tokens("two");
   account.status = core::AccountStatus::NeedsReauth;
-  account.last_synced_at = "2026-01-01T00:00:00Z";
   const auto second = this->store_->upsert_account(account);
 
   ASSERT_TRUE(first.has_value()) << first.error().message;
@@ -675,6 +674,30 @@ TYPED_TEST(PortContract, AReconnectedAccountStartsWithoutTheOldPlaylists) {
   EXPECT_TRUE(this->store_->playlists_of(second)->empty());
   ASSERT_TRUE(this->store_->save_playlist_summary(second, 0, make_summary("p")).has_value());
   EXPECT_TRUE(this->tags_of(second, "p").empty());
+}
+
+TYPED_TEST(PortContract, ReconnectingAnAccountKeepsItsLastSyncedTime) {
+  // Its playlists stay, and the last-synced time says how fresh they are.
+  const auto user = this->add_user();
+  const auto account = this->add_account(user, "sp-1");
+  ASSERT_TRUE(this->add_tagged_playlist(account, "p", {"kept"}));
+  ASSERT_TRUE(this->store_->mark_synced(account, "2026-02-03T04:05:06Z").has_value());
+  core::SpotifyAccount reconnected{.app_user_id = user,
+                                   .spotify_user_id = "sp-1",
+                                   .display_name = "Alice again",
+                                   .client_id = "client-1",
+                                   .tokens = make_tokens("reconnected")};
+
+  const auto id = this->store_->upsert_account(reconnected);
+
+  ASSERT_TRUE(id.has_value()) << id.error().message;
+  EXPECT_EQ(*id, account);
+  const auto found = *this->store_->find_account(account);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->last_synced_at, "2026-02-03T04:05:06Z");
+  EXPECT_EQ(found->tokens, make_tokens("reconnected"));
+  EXPECT_EQ(found->display_name, "Alice again");
+  EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{"kept"});
 }
 
 // ---- PlaylistStore: tags (every implementation) ----

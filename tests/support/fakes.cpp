@@ -295,8 +295,11 @@ core::Result<std::int64_t> InMemoryStore::upsert_account(const core::SpotifyAcco
   for (auto& [id, existing] : accounts_) {
     if (existing.app_user_id == account.app_user_id &&
         existing.spotify_user_id == account.spotify_user_id) {
+      // Reconnecting keeps the last-synced time: the account's playlists stay.
+      const std::string last_synced_at = existing.last_synced_at;
       existing = account;
       existing.id = id;
+      existing.last_synced_at = last_synced_at;
       return id;
     }
   }

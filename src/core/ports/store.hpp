@@ -72,6 +72,8 @@ class AccountStore {
  public:
   virtual ~AccountStore() = default;
   /// Inserts, or updates the account with the same (app_user_id, spotify_user_id); returns its id.
+  /// An update (a reconnection) keeps the stored last_synced_at, since the account's playlists
+  /// stay; only mark_synced changes it.
   virtual Result<std::int64_t> upsert_account(const SpotifyAccount& account) = 0;
   virtual Result<std::optional<SpotifyAccount>> find_account(std::int64_t account_id) = 0;
   virtual Result<std::vector<SpotifyAccount>> accounts_of(std::int64_t app_user_id) = 0;
