@@ -34,4 +34,18 @@ void sort_tags(std::vector<core::StoredPlaylist>& playlists) {
   for (auto& playlist : playlists) std::sort(playlist.tags.begin(), playlist.tags.end());
 }
 
+// The app user's id is a number and the last part is the only free text, so the parts cannot run
+// into one another.
+std::string token_binding(SecretColumn column, std::int64_t app_user_id,
+                          std::string_view spotify_user_id) {
+  const std::string_view name = column == SecretColumn::AccessToken
+                                    ? "spotify_accounts.access_token_enc:"
+                                    : "spotify_accounts.refresh_token_enc:";
+  return std::string(name) + std::to_string(app_user_id) + ":" + std::string(spotify_user_id);
+}
+
+std::string code_verifier_binding(std::int64_t app_user_id, std::string_view state) {
+  return "oauth_states.code_verifier_enc:" + std::to_string(app_user_id) + ":" + std::string(state);
+}
+
 }  // namespace plm::sql

@@ -75,6 +75,20 @@ inline constexpr std::string_view kFindAccount =
 inline constexpr std::string_view kAccountsOf =
     "SELECT " PLM_SQL_ACCOUNT_COLUMNS " FROM spotify_accounts WHERE app_user_id = $1 ORDER BY id";
 #undef PLM_SQL_ACCOUNT_COLUMNS
+/// What the account's token ciphertexts are bound to (see token_binding).
+inline constexpr std::string_view kAccountOwner =
+    "SELECT app_user_id, spotify_user_id FROM spotify_accounts WHERE id = $1";
+inline constexpr std::string_view kAllAccountTokens =
+    "SELECT id, app_user_id, spotify_user_id, access_token_enc, refresh_token_enc "
+    "FROM spotify_accounts";
+/// Compare-and-set, so a rewrite never overwrites tokens saved meanwhile.
+inline constexpr std::string_view kRewriteAccountTokens =
+    "UPDATE spotify_accounts SET access_token_enc = $1, refresh_token_enc = $2 "
+    "WHERE id = $3 AND access_token_enc = $4 AND refresh_token_enc = $5";
+inline constexpr std::string_view kAllCodeVerifiers =
+    "SELECT state, app_user_id, code_verifier_enc FROM oauth_states";
+inline constexpr std::string_view kRewriteCodeVerifier =
+    "UPDATE oauth_states SET code_verifier_enc = $1 WHERE state = $2 AND code_verifier_enc = $3";
 inline constexpr std::string_view kSaveTokens =
     "UPDATE spotify_accounts SET access_token_enc = $1, refresh_token_enc = $2, scope = $3, "
     "expires_at = $4, authorized_at = $5 WHERE id = $6";
@@ -157,5 +171,13 @@ std::vector<const core::TrackInfo*> distinct_tracks(const std::vector<core::Play
 
 /// Bytewise order, whatever the database's collation.
 void sort_tags(std::vector<core::StoredPlaylist>& playlists);
+
+/// What an encrypted secret is bound to (TokenCipher's associated data): its table and column and
+/// the natural key of its row, all known before the row exists. A ciphertext copied into another
+/// row, or into the other token column, then fails to decrypt.
+enum class SecretColumn { AccessToken, RefreshToken };
+std::string token_binding(SecretColumn column, std::int64_t app_user_id,
+                          std::string_view spotify_user_id);
+std::string code_verifier_binding(std::int64_t app_user_id, std::string_view state);
 
 }  // namespace plm::sql

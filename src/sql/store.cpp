@@ -142,7 +142,11 @@ std::unique_ptr<Store> open_store(const std::string& database_url, security::Tok
   }
   auto pool = std::make_shared<ConnectionPool>(
       postgres ? static_cast<std::size_t>(options.pool_size) : 1, connect, std::move(first));
-  return std::make_unique<Store>(std::move(pool), StoreContext{cipher, clock});
+  auto store = std::make_unique<Store>(std::move(pool), StoreContext{cipher, clock});
+  if (const auto rewritten = store->rewrite_outdated_secrets(); !rewritten) {
+    throw std::runtime_error("cannot open the " + what + ": " + rewritten.error().message);
+  }
+  return store;
 }
 
 }  // namespace plm::sql

@@ -61,10 +61,10 @@ struct StoreOptions {
   RowsWrittenHook on_rows_written_for_test;
 };
 
-/// Opens (creating and migrating if needed) the database at `database_url`. Throws
-/// std::invalid_argument for a malformed URL or pool size and std::runtime_error when the database
-/// cannot be opened or migrated: both are configuration or environment problems reported at
-/// start-up.
+/// Opens (creating and migrating if needed) the database at `database_url`, then encrypts again
+/// in the current format any secret still stored in an older one. Throws std::invalid_argument for
+/// a malformed URL or pool size and std::runtime_error when the database cannot be opened or
+/// migrated: both are configuration or environment problems reported at start-up.
 std::unique_ptr<Store> open_store(const std::string& database_url, security::TokenCipher& cipher,
                                   const core::Clock& clock, const StoreOptions& options = {});
 

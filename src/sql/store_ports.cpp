@@ -45,12 +45,16 @@ core::Result<core::SpotifyAccount> read_account(const Row& row,
                                .spotify_user_id = row.text(2),
                                .display_name = row.text(3),
                                .client_id = row.text(4)};
-  auto access = cipher.decrypt(row.text(5));
+  auto access = cipher.decrypt(
+      row.text(5),
+      token_binding(SecretColumn::AccessToken, account.app_user_id, account.spotify_user_id));
   if (!access) {
     return core::make_error(access.error().code, describe_account(account.id) +
                                                      " access token: " + access.error().message);
   }
-  auto refresh = cipher.decrypt(row.text(6));
+  auto refresh = cipher.decrypt(
+      row.text(6),
+      token_binding(SecretColumn::RefreshToken, account.app_user_id, account.spotify_user_id));
   if (!refresh) {
     return core::make_error(refresh.error().code, describe_account(account.id) +
                                                       " refresh token: " + refresh.error().message);
@@ -114,7 +118,8 @@ core::Result<core::OAuthState> read_oauth_state(const Row& row,
                          .app_user_id = row.int64(1),
                          .redirect_uri = row.text(3),
                          .expires_at = row.int64(4)};
-  auto verifier = cipher.decrypt(row.text(2));
+  auto verifier =
+      cipher.decrypt(row.text(2), code_verifier_binding(state.app_user_id, state.state));
   if (!verifier) {
     return core::make_error(verifier.error().code, "code verifier of an OAuth state of " +
                                                        describe_user(state.app_user_id) + ": " +
@@ -217,19 +222,24 @@ core::Status StorePorts::delete_user(std::int64_t user_id) {
 // ---- AccountStore ----
 
 core::Result<std::int64_t> StorePorts::upsert_account(const core::SpotifyAccount& account) {
-  return scope_->run("save Spotify account of " + describe_user(account.app_user_id), Access::Write,
-                     [&](Connection& connection) -> core::Result<std::int64_t> {
-                       const security::TokenCipher& cipher = context_.cipher;
-                       // RETURNING always gives the row's id, inserted or updated.
-                       return *first_row(
-                           connection, query::kUpsertAccount,
-                           {account.app_user_id, account.spotify_user_id, account.display_name,
-                            account.client_id, cipher.encrypt(account.tokens.access_token),
-                            cipher.encrypt(account.tokens.refresh_token), account.tokens.scope,
-                            account.tokens.expires_at, account.tokens.authorized_at,
-                            core::to_string(account.status), account.last_synced_at},
-                           [](const Row& row) { return row.int64(0); });
-                     });
+  return scope_->run(
+      "save Spotify account of " + describe_user(account.app_user_id), Access::Write,
+      [&](Connection& connection) -> core::Result<std::int64_t> {
+        const security::TokenCipher& cipher = context_.cipher;
+        // RETURNING always gives the row's id, inserted or updated.
+        return *first_row(
+            connection, query::kUpsertAccount,
+            {account.app_user_id, account.spotify_user_id, account.display_name, account.client_id,
+             cipher.encrypt(account.tokens.access_token,
+                            token_binding(SecretColumn::AccessToken, account.app_user_id,
+                                          account.spotify_user_id)),
+             cipher.encrypt(account.tokens.refresh_token,
+                            token_binding(SecretColumn::RefreshToken, account.app_user_id,
+                                          account.spotify_user_id)),
+             account.tokens.scope, account.tokens.expires_at, account.tokens.authorized_at,
+             core::to_string(account.status), account.last_synced_at},
+            [](const Row& row) { return row.int64(0); });
+      });
 }
 
 core::Result<std::optional<core::SpotifyAccount>> StorePorts::find_account(
@@ -264,11 +274,20 @@ core::Status StorePorts::save_tokens(std::int64_t account_id, const core::Accoun
   return scope_->run(
       "save tokens of " + describe_account(account_id), Access::Write,
       [&](Connection& connection) -> core::Status {
+        // The ciphertexts are bound to the row's owner (see token_binding).
+        const auto owner =
+            first_row(connection, query::kAccountOwner, {account_id},
+                      [](const Row& row) { return std::pair(row.int64(0), row.text(1)); });
+        if (!owner) return changed_or_not_found(0, describe_account(account_id));
+        const auto& [app_user_id, spotify_user_id] = *owner;
         const security::TokenCipher& cipher = context_.cipher;
         return changed_or_not_found(
             connection.execute(
                 query::kSaveTokens,
-                {cipher.encrypt(tokens.access_token), cipher.encrypt(tokens.refresh_token),
+                {cipher.encrypt(tokens.access_token, token_binding(SecretColumn::AccessToken,
+                                                                   app_user_id, spotify_user_id)),
+                 cipher.encrypt(tokens.refresh_token, token_binding(SecretColumn::RefreshToken,
+                                                                    app_user_id, spotify_user_id)),
                  tokens.scope, tokens.expires_at, tokens.authorized_at, account_id}),
             describe_account(account_id));
       });
@@ -290,6 +309,76 @@ core::Status StorePorts::delete_account(std::int64_t account_id) {
         return changed_or_not_found(connection.execute(query::kDeleteAccount, {account_id}),
                                     describe_account(account_id));
       });
+}
+
+core::Status StorePorts::rewrite_outdated_secrets() {
+  struct AccountRewrite {
+    std::int64_t id;
+    std::string access, refresh, old_access, old_refresh;
+  };
+  struct VerifierRewrite {
+    std::string state, verifier, old_verifier;
+  };
+  std::vector<AccountRewrite> accounts;
+  std::vector<VerifierRewrite> verifiers;
+  // Found and encrypted anew in a read transaction, so opening a store takes the write lock
+  // (which on SQLite another process may hold) only when there is something to rewrite: once,
+  // after an upgrade.
+  const auto found = scope_->run(
+      "find outdated encrypted secrets", Access::Read, [&](Connection& connection) -> core::Status {
+        const security::TokenCipher& cipher = context_.cipher;
+        // The current form of `text` (itself when it is current), or nullopt when this key cannot
+        // read it: such texts stay as they are, and reading them fails as before.
+        const auto current = [&](const std::string& text,
+                                 const std::string& binding) -> std::optional<std::string> {
+          if (!security::TokenCipher::is_outdated(text)) return text;
+          auto plaintext = cipher.decrypt(text, binding);
+          if (!plaintext) return std::nullopt;
+          return cipher.encrypt(*plaintext, binding);
+        };
+        connection.query(query::kAllAccountTokens, {}, [&](const Row& row) {
+          const std::int64_t app_user_id = row.int64(1);
+          const std::string spotify_user_id = row.text(2);
+          std::string access = row.text(3);
+          std::string refresh = row.text(4);
+          if (!security::TokenCipher::is_outdated(access) &&
+              !security::TokenCipher::is_outdated(refresh)) {
+            return;
+          }
+          auto new_access = current(
+              access, token_binding(SecretColumn::AccessToken, app_user_id, spotify_user_id));
+          auto new_refresh = current(
+              refresh, token_binding(SecretColumn::RefreshToken, app_user_id, spotify_user_id));
+          if (!new_access || !new_refresh) return;
+          accounts.push_back({row.int64(0), std::move(*new_access), std::move(*new_refresh),
+                              std::move(access), std::move(refresh)});
+        });
+        connection.query(query::kAllCodeVerifiers, {}, [&](const Row& row) {
+          std::string verifier = row.text(2);
+          if (!security::TokenCipher::is_outdated(verifier)) return;
+          std::string state = row.text(0);
+          auto new_verifier = current(verifier, code_verifier_binding(row.int64(1), state));
+          if (!new_verifier) return;
+          verifiers.push_back({std::move(state), std::move(*new_verifier), std::move(verifier)});
+        });
+        return core::ok();
+      });
+  if (!found || (accounts.empty() && verifiers.empty())) return found;
+  return scope_->run("rewrite outdated encrypted secrets", Access::Write,
+                     [&](Connection& connection) -> core::Status {
+                       // Compare-and-set: a secret saved meanwhile is not overwritten.
+                       for (const AccountRewrite& rewrite : accounts) {
+                         connection.execute(query::kRewriteAccountTokens,
+                                            {rewrite.access, rewrite.refresh, rewrite.id,
+                                             rewrite.old_access, rewrite.old_refresh});
+                       }
+                       for (const VerifierRewrite& rewrite : verifiers) {
+                         connection.execute(
+                             query::kRewriteCodeVerifier,
+                             {rewrite.verifier, rewrite.state, rewrite.old_verifier});
+                       }
+                       return core::ok();
+                     });
 }
 
 // ---- PlaylistStore ----
@@ -485,14 +574,17 @@ core::Result<std::int64_t> StorePorts::delete_expired_sessions(std::int64_t now)
 }
 
 core::Status StorePorts::save_oauth_state(const core::OAuthState& state) {
-  return scope_->run("save OAuth state of " + describe_user(state.app_user_id), Access::Write,
-                     [&](Connection& connection) -> core::Status {
-                       connection.execute(query::kInsertOAuthState,
-                                          {state.state, state.app_user_id,
-                                           context_.cipher.encrypt(state.code_verifier),
-                                           state.redirect_uri, state.expires_at});
-                       return core::ok();
-                     });
+  return scope_->run(
+      "save OAuth state of " + describe_user(state.app_user_id), Access::Write,
+      [&](Connection& connection) -> core::Status {
+        connection.execute(
+            query::kInsertOAuthState,
+            {state.state, state.app_user_id,
+             context_.cipher.encrypt(state.code_verifier,
+                                     code_verifier_binding(state.app_user_id, state.state)),
+             state.redirect_uri, state.expires_at});
+        return core::ok();
+      });
 }
 
 core::Result<std::optional<core::OAuthState>> StorePorts::take_oauth_state(const std::string& state,

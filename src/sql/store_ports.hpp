@@ -12,7 +12,8 @@ namespace plm::sql {
 
 class TransactionScope;
 
-/// Tokens and PKCE code verifiers are kept encrypted with the context's TokenCipher. Stored times
+/// Tokens and PKCE code verifiers are kept encrypted with the context's TokenCipher, each bound to
+/// its column and row (a ciphertext copied elsewhere does not decrypt). Stored times
 /// (created_at, synced_at) come from the context's clock. Database failures become errors as
 /// to_error (transaction_scope.hpp) says; references to a missing user, account or playlist are
 /// NotFound.
@@ -70,6 +71,11 @@ class StorePorts : public core::UserStore,
   core::Status mark_synced(std::int64_t account_id, const std::string& synced_at) final;
   core::Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
                                  const std::vector<std::string>& tags) final;
+
+  /// Encrypts again, in the current format, every token and code verifier still stored in an older
+  /// one (TokenCipher::is_outdated); texts this key cannot read are left as they are. Run when the
+  /// store is opened.
+  core::Status rewrite_outdated_secrets();
 
  private:
   std::shared_ptr<TransactionScope> scope_;

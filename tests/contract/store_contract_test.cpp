@@ -297,8 +297,8 @@ TYPED_TEST(StoreContract, KeepsTokensEncryptedAtRest) {
   const std::string refresh = this->backend_.raw_text(
       "SELECT refresh_token_enc FROM spotify_accounts WHERE id = " + std::to_string(account));
 
-  EXPECT_TRUE(access.starts_with("v1:")) << access;
-  EXPECT_TRUE(refresh.starts_with("v1:")) << refresh;
+  EXPECT_TRUE(access.starts_with("v2:")) << access;
+  EXPECT_TRUE(refresh.starts_with("v2:")) << refresh;
   EXPECT_EQ(access.find("BQD-access"), std::string::npos);
   EXPECT_EQ(refresh.find("AQA-refresh"), std::string::npos);
   EXPECT_EQ((*this->store_->find_account(account))->tokens, make_tokens("rotated"));
@@ -1230,7 +1230,7 @@ TYPED_TEST(StoreContract, KeepsCodeVerifiersEncryptedAtRest) {
   const std::string stored =
       this->backend_.raw_text("SELECT code_verifier_enc FROM oauth_states WHERE state = 'st'");
 
-  EXPECT_TRUE(stored.starts_with("v1:")) << stored;
+  EXPECT_TRUE(stored.starts_with("v2:")) << stored;
   EXPECT_EQ(stored.find("pkce-verifier"), std::string::npos);
   EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(state));
 }
@@ -1247,6 +1247,123 @@ TYPED_TEST(StoreContract, AStateAnotherKeyCannotReadIsNotConsumed) {
   EXPECT_EQ(taken.error().code, ErrorCode::Internal);
   EXPECT_EQ(taken.error().message.find("pkce-verifier"), std::string::npos);
   EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(make_state("st", user)));
+}
+
+TYPED_TEST(StoreContract, ATokenCopiedIntoAnotherAccountDoesNotDecrypt) {
+  // Someone who can write to the database but has no key swaps ciphertexts between rows.
+  const auto alice = this->add_account(this->add_user("alice"), "sp-alice");
+  const auto mallory_user = this->add_user("mallory");
+  const auto mallory = this->add_account(mallory_user, "sp-mallory");
+  const auto same_user_other = this->add_account(mallory_user, "sp-alice");
+  const std::string copy_alices =
+      "(SELECT access_token_enc FROM spotify_accounts WHERE id = " + std::to_string(alice) + ")";
+
+  for (const auto victim : {mallory, same_user_other}) {
+    this->backend_.raw_execute("UPDATE spotify_accounts SET access_token_enc = " + copy_alices +
+                               " WHERE id = " + std::to_string(victim));
+
+    const auto found = this->store_->find_account(victim);
+
+    ASSERT_FALSE(found.has_value()) << "account " << victim << " read alice's token";
+    EXPECT_EQ(found.error().code, ErrorCode::Internal);
+    EXPECT_EQ(found.error().message.find("BQD-access"), std::string::npos);
+  }
+  EXPECT_EQ((*this->store_->find_account(alice))->tokens, make_tokens("sp-alice"));
+}
+
+TYPED_TEST(StoreContract, AnAccessTokenCopiedIntoTheRefreshColumnDoesNotDecrypt) {
+  const auto account = this->add_account(this->add_user(), "sp-1");
+  this->backend_.raw_execute(
+      "UPDATE spotify_accounts SET refresh_token_enc = access_token_enc WHERE id = " +
+      std::to_string(account));
+
+  const auto found = this->store_->find_account(account);
+
+  ASSERT_FALSE(found.has_value());
+  EXPECT_EQ(found.error().code, ErrorCode::Internal);
+  EXPECT_NE(found.error().message.find("refresh token"), std::string::npos);
+}
+
+TYPED_TEST(StoreContract, ACodeVerifierCopiedIntoAnotherStateDoesNotDecrypt) {
+  const auto alice = this->add_user("alice");
+  const auto mallory = this->add_user("mallory");
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("alices", alice)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("mallorys", mallory)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("alices-2", alice)).has_value());
+  const std::string copy_alices =
+      "(SELECT code_verifier_enc FROM oauth_states WHERE state = 'alices')";
+
+  for (const std::string victim : {"mallorys", "alices-2"}) {
+    this->backend_.raw_execute("UPDATE oauth_states SET code_verifier_enc = " + copy_alices +
+                               " WHERE state = '" + victim + "'");
+
+    const auto taken = this->store_->take_oauth_state(victim, 0);
+
+    ASSERT_FALSE(taken.has_value()) << victim;
+    EXPECT_EQ(taken.error().code, ErrorCode::Internal);
+    EXPECT_EQ(taken.error().message.find("pkce-verifier"), std::string::npos);
+  }
+  EXPECT_EQ(*this->store_->take_oauth_state("alices", 0),
+            std::optional(make_state("alices", alice)));
+}
+
+TYPED_TEST(StoreContract, ReadsSecretsOfThePreviousVersionAndRewritesThemInTheNewForm) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user, "sp-old");
+  const auto other = this->add_account(user, "sp-other");
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("st", user)).has_value());
+  // As an older plm left them: unbound "v1:" texts.
+  const auto write_unbound = [&](std::int64_t id, const std::string& tag) {
+    this->backend_.raw_execute("UPDATE spotify_accounts SET access_token_enc = '" +
+                               this->cipher_.encrypt_unbound_for_test("BQD-access-" + tag) +
+                               "', refresh_token_enc = '" +
+                               this->cipher_.encrypt_unbound_for_test("AQA-refresh-" + tag) +
+                               "' WHERE id = " + std::to_string(id));
+  };
+  write_unbound(account, "sp-old");
+  write_unbound(other, "sp-other");
+  this->backend_.raw_execute(
+      "UPDATE oauth_states SET code_verifier_enc = '" +
+      this->cipher_.encrypt_unbound_for_test(make_state("st", user).code_verifier) +
+      "' WHERE state = 'st'");
+  const auto stored = [&](const std::string& column, std::int64_t id) {
+    return this->backend_.raw_text("SELECT " + column +
+                                   " FROM spotify_accounts WHERE id = " + std::to_string(id));
+  };
+
+  // Read as they are...
+  EXPECT_EQ((*this->store_->find_account(account))->tokens, make_tokens("sp-old"));
+  EXPECT_TRUE(stored("access_token_enc", account).starts_with("v1:"));
+  // ...rewritten when next saved...
+  ASSERT_TRUE(this->store_->save_tokens(account, make_tokens("sp-old")).has_value());
+  EXPECT_TRUE(stored("access_token_enc", account).starts_with("v2:"));
+  EXPECT_TRUE(stored("access_token_enc", other).starts_with("v1:"));
+  // ...or when the store is next opened.
+  this->reopen();
+  EXPECT_TRUE(stored("access_token_enc", other).starts_with("v2:"));
+  EXPECT_TRUE(stored("refresh_token_enc", other).starts_with("v2:"));
+  EXPECT_TRUE(
+      this->backend_.raw_text("SELECT code_verifier_enc FROM oauth_states WHERE state = 'st'")
+          .starts_with("v2:"));
+  EXPECT_EQ((*this->store_->find_account(account))->tokens, make_tokens("sp-old"));
+  EXPECT_EQ((*this->store_->find_account(other))->tokens, make_tokens("sp-other"));
+  EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(make_state("st", user)));
+}
+
+TYPED_TEST(StoreContract, OpeningWithAnotherKeyLeavesOldSecretsAlone) {
+  const auto account = this->add_account(this->add_user(), "sp-old");
+  const std::string unbound = this->cipher_.encrypt_unbound_for_test("BQD-old");
+  this->backend_.raw_execute("UPDATE spotify_accounts SET access_token_enc = '" + unbound +
+                             "' WHERE id = " + std::to_string(account));
+  security::TokenCipher other_cipher(security::SecretKey::generate());
+
+  auto other = this->backend_.open(other_cipher, this->clock_);
+
+  EXPECT_EQ(this->backend_.raw_text("SELECT access_token_enc FROM spotify_accounts WHERE id = " +
+                                    std::to_string(account)),
+            unbound);
+  EXPECT_FALSE(other->find_account(account).has_value());
+  EXPECT_EQ((*this->store_->find_account(account))->tokens.access_token, "BQD-old");
 }
 
 TYPED_TEST(StoreContract, DeletingAUserLeavesNoRowsBehind) {
@@ -1300,7 +1417,8 @@ TYPED_TEST(StoreContract, UpgradesADatabaseOfTheFirstSchemaInPlace) {
       "INSERT INTO spotify_accounts (app_user_id, spotify_user_id, display_name, client_id, "
       "access_token_enc, refresh_token_enc, scope, expires_at, authorized_at, status, "
       "last_synced_at) SELECT id, 'sp-old', 'Old', 'client', '" +
-      this->cipher_.encrypt("BQD-old") + "', '" + this->cipher_.encrypt("AQA-old") +
+      this->cipher_.encrypt_unbound_for_test("BQD-old") + "', '" +
+      this->cipher_.encrypt_unbound_for_test("AQA-old") +
       "', 'scope', 1800000000, 1790000000, 'active', '' FROM app_users;"
       "INSERT INTO playlists SELECT id, 'p-old', 0, 'Old playlist', '', 'o', 'O', true, false, "
       "'snap', 0, '', 'snap', 0, '2026-01-01T00:00:00Z' FROM spotify_accounts;");

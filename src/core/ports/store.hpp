@@ -58,8 +58,8 @@ class SessionStore {
                                     const std::string& except_id_hash) = 0;
   /// Deletes the sessions expired at `now`; returns how many.
   virtual Result<std::int64_t> delete_expired_sessions(std::int64_t now) = 0;
-  /// The code verifier is stored encrypted. Conflict if the state exists; NotFound if the user does
-  /// not exist.
+  /// The code verifier is stored encrypted, bound to its state. Conflict if the state exists;
+  /// NotFound if the user does not exist.
   virtual Status save_oauth_state(const OAuthState& state) = 0;
   /// Returns and deletes the state in one step, so a state is usable once even when two callbacks
   /// race. An expired state is deleted and not returned; an unknown one is nullopt.
