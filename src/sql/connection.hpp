@@ -19,7 +19,8 @@
 //      wall clock.
 //   4. The same class then runs each call in a transaction of its own (PerCallTransactions, on a
 //      connection of the pool) or inside a unit of work (SharedTransaction), unchanged: hand it the
-//      scope in sql::Store and in BoundPorts (store.cpp).
+//      scope in sql::Store and in BoundPorts (store.cpp), and give core::TransactionPorts an
+//      accessor for its port.
 // Database failures are thrown as DatabaseError and turned into core::Error once, by the scope; a
 // body returns errors it finds itself (a row that is not there) as values.
 
@@ -176,7 +177,8 @@ class Connection {
   bool query_first(std::string_view sql, Params params, const RowHandler& on_row) {
     return query_rows(sql, std::span(params.begin(), params.size()), on_row, 1) > 0;
   }
-  /// Runs statements without parameters, separated by ';' (migrations).
+  /// Runs statements without parameters, separated by ';' (migrations, pragmas); the one call that
+  /// may also run outside a transaction.
   virtual void execute_script(std::string_view sql) = 0;
 
   /// Stores `values` (row after row, columns.size() values each) into target.table.
