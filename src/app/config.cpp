@@ -94,6 +94,7 @@ const std::vector<std::pair<std::string, std::string>>& config_defaults() {
   static const std::vector<std::pair<std::string, std::string>> defaults{
       {"PLM_DATA_DIR", ""},  // resolved: $XDG_DATA_HOME/plm or ~/.local/share/plm
       {"PLM_DATABASE_URL", "sqlite:${PLM_DATA_DIR}/plm.db"},
+      {"PLM_DATABASE_POOL", "4"},
       {"PLM_SECRET_KEY", ""},
       {"PLM_SECRET_KEY_FILE", "${PLM_DATA_DIR}/secret.key"},
       {"PLM_SPOTIFY_CLIENT_ID", ""},
@@ -258,7 +259,8 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
         IntSetting{"PLM_MAX_CONNECTIONS", 1, 1'000'000, &config.max_connections},
         IntSetting{"PLM_MAX_CONNECTIONS_PER_ADDRESS", 1, 1'000'000,
                    &config.max_connections_per_address},
-        IntSetting{"PLM_SYNC_WORKERS", 1, 32, &config.sync_workers}}) {
+        IntSetting{"PLM_SYNC_WORKERS", 1, 32, &config.sync_workers},
+        IntSetting{"PLM_DATABASE_POOL", 1, 64, &config.database_pool}}) {
     auto value = parse_int(setting.key, lookup(setting.key), setting.min, setting.max);
     if (!value) return value.error();
     *setting.target = *value;
@@ -326,6 +328,7 @@ std::string describe(const Config& config) {
   std::ostringstream out;
   out << "PLM_DATA_DIR=" << config.data_dir << "\n"
       << "PLM_DATABASE_URL=" << masked_database_url(config.database_url) << "\n"
+      << "PLM_DATABASE_POOL=" << config.database_pool << "\n"
       << "PLM_SECRET_KEY=" << mask(config.secret_key) << "\n"
       << "PLM_SECRET_KEY_FILE=" << config.secret_key_file << "\n"
       << "PLM_SPOTIFY_CLIENT_ID=" << config.spotify_client_id << "\n"

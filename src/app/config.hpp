@@ -18,6 +18,7 @@ struct Config {
   std::string data_dir;  ///< PLM_DATA_DIR: database, key file, pending OAuth state
   std::string
       database_url;  ///< PLM_DATABASE_URL: sqlite:PATH (default in data_dir) or postgresql://…
+  int database_pool = 0;   ///< PLM_DATABASE_POOL: PostgreSQL connections open at most at once
   std::string secret_key;  ///< PLM_SECRET_KEY: base64 32-byte key for tokens at rest (optional)
   std::string
       secret_key_file;  ///< PLM_SECRET_KEY_FILE: generated 0600 key file when no key is given

@@ -208,6 +208,20 @@ TEST(BuildConfig, ServeSettingsAreParsedAndChecked) {
   EXPECT_NE(flag.error().message.find("PLM_TRUST_PROXY must be 1 or 0"), std::string::npos);
 }
 
+TEST(BuildConfig, DatabasePoolDefaultsToFourAndIsChecked) {
+  const auto defaults = build_config({}, {}, {}, "/h");
+  const auto eight = build_config({{"PLM_DATABASE_POOL", "8"}}, {}, {}, "/h");
+  const auto none = build_config({{"PLM_DATABASE_POOL", "0"}}, {}, {}, "/h");
+
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->database_pool, 4);
+  ASSERT_TRUE(eight);
+  EXPECT_EQ(eight->database_pool, 8);
+  EXPECT_NE(describe(*eight).find("PLM_DATABASE_POOL=8"), std::string::npos);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().message, "PLM_DATABASE_POOL must be a whole number from 1 to 64, got '0'");
+}
+
 TEST(ParseConfigFile, KnowsTheServeSettings) {
   const auto values = parse_config_file(
       "PLM_LISTEN=0.0.0.0:8080\nPLM_PUBLIC_URL=https://x.example/\nPLM_STATIC_DIR=/d\n"

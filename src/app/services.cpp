@@ -165,7 +165,8 @@ std::unique_ptr<Services> Services::open(const Config& config, const core::Clock
     throw std::runtime_error(std::string("cannot load the secret key: ") + problem.what());
   }
   try {
-    impl->store = sql::open_store(config.database_url, *impl->cipher);
+    impl->store = sql::open_store(config.database_url, *impl->cipher, *impl->clock,
+                                  {.pool_size = config.database_pool});
     impl->ledger = sql::open_rate_ledger(config.database_url, *impl->clock);
   } catch (const std::exception& problem) {
     throw std::runtime_error(std::string("cannot open the database: ") + problem.what());

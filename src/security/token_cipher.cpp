@@ -14,9 +14,15 @@
 namespace plm::security {
 namespace {
 
-constexpr std::string_view kVersionPrefix = "v1:";
-// Bound into the authentication tag: a text from another format version cannot be replayed as v1.
-constexpr std::string_view kAdditionalData = "plm-token-v1";
+// v2 binds each text to where it is stored; v1 (older plm versions) bound it to nothing. The
+// version is part of the associated data too, so a text of one version cannot be replayed as
+// the other by changing its prefix.
+constexpr std::string_view kVersionPrefix = "v2:";
+constexpr std::string_view kAdditionalDataPrefix = "plm-token-v2:";
+constexpr std::string_view kUnboundPrefix = "v1:";
+constexpr std::string_view kUnboundAdditionalData = "plm-token-v1";
+constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 
 static_assert(SecretKey::kSize == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
 
@@ -195,26 +201,45 @@ SecretKey key_from_base64(std::string_view text) {
 
 TokenCipher::TokenCipher(SecretKey key) : key_(std::move(key)) { detail::ensure_sodium(); }
 
-std::string TokenCipher::encrypt(std::string_view plaintext) const {
-  constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-  std::string sealed(kNonce + plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+namespace {
+
+std::string seal(std::string_view prefix, std::string_view plaintext,
+                 std::string_view additional_data, const SecretKey& key) {
+  std::string sealed(kNonce + plaintext.size() + kTag, '\0');
   auto* out = reinterpret_cast<unsigned char*>(sealed.data());
   randombytes_buf(out, kNonce);
   unsigned long long sealed_length = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       out + kNonce, &sealed_length, reinterpret_cast<const unsigned char*>(plaintext.data()),
-      plaintext.size(), reinterpret_cast<const unsigned char*>(kAdditionalData.data()),
-      kAdditionalData.size(), nullptr, out, key_.data());
+      plaintext.size(), reinterpret_cast<const unsigned char*>(additional_data.data()),
+      additional_data.size(), nullptr, out, key.data());
   sealed.resize(kNonce + sealed_length);
-  return std::string(kVersionPrefix) + detail::to_base64(sealed, detail::Base64::UrlSafeNoPadding);
+  return std::string(prefix) + detail::to_base64(sealed, detail::Base64::UrlSafeNoPadding);
 }
 
-core::Result<std::string> TokenCipher::decrypt(std::string_view text) const {
-  constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-  constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
-  if (!text.starts_with(kVersionPrefix)) {
+}  // namespace
+
+std::string TokenCipher::encrypt(std::string_view plaintext, std::string_view binding) const {
+  return seal(kVersionPrefix, plaintext, std::string(kAdditionalDataPrefix) + std::string(binding),
+              key_);
+}
+
+std::string TokenCipher::encrypt_unbound_for_test(std::string_view plaintext) const {
+  return seal(kUnboundPrefix, plaintext, kUnboundAdditionalData, key_);
+}
+
+bool TokenCipher::is_outdated(std::string_view text) { return text.starts_with(kUnboundPrefix); }
+
+core::Result<std::string> TokenCipher::decrypt(std::string_view text,
+                                               std::string_view binding) const {
+  std::string additional_data;
+  if (text.starts_with(kVersionPrefix)) {
+    additional_data = std::string(kAdditionalDataPrefix) + std::string(binding);
+  } else if (text.starts_with(kUnboundPrefix)) {
+    additional_data = kUnboundAdditionalData;
+  } else {
     return core::make_error(core::ErrorCode::Internal,
-                            "encrypted token has an unknown format (expected a v1: prefix)");
+                            "encrypted token has an unknown format (expected a v2: or v1: prefix)");
   }
   const auto sealed = detail::from_base64(text.substr(kVersionPrefix.size()));
   if (!sealed || sealed->size() < kNonce + kTag) {
@@ -225,10 +250,11 @@ core::Result<std::string> TokenCipher::decrypt(std::string_view text) const {
   unsigned long long length = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           reinterpret_cast<unsigned char*>(plaintext.data()), &length, nullptr, in + kNonce,
-          sealed->size() - kNonce, reinterpret_cast<const unsigned char*>(kAdditionalData.data()),
-          kAdditionalData.size(), in, key_.data()) != 0) {
+          sealed->size() - kNonce, reinterpret_cast<const unsigned char*>(additional_data.data()),
+          additional_data.size(), in, key_.data()) != 0) {
     return core::make_error(core::ErrorCode::Internal,
-                            "encrypted token cannot be decrypted: wrong key or tampered data");
+                            "encrypted token cannot be decrypted: wrong key, tampered data or "
+                            "stored in another place than it was encrypted for");
   }
   plaintext.resize(length);
   return plaintext;

@@ -48,18 +48,30 @@ SecretKey load_or_create_key(const std::filesystem::path& key_file);
 SecretKey key_from_base64(std::string_view text);
 
 /// Encrypts and decrypts short secrets (OAuth tokens) for storage. Every message gets a fresh
-/// random 192-bit nonce, so encrypting the same token twice gives different texts. Thread-safe
-/// (immutable after construction).
+/// random 192-bit nonce, so encrypting the same token twice gives different texts. Each text is
+/// bound to a `binding` (the AEAD's associated data: where the text is stored, e.g. its column and
+/// row), and decrypts only with the same binding: a text copied elsewhere is refused like a
+/// tampered one. Thread-safe (immutable after construction).
 class TokenCipher {
  public:
   explicit TokenCipher(SecretKey key);
 
-  /// "v1:" + URL-safe base64 (no padding) of nonce || ciphertext || tag.
-  std::string encrypt(std::string_view plaintext) const;
+  /// "v2:" + URL-safe base64 (no padding) of nonce || ciphertext || tag.
+  std::string encrypt(std::string_view plaintext, std::string_view binding) const;
 
-  /// Inverse of encrypt(). ErrorCode::Internal if the text has an unknown format, was tampered with
-  /// or was encrypted with another key; the message never contains the text, plaintext or key.
-  core::Result<std::string> decrypt(std::string_view text) const;
+  /// Inverse of encrypt() with the same binding. Also reads texts of the previous format ("v1:",
+  /// written before bindings existed and bound to nothing, so `binding` is not checked for them):
+  /// is_outdated() tells the caller to store those again. ErrorCode::Internal if the text has an
+  /// unknown format, was tampered with, was encrypted with another key or for another binding;
+  /// the message never contains the text, plaintext or key.
+  core::Result<std::string> decrypt(std::string_view text, std::string_view binding) const;
+
+  /// True for a text in an older format than encrypt() writes: it should be encrypted again.
+  static bool is_outdated(std::string_view text);
+
+  /// A text in the previous format (v1, unbound), for tests of reading what older plm versions
+  /// stored.
+  std::string encrypt_unbound_for_test(std::string_view plaintext) const;
 
  private:
   SecretKey key_;

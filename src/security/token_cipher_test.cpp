@@ -38,12 +38,14 @@ class KeyFileTest : public ::testing::Test {
 
 TokenCipher make_cipher() { return TokenCipher(SecretKey::generate()); }
 
+constexpr std::string_view kBinding = "spotify_accounts.access_token_enc:7:alice";
+
 TEST(TokenCipher, RoundTripsTextsOfAnyLength) {
   const TokenCipher cipher = make_cipher();
 
   for (const std::string& plaintext : {std::string(), std::string("BQD-access_token.123"),
                                        std::string(5000, 'x'), std::string("nul\0inside", 10)}) {
-    const auto decrypted = cipher.decrypt(cipher.encrypt(plaintext));
+    const auto decrypted = cipher.decrypt(cipher.encrypt(plaintext, kBinding), kBinding);
     ASSERT_TRUE(decrypted.has_value()) << decrypted.error().message;
     EXPECT_EQ(*decrypted, plaintext);
   }
@@ -52,35 +54,74 @@ TEST(TokenCipher, RoundTripsTextsOfAnyLength) {
 TEST(TokenCipher, UsesAFreshNonceForEveryMessage) {
   const TokenCipher cipher = make_cipher();
 
-  const std::string first = cipher.encrypt("same token");
-  const std::string second = cipher.encrypt("same token");
+  const std::string first = cipher.encrypt("same token", kBinding);
+  const std::string second = cipher.encrypt("same token", kBinding);
 
   EXPECT_NE(first, second);
-  EXPECT_TRUE(first.starts_with("v1:"));
+  EXPECT_TRUE(first.starts_with("v2:"));
+  EXPECT_FALSE(TokenCipher::is_outdated(first));
   EXPECT_EQ(first.find("same token"), std::string::npos);
 }
 
 TEST(TokenCipher, RejectsAnotherKeyWithoutRevealingAnything) {
-  const std::string text = make_cipher().encrypt("secret-refresh-token");
+  const std::string text = make_cipher().encrypt("secret-refresh-token", kBinding);
 
-  const auto decrypted = make_cipher().decrypt(text);
+  const auto decrypted = make_cipher().decrypt(text, kBinding);
 
   ASSERT_FALSE(decrypted.has_value());
   EXPECT_EQ(decrypted.error().code, core::ErrorCode::Internal);
-  EXPECT_NE(decrypted.error().message.find("wrong key or tampered"), std::string::npos);
+  EXPECT_NE(decrypted.error().message.find("wrong key"), std::string::npos);
   EXPECT_EQ(decrypted.error().message.find("secret-refresh-token"), std::string::npos);
   EXPECT_EQ(decrypted.error().message.find(text), std::string::npos);
 }
 
+TEST(TokenCipher, ATextDecryptsOnlyWithItsBinding) {
+  const TokenCipher cipher = make_cipher();
+  const std::string text = cipher.encrypt("BQD-token", kBinding);
+
+  for (const std::string_view other :
+       {std::string_view("spotify_accounts.refresh_token_enc:7:alice"),
+        std::string_view("spotify_accounts.access_token_enc:8:alice"),
+        std::string_view("spotify_accounts.access_token_enc:7:alicf"), std::string_view("")}) {
+    const auto decrypted = cipher.decrypt(text, other);
+    ASSERT_FALSE(decrypted.has_value()) << other;
+    EXPECT_EQ(decrypted.error().code, core::ErrorCode::Internal);
+    EXPECT_EQ(decrypted.error().message.find("BQD-token"), std::string::npos);
+  }
+  EXPECT_EQ(*cipher.decrypt(text, kBinding), "BQD-token");
+}
+
+TEST(TokenCipher, ReadsTextsOfThePreviousFormatAndCallsThemOutdated) {
+  const TokenCipher cipher = make_cipher();
+  const std::string old = cipher.encrypt_unbound_for_test("AQA-refresh");
+
+  EXPECT_TRUE(old.starts_with("v1:"));
+  EXPECT_TRUE(TokenCipher::is_outdated(old));
+  // They were bound to nothing, so any binding reads them.
+  EXPECT_EQ(*cipher.decrypt(old, kBinding), "AQA-refresh");
+  EXPECT_EQ(*cipher.decrypt(old, "anything"), "AQA-refresh");
+  EXPECT_FALSE(make_cipher().decrypt(old, kBinding).has_value());
+}
+
+TEST(TokenCipher, AVersionPrefixCannotBeSwapped) {
+  const TokenCipher cipher = make_cipher();
+  const std::string current = cipher.encrypt("token", kBinding);
+  const std::string old = cipher.encrypt_unbound_for_test("token");
+
+  // A bound text relabelled as unbound (to skip the binding check), and the other way round.
+  EXPECT_FALSE(cipher.decrypt("v1:" + current.substr(3), "elsewhere").has_value());
+  EXPECT_FALSE(cipher.decrypt("v2:" + old.substr(3), kBinding).has_value());
+}
+
 TEST(TokenCipher, RejectsTamperedTruncatedAndForeignTexts) {
   const TokenCipher cipher = make_cipher();
-  std::string tampered = cipher.encrypt("token");
+  std::string tampered = cipher.encrypt("token", kBinding);
   tampered[10] = tampered[10] == 'A' ? 'B' : 'A';
 
   for (const std::string& text :
-       {tampered, std::string("v1:"), std::string("v1:AAAA"), std::string("plain token"),
-        std::string("v2:abc"), std::string("v1:***")}) {
-    const auto decrypted = cipher.decrypt(text);
+       {tampered, std::string("v2:"), std::string("v2:AAAA"), std::string("plain token"),
+        std::string("v3:abc"), std::string("v1:***"), std::string("v1:")}) {
+    const auto decrypted = cipher.decrypt(text, kBinding);
     ASSERT_FALSE(decrypted.has_value()) << text;
     EXPECT_EQ(decrypted.error().code, core::ErrorCode::Internal);
   }
@@ -93,7 +134,7 @@ TEST(SecretKey, DecodesConfiguredBase64InEitherAlphabet) {
   const TokenCipher by_standard(key_from_base64(standard + "\n"));
   const TokenCipher by_url_safe(key_from_base64(url_safe));
 
-  const auto decrypted = by_url_safe.decrypt(by_standard.encrypt("t"));
+  const auto decrypted = by_url_safe.decrypt(by_standard.encrypt("t", kBinding), kBinding);
   ASSERT_TRUE(decrypted.has_value());
   EXPECT_EQ(*decrypted, "t");
 }
@@ -131,7 +172,7 @@ TEST_F(KeyFileTest, CreatesAPrivateKeyFileAndReadsItBack) {
   struct stat status {};
   ASSERT_EQ(::stat(key_file.c_str(), &status), 0);
   EXPECT_EQ(status.st_mode & 0777, 0600u);
-  const auto decrypted = loaded.decrypt(created.encrypt("token"));
+  const auto decrypted = loaded.decrypt(created.encrypt("token", kBinding), kBinding);
   ASSERT_TRUE(decrypted.has_value());
   EXPECT_EQ(*decrypted, "token");
   EXPECT_EQ(read_all(key_file).size(), 45u);  // 44 base64 characters and a newline

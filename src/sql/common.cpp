@@ -1,11 +1,8 @@
 #include "sql/common.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
-
-#include "core/ports/clock.hpp"
 
 namespace plm::sql {
 
@@ -24,8 +21,6 @@ std::vector<std::string> decode_artists(std::string_view json) {
   return artists;
 }
 
-std::string now_utc() { return core::format_utc(std::chrono::system_clock::now()); }
-
 std::vector<const core::TrackInfo*> distinct_tracks(const std::vector<core::PlaylistItem>& items) {
   std::vector<const core::TrackInfo*> tracks;
   std::unordered_set<std::string_view> seen;
@@ -37,6 +32,20 @@ std::vector<const core::TrackInfo*> distinct_tracks(const std::vector<core::Play
 
 void sort_tags(std::vector<core::StoredPlaylist>& playlists) {
   for (auto& playlist : playlists) std::sort(playlist.tags.begin(), playlist.tags.end());
+}
+
+// The app user's id is a number and the last part is the only free text, so the parts cannot run
+// into one another.
+std::string token_binding(SecretColumn column, std::int64_t app_user_id,
+                          std::string_view spotify_user_id) {
+  const std::string_view name = column == SecretColumn::AccessToken
+                                    ? "spotify_accounts.access_token_enc:"
+                                    : "spotify_accounts.refresh_token_enc:";
+  return std::string(name) + std::to_string(app_user_id) + ":" + std::string(spotify_user_id);
+}
+
+std::string code_verifier_binding(std::int64_t app_user_id, std::string_view state) {
+  return "oauth_states.code_verifier_enc:" + std::to_string(app_user_id) + ":" + std::string(state);
 }
 
 }  // namespace plm::sql

@@ -1,21 +1,13 @@
 #pragma once
-// Internal to plm::sql: the SQL both dialects share and the mapping between rows and core values.
-//
-// Placeholders are written $1, $2, ... in the order they first appear. PostgreSQL reads them as
-// positional parameters; SQLite reads "$1" as a named parameter, and names get indexes in order of
-// first appearance, so binding by index works on both (SqliteStore checks this when preparing).
+// Internal to plm::sql: the SQL of the store ports, written once for both dialects (placeholders
+// $1, $2, ... in order of first appearance: see connection.hpp), and the helpers of its mapping.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/model/account.hpp"
 #include "core/model/playlist.hpp"
-#include "core/model/session.hpp"
-#include "core/model/text.hpp"
-#include "core/result.hpp"
-#include "security/token_cipher.hpp"
 
 namespace plm::sql {
 
@@ -62,6 +54,8 @@ inline constexpr std::string_view kTakeOAuthState =
 inline constexpr std::string_view kDeleteExpiredOAuthStates =
     "DELETE FROM oauth_states WHERE expires_at <= $1";
 
+/// A reconnected account (same app user and Spotify user) keeps its last-synced time: its stored
+/// playlists stay, and that time says how fresh they are. Only kMarkSynced changes it.
 inline constexpr std::string_view kUpsertAccount =
     "INSERT INTO spotify_accounts (app_user_id, spotify_user_id, display_name, client_id, "
     "access_token_enc, refresh_token_enc, scope, expires_at, authorized_at, status, "
@@ -71,8 +65,7 @@ inline constexpr std::string_view kUpsertAccount =
     "display_name = excluded.display_name, client_id = excluded.client_id, "
     "access_token_enc = excluded.access_token_enc, refresh_token_enc = excluded.refresh_token_enc, "
     "scope = excluded.scope, expires_at = excluded.expires_at, "
-    "authorized_at = excluded.authorized_at, status = excluded.status, "
-    "last_synced_at = excluded.last_synced_at "
+    "authorized_at = excluded.authorized_at, status = excluded.status "
     "RETURNING id";
 #define PLM_SQL_ACCOUNT_COLUMNS                                                   \
   "id, app_user_id, spotify_user_id, display_name, client_id, access_token_enc, " \
@@ -82,6 +75,20 @@ inline constexpr std::string_view kFindAccount =
 inline constexpr std::string_view kAccountsOf =
     "SELECT " PLM_SQL_ACCOUNT_COLUMNS " FROM spotify_accounts WHERE app_user_id = $1 ORDER BY id";
 #undef PLM_SQL_ACCOUNT_COLUMNS
+/// What the account's token ciphertexts are bound to (see token_binding).
+inline constexpr std::string_view kAccountOwner =
+    "SELECT app_user_id, spotify_user_id FROM spotify_accounts WHERE id = $1";
+inline constexpr std::string_view kAllAccountTokens =
+    "SELECT id, app_user_id, spotify_user_id, access_token_enc, refresh_token_enc "
+    "FROM spotify_accounts";
+/// Compare-and-set, so a rewrite never overwrites tokens saved meanwhile.
+inline constexpr std::string_view kRewriteAccountTokens =
+    "UPDATE spotify_accounts SET access_token_enc = $1, refresh_token_enc = $2 "
+    "WHERE id = $3 AND access_token_enc = $4 AND refresh_token_enc = $5";
+inline constexpr std::string_view kAllCodeVerifiers =
+    "SELECT state, app_user_id, code_verifier_enc FROM oauth_states";
+inline constexpr std::string_view kRewriteCodeVerifier =
+    "UPDATE oauth_states SET code_verifier_enc = $1 WHERE state = $2 AND code_verifier_enc = $3";
 inline constexpr std::string_view kSaveTokens =
     "UPDATE spotify_accounts SET access_token_enc = $1, refresh_token_enc = $2, scope = $3, "
     "expires_at = $4, authorized_at = $5 WHERE id = $6";
@@ -135,15 +142,12 @@ inline constexpr std::string_view kDeletePlaylist =
     "DELETE FROM playlists WHERE account_id = $1 AND playlist_id = $2";
 inline constexpr std::string_view kDeleteItems =
     "DELETE FROM playlist_items WHERE account_id = $1 AND playlist_id = $2";
-inline constexpr std::string_view kInsertItem =
-    "INSERT INTO playlist_items (account_id, playlist_id, position, uri, track_uri, added_at, "
-    "added_by, is_local, unavailable) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-inline constexpr std::string_view kUpsertTrack =
-    "INSERT INTO tracks (uri, name, artists, album, album_image_url, duration_ms, isrc, explicit) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (uri) DO UPDATE SET "
-    "name = excluded.name, artists = excluded.artists, album = excluded.album, "
-    "album_image_url = excluded.album_image_url, duration_ms = excluded.duration_ms, "
-    "isrc = excluded.isrc, explicit = excluded.explicit";
+inline constexpr std::string_view kItemColumns[] = {"account_id", "playlist_id", "position",
+                                                    "uri",        "track_uri",   "added_at",
+                                                    "added_by",   "is_local",    "unavailable"};
+inline constexpr std::string_view kTrackColumns[] = {
+    "uri", "name", "artists", "album", "album_image_url", "duration_ms", "isrc", "explicit"};
+inline constexpr std::string_view kTrackKey[] = {"uri"};
 inline constexpr std::string_view kItemsOf =
     "SELECT i.uri, i.added_at, i.added_by, i.is_local, i.unavailable, t.uri, t.name, t.artists, "
     "t.album, t.album_image_url, t.duration_ms, t.isrc, t.explicit "
@@ -162,128 +166,18 @@ inline constexpr std::string_view kInsertTag =
 std::string encode_artists(const std::vector<std::string>& artists);
 std::vector<std::string> decode_artists(std::string_view json);
 
-/// Now, as ISO-8601 UTC text: the value of created_at and synced_at.
-std::string now_utc();
-
 /// The distinct tracks of `items` (first occurrence wins), in item order.
 std::vector<const core::TrackInfo*> distinct_tracks(const std::vector<core::PlaylistItem>& items);
-
-/// Row readers, written once for both databases. `Row` offers text(i), int64(i), boolean(i) and
-/// is_null(i) over the columns of the matching query above.
-template <typename Row>
-core::AppUser read_user(const Row& row) {
-  return core::AppUser{.id = row.int64(0),
-                       .username = row.text(1),
-                       .password_hash = row.text(2),
-                       .role = core::role_from_string(row.text(3)).value_or(core::Role::Viewer),
-                       .created_at = row.text(4)};
-}
-
-template <typename Row>
-core::Result<core::SpotifyAccount> read_account(const Row& row,
-                                                const security::TokenCipher& cipher) {
-  core::SpotifyAccount account{.id = row.int64(0),
-                               .app_user_id = row.int64(1),
-                               .spotify_user_id = row.text(2),
-                               .display_name = row.text(3),
-                               .client_id = row.text(4)};
-  auto access = cipher.decrypt(row.text(5));
-  if (!access) {
-    return core::make_error(access.error().code, "account " + std::to_string(account.id) +
-                                                     " access token: " + access.error().message);
-  }
-  auto refresh = cipher.decrypt(row.text(6));
-  if (!refresh) {
-    return core::make_error(refresh.error().code, "account " + std::to_string(account.id) +
-                                                      " refresh token: " + refresh.error().message);
-  }
-  account.tokens = core::AccountTokens{.access_token = std::move(*access),
-                                       .refresh_token = std::move(*refresh),
-                                       .scope = row.text(7),
-                                       .expires_at = row.int64(8),
-                                       .authorized_at = row.int64(9)};
-  account.status =
-      core::account_status_from_string(row.text(10)).value_or(core::AccountStatus::NeedsReauth);
-  account.last_synced_at = row.text(11);
-  return account;
-}
-
-template <typename Row>
-core::StoredPlaylist read_playlist(const Row& row) {
-  return core::StoredPlaylist{.summary = {.id = row.text(0),
-                                          .name = row.text(2),
-                                          .description = row.text(3),
-                                          .owner_id = row.text(4),
-                                          .owner_name = row.text(5),
-                                          .is_public = row.boolean(6),
-                                          .collaborative = row.boolean(7),
-                                          .snapshot_id = row.text(8),
-                                          .item_count = row.int64(9),
-                                          .image_url = row.text(10)},
-                              .items_snapshot_id = row.text(11),
-                              .stored_item_count = row.int64(12),
-                              .synced_at = row.text(13)};
-}
-
-/// Reads one row of kPlaylistsOf / kFindPlaylist into `playlists`: a new playlist, or one more tag
-/// of the last one. Call sort_tags once all rows are read.
-template <typename Row>
-void read_playlist_row(const Row& row, std::vector<core::StoredPlaylist>& playlists) {
-  if (playlists.empty() || playlists.back().summary.id != row.text(0)) {
-    playlists.push_back(read_playlist(row));
-  }
-  if (!row.is_null(14)) playlists.back().tags.push_back(row.text(14));
-}
 
 /// Bytewise order, whatever the database's collation.
 void sort_tags(std::vector<core::StoredPlaylist>& playlists);
 
-template <typename Row>
-core::Session read_session(const Row& row) {
-  return core::Session{.id_hash = row.text(0),
-                       .app_user_id = row.int64(1),
-                       .csrf_token = row.text(2),
-                       .created_at = row.int64(3),
-                       .last_seen_at = row.int64(4),
-                       .expires_at = row.int64(5),
-                       .user_agent = row.text(6),
-                       .remote_address = row.text(7)};
-}
-
-template <typename Row>
-core::Result<core::OAuthState> read_oauth_state(const Row& row,
-                                                const security::TokenCipher& cipher) {
-  auto verifier = cipher.decrypt(row.text(2));
-  if (!verifier) {
-    return core::make_error(verifier.error().code, "code verifier of an OAuth state of user " +
-                                                       std::to_string(row.int64(1)) + ": " +
-                                                       verifier.error().message);
-  }
-  return core::OAuthState{.state = row.text(0),
-                          .app_user_id = row.int64(1),
-                          .code_verifier = std::move(*verifier),
-                          .redirect_uri = row.text(3),
-                          .expires_at = row.int64(4)};
-}
-
-template <typename Row>
-core::PlaylistItem read_item(const Row& row) {
-  core::PlaylistItem item{.uri = row.text(0),
-                          .added_at = row.text(1),
-                          .added_by = row.text(2),
-                          .is_local = row.boolean(3),
-                          .unavailable = row.boolean(4)};
-  if (!row.is_null(5)) {
-    item.track = core::TrackInfo{.uri = row.text(5),
-                                 .name = row.text(6),
-                                 .artists = decode_artists(row.text(7)),
-                                 .album = row.text(8),
-                                 .album_image_url = row.text(9),
-                                 .duration_ms = row.int64(10),
-                                 .isrc = row.text(11),
-                                 .explicit_content = row.boolean(12)};
-  }
-  return item;
-}
+/// What an encrypted secret is bound to (TokenCipher's associated data): its table and column and
+/// the natural key of its row, all known before the row exists. A ciphertext copied into another
+/// row, or into the other token column, then fails to decrypt.
+enum class SecretColumn { AccessToken, RefreshToken };
+std::string token_binding(SecretColumn column, std::int64_t app_user_id,
+                          std::string_view spotify_user_id);
+std::string code_verifier_binding(std::int64_t app_user_id, std::string_view state);
 
 }  // namespace plm::sql

@@ -3,11 +3,32 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "sql/postgres_store.hpp"
-#include "sql/sqlite_store.hpp"
+#include "sql/connection_pool.hpp"
+#include "sql/migrations.hpp"
+#include "sql/postgres_connection.hpp"
+#include "sql/sqlite_connection.hpp"
+#include "sql/transaction_scope.hpp"
 
 namespace plm::sql {
 namespace {
+
+/// The ports handed to the work of a unit of work: the same StorePorts as the store's, running
+/// inside the unit's transaction. A store written later on the connection layer (the JobQueue)
+/// joins by holding the same scope here, e.g. `SqlJobQueue jobs_{scope_, context}`, returned by a
+/// `core::JobQueue& jobs()` added to core::TransactionPorts.
+class BoundPorts final : public core::TransactionPorts {
+ public:
+  BoundPorts(Connection& connection, const StoreContext& context)
+      : scope_(std::make_shared<SharedTransaction>(connection)), ports_(scope_, context) {}
+  core::UserStore& users() override { return ports_; }
+  core::AccountStore& accounts() override { return ports_; }
+  core::PlaylistStore& playlists() override { return ports_; }
+  core::SessionStore& sessions() override { return ports_; }
+
+ private:
+  std::shared_ptr<SharedTransaction> scope_;
+  StorePorts ports_;
+};
 
 constexpr std::string_view kAcceptedForms =
     "use sqlite:///absolute/path.db, sqlite:relative/path.db, a file path, or "
@@ -56,12 +77,76 @@ DatabaseLocation parse_database_url(const std::string& database_url) {
   return {DatabaseLocation::Kind::Sqlite, database_url};
 }
 
-std::unique_ptr<Store> open_store(const std::string& database_url, security::TokenCipher& cipher) {
-  const DatabaseLocation location = parse_database_url(database_url);
-  if (location.kind == DatabaseLocation::Kind::Postgres) {
-    return std::make_unique<PostgresStore>(location.target, cipher);
+Store::Store(std::shared_ptr<ConnectionPool> pool, const StoreContext& context)
+    : StorePorts(std::make_shared<PerCallTransactions>(pool), context),
+      pool_(std::move(pool)),
+      context_(context) {}
+
+Store::~Store() = default;
+
+core::Status Store::in_transaction(
+    const std::function<core::Status(core::TransactionPorts&)>& work) {
+  if (UnitOfWorkMarker::active_on(*pool_)) {
+    return core::make_error(core::ErrorCode::Internal,
+                            "a unit of work was started inside another one on the same store");
   }
-  return std::make_unique<SqliteStore>(location.target, cipher);
+  try {
+    // The lease rolls back whatever is left open when it goes, also when `work` throws.
+    ConnectionPool::Lease connection = pool_->lease();
+    connection->begin(Access::Write);
+    BoundPorts ports(*connection, context_);
+    const core::Status status = [&] {
+      const UnitOfWorkMarker marker(*pool_);
+      return work(ports);
+    }();
+    if (!status) {
+      connection->rollback();
+      return status;
+    }
+    connection->commit();
+    return core::ok();
+  } catch (const DatabaseError& error) {
+    return to_error("unit of work", error);
+  }
+}
+
+std::unique_ptr<Store> open_store(const std::string& database_url, security::TokenCipher& cipher,
+                                  const core::Clock& clock, const StoreOptions& options) {
+  if (options.pool_size < 1) {
+    throw std::invalid_argument("the database pool needs at least one connection");
+  }
+  const DatabaseLocation location = parse_database_url(database_url);
+  const bool postgres = location.kind == DatabaseLocation::Kind::Postgres;
+  ConnectionPool::Connect connect;
+  if (postgres) {
+    connect = [url = location.target, hook = options.on_rows_written_for_test] {
+      return open_postgres(url, PostgresOptions{.on_rows_written_for_test = hook});
+    };
+  } else {
+    connect = [path = location.target, hook = options.on_rows_written_for_test] {
+      return open_sqlite(path, SqliteOptions{.on_rows_written_for_test = hook});
+    };
+  }
+  // Never the URL in messages: it may hold a password.
+  const std::string what = postgres ? "PostgreSQL database" : "SQLite database " + location.target;
+  std::unique_ptr<Connection> first;
+  try {
+    first = connect();
+  } catch (const DatabaseError& error) {
+    throw std::runtime_error(error.what());
+  }
+  try {
+    migrate(*first, postgres ? postgres_migrations() : sqlite_migrations(), clock);
+  } catch (const DatabaseError& error) {
+    throw std::runtime_error("cannot migrate the " + what + ": " + error.what());
+  }
+  auto pool = std::make_shared<ConnectionPool>(
+      postgres ? static_cast<std::size_t>(options.pool_size) : 1, connect, std::move(first));
+  auto store = std::make_unique<Store>(std::move(pool), StoreContext{cipher, clock});
+  if (const auto rewritten = store->rewrite_outdated_secrets(); !rewritten) {
+    throw std::runtime_error("cannot open the " + what + ": " + rewritten.error().message);
+  }
+  return store;
 }
 
 }  // namespace plm::sql

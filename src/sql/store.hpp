@@ -1,10 +1,14 @@
 #pragma once
-/// SQL storage: one object implementing every storage port, on SQLite or PostgreSQL.
+/// SQL storage: one object implementing every storage port and the unit of work, on SQLite or
+/// PostgreSQL.
 
 #include <memory>
 #include <string>
 
-#include "core/ports/store.hpp"
+#include "core/ports/clock.hpp"
+#include "core/ports/unit_of_work.hpp"
+#include "sql/connection.hpp"
+#include "sql/store_ports.hpp"
 
 namespace plm::security {
 class TokenCipher;
@@ -12,15 +16,28 @@ class TokenCipher;
 
 namespace plm::sql {
 
-/// The storage ports in one object, so callers open and hold one thing. Implementations keep OAuth
-/// tokens and PKCE code verifiers encrypted at rest with the TokenCipher they were given; its key
-/// must outlive the store. Database failures are core::ErrorCode::Internal naming the operation
-/// (never a token or password hash); unique violations are Conflict, check violations InvalidInput,
-/// references to a missing user, account or playlist NotFound.
-class Store : public core::UserStore,
-              public core::AccountStore,
-              public core::PlaylistStore,
-              public core::SessionStore {};
+class ConnectionPool;
+
+/// The storage ports in one object, so callers open and hold one thing; open it with open_store.
+/// Every port call is a transaction of its own, on a connection of the store's pool;
+/// in_transaction runs several in one. Tokens and PKCE code verifiers are encrypted at rest with
+/// the TokenCipher the store was given, and times are taken from its clock: both must outlive the
+/// store. Database failures are core::ErrorCode::Internal naming the operation (never a token or
+/// password hash), or Unavailable when worth retrying (connection lost, SQLite busy past its
+/// timeout); unique violations are Conflict, check violations InvalidInput, references to a
+/// missing user, account or playlist NotFound. Thread-safe.
+class Store final : public StorePorts, public core::UnitOfWork {
+ public:
+  Store(std::shared_ptr<ConnectionPool> pool, const StoreContext& context);
+  ~Store() override;
+
+  core::Status in_transaction(
+      const std::function<core::Status(core::TransactionPorts&)>& work) override;
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;
+  StoreContext context_;
+};
 
 /// Where a database URL points.
 struct DatabaseLocation {
@@ -34,9 +51,21 @@ struct DatabaseLocation {
 /// (never echoing a PostgreSQL URL, which may hold a password).
 DatabaseLocation parse_database_url(const std::string& database_url);
 
-/// Opens (creating and migrating if needed) the database at `database_url`. Throws
-/// std::invalid_argument for a malformed URL and std::runtime_error when the database cannot be
-/// opened or migrated: both are configuration or environment problems reported at start-up.
-std::unique_ptr<Store> open_store(const std::string& database_url, security::TokenCipher& cipher);
+struct StoreOptions {
+  /// PostgreSQL: connections open at most at once (PLM_DATABASE_POOL), so `plm serve`'s request
+  /// handlers and workers do not queue behind one. SQLite always uses one connection per store:
+  /// it has one writer at a time anyway, and queueing in the process is fairer than every
+  /// connection retrying on the busy lock.
+  int pool_size = 4;
+  /// Test seam: see RowsWrittenHook (connection.hpp).
+  RowsWrittenHook on_rows_written_for_test;
+};
+
+/// Opens (creating and migrating if needed) the database at `database_url`, then encrypts again
+/// in the current format any secret still stored in an older one. Throws std::invalid_argument for
+/// a malformed URL or pool size and std::runtime_error when the database cannot be opened or
+/// migrated: both are configuration or environment problems reported at start-up.
+std::unique_ptr<Store> open_store(const std::string& database_url, security::TokenCipher& cipher,
+                                  const core::Clock& clock, const StoreOptions& options = {});
 
 }  // namespace plm::sql

@@ -9,6 +9,9 @@
 #include <random>
 #include <stdexcept>
 
+#include "sql/postgres_connection.hpp"
+#include "sql/sqlite_connection.hpp"
+
 namespace plm::contract {
 
 namespace fs = std::filesystem;
@@ -25,8 +28,14 @@ SqliteBackend::~SqliteBackend() {
   fs::remove_all(dir_, ignored);
 }
 
-std::unique_ptr<sql::Store> SqliteBackend::open(security::TokenCipher& cipher) {
-  return sql::open_store("sqlite://" + file_.string(), cipher);
+std::unique_ptr<sql::Store> SqliteBackend::open(security::TokenCipher& cipher,
+                                                const core::Clock& clock,
+                                                const sql::StoreOptions& options) {
+  return sql::open_store("sqlite://" + file_.string(), cipher, clock, options);
+}
+
+std::unique_ptr<sql::Connection> SqliteBackend::connect() {
+  return sql::open_sqlite(file_.string(), {});
 }
 
 std::string SqliteBackend::raw_text(const std::string& sql) {
@@ -73,7 +82,7 @@ PostgresBackend::PostgresBackend() {
   schema_ = "plm_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
             std::to_string(random() % 1000000);
   url_ = base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") +
-         "options=-csearch_path%3D" + schema_;
+         "options=-csearch_path%3D" + schema_ + "&application_name=" + schema_;
   pqxx::connection connection(base_url_);
   pqxx::nontransaction(connection).exec("CREATE SCHEMA " + schema_);
 }
@@ -98,9 +107,13 @@ std::optional<std::string> PostgresBackend::skip_reason() const {
   return std::nullopt;
 }
 
-std::unique_ptr<sql::Store> PostgresBackend::open(security::TokenCipher& cipher) {
-  return sql::open_store(url_, cipher);
+std::unique_ptr<sql::Store> PostgresBackend::open(security::TokenCipher& cipher,
+                                                  const core::Clock& clock,
+                                                  const sql::StoreOptions& options) {
+  return sql::open_store(url_, cipher, clock, options);
 }
+
+std::unique_ptr<sql::Connection> PostgresBackend::connect() { return sql::open_postgres(url_, {}); }
 
 std::string PostgresBackend::raw_text(const std::string& sql) {
   pqxx::connection connection(url_);

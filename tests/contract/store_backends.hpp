@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 
+#include "core/ports/clock.hpp"
 #include "security/token_cipher.hpp"
 #include "sql/migrations.hpp"
 #include "sql/store.hpp"
@@ -22,7 +23,10 @@ class Backend {
   virtual ~Backend() = default;
   /// Why this backend cannot run here (e.g. no PostgreSQL configured), or nullopt.
   virtual std::optional<std::string> skip_reason() const { return std::nullopt; }
-  virtual std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) = 0;
+  virtual std::unique_ptr<sql::Store> open(security::TokenCipher& cipher, const core::Clock& clock,
+                                           const sql::StoreOptions& options = {}) = 0;
+  /// A bare connection of the connection layer to this database (no migrations run).
+  virtual std::unique_ptr<sql::Connection> connect() = 0;
   /// The database URL open() opens (for other adapters on the same database).
   virtual std::string url() const = 0;
   /// The first column of the first row of `sql` run directly on the database (bypassing the store),
@@ -40,7 +44,9 @@ class SqliteBackend final : public Backend {
  public:
   SqliteBackend();
   ~SqliteBackend() override;
-  std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) override;
+  std::unique_ptr<sql::Store> open(security::TokenCipher& cipher, const core::Clock& clock,
+                                   const sql::StoreOptions& options = {}) override;
+  std::unique_ptr<sql::Connection> connect() override;
   std::string url() const override { return "sqlite://" + file_.string(); }
   std::string raw_text(const std::string& sql) override;
   void raw_execute(const std::string& sql) override;
@@ -57,16 +63,20 @@ class PostgresBackend final : public Backend {
   PostgresBackend();
   ~PostgresBackend() override;
   std::optional<std::string> skip_reason() const override;
-  std::unique_ptr<sql::Store> open(security::TokenCipher& cipher) override;
+  std::unique_ptr<sql::Store> open(security::TokenCipher& cipher, const core::Clock& clock,
+                                   const sql::StoreOptions& options = {}) override;
+  std::unique_ptr<sql::Connection> connect() override;
   std::string url() const override { return url_; }
   std::string raw_text(const std::string& sql) override;
   void raw_execute(const std::string& sql) override;
   std::span<const sql::Migration> migrations() const override { return sql::postgres_migrations(); }
+  /// Every connection to this backend's schema says so in pg_stat_activity.
+  const std::string& application_name() const { return schema_; }
 
  private:
   std::string base_url_;
   std::string schema_;
-  std::string url_;  ///< base_url_ with search_path set to schema_
+  std::string url_;  ///< base_url_ with search_path set to schema_, and application_name
 };
 
 }  // namespace plm::contract

@@ -90,7 +90,8 @@ core::OAuthState make_state(const std::string& state, std::int64_t user,
 class InMemoryBackend {
  public:
   std::optional<std::string> skip_reason() const { return std::nullopt; }
-  std::unique_ptr<test_support::InMemoryStore> open(security::TokenCipher& /*cipher*/) {
+  std::unique_ptr<test_support::InMemoryStore> open(security::TokenCipher& /*cipher*/,
+                                                    const core::Clock& /*clock*/) {
     return std::make_unique<test_support::InMemoryStore>();
   }
 };
@@ -100,13 +101,15 @@ class StoreFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     if (const auto reason = backend_.skip_reason()) GTEST_SKIP() << *reason;
-    store_ = backend_.open(cipher_);
+    store_ = backend_.open(cipher_, clock_);
   }
 
   void reopen() {
     store_.reset();
-    store_ = backend_.open(cipher_);
+    store_ = backend_.open(cipher_, clock_);
   }
+
+  std::string now_utc() const { return core::format_utc(clock_.now()); }
 
   std::int64_t add_user(const std::string& name = "alice") {
     auto user = store_->create_user(name, "$argon2id$hash-of-" + name, core::Role::Editor);
@@ -148,8 +151,10 @@ class StoreFixture : public ::testing::Test {
   }
 
   security::TokenCipher cipher_{security::SecretKey::generate()};
+  test_support::ManualClock clock_;
   BackendType backend_;
-  decltype(std::declval<BackendType&>().open(std::declval<security::TokenCipher&>())) store_;
+  decltype(std::declval<BackendType&>().open(std::declval<security::TokenCipher&>(),
+                                             std::declval<const core::Clock&>())) store_;
 };
 
 template <typename BackendType>
@@ -184,7 +189,7 @@ TYPED_TEST(StoreContract, CreatesAndFindsUsers) {
   EXPECT_EQ(alice->username, "alice");
   EXPECT_EQ(alice->password_hash, "hash-a");
   EXPECT_EQ(alice->role, core::Role::Admin);
-  EXPECT_EQ(alice->created_at.size(), 20u) << alice->created_at;  // 2026-01-02T03:04:05Z
+  EXPECT_EQ(alice->created_at, this->now_utc());
   EXPECT_NE(alice->id, bob->id);
   EXPECT_EQ(*this->store_->find_user(alice->id), std::optional(*alice));
   EXPECT_EQ(*this->store_->find_user_by_name("bob"), std::optional(*bob));
@@ -224,7 +229,6 @@ TYPED_TEST(StoreContract, UpsertInsertsThenUpdatesTheSameSpotifyUser) {
   account.display_name = "Alice B.";
   account.tokens = make_tokens("two");
   account.status = core::AccountStatus::NeedsReauth;
-  account.last_synced_at = "2026-01-01T00:00:00Z";
   const auto second = this->store_->upsert_account(account);
 
   ASSERT_TRUE(first.has_value()) << first.error().message;
@@ -293,8 +297,8 @@ TYPED_TEST(StoreContract, KeepsTokensEncryptedAtRest) {
   const std::string refresh = this->backend_.raw_text(
       "SELECT refresh_token_enc FROM spotify_accounts WHERE id = " + std::to_string(account));
 
-  EXPECT_TRUE(access.starts_with("v1:")) << access;
-  EXPECT_TRUE(refresh.starts_with("v1:")) << refresh;
+  EXPECT_TRUE(access.starts_with("v2:")) << access;
+  EXPECT_TRUE(refresh.starts_with("v2:")) << refresh;
   EXPECT_EQ(access.find("BQD-access"), std::string::npos);
   EXPECT_EQ(refresh.find("AQA-refresh"), std::string::npos);
   EXPECT_EQ((*this->store_->find_account(account))->tokens, make_tokens("rotated"));
@@ -304,7 +308,7 @@ TYPED_TEST(StoreContract, AnotherKeyCannotReadTheTokens) {
   const auto account = this->add_account(this->add_user());
   security::TokenCipher other_cipher(security::SecretKey::generate());
   this->store_.reset();
-  auto other = this->backend_.open(other_cipher);
+  auto other = this->backend_.open(other_cipher, this->clock_);
 
   const auto found = other->find_account(account);
 
@@ -334,7 +338,7 @@ TYPED_TEST(StoreContract, SavesAndReadsAPlaylist) {
   EXPECT_EQ((*stored)->summary, make_summary("p1"));
   EXPECT_EQ((*stored)->items_snapshot_id, "snap-1");
   EXPECT_EQ((*stored)->stored_item_count, 3);
-  EXPECT_EQ((*stored)->synced_at.size(), 20u);
+  EXPECT_EQ((*stored)->synced_at, this->now_utc());
   EXPECT_EQ(this->items_of(account, "p1"), items);
   EXPECT_EQ(*this->store_->find_playlist(account, "nope"), std::nullopt);
 }
@@ -671,6 +675,30 @@ TYPED_TEST(PortContract, AReconnectedAccountStartsWithoutTheOldPlaylists) {
   EXPECT_TRUE(this->store_->playlists_of(second)->empty());
   ASSERT_TRUE(this->store_->save_playlist_summary(second, 0, make_summary("p")).has_value());
   EXPECT_TRUE(this->tags_of(second, "p").empty());
+}
+
+TYPED_TEST(PortContract, ReconnectingAnAccountKeepsItsLastSyncedTime) {
+  // Its playlists stay, and the last-synced time says how fresh they are.
+  const auto user = this->add_user();
+  const auto account = this->add_account(user, "sp-1");
+  ASSERT_TRUE(this->add_tagged_playlist(account, "p", {"kept"}));
+  ASSERT_TRUE(this->store_->mark_synced(account, "2026-02-03T04:05:06Z").has_value());
+  core::SpotifyAccount reconnected{.app_user_id = user,
+                                   .spotify_user_id = "sp-1",
+                                   .display_name = "Alice again",
+                                   .client_id = "client-1",
+                                   .tokens = make_tokens("reconnected")};
+
+  const auto id = this->store_->upsert_account(reconnected);
+
+  ASSERT_TRUE(id.has_value()) << id.error().message;
+  EXPECT_EQ(*id, account);
+  const auto found = *this->store_->find_account(account);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->last_synced_at, "2026-02-03T04:05:06Z");
+  EXPECT_EQ(found->tokens, make_tokens("reconnected"));
+  EXPECT_EQ(found->display_name, "Alice again");
+  EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{"kept"});
 }
 
 // ---- PlaylistStore: tags (every implementation) ----
@@ -1021,6 +1049,178 @@ TYPED_TEST(PortContract, OAuthStateConflictsAndUnknownUsers) {
   EXPECT_EQ(*this->store_->take_oauth_state("dup", 0), std::optional(make_state("dup", user)));
 }
 
+// ---- UnitOfWork (every implementation) ----
+
+TYPED_TEST(PortContract, AUnitOfWorkStoresEverythingItDid) {
+  std::int64_t user = 0;
+  std::int64_t account = 0;
+
+  const auto done =
+      this->store_->in_transaction([&](core::TransactionPorts& ports) -> core::Status {
+        auto created = ports.users().create_user("alice", "h", core::Role::Editor);
+        if (!created) return created.error();
+        user = created->id;
+        auto upserted = ports.accounts().upsert_account(
+            {.app_user_id = user, .spotify_user_id = "sp", .tokens = make_tokens("sp")});
+        if (!upserted) return upserted.error();
+        account = *upserted;
+        if (auto saved =
+                ports.playlists().save_playlist(account, 0, make_summary("p"), make_items(3));
+            !saved) {
+          return saved;
+        }
+        if (auto session = ports.sessions().create_session(make_session("s", user)); !session) {
+          return session;
+        }
+        // The unit sees its own changes.
+        auto items = ports.playlists().playlist_items(account, "p");
+        if (!items) return items.error();
+        if (items->size() != 3) return core::make_error(ErrorCode::Internal, "own items not seen");
+        return core::ok();
+      });
+
+  ASSERT_TRUE(done.has_value()) << done.error().message;
+  EXPECT_EQ((*this->store_->find_user(user))->username, "alice");
+  EXPECT_EQ((*this->store_->find_account(account))->tokens, make_tokens("sp"));
+  EXPECT_EQ(this->items_of(account, "p"), make_items(3));
+  EXPECT_TRUE(this->store_->find_session("s")->has_value());
+}
+
+TYPED_TEST(PortContract, AUnitOfWorkThatFailsLeavesNothingBehind) {
+  const auto bob = this->add_user("bob");
+  const auto bobs_account = this->add_account(bob, "sp-bob");
+  ASSERT_TRUE(this->add_tagged_playlist(bobs_account, "p", {"before"}));
+
+  const auto done =
+      this->store_->in_transaction([&](core::TransactionPorts& ports) -> core::Status {
+        auto created = ports.users().create_user("alice", "h", core::Role::Editor);
+        if (!created) return created.error();
+        if (auto tagged = ports.playlists().set_playlist_tags(bobs_account, "p", {"during"});
+            !tagged) {
+          return tagged;
+        }
+        if (auto deleted = ports.sessions().delete_expired_sessions(0); !deleted) {
+          return deleted.error();
+        }
+        return core::make_error(ErrorCode::Conflict, "the change that asked for it was refused");
+      });
+
+  ASSERT_FALSE(done.has_value());
+  EXPECT_EQ(done.error().code, ErrorCode::Conflict);
+  EXPECT_EQ(done.error().message, "the change that asked for it was refused");
+  EXPECT_EQ(*this->store_->find_user_by_name("alice"), std::nullopt);
+  EXPECT_EQ(this->tags_of(bobs_account, "p"), std::vector<std::string>{"before"});
+  EXPECT_EQ(this->store_->list_users()->size(), 1u);
+}
+
+TYPED_TEST(PortContract, AUnitOfWorkThatThrowsLeavesNothingBehindAndPassesTheExceptionOn) {
+  const auto user = this->add_user("bob");
+
+  EXPECT_THROW(
+      (void)this->store_->in_transaction([&](core::TransactionPorts& ports) -> core::Status {
+        if (auto set = ports.users().set_role(user, core::Role::Admin); !set) return set;
+        throw std::runtime_error("the work broke");
+      }),
+      std::runtime_error);
+
+  EXPECT_EQ((*this->store_->find_user(user))->role, core::Role::Editor);
+  // The store is usable afterwards.
+  EXPECT_TRUE(this->store_->set_role(user, core::Role::Viewer).has_value());
+}
+
+TYPED_TEST(PortContract, AFailedCallInsideAUnitOfWorkChangesNothingAndTheWorkGoesOn) {
+  this->add_user("taken");
+  core::Result<core::AppUser> duplicate = core::make_error(ErrorCode::Internal, "not called");
+
+  const auto done =
+      this->store_->in_transaction([&](core::TransactionPorts& ports) -> core::Status {
+        auto first = ports.users().create_user("first", "h", core::Role::Viewer);
+        if (!first) return first.error();
+        duplicate = ports.users().create_user("taken", "other", core::Role::Admin);
+        auto second = ports.users().create_user("second", "h", core::Role::Viewer);
+        if (!second) return second.error();
+        return core::ok();
+      });
+
+  ASSERT_TRUE(done.has_value()) << done.error().message;
+  ASSERT_FALSE(duplicate.has_value());
+  EXPECT_EQ(duplicate.error().code, ErrorCode::Conflict);
+  EXPECT_EQ((*this->store_->find_user_by_name("taken"))->password_hash, "$argon2id$hash-of-taken");
+  EXPECT_TRUE(this->store_->find_user_by_name("first")->has_value());
+  EXPECT_TRUE(this->store_->find_user_by_name("second")->has_value());
+}
+
+TYPED_TEST(StoreContract, ADatabaseFailureInsideAUnitOfWorkUndoesOnlyThatCall) {
+  const auto account = this->add_account(this->add_user());
+  ASSERT_TRUE(
+      this->store_->save_playlist(account, 0, make_summary("p"), make_items(4)).has_value());
+  auto bad_items = make_items(300, 500);
+  bad_items.push_back(core::PlaylistItem{.uri = "", .unavailable = false});  // a CHECK refuses it
+  core::Status bad_save = core::ok();
+
+  const auto done =
+      this->store_->in_transaction([&](core::TransactionPorts& ports) -> core::Status {
+        bad_save =
+            ports.playlists().save_playlist(account, 0, make_summary("p", "snap-bad"), bad_items);
+        return ports.playlists().set_playlist_tags(account, "p", {"after"});
+      });
+
+  ASSERT_TRUE(done.has_value()) << done.error().message;
+  ASSERT_FALSE(bad_save.has_value());
+  EXPECT_EQ(bad_save.error().code, ErrorCode::InvalidInput);
+  EXPECT_EQ((*this->store_->find_playlist(account, "p"))->summary.snapshot_id, "snap-1");
+  EXPECT_EQ(this->items_of(account, "p"), make_items(4));
+  EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{"after"});
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM tracks"), 4);
+}
+
+TYPED_TEST(StoreContract, TheStoresOwnPortsAreRefusedInsideAUnitOfWork) {
+  // Such a call would escape the unit's transaction (and, with one connection, wait for it).
+  const auto user = this->add_user();
+  core::Status outside = core::ok();
+  core::Status nested = core::ok();
+
+  const auto done =
+      this->store_->in_transaction([&](core::TransactionPorts& ports) -> core::Status {
+        outside = this->store_->set_role(user, core::Role::Admin);
+        nested = this->store_->in_transaction(
+            [](core::TransactionPorts&) -> core::Status { return core::ok(); });
+        return ports.users().set_password_hash(user, "changed");
+      });
+
+  ASSERT_TRUE(done.has_value()) << done.error().message;
+  ASSERT_FALSE(outside.has_value());
+  EXPECT_EQ(outside.error().code, ErrorCode::Internal);
+  ASSERT_FALSE(nested.has_value());
+  EXPECT_EQ(nested.error().code, ErrorCode::Internal);
+  EXPECT_EQ((*this->store_->find_user(user))->role, core::Role::Editor);
+  EXPECT_EQ((*this->store_->find_user(user))->password_hash, "changed");
+}
+
+// ---- Time (databases; the fake has no clock) ----
+
+TYPED_TEST(StoreContract, StoredTimesComeFromTheStoresClock) {
+  const std::string opened_at = this->now_utc();
+  const auto user = this->store_->create_user("alice", "h", core::Role::Admin);
+  ASSERT_TRUE(user.has_value());
+  const auto account = this->add_account(user->id);
+  this->clock_.advance(std::chrono::minutes(90));
+  ASSERT_TRUE(
+      this->store_->save_playlist(account, 0, make_summary("full"), make_items(2)).has_value());
+  const std::string saved_at = this->now_utc();
+  this->clock_.advance(std::chrono::seconds(61));
+  ASSERT_TRUE(this->store_->save_playlist_summary(account, 1, make_summary("summary")).has_value());
+
+  EXPECT_EQ(opened_at, "2026-11-01T00:00:00Z");
+  EXPECT_EQ(user->created_at, opened_at);
+  EXPECT_EQ((*this->store_->find_user(user->id))->created_at, opened_at);
+  EXPECT_EQ((*this->store_->find_playlist(account, "full"))->synced_at, "2026-11-01T01:30:00Z");
+  EXPECT_EQ((*this->store_->find_playlist(account, "full"))->synced_at, saved_at);
+  EXPECT_EQ((*this->store_->find_playlist(account, "summary"))->synced_at, "2026-11-01T01:31:01Z");
+  EXPECT_EQ(this->backend_.raw_text("SELECT applied_at FROM schema_migrations WHERE version = 2"),
+            opened_at);
+}
+
 // ---- At rest and schema (databases) ----
 
 TYPED_TEST(StoreContract, KeepsCodeVerifiersEncryptedAtRest) {
@@ -1031,7 +1231,7 @@ TYPED_TEST(StoreContract, KeepsCodeVerifiersEncryptedAtRest) {
   const std::string stored =
       this->backend_.raw_text("SELECT code_verifier_enc FROM oauth_states WHERE state = 'st'");
 
-  EXPECT_TRUE(stored.starts_with("v1:")) << stored;
+  EXPECT_TRUE(stored.starts_with("v2:")) << stored;
   EXPECT_EQ(stored.find("pkce-verifier"), std::string::npos);
   EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(state));
 }
@@ -1040,7 +1240,7 @@ TYPED_TEST(StoreContract, AStateAnotherKeyCannotReadIsNotConsumed) {
   const auto user = this->add_user();
   ASSERT_TRUE(this->store_->save_oauth_state(make_state("st", user)).has_value());
   security::TokenCipher other_cipher(security::SecretKey::generate());
-  auto other = this->backend_.open(other_cipher);
+  auto other = this->backend_.open(other_cipher, this->clock_);
 
   const auto taken = other->take_oauth_state("st", 0);
 
@@ -1048,6 +1248,123 @@ TYPED_TEST(StoreContract, AStateAnotherKeyCannotReadIsNotConsumed) {
   EXPECT_EQ(taken.error().code, ErrorCode::Internal);
   EXPECT_EQ(taken.error().message.find("pkce-verifier"), std::string::npos);
   EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(make_state("st", user)));
+}
+
+TYPED_TEST(StoreContract, ATokenCopiedIntoAnotherAccountDoesNotDecrypt) {
+  // Someone who can write to the database but has no key swaps ciphertexts between rows.
+  const auto alice = this->add_account(this->add_user("alice"), "sp-alice");
+  const auto mallory_user = this->add_user("mallory");
+  const auto mallory = this->add_account(mallory_user, "sp-mallory");
+  const auto same_user_other = this->add_account(mallory_user, "sp-alice");
+  const std::string copy_alices =
+      "(SELECT access_token_enc FROM spotify_accounts WHERE id = " + std::to_string(alice) + ")";
+
+  for (const auto victim : {mallory, same_user_other}) {
+    this->backend_.raw_execute("UPDATE spotify_accounts SET access_token_enc = " + copy_alices +
+                               " WHERE id = " + std::to_string(victim));
+
+    const auto found = this->store_->find_account(victim);
+
+    ASSERT_FALSE(found.has_value()) << "account " << victim << " read alice's token";
+    EXPECT_EQ(found.error().code, ErrorCode::Internal);
+    EXPECT_EQ(found.error().message.find("BQD-access"), std::string::npos);
+  }
+  EXPECT_EQ((*this->store_->find_account(alice))->tokens, make_tokens("sp-alice"));
+}
+
+TYPED_TEST(StoreContract, AnAccessTokenCopiedIntoTheRefreshColumnDoesNotDecrypt) {
+  const auto account = this->add_account(this->add_user(), "sp-1");
+  this->backend_.raw_execute(
+      "UPDATE spotify_accounts SET refresh_token_enc = access_token_enc WHERE id = " +
+      std::to_string(account));
+
+  const auto found = this->store_->find_account(account);
+
+  ASSERT_FALSE(found.has_value());
+  EXPECT_EQ(found.error().code, ErrorCode::Internal);
+  EXPECT_NE(found.error().message.find("refresh token"), std::string::npos);
+}
+
+TYPED_TEST(StoreContract, ACodeVerifierCopiedIntoAnotherStateDoesNotDecrypt) {
+  const auto alice = this->add_user("alice");
+  const auto mallory = this->add_user("mallory");
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("alices", alice)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("mallorys", mallory)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("alices-2", alice)).has_value());
+  const std::string copy_alices =
+      "(SELECT code_verifier_enc FROM oauth_states WHERE state = 'alices')";
+
+  for (const std::string victim : {"mallorys", "alices-2"}) {
+    this->backend_.raw_execute("UPDATE oauth_states SET code_verifier_enc = " + copy_alices +
+                               " WHERE state = '" + victim + "'");
+
+    const auto taken = this->store_->take_oauth_state(victim, 0);
+
+    ASSERT_FALSE(taken.has_value()) << victim;
+    EXPECT_EQ(taken.error().code, ErrorCode::Internal);
+    EXPECT_EQ(taken.error().message.find("pkce-verifier"), std::string::npos);
+  }
+  EXPECT_EQ(*this->store_->take_oauth_state("alices", 0),
+            std::optional(make_state("alices", alice)));
+}
+
+TYPED_TEST(StoreContract, ReadsSecretsOfThePreviousVersionAndRewritesThemInTheNewForm) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user, "sp-old");
+  const auto other = this->add_account(user, "sp-other");
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("st", user)).has_value());
+  // As an older plm left them: unbound "v1:" texts.
+  const auto write_unbound = [&](std::int64_t id, const std::string& tag) {
+    this->backend_.raw_execute("UPDATE spotify_accounts SET access_token_enc = '" +
+                               this->cipher_.encrypt_unbound_for_test("BQD-access-" + tag) +
+                               "', refresh_token_enc = '" +
+                               this->cipher_.encrypt_unbound_for_test("AQA-refresh-" + tag) +
+                               "' WHERE id = " + std::to_string(id));
+  };
+  write_unbound(account, "sp-old");
+  write_unbound(other, "sp-other");
+  this->backend_.raw_execute(
+      "UPDATE oauth_states SET code_verifier_enc = '" +
+      this->cipher_.encrypt_unbound_for_test(make_state("st", user).code_verifier) +
+      "' WHERE state = 'st'");
+  const auto stored = [&](const std::string& column, std::int64_t id) {
+    return this->backend_.raw_text("SELECT " + column +
+                                   " FROM spotify_accounts WHERE id = " + std::to_string(id));
+  };
+
+  // Read as they are...
+  EXPECT_EQ((*this->store_->find_account(account))->tokens, make_tokens("sp-old"));
+  EXPECT_TRUE(stored("access_token_enc", account).starts_with("v1:"));
+  // ...rewritten when next saved...
+  ASSERT_TRUE(this->store_->save_tokens(account, make_tokens("sp-old")).has_value());
+  EXPECT_TRUE(stored("access_token_enc", account).starts_with("v2:"));
+  EXPECT_TRUE(stored("access_token_enc", other).starts_with("v1:"));
+  // ...or when the store is next opened.
+  this->reopen();
+  EXPECT_TRUE(stored("access_token_enc", other).starts_with("v2:"));
+  EXPECT_TRUE(stored("refresh_token_enc", other).starts_with("v2:"));
+  EXPECT_TRUE(
+      this->backend_.raw_text("SELECT code_verifier_enc FROM oauth_states WHERE state = 'st'")
+          .starts_with("v2:"));
+  EXPECT_EQ((*this->store_->find_account(account))->tokens, make_tokens("sp-old"));
+  EXPECT_EQ((*this->store_->find_account(other))->tokens, make_tokens("sp-other"));
+  EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(make_state("st", user)));
+}
+
+TYPED_TEST(StoreContract, OpeningWithAnotherKeyLeavesOldSecretsAlone) {
+  const auto account = this->add_account(this->add_user(), "sp-old");
+  const std::string unbound = this->cipher_.encrypt_unbound_for_test("BQD-old");
+  this->backend_.raw_execute("UPDATE spotify_accounts SET access_token_enc = '" + unbound +
+                             "' WHERE id = " + std::to_string(account));
+  security::TokenCipher other_cipher(security::SecretKey::generate());
+
+  auto other = this->backend_.open(other_cipher, this->clock_);
+
+  EXPECT_EQ(this->backend_.raw_text("SELECT access_token_enc FROM spotify_accounts WHERE id = " +
+                                    std::to_string(account)),
+            unbound);
+  EXPECT_FALSE(other->find_account(account).has_value());
+  EXPECT_EQ((*this->store_->find_account(account))->tokens.access_token, "BQD-old");
 }
 
 TYPED_TEST(StoreContract, DeletingAUserLeavesNoRowsBehind) {
@@ -1101,12 +1418,13 @@ TYPED_TEST(StoreContract, UpgradesADatabaseOfTheFirstSchemaInPlace) {
       "INSERT INTO spotify_accounts (app_user_id, spotify_user_id, display_name, client_id, "
       "access_token_enc, refresh_token_enc, scope, expires_at, authorized_at, status, "
       "last_synced_at) SELECT id, 'sp-old', 'Old', 'client', '" +
-      this->cipher_.encrypt("BQD-old") + "', '" + this->cipher_.encrypt("AQA-old") +
+      this->cipher_.encrypt_unbound_for_test("BQD-old") + "', '" +
+      this->cipher_.encrypt_unbound_for_test("AQA-old") +
       "', 'scope', 1800000000, 1790000000, 'active', '' FROM app_users;"
       "INSERT INTO playlists SELECT id, 'p-old', 0, 'Old playlist', '', 'o', 'O', true, false, "
       "'snap', 0, '', 'snap', 0, '2026-01-01T00:00:00Z' FROM spotify_accounts;");
 
-  auto store = old.open(this->cipher_);
+  auto store = old.open(this->cipher_, this->clock_);
 
   EXPECT_EQ(old.raw_count("SELECT count(*) FROM schema_migrations"),
             static_cast<std::int64_t>(old.migrations().size()));

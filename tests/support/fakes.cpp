@@ -200,6 +200,27 @@ core::Result<core::Page<core::TrackInfo>> FakeSpotifyApi::search_tracks(
 
 // ---- InMemoryStore -----------------------------------------------------------------------------
 
+core::Status InMemoryStore::in_transaction(
+    const std::function<core::Status(core::TransactionPorts&)>& work) {
+  struct Ports final : core::TransactionPorts {
+    explicit Ports(InMemoryStore& owner) : store(owner) {}
+    core::UserStore& users() override { return store; }
+    core::AccountStore& accounts() override { return store; }
+    core::PlaylistStore& playlists() override { return store; }
+    core::SessionStore& sessions() override { return store; }
+    InMemoryStore& store;
+  } ports(*this);
+  const InMemoryStore before = *this;
+  try {
+    auto status = work(ports);
+    if (!status) *this = before;
+    return status;
+  } catch (...) {
+    *this = before;
+    throw;
+  }
+}
+
 core::Result<core::AppUser> InMemoryStore::create_user(const std::string& username,
                                                        const std::string& password_hash,
                                                        core::Role role) {
@@ -274,8 +295,11 @@ core::Result<std::int64_t> InMemoryStore::upsert_account(const core::SpotifyAcco
   for (auto& [id, existing] : accounts_) {
     if (existing.app_user_id == account.app_user_id &&
         existing.spotify_user_id == account.spotify_user_id) {
+      // Reconnecting keeps the last-synced time: the account's playlists stay.
+      const std::string last_synced_at = existing.last_synced_at;
       existing = account;
       existing.id = id;
+      existing.last_synced_at = last_synced_at;
       return id;
     }
   }

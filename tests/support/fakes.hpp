@@ -13,6 +13,7 @@
 #include "core/ports/clock.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
+#include "core/ports/unit_of_work.hpp"
 
 namespace plm::test_support {
 
@@ -98,13 +99,19 @@ class FakeSpotifyApi final : public core::SpotifyApi {
   std::int64_t version_ = 0;
 };
 
-/// The storage ports in memory, with the same promises as the SQL stores (the code verifiers of
-/// OAuth states are kept as given: there is no "at rest" here).
+/// The storage ports and the unit of work in memory, with the same promises as the SQL stores (the
+/// code verifiers of OAuth states are kept as given: there is no "at rest" here).
 class InMemoryStore final : public core::UserStore,
                             public core::AccountStore,
                             public core::PlaylistStore,
-                            public core::SessionStore {
+                            public core::SessionStore,
+                            public core::UnitOfWork {
  public:
+  /// Keeps a copy of everything and puts it back when `work` fails or throws. Nothing is isolated:
+  /// the store's own ports see the unit's changes at once (the SQL stores refuse them inside).
+  core::Status in_transaction(
+      const std::function<core::Status(core::TransactionPorts&)>& work) override;
+
   core::Result<core::AppUser> create_user(const std::string& username,
                                           const std::string& password_hash,
                                           core::Role role) override;

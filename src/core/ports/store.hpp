@@ -1,7 +1,10 @@
 #pragma once
-/// Storage ports. One implementation per database (sql::SqliteStore, sql::PostgresStore) passes one
-/// contract suite (tests/contract/store_contract_test.cpp). Every method is a transaction of its
-/// own; failures of the database itself (connection lost, disk full) are ErrorCode::Internal.
+/// Storage ports. Implemented once in SQL for SQLite and PostgreSQL (sql::Store) and in memory
+/// (test_support::InMemoryStore); all pass one contract suite
+/// (tests/contract/store_contract_test.cpp). Every method is a transaction of its own (UnitOfWork
+/// in unit_of_work.hpp runs several in one); failures of the database itself are
+/// ErrorCode::Internal (disk full), or Unavailable when worth retrying (connection lost, another
+/// process holding the write lock too long).
 
 #include <cstdint>
 #include <optional>
@@ -55,8 +58,8 @@ class SessionStore {
                                     const std::string& except_id_hash) = 0;
   /// Deletes the sessions expired at `now`; returns how many.
   virtual Result<std::int64_t> delete_expired_sessions(std::int64_t now) = 0;
-  /// The code verifier is stored encrypted. Conflict if the state exists; NotFound if the user does
-  /// not exist.
+  /// The code verifier is stored encrypted, bound to its state. Conflict if the state exists;
+  /// NotFound if the user does not exist.
   virtual Status save_oauth_state(const OAuthState& state) = 0;
   /// Returns and deletes the state in one step, so a state is usable once even when two callbacks
   /// race. An expired state is deleted and not returned; an unknown one is nullopt.
@@ -69,6 +72,8 @@ class AccountStore {
  public:
   virtual ~AccountStore() = default;
   /// Inserts, or updates the account with the same (app_user_id, spotify_user_id); returns its id.
+  /// An update (a reconnection) keeps the stored last_synced_at, since the account's playlists
+  /// stay; only mark_synced changes it.
   virtual Result<std::int64_t> upsert_account(const SpotifyAccount& account) = 0;
   virtual Result<std::optional<SpotifyAccount>> find_account(std::int64_t account_id) = 0;
   virtual Result<std::vector<SpotifyAccount>> accounts_of(std::int64_t app_user_id) = 0;
