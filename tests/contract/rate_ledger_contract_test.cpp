@@ -37,7 +37,7 @@ class SqlLedgers {
  public:
   std::optional<std::string> skip_reason() const { return database_.skip_reason(); }
   std::unique_ptr<core::RateLedger> open(const core::Clock& clock) {
-    if (!store_) store_ = database_.open(cipher_);
+    if (!store_) store_ = database_.open(cipher_, clock);
     return sql::open_rate_ledger(database_.url(), clock);
   }
 
