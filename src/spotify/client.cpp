@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/write/playlist_edits.hpp"
 #include "http/message.hpp"
 
 namespace plm::spotify {
@@ -13,23 +14,11 @@ namespace {
 using core::ErrorCode;
 using Json = nlohmann::json;
 
-constexpr std::size_t kChunk = core::SpotifyApi::kMaxItemsPerWrite;
 
 std::string encode(const std::string& id) { return plm::http::percent_encode(id); }
 
 std::string paging(std::int64_t offset, int limit) {
   return "limit=" + std::to_string(limit) + "&offset=" + std::to_string(offset);
-}
-
-template <typename T>
-std::vector<std::vector<T>> chunks_of(const std::vector<T>& values, std::size_t size) {
-  std::vector<std::vector<T>> chunks;
-  for (std::size_t start = 0; start < values.size(); start += size) {
-    const auto end = std::min(values.size(), start + size);
-    chunks.emplace_back(values.begin() + static_cast<std::ptrdiff_t>(start),
-                        values.begin() + static_cast<std::ptrdiff_t>(end));
-  }
-  return chunks;
 }
 
 /// `page.next_offset` counted from the offset we asked for (the one in the body may be missing).
@@ -113,7 +102,7 @@ Client::Outcome Client::execute(const Call& call) {
     request.url = config_.api_base_url + call.path;
     request.headers = {{"Authorization", "Bearer " + *token}, {"Accept", "application/json"}};
     if (!call.body.empty()) {
-      request.headers.emplace_back("Content-Type", "application/json");
+      request.headers.emplace_back("Content-Type", call.content_type);
       request.body = call.body;
     }
     request.connect_timeout = config_.connect_timeout;
@@ -326,221 +315,167 @@ core::Result<core::Page<core::TrackInfo>> Client::search_tracks(const std::strin
   return rebase(std::move(*page), offset);
 }
 
-core::Result<PlaylistState> Client::read_state(const std::string& playlist_id) {
+core::Result<core::PlaylistVersion> Client::playlist_version(const std::string& playlist_id) {
+  static const std::string kFields =
+      plm::http::percent_encode("snapshot_id,items(total),tracks(total)");
   auto response =
-      execute({"GET", "/playlists/" + encode(playlist_id) + "?fields=" +
-                          plm::http::percent_encode("snapshot_id,items(total),tracks(total)")})
-          .response;
+      execute({"GET", "/playlists/" + encode(playlist_id) + "?fields=" + kFields}).response;
   if (!response) return response.error();
-  return parse_playlist_state(response->body);
+  return parse_playlist_version(response->body);
 }
 
 // ---- writes --------------------------------------------------------------------------------
 
-core::Result<std::string> Client::add_items(const std::string& playlist_id,
-                                            const std::vector<std::string>& uris,
-                                            std::optional<std::int64_t> position) {
-  if (position && *position < 0) {
-    return core::make_error(ErrorCode::InvalidInput,
-                            "position must not be negative, got " + std::to_string(*position));
-  }
-  // The length before we start is what tells, after an ambiguous failure, whether a chunk landed.
-  auto state = read_state(playlist_id);
-  if (!state) return state.error();
-  if (uris.empty()) return state->snapshot_id;
-  std::int64_t expected_total = state->total;
-  std::string snapshot;
-  std::size_t done = 0;
-  for (const auto& chunk : chunks_of(uris, kChunk)) {
-    // Chunks go in order; with a position each lands right after the previous one.
-    std::optional<std::int64_t> chunk_position;
-    if (position) chunk_position = *position + static_cast<std::int64_t>(done);
-    auto added = add_chunk(playlist_id, chunk, chunk_position, expected_total);
-    if (!added) {
-      auto error = added.error();
-      if (done > 0) error.message += " (after " + std::to_string(done) + " items were added)";
-      return error;
-    }
-    snapshot = std::move(*added);
-    done += chunk.size();
-  }
-  return snapshot;
+namespace {
+
+core::WriteOutcome refused(const core::Status& status) {
+  return core::WriteOutcome::not_applied(status.error());
 }
 
-core::Result<std::string> Client::add_chunk(const std::string& playlist_id,
-                                            const std::vector<std::string>& uris,
-                                            std::optional<std::int64_t> position,
-                                            std::int64_t& expected_total) {
+/// The outcome of a write that did not get a 2xx.
+core::WriteOutcome failed(core::WriteStatus status, core::Error error) {
+  return status == core::WriteStatus::Unknown ? core::WriteOutcome::unknown(std::move(error))
+                                              : core::WriteOutcome::not_applied(std::move(error));
+}
+
+}  // namespace
+
+Client::SentWrite Client::send_write(Call call, Repeat repeat) {
+  // execute never repeats an unsafe call once it may have reached Spotify; idempotent writes are
+  // repeated here instead, so that we know whether any attempt may have been applied.
+  call.idempotency = Idempotency::Unsafe;
+  const std::string what = call.method + " " + call.path.substr(0, call.path.find('?'));
+  bool may_have_applied = false;
+  for (int attempt = 0;; ++attempt) {
+    auto outcome = execute(call);
+    if (outcome.response) {
+      return {core::WriteStatus::Applied, std::move(*outcome.response), std::nullopt};
+    }
+    may_have_applied = may_have_applied || outcome.maybe_applied;
+    if (outcome.maybe_applied && repeat == Repeat::AfterServerErrors &&
+        attempt < config_.retry.max_retries) {
+      wait(backoff_delay(config_.retry.base_backoff, config_.retry.max_backoff, attempt, jitter()));
+      ++retries_;
+      continue;
+    }
+    auto error = outcome.response.error();
+    error.message = what + ": " + error.message;
+    if (!may_have_applied) return {core::WriteStatus::NotApplied, {}, std::move(error)};
+    error.message += " (it may have been applied)";
+    return {core::WriteStatus::Unknown, {}, std::move(error)};
+  }
+}
+
+/// Adds, removes, reorders and replaces answer with the new snapshot.
+core::WriteOutcome Client::snapshot_write(Call call, Repeat repeat) {
+  auto sent = send_write(std::move(call), repeat);
+  if (sent.status != core::WriteStatus::Applied) return failed(sent.status, *sent.error);
+  auto snapshot = parse_snapshot(sent.response.body);
+  if (!snapshot) {
+    auto applied = core::WriteOutcome::applied();
+    applied.error = snapshot.error();  // done, but its snapshot is unknown
+    return applied;
+  }
+  return core::WriteOutcome::applied(std::move(*snapshot));
+}
+
+/// Details, covers and unfollows answer without a body (§2.8, §2.12).
+core::WriteOutcome Client::bodiless_write(Call call) {
+  auto sent = send_write(std::move(call), Repeat::AfterServerErrors);
+  if (sent.status != core::WriteStatus::Applied) return failed(sent.status, *sent.error);
+  return core::WriteOutcome::applied();
+}
+
+core::CreateOutcome Client::create_playlist(const core::NewPlaylist& playlist) {
+  // §2.7: always send `public` explicitly; an empty description is refused, so leave it out.
+  Json body{{"name", playlist.name},
+            {"public", playlist.is_public},
+            {"collaborative", playlist.collaborative}};
+  if (!playlist.description.empty()) body["description"] = playlist.description;
+  auto sent = send_write({"POST", "/me/playlists", body.dump()}, Repeat::Never);
+  if (sent.status != core::WriteStatus::Applied) {
+    return {failed(sent.status, *sent.error), std::nullopt};
+  }
+  auto created = parse_playlist(sent.response.body);
+  if (!created) {
+    auto applied = core::WriteOutcome::applied();
+    applied.error = created.error();
+    return {std::move(applied), std::nullopt};
+  }
+  return {core::WriteOutcome::applied(created->snapshot_id), std::move(*created)};
+}
+
+core::WriteOutcome Client::change_details(const std::string& playlist_id,
+                                          const core::PlaylistDetailsChange& change) {
+  if (auto valid = core::check_details_change(change); !valid) return refused(valid);
+  // Only what changes is sent: a description of "" would be refused (§2.8, §4.3), so it is sent
+  // only when the caller asks for it, and then Spotify says no.
+  Json body = Json::object();
+  if (change.name) body["name"] = *change.name;
+  if (change.description) body["description"] = *change.description;
+  if (change.is_public) body["public"] = *change.is_public;
+  if (change.collaborative) body["collaborative"] = *change.collaborative;
+  return bodiless_write({"PUT", "/playlists/" + encode(playlist_id), body.dump()});
+}
+
+core::WriteOutcome Client::upload_cover(const std::string& playlist_id, const std::string& jpeg) {
+  if (auto valid = core::check_cover(jpeg); !valid) return refused(valid);
+  // §2.12: the base64 text itself, no data: prefix, no trailing newline.
+  return bodiless_write({.method = "PUT",
+                         .path = "/playlists/" + encode(playlist_id) + "/images",
+                         .body = plm::http::base64_encode(jpeg),
+                         .content_type = "image/jpeg"});
+}
+
+core::WriteOutcome Client::add_items(const std::string& playlist_id,
+                                     const std::vector<std::string>& uris,
+                                     std::optional<std::int64_t> position) {
+  if (auto valid = core::check_add_request(uris, position); !valid) return refused(valid);
   Json body{{"uris", uris}};
   if (position) body["position"] = *position;
-  const Call call{"POST", "/playlists/" + encode(playlist_id) + "/items", body.dump(),
-                  Idempotency::Unsafe};
-  auto outcome = execute(call);
-  for (int attempt = 0;; ++attempt) {
-    if (outcome.response) {
-      expected_total += static_cast<std::int64_t>(uris.size());
-      return parse_snapshot(outcome.response->body);
-    }
-    if (!outcome.maybe_applied) return outcome.response.error();
-    // A 5xx or timeout may hide an applied add (emulator fault apply_then_502): look before
-    // repeating, so no track is ever added twice (spotify-api.md §3.5, §7.12) — and also before
-    // giving up, so a chunk that landed is reported as added, not as failed.
-    wait(backoff_delay(config_.retry.base_backoff, config_.retry.max_backoff, attempt, jitter()));
-    auto applied = chunk_is_applied(playlist_id, uris, position, expected_total);
-    if (!applied) {
-      auto error = applied.error();
-      error.message = "adding " + std::to_string(uris.size()) + " items to playlist " +
-                      playlist_id + " failed (" + outcome.response.error().message +
-                      ") and may have been applied; checking failed: " + error.message;
-      return error;
-    }
-    if (*applied) {
-      expected_total += static_cast<std::int64_t>(uris.size());
-      return std::move(**applied);
-    }
-    // Not applied: safe to repeat, or to report as not added.
-    if (attempt >= config_.retry.max_retries) return outcome.response.error();
-    ++retries_;
-    outcome = execute(call);
-  }
+  return snapshot_write({"POST", "/playlists/" + encode(playlist_id) + "/items", body.dump()},
+                        Repeat::Never);
 }
 
-core::Result<std::optional<std::string>> Client::chunk_is_applied(
-    const std::string& playlist_id, const std::vector<std::string>& uris,
-    std::optional<std::int64_t> position, std::int64_t total_before) {
-  auto state = read_state(playlist_id);
-  if (!state) return state.error();
-  const auto count = static_cast<std::int64_t>(uris.size());
-  if (state->total == total_before) return std::optional<std::string>();
-  if (state->total == total_before + count) {
-    // Check that the slice where the chunk would be holds exactly its URIs.
-    const std::int64_t start = position.value_or(total_before);
-    std::vector<std::string> found;
-    for (std::int64_t offset = start; offset < start + count; offset += kMaxItemsPage) {
-      const int limit =
-          static_cast<int>(std::min<std::int64_t>(kMaxItemsPage, start + count - offset));
-      auto page = playlist_items(playlist_id, offset, limit);
-      if (!page) return page.error();
-      for (const auto& item : page->items) found.push_back(item.uri);
-    }
-    if (found == uris) return std::optional<std::string>(state->snapshot_id);
-  }
-  return core::make_error(ErrorCode::Conflict, "playlist " + playlist_id +
-                                                   " changed while adding items: expected " +
-                                                   std::to_string(total_before) + " or " +
-                                                   std::to_string(total_before + count) +
-                                                   " items, found " + std::to_string(state->total));
+core::WriteOutcome Client::remove_items(const std::string& playlist_id,
+                                        const std::vector<std::string>& uris) {
+  if (auto valid = core::check_uri_count(uris, "removed"); !valid) return refused(valid);
+  // §2.11: key `items`, no `positions` (ignored since 2024), no snapshot_id (it caused 502s).
+  Json items = Json::array();
+  for (const auto& uri : uris) items.push_back(Json{{"uri", uri}});
+  return snapshot_write(
+      {"DELETE", "/playlists/" + encode(playlist_id) + "/items", Json{{"items", items}}.dump()},
+      Repeat::AfterServerErrors);
 }
 
-core::Result<std::string> Client::remove_items(const std::string& playlist_id,
-                                               const std::vector<std::string>& uris) {
-  if (uris.empty()) {
-    auto state = read_state(playlist_id);
-    if (!state) return state.error();
-    return state->snapshot_id;
-  }
-  std::string snapshot;
-  for (const auto& chunk : chunks_of(uris, kChunk)) {
-    // §2.11: key `items`, no `positions` (ignored since 2024), no snapshot_id (it caused 502s).
-    Json items = Json::array();
-    for (const auto& uri : chunk) items.push_back(Json{{"uri", uri}});
-    auto response = execute({"DELETE", "/playlists/" + encode(playlist_id) + "/items",
-                             Json{{"items", items}}.dump(), Idempotency::Safe})
-                        .response;
-    if (!response) return response.error();
-    auto parsed = parse_snapshot(response->body);
-    if (!parsed) return parsed.error();
-    snapshot = std::move(*parsed);
-  }
-  return snapshot;
-}
-
-core::Result<std::string> Client::reorder_items(const std::string& playlist_id,
-                                                std::int64_t range_start,
-                                                std::int64_t insert_before,
-                                                std::int64_t range_length) {
-  if (range_start < 0 || insert_before < 0 || range_length < 1) {
-    return core::make_error(ErrorCode::InvalidInput,
-                            "reorder needs range_start >= 0, insert_before >= 0 and "
-                            "range_length >= 1");
+core::WriteOutcome Client::reorder_items(const std::string& playlist_id, std::int64_t range_start,
+                                         std::int64_t insert_before, std::int64_t range_length) {
+  if (auto valid = core::check_reorder_request(range_start, insert_before, range_length); !valid) {
+    return refused(valid);
   }
   const Json body{{"range_start", range_start},
                   {"insert_before", insert_before},
                   {"range_length", range_length}};
-  // Not idempotent: repeating an applied reorder moves a different range. The snapshot before the
-  // call tells, after an ambiguous failure, whether it was applied.
-  auto before = read_state(playlist_id);
-  if (!before) return before.error();
-  const Call call{"PUT", "/playlists/" + encode(playlist_id) + "/items", body.dump(),
-                  Idempotency::Unsafe};
-  auto outcome = execute(call);
-  for (int attempt = 0;; ++attempt) {
-    if (outcome.response) return parse_snapshot(outcome.response->body);
-    if (!outcome.maybe_applied) return outcome.response.error();
-    wait(backoff_delay(config_.retry.base_backoff, config_.retry.max_backoff, attempt, jitter()));
-    auto after = read_state(playlist_id);
-    if (!after) {
-      auto error = after.error();
-      error.message = "reordering playlist " + playlist_id + " failed (" +
-                      outcome.response.error().message +
-                      ") and may have been applied; checking failed: " + error.message;
-      return error;
-    }
-    if (after->snapshot_id != before->snapshot_id) {
-      // Ours or someone else's change: either way repeating could move the wrong range.
-      return core::make_error(ErrorCode::Conflict,
-                              "reordering playlist " + playlist_id + " failed (" +
-                                  outcome.response.error().message +
-                                  "), but the playlist changed: the reorder may have been "
-                                  "applied; re-read the playlist");
-    }
-    if (attempt >= config_.retry.max_retries) return outcome.response.error();
-    ++retries_;
-    outcome = execute(call);
-  }
+  // Not idempotent: an applied reorder sent again moves a different range.
+  return snapshot_write({"PUT", "/playlists/" + encode(playlist_id) + "/items", body.dump()},
+                        Repeat::Never);
 }
 
-core::Result<std::string> Client::replace_items(const std::string& playlist_id,
-                                                const std::vector<std::string>& uris) {
-  // §2.10: PUT the first 100 (an empty list clears the playlist), then POST the rest.
-  const std::vector<std::string> first(
-      uris.begin(), uris.begin() + static_cast<std::ptrdiff_t>(std::min(uris.size(), kChunk)));
-  auto response = execute({"PUT", "/playlists/" + encode(playlist_id) + "/items",
-                           Json{{"uris", first}}.dump(), Idempotency::Safe})
-                      .response;
-  if (!response) return response.error();
-  auto snapshot = parse_snapshot(response->body);
-  if (!snapshot) return snapshot.error();
-  std::int64_t expected_total = static_cast<std::int64_t>(first.size());
-  const std::vector<std::string> rest(uris.begin() + static_cast<std::ptrdiff_t>(first.size()),
-                                      uris.end());
-  std::size_t done = first.size();
-  for (const auto& chunk : chunks_of(rest, kChunk)) {
-    auto added = add_chunk(playlist_id, chunk, std::nullopt, expected_total);
-    if (!added) {
-      auto error = added.error();
-      error.message += " (replace stopped after " + std::to_string(done) + " items)";
-      return error;
-    }
-    snapshot = std::move(*added);
-    done += chunk.size();
+core::WriteOutcome Client::replace_items(const std::string& playlist_id,
+                                         const std::vector<std::string>& uris) {
+  if (auto valid = core::check_uri_count(uris, "added", /*allow_empty=*/true); !valid) {
+    return refused(valid);
   }
-  return snapshot;
+  // §2.10: an empty list clears the playlist.
+  return snapshot_write(
+      {"PUT", "/playlists/" + encode(playlist_id) + "/items", Json{{"uris", uris}}.dump()},
+      Repeat::AfterServerErrors);
 }
 
-core::Result<core::PlaylistSummary> Client::create_playlist(const std::string& name,
-                                                            const std::string& description,
-                                                            bool is_public, bool collaborative) {
-  // §2.7: always send `public` explicitly; an empty description is refused, so leave it out.
-  Json body{{"name", name}, {"public", is_public}, {"collaborative", collaborative}};
-  if (!description.empty()) body["description"] = description;
-  auto outcome = execute({"POST", "/me/playlists", body.dump(), Idempotency::Unsafe});
-  if (!outcome.response) {
-    auto error = outcome.response.error();
-    if (outcome.maybe_applied) error.message += " (the playlist may have been created)";
-    return error;
-  }
-  return parse_playlist(outcome.response->body);
+core::WriteOutcome Client::unfollow_playlist(const std::string& playlist_id) {
+  // §2.2: DELETE /me/library replaces the followers endpoint removed for development mode.
+  return bodiless_write({"DELETE", "/me/library?uris=" + plm::http::percent_encode(
+                                                             "spotify:playlist:" + playlist_id)});
 }
 
 }  // namespace plm::spotify

@@ -7,9 +7,12 @@
 /// 429 → pause every account of the client ID for Retry-After (or fail with RateLimited and
 /// `retry_at`, never sleeping on a long wait), QUOTA_EXCEEDED → every account of the client ID
 /// fails fast with QuotaExceeded until its retry time, 5xx/network errors → backoff and repeat for
-/// idempotent calls only. Adding items, which is not idempotent, re-reads the playlist after an
-/// ambiguous failure to find out whether the add was applied (spotify-api.md §3.5); a reorder,
-/// which is not idempotent either, is repeated only when the snapshot shows it was not applied.
+/// reads. Writes are sent once (spotify-api.md §3.5): after a 401 or a 429 they are repeated like
+/// any call (nothing was done), after a 5xx or a network error only the idempotent ones (remove
+/// by URI, replace, change details, cover, unfollow); an add, a reorder or a create that may have
+/// reached Spotify comes back as WriteStatus::Unknown, and so does an idempotent write whose
+/// repeats ran out. The client never reads behind the caller's back to find out: settling is the
+/// write sequence's job (core/write/write_sequence.hpp), with reads it counts.
 ///
 /// The tokens belong to the account's AccountAuthorization, shared by every client of the account
 /// in the process (refreshes are serialised there); a Client is a light per-use object that counts
@@ -101,19 +104,20 @@ class Client final : public core::SpotifyApi {
                                                               std::int64_t offset,
                                                               int limit) override;
   core::Result<core::PlaylistSummary> playlist(const std::string& playlist_id) override;
-  core::Result<std::string> add_items(const std::string& playlist_id,
-                                      const std::vector<std::string>& uris,
-                                      std::optional<std::int64_t> position) override;
-  core::Result<std::string> remove_items(const std::string& playlist_id,
-                                         const std::vector<std::string>& uris) override;
-  core::Result<std::string> reorder_items(const std::string& playlist_id, std::int64_t range_start,
-                                          std::int64_t insert_before,
-                                          std::int64_t range_length) override;
-  core::Result<std::string> replace_items(const std::string& playlist_id,
-                                          const std::vector<std::string>& uris) override;
-  core::Result<core::PlaylistSummary> create_playlist(const std::string& name,
-                                                      const std::string& description,
-                                                      bool is_public, bool collaborative) override;
+  core::Result<core::PlaylistVersion> playlist_version(const std::string& playlist_id) override;
+  core::CreateOutcome create_playlist(const core::NewPlaylist& playlist) override;
+  core::WriteOutcome change_details(const std::string& playlist_id,
+                                    const core::PlaylistDetailsChange& change) override;
+  core::WriteOutcome upload_cover(const std::string& playlist_id, const std::string& jpeg) override;
+  core::WriteOutcome add_items(const std::string& playlist_id, const std::vector<std::string>& uris,
+                               std::optional<std::int64_t> position) override;
+  core::WriteOutcome remove_items(const std::string& playlist_id,
+                                  const std::vector<std::string>& uris) override;
+  core::WriteOutcome reorder_items(const std::string& playlist_id, std::int64_t range_start,
+                                   std::int64_t insert_before, std::int64_t range_length) override;
+  core::WriteOutcome replace_items(const std::string& playlist_id,
+                                   const std::vector<std::string>& uris) override;
+  core::WriteOutcome unfollow_playlist(const std::string& playlist_id) override;
   core::Result<core::TrackInfo> track(const std::string& track_id) override;
   core::Result<core::Page<core::TrackInfo>> search_tracks(const std::string& query,
                                                           std::int64_t offset, int limit) override;
@@ -130,27 +134,32 @@ class Client final : public core::SpotifyApi {
   struct Call {
     std::string method;
     std::string path;  ///< below api_base_url, with the query, e.g. "/me/playlists?limit=50"
-    std::string body;  ///< JSON, empty for none
+    std::string body;  ///< empty for none
     Idempotency idempotency = Idempotency::Safe;
+    std::string content_type = "application/json";  ///< of the body
   };
   /// A failed call whose request may have been applied (5xx or network error on an unsafe call).
   struct Outcome {
     core::Result<HttpResponse> response;
     bool maybe_applied = false;
   };
+  /// A write after its request (and, for an idempotent one, its repeats): the 2xx response when
+  /// applied, else the status and the error.
+  struct SentWrite {
+    core::WriteStatus status = core::WriteStatus::NotApplied;
+    HttpResponse response;
+    std::optional<core::Error> error;
+  };
+  enum class Repeat { Never, AfterServerErrors };
 
   Outcome execute(const Call& call);
-  core::Result<std::string> add_chunk(const std::string& playlist_id,
-                                      const std::vector<std::string>& uris,
-                                      std::optional<std::int64_t> position,
-                                      std::int64_t& expected_total);
-  core::Result<PlaylistState> read_state(const std::string& playlist_id);
-  /// After an ambiguous failure of an add: the snapshot if the chunk was applied, nullopt if
-  /// not, Conflict if the playlist changed some other way.
-  core::Result<std::optional<std::string>> chunk_is_applied(const std::string& playlist_id,
-                                                            const std::vector<std::string>& uris,
-                                                            std::optional<std::int64_t> position,
-                                                            std::int64_t total_before);
+  /// Sends a write once (execute repeats only 401s and 429s for it); `repeat` says whether a 5xx
+  /// or a network error may be followed by the same request again.
+  SentWrite send_write(Call call, Repeat repeat);
+  /// Adds, removes, reorders and replaces: the outcome with the snapshot Spotify answers.
+  core::WriteOutcome snapshot_write(Call call, Repeat repeat);
+  /// Details, covers and unfollows: idempotent, answered without a body.
+  core::WriteOutcome bodiless_write(Call call);
 
   /// Waits for the shared budget and returns the admitted call's ticket; fails with RateLimited
   /// when the wait is longer than max_wait, with QuotaExceeded at once while the client ID is

@@ -130,47 +130,167 @@ class ClientLogicTest : public ::testing::Test {
   ScriptedTransport transport_;
 };
 
-TEST_F(ClientLogicTest, TimeoutAfterAnAppliedAddIsNotRepeated) {
+// ---- writes: sent once, never read behind the caller's back ----------------------------------
+
+TEST_F(ClientLogicTest, TimeoutOfAnAddIsUnknownAndNotRepeated) {
   const auto client = make_client();
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
   transport_.fail("network error: Timeout was reached");
-  transport_.respond(200, R"({"snapshot_id":"s1","items":{"total":5}})");
-  transport_.respond(200, R"({"items":[)" + item("spotify:track:a") + "," +
-                              item("spotify:track:b") + R"(],"total":5,"offset":3,"next":null})");
-  const auto snapshot =
-      client->add_items("p", {"spotify:track:a", "spotify:track:b"}, std::nullopt);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
-  EXPECT_EQ(*snapshot, "s1");
-  EXPECT_EQ(transport_.count("POST"), 1);
-  EXPECT_EQ(transport_.requests.back().url,
-            "https://api.test/v1/playlists/p/items?limit=2&offset=3");
-  EXPECT_EQ(sleeper_.waits.size(), 1u);
+  const auto outcome = client->add_items("p", {"spotify:track:a", "spotify:track:b"}, 1);
+  EXPECT_EQ(outcome.status, core::WriteStatus::Unknown);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->code, ErrorCode::Unavailable);
+  EXPECT_NE(outcome.error->message.find("may have been applied"), std::string::npos);
+  ASSERT_EQ(transport_.requests.size(), 1u);  // no repeat, no read to find out
+  EXPECT_EQ(transport_.requests[0].body,
+            R"({"position":1,"uris":["spotify:track:a","spotify:track:b"]})");
+  EXPECT_TRUE(sleeper_.waits.empty());
 }
 
-TEST_F(ClientLogicTest, TimeoutBeforeTheAddLandedRepeatsIt) {
+TEST_F(ClientLogicTest, ServerErrorsOnWritesThatAreNotIdempotentAreUnknown) {
   const auto client = make_client();
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
-  transport_.fail("network error: Connection reset");
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
-  transport_.respond(201, R"({"snapshot_id":"s2"})");
-  const auto snapshot = client->add_items("p", {"spotify:track:a"}, 1);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
-  EXPECT_EQ(*snapshot, "s2");
-  EXPECT_EQ(transport_.count("POST"), 2);
-  EXPECT_EQ(transport_.requests.back().body, R"({"position":1,"uris":["spotify:track:a"]})");
-  EXPECT_EQ(client->counters().retries, 1);
-}
-
-TEST_F(ClientLogicTest, SomeoneElsesChangeDuringAFailedAddIsAConflict) {
-  const auto client = make_client();
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
   transport_.respond(502, "");
-  transport_.respond(200, R"({"snapshot_id":"s9","items":{"total":4}})");
-  const auto snapshot =
-      client->add_items("p", {"spotify:track:a", "spotify:track:b"}, std::nullopt);
-  ASSERT_FALSE(snapshot);
-  EXPECT_EQ(snapshot.error().code, ErrorCode::Conflict);
-  EXPECT_EQ(transport_.count("POST"), 1);
+  transport_.respond(503, R"({"error":{"status":503,"message":"Service unavailable"}})");
+  transport_.respond(500, "");
+  EXPECT_EQ(client->add_items("p", {"spotify:track:a"}, std::nullopt).status,
+            core::WriteStatus::Unknown);
+  EXPECT_EQ(client->reorder_items("p", 0, 3, 1).status, core::WriteStatus::Unknown);
+  const auto created = client->create_playlist({.name = "Once"});
+  EXPECT_EQ(created.write.status, core::WriteStatus::Unknown);
+  EXPECT_FALSE(created.playlist);
+  EXPECT_EQ(transport_.requests.size(), 3u);
+  EXPECT_EQ(client->counters().retries, 0);
+}
+
+TEST_F(ClientLogicTest, RefusedWritesAreNotApplied) {
+  const auto client = make_client();
+  transport_.respond(403, R"({"error":{"status":403,"message":"Forbidden"}})");
+  transport_.respond(400, R"({"error":{"status":400,"message":"Index out of bounds"}})");
+  auto outcome = client->add_items("p", {"spotify:track:a"}, std::nullopt);
+  EXPECT_EQ(outcome.status, core::WriteStatus::NotApplied);
+  EXPECT_EQ(outcome.error->code, ErrorCode::Forbidden);
+  outcome = client->reorder_items("p", 7, 0, 1);
+  EXPECT_EQ(outcome.status, core::WriteStatus::NotApplied);
+  EXPECT_EQ(outcome.error->code, ErrorCode::InvalidInput);
+  EXPECT_NE(outcome.error->message.find("Index out of bounds"), std::string::npos);
+}
+
+TEST_F(ClientLogicTest, RateLimitedAndExpiredTokenWritesAreRepeatedBecauseNothingWasDone) {
+  const auto client = make_client();
+  transport_.respond(429, "", {{"retry-after", "2"}});
+  transport_.respond(401, R"({"error":{"status":401,"message":"The access token expired"}})");
+  transport_.respond(200, R"({"access_token":"access-2","expires_in":3600})");  // the refresh
+  transport_.respond(201, R"({"snapshot_id":"s1"})");
+  const auto outcome = client->add_items("p", {"spotify:track:a"}, std::nullopt);
+  EXPECT_EQ(outcome.status, core::WriteStatus::Applied);
+  EXPECT_EQ(outcome.snapshot_id, "s1");
+  EXPECT_EQ(transport_.count("POST"), 4);  // three adds and the refresh
+  EXPECT_EQ(transport_.requests.back().headers[0].second, "Bearer access-2");
+}
+
+TEST_F(ClientLogicTest, IdempotentWritesAreRepeatedAfterServerErrors) {
+  const auto client = make_client();
+  transport_.respond(502, "");
+  transport_.fail("network error: Connection reset");
+  transport_.respond(200, R"({"snapshot_id":"s3"})");
+  const auto outcome = client->remove_items("p", {"spotify:track:a"});
+  EXPECT_EQ(outcome.status, core::WriteStatus::Applied);
+  EXPECT_EQ(outcome.snapshot_id, "s3");
+  EXPECT_EQ(transport_.count("DELETE"), 3);
+  EXPECT_EQ(client->counters().retries, 2);
+  EXPECT_EQ(sleeper_.waits.size(), 2u);
+}
+
+TEST_F(ClientLogicTest, IdempotentWriteWhoseRepeatsRunOutIsUnknown) {
+  const auto client = make_client(3600, [](ClientConfig& c) { c.retry.max_retries = 2; });
+  for (int i = 0; i < 3; ++i) transport_.respond(503, "");
+  const auto outcome = client->replace_items("p", {"spotify:track:a"});
+  EXPECT_EQ(outcome.status, core::WriteStatus::Unknown);
+  EXPECT_EQ(outcome.error->code, ErrorCode::Unavailable);
+  EXPECT_EQ(transport_.count("PUT"), 3);
+}
+
+TEST_F(ClientLogicTest, ARefusalAfterAServerErrorIsStillUnknown) {
+  // The first attempt may have been applied; the second one's 404 does not undo it.
+  const auto client = make_client();
+  transport_.respond(502, "");
+  transport_.respond(404, R"({"error":{"status":404,"message":"Not found."}})");
+  const auto outcome = client->change_details("p", {.name = "New"});
+  EXPECT_EQ(outcome.status, core::WriteStatus::Unknown);
+  EXPECT_EQ(outcome.error->code, ErrorCode::NotFound);
+}
+
+TEST_F(ClientLogicTest, AnAppliedWriteWhoseAnswerCannotBeReadIsStillApplied) {
+  const auto client = make_client();
+  transport_.respond(201, "<html>ok</html>");
+  const auto outcome = client->add_items("p", {"spotify:track:a"}, std::nullopt);
+  EXPECT_EQ(outcome.status, core::WriteStatus::Applied);
+  EXPECT_TRUE(outcome.snapshot_id.empty());
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->code, ErrorCode::BadResponse);
+}
+
+TEST_F(ClientLogicTest, WritesSpotifyWouldRefuseOnTheirFaceCostNoCall) {
+  const auto client = make_client();
+  const std::vector<std::string> too_many(101, "spotify:track:a");
+  using core::WriteStatus;
+  EXPECT_EQ(client->add_items("p", too_many, std::nullopt).status, WriteStatus::NotApplied);
+  EXPECT_EQ(client->add_items("p", {}, std::nullopt).error->code, ErrorCode::InvalidInput);
+  EXPECT_EQ(client->add_items("p", {"spotify:track:a"}, -1).error->code, ErrorCode::InvalidInput);
+  EXPECT_EQ(client->remove_items("p", too_many).error->code, ErrorCode::InvalidInput);
+  EXPECT_EQ(client->remove_items("p", {}).error->code, ErrorCode::InvalidInput);
+  EXPECT_EQ(client->replace_items("p", too_many).error->code, ErrorCode::InvalidInput);
+  EXPECT_EQ(client->reorder_items("p", -1, 0, 1).error->code, ErrorCode::InvalidInput);
+  EXPECT_EQ(client->reorder_items("p", 0, 1, 0).error->code, ErrorCode::InvalidInput);
+  EXPECT_EQ(client->change_details("p", {}).error->code, ErrorCode::InvalidInput);
+  EXPECT_EQ(client->upload_cover("p", "").error->code, ErrorCode::InvalidInput);
+  // 196,608 bytes are exactly 256 KB of base64; one more byte is over.
+  EXPECT_EQ(client->upload_cover("p", std::string(196'609, 'x')).error->code,
+            ErrorCode::InvalidInput);
+  EXPECT_TRUE(transport_.requests.empty());
+  EXPECT_EQ(client->counters().calls, 0);
+}
+
+TEST_F(ClientLogicTest, EveryWriteHasSpotifysShape) {
+  const auto client = make_client();
+  transport_.respond(200, "");
+  transport_.respond(202, "");
+  transport_.respond(200, "");
+  transport_.respond(200, R"({"snapshot_id":"r"})");
+  transport_.respond(201, R"({"id":"new","name":"N","snapshot_id":"c0","items":{"total":0}})");
+  transport_.respond(200, R"({"snapshot_id":"v","items":{"total":2}})");
+
+  EXPECT_TRUE(client->change_details("p", {.description = "d", .is_public = false}).is_applied());
+  const std::string jpeg("\xFF\xD8\xFF\xE0", 4);
+  EXPECT_TRUE(client->upload_cover("p", jpeg).is_applied());
+  EXPECT_TRUE(client->unfollow_playlist("p").is_applied());
+  EXPECT_EQ(client->replace_items("p", {}).snapshot_id, "r");
+  const auto created = client->create_playlist({.name = "N", .collaborative = true});
+  ASSERT_TRUE(created.write.is_applied());
+  EXPECT_EQ(created.write.snapshot_id, "c0");
+  ASSERT_TRUE(created.playlist);
+  EXPECT_EQ(created.playlist->id, "new");
+  const auto version = client->playlist_version("p");
+  ASSERT_TRUE(version) << version.error().message;
+  EXPECT_EQ(*version, (core::PlaylistVersion{"v", 2}));
+
+  const auto& requests = transport_.requests;
+  ASSERT_EQ(requests.size(), 6u);
+  EXPECT_EQ(requests[0].method, "PUT");
+  EXPECT_EQ(requests[0].url, "https://api.test/v1/playlists/p");
+  EXPECT_EQ(requests[0].body, R"({"description":"d","public":false})");  // only what changes
+  EXPECT_EQ(requests[1].url, "https://api.test/v1/playlists/p/images");
+  EXPECT_EQ(requests[1].body, "/9j/4A==");  // base64, no data: prefix, no newline
+  EXPECT_NE(std::find(requests[1].headers.begin(), requests[1].headers.end(),
+                      Header{"Content-Type", "image/jpeg"}),
+            requests[1].headers.end());
+  EXPECT_EQ(requests[2].method, "DELETE");
+  EXPECT_EQ(requests[2].url, "https://api.test/v1/me/library?uris=spotify%3Aplaylist%3Ap");
+  EXPECT_EQ(requests[3].body, R"({"uris":[]})");  // an empty replace clears the playlist
+  EXPECT_EQ(requests[4].url, "https://api.test/v1/me/playlists");
+  EXPECT_EQ(requests[4].body, R"({"collaborative":true,"name":"N","public":false})");
+  EXPECT_EQ(
+      requests[5].url,
+      "https://api.test/v1/playlists/p?fields=snapshot_id%2Citems%28total%29%2Ctracks%28total%29");
 }
 
 TEST_F(ClientLogicTest, TransientRefreshFailureKeepsUsingAStillValidToken) {
@@ -187,7 +307,7 @@ TEST_F(ClientLogicTest, TransientRefreshFailureKeepsUsingAStillValidToken) {
 TEST_F(ClientLogicTest, RequestsCarryTheBearerAndJsonBodies) {
   const auto client = make_client();
   transport_.respond(200, R"({"snapshot_id":"s"})");
-  ASSERT_TRUE(client->remove_items("p 1", {"spotify:track:a"}));
+  ASSERT_TRUE(client->remove_items("p 1", {"spotify:track:a"}).is_applied());
   const auto& request = transport_.requests.at(0);
   EXPECT_EQ(request.method, "DELETE");
   EXPECT_EQ(request.url, "https://api.test/v1/playlists/p%201/items");
@@ -285,69 +405,6 @@ TEST_F(ClientLogicTest, NextOffsetCountsFromTheRequestedOffset) {
   EXPECT_EQ(page->next_offset, 53);  // the null playlist took a position too
 }
 
-TEST_F(ClientLogicTest, LastFailedAddThatLandedIsReportedAsAdded) {
-  const auto client = make_client(3600, [](ClientConfig& c) { c.retry.max_retries = 0; });
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
-  transport_.respond(502, "");
-  transport_.respond(200, R"({"snapshot_id":"s1","items":{"total":4}})");
-  transport_.respond(
-      200, R"({"items":[)" + item("spotify:track:a") + R"(],"total":4,"offset":3,"next":null})");
-  const auto snapshot = client->add_items("p", {"spotify:track:a"}, std::nullopt);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
-  EXPECT_EQ(*snapshot, "s1");
-  EXPECT_EQ(transport_.count("POST"), 1);
-}
-
-TEST_F(ClientLogicTest, LastFailedAddThatDidNotLandIsReportedAsNotAdded) {
-  const auto client = make_client(3600, [](ClientConfig& c) { c.retry.max_retries = 0; });
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
-  transport_.respond(502, "");
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
-  const auto snapshot = client->add_items("p", {"spotify:track:a"}, std::nullopt);
-  ASSERT_FALSE(snapshot);
-  EXPECT_EQ(snapshot.error().code, ErrorCode::Unavailable);
-  EXPECT_EQ(snapshot.error().message.find("may have been applied"), std::string::npos);
-  EXPECT_EQ(transport_.count("GET"), 2);  // checked before giving up
-}
-
-TEST_F(ClientLogicTest, FailedAddWhoseCheckFailsSaysItMayHaveBeenApplied) {
-  const auto client = make_client(3600, [](ClientConfig& c) { c.retry.max_retries = 0; });
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
-  transport_.fail("network error: Timeout was reached");
-  transport_.respond(503, "");  // the check
-  const auto snapshot = client->add_items("p", {"spotify:track:a"}, std::nullopt);
-  ASSERT_FALSE(snapshot);
-  EXPECT_EQ(snapshot.error().code, ErrorCode::Unavailable);
-  EXPECT_NE(snapshot.error().message.find("may have been applied"), std::string::npos)
-      << snapshot.error().message;
-  EXPECT_EQ(transport_.count("POST"), 1);
-}
-
-TEST_F(ClientLogicTest, ReorderIsNotRepeatedWhenTheSnapshotMoved) {
-  const auto client = make_client();
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
-  transport_.respond(502, "");
-  transport_.respond(200, R"({"snapshot_id":"s1","items":{"total":3}})");
-  const auto snapshot = client->reorder_items("p", 0, 3, 1);
-  ASSERT_FALSE(snapshot);
-  EXPECT_EQ(snapshot.error().code, ErrorCode::Conflict);
-  EXPECT_NE(snapshot.error().message.find("may have been applied; re-read the playlist"),
-            std::string::npos);
-  EXPECT_EQ(transport_.count("PUT"), 1);
-}
-
-TEST_F(ClientLogicTest, ReorderIsRepeatedWhenTheSnapshotShowsItWasNotApplied) {
-  const auto client = make_client();
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
-  transport_.fail("network error: Connection reset");
-  transport_.respond(200, R"({"snapshot_id":"s0","items":{"total":3}})");
-  transport_.respond(200, R"({"snapshot_id":"s2"})");
-  const auto snapshot = client->reorder_items("p", 0, 3, 1);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
-  EXPECT_EQ(*snapshot, "s2");
-  EXPECT_EQ(transport_.count("PUT"), 2);
-}
-
 TEST_F(ClientLogicTest, RotatedTokensThatCannotBeStoredAreNotUsed) {
   int stored = 0;
   AccountHooks hooks;
@@ -397,9 +454,10 @@ TEST_F(ClientLogicTest, AClientStartedAsNeedsReauthMakesNoCalls) {
   EXPECT_TRUE(client->needs_reauth());
   EXPECT_EQ(client->current_user().error().code, ErrorCode::NeedsReauth);
   EXPECT_EQ(client->my_playlists(0, 50).error().code, ErrorCode::NeedsReauth);
-  EXPECT_EQ(client->add_items("p", {"spotify:track:a"}, std::nullopt).error().code,
-            ErrorCode::NeedsReauth);
-  EXPECT_EQ(client->reorder_items("p", 0, 1, 1).error().code, ErrorCode::NeedsReauth);
+  const auto added = client->add_items("p", {"spotify:track:a"}, std::nullopt);
+  EXPECT_EQ(added.status, core::WriteStatus::NotApplied);
+  EXPECT_EQ(added.error->code, ErrorCode::NeedsReauth);
+  EXPECT_EQ(client->reorder_items("p", 0, 1, 1).error->code, ErrorCode::NeedsReauth);
   EXPECT_TRUE(transport_.requests.empty());
   EXPECT_EQ(client->counters().calls, 0);
   EXPECT_EQ(reauth_calls, 0);  // already marked: not reported again

@@ -375,15 +375,25 @@ core::Result<std::string> parse_snapshot(std::string_view body) {
   return string_of(*json, "snapshot_id");
 }
 
-core::Result<PlaylistState> parse_playlist_state(std::string_view body) {
-  auto json = parse_object(body, "playlist state");
+core::Result<core::PlaylistVersion> parse_playlist_version(std::string_view body) {
+  auto json = parse_object(body, "playlist version");
   if (!json) return json.error();
+  const std::string snapshot = string_of(*json, "snapshot_id");
+  // A version without a snapshot could never be compared: it must not pass for "unchanged".
+  if (snapshot.empty()) return bad_response("playlist version has no snapshot_id");
   const Json* items = member(*json, "items");
   if (!items) items = member(*json, "tracks");
-  if (!items || !items->is_object() || !member(*items, "total")) {
-    return bad_response("playlist state has no items total");
+  if (!items) {
+    // §2.5: development mode leaves the items out for playlists the user neither owns nor
+    // collaborates on, as /items answers them 403.
+    return core::make_error(ErrorCode::Forbidden,
+                            "spotify sends no item count for this playlist: its items are not "
+                            "readable to this app");
   }
-  return PlaylistState{string_of(*json, "snapshot_id"), count_of(*items, "total")};
+  if (!items->is_object() || !member(*items, "total")) {
+    return bad_response("playlist version has no items total");
+  }
+  return core::PlaylistVersion{snapshot, count_of(*items, "total")};
 }
 
 ApiError parse_api_error(int status, std::string_view body) {

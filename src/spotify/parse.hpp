@@ -31,12 +31,10 @@ core::Result<core::TrackInfo> parse_track(std::string_view body);
 core::Result<core::Page<core::TrackInfo>> parse_track_search(std::string_view body);
 /// `{"snapshot_id": "..."}` of a write.
 core::Result<std::string> parse_snapshot(std::string_view body);
-/// `items.total ?? tracks.total` and `snapshot_id` of `GET /playlists/{id}?fields=...`.
-struct PlaylistState {
-  std::string snapshot_id;
-  std::int64_t total = 0;
-};
-core::Result<PlaylistState> parse_playlist_state(std::string_view body);
+/// `snapshot_id` and `items.total ?? tracks.total` of `GET /playlists/{id}?fields=...`, in either
+/// shape (§2.4). Forbidden without either items object (development mode omits it for playlists
+/// the user neither owns nor collaborates on, §2.5); BadResponse for a missing snapshot or total.
+core::Result<core::PlaylistVersion> parse_playlist_version(std::string_view body);
 
 /// What an error response says, from either of Spotify's shapes (§4.2) or none (empty or HTML
 /// bodies from proxies).

@@ -247,10 +247,30 @@ TEST(Parse, NumbersAreRangeChecked) {
   ASSERT_TRUE(big);
   EXPECT_EQ(big->total, std::int64_t{1} << 53);
   EXPECT_GT(big->next_offset, 0);
-  const auto state = parse_playlist_state(R"({"snapshot_id": "s", "items": {"total": -7}})");
-  ASSERT_TRUE(state);
-  EXPECT_EQ(state->total, 0);
+  const auto version = parse_playlist_version(R"({"snapshot_id": "s", "items": {"total": -7}})");
+  ASSERT_TRUE(version);
+  EXPECT_EQ(version->item_count, 0);
   EXPECT_EQ(parse_playlist(R"({"id": "p", "tracks": {"total": -1}})")->item_count, 0);
+}
+
+TEST(Parse, PlaylistVersionInBothShapes) {
+  // dev2026 (`items`) and extended mode (`tracks`), as `fields=snapshot_id,items(total),
+  // tracks(total)` returns them.
+  auto version = parse_playlist_version(R"({"snapshot_id": "s1", "items": {"total": 12}})");
+  ASSERT_TRUE(version) << version.error().message;
+  EXPECT_EQ(*version, (core::PlaylistVersion{"s1", 12}));
+  version = parse_playlist_version(R"({"snapshot_id": "s2", "tracks": {"total": 3}})");
+  ASSERT_TRUE(version) << version.error().message;
+  EXPECT_EQ(*version, (core::PlaylistVersion{"s2", 3}));
+  // Without a count or a snapshot it could pass for "unchanged": refused. Development mode leaves
+  // the items out of others' playlists: their contents are not ours to read.
+  EXPECT_EQ(parse_playlist_version(R"({"snapshot_id": "s"})").error().code, ErrorCode::Forbidden);
+  EXPECT_EQ(parse_playlist_version(R"({"snapshot_id": "s", "items": {}})").error().code,
+            ErrorCode::BadResponse);
+  EXPECT_EQ(parse_playlist_version(R"({"items": {"total": 1}})").error().code,
+            ErrorCode::BadResponse);
+  EXPECT_EQ(parse_playlist_version(R"({"snapshot_id": null, "items": {"total": 1}})").error().code,
+            ErrorCode::BadResponse);
 }
 
 TEST(Parse, ImageSizesCannotOverflow) {

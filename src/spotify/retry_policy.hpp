@@ -25,9 +25,11 @@ struct RetrySettings {
   Millis quota_default_wait{3'600'000};  ///< retry_at for QUOTA_EXCEEDED without Retry-After
 };
 
-/// Whether repeating a request cannot change the outcome. GET, PUT replace and DELETE by URI are
-/// (spotify-api.md §3.5); POST add-items, create and PUT reorder are not (a reorder applied behind
-/// a 502 and sent again moves a different range).
+/// Whether the call loop may repeat a request after a 5xx or a network error. Reads are Safe.
+/// Every write goes through the loop as Unsafe: the client's write layer repeats the idempotent
+/// ones (remove by URI, replace, details, cover, unfollow) itself, so that it knows whether any
+/// attempt may have been applied; add, create and reorder are never repeated once they may have
+/// reached Spotify (a reorder applied behind a 502 and sent again moves a different range).
 enum class Idempotency { Safe, Unsafe };
 
 /// Exponential backoff with "equal jitter": half the step is fixed, half random, so retries of

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/model/text.hpp"
+#include "core/write/playlist_edits.hpp"
 
 namespace plm::test_support {
 
@@ -10,6 +11,45 @@ using core::ErrorCode;
 using core::make_error;
 
 // ---- FakeSpotifyApi ----------------------------------------------------------------------------
+
+namespace {
+
+/// Characters (UTF-8 code points), which Spotify's name and description limits count.
+std::size_t utf8_length(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+constexpr std::size_t kMaxNameChars = 200;
+constexpr std::size_t kMaxDescriptionChars = 300;
+
+core::Status check_name(const std::string& name) {
+  if (name.empty()) return make_error(ErrorCode::InvalidInput, "Missing required field: name");
+  if (utf8_length(name) > kMaxNameChars)
+    return make_error(ErrorCode::InvalidInput, "Playlist name is too long");
+  return core::ok();
+}
+
+core::Status check_description(const std::string& description) {
+  if (utf8_length(description) > kMaxDescriptionChars)
+    return make_error(ErrorCode::InvalidInput, "Description is too long");
+  if (description.find_first_of("\r\n") != std::string::npos)
+    return make_error(ErrorCode::InvalidInput, "Description must not contain line breaks");
+  return core::ok();
+}
+
+core::Status check_visibility(bool is_public, bool collaborative) {
+  if (collaborative && is_public) {
+    return make_error(ErrorCode::InvalidInput,
+                      "You can only set collaborative to true on non-public playlists.");
+  }
+  return core::ok();
+}
+
+core::Error bad_gateway() { return make_error(ErrorCode::Unavailable, "spotify answered 502"); }
+
+}  // namespace
 
 std::optional<core::Error> FakeSpotifyApi::begin_call() {
   ++counters_.calls;
@@ -26,9 +66,34 @@ FakeSpotifyApi::FakePlaylist* FakeSpotifyApi::find(const std::string& id) {
   return nullptr;
 }
 
+const FakeSpotifyApi::FakePlaylist* FakeSpotifyApi::find_playlist(const std::string& id) const {
+  for (const auto& playlist : playlists_) {
+    if (playlist.summary.id == id) return &playlist;
+  }
+  return nullptr;
+}
+
+core::Result<FakeSpotifyApi::FakePlaylist*> FakeSpotifyApi::visible(const std::string& id) {
+  FakePlaylist* playlist = find(id);
+  if (!playlist || (!playlist->summary.is_public && playlist->summary.owner_id != user_id_ &&
+                    !playlist->followed)) {
+    return make_error(ErrorCode::NotFound, "playlist " + id + " not found");
+  }
+  return playlist;
+}
+
 void FakeSpotifyApi::touch(FakePlaylist& playlist) {
   playlist.summary.snapshot_id = "snapshot-" + std::to_string(++version_);
   playlist.summary.item_count = static_cast<std::int64_t>(playlist.items.size());
+  // An uploaded cover's URL names the version, as the emulator's does.
+  if (!playlist.cover_jpeg.empty()) {
+    playlist.summary.image_url =
+        "fake-cover:" + playlist.summary.id + "-" + std::to_string(version_);
+  }
+}
+
+core::PlaylistItem FakeSpotifyApi::new_item(const std::string& uri) const {
+  return core::PlaylistItem{uri, "", user_id_, false, false, {}};
 }
 
 void FakeSpotifyApi::put_playlist(core::PlaylistSummary summary,
@@ -55,6 +120,32 @@ void FakeSpotifyApi::set_items(const std::string& id, std::vector<core::Playlist
   }
 }
 
+void FakeSpotifyApi::set_followed(const std::string& id, bool followed) {
+  if (FakePlaylist* playlist = find(id)) playlist->followed = followed;
+}
+
+void FakeSpotifyApi::inject_write(std::int64_t write_number, Injected injected,
+                                  std::optional<core::Error> error) {
+  injections_[write_number] = {injected, std::move(error)};
+}
+
+FakeSpotifyApi::WriteStart FakeSpotifyApi::begin_write() {
+  if (auto error = begin_call()) return {core::WriteOutcome::not_applied(*error), std::nullopt};
+  const auto found = injections_.find(++writes_);
+  if (found == injections_.end()) return {};
+  const auto& [injected, error] = found->second;
+  const core::Error lost = error.value_or(bad_gateway());
+  switch (injected) {
+    case Injected::NotApplied:
+      return {core::WriteOutcome::not_applied(lost), std::nullopt};
+    case Injected::UnknownNotApplied:
+      return {core::WriteOutcome::unknown(lost), std::nullopt};
+    case Injected::UnknownApplied:
+      return {std::nullopt, lost};
+  }
+  return {};
+}
+
 core::Result<core::SpotifyProfile> FakeSpotifyApi::current_user() {
   if (auto error = begin_call()) return *error;
   return core::SpotifyProfile{user_id_, user_id_, ""};
@@ -63,12 +154,16 @@ core::Result<core::SpotifyProfile> FakeSpotifyApi::current_user() {
 core::Result<core::Page<core::PlaylistSummary>> FakeSpotifyApi::my_playlists(std::int64_t offset,
                                                                              int limit) {
   if (auto error = begin_call()) return *error;
+  std::vector<const FakePlaylist*> listed;
+  for (const auto& playlist : playlists_) {
+    if (playlist.followed) listed.push_back(&playlist);
+  }
   core::Page<core::PlaylistSummary> page;
   page.offset = offset;
-  page.total = static_cast<std::int64_t>(playlists_.size());
+  page.total = static_cast<std::int64_t>(listed.size());
   std::int64_t sent = 0;
   for (auto i = offset; i < page.total && i < offset + limit; ++i, ++sent) {
-    const auto& summary = playlists_[static_cast<std::size_t>(i)].summary;
+    const auto& summary = listed[static_cast<std::size_t>(i)]->summary;
     if (nulls_in_listing_.count(summary.id)) continue;  // sent as null, dropped by the parser
     page.items.push_back(summary);
   }
@@ -80,13 +175,14 @@ core::Result<core::Page<core::PlaylistSummary>> FakeSpotifyApi::my_playlists(std
 core::Result<core::Page<core::PlaylistItem>> FakeSpotifyApi::playlist_items(
     const std::string& playlist_id, std::int64_t offset, int limit) {
   if (auto error = begin_call()) return *error;
-  FakePlaylist* playlist = find(playlist_id);
-  if (!playlist) return make_error(ErrorCode::NotFound, "playlist " + playlist_id + " not found");
+  auto playlist = visible(playlist_id);
+  if (!playlist) return playlist.error();
+  const auto& items = (*playlist)->items;
   core::Page<core::PlaylistItem> page;
   page.offset = offset;
-  page.total = static_cast<std::int64_t>(playlist->items.size());
+  page.total = static_cast<std::int64_t>(items.size());
   for (auto i = offset; i < page.total && i < offset + limit; ++i) {
-    page.items.push_back(playlist->items[static_cast<std::size_t>(i)]);
+    page.items.push_back(items[static_cast<std::size_t>(i)]);
   }
   page.has_next = always_has_next_ || offset + limit < page.total;
   if (const auto reported = reported_totals_.find(playlist_id);
@@ -99,83 +195,197 @@ core::Result<core::Page<core::PlaylistItem>> FakeSpotifyApi::playlist_items(
 
 core::Result<core::PlaylistSummary> FakeSpotifyApi::playlist(const std::string& playlist_id) {
   if (auto error = begin_call()) return *error;
-  FakePlaylist* playlist = find(playlist_id);
-  if (!playlist) return make_error(ErrorCode::NotFound, "playlist " + playlist_id + " not found");
-  return playlist->summary;
+  auto playlist = visible(playlist_id);
+  if (!playlist) return playlist.error();
+  return (*playlist)->summary;
 }
 
-core::Result<std::string> FakeSpotifyApi::add_items(const std::string& playlist_id,
-                                                    const std::vector<std::string>& uris,
-                                                    std::optional<std::int64_t> position) {
+core::Result<core::PlaylistVersion> FakeSpotifyApi::playlist_version(
+    const std::string& playlist_id) {
   if (auto error = begin_call()) return *error;
-  FakePlaylist* playlist = find(playlist_id);
-  if (!playlist) return make_error(ErrorCode::NotFound, "playlist " + playlist_id + " not found");
-  std::vector<core::PlaylistItem> added;
-  for (const auto& uri : uris)
-    added.push_back(core::PlaylistItem{uri, "", user_id_, false, false, {}});
-  const auto at = position ? static_cast<std::ptrdiff_t>(*position)
-                           : static_cast<std::ptrdiff_t>(playlist->items.size());
-  playlist->items.insert(playlist->items.begin() + at, added.begin(), added.end());
-  touch(*playlist);
-  return playlist->summary.snapshot_id;
+  auto playlist = visible(playlist_id);
+  if (!playlist) return playlist.error();
+  return core::PlaylistVersion{(*playlist)->summary.snapshot_id,
+                               static_cast<std::int64_t>((*playlist)->items.size())};
 }
 
-core::Result<std::string> FakeSpotifyApi::remove_items(const std::string& playlist_id,
-                                                       const std::vector<std::string>& uris) {
-  if (auto error = begin_call()) return *error;
-  FakePlaylist* playlist = find(playlist_id);
-  if (!playlist) return make_error(ErrorCode::NotFound, "playlist " + playlist_id + " not found");
-  std::erase_if(playlist->items, [&](const core::PlaylistItem& item) {
-    return std::find(uris.begin(), uris.end(), item.uri) != uris.end();
-  });
-  touch(*playlist);
-  return playlist->summary.snapshot_id;
+core::WriteOutcome FakeSpotifyApi::write(const std::string& playlist_id, Allowed allowed,
+                                         const Mutation& mutate, bool answers_with_snapshot) {
+  const auto start = begin_write();
+  if (start.ended) return *start.ended;
+  auto found = visible(playlist_id);
+  if (!found) return core::WriteOutcome::not_applied(found.error());
+  FakePlaylist& playlist = **found;
+  const bool owner = playlist.summary.owner_id == user_id_;
+  const bool collaborator = playlist.summary.collaborative && playlist.followed;
+  if (!owner && (allowed == Allowed::Owner || !collaborator)) {
+    return core::WriteOutcome::not_applied(make_error(
+        ErrorCode::Forbidden, "playlist " + playlist_id + " is not " + user_id_ + "'s to change"));
+  }
+  if (auto changed = mutate(playlist); !changed) {
+    return core::WriteOutcome::not_applied(changed.error());
+  }
+  touch(playlist);  // every write moves the snapshot, details and covers included
+  if (start.lose_answer) return core::WriteOutcome::unknown(*start.lose_answer);
+  // Items writes answer with the new snapshot; details and covers without a body.
+  return core::WriteOutcome::applied(answers_with_snapshot ? playlist.summary.snapshot_id : "");
 }
 
-core::Result<std::string> FakeSpotifyApi::reorder_items(const std::string& playlist_id,
-                                                        std::int64_t range_start,
-                                                        std::int64_t insert_before,
-                                                        std::int64_t range_length) {
-  if (auto error = begin_call()) return *error;
-  FakePlaylist* playlist = find(playlist_id);
-  if (!playlist) return make_error(ErrorCode::NotFound, "playlist " + playlist_id + " not found");
-  auto& items = playlist->items;
-  std::vector<core::PlaylistItem> moved(items.begin() + range_start,
-                                        items.begin() + range_start + range_length);
-  items.erase(items.begin() + range_start, items.begin() + range_start + range_length);
-  const auto target = insert_before > range_start ? insert_before - range_length : insert_before;
-  items.insert(items.begin() + target, moved.begin(), moved.end());
-  touch(*playlist);
-  return playlist->summary.snapshot_id;
-}
-
-core::Result<std::string> FakeSpotifyApi::replace_items(const std::string& playlist_id,
-                                                        const std::vector<std::string>& uris) {
-  if (auto error = begin_call()) return *error;
-  FakePlaylist* playlist = find(playlist_id);
-  if (!playlist) return make_error(ErrorCode::NotFound, "playlist " + playlist_id + " not found");
-  playlist->items.clear();
-  for (const auto& uri : uris)
-    playlist->items.push_back(core::PlaylistItem{uri, "", user_id_, false, false, {}});
-  touch(*playlist);
-  return playlist->summary.snapshot_id;
-}
-
-core::Result<core::PlaylistSummary> FakeSpotifyApi::create_playlist(const std::string& name,
-                                                                    const std::string& description,
-                                                                    bool is_public,
-                                                                    bool collaborative) {
-  if (auto error = begin_call()) return *error;
+core::CreateOutcome FakeSpotifyApi::create_playlist(const core::NewPlaylist& created) {
+  const auto start = begin_write();
+  if (start.ended) return core::CreateOutcome{*start.ended, std::nullopt};
+  for (const auto& valid : {check_name(created.name), check_description(created.description),
+                            check_visibility(created.is_public, created.collaborative)}) {
+    if (!valid) return core::CreateOutcome{core::WriteOutcome::not_applied(valid.error()), {}};
+  }
   core::PlaylistSummary summary;
-  summary.id = "fake" + std::to_string(playlists_.size() + 1);
-  summary.name = name;
-  summary.description = description;
+  const std::string number = std::to_string(++created_);
+  summary.id = "FakeCreated" + std::string(11 - number.size(), '0') + number;  // 22 characters
+  summary.name = created.name;
+  summary.description = created.description;
   summary.owner_id = user_id_;
-  summary.is_public = is_public;
-  summary.collaborative = collaborative;
+  summary.owner_name = user_id_;
+  summary.is_public = created.is_public;
+  summary.collaborative = created.collaborative;
+  // New playlists come first in the user's list, as in Spotify's clients.
   playlists_.insert(playlists_.begin(), FakePlaylist{summary, {}});
   touch(playlists_.front());
-  return playlists_.front().summary;
+  if (start.lose_answer) {
+    return core::CreateOutcome{core::WriteOutcome::unknown(*start.lose_answer), std::nullopt};
+  }
+  return core::CreateOutcome{core::WriteOutcome::applied(playlists_.front().summary.snapshot_id),
+                             playlists_.front().summary};
+}
+
+core::WriteOutcome FakeSpotifyApi::change_details(const std::string& playlist_id,
+                                                  const core::PlaylistDetailsChange& change) {
+  if (auto valid = core::check_details_change(change); !valid) {
+    return core::WriteOutcome::not_applied(valid.error());
+  }
+  return write(
+      playlist_id, Allowed::Owner,
+      [&](FakePlaylist& playlist) -> core::Status {
+        core::PlaylistSummary changed = playlist.summary;
+        if (change.name) {
+          if (auto valid = check_name(*change.name); !valid) return valid;
+          changed.name = *change.name;
+        }
+        if (change.description) {
+          if (change.description->empty())
+            return make_error(ErrorCode::InvalidInput, "Attribute description is empty");
+          if (auto valid = check_description(*change.description); !valid) return valid;
+          changed.description = *change.description;
+        }
+        if (change.is_public) changed.is_public = *change.is_public;
+        if (change.collaborative) changed.collaborative = *change.collaborative;
+        if (auto valid = check_visibility(changed.is_public, changed.collaborative); !valid)
+          return valid;
+        playlist.summary = std::move(changed);
+        return core::ok();
+      },
+      /*answers_with_snapshot=*/false);
+}
+
+core::WriteOutcome FakeSpotifyApi::upload_cover(const std::string& playlist_id,
+                                                const std::string& jpeg) {
+  if (auto valid = core::check_cover(jpeg); !valid) {
+    return core::WriteOutcome::not_applied(valid.error());
+  }
+  return write(
+      playlist_id, Allowed::OwnerOrCollaborator,
+      [&](FakePlaylist& playlist) -> core::Status {
+        if (jpeg.size() < 4 || static_cast<unsigned char>(jpeg[0]) != 0xFF ||
+            static_cast<unsigned char>(jpeg[1]) != 0xD8) {
+          return make_error(ErrorCode::InvalidInput, "Image must be a JPEG");
+        }
+        playlist.cover_jpeg = jpeg;
+        return core::ok();
+      },
+      /*answers_with_snapshot=*/false);
+}
+
+core::WriteOutcome FakeSpotifyApi::add_items(const std::string& playlist_id,
+                                             const std::vector<std::string>& uris,
+                                             std::optional<std::int64_t> position) {
+  if (auto valid = core::check_add_request(uris, position); !valid) {
+    return core::WriteOutcome::not_applied(valid.error());
+  }
+  return write(playlist_id, Allowed::OwnerOrCollaborator,
+               [&](FakePlaylist& playlist) -> core::Status {
+                 auto& items = playlist.items;
+                 const auto size = static_cast<std::int64_t>(items.size());
+                 if (auto valid = core::check_item_uris(uris, "added"); !valid) return valid;
+                 const std::int64_t at = position.value_or(size);
+                 if (auto valid = core::check_position(size, at); !valid) return valid;
+                 if (items.size() + uris.size() > kMaxPlaylistItems) {
+                   return make_error(ErrorCode::Forbidden, "Playlist size limit reached");
+                 }
+                 std::vector<core::PlaylistItem> added;
+                 for (const auto& uri : uris) added.push_back(new_item(uri));
+                 items.insert(items.begin() + at, added.begin(), added.end());
+                 return core::ok();
+               });
+}
+
+core::WriteOutcome FakeSpotifyApi::remove_items(const std::string& playlist_id,
+                                                const std::vector<std::string>& uris) {
+  if (auto valid = core::check_uri_count(uris, "removed"); !valid) {
+    return core::WriteOutcome::not_applied(valid.error());
+  }
+  return write(playlist_id, Allowed::OwnerOrCollaborator,
+               [&](FakePlaylist& playlist) -> core::Status {
+                 if (auto valid = core::check_item_uris(uris, "removed"); !valid) return valid;
+                 core::remove_every(playlist.items, uris, [](const core::PlaylistItem& item) {
+                   return std::string_view(item.uri);
+                 });
+                 return core::ok();
+               });
+}
+
+core::WriteOutcome FakeSpotifyApi::reorder_items(const std::string& playlist_id,
+                                                 std::int64_t range_start,
+                                                 std::int64_t insert_before,
+                                                 std::int64_t range_length) {
+  if (auto valid = core::check_reorder_request(range_start, insert_before, range_length); !valid) {
+    return core::WriteOutcome::not_applied(valid.error());
+  }
+  return write(
+      playlist_id, Allowed::OwnerOrCollaborator, [&](FakePlaylist& playlist) -> core::Status {
+        const auto size = static_cast<std::int64_t>(playlist.items.size());
+        if (auto valid = core::check_reorder(size, range_start, insert_before, range_length);
+            !valid) {
+          return valid;
+        }
+        core::move_range(playlist.items, range_start, insert_before, range_length);
+        return core::ok();
+      });
+}
+
+core::WriteOutcome FakeSpotifyApi::replace_items(const std::string& playlist_id,
+                                                 const std::vector<std::string>& uris) {
+  if (auto valid = core::check_uri_count(uris, "added", /*allow_empty=*/true); !valid) {
+    return core::WriteOutcome::not_applied(valid.error());
+  }
+  return write(
+      playlist_id, Allowed::OwnerOrCollaborator, [&](FakePlaylist& playlist) -> core::Status {
+        if (auto valid = core::check_item_uris(uris, "added", /*allow_empty=*/true); !valid) {
+          return valid;
+        }
+        // Local files cannot be written back: a replace loses them, as on Spotify.
+        playlist.items.clear();
+        for (const auto& uri : uris) playlist.items.push_back(new_item(uri));
+        return core::ok();
+      });
+}
+
+core::WriteOutcome FakeSpotifyApi::unfollow_playlist(const std::string& playlist_id) {
+  const auto start = begin_write();
+  if (start.ended) return *start.ended;
+  auto playlist = visible(playlist_id);
+  if (!playlist) return core::WriteOutcome::not_applied(playlist.error());
+  (*playlist)->followed = false;  // the snapshot stays: the playlist did not change
+  if (start.lose_answer) return core::WriteOutcome::unknown(*start.lose_answer);
+  return core::WriteOutcome::applied();
 }
 
 core::Result<core::TrackInfo> FakeSpotifyApi::track(const std::string& track_id) {

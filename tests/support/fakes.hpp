@@ -6,8 +6,10 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/ports/clock.hpp"
@@ -30,25 +32,59 @@ class ManualClock final : public core::Clock {
   std::chrono::system_clock::time_point now_;
 };
 
-/// An in-memory Spotify account. Counts calls like the real client; `fail_call` makes a chosen call
-/// (1-based, counted over all calls) return an error instead.
+/// An in-memory Spotify account that follows Spotify's semantics for everything the port does:
+/// writes remove every copy of a URI, local files can be neither added nor removed, reorder
+/// indices are those of the list before the move, positions and ranges are bounds-checked, at most
+/// 100 URIs go in one write, every write but an unfollow moves the snapshot (details and covers
+/// included), items and covers need the owner or a collaborator and details the owner, private
+/// playlists of others are not found, and the checks an implementation makes before any call
+/// (core/write/playlist_edits.hpp) cost no call here either.
+///
+/// It is trusted only because the SpotifyApi contract suite
+/// (tests/contract/spotify_api_contract_test.cpp) runs the same tests on it and on the real client
+/// against the emulator in both API modes: what that suite does not cover, the fake does not
+/// promise. Reads are lenient where the suite does not pin them (the fake serves the items of any
+/// playlist, as extended mode does).
+///
+/// Counts calls like the real client. `fail_call` makes a chosen call (1-based, counted over all
+/// calls) fail instead (a write then comes back not applied); `inject_write` decides how a chosen
+/// write ends, for tests of what callers do with Unknown outcomes.
 class FakeSpotifyApi final : public core::SpotifyApi {
  public:
   struct FakePlaylist {
     core::PlaylistSummary summary;
     std::vector<core::PlaylistItem> items;
+    /// In the user's list. Unfollowing (Spotify's "delete" for the owner) clears it; the playlist
+    /// itself stays, as on Spotify.
+    bool followed = true;
+    std::string cover_jpeg;
   };
+
+  /// How an injected write ends: refused with the error (nothing done), or Unknown with the error
+  /// (a 502 or a timeout) after applying the write or without applying it.
+  enum class Injected { NotApplied, UnknownApplied, UnknownNotApplied };
 
   explicit FakeSpotifyApi(std::string user_id) : user_id_(std::move(user_id)) {}
 
-  /// Adds or replaces a playlist at the end of the list (or keeps its place when it exists).
+  /// Adds or replaces a playlist at the end of the list (or keeps its place when it exists); the
+  /// user follows it.
   void put_playlist(core::PlaylistSummary summary, std::vector<core::PlaylistItem> items);
   void remove_playlist(const std::string& id);
-  /// Changes the items and moves the snapshot, as any Spotify mutation does.
+  /// Changes the items and moves the snapshot, as any Spotify mutation does (someone else's edit).
   void set_items(const std::string& id, std::vector<core::PlaylistItem> items);
+  /// Whether the user follows the playlist (a private playlist of someone else that the user does
+  /// not follow is not found, as on Spotify).
+  void set_followed(const std::string& id, bool followed);
+  /// The playlist as the fake holds it, for assertions; nullptr when there is none.
+  const FakePlaylist* find_playlist(const std::string& id) const;
+
   void fail_call(std::int64_t call_number, core::Error error) {
     failures_[call_number] = std::move(error);
   }
+  /// The `write_number`-th write that is sent (1-based, counted over all writes; writes refused
+  /// before any call do not count) ends as `injected`, with `error` (default: a 502).
+  void inject_write(std::int64_t write_number, Injected injected,
+                    std::optional<core::Error> error = std::nullopt);
   /// Runs before every call with its number; lets a test change the account mid-sync.
   void on_call(std::function<void(std::int64_t)> hook) { hook_ = std::move(hook); }
   /// Misbehaviours of the real service, for robustness tests.
@@ -63,40 +99,69 @@ class FakeSpotifyApi final : public core::SpotifyApi {
                                                               std::int64_t offset,
                                                               int limit) override;
   core::Result<core::PlaylistSummary> playlist(const std::string& playlist_id) override;
-  core::Result<std::string> add_items(const std::string& playlist_id,
-                                      const std::vector<std::string>& uris,
-                                      std::optional<std::int64_t> position) override;
-  core::Result<std::string> remove_items(const std::string& playlist_id,
-                                         const std::vector<std::string>& uris) override;
-  core::Result<std::string> reorder_items(const std::string& playlist_id, std::int64_t range_start,
-                                          std::int64_t insert_before,
-                                          std::int64_t range_length) override;
-  core::Result<std::string> replace_items(const std::string& playlist_id,
-                                          const std::vector<std::string>& uris) override;
-  core::Result<core::PlaylistSummary> create_playlist(const std::string& name,
-                                                      const std::string& description,
-                                                      bool is_public, bool collaborative) override;
+  core::Result<core::PlaylistVersion> playlist_version(const std::string& playlist_id) override;
+  core::CreateOutcome create_playlist(const core::NewPlaylist& playlist) override;
+  core::WriteOutcome change_details(const std::string& playlist_id,
+                                    const core::PlaylistDetailsChange& change) override;
+  core::WriteOutcome upload_cover(const std::string& playlist_id, const std::string& jpeg) override;
+  core::WriteOutcome add_items(const std::string& playlist_id, const std::vector<std::string>& uris,
+                               std::optional<std::int64_t> position) override;
+  core::WriteOutcome remove_items(const std::string& playlist_id,
+                                  const std::vector<std::string>& uris) override;
+  core::WriteOutcome reorder_items(const std::string& playlist_id, std::int64_t range_start,
+                                   std::int64_t insert_before, std::int64_t range_length) override;
+  core::WriteOutcome replace_items(const std::string& playlist_id,
+                                   const std::vector<std::string>& uris) override;
+  core::WriteOutcome unfollow_playlist(const std::string& playlist_id) override;
   core::Result<core::TrackInfo> track(const std::string& track_id) override;
   core::Result<core::Page<core::TrackInfo>> search_tracks(const std::string& query,
                                                           std::int64_t offset, int limit) override;
   core::ApiCounters counters() const override { return counters_; }
 
   std::int64_t calls() const { return counters_.calls; }
+  std::int64_t writes() const { return writes_; }
+
+  /// Spotify's cap on a playlist's length (§7.8): adds beyond it are Forbidden.
+  static constexpr std::size_t kMaxPlaylistItems = 10'000;
 
  private:
+  /// What a write does once the playlist is found and the user may change it: changes it, or
+  /// refuses with the error Spotify would give and leaves it alone.
+  using Mutation = std::function<core::Status(FakePlaylist&)>;
+  /// Whose playlists a write may change.
+  enum class Allowed { OwnerOrCollaborator, Owner };
+
   std::optional<core::Error> begin_call();
+  /// One write to an existing playlist: the call, injected outcomes, visibility and permission,
+  /// `mutate`, and the new snapshot (in the answer only for items writes).
+  core::WriteOutcome write(const std::string& playlist_id, Allowed allowed, const Mutation& mutate,
+                           bool answers_with_snapshot = true);
+  /// How a write that is being sent goes on: `ended` when it ends before Spotify looks at it (the
+  /// call failed, or an injection refused it or lost it unapplied); `lose_answer` when an
+  /// injection applies it and then loses the answer.
+  struct WriteStart {
+    std::optional<core::WriteOutcome> ended;
+    std::optional<core::Error> lose_answer;
+  };
+  WriteStart begin_write();
   FakePlaylist* find(const std::string& id);
+  /// A playlist the user may see: private playlists of others only when followed.
+  core::Result<FakePlaylist*> visible(const std::string& id);
   void touch(FakePlaylist& playlist);
+  core::PlaylistItem new_item(const std::string& uri) const;
 
   std::string user_id_;
   std::vector<FakePlaylist> playlists_;
   std::map<std::int64_t, core::Error> failures_;
+  std::map<std::int64_t, std::pair<Injected, std::optional<core::Error>>> injections_;
   std::map<std::string, std::int64_t> reported_totals_;
   std::set<std::string> nulls_in_listing_;
   bool always_has_next_ = false;
   std::function<void(std::int64_t)> hook_;
   core::ApiCounters counters_;
+  std::int64_t writes_ = 0;
   std::int64_t version_ = 0;
+  std::int64_t created_ = 0;
 };
 
 /// The storage ports and the unit of work in memory, with the same promises as the SQL stores (the

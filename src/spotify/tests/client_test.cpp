@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/write/write_sequence.hpp"
 #include "spotify/tests/spotify_fixture.hpp"
 
 namespace plm::spotify::testing {
@@ -141,88 +142,95 @@ TEST_F(ClientTest, TrackAndSearch) {
                           [&](const auto& t) { return t.uri == track_uri(3); }));
 }
 
-TEST_F(ClientTest, AddInChunksAtAPosition) {
-  const auto uris = track_uris(1000, 250);
-  const auto snapshot = client_->add_items(SeedIds::kAlicePrivate, uris, 2);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
+// The writes' semantics (order, duplicates, local files, snapshots, errors) are pinned by the
+// SpotifyApi contract suite (tests/contract), on this client and on the fake alike; here, what
+// only the client over HTTP shows.
+
+TEST_F(ClientTest, AddAtAPositionIsOneRequest) {
+  const auto uris = track_uris(1000, 100);
+  const auto outcome = client_->add_items(SeedIds::kAlicePrivate, uris, 2);
+  ASSERT_TRUE(outcome.is_applied()) << outcome.error->message;
   std::vector<std::string> expected{track_uri(5), track_uri(6)};
   expected.insert(expected.end(), uris.begin(), uris.end());
   expected.push_back(track_uri(7));
   EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate), expected);
-  EXPECT_EQ(*snapshot, dump_playlist("alice", SeedIds::kAlicePrivate)["snapshot_id"]);
-  EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 3);
+  EXPECT_EQ(outcome.snapshot_id, dump_playlist("alice", SeedIds::kAlicePrivate)["snapshot_id"]);
+  EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 1);
+  EXPECT_EQ(stat(""), 1);  // no read behind the caller's back
 }
 
-TEST_F(ClientTest, AppendWithoutPosition) {
-  const auto uris = track_uris(2000, 101);
-  ASSERT_TRUE(client_->add_items(SeedIds::kAliceMain, uris, std::nullopt));
-  const auto entries = entry_uris("alice", SeedIds::kAliceMain);
-  ASSERT_EQ(entries.size(), 107u);
-  EXPECT_EQ(std::vector<std::string>(entries.begin() + 6, entries.end()), uris);
-}
-
-TEST_F(ClientTest, RemoveEveryOccurrenceInChunks) {
+TEST_F(ClientTest, RemoveEveryOccurrence) {
   // Track 1 is in the main playlist twice: both go (§2.11).
-  auto snapshot = client_->remove_items(SeedIds::kAliceMain, {track_uri(1)});
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  const auto outcome = client_->remove_items(SeedIds::kAliceMain, {track_uri(1)});
+  ASSERT_TRUE(outcome.is_applied()) << outcome.error->message;
   EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain),
             (std::vector<std::string>{track_uri(0), track_uri(2), track_uri(3), track_uri(4)}));
-
-  snapshot = client_->remove_items(SeedIds::kAliceBig, track_uris(100, 110));
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
-  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceBig), track_uris(210, 10));
-  EXPECT_EQ(stat("DELETE /v1/playlists/{}/items"), 3);
-  EXPECT_EQ(*snapshot, dump_playlist("alice", SeedIds::kAliceBig)["snapshot_id"]);
+  EXPECT_EQ(outcome.snapshot_id, dump_playlist("alice", SeedIds::kAliceMain)["snapshot_id"]);
 }
 
 TEST_F(ClientTest, Reorder) {
-  const auto snapshot = client_->reorder_items(SeedIds::kAlicePrivate, 0, 3, 1);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  const auto outcome = client_->reorder_items(SeedIds::kAlicePrivate, 0, 3, 1);
+  ASSERT_TRUE(outcome.is_applied()) << outcome.error->message;
   EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate),
             (std::vector<std::string>{track_uri(6), track_uri(7), track_uri(5)}));
-  EXPECT_EQ(client_->reorder_items(SeedIds::kAlicePrivate, 7, 0, 1).error().code,
-            ErrorCode::InvalidInput);
+  const auto refused = client_->reorder_items(SeedIds::kAlicePrivate, 7, 0, 1);
+  EXPECT_EQ(refused.status, core::WriteStatus::NotApplied);
+  EXPECT_EQ(refused.error->code, ErrorCode::InvalidInput);
 }
 
-TEST_F(ClientTest, ReplaceWithMoreThanOneHundred) {
+TEST_F(ClientTest, ReplaceWithMoreThanOneHundredThroughTheWriteSequence) {
   const auto uris = track_uris(3000, 230);
-  const auto snapshot = client_->replace_items(SeedIds::kAliceMain, uris);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  const auto version = client_->playlist_version(SeedIds::kAliceMain);
+  ASSERT_TRUE(version) << version.error().message;
+  const auto result = core::run_write_sequence(
+      *client_,
+      {SeedIds::kAliceMain, version->snapshot_id, entry_uris("alice", SeedIds::kAliceMain)},
+      {core::WriteStep::replace(uris)});
+  ASSERT_TRUE(result.complete()) << result.stopped_by->message;
   EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain), uris);
+  EXPECT_EQ(result.snapshot_id, dump_playlist("alice", SeedIds::kAliceMain)["snapshot_id"]);
   EXPECT_EQ(stat("PUT /v1/playlists/{}/items"), 1);
   EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 2);
 
-  ASSERT_TRUE(client_->replace_items(SeedIds::kAliceMain, {}));
+  ASSERT_TRUE(client_->replace_items(SeedIds::kAliceMain, {}).is_applied());
   EXPECT_TRUE(entry_uris("alice", SeedIds::kAliceMain).empty());
 }
 
 TEST_F(ClientTest, CreatePlaylist) {
-  const auto created =
-      client_->create_playlist("New & <Shiny>", "Rock & roll's best", false, false);
-  ASSERT_TRUE(created) << created.error().message;
-  EXPECT_EQ(created->name, "New & <Shiny>");
-  EXPECT_EQ(created->description, "Rock & roll's best");
-  EXPECT_FALSE(created->is_public);
-  EXPECT_EQ(created->owner_id, "alice");
-  EXPECT_EQ(created->item_count, 0);
-  const auto dump = dump_playlist("alice", created->id);
+  const auto created = client_->create_playlist(
+      {.name = "New & <Shiny>", .description = "Rock & roll's best", .is_public = false});
+  ASSERT_TRUE(created.write.is_applied()) << created.write.error->message;
+  ASSERT_TRUE(created.playlist);
+  EXPECT_EQ(created.playlist->name, "New & <Shiny>");
+  EXPECT_EQ(created.playlist->description, "Rock & roll's best");
+  EXPECT_FALSE(created.playlist->is_public);
+  EXPECT_EQ(created.playlist->owner_id, "alice");
+  EXPECT_EQ(created.playlist->item_count, 0);
+  EXPECT_EQ(created.write.snapshot_id, created.playlist->snapshot_id);
+  const auto dump = dump_playlist("alice", created.playlist->id);
   EXPECT_EQ(dump["description"], "Rock & roll's best");  // stored as sent, not double-encoded
   EXPECT_EQ(dump["public"], false);
 
-  const auto collaborative = client_->create_playlist("Team", "", false, true);
-  ASSERT_TRUE(collaborative) << collaborative.error().message;
-  EXPECT_TRUE(collaborative->collaborative);
+  const auto collaborative =
+      client_->create_playlist({.name = "Team", .is_public = false, .collaborative = true});
+  ASSERT_TRUE(collaborative.write.is_applied()) << collaborative.write.error->message;
+  EXPECT_TRUE(collaborative.playlist->collaborative);
 }
 
 TEST_F(ClientTest, TenThousandItemsPlaylist) {
-  const auto created = client_->create_playlist("Huge", "", true, false);
-  ASSERT_TRUE(created) << created.error().message;
+  const auto created = client_->create_playlist({.name = "Huge", .is_public = true});
+  ASSERT_TRUE(created.write.is_applied()) << created.write.error->message;
   const auto uris = track_uris(0, 10'000);
-  ASSERT_TRUE(client_->add_items(created->id, uris, std::nullopt));
+  const auto filled =
+      core::run_write_sequence(*client_, {created.playlist->id, created.playlist->snapshot_id, {}},
+                               {core::WriteStep::add(uris)});
+  ASSERT_TRUE(filled.complete()) << filled.stopped_by->message;
+  EXPECT_EQ(filled.steps.at(0).writes, 100);
+  EXPECT_EQ(filled.counters.check_reads, 0);  // appends need no confirmation
   std::vector<std::string> read;
   std::int64_t offset = 0;
   while (true) {
-    const auto page = client_->playlist_items(created->id, offset, 50);
+    const auto page = client_->playlist_items(created.playlist->id, offset, 50);
     ASSERT_TRUE(page) << page.error().message;
     for (const auto& item : page->items) read.push_back(item.uri);
     if (!page->has_next) break;
@@ -231,8 +239,9 @@ TEST_F(ClientTest, TenThousandItemsPlaylist) {
   EXPECT_EQ(read, uris);
   EXPECT_EQ(stat("GET /v1/playlists/{}/items"), 200);
   // Full: the emulator caps playlists at 10,000 (§7.8).
-  EXPECT_EQ(client_->add_items(created->id, {track_uri(0)}, std::nullopt).error().code,
-            ErrorCode::Forbidden);
+  const auto refused = client_->add_items(created.playlist->id, {track_uri(0)}, std::nullopt);
+  EXPECT_EQ(refused.status, core::WriteStatus::NotApplied);
+  EXPECT_EQ(refused.error->code, ErrorCode::Forbidden);
 }
 
 TEST_F(ClientTest, LegacyShapesInExtendedMode) {
@@ -258,7 +267,7 @@ TEST_F(ClientTest, LegacyShapesInExtendedMode) {
   ASSERT_TRUE(profile);
   EXPECT_EQ(profile->id, "alice");
   // Writes work in both modes: the client only uses the post-2026 endpoints (§0.3).
-  ASSERT_TRUE(client_->add_items(SeedIds::kAliceOdd, {track_uri(20)}, 0));
+  ASSERT_TRUE(client_->add_items(SeedIds::kAliceOdd, {track_uri(20)}, 0).is_applied());
   EXPECT_EQ(entry_uris("alice", SeedIds::kAliceOdd).front(), track_uri(20));
 }
 

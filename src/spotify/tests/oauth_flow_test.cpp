@@ -175,8 +175,9 @@ TEST_F(OAuthFlowTest, RefreshTokenExpiredAfterSixMonthsNeedsReauth) {
   // No further calls for this account, not even a refresh.
   const auto before = stat("");
   EXPECT_EQ(client->my_playlists(0, 50).error().code, ErrorCode::NeedsReauth);
-  EXPECT_EQ(client->add_items(SeedIds::kAliceMain, {track_uri(1)}, std::nullopt).error().code,
-            ErrorCode::NeedsReauth);
+  const auto added = client->add_items(SeedIds::kAliceMain, {track_uri(1)}, std::nullopt);
+  EXPECT_EQ(added.status, core::WriteStatus::NotApplied);
+  EXPECT_EQ(added.error->code, ErrorCode::NeedsReauth);
   EXPECT_EQ(stat(""), before);
   EXPECT_EQ(client->counters().calls, 0);
   EXPECT_EQ(reauth_.size(), 1u);  // told once

@@ -5,6 +5,7 @@
 
 #include <numeric>
 
+#include "core/write/write_sequence.hpp"
 #include "spotify/tests/spotify_fixture.hpp"
 
 namespace plm::spotify::testing {
@@ -21,6 +22,11 @@ class ResilienceTest : public SpotifyClientTest {
               201);
   }
   std::chrono::system_clock::time_point now() const { return core_clock_.now(); }
+  /// The playlist as it is now, as the edit engine would plan against it.
+  core::PlannedPlaylist planned(const std::string& playlist_id) {
+    const auto dump = dump_playlist("alice", playlist_id);
+    return {playlist_id, dump.value("snapshot_id", ""), entry_uris("alice", playlist_id)};
+  }
   std::unique_ptr<Client> client_;
 };
 
@@ -148,107 +154,133 @@ TEST_F(ResilienceTest, TooManyServerErrorsAreUnavailable) {
   EXPECT_EQ(client_->counters().calls, 5);  // 1 + max_retries (4)
 }
 
-TEST_F(ResilienceTest, ServerErrorOnAddIsCheckedBeforeRepeating) {
+// Writes behind failures. The client sends an add, a reorder or a create once and reports Unknown
+// when the answer is lost; the write sequence (core/write) settles that with reads it counts, so
+// the guarantees "never added twice" and "not applied is repeated" are tested here through it.
+
+TEST_F(ResilienceTest, ServerErrorOnAddIsUnknownAndNotRepeated) {
   add_fault({{"kind", "status"}, {"status", 503}, {"method", "POST"}, {"count", 1}});
-  const auto uris = track_uris(500, 3);
-  const auto snapshot = client_->add_items(SeedIds::kAliceMain, uris, std::nullopt);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
-  auto expected = entry_uris("alice", SeedIds::kAliceMain);
-  ASSERT_EQ(expected.size(), 9u);  // added once
-  EXPECT_EQ(std::vector<std::string>(expected.begin() + 6, expected.end()), uris);
-  // Not repeated blindly: a read of the playlist came between the two POSTs.
-  EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 2);
-  EXPECT_EQ(stat("GET /v1/playlists/{}"), 2);  // length before, then the check
+  const auto outcome = client_->add_items(SeedIds::kAliceMain, track_uris(500, 3), std::nullopt);
+  EXPECT_EQ(outcome.status, core::WriteStatus::Unknown);
+  EXPECT_EQ(outcome.error->code, ErrorCode::Unavailable);
+  EXPECT_EQ(stat(""), 1);  // no repeat, no read behind the caller's back
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain).size(), 6u);
 }
 
-TEST_F(ResilienceTest, AppliedAddBehind502IsNotRepeated) {
+TEST_F(ResilienceTest, NotAppliedAddBehind503IsRepeatedAfterARead) {
+  const auto plan = planned(SeedIds::kAliceMain);
+  add_fault({{"kind", "status"}, {"status", 503}, {"method", "POST"}, {"count", 1}});
+  const auto uris = track_uris(500, 3);
+  const auto result = core::run_write_sequence(*client_, plan, {core::WriteStep::add(uris)});
+  ASSERT_TRUE(result.complete()) << result.stopped_by->message;
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain).size(), 9u);  // added once
+  // Not repeated blindly: a version read came between the two POSTs.
+  EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 2);
+  EXPECT_EQ(stat("GET /v1/playlists/{}"), 1);
+  EXPECT_EQ(result.steps.at(0).writes, 2);
+  EXPECT_EQ(result.counters.check_reads, 1);
+}
+
+TEST_F(ResilienceTest, AppliedAddBehind502IsUnknownThenSettledAsApplied) {
+  const auto plan = planned(SeedIds::kAliceMain);
   add_fault({{"kind", "apply_then_502"}, {"method", "POST"}, {"count", 1}});
   const auto uris = track_uris(600, 3);
-  const auto snapshot = client_->add_items(SeedIds::kAliceMain, uris, std::nullopt);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  const auto result = core::run_write_sequence(*client_, plan, {core::WriteStep::add(uris)});
+  ASSERT_TRUE(result.complete()) << result.stopped_by->message;
   const auto dump = dump_playlist("alice", SeedIds::kAliceMain);
   EXPECT_EQ(dump["entries"].size(), 9u);
   const auto entries = entry_uris("alice", SeedIds::kAliceMain);
   for (const auto& uri : uris) EXPECT_EQ(std::count(entries.begin(), entries.end(), uri), 1);
-  EXPECT_EQ(*snapshot, dump["snapshot_id"]);
+  EXPECT_EQ(result.snapshot_id, dump["snapshot_id"]);
   EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 1);
+  // One version read and one page of the slice where the items should be.
+  EXPECT_EQ(result.counters.check_reads, 2);
 }
 
 TEST_F(ResilienceTest, AppliedChunkBehind502InTheMiddleOfAPositionedAdd) {
   // The second of three chunks is applied, then answered 502.
+  const auto plan = planned(SeedIds::kAlicePrivate);
   add_fault({{"kind", "apply_then_502"}, {"method", "POST"}, {"nth", 2}, {"count", 1}});
   const auto uris = track_uris(1000, 250);
-  ASSERT_TRUE(client_->add_items(SeedIds::kAlicePrivate, uris, 1));
+  const auto result = core::run_write_sequence(*client_, plan, {core::WriteStep::add(uris, 1)});
+  ASSERT_TRUE(result.complete()) << result.stopped_by->message;
   std::vector<std::string> expected{track_uri(5)};
   expected.insert(expected.end(), uris.begin(), uris.end());
   expected.insert(expected.end(), {track_uri(6), track_uri(7)});
   EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate), expected);
   EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 3);
+  // The confirmation, then the settling: a version read and two pages of 50 for 100 items.
+  EXPECT_EQ(result.counters.check_reads, 4);
 }
 
-TEST_F(ResilienceTest, AppliedAddBehindTheLast502IsReportedAsAdded) {
-  auto config = this->config();
-  config.retry.max_retries = 0;  // the first failure is also the last attempt
-  const auto client = make_client(mint_tokens("alice"), config);
-  add_fault({{"kind", "apply_then_502"}, {"method", "POST"}, {"count", 1}});
-  const auto uris = track_uris(650, 2);
-  const auto snapshot = client->add_items(SeedIds::kAliceMain, uris, std::nullopt);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
-  EXPECT_EQ(*snapshot, dump_playlist("alice", SeedIds::kAliceMain)["snapshot_id"]);
-  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain).size(), 8u);
-  EXPECT_EQ(stat("POST /v1/playlists/{}/items"), 1);
-}
-
-TEST_F(ResilienceTest, ReorderAppliedBehind502IsAConflictNotARepeat) {
+TEST_F(ResilienceTest, ReorderAppliedBehind502IsNotRepeated) {
   add_fault({{"kind", "apply_then_502"}, {"method", "PUT"}, {"count", 1}});
-  const auto snapshot = client_->reorder_items(SeedIds::kAlicePrivate, 0, 3, 1);
-  ASSERT_FALSE(snapshot);
-  EXPECT_EQ(snapshot.error().code, ErrorCode::Conflict);
-  EXPECT_NE(
-      snapshot.error().message.find("the reorder may have been applied; re-read the playlist"),
-      std::string::npos)
-      << snapshot.error().message;
+  EXPECT_EQ(client_->reorder_items(SeedIds::kAlicePrivate, 0, 3, 1).status,
+            core::WriteStatus::Unknown);
+  EXPECT_EQ(stat("PUT /v1/playlists/{}/items"), 1);
   // Moved once: a repeat would have moved track 6 to the end as well.
   EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate),
             (std::vector<std::string>{track_uri(6), track_uri(7), track_uri(5)}));
-  EXPECT_EQ(stat("PUT /v1/playlists/{}/items"), 1);
+
+  // Through the sequence: the read shows the move is ours, so it is not sent again.
+  add_fault({{"kind", "apply_then_502"}, {"method", "PUT"}, {"count", 1}});
+  const auto moved = planned(SeedIds::kAlicePrivate);
+  const auto result =
+      core::run_write_sequence(*client_, moved, {core::WriteStep::reorder(0, 3, 1)});
+  ASSERT_TRUE(result.complete()) << result.stopped_by->message;
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate),
+            (std::vector<std::string>{track_uri(7), track_uri(5), track_uri(6)}));
+  EXPECT_EQ(stat("PUT /v1/playlists/{}/items"), 2);
 }
 
-TEST_F(ResilienceTest, ReorderNotAppliedBehind503IsRepeated) {
+TEST_F(ResilienceTest, ReorderNotAppliedBehind503IsRepeatedAfterARead) {
+  const auto plan = planned(SeedIds::kAlicePrivate);
   add_fault({{"kind", "status"}, {"status", 503}, {"method", "PUT"}, {"count", 1}});
-  const auto snapshot = client_->reorder_items(SeedIds::kAlicePrivate, 0, 3, 1);
-  ASSERT_TRUE(snapshot) << snapshot.error().message;
+  const auto result = core::run_write_sequence(*client_, plan, {core::WriteStep::reorder(0, 3, 1)});
+  ASSERT_TRUE(result.complete()) << result.stopped_by->message;
   EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate),
             (std::vector<std::string>{track_uri(6), track_uri(7), track_uri(5)}));
   EXPECT_EQ(stat("PUT /v1/playlists/{}/items"), 2);
-  EXPECT_EQ(client_->counters().retries, 1);
+  EXPECT_EQ(result.counters.check_reads, 2);  // the confirmation, then the settling read
 }
 
 TEST_F(ResilienceTest, AddThatKeepsFailingGivesUpWithoutDuplicates) {
+  const auto plan = planned(SeedIds::kAliceMain);
   add_fault({{"kind", "status"}, {"status", 503}, {"method", "POST"}, {"count", 100}});
-  const auto snapshot = client_->add_items(SeedIds::kAliceMain, track_uris(700, 2), std::nullopt);
-  ASSERT_FALSE(snapshot);
-  EXPECT_EQ(snapshot.error().code, ErrorCode::Unavailable);
+  const auto result =
+      core::run_write_sequence(*client_, plan, {core::WriteStep::add(track_uris(700, 2))});
+  ASSERT_FALSE(result.complete());
+  EXPECT_EQ(result.stopped_by->code, ErrorCode::Unavailable);
+  EXPECT_EQ(result.steps.at(0).status, core::WriteStatus::NotApplied);
+  EXPECT_EQ(result.steps.at(0).writes, 3);  // the first and max_repeats (2) repeats
   EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain).size(), 6u);
 }
 
 TEST_F(ResilienceTest, CreateIsNotRepeatedAfterAServerError) {
   add_fault({{"kind", "apply_then_502"}, {"method", "POST"}, {"count", 1}});
-  const auto created = client_->create_playlist("Once", "", true, false);
-  ASSERT_FALSE(created);
-  EXPECT_EQ(created.error().code, ErrorCode::Unavailable);
-  EXPECT_NE(created.error().message.find("may have been created"), std::string::npos);
+  const auto created = client_->create_playlist({.name = "Once", .is_public = true});
+  EXPECT_EQ(created.write.status, core::WriteStatus::Unknown);
+  EXPECT_EQ(created.write.error->code, ErrorCode::Unavailable);
+  EXPECT_NE(created.write.error->message.find("may have been applied"), std::string::npos);
   EXPECT_EQ(stat("POST /v1/me/playlists"), 1);
 }
 
 TEST_F(ResilienceTest, ServerErrorsOnIdempotentWritesAreRetried) {
   add_fault({{"kind", "status"}, {"status", 502}, {"method", "DELETE"}, {"count", 2}});
   add_fault({{"kind", "status"}, {"status", 504}, {"method", "PUT"}, {"count", 1}});
-  ASSERT_TRUE(client_->remove_items(SeedIds::kAliceMain, {track_uri(1)}));
-  ASSERT_TRUE(client_->replace_items(SeedIds::kAlicePrivate, track_uris(800, 2)));
+  ASSERT_TRUE(client_->remove_items(SeedIds::kAliceMain, {track_uri(1)}).is_applied());
+  ASSERT_TRUE(client_->replace_items(SeedIds::kAlicePrivate, track_uris(800, 2)).is_applied());
   EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain).size(), 4u);
   EXPECT_EQ(entry_uris("alice", SeedIds::kAlicePrivate), track_uris(800, 2));
   EXPECT_EQ(client_->counters().retries, 3);
+}
+
+TEST_F(ResilienceTest, IdempotentWriteAppliedBehindEvery502IsUnknown) {
+  add_fault({{"kind", "apply_then_502"}, {"method", "DELETE"}, {"count", 100}});
+  const auto outcome = client_->remove_items(SeedIds::kAliceMain, {track_uri(1)});
+  EXPECT_EQ(outcome.status, core::WriteStatus::Unknown);
+  EXPECT_EQ(stat("DELETE /v1/playlists/{}/items"), 5);  // 1 + max_retries, all applied
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain).size(), 4u);
 }
 
 TEST_F(ResilienceTest, PacingKeepsEveryAccountOfAClientIdUnderTheBudget) {
