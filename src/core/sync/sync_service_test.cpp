@@ -293,7 +293,8 @@ TEST_F(SyncServiceTest, APlaylistListedTwiceMakesTheListingAgain) {
   spotify_.on_call([&](std::int64_t call) {
     if (call == before + 2 && !created) {
       created = true;
-      ASSERT_TRUE(spotify_.create_playlist("New", "", true, false));
+      ASSERT_EQ(spotify_.create_playlist({.name = "New", .is_public = true}).write.status,
+                core::WriteStatus::Applied);
     }
   });
 
