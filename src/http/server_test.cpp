@@ -403,6 +403,11 @@ class AcceptErrors {
 };
 
 TEST(ServerAcceptErrors, WaitLongerAfterEachFailureAndStartOverAfterASuccess) {
+#ifdef __SANITIZE_ADDRESS__
+  // The asan preset also enables UBSan, whose vptr check probes memory through a pipe: with no
+  // descriptor left it reports every virtual call as a bad one. The release run covers this test.
+  GTEST_SKIP() << "needs a process without sanitizers: UBSan's vptr check opens a pipe";
+#endif
   using std::chrono::milliseconds;
   AcceptErrors reported;
   Server server(
