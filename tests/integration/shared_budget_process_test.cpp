@@ -453,6 +453,13 @@ TEST_F(SharedRateBudgetTest, WithALedgerPerProcessTheSameSyncsDraw429s) {
   const auto refused = std::find_if(calls.begin(), calls.end(),
                                     [](const ArrivedCall& call) { return call.status == 429; });
   const std::vector<ArrivedCall> before(calls.begin(), refused);
+  std::cout << "[ figures  ] first 429 "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(refused->at - calls.front().at)
+                       .count() /
+                   1000.0
+            << " s after the first call, " << before.size() << " calls before it ("
+            << count_by(before, north.authorization) << " by plm serve, "
+            << count_by(before, south.authorization) << " by plm sync)\n";
   std::vector<ArrivedCall> answered;
   std::copy_if(calls.begin(), calls.end(), std::back_inserter(answered),
                [](const ArrivedCall& call) { return call.status == 200; });
