@@ -9,6 +9,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 runs=3
 while (($# > 0)); do
   case "$1" in
@@ -86,10 +88,7 @@ start_once() {
 
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
-commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[[ -z "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ]] || commit="$commit (uncommitted changes)"
-echo "commit: $commit"
-echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+bench_describe "$repo"
 
 measure() {
   local label="$1"

@@ -13,6 +13,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 full=0
 duration=10
 while (($# > 0)); do
@@ -145,10 +147,8 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$emulator_pid/stat"; }
 machine_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
 status_kb() { awk -v key="$1:" '$1 == key {print $2}' "/proc/$emulator_pid/status"; }
 
-commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[[ -z "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ]] || commit="$commit (uncommitted changes)"
-echo "commit: $commit"
-echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo); wrk and the emulator share them"
+bench_describe "$repo"
+echo "wrk and the emulator share the cores"
 echo "emulator: $(grep -m1 'catalog' "$work/emulator.err" | sed 's/^spotify-emulator: //'); 2 server threads (default)"
 echo "catalog: $catalog_name"
 echo "request: GET /v1/playlists/$playlist_id/items?limit=50 (playlist of $playlist_size items; response $page_bytes bytes)"

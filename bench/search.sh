@@ -9,6 +9,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 repetitions=5
 extra=()
 while (($# > 0)); do
@@ -58,10 +60,7 @@ catalog_dir="$(cd "$catalog_dir" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[[ -z "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ]] || commit="$commit (uncommitted changes)"
-echo "commit: $commit"
-echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+bench_describe "$repo"
 echo "catalog: $catalog_dir"
 echo
 

@@ -16,6 +16,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 scenario=all
 latency=100
 budget=300
@@ -158,8 +160,9 @@ connect() {
     exit 1
   }
   run_plm "$data_dir" timeout 30 "$plm" connect --callback "${location#303 }" >/dev/null
-  # connect's GET /me was made by another process, whose calls the sync's limiter cannot know:
-  # start the measured sync with an empty window (same budget; this clears the emulator's windows).
+  # Start the measured sync with an empty window at the emulator (same budget; this clears its
+  # windows), so that the bound below holds. plm's ledger (in the data dir, shared by every plm
+  # process since issue 8) still counts connect's GET /me: one call on the safe side.
   admin POST rate-limits "{\"window_budget\": $budget}" >/dev/null
 }
 
@@ -274,10 +277,7 @@ sys.exit(1 if bad else 0)
 EOF
 }
 
-commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[[ -z "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ]] || commit="$commit (uncommitted changes)"
-echo "commit: $commit"
-echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_describe "$repo"
 echo "emulator: --latency-ms $latency --rate-budget $budget (per 30 s), demo catalog (--demo-only); plm: PLM_SPOTIFY_RATE_BUDGET=$budget"
 echo "bound: max(C x latency, 30 s x floor((C-1)/budget)) for C emulator calls; ratio = wall / bound"
 
