@@ -105,9 +105,9 @@ core::Session read_session(const Row& row) {
   return core::Session{.id_hash = row.text(0),
                        .app_user_id = row.int64(1),
                        .csrf_token = row.text(2),
-                       .created_at = row.int64(3),
-                       .last_seen_at = row.int64(4),
-                       .expires_at = row.int64(5),
+                       .created_at = core::from_unix_seconds(row.int64(3)),
+                       .last_seen_at = core::from_unix_seconds(row.int64(4)),
+                       .expires_at = core::from_unix_seconds(row.int64(5)),
                        .user_agent = row.text(6),
                        .remote_address = row.text(7)};
 }
@@ -117,7 +117,7 @@ core::Result<core::OAuthState> read_oauth_state(const Row& row,
   core::OAuthState state{.state = row.text(0),
                          .app_user_id = row.int64(1),
                          .redirect_uri = row.text(3),
-                         .expires_at = row.int64(4)};
+                         .expires_at = core::from_unix_seconds(row.int64(4))};
   auto verifier =
       cipher.decrypt(row.text(2), code_verifier_binding(state.app_user_id, state.state));
   if (!verifier) {
@@ -524,15 +524,17 @@ core::Status StorePorts::set_playlist_tags(std::int64_t account_id, const std::s
 // ---- SessionStore ----
 
 core::Status StorePorts::create_session(const core::Session& session) {
-  return scope_->run("create session of " + describe_user(session.app_user_id), Access::Write,
-                     [&](Connection& connection) -> core::Status {
-                       connection.execute(query::kInsertSession,
-                                          {session.id_hash, session.app_user_id, session.csrf_token,
-                                           session.created_at, session.last_seen_at,
-                                           session.expires_at, core::clean_text(session.user_agent),
-                                           core::clean_text(session.remote_address)});
-                       return core::ok();
-                     });
+  return scope_->run(
+      "create session of " + describe_user(session.app_user_id), Access::Write,
+      [&](Connection& connection) -> core::Status {
+        connection.execute(
+            query::kInsertSession,
+            {session.id_hash, session.app_user_id, session.csrf_token,
+             core::to_unix_seconds(session.created_at), core::to_unix_seconds(session.last_seen_at),
+             core::to_unix_seconds(session.expires_at), core::clean_text(session.user_agent),
+             core::clean_text(session.remote_address)});
+        return core::ok();
+      });
 }
 
 core::Result<std::optional<core::Session>> StorePorts::find_session(const std::string& id_hash) {
@@ -542,11 +544,13 @@ core::Result<std::optional<core::Session>> StorePorts::find_session(const std::s
                      });
 }
 
-core::Status StorePorts::touch_session(const std::string& id_hash, std::int64_t last_seen_at,
-                                       std::int64_t expires_at) {
+core::Status StorePorts::touch_session(const std::string& id_hash, core::TimePoint last_seen_at,
+                                       core::TimePoint expires_at) {
   return scope_->run("touch session", Access::Write, [&](Connection& connection) {
     return changed_or_not_found(
-        connection.execute(query::kTouchSession, {last_seen_at, expires_at, id_hash}), "session");
+        connection.execute(query::kTouchSession, {core::to_unix_seconds(last_seen_at),
+                                                  core::to_unix_seconds(expires_at), id_hash}),
+        "session");
   });
 }
 
@@ -566,10 +570,11 @@ core::Status StorePorts::delete_sessions_of(std::int64_t app_user_id,
                      });
 }
 
-core::Result<std::int64_t> StorePorts::delete_expired_sessions(std::int64_t now) {
+core::Result<std::int64_t> StorePorts::delete_expired_sessions(core::TimePoint now) {
   return scope_->run("delete expired sessions", Access::Write,
                      [&](Connection& connection) -> core::Result<std::int64_t> {
-                       return connection.execute(query::kDeleteExpiredSessions, {now});
+                       return connection.execute(query::kDeleteExpiredSessions,
+                                                 {core::to_unix_seconds(now)});
                      });
 }
 
@@ -582,13 +587,13 @@ core::Status StorePorts::save_oauth_state(const core::OAuthState& state) {
             {state.state, state.app_user_id,
              context_.cipher.encrypt(state.code_verifier,
                                      code_verifier_binding(state.app_user_id, state.state)),
-             state.redirect_uri, state.expires_at});
+             state.redirect_uri, core::to_unix_seconds(state.expires_at)});
         return core::ok();
       });
 }
 
 core::Result<std::optional<core::OAuthState>> StorePorts::take_oauth_state(const std::string& state,
-                                                                           std::int64_t now) {
+                                                                           core::TimePoint now) {
   return scope_->run("take OAuth state", Access::Write,
                      [&](Connection& connection) -> core::Result<std::optional<core::OAuthState>> {
                        // One statement, so two callbacks racing for the same state cannot both get
@@ -604,12 +609,12 @@ core::Result<std::optional<core::OAuthState>> StorePorts::take_oauth_state(const
                      });
 }
 
-core::Status StorePorts::delete_expired_oauth_states(std::int64_t now) {
-  return scope_->run("delete expired OAuth states", Access::Write,
-                     [&](Connection& connection) -> core::Status {
-                       connection.execute(query::kDeleteExpiredOAuthStates, {now});
-                       return core::ok();
-                     });
+core::Status StorePorts::delete_expired_oauth_states(core::TimePoint now) {
+  return scope_->run(
+      "delete expired OAuth states", Access::Write, [&](Connection& connection) -> core::Status {
+        connection.execute(query::kDeleteExpiredOAuthStates, {core::to_unix_seconds(now)});
+        return core::ok();
+      });
 }
 
 }  // namespace plm::sql

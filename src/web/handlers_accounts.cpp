@@ -6,7 +6,7 @@ namespace plm::web {
 
 namespace {
 
-constexpr std::int64_t kStateLifetimeSeconds = 600;
+constexpr std::chrono::minutes kStateLifetime{10};
 
 Json account_json(App& app, const core::SpotifyAccount& account) {
   const auto now = app.deps.clock.now();
@@ -67,7 +67,7 @@ http::Response connect_account(App& app, Context& context) {
   state.app_user_id = context.user_id();
   state.code_verifier = started->code_verifier;
   state.redirect_uri = redirect;
-  state.expires_at = app.now_seconds() + kStateLifetimeSeconds;
+  state.expires_at = app.deps.clock.now() + kStateLifetime;
   if (auto saved = app.deps.sessions.save_oauth_state(state); !saved)
     return app.fail(saved.error());
   return http::Response::json(200, dump(Json{{"authorize_url", started->url}}));
@@ -86,7 +86,7 @@ http::Response spotify_callback(App& app, Context& context) {
   // The state is usable once, whatever happens next.
   std::optional<core::OAuthState> state;
   if (!state_text.empty() && state_text.size() <= 256) {
-    auto taken = app.deps.sessions.take_oauth_state(state_text, app.now_seconds());
+    auto taken = app.deps.sessions.take_oauth_state(state_text, app.deps.clock.now());
     if (!taken) return refused("exchange_failed", taken.error().message);
     state = std::move(*taken);
   }

@@ -65,14 +65,17 @@ core::AccountTokens make_tokens(const std::string& tag) {
                              .authorized_at = 1'790'000'000};
 }
 
+/// The time `seconds` after 1970.
+core::TimePoint at(std::int64_t seconds) { return core::from_unix_seconds(seconds); }
+
 core::Session make_session(const std::string& id_hash, std::int64_t user,
                            std::int64_t expires_at = 1'800'000'000) {
   return core::Session{.id_hash = id_hash,
                        .app_user_id = user,
                        .csrf_token = "csrf-" + id_hash,
-                       .created_at = 1'790'000'000,
-                       .last_seen_at = 1'790'000'100,
-                       .expires_at = expires_at,
+                       .created_at = at(1'790'000'000),
+                       .last_seen_at = at(1'790'000'100),
+                       .expires_at = at(expires_at),
                        .user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
                        .remote_address = "192.0.2.7"};
 }
@@ -83,7 +86,7 @@ core::OAuthState make_state(const std::string& state, std::int64_t user,
                           .app_user_id = user,
                           .code_verifier = "pkce-verifier-" + state + "-0123456789abcdefghijklmnop",
                           .redirect_uri = "https://plm.example/api/accounts/callback",
-                          .expires_at = expires_at};
+                          .expires_at = at(expires_at)};
 }
 
 /// The fake, opened like a database (a new, empty store every time: it cannot be reopened).
@@ -589,7 +592,7 @@ TYPED_TEST(PortContract, DeletingAUserTakesEverythingTheyOwnAndNothingElse) {
   EXPECT_EQ(*this->store_->find_user(alice), std::nullopt);
   EXPECT_EQ(*this->store_->find_session("alice-s1"), std::nullopt);
   EXPECT_EQ(*this->store_->find_session("alice-s2"), std::nullopt);
-  EXPECT_EQ(*this->store_->take_oauth_state("alice-state", 0), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("alice-state", at(0)), std::nullopt);
   EXPECT_TRUE(this->store_->accounts_of(alice)->empty());
   EXPECT_EQ(*this->store_->find_account(alice_1), std::nullopt);
   EXPECT_EQ(*this->store_->find_account(alice_2), std::nullopt);
@@ -602,7 +605,7 @@ TYPED_TEST(PortContract, DeletingAUserTakesEverythingTheyOwnAndNothingElse) {
   EXPECT_EQ(this->store_->accounts_of(bob)->size(), 1u);
   EXPECT_EQ(this->tags_of(bob_1, "shared-id"), std::vector<std::string>{"bob's"});
   EXPECT_EQ(this->items_of(bob_1, "shared-id"), make_items(3));
-  EXPECT_EQ(*this->store_->take_oauth_state("bob-state", 0),
+  EXPECT_EQ(*this->store_->take_oauth_state("bob-state", at(0)),
             std::optional(make_state("bob-state", bob)));
   EXPECT_EQ(this->store_->list_users()->size(), 1u);
   // Once gone, gone.
@@ -876,12 +879,13 @@ TYPED_TEST(PortContract, CreatesFindsAndTouchesSessions) {
   EXPECT_EQ(*this->store_->find_session("a1b2c3"), std::optional(session));
   EXPECT_EQ(*this->store_->find_session("d4e5f6"), std::optional(bare));
   EXPECT_EQ(*this->store_->find_session("unknown"), std::nullopt);
-  ASSERT_TRUE(this->store_->touch_session("a1b2c3", 1'790'000'500, 1'800'000'500).has_value());
-  session.last_seen_at = 1'790'000'500;
-  session.expires_at = 1'800'000'500;
+  ASSERT_TRUE(
+      this->store_->touch_session("a1b2c3", at(1'790'000'500), at(1'800'000'500)).has_value());
+  session.last_seen_at = at(1'790'000'500);
+  session.expires_at = at(1'800'000'500);
   EXPECT_EQ(*this->store_->find_session("a1b2c3"), std::optional(session));
   EXPECT_EQ(*this->store_->find_session("d4e5f6"), std::optional(bare));
-  EXPECT_EQ(this->store_->touch_session("unknown", 1, 2).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(this->store_->touch_session("unknown", at(1), at(2)).error().code, ErrorCode::NotFound);
 }
 
 TYPED_TEST(PortContract, StoresOddBrowserTextAsCleanText) {
@@ -978,8 +982,9 @@ TYPED_TEST(PortContract, DeletesExpiredSessionsAndSaysHowMany) {
   ASSERT_TRUE(this->store_->create_session(make_session("a-300", alice, 300)).has_value());
   ASSERT_TRUE(this->store_->create_session(make_session("b-150", bob, 150)).has_value());
 
-  const auto first = this->store_->delete_expired_sessions(200);  // expires_at <= now is expired
-  const auto second = this->store_->delete_expired_sessions(200);
+  const auto first =
+      this->store_->delete_expired_sessions(at(200));  // expires_at <= now is expired
+  const auto second = this->store_->delete_expired_sessions(at(200));
 
   ASSERT_TRUE(first.has_value()) << first.error().message;
   EXPECT_EQ(*first, 3);
@@ -987,7 +992,29 @@ TYPED_TEST(PortContract, DeletesExpiredSessionsAndSaysHowMany) {
   EXPECT_TRUE(this->store_->find_session("a-300")->has_value());
   EXPECT_EQ(*this->store_->find_session("a-200"), std::nullopt);
   EXPECT_EQ(*this->store_->find_session("b-150"), std::nullopt);
-  EXPECT_EQ(*this->store_->delete_expired_sessions(10'000), 1);
+  EXPECT_EQ(*this->store_->delete_expired_sessions(at(10'000)), 1);
+}
+
+TYPED_TEST(PortContract, KeepsSessionTimesToTheSecond) {
+  const auto user = this->add_user();
+  core::Session session = make_session("fine", user);
+  session.created_at += std::chrono::milliseconds(999);
+  session.last_seen_at += std::chrono::microseconds(1);
+  session.expires_at += std::chrono::milliseconds(500);
+  ASSERT_TRUE(this->store_->create_session(session).has_value());
+
+  EXPECT_EQ(*this->store_->find_session("fine"), std::optional(make_session("fine", user)));
+  ASSERT_TRUE(this->store_
+                  ->touch_session("fine", at(1'790'000'200) + std::chrono::milliseconds(1),
+                                  at(1'800'000'200) + std::chrono::milliseconds(999))
+                  .has_value());
+  EXPECT_EQ((*this->store_->find_session("fine"))->last_seen_at, at(1'790'000'200));
+  EXPECT_EQ((*this->store_->find_session("fine"))->expires_at, at(1'800'000'200));
+  // Expired from the stored (whole) second on.
+  EXPECT_EQ(
+      *this->store_->delete_expired_sessions(at(1'800'000'199) + std::chrono::milliseconds(999)),
+      0);
+  EXPECT_EQ(*this->store_->delete_expired_sessions(at(1'800'000'200)), 1);
 }
 
 // ---- SessionStore: OAuth states (every implementation) ----
@@ -998,15 +1025,15 @@ TYPED_TEST(PortContract, AnOAuthStateIsUsableOnce) {
   ASSERT_TRUE(this->store_->save_oauth_state(state).has_value());
   ASSERT_TRUE(this->store_->save_oauth_state(make_state("st-2", user, 2'000)).has_value());
 
-  const auto first = this->store_->take_oauth_state("st-1", 1'999);
-  const auto second = this->store_->take_oauth_state("st-1", 1'999);
+  const auto first = this->store_->take_oauth_state("st-1", at(1'999));
+  const auto second = this->store_->take_oauth_state("st-1", at(1'999));
 
   ASSERT_TRUE(first.has_value()) << first.error().message;
   EXPECT_EQ(*first, std::optional(state));
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(*second, std::nullopt);
-  EXPECT_EQ(*this->store_->take_oauth_state("unknown", 0), std::nullopt);
-  EXPECT_EQ(*this->store_->take_oauth_state("st-2", 0),
+  EXPECT_EQ(*this->store_->take_oauth_state("unknown", at(0)), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("st-2", at(0)),
             std::optional(make_state("st-2", user, 2'000)));
 }
 
@@ -1014,9 +1041,9 @@ TYPED_TEST(PortContract, AnExpiredOAuthStateIsDeletedAndNotReturned) {
   const auto user = this->add_user();
   ASSERT_TRUE(this->store_->save_oauth_state(make_state("late", user, 1'000)).has_value());
 
-  EXPECT_EQ(*this->store_->take_oauth_state("late", 1'000), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("late", at(1'000)), std::nullopt);
   // Deleted, not merely refused: even a clock set back cannot use it.
-  EXPECT_EQ(*this->store_->take_oauth_state("late", 0), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("late", at(0)), std::nullopt);
   EXPECT_TRUE(this->store_->save_oauth_state(make_state("late", user, 5'000)).has_value());
 }
 
@@ -1027,12 +1054,25 @@ TYPED_TEST(PortContract, DeletesExpiredOAuthStates) {
   ASSERT_TRUE(this->store_->save_oauth_state(make_state("b-200", bob, 200)).has_value());
   ASSERT_TRUE(this->store_->save_oauth_state(make_state("a-300", alice, 300)).has_value());
 
-  ASSERT_TRUE(this->store_->delete_expired_oauth_states(200).has_value());
+  ASSERT_TRUE(this->store_->delete_expired_oauth_states(at(200)).has_value());
 
-  EXPECT_EQ(*this->store_->take_oauth_state("a-100", 0), std::nullopt);
-  EXPECT_EQ(*this->store_->take_oauth_state("b-200", 0), std::nullopt);
-  EXPECT_EQ(*this->store_->take_oauth_state("a-300", 0),
+  EXPECT_EQ(*this->store_->take_oauth_state("a-100", at(0)), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("b-200", at(0)), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("a-300", at(0)),
             std::optional(make_state("a-300", alice, 300)));
+}
+
+TYPED_TEST(PortContract, KeepsOAuthStateTimesToTheSecond) {
+  const auto user = this->add_user();
+  core::OAuthState state = make_state("fine", user, 2'000);
+  state.expires_at += std::chrono::milliseconds(700);
+  ASSERT_TRUE(this->store_->save_oauth_state(state).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("late", user, 2'000)).has_value());
+
+  EXPECT_EQ(*this->store_->take_oauth_state("fine", at(1'999) + std::chrono::milliseconds(999)),
+            std::optional(make_state("fine", user, 2'000)));
+  EXPECT_EQ(*this->store_->take_oauth_state("late", at(2'000) + std::chrono::milliseconds(1)),
+            std::nullopt);
 }
 
 TYPED_TEST(PortContract, OAuthStateConflictsAndUnknownUsers) {
@@ -1046,7 +1086,7 @@ TYPED_TEST(PortContract, OAuthStateConflictsAndUnknownUsers) {
   EXPECT_EQ(duplicate.error().code, ErrorCode::Conflict);
   ASSERT_FALSE(orphan.has_value());
   EXPECT_EQ(orphan.error().code, ErrorCode::NotFound);
-  EXPECT_EQ(*this->store_->take_oauth_state("dup", 0), std::optional(make_state("dup", user)));
+  EXPECT_EQ(*this->store_->take_oauth_state("dup", at(0)), std::optional(make_state("dup", user)));
 }
 
 // ---- UnitOfWork (every implementation) ----
@@ -1099,7 +1139,7 @@ TYPED_TEST(PortContract, AUnitOfWorkThatFailsLeavesNothingBehind) {
             !tagged) {
           return tagged;
         }
-        if (auto deleted = ports.sessions().delete_expired_sessions(0); !deleted) {
+        if (auto deleted = ports.sessions().delete_expired_sessions(at(0)); !deleted) {
           return deleted.error();
         }
         return core::make_error(ErrorCode::Conflict, "the change that asked for it was refused");
@@ -1223,6 +1263,29 @@ TYPED_TEST(StoreContract, StoredTimesComeFromTheStoresClock) {
 
 // ---- At rest and schema (databases) ----
 
+TYPED_TEST(StoreContract, StoresSessionAndStateTimesAsUnixSeconds) {
+  // The stored format is what older versions wrote and read: whole seconds since 1970.
+  const auto user = this->add_user();
+  ASSERT_TRUE(this->store_->create_session(make_session("s", user)).has_value());
+  ASSERT_TRUE(this->store_->touch_session("s", at(1'790'000'500), at(1'800'000'500)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("o", user, 1'790'000'600)).has_value());
+
+  EXPECT_EQ(this->backend_.raw_count("SELECT created_at FROM sessions"), 1'790'000'000);
+  EXPECT_EQ(this->backend_.raw_count("SELECT last_seen_at FROM sessions"), 1'790'000'500);
+  EXPECT_EQ(this->backend_.raw_count("SELECT expires_at FROM sessions"), 1'800'000'500);
+  EXPECT_EQ(this->backend_.raw_count("SELECT expires_at FROM oauth_states"), 1'790'000'600);
+  // And rows written that way read back as those times.
+  this->backend_.raw_execute(
+      "INSERT INTO sessions (id_hash, app_user_id, csrf_token, created_at, last_seen_at, "
+      "expires_at, user_agent, remote_address) SELECT 'old', id, 'c', 1700000000, 1700000060, "
+      "1700259200, 'ua', '::1' FROM app_users");
+  const auto old = *this->store_->find_session("old");
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(core::format_utc(old->created_at), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(old->last_seen_at, old->created_at + std::chrono::minutes(1));
+  EXPECT_EQ(old->expires_at, old->created_at + std::chrono::hours(72));
+}
+
 TYPED_TEST(StoreContract, KeepsCodeVerifiersEncryptedAtRest) {
   const auto user = this->add_user();
   const auto state = make_state("st", user);
@@ -1233,7 +1296,7 @@ TYPED_TEST(StoreContract, KeepsCodeVerifiersEncryptedAtRest) {
 
   EXPECT_TRUE(stored.starts_with("v2:")) << stored;
   EXPECT_EQ(stored.find("pkce-verifier"), std::string::npos);
-  EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(state));
+  EXPECT_EQ(*this->store_->take_oauth_state("st", at(0)), std::optional(state));
 }
 
 TYPED_TEST(StoreContract, AStateAnotherKeyCannotReadIsNotConsumed) {
@@ -1242,12 +1305,12 @@ TYPED_TEST(StoreContract, AStateAnotherKeyCannotReadIsNotConsumed) {
   security::TokenCipher other_cipher(security::SecretKey::generate());
   auto other = this->backend_.open(other_cipher, this->clock_);
 
-  const auto taken = other->take_oauth_state("st", 0);
+  const auto taken = other->take_oauth_state("st", at(0));
 
   ASSERT_FALSE(taken.has_value());
   EXPECT_EQ(taken.error().code, ErrorCode::Internal);
   EXPECT_EQ(taken.error().message.find("pkce-verifier"), std::string::npos);
-  EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(make_state("st", user)));
+  EXPECT_EQ(*this->store_->take_oauth_state("st", at(0)), std::optional(make_state("st", user)));
 }
 
 TYPED_TEST(StoreContract, ATokenCopiedIntoAnotherAccountDoesNotDecrypt) {
@@ -1298,13 +1361,13 @@ TYPED_TEST(StoreContract, ACodeVerifierCopiedIntoAnotherStateDoesNotDecrypt) {
     this->backend_.raw_execute("UPDATE oauth_states SET code_verifier_enc = " + copy_alices +
                                " WHERE state = '" + victim + "'");
 
-    const auto taken = this->store_->take_oauth_state(victim, 0);
+    const auto taken = this->store_->take_oauth_state(victim, at(0));
 
     ASSERT_FALSE(taken.has_value()) << victim;
     EXPECT_EQ(taken.error().code, ErrorCode::Internal);
     EXPECT_EQ(taken.error().message.find("pkce-verifier"), std::string::npos);
   }
-  EXPECT_EQ(*this->store_->take_oauth_state("alices", 0),
+  EXPECT_EQ(*this->store_->take_oauth_state("alices", at(0)),
             std::optional(make_state("alices", alice)));
 }
 
@@ -1348,7 +1411,7 @@ TYPED_TEST(StoreContract, ReadsSecretsOfThePreviousVersionAndRewritesThemInTheNe
           .starts_with("v2:"));
   EXPECT_EQ((*this->store_->find_account(account))->tokens, make_tokens("sp-old"));
   EXPECT_EQ((*this->store_->find_account(other))->tokens, make_tokens("sp-other"));
-  EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(make_state("st", user)));
+  EXPECT_EQ(*this->store_->take_oauth_state("st", at(0)), std::optional(make_state("st", user)));
 }
 
 TYPED_TEST(StoreContract, OpeningWithAnotherKeyLeavesOldSecretsAlone) {

@@ -410,6 +410,15 @@ core::Result<core::Page<core::TrackInfo>> FakeSpotifyApi::search_tracks(
 
 // ---- InMemoryStore -----------------------------------------------------------------------------
 
+namespace {
+
+/// The databases keep times to the second (the store ports promise it), and so does the fake.
+core::TimePoint whole_second(core::TimePoint time) {
+  return std::chrono::floor<std::chrono::seconds>(time);
+}
+
+}  // namespace
+
 core::Status InMemoryStore::in_transaction(
     const std::function<core::Status(core::TransactionPorts&)>& work) {
   struct Ports final : core::TransactionPorts {
@@ -654,6 +663,9 @@ core::Status InMemoryStore::create_session(const core::Session& session) {
                       "user " + std::to_string(session.app_user_id) + " not found");
   }
   core::Session stored = session;
+  stored.created_at = whole_second(session.created_at);
+  stored.last_seen_at = whole_second(session.last_seen_at);
+  stored.expires_at = whole_second(session.expires_at);
   stored.user_agent = core::clean_text(session.user_agent);
   stored.remote_address = core::clean_text(session.remote_address);
   if (!sessions_.emplace(session.id_hash, std::move(stored)).second) {
@@ -668,12 +680,12 @@ core::Result<std::optional<core::Session>> InMemoryStore::find_session(const std
   return std::optional<core::Session>(found->second);
 }
 
-core::Status InMemoryStore::touch_session(const std::string& id_hash, std::int64_t last_seen_at,
-                                          std::int64_t expires_at) {
+core::Status InMemoryStore::touch_session(const std::string& id_hash, core::TimePoint last_seen_at,
+                                          core::TimePoint expires_at) {
   const auto found = sessions_.find(id_hash);
   if (found == sessions_.end()) return make_error(ErrorCode::NotFound, "session not found");
-  found->second.last_seen_at = last_seen_at;
-  found->second.expires_at = expires_at;
+  found->second.last_seen_at = whole_second(last_seen_at);
+  found->second.expires_at = whole_second(expires_at);
   return core::ok();
 }
 
@@ -690,7 +702,7 @@ core::Status InMemoryStore::delete_sessions_of(std::int64_t app_user_id,
   return core::ok();
 }
 
-core::Result<std::int64_t> InMemoryStore::delete_expired_sessions(std::int64_t now) {
+core::Result<std::int64_t> InMemoryStore::delete_expired_sessions(core::TimePoint now) {
   return static_cast<std::int64_t>(
       std::erase_if(sessions_, [&](const auto& entry) { return entry.second.expires_at <= now; }));
 }
@@ -701,14 +713,16 @@ core::Status InMemoryStore::save_oauth_state(const core::OAuthState& state) {
     return make_error(ErrorCode::NotFound,
                       "user " + std::to_string(state.app_user_id) + " not found");
   }
-  if (!oauth_states_.emplace(state.state, state).second) {
+  core::OAuthState stored = state;
+  stored.expires_at = whole_second(state.expires_at);
+  if (!oauth_states_.emplace(state.state, std::move(stored)).second) {
     return make_error(ErrorCode::Conflict, "OAuth state exists");
   }
   return core::ok();
 }
 
 core::Result<std::optional<core::OAuthState>> InMemoryStore::take_oauth_state(
-    const std::string& state, std::int64_t now) {
+    const std::string& state, core::TimePoint now) {
   const auto found = oauth_states_.find(state);
   if (found == oauth_states_.end()) return std::optional<core::OAuthState>();
   core::OAuthState taken = std::move(found->second);
@@ -717,7 +731,7 @@ core::Result<std::optional<core::OAuthState>> InMemoryStore::take_oauth_state(
   return std::optional<core::OAuthState>(std::move(taken));
 }
 
-core::Status InMemoryStore::delete_expired_oauth_states(std::int64_t now) {
+core::Status InMemoryStore::delete_expired_oauth_states(core::TimePoint now) {
   std::erase_if(oauth_states_, [&](const auto& entry) { return entry.second.expires_at <= now; });
   return core::ok();
 }
