@@ -30,12 +30,22 @@ core::Error playlist_not_found(std::int64_t account_id, const std::string& playl
 
 // ---- Rows → core values, over the columns of the matching query in common.hpp ----
 
+/// The consent time's column holds Unix seconds, 0 when unknown (as older versions wrote it).
+std::int64_t consent_seconds(const std::optional<core::TimePoint>& authorized_at) {
+  return authorized_at ? core::to_unix_seconds(*authorized_at) : 0;
+}
+
+std::optional<core::TimePoint> consent_time(std::int64_t seconds) {
+  if (seconds <= 0) return std::nullopt;
+  return core::from_unix_seconds(seconds);
+}
+
 core::AppUser read_user(const Row& row) {
   return core::AppUser{.id = row.int64(0),
                        .username = row.text(1),
                        .password_hash = row.text(2),
                        .role = core::role_from_string(row.text(3)).value_or(core::Role::Viewer),
-                       .created_at = row.text(4)};
+                       .created_at = text_time(row, 4, "app_users.created_at")};
 }
 
 core::Result<core::SpotifyAccount> read_account(const Row& row,
@@ -62,11 +72,11 @@ core::Result<core::SpotifyAccount> read_account(const Row& row,
   account.tokens = core::AccountTokens{.access_token = std::move(*access),
                                        .refresh_token = std::move(*refresh),
                                        .scope = row.text(7),
-                                       .expires_at = row.int64(8),
-                                       .authorized_at = row.int64(9)};
+                                       .expires_at = core::from_unix_seconds(row.int64(8)),
+                                       .authorized_at = consent_time(row.int64(9))};
   account.status =
       core::account_status_from_string(row.text(10)).value_or(core::AccountStatus::NeedsReauth);
-  account.last_synced_at = row.text(11);
+  account.last_synced_at = optional_text_time(row, 11, "spotify_accounts.last_synced_at");
   return account;
 }
 
@@ -236,8 +246,9 @@ core::Result<std::int64_t> StorePorts::upsert_account(const core::SpotifyAccount
              cipher.encrypt(account.tokens.refresh_token,
                             token_binding(SecretColumn::RefreshToken, account.app_user_id,
                                           account.spotify_user_id)),
-             account.tokens.scope, account.tokens.expires_at, account.tokens.authorized_at,
-             core::to_string(account.status), account.last_synced_at},
+             account.tokens.scope, core::to_unix_seconds(account.tokens.expires_at),
+             consent_seconds(account.tokens.authorized_at), core::to_string(account.status),
+             core::format_utc_or_empty(account.last_synced_at)},
             [](const Row& row) { return row.int64(0); });
       });
 }
@@ -288,7 +299,8 @@ core::Status StorePorts::save_tokens(std::int64_t account_id, const core::Accoun
                                                                    app_user_id, spotify_user_id)),
                  cipher.encrypt(tokens.refresh_token, token_binding(SecretColumn::RefreshToken,
                                                                     app_user_id, spotify_user_id)),
-                 tokens.scope, tokens.expires_at, tokens.authorized_at, account_id}),
+                 tokens.scope, core::to_unix_seconds(tokens.expires_at),
+                 consent_seconds(tokens.authorized_at), account_id}),
             describe_account(account_id));
       });
 }
@@ -491,13 +503,14 @@ core::Result<std::vector<core::PlaylistItem>> StorePorts::playlist_items(
       });
 }
 
-core::Status StorePorts::mark_synced(std::int64_t account_id, const std::string& synced_at) {
-  return scope_->run("mark " + describe_account(account_id) + " synced", Access::Write,
-                     [&](Connection& connection) {
-                       return changed_or_not_found(
-                           connection.execute(query::kMarkSynced, {synced_at, account_id}),
-                           describe_account(account_id));
-                     });
+core::Status StorePorts::mark_synced(std::int64_t account_id, core::TimePoint synced_at) {
+  return scope_->run(
+      "mark " + describe_account(account_id) + " synced", Access::Write,
+      [&](Connection& connection) {
+        return changed_or_not_found(
+            connection.execute(query::kMarkSynced, {core::format_utc(synced_at), account_id}),
+            describe_account(account_id));
+      });
 }
 
 core::Status StorePorts::set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,

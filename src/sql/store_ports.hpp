@@ -68,7 +68,7 @@ class StorePorts : public core::UserStore,
                                        const std::vector<std::string>& keep) final;
   core::Result<std::vector<core::PlaylistItem>> playlist_items(
       std::int64_t account_id, const std::string& playlist_id) final;
-  core::Status mark_synced(std::int64_t account_id, const std::string& synced_at) final;
+  core::Status mark_synced(std::int64_t account_id, core::TimePoint synced_at) final;
   core::Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
                                  const std::vector<std::string>& tags) final;
 

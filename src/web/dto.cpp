@@ -30,7 +30,7 @@ Json user_json(const core::AppUser& user) {
   return Json{{"id", user.id},
               {"username", user.username},
               {"role", core::to_string(user.role)},
-              {"created_at", user.created_at}};
+              {"created_at", core::format_utc(user.created_at)}};
 }
 
 Json job_json(const Job& job) {

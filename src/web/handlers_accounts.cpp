@@ -10,23 +10,22 @@ constexpr std::chrono::minutes kStateLifetime{10};
 
 Json account_json(App& app, const core::SpotifyAccount& account) {
   const auto now = app.deps.clock.now();
-  Json json{{"id", account.id},
-            {"spotify_user_id", account.spotify_user_id},
-            {"display_name", account.display_name},
-            {"status", core::to_string(account.status)},
-            {"authorized_at", nullptr},
-            {"authorization_expires_at", nullptr},
-            {"days_until_expiry", nullptr},
-            {"expiry_warning", account.status == core::AccountStatus::NeedsReauth},
-            {"last_synced_at",
-             account.last_synced_at.empty() ? Json(nullptr) : Json(account.last_synced_at)},
-            {"playlist_count", 0},
-            {"syncing", app.jobs->account_busy(account.id)}};
+  Json json{
+      {"id", account.id},
+      {"spotify_user_id", account.spotify_user_id},
+      {"display_name", account.display_name},
+      {"status", core::to_string(account.status)},
+      {"authorized_at", nullptr},
+      {"authorization_expires_at", nullptr},
+      {"days_until_expiry", nullptr},
+      {"expiry_warning", account.status == core::AccountStatus::NeedsReauth},
+      {"last_synced_at",
+       account.last_synced_at ? Json(core::format_utc(*account.last_synced_at)) : Json(nullptr)},
+      {"playlist_count", 0},
+      {"syncing", app.jobs->account_busy(account.id)}};
   if (const auto expires = core::authorization_expires_at(account)) {
-    const std::chrono::system_clock::time_point authorized{
-        std::chrono::seconds(account.tokens.authorized_at)};
     const auto days_left = *core::authorization_days_left(account, now);
-    json["authorized_at"] = core::format_utc(authorized);
+    json["authorized_at"] = core::format_utc(*account.tokens.authorized_at);
     json["authorization_expires_at"] = core::format_utc(*expires);
     json["days_until_expiry"] = days_left;
     if (days_left <= core::kAuthorizationWarningDays) json["expiry_warning"] = true;

@@ -57,16 +57,23 @@ std::vector<core::PlaylistItem> make_items(int count, int first = 0) {
   return items;
 }
 
+/// The time `seconds` after 1970.
+core::TimePoint at(std::int64_t seconds) { return core::from_unix_seconds(seconds); }
+
+/// The time of an ISO-8601 text.
+core::TimePoint utc(std::string_view text) {
+  const auto time = core::parse_utc(text);
+  EXPECT_TRUE(time.has_value()) << text;
+  return time.value_or(core::TimePoint{});
+}
+
 core::AccountTokens make_tokens(const std::string& tag) {
   return core::AccountTokens{.access_token = "BQD-access-" + tag,
                              .refresh_token = "AQA-refresh-" + tag,
                              .scope = "playlist-read-private playlist-modify-public",
-                             .expires_at = 1'800'000'000,
-                             .authorized_at = 1'790'000'000};
+                             .expires_at = at(1'800'000'000),
+                             .authorized_at = at(1'790'000'000)};
 }
-
-/// The time `seconds` after 1970.
-core::TimePoint at(std::int64_t seconds) { return core::from_unix_seconds(seconds); }
 
 core::Session make_session(const std::string& id_hash, std::int64_t user,
                            std::int64_t expires_at = 1'800'000'000) {
@@ -192,7 +199,7 @@ TYPED_TEST(StoreContract, CreatesAndFindsUsers) {
   EXPECT_EQ(alice->username, "alice");
   EXPECT_EQ(alice->password_hash, "hash-a");
   EXPECT_EQ(alice->role, core::Role::Admin);
-  EXPECT_EQ(alice->created_at, this->now_utc());
+  EXPECT_EQ(alice->created_at, this->clock_.now());
   EXPECT_NE(alice->id, bob->id);
   EXPECT_EQ(*this->store_->find_user(alice->id), std::optional(*alice));
   EXPECT_EQ(*this->store_->find_user_by_name("bob"), std::optional(*bob));
@@ -287,7 +294,7 @@ TYPED_TEST(StoreContract, UpdatingAMissingAccountIsNotFound) {
   EXPECT_EQ(this->store_->save_tokens(99, make_tokens("x")).error().code, ErrorCode::NotFound);
   EXPECT_EQ(this->store_->set_account_status(99, core::AccountStatus::Active).error().code,
             ErrorCode::NotFound);
-  EXPECT_EQ(this->store_->mark_synced(99, "2026-01-01T00:00:00Z").error().code,
+  EXPECT_EQ(this->store_->mark_synced(99, utc("2026-01-01T00:00:00Z")).error().code,
             ErrorCode::NotFound);
 }
 
@@ -323,9 +330,9 @@ TYPED_TEST(StoreContract, AnotherKeyCannotReadTheTokens) {
 TYPED_TEST(StoreContract, MarksAccountsSynced) {
   const auto account = this->add_account(this->add_user());
 
-  ASSERT_TRUE(this->store_->mark_synced(account, "2026-02-03T04:05:06Z").has_value());
+  ASSERT_TRUE(this->store_->mark_synced(account, utc("2026-02-03T04:05:06Z")).has_value());
 
-  EXPECT_EQ((*this->store_->find_account(account))->last_synced_at, "2026-02-03T04:05:06Z");
+  EXPECT_EQ((*this->store_->find_account(account))->last_synced_at, utc("2026-02-03T04:05:06Z"));
 }
 
 // ---- PlaylistStore ----
@@ -680,12 +687,38 @@ TYPED_TEST(PortContract, AReconnectedAccountStartsWithoutTheOldPlaylists) {
   EXPECT_TRUE(this->tags_of(second, "p").empty());
 }
 
+TYPED_TEST(PortContract, KeepsAccountTimesToTheSecond) {
+  const auto user = this->add_user();
+  core::SpotifyAccount account{.app_user_id = user,
+                               .spotify_user_id = "sp-1",
+                               .display_name = "Alice",
+                               .client_id = "client-1",
+                               .tokens = make_tokens("fine")};
+  account.tokens.expires_at += std::chrono::milliseconds(999);
+  account.tokens.authorized_at = std::nullopt;  // unknown stays unknown
+  const auto id = *this->store_->upsert_account(account);
+  ASSERT_TRUE(
+      this->store_->mark_synced(id, utc("2026-02-03T04:05:06Z") + std::chrono::milliseconds(500))
+          .has_value());
+
+  auto found = *this->store_->find_account(id);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->tokens.expires_at, at(1'800'000'000));
+  EXPECT_EQ(found->tokens.authorized_at, std::nullopt);
+  EXPECT_EQ(found->last_synced_at, utc("2026-02-03T04:05:06Z"));
+
+  core::AccountTokens refreshed = make_tokens("refreshed");
+  refreshed.authorized_at = *refreshed.authorized_at + std::chrono::microseconds(1);
+  ASSERT_TRUE(this->store_->save_tokens(id, refreshed).has_value());
+  EXPECT_EQ((*this->store_->find_account(id))->tokens, make_tokens("refreshed"));
+}
+
 TYPED_TEST(PortContract, ReconnectingAnAccountKeepsItsLastSyncedTime) {
   // Its playlists stay, and the last-synced time says how fresh they are.
   const auto user = this->add_user();
   const auto account = this->add_account(user, "sp-1");
   ASSERT_TRUE(this->add_tagged_playlist(account, "p", {"kept"}));
-  ASSERT_TRUE(this->store_->mark_synced(account, "2026-02-03T04:05:06Z").has_value());
+  ASSERT_TRUE(this->store_->mark_synced(account, utc("2026-02-03T04:05:06Z")).has_value());
   core::SpotifyAccount reconnected{.app_user_id = user,
                                    .spotify_user_id = "sp-1",
                                    .display_name = "Alice again",
@@ -698,7 +731,7 @@ TYPED_TEST(PortContract, ReconnectingAnAccountKeepsItsLastSyncedTime) {
   EXPECT_EQ(*id, account);
   const auto found = *this->store_->find_account(account);
   ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->last_synced_at, "2026-02-03T04:05:06Z");
+  EXPECT_EQ(found->last_synced_at, utc("2026-02-03T04:05:06Z"));
   EXPECT_EQ(found->tokens, make_tokens("reconnected"));
   EXPECT_EQ(found->display_name, "Alice again");
   EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{"kept"});
@@ -1252,8 +1285,8 @@ TYPED_TEST(StoreContract, StoredTimesComeFromTheStoresClock) {
   ASSERT_TRUE(this->store_->save_playlist_summary(account, 1, make_summary("summary")).has_value());
 
   EXPECT_EQ(opened_at, "2026-11-01T00:00:00Z");
-  EXPECT_EQ(user->created_at, opened_at);
-  EXPECT_EQ((*this->store_->find_user(user->id))->created_at, opened_at);
+  EXPECT_EQ(core::format_utc(user->created_at), opened_at);
+  EXPECT_EQ((*this->store_->find_user(user->id))->created_at, user->created_at);
   EXPECT_EQ((*this->store_->find_playlist(account, "full"))->synced_at, "2026-11-01T01:30:00Z");
   EXPECT_EQ((*this->store_->find_playlist(account, "full"))->synced_at, saved_at);
   EXPECT_EQ((*this->store_->find_playlist(account, "summary"))->synced_at, "2026-11-01T01:31:01Z");
@@ -1284,6 +1317,77 @@ TYPED_TEST(StoreContract, StoresSessionAndStateTimesAsUnixSeconds) {
   EXPECT_EQ(core::format_utc(old->created_at), "2023-11-14T22:13:20Z");
   EXPECT_EQ(old->last_seen_at, old->created_at + std::chrono::minutes(1));
   EXPECT_EQ(old->expires_at, old->created_at + std::chrono::hours(72));
+}
+
+TYPED_TEST(StoreContract, StoresUserAndAccountTimesAsBefore) {
+  // ISO-8601 text for creation and sync times ('' for never), Unix seconds for tokens (0 for an
+  // unknown consent time), as older versions wrote and read them.
+  this->clock_.advance(std::chrono::milliseconds(1'500));
+  const auto user = this->add_user();
+  const auto synced = this->add_account(user, "sp-synced");
+  core::SpotifyAccount unknown_consent{.app_user_id = user,
+                                       .spotify_user_id = "sp-unknown",
+                                       .display_name = "Old",
+                                       .client_id = "client-1",
+                                       .tokens = make_tokens("unknown")};
+  unknown_consent.tokens.authorized_at = std::nullopt;
+  unknown_consent.tokens.expires_at += std::chrono::milliseconds(999);
+  const auto unknown = *this->store_->upsert_account(unknown_consent);
+  ASSERT_TRUE(this->store_->mark_synced(synced, utc("2026-02-03T04:05:06.789Z")).has_value());
+  const auto column = [&](const std::string& name, std::int64_t account) {
+    return this->backend_.raw_text("SELECT " + name +
+                                   " FROM spotify_accounts WHERE id = " + std::to_string(account));
+  };
+
+  EXPECT_EQ(this->backend_.raw_text("SELECT created_at FROM app_users"), "2026-11-01T00:00:01Z");
+  EXPECT_EQ(column("last_synced_at", synced), "2026-02-03T04:05:06Z");
+  EXPECT_EQ(column("last_synced_at", unknown), "");
+  EXPECT_EQ(column("expires_at", synced), "1800000000");
+  EXPECT_EQ(column("authorized_at", synced), "1790000000");
+  EXPECT_EQ(column("expires_at", unknown), "1800000000");
+  EXPECT_EQ(column("authorized_at", unknown), "0");
+  const auto found = *this->store_->find_account(unknown);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->tokens.authorized_at, std::nullopt);
+  EXPECT_EQ(found->tokens.expires_at, at(1'800'000'000));
+  EXPECT_EQ(found->last_synced_at, std::nullopt);
+  EXPECT_EQ((*this->store_->find_account(synced))->last_synced_at, utc("2026-02-03T04:05:06Z"));
+}
+
+TYPED_TEST(StoreContract, ReadsStoredTimesInEveryFormTheDatabasesSend) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user);
+  this->backend_.raw_execute(
+      "UPDATE app_users SET created_at = '2026-01-01 01:00:00.25+01'; "
+      "UPDATE spotify_accounts SET last_synced_at = '2026-01-02T03:04:05.678+00:00'");
+
+  EXPECT_EQ((*this->store_->find_user(user))->created_at,
+            utc("2026-01-01T00:00:00Z") + std::chrono::milliseconds(250));
+  EXPECT_EQ((*this->store_->find_account(account))->last_synced_at,
+            utc("2026-01-02T03:04:05Z") + std::chrono::milliseconds(678));
+}
+
+TYPED_TEST(StoreContract, AStoredTimeThatIsNoTimeIsAnInternalError) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user);
+  this->backend_.raw_execute("UPDATE app_users SET created_at = 'yesterday-ish'");
+  this->backend_.raw_execute("UPDATE spotify_accounts SET last_synced_at = '2026-13-01T00:00:00Z'");
+
+  const auto found_user = this->store_->find_user(user);
+  const auto users = this->store_->list_users();
+  const auto found_account = this->store_->find_account(account);
+
+  ASSERT_FALSE(found_user.has_value());
+  EXPECT_EQ(found_user.error().code, ErrorCode::Internal);
+  EXPECT_NE(found_user.error().message.find("app_users.created_at"), std::string::npos)
+      << found_user.error().message;
+  EXPECT_EQ(found_user.error().message.find("yesterday"), std::string::npos);
+  ASSERT_FALSE(users.has_value());
+  EXPECT_EQ(users.error().code, ErrorCode::Internal);
+  ASSERT_FALSE(found_account.has_value());
+  EXPECT_NE(found_account.error().message.find("spotify_accounts.last_synced_at"),
+            std::string::npos)
+      << found_account.error().message;
 }
 
 TYPED_TEST(StoreContract, KeepsCodeVerifiersEncryptedAtRest) {
@@ -1495,9 +1599,13 @@ TYPED_TEST(StoreContract, UpgradesADatabaseOfTheFirstSchemaInPlace) {
             "2026-01-01T00:00:00Z");
   const auto user = *store->find_user_by_name("old");
   ASSERT_TRUE(user.has_value());
+  EXPECT_EQ(user->created_at, utc("2026-01-01T00:00:00Z"));
   const auto accounts = *store->accounts_of(user->id);
   ASSERT_EQ(accounts.size(), 1u);
   EXPECT_EQ(accounts[0].tokens.access_token, "BQD-old");
+  EXPECT_EQ(accounts[0].tokens.expires_at, at(1'800'000'000));
+  EXPECT_EQ(accounts[0].tokens.authorized_at, at(1'790'000'000));
+  EXPECT_EQ(accounts[0].last_synced_at, std::nullopt);
   const auto playlist = *store->find_playlist(accounts[0].id, "p-old");
   ASSERT_TRUE(playlist.has_value());
   EXPECT_EQ(playlist->summary.name, "Old playlist");

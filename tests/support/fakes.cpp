@@ -417,6 +417,12 @@ core::TimePoint whole_second(core::TimePoint time) {
   return std::chrono::floor<std::chrono::seconds>(time);
 }
 
+core::AccountTokens to_the_second(core::AccountTokens tokens) {
+  tokens.expires_at = whole_second(tokens.expires_at);
+  if (tokens.authorized_at) tokens.authorized_at = whole_second(*tokens.authorized_at);
+  return tokens;
+}
+
 }  // namespace
 
 core::Status InMemoryStore::in_transaction(
@@ -447,8 +453,8 @@ core::Result<core::AppUser> InMemoryStore::create_user(const std::string& userna
     if (user.username == username)
       return make_error(ErrorCode::Conflict, "username " + username + " is taken");
   }
-  users_.push_back(
-      core::AppUser{++last_user_id_, username, password_hash, role, "2026-11-01T00:00:00Z"});
+  users_.push_back(core::AppUser{++last_user_id_, username, password_hash, role,
+                                 core::from_unix_seconds(1'793'491'200)});  // 2026-11-01T00:00:00Z
   return users_.back();
 }
 
@@ -515,9 +521,10 @@ core::Result<std::int64_t> InMemoryStore::upsert_account(const core::SpotifyAcco
     if (existing.app_user_id == account.app_user_id &&
         existing.spotify_user_id == account.spotify_user_id) {
       // Reconnecting keeps the last-synced time: the account's playlists stay.
-      const std::string last_synced_at = existing.last_synced_at;
+      const auto last_synced_at = existing.last_synced_at;
       existing = account;
       existing.id = id;
+      existing.tokens = to_the_second(account.tokens);
       existing.last_synced_at = last_synced_at;
       return id;
     }
@@ -529,6 +536,8 @@ core::Result<std::int64_t> InMemoryStore::upsert_account(const core::SpotifyAcco
   const auto id = ++last_account_id_;
   accounts_[id] = account;
   accounts_[id].id = id;
+  accounts_[id].tokens = to_the_second(account.tokens);
+  if (account.last_synced_at) accounts_[id].last_synced_at = whole_second(*account.last_synced_at);
   return id;
 }
 
@@ -552,7 +561,7 @@ core::Status InMemoryStore::save_tokens(std::int64_t account_id,
                                         const core::AccountTokens& tokens) {
   const auto found = accounts_.find(account_id);
   if (found == accounts_.end()) return make_error(ErrorCode::NotFound, "account not found");
-  found->second.tokens = tokens;
+  found->second.tokens = to_the_second(tokens);
   return core::ok();
 }
 
@@ -648,9 +657,9 @@ core::Result<std::vector<core::PlaylistItem>> InMemoryStore::playlist_items(
   return found->second.items;
 }
 
-core::Status InMemoryStore::mark_synced(std::int64_t account_id, const std::string& synced_at) {
+core::Status InMemoryStore::mark_synced(std::int64_t account_id, core::TimePoint synced_at) {
   const auto found = accounts_.find(account_id);
-  if (found != accounts_.end()) found->second.last_synced_at = synced_at;
+  if (found != accounts_.end()) found->second.last_synced_at = whole_second(synced_at);
   return core::ok();
 }
 

@@ -220,7 +220,7 @@ class InMemoryStore final : public core::UserStore,
                                        const std::vector<std::string>& keep) override;
   core::Result<std::vector<core::PlaylistItem>> playlist_items(
       std::int64_t account_id, const std::string& playlist_id) override;
-  core::Status mark_synced(std::int64_t account_id, const std::string& synced_at) override;
+  core::Status mark_synced(std::int64_t account_id, core::TimePoint synced_at) override;
   core::Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
                                  const std::vector<std::string>& tags) override;
 

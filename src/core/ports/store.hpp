@@ -4,7 +4,8 @@
 /// (tests/contract/store_contract_test.cpp). Every method is a transaction of its own (UnitOfWork
 /// in unit_of_work.hpp runs several in one); failures of the database itself are
 /// ErrorCode::Internal (disk full), or Unavailable when worth retrying (connection lost, another
-/// process holding the write lock too long).
+/// process holding the write lock too long). Times are kept to the second: what is read back is
+/// the time given, rounded down to a whole second (the columns hold seconds).
 
 #include <cstdint>
 #include <optional>
@@ -37,8 +38,7 @@ class UserStore {
 };
 
 /// Browser sessions and pending Spotify authorizations of the web application. A session or state
-/// whose `expires_at` is <= now is expired. Times are kept to the second: what is read back is the
-/// time given rounded down to a whole second.
+/// whose `expires_at` is <= now is expired.
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
@@ -108,7 +108,8 @@ class PlaylistStore {
                                          const std::vector<std::string>& keep) = 0;
   virtual Result<std::vector<PlaylistItem>> playlist_items(std::int64_t account_id,
                                                            const std::string& playlist_id) = 0;
-  virtual Status mark_synced(std::int64_t account_id, const std::string& synced_at) = 0;
+  /// Sets the account's last_synced_at.
+  virtual Status mark_synced(std::int64_t account_id, TimePoint synced_at) = 0;
   /// Replaces the playlist's tags with normalize_tags(tags) (an empty list removes them all).
   /// InvalidInput as normalize_tags; NotFound when the account holds no such playlist.
   virtual Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
