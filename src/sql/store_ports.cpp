@@ -93,7 +93,7 @@ core::StoredPlaylist read_playlist(const Row& row) {
                                           .image_url = row.text(10)},
                               .items_snapshot_id = row.text(11),
                               .stored_item_count = row.int64(12),
-                              .synced_at = row.text(13)};
+                              .synced_at = text_time(row, 13, "playlists.synced_at")};
 }
 
 /// Reads the rows of kPlaylistsOf / kFindPlaylist: a playlist with n tags is n consecutive rows
@@ -141,7 +141,9 @@ core::Result<core::OAuthState> read_oauth_state(const Row& row,
 
 core::PlaylistItem read_item(const Row& row) {
   core::PlaylistItem item{.uri = row.text(0),
-                          .added_at = row.text(1),
+                          // Older versions stored Spotify's text as it came: one that is no
+                          // time reads as unknown, as it would from Spotify now.
+                          .added_at = core::parse_utc(row.text(1)),
                           .added_by = row.text(2),
                           .is_local = row.boolean(3),
                           .unavailable = row.boolean(4)};
@@ -420,12 +422,12 @@ namespace {
 void upsert_playlist(Connection& connection, std::string_view sql, std::int64_t account_id,
                      std::int64_t list_position, const core::PlaylistSummary& summary,
                      std::string_view items_snapshot_id, std::int64_t stored_item_count,
-                     const std::string& synced_at) {
+                     core::TimePoint synced_at) {
   connection.execute(
       sql, {account_id, summary.id, summary.name, summary.description, summary.owner_id,
             summary.owner_name, summary.is_public, summary.collaborative, summary.snapshot_id,
             summary.item_count, summary.image_url, list_position, items_snapshot_id,
-            stored_item_count, synced_at});
+            stored_item_count, core::format_utc(synced_at)});
 }
 
 }  // namespace
@@ -438,7 +440,7 @@ core::Status StorePorts::save_playlist(std::int64_t account_id, std::int64_t lis
       [&](Connection& connection) -> core::Status {
         upsert_playlist(connection, query::kUpsertPlaylist, account_id, list_position, summary,
                         summary.snapshot_id, static_cast<std::int64_t>(items.size()),
-                        core::format_utc(context_.clock.now()));
+                        context_.clock.now());
         connection.execute(query::kDeleteItems, {account_id, summary.id});
         // Tracks are shared between playlists: the last save of a track wins.
         std::vector<Param> tracks;
@@ -454,7 +456,8 @@ core::Status StorePorts::save_playlist(std::int64_t account_id, std::int64_t lis
           const core::PlaylistItem& item = items[index];
           rows.insert(rows.end(), {account_id, summary.id, static_cast<std::int64_t>(index),
                                    item.uri, item.track ? Param(item.track->uri) : Param(nullptr),
-                                   item.added_at, item.added_by, item.is_local, item.unavailable});
+                                   core::format_utc_or_empty(item.added_at), item.added_by,
+                                   item.is_local, item.unavailable});
         }
         connection.write_rows({"playlist_items", query::kItemColumns, {}}, rows);
         return core::ok();
@@ -466,8 +469,7 @@ core::Status StorePorts::save_playlist_summary(std::int64_t account_id, std::int
   return scope_->run("save playlist " + summary.id + " of " + describe_account(account_id),
                      Access::Write, [&](Connection& connection) -> core::Status {
                        upsert_playlist(connection, query::kUpsertPlaylistSummary, account_id,
-                                       list_position, summary, "", 0,
-                                       core::format_utc(context_.clock.now()));
+                                       list_position, summary, "", 0, context_.clock.now());
                        return core::ok();
                      });
 }

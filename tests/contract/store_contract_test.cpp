@@ -46,7 +46,7 @@ core::TrackInfo make_track(int n) {
 core::PlaylistItem make_item(int n) {
   core::TrackInfo track = make_track(n);
   return core::PlaylistItem{.uri = track.uri,
-                            .added_at = "2025-01-02T03:04:05Z",
+                            .added_at = core::parse_utc("2025-01-02T03:04:05Z"),
                             .added_by = "user" + std::to_string(n % 5),
                             .track = std::move(track)};
 }
@@ -348,7 +348,7 @@ TYPED_TEST(StoreContract, SavesAndReadsAPlaylist) {
   EXPECT_EQ((*stored)->summary, make_summary("p1"));
   EXPECT_EQ((*stored)->items_snapshot_id, "snap-1");
   EXPECT_EQ((*stored)->stored_item_count, 3);
-  EXPECT_EQ((*stored)->synced_at, this->now_utc());
+  EXPECT_EQ((*stored)->synced_at, this->clock_.now());
   EXPECT_EQ(this->items_of(account, "p1"), items);
   EXPECT_EQ(*this->store_->find_playlist(account, "nope"), std::nullopt);
 }
@@ -685,6 +685,20 @@ TYPED_TEST(PortContract, AReconnectedAccountStartsWithoutTheOldPlaylists) {
   EXPECT_TRUE(this->store_->playlists_of(second)->empty());
   ASSERT_TRUE(this->store_->save_playlist_summary(second, 0, make_summary("p")).has_value());
   EXPECT_TRUE(this->tags_of(second, "p").empty());
+}
+
+TYPED_TEST(PortContract, KeepsItemTimesToTheSecondAndUnknownOnesUnknown) {
+  const auto account = this->add_account(this->add_user());
+  std::vector<core::PlaylistItem> items = make_items(2);
+  items[0].added_at = *items[0].added_at + std::chrono::milliseconds(250);
+  items[1].added_at = std::nullopt;  // very old playlists
+
+  ASSERT_TRUE(this->store_->save_playlist(account, 0, make_summary("p"), items).has_value());
+
+  const auto read = this->items_of(account, "p");
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[0].added_at, utc("2025-01-02T03:04:05Z"));
+  EXPECT_EQ(read[1].added_at, std::nullopt);
 }
 
 TYPED_TEST(PortContract, KeepsAccountTimesToTheSecond) {
@@ -1287,9 +1301,10 @@ TYPED_TEST(StoreContract, StoredTimesComeFromTheStoresClock) {
   EXPECT_EQ(opened_at, "2026-11-01T00:00:00Z");
   EXPECT_EQ(core::format_utc(user->created_at), opened_at);
   EXPECT_EQ((*this->store_->find_user(user->id))->created_at, user->created_at);
-  EXPECT_EQ((*this->store_->find_playlist(account, "full"))->synced_at, "2026-11-01T01:30:00Z");
-  EXPECT_EQ((*this->store_->find_playlist(account, "full"))->synced_at, saved_at);
-  EXPECT_EQ((*this->store_->find_playlist(account, "summary"))->synced_at, "2026-11-01T01:31:01Z");
+  EXPECT_EQ(saved_at, "2026-11-01T01:30:00Z");
+  EXPECT_EQ(core::format_utc((*this->store_->find_playlist(account, "full"))->synced_at), saved_at);
+  EXPECT_EQ(core::format_utc((*this->store_->find_playlist(account, "summary"))->synced_at),
+            "2026-11-01T01:31:01Z");
   EXPECT_EQ(this->backend_.raw_text("SELECT applied_at FROM schema_migrations WHERE version = 2"),
             opened_at);
 }
@@ -1354,6 +1369,42 @@ TYPED_TEST(StoreContract, StoresUserAndAccountTimesAsBefore) {
   EXPECT_EQ((*this->store_->find_account(synced))->last_synced_at, utc("2026-02-03T04:05:06Z"));
 }
 
+TYPED_TEST(StoreContract, StoresPlaylistAndItemTimesAsBefore) {
+  // ISO-8601 text, '' for an item Spotify sent no added_at for.
+  const auto account = this->add_account(this->add_user());
+  std::vector<core::PlaylistItem> items = make_items(2);
+  items[1].added_at = std::nullopt;
+  this->clock_.advance(std::chrono::milliseconds(1'500));
+  ASSERT_TRUE(this->store_->save_playlist(account, 0, make_summary("p"), items).has_value());
+  const auto added_at = [&](int position) {
+    return this->backend_.raw_text("SELECT added_at FROM playlist_items WHERE position = " +
+                                   std::to_string(position));
+  };
+
+  EXPECT_EQ(this->backend_.raw_text("SELECT synced_at FROM playlists"), "2026-11-01T00:00:01Z");
+  EXPECT_EQ(added_at(0), "2025-01-02T03:04:05Z");
+  EXPECT_EQ(added_at(1), "");
+}
+
+TYPED_TEST(StoreContract, ReadsItemTimesOlderVersionsStoredAsSpotifySentThem) {
+  // Older versions stored Spotify's added_at text as it came; what is no time reads as unknown,
+  // as it would from Spotify now, rather than making the playlist unreadable.
+  const auto account = this->add_account(this->add_user());
+  ASSERT_TRUE(
+      this->store_->save_playlist(account, 0, make_summary("p"), make_items(3)).has_value());
+  this->backend_.raw_execute(
+      "UPDATE playlist_items SET added_at = '2015-01-25T08:51:45+01:00' WHERE position = 0; "
+      "UPDATE playlist_items SET added_at = '' WHERE position = 1; "
+      "UPDATE playlist_items SET added_at = 'x' WHERE position = 2");
+
+  const auto read = this->items_of(account, "p");
+
+  ASSERT_EQ(read.size(), 3u);
+  EXPECT_EQ(read[0].added_at, utc("2015-01-25T07:51:45Z"));
+  EXPECT_EQ(read[1].added_at, std::nullopt);
+  EXPECT_EQ(read[2].added_at, std::nullopt);
+}
+
 TYPED_TEST(StoreContract, ReadsStoredTimesInEveryFormTheDatabasesSend) {
   const auto user = this->add_user();
   const auto account = this->add_account(user);
@@ -1376,6 +1427,10 @@ TYPED_TEST(StoreContract, AStoredTimeThatIsNoTimeIsAnInternalError) {
   const auto found_user = this->store_->find_user(user);
   const auto users = this->store_->list_users();
   const auto found_account = this->store_->find_account(account);
+  ASSERT_TRUE(this->store_->save_playlist(account, 0, make_summary("p"), {}).has_value());
+  this->backend_.raw_execute("UPDATE playlists SET synced_at = 'soon'");
+  const auto playlists = this->store_->playlists_of(account);
+  const auto playlist = this->store_->find_playlist(account, "p");
 
   ASSERT_FALSE(found_user.has_value());
   EXPECT_EQ(found_user.error().code, ErrorCode::Internal);
@@ -1388,6 +1443,11 @@ TYPED_TEST(StoreContract, AStoredTimeThatIsNoTimeIsAnInternalError) {
   EXPECT_NE(found_account.error().message.find("spotify_accounts.last_synced_at"),
             std::string::npos)
       << found_account.error().message;
+  ASSERT_FALSE(playlists.has_value());
+  EXPECT_EQ(playlists.error().code, ErrorCode::Internal);
+  EXPECT_NE(playlists.error().message.find("playlists.synced_at"), std::string::npos);
+  ASSERT_FALSE(playlist.has_value());
+  EXPECT_EQ(playlist.error().code, ErrorCode::Internal);
 }
 
 TYPED_TEST(StoreContract, KeepsCodeVerifiersEncryptedAtRest) {
@@ -1609,6 +1669,7 @@ TYPED_TEST(StoreContract, UpgradesADatabaseOfTheFirstSchemaInPlace) {
   const auto playlist = *store->find_playlist(accounts[0].id, "p-old");
   ASSERT_TRUE(playlist.has_value());
   EXPECT_EQ(playlist->summary.name, "Old playlist");
+  EXPECT_EQ(playlist->synced_at, utc("2026-01-01T00:00:00Z"));
   EXPECT_TRUE(playlist->tags.empty());
   // The new tables work, and their foreign keys reach the old rows.
   ASSERT_TRUE(store->set_playlist_tags(accounts[0].id, "p-old", {"upgraded"}).has_value());

@@ -93,7 +93,7 @@ void FakeSpotifyApi::touch(FakePlaylist& playlist) {
 }
 
 core::PlaylistItem FakeSpotifyApi::new_item(const std::string& uri) const {
-  return core::PlaylistItem{uri, "", user_id_, false, false, {}};
+  return core::PlaylistItem{uri, std::nullopt, user_id_, false, false, {}};
 }
 
 void FakeSpotifyApi::put_playlist(core::PlaylistSummary summary,
@@ -611,6 +611,9 @@ core::Status InMemoryStore::save_playlist(std::int64_t account_id, std::int64_t 
   row.stored.items_snapshot_id = summary.snapshot_id;
   row.stored.stored_item_count = static_cast<std::int64_t>(items.size());
   row.items = items;
+  for (auto& item : row.items) {
+    if (item.added_at) item.added_at = whole_second(*item.added_at);
+  }
   ++saves_;
   return core::ok();
 }
