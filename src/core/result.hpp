@@ -10,6 +10,8 @@
 #include <utility>
 #include <variant>
 
+#include "core/time.hpp"
+
 namespace plm::core {
 
 /// Protocol-agnostic error vocabulary; each edge translates it once (HTTP status, exit code,
@@ -32,7 +34,7 @@ std::string_view to_string(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::Internal;
   std::string message;  ///< lower-case start, no trailing period, names the thing and the value
-  std::optional<std::chrono::system_clock::time_point> retry_at;
+  std::optional<TimePoint> retry_at;
 
   bool retryable() const {
     return code == ErrorCode::RateLimited || code == ErrorCode::QuotaExceeded ||
