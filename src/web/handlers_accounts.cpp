@@ -8,21 +8,23 @@ namespace {
 
 constexpr std::chrono::minutes kStateLifetime{10};
 
+Json time_or_null(const std::optional<core::TimePoint>& time) {
+  return time ? Json(core::format_utc(*time)) : Json(nullptr);
+}
+
 Json account_json(App& app, const core::SpotifyAccount& account) {
   const auto now = app.deps.clock.now();
-  Json json{
-      {"id", account.id},
-      {"spotify_user_id", account.spotify_user_id},
-      {"display_name", account.display_name},
-      {"status", core::to_string(account.status)},
-      {"authorized_at", nullptr},
-      {"authorization_expires_at", nullptr},
-      {"days_until_expiry", nullptr},
-      {"expiry_warning", account.status == core::AccountStatus::NeedsReauth},
-      {"last_synced_at",
-       account.last_synced_at ? Json(core::format_utc(*account.last_synced_at)) : Json(nullptr)},
-      {"playlist_count", 0},
-      {"syncing", app.jobs->account_busy(account.id)}};
+  Json json{{"id", account.id},
+            {"spotify_user_id", account.spotify_user_id},
+            {"display_name", account.display_name},
+            {"status", core::to_string(account.status)},
+            {"authorized_at", nullptr},
+            {"authorization_expires_at", nullptr},
+            {"days_until_expiry", nullptr},
+            {"expiry_warning", account.status == core::AccountStatus::NeedsReauth},
+            {"last_synced_at", time_or_null(account.last_synced_at)},
+            {"playlist_count", 0},
+            {"syncing", app.jobs->account_busy(account.id)}};
   if (const auto expires = core::authorization_expires_at(account)) {
     const auto days_left = *core::authorization_days_left(account, now);
     json["authorized_at"] = core::format_utc(*account.tokens.authorized_at);

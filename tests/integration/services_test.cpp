@@ -95,18 +95,18 @@ class ServicesTest : public ::testing::Test {
                             {"scopes", "playlist-read-private playlist-read-collaborative"},
                             {"expires_in", expires_in_s}});
     const auto now_s = std::chrono::floor<std::chrono::seconds>(clock_.now());
+    const auto expires_at = now_s + std::chrono::seconds(expires_in_s);
     const auto user = services.users().create_user("ann", "", core::Role::Admin);
     EXPECT_TRUE(user);
-    core::SpotifyAccount account{
-        .app_user_id = user->id,
-        .spotify_user_id = "alice",
-        .display_name = "Alice",
-        .client_id = kClientId,
-        .tokens = {.access_token = minted.value("access_token", ""),
-                   .refresh_token = minted.value("refresh_token", ""),
-                   .scope = minted.value("scope", ""),
-                   .expires_at = now_s + std::chrono::seconds(expires_in_s),
-                   .authorized_at = now_s}};
+    core::SpotifyAccount account{.app_user_id = user->id,
+                                 .spotify_user_id = "alice",
+                                 .display_name = "Alice",
+                                 .client_id = kClientId,
+                                 .tokens = {.access_token = minted.value("access_token", ""),
+                                            .refresh_token = minted.value("refresh_token", ""),
+                                            .scope = minted.value("scope", ""),
+                                            .expires_at = expires_at,
+                                            .authorized_at = now_s}};
     const auto id = services.accounts().upsert_account(account);
     EXPECT_TRUE(id);
     account.id = *id;
