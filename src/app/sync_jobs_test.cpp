@@ -20,7 +20,8 @@ std::vector<core::PlaylistItem> items(int count, const std::string& prefix = "t"
   std::vector<core::PlaylistItem> result;
   for (int i = 0; i < count; ++i) {
     result.push_back(core::PlaylistItem{"spotify:track:" + prefix + std::to_string(i),
-                                        "2026-01-01T00:00:00Z", "me", false, false, std::nullopt});
+                                        core::parse_utc("2026-01-01T00:00:00Z"), "me", false, false,
+                                        std::nullopt});
   }
   return result;
 }

@@ -11,6 +11,8 @@
 #include <utility>
 #include <variant>
 
+#include "core/time.hpp"
+
 namespace plm::core {
 
 /// Protocol-agnostic error vocabulary; each edge translates it once (HTTP status, exit code,
@@ -35,7 +37,7 @@ std::optional<ErrorCode> error_code_from_string(std::string_view text);
 struct Error {
   ErrorCode code = ErrorCode::Internal;
   std::string message;  ///< lower-case start, no trailing period, names the thing and the value
-  std::optional<std::chrono::system_clock::time_point> retry_at;
+  std::optional<TimePoint> retry_at;
 
   bool retryable() const {
     return code == ErrorCode::RateLimited || code == ErrorCode::QuotaExceeded ||

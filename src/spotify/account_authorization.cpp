@@ -1,23 +1,10 @@
 #include "spotify/account_authorization.hpp"
 
-#include <algorithm>
-#include <limits>
-
 namespace plm::spotify {
 
 namespace {
 
 using core::ErrorCode;
-
-std::int64_t unix_ms(std::chrono::system_clock::time_point time) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-}
-
-/// Unix seconds → milliseconds without overflowing on absurd stored values.
-std::int64_t seconds_to_ms(std::int64_t seconds) {
-  constexpr std::int64_t kLimit = std::numeric_limits<std::int64_t>::max() / 1000;
-  return std::clamp(seconds, -kLimit, kLimit) * 1000;
-}
 
 /// Our refused refresh token, then the stored one (another process rotated it), then one more in
 /// case it rotated again meanwhile: more than that is churn, not an ended authorization.
@@ -48,8 +35,9 @@ core::Result<std::string> AccountAuthorization::access_token(const std::string& 
 }
 
 bool AccountAuthorization::expiring_locked() const {
-  return seconds_to_ms(tokens_.expires_at) - unix_ms(clock_.now()) <
-         settings_.refresh_margin.count();
+  // Tokens come from the store (times clamped to core::kEarliestTime..kLatestTime) or from a token
+  // answer (now + at most a day), so the difference cannot overflow.
+  return tokens_.expires_at - clock_.now() < settings_.refresh_margin;
 }
 
 core::Result<std::string> AccountAuthorization::refresh_locked(const std::string& rejected) {
@@ -73,7 +61,7 @@ core::Result<std::string> AccountAuthorization::refresh_locked(const std::string
     }
     if (refreshed.error().code != ErrorCode::NeedsReauth) {
       // A transient failure while the old token still has time left: use it, try again later.
-      if (!forced && seconds_to_ms(tokens_.expires_at) > unix_ms(now)) return tokens_.access_token;
+      if (!forced && tokens_.expires_at > now) return tokens_.access_token;
       return refreshed.error();
     }
     // Refused. Another process may have rotated the refresh token (and stored the new one before

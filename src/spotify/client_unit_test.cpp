@@ -14,6 +14,7 @@ using core::ErrorCode;
 using namespace std::chrono_literals;
 
 constexpr std::int64_t kNowS = 1'793'491'200;
+const core::TimePoint kNow{std::chrono::seconds(kNowS)};
 
 /// Wall-clock time (`now_`) and monotonic time (`steady_`), moved together by the sleeper; a test
 /// can jump the wall clock alone.
@@ -73,8 +74,8 @@ class ClientLogicTest : public ::testing::Test {
     return core::AccountTokens{.access_token = "access-1",
                                .refresh_token = "refresh-1",
                                .scope = "s",
-                               .expires_at = kNowS + expires_in_s,
-                               .authorized_at = kNowS - 100};
+                               .expires_at = kNow + std::chrono::seconds(expires_in_s),
+                               .authorized_at = kNow - std::chrono::seconds(100)};
   }
   ClientConfig config() {
     ClientConfig config{.api_base_url = "https://api.test/v1",
@@ -519,8 +520,8 @@ TEST_F(ClientLogicTest, ARefusedRefreshTakesTheTokensAnotherProcessStored) {
         return core::AccountTokens{.access_token = "access-9",
                                    .refresh_token = "refresh-9",
                                    .scope = "s",
-                                   .expires_at = kNowS + 3540,
-                                   .authorized_at = kNowS - 100};
+                                   .expires_at = kNow + std::chrono::seconds(3540),
+                                   .authorized_at = kNow - std::chrono::seconds(100)};
       },
       marked);
   transport_.respond(200, R"({"id":"alice"})");
@@ -538,8 +539,8 @@ TEST_F(ClientLogicTest, AStoredTokenAboutToExpireIsRefreshedWithTheStoredRefresh
       []() -> core::Result<core::AccountTokens> {
         return core::AccountTokens{.access_token = "access-9",
                                    .refresh_token = "refresh-9",
-                                   .expires_at = kNowS + 10,
-                                   .authorized_at = kNowS - 100};
+                                   .expires_at = kNow + std::chrono::seconds(10),
+                                   .authorized_at = kNow - std::chrono::seconds(100)};
       },
       marked);
   transport_.respond(200, R"({"access_token":"access-10","expires_in":3600})");
@@ -598,7 +599,7 @@ TEST_F(ClientLogicTest, AnAuthorizationAdoptsOnlyNewerCopiesOfTheAccount) {
   EXPECT_EQ(authorization->tokens().refresh_token, "refresh-new");
 
   auto later_consent = tokens(60);
-  later_consent.authorized_at = kNowS;
+  later_consent.authorized_at = kNow;
   later_consent.refresh_token = "refresh-later";
   authorization->adopt(later_consent, false);
   EXPECT_EQ(authorization->tokens().refresh_token, "refresh-later");

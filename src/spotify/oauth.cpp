@@ -33,10 +33,6 @@ std::string random_string(std::size_t length, std::string_view alphabet) {
   return out;
 }
 
-std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
-  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
-}
-
 std::string param(const std::vector<plm::http::Field>& fields, std::string_view name) {
   for (const auto& [key, value] : fields) {
     if (key == name) return value;
@@ -75,13 +71,19 @@ core::Error token_error(const HttpResponse& response, bool refreshing,
       "token request refused with HTTP " + std::to_string(response.status) + " (" + detail + ")");
 }
 
-core::AccountTokens tokens_from(const TokenResponse& token, std::int64_t now_s) {
+/// `issued_at` is the time of the token request rounded down to the second, as tokens' times are
+/// stored: a copy read back from the store equals the one in memory.
+core::AccountTokens tokens_from(const TokenResponse& token, core::TimePoint issued_at) {
   core::AccountTokens tokens;
   tokens.access_token = token.access_token;
   tokens.refresh_token = token.refresh_token;
   tokens.scope = token.scope;
-  tokens.expires_at = now_s + token.expires_in;
+  tokens.expires_at = issued_at + std::chrono::seconds(token.expires_in);  // ≤ kMaxExpiresIn
   return tokens;
+}
+
+core::TimePoint to_the_second(core::TimePoint time) {
+  return std::chrono::floor<std::chrono::seconds>(time);
 }
 
 }  // namespace
@@ -188,8 +190,8 @@ core::Result<core::AccountTokens> Authorizer::exchange_code(
   if (token->refresh_token.empty()) {
     return core::make_error(ErrorCode::BadResponse, "code exchange returned no refresh token");
   }
-  auto tokens = tokens_from(*token, unix_seconds(now));
-  tokens.authorized_at = unix_seconds(now);
+  auto tokens = tokens_from(*token, to_the_second(now));
+  tokens.authorized_at = to_the_second(now);
   return tokens;
 }
 
@@ -206,7 +208,7 @@ core::Result<core::AccountTokens> Authorizer::refresh(const core::AccountTokens&
   if (response->status != 200) return token_error(*response, /*refreshing=*/true, now);
   auto token = parse_token_response(response->body);
   if (!token) return token.error();
-  auto tokens = tokens_from(*token, unix_seconds(now));
+  auto tokens = tokens_from(*token, to_the_second(now));
   // §1.3 / §7.11: no refresh_token in the answer means "keep using the one you have".
   if (tokens.refresh_token.empty()) tokens.refresh_token = current.refresh_token;
   if (tokens.scope.empty()) tokens.scope = current.scope;

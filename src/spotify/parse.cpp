@@ -146,9 +146,17 @@ core::PlaylistSummary summary_from(const Json& json) {
   return summary;
 }
 
+/// A time member: nullopt when absent, null (§5: "null for some very old playlists") or not an
+/// ISO-8601 time with its zone.
+std::optional<core::TimePoint> time_of(const Json& json, const char* key) {
+  const Json* value = member(json, key);
+  if (!value || !value->is_string()) return std::nullopt;
+  return core::parse_utc(value->get_ref<const std::string&>());
+}
+
 core::PlaylistItem item_from(const Json& entry) {
   core::PlaylistItem item;
-  item.added_at = string_of(entry, "added_at");
+  item.added_at = time_of(entry, "added_at");
   if (const Json* added_by = member(entry, "added_by")) item.added_by = string_of(*added_by, "id");
   item.is_local = bool_of(entry, "is_local");
   // New name first, the deprecated one as a fallback (§5.4: some responses carry both, some one).

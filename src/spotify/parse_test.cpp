@@ -7,6 +7,8 @@ namespace {
 
 using core::ErrorCode;
 
+core::TimePoint utc(std::string_view text) { return core::parse_utc(text).value(); }
+
 TEST(HtmlEntities, DecodesWhatSpotifySends) {
   EXPECT_EQ(decode_html_entities("Mix of &#x27;90s &amp; more &#x2F; &lt;b&gt;loud&lt;&#x2F;b&gt;"),
             "Mix of '90s & more / <b>loud</b>");
@@ -51,7 +53,27 @@ TEST(Parse, WrongShapesAreBadResponses) {
           "total":"1","offset":null,"next":3})");
   ASSERT_TRUE(page) << page.error().message;
   EXPECT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].added_at, std::nullopt);
   EXPECT_FALSE(page->has_next);
+}
+
+TEST(Parse, AddedAtIsATimeOrUnknown) {
+  const auto page = parse_item_page(R"({"items": [
+      {"added_at": "2015-01-25T07:51:45Z", "item": null},
+      {"added_at": "2015-01-25T08:51:45.250+01:00", "item": null},
+      {"added_at": null, "item": null},
+      {"item": null},
+      {"added_at": "2015-01-25", "item": null},
+      {"added_at": "x", "item": null},
+      {"added_at": 1422172305, "item": null}],
+    "total": 7, "offset": 0, "next": null})");
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->items.size(), 7u);
+  EXPECT_EQ(page->items[0].added_at, utc("2015-01-25T07:51:45Z"));
+  EXPECT_EQ(page->items[1].added_at, utc("2015-01-25T07:51:45Z") + std::chrono::milliseconds(250));
+  for (std::size_t i = 2; i < page->items.size(); ++i) {
+    EXPECT_EQ(page->items[i].added_at, std::nullopt) << i;  // none, or nothing we can read
+  }
 }
 
 TEST(Parse, ItemPageWithNewShapeNullItemsAndLocalFiles) {
@@ -80,6 +102,8 @@ TEST(Parse, ItemPageWithNewShapeNullItemsAndLocalFiles) {
   ASSERT_EQ(page->items.size(), 3u);
   const auto& song = page->items[0];
   EXPECT_EQ(song.uri, "spotify:track:abc");
+  EXPECT_EQ(song.added_at, utc("2025-01-01T10:00:00Z"));
+  EXPECT_EQ(page->items[1].added_at, std::nullopt);  // "null for some very old playlists"
   EXPECT_EQ(song.added_by, "alice");
   ASSERT_TRUE(song.track);
   EXPECT_EQ(song.track->artists, (std::vector<std::string>{"A", "B"}));
@@ -200,8 +224,8 @@ TEST(Parse, ItemWithoutAStringUriIsUnavailableButKeepsItsTrackInfo) {
   ASSERT_TRUE(page->items[0].track);
   EXPECT_EQ(page->items[0].track->name, "Gone");
   EXPECT_EQ(page->items[0].track->artists, std::vector<std::string>{"A"});
-  EXPECT_EQ(page->items[0].added_at, "2025-01-01T00:00:00Z");
-  EXPECT_EQ(page->items[1].added_at, "2025-01-02T00:00:00Z");
+  EXPECT_EQ(page->items[0].added_at, utc("2025-01-01T00:00:00Z"));
+  EXPECT_EQ(page->items[1].added_at, utc("2025-01-02T00:00:00Z"));
   EXPECT_EQ(page->items[2].track->name, "Odd");
   EXPECT_FALSE(page->items[3].unavailable);
 }

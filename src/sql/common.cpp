@@ -6,6 +6,28 @@
 
 namespace plm::sql {
 
+namespace {
+
+core::TimePoint parsed_time(const std::string& text, std::string_view column_name) {
+  if (auto time = core::parse_utc(text)) return *time;
+  // The message names the column, never the value (as every DatabaseError).
+  throw DatabaseError(DatabaseError::Kind::Other,
+                      std::string(column_name) + " holds no ISO-8601 time");
+}
+
+}  // namespace
+
+core::TimePoint text_time(const Row& row, int column, std::string_view column_name) {
+  return parsed_time(row.text(column), column_name);
+}
+
+std::optional<core::TimePoint> optional_text_time(const Row& row, int column,
+                                                  std::string_view column_name) {
+  const std::string text = row.text(column);
+  if (text.empty()) return std::nullopt;
+  return parsed_time(text, column_name);
+}
+
 std::string encode_artists(const std::vector<std::string>& artists) {
   // Invalid UTF-8 is replaced rather than thrown on: a name is metadata, not worth failing a save.
   return nlohmann::json(artists).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

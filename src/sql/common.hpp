@@ -3,11 +3,14 @@
 // $1, $2, ... in order of first appearance: see connection.hpp), and the helpers of its mapping.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/model/playlist.hpp"
+#include "core/time.hpp"
+#include "sql/connection.hpp"
 
 namespace plm::sql {
 
@@ -161,6 +164,14 @@ inline constexpr std::string_view kInsertTag =
     "INSERT INTO playlist_tags (account_id, playlist_id, tag) VALUES ($1, $2, $3)";
 
 }  // namespace query
+
+/// The time in a text column (ISO-8601 UTC as core::format_utc writes it, or any form
+/// core::parse_utc reads). Other text is a corrupt row: DatabaseError naming `column_name`, which
+/// the transaction scope turns into an Internal error.
+core::TimePoint text_time(const Row& row, int column, std::string_view column_name);
+/// The same for a column where "" means none (an account never synced).
+std::optional<core::TimePoint> optional_text_time(const Row& row, int column,
+                                                  std::string_view column_name);
 
 /// JSON array text, so any character in an artist's name survives.
 std::string encode_artists(const std::vector<std::string>& artists);

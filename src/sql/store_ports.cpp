@@ -30,12 +30,22 @@ core::Error playlist_not_found(std::int64_t account_id, const std::string& playl
 
 // ---- Rows → core values, over the columns of the matching query in common.hpp ----
 
+/// The consent time's column holds Unix seconds, 0 when unknown (as older versions wrote it).
+std::int64_t consent_seconds(const std::optional<core::TimePoint>& authorized_at) {
+  return authorized_at ? core::to_unix_seconds(*authorized_at) : 0;
+}
+
+std::optional<core::TimePoint> consent_time(std::int64_t seconds) {
+  if (seconds <= 0) return std::nullopt;
+  return core::from_unix_seconds(seconds);
+}
+
 core::AppUser read_user(const Row& row) {
   return core::AppUser{.id = row.int64(0),
                        .username = row.text(1),
                        .password_hash = row.text(2),
                        .role = core::role_from_string(row.text(3)).value_or(core::Role::Viewer),
-                       .created_at = row.text(4)};
+                       .created_at = text_time(row, 4, "app_users.created_at")};
 }
 
 core::Result<core::SpotifyAccount> read_account(const Row& row,
@@ -62,11 +72,11 @@ core::Result<core::SpotifyAccount> read_account(const Row& row,
   account.tokens = core::AccountTokens{.access_token = std::move(*access),
                                        .refresh_token = std::move(*refresh),
                                        .scope = row.text(7),
-                                       .expires_at = row.int64(8),
-                                       .authorized_at = row.int64(9)};
+                                       .expires_at = core::from_unix_seconds(row.int64(8)),
+                                       .authorized_at = consent_time(row.int64(9))};
   account.status =
       core::account_status_from_string(row.text(10)).value_or(core::AccountStatus::NeedsReauth);
-  account.last_synced_at = row.text(11);
+  account.last_synced_at = optional_text_time(row, 11, "spotify_accounts.last_synced_at");
   return account;
 }
 
@@ -83,7 +93,7 @@ core::StoredPlaylist read_playlist(const Row& row) {
                                           .image_url = row.text(10)},
                               .items_snapshot_id = row.text(11),
                               .stored_item_count = row.int64(12),
-                              .synced_at = row.text(13)};
+                              .synced_at = text_time(row, 13, "playlists.synced_at")};
 }
 
 /// Reads the rows of kPlaylistsOf / kFindPlaylist: a playlist with n tags is n consecutive rows
@@ -105,9 +115,9 @@ core::Session read_session(const Row& row) {
   return core::Session{.id_hash = row.text(0),
                        .app_user_id = row.int64(1),
                        .csrf_token = row.text(2),
-                       .created_at = row.int64(3),
-                       .last_seen_at = row.int64(4),
-                       .expires_at = row.int64(5),
+                       .created_at = core::from_unix_seconds(row.int64(3)),
+                       .last_seen_at = core::from_unix_seconds(row.int64(4)),
+                       .expires_at = core::from_unix_seconds(row.int64(5)),
                        .user_agent = row.text(6),
                        .remote_address = row.text(7)};
 }
@@ -117,7 +127,7 @@ core::Result<core::OAuthState> read_oauth_state(const Row& row,
   core::OAuthState state{.state = row.text(0),
                          .app_user_id = row.int64(1),
                          .redirect_uri = row.text(3),
-                         .expires_at = row.int64(4)};
+                         .expires_at = core::from_unix_seconds(row.int64(4))};
   auto verifier =
       cipher.decrypt(row.text(2), code_verifier_binding(state.app_user_id, state.state));
   if (!verifier) {
@@ -131,7 +141,9 @@ core::Result<core::OAuthState> read_oauth_state(const Row& row,
 
 core::PlaylistItem read_item(const Row& row) {
   core::PlaylistItem item{.uri = row.text(0),
-                          .added_at = row.text(1),
+                          // Older versions stored Spotify's text as it came: one that is no
+                          // time reads as unknown, as it would from Spotify now.
+                          .added_at = core::parse_utc(row.text(1)),
                           .added_by = row.text(2),
                           .is_local = row.boolean(3),
                           .unavailable = row.boolean(4)};
@@ -236,8 +248,9 @@ core::Result<std::int64_t> StorePorts::upsert_account(const core::SpotifyAccount
              cipher.encrypt(account.tokens.refresh_token,
                             token_binding(SecretColumn::RefreshToken, account.app_user_id,
                                           account.spotify_user_id)),
-             account.tokens.scope, account.tokens.expires_at, account.tokens.authorized_at,
-             core::to_string(account.status), account.last_synced_at},
+             account.tokens.scope, core::to_unix_seconds(account.tokens.expires_at),
+             consent_seconds(account.tokens.authorized_at), core::to_string(account.status),
+             core::format_utc_or_empty(account.last_synced_at)},
             [](const Row& row) { return row.int64(0); });
       });
 }
@@ -288,7 +301,8 @@ core::Status StorePorts::save_tokens(std::int64_t account_id, const core::Accoun
                                                                    app_user_id, spotify_user_id)),
                  cipher.encrypt(tokens.refresh_token, token_binding(SecretColumn::RefreshToken,
                                                                     app_user_id, spotify_user_id)),
-                 tokens.scope, tokens.expires_at, tokens.authorized_at, account_id}),
+                 tokens.scope, core::to_unix_seconds(tokens.expires_at),
+                 consent_seconds(tokens.authorized_at), account_id}),
             describe_account(account_id));
       });
 }
@@ -408,12 +422,12 @@ namespace {
 void upsert_playlist(Connection& connection, std::string_view sql, std::int64_t account_id,
                      std::int64_t list_position, const core::PlaylistSummary& summary,
                      std::string_view items_snapshot_id, std::int64_t stored_item_count,
-                     const std::string& synced_at) {
+                     core::TimePoint synced_at) {
   connection.execute(
       sql, {account_id, summary.id, summary.name, summary.description, summary.owner_id,
             summary.owner_name, summary.is_public, summary.collaborative, summary.snapshot_id,
             summary.item_count, summary.image_url, list_position, items_snapshot_id,
-            stored_item_count, synced_at});
+            stored_item_count, core::format_utc(synced_at)});
 }
 
 }  // namespace
@@ -426,7 +440,7 @@ core::Status StorePorts::save_playlist(std::int64_t account_id, std::int64_t lis
       [&](Connection& connection) -> core::Status {
         upsert_playlist(connection, query::kUpsertPlaylist, account_id, list_position, summary,
                         summary.snapshot_id, static_cast<std::int64_t>(items.size()),
-                        core::format_utc(context_.clock.now()));
+                        context_.clock.now());
         connection.execute(query::kDeleteItems, {account_id, summary.id});
         // Tracks are shared between playlists: the last save of a track wins.
         std::vector<Param> tracks;
@@ -442,7 +456,8 @@ core::Status StorePorts::save_playlist(std::int64_t account_id, std::int64_t lis
           const core::PlaylistItem& item = items[index];
           rows.insert(rows.end(), {account_id, summary.id, static_cast<std::int64_t>(index),
                                    item.uri, item.track ? Param(item.track->uri) : Param(nullptr),
-                                   item.added_at, item.added_by, item.is_local, item.unavailable});
+                                   core::format_utc_or_empty(item.added_at), item.added_by,
+                                   item.is_local, item.unavailable});
         }
         connection.write_rows({"playlist_items", query::kItemColumns, {}}, rows);
         return core::ok();
@@ -454,8 +469,7 @@ core::Status StorePorts::save_playlist_summary(std::int64_t account_id, std::int
   return scope_->run("save playlist " + summary.id + " of " + describe_account(account_id),
                      Access::Write, [&](Connection& connection) -> core::Status {
                        upsert_playlist(connection, query::kUpsertPlaylistSummary, account_id,
-                                       list_position, summary, "", 0,
-                                       core::format_utc(context_.clock.now()));
+                                       list_position, summary, "", 0, context_.clock.now());
                        return core::ok();
                      });
 }
@@ -491,13 +505,14 @@ core::Result<std::vector<core::PlaylistItem>> StorePorts::playlist_items(
       });
 }
 
-core::Status StorePorts::mark_synced(std::int64_t account_id, const std::string& synced_at) {
-  return scope_->run("mark " + describe_account(account_id) + " synced", Access::Write,
-                     [&](Connection& connection) {
-                       return changed_or_not_found(
-                           connection.execute(query::kMarkSynced, {synced_at, account_id}),
-                           describe_account(account_id));
-                     });
+core::Status StorePorts::mark_synced(std::int64_t account_id, core::TimePoint synced_at) {
+  return scope_->run(
+      "mark " + describe_account(account_id) + " synced", Access::Write,
+      [&](Connection& connection) {
+        return changed_or_not_found(
+            connection.execute(query::kMarkSynced, {core::format_utc(synced_at), account_id}),
+            describe_account(account_id));
+      });
 }
 
 core::Status StorePorts::set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
@@ -524,15 +539,17 @@ core::Status StorePorts::set_playlist_tags(std::int64_t account_id, const std::s
 // ---- SessionStore ----
 
 core::Status StorePorts::create_session(const core::Session& session) {
-  return scope_->run("create session of " + describe_user(session.app_user_id), Access::Write,
-                     [&](Connection& connection) -> core::Status {
-                       connection.execute(query::kInsertSession,
-                                          {session.id_hash, session.app_user_id, session.csrf_token,
-                                           session.created_at, session.last_seen_at,
-                                           session.expires_at, core::clean_text(session.user_agent),
-                                           core::clean_text(session.remote_address)});
-                       return core::ok();
-                     });
+  return scope_->run(
+      "create session of " + describe_user(session.app_user_id), Access::Write,
+      [&](Connection& connection) -> core::Status {
+        connection.execute(
+            query::kInsertSession,
+            {session.id_hash, session.app_user_id, session.csrf_token,
+             core::to_unix_seconds(session.created_at), core::to_unix_seconds(session.last_seen_at),
+             core::to_unix_seconds(session.expires_at), core::clean_text(session.user_agent),
+             core::clean_text(session.remote_address)});
+        return core::ok();
+      });
 }
 
 core::Result<std::optional<core::Session>> StorePorts::find_session(const std::string& id_hash) {
@@ -542,11 +559,13 @@ core::Result<std::optional<core::Session>> StorePorts::find_session(const std::s
                      });
 }
 
-core::Status StorePorts::touch_session(const std::string& id_hash, std::int64_t last_seen_at,
-                                       std::int64_t expires_at) {
+core::Status StorePorts::touch_session(const std::string& id_hash, core::TimePoint last_seen_at,
+                                       core::TimePoint expires_at) {
   return scope_->run("touch session", Access::Write, [&](Connection& connection) {
     return changed_or_not_found(
-        connection.execute(query::kTouchSession, {last_seen_at, expires_at, id_hash}), "session");
+        connection.execute(query::kTouchSession, {core::to_unix_seconds(last_seen_at),
+                                                  core::to_unix_seconds(expires_at), id_hash}),
+        "session");
   });
 }
 
@@ -566,10 +585,11 @@ core::Status StorePorts::delete_sessions_of(std::int64_t app_user_id,
                      });
 }
 
-core::Result<std::int64_t> StorePorts::delete_expired_sessions(std::int64_t now) {
+core::Result<std::int64_t> StorePorts::delete_expired_sessions(core::TimePoint now) {
   return scope_->run("delete expired sessions", Access::Write,
                      [&](Connection& connection) -> core::Result<std::int64_t> {
-                       return connection.execute(query::kDeleteExpiredSessions, {now});
+                       return connection.execute(query::kDeleteExpiredSessions,
+                                                 {core::to_unix_seconds(now)});
                      });
 }
 
@@ -582,13 +602,13 @@ core::Status StorePorts::save_oauth_state(const core::OAuthState& state) {
             {state.state, state.app_user_id,
              context_.cipher.encrypt(state.code_verifier,
                                      code_verifier_binding(state.app_user_id, state.state)),
-             state.redirect_uri, state.expires_at});
+             state.redirect_uri, core::to_unix_seconds(state.expires_at)});
         return core::ok();
       });
 }
 
 core::Result<std::optional<core::OAuthState>> StorePorts::take_oauth_state(const std::string& state,
-                                                                           std::int64_t now) {
+                                                                           core::TimePoint now) {
   return scope_->run("take OAuth state", Access::Write,
                      [&](Connection& connection) -> core::Result<std::optional<core::OAuthState>> {
                        // One statement, so two callbacks racing for the same state cannot both get
@@ -604,12 +624,12 @@ core::Result<std::optional<core::OAuthState>> StorePorts::take_oauth_state(const
                      });
 }
 
-core::Status StorePorts::delete_expired_oauth_states(std::int64_t now) {
-  return scope_->run("delete expired OAuth states", Access::Write,
-                     [&](Connection& connection) -> core::Status {
-                       connection.execute(query::kDeleteExpiredOAuthStates, {now});
-                       return core::ok();
-                     });
+core::Status StorePorts::delete_expired_oauth_states(core::TimePoint now) {
+  return scope_->run(
+      "delete expired OAuth states", Access::Write, [&](Connection& connection) -> core::Status {
+        connection.execute(query::kDeleteExpiredOAuthStates, {core::to_unix_seconds(now)});
+        return core::ok();
+      });
 }
 
 }  // namespace plm::sql

@@ -30,7 +30,7 @@ Json user_json(const core::AppUser& user) {
   return Json{{"id", user.id},
               {"username", user.username},
               {"role", core::to_string(user.role)},
-              {"created_at", user.created_at}};
+              {"created_at", core::format_utc(user.created_at)}};
 }
 
 Json job_json(const Job& job) {
@@ -111,7 +111,7 @@ void append_playlist_json(std::string& out, std::int64_t account_id,
   out += ",\"image_url\":";
   append_nullable(out, summary.image_url);
   out += ",\"synced_at\":";
-  append_nullable(out, playlist.synced_at);
+  append_json_string(out, core::format_utc(playlist.synced_at));
   out += ",\"tags\":[";
   for (std::size_t i = 0; i < playlist.tags.size(); ++i) {
     if (i) out.push_back(',');
@@ -147,7 +147,7 @@ std::string items_json(const std::vector<core::PlaylistItem>& items,
     out += ",\"duration_ms\":";
     out += std::to_string(track ? track->duration_ms : 0);
     out += ",\"added_at\":";
-    append_json_string(out, item.added_at);
+    append_json_string(out, core::format_utc_or_empty(item.added_at));
     out += ",\"added_by\":";
     append_json_string(out, item.added_by);
     out += ",";

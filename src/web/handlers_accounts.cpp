@@ -6,7 +6,11 @@ namespace plm::web {
 
 namespace {
 
-constexpr std::int64_t kStateLifetimeSeconds = 600;
+constexpr std::chrono::minutes kStateLifetime{10};
+
+Json time_or_null(const std::optional<core::TimePoint>& time) {
+  return time ? Json(core::format_utc(*time)) : Json(nullptr);
+}
 
 Json account_json(App& app, const core::SpotifyAccount& account) {
   const auto now = app.deps.clock.now();
@@ -18,15 +22,12 @@ Json account_json(App& app, const core::SpotifyAccount& account) {
             {"authorization_expires_at", nullptr},
             {"days_until_expiry", nullptr},
             {"expiry_warning", account.status == core::AccountStatus::NeedsReauth},
-            {"last_synced_at",
-             account.last_synced_at.empty() ? Json(nullptr) : Json(account.last_synced_at)},
+            {"last_synced_at", time_or_null(account.last_synced_at)},
             {"playlist_count", 0},
             {"syncing", app.jobs->account_busy(account.id)}};
   if (const auto expires = core::authorization_expires_at(account)) {
-    const std::chrono::system_clock::time_point authorized{
-        std::chrono::seconds(account.tokens.authorized_at)};
     const auto days_left = *core::authorization_days_left(account, now);
-    json["authorized_at"] = core::format_utc(authorized);
+    json["authorized_at"] = core::format_utc(*account.tokens.authorized_at);
     json["authorization_expires_at"] = core::format_utc(*expires);
     json["days_until_expiry"] = days_left;
     if (days_left <= core::kAuthorizationWarningDays) json["expiry_warning"] = true;
@@ -67,7 +68,7 @@ http::Response connect_account(App& app, Context& context) {
   state.app_user_id = context.user_id();
   state.code_verifier = started->code_verifier;
   state.redirect_uri = redirect;
-  state.expires_at = app.now_seconds() + kStateLifetimeSeconds;
+  state.expires_at = app.deps.clock.now() + kStateLifetime;
   if (auto saved = app.deps.sessions.save_oauth_state(state); !saved)
     return app.fail(saved.error());
   return http::Response::json(200, dump(Json{{"authorize_url", started->url}}));
@@ -86,7 +87,7 @@ http::Response spotify_callback(App& app, Context& context) {
   // The state is usable once, whatever happens next.
   std::optional<core::OAuthState> state;
   if (!state_text.empty() && state_text.size() <= 256) {
-    auto taken = app.deps.sessions.take_oauth_state(state_text, app.now_seconds());
+    auto taken = app.deps.sessions.take_oauth_state(state_text, app.deps.clock.now());
     if (!taken) return refused("exchange_failed", taken.error().message);
     state = std::move(*taken);
   }

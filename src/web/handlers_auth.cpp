@@ -53,8 +53,7 @@ http::Response session_response(App& app, const SessionManager::Created& created
   const auto& session = created.signed_in.session;
   Json body{{"user", user_json(created.signed_in.user)},
             {"csrf_token", session.csrf_token},
-            {"expires_at", core::format_utc(std::chrono::system_clock::time_point(
-                               std::chrono::seconds(session.expires_at)))}};
+            {"expires_at", core::format_utc(session.expires_at)}};
   auto response = http::Response::json(status, dump(body));
   // The cookie lives as long as the session can (the idle timeout is enforced on the server).
   response.set_header("Set-Cookie", app.session_cookie(created.token, app.options.session_ttl));
@@ -171,8 +170,7 @@ http::Response get_session(App&, Context& context) {
   const auto& session = context.signed_in->session;
   Json body{{"user", user_json(context.signed_in->user)},
             {"csrf_token", session.csrf_token},
-            {"expires_at", core::format_utc(std::chrono::system_clock::time_point(
-                               std::chrono::seconds(session.expires_at)))}};
+            {"expires_at", core::format_utc(session.expires_at)}};
   return http::Response::json(200, dump(body));
 }
 

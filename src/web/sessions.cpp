@@ -7,7 +7,7 @@ namespace plm::web {
 namespace {
 
 /// Activity is written to the store at most this often per session.
-constexpr std::int64_t kTouchEverySeconds = 60;
+constexpr std::chrono::seconds kTouchEvery{60};
 /// Beyond this many cached sessions the cache starts over (a flood of sign-ins cannot exhaust
 /// memory; the store still holds every session).
 constexpr std::size_t kMaxCachedSessions = 100'000;
@@ -28,8 +28,8 @@ SessionManager::SessionManager(core::SessionStore& store, core::UserStore& users
                                std::chrono::seconds ttl, std::chrono::seconds idle)
     : store_(store), users_(users), clock_(clock), crypto_(crypto), ttl_(ttl), idle_(idle) {}
 
-std::int64_t SessionManager::now_seconds() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+core::TimePoint SessionManager::now() const {
+  return std::chrono::floor<std::chrono::seconds>(clock_.now());
 }
 
 std::uint64_t SessionManager::user_epoch(std::int64_t user_id) {
@@ -74,7 +74,7 @@ core::Result<SessionManager::Created> SessionManager::create(const core::AppUser
   // Read before the user is read again below: an invalidation after this point is seen either
   // by that read (the store changed first) or by cache_if_current (the epoch moved).
   const std::uint64_t epoch = user_epoch(user.id);
-  const std::int64_t now = now_seconds();
+  const core::TimePoint now = this->now();
   Created created;
   created.token = crypto_.random_token();
   core::Session& session = created.signed_in.session;
@@ -83,7 +83,7 @@ core::Result<SessionManager::Created> SessionManager::create(const core::AppUser
   session.csrf_token = crypto_.random_token();
   session.created_at = now;
   session.last_seen_at = now;
-  session.expires_at = now + std::min(ttl_, idle_).count();
+  session.expires_at = now + std::min(ttl_, idle_);
   session.user_agent = std::move(user_agent).substr(0, 256);
   session.remote_address = std::move(remote_address);
   if (auto saved = store_.create_session(session); !saved) return saved.error();
@@ -114,13 +114,12 @@ core::Result<SessionManager::Created> SessionManager::create(const core::AppUser
 std::optional<SignedIn> SessionManager::find_cached(std::string_view token) {
   if (token.empty() || token.size() > 128) return std::nullopt;
   const std::string id_hash = crypto_.token_digest(token);
-  const std::int64_t now = now_seconds();
+  const core::TimePoint now = this->now();
   std::shared_lock lock(mutex_);
   const auto it = cache_.find(id_hash);
   if (it == cache_.end()) return std::nullopt;
   const core::Session& session = it->second.session;
-  if (session.expires_at <= now || now - session.last_seen_at >= kTouchEverySeconds)
-    return std::nullopt;
+  if (session.expires_at <= now || now - session.last_seen_at >= kTouchEvery) return std::nullopt;
   return it->second;
 }
 
@@ -128,7 +127,7 @@ core::Result<std::optional<SignedIn>> SessionManager::find(std::string_view toke
   // Tokens are 43 characters; anything far off is not ours and costs no lookup.
   if (token.empty() || token.size() > 128) return std::optional<SignedIn>();
   const std::string id_hash = crypto_.token_digest(token);
-  const std::int64_t now = now_seconds();
+  const core::TimePoint now = this->now();
   std::optional<SignedIn> found;
   std::uint64_t epoch = 0;
   {
@@ -142,7 +141,7 @@ core::Result<std::optional<SignedIn>> SessionManager::find(std::string_view toke
     std::unique_lock lock(mutex_);
     cache_.erase(id_hash);
   };
-  const bool touch_due = !found || now - found->session.last_seen_at >= kTouchEverySeconds;
+  const bool touch_due = !found || now - found->session.last_seen_at >= kTouchEvery;
   if (!found) {
     auto stored = store_.find_session(id_hash);
     if (!stored) return stored.error();
@@ -156,9 +155,9 @@ core::Result<std::optional<SignedIn>> SessionManager::find(std::string_view toke
     return std::optional<SignedIn>();
   }
   if (!touch_due) return found;
-  if (now - session.last_seen_at >= kTouchEverySeconds) {
+  if (now - session.last_seen_at >= kTouchEvery) {
     // Sliding expiry: idle time counts from the last request, within the absolute lifetime.
-    const std::int64_t expires = std::min(session.created_at + ttl_.count(), now + idle_.count());
+    const core::TimePoint expires = std::min(session.created_at + ttl_, now + idle_);
     if (auto touched = store_.touch_session(id_hash, now, expires); !touched) {
       if (touched.error().code != core::ErrorCode::NotFound) return touched.error();
       forget();
@@ -207,11 +206,11 @@ bool SessionManager::still_valid(const std::string& id_hash) {
   // The store, not the cache: another process (the CLI) may have ended the session.
   auto stored = store_.find_session(id_hash);
   if (!stored) return true;  // the database is down: keep the stream, look again later
-  return *stored && (*stored)->expires_at > now_seconds();
+  return *stored && (*stored)->expires_at > now();
 }
 
 void SessionManager::sweep() {
-  const std::int64_t now = now_seconds();
+  const core::TimePoint now = this->now();
   (void)store_.delete_expired_sessions(now);
   (void)store_.delete_expired_oauth_states(now);
   std::unique_lock lock(mutex_);

@@ -70,7 +70,9 @@ class SessionManager {
   void sweep();
 
  private:
-  std::int64_t now_seconds() const;
+  /// The clock's time rounded down to the second, as the store keeps session times: a cached
+  /// session equals the stored one.
+  core::TimePoint now() const;
   /// Caches `signed_in` unless an invalidation happened since `epoch` was read; false then.
   bool cache_if_current(const SignedIn& signed_in, std::uint64_t epoch, bool per_user);
   std::uint64_t user_epoch(std::int64_t user_id);

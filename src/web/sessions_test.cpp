@@ -38,7 +38,7 @@ TEST_F(SessionManagerTest, StoresOnlyTheDigestAndFindsTheSessionByItsToken) {
   EXPECT_FALSE(store_.find_session(created->token)->has_value());
   const auto stored = *store_.find_session("digest:" + created->token);
   ASSERT_TRUE(stored);
-  EXPECT_EQ(stored->expires_at - stored->created_at, 72 * 3600);
+  EXPECT_EQ(stored->expires_at - stored->created_at, 72h);
   const auto found = sessions_.find(created->token);
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->user.username, "ann");
@@ -51,12 +51,23 @@ TEST_F(SessionManagerTest, IdleAndAbsoluteExpiryEndAndDeleteSessions) {
   clock_.advance(70h);
   ASSERT_TRUE(*sessions_.find(created.token));
   const auto touched = *store_.find_session("digest:" + created.token);
-  EXPECT_EQ(touched->expires_at - touched->created_at, (70 + 72) * 3600);
+  EXPECT_EQ(touched->expires_at - touched->created_at, 70h + 72h);
 
   clock_.advance(72h);
 
   EXPECT_FALSE(*sessions_.find(created.token));
   EXPECT_FALSE(store_.find_session("digest:" + created.token)->has_value());
+}
+
+TEST_F(SessionManagerTest, KeepsSessionTimesToTheSecondAsTheStoreDoes) {
+  clock_.advance(1500ms);
+  const auto created = *sessions_.create(user_, "", "");
+
+  const auto stored = *store_.find_session("digest:" + created.token);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(created.signed_in.session, *stored);  // the cached copy is the stored one
+  EXPECT_EQ(stored->created_at, test_support::ManualClock().now() + 1s);
+  EXPECT_EQ(stored->expires_at, stored->created_at + 72h);
 }
 
 TEST_F(SessionManagerTest, EndingAllSessionsOfAUserKeepsTheCurrentOneAndOthersUsers) {

@@ -57,7 +57,7 @@ std::unique_ptr<FakeSpotifyApi> fake_of_seed(const spotify_emulator::Seed& seed)
     for (const auto& entry : seeded.entries) {
       core::PlaylistItem item;
       item.uri = entry.unavailable ? "" : entry.uri;
-      item.added_at = entry.added_at;
+      item.added_at = core::parse_utc(entry.added_at);
       item.added_by = entry.added_by;
       item.is_local = entry.is_local;
       item.unavailable = entry.unavailable;

@@ -46,7 +46,7 @@ core::TrackInfo make_track(int n) {
 core::PlaylistItem make_item(int n) {
   core::TrackInfo track = make_track(n);
   return core::PlaylistItem{.uri = track.uri,
-                            .added_at = "2025-01-02T03:04:05Z",
+                            .added_at = core::parse_utc("2025-01-02T03:04:05Z"),
                             .added_by = "user" + std::to_string(n % 5),
                             .track = std::move(track)};
 }
@@ -57,12 +57,22 @@ std::vector<core::PlaylistItem> make_items(int count, int first = 0) {
   return items;
 }
 
+/// The time `seconds` after 1970.
+core::TimePoint at(std::int64_t seconds) { return core::from_unix_seconds(seconds); }
+
+/// The time of an ISO-8601 text.
+core::TimePoint utc(std::string_view text) {
+  const auto time = core::parse_utc(text);
+  EXPECT_TRUE(time.has_value()) << text;
+  return time.value_or(core::TimePoint{});
+}
+
 core::AccountTokens make_tokens(const std::string& tag) {
   return core::AccountTokens{.access_token = "BQD-access-" + tag,
                              .refresh_token = "AQA-refresh-" + tag,
                              .scope = "playlist-read-private playlist-modify-public",
-                             .expires_at = 1'800'000'000,
-                             .authorized_at = 1'790'000'000};
+                             .expires_at = at(1'800'000'000),
+                             .authorized_at = at(1'790'000'000)};
 }
 
 core::Session make_session(const std::string& id_hash, std::int64_t user,
@@ -70,9 +80,9 @@ core::Session make_session(const std::string& id_hash, std::int64_t user,
   return core::Session{.id_hash = id_hash,
                        .app_user_id = user,
                        .csrf_token = "csrf-" + id_hash,
-                       .created_at = 1'790'000'000,
-                       .last_seen_at = 1'790'000'100,
-                       .expires_at = expires_at,
+                       .created_at = at(1'790'000'000),
+                       .last_seen_at = at(1'790'000'100),
+                       .expires_at = at(expires_at),
                        .user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
                        .remote_address = "192.0.2.7"};
 }
@@ -90,7 +100,7 @@ core::OAuthState make_state(const std::string& state, std::int64_t user,
                           .app_user_id = user,
                           .code_verifier = "pkce-verifier-" + state + "-0123456789abcdefghijklmnop",
                           .redirect_uri = "https://plm.example/api/accounts/callback",
-                          .expires_at = expires_at};
+                          .expires_at = at(expires_at)};
 }
 
 /// The fake, opened like a database (a new, empty store every time: it cannot be reopened).
@@ -231,7 +241,7 @@ TYPED_TEST(StoreContract, CreatesAndFindsUsers) {
   EXPECT_EQ(alice->username, "alice");
   EXPECT_EQ(alice->password_hash, "hash-a");
   EXPECT_EQ(alice->role, core::Role::Admin);
-  EXPECT_EQ(alice->created_at, this->now_utc());
+  EXPECT_EQ(alice->created_at, this->clock_.now());
   EXPECT_NE(alice->id, bob->id);
   EXPECT_EQ(*this->store_->find_user(alice->id), std::optional(*alice));
   EXPECT_EQ(*this->store_->find_user_by_name("bob"), std::optional(*bob));
@@ -326,7 +336,7 @@ TYPED_TEST(StoreContract, UpdatingAMissingAccountIsNotFound) {
   EXPECT_EQ(this->store_->save_tokens(99, make_tokens("x")).error().code, ErrorCode::NotFound);
   EXPECT_EQ(this->store_->set_account_status(99, core::AccountStatus::Active).error().code,
             ErrorCode::NotFound);
-  EXPECT_EQ(this->store_->mark_synced(99, "2026-01-01T00:00:00Z").error().code,
+  EXPECT_EQ(this->store_->mark_synced(99, utc("2026-01-01T00:00:00Z")).error().code,
             ErrorCode::NotFound);
 }
 
@@ -362,9 +372,9 @@ TYPED_TEST(StoreContract, AnotherKeyCannotReadTheTokens) {
 TYPED_TEST(StoreContract, MarksAccountsSynced) {
   const auto account = this->add_account(this->add_user());
 
-  ASSERT_TRUE(this->store_->mark_synced(account, "2026-02-03T04:05:06Z").has_value());
+  ASSERT_TRUE(this->store_->mark_synced(account, utc("2026-02-03T04:05:06Z")).has_value());
 
-  EXPECT_EQ((*this->store_->find_account(account))->last_synced_at, "2026-02-03T04:05:06Z");
+  EXPECT_EQ((*this->store_->find_account(account))->last_synced_at, utc("2026-02-03T04:05:06Z"));
 }
 
 // ---- PlaylistStore ----
@@ -380,7 +390,7 @@ TYPED_TEST(StoreContract, SavesAndReadsAPlaylist) {
   EXPECT_EQ((*stored)->summary, make_summary("p1"));
   EXPECT_EQ((*stored)->items_snapshot_id, "snap-1");
   EXPECT_EQ((*stored)->stored_item_count, 3);
-  EXPECT_EQ((*stored)->synced_at, this->now_utc());
+  EXPECT_EQ((*stored)->synced_at, this->clock_.now());
   EXPECT_EQ(this->items_of(account, "p1"), items);
   EXPECT_EQ(*this->store_->find_playlist(account, "nope"), std::nullopt);
 }
@@ -631,7 +641,7 @@ TYPED_TEST(PortContract, DeletingAUserTakesEverythingTheyOwnAndNothingElse) {
   EXPECT_EQ(*this->store_->find_user(alice), std::nullopt);
   EXPECT_EQ(*this->store_->find_session("alice-s1"), std::nullopt);
   EXPECT_EQ(*this->store_->find_session("alice-s2"), std::nullopt);
-  EXPECT_EQ(*this->store_->take_oauth_state("alice-state", 0), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("alice-state", at(0)), std::nullopt);
   EXPECT_TRUE(this->store_->accounts_of(alice)->empty());
   EXPECT_EQ(*this->store_->find_account(alice_1), std::nullopt);
   EXPECT_EQ(*this->store_->find_account(alice_2), std::nullopt);
@@ -644,7 +654,7 @@ TYPED_TEST(PortContract, DeletingAUserTakesEverythingTheyOwnAndNothingElse) {
   EXPECT_EQ(this->store_->accounts_of(bob)->size(), 1u);
   EXPECT_EQ(this->tags_of(bob_1, "shared-id"), std::vector<std::string>{"bob's"});
   EXPECT_EQ(this->items_of(bob_1, "shared-id"), make_items(3));
-  EXPECT_EQ(*this->store_->take_oauth_state("bob-state", 0),
+  EXPECT_EQ(*this->store_->take_oauth_state("bob-state", at(0)),
             std::optional(make_state("bob-state", bob)));
   EXPECT_EQ(this->store_->list_users()->size(), 1u);
   // Once gone, gone.
@@ -749,12 +759,52 @@ TYPED_TEST(PortContract, AReconnectedAccountStartsWithoutTheOldPlaylists) {
   EXPECT_TRUE(this->tags_of(second, "p").empty());
 }
 
+TYPED_TEST(PortContract, KeepsItemTimesToTheSecondAndUnknownOnesUnknown) {
+  const auto account = this->add_account(this->add_user());
+  std::vector<core::PlaylistItem> items = make_items(2);
+  items[0].added_at = *items[0].added_at + std::chrono::milliseconds(250);
+  items[1].added_at = std::nullopt;  // very old playlists
+
+  ASSERT_TRUE(this->store_->save_playlist(account, 0, make_summary("p"), items).has_value());
+
+  const auto read = this->items_of(account, "p");
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[0].added_at, utc("2025-01-02T03:04:05Z"));
+  EXPECT_EQ(read[1].added_at, std::nullopt);
+}
+
+TYPED_TEST(PortContract, KeepsAccountTimesToTheSecond) {
+  const auto user = this->add_user();
+  core::SpotifyAccount account{.app_user_id = user,
+                               .spotify_user_id = "sp-1",
+                               .display_name = "Alice",
+                               .client_id = "client-1",
+                               .tokens = make_tokens("fine")};
+  account.tokens.expires_at += std::chrono::milliseconds(999);
+  account.tokens.authorized_at = std::nullopt;  // unknown stays unknown
+  const auto id = *this->store_->upsert_account(account);
+  ASSERT_TRUE(
+      this->store_->mark_synced(id, utc("2026-02-03T04:05:06Z") + std::chrono::milliseconds(500))
+          .has_value());
+
+  auto found = *this->store_->find_account(id);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->tokens.expires_at, at(1'800'000'000));
+  EXPECT_EQ(found->tokens.authorized_at, std::nullopt);
+  EXPECT_EQ(found->last_synced_at, utc("2026-02-03T04:05:06Z"));
+
+  core::AccountTokens refreshed = make_tokens("refreshed");
+  refreshed.authorized_at = *refreshed.authorized_at + std::chrono::microseconds(1);
+  ASSERT_TRUE(this->store_->save_tokens(id, refreshed).has_value());
+  EXPECT_EQ((*this->store_->find_account(id))->tokens, make_tokens("refreshed"));
+}
+
 TYPED_TEST(PortContract, ReconnectingAnAccountKeepsItsLastSyncedTime) {
   // Its playlists stay, and the last-synced time says how fresh they are.
   const auto user = this->add_user();
   const auto account = this->add_account(user, "sp-1");
   ASSERT_TRUE(this->add_tagged_playlist(account, "p", {"kept"}));
-  ASSERT_TRUE(this->store_->mark_synced(account, "2026-02-03T04:05:06Z").has_value());
+  ASSERT_TRUE(this->store_->mark_synced(account, utc("2026-02-03T04:05:06Z")).has_value());
   core::SpotifyAccount reconnected{.app_user_id = user,
                                    .spotify_user_id = "sp-1",
                                    .display_name = "Alice again",
@@ -767,7 +817,7 @@ TYPED_TEST(PortContract, ReconnectingAnAccountKeepsItsLastSyncedTime) {
   EXPECT_EQ(*id, account);
   const auto found = *this->store_->find_account(account);
   ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->last_synced_at, "2026-02-03T04:05:06Z");
+  EXPECT_EQ(found->last_synced_at, utc("2026-02-03T04:05:06Z"));
   EXPECT_EQ(found->tokens, make_tokens("reconnected"));
   EXPECT_EQ(found->display_name, "Alice again");
   EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{"kept"});
@@ -948,12 +998,13 @@ TYPED_TEST(PortContract, CreatesFindsAndTouchesSessions) {
   EXPECT_EQ(*this->store_->find_session("a1b2c3"), std::optional(session));
   EXPECT_EQ(*this->store_->find_session("d4e5f6"), std::optional(bare));
   EXPECT_EQ(*this->store_->find_session("unknown"), std::nullopt);
-  ASSERT_TRUE(this->store_->touch_session("a1b2c3", 1'790'000'500, 1'800'000'500).has_value());
-  session.last_seen_at = 1'790'000'500;
-  session.expires_at = 1'800'000'500;
+  ASSERT_TRUE(
+      this->store_->touch_session("a1b2c3", at(1'790'000'500), at(1'800'000'500)).has_value());
+  session.last_seen_at = at(1'790'000'500);
+  session.expires_at = at(1'800'000'500);
   EXPECT_EQ(*this->store_->find_session("a1b2c3"), std::optional(session));
   EXPECT_EQ(*this->store_->find_session("d4e5f6"), std::optional(bare));
-  EXPECT_EQ(this->store_->touch_session("unknown", 1, 2).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(this->store_->touch_session("unknown", at(1), at(2)).error().code, ErrorCode::NotFound);
 }
 
 TYPED_TEST(PortContract, StoresOddBrowserTextAsCleanText) {
@@ -1050,8 +1101,9 @@ TYPED_TEST(PortContract, DeletesExpiredSessionsAndSaysHowMany) {
   ASSERT_TRUE(this->store_->create_session(make_session("a-300", alice, 300)).has_value());
   ASSERT_TRUE(this->store_->create_session(make_session("b-150", bob, 150)).has_value());
 
-  const auto first = this->store_->delete_expired_sessions(200);  // expires_at <= now is expired
-  const auto second = this->store_->delete_expired_sessions(200);
+  const auto first =
+      this->store_->delete_expired_sessions(at(200));  // expires_at <= now is expired
+  const auto second = this->store_->delete_expired_sessions(at(200));
 
   ASSERT_TRUE(first.has_value()) << first.error().message;
   EXPECT_EQ(*first, 3);
@@ -1059,7 +1111,29 @@ TYPED_TEST(PortContract, DeletesExpiredSessionsAndSaysHowMany) {
   EXPECT_TRUE(this->store_->find_session("a-300")->has_value());
   EXPECT_EQ(*this->store_->find_session("a-200"), std::nullopt);
   EXPECT_EQ(*this->store_->find_session("b-150"), std::nullopt);
-  EXPECT_EQ(*this->store_->delete_expired_sessions(10'000), 1);
+  EXPECT_EQ(*this->store_->delete_expired_sessions(at(10'000)), 1);
+}
+
+TYPED_TEST(PortContract, KeepsSessionTimesToTheSecond) {
+  const auto user = this->add_user();
+  core::Session session = make_session("fine", user);
+  session.created_at += std::chrono::milliseconds(999);
+  session.last_seen_at += std::chrono::microseconds(1);
+  session.expires_at += std::chrono::milliseconds(500);
+  ASSERT_TRUE(this->store_->create_session(session).has_value());
+
+  EXPECT_EQ(*this->store_->find_session("fine"), std::optional(make_session("fine", user)));
+  ASSERT_TRUE(this->store_
+                  ->touch_session("fine", at(1'790'000'200) + std::chrono::milliseconds(1),
+                                  at(1'800'000'200) + std::chrono::milliseconds(999))
+                  .has_value());
+  EXPECT_EQ((*this->store_->find_session("fine"))->last_seen_at, at(1'790'000'200));
+  EXPECT_EQ((*this->store_->find_session("fine"))->expires_at, at(1'800'000'200));
+  // Expired from the stored (whole) second on.
+  EXPECT_EQ(
+      *this->store_->delete_expired_sessions(at(1'800'000'199) + std::chrono::milliseconds(999)),
+      0);
+  EXPECT_EQ(*this->store_->delete_expired_sessions(at(1'800'000'200)), 1);
 }
 
 // ---- SessionStore: OAuth states (every implementation) ----
@@ -1070,15 +1144,15 @@ TYPED_TEST(PortContract, AnOAuthStateIsUsableOnce) {
   ASSERT_TRUE(this->store_->save_oauth_state(state).has_value());
   ASSERT_TRUE(this->store_->save_oauth_state(make_state("st-2", user, 2'000)).has_value());
 
-  const auto first = this->store_->take_oauth_state("st-1", 1'999);
-  const auto second = this->store_->take_oauth_state("st-1", 1'999);
+  const auto first = this->store_->take_oauth_state("st-1", at(1'999));
+  const auto second = this->store_->take_oauth_state("st-1", at(1'999));
 
   ASSERT_TRUE(first.has_value()) << first.error().message;
   EXPECT_EQ(*first, std::optional(state));
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(*second, std::nullopt);
-  EXPECT_EQ(*this->store_->take_oauth_state("unknown", 0), std::nullopt);
-  EXPECT_EQ(*this->store_->take_oauth_state("st-2", 0),
+  EXPECT_EQ(*this->store_->take_oauth_state("unknown", at(0)), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("st-2", at(0)),
             std::optional(make_state("st-2", user, 2'000)));
 }
 
@@ -1086,9 +1160,9 @@ TYPED_TEST(PortContract, AnExpiredOAuthStateIsDeletedAndNotReturned) {
   const auto user = this->add_user();
   ASSERT_TRUE(this->store_->save_oauth_state(make_state("late", user, 1'000)).has_value());
 
-  EXPECT_EQ(*this->store_->take_oauth_state("late", 1'000), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("late", at(1'000)), std::nullopt);
   // Deleted, not merely refused: even a clock set back cannot use it.
-  EXPECT_EQ(*this->store_->take_oauth_state("late", 0), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("late", at(0)), std::nullopt);
   EXPECT_TRUE(this->store_->save_oauth_state(make_state("late", user, 5'000)).has_value());
 }
 
@@ -1099,12 +1173,25 @@ TYPED_TEST(PortContract, DeletesExpiredOAuthStates) {
   ASSERT_TRUE(this->store_->save_oauth_state(make_state("b-200", bob, 200)).has_value());
   ASSERT_TRUE(this->store_->save_oauth_state(make_state("a-300", alice, 300)).has_value());
 
-  ASSERT_TRUE(this->store_->delete_expired_oauth_states(200).has_value());
+  ASSERT_TRUE(this->store_->delete_expired_oauth_states(at(200)).has_value());
 
-  EXPECT_EQ(*this->store_->take_oauth_state("a-100", 0), std::nullopt);
-  EXPECT_EQ(*this->store_->take_oauth_state("b-200", 0), std::nullopt);
-  EXPECT_EQ(*this->store_->take_oauth_state("a-300", 0),
+  EXPECT_EQ(*this->store_->take_oauth_state("a-100", at(0)), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("b-200", at(0)), std::nullopt);
+  EXPECT_EQ(*this->store_->take_oauth_state("a-300", at(0)),
             std::optional(make_state("a-300", alice, 300)));
+}
+
+TYPED_TEST(PortContract, KeepsOAuthStateTimesToTheSecond) {
+  const auto user = this->add_user();
+  core::OAuthState state = make_state("fine", user, 2'000);
+  state.expires_at += std::chrono::milliseconds(700);
+  ASSERT_TRUE(this->store_->save_oauth_state(state).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("late", user, 2'000)).has_value());
+
+  EXPECT_EQ(*this->store_->take_oauth_state("fine", at(1'999) + std::chrono::milliseconds(999)),
+            std::optional(make_state("fine", user, 2'000)));
+  EXPECT_EQ(*this->store_->take_oauth_state("late", at(2'000) + std::chrono::milliseconds(1)),
+            std::nullopt);
 }
 
 TYPED_TEST(PortContract, OAuthStateConflictsAndUnknownUsers) {
@@ -1118,7 +1205,7 @@ TYPED_TEST(PortContract, OAuthStateConflictsAndUnknownUsers) {
   EXPECT_EQ(duplicate.error().code, ErrorCode::Conflict);
   ASSERT_FALSE(orphan.has_value());
   EXPECT_EQ(orphan.error().code, ErrorCode::NotFound);
-  EXPECT_EQ(*this->store_->take_oauth_state("dup", 0), std::optional(make_state("dup", user)));
+  EXPECT_EQ(*this->store_->take_oauth_state("dup", at(0)), std::optional(make_state("dup", user)));
 }
 
 // ---- UnitOfWork (every implementation) ----
@@ -1171,7 +1258,7 @@ TYPED_TEST(PortContract, AUnitOfWorkThatFailsLeavesNothingBehind) {
             !tagged) {
           return tagged;
         }
-        if (auto deleted = ports.sessions().delete_expired_sessions(0); !deleted) {
+        if (auto deleted = ports.sessions().delete_expired_sessions(at(0)); !deleted) {
           return deleted.error();
         }
         return core::make_error(ErrorCode::Conflict, "the change that asked for it was refused");
@@ -1332,16 +1419,156 @@ TYPED_TEST(StoreContract, StoredTimesComeFromTheStoresClock) {
   ASSERT_TRUE(this->store_->save_playlist_summary(account, 1, make_summary("summary")).has_value());
 
   EXPECT_EQ(opened_at, "2026-11-01T00:00:00Z");
-  EXPECT_EQ(user->created_at, opened_at);
-  EXPECT_EQ((*this->store_->find_user(user->id))->created_at, opened_at);
-  EXPECT_EQ((*this->store_->find_playlist(account, "full"))->synced_at, "2026-11-01T01:30:00Z");
-  EXPECT_EQ((*this->store_->find_playlist(account, "full"))->synced_at, saved_at);
-  EXPECT_EQ((*this->store_->find_playlist(account, "summary"))->synced_at, "2026-11-01T01:31:01Z");
+  EXPECT_EQ(core::format_utc(user->created_at), opened_at);
+  EXPECT_EQ((*this->store_->find_user(user->id))->created_at, user->created_at);
+  EXPECT_EQ(saved_at, "2026-11-01T01:30:00Z");
+  EXPECT_EQ(core::format_utc((*this->store_->find_playlist(account, "full"))->synced_at), saved_at);
+  EXPECT_EQ(core::format_utc((*this->store_->find_playlist(account, "summary"))->synced_at),
+            "2026-11-01T01:31:01Z");
   EXPECT_EQ(this->backend_.raw_text("SELECT applied_at FROM schema_migrations WHERE version = 2"),
             opened_at);
 }
 
 // ---- At rest and schema (databases) ----
+
+TYPED_TEST(StoreContract, StoresSessionAndStateTimesAsUnixSeconds) {
+  // The stored format is what older versions wrote and read: whole seconds since 1970.
+  const auto user = this->add_user();
+  ASSERT_TRUE(this->store_->create_session(make_session("s", user)).has_value());
+  ASSERT_TRUE(this->store_->touch_session("s", at(1'790'000'500), at(1'800'000'500)).has_value());
+  ASSERT_TRUE(this->store_->save_oauth_state(make_state("o", user, 1'790'000'600)).has_value());
+
+  EXPECT_EQ(this->backend_.raw_count("SELECT created_at FROM sessions"), 1'790'000'000);
+  EXPECT_EQ(this->backend_.raw_count("SELECT last_seen_at FROM sessions"), 1'790'000'500);
+  EXPECT_EQ(this->backend_.raw_count("SELECT expires_at FROM sessions"), 1'800'000'500);
+  EXPECT_EQ(this->backend_.raw_count("SELECT expires_at FROM oauth_states"), 1'790'000'600);
+  // And rows written that way read back as those times.
+  this->backend_.raw_execute(
+      "INSERT INTO sessions (id_hash, app_user_id, csrf_token, created_at, last_seen_at, "
+      "expires_at, user_agent, remote_address) SELECT 'old', id, 'c', 1700000000, 1700000060, "
+      "1700259200, 'ua', '::1' FROM app_users");
+  const auto old = *this->store_->find_session("old");
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(core::format_utc(old->created_at), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(old->last_seen_at, old->created_at + std::chrono::minutes(1));
+  EXPECT_EQ(old->expires_at, old->created_at + std::chrono::hours(72));
+}
+
+TYPED_TEST(StoreContract, StoresUserAndAccountTimesAsBefore) {
+  // ISO-8601 text for creation and sync times ('' for never), Unix seconds for tokens (0 for an
+  // unknown consent time), as older versions wrote and read them.
+  this->clock_.advance(std::chrono::milliseconds(1'500));
+  const auto user = this->add_user();
+  const auto synced = this->add_account(user, "sp-synced");
+  core::SpotifyAccount unknown_consent{.app_user_id = user,
+                                       .spotify_user_id = "sp-unknown",
+                                       .display_name = "Old",
+                                       .client_id = "client-1",
+                                       .tokens = make_tokens("unknown")};
+  unknown_consent.tokens.authorized_at = std::nullopt;
+  unknown_consent.tokens.expires_at += std::chrono::milliseconds(999);
+  const auto unknown = *this->store_->upsert_account(unknown_consent);
+  ASSERT_TRUE(this->store_->mark_synced(synced, utc("2026-02-03T04:05:06.789Z")).has_value());
+  const auto column = [&](const std::string& name, std::int64_t account) {
+    return this->backend_.raw_text("SELECT " + name +
+                                   " FROM spotify_accounts WHERE id = " + std::to_string(account));
+  };
+
+  EXPECT_EQ(this->backend_.raw_text("SELECT created_at FROM app_users"), "2026-11-01T00:00:01Z");
+  EXPECT_EQ(column("last_synced_at", synced), "2026-02-03T04:05:06Z");
+  EXPECT_EQ(column("last_synced_at", unknown), "");
+  EXPECT_EQ(column("expires_at", synced), "1800000000");
+  EXPECT_EQ(column("authorized_at", synced), "1790000000");
+  EXPECT_EQ(column("expires_at", unknown), "1800000000");
+  EXPECT_EQ(column("authorized_at", unknown), "0");
+  const auto found = *this->store_->find_account(unknown);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->tokens.authorized_at, std::nullopt);
+  EXPECT_EQ(found->tokens.expires_at, at(1'800'000'000));
+  EXPECT_EQ(found->last_synced_at, std::nullopt);
+  EXPECT_EQ((*this->store_->find_account(synced))->last_synced_at, utc("2026-02-03T04:05:06Z"));
+}
+
+TYPED_TEST(StoreContract, StoresPlaylistAndItemTimesAsBefore) {
+  // ISO-8601 text, '' for an item Spotify sent no added_at for.
+  const auto account = this->add_account(this->add_user());
+  std::vector<core::PlaylistItem> items = make_items(2);
+  items[1].added_at = std::nullopt;
+  this->clock_.advance(std::chrono::milliseconds(1'500));
+  ASSERT_TRUE(this->store_->save_playlist(account, 0, make_summary("p"), items).has_value());
+  const auto added_at = [&](int position) {
+    return this->backend_.raw_text("SELECT added_at FROM playlist_items WHERE position = " +
+                                   std::to_string(position));
+  };
+
+  EXPECT_EQ(this->backend_.raw_text("SELECT synced_at FROM playlists"), "2026-11-01T00:00:01Z");
+  EXPECT_EQ(added_at(0), "2025-01-02T03:04:05Z");
+  EXPECT_EQ(added_at(1), "");
+}
+
+TYPED_TEST(StoreContract, ReadsItemTimesOlderVersionsStoredAsSpotifySentThem) {
+  // Older versions stored Spotify's added_at text as it came; what is no time reads as unknown,
+  // as it would from Spotify now, rather than making the playlist unreadable.
+  const auto account = this->add_account(this->add_user());
+  ASSERT_TRUE(
+      this->store_->save_playlist(account, 0, make_summary("p"), make_items(3)).has_value());
+  this->backend_.raw_execute(
+      "UPDATE playlist_items SET added_at = '2015-01-25T08:51:45+01:00' WHERE position = 0; "
+      "UPDATE playlist_items SET added_at = '' WHERE position = 1; "
+      "UPDATE playlist_items SET added_at = 'x' WHERE position = 2");
+
+  const auto read = this->items_of(account, "p");
+
+  ASSERT_EQ(read.size(), 3u);
+  EXPECT_EQ(read[0].added_at, utc("2015-01-25T07:51:45Z"));
+  EXPECT_EQ(read[1].added_at, std::nullopt);
+  EXPECT_EQ(read[2].added_at, std::nullopt);
+}
+
+TYPED_TEST(StoreContract, ReadsStoredTimesInEveryFormTheDatabasesSend) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user);
+  this->backend_.raw_execute(
+      "UPDATE app_users SET created_at = '2026-01-01 01:00:00.25+01'; "
+      "UPDATE spotify_accounts SET last_synced_at = '2026-01-02T03:04:05.678+00:00'");
+
+  EXPECT_EQ((*this->store_->find_user(user))->created_at,
+            utc("2026-01-01T00:00:00Z") + std::chrono::milliseconds(250));
+  EXPECT_EQ((*this->store_->find_account(account))->last_synced_at,
+            utc("2026-01-02T03:04:05Z") + std::chrono::milliseconds(678));
+}
+
+TYPED_TEST(StoreContract, AStoredTimeThatIsNoTimeIsAnInternalError) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user);
+  this->backend_.raw_execute("UPDATE app_users SET created_at = 'yesterday-ish'");
+  this->backend_.raw_execute("UPDATE spotify_accounts SET last_synced_at = '2026-13-01T00:00:00Z'");
+
+  const auto found_user = this->store_->find_user(user);
+  const auto users = this->store_->list_users();
+  const auto found_account = this->store_->find_account(account);
+  ASSERT_TRUE(this->store_->save_playlist(account, 0, make_summary("p"), {}).has_value());
+  this->backend_.raw_execute("UPDATE playlists SET synced_at = 'soon'");
+  const auto playlists = this->store_->playlists_of(account);
+  const auto playlist = this->store_->find_playlist(account, "p");
+
+  ASSERT_FALSE(found_user.has_value());
+  EXPECT_EQ(found_user.error().code, ErrorCode::Internal);
+  EXPECT_NE(found_user.error().message.find("app_users.created_at"), std::string::npos)
+      << found_user.error().message;
+  EXPECT_EQ(found_user.error().message.find("yesterday"), std::string::npos);
+  ASSERT_FALSE(users.has_value());
+  EXPECT_EQ(users.error().code, ErrorCode::Internal);
+  ASSERT_FALSE(found_account.has_value());
+  EXPECT_NE(found_account.error().message.find("spotify_accounts.last_synced_at"),
+            std::string::npos)
+      << found_account.error().message;
+  ASSERT_FALSE(playlists.has_value());
+  EXPECT_EQ(playlists.error().code, ErrorCode::Internal);
+  EXPECT_NE(playlists.error().message.find("playlists.synced_at"), std::string::npos);
+  ASSERT_FALSE(playlist.has_value());
+  EXPECT_EQ(playlist.error().code, ErrorCode::Internal);
+}
 
 TYPED_TEST(StoreContract, KeepsCodeVerifiersEncryptedAtRest) {
   const auto user = this->add_user();
@@ -1353,7 +1580,7 @@ TYPED_TEST(StoreContract, KeepsCodeVerifiersEncryptedAtRest) {
 
   EXPECT_TRUE(stored.starts_with("v2:")) << stored;
   EXPECT_EQ(stored.find("pkce-verifier"), std::string::npos);
-  EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(state));
+  EXPECT_EQ(*this->store_->take_oauth_state("st", at(0)), std::optional(state));
 }
 
 TYPED_TEST(StoreContract, AStateAnotherKeyCannotReadIsNotConsumed) {
@@ -1362,12 +1589,12 @@ TYPED_TEST(StoreContract, AStateAnotherKeyCannotReadIsNotConsumed) {
   security::TokenCipher other_cipher(security::SecretKey::generate());
   auto other = this->backend_.open(other_cipher, this->clock_);
 
-  const auto taken = other->take_oauth_state("st", 0);
+  const auto taken = other->take_oauth_state("st", at(0));
 
   ASSERT_FALSE(taken.has_value());
   EXPECT_EQ(taken.error().code, ErrorCode::Internal);
   EXPECT_EQ(taken.error().message.find("pkce-verifier"), std::string::npos);
-  EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(make_state("st", user)));
+  EXPECT_EQ(*this->store_->take_oauth_state("st", at(0)), std::optional(make_state("st", user)));
 }
 
 TYPED_TEST(StoreContract, ATokenCopiedIntoAnotherAccountDoesNotDecrypt) {
@@ -1418,13 +1645,13 @@ TYPED_TEST(StoreContract, ACodeVerifierCopiedIntoAnotherStateDoesNotDecrypt) {
     this->backend_.raw_execute("UPDATE oauth_states SET code_verifier_enc = " + copy_alices +
                                " WHERE state = '" + victim + "'");
 
-    const auto taken = this->store_->take_oauth_state(victim, 0);
+    const auto taken = this->store_->take_oauth_state(victim, at(0));
 
     ASSERT_FALSE(taken.has_value()) << victim;
     EXPECT_EQ(taken.error().code, ErrorCode::Internal);
     EXPECT_EQ(taken.error().message.find("pkce-verifier"), std::string::npos);
   }
-  EXPECT_EQ(*this->store_->take_oauth_state("alices", 0),
+  EXPECT_EQ(*this->store_->take_oauth_state("alices", at(0)),
             std::optional(make_state("alices", alice)));
 }
 
@@ -1468,7 +1695,7 @@ TYPED_TEST(StoreContract, ReadsSecretsOfThePreviousVersionAndRewritesThemInTheNe
           .starts_with("v2:"));
   EXPECT_EQ((*this->store_->find_account(account))->tokens, make_tokens("sp-old"));
   EXPECT_EQ((*this->store_->find_account(other))->tokens, make_tokens("sp-other"));
-  EXPECT_EQ(*this->store_->take_oauth_state("st", 0), std::optional(make_state("st", user)));
+  EXPECT_EQ(*this->store_->take_oauth_state("st", at(0)), std::optional(make_state("st", user)));
 }
 
 TYPED_TEST(StoreContract, OpeningWithAnotherKeyLeavesOldSecretsAlone) {
@@ -1540,12 +1767,17 @@ TYPED_TEST(StoreContract, UpgradesADatabaseOfTheFirstSchemaInPlace) {
             "2026-01-01T00:00:00Z");
   const auto user = *store->find_user_by_name("old");
   ASSERT_TRUE(user.has_value());
+  EXPECT_EQ(user->created_at, utc("2026-01-01T00:00:00Z"));
   const auto accounts = *store->accounts_of(user->id);
   ASSERT_EQ(accounts.size(), 1u);
   EXPECT_EQ(accounts[0].tokens.access_token, "BQD-old");
+  EXPECT_EQ(accounts[0].tokens.expires_at, at(1'800'000'000));
+  EXPECT_EQ(accounts[0].tokens.authorized_at, at(1'790'000'000));
+  EXPECT_EQ(accounts[0].last_synced_at, std::nullopt);
   const auto playlist = *store->find_playlist(accounts[0].id, "p-old");
   ASSERT_TRUE(playlist.has_value());
   EXPECT_EQ(playlist->summary.name, "Old playlist");
+  EXPECT_EQ(playlist->synced_at, utc("2026-01-01T00:00:00Z"));
   EXPECT_TRUE(playlist->tags.empty());
   // The new tables work, and their foreign keys reach the old rows.
   ASSERT_TRUE(store->set_playlist_tags(accounts[0].id, "p-old", {"upgraded"}).has_value());

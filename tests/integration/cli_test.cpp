@@ -280,20 +280,6 @@ TEST_F(CliTest, ConnectingWithAShortLivedFirstTokenStoresTheRefreshedTokens) {
   EXPECT_EQ(Json::parse(plm({"--json", "accounts"}).out)[0]["status"], "active");
 }
 
-/// Unix seconds of "2026-12-07T02:47:37Z".
-std::int64_t unix_seconds(const std::string& utc) {
-  int year = 0;
-  unsigned month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  EXPECT_EQ(
-      std::sscanf(utc.c_str(), "%d-%u-%uT%u:%u:%uZ", &year, &month, &day, &hour, &minute, &second),
-      6)
-      << utc;
-  using namespace std::chrono;
-  const sys_seconds time = sys_days(std::chrono::year(year) / month / day) + hours(hour) +
-                           minutes(minute) + seconds(second);
-  return time.time_since_epoch().count();
-}
-
 TEST_F(CliTest, AccountsShowTheAuthorizationExpiryTheCoreComputesLikeTheWebApp) {
   start(small_seed(), "dj");
   connect();
@@ -304,7 +290,8 @@ TEST_F(CliTest, AccountsShowTheAuthorizationExpiryTheCoreComputesLikeTheWebApp) 
   const Json shown = Json::parse(accounts.out).at(0);
   ASSERT_TRUE(shown["authorized_at"].is_string()) << shown.dump();
   plm::core::SpotifyAccount account;
-  account.tokens.authorized_at = unix_seconds(shown["authorized_at"]);
+  account.tokens.authorized_at = plm::core::parse_utc(shown["authorized_at"].get<std::string>());
+  ASSERT_TRUE(account.tokens.authorized_at) << shown.dump();
   // Six calendar months after consent (what Spotify and the emulator do), not 183 days.
   EXPECT_EQ(shown["authorization_expires_at"],
             plm::core::format_utc(*plm::core::authorization_expires_at(account)));

@@ -94,8 +94,8 @@ class ServicesTest : public ::testing::Test {
                             {"user_id", "alice"},
                             {"scopes", "playlist-read-private playlist-read-collaborative"},
                             {"expires_in", expires_in_s}});
-    const auto now_s =
-        std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+    const auto now_s = std::chrono::floor<std::chrono::seconds>(clock_.now());
+    const auto expires_at = now_s + std::chrono::seconds(expires_in_s);
     const auto user = services.users().create_user("ann", "", core::Role::Admin);
     EXPECT_TRUE(user);
     core::SpotifyAccount account{.app_user_id = user->id,
@@ -105,7 +105,7 @@ class ServicesTest : public ::testing::Test {
                                  .tokens = {.access_token = minted.value("access_token", ""),
                                             .refresh_token = minted.value("refresh_token", ""),
                                             .scope = minted.value("scope", ""),
-                                            .expires_at = now_s + expires_in_s,
+                                            .expires_at = expires_at,
                                             .authorized_at = now_s}};
     const auto id = services.accounts().upsert_account(account);
     EXPECT_TRUE(id);

@@ -298,9 +298,7 @@ class SharedRateBudgetTest : public ::testing::Test {
       EXPECT_TRUE(created);
       root_id = created ? created->id : 0;
     }
-    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     const std::string access_token = minted.value("access_token", "");
     const auto id = services->accounts().upsert_account(
         core::SpotifyAccount{.app_user_id = root_id,
@@ -310,8 +308,8 @@ class SharedRateBudgetTest : public ::testing::Test {
                              .tokens = {.access_token = access_token,
                                         .refresh_token = minted.value("refresh_token", ""),
                                         .scope = minted.value("scope", ""),
-                                        .expires_at = now_s + 3600,
-                                        .authorized_at = now_s}});
+                                        .expires_at = now + std::chrono::hours(1),
+                                        .authorized_at = now}});
     EXPECT_TRUE(id);
     return {id ? *id : 0, "Bearer " + access_token};
   }

@@ -93,7 +93,7 @@ void FakeSpotifyApi::touch(FakePlaylist& playlist) {
 }
 
 core::PlaylistItem FakeSpotifyApi::new_item(const std::string& uri) const {
-  return core::PlaylistItem{uri, "", user_id_, false, false, {}};
+  return core::PlaylistItem{uri, std::nullopt, user_id_, false, false, {}};
 }
 
 void FakeSpotifyApi::put_playlist(core::PlaylistSummary summary,
@@ -419,6 +419,17 @@ class WallClock final : public core::Clock {
   }
 };
 
+/// The databases keep times to the second (the store ports promise it), and so does the fake.
+core::TimePoint whole_second(core::TimePoint time) {
+  return std::chrono::floor<std::chrono::seconds>(time);
+}
+
+core::AccountTokens to_the_second(core::AccountTokens tokens) {
+  tokens.expires_at = whole_second(tokens.expires_at);
+  if (tokens.authorized_at) tokens.authorized_at = whole_second(*tokens.authorized_at);
+  return tokens;
+}
+
 }  // namespace
 
 InMemoryStore::InMemoryStore()
@@ -468,8 +479,8 @@ core::Result<core::AppUser> InMemoryStore::create_user(const std::string& userna
     if (user.username == username)
       return make_error(ErrorCode::Conflict, "username " + username + " is taken");
   }
-  users_.push_back(
-      core::AppUser{++last_user_id_, username, password_hash, role, "2026-11-01T00:00:00Z"});
+  users_.push_back(core::AppUser{++last_user_id_, username, password_hash, role,
+                                 core::from_unix_seconds(1'793'491'200)});  // 2026-11-01T00:00:00Z
   return users_.back();
 }
 
@@ -537,9 +548,10 @@ core::Result<std::int64_t> InMemoryStore::upsert_account(const core::SpotifyAcco
     if (existing.app_user_id == account.app_user_id &&
         existing.spotify_user_id == account.spotify_user_id) {
       // Reconnecting keeps the last-synced time: the account's playlists stay.
-      const std::string last_synced_at = existing.last_synced_at;
+      const auto last_synced_at = existing.last_synced_at;
       existing = account;
       existing.id = id;
+      existing.tokens = to_the_second(account.tokens);
       existing.last_synced_at = last_synced_at;
       return id;
     }
@@ -551,6 +563,8 @@ core::Result<std::int64_t> InMemoryStore::upsert_account(const core::SpotifyAcco
   const auto id = ++last_account_id_;
   accounts_[id] = account;
   accounts_[id].id = id;
+  accounts_[id].tokens = to_the_second(account.tokens);
+  if (account.last_synced_at) accounts_[id].last_synced_at = whole_second(*account.last_synced_at);
   return id;
 }
 
@@ -574,7 +588,7 @@ core::Status InMemoryStore::save_tokens(std::int64_t account_id,
                                         const core::AccountTokens& tokens) {
   const auto found = accounts_.find(account_id);
   if (found == accounts_.end()) return make_error(ErrorCode::NotFound, "account not found");
-  found->second.tokens = tokens;
+  found->second.tokens = to_the_second(tokens);
   return core::ok();
 }
 
@@ -625,6 +639,9 @@ core::Status InMemoryStore::save_playlist(std::int64_t account_id, std::int64_t 
   row.stored.items_snapshot_id = summary.snapshot_id;
   row.stored.stored_item_count = static_cast<std::int64_t>(items.size());
   row.items = items;
+  for (auto& item : row.items) {
+    if (item.added_at) item.added_at = whole_second(*item.added_at);
+  }
   ++saves_;
   return core::ok();
 }
@@ -671,9 +688,9 @@ core::Result<std::vector<core::PlaylistItem>> InMemoryStore::playlist_items(
   return found->second.items;
 }
 
-core::Status InMemoryStore::mark_synced(std::int64_t account_id, const std::string& synced_at) {
+core::Status InMemoryStore::mark_synced(std::int64_t account_id, core::TimePoint synced_at) {
   const auto found = accounts_.find(account_id);
-  if (found != accounts_.end()) found->second.last_synced_at = synced_at;
+  if (found != accounts_.end()) found->second.last_synced_at = whole_second(synced_at);
   return core::ok();
 }
 
@@ -686,6 +703,9 @@ core::Status InMemoryStore::create_session(const core::Session& session) {
                       "user " + std::to_string(session.app_user_id) + " not found");
   }
   core::Session stored = session;
+  stored.created_at = whole_second(session.created_at);
+  stored.last_seen_at = whole_second(session.last_seen_at);
+  stored.expires_at = whole_second(session.expires_at);
   stored.user_agent = core::clean_text(session.user_agent);
   stored.remote_address = core::clean_text(session.remote_address);
   if (!sessions_.emplace(session.id_hash, std::move(stored)).second) {
@@ -700,12 +720,12 @@ core::Result<std::optional<core::Session>> InMemoryStore::find_session(const std
   return std::optional<core::Session>(found->second);
 }
 
-core::Status InMemoryStore::touch_session(const std::string& id_hash, std::int64_t last_seen_at,
-                                          std::int64_t expires_at) {
+core::Status InMemoryStore::touch_session(const std::string& id_hash, core::TimePoint last_seen_at,
+                                          core::TimePoint expires_at) {
   const auto found = sessions_.find(id_hash);
   if (found == sessions_.end()) return make_error(ErrorCode::NotFound, "session not found");
-  found->second.last_seen_at = last_seen_at;
-  found->second.expires_at = expires_at;
+  found->second.last_seen_at = whole_second(last_seen_at);
+  found->second.expires_at = whole_second(expires_at);
   return core::ok();
 }
 
@@ -722,7 +742,7 @@ core::Status InMemoryStore::delete_sessions_of(std::int64_t app_user_id,
   return core::ok();
 }
 
-core::Result<std::int64_t> InMemoryStore::delete_expired_sessions(std::int64_t now) {
+core::Result<std::int64_t> InMemoryStore::delete_expired_sessions(core::TimePoint now) {
   return static_cast<std::int64_t>(
       std::erase_if(sessions_, [&](const auto& entry) { return entry.second.expires_at <= now; }));
 }
@@ -733,14 +753,16 @@ core::Status InMemoryStore::save_oauth_state(const core::OAuthState& state) {
     return make_error(ErrorCode::NotFound,
                       "user " + std::to_string(state.app_user_id) + " not found");
   }
-  if (!oauth_states_.emplace(state.state, state).second) {
+  core::OAuthState stored = state;
+  stored.expires_at = whole_second(state.expires_at);
+  if (!oauth_states_.emplace(state.state, std::move(stored)).second) {
     return make_error(ErrorCode::Conflict, "OAuth state exists");
   }
   return core::ok();
 }
 
 core::Result<std::optional<core::OAuthState>> InMemoryStore::take_oauth_state(
-    const std::string& state, std::int64_t now) {
+    const std::string& state, core::TimePoint now) {
   const auto found = oauth_states_.find(state);
   if (found == oauth_states_.end()) return std::optional<core::OAuthState>();
   core::OAuthState taken = std::move(found->second);
@@ -749,7 +771,7 @@ core::Result<std::optional<core::OAuthState>> InMemoryStore::take_oauth_state(
   return std::optional<core::OAuthState>(std::move(taken));
 }
 
-core::Status InMemoryStore::delete_expired_oauth_states(std::int64_t now) {
+core::Status InMemoryStore::delete_expired_oauth_states(core::TimePoint now) {
   std::erase_if(oauth_states_, [&](const auto& entry) { return entry.second.expires_at <= now; });
   return core::ok();
 }

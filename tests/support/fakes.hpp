@@ -203,16 +203,16 @@ class InMemoryStore final : public core::UserStore,
 
   core::Status create_session(const core::Session& session) override;
   core::Result<std::optional<core::Session>> find_session(const std::string& id_hash) override;
-  core::Status touch_session(const std::string& id_hash, std::int64_t last_seen_at,
-                             std::int64_t expires_at) override;
+  core::Status touch_session(const std::string& id_hash, core::TimePoint last_seen_at,
+                             core::TimePoint expires_at) override;
   core::Status delete_session(const std::string& id_hash) override;
   core::Status delete_sessions_of(std::int64_t app_user_id,
                                   const std::string& except_id_hash) override;
-  core::Result<std::int64_t> delete_expired_sessions(std::int64_t now) override;
+  core::Result<std::int64_t> delete_expired_sessions(core::TimePoint now) override;
   core::Status save_oauth_state(const core::OAuthState& state) override;
   core::Result<std::optional<core::OAuthState>> take_oauth_state(const std::string& state,
-                                                                 std::int64_t now) override;
-  core::Status delete_expired_oauth_states(std::int64_t now) override;
+                                                                 core::TimePoint now) override;
+  core::Status delete_expired_oauth_states(core::TimePoint now) override;
 
   core::Result<std::int64_t> upsert_account(const core::SpotifyAccount& account) override;
   core::Result<std::optional<core::SpotifyAccount>> find_account(std::int64_t account_id) override;
@@ -233,7 +233,7 @@ class InMemoryStore final : public core::UserStore,
                                        const std::vector<std::string>& keep) override;
   core::Result<std::vector<core::PlaylistItem>> playlist_items(
       std::int64_t account_id, const std::string& playlist_id) override;
-  core::Status mark_synced(std::int64_t account_id, const std::string& synced_at) override;
+  core::Status mark_synced(std::int64_t account_id, core::TimePoint synced_at) override;
   core::Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
                                  const std::vector<std::string>& tags) override;
 

@@ -21,7 +21,7 @@ std::string expiry_text(std::optional<std::int64_t> days_left) {
   return text;
 }
 
-Json time_or_null(std::optional<std::chrono::system_clock::time_point> time) {
+Json time_or_null(const std::optional<core::TimePoint>& time) {
   return time ? Json(core::format_utc(*time)) : Json(nullptr);
 }
 
@@ -35,25 +35,21 @@ ExitCode list_accounts(CommandContext& context) {
   for (const auto& account : *list) {
     // The same date and day count as the web app's (core::authorization_expires_at).
     const auto days_left = core::authorization_days_left(account, now);
-    std::optional<std::chrono::system_clock::time_point> authorized;
-    if (account.tokens.authorized_at > 0) {
-      authorized =
-          std::chrono::system_clock::time_point(std::chrono::seconds(account.tokens.authorized_at));
-    }
     json.push_back(
         {{"id", account.id},
          {"spotify_user_id", account.spotify_user_id},
          {"display_name", account.display_name},
          {"status", core::to_string(account.status)},
-         {"authorized_at", time_or_null(authorized)},
+         {"authorized_at", time_or_null(account.tokens.authorized_at)},
          {"authorization_expires_at", time_or_null(core::authorization_expires_at(account))},
          {"days_left", days_left ? Json(*days_left) : Json(nullptr)},
-         {"last_synced_at", account.last_synced_at}});
+         {"last_synced_at", core::format_utc_or_empty(account.last_synced_at)}});
     if (!context.json()) {
       context.out() << account.id << "\t" << account.spotify_user_id << "\t"
                     << core::to_string(account.status) << "\t" << expiry_text(days_left) << "\t"
-                    << (account.last_synced_at.empty() ? "never synced"
-                                                       : "synced " + account.last_synced_at)
+                    << (account.last_synced_at
+                            ? "synced " + core::format_utc(*account.last_synced_at)
+                            : "never synced")
                     << "\n";
     }
   }

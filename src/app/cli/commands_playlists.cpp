@@ -63,7 +63,7 @@ Json items_json(const std::vector<core::PlaylistItem>& items) {
   Json list = Json::array();
   for (const auto& item : items) {
     Json entry{{"uri", item.uri},
-               {"added_at", item.added_at},
+               {"added_at", core::format_utc_or_empty(item.added_at)},
                {"added_by", item.added_by},
                {"is_local", item.is_local},
                {"unavailable", item.unavailable}};
@@ -94,7 +94,7 @@ void print_items(std::ostream& out, const std::vector<core::PlaylistItem>& items
           << std::setfill('0') << seconds % 60 << std::setfill(' ')
           << (item.is_local ? "  (local file)" : "");
     }
-    out << "  " << item.added_at << "\n";
+    out << "  " << core::format_utc_or_empty(item.added_at) << "\n";
   }
 }
 

@@ -14,10 +14,9 @@
 
 #include "core/ports/spotify_api.hpp"
 #include "core/result.hpp"
+#include "core/time.hpp"
 
 namespace plm::core {
-
-using TimePoint = std::chrono::system_clock::time_point;
 
 /// What a job does; the worker has one handler per kind. The text forms are stored and sent in the
 /// API, so they never change once released.

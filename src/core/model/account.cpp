@@ -41,19 +41,17 @@ std::optional<AccountStatus> account_status_from_string(std::string_view text) {
   return std::nullopt;
 }
 
-std::optional<std::chrono::system_clock::time_point> authorization_expires_at(
-    const SpotifyAccount& account) {
+std::optional<TimePoint> authorization_expires_at(const SpotifyAccount& account) {
   using namespace std::chrono;
-  if (account.tokens.authorized_at <= 0) return std::nullopt;
-  const system_clock::time_point authorized{seconds(account.tokens.authorized_at)};
+  if (!account.tokens.authorized_at) return std::nullopt;
+  const TimePoint authorized = *account.tokens.authorized_at;
   const auto day = floor<days>(authorized);
   year_month_day expiry = year_month_day{day} + months(6);
   if (!expiry.ok()) expiry = expiry.year() / expiry.month() / last;
   return sys_days(expiry) + (authorized - day);
 }
 
-std::optional<std::int64_t> authorization_days_left(const SpotifyAccount& account,
-                                                    std::chrono::system_clock::time_point now) {
+std::optional<std::int64_t> authorization_days_left(const SpotifyAccount& account, TimePoint now) {
   const auto expires = authorization_expires_at(account);
   if (!expires) return std::nullopt;
   return std::chrono::floor<std::chrono::days>(*expires - now).count();

@@ -1,11 +1,12 @@
 #pragma once
 /// App users and the Spotify accounts they connect.
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/time.hpp"
 
 namespace plm::core {
 
@@ -22,7 +23,7 @@ struct AppUser {
   std::string username;
   std::string password_hash;  ///< Argon2id string (libsodium); never logged
   Role role = Role::Viewer;
-  std::string created_at;
+  TimePoint created_at;  ///< from the store's clock, to the second
 
   bool operator==(const AppUser&) const = default;
 };
@@ -32,9 +33,9 @@ struct AccountTokens {
   std::string access_token;
   std::string refresh_token;
   std::string scope;
-  std::int64_t expires_at = 0;  ///< Unix seconds when the access token expires
-  std::int64_t authorized_at =
-      0;  ///< Unix seconds of the user's consent: refresh tokens die 6 months later
+  TimePoint expires_at;  ///< when the access token expires (to the second, as stored)
+  /// The user's consent, to the second: refresh tokens die 6 months later. nullopt when unknown.
+  std::optional<TimePoint> authorized_at;
 
   bool operator==(const AccountTokens&) const = default;
 };
@@ -54,7 +55,7 @@ struct SpotifyAccount {
   std::string client_id;  ///< the Spotify app the tokens belong to (rate limits are per client ID)
   AccountTokens tokens;
   AccountStatus status = AccountStatus::Active;
-  std::string last_synced_at;  ///< ISO-8601 UTC, empty if never
+  std::optional<TimePoint> last_synced_at;  ///< nullopt if never synced
 
   bool operator==(const SpotifyAccount&) const = default;
 };
@@ -62,14 +63,12 @@ struct SpotifyAccount {
 /// When Spotify stops accepting the account's refresh token: six calendar months after the
 /// user's consent (spotify-api.md 1.3), at the same time of day, the day clamped to the month's
 /// length (Aug 31 + 6 months = Feb 28, or Feb 29 in a leap year), as the emulator does. nullopt
-/// when the consent time is unknown (`authorized_at` 0). The CLI and the web app both show this.
-std::optional<std::chrono::system_clock::time_point> authorization_expires_at(
-    const SpotifyAccount& account);
+/// when the consent time is unknown. The CLI and the web app both show this.
+std::optional<TimePoint> authorization_expires_at(const SpotifyAccount& account);
 
 /// Whole days from `now` until authorization_expires_at, rounded down (0 on the last day,
 /// negative once expired); nullopt when the consent time is unknown.
-std::optional<std::int64_t> authorization_days_left(const SpotifyAccount& account,
-                                                    std::chrono::system_clock::time_point now);
+std::optional<std::int64_t> authorization_days_left(const SpotifyAccount& account, TimePoint now);
 
 /// From this many days left on, the CLI and the web app warn that the account must be reconnected.
 inline constexpr std::int64_t kAuthorizationWarningDays = 21;

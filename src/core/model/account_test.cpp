@@ -31,7 +31,7 @@ TEST(ValidUsername, RefusesEmptyTooLongAndOtherCharacters) {
 /// An account whose user consented at `when`.
 SpotifyAccount consented_at(sys_seconds when) {
   SpotifyAccount account;
-  account.tokens.authorized_at = when.time_since_epoch().count();
+  account.tokens.authorized_at = when;
   return account;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/time.hpp"
 
 namespace plm::core {
 
@@ -28,8 +29,9 @@ struct TrackInfo {
 /// One slot of a playlist. Slots keep their position even when the track is a local file or no
 /// longer available, because positions matter for reorder and for what the user sees.
 struct PlaylistItem {
-  std::string uri;       ///< empty for an unavailable slot whose URI Spotify no longer reports
-  std::string added_at;  ///< ISO-8601 UTC, may be empty for very old playlists
+  std::string uri;  ///< empty for an unavailable slot whose URI Spotify no longer reports
+  /// As Spotify sends it (to the second); nullopt when it sends none (very old playlists).
+  std::optional<TimePoint> added_at;
   std::string added_by;  ///< Spotify user id, may be empty
   bool is_local = false;
   bool unavailable = false;  ///< Spotify returned a null item
@@ -61,7 +63,7 @@ struct StoredPlaylist {
   /// playlist whose items development-mode apps cannot see).
   std::string items_snapshot_id;
   std::int64_t stored_item_count = 0;
-  std::string synced_at;  ///< ISO-8601 UTC of the last save
+  TimePoint synced_at;  ///< the last save, from the store's clock
   /// Local labels the user attaches in plm (never sent to Spotify): sorted, unique. They survive
   /// re-syncs of the playlist and go with it.
   std::vector<std::string> tags;

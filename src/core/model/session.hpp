@@ -4,17 +4,19 @@
 #include <cstdint>
 #include <string>
 
+#include "core/time.hpp"
+
 namespace plm::core {
 
 /// A signed-in browser. The cookie holds a random token; the store only ever sees its hash.
 struct Session {
   std::string id_hash;  ///< hex SHA-256 (or similar) of the cookie token; primary key
   std::int64_t app_user_id = 0;
-  std::string csrf_token;       ///< synchronizer token sent back in X-CSRF-Token
-  std::int64_t created_at = 0;  ///< Unix seconds
-  std::int64_t last_seen_at = 0;
-  std::int64_t expires_at = 0;  ///< Unix seconds; absolute end of the session
-  std::string user_agent;       ///< may be empty; shown in a future "your sessions" list
+  std::string csrf_token;  ///< synchronizer token sent back in X-CSRF-Token
+  TimePoint created_at;
+  TimePoint last_seen_at;
+  TimePoint expires_at;    ///< when the session ends (moved by activity, within its lifetime)
+  std::string user_agent;  ///< may be empty; shown in a future "your sessions" list
   std::string remote_address;
 
   bool operator==(const Session&) const = default;
@@ -27,7 +29,7 @@ struct OAuthState {
   std::int64_t app_user_id = 0;
   std::string code_verifier;
   std::string redirect_uri;
-  std::int64_t expires_at = 0;  ///< Unix seconds
+  TimePoint expires_at;
 
   bool operator==(const OAuthState&) const = default;
 };

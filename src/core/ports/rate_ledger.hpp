@@ -70,8 +70,8 @@ class RateLedger {
   /// Every caller of `client_id` waits (RateLimited) or fails fast (QuotaExceeded) for `duration`
   /// from now. A shorter pause never shortens a longer one of the same kind. Returns when the
   /// pause of that kind ends.
-  virtual Result<std::chrono::system_clock::time_point> pause(
-      const std::string& client_id, RatePause kind, std::chrono::milliseconds duration) = 0;
+  virtual Result<TimePoint> pause(const std::string& client_id, RatePause kind,
+                                  std::chrono::milliseconds duration) = 0;
 };
 
 }  // namespace plm::core

@@ -4,7 +4,8 @@
 /// (tests/contract/store_contract_test.cpp). Every method is a transaction of its own (UnitOfWork
 /// in unit_of_work.hpp runs several in one); failures of the database itself are
 /// ErrorCode::Internal (disk full), or Unavailable when worth retrying (connection lost, another
-/// process holding the write lock too long).
+/// process holding the write lock too long). Times are kept to the second: what is read back is
+/// the time given, rounded down to a whole second (the columns hold seconds).
 
 #include <cstdint>
 #include <optional>
@@ -36,8 +37,8 @@ class UserStore {
   virtual Status delete_user(std::int64_t user_id) = 0;
 };
 
-/// Browser sessions and pending Spotify authorizations of the web application. Times are Unix
-/// seconds; a session or state whose `expires_at` is <= now is expired.
+/// Browser sessions and pending Spotify authorizations of the web application. A session or state
+/// whose `expires_at` is <= now is expired.
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
@@ -48,8 +49,8 @@ class SessionStore {
   /// The session, expired or not (the caller compares `expires_at` with its clock).
   virtual Result<std::optional<Session>> find_session(const std::string& id_hash) = 0;
   /// Records activity and moves the expiry (sliding sessions). NotFound if the session is gone.
-  virtual Status touch_session(const std::string& id_hash, std::int64_t last_seen_at,
-                               std::int64_t expires_at) = 0;
+  virtual Status touch_session(const std::string& id_hash, TimePoint last_seen_at,
+                               TimePoint expires_at) = 0;
   /// Signs one browser out; OK if the session does not exist.
   virtual Status delete_session(const std::string& id_hash) = 0;
   /// Signs the user out everywhere except `except_id_hash` (empty: everywhere). Other users'
@@ -57,15 +58,15 @@ class SessionStore {
   virtual Status delete_sessions_of(std::int64_t app_user_id,
                                     const std::string& except_id_hash) = 0;
   /// Deletes the sessions expired at `now`; returns how many.
-  virtual Result<std::int64_t> delete_expired_sessions(std::int64_t now) = 0;
+  virtual Result<std::int64_t> delete_expired_sessions(TimePoint now) = 0;
   /// The code verifier is stored encrypted, bound to its state. Conflict if the state exists;
   /// NotFound if the user does not exist.
   virtual Status save_oauth_state(const OAuthState& state) = 0;
   /// Returns and deletes the state in one step, so a state is usable once even when two callbacks
   /// race. An expired state is deleted and not returned; an unknown one is nullopt.
   virtual Result<std::optional<OAuthState>> take_oauth_state(const std::string& state,
-                                                             std::int64_t now) = 0;
-  virtual Status delete_expired_oauth_states(std::int64_t now) = 0;
+                                                             TimePoint now) = 0;
+  virtual Status delete_expired_oauth_states(TimePoint now) = 0;
 };
 
 class AccountStore {
@@ -107,7 +108,8 @@ class PlaylistStore {
                                          const std::vector<std::string>& keep) = 0;
   virtual Result<std::vector<PlaylistItem>> playlist_items(std::int64_t account_id,
                                                            const std::string& playlist_id) = 0;
-  virtual Status mark_synced(std::int64_t account_id, const std::string& synced_at) = 0;
+  /// Sets the account's last_synced_at.
+  virtual Status mark_synced(std::int64_t account_id, TimePoint synced_at) = 0;
   /// Replaces the playlist's tags with normalize_tags(tags) (an empty list removes them all).
   /// InvalidInput as normalize_tags; NotFound when the account holds no such playlist.
   virtual Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,

@@ -18,7 +18,7 @@ PlaylistSummary summary(std::string id, std::string owner, std::string snapshot,
 }
 
 StoredPlaylist stored(const PlaylistSummary& playlist, std::string items_snapshot) {
-  return StoredPlaylist{playlist, std::move(items_snapshot), playlist.item_count, ""};
+  return StoredPlaylist{playlist, std::move(items_snapshot), playlist.item_count, {}};
 }
 
 TEST(PagesFor, RoundsUpAndTreatsEmptyAsNoCall) {

@@ -304,8 +304,7 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
       return removed.error();
   }
   if (!report.stopped_by) {
-    if (auto marked = store_.mark_synced(account.id, format_utc(clock_.now())); !marked)
-      return marked.error();
+    if (auto marked = store_.mark_synced(account.id, clock_.now()); !marked) return marked.error();
   }
 
   report.counters = counters_since(start);

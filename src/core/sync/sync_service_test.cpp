@@ -15,7 +15,8 @@ std::vector<PlaylistItem> items(int count, const std::string& prefix = "t") {
   std::vector<PlaylistItem> result;
   for (int i = 0; i < count; ++i) {
     result.push_back(PlaylistItem{"spotify:track:" + prefix + std::to_string(i),
-                                  "2026-01-01T00:00:00Z", "me", false, false, std::nullopt});
+                                  parse_utc("2026-01-01T00:00:00Z"), "me", false, false,
+                                  std::nullopt});
   }
   return result;
 }

@@ -91,7 +91,7 @@ TEST_F(ClientTest, PlaylistItemsPageByPage) {
     for (const auto& item : page->items) {
       uris.push_back(item.uri);
       EXPECT_EQ(item.added_by, "alice");
-      EXPECT_FALSE(item.added_at.empty());
+      EXPECT_TRUE(item.added_at.has_value());
       ASSERT_TRUE(item.track);
       EXPECT_FALSE(item.track->name.empty());
       EXPECT_FALSE(item.track->artists.empty());

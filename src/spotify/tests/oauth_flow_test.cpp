@@ -55,7 +55,7 @@ TEST_F(OAuthFlowTest, PkcePublicClientThroughTheConsentForm) {
   EXPECT_FALSE(tokens->access_token.empty());
   EXPECT_FALSE(tokens->refresh_token.empty());
   EXPECT_EQ(tokens->authorized_at, now_s());
-  EXPECT_EQ(tokens->expires_at, now_s() + 3600);
+  EXPECT_EQ(tokens->expires_at, now_s() + std::chrono::hours(1));
   EXPECT_NE(tokens->scope.find("playlist-modify-private"), std::string::npos);
 
   // Codes are single-use.
@@ -117,7 +117,7 @@ TEST_F(OAuthFlowTest, RefreshesBeforeExpiryAndKeepsTheRefreshToken) {
   EXPECT_NE(fresh.access_token, original.access_token);
   EXPECT_EQ(fresh.refresh_token, original.refresh_token);  // none in the response: kept
   EXPECT_EQ(fresh.authorized_at, original.authorized_at);  // refresh never moves it
-  EXPECT_EQ(fresh.expires_at, now_s() + 3600);
+  EXPECT_EQ(fresh.expires_at, now_s() + std::chrono::hours(1));
   EXPECT_EQ(client->tokens(), fresh);
   EXPECT_EQ(client->counters().retries, 0);  // no 401 was needed
   EXPECT_EQ(stat(""), 2);

@@ -44,7 +44,7 @@ core::AccountTokens SpotifyClientTest::mint_tokens(const std::string& user) {
   tokens.access_token = result.json.value("access_token", "");
   tokens.refresh_token = result.json.value("refresh_token", "");
   tokens.scope = result.json.value("scope", "");
-  tokens.expires_at = now_s() + result.json.value("expires_in", 0);
+  tokens.expires_at = now_s() + std::chrono::seconds(result.json.value("expires_in", 0));
   tokens.authorized_at = now_s();
   return tokens;
 }

@@ -78,7 +78,10 @@ class SpotifyClientTest : public ::testing::Test {
   Json dump_playlist(const std::string& user, const std::string& playlist_id);
   std::vector<std::string> entry_uris(const std::string& user, const std::string& playlist_id);
   std::int64_t stat(const std::string& endpoint);
-  std::int64_t now_s() const { return clock_.now_ms() / 1000; }
+  /// The emulator's time rounded down to the second, as tokens' times are.
+  core::TimePoint now_s() const {
+    return std::chrono::floor<std::chrono::seconds>(core_clock_.now());
+  }
   void advance(std::chrono::milliseconds duration) { clock_.advance_ms(duration.count()); }
 
   spotify_emulator::Clock clock_{kStartMs, /*frozen=*/true};
