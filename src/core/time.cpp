@@ -115,8 +115,10 @@ std::optional<TimePoint> parse_utc(std::string_view text) {
   // the TimePoint's finer unit, where a year like 9999 would overflow.
   const seconds since_epoch =
       sys_days{date}.time_since_epoch() + hours{*h} + minutes{*mi} + seconds{*s} - *offset;
-  if (since_epoch < kEarliestTime.time_since_epoch() - seconds{1} ||
-      since_epoch > kLatestTime.time_since_epoch()) {
+  // Compared in seconds: the common type of seconds and the TimePoint's unit is the finer one,
+  // and converting since_epoch to it is the overflow this check exists to avoid.
+  if (since_epoch < floor<seconds>(kEarliestTime.time_since_epoch()) - seconds{1} ||
+      since_epoch > floor<seconds>(kLatestTime.time_since_epoch())) {
     return std::nullopt;
   }
   const TimePoint time{duration_cast<TimePoint::duration>(since_epoch) +
