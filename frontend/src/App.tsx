@@ -4,6 +4,7 @@ import { Layout } from './components/Layout';
 import { ErrorNotice, Spinner } from './components/ui';
 import { LiveConnection, bus } from './lib/events';
 import { isActive, jobs, replaceJobs, upsertJob } from './lib/jobs';
+import { useResource } from './lib/resource';
 import { location, navigate } from './lib/router';
 import { isAdmin, needsSetup, refreshSession, session, setSession } from './lib/session';
 import { notify } from './lib/toast';
@@ -87,15 +88,19 @@ export function App() {
     };
   }, []);
 
-  // One EventSource per signed-in tab; job events feed the job store.
+  // The job store: read when signed in and after every reconnection, then fed by `job` events.
   const userId = user?.id;
+  const jobList = useResource(async ({ signal }) => (await api.jobs({ signal })).jobs, {
+    enabled: userId !== undefined,
+    deps: [userId],
+  });
+  useEffect(() => {
+    if (jobList.data) replaceJobs(jobList.data);
+  }, [jobList.data]);
+
+  // One EventSource per signed-in tab.
   useEffect(() => {
     if (userId === undefined) return;
-    const refreshJobs = () =>
-      api
-        .jobs()
-        .then((r) => replaceJobs(r.jobs))
-        .catch(() => undefined);
     const live = new LiveConnection({
       url: apiUrl('api/events'),
       bus,
@@ -122,13 +127,10 @@ export function App() {
         else notify(`Sync failed: ${job.error?.message ?? job.message}`, 'error');
       }
     });
-    const offReconnect = bus.on('reconnected', refreshJobs);
-    void refreshJobs();
     live.start();
     return () => {
       live.stop();
       offJob();
-      offReconnect();
     };
   }, [userId]);
 

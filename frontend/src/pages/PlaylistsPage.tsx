@@ -1,11 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, describeError, fetchPlaylists, type Account, type CachedList } from '../api/client';
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { PlaylistTable } from '../components/PlaylistTable';
 import { EmptyState, ErrorNotice, Spinner } from '../components/ui';
-import { coalesce } from '../lib/coalesce';
-import { bus } from '../lib/events';
 import { formatCount, formatRelative, plural } from '../lib/format';
 import { activeAccountJob, isActive, jobs, upsertJob } from '../lib/jobs';
 import {
@@ -27,6 +25,7 @@ import {
   setAllVisible,
   type SelectionState,
 } from '../lib/selection';
+import { useResource, type RefreshTrigger } from '../lib/resource';
 import { mayWrite, session } from '../lib/session';
 import { notify } from '../lib/toast';
 
@@ -44,65 +43,28 @@ export function PlaylistsPage({ search }: { search: string }) {
   const query = useMemo(() => decodeQuery(search), [search]);
   const userId = session.value?.user.id ?? -1;
   const cached = cache?.userId === userId ? cache.list : null;
-  const [list, setList] = useState<CachedList | null>(cached);
-  const [accounts, setAccounts] = useState<Account[] | null>(null);
-  // Separate, so one load's success never hides the other's failure.
-  const [playlistsError, setPlaylistsError] = useState<unknown>(null);
-  const [accountsError, setAccountsError] = useState<unknown>(null);
+  // Separate resources, so one load's success never hides the other's failure. A finished sync
+  // changes both (events come in bursts while it runs: each is re-read at most once a second).
+  const finishedJob: RefreshTrigger = { on: 'job', when: (job) => !isActive(job) };
+  const listResource = useResource<CachedList>(
+    ({ signal }, previous) => fetchPlaylists(previous, { signal }),
+    { initial: cached, refreshOn: ['playlists', finishedJob] },
+  );
+  const accountsResource = useResource(
+    async ({ signal }) => (await api.accounts({ signal })).accounts,
+    { refreshOn: ['accounts', finishedJob] },
+  );
+  const list = listResource.data;
+  const accounts = accountsResource.data;
+  const playlistsError = listResource.error;
+  const accountsError = accountsResource.error;
   const [selection, setSelection] = useState<SelectionState>(emptySelection);
   const [syncing, setSyncing] = useState<number | null>(null);
-  const listRef = useRef<CachedList | null>(cached);
 
   rememberedSearch = search;
-
-  const loadPlaylists = async () => {
-    try {
-      const next = await fetchPlaylists(listRef.current);
-      if (next !== listRef.current) {
-        listRef.current = next;
-        cache = { userId, list: next };
-        setList(next);
-      }
-      setPlaylistsError(null);
-    } catch (e) {
-      setPlaylistsError(e);
-    }
-  };
-  const loadAccounts = async () => {
-    try {
-      setAccounts((await api.accounts()).accounts);
-      setAccountsError(null);
-    } catch (e) {
-      setAccountsError(e);
-    }
-  };
-
   useEffect(() => {
-    // Events come in bursts while a sync runs: re-read at most once a second.
-    const refreshPlaylists = coalesce(loadPlaylists, 1000);
-    const refreshAccounts = coalesce(loadAccounts, 1000);
-    void loadPlaylists();
-    void loadAccounts();
-    const offs = [
-      bus.on('playlists', refreshPlaylists),
-      bus.on('accounts', refreshAccounts),
-      bus.on('reconnected', () => {
-        refreshPlaylists();
-        refreshAccounts();
-      }),
-      bus.on('job', (job) => {
-        if (!isActive(job)) {
-          refreshAccounts();
-          refreshPlaylists();
-        }
-      }),
-    ];
-    return () => {
-      offs.forEach((off) => off());
-      refreshPlaylists.cancel();
-      refreshAccounts.cancel();
-    };
-  }, []);
+    if (list) cache = { userId, list };
+  }, [list]);
 
   const playlists = list?.data.playlists ?? [];
   const visible = useMemo(() => applyQuery(playlists, query), [playlists, query]);
@@ -184,8 +146,8 @@ export function PlaylistsPage({ search }: { search: string }) {
       <ErrorNotice
         error={blockingError}
         onRetry={() => {
-          void loadPlaylists();
-          void loadAccounts();
+          void listResource.reload();
+          void accountsResource.reload();
         }}
       />
     );

@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, describeError, type Role, type User } from '../api/client';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice, FormError, Spinner } from '../components/ui';
 import { formatDate } from '../lib/format';
+import { useResource } from '../lib/resource';
 import { session } from '../lib/session';
 import { notify } from '../lib/toast';
 import { MIN_PASSWORD } from './SetupPage';
@@ -19,31 +20,23 @@ const USERNAME_PATTERN = /^[A-Za-z0-9._@-]+$/;
 /** Admins: list, add, change role, reset password, delete. */
 export function UsersPage() {
   const me = session.value?.user;
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const {
+    data: users,
+    error: loadError,
+    reload,
+    mutate,
+  } = useResource(async ({ signal }) => (await api.users({ signal })).users);
   const [resetFor, setResetFor] = useState<User | null>(null);
   const [deleteFor, setDeleteFor] = useState<User | null>(null);
-
-  const load = async () => {
-    setLoadError(null);
-    try {
-      setUsers((await api.users()).users);
-    } catch (e) {
-      setLoadError(e);
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, []);
 
   const changeRole = async (u: User, role: Role) => {
     try {
       const updated = await api.updateUser(u.id, { role });
-      setUsers((list) => list?.map((x) => (x.id === u.id ? updated : x)) ?? null);
+      mutate((list) => list?.map((x) => (x.id === u.id ? updated : x)) ?? null);
       notify(`${u.username} is now ${role === 'admin' ? 'an' : 'a'} ${role}.`, 'success');
     } catch (e) {
       notify(describeError(e), 'error');
-      void load();
+      void reload();
     }
   };
 
@@ -55,8 +48,8 @@ export function UsersPage() {
           People who can sign in to this plm. Each has their own Spotify connections.
         </p>
       </div>
-      <AddUserForm onAdded={(u) => setUsers((list) => (list ? [...list, u] : [u]))} />
-      {loadError ? <ErrorNotice error={loadError} onRetry={load} /> : null}
+      <AddUserForm onAdded={(u) => mutate((list) => (list ? [...list, u] : [u]))} />
+      {loadError ? <ErrorNotice error={loadError} onRetry={reload} /> : null}
       {users === null && !loadError ? <Spinner label="Loading users…" /> : null}
       {users ? (
         <div class="table-wrap card card-flush">
@@ -134,7 +127,7 @@ export function UsersPage() {
           onClose={() => setDeleteFor(null)}
           onConfirm={async () => {
             await api.deleteUser(deleteFor.id);
-            setUsers((list) => list?.filter((x) => x.id !== deleteFor.id) ?? null);
+            mutate((list) => list?.filter((x) => x.id !== deleteFor.id) ?? null);
             notify(`${deleteFor.username} was deleted.`, 'success');
           }}
         >
