@@ -3,7 +3,7 @@ import { ApiError, api, apiUrl, onForbidden, onUnauthorized } from './api/client
 import { Layout } from './components/Layout';
 import { ErrorNotice, Spinner } from './components/ui';
 import { LiveConnection, bus } from './lib/events';
-import { isActive, jobs, replaceJobs, upsertJob } from './lib/jobs';
+import { ACTIVE_STATES, endNotice, isActive, jobs, replaceJobs, upsertJob } from './lib/jobs';
 import { useResource } from './lib/resource';
 import { location, navigate } from './lib/router';
 import { isAdmin, needsSetup, refreshSession, session, setSession } from './lib/session';
@@ -88,12 +88,17 @@ export function App() {
     };
   }, []);
 
-  // The job store: read when signed in and after every reconnection, then fed by `job` events.
+  // The store of active jobs: read when signed in and after every reconnection, then fed by `job`
+  // events.
   const userId = user?.id;
-  const jobList = useResource(async ({ signal }) => (await api.jobs({ signal })).jobs, {
-    enabled: userId !== undefined,
-    deps: [userId],
-  });
+  const jobList = useResource(
+    async ({ signal }) =>
+      (await api.jobs({ state: ACTIVE_STATES.join(','), limit: 200 }, { signal })).jobs,
+    {
+      enabled: userId !== undefined,
+      deps: [userId],
+    },
+  );
   useEffect(() => {
     if (jobList.data) replaceJobs(jobList.data);
   }, [jobList.data]);
@@ -120,11 +125,8 @@ export function App() {
       const before = jobs.value.get(job.id);
       upsertJob(job);
       if (before && isActive(before) && !isActive(job)) {
-        if (job.state === 'succeeded')
-          notify(`Sync finished: ${job.message || 'up to date'}`, 'success');
-        else if (job.state === 'partial')
-          notify(`Sync finished with problems: ${job.error?.message ?? job.message}`, 'error');
-        else notify(`Sync failed: ${job.error?.message ?? job.message}`, 'error');
+        const { text, kind } = endNotice(job);
+        notify(text, kind);
       }
     });
     live.start();

@@ -14,6 +14,15 @@ export type Playlist = Schemas['Playlist'];
 export type PlaylistItem = Schemas['PlaylistItem'];
 export type PlaylistItems = Schemas['PlaylistItems'];
 export type Job = Schemas['Job'];
+export type JobKind = Schemas['JobKind'];
+export type JobState = Schemas['JobState'];
+export type JobUnit = Job['unit'];
+export type JobDetails = Schemas['JobDetails'];
+export type JobItem = Schemas['JobItem'];
+export type JobEvent = Schemas['JobEvent'];
+export type JobList = Schemas['JobList'];
+/** The filters and paging of GET api/jobs. */
+export type JobQuery = NonNullable<paths['/api/jobs']['get']['parameters']['query']>;
 export type SpotifySetup = Schemas['SpotifySetup'];
 export type PlaylistsChanged = Schemas['PlaylistsChanged'];
 export type AccountsChanged = Schemas['AccountsChanged'];
@@ -301,5 +310,8 @@ export const api = {
     send('POST', '/api/accounts/{account_id}/playlists/{playlist_id}/sync', {
       path: { account_id, playlist_id },
     }),
-  jobs: (opts: Reading = {}) => send('GET', '/api/jobs', opts),
+  jobs: (query: JobQuery = {}, opts: Reading = {}) => send('GET', '/api/jobs', { query, ...opts }),
+  job: (job_id: string, opts: Reading = {}) =>
+    send('GET', '/api/jobs/{job_id}', { path: { job_id }, ...opts }),
+  cancelJob: (job_id: string) => send('POST', '/api/jobs/{job_id}/cancel', { path: { job_id } }),
 };
