@@ -9,6 +9,8 @@ import { location, navigate } from './lib/router';
 import { isAdmin, needsSetup, refreshSession, session, setSession } from './lib/session';
 import { notify } from './lib/toast';
 import { AccountsPage } from './pages/AccountsPage';
+import { JobPage } from './pages/JobPage';
+import { JobsPage } from './pages/JobsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaylistPage } from './pages/PlaylistPage';
@@ -209,6 +211,12 @@ export function App() {
         break;
       case 'accounts':
         page = <AccountsPage search={loc.search} />;
+        break;
+      case 'jobs':
+        page = <JobsPage search={loc.search} />;
+        break;
+      case 'job':
+        page = <JobPage key={params.jobId} jobId={params.jobId ?? ''} />;
         break;
       case 'users':
         page = <UsersPage />;

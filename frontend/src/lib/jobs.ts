@@ -1,7 +1,7 @@
 // The jobs this tab knows about (from POST …/sync answers, GET api/jobs and `job` events), and the
 // words for a job's kind, state and progress that every view of a job shares.
 import { signal } from '@preact/signals';
-import type { Job, JobItem, JobKind, JobState, JobUnit } from '../api/client';
+import type { Job, JobEvent, JobItem, JobKind, JobState, JobUnit } from '../api/client';
 import { formatCount, plural } from './format';
 
 /** The active jobs of the signed-in user. */
@@ -155,4 +155,55 @@ export function outcomeSummary(items: readonly JobItem[]): string {
     .filter((o) => counts.has(o))
     .map((o) => `${formatCount(counts.get(o)!)} ${o}`)
     .join(', ');
+}
+
+/** Whether the items of a kind of job are playlists of its account (so they can link to them). */
+export const ITEMS_ARE_PLAYLISTS: Record<JobKind, boolean> = {
+  sync_account: true,
+  sync_playlist: true,
+};
+
+const OUTCOME_NAMES: Record<JobItem['outcome'], string> = {
+  done: 'Done',
+  unchanged: 'Unchanged',
+  skipped: 'Skipped',
+  conflict: 'Conflict',
+  failed: 'Failed',
+};
+
+const EVENT_NAMES: Record<JobEvent['kind'], string> = {
+  enqueued: 'Queued',
+  started: 'Started',
+  resumed: 'Resumed',
+  interrupted: 'Interrupted',
+  retry_scheduled: 'Retry scheduled',
+  cancel_requested: 'Cancel requested',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export function outcomeName(outcome: JobItem['outcome']): string {
+  return OUTCOME_NAMES[outcome];
+}
+
+export function eventName(kind: JobEvent['kind']): string {
+  return EVENT_NAMES[kind];
+}
+
+/** Items that did not go as planned, shown first when someone looks for problems. */
+export function isProblem(item: JobItem): boolean {
+  return item.outcome === 'failed' || item.outcome === 'conflict';
+}
+
+/** What a job works on, for people: "Demo Pro", or "playlist 37i9… of Demo Pro". */
+export function jobTarget(job: Job, accountName: string | null): string {
+  const account =
+    accountName ?? (job.account_id === null ? 'no account' : `account ${job.account_id}`);
+  return job.playlist_id ? `playlist ${job.playlist_id} of ${account}` : account;
+}
+
+/** A name for one job, for headings and the labels of its buttons. */
+export function jobLabel(job: Job, accountName: string | null): string {
+  return `${kindName(job.kind)} (${jobTarget(job, accountName)})`;
 }

@@ -156,3 +156,14 @@ export function useResource<T>(
 
   return { ...state, reload: run, mutate };
 }
+
+/** Subscribes to one live event for the component's lifetime, always calling the latest handler. */
+export function useLiveEvent<K extends EventName>(
+  name: K,
+  handler: (data: EventMap[K]) => void,
+  bus: EventBus = defaultBus,
+): void {
+  const latest = useRef(handler);
+  latest.current = handler;
+  useEffect(() => bus.on(name, (data) => latest.current(data)), [name, bus]);
+}

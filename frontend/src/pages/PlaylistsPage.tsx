@@ -3,7 +3,7 @@ import { api, describeError, fetchPlaylists, type Account, type CachedList } fro
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { PlaylistTable } from '../components/PlaylistTable';
-import { EmptyState, ErrorNotice, Spinner } from '../components/ui';
+import { EmptyState, ErrorNotice, SelectField, Spinner } from '../components/ui';
 import { formatCount, formatRelative, plural } from '../lib/format';
 import { activeAccountJob, isActive, jobs, upsertJob } from '../lib/jobs';
 import {
@@ -275,7 +275,7 @@ function PlaylistToolbar({
         />
       </div>
       <div class="filters">
-        <Select
+        <SelectField
           id="pl-sort"
           label="Sort by"
           value={`${query.sort}:${query.dir}`}
@@ -295,7 +295,7 @@ function PlaylistToolbar({
           ]}
         />
         {accounts.length > 1 ? (
-          <Select
+          <SelectField
             id="pl-account"
             label="Account"
             value={query.account === null ? '' : String(query.account)}
@@ -309,7 +309,7 @@ function PlaylistToolbar({
             ]}
           />
         ) : null}
-        <Select
+        <SelectField
           id="pl-owner"
           label="Owner"
           value={query.owner}
@@ -320,7 +320,7 @@ function PlaylistToolbar({
             ['others', 'Others’'],
           ]}
         />
-        <Select
+        <SelectField
           id="pl-visibility"
           label="Visibility"
           value={query.visibility}
@@ -331,7 +331,7 @@ function PlaylistToolbar({
             ['private', 'Private'],
           ]}
         />
-        <Select
+        <SelectField
           id="pl-collab"
           label="Collaborative"
           value={query.collaborative}
@@ -343,7 +343,7 @@ function PlaylistToolbar({
           ]}
         />
         {tags.length > 0 || query.tag !== null ? (
-          <Select
+          <SelectField
             id="pl-tag"
             label="Tag"
             value={query.tag ?? ''}
@@ -357,40 +357,6 @@ function PlaylistToolbar({
           />
         ) : null}
       </div>
-    </div>
-  );
-}
-
-function Select({
-  id,
-  label,
-  value,
-  options,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  options: readonly [string, string][];
-  onChange: (v: string) => void;
-}) {
-  return (
-    <div class="field field-compact">
-      <label for={id} class="label-small">
-        {label}
-      </label>
-      <select
-        id={id}
-        class="input input-small"
-        value={value}
-        onChange={(e) => onChange(e.currentTarget.value)}
-      >
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, describeError, type Role, type User } from '../api/client';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
-import { ErrorNotice, FormError, Spinner } from '../components/ui';
+import { DataTable, ErrorNotice, FormError, Spinner } from '../components/ui';
 import { formatDate } from '../lib/format';
 import { useResource } from '../lib/resource';
 import { session } from '../lib/session';
@@ -13,6 +13,13 @@ const roles: { value: Role; label: string }[] = [
   { value: 'viewer', label: 'Viewer (read only)' },
   { value: 'editor', label: 'Editor (connect, sync, tag)' },
   { value: 'admin', label: 'Admin (everything, users too)' },
+];
+
+const USER_COLUMNS = [
+  { label: 'Username' },
+  { label: 'Role' },
+  { label: 'Added', class: 'hide-sm' },
+  { label: 'Actions', hidden: true },
 ];
 
 const USERNAME_PATTERN = /^[A-Za-z0-9._@-]+$/;
@@ -52,71 +59,54 @@ export function UsersPage() {
       {loadError ? <ErrorNotice error={loadError} onRetry={reload} /> : null}
       {users === null && !loadError ? <Spinner label="Loading users…" /> : null}
       {users ? (
-        <div class="table-wrap card card-flush">
-          <table class="data-table">
-            <caption class="visually-hidden">Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Role</th>
-                <th scope="col" class="hide-sm">
-                  Added
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <th scope="row">
-                    {u.username}
-                    {u.id === me?.id ? <span class="muted"> (you)</span> : null}
-                  </th>
-                  <td>
-                    <label class="visually-hidden" for={`role-${u.id}`}>
-                      Role of {u.username}
-                    </label>
-                    <select
-                      id={`role-${u.id}`}
-                      class="input input-small"
-                      value={u.role}
-                      disabled={u.id === me?.id}
-                      title={
-                        u.id === me?.id
-                          ? 'You cannot change your own role; another administrator can.'
-                          : undefined
-                      }
-                      onChange={(e) => changeRole(u, e.currentTarget.value as Role)}
-                    >
-                      {roles.map((r) => (
-                        <option key={r.value} value={r.value}>
-                          {r.value}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td class="hide-sm">{formatDate(u.created_at)}</td>
-                  <td class="row-actions">
-                    <button type="button" class="btn btn-small" onClick={() => setResetFor(u)}>
-                      Reset password
-                    </button>
-                    <button
-                      type="button"
-                      class="btn btn-small btn-ghost-danger"
-                      disabled={u.id === me?.id}
-                      title={u.id === me?.id ? 'You cannot delete yourself' : undefined}
-                      onClick={() => setDeleteFor(u)}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Users" columns={USER_COLUMNS}>
+          {users.map((u) => (
+            <tr key={u.id}>
+              <th scope="row">
+                {u.username}
+                {u.id === me?.id ? <span class="muted"> (you)</span> : null}
+              </th>
+              <td>
+                <label class="visually-hidden" for={`role-${u.id}`}>
+                  Role of {u.username}
+                </label>
+                <select
+                  id={`role-${u.id}`}
+                  class="input input-small"
+                  value={u.role}
+                  disabled={u.id === me?.id}
+                  title={
+                    u.id === me?.id
+                      ? 'You cannot change your own role; another administrator can.'
+                      : undefined
+                  }
+                  onChange={(e) => changeRole(u, e.currentTarget.value as Role)}
+                >
+                  {roles.map((r) => (
+                    <option key={r.value} value={r.value}>
+                      {r.value}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td class="hide-sm">{formatDate(u.created_at)}</td>
+              <td class="row-actions">
+                <button type="button" class="btn btn-small" onClick={() => setResetFor(u)}>
+                  Reset password
+                </button>
+                <button
+                  type="button"
+                  class="btn btn-small btn-ghost-danger"
+                  disabled={u.id === me?.id}
+                  title={u.id === me?.id ? 'You cannot delete yourself' : undefined}
+                  onClick={() => setDeleteFor(u)}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {resetFor ? <ResetPasswordDialog user={resetFor} onClose={() => setResetFor(null)} /> : null}
       {deleteFor ? (
