@@ -180,6 +180,7 @@ core::UserStore& Services::users() { return *impl_->store; }
 core::AccountStore& Services::accounts() { return *impl_->store; }
 core::PlaylistStore& Services::playlists() { return *impl_->store; }
 core::SessionStore& Services::sessions() { return *impl_->store; }
+core::JobQueue& Services::jobs() { return impl_->store->jobs(); }
 
 core::Result<std::shared_ptr<spotify::Authorizer>> Services::authorizer() {
   const Config& config = impl_->config;

@@ -28,4 +28,14 @@ std::string_view to_string(ErrorCode code) {
   return "internal";
 }
 
+std::optional<ErrorCode> error_code_from_string(std::string_view text) {
+  for (const ErrorCode code :
+       {ErrorCode::NotFound, ErrorCode::InvalidInput, ErrorCode::NeedsReauth, ErrorCode::Forbidden,
+        ErrorCode::RateLimited, ErrorCode::QuotaExceeded, ErrorCode::Unavailable,
+        ErrorCode::Conflict, ErrorCode::BadResponse, ErrorCode::Internal}) {
+    if (to_string(code) == text) return code;
+  }
+  return std::nullopt;
+}
+
 }  // namespace plm::core

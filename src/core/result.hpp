@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -28,6 +29,8 @@ enum class ErrorCode {
 };
 
 std::string_view to_string(ErrorCode code);
+/// The code whose to_string is `text` (stored error codes are read back with it), or nullopt.
+std::optional<ErrorCode> error_code_from_string(std::string_view text);
 
 struct Error {
   ErrorCode code = ErrorCode::Internal;

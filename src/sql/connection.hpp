@@ -172,6 +172,11 @@ class Connection {
   std::size_t query(std::string_view sql, Params params, const RowHandler& on_row) {
     return query_rows(sql, std::span(params.begin(), params.size()), on_row, kAllRows);
   }
+  /// As query(), with parameters gathered at run time (a filter whose parts are optional).
+  std::size_t query_with(std::string_view sql, std::span<const Param> params,
+                         const RowHandler& on_row) {
+    return query_rows(sql, params, on_row, kAllRows);
+  }
   /// As query(), for the first row only; false when there was none. The statement still runs to
   /// completion (all changes of an UPDATE ... RETURNING are made).
   bool query_first(std::string_view sql, Params params, const RowHandler& on_row) {
@@ -193,6 +198,15 @@ class Connection {
   /// transaction (BEGIN IMMEDIATE) already holds the one write lock of the whole database, so no
   /// other writer can change the rows meanwhile (and SKIP LOCKED has nothing to skip).
   virtual std::string_view for_update(RowLock lock) const = 0;
+
+  /// Makes every transaction that calls this with the same `key` wait here until the one that
+  /// holds it ends (commit or rollback), across processes: for a read followed by a write that row
+  /// locks cannot protect, such as a job's claim (it reads which jobs run, then starts one that
+  /// conflicts with none of them: two claims interleaving could each start one of two conflicting
+  /// jobs). Inside a write transaction only.
+  /// PostgreSQL: pg_advisory_xact_lock(key). SQLite: nothing: a write transaction (BEGIN
+  /// IMMEDIATE) already holds the one write lock of the whole database until it ends.
+  virtual void lock_until_transaction_end(std::int64_t key) = 0;
 
   // ---- Health and schema ----
 

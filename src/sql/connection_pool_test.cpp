@@ -40,6 +40,7 @@ class FakeConnection final : public Connection {
   void execute_script(std::string_view) override {}
   void write_rows(const RowsTarget&, std::span<const Param>) override {}
   std::string_view for_update(RowLock) const override { return ""; }
+  void lock_until_transaction_end(std::int64_t) override {}
   bool is_broken() const override { return broken_; }
   void run_migration_transaction(const std::function<void()>& migrate) override { migrate(); }
   int rollbacks() const { return rollbacks_; }

@@ -208,6 +208,11 @@ class PostgresConnection final : public Connection {
     return lock == RowLock::SkipLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
   }
 
+  void lock_until_transaction_end(std::int64_t key) override {
+    require(State::Writing);
+    execute("SELECT pg_advisory_xact_lock($1)", {key});
+  }
+
   bool is_broken() const override { return broken_ || !connection_->is_open(); }
 
   void run_migration_transaction(const std::function<void()>& migrate) override {

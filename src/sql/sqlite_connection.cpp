@@ -260,6 +260,8 @@ class SqliteConnection final : public Connection {
 
   std::string_view for_update(RowLock /*lock*/) const override { return ""; }
 
+  void lock_until_transaction_end(std::int64_t /*key*/) override { require_transaction(); }
+
   bool is_broken() const override { return false; }
 
   void run_migration_transaction(const std::function<void()>& migrate) override {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "sql/connection_pool.hpp"
+#include "sql/job_queue.hpp"
 #include "sql/migrations.hpp"
 #include "sql/postgres_connection.hpp"
 #include "sql/sqlite_connection.hpp"
@@ -12,22 +13,25 @@
 namespace plm::sql {
 namespace {
 
-/// The ports handed to the work of a unit of work: the same StorePorts as the store's, running
-/// inside the unit's transaction. A store written later on the connection layer (the JobQueue)
-/// joins by holding the same scope here, e.g. `SqlJobQueue jobs_{scope_, context}`, returned by a
-/// `core::JobQueue& jobs()` added to core::TransactionPorts.
+/// The ports handed to the work of a unit of work: the same StorePorts and SqlJobQueue as the
+/// store's, running inside the unit's transaction. A store written later on the connection layer
+/// joins by holding the same scope here and adding its accessor to core::TransactionPorts.
 class BoundPorts final : public core::TransactionPorts {
  public:
   BoundPorts(Connection& connection, const StoreContext& context)
-      : scope_(std::make_shared<SharedTransaction>(connection)), ports_(scope_, context) {}
+      : scope_(std::make_shared<SharedTransaction>(connection)),
+        ports_(scope_, context),
+        jobs_(scope_, context) {}
   core::UserStore& users() override { return ports_; }
   core::AccountStore& accounts() override { return ports_; }
   core::PlaylistStore& playlists() override { return ports_; }
   core::SessionStore& sessions() override { return ports_; }
+  core::JobQueue& jobs() override { return jobs_; }
 
  private:
   std::shared_ptr<SharedTransaction> scope_;
   StorePorts ports_;
+  SqlJobQueue jobs_;
 };
 
 constexpr std::string_view kAcceptedForms =
@@ -78,11 +82,18 @@ DatabaseLocation parse_database_url(const std::string& database_url) {
 }
 
 Store::Store(std::shared_ptr<ConnectionPool> pool, const StoreContext& context)
-    : StorePorts(std::make_shared<PerCallTransactions>(pool), context),
+    : Store(std::make_shared<PerCallTransactions>(pool), pool, context) {}
+
+Store::Store(std::shared_ptr<TransactionScope> per_call, std::shared_ptr<ConnectionPool> pool,
+             const StoreContext& context)
+    : StorePorts(per_call, context),
       pool_(std::move(pool)),
-      context_(context) {}
+      context_(context),
+      jobs_(std::make_unique<SqlJobQueue>(std::move(per_call), context)) {}
 
 Store::~Store() = default;
+
+core::JobQueue& Store::jobs() { return *jobs_; }
 
 core::Status Store::in_transaction(
     const std::function<core::Status(core::TransactionPorts&)>& work) {

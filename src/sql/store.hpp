@@ -1,6 +1,6 @@
 #pragma once
-/// SQL storage: one object implementing every storage port and the unit of work, on SQLite or
-/// PostgreSQL.
+/// SQL storage: one object implementing every storage port, the job queue and the unit of work, on
+/// SQLite or PostgreSQL.
 
 #include <memory>
 #include <string>
@@ -17,6 +17,8 @@ class TokenCipher;
 namespace plm::sql {
 
 class ConnectionPool;
+class SqlJobQueue;
+class TransactionScope;
 
 /// The storage ports in one object, so callers open and hold one thing; open it with open_store.
 /// Every port call is a transaction of its own, on a connection of the store's pool;
@@ -34,9 +36,17 @@ class Store final : public StorePorts, public core::UnitOfWork {
   core::Status in_transaction(
       const std::function<core::Status(core::TransactionPorts&)>& work) override;
 
+  /// The durable job queue on this database (job_queue.hpp), each call a transaction of its own;
+  /// inside a unit of work, use the queue its ports hand out. Thread-safe.
+  core::JobQueue& jobs();
+
  private:
+  Store(std::shared_ptr<TransactionScope> per_call, std::shared_ptr<ConnectionPool> pool,
+        const StoreContext& context);
+
   std::shared_ptr<ConnectionPool> pool_;
   StoreContext context_;
+  std::unique_ptr<SqlJobQueue> jobs_;
 };
 
 /// Where a database URL points.

@@ -365,5 +365,34 @@ TEST(PostgresConnection, SkipLockedLeavesOutRowsAnotherTransactionHolds) {
   EXPECT_EQ(claimable, (std::vector<std::int64_t>{2, 3}));
 }
 
+TEST(PostgresConnection, ATransactionLockIsHeldByOneTransactionUntilItEnds) {
+  PostgresBackend backend;
+  if (const auto reason = backend.skip_reason()) GTEST_SKIP() << *reason;
+  auto holder = backend.connect();
+  auto other = backend.connect();
+  const auto other_may_take = [&](std::int64_t key) {
+    other->begin(Access::Write);
+    const bool taken = *sql::first_row(*other, "SELECT pg_try_advisory_xact_lock($1)", {key},
+                                       [](const Row& row) { return row.boolean(0); });
+    other->commit();  // ends the transaction, and with it the lock if it was taken
+    return taken;
+  };
+  constexpr std::int64_t kKey = 0x706c6d5f74657374;
+
+  holder->begin(Access::Write);
+  holder->lock_until_transaction_end(kKey);
+  holder->savepoint("step");
+  holder->release_savepoint("step");
+
+  EXPECT_FALSE(other_may_take(kKey));
+  EXPECT_TRUE(other_may_take(kKey + 1));  // another key is free
+  holder->commit();
+  EXPECT_TRUE(other_may_take(kKey));
+  holder->begin(Access::Write);
+  holder->lock_until_transaction_end(kKey);
+  holder->rollback();
+  EXPECT_TRUE(other_may_take(kKey));
+}
+
 }  // namespace
 }  // namespace plm::contract

@@ -5,9 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <latch>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
+#include <type_traits>
 
 #include "job_queue_backends.hpp"
 #include "support/fakes.hpp"
@@ -37,20 +41,30 @@ class JobQueueContract : public ::testing::Test {
 
   core::JobQueue& queue() { return *queue_; }
 
-  core::NewJob sync_of(std::int64_t account, std::int64_t owner = 0) {
+  /// The id of the test's account number `n`, an account of alice's created on first use (a job
+  /// naming an account needs it to exist). Call before any thread uses the queue.
+  std::int64_t account(int n) {
+    const auto [found, added] = accounts_.try_emplace(n, 0);
+    if (added) found->second = backend_.add_account(alice_);
+    return found->second;
+  }
+
+  /// Jobs of the test's account number `n`. Their keys are made of `n`, not of the account's id,
+  /// so the key rules read as written ("account/1" is not a prefix of "account/10").
+  core::NewJob sync_of(int n, std::int64_t owner = 0) {
     return core::NewJob{.kind = JobKind::SyncAccount,
                         .owner_user_id = owner ? owner : alice_,
-                        .account_id = account,
-                        .concurrency_key = core::concurrency_key_for_account(account),
+                        .account_id = account(n),
+                        .concurrency_key = core::concurrency_key_for_account(n),
                         .unit = core::ProgressUnit::Playlists};
   }
 
-  core::NewJob playlist_job(std::int64_t account, const std::string& playlist) {
+  core::NewJob playlist_job(int n, const std::string& playlist) {
     return core::NewJob{.kind = JobKind::SyncPlaylist,
                         .owner_user_id = alice_,
-                        .account_id = account,
+                        .account_id = account(n),
                         .playlist_id = playlist,
-                        .concurrency_key = core::concurrency_key_for_playlist(account, playlist)};
+                        .concurrency_key = core::concurrency_key_for_playlist(n, playlist)};
   }
 
   Job add(const core::NewJob& request) {
@@ -104,17 +118,21 @@ class JobQueueContract : public ::testing::Test {
   std::shared_ptr<core::JobQueue> queue_;
   std::int64_t alice_ = 0;
   std::int64_t bob_ = 0;
+  std::map<int, std::int64_t> accounts_;  ///< account ids by test account number
 };
 
 class BackendNames {
  public:
   template <typename T>
   static std::string GetName(int) {
+    if (std::is_same_v<T, SqliteJobQueueBackend>) return "Sqlite";
+    if (std::is_same_v<T, PostgresJobQueueBackend>) return "Postgres";
     return "InMemory";
   }
 };
 
-using Backends = ::testing::Types<InMemoryJobQueueBackend>;
+using Backends =
+    ::testing::Types<InMemoryJobQueueBackend, SqliteJobQueueBackend, PostgresJobQueueBackend>;
 TYPED_TEST_SUITE(JobQueueContract, Backends, BackendNames);
 
 // ---- enqueue ----
@@ -131,7 +149,7 @@ TYPED_TEST(JobQueueContract, EnqueueAddsAQueuedJobWithAnEnqueuedEvent) {
   EXPECT_EQ(job.kind, JobKind::SyncAccount);
   EXPECT_EQ(job.state, JobState::Queued);
   EXPECT_EQ(job.owner_user_id, this->alice_);
-  EXPECT_EQ(job.account_id, 7);
+  EXPECT_EQ(job.account_id, this->account(7));
   EXPECT_EQ(job.playlist_id, "");
   EXPECT_EQ(job.concurrency_key, "account/7");
   EXPECT_EQ(job.payload, R"({"why":"test"})");
@@ -164,17 +182,33 @@ TYPED_TEST(JobQueueContract, EnqueueGivesEveryJobANewHigherId) {
   EXPECT_GT(second.id, first.id);
 }
 
-TYPED_TEST(JobQueueContract, EnqueueRefusesAMissingKeyBadAttemptsAndUnknownOwners) {
+TYPED_TEST(JobQueueContract, EnqueueRefusesAMissingKeyBadAttemptsAndUnknownOwnersOrAccounts) {
   core::NewJob no_key = this->sync_of(1);
   no_key.concurrency_key.clear();
   core::NewJob no_attempts = this->sync_of(1);
   no_attempts.max_attempts = 0;
   core::NewJob stranger = this->sync_of(1, /*owner=*/this->alice_ + this->bob_ + 1000);
+  core::NewJob unknown_account = this->sync_of(1);
+  unknown_account.account_id = this->account(1) + 1000;
 
   EXPECT_EQ(this->queue().enqueue(no_key).error().code, ErrorCode::InvalidInput);
   EXPECT_EQ(this->queue().enqueue(no_attempts).error().code, ErrorCode::InvalidInput);
   EXPECT_EQ(this->queue().enqueue(stranger).error().code, ErrorCode::NotFound);
+  EXPECT_EQ(this->queue().enqueue(unknown_account).error().code, ErrorCode::NotFound);
   EXPECT_EQ(this->queue().count_jobs()->queued, 0);
+}
+
+TYPED_TEST(JobQueueContract, AJobMayNameNoAccount) {
+  core::NewJob request = this->sync_of(1);
+  request.account_id = 0;
+  request.concurrency_key = "maintenance";
+
+  const Job job = this->add(request);
+
+  EXPECT_EQ(job.account_id, 0);
+  EXPECT_EQ(this->job(job.id), job);
+  EXPECT_EQ(this->ids({.account_id = 0}), std::vector{job.id});  // 0: no account
+  EXPECT_EQ(this->ids({.kind = JobKind::SyncAccount}), std::vector{job.id});
 }
 
 TYPED_TEST(JobQueueContract, UniqueWhileActiveReturnsTheActiveJobOfTheSameKindAndKey) {
@@ -662,6 +696,55 @@ TYPED_TEST(JobQueueContract, ReleaseInterruptsTheJobAndItIsClaimableAtOnce) {
   EXPECT_EQ(resumed->attempts, 2);
 }
 
+TYPED_TEST(JobQueueContract, AJobReleasedAgainAndAgainWithoutProgressFails) {
+  const Job queued = this->add(this->sync_of(1));
+  const core::JobProgress no_progress{0, 0, core::ProgressUnit::Playlists, "still listing"};
+  for (int release = 1; release < core::kMaxReleasesWithoutProgress; ++release) {
+    ASSERT_EQ(this->claimed_id("w1"), queued.id);
+    // Saving the same count and checkpoint again, as a worker stopping does, is no progress.
+    ASSERT_TRUE(this->queue().save_progress(queued.id, "w1", no_progress, "", {}).has_value());
+    ASSERT_TRUE(this->queue().release(queued.id, "w1", "the server stopped").has_value());
+    ASSERT_EQ(this->job(queued.id).state, JobState::Interrupted) << "release " << release;
+  }
+  ASSERT_EQ(this->claimed_id("w1"), queued.id);
+
+  ASSERT_TRUE(this->queue().release(queued.id, "w1", "the server stopped").has_value());
+
+  const core::JobDetails failed = this->details(queued.id);
+  EXPECT_EQ(failed.job.state, JobState::Failed);
+  EXPECT_EQ(failed.job.finished_at, this->clock_.now());
+  EXPECT_EQ(failed.job.lease_owner, "");
+  ASSERT_TRUE(failed.job.error.has_value());
+  EXPECT_EQ(failed.job.error->code, ErrorCode::Internal);
+  ASSERT_GE(failed.history.size(), 2u);
+  EXPECT_EQ(failed.history[failed.history.size() - 2].kind, JobEventKind::Interrupted);
+  EXPECT_EQ(failed.history.back().kind, JobEventKind::Failed);
+  EXPECT_EQ(this->claimed_id("w2"), 0);
+}
+
+TYPED_TEST(JobQueueContract, AJobThatProgressesBetweenReleasesKeepsComingBack) {
+  // A long job over many restarts (upgrades): releases do not use up its max_attempts either.
+  const Job queued = this->add(this->sync_of(1));
+  const int releases = 2 * core::kMaxReleasesWithoutProgress + queued.max_attempts;
+  for (int release = 1; release <= releases; ++release) {
+    ASSERT_EQ(this->claimed_id("w1"), queued.id) << "release " << release;
+    if (release % 2 == 0) {
+      const core::JobProgress progress{release, 0, core::ProgressUnit::Playlists, "listing"};
+      ASSERT_TRUE(this->queue().save_progress(queued.id, "w1", progress, "", {}).has_value());
+    } else {
+      const core::JobItemResult item{"p" + std::to_string(release), "P", core::ItemOutcome::Done,
+                                     std::nullopt, ""};
+      ASSERT_TRUE(this->queue().record_item(queued.id, "w1", item).has_value());
+    }
+    ASSERT_TRUE(this->queue().release(queued.id, "w1", "the server stopped").has_value());
+  }
+
+  EXPECT_EQ(this->job(queued.id).state, JobState::Interrupted);
+  const auto resumed = this->claim("w2");
+  ASSERT_TRUE(resumed.has_value());
+  EXPECT_EQ(resumed->attempts, releases + 1);
+}
+
 // ---- cancel ----
 
 TYPED_TEST(JobQueueContract, CancellingAQueuedOrInterruptedJobCancelsItAtOnce) {
@@ -766,15 +849,15 @@ TYPED_TEST(JobQueueContract, ListJobsFiltersNewestFirst) {
   EXPECT_EQ(this->ids({.states = {JobState::Running, JobState::Succeeded}}),
             (std::vector{a2.id, a1.id}));
   EXPECT_EQ(this->ids({.kind = JobKind::SyncPlaylist}), (std::vector{q1.id, p1.id}));
-  EXPECT_EQ(this->ids({.account_id = 1}), (std::vector{q1.id, p1.id, a1.id}));
+  EXPECT_EQ(this->ids({.account_id = this->account(1)}), (std::vector{q1.id, p1.id, a1.id}));
   EXPECT_EQ(this->ids({.playlist_id = "p"}), std::vector{p1.id});
   EXPECT_EQ(this->ids({.owner_user_id = this->alice_,
                        .states = {JobState::Queued},
                        .kind = JobKind::SyncPlaylist,
-                       .account_id = 1,
+                       .account_id = this->account(1),
                        .playlist_id = "q"}),
             std::vector{q1.id});
-  EXPECT_TRUE(this->ids({.account_id = 99}).empty());
+  EXPECT_TRUE(this->ids({.account_id = this->account(99)}).empty());
 }
 
 TYPED_TEST(JobQueueContract, ListJobsPagesWithBeforeIdAndLimit) {
@@ -852,6 +935,49 @@ TYPED_TEST(JobQueueContract, CountJobsCountsWaitingAndRunning) {
   EXPECT_EQ(counts->running, 1);
 }
 
+// ---- housekeeping ----
+
+TYPED_TEST(JobQueueContract, DeleteFinishedBeforeDeletesOnlyJobsThatFinishedBeforeTheCutoff) {
+  const Job succeeded = this->add(this->sync_of(1));
+  ASSERT_EQ(this->claimed_id(), succeeded.id);
+  ASSERT_TRUE(
+      this->queue()
+          .record_item(succeeded.id, "w1", {"p1", "P1", core::ItemOutcome::Done, std::nullopt, ""})
+          .has_value());
+  ASSERT_TRUE(this->queue().complete(succeeded.id, "w1", JobState::Succeeded, "").has_value());
+  const Job failed = this->add(this->sync_of(2));
+  ASSERT_EQ(this->claimed_id(), failed.id);
+  ASSERT_TRUE(this->queue()
+                  .fail(failed.id, "w1", core::make_error(ErrorCode::Forbidden, "no"), {})
+                  .has_value());
+  const Job cancelled = this->add(this->sync_of(3));
+  ASSERT_TRUE(this->queue().cancel(cancelled.id).has_value());
+  const Job running = this->add(this->sync_of(4));
+  const auto long_lease = this->queue().claim("w2", {}, std::chrono::hours(24 * 365));
+  ASSERT_TRUE(long_lease.has_value() && long_lease->has_value());
+  ASSERT_EQ((*long_lease)->id, running.id);
+  core::NewJob next_year = this->sync_of(5);
+  next_year.run_at = this->clock_.now() + std::chrono::hours(24 * 365);
+  const Job waiting = this->add(next_year);
+  this->clock_.advance(std::chrono::hours(1));
+  const core::TimePoint cutoff = this->clock_.now();
+  const Job at_the_cutoff = this->add(this->sync_of(6));
+  ASSERT_EQ(this->claimed_id(), at_the_cutoff.id);
+  ASSERT_TRUE(this->queue().complete(at_the_cutoff.id, "w1", JobState::Succeeded, "").has_value());
+  this->clock_.advance(std::chrono::hours(24 * 30));
+
+  const auto deleted = this->queue().delete_finished_before(cutoff);
+
+  ASSERT_TRUE(deleted.has_value()) << deleted.error().message;
+  EXPECT_EQ(*deleted, 3);
+  for (const auto& gone : {succeeded, failed, cancelled})
+    EXPECT_EQ(*this->queue().find_job(gone.id), std::nullopt) << "job " << gone.id;
+  // Unfinished jobs stay however old they are, and so do jobs that finished at the cutoff.
+  EXPECT_EQ(this->ids({}), (std::vector{at_the_cutoff.id, waiting.id, running.id}));
+  EXPECT_EQ(this->job(running.id).state, JobState::Running);
+  EXPECT_EQ(*this->queue().delete_finished_before(cutoff), 0);
+}
+
 // ---- two workers at once ----
 
 TYPED_TEST(JobQueueContract, TwoWorkersClaimingAtOnceNeverGetTheSameJob) {
@@ -889,6 +1015,111 @@ TYPED_TEST(JobQueueContract, TwoWorkersClaimingAtOnceNeverGetTheSameJob) {
   EXPECT_EQ(claimed[0].size() + claimed[1].size(), static_cast<std::size_t>(kJobs));
   EXPECT_EQ(distinct.size(), static_cast<std::size_t>(kJobs));
   EXPECT_EQ(this->queue().count_jobs()->running, kJobs);
+}
+
+TYPED_TEST(JobQueueContract, TwoWorkersClaimingAtOnceNeverRunConflictingJobs) {
+  // Keys that conflict every way: accounts, their playlists, one playlist asked for several times.
+  for (int round = 0; round < 8; ++round) {
+    for (int account = 1; account <= 3; ++account) {
+      this->add(this->sync_of(account));
+      this->add(this->playlist_job(account, "a"));
+      this->add(this->playlist_job(account, "b"));
+    }
+  }
+  constexpr std::size_t kJobs = 8 * 3 * 3;
+  // Two handles, as two processes on one database would have.
+  std::shared_ptr<core::JobQueue> handles[] = {this->backend_.open(this->clock_),
+                                               this->backend_.open(this->clock_)};
+  std::mutex mutex;
+  std::condition_variable finished_one;
+  std::size_t finished = 0;
+  std::vector<std::string> running;  ///< keys of the jobs the workers hold now
+  std::vector<std::string> problems;
+  std::vector<std::int64_t> claimed;
+  std::latch start(2);
+  auto work = [&](core::JobQueue& queue, const std::string& worker) {
+    start.arrive_and_wait();
+    for (int errors = 0; errors < 10;) {
+      std::unique_lock lock(mutex);
+      if (finished == kJobs) return;
+      const std::size_t seen = finished;
+      lock.unlock();
+      auto job = queue.claim(worker, {}, kLease);
+      lock.lock();
+      if (!job) {
+        problems.push_back(worker + ": " + job.error().message);
+        ++errors;
+        continue;
+      }
+      if (!job->has_value()) {
+        // The other worker holds a job that conflicts with every due one: wait until it finishes
+        // one. The timeout only ends a broken run instead of hanging it.
+        if (!finished_one.wait_for(lock, std::chrono::seconds(30),
+                                   [&] { return finished != seen; })) {
+          problems.push_back(worker + ": nothing to claim while nothing ran");
+          return;
+        }
+        continue;
+      }
+      const Job held = **job;
+      claimed.push_back(held.id);
+      for (const auto& key : running) {
+        if (core::jobs_conflict(key, held.concurrency_key))
+          problems.push_back(held.concurrency_key + " ran beside " + key);
+      }
+      running.push_back(held.concurrency_key);
+      lock.unlock();
+      const auto beat = queue.heartbeat(held.id, worker, kLease);  // a step of the job
+      lock.lock();
+      running.erase(std::find(running.begin(), running.end(), held.concurrency_key));
+      lock.unlock();
+      const auto done = queue.complete(held.id, worker, JobState::Succeeded, "");
+      lock.lock();
+      if (!beat || !done) problems.push_back(worker + ": job " + std::to_string(held.id));
+      ++finished;
+      finished_one.notify_all();
+    }
+  };
+
+  {
+    std::jthread one([&] { work(*handles[0], "worker-0"); });
+    std::jthread two([&] { work(*handles[1], "worker-1"); });
+  }
+
+  EXPECT_TRUE(problems.empty()) << problems.front();
+  EXPECT_EQ(claimed.size(), kJobs);
+  EXPECT_EQ(std::set<std::int64_t>(claimed.begin(), claimed.end()).size(), kJobs);
+  EXPECT_EQ(this->queue().count_jobs()->queued, 0);
+}
+
+TYPED_TEST(JobQueueContract, AJobOfAProcessThatDiedIsInterruptedOnceItsLeaseRunsOut) {
+  const Job queued = this->add(this->sync_of(1));
+  {
+    // Another process claims the job, saves a step, and dies: its store goes without a word.
+    auto died = this->backend_.open(this->clock_);
+    const auto claimed = died->claim("died", {}, kLease);
+    ASSERT_TRUE(claimed.has_value() && claimed->has_value());
+    ASSERT_TRUE(died->save_progress(queued.id, "died", {1, 3, core::ProgressUnit::Playlists, "1"},
+                                    "listing", {.calls = 2})
+                    .has_value());
+  }
+  auto restarted = this->backend_.open(this->clock_);
+  this->clock_.advance(kLease - milliseconds(1));
+  EXPECT_EQ(*restarted->recover_expired_leases(), 0);  // it might only be slow
+  this->clock_.advance(milliseconds(1));
+
+  EXPECT_EQ(*restarted->recover_expired_leases(), 1);
+
+  EXPECT_EQ(this->job(queued.id).state, JobState::Interrupted);
+  const auto resumed = restarted->claim("restarted", {}, kLease);
+  ASSERT_TRUE(resumed.has_value() && resumed->has_value());
+  EXPECT_EQ((*resumed)->id, queued.id);
+  EXPECT_EQ((*resumed)->attempts, 2);
+  EXPECT_EQ((*resumed)->checkpoint, "listing");
+  EXPECT_EQ((*resumed)->api.calls, 2);
+  EXPECT_EQ(this->history(queued.id),
+            (std::vector{JobEventKind::Enqueued, JobEventKind::Started, JobEventKind::Interrupted,
+                         JobEventKind::Resumed}));
 }
 
 }  // namespace

@@ -77,6 +77,13 @@ core::Session make_session(const std::string& id_hash, std::int64_t user,
                        .remote_address = "192.0.2.7"};
 }
 
+core::NewJob sync_job(std::int64_t owner, std::int64_t account) {
+  return core::NewJob{.kind = core::JobKind::SyncAccount,
+                      .owner_user_id = owner,
+                      .account_id = account,
+                      .concurrency_key = core::concurrency_key_for_account(account)};
+}
+
 core::OAuthState make_state(const std::string& state, std::int64_t user,
                             std::int64_t expires_at = 1'800'000'000) {
   return core::OAuthState{.state = state,
@@ -91,8 +98,8 @@ class InMemoryBackend {
  public:
   std::optional<std::string> skip_reason() const { return std::nullopt; }
   std::unique_ptr<test_support::InMemoryStore> open(security::TokenCipher& /*cipher*/,
-                                                    const core::Clock& /*clock*/) {
-    return std::make_unique<test_support::InMemoryStore>();
+                                                    const core::Clock& clock) {
+    return std::make_unique<test_support::InMemoryStore>(clock);
   }
 };
 
@@ -126,6 +133,41 @@ class StoreFixture : public ::testing::Test {
     auto id = store_->upsert_account(account);
     EXPECT_TRUE(id.has_value()) << id.error().message;
     return *id;
+  }
+
+  /// Enqueues a sync of `account` (0: a job of no account) for `owner`; returns the job's id.
+  std::int64_t add_job(std::int64_t owner, std::int64_t account) {
+    auto enqueued = store_->jobs().enqueue(sync_job(owner, account));
+    EXPECT_TRUE(enqueued.has_value()) << enqueued.error().message;
+    return enqueued.has_value() ? enqueued->job.id : 0;
+  }
+
+  bool has_job(std::int64_t id) {
+    const auto found = store_->jobs().find_job(id);
+    EXPECT_TRUE(found.has_value()) << found.error().message;
+    return found.has_value() && found->has_value();
+  }
+
+  /// Makes `old` a database of an older plm: the first `applied` migrations, and a user "old" with
+  /// an account "sp-old" whose tokens are in the first, unbound format.
+  void make_old_database(Backend& old, std::size_t applied) {
+    old.raw_execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL)");
+    for (const auto& migration : old.migrations().first(applied)) {
+      old.raw_execute(std::string(migration.sql));
+      old.raw_execute("INSERT INTO schema_migrations VALUES (" + std::to_string(migration.version) +
+                      ", '" + std::string(migration.name) + "', '2026-01-01T00:00:00Z')");
+    }
+    old.raw_execute(
+        "INSERT INTO app_users (username, password_hash, role, created_at) "
+        "VALUES ('old', 'hash', 'editor', '2026-01-01T00:00:00Z');"
+        "INSERT INTO spotify_accounts (app_user_id, spotify_user_id, display_name, client_id, "
+        "access_token_enc, refresh_token_enc, scope, expires_at, authorized_at, status, "
+        "last_synced_at) SELECT id, 'sp-old', 'Old', 'client', '" +
+        cipher_.encrypt_unbound_for_test("BQD-old") + "', '" +
+        cipher_.encrypt_unbound_for_test("AQA-old") +
+        "', 'scope', 1800000000, 1790000000, 'active', '' FROM app_users;");
   }
 
   std::vector<core::PlaylistItem> items_of(std::int64_t account, const std::string& playlist) {
@@ -664,6 +706,36 @@ TYPED_TEST(PortContract, DeletingAnAccountTakesItsPlaylistsItemsAndTags) {
   EXPECT_EQ(this->store_->delete_account(doomed).error().code, ErrorCode::NotFound);
 }
 
+TYPED_TEST(PortContract, JobsGoWithTheirUserAndWithTheirAccount) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  const auto doomed = this->add_account(alice, "sp-1");
+  const auto kept = this->add_account(alice, "sp-2");
+  const auto bobs = this->add_account(bob, "sp-bob");
+  const auto of_doomed = this->add_job(alice, doomed);
+  const auto of_kept = this->add_job(alice, kept);
+  const auto of_no_account = this->add_job(alice, 0);
+  const auto of_bob = this->add_job(bob, bobs);
+  const auto running = this->store_->jobs().claim("w1", {}, std::chrono::seconds(30));
+  ASSERT_TRUE(running.has_value() && running->has_value());
+  ASSERT_EQ((*running)->id, of_doomed);
+
+  ASSERT_TRUE(this->store_->delete_account(doomed).has_value());
+
+  EXPECT_FALSE(this->has_job(of_doomed));
+  EXPECT_TRUE(this->has_job(of_kept));
+  // Its worker no longer holds it: it stops and writes nothing more.
+  EXPECT_EQ(this->store_->jobs().heartbeat(of_doomed, "w1", std::chrono::seconds(30)).error().code,
+            ErrorCode::Conflict);
+
+  ASSERT_TRUE(this->store_->delete_user(alice).has_value());
+
+  EXPECT_FALSE(this->has_job(of_kept));
+  EXPECT_FALSE(this->has_job(of_no_account));
+  EXPECT_TRUE(this->has_job(of_bob));
+  EXPECT_EQ(this->store_->jobs().list_jobs({})->size(), 1u);
+}
+
 TYPED_TEST(PortContract, AReconnectedAccountStartsWithoutTheOldPlaylists) {
   const auto user = this->add_user();
   const auto first = this->add_account(user, "sp-1");
@@ -1150,6 +1222,54 @@ TYPED_TEST(PortContract, AFailedCallInsideAUnitOfWorkChangesNothingAndTheWorkGoe
   EXPECT_TRUE(this->store_->find_user_by_name("second")->has_value());
 }
 
+TYPED_TEST(PortContract, AUnitOfWorkEnqueuesAJobWithTheChangeThatAsksForItOrNeither) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user);
+  ASSERT_TRUE(this->add_tagged_playlist(account, "p", {"before"}));
+  const core::NewJob request{.kind = core::JobKind::SyncPlaylist,
+                             .owner_user_id = user,
+                             .account_id = account,
+                             .playlist_id = "p",
+                             .concurrency_key = core::concurrency_key_for_playlist(account, "p")};
+  std::int64_t job_id = 0;
+  const auto tag_and_enqueue = [&](core::TransactionPorts& ports) -> core::Status {
+    if (auto tagged = ports.playlists().set_playlist_tags(account, "p", {"during"}); !tagged)
+      return tagged;
+    auto enqueued = ports.jobs().enqueue(request);
+    if (!enqueued) return enqueued.error();
+    job_id = enqueued->job.id;
+    // The unit sees its own job.
+    auto found = ports.jobs().find_job(job_id);
+    if (!found) return found.error();
+    if (!found->has_value()) return core::make_error(ErrorCode::Internal, "own job not seen");
+    return core::ok();
+  };
+
+  const auto refused =
+      this->store_->in_transaction([&](core::TransactionPorts& ports) -> core::Status {
+        if (auto done = tag_and_enqueue(ports); !done) return done;
+        return core::make_error(ErrorCode::Conflict, "the change that asked for it was refused");
+      });
+
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, ErrorCode::Conflict);
+  ASSERT_GT(job_id, 0);
+  EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{"before"});
+  EXPECT_FALSE(this->has_job(job_id));
+  EXPECT_TRUE(this->store_->jobs().list_jobs({})->empty());
+  EXPECT_EQ(this->store_->jobs().count_jobs()->queued, 0);
+
+  const auto stored = this->store_->in_transaction(tag_and_enqueue);
+
+  ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{"during"});
+  const auto job = this->store_->jobs().find_job(job_id);
+  ASSERT_TRUE(job.has_value() && job->has_value());
+  EXPECT_EQ((*job)->job.state, core::JobState::Queued);
+  EXPECT_EQ((*job)->job.playlist_id, "p");
+  EXPECT_EQ(this->store_->jobs().count_jobs()->queued, 1);
+}
+
 TYPED_TEST(StoreContract, ADatabaseFailureInsideAUnitOfWorkUndoesOnlyThatCall) {
   const auto account = this->add_account(this->add_user());
   ASSERT_TRUE(
@@ -1407,20 +1527,8 @@ TYPED_TEST(StoreContract, UpgradesADatabaseOfTheFirstSchemaInPlace) {
   TypeParam old;
   ASSERT_GE(old.migrations().size(), 2u);
   ASSERT_EQ(old.migrations()[0].version, 1);
+  this->make_old_database(old, 1);
   old.raw_execute(
-      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-      "applied_at TEXT NOT NULL)");
-  old.raw_execute(std::string(old.migrations()[0].sql));
-  old.raw_execute(
-      "INSERT INTO schema_migrations VALUES (1, 'init', '2026-01-01T00:00:00Z');"
-      "INSERT INTO app_users (username, password_hash, role, created_at) "
-      "VALUES ('old', 'hash', 'editor', '2026-01-01T00:00:00Z');"
-      "INSERT INTO spotify_accounts (app_user_id, spotify_user_id, display_name, client_id, "
-      "access_token_enc, refresh_token_enc, scope, expires_at, authorized_at, status, "
-      "last_synced_at) SELECT id, 'sp-old', 'Old', 'client', '" +
-      this->cipher_.encrypt_unbound_for_test("BQD-old") + "', '" +
-      this->cipher_.encrypt_unbound_for_test("AQA-old") +
-      "', 'scope', 1800000000, 1790000000, 'active', '' FROM app_users;"
       "INSERT INTO playlists SELECT id, 'p-old', 0, 'Old playlist', '', 'o', 'O', true, false, "
       "'snap', 0, '', 'snap', 0, '2026-01-01T00:00:00Z' FROM spotify_accounts;");
 
@@ -1448,6 +1556,69 @@ TYPED_TEST(StoreContract, UpgradesADatabaseOfTheFirstSchemaInPlace) {
   ASSERT_TRUE(store->delete_user(user->id).has_value());
   EXPECT_EQ(old.raw_count("SELECT count(*) FROM playlist_tags"), 0);
   EXPECT_EQ(old.raw_count("SELECT count(*) FROM sessions"), 0);
+}
+
+TYPED_TEST(StoreContract, DeletingFinishedJobsDeletesTheirItemsAndHistory) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user);
+  const auto done = this->add_job(user, account);
+  ASSERT_EQ((*this->store_->jobs().claim("w1", {}, std::chrono::seconds(30)))->id, done);
+  for (const std::string key : {"p1", "p2"}) {
+    ASSERT_TRUE(this->store_->jobs()
+                    .record_item(done, "w1", {key, key, core::ItemOutcome::Done, std::nullopt, ""})
+                    .has_value());
+  }
+  ASSERT_TRUE(
+      this->store_->jobs().complete(done, "w1", core::JobState::Succeeded, "synced").has_value());
+  const auto waiting = this->add_job(user, 0);
+  this->clock_.advance(std::chrono::seconds(1));
+
+  EXPECT_EQ(*this->store_->jobs().delete_finished_before(this->clock_.now()), 1);
+
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM jobs"), 1);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM job_items"), 0);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM job_events WHERE job_id = " +
+                                     std::to_string(done)),
+            0);
+  EXPECT_EQ(this->backend_.raw_count("SELECT count(*) FROM job_events WHERE job_id = " +
+                                     std::to_string(waiting)),
+            1);
+}
+
+TYPED_TEST(StoreContract, KeepsJobTimesAsMillisecondsOfTheStoresClock) {
+  const auto user = this->add_user();
+  this->clock_.advance(std::chrono::milliseconds(1234));
+  const auto id = this->add_job(user, 0);
+
+  EXPECT_EQ(this->backend_.raw_text("SELECT created_at_ms FROM jobs"),
+            std::to_string(1'793'491'201'234));
+  EXPECT_EQ(
+      this->backend_.raw_text("SELECT at_ms FROM job_events WHERE job_id = " + std::to_string(id)),
+      std::to_string(1'793'491'201'234));
+}
+
+TYPED_TEST(StoreContract, UpgradesADatabaseOfThePreviousSchemaToOneWithJobs) {
+  // A database as plm left it before the jobs tables existed (migrations 1-3), with a user and an
+  // account.
+  TypeParam old;
+  const auto migrations = old.migrations();
+  ASSERT_EQ(migrations.back().name, "jobs");
+  this->make_old_database(old, migrations.size() - 1);
+
+  auto store = old.open(this->cipher_, this->clock_);
+
+  EXPECT_EQ(old.raw_count("SELECT count(*) FROM schema_migrations"),
+            static_cast<std::int64_t>(migrations.size()));
+  const auto user = (*store->find_user_by_name("old"))->id;
+  const auto account = store->accounts_of(user)->front().id;
+  const auto enqueued = store->jobs().enqueue(sync_job(user, account));
+  ASSERT_TRUE(enqueued.has_value()) << enqueued.error().message;
+  const auto claimed = store->jobs().claim("w1", {}, std::chrono::seconds(30));
+  ASSERT_TRUE(claimed.has_value() && claimed->has_value());
+  EXPECT_EQ((*claimed)->id, enqueued->job.id);
+  ASSERT_TRUE(store->delete_user(user).has_value());
+  EXPECT_EQ(old.raw_count("SELECT count(*) FROM jobs"), 0);
+  EXPECT_EQ(old.raw_count("SELECT count(*) FROM job_events"), 0);
 }
 
 }  // namespace

@@ -410,6 +410,30 @@ core::Result<core::Page<core::TrackInfo>> FakeSpotifyApi::search_tracks(
 
 // ---- InMemoryStore -----------------------------------------------------------------------------
 
+namespace {
+
+class WallClock final : public core::Clock {
+ public:
+  std::chrono::system_clock::time_point now() const override {
+    return std::chrono::system_clock::now();
+  }
+};
+
+}  // namespace
+
+InMemoryStore::InMemoryStore()
+    : InMemoryStore([]() -> const core::Clock& {
+        static const WallClock clock;
+        return clock;
+      }()) {}
+
+InMemoryStore::InMemoryStore(const core::Clock& clock)
+    : jobs_(std::make_shared<InMemoryJobQueue>(
+          clock,
+          InMemoryJobQueue::References{
+              .user_exists = [this](std::int64_t id) { return has_user(id); },
+              .account_exists = [this](std::int64_t id) { return accounts_.contains(id); }})) {}
+
 core::Status InMemoryStore::in_transaction(
     const std::function<core::Status(core::TransactionPorts&)>& work) {
   struct Ports final : core::TransactionPorts {
@@ -418,15 +442,21 @@ core::Status InMemoryStore::in_transaction(
     core::AccountStore& accounts() override { return store; }
     core::PlaylistStore& playlists() override { return store; }
     core::SessionStore& sessions() override { return store; }
+    core::JobQueue& jobs() override { return store.jobs(); }
     InMemoryStore& store;
   } ports(*this);
   const InMemoryStore before = *this;
+  const InMemoryJobQueue::Contents jobs_before = jobs_->contents();
+  const auto undo = [&] {
+    *this = before;
+    jobs_->restore(jobs_before);
+  };
   try {
     auto status = work(ports);
-    if (!status) *this = before;
+    if (!status) undo();
     return status;
   } catch (...) {
-    *this = before;
+    undo();
     throw;
   }
 }
@@ -498,6 +528,7 @@ core::Status InMemoryStore::delete_user(std::int64_t user_id) {
     if (account.app_user_id == user_id) owned.push_back(id);
   }
   for (const auto id : owned) (void)delete_account(id);
+  jobs_->delete_jobs_if([&](const core::Job& job) { return job.owner_user_id == user_id; });
   return core::ok();
 }
 
@@ -560,6 +591,7 @@ core::Status InMemoryStore::delete_account(std::int64_t account_id) {
     return make_error(ErrorCode::NotFound, "account " + std::to_string(account_id) + " not found");
   }
   playlists_.erase(account_id);
+  jobs_->delete_jobs_if([&](const core::Job& job) { return job.account_id == account_id; });
   return core::ok();
 }
 

@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,6 +17,7 @@
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
 #include "core/ports/unit_of_work.hpp"
+#include "support/in_memory_job_queue.hpp"
 
 namespace plm::test_support {
 
@@ -164,18 +166,29 @@ class FakeSpotifyApi final : public core::SpotifyApi {
   std::int64_t created_ = 0;
 };
 
-/// The storage ports and the unit of work in memory, with the same promises as the SQL stores (the
-/// code verifiers of OAuth states are kept as given: there is no "at rest" here).
+/// The storage ports, the job queue and the unit of work in memory, with the same promises as the
+/// SQL stores (the code verifiers of OAuth states are kept as given: there is no "at rest" here).
+/// Not thread-safe, except for the job queue (which reads the users and accounts when a job is
+/// enqueued).
 class InMemoryStore final : public core::UserStore,
                             public core::AccountStore,
                             public core::PlaylistStore,
                             public core::SessionStore,
                             public core::UnitOfWork {
  public:
-  /// Keeps a copy of everything and puts it back when `work` fails or throws. Nothing is isolated:
-  /// the store's own ports see the unit's changes at once (the SQL stores refuse them inside).
+  /// The job queue's times come from the wall clock.
+  InMemoryStore();
+  /// The job queue's times come from `clock`, which must outlive the store.
+  explicit InMemoryStore(const core::Clock& clock);
+
+  /// Keeps a copy of everything (the jobs included) and puts it back when `work` fails or throws.
+  /// Nothing is isolated: the store's own ports see the unit's changes at once (the SQL stores
+  /// refuse them inside).
   core::Status in_transaction(
       const std::function<core::Status(core::TransactionPorts&)>& work) override;
+
+  /// The jobs of this store's users and accounts: deleting a user or an account deletes its jobs.
+  InMemoryJobQueue& jobs() { return *jobs_; }
 
   core::Result<core::AppUser> create_user(const std::string& username,
                                           const std::string& password_hash,
@@ -247,6 +260,8 @@ class InMemoryStore final : public core::UserStore,
   std::int64_t last_account_id_ = 0;
   std::int64_t saves_ = 0;
   std::map<std::string, core::Error> rejected_;
+  /// Shared by the copies in_transaction keeps, which put the queue's contents back themselves.
+  std::shared_ptr<InMemoryJobQueue> jobs_;
 };
 
 }  // namespace plm::test_support

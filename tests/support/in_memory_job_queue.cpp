@@ -17,10 +17,6 @@ bool of_kinds(const core::Job& job, const std::vector<core::JobKind>& kinds) {
   return kinds.empty() || std::find(kinds.begin(), kinds.end(), job.kind) != kinds.end();
 }
 
-std::string attempt_text(const core::Job& job) {
-  return "attempt " + std::to_string(job.attempts) + " of " + std::to_string(job.max_attempts);
-}
-
 core::Error not_held(std::int64_t job_id, const std::string& worker_id) {
   return make_error(ErrorCode::Conflict,
                     "job " + std::to_string(job_id) + " is not held by worker " + worker_id);
@@ -28,9 +24,8 @@ core::Error not_held(std::int64_t job_id, const std::string& worker_id) {
 
 }  // namespace
 
-InMemoryJobQueue::InMemoryJobQueue(const core::Clock& clock,
-                                   std::function<bool(std::int64_t)> owner_exists)
-    : clock_(clock), owner_exists_(std::move(owner_exists)) {}
+InMemoryJobQueue::InMemoryJobQueue(const core::Clock& clock, References references)
+    : clock_(clock), references_(std::move(references)) {}
 
 std::optional<core::Error> InMemoryJobQueue::unreachable_error() const {
   if (!unreachable_) return std::nullopt;
@@ -52,9 +47,17 @@ void InMemoryJobQueue::settle(core::JobDetails& details, JobState state, core::T
   if (core::is_finished(state)) job.finished_at = now;
 }
 
+void InMemoryJobQueue::apply(core::JobDetails& details, const core::Settlement& settlement,
+                             core::TimePoint now) {
+  if (settlement.error) details.job.error = settlement.error;
+  if (settlement.run_at) details.job.run_at = *settlement.run_at;
+  settle(details, settlement.state, now);
+  for (const auto& event : settlement.events) add_event(details, event.kind, event.message, now);
+}
+
 core::JobDetails* InMemoryJobQueue::held(std::int64_t job_id, const std::string& worker_id) {
-  const auto found = jobs_.find(job_id);
-  if (found == jobs_.end()) return nullptr;
+  const auto found = contents_.jobs.find(job_id);
+  if (found == contents_.jobs.end()) return nullptr;
   const core::Job& job = found->second.job;
   if (job.state != JobState::Running || job.lease_owner != worker_id) return nullptr;
   return &found->second;
@@ -68,14 +71,19 @@ core::Result<core::Enqueued> InMemoryJobQueue::enqueue(const core::NewJob& reque
     return make_error(ErrorCode::InvalidInput, "max_attempts must be at least 1, not " +
                                                    std::to_string(request.max_attempts));
   }
-  if (owner_exists_ && !owner_exists_(request.owner_user_id)) {
+  if (references_.user_exists && !references_.user_exists(request.owner_user_id)) {
     return make_error(ErrorCode::NotFound,
                       "user " + std::to_string(request.owner_user_id) + " not found");
+  }
+  if (request.account_id != 0 && references_.account_exists &&
+      !references_.account_exists(request.account_id)) {
+    return make_error(ErrorCode::NotFound,
+                      "account " + std::to_string(request.account_id) + " not found");
   }
   const core::TimePoint now = clock_.now();
   std::lock_guard lock(mutex_);
   if (request.unique_while_active) {
-    for (const auto& [id, details] : jobs_) {
+    for (const auto& [id, details] : contents_.jobs) {
       const core::Job& job = details.job;
       if (job.kind == request.kind && job.concurrency_key == request.concurrency_key &&
           !core::is_finished(job.state) && !job.cancel_requested) {
@@ -85,7 +93,7 @@ core::Result<core::Enqueued> InMemoryJobQueue::enqueue(const core::NewJob& reque
   }
   core::JobDetails details;
   core::Job& job = details.job;
-  job.id = ++last_id_;
+  job.id = ++contents_.last_id;
   job.kind = request.kind;
   job.owner_user_id = request.owner_user_id;
   job.account_id = request.account_id;
@@ -96,37 +104,25 @@ core::Result<core::Enqueued> InMemoryJobQueue::enqueue(const core::NewJob& reque
   job.max_attempts = request.max_attempts;
   job.created_at = now;
   job.run_at = request.run_at.value_or(now);
-  add_event(details, JobEventKind::Enqueued,
-            job.run_at > now ? "runs at " + core::format_utc(job.run_at) : "", now);
-  jobs_[job.id] = details;
+  add_event(details, JobEventKind::Enqueued, core::describe_enqueued(job), now);
+  contents_.jobs[job.id] = details;
   return core::Enqueued{job, true};
 }
 
 std::int64_t InMemoryJobQueue::expire_leases(core::TimePoint now) {
   std::int64_t expired = 0;
-  for (auto& [id, details] : jobs_) {
+  for (auto& [id, details] : contents_.jobs) {
     core::Job& job = details.job;
     if (job.state != JobState::Running || !job.lease_expires_at || *job.lease_expires_at > now)
       continue;
     ++expired;
-    add_event(details, JobEventKind::Interrupted, "its worker stopped (the lease expired)", now);
-    if (job.cancel_requested) {
-      settle(details, JobState::Cancelled, now);
-      add_event(details, JobEventKind::Cancelled, "cancelled", now);
-    } else if (job.attempts >= job.max_attempts) {
-      job.error = make_error(ErrorCode::Internal,
-                             "its worker stopped during the last " + attempt_text(job));
-      settle(details, JobState::Failed, now);
-      add_event(details, JobEventKind::Failed, job.error->message, now);
-    } else {
-      settle(details, JobState::Interrupted, now);
-    }
+    apply(details, core::settle_expired_lease(job), now);
   }
   return expired;
 }
 
 bool InMemoryJobQueue::may_run(const core::Job& candidate, core::TimePoint now) const {
-  for (const auto& [id, details] : jobs_) {
+  for (const auto& [id, details] : contents_.jobs) {
     const core::Job& other = details.job;
     if (other.id == candidate.id ||
         !core::jobs_conflict(other.concurrency_key, candidate.concurrency_key))
@@ -147,7 +143,7 @@ core::Result<std::optional<core::Job>> InMemoryJobQueue::claim(
   const core::TimePoint now = clock_.now();
   std::lock_guard lock(mutex_);
   expire_leases(now);
-  for (auto& [id, details] : jobs_) {
+  for (auto& [id, details] : contents_.jobs) {
     core::Job& job = details.job;
     if (!waiting(job.state) || job.run_at > now || !of_kinds(job, kinds) || !may_run(job, now))
       continue;
@@ -157,8 +153,8 @@ core::Result<std::optional<core::Job>> InMemoryJobQueue::claim(
     job.lease_owner = worker_id;
     job.lease_expires_at = now + lease;
     if (!job.started_at) job.started_at = now;
-    add_event(details, first ? JobEventKind::Started : JobEventKind::Resumed, attempt_text(job),
-              now);
+    add_event(details, first ? JobEventKind::Started : JobEventKind::Resumed,
+              core::describe_attempt(job), now);
     return std::optional<core::Job>(job);
   }
   return std::optional<core::Job>();
@@ -185,6 +181,8 @@ core::Result<core::HeartbeatAnswer> InMemoryJobQueue::save_progress(
   std::lock_guard lock(mutex_);
   core::JobDetails* details = held(job_id, worker_id);
   if (!details) return not_held(job_id, worker_id);
+  if (progress.done != details->job.progress.done || checkpoint != details->job.checkpoint)
+    contents_.releases_without_progress.erase(job_id);
   details->job.progress = progress;
   details->job.checkpoint = checkpoint;
   details->job.api = api;
@@ -209,6 +207,7 @@ core::Status InMemoryJobQueue::record_item(std::int64_t job_id, const std::strin
     items.push_back(item);
   }
   details->job.updated_at = now;
+  contents_.releases_without_progress.erase(job_id);
   return core::ok();
 }
 
@@ -240,20 +239,7 @@ core::Status InMemoryJobQueue::fail(std::int64_t job_id, const std::string& work
   std::lock_guard lock(mutex_);
   core::JobDetails* details = held(job_id, worker_id);
   if (!details) return not_held(job_id, worker_id);
-  core::Job& job = details->job;
-  job.error = error;
-  if (!retry_at) {
-    settle(*details, JobState::Failed, now);
-    add_event(*details, JobEventKind::Failed, error.message, now);
-  } else if (job.cancel_requested) {
-    settle(*details, JobState::Cancelled, now);
-    add_event(*details, JobEventKind::Cancelled, "cancelled after: " + error.message, now);
-  } else {
-    job.run_at = std::max(*retry_at, now);
-    settle(*details, JobState::Queued, now);
-    add_event(*details, JobEventKind::RetryScheduled,
-              error.message + " (retry at " + core::format_utc(job.run_at) + ")", now);
-  }
+  apply(*details, core::settle_failure(details->job, error, retry_at, now), now);
   return core::ok();
 }
 
@@ -264,13 +250,8 @@ core::Status InMemoryJobQueue::release(std::int64_t job_id, const std::string& w
   std::lock_guard lock(mutex_);
   core::JobDetails* details = held(job_id, worker_id);
   if (!details) return not_held(job_id, worker_id);
-  add_event(*details, JobEventKind::Interrupted, reason, now);
-  if (details->job.cancel_requested) {
-    settle(*details, JobState::Cancelled, now);
-    add_event(*details, JobEventKind::Cancelled, "cancelled", now);
-  } else {
-    settle(*details, JobState::Interrupted, now);
-  }
+  const int releases = ++contents_.releases_without_progress[job_id];
+  apply(*details, core::settle_release(details->job, reason, releases), now);
   return core::ok();
 }
 
@@ -278,8 +259,8 @@ core::Result<core::Job> InMemoryJobQueue::cancel(std::int64_t job_id) {
   if (auto error = unreachable_error()) return *error;
   const core::TimePoint now = clock_.now();
   std::lock_guard lock(mutex_);
-  const auto found = jobs_.find(job_id);
-  if (found == jobs_.end())
+  const auto found = contents_.jobs.find(job_id);
+  if (found == contents_.jobs.end())
     return make_error(ErrorCode::NotFound, "job " + std::to_string(job_id) + " not found");
   core::JobDetails& details = found->second;
   core::Job& job = details.job;
@@ -307,8 +288,8 @@ core::Result<std::int64_t> InMemoryJobQueue::recover_expired_leases() {
 core::Result<std::optional<core::JobDetails>> InMemoryJobQueue::find_job(std::int64_t job_id) {
   if (auto error = unreachable_error()) return *error;
   std::lock_guard lock(mutex_);
-  const auto found = jobs_.find(job_id);
-  if (found == jobs_.end()) return std::optional<core::JobDetails>();
+  const auto found = contents_.jobs.find(job_id);
+  if (found == contents_.jobs.end()) return std::optional<core::JobDetails>();
   return std::optional<core::JobDetails>(found->second);
 }
 
@@ -320,7 +301,7 @@ core::Result<std::vector<core::Job>> InMemoryJobQueue::list_jobs(const core::Job
   }
   std::lock_guard lock(mutex_);
   std::vector<core::Job> result;
-  for (auto it = jobs_.rbegin(); it != jobs_.rend(); ++it) {
+  for (auto it = contents_.jobs.rbegin(); it != contents_.jobs.rend(); ++it) {
     const core::Job& job = it->second.job;
     if (filter.before_id && job.id >= *filter.before_id) continue;
     if (filter.owner_user_id && job.owner_user_id != *filter.owner_user_id) continue;
@@ -342,7 +323,7 @@ core::Result<std::optional<core::TimePoint>> InMemoryJobQueue::next_run_at(
   if (auto error = unreachable_error()) return *error;
   std::lock_guard lock(mutex_);
   std::optional<core::TimePoint> earliest;
-  for (const auto& [id, details] : jobs_) {
+  for (const auto& [id, details] : contents_.jobs) {
     const core::Job& job = details.job;
     if (waiting(job.state) && of_kinds(job, kinds) && (!earliest || job.run_at < *earliest))
       earliest = job.run_at;
@@ -354,11 +335,42 @@ core::Result<core::JobCounts> InMemoryJobQueue::count_jobs() {
   if (auto error = unreachable_error()) return *error;
   std::lock_guard lock(mutex_);
   core::JobCounts counts;
-  for (const auto& [id, details] : jobs_) {
+  for (const auto& [id, details] : contents_.jobs) {
     if (waiting(details.job.state)) ++counts.queued;
     if (details.job.state == JobState::Running) ++counts.running;
   }
   return counts;
+}
+
+core::Result<std::int64_t> InMemoryJobQueue::delete_finished_before(core::TimePoint cutoff) {
+  if (auto error = unreachable_error()) return *error;
+  std::lock_guard lock(mutex_);
+  return erase_jobs_if([&](const core::Job& job) {
+    return core::is_finished(job.state) && job.finished_at && *job.finished_at < cutoff;
+  });
+}
+
+void InMemoryJobQueue::delete_jobs_if(const std::function<bool(const core::Job&)>& doomed) {
+  std::lock_guard lock(mutex_);
+  erase_jobs_if(doomed);
+}
+
+std::int64_t InMemoryJobQueue::erase_jobs_if(const std::function<bool(const core::Job&)>& doomed) {
+  const auto erased =
+      std::erase_if(contents_.jobs, [&](const auto& entry) { return doomed(entry.second.job); });
+  std::erase_if(contents_.releases_without_progress,
+                [&](const auto& entry) { return !contents_.jobs.contains(entry.first); });
+  return static_cast<std::int64_t>(erased);
+}
+
+InMemoryJobQueue::Contents InMemoryJobQueue::contents() const {
+  std::lock_guard lock(mutex_);
+  return contents_;
+}
+
+void InMemoryJobQueue::restore(Contents contents) {
+  std::lock_guard lock(mutex_);
+  contents_ = std::move(contents);
 }
 
 }  // namespace plm::test_support

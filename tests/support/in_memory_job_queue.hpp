@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/jobs/settlement.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/job_queue.hpp"
 
@@ -16,10 +17,22 @@ namespace plm::test_support {
 
 class InMemoryJobQueue final : public core::JobQueue {
  public:
-  /// `owner_exists` answers whether an app user exists (enqueue is NotFound otherwise); empty:
-  /// every owner exists. The clock must outlive the queue.
-  explicit InMemoryJobQueue(const core::Clock& clock,
-                            std::function<bool(std::int64_t)> owner_exists = {});
+  /// What a job refers to, as the store knows it: enqueue answers NotFound when either says no.
+  /// Empty: everything exists (a queue used without a store).
+  struct References {
+    std::function<bool(std::int64_t)> user_exists;
+    std::function<bool(std::int64_t)> account_exists;
+  };
+
+  /// Everything the queue holds, for a unit of work to put back (InMemoryStore::in_transaction).
+  struct Contents {
+    std::map<std::int64_t, core::JobDetails> jobs;
+    std::map<std::int64_t, int> releases_without_progress;  ///< by job id; absent: 0
+    std::int64_t last_id = 0;
+  };
+
+  /// The clock must outlive the queue.
+  explicit InMemoryJobQueue(const core::Clock& clock, References references = {});
 
   core::Result<core::Enqueued> enqueue(const core::NewJob& job) override;
   core::Result<std::optional<core::Job>> claim(const std::string& worker_id,
@@ -47,6 +60,12 @@ class InMemoryJobQueue final : public core::JobQueue {
   core::Result<std::optional<core::TimePoint>> next_run_at(
       const std::vector<core::JobKind>& kinds) override;
   core::Result<core::JobCounts> count_jobs() override;
+  core::Result<std::int64_t> delete_finished_before(core::TimePoint cutoff) override;
+
+  /// Deletes the jobs `doomed` picks, as a store deleting their user or account does.
+  void delete_jobs_if(const std::function<bool(const core::Job&)>& doomed);
+  Contents contents() const;
+  void restore(Contents contents);
 
   /// From now on every call answers Internal and changes nothing, as a database that cannot be
   /// reached does; seen from the database, that is also a process that died mid-job (nothing it
@@ -62,14 +81,16 @@ class InMemoryJobQueue final : public core::JobQueue {
                  core::TimePoint now);
   /// Ends a running job's lease in `state` (with `finished_at` for a finished state).
   void settle(core::JobDetails& details, core::JobState state, core::TimePoint now);
+  void apply(core::JobDetails& details, const core::Settlement& settlement, core::TimePoint now);
+  /// Under the lock: deletes the jobs `doomed` picks; returns how many.
+  std::int64_t erase_jobs_if(const std::function<bool(const core::Job&)>& doomed);
   std::optional<core::Error> unreachable_error() const;
 
   const core::Clock& clock_;
-  std::function<bool(std::int64_t)> owner_exists_;
+  References references_;
   std::atomic<bool> unreachable_ = false;
   mutable std::mutex mutex_;
-  std::map<std::int64_t, core::JobDetails> jobs_;  ///< by id, oldest first
-  std::int64_t last_id_ = 0;
+  Contents contents_;  ///< jobs by id, oldest first
 };
 
 }  // namespace plm::test_support

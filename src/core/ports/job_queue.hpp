@@ -1,6 +1,7 @@
 #pragma once
-/// The durable record of background work (core/jobs/job.hpp). Implemented on SQLite and PostgreSQL
-/// (sql::Store) and in memory (test_support::InMemoryJobQueue); all of them pass one contract suite
+/// The durable record of background work (core/jobs/job.hpp). Implemented once for SQLite and
+/// PostgreSQL (sql::SqlJobQueue, handed out by sql::Store::jobs()) and in memory
+/// (test_support::InMemoryJobQueue); all of them pass one contract suite
 /// (tests/contract/job_queue_contract_test.cpp). Times come from the core::Clock the implementation
 /// was built with, never from the wall clock, and are kept to the millisecond.
 ///
@@ -15,7 +16,16 @@
 ///
 /// Cancelling wins over every other way back to "ready to run": a job asked to cancel while it ran
 /// becomes Cancelled, not Interrupted or queued again, when its lease expires, when it is released
-/// and when it fails with a retry time.
+/// and when it fails with a retry time. Those transitions are decided once, for every
+/// implementation, in core/jobs/settlement.hpp.
+///
+/// A job goes with the app user who owns it and with the Spotify account it names: deleting either
+/// (UserStore::delete_user, AccountStore::delete_account) deletes its jobs with their items and
+/// history. A worker running such a job finds at its next call that it no longer holds it
+/// (Conflict), stops and writes nothing more.
+///
+/// A store's queue joins its units of work (core::TransactionPorts::jobs()): a job enqueued there
+/// is stored only if the whole unit is.
 
 #include <chrono>
 #include <cstdint>
@@ -24,6 +34,7 @@
 #include <vector>
 
 #include "core/jobs/job.hpp"
+#include "core/jobs/settlement.hpp"
 #include "core/result.hpp"
 
 namespace plm::core {
@@ -56,7 +67,7 @@ struct JobFilter {
   std::optional<std::int64_t> owner_user_id;
   std::vector<JobState> states;  ///< any of these; empty: all
   std::optional<JobKind> kind;
-  std::optional<std::int64_t> account_id;
+  std::optional<std::int64_t> account_id;  ///< 0: the jobs that name no account
   std::optional<std::string> playlist_id;
   /// Newest first (highest id first); only ids below this one (paging); nullopt: from the newest.
   std::optional<std::int64_t> before_id;
@@ -78,7 +89,8 @@ class JobQueue {
   virtual ~JobQueue() = default;
 
   /// Adds a job (state Queued, an Enqueued event) and returns it. InvalidInput for an empty
-  /// concurrency key or max_attempts < 1; NotFound when the owner does not exist.
+  /// concurrency key or max_attempts < 1; NotFound when the owner does not exist, or the account
+  /// it names (an account_id other than 0).
   virtual Result<Enqueued> enqueue(const NewJob& job) = 0;
 
   /// Takes the oldest due job (Queued or Interrupted with run_at <= now, lowest id first) among
@@ -104,14 +116,15 @@ class JobQueue {
   /// attempts: the worker adds this attempt's calls to what the job had when claimed). Answers like
   /// a heartbeat, without renewing the lease: a handler saves at every step, so a cancel is seen at
   /// the next step rather than at the next heartbeat. Conflict when the worker does not hold it.
+  /// A save that changes `done` or the checkpoint is progress (see release).
   virtual Result<HeartbeatAnswer> save_progress(std::int64_t job_id, const std::string& worker_id,
                                                 const JobProgress& progress,
                                                 const std::string& checkpoint,
                                                 const ApiCounters& api) = 0;
 
   /// Records how one item ended; a key recorded again replaces its result (a step run twice) and
-  /// keeps its place. InvalidInput for an empty key; Conflict when the worker does not hold the
-  /// job.
+  /// keeps its place. Progress (see release). InvalidInput for an empty key; Conflict when the
+  /// worker does not hold the job.
   virtual Status record_item(std::int64_t job_id, const std::string& worker_id,
                              const JobItemResult& item) = 0;
 
@@ -130,7 +143,10 @@ class JobQueue {
 
   /// The worker stops without finishing (shutdown): Interrupted, claimable again at once, with
   /// `reason` in its history (Cancelled instead when it was asked to cancel). Attempts are not
-  /// given back. Conflict when the worker does not hold the job.
+  /// given back, but only expiries and failures are held to max_attempts: restarting a server does
+  /// not use up a long job. Released core::kMaxReleasesWithoutProgress times in a row with no
+  /// progress in between (a job that keeps its server from stopping cleanly, or a restart loop),
+  /// it fails instead. Conflict when the worker does not hold the job.
   virtual Status release(std::int64_t job_id, const std::string& worker_id,
                          const std::string& reason) = 0;
 
@@ -154,6 +170,11 @@ class JobQueue {
   /// when the due jobs wait for a conflicting one. nullopt when none.
   virtual Result<std::optional<TimePoint>> next_run_at(const std::vector<JobKind>& kinds) = 0;
   virtual Result<JobCounts> count_jobs() = 0;
+
+  /// Housekeeping: deletes the finished jobs (succeeded, failed, cancelled) that finished before
+  /// `cutoff`, with their items and history, and returns how many. Jobs that have not finished are
+  /// never deleted, however old. The web app calls it daily, keeping a few weeks of history.
+  virtual Result<std::int64_t> delete_finished_before(TimePoint cutoff) = 0;
 };
 
 }  // namespace plm::core

@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "core/ports/job_queue.hpp"
 #include "core/ports/store.hpp"
 #include "core/result.hpp"
 
@@ -12,8 +13,7 @@ namespace plm::core {
 
 /// The store ports bound to one unit of work: every call made through them is part of its
 /// transaction and sees the unit's own changes. Valid only while the work runs. A port that joins
-/// units of work later (the JobQueue) is added here as one more accessor (`JobQueue& jobs()`),
-/// without changing the port itself.
+/// units of work is added here as one more accessor, without changing the port itself.
 class TransactionPorts {
  public:
   virtual ~TransactionPorts() = default;
@@ -21,6 +21,9 @@ class TransactionPorts {
   virtual AccountStore& accounts() = 0;
   virtual PlaylistStore& playlists() = 0;
   virtual SessionStore& sessions() = 0;
+  /// Enqueue a job in the same transaction as the change that asks for it: both are stored, or
+  /// neither. (A claim made here holds its job only once the unit commits.)
+  virtual JobQueue& jobs() = 0;
 };
 
 /// Implemented by sql::Store (both databases) and test_support::InMemoryStore; the storage
