@@ -5,7 +5,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, connectDemoAccount, launchBrowser, startStack, type Stack } from './harness';
+import {
+  artifactsDir,
+  connectDemoAccount,
+  launchBrowser,
+  reportFailure,
+  startStack,
+  type Stack,
+} from './harness';
 
 let stack: Stack;
 let context: BrowserContext;
@@ -30,12 +37,7 @@ describe.sequential('plm in a browser', () => {
     });
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) {
-      await shot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-      console.error(`--- server logs ---\n${stack?.logs()}`);
-    }
-  });
+  afterEach((ctx) => reportFailure(ctx, page, stack, shot));
 
   afterAll(async () => {
     await context?.close();

@@ -129,6 +129,8 @@ async function stopProcess(proc: ChildProcess): Promise<void> {
 export interface StackOptions {
   /** Create the admin user with the CLI before serving (default); false leaves setup to the browser. */
   createUser?: boolean;
+  /** Emulator latency per call in ms (default PLM_E2E_LATENCY_MS, else 2): slower syncs to watch. */
+  latencyMs?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -176,7 +178,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       '--redirect-uri',
       `${appUrl}api/spotify/callback`,
       '--latency-ms',
-      process.env.PLM_E2E_LATENCY_MS ?? '2',
+      String(options.latencyMs ?? process.env.PLM_E2E_LATENCY_MS ?? '2'),
     ];
     if (process.env.PLM_E2E_AUTO_APPROVE === '1') emulatorArgs.push('--auto-approve');
     const emulator = spawn(emulatorBin, emulatorArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -287,4 +289,25 @@ export async function connectDemoAccount(
     (url) => url.origin !== emulatorOrigin && url.pathname.endsWith('/accounts'),
   );
   await page.getByTestId('account-card').first().waitFor();
+}
+
+/** Signs in through the login page as the stack's admin; ends on the playlists page. */
+export async function signIn(page: Page, stack: Stack): Promise<void> {
+  await page.goto(`${stack.appUrl}login`);
+  await page.getByLabel('Username').fill(stack.username);
+  await page.getByLabel('Password').fill(stack.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/playlists$/);
+}
+
+/** For afterEach: when the test failed, a screenshot named after it and the servers' logs. */
+export async function reportFailure(
+  ctx: { task: { name: string; result?: { state?: string } } },
+  page: Page | undefined,
+  stack: Stack | undefined,
+  shot: (name: string) => Promise<void>,
+): Promise<void> {
+  if (ctx.task.result?.state !== 'fail' || !page) return;
+  await shot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
+  console.error(`--- server logs ---\n${stack?.logs()}`);
 }

@@ -4,7 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, connectDemoAccount, launchBrowser, startStack, type Stack } from './harness';
+import {
+  artifactsDir,
+  connectDemoAccount,
+  launchBrowser,
+  reportFailure,
+  startStack,
+  type Stack,
+} from './harness';
 
 let stack: Stack;
 let context: BrowserContext;
@@ -50,12 +57,7 @@ describe.sequential('first visit and a tour of the pages', () => {
     page.on('pageerror', (e) => pageErrors.push(String(e)));
   });
 
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) {
-      await shot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`).catch(() => undefined);
-      console.error(`--- server logs ---\n${stack?.logs()}`);
-    }
-  });
+  afterEach((ctx) => reportFailure(ctx, page, stack, shot));
 
   afterAll(async () => {
     await context?.close();
@@ -101,6 +103,26 @@ describe.sequential('first visit and a tour of the pages', () => {
     await page.getByTestId('playlist-row').first().waitFor();
     await shots('playlists');
     await expectNoHorizontalScroll();
+  });
+
+  it('shows the finished sync on the Jobs page and its details', async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Jobs' })
+      .click();
+    await page.getByTestId('job-row').first().getByText('Succeeded').waitFor();
+    await shots('jobs');
+    await expectNoHorizontalScroll();
+    await page.getByTestId('job-row').first().getByRole('link').click();
+    await page.getByTestId('job-item').first().waitFor();
+    await shots('job');
+    await expectNoHorizontalScroll();
+    // The next step starts from the playlist list.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Playlists' })
+      .click();
+    await page.getByTestId('playlist-row').first().waitFor();
   });
 
   it('tags a playlist and finds it by the tag filter', async () => {

@@ -3,11 +3,14 @@ import { ApiError, api, apiUrl, onForbidden, onUnauthorized } from './api/client
 import { Layout } from './components/Layout';
 import { ErrorNotice, Spinner } from './components/ui';
 import { LiveConnection, bus } from './lib/events';
-import { isActive, jobs, replaceJobs, upsertJob } from './lib/jobs';
+import { ACTIVE_STATES, endNotice, isActive, jobs, replaceJobs, upsertJob } from './lib/jobs';
+import { useResource } from './lib/resource';
 import { location, navigate } from './lib/router';
 import { isAdmin, needsSetup, refreshSession, session, setSession } from './lib/session';
 import { notify } from './lib/toast';
 import { AccountsPage } from './pages/AccountsPage';
+import { JobPage } from './pages/JobPage';
+import { JobsPage } from './pages/JobsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaylistPage } from './pages/PlaylistPage';
@@ -87,15 +90,24 @@ export function App() {
     };
   }, []);
 
-  // One EventSource per signed-in tab; job events feed the job store.
+  // The store of active jobs: read when signed in and after every reconnection, then fed by `job`
+  // events.
   const userId = user?.id;
+  const jobList = useResource(
+    async ({ signal }) =>
+      (await api.jobs({ state: ACTIVE_STATES.join(','), limit: 200 }, { signal })).jobs,
+    {
+      enabled: userId !== undefined,
+      deps: [userId],
+    },
+  );
+  useEffect(() => {
+    if (jobList.data) replaceJobs(jobList.data);
+  }, [jobList.data]);
+
+  // One EventSource per signed-in tab.
   useEffect(() => {
     if (userId === undefined) return;
-    const refreshJobs = () =>
-      api
-        .jobs()
-        .then((r) => replaceJobs(r.jobs))
-        .catch(() => undefined);
     const live = new LiveConnection({
       url: apiUrl('api/events'),
       bus,
@@ -115,20 +127,14 @@ export function App() {
       const before = jobs.value.get(job.id);
       upsertJob(job);
       if (before && isActive(before) && !isActive(job)) {
-        if (job.state === 'succeeded')
-          notify(`Sync finished: ${job.message || 'up to date'}`, 'success');
-        else if (job.state === 'partial')
-          notify(`Sync finished with problems: ${job.error?.message ?? job.message}`, 'error');
-        else notify(`Sync failed: ${job.error?.message ?? job.message}`, 'error');
+        const { text, kind } = endNotice(job);
+        notify(text, kind);
       }
     });
-    const offReconnect = bus.on('reconnected', refreshJobs);
-    void refreshJobs();
     live.start();
     return () => {
       live.stop();
       offJob();
-      offReconnect();
     };
   }, [userId]);
 
@@ -205,6 +211,12 @@ export function App() {
         break;
       case 'accounts':
         page = <AccountsPage search={loc.search} />;
+        break;
+      case 'jobs':
+        page = <JobsPage search={loc.search} />;
+        break;
+      case 'job':
+        page = <JobPage key={params.jobId} jobId={params.jobId ?? ''} />;
         break;
       case 'users':
         page = <UsersPage />;

@@ -8,6 +8,8 @@ describe('routes', () => {
     const m = matchRoute(playlistPath(3, 'ab/c d'));
     expect(m.route.name).toBe('playlist');
     expect(m.params).toEqual({ accountId: '3', playlistId: 'ab/c d' });
+    expect(matchRoute('jobs').route.name).toBe('jobs');
+    expect(matchRoute('jobs/j%2F1').params).toEqual({ jobId: 'j/1' });
   });
 
   it('answers not_found for unknown paths and bad encodings', () => {

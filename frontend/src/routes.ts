@@ -5,6 +5,8 @@ export type RouteName =
   | 'playlists'
   | 'playlist'
   | 'accounts'
+  | 'jobs'
+  | 'job'
   | 'users'
   | 'settings'
   | 'setup'
@@ -31,6 +33,8 @@ export const routes: readonly RouteDef[] = [
     access: 'user',
   },
   { name: 'accounts', pattern: 'accounts', title: 'Spotify accounts', access: 'user' },
+  { name: 'jobs', pattern: 'jobs', title: 'Jobs', access: 'user' },
+  { name: 'job', pattern: 'jobs/:jobId', title: 'Job', access: 'user' },
   { name: 'users', pattern: 'users', title: 'Users', access: 'admin' },
   { name: 'settings', pattern: 'settings', title: 'Settings', access: 'user' },
   { name: 'setup', pattern: 'setup', title: 'Set up plm', access: 'public' },
@@ -73,4 +77,9 @@ export function matchRoute(path: string): Match {
 /** The base-relative path of the playlist page. */
 export function playlistPath(accountId: number, playlistId: string): string {
   return `playlists/${accountId}/${encodeURIComponent(playlistId)}`;
+}
+
+/** The base-relative path of a job's page. */
+export function jobPath(jobId: string): string {
+  return `jobs/${encodeURIComponent(jobId)}`;
 }

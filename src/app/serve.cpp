@@ -3,13 +3,18 @@
 #include <signal.h>
 #include <sodium.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "app/sync_jobs.hpp"
+#include "app/worker.hpp"
+#include "app/worker_identity.hpp"
 #include "core/ports/clock.hpp"
 #include "http/server.hpp"
 #include "security/password.hpp"
@@ -54,6 +59,19 @@ class Connector final : public web::SpotifyConnector {
   Services& services_;
 };
 
+/// One line of the web app's log (a JSON object) through `log`, or on stderr without one.
+void log_json(const std::function<void(std::string_view)>& log, nlohmann::json line) {
+  line["ts"] = core::format_utc(std::chrono::system_clock::now());
+  if (!line.contains("level")) line["level"] = "info";
+  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (log) {
+    log(text);
+  } else {
+    const std::string with_newline = text + "\n";
+    std::fwrite(with_newline.data(), 1, with_newline.size(), stderr);  // one write: no interleaving
+  }
+}
+
 std::string hex(const unsigned char* bytes, std::size_t size) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
@@ -91,6 +109,108 @@ bool carries_session_cookie(const http::RequestHead& head) {
 
 }  // namespace
 
+/// This process's job worker: app::Worker over the database's queue with the sync handlers, and
+/// what the web app asks of it (web::JobControl). Its states go to the web app once attached.
+class JobHost final : public web::JobControl {
+ public:
+  JobHost(Services& services, std::function<void(std::string_view)> log)
+      : queue_(services.jobs()),
+        log_(std::move(log)),
+        process_(this_process()),
+        waiter_(services.clock()),
+        worker_(
+            queue_, sync_handlers(services), services.clock(), waiter_,
+            WorkerOptions{.threads = services.config().sync_workers, .name = worker_name(process_)},
+            WorkerHooks{.publish = [this](const core::Job& job) { publish(job); },
+                        .on_error =
+                            [this](const std::string& what, const core::Error& error) {
+                              log_json(log_, {{"level", "error"},
+                                              {"event", "jobs.worker_error"},
+                                              {"what", what},
+                                              {"error", error.message}});
+                            }}) {}
+
+  /// From now on the worker's states go to `app`; jobs of dead processes of this machine are
+  /// released, then the worker starts (recovering expired leases first).
+  void start(web::WebApp& app) {
+    app_.store(&app);
+    auto released = release_jobs_of_dead_processes(queue_, process_.machine);
+    if (!released) {
+      log_json(log_, {{"level", "error"},
+                      {"event", "jobs.release_failed"},
+                      {"error", released.error().message}});
+    } else if (*released > 0) {
+      log_json(log_, {{"event", "jobs.released"},
+                      {"jobs", *released},
+                      {"reason", "their process on this machine is gone"}});
+    }
+    worker_.start();
+  }
+
+  core::Result<core::Enqueued> sync_account(std::int64_t owner_user_id,
+                                            std::int64_t account_id) override {
+    return enqueue(sync_account_job(owner_user_id, account_id));
+  }
+
+  core::Result<core::Enqueued> sync_playlist(std::int64_t owner_user_id, std::int64_t account_id,
+                                             const std::string& playlist_id) override {
+    return enqueue(sync_playlist_job(owner_user_id, account_id, playlist_id));
+  }
+
+  core::Result<core::Job> cancel(std::int64_t job_id) override {
+    auto job = queue_.cancel(job_id);
+    if (job && job->state == core::JobState::Running) worker_.cancel_requested(job_id);
+    return job;
+  }
+
+  void stop() override { worker_.stop(); }
+
+ private:
+  static JobHandlers sync_handlers(Services& services) {
+    JobHandlers handlers;
+    add_sync_handlers(handlers, SyncJobDeps{.accounts = services.accounts(),
+                                            .playlists = services.playlists(),
+                                            .clock = services.clock(),
+                                            .spotify_for = [&services](const auto& account) {
+                                              return std::shared_ptr<core::SpotifyApi>(
+                                                  services.spotify_for(account));
+                                            }});
+    return handlers;
+  }
+
+  core::Result<core::Enqueued> enqueue(const core::NewJob& job) {
+    auto enqueued = queue_.enqueue(job);
+    if (enqueued && enqueued->created) worker_.wake();
+    return enqueued;
+  }
+
+  void publish(const core::Job& job) {
+    if (auto* app = app_.load()) app->job_changed(job);
+  }
+
+  core::JobQueue& queue_;
+  std::function<void(std::string_view)> log_;
+  WorkerProcess process_;
+  std::atomic<web::WebApp*> app_{nullptr};
+  ConditionWaiter waiter_;
+  Worker worker_;  // last: its threads use everything above
+};
+
+WiredWebApp::WiredWebApp() = default;
+WiredWebApp::WiredWebApp(WiredWebApp&&) noexcept = default;
+WiredWebApp::~WiredWebApp() = default;
+
+WiredWebApp& WiredWebApp::operator=(WiredWebApp&& other) noexcept {
+  if (this == &other) return *this;
+  app.reset();  // stops the worker while it can still publish to the app
+  jobs.reset();
+  connector.reset();
+  connector = std::move(other.connector);
+  jobs = std::move(other.jobs);
+  app = std::move(other.app);
+  return *this;
+}
+
 web::Crypto web_crypto() {
   if (sodium_init() < 0) throw std::runtime_error("libsodium cannot start");
   web::Crypto crypto;
@@ -116,7 +236,6 @@ web::WebOptions web_options(const Config& config, const std::string& public_url)
   options.public_url = public_url;
   options.session_ttl = std::chrono::hours(config.session_ttl_hours);
   options.session_idle = std::chrono::hours(config.session_idle_hours);
-  options.sync_workers = config.sync_workers;
   options.static_dir = config.static_dir;
   options.spotify_api_url = config.spotify_api_url;
   options.trust_proxy = config.trust_proxy;
@@ -127,10 +246,12 @@ web::WebOptions web_options(const Config& config, const std::string& public_url)
 WiredWebApp make_web_app(Services& services, web::WebOptions options) {
   WiredWebApp wired;
   wired.connector = std::make_unique<Connector>(services);
+  wired.jobs = std::make_unique<JobHost>(services, options.log);
   web::WebDeps deps{services.users(),     services.sessions(), services.accounts(),
                     services.playlists(), services.clock(),    *wired.connector,
-                    web_crypto()};
+                    web_crypto(),         services.jobs(),     *wired.jobs};
   wired.app = std::make_unique<web::WebApp>(std::move(deps), std::move(options));
+  wired.jobs->start(*wired.app);
   return wired;
 }
 
@@ -243,7 +364,7 @@ ExitCode run_serve(const ServeOptions& options, std::ostream& err) {
       << std::endl;
   server->stop_accepting();     // no new connections while the rest stops
   services->interrupt_waits();  // a sync waiting out Spotify's pacing stops now, not minutes later
-  wired.app->shutdown();        // syncs stop (at a playlist boundary, or at once when waiting)
+  wired.app->shutdown();        // running jobs stop at their next step, released as interrupted
   server->stop();               // connections close; handlers in flight finish
   server.reset();
   wired = {};

@@ -1,6 +1,7 @@
 #pragma once
-/// `plm serve`: the web application (plm::web) over the services of a Config, on http::Server.
-/// make_web_app is the wiring the server and the integration tests share.
+/// `plm serve`: the web application (plm::web) over the services of a Config, on http::Server,
+/// with the durable jobs' worker in the same process. make_web_app is the wiring the server and
+/// the integration tests share.
 
 #include <iosfwd>
 #include <memory>
@@ -15,10 +16,20 @@
 
 namespace plm::app {
 
-/// The web app with the Spotify connector it borrows (declared first: it outlives the app).
+class JobHost;  // this process's job worker, as the web app drives it (serve.cpp)
+
+/// The web app with what it borrows: the Spotify connector and the job worker (declared first:
+/// they outlive the app, whose shutdown stops the worker).
 struct WiredWebApp {
   std::unique_ptr<web::SpotifyConnector> connector;
+  std::unique_ptr<JobHost> jobs;
   std::unique_ptr<web::WebApp> app;
+
+  WiredWebApp();
+  WiredWebApp(WiredWebApp&&) noexcept;
+  /// Ends what it holds first, the app before the worker before the connector.
+  WiredWebApp& operator=(WiredWebApp&&) noexcept;
+  ~WiredWebApp();
 };
 
 /// Argon2id (plm::security), random tokens and SHA-256 session digests (libsodium).
@@ -27,7 +38,11 @@ web::Crypto web_crypto();
 /// The web options of a Config. `public_url` is the resolved public URL (ends with '/').
 web::WebOptions web_options(const Config& config, const std::string& public_url);
 
-/// Builds the web application over `services` (which must outlive it).
+/// Builds the web application over `services` (which must outlive it) and starts the job worker:
+/// PLM_SYNC_WORKERS threads claiming from Services::jobs() and running the sync
+/// handlers, their progress published to the web app's event streams. Before the first claim, the
+/// jobs left running by a process of this machine that has died are released at once
+/// (worker_identity.hpp) and those whose lease expired are recovered.
 WiredWebApp make_web_app(Services& services, web::WebOptions options);
 
 /// The HTTP server's options for the web app: threads from the Config, the handler pool, the

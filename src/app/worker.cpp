@@ -171,6 +171,18 @@ void Worker::start() {
 
 void Worker::wake() { waiter_.wake(); }
 
+void Worker::cancel_requested(std::int64_t job_id) {
+  std::shared_ptr<Running> running;
+  {
+    std::lock_guard lock(mutex_);
+    const auto found = running_.find(job_id);
+    if (found == running_.end()) return;
+    running = found->second;
+  }
+  // Outside the lock, as in request_shutdown: stop callbacks may call back into us.
+  request_stop(*running, StopReason::Cancelled);
+}
+
 void Worker::request_shutdown() {
   std::vector<std::shared_ptr<Running>> running;
   {

@@ -141,6 +141,10 @@ class Worker {
   void start();
   /// After an enqueue in this process: idle threads look at once instead of at their next poll.
   void wake();
+  /// After a cancel recorded in the queue by this process (the web app's cancel): when this
+  /// process runs the job, its handler is asked to stop now rather than at its next save of
+  /// progress or heartbeat (the job then completes as Cancelled). Safe from any thread.
+  void cancel_requested(std::int64_t job_id);
   /// Shutdown without waiting: every running job is asked to stop (its handler returns at its next
   /// step and the job is released as Interrupted, to be resumed at the next start) and no new job
   /// is claimed. Safe from any thread, a handler's included.

@@ -313,6 +313,26 @@ TEST_F(WorkerTest, ACancelIsSeenAtTheNextHeartbeat) {
   EXPECT_EQ(job(queued.id).state, JobState::Cancelled);
 }
 
+TEST_F(WorkerTest, ACancelAnnouncedByThisProcessIsSeenAtOnce) {
+  const Job queued = enqueue();
+  const Job other = enqueue(2);
+  bool stopped = false;
+  handler_ = [&](JobContext& context) {
+    EXPECT_TRUE(queue_.cancel(queued.id).has_value());
+    workers_.back()->cancel_requested(other.id);  // not running here: nothing happens
+    EXPECT_FALSE(context.stop_token().stop_requested());
+    workers_.back()->cancel_requested(queued.id);  // no save, no heartbeat, no time passed
+    stopped = context.stop_token().stop_requested();
+    return JobResult::stopped();
+  };
+
+  ASSERT_TRUE(worker().run_one());
+
+  EXPECT_TRUE(stopped);
+  EXPECT_EQ(job(queued.id).state, JobState::Cancelled);
+  EXPECT_EQ(job(other.id).state, JobState::Queued);
+}
+
 TEST_F(WorkerTest, HeartbeatsKeepTheLeaseOfALongJob) {
   const Job queued = enqueue();
   handler_ = [&](JobContext& context) {

@@ -6,6 +6,7 @@
 
 #include "core/sync/sync_plan.hpp"
 #include "web/internal.hpp"
+#include "web/job_json.hpp"
 
 namespace plm::web {
 
@@ -33,25 +34,95 @@ Json user_json(const core::AppUser& user) {
               {"created_at", core::format_utc(user.created_at)}};
 }
 
-Json job_json(const Job& job) {
-  Json json{{"id", job.id},
-            {"kind", job.kind},
-            {"account_id", job.account_id},
-            {"playlist_id", job.playlist_id.empty() ? Json(nullptr) : Json(job.playlist_id)},
-            {"state", job.state},
-            {"done", job.done},
-            {"total", job.total},
-            {"message", job.message},
-            {"created_at", job.created_at},
-            {"finished_at", job.finished_at.empty() ? Json(nullptr) : Json(job.finished_at)},
-            {"error", nullptr}};
-  if (job.error) {
-    json["error"] =
-        Json{{"code", job.error->code},
-             {"message", job.error->message},
-             {"retry_at", job.error->retry_at.empty() ? Json(nullptr) : Json(job.error->retry_at)}};
+namespace {
+
+Json nullable_time(const std::optional<core::TimePoint>& time) {
+  return time ? Json(core::format_utc(*time)) : Json(nullptr);
+}
+
+Json nullable_text(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
+
+}  // namespace
+
+Json job_error_value(const core::Error& error, const std::optional<core::TimePoint>& retry_at) {
+  return Json{{"code", error_code_for(error.code)},
+              {"message", error.code == core::ErrorCode::Internal
+                              ? "the job failed; the server log has details"
+                              : error.message},
+              {"retry_at", nullable_time(error.retry_at ? error.retry_at : retry_at)}};
+}
+
+Json job_value(const core::Job& job) {
+  // A job queued again after a failure runs at run_at: that is when it retries.
+  const bool retry_pending = job.state == core::JobState::Queued && job.error;
+  return Json{
+      {"id", std::to_string(job.id)},
+      {"kind", core::to_string(job.kind)},
+      {"state", core::to_string(job.state)},
+      {"account_id", job.account_id == 0 ? Json(nullptr) : Json(job.account_id)},
+      {"playlist_id", nullable_text(job.playlist_id)},
+      {"done", job.progress.done},
+      {"total", job.progress.total},
+      {"unit", core::to_string(job.progress.unit)},
+      {"message", job.progress.message},
+      {"attempts", job.attempts},
+      {"created_at", core::format_utc(job.created_at)},
+      {"run_at", core::format_utc(job.run_at)},
+      {"started_at", nullable_time(job.started_at)},
+      {"finished_at", nullable_time(job.finished_at)},
+      {"error", job.error ? job_error_value(*job.error, retry_pending ? std::optional(job.run_at)
+                                                                      : std::nullopt)
+                          : Json(nullptr)},
+      {"cancel_requested", job.cancel_requested},
+      {"api", Json{{"calls", job.api.calls},
+                   {"check_reads", job.api.check_reads},
+                   {"retries", job.api.retries},
+                   {"rate_limited", job.api.rate_limited},
+                   {"waited_ms", job.api.waited_ms}}}};
+}
+
+Json job_details_value(const core::JobDetails& details) {
+  Json items = Json::array();
+  for (const auto& item : details.items) {
+    items.push_back(
+        Json{{"key", item.key},
+             {"label", item.label},
+             {"outcome", core::to_string(item.outcome)},
+             {"error", item.error ? job_error_value(*item.error, std::nullopt) : Json(nullptr)},
+             {"detail", item.detail}});
   }
-  return json;
+  Json history = Json::array();
+  for (const auto& event : details.history) {
+    history.push_back(Json{{"at", core::format_utc(event.at)},
+                           {"kind", core::to_string(event.kind)},
+                           {"message", event.message}});
+  }
+  return Json{{"job", job_value(details.job)}, {"items", items}, {"history", history}};
+}
+
+std::string job_json(const core::Job& job) { return dump(job_value(job)); }
+
+std::string job_details_json(const core::JobDetails& details) {
+  return dump(job_details_value(details));
+}
+
+core::Result<std::vector<core::JobState>> parse_job_states(std::string_view list) {
+  std::vector<core::JobState> states;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    const std::string_view name = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    if (name.empty()) continue;
+    const auto state = core::job_state_from_string(name);
+    if (!state) {
+      return core::make_error(core::ErrorCode::InvalidInput,
+                              "takes queued, running, succeeded, failed, cancelled or "
+                              "interrupted (or several, comma-separated), got '" +
+                                  std::string(name.substr(0, 40)) + "'");
+    }
+    states.push_back(*state);
+  }
+  return states;
 }
 
 namespace {

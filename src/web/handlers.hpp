@@ -2,8 +2,6 @@
 // Internal to plm::web: the handlers the route table (routes.cpp) names, as free functions of the
 // application and the request's context (the Handler type of routes.hpp), by resource.
 
-#include <functional>
-#include <stop_token>
 #include <string>
 
 #include "web/internal.hpp"
@@ -30,25 +28,19 @@ http::Response spotify_callback(App& app, Context& context);
 http::Response list_accounts(App& app, Context& context);
 http::Response connect_account(App& app, Context& context);
 http::Response delete_account(App& app, Context& context);
-http::Response sync_account(App& app, Context& context);
 
-// ---- playlists, jobs, events (handlers_playlists.cpp) ----
+// ---- playlists, events (handlers_playlists.cpp) ----
 http::Response list_playlists(App& app, Context& context);
 http::Response get_playlist(App& app, Context& context);
 http::Response get_items(App& app, Context& context);
 http::Response put_tags(App& app, Context& context);
+http::Response get_events(App& app, Context& context);
+
+// ---- jobs: the syncs routes start, the jobs API (handlers_jobs.cpp) ----
+http::Response sync_account(App& app, Context& context);
 http::Response sync_playlist(App& app, Context& context);
 http::Response list_jobs(App& app, Context& context);
 http::Response get_job(App& app, Context& context);
-http::Response get_events(App& app, Context& context);
-
-// ---- sync jobs (handlers_playlists.cpp), shared by the handlers above and the JobRunner ----
-/// Queues a sync of `account` (202 with the job; the running or queued one when there is one).
-http::Response start_job(App& app, const Context& context, const core::SpotifyAccount& account,
-                         std::string kind, std::string playlist_id);
-/// JobRunner::Work: runs one sync job to its final state.
-void run_job(App& app, Job& job, const std::function<void()>& progress, std::stop_token stop);
-/// JobRunner::Publish: a job's state to its user's event streams.
-void publish_job(App& app, const Job& job);
+http::Response cancel_job(App& app, Context& context);
 
 }  // namespace plm::web

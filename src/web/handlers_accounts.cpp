@@ -1,4 +1,6 @@
-// Spotify connections: setup guidance, the OAuth start and callback, health, disconnect, sync.
+// Spotify connections: setup guidance, the OAuth start and callback, health, disconnect.
+
+#include <set>
 
 #include "web/handlers.hpp"
 
@@ -12,7 +14,21 @@ Json time_or_null(const std::optional<core::TimePoint>& time) {
   return time ? Json(core::format_utc(*time)) : Json(nullptr);
 }
 
-Json account_json(App& app, const core::SpotifyAccount& account) {
+/// The accounts of the signed-in user that have a sync (or any job) queued, running or
+/// interrupted: their `syncing` flag.
+core::Result<std::set<std::int64_t>> busy_accounts(App& app, std::int64_t user_id) {
+  core::JobFilter filter;
+  filter.owner_user_id = user_id;
+  filter.states = {core::JobState::Queued, core::JobState::Running, core::JobState::Interrupted};
+  filter.limit = 1000;
+  auto active = app.deps.jobs.list_jobs(filter);
+  if (!active) return active.error();
+  std::set<std::int64_t> busy;
+  for (const auto& job : *active) busy.insert(job.account_id);
+  return busy;
+}
+
+Json account_json(App& app, const core::SpotifyAccount& account, bool syncing) {
   const auto now = app.deps.clock.now();
   Json json{{"id", account.id},
             {"spotify_user_id", account.spotify_user_id},
@@ -24,7 +40,7 @@ Json account_json(App& app, const core::SpotifyAccount& account) {
             {"expiry_warning", account.status == core::AccountStatus::NeedsReauth},
             {"last_synced_at", time_or_null(account.last_synced_at)},
             {"playlist_count", 0},
-            {"syncing", app.jobs->account_busy(account.id)}};
+            {"syncing", syncing}};
   if (const auto expires = core::authorization_expires_at(account)) {
     const auto days_left = *core::authorization_days_left(account, now);
     json["authorized_at"] = core::format_utc(*account.tokens.authorized_at);
@@ -54,8 +70,11 @@ http::Response get_spotify_setup(App& app, Context&) {
 http::Response list_accounts(App& app, Context& context) {
   auto accounts = app.deps.accounts.accounts_of(context.user_id());
   if (!accounts) return app.fail(accounts.error());
+  auto busy = busy_accounts(app, context.user_id());
+  if (!busy) return app.fail(busy.error());
   Json list = Json::array();
-  for (const auto& account : *accounts) list.push_back(account_json(app, account));
+  for (const auto& account : *accounts)
+    list.push_back(account_json(app, account, busy->contains(account.id)));
   return http::Response::json(200, dump(Json{{"accounts", list}}));
 }
 
@@ -138,12 +157,6 @@ http::Response delete_account(App& app, Context& context) {
   app.events.publish(context.user_id(), "playlists",
                      dump(Json{{"account_id", account->id}, {"playlist_ids", Json::array()}}));
   return http::Response::empty(204);
-}
-
-http::Response sync_account(App& app, Context& context) {
-  auto account = app.owned_account(context, context.param("account_id"));
-  if (!account) return app.fail(account.error());
-  return start_job(app, context, *account, "sync_account", "");
 }
 
 }  // namespace plm::web

@@ -99,8 +99,13 @@ http::Response get_metrics(App& app, Context& context) {
       return error_response(404, "not_found", "no route GET /metrics");
     context.signed_in = signed_in;
   }
-  app.metrics.running_jobs = app.jobs->running();
-  app.metrics.queued_jobs = app.jobs->queued();
+  // The gauges count every process's jobs: the queue is shared.
+  if (auto counts = app.deps.jobs.count_jobs()) {
+    app.metrics.running_jobs = counts->running;
+    app.metrics.queued_jobs = counts->queued;
+  } else {
+    app.log_error("web.metrics_failed", counts.error().message);
+  }
   return http::Response::text(200, app.metrics.render(app.events.clients()),
                               "text/plain; version=0.0.4; charset=utf-8");
 }

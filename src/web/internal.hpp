@@ -16,7 +16,6 @@
 
 #include "web/errors.hpp"
 #include "web/events.hpp"
-#include "web/jobs.hpp"
 #include "web/metrics.hpp"
 #include "web/response_cache.hpp"
 #include "web/router.hpp"
@@ -104,6 +103,7 @@ struct App {
   std::atomic<std::uint64_t> request_counter{0};
   std::string request_id_prefix;
   std::atomic<std::int64_t> last_sweep{0};
+  std::atomic<std::int64_t> last_job_sweep{0};  ///< seconds; finished jobs are deleted daily
 
   // Rendered bodies per user; a generation per user makes a build that raced an invalidation
   // harmless (it is not stored); a byte budget over all users with LRU eviction.
@@ -112,7 +112,10 @@ struct App {
   std::mutex users_mutex;
   std::atomic<bool> warned_forwarded{false};
 
-  std::unique_ptr<JobRunner> jobs;  // its workers use everything above
+  /// Spotify calls of the jobs this process runs, as last published, by job id: /metrics adds
+  /// what each publication adds (a job resumed here starts from what it had).
+  std::mutex job_calls_mutex;
+  std::unordered_map<std::int64_t, core::ApiCounters> job_calls;
   std::atomic<bool> shut_down{false};
   std::mutex maintenance_mutex;
   std::condition_variable_any maintenance_wake;
@@ -139,10 +142,13 @@ struct App {
   void hook(std::string_view point) const {
     if (options.test_hook) options.test_hook(point);
   }
-  /// Session sweep (hourly) and event streams past their lifetime or session.
+  /// Session sweep (hourly), old finished jobs (daily) and event streams past their lifetime or
+  /// session.
   void maintain();
-  /// Stops the maintenance thread, the sync workers and the event streams; idempotent.
+  /// Stops the maintenance thread, the job worker and the event streams; idempotent.
   void shutdown();
+  /// WebApp::job_changed.
+  void job_changed(const core::Job& job);
   /// Ends a session and its event streams.
   core::Status end_session(const std::string& id_hash);
   /// Ends the user's sessions and their event streams, except session `except_id_hash`.
@@ -179,12 +185,17 @@ struct App {
   /// The playlist named by the route's {account_id} and {playlist_id}, if the signed-in user owns
   /// the account and the playlist is stored; NotFound otherwise (the same for both cases).
   core::Result<OwnedPlaylist> owned_playlist(const Context& context);
+  /// The job named by the route's {job_id}, with its items and history, if the signed-in user
+  /// asked for it; NotFound otherwise (the same for both cases).
+  core::Result<core::JobDetails> owned_job(const Context& context);
   bool needs_setup();
 };
 
 // ---- JSON bodies of the schemas (dto.cpp) ----
 Json user_json(const core::AppUser& user);
-Json job_json(const Job& job);
+/// The Job and JobDetails schemas (job_json.hpp has them as text).
+Json job_value(const core::Job& job);
+Json job_details_value(const core::JobDetails& details);
 /// Appends the Playlist schema of one stored playlist.
 void append_playlist_json(std::string& out, std::int64_t account_id,
                           const std::string& account_user_id, const core::StoredPlaylist& playlist);

@@ -83,20 +83,22 @@ std::string Metrics::render(std::int64_t sse_clients) const {
     out += name + "_count{" + route_label + "} " + std::to_string(histogram.count) + "\n";
   }
   out +=
-      "# HELP plm_sync_jobs_finished_total Sync jobs by final state.\n"
+      "# HELP plm_sync_jobs_finished_total Jobs this process finished, by final state.\n"
       "# TYPE plm_sync_jobs_finished_total counter\n";
-  for (const char* state : {"succeeded", "partial", "failed"}) {
+  for (const char* state : {"succeeded", "failed", "cancelled"}) {
     const auto found = jobs_finished_.find(state);
     out += std::string("plm_sync_jobs_finished_total{state=\"") + state + "\"} " +
            std::to_string(found == jobs_finished_.end() ? 0 : found->second) + "\n";
   }
-  gauge("plm_sync_jobs_running", "Sync jobs running now.", "gauge", running_jobs.load());
-  gauge("plm_sync_jobs_queued", "Sync jobs waiting for a worker.", "gauge", queued_jobs.load());
-  gauge("plm_spotify_calls_total", "Spotify Web API requests made by sync jobs.", "counter",
-        spotify_calls_.load());
-  gauge("plm_spotify_rate_limited_total", "Spotify 429 answers received by sync jobs.", "counter",
-        spotify_rate_limited_.load());
-  gauge("plm_spotify_retries_total", "Spotify requests repeated by sync jobs.", "counter",
+  gauge("plm_sync_jobs_running", "Jobs running now (in every process sharing the database).",
+        "gauge", running_jobs.load());
+  gauge("plm_sync_jobs_queued", "Jobs waiting for a worker, interrupted ones included.", "gauge",
+        queued_jobs.load());
+  gauge("plm_spotify_calls_total", "Spotify Web API requests made by this process's jobs.",
+        "counter", spotify_calls_.load());
+  gauge("plm_spotify_rate_limited_total", "Spotify 429 answers received by this process's jobs.",
+        "counter", spotify_rate_limited_.load());
+  gauge("plm_spotify_retries_total", "Spotify requests repeated by this process's jobs.", "counter",
         spotify_retries_.load());
   gauge("plm_sse_clients", "Open server-sent-event streams.", "gauge", sse_clients);
   gauge("plm_login_failures_total", "Failed sign-ins (wrong password, unknown user, throttled).",

@@ -21,6 +21,7 @@ class Metrics {
   void record_job_finished(const std::string& state);
   void record_login_failure() { login_failures_.fetch_add(1, std::memory_order_relaxed); }
 
+  /// Set from the queue's counts at every scrape.
   std::atomic<std::int64_t> running_jobs{0};
   std::atomic<std::int64_t> queued_jobs{0};
 

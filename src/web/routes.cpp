@@ -49,6 +49,7 @@ const std::vector<Route>& api_routes() {
     {"POST",   playlist + "/sync",                 user,  editor, none, sync_playlist},
     {"GET",    "/api/jobs",                        user,  viewer, none, list_jobs},
     {"GET",    "/api/jobs/{job_id}",               user,  viewer, none, get_job},
+    {"POST",   "/api/jobs/{job_id}/cancel",        user,  editor, none, cancel_job},
     {"GET",    "/api/events",                      user,  viewer, none, get_events},
   };
   // clang-format on

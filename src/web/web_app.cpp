@@ -137,12 +137,6 @@ App::App(WebDeps deps_in, WebOptions options_in, const std::vector<Route>& route
   }
 
   if (needs_setup()) setup_code = deps.crypto.random_token().substr(0, 12);
-  jobs = std::make_unique<JobRunner>(
-      options.sync_workers,
-      [this](Job& job, const std::function<void()>& progress, std::stop_token stop) {
-        run_job(*this, job, progress, stop);
-      },
-      [this](const Job& job) { publish_job(*this, job); }, [this] { return now_text(); });
   sessions.set_test_hook(options.test_hook);
   if (options.maintenance_interval.count() > 0) {
     maintenance = std::jthread([this](std::stop_token stop) {
@@ -165,6 +159,16 @@ void App::maintain() {
   if (const auto now = now_seconds(); now - last_sweep.load() >= 3600) {
     last_sweep = now;
     sessions.sweep();
+  }
+  // Finished jobs are kept for options.job_retention, then go with their results and history.
+  if (const auto now = now_seconds(); now - last_job_sweep.load() >= 24 * 3600) {
+    last_job_sweep = now;
+    auto deleted = deps.jobs.delete_finished_before(deps.clock.now() - options.job_retention);
+    if (!deleted) {
+      log_error("web.job_housekeeping_failed", deleted.error().message);
+    } else if (*deleted > 0) {
+      log(Json{{"event", "web.jobs_deleted"}, {"jobs", *deleted}});
+    }
   }
   // Streams end with their session even when it ended elsewhere (the CLI, expiry), and after
   // their lifetime at the latest: EventSource reconnects, and authentication decides again.
@@ -201,7 +205,7 @@ void App::shutdown() {
     maintenance.join();
   }
   events.close_all();  // first: nobody waits for a stream while the jobs stop
-  jobs->stop();
+  deps.job_control.stop();
   events.close_all();
 }
 
@@ -221,7 +225,8 @@ WebApp::WebApp(WebDeps deps, WebOptions options)
   app_->log(line);
 }
 
-WebApp::~WebApp() = default;
+// The worker publishes through job_changed until it has stopped: stop it while app_ is whole.
+WebApp::~WebApp() { app_->shutdown(); }
 
 http::Response WebApp::handle(const http::Request& request) { return app_->handle(request); }
 

@@ -1,9 +1,9 @@
 #pragma once
-/// plm::web — the JSON API of `plm serve` (api/openapi.yaml), its sessions, live events, sync jobs
-/// and the single-page app's static files, as one plain function `Response handle(const Request&)`
-/// that http::Server runs. It depends on plm::core and plm::http only: adapters (the Spotify
-/// client, libsodium, the database) arrive through the ports and the small interfaces below, which
-/// src/app wires (app::make_web_app).
+/// plm::web — the JSON API of `plm serve` (api/openapi.yaml), its sessions, live events, the jobs
+/// API and the single-page app's static files, as one plain function `Response handle(const
+/// Request&)` that http::Server runs. It depends on plm::core and plm::http only: adapters (the
+/// Spotify client, libsodium, the database) arrive through the ports and the small interfaces
+/// below, which src/app wires (app::make_web_app).
 ///
 /// Thread safety: handle() may be called from any number of threads at once.
 
@@ -14,8 +14,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/jobs/job.hpp"
 #include "core/model/account.hpp"
 #include "core/ports/clock.hpp"
+#include "core/ports/job_queue.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
 #include "http/message.hpp"
@@ -61,6 +63,27 @@ struct Crypto {
   std::function<std::string(std::string_view token)> token_digest;
 };
 
+/// What the web app asks of background work beyond reading the queue: the jobs its routes start
+/// (src/app knows what each kind of job carries) and this process's worker, which it nudges.
+/// Implemented in src/app over core::JobQueue and app::Worker; faked in unit tests.
+class JobControl {
+ public:
+  virtual ~JobControl() = default;
+  /// Enqueues a sync of the account ("Sync now"): the queued or running one when there is one.
+  virtual core::Result<core::Enqueued> sync_account(std::int64_t owner_user_id,
+                                                    std::int64_t account_id) = 0;
+  /// Enqueues a sync of one playlist: the queued or running one when there is one.
+  virtual core::Result<core::Enqueued> sync_playlist(std::int64_t owner_user_id,
+                                                     std::int64_t account_id,
+                                                     const std::string& playlist_id) = 0;
+  /// core::JobQueue::cancel; a running job that this process runs then stops at its next step
+  /// without waiting for its next save of progress or heartbeat.
+  virtual core::Result<core::Job> cancel(std::int64_t job_id) = 0;
+  /// Stops this process's worker: running jobs end at their next step and are released as
+  /// interrupted, to be resumed at the next start. Idempotent.
+  virtual void stop() = 0;
+};
+
 struct WebDeps {
   core::UserStore& users;
   core::SessionStore& sessions;
@@ -69,6 +92,8 @@ struct WebDeps {
   const core::Clock& clock;
   SpotifyConnector& spotify;
   Crypto crypto;
+  core::JobQueue& jobs;  ///< the record of every job: the jobs API, `syncing`, /metrics read it
+  JobControl& job_control;
 };
 
 struct WebOptions {
@@ -78,7 +103,6 @@ struct WebOptions {
   std::string public_url = "http://127.0.0.1:8080/";
   std::chrono::seconds session_ttl = std::chrono::hours(336);  ///< absolute session lifetime
   std::chrono::seconds session_idle = std::chrono::hours(72);  ///< ends after this long unused
-  int sync_workers = 2;
   /// The built SPA (index.html, assets/…); empty or missing: only the API is served.
   std::string static_dir;
   /// Spotify's Web API base URL; loopback (the emulator) allows its images in the CSP.
@@ -96,6 +120,8 @@ struct WebOptions {
   std::size_t max_streams_per_user = 8;
   /// An event stream ends after this long (EventSource reconnects through authentication).
   std::chrono::seconds stream_lifetime = std::chrono::hours(1);
+  /// Finished jobs older than this are deleted (with their results and history) once a day.
+  std::chrono::hours job_retention = std::chrono::hours(24 * 30);
   /// How often a thread runs WebApp::maintain(); zero: never (tests call it themselves).
   std::chrono::milliseconds maintenance_interval{15'000};
   /// Tests only: called at named points of requests (see sessions.hpp and docs/web.md) to make
@@ -128,12 +154,21 @@ class WebApp {
   std::string spotify_redirect_uri() const;
 
   /// Ends event streams whose session has ended (e.g. through the CLI) or that are older than
-  /// `stream_lifetime`, and sweeps expired sessions hourly. A thread calls it every
+  /// `stream_lifetime`, sweeps expired sessions hourly and finished jobs older than
+  /// `job_retention` daily. A thread calls it every
   /// `maintenance_interval`; tests call it directly.
   void maintain();
 
-  /// Stops the sync workers (running syncs end at a playlist boundary) and closes the event
-  /// streams. Call before stopping the HTTP server; idempotent.
+  /// Every published state of a job (app::Worker's publish hook, any thread): a `job` event to
+  /// its owner; when an attempt ends (finished, interrupted, or queued again for a retry), what
+  /// it saved becomes visible: the owner's cached bodies are dropped and `playlists` and
+  /// `accounts` events follow. The worker throttles progress (at most 5 a second per job) and
+  /// always publishes the final state.
+  void job_changed(const core::Job& job);
+
+  /// Stops the job worker (running jobs end at their next step and are released as interrupted,
+  /// to resume at the next start) and closes the event streams. Call before stopping the HTTP
+  /// server; idempotent.
   void shutdown();
 
  private:

@@ -13,6 +13,7 @@
 
 #include "http/event_stream.hpp"
 #include "support/fakes.hpp"
+#include "support/in_memory_job_queue.hpp"
 #include "web/errors.hpp"
 #include "web/internal.hpp"
 
@@ -36,6 +37,36 @@ class NoSpotify final : public SpotifyConnector {
   }
 };
 
+/// The jobs routes over an in-memory queue; nothing runs them (tests move jobs themselves).
+class QueueOnlyJobs final : public JobControl {
+ public:
+  explicit QueueOnlyJobs(const core::Clock& clock) : queue(clock) {}
+  core::Result<core::Enqueued> sync_account(std::int64_t owner, std::int64_t account) override {
+    return queue.enqueue(core::NewJob{.kind = core::JobKind::SyncAccount,
+                                      .owner_user_id = owner,
+                                      .account_id = account,
+                                      .concurrency_key = core::concurrency_key_for_account(account),
+                                      .unit = core::ProgressUnit::Playlists,
+                                      .unique_while_active = true});
+  }
+  core::Result<core::Enqueued> sync_playlist(std::int64_t owner, std::int64_t account,
+                                             const std::string& playlist) override {
+    return queue.enqueue(
+        core::NewJob{.kind = core::JobKind::SyncPlaylist,
+                     .owner_user_id = owner,
+                     .account_id = account,
+                     .playlist_id = playlist,
+                     .concurrency_key = core::concurrency_key_for_playlist(account, playlist),
+                     .unit = core::ProgressUnit::Tracks,
+                     .unique_while_active = true});
+  }
+  core::Result<core::Job> cancel(std::int64_t job_id) override { return queue.cancel(job_id); }
+  void stop() override { ++stops; }
+
+  test_support::InMemoryJobQueue queue;
+  std::atomic<int> stops{0};
+};
+
 Crypto fake_crypto() {
   auto counter = std::make_shared<int>(0);
   return Crypto{[](std::string_view password) { return "hash:" + std::string(password); },
@@ -50,7 +81,9 @@ http::Request request(std::string method, std::string path, std::string body = {
                       std::vector<http::Field> headers = {}) {
   http::Request result;
   result.method = std::move(method);
-  result.path = path;
+  const auto question = path.find('?');
+  result.path = path.substr(0, question);
+  if (question != std::string::npos) result.query = http::parse_form(path.substr(question + 1));
   result.target = std::move(path);
   result.body = std::move(body);
   result.headers = std::move(headers);
@@ -61,18 +94,19 @@ http::Request request(std::string method, std::string path, std::string body = {
 class WebAppTest : public ::testing::Test {
  protected:
   WebAppTest()
-      : app_(WebDeps{store_, store_, store_, store_, clock_, spotify_, crypto()},
-             WebOptions{.static_dir = "",
-                        .maintenance_interval = std::chrono::milliseconds(0),
-                        .test_hook =
-                            [this](std::string_view point) {
-                              if (hook_) hook_(point);
-                            },
-                        .log =
-                            [this](std::string_view line) {
-                              std::lock_guard lock(log_mutex_);
-                              logs_.emplace_back(line);
-                            }}) {}
+      : app_(
+            WebDeps{store_, store_, store_, store_, clock_, spotify_, crypto(), jobs_.queue, jobs_},
+            WebOptions{.static_dir = "",
+                       .maintenance_interval = std::chrono::milliseconds(0),
+                       .test_hook =
+                           [this](std::string_view point) {
+                             if (hook_) hook_(point);
+                           },
+                       .log =
+                           [this](std::string_view line) {
+                             std::lock_guard lock(log_mutex_);
+                             logs_.emplace_back(line);
+                           }}) {}
 
   Crypto crypto() {
     Crypto result = fake_crypto();
@@ -144,6 +178,7 @@ class WebAppTest : public ::testing::Test {
   test_support::InMemoryStore store_;
   test_support::ManualClock clock_;
   NoSpotify spotify_;
+  QueueOnlyJobs jobs_{clock_};
   std::function<void(std::string_view)> hook_;
   std::function<void()> on_verify_;
   std::mutex log_mutex_;
@@ -218,6 +253,93 @@ TEST_F(WebAppTest, SetupThenSignInThenConnectWithoutAClientIdAnswersInvalidInput
   EXPECT_NE(connect.body.find("PLM_SPOTIFY_CLIENT_ID"), std::string::npos);
   EXPECT_EQ(jobs.status, 200);
   EXPECT_EQ(Json::parse(jobs.body)["jobs"], Json::array());
+}
+
+TEST_F(WebAppTest, TheJobsApiFiltersPagesAndAnswersOnlyForTheOwner) {
+  const auto root = setup_root();
+  const std::int64_t root_id =
+      Json::parse(call("GET", "/api/session", nullptr, &root).body)["user"]["id"];
+  const std::int64_t viewer_id = add_user(root, "vic", "viewer");
+  const auto vic = browser_of(sign_in("vic", "vic-password"));
+  std::vector<std::int64_t> ids;
+  for (int account = 1; account <= 3; ++account)
+    ids.push_back(jobs_.sync_account(root_id, account)->job.id);
+  ids.push_back(jobs_.sync_playlist(root_id, 1, "P1")->job.id);
+  const std::int64_t others = jobs_.sync_account(viewer_id, 9)->job.id;
+  ASSERT_TRUE(jobs_.queue.cancel(ids[0]).has_value());
+  auto list = [&](const std::string& query, const Browser& as) {
+    const auto response = call("GET", "/api/jobs" + query, nullptr, &as);
+    EXPECT_EQ(response.status, 200) << query << ": " << response.body;
+    std::vector<std::string> listed;
+    const Json body = Json::parse(response.body);
+    for (const auto& job : body["jobs"]) listed.push_back(job["id"]);
+    return std::pair(listed, body["next_before"]);
+  };
+  auto text = [](std::int64_t id) { return std::to_string(id); };
+
+  const auto all = list("", root);
+  const auto first_page = list("?limit=2", root);
+  const auto second_page = list("?limit=2&before=" + text(ids[2]), root);
+  const auto queued = list("?state=queued", root);
+  const auto several = list("?state=cancelled,,running", root);
+  const auto playlists = list("?kind=sync_playlist&playlist_id=P1", root);
+  const auto of_account = list("?account_id=2", root);
+
+  EXPECT_EQ(all.first, (std::vector{text(ids[3]), text(ids[2]), text(ids[1]), text(ids[0])}));
+  EXPECT_EQ(all.second, nullptr);
+  EXPECT_EQ(first_page.first, (std::vector{text(ids[3]), text(ids[2])}));
+  EXPECT_EQ(first_page.second, text(ids[2]));
+  EXPECT_EQ(second_page.first, (std::vector{text(ids[1]), text(ids[0])}));
+  EXPECT_EQ(second_page.second, nullptr);
+  EXPECT_EQ(queued.first, (std::vector{text(ids[3]), text(ids[2]), text(ids[1])}));
+  EXPECT_EQ(several.first, std::vector{text(ids[0])});
+  EXPECT_EQ(playlists.first, std::vector{text(ids[3])});
+  EXPECT_EQ(of_account.first, std::vector{text(ids[1])});
+  EXPECT_EQ(list("", vic).first, std::vector{text(others)});
+  for (const char* bad : {"?state=partial", "?kind=edit", "?limit=0", "?limit=201", "?limit=x",
+                          "?before=abc", "?account_id=1.5"}) {
+    const auto refused = call("GET", std::string("/api/jobs") + bad, nullptr, &root);
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_EQ(Json::parse(refused.body)["error"]["code"], "invalid_input") << bad;
+  }
+  const auto details = call("GET", "/api/jobs/" + text(ids[0]), nullptr, &root);
+  ASSERT_EQ(details.status, 200) << details.body;
+  const Json cancelled = Json::parse(details.body);
+  EXPECT_EQ(cancelled["job"]["state"], "cancelled");
+  EXPECT_EQ(cancelled["history"].size(), 2u);  // enqueued, cancelled
+  EXPECT_EQ(cancelled["items"], Json::array());
+  for (const std::string& path : std::vector<std::string>{
+           "/api/jobs/" + text(others), "/api/jobs/0", "/api/jobs/999999", "/api/jobs/x1"}) {
+    EXPECT_EQ(call("GET", path, nullptr, &root).status, 404) << path;
+    EXPECT_EQ(call("POST", path + "/cancel", nullptr, &root).status, 404) << path;
+  }
+  const auto by_viewer = call("POST", "/api/jobs/" + text(others) + "/cancel", nullptr, &vic);
+  const auto cancel = call("POST", "/api/jobs/" + text(ids[1]) + "/cancel", nullptr, &root);
+  const auto again = call("POST", "/api/jobs/" + text(ids[1]) + "/cancel", nullptr, &root);
+  EXPECT_EQ(by_viewer.status, 403);  // viewers read, editors cancel
+  ASSERT_EQ(cancel.status, 200) << cancel.body;
+  EXPECT_EQ(Json::parse(cancel.body)["state"], "cancelled");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(Json::parse(again.body)["error"]["code"], "conflict");
+}
+
+TEST_F(WebAppTest, FinishedJobsAreDeletedAfterThirtyDays) {
+  const auto finished_long_ago = jobs_.sync_account(1, 1)->job.id;
+  ASSERT_TRUE(jobs_.queue.cancel(finished_long_ago).has_value());
+  const auto waiting_long = jobs_.sync_account(1, 2)->job.id;
+  clock_.advance(std::chrono::hours(24 * 20));
+  app_.maintain();  // nothing is 30 days old yet
+  const bool kept_at_20_days = jobs_.queue.find_job(finished_long_ago)->has_value();
+  const auto finished_lately = jobs_.sync_account(1, 3)->job.id;
+  ASSERT_TRUE(jobs_.queue.cancel(finished_lately).has_value());
+  clock_.advance(std::chrono::hours(24 * 10 + 1));
+
+  app_.maintain();
+
+  EXPECT_TRUE(kept_at_20_days);
+  EXPECT_FALSE(jobs_.queue.find_job(finished_long_ago)->has_value());
+  EXPECT_TRUE(jobs_.queue.find_job(waiting_long)->has_value());  // not finished: never deleted
+  EXPECT_TRUE(jobs_.queue.find_job(finished_lately)->has_value());
 }
 
 TEST_F(WebAppTest, PlaylistListFromMemoryOnlyOnceCachedAndThenLikeHandle) {
@@ -547,11 +669,13 @@ class PipelineTest : public ::testing::Test {
   test_support::InMemoryStore store_;
   test_support::ManualClock clock_;
   NoSpotify spotify_;
-  App app_{WebDeps{store_, store_, store_, store_, clock_, spotify_, fake_crypto()},
-           WebOptions{.static_dir = "",
-                      .maintenance_interval = std::chrono::milliseconds(0),
-                      .log = [](std::string_view) {}},
-           routes_with_uploads()};
+  QueueOnlyJobs jobs_{clock_};
+  App app_{
+      WebDeps{store_, store_, store_, store_, clock_, spotify_, fake_crypto(), jobs_.queue, jobs_},
+      WebOptions{.static_dir = "",
+                 .maintenance_interval = std::chrono::milliseconds(0),
+                 .log = [](std::string_view) {}},
+      routes_with_uploads()};
 };
 
 TEST_F(PipelineTest, AnUploadRouteHandsTheBytesAndTheirTypeToItsHandler) {
@@ -613,11 +737,12 @@ TEST(PipelineTable, APublicUploadRouteIsRefused) {
   test_support::InMemoryStore store;
   test_support::ManualClock clock;
   NoSpotify spotify;
+  QueueOnlyJobs jobs(clock);
   std::vector<Route> routes{{"POST", "/api/open-upload", Access::Public, core::Role::Viewer,
                              upload_body(10, {"text/plain"}), echo_upload}};
 
   EXPECT_THROW(
-      App(WebDeps{store, store, store, store, clock, spotify, fake_crypto()},
+      App(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs},
           WebOptions{.static_dir = "", .maintenance_interval = std::chrono::milliseconds(0)},
           routes),
       std::logic_error);
@@ -627,7 +752,8 @@ TEST(WebAppPublicUrl, ADefaultPortInThePublicUrlStillMatchesTheOriginBrowsersSen
   test_support::InMemoryStore store;
   test_support::ManualClock clock;
   NoSpotify spotify;
-  WebApp app(WebDeps{store, store, store, store, clock, spotify, fake_crypto()},
+  QueueOnlyJobs jobs(clock);
+  WebApp app(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs},
              WebOptions{.public_url = "https://Music.Example.org:443/plm/",
                         .static_dir = "",
                         .maintenance_interval = std::chrono::milliseconds(0),

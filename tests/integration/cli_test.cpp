@@ -16,12 +16,17 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "app/config.hpp"
+#include "app/services.hpp"
+#include "app/sync_jobs.hpp"
+#include "app/worker.hpp"
 #include "catalog/seed.hpp"
 #include "core/model/account.hpp"
 #include "core/ports/clock.hpp"
 #include "emulator/emulator.hpp"
 #include "http/server.hpp"
 #include "support/http_client.hpp"
+#include "support/openapi/openapi_validator.hpp"
 #include "support/process.hpp"
 #include "testkit/testkit.hpp"
 
@@ -378,6 +383,114 @@ TEST_F(CliTest, PlaylistsAndPlaylistShowListWhatWasSynced) {
   EXPECT_EQ(big["items"][0]["name"], catalog().tracks().at(0).name);
   EXPECT_NE(followed.out.find("contents not stored"), std::string::npos);
   EXPECT_NE(text.out.find("Small"), std::string::npos);
+}
+
+// ---- plm jobs ----------------------------------------------------------------------------------
+
+/// The web API's contract, which `plm jobs --json` shares.
+const plm::test_support::OpenApiSpec& api_spec() {
+  static const auto loaded =
+      plm::test_support::OpenApiSpec::load(fs::path(PLM_SOURCE_DIR) / "api/openapi.yaml");
+  return loaded;
+}
+
+void expect_schema(const char* schema, const Json& value) {
+  plm::test_support::Leniency strict;
+  strict.require_all_declared = true;
+  const auto problems = api_spec().validate_schema(schema, value, strict);
+  EXPECT_TRUE(problems.empty()) << schema << ": " << problems.front() << "\n" << value.dump();
+}
+
+TEST_F(CliTest, JobsListShowAndCancelTheUsersJobsInTheWebApisShapes) {
+  start(small_seed(), "dj");
+  connect();
+  // The jobs plm serve would have: a sync that ran (through the worker, as plm serve runs it), one
+  // running in another process, one waiting; and another user's.
+  auto config = plm::app::build_config(environment(), {}, {}, "");
+  ASSERT_TRUE(config) << config.error().message;
+  auto services = plm::app::Services::open(*config);
+  auto& queue = services->jobs();
+  const auto admin = services->users().find_user_by_name("admin")->value();
+  const auto account = services->accounts().accounts_of(admin.id)->front();
+  plm::app::JobHandlers handlers;
+  plm::app::add_sync_handlers(
+      handlers, {services->accounts(), services->playlists(), services->clock(),
+                 [&](const plm::core::SpotifyAccount& a) {
+                   return std::shared_ptr<plm::core::SpotifyApi>(services->spotify_for(a));
+                 }});
+  plm::app::ConditionWaiter waiter(services->clock());
+  plm::app::Worker worker(queue, handlers, services->clock(), waiter, {.name = "cli-test"});
+  const auto synced = queue.enqueue(plm::app::sync_account_job(admin.id, account.id))->job.id;
+  ASSERT_TRUE(worker.run_one());
+  const auto running =
+      queue.enqueue(plm::app::sync_playlist_job(admin.id, account.id, "DjBig00000000000000001"))
+          ->job.id;
+  ASSERT_TRUE(queue.claim("elsewhere/0", {}, std::chrono::seconds(30))->has_value());
+  const auto waiting =
+      queue.enqueue(plm::app::sync_playlist_job(admin.id, account.id, "DjSmall000000000000001"))
+          ->job.id;
+  const auto other_user = services->users().create_user("other", "", plm::core::Role::Editor);
+  const auto others =
+      queue.enqueue(plm::core::NewJob{.owner_user_id = other_user->id, .concurrency_key = "other"})
+          ->job.id;
+  auto id = [](std::int64_t number) { return std::to_string(number); };
+
+  const auto list = plm({"jobs"});
+  const auto json = plm({"jobs", "--json"});
+  const auto active = plm({"--json", "jobs", "--state", "queued,running"});
+  const auto bad_state = plm({"jobs", "--state", "partial"});
+  const auto show = plm({"jobs", "show", id(synced)});
+  const auto show_json = plm({"jobs", "show", id(synced), "--json"});
+  const auto missing = plm({"jobs", "show", "999999"});
+  const auto not_mine = plm({"jobs", "show", id(others)});
+  const auto not_a_number = plm({"jobs", "show", "abc"});
+  const auto cancel_waiting = plm({"jobs", "cancel", id(waiting)});
+  const auto cancel_running = plm({"jobs", "cancel", id(running), "--json"});
+  const auto cancel_finished = plm({"jobs", "cancel", id(synced)});
+  const auto cancel_nothing = plm({"jobs", "cancel"});
+  const auto cancelled = plm({"jobs", "--state", "cancelled"});
+
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const auto line_of = [&](std::int64_t job) { return list.out.find("\n" + id(job) + " "); };
+  EXPECT_LT(line_of(waiting), line_of(running));  // newest first
+  EXPECT_LT(line_of(running), line_of(synced));
+  EXPECT_EQ(line_of(others), std::string::npos);
+  EXPECT_NE(list.out.find("succeeded"), std::string::npos) << list.out;
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const Json jobs = Json::parse(json.out);
+  ASSERT_EQ(jobs.size(), 3u);
+  for (const auto& job : jobs) expect_schema("Job", job);
+  EXPECT_EQ(jobs[2]["id"], id(synced));
+  EXPECT_EQ(jobs[2]["state"], "succeeded");
+  EXPECT_EQ(jobs[2]["done"], 4);
+  ASSERT_EQ(active.exit_code, 0) << active.err;
+  EXPECT_EQ(Json::parse(active.out).size(), 2u);
+  EXPECT_EQ(bad_state.exit_code, 2);
+  EXPECT_NE(bad_state.err.find("--state takes queued, running"), std::string::npos);
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("history:"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("Big"), std::string::npos) << show.out;
+  ASSERT_EQ(show_json.exit_code, 0) << show_json.err;
+  const Json details = Json::parse(show_json.out);
+  expect_schema("JobDetails", details);
+  EXPECT_EQ(details["items"].size(), 4u);
+  EXPECT_EQ(details["history"].size(), 3u);
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no job 999999"), std::string::npos) << missing.err;
+  EXPECT_EQ(not_mine.exit_code, 1);
+  EXPECT_EQ(not_a_number.exit_code, 2);
+  EXPECT_EQ(cancel_waiting.exit_code, 0) << cancel_waiting.err;
+  EXPECT_NE(cancel_waiting.out.find("cancelled"), std::string::npos) << cancel_waiting.out;
+  ASSERT_EQ(cancel_running.exit_code, 0) << cancel_running.err;
+  const Json asked = Json::parse(cancel_running.out);
+  expect_schema("Job", asked);
+  EXPECT_EQ(asked["state"], "running");
+  EXPECT_EQ(asked["cancel_requested"], true);
+  EXPECT_EQ(cancel_finished.exit_code, 1);
+  EXPECT_NE(cancel_finished.err.find("already finished (succeeded)"), std::string::npos);
+  EXPECT_EQ(cancel_nothing.exit_code, 2);
+  EXPECT_NE(cancelled.out.find("\n" + id(waiting) + " "), std::string::npos) << cancelled.out;
+  EXPECT_EQ(queue.find_job(running)->value().job.state, plm::core::JobState::Running);
 }
 
 TEST_F(CliTest, AnExpiredAuthorizationStopsWithExitCode3AndMarksTheAccount) {

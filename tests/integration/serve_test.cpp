@@ -1,5 +1,5 @@
 // `plm serve` as a process: listening on port 0 with a port file, the setup code in its log, and a
-// clean stop on SIGTERM.
+// clean stop on SIGTERM that releases the running job to the next start.
 
 #include "app/serve.hpp"
 
@@ -13,6 +13,7 @@
 
 #include "app/services.hpp"
 #include "emulator/emulator.hpp"
+#include "serve_process.hpp"
 #include "support/http_client.hpp"
 #include "support/process.hpp"
 #include "testkit/testkit.hpp"
@@ -27,107 +28,40 @@ TEST(PlmServe, ListensOnAFreePortPrintsTheSetupCodeAndStopsOnSigterm) {
       fs::temp_directory_path() / ("plm-serve-" + std::to_string(::getpid()));
   fs::remove_all(directory);
   fs::create_directories(directory);
-  const fs::path port_file = directory / "port";
-  plm::test_support::Process server(
-      {PLM_BINARY, "serve", "--listen", "127.0.0.1:0", "--port-file", port_file.string()},
-      {{"PLM_DATA_DIR", (directory / "data").string()},
-       {"PLM_CONFIG", ""},
-       {"PLM_ACCESS_LOG", "0"}});
-
-  // The port file appears once the server listens (written whole, then renamed).
-  std::string port;
-  for (int attempt = 0; attempt < 600 && port.empty(); ++attempt) {
-    std::ifstream(port_file) >> port;
-    if (port.empty()) ::usleep(50'000);
-  }
-  ASSERT_FALSE(port.empty());
-  plm::test_support::HttpClient client("http://127.0.0.1:" + port);
-  const auto health = client.get("/healthz");
-  const auto setup = client.get("/api/setup");
+  plm::web_test::ServeProcess server(directory, {{"PLM_DATA_DIR", (directory / "data").string()}});
+  ASSERT_TRUE(server.listening());
+  const auto health = server.client().get("/healthz");
+  const auto setup = server.client().get("/api/setup");
   server.kill(SIGTERM);
   const auto result = server.wait();
 
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(nlohmann::json::parse(setup.body)["needs_setup"], true);
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.err.find("plm serve: listening on http://127.0.0.1:" + port), std::string::npos)
+  EXPECT_NE(result.err.find("plm serve: listening on " + server.base_url()), std::string::npos)
       << result.err;
   EXPECT_NE(result.err.find("enter the setup code "), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("plm serve: stopped"), std::string::npos) << result.err;
   fs::remove_all(directory);
 }
 
-TEST(PlmServe, SigtermDuringAPacedSyncExitsWithinSeconds) {
+TEST(PlmServe, SigtermDuringAPacedSyncExitsWithinSecondsAndReleasesTheJob) {
   using namespace plm;
-  const fs::path directory =
-      fs::temp_directory_path() / ("plm-serve-sync-" + std::to_string(::getpid()));
-  fs::remove_all(directory);
-  fs::create_directories(directory);
-  spotify_emulator::Clock emulator_clock{spotify_emulator::testkit::kStartMs, /*frozen=*/true};
-  spotify_emulator::testkit::RunningEmulator emulator(
-      spotify_emulator::testkit::test_seed(),
-      spotify_emulator::EmulatorOptions{.auto_approve = true, .auto_approve_user = "alice"},
-      emulator_clock);
-  emulator.emulator().register_app(
-      spotify_emulator::App{.client_id = "plm-serve-test",
-                            .client_secret = "secret",
-                            .redirect_uris = {"http://127.0.0.1/api/spotify/callback"}});
   // Three calls per 30 s: the sync soon waits out the client's own pacing for many seconds.
-  std::map<std::string, std::string> settings{{"PLM_DATA_DIR", (directory / "data").string()},
-                                              {"PLM_SPOTIFY_CLIENT_ID", "plm-serve-test"},
-                                              {"PLM_SPOTIFY_CLIENT_SECRET", "secret"},
-                                              {"PLM_SPOTIFY_API_URL", emulator.base_url() + "/v1"},
-                                              {"PLM_SPOTIFY_ACCOUNTS_URL", emulator.base_url()},
-                                              {"PLM_SPOTIFY_RATE_BUDGET", "3"},
-                                              {"PLM_SPOTIFY_MAX_WAIT_S", "120"}};
-  {
-    auto config = app::build_config(settings, {}, {}, "");
-    ASSERT_TRUE(config) << config.error().message;
-    auto services = app::Services::open(*config);
-    ASSERT_TRUE(services->users().create_user(
-        "root", app::web_crypto().hash_password(web_test::kPassword), core::Role::Admin));
-  }
-  auto environment = settings;
-  environment["PLM_CONFIG"] = "";
-  environment["PLM_ACCESS_LOG"] = "0";
-  const fs::path port_file = directory / "port";
-  test_support::Process server(
-      {PLM_BINARY, "serve", "--listen", "127.0.0.1:0", "--port-file", port_file.string()},
-      environment);
-  std::string port;
-  for (int attempt = 0; attempt < 600 && port.empty(); ++attempt) {
-    std::ifstream(port_file) >> port;
-    if (port.empty()) ::usleep(50'000);
-  }
-  ASSERT_FALSE(port.empty());
-  const std::string base = "http://127.0.0.1:" + port;
-  test_support::HttpClient client(base);
-  const auto signed_in = client.request(
-      "POST", "/api/session", {{"Content-Type", "application/json"}},
-      nlohmann::json{{"username", "root"}, {"password", web_test::kPassword}}.dump());
-  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
-  const std::string set_cookie(signed_in.header("Set-Cookie").value_or(""));
-  const std::string token = set_cookie.substr(12, set_cookie.find(';') - 12);
-  const std::vector<http::Field> auth{
-      {"Cookie", "plm_session=" + token},
-      {"X-CSRF-Token", nlohmann::json::parse(signed_in.body)["csrf_token"].get<std::string>()}};
-  // Connect through the emulator's auto-approved consent.
-  const auto started = client.request("POST", "/api/accounts/connect", auth, "");
-  ASSERT_EQ(started.status, 200) << started.body;
-  test_support::HttpClient spotify(emulator.base_url());
-  const auto consent =
-      spotify.get(nlohmann::json::parse(started.body)["authorize_url"].get<std::string>());
-  ASSERT_EQ(consent.status, 303) << consent.body;
-  const std::string callback(consent.header("Location").value_or(""));
-  const auto connected = client.request("GET", callback.substr(base.size()), auth, "");
-  const std::string location(connected.header("Location").value_or(""));
-  ASSERT_NE(location.find("connected="), std::string::npos) << location;
-  const std::string account = location.substr(location.find("connected=") + 10);
+  web_test::ServeStage stage("serve-sync", spotify_emulator::testkit::test_seed(), "alice",
+                             {{"PLM_SPOTIFY_RATE_BUDGET", "3"}, {"PLM_SPOTIFY_MAX_WAIT_S", "120"}});
+  web_test::ServeProcess server(stage.directory(), stage.settings());
+  ASSERT_TRUE(server.listening());
+  server.sign_in("root", web_test::kPassword);
+  const std::int64_t account = server.connect_account(stage.emulator_url());
+  ASSERT_GT(account, 0);
 
-  web_test::EventReader events(base + "/api/events", token);
+  web_test::EventReader events(server.base_url() + "/api/events", server.session_token());
   ASSERT_TRUE(events.wait_connected());
-  const auto sync = client.request("POST", "/api/accounts/" + account + "/sync", auth, "");
-  ASSERT_EQ(sync.status, 202) << sync.body;
+  int status = 0;
+  const auto sync =
+      server.call("POST", "/api/accounts/" + std::to_string(account) + "/sync", &status);
+  ASSERT_EQ(status, 202) << sync.dump();
   ASSERT_TRUE(events.wait_for([](const web_test::EventReader::Event& event) {
     return event.name == "job" && event.data.value("state", "") == "running";
   }));
@@ -135,11 +69,18 @@ TEST(PlmServe, SigtermDuringAPacedSyncExitsWithinSeconds) {
   server.kill(SIGTERM);
   const auto result = server.wait();
   const auto took = std::chrono::steady_clock::now() - stopping;
+  // The job was released, not lost: the next start resumes it.
+  const auto job = app::Services::open(stage.config())
+                       ->jobs()
+                       .find_job(std::stoll(sync["id"].get<std::string>()));
 
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_LT(took, std::chrono::seconds(5)) << result.err;
   EXPECT_NE(result.err.find("plm serve: stopped"), std::string::npos) << result.err;
-  fs::remove_all(directory);
+  ASSERT_TRUE(job && *job);
+  EXPECT_EQ((*job)->job.state, core::JobState::Interrupted);
+  EXPECT_EQ((*job)->history.back().kind, core::JobEventKind::Interrupted);
+  EXPECT_EQ((*job)->history.back().message, "the worker stopped (shutdown)");
 }
 
 TEST(PlmServe, BadSettingsAreUsageErrors) {

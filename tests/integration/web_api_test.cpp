@@ -437,13 +437,14 @@ TEST_F(PlmApiTest, ViewersReadButEveryStateChangingRouteAnswersForbidden) {
       {"POST", path_of(account, SeedIds::kAliceMain, "/sync")},
       {"POST", "/api/users"},
       {"PATCH", "/api/users/1"},
-      {"DELETE", "/api/users/1"}};
+      {"DELETE", "/api/users/1"},
+      {"POST", "/api/jobs/1/cancel"}};
   for (const auto& [method, path] : writes) {
-    const auto reply =
-        viewer.call(method, path,
-                    method == "DELETE" || path.ends_with("sync") || path.ends_with("connect")
-                        ? Json()
-                        : Json{{"tags", Json::array()}});
+    const auto reply = viewer.call(method, path,
+                                   method == "DELETE" || path.ends_with("sync") ||
+                                           path.ends_with("connect") || path.ends_with("cancel")
+                                       ? Json()
+                                       : Json{{"tags", Json::array()}});
     EXPECT_EQ(reply.status, 403) << method << " " << path << ": " << reply.body;
     EXPECT_EQ(reply.json["error"]["code"], "forbidden") << method << " " << path;
   }
@@ -625,7 +626,8 @@ TEST_F(PlmApiTest, ASyncStreamsProgressAndThePlaylistsMatchTheEmulator) {
   const auto jobs = admin.get("/api/jobs");
   ASSERT_EQ(jobs.json["jobs"].size(), 1u);
   EXPECT_EQ(jobs.json["jobs"][0]["state"], "succeeded");
-  EXPECT_EQ(admin.get("/api/jobs/" + done["id"].get<std::string>()).json["state"], "succeeded");
+  EXPECT_EQ(admin.get("/api/jobs/" + done["id"].get<std::string>()).json["job"]["state"],
+            "succeeded");
   const auto metrics = Browser(*this).get("/metrics").body;
   EXPECT_NE(metrics.find("plm_sync_jobs_finished_total{state=\"succeeded\"} 1"), std::string::npos);
   EXPECT_EQ(metrics.find("plm_spotify_calls_total 0"), std::string::npos);
@@ -699,50 +701,67 @@ TEST_F(PlmApiTest, TagsAreValidated) {
   EXPECT_EQ(cleared.status, 200);
 }
 
-TEST_F(PlmApiTest, SyncingAPlaylistAndSyncingTwiceReturnTheRunningJob) {
+TEST_F(PlmApiTest, SyncingAPlaylistReadsThatPlaylistAlone) {
   start();
   Browser admin = setup_admin();
   const std::int64_t account = connect(admin);
   ASSERT_EQ(sync(admin, account)["state"], "succeeded");
   EventReader events(base_url() + "/api/events", admin.cookie());
   ASSERT_TRUE(events.wait_connected());
-  // The job's one call (the playlist is unchanged) takes 2 s: far longer than the two requests
-  // below need, even under sanitizers on a loaded machine, so the second one sees it running.
-  emulator_admin("POST", "/__emulator/faults", Json{{"latency", {{"fixed_ms", 2000}}}});
 
-  const auto first = admin.call("POST", path_of(account, SeedIds::kAliceBig, "/sync"));
-  const auto second = admin.call("POST", "/api/accounts/" + std::to_string(account) + "/sync");
-  const auto listed = admin.get("/api/jobs");
-  const Json done = wait_for_job(events, first.json["id"]);
+  const auto started = admin.call("POST", path_of(account, SeedIds::kAliceBig, "/sync"));
+  const Json done = wait_for_job(events, started.json["id"]);
+  const auto details = admin.get("/api/jobs/" + started.json["id"].get<std::string>());
 
-  ASSERT_EQ(first.status, 202) << first.body;
-  EXPECT_EQ(first.json["kind"], "sync_playlist");
-  EXPECT_EQ(first.json["playlist_id"], SeedIds::kAliceBig);
-  EXPECT_EQ(second.status, 202);
-  EXPECT_EQ(second.json["id"], first.json["id"]);
-  EXPECT_NE(second.json["state"], "succeeded");  // it was still running
-  EXPECT_EQ(listed.json["jobs"][0]["id"], first.json["id"]);
+  ASSERT_EQ(started.status, 202) << started.body;
+  EXPECT_EQ(started.json["kind"], "sync_playlist");
+  EXPECT_EQ(started.json["playlist_id"], SeedIds::kAliceBig);
   EXPECT_EQ(done["state"], "succeeded") << done.dump();
-  EXPECT_EQ(done["total"], 1);
-  emulator_admin("DELETE", "/__emulator/faults");
+  EXPECT_EQ(done["unit"], "tracks");
+  ASSERT_EQ(details.json["items"].size(), 1u);
+  EXPECT_EQ(details.json["items"][0]["key"], SeedIds::kAliceBig);
+  EXPECT_EQ(details.json["items"][0]["outcome"], "unchanged");  // the account's sync read it
+  const auto playlists_event = events.wait_for([](const EventReader::Event& event) {
+    return event.name == "playlists" && !event.data["playlist_ids"].empty();
+  });
+  ASSERT_TRUE(playlists_event);
+  EXPECT_EQ(playlists_event->data["playlist_ids"], Json({SeedIds::kAliceBig}));
 }
 
-TEST_F(PlmApiTest, ALongRateLimitBecomesAJobErrorWithRetryAt) {
+TEST_F(PlmApiTest, ALongRateLimitQueuesTheJobAgainForWhenSpotifySaid) {
   start();
   Browser admin = setup_admin();
   const std::int64_t account = connect(admin);
   ASSERT_EQ(sync(admin, account)["state"], "succeeded");
   emulator_admin("POST", "/__emulator/faults",
                  Json{{"rules", {{{"kind", "rate_limit"}, {"retry_after_s", 7200}}}}});
+  EventReader events(base_url() + "/api/events", admin.cookie());
+  ASSERT_TRUE(events.wait_connected());
 
-  const Json limited = sync(admin, account);
+  const auto started = admin.call("POST", "/api/accounts/" + std::to_string(account) + "/sync");
+  const std::string id = started.json["id"];
+  const auto waiting = events.wait_for([&](const EventReader::Event& event) {
+    return event.name == "job" && event.data["id"] == id && event.data["state"] == "queued" &&
+           !event.data["error"].is_null();
+  });
+  const auto details = admin.get("/api/jobs/" + id);
+  const auto account_state = admin.get("/api/accounts").json["accounts"][0];
+  const auto cancelled = admin.call("POST", "/api/jobs/" + id + "/cancel");
 
-  EXPECT_EQ(limited["state"], "failed") << limited.dump();
-  EXPECT_EQ(limited["error"]["code"], "rate_limited");
-  EXPECT_NE(limited["error"]["retry_at"], nullptr);
-  EXPECT_NE(
-      Browser(*this).get("/metrics").body.find("plm_sync_jobs_finished_total{state=\"failed\"} 1"),
-      std::string::npos);
+  ASSERT_TRUE(waiting.has_value());
+  EXPECT_EQ(waiting->data["error"]["code"], "rate_limited");
+  // Spotify's time, on the server's clock (which stands still in this test).
+  EXPECT_EQ(waiting->data["error"]["retry_at"], "2026-11-01T02:00:00Z") << waiting->data.dump();
+  EXPECT_EQ(waiting->data["run_at"], "2026-11-01T02:00:00Z");
+  EXPECT_EQ(waiting->data["attempts"], 1);
+  EXPECT_EQ(details.json["history"].back()["kind"], "retry_scheduled");
+  EXPECT_EQ(account_state["syncing"], true);  // it is not over: it resumes by itself
+  EXPECT_EQ(cancelled.status, 200);
+  EXPECT_EQ(cancelled.json["state"], "cancelled");
+  EXPECT_NE(Browser(*this)
+                .get("/metrics")
+                .body.find("plm_sync_jobs_finished_total{state=\"cancelled\"} 1"),
+            std::string::npos);
 }
 
 TEST_F(PlmApiTest, AnExpiredAuthorizationFailsTheJobAndMarksTheAccount) {
@@ -848,6 +867,7 @@ TEST_F(PlmApiTest, AnotherUsersAccountsPlaylistsAndJobsAnswerNotFound) {
       {"POST", "/api/accounts/" + id + "/sync", nullptr},
       {"DELETE", "/api/accounts/" + id, nullptr},
       {"GET", "/api/jobs/" + job["id"].get<std::string>(), nullptr},
+      {"POST", "/api/jobs/" + job["id"].get<std::string>() + "/cancel", nullptr},
       {"GET", "/api/accounts/abc/playlists/x", nullptr},
   };
   for (const auto& [method, path, body] : attempts) {

@@ -234,7 +234,23 @@ void PlmApiTest::start(Setup setup) {
   std::ofstream(directory_ / "static/assets/app-1234.js") << "console.log('plm');";
   std::ofstream(directory_ / "static/favicon.svg") << "<svg/>";
 
-  const std::string emulator_url = emulator_->base_url();
+  if (setup.gate_spotify) {
+    http::ServerOptions front;
+    front.handler_threads = 4;  // a held request must not hold the others
+    spotify_front_ = std::make_unique<http::Server>(
+        [this](const http::Request& request) {
+          std::function<void(const http::Request&)> gate;
+          {
+            std::lock_guard lock(gate_mutex_);
+            gate = spotify_gate_;
+          }
+          if (gate) gate(request);
+          return emulator_->emulator().handle(request);
+        },
+        front);
+    spotify_front_->start();
+  }
+  const std::string emulator_url = spotify_url();
   auto config = app::build_config({{"PLM_DATA_DIR", (directory_ / "data").string()},
                                    {"PLM_SPOTIFY_CLIENT_ID", kClientId},
                                    {"PLM_SPOTIFY_CLIENT_SECRET", kClientSecret},
@@ -273,6 +289,8 @@ void PlmApiTest::TearDown() {
   server_.reset();
   web_ = {};
   services_.reset();
+  if (spotify_front_) spotify_front_->stop();
+  spotify_front_.reset();
   emulator_.reset();
   if (!directory_.empty()) fs::remove_all(directory_);
 }
@@ -280,6 +298,11 @@ void PlmApiTest::TearDown() {
 std::vector<std::string> PlmApiTest::logs() const {
   std::lock_guard lock(log_mutex_);
   return logs_;
+}
+
+std::string PlmApiTest::spotify_url() const {
+  return spotify_front_ ? "http://127.0.0.1:" + std::to_string(spotify_front_->port())
+                        : emulator_->base_url();
 }
 
 std::string PlmApiTest::reachable(const std::string& public_location) const {
@@ -312,9 +335,9 @@ std::string PlmApiTest::authorize(Browser& browser) {
   const auto started = browser.call("POST", "/api/accounts/connect");
   EXPECT_EQ(started.status, 200) << started.body;
   const std::string url = started.json.value("authorize_url", "");
-  EXPECT_TRUE(url.starts_with(emulator_->base_url() + "/authorize?")) << url;
+  EXPECT_TRUE(url.starts_with(spotify_url() + "/authorize?")) << url;
   // The emulator's consent page approves at once and redirects the browser to our callback.
-  test_support::HttpClient spotify(emulator_->base_url());
+  test_support::HttpClient spotify(spotify_url());
   const auto consent = spotify.get(url);
   EXPECT_EQ(consent.status, 303) << consent.body;
   const std::string location(consent.header("Location").value_or(""));
@@ -334,8 +357,9 @@ std::int64_t PlmApiTest::connect(Browser& browser) {
 
 Json PlmApiTest::wait_for_job(EventReader& events, const std::string& job_id) {
   const auto final_event = events.wait_for([&](const EventReader::Event& event) {
+    const std::string state = event.data.value("state", "");
     return event.name == "job" && event.data.value("id", "") == job_id &&
-           event.data.value("state", "") != "queued" && event.data.value("state", "") != "running";
+           (state == "succeeded" || state == "failed" || state == "cancelled");
   });
   EXPECT_TRUE(final_event.has_value()) << "job " << job_id << " did not finish in time";
   return final_event ? final_event->data : Json();

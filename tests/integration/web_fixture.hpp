@@ -133,6 +133,10 @@ class PlmApiTest : public ::testing::Test {
     std::string public_url_override;  ///< e.g. "https://plm.example/"
     bool create_cli_admin = false;    ///< a password-less "admin" as `plm` creates it
     bool trust_proxy = false;         ///< PLM_TRUST_PROXY: client addresses from X-Forwarded-For
+    /// plm reaches the emulator through a front server that calls spotify_gate_ (when set) with
+    /// every request before passing it on: a test may hold a request there to stop a sync at a
+    /// chosen point.
+    bool gate_spotify = false;
   };
   void start(Setup setup);
   void start() { start(Setup{}); }
@@ -148,7 +152,10 @@ class PlmApiTest : public ::testing::Test {
   std::string authorize(Browser& browser);
   /// Syncs an account and waits for the job's final state on the event stream.
   Json sync(Browser& browser, std::int64_t account_id);
+  /// The job's first `job` event in a final state (succeeded, failed, cancelled).
   Json wait_for_job(EventReader& events, const std::string& job_id);
+  /// Where plm reaches Spotify (the emulator, or the gate in front of it).
+  std::string spotify_url() const;
   /// An emulator admin call.
   Json emulator_admin(const std::string& method, const std::string& path,
                       const Json& body = nullptr);
@@ -165,6 +172,9 @@ class PlmApiTest : public ::testing::Test {
   test_support::ManualClock clock_;
   spotify_emulator::Clock emulator_clock_{spotify_emulator::testkit::kStartMs, /*frozen=*/true};
   std::unique_ptr<spotify_emulator::testkit::RunningEmulator> emulator_;
+  std::unique_ptr<http::Server> spotify_front_;  ///< Setup::gate_spotify
+  std::mutex gate_mutex_;
+  std::function<void(const http::Request&)> spotify_gate_;  ///< guarded by gate_mutex_
   fs::path directory_;
   std::unique_ptr<app::Services> services_;
   app::WiredWebApp web_;

@@ -112,7 +112,7 @@ import json, sys
 for line in sys.stdin:
     try: event = json.loads(line)
     except ValueError: continue
-    if event.get("id") == sys.argv[1] and event.get("state") in ("succeeded", "partial", "failed"):
+    if event.get("id") == sys.argv[1] and event.get("state") in ("succeeded", "failed", "cancelled"):
         print(event["state"]); break' "$job_id")"
   [[ -n "$final" ]] && break
   sleep 0.1
@@ -121,6 +121,9 @@ done
 progress_events="$(grep -c '^event: job' "$work/events" || true)"
 ((progress_events >= 2)) || fail "expected progress events, saw $progress_events"
 pass "sync progress streamed through the proxy ($progress_events job events)"
+job_state="$(stack_curl "${public}api/jobs/$job_id" | stack_json '["job"]["state"]')"
+[[ "$job_state" == succeeded ]] || fail "GET api/jobs/$job_id through the proxy: '$job_state'"
+pass "the finished job read back through the proxy"
 
 total="$(stack_curl "${public}api/playlists" | stack_json '["total"]')"
 [[ "$total" == 330 ]] || fail "expected the demo account's 330 playlists, got $total"

@@ -552,10 +552,11 @@ async function prepare(stack: Stack, context: BrowserContext): Promise<Target[]>
     headers: { 'X-CSRF-Token': csrf },
   });
   if (res.status() !== 202) throw new Error(`sync: ${res.status()} ${await res.text()}`);
-  let job = (await res.json()) as { id: string; state: string; message: string };
-  while (job.state === 'queued' || job.state === 'running') {
+  type JobSummary = { id: string; state: string; message: string };
+  let job = (await res.json()) as JobSummary;
+  while (['queued', 'running', 'interrupted'].includes(job.state)) {
     await sleep(250);
-    job = await getJson(`api/jobs/${encodeURIComponent(job.id)}`);
+    job = (await getJson<{ job: JobSummary }>(`api/jobs/${encodeURIComponent(job.id)}`)).job;
   }
   if (job.state !== 'succeeded') throw new Error(`sync ended ${job.state}: ${job.message}`);
   console.log(

@@ -14,6 +14,15 @@ export type Playlist = Schemas['Playlist'];
 export type PlaylistItem = Schemas['PlaylistItem'];
 export type PlaylistItems = Schemas['PlaylistItems'];
 export type Job = Schemas['Job'];
+export type JobKind = Schemas['JobKind'];
+export type JobState = Schemas['JobState'];
+export type JobUnit = Job['unit'];
+export type JobDetails = Schemas['JobDetails'];
+export type JobItem = Schemas['JobItem'];
+export type JobEvent = Schemas['JobEvent'];
+export type JobList = Schemas['JobList'];
+/** The filters and paging of GET api/jobs. */
+export type JobQuery = NonNullable<paths['/api/jobs']['get']['parameters']['query']>;
 export type SpotifySetup = Schemas['SpotifySetup'];
 export type PlaylistsChanged = Schemas['PlaylistsChanged'];
 export type AccountsChanged = Schemas['AccountsChanged'];
@@ -89,6 +98,11 @@ export function getCsrfToken(): string | null {
 /** Called when a request answers 401 (the session ended): the app goes to the login page. */
 export function onUnauthorized(handler: (() => void) | null): void {
   unauthorizedHandler = handler;
+}
+
+/** For reads that expect a 401 themselves (re-reading the session): the session has ended. */
+export function sessionEnded(): void {
+  unauthorizedHandler?.();
 }
 
 /**
@@ -228,6 +242,11 @@ function waitSentence(seconds: number): string {
   return `Try again in ${minutes} min.`;
 }
 
+/** Options of a read: a signal to abort it (see lib/resource.ts). */
+export interface Reading {
+  signal?: AbortSignal;
+}
+
 // ---- The playlists list with its ETag (the list is re-read on every `playlists` event).
 
 export type PlaylistList = Schemas['PlaylistList'];
@@ -238,10 +257,13 @@ export interface CachedList {
 }
 
 /** GET api/playlists with If-None-Match; returns `previous` unchanged on 304. */
-export async function fetchPlaylists(previous: CachedList | null): Promise<CachedList> {
+export async function fetchPlaylists(
+  previous: CachedList | null,
+  opts: Reading = {},
+): Promise<CachedList> {
   const headers: Record<string, string> = {};
   if (previous?.etag) headers['If-None-Match'] = previous.etag;
-  const res = await exchange('GET', 'api/playlists', { headers });
+  const res = await exchange('GET', 'api/playlists', { headers, signal: opts.signal });
   if (res.status === 304 && previous) return previous;
   const data = (await res.json()) as PlaylistList;
   return { etag: res.headers.get('ETag'), data };
@@ -257,25 +279,27 @@ export const api = {
     send('POST', '/api/session', { body, expect401: true }),
   signOut: () => send('DELETE', '/api/session', { expect401: true }),
   changePassword: (body: Schemas['PasswordChange']) => send('POST', '/api/me/password', { body }),
-  users: () => send('GET', '/api/users'),
+  users: (opts: Reading = {}) => send('GET', '/api/users', opts),
   createUser: (body: Schemas['NewUser']) => send('POST', '/api/users', { body }),
   updateUser: (user_id: number, body: Schemas['UserPatch']) =>
     send('PATCH', '/api/users/{user_id}', { path: { user_id }, body }),
   deleteUser: (user_id: number) => send('DELETE', '/api/users/{user_id}', { path: { user_id } }),
-  spotifySetup: () => send('GET', '/api/spotify/setup'),
-  accounts: () => send('GET', '/api/accounts'),
+  spotifySetup: (opts: Reading = {}) => send('GET', '/api/spotify/setup', opts),
+  accounts: (opts: Reading = {}) => send('GET', '/api/accounts', opts),
   connectAccount: () => send('POST', '/api/accounts/connect'),
   disconnectAccount: (account_id: number) =>
     send('DELETE', '/api/accounts/{account_id}', { path: { account_id } }),
   syncAccount: (account_id: number) =>
     send('POST', '/api/accounts/{account_id}/sync', { path: { account_id } }),
-  playlist: (account_id: number, playlist_id: string) =>
+  playlist: (account_id: number, playlist_id: string, opts: Reading = {}) =>
     send('GET', '/api/accounts/{account_id}/playlists/{playlist_id}', {
       path: { account_id, playlist_id },
+      ...opts,
     }),
-  playlistItems: (account_id: number, playlist_id: string) =>
+  playlistItems: (account_id: number, playlist_id: string, opts: Reading = {}) =>
     send('GET', '/api/accounts/{account_id}/playlists/{playlist_id}/items', {
       path: { account_id, playlist_id },
+      ...opts,
     }),
   setTags: (account_id: number, playlist_id: string, tags: string[]) =>
     send('PUT', '/api/accounts/{account_id}/playlists/{playlist_id}/tags', {
@@ -286,5 +310,8 @@ export const api = {
     send('POST', '/api/accounts/{account_id}/playlists/{playlist_id}/sync', {
       path: { account_id, playlist_id },
     }),
-  jobs: () => send('GET', '/api/jobs'),
+  jobs: (query: JobQuery = {}, opts: Reading = {}) => send('GET', '/api/jobs', { query, ...opts }),
+  job: (job_id: string, opts: Reading = {}) =>
+    send('GET', '/api/jobs/{job_id}', { path: { job_id }, ...opts }),
+  cancelJob: (job_id: string) => send('POST', '/api/jobs/{job_id}/cancel', { path: { job_id } }),
 };

@@ -368,7 +368,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user's recent jobs (running first, then the last 50 finished) */
+        /**
+         * The signed-in user's jobs, newest first, with filters
+         * @description Active jobs (queued, running, interrupted) and finished ones, newest first, without their per-item results and history (see getJob). Page with `before` = the last id of a page.
+         */
         get: operations["listJobs"];
         put?: never;
         post?: never;
@@ -387,10 +390,32 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One job */
+        /** One job with its per-item results and its history */
         get: operations["getJob"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancels a job
+         * @description A queued or interrupted job is cancelled at once; a running one gets `cancel_requested` and stops between two steps (what was done stays done), then its state becomes `cancelled`. A finished job answers 409 `conflict`.
+         */
+        post: operations["cancelJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -564,27 +589,96 @@ export interface components {
             message: string;
             retry_at?: string | null;
         };
+        /** @enum {string} */
+        JobKind: "sync_account" | "sync_playlist";
+        /**
+         * @description queued → running → succeeded | failed | cancelled. `interrupted`: the server stopped or died while it ran; it resumes by itself. A failure that Spotify asks to retry later goes back to `queued` with a later `run_at`.
+         * @enum {string}
+         */
+        JobState: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
+        /** @description Spotify calls made for the job over all its attempts */
+        JobApiCalls: {
+            /** Format: int64 */
+            calls: number;
+            /**
+             * Format: int64
+             * @description Of the calls, reads made to confirm a snapshot or settle an unknown write
+             */
+            check_reads: number;
+            /** Format: int64 */
+            retries: number;
+            /**
+             * Format: int64
+             * @description 429 answers received
+             */
+            rate_limited: number;
+            /** Format: int64 */
+            waited_ms: number;
+        };
         Job: {
             id: string;
-            /** @enum {string} */
-            kind: "sync_account" | "sync_playlist";
+            kind: components["schemas"]["JobKind"];
+            state: components["schemas"]["JobState"];
             /** Format: int64 */
-            account_id: number;
+            account_id: number | null;
             playlist_id: string | null;
-            /** @enum {string} */
-            state: "queued" | "running" | "succeeded" | "partial" | "failed";
-            /** @description Playlists stored so far */
+            /**
+             * Format: int64
+             * @description Progress so far
+             */
             done: number;
-            /** @description Playlists to store (0 while listing) */
+            /**
+             * Format: int64
+             * @description What there is to do (0 while unknown)
+             */
             total: number;
+            /** @enum {string} */
+            unit: "items" | "playlists" | "tracks" | "calls";
             /** @description What is happening now */
             message: string;
+            /** @description Times a worker started or resumed it */
+            attempts: number;
+            /** Format: date-time */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description Not started before this time
+             */
+            run_at: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** Format: date-time */
             finished_at: string | null;
+            /** @description Why it failed, or the cause of a pending retry */
             error: components["schemas"]["JobError"] | null;
+            cancel_requested: boolean;
+            api: components["schemas"]["JobApiCalls"];
+        };
+        /** @description How one item of a job ended (a playlist of a sync or of a batch) */
+        JobItem: {
+            key: string;
+            label: string;
+            /** @enum {string} */
+            outcome: "done" | "unchanged" | "skipped" | "conflict" | "failed";
+            error: components["schemas"]["JobError"] | null;
+            detail: string;
+        };
+        JobEvent: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "enqueued" | "started" | "resumed" | "interrupted" | "retry_scheduled" | "cancel_requested" | "succeeded" | "failed" | "cancelled";
+            message: string;
+        };
+        JobDetails: {
+            job: components["schemas"]["Job"];
+            items: components["schemas"]["JobItem"][];
+            history: components["schemas"]["JobEvent"][];
         };
         JobList: {
             jobs: components["schemas"]["Job"][];
+            /** @description Pass as `before` for the next page; null on the last page */
+            next_before: string | null;
         };
         /** @description Stored playlists of an account changed (empty playlist_ids = the whole list) */
         PlaylistsChanged: {
@@ -1206,7 +1300,16 @@ export interface operations {
     };
     listJobs: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Comma-separated states, e.g. `queued,running` */
+                state?: string;
+                kind?: components["schemas"]["JobKind"];
+                account_id?: number;
+                playlist_id?: string;
+                /** @description Only jobs with a smaller id (the next page) */
+                before?: string;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1222,6 +1325,7 @@ export interface operations {
                     "application/json": components["schemas"]["JobList"];
                 };
             };
+            400: components["responses"]["Error"];
             401: components["responses"]["Error"];
         };
     };
@@ -1242,11 +1346,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Job"];
+                    "application/json": components["schemas"]["JobDetails"];
                 };
             };
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
         };
     };
     streamEvents: {

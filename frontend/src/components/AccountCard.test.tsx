@@ -97,4 +97,23 @@ describe('AccountCard', () => {
     );
     expect(document.querySelector('.avatar')!.textContent).toBe('🎧');
   });
+
+  it('shows an interrupted sync as one that resumes, with sync still disabled', () => {
+    render(
+      <AccountCard
+        account={account()}
+        job={job({ state: 'interrupted', done: 30, total: 120 })}
+        canWrite
+        onSync={noop}
+        onReconnect={noop}
+        onDisconnect={noop}
+      />,
+    );
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuetext')).toBe(
+      'Interrupted; it resumes by itself…',
+    );
+    expect((screen.getByRole('button', { name: 'Syncing…' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
+  });
 });

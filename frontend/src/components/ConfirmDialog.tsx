@@ -7,6 +7,8 @@ interface Props {
   title: string;
   children: ComponentChildren;
   confirmLabel: string;
+  /** The button that closes without acting ("Cancel"; say something else when the action is a cancel). */
+  dismissLabel?: string;
   danger?: boolean;
   onConfirm: () => Promise<void>;
   onClose: () => void;
@@ -17,6 +19,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  dismissLabel = 'Cancel',
   danger,
   onConfirm,
   onClose,
@@ -41,7 +44,7 @@ export function ConfirmDialog({
       actions={
         <>
           <button type="button" class="btn" onClick={onClose} data-autofocus>
-            Cancel
+            {dismissLabel}
           </button>
           <button
             type="button"

@@ -1,22 +1,12 @@
 import type { Job } from '../api/client';
-import { isActive, jobFraction } from '../lib/jobs';
-import { formatCount, plural } from '../lib/format';
+import { jobFraction, progressText } from '../lib/jobs';
 
-/** A live progress bar for a sync job (indeterminate while the total is unknown). */
+/** A live progress bar for a job (indeterminate while there is nothing to measure yet). */
 export function JobProgress({ job, label }: { job: Job | null; label: string }) {
   const fraction = job ? jobFraction(job) : null;
   const pct = fraction === null ? null : Math.round(fraction * 100);
-  const text = job
-    ? job.kind === 'sync_playlist' && isActive(job)
-      ? job.state === 'queued'
-        ? 'Waiting to start…'
-        : 'Reading the playlist…'
-      : job.total > 0
-        ? `${formatCount(job.done)} of ${plural(job.total, 'playlist')}`
-        : job.state === 'queued'
-          ? 'Waiting to start…'
-          : 'Listing playlists…'
-    : 'Syncing…';
+  // No job yet: the account says it syncs (started elsewhere) before its job event arrived.
+  const text = job ? progressText(job) : 'Syncing…';
   return (
     <div class="job-progress" data-testid="job-progress">
       <div

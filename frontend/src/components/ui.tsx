@@ -126,3 +126,78 @@ export function FormError({ error }: { error: unknown }) {
     </p>
   );
 }
+
+/** A labelled select of a toolbar: options are [value, text] pairs. */
+export function SelectField({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  options: readonly (readonly [string, string])[];
+  onChange: (v: string) => void;
+}) {
+  return (
+    <div class="field field-compact">
+      <label for={id} class="label-small">
+        {label}
+      </label>
+      <select
+        id={id}
+        class="input input-small"
+        value={value}
+        onChange={(e) => onChange(e.currentTarget.value)}
+      >
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export interface Column {
+  label: string;
+  /** Said to screen readers only (e.g. "Actions" over a column of buttons). */
+  hidden?: boolean;
+  class?: string;
+}
+
+/** A plain data table in a card: a caption for screen readers, column headers, and the rows. */
+export function DataTable({
+  caption,
+  columns,
+  children,
+  class: className,
+  testId,
+}: {
+  caption: string;
+  columns: readonly Column[];
+  children: ComponentChildren;
+  class?: string;
+  testId?: string;
+}) {
+  return (
+    <div class="table-wrap card card-flush">
+      <table class={`data-table${className ? ` ${className}` : ''}`} data-testid={testId}>
+        <caption class="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.label} scope="col" class={c.class}>
+                {c.hidden ? <span class="visually-hidden">{c.label}</span> : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -5,8 +5,10 @@ import {
   formatDateTime,
   formatDuration,
   formatRelative,
+  formatTimestamp,
   formatTotalDuration,
   formatWait,
+  formatWaitedMs,
   parseRetryAfter,
   plural,
 } from './format';
@@ -37,6 +39,18 @@ describe('other formats', () => {
     expect(formatWait(8)).toBe('8 seconds');
     expect(formatWait(125)).toBe('3 minutes');
     expect(formatWait(3720)).toBe('1 hour 2 minutes');
+  });
+
+  it('says how long a job waited, from milliseconds', () => {
+    expect(formatWaitedMs(0)).toBe('none');
+    expect(formatWaitedMs(250)).toBe('250 ms');
+    expect(formatWaitedMs(8000)).toBe('8 seconds');
+    expect(formatWaitedMs(125_000)).toBe('3 minutes');
+  });
+
+  it('formats a timestamp to the second', () => {
+    expect(formatTimestamp('2026-03-04T10:15:07Z', 'en-GB')).toMatch(/\d\d:15:07/);
+    expect(formatTimestamp(null)).toBe('');
   });
 
   it('parses Retry-After as seconds or as an HTTP date', () => {

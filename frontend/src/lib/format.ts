@@ -52,25 +52,29 @@ function parse(iso: string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** A local calendar date ("Mar 4, 2026"), or "" for a missing/invalid value. */
-export function formatDate(iso: string | null | undefined, locale?: string): string {
+function formatWith(
+  kind: string,
+  options: Intl.DateTimeFormatOptions,
+  iso: string | null | undefined,
+  locale: string | undefined,
+): string {
   const d = parse(iso);
   if (!d) return '';
-  return cached(
-    'date',
-    locale,
-    () => new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric' }),
-  ).format(d);
+  return cached(kind, locale, () => new Intl.DateTimeFormat(locale, options)).format(d);
+}
+
+/** A local calendar date ("Mar 4, 2026"), or "" for a missing/invalid value. */
+export function formatDate(iso: string | null | undefined, locale?: string): string {
+  return formatWith('date', { year: 'numeric', month: 'short', day: 'numeric' }, iso, locale);
 }
 
 export function formatDateTime(iso: string | null | undefined, locale?: string): string {
-  const d = parse(iso);
-  if (!d) return '';
-  return cached(
-    'datetime',
-    locale,
-    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
-  ).format(d);
+  return formatWith('datetime', { dateStyle: 'medium', timeStyle: 'short' }, iso, locale);
+}
+
+/** A date and time to the second ("Mar 4, 2026, 10:15:07 AM"), for a job's history. */
+export function formatTimestamp(iso: string | null | undefined, locale?: string): string {
+  return formatWith('timestamp', { dateStyle: 'medium', timeStyle: 'medium' }, iso, locale);
 }
 
 /** "just now", "5 minutes ago", "in 3 days"; "never" for null. */
@@ -104,6 +108,13 @@ export function formatWait(seconds: number): string {
   const m = minutes % 60;
   const hours = `${h} hour${h === 1 ? '' : 's'}`;
   return m === 0 ? hours : `${hours} ${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/** Time spent waiting, in milliseconds: "none", "250 ms", "8 seconds", "3 minutes". */
+export function formatWaitedMs(ms: number): string {
+  if (!(ms > 0)) return 'none';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return formatWait(ms / 1000);
 }
 
 /** Parses a Retry-After header (delta-seconds or an HTTP date) into seconds from `now`. */

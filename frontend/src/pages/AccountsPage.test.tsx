@@ -1,7 +1,8 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { account, sessionInfo } from '../test/fixtures';
+import { account, job, sessionInfo } from '../test/fixtures';
 import { json, mockApi } from '../test/server';
+import { bus } from '../lib/events';
 import { navigate } from '../lib/router';
 import { setSession } from '../lib/session';
 import { AccountsPage, connectNotice } from './AccountsPage';
@@ -89,5 +90,22 @@ describe('AccountsPage', () => {
     expect(calls.some((c) => c.method === 'DELETE' && c.url.pathname === '/api/accounts/5')).toBe(
       true,
     );
+  });
+
+  it('re-reads the accounts when a sync finishes, not on every progress step', async () => {
+    let count = 3;
+    const { calls } = mockApi({
+      'GET api/accounts': () => json({ accounts: [account({ playlist_count: count })] }),
+      'GET api/spotify/setup': json(okSetup),
+    });
+    render(<AccountsPage search="" />);
+    await waitFor(() => expect(screen.getByText('3')).toBeTruthy());
+    const reads = () => calls.filter((c) => c.url.pathname === '/api/accounts').length;
+    bus.emit('job', job({ state: 'running', done: 20 }));
+    expect(reads()).toBe(1);
+    count = 330;
+    bus.emit('job', job({ state: 'succeeded', done: 40 }));
+    await waitFor(() => expect(screen.getByText('330')).toBeTruthy());
+    expect(reads()).toBe(2);
   });
 });

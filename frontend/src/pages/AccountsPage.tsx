@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, describeError, type Account, type SpotifySetup } from '../api/client';
+import { api, describeError, type Account } from '../api/client';
 import { AccountCard } from '../components/AccountCard';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { SpotifySetupPanel } from '../components/SpotifySetupPanel';
 import { EmptyState, ErrorNotice, Spinner } from '../components/ui';
-import { coalesce } from '../lib/coalesce';
-import { bus } from '../lib/events';
-import { activeAccountJob, jobs, upsertJob } from '../lib/jobs';
+import { activeAccountJob, isActive, jobs, upsertJob } from '../lib/jobs';
+import { useResource } from '../lib/resource';
 import { setSearch } from '../lib/router';
 import { mayWrite } from '../lib/session';
 import { notify } from '../lib/toast';
@@ -50,9 +49,19 @@ export async function startConnect(): Promise<void> {
 }
 
 export function AccountsPage({ search }: { search: string }) {
-  const [accounts, setAccounts] = useState<Account[] | null>(null);
-  const [setup, setSetup] = useState<SpotifySetup | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { data, error, reload, mutate } = useResource(
+    async ({ signal }) => {
+      const [a, setup] = await Promise.all([
+        api.accounts({ signal }),
+        api.spotifySetup({ signal }),
+      ]);
+      return { accounts: a.accounts, setup };
+    },
+    // A finished sync changes the playlist count and the last-synced time.
+    { refreshOn: ['accounts', { on: 'job', when: (job) => !isActive(job) }] },
+  );
+  const accounts = data?.accounts ?? null;
+  const setup = data?.setup ?? null;
   const [busyId, setBusyId] = useState<number | null>(null);
   const [connecting, setConnecting] = useState(false);
   const [confirmFor, setConfirmFor] = useState<Account | null>(null);
@@ -62,33 +71,6 @@ export function AccountsPage({ search }: { search: string }) {
 
   useEffect(() => {
     if (notice) setSearch('');
-  }, []);
-
-  const load = async () => {
-    try {
-      const [a, s] = await Promise.all([api.accounts(), api.spotifySetup()]);
-      setAccounts(a.accounts);
-      setSetup(s);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  };
-
-  useEffect(() => {
-    const refresh = coalesce(load, 1000);
-    void load();
-    const offs = [
-      bus.on('accounts', refresh),
-      bus.on('reconnected', refresh),
-      bus.on('job', (job) => {
-        if (job.state !== 'queued' && job.state !== 'running') refresh();
-      }),
-    ];
-    return () => {
-      offs.forEach((off) => off());
-      refresh.cancel();
-    };
   }, []);
 
   const allJobs = jobs.value;
@@ -156,7 +138,7 @@ export function AccountsPage({ search }: { search: string }) {
         </div>
       ) : null}
 
-      {error ? <ErrorNotice error={error} onRetry={load} /> : null}
+      {error ? <ErrorNotice error={error} onRetry={reload} /> : null}
       {accounts === null && !error ? <Spinner label="Loading accounts…" /> : null}
 
       {setup && setupNeedsAttention ? <SpotifySetupPanel setup={setup} /> : null}
@@ -198,7 +180,9 @@ export function AccountsPage({ search }: { search: string }) {
           onClose={() => setConfirmFor(null)}
           onConfirm={async () => {
             await api.disconnectAccount(confirmFor.id);
-            setAccounts((list) => list?.filter((x) => x.id !== confirmFor.id) ?? null);
+            mutate(
+              (d) => d && { ...d, accounts: d.accounts.filter((x) => x.id !== confirmFor.id) },
+            );
             notify('Account disconnected.', 'success');
           }}
         >

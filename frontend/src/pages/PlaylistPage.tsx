@@ -1,14 +1,13 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, api, describeError, type Playlist, type PlaylistItems } from '../api/client';
+import { ApiError, api, describeError } from '../api/client';
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { TagEditor } from '../components/TagEditor';
 import { TrackTable } from '../components/TrackTable';
 import { Badge, Cover, EmptyState, ErrorNotice, Spinner } from '../components/ui';
-import { coalesce } from '../lib/coalesce';
-import { bus } from '../lib/events';
 import { formatCount, formatRelative, formatTotalDuration, plural } from '../lib/format';
 import { activePlaylistJob, isActive, jobs, upsertJob } from '../lib/jobs';
+import { useResource } from '../lib/resource';
 import { filterTracks, totalDurationMs } from '../lib/track-filter';
 import { mayWrite } from '../lib/session';
 import { notify } from '../lib/toast';
@@ -20,46 +19,32 @@ interface Props {
 }
 
 export function PlaylistPage({ accountId, playlistId }: Props) {
-  const [playlist, setPlaylist] = useState<Playlist | null>(null);
-  const [items, setItems] = useState<PlaylistItems | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const valid = Number.isInteger(accountId) && accountId >= 0 && playlistId !== '';
+  const { data, error, reload, mutate } = useResource(
+    async ({ signal }) => {
+      const [playlist, items] = await Promise.all([
+        api.playlist(accountId, playlistId, { signal }),
+        api.playlistItems(accountId, playlistId, { signal }),
+      ]);
+      return { playlist, items };
+    },
+    {
+      enabled: valid,
+      deps: [accountId, playlistId],
+      refreshOn: [
+        {
+          on: 'playlists',
+          when: (ev) =>
+            ev.account_id === accountId &&
+            (ev.playlist_ids.length === 0 || ev.playlist_ids.includes(playlistId)),
+        },
+      ],
+    },
+  );
+  const playlist = data?.playlist ?? null;
+  const items = data?.items ?? null;
   const [filter, setFilter] = useState('');
   const [starting, setStarting] = useState(false);
-  const valid = Number.isInteger(accountId) && accountId >= 0 && playlistId !== '';
-
-  const load = async () => {
-    if (!valid) return;
-    try {
-      const [p, i] = await Promise.all([
-        api.playlist(accountId, playlistId),
-        api.playlistItems(accountId, playlistId),
-      ]);
-      setPlaylist(p);
-      setItems(i);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  };
-
-  useEffect(() => {
-    const refresh = coalesce(load, 1000);
-    void load();
-    const offs = [
-      bus.on('playlists', (ev) => {
-        if (
-          ev.account_id === accountId &&
-          (ev.playlist_ids.length === 0 || ev.playlist_ids.includes(playlistId))
-        )
-          refresh();
-      }),
-      bus.on('reconnected', refresh),
-    ];
-    return () => {
-      offs.forEach((off) => off());
-      refresh.cancel();
-    };
-  }, [accountId, playlistId]);
 
   useEffect(() => {
     if (playlist) document.title = `${playlist.name} · plm`;
@@ -90,7 +75,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
     return (
       <div class="page">
         {back}
-        <ErrorNotice error={error} onRetry={load} />
+        <ErrorNotice error={error} onRetry={reload} />
       </div>
     );
   }
@@ -116,7 +101,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
 
   const saveTags = async (tags: string[]) => {
     const updated = await api.setTags(accountId, playlistId, tags);
-    setPlaylist(updated);
+    mutate((d) => d && { ...d, playlist: updated });
   };
 
   const stored = items?.items.length ?? playlist.stored_track_count;

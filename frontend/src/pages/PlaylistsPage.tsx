@@ -1,11 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, describeError, fetchPlaylists, type Account, type CachedList } from '../api/client';
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { PlaylistTable } from '../components/PlaylistTable';
-import { EmptyState, ErrorNotice, Spinner } from '../components/ui';
-import { coalesce } from '../lib/coalesce';
-import { bus } from '../lib/events';
+import { EmptyState, ErrorNotice, SelectField, Spinner } from '../components/ui';
 import { formatCount, formatRelative, plural } from '../lib/format';
 import { activeAccountJob, isActive, jobs, upsertJob } from '../lib/jobs';
 import {
@@ -27,6 +25,7 @@ import {
   setAllVisible,
   type SelectionState,
 } from '../lib/selection';
+import { useResource, type RefreshTrigger } from '../lib/resource';
 import { mayWrite, session } from '../lib/session';
 import { notify } from '../lib/toast';
 
@@ -44,65 +43,28 @@ export function PlaylistsPage({ search }: { search: string }) {
   const query = useMemo(() => decodeQuery(search), [search]);
   const userId = session.value?.user.id ?? -1;
   const cached = cache?.userId === userId ? cache.list : null;
-  const [list, setList] = useState<CachedList | null>(cached);
-  const [accounts, setAccounts] = useState<Account[] | null>(null);
-  // Separate, so one load's success never hides the other's failure.
-  const [playlistsError, setPlaylistsError] = useState<unknown>(null);
-  const [accountsError, setAccountsError] = useState<unknown>(null);
+  // Separate resources, so one load's success never hides the other's failure. A finished sync
+  // changes both (events come in bursts while it runs: each is re-read at most once a second).
+  const finishedJob: RefreshTrigger = { on: 'job', when: (job) => !isActive(job) };
+  const listResource = useResource<CachedList>(
+    ({ signal }, previous) => fetchPlaylists(previous, { signal }),
+    { initial: cached, refreshOn: ['playlists', finishedJob] },
+  );
+  const accountsResource = useResource(
+    async ({ signal }) => (await api.accounts({ signal })).accounts,
+    { refreshOn: ['accounts', finishedJob] },
+  );
+  const list = listResource.data;
+  const accounts = accountsResource.data;
+  const playlistsError = listResource.error;
+  const accountsError = accountsResource.error;
   const [selection, setSelection] = useState<SelectionState>(emptySelection);
   const [syncing, setSyncing] = useState<number | null>(null);
-  const listRef = useRef<CachedList | null>(cached);
 
   rememberedSearch = search;
-
-  const loadPlaylists = async () => {
-    try {
-      const next = await fetchPlaylists(listRef.current);
-      if (next !== listRef.current) {
-        listRef.current = next;
-        cache = { userId, list: next };
-        setList(next);
-      }
-      setPlaylistsError(null);
-    } catch (e) {
-      setPlaylistsError(e);
-    }
-  };
-  const loadAccounts = async () => {
-    try {
-      setAccounts((await api.accounts()).accounts);
-      setAccountsError(null);
-    } catch (e) {
-      setAccountsError(e);
-    }
-  };
-
   useEffect(() => {
-    // Events come in bursts while a sync runs: re-read at most once a second.
-    const refreshPlaylists = coalesce(loadPlaylists, 1000);
-    const refreshAccounts = coalesce(loadAccounts, 1000);
-    void loadPlaylists();
-    void loadAccounts();
-    const offs = [
-      bus.on('playlists', refreshPlaylists),
-      bus.on('accounts', refreshAccounts),
-      bus.on('reconnected', () => {
-        refreshPlaylists();
-        refreshAccounts();
-      }),
-      bus.on('job', (job) => {
-        if (!isActive(job)) {
-          refreshAccounts();
-          refreshPlaylists();
-        }
-      }),
-    ];
-    return () => {
-      offs.forEach((off) => off());
-      refreshPlaylists.cancel();
-      refreshAccounts.cancel();
-    };
-  }, []);
+    if (list) cache = { userId, list };
+  }, [list]);
 
   const playlists = list?.data.playlists ?? [];
   const visible = useMemo(() => applyQuery(playlists, query), [playlists, query]);
@@ -184,8 +146,8 @@ export function PlaylistsPage({ search }: { search: string }) {
       <ErrorNotice
         error={blockingError}
         onRetry={() => {
-          void loadPlaylists();
-          void loadAccounts();
+          void listResource.reload();
+          void accountsResource.reload();
         }}
       />
     );
@@ -313,7 +275,7 @@ function PlaylistToolbar({
         />
       </div>
       <div class="filters">
-        <Select
+        <SelectField
           id="pl-sort"
           label="Sort by"
           value={`${query.sort}:${query.dir}`}
@@ -333,7 +295,7 @@ function PlaylistToolbar({
           ]}
         />
         {accounts.length > 1 ? (
-          <Select
+          <SelectField
             id="pl-account"
             label="Account"
             value={query.account === null ? '' : String(query.account)}
@@ -347,7 +309,7 @@ function PlaylistToolbar({
             ]}
           />
         ) : null}
-        <Select
+        <SelectField
           id="pl-owner"
           label="Owner"
           value={query.owner}
@@ -358,7 +320,7 @@ function PlaylistToolbar({
             ['others', 'Others’'],
           ]}
         />
-        <Select
+        <SelectField
           id="pl-visibility"
           label="Visibility"
           value={query.visibility}
@@ -369,7 +331,7 @@ function PlaylistToolbar({
             ['private', 'Private'],
           ]}
         />
-        <Select
+        <SelectField
           id="pl-collab"
           label="Collaborative"
           value={query.collaborative}
@@ -381,7 +343,7 @@ function PlaylistToolbar({
           ]}
         />
         {tags.length > 0 || query.tag !== null ? (
-          <Select
+          <SelectField
             id="pl-tag"
             label="Tag"
             value={query.tag ?? ''}
@@ -395,40 +357,6 @@ function PlaylistToolbar({
           />
         ) : null}
       </div>
-    </div>
-  );
-}
-
-function Select({
-  id,
-  label,
-  value,
-  options,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  options: readonly [string, string][];
-  onChange: (v: string) => void;
-}) {
-  return (
-    <div class="field field-compact">
-      <label for={id} class="label-small">
-        {label}
-      </label>
-      <select
-        id={id}
-        class="input input-small"
-        value={value}
-        onChange={(e) => onChange(e.currentTarget.value)}
-      >
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { api, describeError, sessionEnded } from '../api/client';
 import { FormError } from '../components/ui';
 import { formatDate, formatDateTime } from '../lib/format';
+import { useResource } from '../lib/resource';
 import { refreshSession, session } from '../lib/session';
 import { notify } from '../lib/toast';
 import { MIN_PASSWORD } from './SetupPage';
@@ -13,6 +14,13 @@ const roleText = {
 } as const;
 
 export function SettingsPage() {
+  // The session's end moves with activity and the role may have changed since it was read at
+  // start: read both again when the page opens (refreshSession stores them in `session`).
+  const { error: refreshError } = useResource(async () => {
+    const fresh = await refreshSession();
+    if (!fresh) sessionEnded();
+    return fresh;
+  });
   const info = session.value;
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -69,6 +77,11 @@ export function SettingsPage() {
           </div>
         </dl>
         <p class="muted small">{roleText[info.user.role]}</p>
+        {refreshError ? (
+          <p class="muted small">
+            Shown as read at sign-in; re-reading failed: {describeError(refreshError)}
+          </p>
+        ) : null}
       </section>
       <form class="card" onSubmit={submit} noValidate aria-labelledby="password-title">
         <h2 id="password-title">Change password</h2>

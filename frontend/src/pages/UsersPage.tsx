@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, describeError, type Role, type User } from '../api/client';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
-import { ErrorNotice, FormError, Spinner } from '../components/ui';
+import { DataTable, ErrorNotice, FormError, Spinner } from '../components/ui';
 import { formatDate } from '../lib/format';
+import { useResource } from '../lib/resource';
 import { session } from '../lib/session';
 import { notify } from '../lib/toast';
 import { MIN_PASSWORD } from './SetupPage';
@@ -14,36 +15,35 @@ const roles: { value: Role; label: string }[] = [
   { value: 'admin', label: 'Admin (everything, users too)' },
 ];
 
+const USER_COLUMNS = [
+  { label: 'Username' },
+  { label: 'Role' },
+  { label: 'Added', class: 'hide-sm' },
+  { label: 'Actions', hidden: true },
+];
+
 const USERNAME_PATTERN = /^[A-Za-z0-9._@-]+$/;
 
 /** Admins: list, add, change role, reset password, delete. */
 export function UsersPage() {
   const me = session.value?.user;
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const {
+    data: users,
+    error: loadError,
+    reload,
+    mutate,
+  } = useResource(async ({ signal }) => (await api.users({ signal })).users);
   const [resetFor, setResetFor] = useState<User | null>(null);
   const [deleteFor, setDeleteFor] = useState<User | null>(null);
-
-  const load = async () => {
-    setLoadError(null);
-    try {
-      setUsers((await api.users()).users);
-    } catch (e) {
-      setLoadError(e);
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, []);
 
   const changeRole = async (u: User, role: Role) => {
     try {
       const updated = await api.updateUser(u.id, { role });
-      setUsers((list) => list?.map((x) => (x.id === u.id ? updated : x)) ?? null);
+      mutate((list) => list?.map((x) => (x.id === u.id ? updated : x)) ?? null);
       notify(`${u.username} is now ${role === 'admin' ? 'an' : 'a'} ${role}.`, 'success');
     } catch (e) {
       notify(describeError(e), 'error');
-      void load();
+      void reload();
     }
   };
 
@@ -55,75 +55,58 @@ export function UsersPage() {
           People who can sign in to this plm. Each has their own Spotify connections.
         </p>
       </div>
-      <AddUserForm onAdded={(u) => setUsers((list) => (list ? [...list, u] : [u]))} />
-      {loadError ? <ErrorNotice error={loadError} onRetry={load} /> : null}
+      <AddUserForm onAdded={(u) => mutate((list) => (list ? [...list, u] : [u]))} />
+      {loadError ? <ErrorNotice error={loadError} onRetry={reload} /> : null}
       {users === null && !loadError ? <Spinner label="Loading users…" /> : null}
       {users ? (
-        <div class="table-wrap card card-flush">
-          <table class="data-table">
-            <caption class="visually-hidden">Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Role</th>
-                <th scope="col" class="hide-sm">
-                  Added
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <th scope="row">
-                    {u.username}
-                    {u.id === me?.id ? <span class="muted"> (you)</span> : null}
-                  </th>
-                  <td>
-                    <label class="visually-hidden" for={`role-${u.id}`}>
-                      Role of {u.username}
-                    </label>
-                    <select
-                      id={`role-${u.id}`}
-                      class="input input-small"
-                      value={u.role}
-                      disabled={u.id === me?.id}
-                      title={
-                        u.id === me?.id
-                          ? 'You cannot change your own role; another administrator can.'
-                          : undefined
-                      }
-                      onChange={(e) => changeRole(u, e.currentTarget.value as Role)}
-                    >
-                      {roles.map((r) => (
-                        <option key={r.value} value={r.value}>
-                          {r.value}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td class="hide-sm">{formatDate(u.created_at)}</td>
-                  <td class="row-actions">
-                    <button type="button" class="btn btn-small" onClick={() => setResetFor(u)}>
-                      Reset password
-                    </button>
-                    <button
-                      type="button"
-                      class="btn btn-small btn-ghost-danger"
-                      disabled={u.id === me?.id}
-                      title={u.id === me?.id ? 'You cannot delete yourself' : undefined}
-                      onClick={() => setDeleteFor(u)}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Users" columns={USER_COLUMNS}>
+          {users.map((u) => (
+            <tr key={u.id}>
+              <th scope="row">
+                {u.username}
+                {u.id === me?.id ? <span class="muted"> (you)</span> : null}
+              </th>
+              <td>
+                <label class="visually-hidden" for={`role-${u.id}`}>
+                  Role of {u.username}
+                </label>
+                <select
+                  id={`role-${u.id}`}
+                  class="input input-small"
+                  value={u.role}
+                  disabled={u.id === me?.id}
+                  title={
+                    u.id === me?.id
+                      ? 'You cannot change your own role; another administrator can.'
+                      : undefined
+                  }
+                  onChange={(e) => changeRole(u, e.currentTarget.value as Role)}
+                >
+                  {roles.map((r) => (
+                    <option key={r.value} value={r.value}>
+                      {r.value}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td class="hide-sm">{formatDate(u.created_at)}</td>
+              <td class="row-actions">
+                <button type="button" class="btn btn-small" onClick={() => setResetFor(u)}>
+                  Reset password
+                </button>
+                <button
+                  type="button"
+                  class="btn btn-small btn-ghost-danger"
+                  disabled={u.id === me?.id}
+                  title={u.id === me?.id ? 'You cannot delete yourself' : undefined}
+                  onClick={() => setDeleteFor(u)}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {resetFor ? <ResetPasswordDialog user={resetFor} onClose={() => setResetFor(null)} /> : null}
       {deleteFor ? (
@@ -134,7 +117,7 @@ export function UsersPage() {
           onClose={() => setDeleteFor(null)}
           onConfirm={async () => {
             await api.deleteUser(deleteFor.id);
-            setUsers((list) => list?.filter((x) => x.id !== deleteFor.id) ?? null);
+            mutate((list) => list?.filter((x) => x.id !== deleteFor.id) ?? null);
             notify(`${deleteFor.username} was deleted.`, 'success');
           }}
         >

@@ -65,10 +65,16 @@ export function job(overrides: Partial<Job> = {}): Job {
     state: 'running',
     done: 10,
     total: 40,
+    unit: 'playlists',
     message: 'Reading playlists',
+    attempts: 1,
     created_at: '2026-03-01T10:00:00Z',
+    run_at: '2026-03-01T10:00:00Z',
+    started_at: '2026-03-01T10:00:01Z',
     finished_at: null,
     error: null,
+    cancel_requested: false,
+    api: { calls: 12, check_reads: 0, retries: 0, rate_limited: 0, waited_ms: 0 },
     ...overrides,
   };
 }

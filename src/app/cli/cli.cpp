@@ -21,6 +21,7 @@ const std::vector<CommandGroup>& command_groups() {
       sync_commands(),
       playlists_commands(),
       playlist_commands(),
+      jobs_commands(),
       user_commands(),
       serve_commands(),
       config_commands(),

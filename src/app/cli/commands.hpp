@@ -15,6 +15,7 @@ CommandGroup accounts_commands();
 CommandGroup sync_commands();
 CommandGroup playlists_commands();
 CommandGroup playlist_commands();
+CommandGroup jobs_commands();
 CommandGroup user_commands();
 CommandGroup serve_commands();
 CommandGroup config_commands();

@@ -1,0 +1,85 @@
+#pragma once
+// `plm serve` as a child process for process tests: started on a data directory with the given
+// settings on a free port (the port file), then driven over HTTP like a browser would (sign in,
+// connect a Spotify account through the emulator's auto-approved consent).
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+#include "emulator/emulator.hpp"
+#include "http/message.hpp"
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+#include "testkit/testkit.hpp"
+
+namespace plm::web_test {
+
+/// What a process test of `plm serve` stands on: a fresh directory, the emulator in-process (a
+/// frozen clock, consent auto-approved for `spotify_user`, plm's app registered) and the settings
+/// that point plm at it, with the administrator "root" (password kPassword) created. The
+/// directory goes with it.
+class ServeStage {
+ public:
+  ServeStage(const std::string& name, spotify_emulator::Seed seed, const std::string& spotify_user,
+             const std::map<std::string, std::string>& extra_settings = {});
+  ~ServeStage();
+
+  const std::filesystem::path& directory() const { return directory_; }
+  const std::map<std::string, std::string>& settings() const { return settings_; }
+  app::Config config() const;
+  std::string emulator_url() const { return emulator_->base_url(); }
+  /// An emulator admin call on a connection of its own (minutes may pass between two); the JSON
+  /// answer, null when there is none.
+  nlohmann::json emulator_admin(const std::string& method, const std::string& path,
+                                const nlohmann::json& body = nullptr);
+
+ private:
+  std::filesystem::path directory_;
+  spotify_emulator::Clock clock_{spotify_emulator::testkit::kStartMs, /*frozen=*/true};
+  std::unique_ptr<spotify_emulator::testkit::RunningEmulator> emulator_;
+  std::map<std::string, std::string> settings_;
+};
+
+class ServeProcess {
+ public:
+  /// Starts `plm serve --listen 127.0.0.1:0` with `settings` (PLM_CONFIG and the access log off
+  /// added) and waits for its port. `name` makes the port file's name unique in `directory`.
+  ServeProcess(const std::filesystem::path& directory, std::map<std::string, std::string> settings,
+               const std::string& name = "serve");
+
+  bool listening() const { return !port_.empty(); }
+  const std::string& base_url() const { return base_url_; }
+  test_support::HttpClient& client() { return *client_; }
+  void kill(int signal) { process_.kill(signal); }
+  /// Waits for the exit (reaping the process) and returns its status and output.
+  test_support::ProcessResult wait() { return process_.wait(); }
+
+  /// Signs in; afterwards requests() carry the session cookie and the CSRF token.
+  void sign_in(const std::string& username, const std::string& password);
+  /// The session cookie's token (for an EventReader).
+  const std::string& session_token() const { return token_; }
+  /// Adopts the session of another run on the same database (sessions are stored).
+  void use_session(const std::string& token, const std::string& csrf);
+  const std::string& csrf() const { return csrf_; }
+  /// Connects a Spotify account through the emulator at `spotify_url`; its id, or 0.
+  std::int64_t connect_account(const std::string& spotify_url);
+  /// A request with the session; the body parsed (null when it is not JSON).
+  nlohmann::json call(const std::string& method, const std::string& path, int* status = nullptr);
+
+ private:
+  std::vector<http::Field> auth() const;
+
+  test_support::Process process_;
+  std::string port_;
+  std::string base_url_;
+  std::unique_ptr<test_support::HttpClient> client_;
+  std::string token_;
+  std::string csrf_;
+};
+
+}  // namespace plm::web_test
