@@ -329,6 +329,23 @@ TEST_F(FidelityTest, ExtendedModeSavesAndFollowsThroughTheTypeSpecificEndpoints)
   EXPECT_EQ(json_of(call("GET", followers + "/contains", {}, token)), Json::parse("[false]"));
 }
 
+TEST_F(FidelityTest, EditorialPlaylistsAre404ForDevelopmentModeAppsOnly) {
+  // spotify-api.md section 7.21: Spotify-owned playlists vanished for new apps in November 2024.
+  const Json seed = Json::parse(R"({"users":[{"id":"spotify"},{"id":"alice"}],
+    "playlists":[{"owner":"spotify","name":"Today's Top Hits","random_tracks":3,
+                  "followers":["alice"]}]})");
+  ASSERT_EQ(admin("POST", "/__emulator/seed", seed).status, 200);
+  const std::string token = token_for("alice");
+  const std::string id =
+      json_of(admin("GET", "/__emulator/users/spotify/playlists"))[0]["id"].get<std::string>();
+
+  const auto hidden = call("GET", "/v1/playlists/" + id, {}, token);
+  EXPECT_EQ(hidden.status, 404);
+  EXPECT_EQ(error_of(hidden)["message"], "Not found.");
+  set_mode("extended");
+  EXPECT_EQ(call("GET", "/v1/playlists/" + id, {}, token).status, 200);
+}
+
 // ---- 5. missing token and unknown clients ------------------------------------------------------
 
 TEST_F(FidelityTest, AMissingTokenGetsSpotifysBodyAndABareChallenge) {
