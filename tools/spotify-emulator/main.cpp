@@ -52,6 +52,11 @@ Behaviour:
   --access-token-ttl S      access-token lifetime in seconds (default 3600)
   --max-playlist-items N    playlist size cap (default 10000)
   --real-image-urls         keep i.scdn.co image URLs instead of serving placeholder covers
+  --description-errors WHAT clear (default: 400 naming the problem) or observed (500 "Server
+                            error." like Spotify) for descriptions over 300 characters or with
+                            line breaks
+  --etags                   ETag on playlist, items and /me/playlists GETs; If-None-Match
+                            answers 304 (plm's client does not send it)
 
 Clock, limits and faults (all also settable at run time through /__emulator/):
   --start-time ISO8601      what the emulator's clock shows at start (default: now)
@@ -180,6 +185,14 @@ int main(int argc, char** argv) {
       options.access_token_ttl_s = to_number(flag, value());
     } else if (flag == "--max-playlist-items") {
       options.max_playlist_items = static_cast<int>(to_number(flag, value()));
+    } else if (flag == "--description-errors") {
+      const auto errors = value();
+      if (errors != "clear" && errors != "observed")
+        fail("--description-errors must be clear or observed, got '" + errors + "'");
+      options.description_errors =
+          errors == "observed" ? DescriptionErrors::Observed : DescriptionErrors::Clear;
+    } else if (flag == "--etags") {
+      options.etags = true;
     } else if (flag == "--real-image-urls") {
       options.real_image_urls = true;
     } else if (flag == "--start-time") {

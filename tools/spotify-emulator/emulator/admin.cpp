@@ -57,7 +57,10 @@ Json options_json(const EmulatorOptions& options) {
               {"emit_legacy_track_field", options.emit_legacy_track_field},
               {"auto_approve", options.auto_approve},
               {"auto_approve_user", options.auto_approve_user},
-              {"max_playlist_items", options.max_playlist_items}};
+              {"max_playlist_items", options.max_playlist_items},
+              {"description_errors",
+               options.description_errors == DescriptionErrors::Observed ? "observed" : "clear"},
+              {"etags", options.etags}};
 }
 
 FaultRule::Kind fault_kind(const std::string& name) {
@@ -173,6 +176,14 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
         options.auto_approve_user = (*body)["auto_approve_user"];
       if (body->contains("max_playlist_items"))
         options.max_playlist_items = (*body)["max_playlist_items"];
+      if (body->contains("description_errors")) {
+        const std::string errors = (*body)["description_errors"];
+        if (errors != "clear" && errors != "observed")
+          return admin_error(400, "description_errors must be clear or observed");
+        options.description_errors =
+            errors == "observed" ? DescriptionErrors::Observed : DescriptionErrors::Clear;
+      }
+      if (body->contains("etags")) options.etags = (*body)["etags"];
       if (body->contains("refresh_token_lifetime_months")) {
         options.refresh_token_lifetime_months = (*body)["refresh_token_lifetime_months"];
       }
@@ -296,6 +307,7 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
         rule.count = fault_count(item, "count");
         rule.empty_body = item.value("empty_body", false);
         rule.retry_after_s = item.value("retry_after_s", std::int64_t{1});
+        rule.message = item.value("message", "");
         if (rule.status < 100 || rule.status > 599)
           return admin_error(400, "status must be 100-599");
         world.faults.add(std::move(rule));

@@ -1,5 +1,7 @@
 #include "emulator/emulator.hpp"
 
+#include <cstdio>
+
 #include "emulator/internal.hpp"
 
 namespace spotify_emulator {
@@ -34,23 +36,6 @@ Response rate_limited_response(const RateDecision& decision) {
   return response;
 }
 
-std::string_view default_message(int status) {
-  switch (status) {
-    case 500:
-      return "Server error.";
-    case 502:
-      return "Bad gateway.";
-    case 503:
-      return "Service unavailable";
-    case 504:
-      return "Gateway timeout";
-    case 404:
-      return "Not found.";
-    default:
-      return plm::http::reason_phrase(status);
-  }
-}
-
 /// `accounts`: the fault hits the accounts service, whose 4xx errors have the OAuth shape
 /// ({"error":"invalid_request",...}); its 5xx keep the Web API shape unless `empty_body` (real
 /// ones are HTML or empty).
@@ -64,31 +49,67 @@ Response fault_response(const FaultRule& rule, bool accounts) {
       const bool quota = rule.kind == FaultRule::Kind::QuotaExceeded;
       response = rule.empty_body
                      ? Response::empty(429)
-                     : api_error(429, quota ? "Too many requests" : "API rate limit exceeded",
-                                 quota ? "QUOTA_EXCEEDED" : "");
+                     : api_error(429, fault_message(rule, 429), quota ? "QUOTA_EXCEEDED" : "");
       if (rule.retry_after_s >= 0)
         response.set_header("Retry-After", std::to_string(rule.retry_after_s));
       return response;
     }
     case FaultRule::Kind::ApplyThen502:
-      return rule.empty_body ? Response::empty(502) : api_error(502, "Bad gateway.");
+      return rule.empty_body ? Response::empty(502) : api_error(502, fault_message(rule, 502));
     case FaultRule::Kind::FailStatus:
       if (rule.empty_body) return Response::empty(rule.status);
       if (accounts && rule.status >= 400 && rule.status < 500 && rule.status != 429) {
         response = auth_error(rule.status == 401 ? "invalid_client" : "invalid_request",
-                              default_message(rule.status));
+                              fault_message(rule, rule.status));
         response.status = rule.status;
         return response;
       }
-      return api_error(rule.status, default_message(rule.status));
+      return api_error(rule.status, fault_message(rule, rule.status));
   }
   return response;
+}
+
+/// The GETs Spotify answers with an ETag (and `Cache-Control: private, max-age=0`): a playlist,
+/// its items and the lists of playlists (spotify/web-api#28, mopidy-spotify#182). Catalog reads
+/// and search carry only cache lifetimes (spotify-web-api-ts-sdk#68), so they get no tag here.
+bool tagged_route(std::string_view label) {
+  return label == "GET /v1/playlists/{}" || label == "GET /v1/playlists/{}/items" ||
+         label == "GET /v1/playlists/{}/tracks" || label == "GET /v1/me/playlists" ||
+         label == "GET /v1/users/{}/playlists";
+}
+
+/// With `--etags`: tags a successful response of a tagged route with a strong ETag of its body and
+/// answers a matching If-None-Match with 304 and no body. An items page's tag also follows the
+/// playlist's snapshot, so even a page whose bytes did not change is re-sent after any change to
+/// the playlist (clients use a page's tag as the playlist's version).
+void apply_etag(const Call& call, std::string_view label, Response& response) {
+  if (!call.world.options.etags || response.status != 200 || !tagged_route(label)) return;
+  std::string basis = response.body;
+  if (label.ends_with("/items") || label.ends_with("/tracks")) {
+    const auto found = call.world.playlists.find(call.params.at(0));
+    if (found != call.world.playlists.end()) basis += snapshot_id(call.world, found->second);
+  }
+  char text[24];
+  std::snprintf(text, sizeof text, "\"%016llx\"", static_cast<unsigned long long>(fnv1a(basis)));
+  const std::string etag = text;
+  const auto match = call.request.header("If-None-Match");
+  if (match && (match->find(etag) != std::string_view::npos || *match == "*")) {
+    response = Response::empty(304);
+  }
+  response.set_header("ETag", etag);
+  response.set_header("Cache-Control", "private, max-age=0");
 }
 
 /// Authenticates a Web API call; returns a response when it must stop here.
 std::optional<Response> authenticate(Call& call) {
   const auto header = call.request.header("Authorization");
-  if (!header || header->empty()) return api_error(401, "No token provided");
+  if (!header || header->empty()) {
+    // Spotify's challenge for a request without credentials names no error (RFC 6750 section 3.1;
+    // seen in spotify-web-api-node#362): only the realm.
+    auto response = api_error(401, "No token provided");
+    response.set_header("WWW-Authenticate", "Bearer realm=\"spotify\"");
+    return response;
+  }
   if (!header->starts_with("Bearer ") || header->size() <= 7) {
     return api_error(400, "Only valid bearer authentication supported");
   }
@@ -253,6 +274,7 @@ Response Emulator::handle(const Request& request) {
       response = fault_response(*fault, /*accounts=*/false);
     } else {
       response = handle_web_api(call);
+      apply_etag(call, label, response);
     }
   }
   response.delay = world_.faults.next_latency();

@@ -3,7 +3,30 @@
 #include <algorithm>
 #include <limits>
 
+#include "http/message.hpp"
+
 namespace spotify_emulator {
+
+std::string fault_message(const FaultRule& rule, int status) {
+  if (!rule.message.empty()) return rule.message;
+  if (rule.kind == FaultRule::Kind::QuotaExceeded) return "Too many requests";
+  if (rule.kind == FaultRule::Kind::RateLimited) return "API rate limit exceeded";
+  // Spotify's own wording where reports show it (spotify-api.md sections 4.3 and 7.12).
+  switch (status) {
+    case 500:
+      return "Server error.";
+    case 502:
+      return "Bad gateway.";
+    case 503:
+      return "Service unavailable";
+    case 504:
+      return "Service didn't reply before timeout";  // spotify/web-api#1057
+    case 404:
+      return "Not found.";
+    default:
+      return std::string(plm::http::reason_phrase(status));
+  }
+}
 
 void FaultPlan::add(FaultRule rule) {
   rule.nth = std::clamp<std::int64_t>(rule.nth, 1, FaultRule::kMaxCount);

@@ -30,7 +30,10 @@ struct FaultRule {
   std::int64_t count = 1;   ///< how many consecutive matching calls it affects
   bool empty_body = false;  ///< answer with an empty body (some real 429/5xx have none)
   std::int64_t retry_after_s = 1;  ///< for 429 rules; negative = no Retry-After header
-  std::int64_t seen = 0;           ///< matching calls so far (runtime)
+  /// The error body's `message` for status, apply_then_502, rate_limit and quota_exceeded rules;
+  /// empty = Spotify's usual one for the status (fault_message).
+  std::string message;
+  std::int64_t seen = 0;  ///< matching calls so far (runtime)
 };
 
 struct LatencySettings {
@@ -38,6 +41,12 @@ struct LatencySettings {
   int jitter_ms =
       0;  ///< uniformly distributed extra delay in [0, jitter_ms], deterministic sequence
 };
+
+/// The `message` of a fault's error body: the rule's own, else what Spotify sends with that status
+/// (500 "Server error.", 502 "Bad gateway.", 503 "Service unavailable", 504 "Service didn't reply
+/// before timeout", 404 "Not found."; rate_limit "API rate limit exceeded", quota_exceeded "Too
+/// many requests"; other statuses their reason phrase).
+std::string fault_message(const FaultRule& rule, int status);
 
 class FaultPlan {
  public:

@@ -41,6 +41,12 @@ Response api_error(int status, std::string_view message, std::string_view reason
 Response auth_error(std::string_view error, std::string_view description = {});
 Response json_response(int status, const Json& body);
 
+/// FNV-1a: a stable 64-bit hash (the same in every run), for snapshot ids and ETags.
+std::uint64_t fnv1a(std::string_view text);
+
+/// The markets the emulator claims (available_markets in extended mode, GET /markets).
+const std::vector<std::string>& sample_markets();
+
 // Renderers. `base` is the emulator's base URL for href/next/previous links.
 /// Changes on every mutation of the playlist and on every (re)load of the world.
 std::string snapshot_id(const World& world, const Playlist& playlist);

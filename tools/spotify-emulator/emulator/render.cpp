@@ -18,14 +18,7 @@ Json external_urls(std::string_view kind, std::string_view id) {
   return Json{{"spotify", std::string(kOpenUrl) + std::string(kind) + "/" + std::string(id)}};
 }
 
-std::uint64_t fnv1a(std::string_view text) {
-  std::uint64_t hash = 1469598103934665603ULL;
-  for (const char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
+}  // namespace
 
 const std::vector<std::string>& sample_markets() {
   static const std::vector<std::string> markets{"AD", "AR", "AT", "AU", "BE", "BR", "CA",
@@ -33,6 +26,8 @@ const std::vector<std::string>& sample_markets() {
                                                 "IT", "JP", "MX", "NL", "NO", "SE", "US"};
   return markets;
 }
+
+namespace {
 
 Json render_artist(const Call& call, const Artist& artist) {
   return Json{{"external_urls", external_urls("artist", artist.id)},
@@ -119,6 +114,15 @@ Json render_local_track(const Entry& entry) {
 }
 
 }  // namespace
+
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t hash = 1469598103934665603ULL;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
 
 Response json_response(int status, const Json& body) {
   return Response::json(status, body.dump(-1, ' ', false, Json::error_handler_t::replace));

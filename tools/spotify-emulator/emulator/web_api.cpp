@@ -77,6 +77,20 @@ bool valid_market(std::string_view market) {
           std::isupper(static_cast<unsigned char>(market[1])));
 }
 
+/// A description Spotify does not take: more than 300 characters or a line break. Spotify answers
+/// 500 "Server error." (spotify-api.md section 7.17: troi#155, Samplify#3); the emulator's default
+/// names the problem with a 400 instead, and `--description-errors observed` answers like Spotify.
+std::optional<Response> refuse_description(const Call& call, std::string_view text) {
+  const bool too_long = utf8_length(text) > kMaxDescriptionChars;
+  const bool line_break = text.find_first_of("\r\n") != std::string_view::npos;
+  if (!too_long && !line_break) return std::nullopt;
+  if (call.world.options.description_errors == DescriptionErrors::Observed) {
+    return api_error(500, "Server error.");
+  }
+  return api_error(
+      400, too_long ? "Description is too long" : "Description must not contain line breaks");
+}
+
 Response require_user(const Call& call) {
   (void)call;
   return api_error(401, "This request requires user authentication.");
@@ -287,11 +301,7 @@ Response create_playlist(Call& call) {
     if (!(*body)["description"].is_string())
       return api_error(400, "Invalid value for field: description");
     description = (*body)["description"].get<std::string>();
-    if (utf8_length(*description) > kMaxDescriptionChars)
-      return api_error(400, "Description is too long");
-    if (description->find_first_of("\r\n") != std::string::npos) {
-      return api_error(400, "Description must not contain line breaks");
-    }
+    if (auto refused = refuse_description(call, *description)) return *refused;
   }
   const bool needs_private = !is_public || collaborative;
   if (!call.has_scope(needs_private ? "playlist-modify-private" : "playlist-modify-public")) {
@@ -358,10 +368,7 @@ Response change_details(Call& call) {
     if (!description.is_string()) return api_error(400, "Invalid value for field: description");
     const std::string text = description;
     if (text.empty()) return api_error(400, "Attribute description is empty");
-    if (utf8_length(text) > kMaxDescriptionChars) return api_error(400, "Description is too long");
-    if (text.find_first_of("\r\n") != std::string::npos) {
-      return api_error(400, "Description must not contain line breaks");
-    }
+    if (auto refused = refuse_description(call, text)) return *refused;
     changed.description = text;
   }
   if (changed.collaborative && changed.is_public.value_or(true)) {
@@ -785,6 +792,263 @@ Response legacy_several_tracks(Call& call) {
   return json_response(200, Json{{"tracks", std::move(tracks)}});
 }
 
+// ---- endpoints removed for development-mode apps in February 2026 ------------------------------
+// Served in extended mode only (dev2026 answers 403 before reaching them), as minimal but correct
+// versions of what the catalog holds (spotify-api.md section 2.15).
+
+/// The `ids` of a batch call (query string, else a JSON body's `ids`), each a base-62 id, at most
+/// `max`; nullopt with `error` set otherwise.
+std::optional<std::vector<std::string>> batch_ids(const Call& call, std::size_t max,
+                                                  Response& error, bool base62 = true) {
+  std::vector<std::string> ids;
+  if (const auto text = call.request.query_param("ids")) {
+    ids = split_commas(*text);
+  } else if (!call.request.body.empty()) {
+    const auto body = parse_body(call, error);
+    if (!body) return std::nullopt;
+    const auto found = body->is_object() ? body->find("ids") : body->end();
+    if (found != body->end() && found->is_array()) {
+      for (const auto& id : *found) {
+        if (id.is_string()) ids.push_back(id.get<std::string>());
+      }
+    }
+  }
+  if (ids.empty()) {
+    error = api_error(400, "Missing parameter ids");
+    return std::nullopt;
+  }
+  if (ids.size() > max) {
+    error = api_error(400, "Too many ids requested");
+    return std::nullopt;
+  }
+  for (const auto& id : ids) {
+    if (base62 ? !is_base62_id(id) : id.empty()) {
+      error = api_error(400, "invalid id");
+      return std::nullopt;
+    }
+  }
+  return ids;
+}
+
+/// The catalog's album or artist with this id, through the first track that has it.
+const Track* track_with_album(const Call& call, std::string_view album_id) {
+  for (const auto& track : call.world.catalog.tracks()) {
+    if (track.kind == "track" && track.album.id == album_id) return &track;
+  }
+  return nullptr;
+}
+
+const Artist* find_artist(const Call& call, std::string_view artist_id) {
+  for (const auto& track : call.world.catalog.tracks()) {
+    for (const auto& artist : track.artists) {
+      if (artist.id == artist_id) return &artist;
+    }
+  }
+  return nullptr;
+}
+
+/// A full AlbumObject: the simplified album plus its catalog tracks (SimplifiedTrackObject) and
+/// the fields Spotify fills with little or nothing (copyrights, genres, label).
+Json render_full_album(const Call& call, const Track& holder) {
+  Json album = render_track(call, holder)["album"];
+  Json tracks = Json::array();
+  for (const auto& track : call.world.catalog.tracks()) {
+    if (track.kind != "track" || track.album.id != holder.album.id) continue;
+    Json simplified = render_track(call, track);
+    for (const char* field : {"album", "external_ids", "popularity"}) simplified.erase(field);
+    tracks.push_back(std::move(simplified));
+    if (tracks.size() == 50) break;
+  }
+  const std::size_t total = tracks.size();
+  album["tracks"] = render_page(call, "/v1/albums/" + holder.album.id + "/tracks", {},
+                                std::move(tracks), 0, 50, total);
+  album["copyrights"] = Json::array();
+  album["external_ids"] = Json::object();
+  album["genres"] = Json::array();
+  album["label"] = "";
+  album["popularity"] = holder.popularity;
+  return album;
+}
+
+/// GET /albums, /artists, /episodes, ... ?ids=: `{"albums": [...]}` with each id rendered by
+/// `render`, null where the catalog has nothing (as Spotify answers ids it cannot return).
+template <typename Render>
+Response several(Call& call, std::size_t max, Render render) {
+  Response error;
+  const auto ids = batch_ids(call, max, error);
+  if (!ids) return error;
+  Json items = Json::array();
+  for (const auto& id : *ids) items.push_back(render(id));
+  const std::string key = call.request.path.substr(std::string_view("/v1/").size());
+  return json_response(200, Json{{key, std::move(items)}});
+}
+
+Response legacy_several_albums(Call& call) {
+  return several(call, 20, [&](const std::string& id) {
+    const Track* holder = track_with_album(call, id);
+    return holder ? render_full_album(call, *holder) : Json(nullptr);
+  });
+}
+
+Response legacy_several_artists(Call& call) {
+  return several(call, 50, [&](const std::string& id) {
+    const Artist* artist = find_artist(call, id);
+    return artist ? render_search_artist(call, *artist) : Json(nullptr);
+  });
+}
+
+/// Several shows, episodes, audiobooks or chapters: the catalog holds none of these objects, so
+/// every id is unknown.
+Response legacy_several_other(Call& call) {
+  return several(call, 50, [](const std::string&) { return Json(nullptr); });
+}
+
+/// The artist's ten most popular catalog tracks.
+Response legacy_artist_top_tracks(Call& call) {
+  const auto& id = call.params[0];
+  if (!is_base62_id(id)) return api_error(400, "invalid id");
+  if (!find_artist(call, id)) return api_error(404, "Not found.");
+  std::vector<const Track*> found;
+  for (const auto& track : call.world.catalog.tracks()) {
+    if (track.kind != "track") continue;
+    const bool by_artist = std::any_of(track.artists.begin(), track.artists.end(),
+                                       [&](const Artist& artist) { return artist.id == id; });
+    if (by_artist) found.push_back(&track);
+  }
+  std::stable_sort(found.begin(), found.end(), [](const Track* left, const Track* right) {
+    return left->popularity > right->popularity;
+  });
+  Json tracks = Json::array();
+  for (std::size_t i = 0; i < found.size() && i < 10; ++i)
+    tracks.push_back(render_track(call, *found[i]));
+  return json_response(200, Json{{"tracks", std::move(tracks)}});
+}
+
+Response legacy_markets(Call& /*call*/) {
+  return json_response(200, Json{{"markets", sample_markets()}});
+}
+
+/// The catalog's new releases: the albums `tag:new` finds in search.
+Response legacy_new_releases(Call& call) {
+  Response error;
+  const auto limit = integer_param(call, "limit", 20, 1, 50, error, "Invalid limit");
+  if (!limit) return error;
+  const auto offset = integer_param(call, "offset", 0, 0, 1'000, error, "Invalid offset");
+  if (!offset) return error;
+  std::size_t total = 0;
+  Json items = Json::array();
+  for (const Album* album :
+       call.world.search.search_albums(parse_search_query("tag:new"), *offset, *limit, total)) {
+    Track holder;
+    holder.album = *album;
+    items.push_back(render_track(call, holder)["album"]);
+  }
+  return json_response(
+      200, Json{{"albums", render_page(call, "/v1/browse/new-releases", {}, std::move(items),
+                                       *offset, *limit, total)}});
+}
+
+/// The catalog has no browse categories: an empty page, and 404 for any category id.
+Response legacy_categories(Call& call) {
+  Response error;
+  const auto limit = integer_param(call, "limit", 20, 1, 50, error, "Invalid limit");
+  if (!limit) return error;
+  const auto offset = integer_param(call, "offset", 0, 0, 1'000, error, "Invalid offset");
+  if (!offset) return error;
+  return json_response(200, Json{{"categories", render_page(call, "/v1/browse/categories", {},
+                                                            Json::array(), *offset, *limit, 0)}});
+}
+
+Response legacy_category(Call& /*call*/) { return api_error(404, "Not found."); }
+
+/// One of the type-specific save or follow sets, kept in the user's saved URIs (the set
+/// /me/library uses, so its contains sees them too).
+struct SavedSet {
+  std::string prefix;  ///< "spotify:track:", "spotify:artist:", ...
+  std::size_t max_ids = 50;
+  bool base62_ids = true;  ///< user ids are any string
+  const char* modify_scope = "";
+  const char* read_scope = "";
+};
+
+/// PUT adds the ids, DELETE removes them; answers `success_status` with no body.
+Response change_saved_set(Call& call, const SavedSet& set, int success_status) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  Response error;
+  const auto ids = batch_ids(call, set.max_ids, error, set.base62_ids);
+  if (!ids) return error;
+  if (!call.has_scope(set.modify_scope)) return api_error(403, "Insufficient client scope");
+  auto& saved = call.world.users.at(user->id).saved_uris;
+  for (const auto& id : *ids) {
+    if (call.request.method == "PUT") {
+      saved.insert(set.prefix + id);
+    } else {
+      saved.erase(set.prefix + id);
+    }
+  }
+  return Response::empty(success_status);
+}
+
+Response saved_set_contains(Call& call, const SavedSet& set) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  Response error;
+  const auto ids = batch_ids(call, set.max_ids, error, set.base62_ids);
+  if (!ids) return error;
+  if (!call.has_scope(set.read_scope)) return api_error(403, "Insufficient client scope");
+  Json result = Json::array();
+  for (const auto& id : *ids) result.push_back(user->saved_uris.count(set.prefix + id) > 0);
+  return json_response(200, result);
+}
+
+/// /me/tracks, /me/albums, /me/episodes, /me/shows, /me/audiobooks (and their /contains).
+SavedSet library_set(const Call& call) {
+  auto kind = call.request.path.substr(std::string_view("/v1/me/").size());
+  kind = kind.substr(0, kind.find('/'));
+  kind.pop_back();  // "tracks" -> "track"
+  return SavedSet{.prefix = "spotify:" + kind + ":",
+                  .max_ids = kind == "album" ? 20u : 50u,
+                  .modify_scope = "user-library-modify",
+                  .read_scope = "user-library-read"};
+}
+
+/// /me/following with `type=artist|user`; nullopt for any other type.
+std::optional<SavedSet> following_set(const Call& call) {
+  const auto type = call.request.query_param("type");
+  if (type != "artist" && type != "user") return std::nullopt;
+  return SavedSet{.prefix = "spotify:" + std::string(*type) + ":",
+                  .base62_ids = type == "artist",
+                  .modify_scope = "user-follow-modify",
+                  .read_scope = "user-follow-read"};
+}
+
+Response legacy_change_saved(Call& call) { return change_saved_set(call, library_set(call), 200); }
+
+Response legacy_saved_contains(Call& call) { return saved_set_contains(call, library_set(call)); }
+
+Response legacy_change_following(Call& call) {
+  const auto set = following_set(call);
+  return set ? change_saved_set(call, *set, 204) : api_error(400, "Invalid type");
+}
+
+Response legacy_following_contains(Call& call) {
+  const auto set = following_set(call);
+  return set ? saved_set_contains(call, *set) : api_error(400, "Invalid type");
+}
+
+/// Whether the current user follows the playlist (its owner: unless they "deleted" it).
+Response legacy_followers_contains(Call& call) {
+  const User* user = call.user();
+  if (!user) return require_user(call);
+  Response error;
+  Playlist* playlist = find_playlist(call, call.params[0], error);
+  if (!playlist) return error;
+  const bool follows = playlist->owner_id == user->id ? playlist->owner_follows
+                                                      : playlist->followers.count(user->id) > 0;
+  return json_response(200, Json::array({follows}));
+}
+
 // ---- legacy /users/{id} ------------------------------------------------------------------------
 
 Response legacy_user(Call& call) {
@@ -850,6 +1114,36 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/users/{}", Surface::LegacyOnly, legacy_user},
     {"GET", "/v1/users/{}/playlists", Surface::LegacyOnly, legacy_user_playlists},
     {"POST", "/v1/users/{}/playlists", Surface::LegacyOnly, legacy_create_playlist},
+    {"GET", "/v1/playlists/{}/followers/contains", Surface::LegacyOnly, legacy_followers_contains},
+    {"GET", "/v1/albums", Surface::LegacyOnly, legacy_several_albums},
+    {"GET", "/v1/artists", Surface::LegacyOnly, legacy_several_artists},
+    {"GET", "/v1/episodes", Surface::LegacyOnly, legacy_several_other},
+    {"GET", "/v1/shows", Surface::LegacyOnly, legacy_several_other},
+    {"GET", "/v1/audiobooks", Surface::LegacyOnly, legacy_several_other},
+    {"GET", "/v1/chapters", Surface::LegacyOnly, legacy_several_other},
+    {"GET", "/v1/artists/{}/top-tracks", Surface::LegacyOnly, legacy_artist_top_tracks},
+    {"GET", "/v1/markets", Surface::LegacyOnly, legacy_markets},
+    {"GET", "/v1/browse/new-releases", Surface::LegacyOnly, legacy_new_releases},
+    {"GET", "/v1/browse/categories", Surface::LegacyOnly, legacy_categories},
+    {"GET", "/v1/browse/categories/{}", Surface::LegacyOnly, legacy_category},
+    {"PUT", "/v1/me/following", Surface::LegacyOnly, legacy_change_following},
+    {"DELETE", "/v1/me/following", Surface::LegacyOnly, legacy_change_following},
+    {"GET", "/v1/me/following/contains", Surface::LegacyOnly, legacy_following_contains},
+    {"PUT", "/v1/me/tracks", Surface::LegacyOnly, legacy_change_saved},
+    {"DELETE", "/v1/me/tracks", Surface::LegacyOnly, legacy_change_saved},
+    {"GET", "/v1/me/tracks/contains", Surface::LegacyOnly, legacy_saved_contains},
+    {"PUT", "/v1/me/albums", Surface::LegacyOnly, legacy_change_saved},
+    {"DELETE", "/v1/me/albums", Surface::LegacyOnly, legacy_change_saved},
+    {"GET", "/v1/me/albums/contains", Surface::LegacyOnly, legacy_saved_contains},
+    {"PUT", "/v1/me/episodes", Surface::LegacyOnly, legacy_change_saved},
+    {"DELETE", "/v1/me/episodes", Surface::LegacyOnly, legacy_change_saved},
+    {"GET", "/v1/me/episodes/contains", Surface::LegacyOnly, legacy_saved_contains},
+    {"PUT", "/v1/me/shows", Surface::LegacyOnly, legacy_change_saved},
+    {"DELETE", "/v1/me/shows", Surface::LegacyOnly, legacy_change_saved},
+    {"GET", "/v1/me/shows/contains", Surface::LegacyOnly, legacy_saved_contains},
+    {"PUT", "/v1/me/audiobooks", Surface::LegacyOnly, legacy_change_saved},
+    {"DELETE", "/v1/me/audiobooks", Surface::LegacyOnly, legacy_change_saved},
+    {"GET", "/v1/me/audiobooks/contains", Surface::LegacyOnly, legacy_saved_contains},
 };
 
 bool match_pattern(std::string_view pattern, std::string_view path,

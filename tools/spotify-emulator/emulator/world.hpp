@@ -26,6 +26,13 @@ enum class ApiMode {
   Extended,  ///< Extended-Quota app: legacy paths and field names, search max 50
 };
 
+/// How change-details and create-playlist answer a description Spotify does not take (more than
+/// 300 characters, or a line break).
+enum class DescriptionErrors {
+  Clear,     ///< 400 with a message naming the problem (the emulator's default)
+  Observed,  ///< 500 "Server error.", as projects report from Spotify (spotify-api.md section 7.17)
+};
+
 struct EmulatorOptions {
   ApiMode mode = ApiMode::Dev2026;
   std::string public_url;  ///< base of absolute links; empty = from the request's Host header
@@ -37,6 +44,11 @@ struct EmulatorOptions {
   std::string auto_approve_user = "demo-pro";
   bool real_image_urls = false;  ///< keep i.scdn.co URLs instead of serving placeholder covers
   int max_playlist_items = 10'000;
+  DescriptionErrors description_errors = DescriptionErrors::Clear;
+  /// ETag on the GETs Spotify tags (playlists, their items, /me/playlists) and 304 for a matching
+  /// If-None-Match. Off by default: plm's client never sends If-None-Match and takes a 304 as an
+  /// error.
+  bool etags = false;
   std::uint64_t id_seed = 1;  ///< seeds generated ids (tokens, codes, new playlists)
   RateLimitSettings rate_limits;
   LatencySettings latency;

@@ -64,6 +64,7 @@ TEST(EmulatorBinary, RejectsUnknownFlagsAndBadValuesClearly) {
   const auto bad_mode = run("--mode classic");
   const auto bad_port = run("--port 70000");
   const auto missing = run("--seed /nonexistent/seed.json --demo-only");
+  const auto bad_description_errors = run("--description-errors loud");
 
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.output.find("unknown option '--frobnicate'"), std::string::npos);
@@ -72,6 +73,9 @@ TEST(EmulatorBinary, RejectsUnknownFlagsAndBadValuesClearly) {
   EXPECT_EQ(bad_port.exit_code, 2);
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.output.find("cannot load seed"), std::string::npos);
+  EXPECT_EQ(bad_description_errors.exit_code, 2);
+  EXPECT_NE(bad_description_errors.output.find("--description-errors must be clear or observed"),
+            std::string::npos);
 }
 
 TEST(EmulatorBinary, RejectsRedirectUrisSpotifyWouldRefuse) {
@@ -102,8 +106,10 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   const std::string port_file =
       (std::filesystem::temp_directory_path() / ("emulator-port-" + std::to_string(getpid())))
           .string();
-  std::vector<std::string> arguments{binary,        "--demo-only", "--port",      "0",
-                                     "--client-id", "cli",         "--port-file", port_file};
+  std::vector<std::string> arguments{
+      binary,    "--demo-only", "--port",  "0",       "--client-id",
+      "cli",     "--port-file", port_file, "--etags", "--description-errors",
+      "observed"};
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);
@@ -123,6 +129,7 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   plm::test_support::HttpClient client(base);
   const auto health = client.get("/__emulator/health");
   const auto users = client.get("/__emulator/users/demo-pro/playlists");
+  const auto config = client.get("/__emulator/config");
 
   std::ifstream port_in(port_file);
   std::string written;
@@ -139,6 +146,9 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   EXPECT_EQ("http://127.0.0.1:" + written, base);  // the port file, written before the banner
   EXPECT_FALSE(temporary_left);                    // renamed into place
   EXPECT_GT(users.body.size(), 1000u);
+  EXPECT_NE(config.body.find(R"("description_errors":"observed")"), std::string::npos)
+      << config.body;
+  EXPECT_NE(config.body.find(R"("etags":true)"), std::string::npos) << config.body;
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);  // clean shutdown on SIGTERM
 }
 
