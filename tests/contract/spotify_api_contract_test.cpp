@@ -136,7 +136,9 @@ class SpotifyApiContract : public SpotifyClientTest, public ::testing::WithParam
   /// The playlist ends as `expected`: read through the port and, on the emulator, in its truth.
   void expect_final(const std::string& playlist_id, const std::vector<std::string>& expected) {
     EXPECT_EQ(uris(playlist_id), expected);
-    if (!fake_) EXPECT_EQ(entry_uris("alice", playlist_id), expected) << "the emulator's truth";
+    if (!fake_) {
+      EXPECT_EQ(entry_uris("alice", playlist_id), expected) << "the emulator's truth";
+    }
   }
 
   /// The playlist's item URIs, read page by page through the port (once reads show every write).
