@@ -1,6 +1,14 @@
 // The SpotifyApi contract: the same tests on the in-memory fake (tests/support/fakes.hpp) and on
 // the real spotify::Client against an in-process emulator over real HTTP, in dev2026 and in
-// extended mode. The fake is trusted in core tests only because this suite passes on it.
+// extended mode, and in two of Spotify's unkind modes (docs/emulator.md):
+// - StrictSnapshot: every snapshot_id sent on a removal or a reorder is refused (400 "Missing or
+//   bad version tag"). The whole suite passes there, which proves the client never sends one.
+// - StaleReads: after a write, reads show the version before it for kLagMs of the emulator's
+//   clock. Every write still has to do exactly what it does elsewhere; the assertions read after
+//   the lag has passed (after_lag(), as a caller of the real Spotify would wait), the write
+//   sequence settles lost answers with its own means (settle_reads and before_settling), and the
+//   final state of the sequence tests is checked in the emulator's truth (the admin dump) too.
+// The fake is trusted in core tests only because this suite passes on it.
 //
 // Every test starts from the emulator's test seed (testkit::test_seed(), copied into the fake):
 // alice owns Main (6 items, track 1 twice), Private (3), Big (120) and Odd (a track, a local file,
@@ -20,7 +28,10 @@ using core::ErrorCode;
 using core::WriteStatus;
 using test_support::FakeSpotifyApi;
 
-enum class Backend { Fake, Dev2026, Extended };
+enum class Backend { Fake, Dev2026, Extended, StrictSnapshot, StaleReads };
+
+/// The StaleReads backend's lag (the emulator's stale_read_ms).
+constexpr std::int64_t kLagMs = 1000;
 
 std::string name_of(Backend backend) {
   switch (backend) {
@@ -30,6 +41,10 @@ std::string name_of(Backend backend) {
       return "ClientOnEmulatorDev2026";
     case Backend::Extended:
       return "ClientOnEmulatorExtended";
+    case Backend::StrictSnapshot:
+      return "ClientOnEmulatorStrictSnapshot";
+    case Backend::StaleReads:
+      return "ClientOnEmulatorStaleReads";
   }
   return "Unknown";
 }
@@ -83,14 +98,52 @@ class SpotifyApiContract : public SpotifyClientTest, public ::testing::WithParam
     if (GetParam() == Backend::Extended) {
       ASSERT_EQ(admin("POST", "/__emulator/config", Json{{"mode", "extended"}}).status, 200);
     }
+    if (GetParam() == Backend::StrictSnapshot) {
+      ASSERT_EQ(
+          admin("POST", "/__emulator/config", Json{{"snapshot_mode", "bad-version-tag"}}).status,
+          200);
+    }
+    if (GetParam() == Backend::StaleReads) {
+      ASSERT_EQ(admin("POST", "/__emulator/config", Json{{"stale_read_ms", kLagMs}}).status, 200);
+    }
     client_ = make_client(mint_tokens("alice"));
     api_ = client_.get();
   }
 
   core::SpotifyApi& api() { return *api_; }
+  bool stale() const { return GetParam() == Backend::StaleReads; }
 
-  /// The playlist's item URIs, read page by page through the port.
+  /// In the StaleReads backend, lets the emulator's clock pass the lag, so that the next read
+  /// shows every write made so far; elsewhere reads never lag.
+  void after_lag() {
+    if (stale()) advance(std::chrono::milliseconds(kLagMs));
+  }
+
+  /// How the write sequence settles lost answers here: where reads lag, with three reads half the
+  /// lag apart (the reads catch up by the last one); elsewhere with its defaults.
+  core::WriteSequenceOptions settle_options() {
+    if (!stale()) return {};
+    return {.settle_reads = 3,
+            .before_settling = [this] { advance(std::chrono::milliseconds(kLagMs / 2)); }};
+  }
+
+  /// The playlist's metadata read through the port, once reads show every write.
+  core::Result<core::PlaylistSummary> read_playlist(const std::string& playlist_id) {
+    after_lag();
+    return api().playlist(playlist_id);
+  }
+
+  /// The playlist ends as `expected`: read through the port and, on the emulator, in its truth.
+  void expect_final(const std::string& playlist_id, const std::vector<std::string>& expected) {
+    EXPECT_EQ(uris(playlist_id), expected);
+    if (!fake_) {
+      EXPECT_EQ(entry_uris("alice", playlist_id), expected) << "the emulator's truth";
+    }
+  }
+
+  /// The playlist's item URIs, read page by page through the port (once reads show every write).
   std::vector<std::string> uris(const std::string& playlist_id) {
+    after_lag();
     std::vector<std::string> result;
     for (std::int64_t offset = 0;;) {
       const auto page = api().playlist_items(playlist_id, offset, 50);
@@ -103,6 +156,7 @@ class SpotifyApiContract : public SpotifyClientTest, public ::testing::WithParam
   }
 
   core::PlaylistVersion version(const std::string& playlist_id) {
+    after_lag();
     const auto read = api().playlist_version(playlist_id);
     EXPECT_TRUE(read) << read.error().message;
     return read ? *read : core::PlaylistVersion{};
@@ -114,6 +168,7 @@ class SpotifyApiContract : public SpotifyClientTest, public ::testing::WithParam
   }
 
   std::vector<std::string> listed() {
+    after_lag();
     std::vector<std::string> ids;
     const auto page = api().my_playlists(0, 50);
     EXPECT_TRUE(page) << page.error().message;
@@ -157,7 +212,8 @@ class SpotifyApiContract : public SpotifyClientTest, public ::testing::WithParam
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, SpotifyApiContract,
-                         ::testing::Values(Backend::Fake, Backend::Dev2026, Backend::Extended),
+                         ::testing::Values(Backend::Fake, Backend::Dev2026, Backend::Extended,
+                                           Backend::StrictSnapshot, Backend::StaleReads),
                          test_name);
 
 // ---- items: order after every write, duplicates, local files -------------------------------
@@ -274,7 +330,7 @@ TEST_P(SpotifyApiContract, EveryWriteMovesTheSnapshotAndTheVersionReadAgrees) {
   const std::string id = SeedIds::kAliceMain;
   auto last = version(id);
   EXPECT_EQ(last.item_count, 6);
-  EXPECT_EQ(api().playlist(id)->snapshot_id, last.snapshot_id);
+  EXPECT_EQ(read_playlist(id)->snapshot_id, last.snapshot_id);
 
   const auto check = [&](const core::WriteOutcome& outcome, std::int64_t count,
                          bool answers_snapshot) {
@@ -302,20 +358,20 @@ TEST_P(SpotifyApiContract, EveryWriteMovesTheSnapshotAndTheVersionReadAgrees) {
 TEST_P(SpotifyApiContract, ChangeDetailsTakesAnySubset) {
   const std::string id = SeedIds::kAlicePrivate;
   ASSERT_TRUE(api().change_details(id, {.name = "Only the name"}).is_applied());
-  auto read = api().playlist(id);
+  auto read = read_playlist(id);
   ASSERT_TRUE(read) << read.error().message;
   EXPECT_EQ(read->name, "Only the name");
   EXPECT_FALSE(read->is_public);
 
   ASSERT_TRUE(api().change_details(id, {.description = "Rock & roll's <best>"}).is_applied());
   ASSERT_TRUE(api().change_details(id, {.collaborative = true}).is_applied());
-  read = api().playlist(id);
+  read = read_playlist(id);
   EXPECT_EQ(read->name, "Only the name");
   EXPECT_EQ(read->description, "Rock & roll's <best>");  // as sent, not double-encoded
   EXPECT_TRUE(read->collaborative);
 
   ASSERT_TRUE(api().change_details(id, {.is_public = true, .collaborative = false}).is_applied());
-  read = api().playlist(id);
+  read = read_playlist(id);
   EXPECT_TRUE(read->is_public);
   EXPECT_FALSE(read->collaborative);
 }
@@ -336,10 +392,10 @@ TEST_P(SpotifyApiContract, ChangeDetailsRefusesWhatSpotifyRefuses) {
 
 TEST_P(SpotifyApiContract, UploadCover) {
   const std::string jpeg("\xFF\xD8\xFF\xE0 a cover", 12);
-  const auto before = api().playlist(SeedIds::kAliceMain);
+  const auto before = read_playlist(SeedIds::kAliceMain);
   ASSERT_TRUE(before);
   ASSERT_TRUE(api().upload_cover(SeedIds::kAliceMain, jpeg).is_applied());
-  const auto after = api().playlist(SeedIds::kAliceMain);
+  const auto after = read_playlist(SeedIds::kAliceMain);
   ASSERT_TRUE(after);
   EXPECT_NE(after->image_url, before->image_url);
   EXPECT_NE(after->snapshot_id, before->snapshot_id);
@@ -389,14 +445,14 @@ TEST_P(SpotifyApiContract, UnfollowTakesAPlaylistOutOfTheListAndLeavesItAlone) {
   auto before = listed();
   ASSERT_NE(std::find(before.begin(), before.end(), SeedIds::kBobPublic), before.end());
   // (Its version: the snapshot, as development mode gives others' playlists no item count.)
-  const auto followed = api().playlist(SeedIds::kBobPublic)->snapshot_id;
+  const auto followed = read_playlist(SeedIds::kBobPublic)->snapshot_id;
   const auto outcome = api().unfollow_playlist(SeedIds::kBobPublic);
   ASSERT_TRUE(outcome.is_applied()) << outcome.error->message;
   EXPECT_TRUE(outcome.snapshot_id.empty());
   auto after = listed();
   EXPECT_EQ(std::find(after.begin(), after.end(), SeedIds::kBobPublic), after.end());
   EXPECT_EQ(after.size(), before.size() - 1);
-  EXPECT_EQ(api().playlist(SeedIds::kBobPublic)->snapshot_id, followed);  // it did not change
+  EXPECT_EQ(read_playlist(SeedIds::kBobPublic)->snapshot_id, followed);  // it did not change
 
   // The owner unfollowing is Spotify's "delete": gone from the list, still there for the owner.
   const auto own = version(SeedIds::kAliceMain);
@@ -462,35 +518,37 @@ TEST_P(SpotifyApiContract, TheWriteSequenceSettlesAnAppliedAddWithExactlyOneCopy
   const auto plan = planned(SeedIds::kAliceMain);
   lose_next_answer(/*applied=*/true, "POST", /*idempotent=*/false);
   const auto result = core::run_write_sequence(
-      api(), plan, {core::WriteStep::add({track_uri(91), track_uri(92)}, 2)});
+      api(), plan, {core::WriteStep::add({track_uri(91), track_uri(92)}, 2)}, settle_options());
   ASSERT_TRUE(result.complete()) << result.stopped_by->message;
   EXPECT_EQ(result.steps.at(0).writes, 1);
-  EXPECT_EQ(result.counters.check_reads, 3);  // confirmation, settling version, the slice
-  EXPECT_EQ(uris(SeedIds::kAliceMain),
-            (std::vector<std::string>{track_uri(0), track_uri(1), track_uri(91), track_uri(92),
-                                      track_uri(2), track_uri(3), track_uri(4), track_uri(1)}));
+  // Confirmation, settling version(s), the slice. Lagging reads: the version read half the lag
+  // after the write still shows the old snapshot, the one a whole lag after it the new one.
+  EXPECT_EQ(result.counters.check_reads, stale() ? 4 : 3);
+  expect_final(SeedIds::kAliceMain, {track_uri(0), track_uri(1), track_uri(91), track_uri(92),
+                                     track_uri(2), track_uri(3), track_uri(4), track_uri(1)});
   EXPECT_EQ(result.snapshot_id, version(SeedIds::kAliceMain).snapshot_id);
 }
 
 TEST_P(SpotifyApiContract, TheWriteSequenceRepeatsAnAddThatWasNotApplied) {
   const auto plan = planned(SeedIds::kAliceMain);
   lose_next_answer(/*applied=*/false, "POST", /*idempotent=*/false);
-  const auto result =
-      core::run_write_sequence(api(), plan, {core::WriteStep::add({track_uri(93)})});
+  const auto result = core::run_write_sequence(api(), plan, {core::WriteStep::add({track_uri(93)})},
+                                               settle_options());
   ASSERT_TRUE(result.complete()) << result.stopped_by->message;
   EXPECT_EQ(result.steps.at(0).writes, 2);
-  const auto items = uris(SeedIds::kAliceMain);
-  EXPECT_EQ(std::count(items.begin(), items.end(), track_uri(93)), 1);
+  auto expected = plan.uris;
+  expected.push_back(track_uri(93));
+  expect_final(SeedIds::kAliceMain, expected);
 }
 
 TEST_P(SpotifyApiContract, TheWriteSequenceDoesNotMoveAnAppliedReorderTwice) {
   const auto plan = planned(SeedIds::kAlicePrivate);
   lose_next_answer(/*applied=*/true, "PUT", /*idempotent=*/false);
-  const auto result = core::run_write_sequence(api(), plan, {core::WriteStep::reorder(0, 3, 1)});
+  const auto result =
+      core::run_write_sequence(api(), plan, {core::WriteStep::reorder(0, 3, 1)}, settle_options());
   ASSERT_TRUE(result.complete()) << result.stopped_by->message;
   EXPECT_EQ(result.steps.at(0).writes, 1);
-  EXPECT_EQ(uris(SeedIds::kAlicePrivate),
-            (std::vector<std::string>{track_uri(6), track_uri(7), track_uri(5)}));
+  expect_final(SeedIds::kAlicePrivate, {track_uri(6), track_uri(7), track_uri(5)});
 }
 
 TEST_P(SpotifyApiContract, AnIdempotentWriteWhoseAnswersAreAllLostIsUnknownButApplied) {
@@ -498,6 +556,82 @@ TEST_P(SpotifyApiContract, AnIdempotentWriteWhoseAnswersAreAllLostIsUnknownButAp
   const auto outcome = api().remove_items(SeedIds::kAliceMain, {track_uri(1)});
   EXPECT_EQ(outcome.status, WriteStatus::Unknown);
   EXPECT_EQ(uris(SeedIds::kAliceMain).size(), 4u);
+}
+
+// ---- the write sequence where reads lag and answers are lost -----------------------------------
+
+/// The real client against the emulator with reads lagging writes by kLagMs and every kind of
+/// item write applied but answered 502 (so Unknown, settled by reads that still show the version
+/// before it for a while).
+class StaleReadsWriteSequence : public SpotifyClientTest {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(admin("POST", "/__emulator/config", Json{{"stale_read_ms", kLagMs}}).status, 200);
+    client_ = make_client(mint_tokens("alice"));
+  }
+
+  void lose_answers_after_applying(const std::string& method, int count) {
+    const Json rule{{"kind", "apply_then_502"},
+                    {"method", method},
+                    {"path_contains", "/items"},
+                    {"count", count}};
+    ASSERT_EQ(admin("POST", "/__emulator/faults", Json{{"rules", Json::array({rule})}}).status,
+              201);
+  }
+
+  /// Planned as an edit would plan, from reads taken once the lag has passed.
+  core::PlannedPlaylist planned(const std::string& id) {
+    advance(std::chrono::milliseconds(kLagMs));
+    const auto version = client_->playlist_version(id);
+    EXPECT_TRUE(version) << version.error().message;
+    std::vector<std::string> uris;
+    const auto page = client_->playlist_items(id, 0, 50);
+    EXPECT_TRUE(page) << page.error().message;
+    if (page) {
+      for (const auto& item : page->items) uris.push_back(item.uri);
+    }
+    return {id, version ? version->snapshot_id : "", uris};
+  }
+
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(StaleReadsWriteSequence, LostAnswersOnAddsRemovalsAndReordersEndWithTheDesiredList) {
+  // Fails with settle_reads 1 (the behaviour before it existed): the first settling read still
+  // shows the snapshot before the lost add, which is then sent again: tracks 90 and 91 twice.
+  const auto plan = planned(SeedIds::kAliceMain);  // 0 1 2 3 4 1
+  lose_answers_after_applying("POST", 1);
+  lose_answers_after_applying("PUT", 1);
+  // The client repeats a removal after a 5xx by itself (idempotent): every attempt is lost.
+  lose_answers_after_applying("DELETE", 1 + config().retry.max_retries);
+
+  const std::vector<core::WriteStep> steps{
+      core::WriteStep::add({track_uri(90), track_uri(91)}, 2),  // 0 1 90 91 2 3 4 1
+      core::WriteStep::remove({track_uri(3)}),                  // 0 1 90 91 2 4 1
+      core::WriteStep::reorder(0, 4, 2),                        // 90 91 0 1 2 4 1
+      core::WriteStep::add({track_uri(92)}),                    // 90 91 0 1 2 4 1 92
+  };
+  int waits = 0;
+  const auto result = core::run_write_sequence(*client_, plan, steps,
+                                               {.settle_reads = 3, .before_settling = [&] {
+                                                  ++waits;
+                                                  advance(std::chrono::milliseconds(kLagMs / 2));
+                                                }});
+
+  ASSERT_TRUE(result.complete()) << result.stopped_by->message;
+  for (const auto& step : result.steps) {
+    EXPECT_EQ(step.status, core::WriteStatus::Applied) << step.index;
+  }
+  EXPECT_EQ(result.steps.at(0).writes, 1);  // not one add sent twice
+  EXPECT_EQ(result.steps.at(2).writes, 1);
+  EXPECT_GT(waits, 3);  // more settling reads than lost answers: some reads lagged
+  const std::vector<std::string> desired{track_uri(90), track_uri(91), track_uri(0), track_uri(1),
+                                         track_uri(2),  track_uri(4),  track_uri(1), track_uri(92)};
+  EXPECT_EQ(entry_uris("alice", SeedIds::kAliceMain), desired);  // the truth
+  EXPECT_EQ(dump_playlist("alice", SeedIds::kAliceMain)["snapshot_id"], result.snapshot_id);
+  EXPECT_EQ(stat("faults"), 2 + 1 + config().retry.max_retries);
+  advance(std::chrono::milliseconds(kLagMs));
+  EXPECT_EQ(planned(SeedIds::kAliceMain).uris, desired);  // and what reads show once caught up
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "catalog/catalog.hpp"
 #include "catalog/seed.hpp"
+#include "emulator/consistency.hpp"
 #include "emulator/emulator.hpp"
 #include "http/server.hpp"
 
@@ -69,6 +70,16 @@ Clock, limits and faults (all also settable at run time through /__emulator/):
   --latency-ms MS           fixed latency added to every Web API response
   --jitter-ms MS            extra random latency in [0, MS] (deterministic sequence)
   --id-seed N               seed for generated ids and tokens (default 1)
+
+Spotify's unkind side (all also settable at run time through /__emulator/config):
+  --snapshot-mode MODE      what a snapshot_id sent on DELETE /items or a reorder does: ignore
+                            (default), bad-version-tag (400), error-loading (502), invalid-base62
+                            (502), apply-to-named (a reorder naming an older snapshot counts its
+                            indices on that version)
+  --stale-reads-ms MS       after a write, reads of the playlist show the version before it until
+                            MS of the emulator's clock passed ...
+  --stale-reads N           ... or N reads of it were answered, whichever comes first (0: off)
+  --cover-delay-ms MS       an uploaded cover shows in images MS after the upload
 
   --help                    this text
 )";
@@ -213,6 +224,18 @@ int main(int argc, char** argv) {
       options.latency.fixed_ms = static_cast<int>(to_number(flag, value()));
     } else if (flag == "--jitter-ms") {
       options.latency.jitter_ms = static_cast<int>(to_number(flag, value()));
+    } else if (flag == "--snapshot-mode") {
+      const auto name = value();
+      const auto mode = parse_snapshot_mode(name);
+      if (!mode)
+        fail("--snapshot-mode must be one of " + snapshot_mode_names() + ", got '" + name + "'");
+      options.snapshot_mode = *mode;
+    } else if (flag == "--stale-reads-ms") {
+      options.consistency.stale_read_ms = to_number(flag, value());
+    } else if (flag == "--stale-reads") {
+      options.consistency.stale_reads = to_number(flag, value());
+    } else if (flag == "--cover-delay-ms") {
+      options.consistency.cover_delay_ms = to_number(flag, value());
     } else if (flag == "--id-seed") {
       options.id_seed = static_cast<std::uint64_t>(to_number(flag, value()));
     } else {

@@ -291,9 +291,9 @@ class Runner {
       if (outcome.status == WriteStatus::Applied) {
         (void)apply(model_, request);  // validated before anything was sent
         if (is_item_write(request.kind) && !outcome.snapshot_id.empty()) {
-          chain_ = outcome.snapshot_id;
+          move_chain(outcome.snapshot_id);
         } else {
-          chain_.reset();  // details and covers move the snapshot without telling
+          move_chain(std::nullopt);  // details and covers move the snapshot without telling
         }
         return true;
       }
@@ -319,7 +319,6 @@ class Runner {
   Result<bool> settle(const Request& request, const Error& cause, WriteStepReport& report) {
     const std::string lost = describe(request) + " on playlist " + plan_.playlist_id +
                              " may have been applied (" + cause.message + ")";
-    if (request.kind != Kind::UploadCover && options_.before_settling) options_.before_settling();
     if (request.kind == Kind::UploadCover) {
       // 202 Accepted, processed later: not even a read of the images could tell.
       return make_error(cause.code, lost +
@@ -327,48 +326,92 @@ class Runner {
                                         "can tell: upload it again");
     }
     if (request.kind == Kind::ChangeDetails) {
+      // Not applied yet is harmless here: details are sent again, and they are idempotent.
+      if (options_.before_settling) options_.before_settling();
       ++report.check_reads;
       ++result_.counters.check_reads;
       ++result_.counters.calls;
       auto playlist = spotify_.playlist(plan_.playlist_id);
       if (!playlist) return checking_failed(lost, playlist.error());
       if (!details_match(request.step->details, *playlist)) return false;
-      chain_.reset();  // moved, and not told
+      move_chain(std::nullopt);  // moved, and not told
       return true;
     }
     if (!chain_) {
       return make_error(cause.code,
                         lost + "; the snapshot before it is unknown, so no read can tell");
     }
-    auto version = read_version(report);
-    if (!version) return checking_failed(lost, version.error());
-    if (version->snapshot_id == *chain_) return false;  // nothing changed: not applied
-
+    // Reads until one can be believed (see "Lagging reads" in the header): a read still showing
+    // the snapshot before the write, one this sequence already moved past, or a moved one whose
+    // items are not what the write would make (a lagging read may show a version between the
+    // chain and the write, e.g. of a removal the client repeated) is read again while
+    // `settle_reads` allow; `before_settling` runs before every read.
     std::vector<std::string> expected = model_;
     (void)apply(expected, request);
-    const auto conflict = [&](const std::string& found) -> Error {
-      return make_error(ErrorCode::Conflict, lost + ", and the playlist changed: snapshot " +
-                                                 *chain_ + " before the write, " +
-                                                 version->snapshot_id + " now, " + found);
-    };
-    if (version->item_count != static_cast<std::int64_t>(expected.size())) {
-      return conflict("with " + std::to_string(version->item_count) + " items where the write " +
-                      "would leave " + std::to_string(expected.size()));
+    const int reads = std::max(1, options_.settle_reads);
+    for (int read = 1;; ++read) {
+      if (options_.before_settling) options_.before_settling();
+      auto version = read_version(report);
+      if (!version) return checking_failed(lost, version.error());
+      const bool last = read >= reads;
+      const bool unchanged = version->snapshot_id == *chain_;
+      if (unchanged || has_passed(version->snapshot_id)) {
+        if (!last) continue;
+        if (unchanged) return false;  // still the snapshot before the write: not applied
+        return make_error(ErrorCode::Unavailable,
+                          lost + "; after " + std::to_string(reads) +
+                              " reads the playlist still shows snapshot " + version->snapshot_id +
+                              " from before earlier writes of this edit, so no read can tell");
+      }
+      auto mismatch = verify(request, expected, *version, report);
+      if (!mismatch) return checking_failed(lost, mismatch.error());
+      if (!*mismatch) {
+        model_ = std::move(expected);
+        move_chain(version->snapshot_id);
+        return true;
+      }
+      if (last) {
+        return make_error(ErrorCode::Conflict, lost + ", and the playlist changed: snapshot " +
+                                                   *chain_ + " before the write, " +
+                                                   version->snapshot_id + " now, " + **mismatch);
+      }
+    }
+  }
+
+  /// Whether `version` (moved from the chain) is what `request` makes of the model (`expected`):
+  /// the item count, and the items it touched (read). nullopt when it is, else what differs.
+  Result<std::optional<std::string>> verify(const Request& request,
+                                            const std::vector<std::string>& expected,
+                                            const PlaylistVersion& version,
+                                            WriteStepReport& report) {
+    if (version.item_count != static_cast<std::int64_t>(expected.size())) {
+      return std::optional<std::string>("with " + std::to_string(version.item_count) +
+                                        " items where the write would leave " +
+                                        std::to_string(expected.size()));
     }
     const Window window = touched(request, static_cast<std::int64_t>(model_.size()));
     if (window.to > window.from) {
       auto found = read_range(window, report);
-      if (!found) return checking_failed(lost, found.error());
+      if (!found) return found.error();
       if (!std::equal(found->begin(), found->end(), expected.begin() + window.from,
                       expected.begin() + window.to) ||
           static_cast<std::int64_t>(found->size()) != window.to - window.from) {
-        return conflict("and items " + std::to_string(window.from) + "-" +
-                        std::to_string(window.to - 1) + " are not what the write would make");
+        return std::optional<std::string>("and items " + std::to_string(window.from) + "-" +
+                                          std::to_string(window.to - 1) +
+                                          " are not what the write would make");
       }
     }
-    model_ = std::move(expected);
-    chain_ = version->snapshot_id;
-    return true;
+    return std::optional<std::string>();
+  }
+
+  bool has_passed(const std::string& snapshot) const {
+    return std::find(passed_.begin(), passed_.end(), snapshot) != passed_.end();
+  }
+
+  /// The chain moves on: the snapshot it leaves is one a lagging read may still show.
+  void move_chain(std::optional<std::string> next) {
+    if (chain_ && (!next || *next != *chain_)) passed_.push_back(*chain_);
+    chain_ = std::move(next);
   }
 
   WriteOutcome call(const Request& request, WriteStepReport& report) {
@@ -447,6 +490,7 @@ class Runner {
   WriteSequenceOptions options_;
   std::vector<std::string> model_;    ///< the playlist's URIs as the applied writes left them
   std::optional<std::string> chain_;  ///< its snapshot, when known
+  std::vector<std::string> passed_;   ///< snapshots the chain has moved on from, oldest first
   bool confirmed_ = false;
   WriteSequenceResult result_;
 };

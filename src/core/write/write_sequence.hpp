@@ -13,12 +13,17 @@
 ///   write, not just before the first positional one, because a write's returned snapshot cannot
 ///   tell whether the playlist had changed before it;
 /// - chains the snapshot each write returns;
-/// - settles an Unknown outcome with reads before repeating anything: a version read first (the
-///   snapshot is still the one before the write: not applied, so it is sent again, at most
-///   `max_repeats` times); a moved snapshot is taken as the write's own only if the item count and
-///   the items it touched are what the write would have made (an add's slice, a reorder's window,
-///   a replace's items; a removal is judged by its count), else the sequence stops with Conflict.
-///   So no track is ever added twice;
+/// - settles an Unknown outcome with reads before repeating anything: version reads first (the
+///   snapshot is still the one before the write in `settle_reads` reads in a row: not applied, so
+///   it is sent again, at most `max_repeats` times); a moved snapshot is taken as the write's own
+///   only if the item count and the items it touched are what the write would have made (an add's
+///   slice, a reorder's window, a replace's items; a removal is judged by its count), else the
+///   sequence stops with Conflict. A read showing a snapshot the sequence already moved past
+///   (an earlier write's) lags for certain: it is read again, and stops the sequence as Unknown if
+///   the reads never catch up. Within `settle_reads`, a moved snapshot whose items do not fit is
+///   read again too before it counts as a Conflict: a lagging read may show a version between the
+///   chain and the write that the sequence never saw (each attempt of a removal the client
+///   repeated makes one);
 /// - splits adds and removals over 100 items into chunks and composes long replacements (a PUT of
 ///   the first 100, then appends);
 /// - stops at the first write that was not applied or could not be settled, and on any mismatch
@@ -30,9 +35,21 @@
 /// tell) and stops the sequence; being idempotent, it is safe to send again later.
 ///
 /// Every read the sequence makes is counted as a check read and reported, per step, with the
-/// writes it sent. Reads may briefly lag writes on Spotify (§2.14): a read that still showed the
-/// old snapshot after an applied write would make the sequence send it again. The emulator does
-/// not lag; `WriteSequenceOptions::before_settling` is where a caller waits if Spotify's does.
+/// writes it sent.
+///
+/// Lagging reads (§2.14; the emulator's `stale_read_ms`/`stale_reads`): after a write, Spotify's
+/// reads may still show the version before it for a while. A read that still shows the old
+/// snapshot after an applied write would have the sequence send the write again — an add twice.
+/// So "not applied" is concluded only after `settle_reads` reads, each after `before_settling`
+/// (where the caller waits, e.g. a second), all showed the old snapshot: the reads had the time
+/// `settle_reads` × that wait to catch up. The trade-off: more reads from the rate budget and a
+/// longer wait for every write whose answer was lost, against a duplicate when the lag is longer
+/// than the window (no number of reads can rule that out; a write that really was not applied
+/// costs the whole window before it is repeated). The default (one read, no wait) trusts the first
+/// read: right for a service that does not lag, not for Spotify. A moved snapshot needs no wait:
+/// it is checked as above at once. Lagging reads cannot be told from a playlist that is still as
+/// planned either: a plan made from a lagging read is confirmed by an equally lagging read, so
+/// plans should be made from reads taken once the lag has passed (the sync's next run at worst).
 ///
 /// Pure orchestration over the port (std only); one sequence at a time per playlist (the job
 /// queue's concurrency key sees to it).
@@ -94,8 +111,12 @@ struct WriteSequenceOptions {
   /// for a job that may be running the same plan a second time after a crash, where an
   /// unconfirmed append would be appended again.
   bool always_confirm = false;
-  /// Called before the reads that settle an unknown outcome (a job may wait there: Spotify's
-  /// reads can lag its writes). Empty: read at once.
+  /// Version reads that must all still show the snapshot from before a write whose outcome was
+  /// unknown before it is taken as not applied (see "Lagging reads" above). 1: the first read is
+  /// believed. Values below 1 count as 1.
+  int settle_reads = 1;
+  /// Called before every read that settles an unknown outcome (a job waits there, so that
+  /// `settle_reads` reads span the time Spotify's reads take to catch up). Empty: read at once.
   std::function<void()> before_settling;
 };
 

@@ -367,5 +367,153 @@ TEST_F(WriteSequenceTest, APlanWithoutASnapshotLearnsItWhenTheCountAgrees) {
   EXPECT_EQ(result.stopped_by->code, ErrorCode::Conflict);
 }
 
+// ---- lagging reads (spotify-api.md §2.14) ----------------------------------------------------
+
+/// The fake behind reads that lag writes, as the emulator's `stale_reads`: after each write the
+/// next `lag` version reads show the version from before the oldest write not caught up yet.
+class LaggingReads final : public SpotifyApi {
+ public:
+  LaggingReads(FakeSpotifyApi& inner, std::string id, int lag)
+      : inner_(inner), id_(std::move(id)), lag_(lag) {}
+
+  Result<PlaylistVersion> playlist_version(const std::string& playlist_id) override {
+    std::erase_if(pending_, [](const Pending& each) { return each.reads_left == 0; });
+    if (pending_.empty()) return inner_.playlist_version(playlist_id);
+    const PlaylistVersion shown = pending_.front().before;
+    for (auto& each : pending_) --each.reads_left;
+    ++lagging_reads;
+    return shown;
+  }
+
+  WriteOutcome add_items(const std::string& playlist_id, const std::vector<std::string>& uris,
+                         std::optional<std::int64_t> position) override {
+    return lagging([&] { return inner_.add_items(playlist_id, uris, position); });
+  }
+  WriteOutcome remove_items(const std::string& playlist_id,
+                            const std::vector<std::string>& uris) override {
+    return lagging([&] { return inner_.remove_items(playlist_id, uris); });
+  }
+  WriteOutcome reorder_items(const std::string& playlist_id, std::int64_t range_start,
+                             std::int64_t insert_before, std::int64_t range_length) override {
+    return lagging([&] {
+      return inner_.reorder_items(playlist_id, range_start, insert_before, range_length);
+    });
+  }
+  WriteOutcome replace_items(const std::string& playlist_id,
+                             const std::vector<std::string>& uris) override {
+    return lagging([&] { return inner_.replace_items(playlist_id, uris); });
+  }
+
+  // The rest as the fake has it.
+  Result<SpotifyProfile> current_user() override { return inner_.current_user(); }
+  Result<Page<PlaylistSummary>> my_playlists(std::int64_t offset, int limit) override {
+    return inner_.my_playlists(offset, limit);
+  }
+  Result<Page<PlaylistItem>> playlist_items(const std::string& playlist_id, std::int64_t offset,
+                                            int limit) override {
+    return inner_.playlist_items(playlist_id, offset, limit);
+  }
+  Result<PlaylistSummary> playlist(const std::string& playlist_id) override {
+    return inner_.playlist(playlist_id);
+  }
+  CreateOutcome create_playlist(const NewPlaylist& playlist) override {
+    return inner_.create_playlist(playlist);
+  }
+  WriteOutcome change_details(const std::string& playlist_id,
+                              const PlaylistDetailsChange& change) override {
+    return inner_.change_details(playlist_id, change);
+  }
+  WriteOutcome upload_cover(const std::string& playlist_id, const std::string& jpeg) override {
+    return inner_.upload_cover(playlist_id, jpeg);
+  }
+  WriteOutcome unfollow_playlist(const std::string& playlist_id) override {
+    return inner_.unfollow_playlist(playlist_id);
+  }
+  Result<TrackInfo> track(const std::string& track_id) override { return inner_.track(track_id); }
+  Result<Page<TrackInfo>> search_tracks(const std::string& query, std::int64_t offset,
+                                        int limit) override {
+    return inner_.search_tracks(query, offset, limit);
+  }
+  ApiCounters counters() const override { return inner_.counters(); }
+
+  int lagging_reads = 0;
+
+ private:
+  struct Pending {
+    PlaylistVersion before;
+    int reads_left = 0;
+  };
+
+  template <typename Write>
+  WriteOutcome lagging(Write write) {
+    const auto* playlist = inner_.find_playlist(id_);
+    const PlaylistVersion before{playlist->summary.snapshot_id,
+                                 static_cast<std::int64_t>(playlist->items.size())};
+    auto outcome = write();
+    if (inner_.find_playlist(id_)->summary.snapshot_id != before.snapshot_id) {
+      pending_.push_back({before, lag_});
+    }
+    return outcome;
+  }
+
+  FakeSpotifyApi& inner_;
+  std::string id_;
+  int lag_;
+  std::vector<Pending> pending_;
+};
+
+TEST_F(WriteSequenceTest, AnAppliedAddIsNotSentAgainWhileReadsStillShowTheSnapshotBefore) {
+  // Fails with settle_reads 1 (the only behaviour before it existed): the first settling read
+  // shows the old snapshot, the add is sent again and the track is there twice.
+  LaggingReads lagging(spotify_, kId, 2);
+  spotify_.inject_write(1, Injected::UnknownApplied);
+  int pauses = 0;
+  const auto result = run_write_sequence(lagging, plan(), {WriteStep::add({uri(100)}, 1)},
+                                         {.settle_reads = 3, .before_settling = [&] { ++pauses; }});
+  ASSERT_TRUE(result.complete()) << result.stopped_by->message;
+  EXPECT_EQ(copies_of(uri(100)), 1);
+  EXPECT_EQ(spotify_.writes(), 1);
+  EXPECT_EQ(lagging.lagging_reads, 2);
+  EXPECT_EQ(pauses, 3);  // before every settling read
+  // The confirmation, three version reads, the slice.
+  EXPECT_EQ(result.counters.check_reads, 5);
+  EXPECT_EQ(result.snapshot_id, snapshot());
+}
+
+TEST_F(WriteSequenceTest, AnAddNotAppliedIsSentAgainOnlyAfterEverySettlingReadShowedItMissing) {
+  LaggingReads lagging(spotify_, kId, 2);
+  spotify_.inject_write(1, Injected::UnknownNotApplied);
+  const auto result =
+      run_write_sequence(lagging, plan(), {WriteStep::add({uri(100)})}, {.settle_reads = 3});
+  ASSERT_TRUE(result.complete()) << result.stopped_by->message;
+  EXPECT_EQ(copies_of(uri(100)), 1);
+  EXPECT_EQ(spotify_.writes(), 2);
+  EXPECT_EQ(result.counters.check_reads, 3);  // an append needs no confirmation
+}
+
+TEST_F(WriteSequenceTest, AReadShowingASnapshotFromBeforeAnEarlierWriteIsReadAgain) {
+  // The first add is answered; the second's answer is lost. Lagging reads show the playlist as it
+  // was before the first: neither "unchanged" nor the second add's result.
+  LaggingReads lagging(spotify_, kId, 2);
+  spotify_.inject_write(2, Injected::UnknownApplied);
+  const std::vector<WriteStep> steps{WriteStep::add({uri(100)}), WriteStep::add({uri(101)}, 0)};
+  auto result = run_write_sequence(lagging, plan(), steps, {.settle_reads = 3});
+  ASSERT_TRUE(result.complete()) << result.stopped_by->message;
+  EXPECT_EQ(copies_of(uri(101)), 1);
+  EXPECT_EQ(spotify_.writes(), 2);
+
+  // With fewer reads than the lag, the sequence stops as Unknown rather than guess.
+  LaggingReads again(spotify_, kId, 2);
+  spotify_.inject_write(4, Injected::UnknownApplied);
+  result =
+      run_write_sequence(again, plan(), {WriteStep::add({uri(102)}), WriteStep::add({uri(103)}, 0)},
+                         {.settle_reads = 1});
+  ASSERT_FALSE(result.complete());
+  EXPECT_EQ(result.steps[1].status, WriteStatus::Unknown);
+  EXPECT_NE(result.stopped_by->message.find("from before earlier writes"), std::string::npos)
+      << result.stopped_by->message;
+  EXPECT_EQ(copies_of(uri(103)), 1);
+}
+
 }  // namespace
 }  // namespace plm::core

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "emulator/consistency.hpp"
 #include "emulator/internal.hpp"
 
 namespace spotify_emulator {
@@ -49,6 +50,13 @@ Json app_json(const App& app) {
               {"allowlist", app.allowlist}};
 }
 
+/// A non-negative integer setting, or an exception naming it.
+std::int64_t non_negative(const Json& body, const char* name) {
+  const std::int64_t value = body.at(name);
+  if (value < 0) throw std::invalid_argument(std::string(name) + " must not be negative");
+  return value;
+}
+
 Json options_json(const EmulatorOptions& options) {
   return Json{{"mode", options.mode == ApiMode::Dev2026 ? "dev2026" : "extended"},
               {"access_token_ttl_s", options.access_token_ttl_s},
@@ -60,7 +68,11 @@ Json options_json(const EmulatorOptions& options) {
               {"max_playlist_items", options.max_playlist_items},
               {"description_errors",
                options.description_errors == DescriptionErrors::Observed ? "observed" : "clear"},
-              {"etags", options.etags}};
+              {"etags", options.etags},
+              {"snapshot_mode", to_string(options.snapshot_mode)},
+              {"stale_read_ms", options.consistency.stale_read_ms},
+              {"stale_reads", options.consistency.stale_reads},
+              {"cover_delay_ms", options.consistency.cover_delay_ms}};
 }
 
 FaultRule::Kind fault_kind(const std::string& name) {
@@ -98,6 +110,7 @@ Json dump_playlists(const Call& call, const std::string& user_id) {
              {"snapshot_id", snapshot_id(call.world, playlist)},
              {"version", playlist.version},
              {"has_custom_cover", !playlist.cover_jpeg.empty()},
+             {"cover_version", playlist.cover_version},
              {"followers", playlist.followers},
              {"entries", std::move(entries)}});
   }
@@ -187,8 +200,23 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
       if (body->contains("refresh_token_lifetime_months")) {
         options.refresh_token_lifetime_months = (*body)["refresh_token_lifetime_months"];
       }
+      if (body->contains("snapshot_mode")) {
+        const auto mode = parse_snapshot_mode((*body)["snapshot_mode"].get<std::string>());
+        if (!mode) {
+          return admin_error(400, "snapshot_mode must be one of " + snapshot_mode_names());
+        }
+        options.snapshot_mode = *mode;
+      }
+      if (body->contains("stale_read_ms"))
+        options.consistency.stale_read_ms = non_negative(*body, "stale_read_ms");
+      if (body->contains("stale_reads"))
+        options.consistency.stale_reads = non_negative(*body, "stale_reads");
+      if (body->contains("cover_delay_ms"))
+        options.consistency.cover_delay_ms = non_negative(*body, "cover_delay_ms");
       world.options = options;
-    } catch (const Json::exception& problem) {
+      // Versions kept for a mode that is now off would be shown again if it came back.
+      if (!keeps_history(world.options)) world.history.clear();
+    } catch (const std::exception& problem) {
       return admin_error(400, std::string("invalid config value: ") + problem.what());
     }
     return json_response(200, options_json(world.options));
@@ -415,15 +443,21 @@ Response handle_image(Call& call) {
   // JPEG that was sent, everything else as a generated placeholder.
   const std::string key = call.request.path.substr(7);
   if (key.starts_with("cover-")) {
+    // "cover-<playlist id>-<version of the upload>": the upload, or the one before it while a
+    // delayed upload is not shown yet (cover_delay_ms).
     const auto rest = key.substr(6);
     const auto dash = rest.find('-');
     const auto found = call.world.playlists.find(rest.substr(0, dash));
-    if (found != call.world.playlists.end() && !found->second.cover_jpeg.empty()) {
-      auto response = Response::text(200, found->second.cover_jpeg, "image/jpeg");
-      response.set_header("Cache-Control", "public, max-age=86400");
-      return response;
-    }
-    return Response::text(404, "not found");
+    if (found == call.world.playlists.end()) return Response::text(404, "not found");
+    const Playlist& playlist = found->second;
+    const std::string version = dash == std::string::npos ? "" : rest.substr(dash + 1);
+    const bool previous = !playlist.previous_cover_jpeg.empty() &&
+                          version == std::to_string(playlist.previous_cover_version);
+    const std::string& jpeg = previous ? playlist.previous_cover_jpeg : playlist.cover_jpeg;
+    if (jpeg.empty()) return Response::text(404, "not found");
+    auto response = Response::text(200, jpeg, "image/jpeg");
+    response.set_header("Cache-Control", "public, max-age=86400");
+    return response;
   }
   std::uint64_t hash = 1469598103934665603ULL;
   for (const char c : key) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;

@@ -165,6 +165,7 @@ void World::load_seed(const Seed& seed) {
   users.clear();
   playlists.clear();
   playlist_order.clear();
+  history.clear();
   for (const auto& seeded : seed.users) {
     User user;
     user.id = seeded.id;
@@ -191,6 +192,7 @@ void World::load_seed(const Seed& seed) {
     playlist.entries.reserve(seeded.entries.size());
     for (const auto& seeded_entry : seeded.entries) {
       Entry entry;
+      entry.key = ++entry_counter;
       entry.uri = seeded_entry.uri;
       entry.added_at_ms = parse_iso8601(seeded_entry.added_at).value_or(1'577'836'800'000LL);
       entry.added_by = seeded_entry.added_by.empty() ? seeded.owner_id : seeded_entry.added_by;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 
+#include "emulator/consistency.hpp"
 #include "emulator/internal.hpp"
 
 namespace spotify_emulator {
@@ -371,8 +372,10 @@ std::string render_page_text(const Call& call, std::string_view path,
 
 Json render_images(const Call& call, const Playlist& playlist) {
   const std::string version = std::to_string(playlist.version);
-  if (!playlist.cover_jpeg.empty()) {
-    return Json::array({Json{{"url", call.base_url + "/image/cover-" + playlist.id + "-" + version},
+  // An upload shows after cover_delay_ms (consistency.hpp); its URL names the version it made.
+  if (const ShownCover cover = shown_cover(playlist, call.now_ms); !cover.jpeg->empty()) {
+    return Json::array({Json{{"url", call.base_url + "/image/cover-" + playlist.id + "-" +
+                                         std::to_string(cover.version)},
                              {"height", nullptr},
                              {"width", nullptr}}});
   }

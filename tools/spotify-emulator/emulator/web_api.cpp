@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "emulator/consistency.hpp"
 #include "emulator/internal.hpp"
 
 namespace spotify_emulator {
@@ -96,7 +97,9 @@ Response require_user(const Call& call) {
   return api_error(401, "This request requires user authentication.");
 }
 
-void touch(Playlist& playlist) { ++playlist.version; }
+/// Every mutation of a playlist ends here: a new version (and snapshot), kept when a mode needs
+/// it. The write itself starts with before_write (consistency.hpp).
+void touch(Call& call, Playlist& playlist) { after_write(call.world, playlist, call.now_ms); }
 
 Json snapshot_body(const World& world, const Playlist& playlist) {
   return Json{{"snapshot_id", snapshot_id(world, playlist)}};
@@ -213,6 +216,7 @@ std::optional<std::vector<std::string>> read_uris(const Call& call, const Json& 
 
 Entry new_entry(const Call& call, std::string uri) {
   Entry entry;
+  entry.key = ++call.world.entry_counter;
   entry.uri = std::move(uri);
   entry.added_at_ms = call.now_ms;
   entry.added_by = call.user() ? call.user()->id : "";
@@ -256,7 +260,9 @@ Response list_playlists(Call& call, const User& user, bool only_owned_public,
   }
   Json items = Json::array();
   for (std::size_t i = *offset; i < visible.size() && i < *offset + *limit; ++i) {
-    items.push_back(render_playlist(call, *visible[i], /*full=*/false, /*with_items=*/false));
+    // Listed as reads see it (a stale version after a recent write, in that mode).
+    const Playlist& shown = shown_version(call.world, *visible[i], call.now_ms);
+    items.push_back(render_playlist(call, shown, /*full=*/false, /*with_items=*/false));
   }
   return json_response(
       200, render_page(call, path, {}, std::move(items), *offset, *limit, visible.size(),
@@ -330,7 +336,8 @@ Response get_playlist(Call& call) {
   if (auto market = call.request.query_param("market"); market && !valid_market(*market)) {
     return api_error(400, "Invalid market code");
   }
-  Json json = render_playlist(call, *playlist, /*full=*/true,
+  const Playlist& shown = shown_version(call.world, *playlist, call.now_ms);
+  Json json = render_playlist(call, shown, /*full=*/true,
                               can_read_items(call, *playlist) && has_read_scope(call, *playlist));
   if (auto fields = call.request.query_param("fields")) {
     if (!apply_fields_filter(*fields, json)) return api_error(400, "Invalid fields");
@@ -376,14 +383,59 @@ Response change_details(Call& call) {
   }
   // The scope follows the target state: making a playlist private needs modify-private.
   if (auto denied = check_modify(call, changed, /*owner_only=*/true)) return *denied;
+  before_write(call.world, *playlist);
   *playlist = std::move(changed);
-  touch(*playlist);
+  touch(call, *playlist);
   return Response::empty(200);
 }
 
 // ---- /playlists/{id}/items (and legacy /tracks) -----------------------------------------------
 
 bool legacy_items_path(const Call& call) { return call.request.path.ends_with("/tracks"); }
+
+/// A `snapshot_id` in the body of a removal or a reorder, as the snapshot mode answers it
+/// (world.hpp, SnapshotMode): a refusal, or nullopt to go on with `named` set to the version it
+/// names in apply-to-named mode (`playlist` itself for the current snapshot; null when none sent).
+std::optional<Response> check_sent_snapshot(const Call& call, const Playlist& playlist,
+                                            const Json& body, const Playlist*& named) {
+  named = nullptr;
+  const auto sent = body.find("snapshot_id");
+  if (sent == body.end() || sent->is_null()) return std::nullopt;
+  switch (call.world.options.snapshot_mode) {
+    case SnapshotMode::Ignore:
+      return std::nullopt;
+    case SnapshotMode::BadVersionTag:
+      return api_error(400, "Missing or bad version tag");
+    case SnapshotMode::ErrorLoading:
+      return api_error(502, "Error while loading resource");
+    case SnapshotMode::InvalidBase62:
+      return api_error(502, "Invalid base62");
+    case SnapshotMode::ApplyToNamed:
+      if (sent->is_string()) named = version_named(call.world, playlist, sent->get<std::string>());
+      if (!named) return api_error(400, "Missing or bad version tag");
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+/// A reorder whose indices count on the older version `named`, applied to `playlist` (see
+/// reorder_by_identity).
+void apply_named_reorder(const Playlist& named, Playlist& playlist, long long start,
+                         long long before, long long length) {
+  std::vector<std::uint64_t> named_keys;
+  for (const auto& entry : named.entries) named_keys.push_back(entry.key);
+  std::vector<std::uint64_t> current_keys;
+  std::map<std::uint64_t, Entry> by_key;
+  for (auto& entry : playlist.entries) {
+    current_keys.push_back(entry.key);
+    by_key.emplace(entry.key, std::move(entry));
+  }
+  const auto order =
+      reorder_by_identity(named_keys, current_keys, static_cast<std::size_t>(start),
+                          static_cast<std::size_t>(before), static_cast<std::size_t>(length));
+  playlist.entries.clear();
+  for (const auto key : order) playlist.entries.push_back(std::move(by_key.at(key)));
+}
 
 Response get_items(Call& call) {
   Response error;
@@ -405,12 +457,13 @@ Response get_items(Call& call) {
   for (const auto* name : {"market", "fields", "additional_types"}) {
     if (auto value = call.request.query_param(name)) extra.emplace_back(name, std::string(*value));
   }
+  const Playlist& shown = shown_version(call.world, *playlist, call.now_ms);
   std::vector<std::string> entries;
-  for (std::size_t i = *offset; i < playlist->entries.size() && i < *offset + *limit; ++i) {
-    entries.push_back(render_playlist_entry_text(call, playlist->entries[i]));
+  for (std::size_t i = *offset; i < shown.entries.size() && i < *offset + *limit; ++i) {
+    entries.push_back(render_playlist_entry_text(call, shown.entries[i]));
   }
   std::string page = render_page_text(call, call.request.path, extra, entries, *offset, *limit,
-                                      playlist->entries.size());
+                                      shown.entries.size());
   if (auto fields = call.request.query_param("fields")) {
     // The filter works on a tree; `fields` requests are rare enough to pay for the parse.
     Json tree = Json::parse(page);
@@ -434,6 +487,7 @@ std::optional<ItemsWrite> begin_items_write(Call& call, Response& error) {
     error = *denied;
     return std::nullopt;
   }
+  before_write(call.world, *playlist);
   auto body = parse_body(call, error);
   if (!body) return std::nullopt;
   if (!body->is_object()) {
@@ -477,7 +531,7 @@ Response add_items(Call& call) {
   for (const auto& uri : *uris) added.push_back(new_entry(call, uri));
   playlist->entries.insert(playlist->entries.begin() + static_cast<std::ptrdiff_t>(position),
                            added.begin(), added.end());
-  touch(*playlist);
+  touch(call, *playlist);
   return json_response(201, snapshot_body(call.world, *playlist));
 }
 
@@ -499,22 +553,27 @@ Response reorder_or_replace_items(Call& call) {
     const auto before = read_index("insert_before", -1);
     const auto length = read_index("range_length", 1);
     if (!start || !before || !length) return api_error(400, "Invalid range");
-    const auto size = static_cast<long long>(playlist->entries.size());
+    const Playlist* named = nullptr;
+    if (auto refused = check_sent_snapshot(call, *playlist, *body, named)) return *refused;
+    // Indices count on the version the reorder names (apply-to-named), else on the current one.
+    const auto size = static_cast<long long>((named ? named : playlist)->entries.size());
     // `length > size - start` rather than `start + length > size`: no overflow for huge lengths.
     if (*start < 0 || *start > size || *length < 1 || *length > size - *start || *before < 0 ||
         *before > size) {
       return api_error(400, "Index out of bounds");
     }
-    // Move [start, start+length) before the element that was at `before` (indices of the
-    // playlist as it was before the move); a target inside the range is a no-op.
-    if (*before < *start || *before > *start + *length) {
+    if (named && named != playlist) {
+      apply_named_reorder(*named, *playlist, *start, *before, *length);
+    } else if (*before < *start || *before > *start + *length) {
+      // Move [start, start+length) before the element that was at `before` (indices of the
+      // playlist as it was before the move); a target inside the range is a no-op.
       auto& entries = playlist->entries;
       std::vector<Entry> moved(entries.begin() + *start, entries.begin() + *start + *length);
       entries.erase(entries.begin() + *start, entries.begin() + *start + *length);
       const auto target = *before > *start ? *before - *length : *before;
       entries.insert(entries.begin() + target, moved.begin(), moved.end());
     }
-    touch(*playlist);
+    touch(call, *playlist);
     return json_response(200, snapshot_body(call.world, *playlist));
   }
   const bool from_query = call.request.has_query_param("uris");
@@ -523,7 +582,7 @@ Response reorder_or_replace_items(Call& call) {
   // Replace: local files cannot be written back, so they are dropped like on Spotify.
   playlist->entries.clear();
   for (const auto& uri : *uris) playlist->entries.push_back(new_entry(call, uri));
-  touch(*playlist);
+  touch(call, *playlist);
   return json_response(200, snapshot_body(call.world, *playlist));
 }
 
@@ -535,6 +594,9 @@ Response remove_items(Call& call) {
   const Json* const body = &write->body;
   // The February 2026 rename: the body key is `items` on /items and `tracks` on legacy /tracks.
   const char* key = legacy_items_path(call) ? "tracks" : "items";
+  // Removal is by URI, so a snapshot that is accepted changes nothing about it.
+  const Playlist* named = nullptr;
+  if (auto refused = check_sent_snapshot(call, *playlist, *body, named)) return *refused;
   const auto found = body->find(key);
   if (found == body->end() || !found->is_array() || found->empty())
     return api_error(400, "No uris provided");
@@ -557,7 +619,7 @@ Response remove_items(Call& call) {
   }
   std::erase_if(playlist->entries,
                 [&](const Entry& entry) { return !entry.is_local && remove.count(entry.uri); });
-  touch(*playlist);
+  touch(call, *playlist);
   return json_response(200, snapshot_body(call.world, *playlist));
 }
 
@@ -567,7 +629,7 @@ Response get_images(Call& call) {
   Response error;
   Playlist* playlist = find_playlist(call, call.params[0], error);
   if (!playlist) return error;
-  return json_response(200, render_images(call, *playlist));
+  return json_response(200, render_images(call, shown_version(call.world, *playlist, call.now_ms)));
 }
 
 Response upload_cover(Call& call) {
@@ -585,8 +647,16 @@ Response upload_cover(Call& call) {
       static_cast<unsigned char>((*jpeg)[1]) != 0xD8) {
     return api_error(400, "Image must be a JPEG");
   }
+  before_write(call.world, *playlist);
+  // Reads show the upload after cover_delay_ms (0: at once); until then what they show now.
+  const ShownCover showing = shown_cover(*playlist, call.now_ms);
+  std::string previous = *showing.jpeg;
+  playlist->previous_cover_version = showing.version;
+  playlist->previous_cover_jpeg = std::move(previous);
   playlist->cover_jpeg = *jpeg;
-  touch(*playlist);
+  playlist->cover_version = playlist->version + 1;  // the version touch() makes
+  playlist->cover_shown_from_ms = call.now_ms + call.world.options.consistency.cover_delay_ms;
+  touch(call, *playlist);
   return Response::empty(202);
 }
 

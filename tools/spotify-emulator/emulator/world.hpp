@@ -4,6 +4,7 @@
 /// Emulator's lock.
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -33,6 +34,35 @@ enum class DescriptionErrors {
   Observed,  ///< 500 "Server error.", as projects report from Spotify (spotify-api.md section 7.17)
 };
 
+/// What a `snapshot_id` sent on `DELETE /items` or on a reorder `PUT /items` does
+/// (spotify-api.md §2.10, §2.11, §2.14). The three refusing modes refuse every snapshot_id, the
+/// current one included: the reports saw clients fail for sending one at all, with a snapshot they
+/// had just read.
+enum class SnapshotMode {
+  Ignore,         ///< accepted and ignored (default)
+  BadVersionTag,  ///< 400 "Missing or bad version tag" (jwilsson/spotify-web-api-php#271)
+  ErrorLoading,   ///< 502 "Error while loading resource" (jwilsson/spotify-web-api-php#284)
+  InvalidBase62,  ///< 502 "Invalid base62" (the same report)
+  /// A reorder naming an older snapshot is applied as it was meant on that version
+  /// (spotify/web-api#193): see reorder_by_identity in consistency.hpp. A snapshot the playlist
+  /// never had (or one older than the kept history) answers 400 "Missing or bad version tag".
+  ApplyToNamed,
+};
+
+/// Reads lagging writes (spotify-api.md §2.12, §2.14). All 0: every read sees every write at once.
+struct ConsistencySettings {
+  /// After a write, reads of the playlist show the version before it until this much of the
+  /// emulator's clock has passed since the write ...
+  std::int64_t stale_read_ms = 0;
+  /// ... or until this many reads of the playlist were answered since the write, whichever
+  /// comes first; a 0 takes no part.
+  std::int64_t stale_reads = 0;
+  /// An uploaded cover shows in `images` this long after the upload (the previous one until then).
+  std::int64_t cover_delay_ms = 0;
+
+  bool stale() const { return stale_read_ms > 0 || stale_reads > 0; }
+};
+
 struct EmulatorOptions {
   ApiMode mode = ApiMode::Dev2026;
   std::string public_url;  ///< base of absolute links; empty = from the request's Host header
@@ -52,6 +82,8 @@ struct EmulatorOptions {
   std::uint64_t id_seed = 1;  ///< seeds generated ids (tokens, codes, new playlists)
   RateLimitSettings rate_limits;
   LatencySettings latency;
+  SnapshotMode snapshot_mode = SnapshotMode::Ignore;
+  ConsistencySettings consistency;
 };
 
 struct App {
@@ -78,6 +110,9 @@ struct Entry {
   bool is_local = false;
   bool unavailable = false;
   LocalFile local;
+  /// Unique within the world: tells two copies of a URI apart when a reorder names an older
+  /// snapshot (SnapshotMode::ApplyToNamed).
+  std::uint64_t key = 0;
 };
 
 struct Playlist {
@@ -90,8 +125,23 @@ struct Playlist {
   std::vector<Entry> entries;
   std::uint64_t version = 1;
   std::string cover_jpeg;           ///< custom cover bytes; empty = generated mosaic
+  std::uint64_t cover_version = 0;  ///< the playlist's version the upload made (its image URL)
+  /// With ConsistencySettings::cover_delay_ms: the upload shows from then on; until then the
+  /// previous cover (empty: the mosaic) does.
+  std::int64_t cover_shown_from_ms = 0;
+  std::string previous_cover_jpeg;
+  std::uint64_t previous_cover_version = 0;
   std::set<std::string> followers;  ///< users following it, the owner excluded
   bool owner_follows = true;        ///< false once the owner "deleted" (unfollowed) it
+};
+
+/// A version of a playlist that reads may still show (stale reads) or a reorder may name
+/// (apply-to-named), kept only while a mode needs it.
+struct KeptVersion {
+  Playlist state;  ///< the playlist as this version left it
+  std::int64_t written_at_ms = 0;
+  std::int64_t reads_since = 0;  ///< reads of the playlist answered since the write
+  bool settled = false;          ///< shown to every read from now on, whatever the settings
 };
 
 struct AuthCode {
@@ -145,6 +195,10 @@ struct World {
   FaultPlan faults;
   CallStats stats;
   std::uint64_t id_counter = 0;
+  std::uint64_t entry_counter = 0;  ///< Entry::key
+  /// Versions per playlist id, oldest first, the last one the truth (consistency.hpp); empty
+  /// unless a snapshot or consistency mode needs them.
+  std::map<std::string, std::deque<KeptVersion>> history;
   /// Bumped by every load_seed (start, /seed, /reset); mixed into snapshot ids.
   std::uint64_t generation = 0;
   /// Rendered track JSON by shape and id (see track_json_text in render.cpp).

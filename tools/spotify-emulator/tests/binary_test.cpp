@@ -63,6 +63,7 @@ TEST(EmulatorBinary, RejectsUnknownFlagsAndBadValuesClearly) {
   const auto unknown = run("--frobnicate");
   const auto bad_mode = run("--mode classic");
   const auto bad_port = run("--port 70000");
+  const auto bad_snapshot_mode = run("--snapshot-mode strict");
   const auto missing = run("--seed /nonexistent/seed.json --demo-only");
   const auto bad_description_errors = run("--description-errors loud");
 
@@ -71,6 +72,9 @@ TEST(EmulatorBinary, RejectsUnknownFlagsAndBadValuesClearly) {
   EXPECT_EQ(bad_mode.exit_code, 2);
   EXPECT_NE(bad_mode.output.find("--mode must be dev2026 or extended"), std::string::npos);
   EXPECT_EQ(bad_port.exit_code, 2);
+  EXPECT_EQ(bad_snapshot_mode.exit_code, 2);
+  EXPECT_NE(bad_snapshot_mode.output.find("--snapshot-mode must be one of ignore, bad-version-tag"),
+            std::string::npos);
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.output.find("cannot load seed"), std::string::npos);
   EXPECT_EQ(bad_description_errors.exit_code, 2);
