@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -64,6 +65,7 @@ TEST(EmulatorBinary, RejectsUnknownFlagsAndBadValuesClearly) {
   const auto bad_mode = run("--mode classic");
   const auto bad_port = run("--port 70000");
   const auto missing = run("--seed /nonexistent/seed.json --demo-only");
+  const auto bad_profile = run("--profile harsh");
 
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.output.find("unknown option '--frobnicate'"), std::string::npos);
@@ -72,6 +74,9 @@ TEST(EmulatorBinary, RejectsUnknownFlagsAndBadValuesClearly) {
   EXPECT_EQ(bad_port.exit_code, 2);
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.output.find("cannot load seed"), std::string::npos);
+  EXPECT_EQ(bad_profile.exit_code, 2);
+  EXPECT_NE(bad_profile.output.find("--profile must be one of default, realistic, got 'harsh'"),
+            std::string::npos);
 }
 
 TEST(EmulatorBinary, RejectsRedirectUrisSpotifyWouldRefuse) {
@@ -102,8 +107,10 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   const std::string port_file =
       (std::filesystem::temp_directory_path() / ("emulator-port-" + std::to_string(getpid())))
           .string();
-  std::vector<std::string> arguments{binary,        "--demo-only", "--port",      "0",
-                                     "--client-id", "cli",         "--port-file", port_file};
+  // A profile, whose settings the flags override wherever they stand.
+  std::vector<std::string> arguments{
+      binary, "--demo-only", "--port",  "0",         "--client-id", "cli",          "--latency-ms",
+      "0",    "--port-file", port_file, "--profile", "realistic",   "--fault-seed", "9"};
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);
@@ -123,6 +130,7 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   plm::test_support::HttpClient client(base);
   const auto health = client.get("/__emulator/health");
   const auto users = client.get("/__emulator/users/demo-pro/playlists");
+  const auto profile = client.get("/__emulator/profile");
 
   std::ifstream port_in(port_file);
   std::string written;
@@ -139,6 +147,11 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   EXPECT_EQ("http://127.0.0.1:" + written, base);  // the port file, written before the banner
   EXPECT_FALSE(temporary_left);                    // renamed into place
   EXPECT_GT(users.body.size(), 1000u);
+  const auto active = nlohmann::json::parse(profile.body);
+  EXPECT_EQ(active["name"], "realistic");
+  EXPECT_EQ(active["seed"], 9);
+  EXPECT_EQ(active["latency"]["fixed_ms"], 0);  // --latency-ms came before --profile, and won
+  EXPECT_EQ(active["latency"]["jitter_ms"], 110);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);  // clean shutdown on SIGTERM
 }
 
