@@ -154,13 +154,14 @@ Json rate_limits_json(const RateLimitSettings& settings) {
       {"quota_budget", settings.quota_budget},       {"quota_period_ms", settings.quota_period_ms}};
 }
 
-/// The active profile as it was applied (later /rate-limits or /faults calls are not folded in).
-Json profile_json(const EmulatorOptions& options) {
-  return Json{{"name", options.profile},
-              {"seed", options.fault_seed},
-              {"rate_limits", rate_limits_json(options.rate_limits)},
-              {"latency", latency_json(options.latency)},
-              {"background_faults", fault_rules_json(options.standing_faults)}};
+/// The active profile as it was applied (later /rate-limits or /faults calls are not folded in),
+/// its background faults with their live counts.
+Json profile_json(const World& world) {
+  return Json{{"name", world.options.profile},
+              {"seed", world.options.fault_seed},
+              {"rate_limits", rate_limits_json(world.options.rate_limits)},
+              {"latency", latency_json(world.options.latency)},
+              {"background_faults", fault_rules_json(world.faults.standing_rules())}};
 }
 
 Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_options) {
@@ -373,7 +374,7 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
     return json_response(200, rate_limits_json(world.limiter.settings()));
   }
   if (path == "/profile") {
-    if (method == "GET") return json_response(200, profile_json(world.options));
+    if (method == "GET") return json_response(200, profile_json(world));
     if (method != "POST") return admin_error(405, "use GET or POST");
     const auto body = admin_body(call, error);
     if (!body) return error;
@@ -389,7 +390,7 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
       return admin_error(400, std::string("invalid profile request: ") + problem.what());
     }
     world.apply_limits_and_faults();
-    return json_response(200, profile_json(world.options));
+    return json_response(200, profile_json(world));
   }
   if (path == "/clock") {
     if (method == "POST") {
