@@ -370,6 +370,26 @@ TEST_F(ResilienceTest, EditsUnderTheRealisticProfileEndAsPlannedWhateverTheSeed)
   EXPECT_GT(stat("faults"), 0);
 }
 
+// The realistic profile's rate limits met by a client that does not pace (as if its
+// PLM_SPOTIFY_RATE_BUDGET were set too high): it waits out each 429 and never calls while limited,
+// so the penalty, which grows with every such call up to hours, never grows at all. (The
+// profile's background 5xx are left out: their backoffs would spread the calls over the window.)
+TEST_F(ResilienceTest, AnUnpacedClientOverTheRealisticBudgetNeverLengthensThePenalty) {
+  ASSERT_EQ(admin("POST", "/__emulator/profile", Json{{"name", "realistic"}}).status, 200);
+  const Json limits = admin("GET", "/__emulator/rate-limits").json;
+  ASSERT_EQ(admin("POST", "/__emulator/profile", Json{{"name", "default"}}).status, 200);
+  ASSERT_EQ(admin("POST", "/__emulator/rate-limits", limits).status, 200);
+  const int budget = limits["window_budget"];
+
+  for (int call = 0; call < 3 * budget; ++call) ASSERT_TRUE(client_->current_user()) << call;
+
+  // The frozen clock moves only by the client's waits, so each window's calls come at one
+  // instant and each further window costs one 429 with the window's own Retry-After: 30 s. A call
+  // made while limited would have made the next one 35 s.
+  EXPECT_EQ(stat("rate_limited"), 2);
+  EXPECT_EQ(sleeper_.waits, std::vector<Millis>(2, 30s));
+}
+
 TEST_F(ResilienceTest, NetworkErrorsAreRetriedThenUnavailable) {
   auto config = this->config();
   config.api_base_url = "http://127.0.0.1:1/v1";  // nothing listens on port 1
