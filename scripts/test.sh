@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, builds the release and the ASan/UBSan presets and the
 # front end, runs the whole ctest suite on both presets, then the front end's checks and unit tests
-# (Vitest), the end-to-end tests in Debian's chromium (playwright-core -> plm serve -> emulator) and
-# the reverse-proxy test (nginx, HTTPS, URL prefix). Tests start the servers they need themselves on
+# (Vitest), the end-to-end tests in Debian's chromium (playwright-core -> plm serve -> emulator), the
+# end-to-end sync once more against the emulator's realistic profile (rate budget, latency, 5xx;
+# seeded by PLM_E2E_EMULATOR_SEED, default 1) and the reverse-proxy test (nginx, HTTPS, URL prefix). Tests start the servers they need themselves on
 # free loopback ports (the emulator, plm, nginx); a throwaway PostgreSQL server is started around
 # the ctest runs by scripts/with-postgres.sh so the storage contract suite covers both databases.
 #
@@ -33,9 +34,14 @@ if [[ -f frontend/package.json ]]; then
   (cd frontend && npm run --silent check:api && npm run --silent typecheck &&
     npm run --silent format:check && npm test --silent) || status=1
   echo "== end-to-end (chromium -> plm serve -> emulator)"
-  (cd frontend && PLM_BIN="$PWD/../build/release/programs/plm/plm" \
-    PLM_EMULATOR_BIN="$PWD/../build/release/tools/spotify-emulator/spotify-emulator" \
-    npm run --silent e2e) || status=1
+  e2e_bins=(PLM_BIN="$PWD/build/release/programs/plm/plm"
+    PLM_EMULATOR_BIN="$PWD/build/release/tools/spotify-emulator/spotify-emulator")
+  (cd frontend && env "${e2e_bins[@]}" npm run --silent e2e) || status=1
+  # app.spec.ts only: connect and a full sync (~700 Spotify calls) are what meets Spotify's unkind
+  # side; the other specs sync the same account for their pages. About 2 minutes (docs/web.md).
+  echo "== end-to-end against the realistic emulator (seed ${PLM_E2E_EMULATOR_SEED:-1})"
+  (cd frontend && env "${e2e_bins[@]}" PLM_E2E_EMULATOR_SEED="${PLM_E2E_EMULATOR_SEED:-1}" \
+    npm run --silent e2e:realistic) || status=1
   echo "== reverse proxy (nginx, HTTPS, /plm/ prefix)"
   tests/proxy/nginx_https_test.sh build/release || status=1
 fi

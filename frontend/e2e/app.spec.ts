@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
   connectDemoAccount,
+  emulatorProfile,
   launchBrowser,
   reportFailure,
   startStack,
@@ -110,6 +111,16 @@ describe.sequential('plm in a browser', () => {
       return dd !== undefined && Number((dd.textContent ?? '').replace(/\D/g, '')) > 300;
     });
     await shot('06-synced');
+    if (emulatorProfile === 'realistic') {
+      // Spotify's unkind side was there, and plm kept to its rate budget: not one 429.
+      const stats = await (await fetch(`${stack.emulatorUrl}/__emulator/stats`)).json();
+      console.log(
+        `e2e: realistic sync: ${stats.total} Spotify calls, ${stats.faults} 5xx injected, ` +
+          `${stats.rate_limited} rate limited`,
+      );
+      expect(stats.faults).toBeGreaterThan(0);
+      expect(stats.rate_limited).toBe(0);
+    }
   });
 
   it('filters the playlist list, and the URL keeps the search across a reload', async () => {

@@ -1,10 +1,17 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { artifactsDir, emulatorProfile, emulatorSeed } from './harness';
 
-/** Starts every run with an empty artifacts folder, so old failure screenshots never mislead. */
+/**
+ * Starts every run with an empty artifacts folder, so old failure screenshots never mislead, and
+ * names the emulator's profile and seed, so that a failing run can be replayed.
+ */
 export default function setup(): void {
-  const dir = join(fileURLToPath(new URL('.', import.meta.url)), 'artifacts');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  rmSync(artifactsDir, { recursive: true, force: true });
+  mkdirSync(artifactsDir, { recursive: true });
+  console.log(
+    `e2e: emulator profile ${emulatorProfile}` +
+      (emulatorProfile === 'realistic'
+        ? ` with seed ${emulatorSeed} (replay: PLM_E2E_EMULATOR_PROFILE=realistic PLM_E2E_EMULATOR_SEED=${emulatorSeed})`
+        : ''),
+  );
 }

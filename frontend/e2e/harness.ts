@@ -4,7 +4,10 @@
 // Environment: PLM_BIN, PLM_EMULATOR_BIN (the binaries), CHROMIUM_PATH (default /usr/bin/chromium),
 // PLM_E2E_AUTO_APPROVE=1 (skip the consent page), PLM_E2E_LATENCY_MS (emulator latency per call,
 // default 2, so the sync progress is visible), PLM_E2E_KEEP=1 (keep the work directory),
-// PLM_E2E_HEADED=1 (show the browser).
+// PLM_E2E_HEADED=1 (show the browser), PLM_E2E_EMULATOR_PROFILE=realistic with
+// PLM_E2E_EMULATOR_SEED=N (default 1): Spotify's unkind side (rate budget, latency 40-150 ms,
+// occasional 5xx, growing penalties; docs/emulator.md), replayable by its seed; plm then keeps to a
+// rate budget below the emulator's, as it must against Spotify.
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   createWriteStream,
@@ -22,7 +25,27 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const artifactsDir = join(frontendDir, 'e2e', 'artifacts');
+
+/** The emulator's profile for this run: "default" (kind) or "realistic" (docs/emulator.md). */
+export const emulatorProfile = process.env.PLM_E2E_EMULATOR_PROFILE || 'default';
+/** Seeds the realistic profile's faults: the same seed replays the same faults. */
+export const emulatorSeed = process.env.PLM_E2E_EMULATOR_SEED || '1';
+const realistic = emulatorProfile === 'realistic';
+if (!['default', 'realistic'].includes(emulatorProfile))
+  throw new Error(`PLM_E2E_EMULATOR_PROFILE must be default or realistic, not ${emulatorProfile}`);
+/**
+ * plm's own budget per 30 s. Against the realistic emulator (240 Web API calls per 30 s) it stays
+ * below: plm counts a call from when its answer arrived, never earlier than the emulator counted
+ * it, so its window covers the emulator's and the 10 calls to spare are margin only.
+ */
+const plmRateBudget = realistic ? '230' : '100000';
+
+/** Screenshots; a realistic run keeps its own, so a second run does not wipe the first one's. */
+export const artifactsDir = join(
+  frontendDir,
+  'e2e',
+  realistic ? 'artifacts-realistic' : 'artifacts',
+);
 
 const plmBin = resolve(frontendDir, process.env.PLM_BIN ?? '../build/release/programs/plm/plm');
 const emulatorBin = resolve(
@@ -177,8 +200,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       CLIENT_ID,
       '--redirect-uri',
       `${appUrl}api/spotify/callback`,
-      '--latency-ms',
-      String(options.latencyMs ?? process.env.PLM_E2E_LATENCY_MS ?? '2'),
+      // The realistic profile brings its own latency (40-150 ms).
+      ...(realistic
+        ? ['--profile', 'realistic', '--fault-seed', emulatorSeed]
+        : ['--latency-ms', String(options.latencyMs ?? process.env.PLM_E2E_LATENCY_MS ?? '2')]),
     ];
     if (process.env.PLM_E2E_AUTO_APPROVE === '1') emulatorArgs.push('--auto-approve');
     const emulator = spawn(emulatorBin, emulatorArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -199,7 +224,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       PLM_SPOTIFY_CLIENT_ID: CLIENT_ID,
       PLM_SPOTIFY_API_URL: `${emulatorUrl}/v1`,
       PLM_SPOTIFY_ACCOUNTS_URL: emulatorUrl,
-      PLM_SPOTIFY_RATE_BUDGET: '100000',
+      PLM_SPOTIFY_RATE_BUDGET: plmRateBudget,
       PLM_PUBLIC_URL: appUrl,
       PLM_STATIC_DIR: dist,
     });

@@ -133,12 +133,12 @@ describe.sequential('the Jobs page', () => {
     await page.reload();
     expect(await page.getByLabel('Show').inputValue()).toBe('succeeded');
     const rows = page.getByTestId('job-row');
-    await rows.first().getByText('Succeeded').waitFor();
+    await rows.first().getByText('Succeeded', { exact: true }).waitFor();
     expect(await rows.count()).toBe(1);
 
     await page.getByLabel('Show').selectOption('cancelled');
     await page.waitForURL(/\/jobs\?state=cancelled$/);
-    await rows.first().getByText('Cancelled').waitFor();
+    await rows.first().getByText('Cancelled', { exact: true }).waitFor();
     expect(await rows.count()).toBe(1);
 
     await page.getByLabel('Show').selectOption('succeeded');

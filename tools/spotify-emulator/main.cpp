@@ -13,6 +13,7 @@
 #include "catalog/seed.hpp"
 #include "emulator/consistency.hpp"
 #include "emulator/emulator.hpp"
+#include "emulator/profile.hpp"
 #include "http/server.hpp"
 
 namespace {
@@ -60,6 +61,12 @@ Behaviour:
                             answers 304 (plm's client does not send it)
 
 Clock, limits and faults (all also settable at run time through /__emulator/):
+  --profile NAME            default (no limits, latency or faults) or realistic (a development-
+                            mode app's rate budget, quota, latency, growing penalties, occasional
+                            5xx and writes applied behind a 502; docs/emulator.md). The flags
+                            below override its settings, wherever they stand
+  --fault-seed N            seed for probabilistic faults (default 1): same seed, same calls,
+                            same faults
   --start-time ISO8601      what the emulator's clock shows at start (default: now)
   --frozen-clock            the clock moves only through POST /__emulator/clock
   --rate-budget N           calls per rolling window per client ID (default 0 = unlimited)
@@ -134,6 +141,15 @@ int main(int argc, char** argv) {
   bool frozen = false;
   EmulatorOptions options;
   std::vector<App> apps;
+  // The profile first, so that the flags override its settings wherever they stand.
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) != "--profile") continue;
+    const auto profile = find_profile(argv[i + 1]);
+    if (!profile) {
+      fail("--profile must be one of " + profile_names() + ", got '" + argv[i + 1] + "'");
+    }
+    options = apply_profile(options, *profile, options.fault_seed);
+  }
 
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
@@ -236,6 +252,10 @@ int main(int argc, char** argv) {
       options.consistency.stale_reads = to_number(flag, value());
     } else if (flag == "--cover-delay-ms") {
       options.consistency.cover_delay_ms = to_number(flag, value());
+    } else if (flag == "--profile") {
+      (void)value();  // applied before this loop
+    } else if (flag == "--fault-seed") {
+      options.fault_seed = static_cast<std::uint64_t>(to_number(flag, value()));
     } else if (flag == "--id-seed") {
       options.id_seed = static_cast<std::uint64_t>(to_number(flag, value()));
     } else {

@@ -306,6 +306,98 @@ TEST_F(ResilienceTest, PacingKeepsEveryAccountOfAClientIdUnderTheBudget) {
   EXPECT_EQ(alice->counters().rate_limited + bob->counters().rate_limited, 0);
 }
 
+/// `items` after `step`, as Spotify applies it (a removal takes every occurrence).
+std::vector<std::string> modelled(std::vector<std::string> items, const core::WriteStep& step) {
+  using Kind = core::WriteStep::Kind;
+  if (step.kind == Kind::Add) {
+    const auto at = step.position ? items.begin() + *step.position : items.end();
+    items.insert(at, step.uris.begin(), step.uris.end());
+  } else if (step.kind == Kind::Remove) {
+    std::erase_if(items, [&](const std::string& uri) {
+      return std::find(step.uris.begin(), step.uris.end(), uri) != step.uris.end();
+    });
+  } else if (step.kind == Kind::Reorder) {
+    const auto first = items.begin() + step.range_start;
+    std::vector<std::string> moved(first, first + step.range_length);
+    items.erase(first, first + step.range_length);
+    const auto before = step.insert_before > step.range_start
+                            ? step.insert_before - step.range_length
+                            : step.insert_before;
+    items.insert(items.begin() + before, moved.begin(), moved.end());
+  }
+  return items;
+}
+
+// The emulator's realistic profile (docs/emulator.md): background 5xx on about 1 call in 100,
+// 1 write in 100 applied behind a 502, and reads that show the version before a write for 2 s. A
+// long edit, once per seed: whatever the draws, every sequence ends with the playlist exactly as
+// planned (nothing added twice, nothing lost).
+TEST_F(ResilienceTest, EditsUnderTheRealisticProfileEndAsPlannedWhateverTheSeed) {
+  const auto added = track_uris(3000, 200);
+  const std::vector<std::string> first(added.begin(), added.begin() + 40);
+  const std::vector<std::string> second(added.begin() + 40, added.begin() + 70);
+  const std::vector<std::string> third(added.begin() + 70, added.end());
+  const std::vector<core::WriteStep> steps{
+      core::WriteStep::add(first, 10),
+      core::WriteStep::add(second),
+      core::WriteStep::reorder(0, 50, 5),
+      core::WriteStep::remove({first.begin(), first.begin() + 10}),
+      core::WriteStep::add(third, 0),  // two chunks
+      core::WriteStep::remove(third),
+      core::WriteStep::remove(first),
+      core::WriteStep::remove(second),
+  };
+  std::int64_t check_reads = 0;
+  constexpr int kSeeds = 40;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    ASSERT_EQ(
+        admin("POST", "/__emulator/profile", Json{{"name", "realistic"}, {"seed", seed}}).status,
+        200);
+    // Its latency is real time on the server and its rate budget is tested above: both off.
+    ASSERT_EQ(admin("POST", "/__emulator/faults", Json{{"latency", Json::object()}}).status, 201);
+    ASSERT_EQ(admin("POST", "/__emulator/rate-limits", Json{{"window_budget", 0}}).status, 200);
+    // The previous seed's writes are seconds old when the next edit is planned, so reads show
+    // them (a confirmation read within the lag would see the version before them: a conflict).
+    advance(std::chrono::seconds(3));
+    const auto plan = planned(SeedIds::kAliceBig);
+    auto expected = plan.uris;
+    for (const auto& step : steps) expected = modelled(expected, step);
+
+    // The profile's reads lag writes by 2 s: a lost answer is settled by reads spread over 3 s of
+    // the emulator's clock, as a job would wait (core/write/write_sequence.hpp).
+    const auto result = core::run_write_sequence(
+        *client_, plan, steps,
+        {.settle_reads = 4, .before_settling = [this] { advance(std::chrono::seconds(1)); }});
+
+    ASSERT_TRUE(result.complete()) << "seed " << seed << ": " << result.stopped_by->message;
+    ASSERT_EQ(entry_uris("alice", SeedIds::kAliceBig), expected) << "seed " << seed;
+    check_reads += result.counters.check_reads;
+  }
+  // Faults did hit writes: beyond one confirming read per sequence, some were settled by reads.
+  EXPECT_GT(check_reads, kSeeds);
+  EXPECT_GT(stat("faults"), 0);
+}
+
+// The realistic profile's rate limits met by a client that does not pace (as if its
+// PLM_SPOTIFY_RATE_BUDGET were set too high): it waits out each 429 and never calls while limited,
+// so the penalty, which grows with every such call up to hours, never grows at all. (The
+// profile's background 5xx are left out: their backoffs would spread the calls over the window.)
+TEST_F(ResilienceTest, AnUnpacedClientOverTheRealisticBudgetNeverLengthensThePenalty) {
+  ASSERT_EQ(admin("POST", "/__emulator/profile", Json{{"name", "realistic"}}).status, 200);
+  const Json limits = admin("GET", "/__emulator/rate-limits").json;
+  ASSERT_EQ(admin("POST", "/__emulator/profile", Json{{"name", "default"}}).status, 200);
+  ASSERT_EQ(admin("POST", "/__emulator/rate-limits", limits).status, 200);
+  const int budget = limits["window_budget"];
+
+  for (int call = 0; call < 3 * budget; ++call) ASSERT_TRUE(client_->current_user()) << call;
+
+  // The frozen clock moves only by the client's waits, so each window's calls come at one
+  // instant and each further window costs one 429 with the window's own Retry-After: 30 s. A call
+  // made while limited would have made the next one 35 s.
+  EXPECT_EQ(stat("rate_limited"), 2);
+  EXPECT_EQ(sleeper_.waits, std::vector<Millis>(2, 30s));
+}
+
 TEST_F(ResilienceTest, NetworkErrorsAreRetriedThenUnavailable) {
   auto config = this->config();
   config.api_base_url = "http://127.0.0.1:1/v1";  // nothing listens on port 1

@@ -6,6 +6,7 @@
 
 #include "emulator/consistency.hpp"
 #include "emulator/internal.hpp"
+#include "emulator/profile.hpp"
 
 namespace spotify_emulator {
 
@@ -129,6 +130,59 @@ std::int64_t fault_count(const Json& item, const char* name) {
   return static_cast<std::int64_t>(value);
 }
 
+/// A fault seed: any non-negative whole JSON number.
+std::uint64_t fault_seed_of(const Json& value) {
+  if (!value.is_number_unsigned())
+    throw std::invalid_argument("seed must be a non-negative whole number");
+  return value.get<std::uint64_t>();
+}
+
+/// A fault rule's `probability`: absent, or a number from 0 to 1.
+std::optional<double> fault_probability(const Json& item) {
+  const auto found = item.find("probability");
+  if (found == item.end() || found->is_null()) return std::nullopt;
+  const double value = found->is_number() ? found->get<double>() : -1;
+  if (!(value >= 0 && value <= 1))
+    throw std::invalid_argument("probability must be a number from 0 to 1");
+  return value;
+}
+
+Json fault_rule_json(const FaultRule& rule) {
+  Json json{{"status", rule.status}, {"nth", rule.nth}, {"count", rule.count}, {"seen", rule.seen}};
+  if (rule.probability) json["probability"] = *rule.probability;
+  return json;
+}
+
+Json fault_rules_json(const std::vector<FaultRule>& rules) {
+  Json json = Json::array();
+  for (const auto& rule : rules) json.push_back(fault_rule_json(rule));
+  return json;
+}
+
+Json latency_json(const LatencySettings& latency) {
+  return Json{{"fixed_ms", latency.fixed_ms}, {"jitter_ms", latency.jitter_ms}};
+}
+
+Json rate_limits_json(const RateLimitSettings& settings) {
+  return Json{
+      {"window_budget", settings.window_budget},     {"window_ms", settings.window_ms},
+      {"penalty_step_ms", settings.penalty_step_ms}, {"max_penalty_ms", settings.max_penalty_ms},
+      {"quota_budget", settings.quota_budget},       {"quota_period_ms", settings.quota_period_ms}};
+}
+
+/// The active profile as it was applied (later /rate-limits or /faults calls are not folded in),
+/// its background faults with their live counts.
+Json profile_json(const World& world) {
+  return Json{{"name", world.options.profile},
+              {"seed", world.options.fault_seed},
+              {"rate_limits", rate_limits_json(world.options.rate_limits)},
+              {"latency", latency_json(world.options.latency)},
+              {"stale_read_ms", world.options.consistency.stale_read_ms},
+              {"stale_reads", world.options.consistency.stale_reads},
+              {"cover_delay_ms", world.options.consistency.cover_delay_ms},
+              {"background_faults", fault_rules_json(world.faults.standing_rules())}};
+}
+
 Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_options) {
   const auto& method = call.request.method;
   const std::string path = call.request.path.substr(std::string_view("/__emulator").size());
@@ -146,10 +200,8 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
     world.refresh_grants.clear();
     world.id_counter = 0;
     world.track_json_cache.clear();
-    world.faults = FaultPlan{};  // rules, counters and the jitter sequence
-    world.faults.set_latency(initial_options.latency);
-    world.limiter.set_settings(initial_options.rate_limits);
-    world.limiter.clear();
+    world.faults = FaultPlan{};       // rules, counters and the jitter sequence
+    world.apply_limits_and_faults();  // the start-up profile, limits, latency and fault seed
     world.stats = {};
     return json_response(
         200, Json{{"users", world.users.size()}, {"playlists", world.playlists.size()}});
@@ -305,17 +357,11 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
       return Response::empty(204);
     }
     if (method == "GET") {
-      Json rules = Json::array();
-      for (const auto& rule : world.faults.rules()) {
-        rules.push_back(Json{{"status", rule.status},
-                             {"nth", rule.nth},
-                             {"count", rule.count},
-                             {"seen", rule.seen}});
-      }
-      return json_response(
-          200, Json{{"rules", rules},
-                    {"latency", Json{{"fixed_ms", world.faults.latency().fixed_ms},
-                                     {"jitter_ms", world.faults.latency().jitter_ms}}}});
+      return json_response(200,
+                           Json{{"rules", fault_rules_json(world.faults.rules())},
+                                {"standing_rules", fault_rules_json(world.faults.standing_rules())},
+                                {"seed", world.faults.seed()},
+                                {"latency", latency_json(world.faults.latency())}});
     }
     if (method != "POST") return admin_error(405, "use GET, POST or DELETE");
     const auto body = admin_body(call, error);
@@ -325,6 +371,7 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
         const auto& latency = (*body)["latency"];
         world.faults.set_latency({latency.value("fixed_ms", 0), latency.value("jitter_ms", 0)});
       }
+      if (body->contains("seed")) world.faults.seed(fault_seed_of((*body)["seed"]));
       for (const auto& item : body->value("rules", Json::array())) {
         FaultRule rule;
         rule.kind = fault_kind(item.value("kind", "status"));
@@ -336,6 +383,8 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
         rule.empty_body = item.value("empty_body", false);
         rule.retry_after_s = item.value("retry_after_s", std::int64_t{1});
         rule.message = item.value("message", "");
+        rule.probability = fault_probability(item);
+        if (rule.probability && !item.contains("count")) rule.count = FaultRule::kMaxCount;
         if (rule.status < 100 || rule.status > 599)
           return admin_error(400, "status must be 100-599");
         world.faults.add(std::move(rule));
@@ -354,6 +403,7 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
         settings.window_budget = body->value("window_budget", settings.window_budget);
         settings.window_ms = body->value("window_ms", settings.window_ms);
         settings.penalty_step_ms = body->value("penalty_step_ms", settings.penalty_step_ms);
+        settings.max_penalty_ms = body->value("max_penalty_ms", settings.max_penalty_ms);
         settings.quota_budget = body->value("quota_budget", settings.quota_budget);
         settings.quota_period_ms = body->value("quota_period_ms", settings.quota_period_ms);
         world.limiter.set_settings(settings);
@@ -364,12 +414,26 @@ Response handle(Call& call, const Seed& seed, const EmulatorOptions& initial_opt
     } else if (method != "GET") {
       return admin_error(405, "use GET or POST");
     }
-    const auto& settings = world.limiter.settings();
-    return json_response(200, Json{{"window_budget", settings.window_budget},
-                                   {"window_ms", settings.window_ms},
-                                   {"penalty_step_ms", settings.penalty_step_ms},
-                                   {"quota_budget", settings.quota_budget},
-                                   {"quota_period_ms", settings.quota_period_ms}});
+    return json_response(200, rate_limits_json(world.limiter.settings()));
+  }
+  if (path == "/profile") {
+    if (method == "GET") return json_response(200, profile_json(world));
+    if (method != "POST") return admin_error(405, "use GET or POST");
+    const auto body = admin_body(call, error);
+    if (!body) return error;
+    const std::string name = body->value("name", "");
+    const auto profile = find_profile(name);
+    if (!profile)
+      return admin_error(400, "unknown profile '" + name + "' (" + profile_names() + ")");
+    try {
+      const std::uint64_t fault_seed =
+          body->contains("seed") ? fault_seed_of((*body)["seed"]) : world.options.fault_seed;
+      world.options = apply_profile(world.options, *profile, fault_seed);
+    } catch (const std::invalid_argument& problem) {
+      return admin_error(400, std::string("invalid profile request: ") + problem.what());
+    }
+    world.apply_limits_and_faults();
+    return json_response(200, profile_json(world));
   }
   if (path == "/clock") {
     if (method == "POST") {

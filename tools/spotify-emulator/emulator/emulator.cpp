@@ -211,13 +211,20 @@ void World::load_seed(const Seed& seed) {
   }
 }
 
+void World::apply_limits_and_faults() {
+  limiter.set_settings(options.rate_limits);
+  limiter.clear();
+  faults.set_latency(options.latency);
+  faults.set_standing_rules(options.standing_faults);
+  faults.seed(options.fault_seed);
+}
+
 Emulator::Emulator(const Catalog& catalog, Seed seed, EmulatorOptions options, Clock& clock)
     : search_(std::make_unique<SearchIndex>(catalog)),
       seed_(std::move(seed)),
       initial_options_(options),
       world_(catalog, *search_, std::move(options), clock) {
-  world_.limiter.set_settings(world_.options.rate_limits);
-  world_.faults.set_latency(world_.options.latency);
+  world_.apply_limits_and_faults();
   world_.load_seed(seed_);
 }
 

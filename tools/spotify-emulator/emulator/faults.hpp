@@ -1,8 +1,11 @@
 #pragma once
 /// Faults on demand, counted like Beast's fail_count: a rule fires on the N-th matching call (and
-/// the `count - 1` after it), so a test can loop over N and hit every failure point. Web API calls
-/// match every rule whose method and path fit; accounts-service calls (/api/token, /authorize)
-/// only rules that name them with a non-empty `path_contains`.
+/// the `count - 1` after it), so a test can loop over N and hit every failure point. A rule with a
+/// `probability` fires by chance instead, on each matching call from the N-th (for `count` calls,
+/// unlimited unless given), drawn from the plan's seeded generator: the same seed and the same
+/// sequence of calls give the same faults. Web API calls match every rule whose method and path
+/// fit; accounts-service calls (/api/token, /authorize) only rules that name them with a non-empty
+/// `path_contains`.
 
 #include <chrono>
 #include <cstdint>
@@ -33,7 +36,8 @@ struct FaultRule {
   /// The error body's `message` for status, apply_then_502, rate_limit and quota_exceeded rules;
   /// empty = Spotify's usual one for the status (fault_message).
   std::string message;
-  std::int64_t seen = 0;  ///< matching calls so far (runtime)
+  std::optional<double> probability;  ///< 0-1: fires by chance on each call in its range
+  std::int64_t seen = 0;              ///< matching calls so far (runtime)
 };
 
 struct LatencySettings {
@@ -50,10 +54,19 @@ std::string fault_message(const FaultRule& rule, int status);
 
 class FaultPlan {
  public:
-  /// Adds a rule; `nth` and `count` are clamped to [1, FaultRule::kMaxCount].
+  /// Adds a rule; `nth` and `count` are clamped to [1, FaultRule::kMaxCount], `probability` to
+  /// [0, 1].
   void add(FaultRule rule);
+  /// Forgets the rules added with add(); the standing rules stay.
   void clear() { rules_.clear(); }
   const std::vector<FaultRule>& rules() const { return rules_; }
+  /// Rules that hold until replaced (a profile's background faults), matched after add()'s, so a
+  /// test's own rule wins. Clamped like add()'s.
+  void set_standing_rules(std::vector<FaultRule> rules);
+  const std::vector<FaultRule>& standing_rules() const { return standing_; }
+  /// Restarts the generator that decides probabilistic rules.
+  void seed(std::uint64_t seed);
+  std::uint64_t seed() const { return seed_; }
   void set_latency(LatencySettings latency) { latency_ = latency; }
   const LatencySettings& latency() const { return latency_; }
 
@@ -65,8 +78,16 @@ class FaultPlan {
   std::chrono::milliseconds next_latency();
 
  private:
+  /// Counts the call against `rule` and says whether it fires (drawing when it is probabilistic).
+  bool fires(FaultRule& rule, std::string_view method, std::string_view path, bool web_api);
+  /// Uniform in [0, 1), from the seeded sequence.
+  double draw();
+
   std::vector<FaultRule> rules_;
+  std::vector<FaultRule> standing_;
   LatencySettings latency_;
+  std::uint64_t seed_ = 1;
+  std::uint64_t draw_state_ = 1;
   std::uint64_t jitter_state_ = 0x9E3779B97F4A7C15ULL;
 };
 

@@ -1,5 +1,7 @@
 #include "emulator/rate_limiter.hpp"
 
+#include <algorithm>
+
 namespace spotify_emulator {
 
 namespace {
@@ -25,6 +27,9 @@ RateDecision RateLimiter::on_call(const std::string& client_id, const std::strin
       // Calling while limited: the penalty grows with every such call.
       ++client.strikes;
       client.blocked_until_ms += settings_.penalty_step_ms * client.strikes;
+      if (settings_.max_penalty_ms > 0)
+        client.blocked_until_ms =
+            std::min(client.blocked_until_ms, now_ms + settings_.max_penalty_ms);
       return {RateDecision::Kind::RateLimited, ceil_seconds(client.blocked_until_ms - now_ms)};
     }
     client.strikes = 0;

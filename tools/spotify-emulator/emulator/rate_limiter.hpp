@@ -20,7 +20,9 @@ struct RateLimitSettings {
   int window_budget = 0;  ///< calls per rolling window per client ID; 0 = unlimited
   std::int64_t window_ms = 30'000;
   std::int64_t penalty_step_ms = 1'000;  ///< added per call made while limited, growing linearly
-  int quota_budget = 0;                  ///< calls per quota period per developer; 0 = unlimited
+  /// Longest a client stays limited (the observed maximum is about 5 h, §3.3); 0 = no cap.
+  std::int64_t max_penalty_ms = 0;
+  int quota_budget = 0;  ///< calls per quota period per developer; 0 = unlimited
   std::int64_t quota_period_ms = 24LL * 3600 * 1000;
 };
 

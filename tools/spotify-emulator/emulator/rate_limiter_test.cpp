@@ -40,6 +40,20 @@ TEST(RateLimiter, PenaltyGrowsWhileTheClientKeepsCalling) {
   EXPECT_EQ(limiter.on_call("a", "dev", 12'999).kind, Kind::RateLimited);
 }
 
+TEST(RateLimiter, PenaltyStopsGrowingAtTheCap) {
+  RateLimiter limiter({.window_budget = 1,
+                       .window_ms = 10'000,
+                       .penalty_step_ms = 60'000,
+                       .max_penalty_ms = 3'600'000});
+  limiter.on_call("a", "dev", 0);
+  std::int64_t retry_after_s = 0;
+  for (int strike = 0; strike < 20; ++strike)
+    retry_after_s = limiter.on_call("a", "dev", 0).retry_after_s;
+
+  EXPECT_EQ(retry_after_s, 3'600);  // 60 s × (1 + 2 + … + 20) would be 3.5 hours
+  EXPECT_EQ(limiter.on_call("a", "dev", 3'599'999).kind, Kind::RateLimited);
+}
+
 TEST(RateLimiter, QuotaIsSharedByTheDevelopersClientIds) {
   RateLimiter limiter({.quota_budget = 2, .quota_period_ms = 60'000});
   EXPECT_EQ(limiter.on_call("a", "dev", 0).kind, Kind::Allowed);

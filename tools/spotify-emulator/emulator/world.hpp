@@ -84,6 +84,9 @@ struct EmulatorOptions {
   LatencySettings latency;
   SnapshotMode snapshot_mode = SnapshotMode::Ignore;
   ConsistencySettings consistency;
+  std::vector<FaultRule> standing_faults;  ///< a profile's background faults (FaultPlan standing)
+  std::uint64_t fault_seed = 1;            ///< seeds the draws of probabilistic fault rules
+  std::string profile = "default";         ///< the profile last applied (profile.hpp)
 };
 
 struct App {
@@ -211,6 +214,10 @@ struct World {
   /// Replaces users and playlists with the seed's (apps, tokens and grants are kept) and starts a
   /// new generation.
   void load_seed(const Seed& seed);
+  /// Hands the options' rate limits, latency, standing faults and fault seed to the limiter and
+  /// the fault plan, forgetting their state (windows, penalties, the draw sequence). Rules added
+  /// through the admin API stay.
+  void apply_limits_and_faults();
 };
 
 }  // namespace spotify_emulator

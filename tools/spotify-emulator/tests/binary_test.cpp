@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -66,6 +67,7 @@ TEST(EmulatorBinary, RejectsUnknownFlagsAndBadValuesClearly) {
   const auto bad_snapshot_mode = run("--snapshot-mode strict");
   const auto missing = run("--seed /nonexistent/seed.json --demo-only");
   const auto bad_description_errors = run("--description-errors loud");
+  const auto bad_profile = run("--profile harsh");
 
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.output.find("unknown option '--frobnicate'"), std::string::npos);
@@ -79,6 +81,9 @@ TEST(EmulatorBinary, RejectsUnknownFlagsAndBadValuesClearly) {
   EXPECT_NE(missing.output.find("cannot load seed"), std::string::npos);
   EXPECT_EQ(bad_description_errors.exit_code, 2);
   EXPECT_NE(bad_description_errors.output.find("--description-errors must be clear or observed"),
+            std::string::npos);
+  EXPECT_EQ(bad_profile.exit_code, 2);
+  EXPECT_NE(bad_profile.output.find("--profile must be one of default, realistic, got 'harsh'"),
             std::string::npos);
 }
 
@@ -110,9 +115,12 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   const std::string port_file =
       (std::filesystem::temp_directory_path() / ("emulator-port-" + std::to_string(getpid())))
           .string();
+  // A profile, whose settings the flags override wherever they stand.
   std::vector<std::string> arguments{
-      binary,    "--demo-only", "--port",  "0",       "--client-id",
-      "cli",     "--port-file", port_file, "--etags", "--description-errors",
+      binary,         "--demo-only", "--port",       "0",
+      "--client-id",  "cli",         "--latency-ms", "0",
+      "--port-file",  port_file,     "--profile",    "realistic",
+      "--fault-seed", "9",           "--etags",      "--description-errors",
       "observed"};
   std::vector<char*> argv;
   for (auto& argument : arguments) argv.push_back(argument.data());
@@ -134,6 +142,7 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   const auto health = client.get("/__emulator/health");
   const auto users = client.get("/__emulator/users/demo-pro/playlists");
   const auto config = client.get("/__emulator/config");
+  const auto profile = client.get("/__emulator/profile");
 
   std::ifstream port_in(port_file);
   std::string written;
@@ -153,6 +162,11 @@ TEST(EmulatorBinary, PortZeroBindsAFreePortAndPrintsIt) {
   EXPECT_NE(config.body.find(R"("description_errors":"observed")"), std::string::npos)
       << config.body;
   EXPECT_NE(config.body.find(R"("etags":true)"), std::string::npos) << config.body;
+  const auto active = nlohmann::json::parse(profile.body);
+  EXPECT_EQ(active["name"], "realistic");
+  EXPECT_EQ(active["seed"], 9);
+  EXPECT_EQ(active["latency"]["fixed_ms"], 0);  // --latency-ms came before --profile, and won
+  EXPECT_EQ(active["latency"]["jitter_ms"], 110);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);  // clean shutdown on SIGTERM
 }
 
