@@ -8,12 +8,35 @@ import {
   isActive,
   jobFraction,
   mayCancel,
+  jobs,
   outcomeSummary,
   progressText,
+  replaceJobs,
   statusText,
+  upsertJob,
 } from './jobs';
 
 describe('jobs', () => {
+  it('never lets an older, active picture of a finished job bring it back', () => {
+    replaceJobs([]);
+    const running = job({ id: 'j', state: 'running', cancel_requested: true });
+    const cancelled = job({ id: 'j', state: 'cancelled', cancel_requested: true });
+    // The worker's final event, then the cancel answer's event sent a moment before it.
+    upsertJob(cancelled);
+    upsertJob(running);
+    expect(jobs.value.get('j')?.state).toBe('cancelled');
+    // A list of active jobs fetched before the job ended.
+    replaceJobs([running]);
+    expect(jobs.value.get('j')?.state).toBe('cancelled');
+    // Forward moves are taken: queued again for a retry, then finished.
+    upsertJob(job({ id: 'k', state: 'running' }));
+    upsertJob(job({ id: 'k', state: 'queued' }));
+    expect(jobs.value.get('k')?.state).toBe('queued');
+    upsertJob(job({ id: 'k', state: 'failed' }));
+    expect(jobs.value.get('k')?.state).toBe('failed');
+    replaceJobs([]);
+  });
+
   it('finds the newest active job of an account or playlist', () => {
     const all = new Map(
       [
