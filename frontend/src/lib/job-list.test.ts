@@ -36,6 +36,9 @@ describe('job list', () => {
     const next = mergeJob(rows, job({ id: 'a', state: 'succeeded', done: 40 }), 'active');
     expect(ids(next)).toEqual(['b', 'a']);
     expect(next.jobs[1]!.state).toBe('succeeded');
+    // A late, older event of it (still running) does not bring it back.
+    const late = mergeJob(next, job({ id: 'a', state: 'running', done: 39 }), 'active');
+    expect(late.jobs[1]!.state).toBe('succeeded');
   });
 
   it('adds a new job on top when it matches the filter, and not otherwise', () => {

@@ -1,7 +1,7 @@
 // The Jobs page's list as data: the state filter kept in the URL, and how pages and live `job`
 // events fold into the rows shown (newest first).
 import type { Job, JobState } from '../api/client';
-import { ACTIVE_STATES, stateName } from './jobs';
+import { ACTIVE_STATES, laterJob, stateName } from './jobs';
 
 /** What the page shows: every job, the ones not over yet, or one state. */
 export type JobFilter = 'all' | 'active' | JobState;
@@ -51,7 +51,7 @@ export interface JobRows {
 
 /**
  * A `job` event into the rows: a job shown is replaced where it is (even if it left the filter's
- * state: rows do not jump away under the reader); a job not shown is added when it matches the
+ * state: rows do not jump away under the reader; never by an older, active picture of it); a job not shown is added when it matches the
  * filter and falls within the loaded range (a new job goes on top; one older than every loaded
  * row belongs to a page not loaded yet).
  */
@@ -59,7 +59,7 @@ export function mergeJob(rows: JobRows, job: Job, filter: JobFilter): JobRows {
   const at = rows.jobs.findIndex((j) => j.id === job.id);
   if (at >= 0) {
     const jobs = [...rows.jobs];
-    jobs[at] = job;
+    jobs[at] = laterJob(rows.jobs[at], job);
     return { ...rows, jobs };
   }
   if (!matchesFilter(job, filter)) return rows;

@@ -20,18 +20,18 @@ export function isActive(job: Job): boolean {
  * older: the event of a cancel answer racing the worker's final event, or a job list fetched just
  * before the job ended. Taking it would show a finished job as running for good.
  */
-function later(known: Job | undefined, incoming: Job): Job {
+export function laterJob(known: Job | undefined, incoming: Job): Job {
   return known && !isActive(known) && isActive(incoming) ? known : incoming;
 }
 
 export function upsertJob(job: Job): void {
   const next = new Map(jobs.value);
-  next.set(job.id, later(jobs.value.get(job.id), job));
+  next.set(job.id, laterJob(jobs.value.get(job.id), job));
   jobs.value = next;
 }
 
 export function replaceJobs(list: readonly Job[]): void {
-  jobs.value = new Map(list.map((j) => [j.id, later(jobs.value.get(j.id), j)]));
+  jobs.value = new Map(list.map((j) => [j.id, laterJob(jobs.value.get(j.id), j)]));
 }
 
 /** The newest active sync of an account (kind sync_account), if any. */

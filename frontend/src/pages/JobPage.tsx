@@ -17,6 +17,7 @@ import {
   isActive,
   isProblem,
   jobLabel,
+  laterJob,
   jobTarget,
   kindName,
   outcomeName,
@@ -48,7 +49,7 @@ export function JobPage({ jobId }: { jobId: string }) {
     deps: [jobId],
     refreshOn: [{ on: 'job', when: (job) => job.id === jobId }],
   });
-  const setJob = (job: Job) => mutate((d) => d && { ...d, job });
+  const setJob = (job: Job) => mutate((d) => d && { ...d, job: laterJob(d.job, job) });
   useLiveEvent('job', (job) => {
     if (job.id === jobId) setJob(job);
   });
