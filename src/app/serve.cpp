@@ -115,6 +115,7 @@ class JobHost final : public web::JobControl {
  public:
   JobHost(Services& services, std::function<void(std::string_view)> log)
       : queue_(services.jobs()),
+        interrupt_waits_([&services] { services.interrupt_waits(); }),
         log_(std::move(log)),
         process_(this_process()),
         waiter_(services.clock()),
@@ -163,7 +164,14 @@ class JobHost final : public web::JobControl {
     return job;
   }
 
-  void stop() override { worker_.stop(); }
+  /// The worker learns of the shutdown before the pacing waits are cut short: a job whose wait
+  /// throws must find its stop reason already set (released as interrupted, resumed at the next
+  /// start), not be failed as if the Spotify call had gone wrong.
+  void stop() override {
+    worker_.request_shutdown();
+    interrupt_waits_();
+    worker_.stop();
+  }
 
  private:
   static JobHandlers sync_handlers(Services& services) {
@@ -189,6 +197,7 @@ class JobHost final : public web::JobControl {
   }
 
   core::JobQueue& queue_;
+  std::function<void()> interrupt_waits_;  // Services::interrupt_waits
   std::function<void(std::string_view)> log_;
   WorkerProcess process_;
   std::atomic<web::WebApp*> app_{nullptr};
@@ -362,10 +371,11 @@ ExitCode run_serve(const ServeOptions& options, std::ostream& err) {
   sigwait(&signals, &received);
   err << "plm serve: " << (received == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down"
       << std::endl;
-  server->stop_accepting();     // no new connections while the rest stops
-  services->interrupt_waits();  // a sync waiting out Spotify's pacing stops now, not minutes later
-  wired.app->shutdown();        // running jobs stop at their next step, released as interrupted
-  server->stop();               // connections close; handlers in flight finish
+  server->stop_accepting();  // no new connections while the rest stops
+  // Running jobs stop at their next step or at once when they wait out Spotify's pacing (JobHost::
+  // stop), released as interrupted.
+  wired.app->shutdown();
+  server->stop();  // connections close; handlers in flight finish
   server.reset();
   wired = {};
   err << "plm serve: stopped" << std::endl;
