@@ -139,8 +139,9 @@ TEST_F(JobsApiTest, AFinishedSyncShowsItsResultsPerPlaylistItsCallsAndItsHistory
   // Synced again: nothing changed, and the new job says so.
   const Json again = sync(admin, account);
   ASSERT_NE(again["id"], done["id"]);
-  for (const auto& item : job_details(admin, again["id"])["items"])
-    EXPECT_NE(item["outcome"], "done") << item.dump();
+  // Held in a variable: a range-for over a member of a temporary outlives the temporary.
+  const Json again_details = job_details(admin, again["id"]);
+  for (const auto& item : again_details["items"]) EXPECT_NE(item["outcome"], "done") << item.dump();
   EXPECT_EQ(again["api"]["calls"], 1);  // one listing page: every snapshot is the stored one
 }
 
