@@ -168,8 +168,13 @@ core::Result<HttpResponse> Authorizer::post_token(const std::string& form) const
   request.total_timeout = config_.total_timeout;
   auto response = transport_.send(request);
   if (!response) {
-    return core::make_error(ErrorCode::Unavailable,
-                            "spotify accounts service unreachable: " + response.error().message);
+    // The transport's code stands: Unavailable when no answer came, BadResponse for one too large
+    // to accept (not worth retrying as if the service were down).
+    const auto& error = response.error();
+    return core::make_error(
+        error.code, (error.code == ErrorCode::Unavailable ? "spotify accounts service unreachable: "
+                                                          : "spotify accounts service: ") +
+                        error.message);
   }
   return response;
 }

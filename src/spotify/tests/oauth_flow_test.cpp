@@ -104,6 +104,19 @@ TEST_F(OAuthFlowTest, WrongClientSecretIsForbiddenAndNotLeaked) {
   EXPECT_EQ(refreshed.error().message.find("not-the-secret"), std::string::npos);
 }
 
+TEST_F(OAuthFlowTest, AnAnswerTooLargeToAcceptIsABadResponseNotAnOutage) {
+  // Any answer of the token endpoint is larger than 16 bytes.
+  CurlTransport small{CurlTransportOptions{.max_response_bytes = 16}};
+  Authorizer authorizer(oauth_config(/*with_secret=*/true), small, core_clock_);
+
+  const auto tokens = authorizer.exchange_code("any-code", kRedirectUri, "");
+
+  ASSERT_FALSE(tokens);
+  EXPECT_EQ(tokens.error().code, ErrorCode::BadResponse) << tokens.error().message;
+  EXPECT_EQ(tokens.error().message.find("unreachable"), std::string::npos)
+      << tokens.error().message;
+}
+
 TEST_F(OAuthFlowTest, RefreshesBeforeExpiryAndKeepsTheRefreshToken) {
   const auto original = mint_tokens("alice");
   const auto client = make_client(original);
