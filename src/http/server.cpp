@@ -221,40 +221,45 @@ struct Server::Impl {
   /// when stop() frees the connection's coroutine).
   class ConnectionSlot {
    public:
-    ConnectionSlot(Impl& impl, std::string address) : impl_(&impl), address_(std::move(address)) {}
+    ConnectionSlot(Impl& impl, std::string address, std::string group)
+        : impl_(&impl), address_(std::move(address)), group_(std::move(group)) {}
     ConnectionSlot(ConnectionSlot&& other) noexcept
-        : impl_(std::exchange(other.impl_, nullptr)), address_(std::move(other.address_)) {}
+        : impl_(std::exchange(other.impl_, nullptr)),
+          address_(std::move(other.address_)),
+          group_(std::move(other.group_)) {}
     ConnectionSlot& operator=(ConnectionSlot&&) = delete;
     ~ConnectionSlot() { release(); }
 
     const std::string& address() const { return address_; }
     void release() {
-      if (impl_ != nullptr) std::exchange(impl_, nullptr)->release_connection(address_);
+      if (impl_ != nullptr) std::exchange(impl_, nullptr)->release_connection(group_);
     }
 
    private:
     Impl* impl_;
-    std::string address_;
+    std::string address_;  ///< the client's, as requests report it
+    std::string group_;    ///< what it is counted under (connection_group)
   };
 
   /// A slot for a new connection from `address`, or nullopt when it would go over a cap.
   std::optional<ConnectionSlot> admit(const std::string& address) {
+    std::string group = connection_group(address);
     std::lock_guard lock(connections_mutex);
-    const auto found = connections_per_address.find(address);
+    const auto found = connections_per_address.find(group);
     const std::size_t from_address = found == connections_per_address.end() ? 0 : found->second;
     if (open_connections >= options.max_connections ||
         from_address >= options.max_connections_per_address) {
       return std::nullopt;
     }
     ++open_connections;
-    ++connections_per_address[address];
-    return ConnectionSlot(*this, address);
+    ++connections_per_address[group];
+    return ConnectionSlot(*this, address, std::move(group));
   }
 
-  void release_connection(const std::string& address) {
+  void release_connection(const std::string& group) {
     std::lock_guard lock(connections_mutex);
     --open_connections;
-    const auto found = connections_per_address.find(address);
+    const auto found = connections_per_address.find(group);
     if (found != connections_per_address.end() && --found->second == 0) {
       connections_per_address.erase(found);
     }
@@ -569,6 +574,17 @@ struct Server::Impl {
     }
   }
 };
+
+std::string connection_group(const std::string& address) {
+  beast::error_code invalid;
+  const auto parsed = asio::ip::make_address(address, invalid);
+  if (invalid || parsed.is_v4()) return address;
+  const auto v6 = parsed.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+  auto bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return asio::ip::address_v6(bytes).to_string() + "/64";
+}
 
 Server::Server(Handler handler, ServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->handler = std::move(handler);

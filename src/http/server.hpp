@@ -39,8 +39,8 @@ struct ServerOptions {
   std::function<std::size_t(const RequestHead&)> body_limit_for;
   /// The most bytes of request line and headers; more answer 431 and close the connection.
   std::size_t max_header_bytes = 64 * 1024;
-  /// Open connections at once, in total and per client address (an IPv6 client by its full
-  /// address). A connection beyond either is answered 503 and closed at once (see
+  /// Open connections at once, in total and per client address (an IPv6 client by its /64, see
+  /// connection_group). A connection beyond either is answered 503 and closed at once (see
   /// Server::Impl::turn_away); behind a reverse proxy every client has the proxy's address.
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_address = 64;
@@ -74,6 +74,12 @@ struct ServerOptions {
   /// `{"error":{"status":N,"message":"..."}}`, which the emulator needs.
   std::function<Response(int status, std::string_view message)> error_response;
 };
+
+/// The key a client's connections are counted under: an IPv4 address as it is, an IPv6 address
+/// by its /64 prefix ("2001:db8:1:2::/64": one subscriber's allocation, in which a client may pick
+/// any of 2^64 addresses, so counting full addresses would cap nothing), an IPv4-mapped IPv6
+/// address as its IPv4. Text that is no address is its own key.
+std::string connection_group(const std::string& address);
 
 class Server {
  public:

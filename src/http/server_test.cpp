@@ -495,6 +495,19 @@ TEST(ServerConnectionCaps, TheCapPerAddressLeavesOtherAddressesServed) {
   EXPECT_TRUE(other_address.read_until_contains("GET /other"));
 }
 
+TEST(ConnectionGroup, CountsAnIpv6ClientByItsSlash64AndAnIpv4OneByItsAddress) {
+  EXPECT_EQ(connection_group("192.0.2.7"), "192.0.2.7");
+  // Any of the 2^64 addresses of one allocation is the same client.
+  EXPECT_EQ(connection_group("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  EXPECT_EQ(connection_group("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+  EXPECT_NE(connection_group("2001:db8:1:3::1"), connection_group("2001:db8:1:2::1"));
+  EXPECT_EQ(connection_group("::1"), "::/64");
+  // An IPv4 client on a dual-stack socket counts with the same client over IPv4.
+  EXPECT_EQ(connection_group("::ffff:192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(connection_group(""), "");
+  EXPECT_EQ(connection_group("not an address"), "not an address");
+}
+
 struct Logged {
   std::string method;
   std::string path;

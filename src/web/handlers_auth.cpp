@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "http/server.hpp"
 #include "web/handlers.hpp"
 
 namespace plm::web {
@@ -118,7 +119,8 @@ http::Response get_setup(App& app, Context&) {
 
 http::Response post_setup(App& app, Context& context) {
   const auto now = app.deps.clock.now();
-  const std::string address = "setup:" + app.client_address(context.request);
+  const std::string address =
+      "setup:" + http::connection_group(app.client_address(context.request));
   std::lock_guard lock(app.setup_mutex);  // two browsers racing: one wins, the other gets 409
   if (!app.needs_setup() || app.setup_code.empty()) {
     return error_response(409, "conflict",
@@ -187,7 +189,9 @@ http::Response post_session(App& app, Context& context) {
   if (!password) return invalid(password.error());
   // Only names that could exist get a throttle entry of their own (bounded keys); any attempt
   // counts against the address.
-  SignInThrottle::Attempt attempt{app.client_address(context.request), ""};
+  // An IPv6 client by its /64: it can pick any address in it (http::connection_group).
+  const std::string client = app.client_address(context.request);
+  SignInThrottle::Attempt attempt{http::connection_group(client), ""};
   if (core::valid_username(*username)) {
     attempt.name = *username;
     for (auto& c : attempt.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -213,7 +217,7 @@ http::Response post_session(App& app, Context& context) {
   if (!matches) {
     // The reservations stay: they are the failures.
     app.metrics.record_login_failure();
-    app.log(Json{{"event", "web.login_failed"}, {"remote", attempt.address}});
+    app.log(Json{{"event", "web.login_failed"}, {"remote", client}});
     auto response = error_response(401, "unauthenticated", "the username or password is wrong");
     response.delay = decision.delay;
     return response;

@@ -54,7 +54,8 @@ class LoginThrottle {
 ///  - per client address and user name: 5 failures within 15 minutes lock that pair (429, even
 ///    with the right password) until the oldest failure leaves the window;
 ///  - per client address: 20 failures within 15 minutes, whatever the names, lock the address (an
-///    address guessing many names is stopped);
+///    address guessing many names is stopped). Callers pass an IPv6 client's /64
+///    (http::connection_group), since one client may use any address in it;
 ///  - per user name across addresses: never a refusal. From the 10th failure within 15 minutes
 ///    every attempt on the name, right or wrong and from any address, is answered late (1 s,
 ///    doubling up to 15 s; http::Response::delay, waited out by the server without a thread). One

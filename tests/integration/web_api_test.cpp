@@ -231,6 +231,27 @@ TEST_F(PlmApiTest, WrongPasswordsFromOneAddressNeverLockTheUserOutElsewhere) {
   EXPECT_EQ(guesser_stopped.status, 429);
 }
 
+TEST_F(PlmApiTest, AnIpv6GuesserMovingWithinItsSlash64IsStillOneAddress) {
+  start(Setup{.trust_proxy = true});
+  setup_admin();
+  Browser attacker(*this);
+  Browser owner(*this);
+  auto sign_in_from = [](Browser& browser, const std::string& address,
+                         const std::string& password) {
+    return browser.call("POST", "/api/session", Json{{"username", "root"}, {"password", password}},
+                        Options{.headers = {{"X-Forwarded-For", address}}, .csrf = false});
+  };
+  // A new address of the same /64 for every guess.
+  for (int i = 1; i <= 5; ++i)
+    EXPECT_EQ(sign_in_from(attacker, "2001:db8:5:6::" + std::to_string(i), "wrong").status, 401);
+
+  const auto next_address = sign_in_from(attacker, "2001:db8:5:6::99", kPassword);
+  const auto other_network = sign_in_from(owner, "2001:db8:5:7::1", kPassword);
+
+  EXPECT_EQ(next_address.status, 429);
+  EXPECT_EQ(other_network.status, 200) << other_network.body;
+}
+
 TEST_F(PlmApiTest, StateChangingRequestsNeedTheSessionsCsrfToken) {
   start();
   Browser admin = setup_admin();
