@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -52,56 +53,65 @@ inline bool is_fixed(const std::string& uri) {
   return uri.empty() || uri.starts_with("spotify:local:");
 }
 
-inline Pair random_pair(std::mt19937_64& random, const PairShape& shape) {
-  auto below = [&](std::size_t n) {
-    return n == 0 ? std::size_t{0} : std::uniform_int_distribution<std::size_t>(0, n - 1)(random);
-  };
-  Pair pair;
-  std::uint64_t next = 1 + random() % 1000000;
-  for (std::size_t i = 0; i < shape.size; ++i) {
-    const bool copy = i > 0 && std::bernoulli_distribution(shape.duplicates)(random);
-    pair.current.push_back(copy ? pair.current[below(i)] : track(next++));
-  }
-  for (int k = 0; k < shape.local_files; ++k) {
-    pair.current.insert(
-        pair.current.begin() + static_cast<std::ptrdiff_t>(below(pair.current.size() + 1)),
-        local_file(next++));
-  }
-  for (int k = 0; k < shape.unavailable; ++k) {
-    pair.current.insert(
-        pair.current.begin() + static_cast<std::ptrdiff_t>(below(pair.current.size() + 1)),
-        std::string());
-  }
-  auto& desired = pair.desired;
-  desired = pair.current;
+inline std::size_t below(std::mt19937_64& random, std::size_t n) {
+  return n == 0 ? std::size_t{0} : std::uniform_int_distribution<std::size_t>(0, n - 1)(random);
+}
+
+/// Makes a new track URI each time it is called.
+using FreshUri = std::function<std::string()>;
+
+/// A desired list made from `current` by the edits of `shape` (its size and the shape of the
+/// current list aside); new tracks come from `fresh`.
+inline std::vector<std::string> random_desired(const std::vector<std::string>& current,
+                                               const PairShape& shape, std::mt19937_64& random,
+                                               const FreshUri& fresh) {
+  auto desired = current;
   if (shape.shuffle) std::shuffle(desired.begin(), desired.end(), random);
   for (int k = 0; k < shape.range_moves && desired.size() > 1; ++k) {
-    const auto start = below(desired.size());
-    const auto length = 1 + below(std::min<std::size_t>(desired.size() - start, 20));
-    std::vector<std::string> range(desired.begin() + static_cast<std::ptrdiff_t>(start),
-                                   desired.begin() + static_cast<std::ptrdiff_t>(start + length));
-    desired.erase(desired.begin() + static_cast<std::ptrdiff_t>(start),
-                  desired.begin() + static_cast<std::ptrdiff_t>(start + length));
-    const auto at = below(desired.size() + 1);
+    const auto start = below(random, desired.size());
+    const auto length = 1 + below(random, std::min<std::size_t>(desired.size() - start, 20));
+    const auto first = desired.begin() + static_cast<std::ptrdiff_t>(start);
+    std::vector<std::string> range(first, first + static_cast<std::ptrdiff_t>(length));
+    desired.erase(first, first + static_cast<std::ptrdiff_t>(length));
+    const auto at = below(random, desired.size() + 1);
     desired.insert(desired.begin() + static_cast<std::ptrdiff_t>(at), range.begin(), range.end());
   }
   for (int k = 0; k < shape.removals && !desired.empty(); ++k) {
-    const auto at = below(desired.size());
+    const auto at = below(random, desired.size());
     if (is_fixed(desired[at]) && !shape.touch_fixed) continue;
     desired.erase(desired.begin() + static_cast<std::ptrdiff_t>(at));
   }
   for (int k = 0; k < shape.inserts; ++k) {
-    const auto length = 1 + below(k % 7 == 6 ? 150 : 5);
+    const auto length = 1 + below(random, k % 7 == 6 ? 150 : 5);
     std::vector<std::string> run;
     for (std::size_t n = 0; n < length; ++n) {
       const bool copy = !desired.empty() && std::bernoulli_distribution(0.2)(random);
-      std::string uri = copy ? desired[below(desired.size())] : track(next++);
-      if (is_fixed(uri) && !shape.touch_fixed) uri = track(next++);
+      std::string uri = copy ? desired[below(random, desired.size())] : fresh();
+      if (is_fixed(uri) && !shape.touch_fixed) uri = fresh();
       run.push_back(std::move(uri));
     }
-    const auto at = below(desired.size() + 1);
+    const auto at = below(random, desired.size() + 1);
     desired.insert(desired.begin() + static_cast<std::ptrdiff_t>(at), run.begin(), run.end());
   }
+  return desired;
+}
+
+inline Pair random_pair(std::mt19937_64& random, const PairShape& shape) {
+  Pair pair;
+  std::uint64_t next = 1 + random() % 1000000;
+  for (std::size_t i = 0; i < shape.size; ++i) {
+    const bool copy = i > 0 && std::bernoulli_distribution(shape.duplicates)(random);
+    pair.current.push_back(copy ? pair.current[below(random, i)] : track(next++));
+  }
+  for (int k = 0; k < shape.local_files; ++k) {
+    const auto at = below(random, pair.current.size() + 1);
+    pair.current.insert(pair.current.begin() + static_cast<std::ptrdiff_t>(at), local_file(next++));
+  }
+  for (int k = 0; k < shape.unavailable; ++k) {
+    const auto at = below(random, pair.current.size() + 1);
+    pair.current.insert(pair.current.begin() + static_cast<std::ptrdiff_t>(at), std::string());
+  }
+  pair.desired = random_desired(pair.current, shape, random, [&] { return track(next++); });
   return pair;
 }
 
