@@ -232,6 +232,103 @@ ReplaceCost replace_cost(const std::vector<std::string>& current,
   return cost;
 }
 
+/// How the two lists' items correspond.
+struct Matching {
+  /// For each desired position, the index of the current item it keeps; -1 for an item that is
+  /// added or re-inserted.
+  std::vector<std::int64_t> kept_from;
+  std::vector<std::string> removals;  ///< URIs whose copies all go, in order of first appearance
+  std::int64_t intersection = 0;      ///< copies in both lists: what a replace keeps (and resets)
+};
+
+Matching match(const std::vector<std::string>& current, const std::vector<std::string>& desired,
+               const OccurrenceMap& map, EditPreview& preview) {
+  Matching matching{.kept_from = std::vector<std::int64_t>(desired.size(), -1)};
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    const auto& occurrences = map.at(current[i]);
+    const auto copy = static_cast<std::size_t>(std::lower_bound(occurrences.current.begin(),
+                                                                occurrences.current.end(),
+                                                                static_cast<std::int64_t>(i)) -
+                                               occurrences.current.begin());
+    if (copy < occurrences.desired.size()) ++matching.intersection;
+    if (occurrences.removed()) {
+      if (copy == 0) matching.removals.push_back(current[i]);
+      if (copy >= occurrences.desired.size()) {
+        preview.removed.push_back({current[i], static_cast<std::int64_t>(i)});
+      }
+    } else {
+      matching.kept_from[static_cast<std::size_t>(occurrences.desired[copy])] =
+          static_cast<std::int64_t>(i);
+    }
+  }
+  return matching;
+}
+
+/// The range moves that put the kept items in the desired order (after the removal), and the
+/// moved items in the preview.
+void plan_moves(const std::vector<std::string>& current, const Matching& matching, EditPlan& plan) {
+  const auto& kept_from = matching.kept_from;
+  // Ranks: the kept items numbered in desired order.
+  std::vector<std::int64_t> rank_of_current(current.size(), -1);
+  std::vector<std::int64_t> desired_of_rank;
+  for (std::size_t j = 0; j < kept_from.size(); ++j) {
+    if (kept_from[j] < 0) continue;
+    rank_of_current[static_cast<std::size_t>(kept_from[j])] =
+        static_cast<std::int64_t>(desired_of_rank.size());
+    desired_of_rank.push_back(static_cast<std::int64_t>(j));
+  }
+  std::vector<std::int64_t> ranks;          // of the kept items, in current order
+  std::vector<std::int64_t> current_index;  // of each of them
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    if (rank_of_current[i] < 0) continue;
+    ranks.push_back(rank_of_current[i]);
+    current_index.push_back(static_cast<std::int64_t>(i));
+  }
+
+  auto strips = strips_of(ranks);
+  for (auto& move : range_moves(strips, ranks.size())) plan.steps.push_back(std::move(move));
+  auto& moved = plan.preview.moved;
+  for (const auto& strip : strips) {
+    if (strip.stays) continue;
+    for (auto at = strip.first; at < strip.first + static_cast<std::size_t>(strip.length); ++at) {
+      const auto from = current_index[at];
+      moved.push_back({current[static_cast<std::size_t>(from)], from,
+                       desired_of_rank[static_cast<std::size_t>(ranks[at])]});
+    }
+  }
+  std::sort(moved.begin(), moved.end(),
+            [](const MovedItem& a, const MovedItem& b) { return a.to < b.to; });
+  plan.preview.move_lower_bound = range_move_lower_bound(ranks);
+}
+
+/// One add per contiguous run of positions the kept items do not fill, left to right, so that
+/// everything before a run is in place when it is added.
+void plan_adds(const std::vector<std::string>& desired, const Matching& matching,
+               const OccurrenceMap& map, EditPlan& plan) {
+  const auto& kept_from = matching.kept_from;
+  for (std::size_t j = 0; j < desired.size();) {
+    if (kept_from[j] >= 0) {
+      ++j;
+      continue;
+    }
+    const auto start = j;
+    std::vector<std::string> run;
+    for (; j < desired.size() && kept_from[j] < 0; ++j) {
+      run.push_back(desired[j]);
+      const PlacedItem item{desired[j], static_cast<std::int64_t>(j)};
+      if (map.at(desired[j]).removed()) {
+        plan.preview.reinserted.push_back(item);
+      } else {
+        plan.preview.added.push_back(item);
+      }
+    }
+    // A run that ends the list is appended: the same request, one the sequence need not confirm.
+    std::optional<std::int64_t> position;
+    if (j < desired.size()) position = static_cast<std::int64_t>(start);
+    plan.steps.push_back(WriteStep::add(std::move(run), position));
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(EditPlan::Strategy strategy) {
@@ -245,96 +342,13 @@ Result<EditPlan> plan_edit(const std::vector<std::string>& current,
 
   EditPlan plan;
   auto& preview = plan.preview;
-
-  // Which current item each desired position keeps (-1: added or re-inserted).
-  std::vector<std::int64_t> kept_from(desired.size(), -1);
-  std::vector<std::string> removals;  // distinct, in order of first appearance
-  std::int64_t intersection = 0;      // copies a replace would keep (and reset)
-  for (std::size_t i = 0; i < current.size(); ++i) {
-    const auto& occurrences = map.at(current[i]);
-    const auto copy = static_cast<std::size_t>(std::lower_bound(occurrences.current.begin(),
-                                                                occurrences.current.end(),
-                                                                static_cast<std::int64_t>(i)) -
-                                               occurrences.current.begin());
-    if (copy < occurrences.desired.size()) ++intersection;
-    if (occurrences.removed()) {
-      if (copy == 0) removals.push_back(current[i]);
-      if (copy >= occurrences.desired.size()) {
-        preview.removed.push_back({current[i], static_cast<std::int64_t>(i)});
-      }
-    } else {
-      kept_from[static_cast<std::size_t>(occurrences.desired[copy])] = static_cast<std::int64_t>(i);
-    }
-  }
-
-  // The kept items in current order after the removal, by rank of their desired position.
-  std::vector<std::int64_t> rank_of_desired(desired.size(), -1);
-  std::int64_t kept = 0;
-  for (std::size_t j = 0; j < desired.size(); ++j) {
-    if (kept_from[j] >= 0) rank_of_desired[j] = kept++;
-  }
-  std::vector<std::int64_t> ranks;
-  std::vector<std::int64_t> current_index;  // of each kept item
-  std::vector<std::int64_t> desired_index;  // by rank
-  ranks.reserve(static_cast<std::size_t>(kept));
-  desired_index.resize(static_cast<std::size_t>(kept));
-  std::vector<std::int64_t> desired_of_current(current.size(), -1);
-  for (std::size_t j = 0; j < desired.size(); ++j) {
-    if (kept_from[j] < 0) continue;
-    desired_of_current[static_cast<std::size_t>(kept_from[j])] = static_cast<std::int64_t>(j);
-    desired_index[static_cast<std::size_t>(rank_of_desired[j])] = static_cast<std::int64_t>(j);
-  }
-  for (std::size_t i = 0; i < current.size(); ++i) {
-    const auto j = desired_of_current[i];
-    if (j < 0) continue;
-    ranks.push_back(rank_of_desired[static_cast<std::size_t>(j)]);
-    current_index.push_back(static_cast<std::int64_t>(i));
-  }
-
-  if (!removals.empty()) plan.steps.push_back(WriteStep::remove(removals));
-
-  auto strips = strips_of(ranks);
-  for (auto& move : range_moves(strips, ranks.size())) plan.steps.push_back(std::move(move));
-  for (const auto& strip : strips) {
-    if (strip.stays) continue;
-    for (std::int64_t k = 0; k < strip.length; ++k) {
-      const auto at = strip.first + static_cast<std::size_t>(k);
-      preview.moved.push_back({current[static_cast<std::size_t>(current_index[at])],
-                               current_index[at],
-                               desired_index[static_cast<std::size_t>(ranks[at])]});
-    }
-  }
-  std::sort(preview.moved.begin(), preview.moved.end(),
-            [](const MovedItem& a, const MovedItem& b) { return a.to < b.to; });
-  preview.move_lower_bound = range_move_lower_bound(ranks);
-
-  // Adds: each contiguous run of positions the kept items do not fill, left to right, so that
-  // everything before a run is in place when it is added.
-  for (std::size_t j = 0; j < desired.size();) {
-    if (kept_from[j] >= 0) {
-      ++j;
-      continue;
-    }
-    const auto start = j;
-    std::vector<std::string> run;
-    for (; j < desired.size() && kept_from[j] < 0; ++j) {
-      run.push_back(desired[j]);
-      const PlacedItem item{desired[j], static_cast<std::int64_t>(j)};
-      if (map.at(desired[j]).removed()) {
-        preview.reinserted.push_back(item);
-      } else {
-        preview.added.push_back(item);
-      }
-    }
-    // A run that ends the list is appended: the same request, one the sequence need not confirm.
-    std::optional<std::int64_t> position;
-    if (j < desired.size()) position = static_cast<std::int64_t>(start);
-    plan.steps.push_back(WriteStep::add(std::move(run), position));
-  }
-
+  const auto matching = match(current, desired, map, preview);
+  if (!matching.removals.empty()) plan.steps.push_back(WriteStep::remove(matching.removals));
+  plan_moves(current, matching, plan);
+  plan_adds(desired, matching, map, plan);
   preview.calls = write_requests(plan.steps);
   preview.added_at_lost = static_cast<std::int64_t>(preview.reinserted.size());
-  preview.replace_everything = replace_cost(current, desired, intersection);
+  preview.replace_everything = replace_cost(current, desired, matching.intersection);
 
   const auto& replace = preview.replace_everything;
   if (options.allow_replace && replace.possible() && replace.calls < preview.calls) {

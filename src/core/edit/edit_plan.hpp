@@ -70,9 +70,12 @@ struct ReplaceCost {
 };
 
 struct EditPreview {
-  std::vector<PlacedItem> added;       ///< new items, at their desired positions
-  std::vector<PlacedItem> removed;     ///< items that go, at their current positions
-  std::vector<MovedItem> moved;        ///< items that stay but move (each once, in a range move)
+  std::vector<PlacedItem> added;    ///< new items, at their desired positions
+  std::vector<PlacedItem> removed;  ///< items that go, at their current positions
+  /// Items that stay but change place among the kept ones (the strips off the longest increasing
+  /// subsequence): each strip is one range move, unless earlier moves already put it in place.
+  /// Empty for a replace.
+  std::vector<MovedItem> moved;
   std::vector<PlacedItem> reinserted;  ///< copies removed and put back, at desired positions
   std::int64_t calls = 0;              ///< write requests of the plan (chunks of 100 counted)
   std::int64_t added_at_lost = 0;      ///< items that stay but get a new added_at
