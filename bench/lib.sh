@@ -10,3 +10,18 @@ bench_describe() {
   echo "commit: $commit"
   echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
+
+# bench_google_benchmark REPO TARGET REPETITIONS OUT [FLAGS...]: builds the Google Benchmark binary
+# TARGET (under build/release/bench) with the release preset, describes the run, and runs it with
+# REPETITIONS repetitions (aggregates only), writing its JSON results to OUT.
+bench_google_benchmark() {
+  local repo="$1" target="$2" repetitions="$3" out="$4"
+  shift 4
+  echo "building $target (release preset)..." >&2
+  (cd "$repo" && cmake --preset release >/dev/null && cmake --build --preset release --target "$target") >&2
+  bench_describe "$repo"
+  echo
+  "$repo/build/release/bench/$target" --benchmark_repetitions="$repetitions" \
+    --benchmark_display_aggregates_only=true --benchmark_out="$out" --benchmark_out_format=json "$@"
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
