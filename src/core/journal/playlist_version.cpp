@@ -5,6 +5,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/model/text.hpp"
+
 namespace plm::core {
 namespace {
 
@@ -74,6 +76,28 @@ PlaylistDetails details_of(const PlaylistSummary& summary) {
 bool is_new_version(const PlaylistVersion& latest, const NewPlaylistVersion& next) {
   if (!next.snapshot_id.empty() && next.snapshot_id == latest.snapshot_id) return false;
   return !(latest.details == next.details && latest.items == next.items);
+}
+
+std::optional<PlaylistVersion> next_version(const std::optional<PlaylistVersion>& latest,
+                                            const NewPlaylistVersion& next, TimePoint now) {
+  if (latest && !is_new_version(*latest, next)) return std::nullopt;
+  PlaylistVersion version;
+  version.account_id = next.account_id;
+  version.playlist_id = next.playlist_id;
+  version.sequence = latest ? latest->sequence + 1 : 1;
+  version.snapshot_id = next.snapshot_id;
+  version.details = next.details;
+  version.item_count = static_cast<std::int64_t>(next.items.size());
+  version.items = next.items;
+  version.recorded_at = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  version.cause = next.cause;
+  version.cause.origin = clean_text(next.cause.origin);
+  version.cause.action = clean_text(next.cause.action);
+  version.cause.why = clean_text(next.cause.why);
+  version.changes =
+      latest ? diff_versions(latest->items, latest->details, next.items, next.details).counts()
+             : ChangeCounts{version.item_count, 0, 0, false};
+  return version;
 }
 
 ChangeCounts VersionDiff::counts() const {

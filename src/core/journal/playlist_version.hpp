@@ -107,6 +107,13 @@ PlaylistDetails details_of(const PlaylistSummary& summary);
 /// non-empty snapshot, or the same items (URIs, order, added_at, added_by) and details.
 bool is_new_version(const PlaylistVersion& latest, const NewPlaylistVersion& next);
 
+/// What the journal records for `next` after `latest` (its items included; nullopt when none was
+/// recorded yet), at `now`: sequence latest + 1 (or 1), the change counts against it (every item
+/// added for a first version), the cause's texts as clean_text (model/text.hpp). nullopt when it
+/// is not a new version (is_new_version). Every implementation of the port records this.
+std::optional<PlaylistVersion> next_version(const std::optional<PlaylistVersion>& latest,
+                                            const NewPlaylistVersion& next, TimePoint now);
+
 // ---- The diff between two versions -----------------------------------------------------------
 
 struct PositionedItem {
