@@ -73,15 +73,15 @@ PlaylistDetails details_of(const PlaylistSummary& summary) {
   return {summary.name, summary.description, summary.is_public, summary.collaborative};
 }
 
-bool is_new_version(const PlaylistVersion& latest, const NewPlaylistVersion& next) {
+bool is_new_version(const RecordedVersion& latest, const NewRecordedVersion& next) {
   if (!next.snapshot_id.empty() && next.snapshot_id == latest.snapshot_id) return false;
   return !(latest.details == next.details && latest.items == next.items);
 }
 
-std::optional<PlaylistVersion> next_version(const std::optional<PlaylistVersion>& latest,
-                                            const NewPlaylistVersion& next, TimePoint now) {
+std::optional<RecordedVersion> next_version(const std::optional<RecordedVersion>& latest,
+                                            const NewRecordedVersion& next, TimePoint now) {
   if (latest && !is_new_version(*latest, next)) return std::nullopt;
-  PlaylistVersion version;
+  RecordedVersion version;
   version.account_id = next.account_id;
   version.playlist_id = next.playlist_id;
   version.sequence = latest ? latest->sequence + 1 : 1;

@@ -62,7 +62,7 @@ inline constexpr std::string_view kFirstSeen = "first seen";
 inline constexpr std::string_view kChangedOutside = "changed outside plm";
 
 /// A version as the sync or an edit hands it to the journal.
-struct NewPlaylistVersion {
+struct NewRecordedVersion {
   std::int64_t account_id = 0;
   std::string playlist_id;
   std::string snapshot_id;  ///< Spotify's snapshot of this content ("" when unknown)
@@ -84,7 +84,7 @@ struct ChangeCounts {
 
 /// A recorded version. `items` is filled only where the port says so (list_versions leaves it
 /// empty; item_count is always set).
-struct PlaylistVersion {
+struct RecordedVersion {
   std::int64_t account_id = 0;
   std::string playlist_id;
   std::int64_t sequence = 0;  ///< 1, 2, 3... per playlist, in the order recorded
@@ -96,7 +96,7 @@ struct PlaylistVersion {
   VersionCause cause;
   ChangeCounts changes;  ///< against the version before (sequence - 1)
 
-  bool operator==(const PlaylistVersion&) const = default;
+  bool operator==(const RecordedVersion&) const = default;
 };
 
 /// The items and details of a stored playlist, as a version records them.
@@ -105,14 +105,14 @@ PlaylistDetails details_of(const PlaylistSummary& summary);
 
 /// False when `next` is the same version as `latest` and must not be recorded again: the same
 /// non-empty snapshot, or the same items (URIs, order, added_at, added_by) and details.
-bool is_new_version(const PlaylistVersion& latest, const NewPlaylistVersion& next);
+bool is_new_version(const RecordedVersion& latest, const NewRecordedVersion& next);
 
 /// What the journal records for `next` after `latest` (its items included; nullopt when none was
 /// recorded yet), at `now`: sequence latest + 1 (or 1), the change counts against it (every item
 /// added for a first version), the cause's texts as clean_text (model/text.hpp). nullopt when it
 /// is not a new version (is_new_version). Every implementation of the port records this.
-std::optional<PlaylistVersion> next_version(const std::optional<PlaylistVersion>& latest,
-                                            const NewPlaylistVersion& next, TimePoint now);
+std::optional<RecordedVersion> next_version(const std::optional<RecordedVersion>& latest,
+                                            const NewRecordedVersion& next, TimePoint now);
 
 // ---- The diff between two versions -----------------------------------------------------------
 

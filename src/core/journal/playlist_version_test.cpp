@@ -155,11 +155,11 @@ TEST(VersionDiff, TenThousandItemsShuffledTakeMilliseconds) {
 }
 
 TEST(IsNewVersion, TheSameSnapshotOrTheSameContentIsNotNew) {
-  PlaylistVersion latest;
+  RecordedVersion latest;
   latest.snapshot_id = "s1";
   latest.details = {"n", "", false, false};
   latest.items = items_of({"a"});
-  NewPlaylistVersion next{1, "p", "s1", latest.details, items_of({"b"}), {}};
+  NewRecordedVersion next{1, "p", "s1", latest.details, items_of({"b"}), {}};
   EXPECT_FALSE(is_new_version(latest, next));  // same snapshot: Spotify says nothing changed
   next.snapshot_id = "s2";
   EXPECT_TRUE(is_new_version(latest, next));

@@ -1,9 +1,9 @@
 #pragma once
 /// The journal of playlist versions (core/journal/playlist_version.hpp): every version of every
-/// playlist plm has seen. Implemented once in SQL for SQLite and PostgreSQL (sql::SqlPlaylistJournal)
-/// and in memory (test_support::InMemoryStore); all pass the store contract suite. A unit of work
-/// hands one out (TransactionPorts::journal()), so an edit records its version in the same
-/// transaction as its job's progress.
+/// playlist plm has seen. Implemented once in SQL for SQLite and PostgreSQL
+/// (sql::SqlPlaylistJournal) and in memory (test_support::InMemoryStore); all pass the store
+/// contract suite. A unit of work hands one out (TransactionPorts::journal()), so an edit records
+/// its version in the same transaction as its job's progress.
 ///
 /// Versions belong to a Spotify account: every call is scoped by account id, and the caller checks
 /// that the account belongs to the app user (as for playlists). Deleting the account deletes its
@@ -39,24 +39,24 @@ class PlaylistJournal {
   /// (is_new_version is false): an edit that recorded the snapshot its last write returned is not
   /// recorded again by the sync that later finds that snapshot. NotFound when the account does not
   /// exist; InvalidInput for an empty playlist id or a cause that is not clean text.
-  virtual Result<std::optional<PlaylistVersion>> record_version(
-      const NewPlaylistVersion& version) = 0;
+  virtual Result<std::optional<RecordedVersion>> record_version(
+      const NewRecordedVersion& version) = 0;
 
   /// The playlist's versions as VersionFilter says, without their items (item_count and changes
   /// are set). Empty when the account holds no versions of this playlist. InvalidInput for a
   /// limit out of range.
-  virtual Result<std::vector<PlaylistVersion>> list_versions(std::int64_t account_id,
+  virtual Result<std::vector<RecordedVersion>> list_versions(std::int64_t account_id,
                                                              const std::string& playlist_id,
                                                              const VersionFilter& filter) = 0;
 
   /// One version with its items, or nullopt.
-  virtual Result<std::optional<PlaylistVersion>> find_version(std::int64_t account_id,
+  virtual Result<std::optional<RecordedVersion>> find_version(std::int64_t account_id,
                                                               const std::string& playlist_id,
                                                               std::int64_t sequence) = 0;
 
   /// The newest version with its items, or nullopt when none was recorded.
-  virtual Result<std::optional<PlaylistVersion>> latest_version(
-      std::int64_t account_id, const std::string& playlist_id) = 0;
+  virtual Result<std::optional<RecordedVersion>> latest_version(std::int64_t account_id,
+                                                                const std::string& playlist_id) = 0;
 };
 
 }  // namespace plm::core
