@@ -178,6 +178,7 @@ class JobHost final : public web::JobControl {
     JobHandlers handlers;
     add_sync_handlers(handlers, SyncJobDeps{.accounts = services.accounts(),
                                             .playlists = services.playlists(),
+                                            .journal = services.journal(),
                                             .clock = services.clock(),
                                             .spotify_for = [&services](const auto& account) {
                                               return std::shared_ptr<core::SpotifyApi>(

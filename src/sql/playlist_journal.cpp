@@ -40,6 +40,9 @@ constexpr std::string_view kLatestVersion =
 constexpr std::string_view kItemChain =
     "SELECT items FROM playlist_versions WHERE account_id = $1 AND playlist_id = $2 "
     "AND sequence >= $3 AND sequence <= $4 ORDER BY sequence";
+constexpr std::string_view kLatestSequences =
+    "SELECT playlist_id, MAX(sequence) FROM playlist_versions WHERE account_id = $1 "
+    "GROUP BY playlist_id";
 constexpr std::string_view kAccountExists = "SELECT 1 FROM spotify_accounts WHERE id = $1";
 
 /// The lock key of one playlist's journal: FNV-1a of "journal/<account>/<playlist>", the same in
@@ -224,6 +227,17 @@ core::Result<std::optional<core::RecordedVersion>> SqlPlaylistJournal::find_vers
   return scope_->run("read a playlist version", Access::Read, [&](Connection& db) {
     return read_with_items(db, kFindVersion, {account_id, playlist_id, sequence});
   });
+}
+
+core::Result<std::map<std::string, std::int64_t>> SqlPlaylistJournal::latest_sequences(
+    std::int64_t account_id) {
+  return scope_->run("list the latest playlist versions", Access::Read,
+                     [&](Connection& db) -> core::Result<std::map<std::string, std::int64_t>> {
+                       std::map<std::string, std::int64_t> latest;
+                       db.query(kLatestSequences, {account_id},
+                                [&](const Row& row) { latest.emplace(row.text(0), row.int64(1)); });
+                       return latest;
+                     });
 }
 
 core::Result<std::optional<core::RecordedVersion>> SqlPlaylistJournal::latest_version(

@@ -1948,6 +1948,9 @@ TYPED_TEST(PortContract, RecordsVersionsNumberedPerPlaylistWithWhatChanged) {
   EXPECT_EQ((*latest)->sequence, 2);
   EXPECT_EQ((*latest)->items, edit.items);
   EXPECT_EQ(*this->journal().find_version(account, "p", 3), std::nullopt);
+  EXPECT_EQ(*this->journal().latest_sequences(account),
+            (std::map<std::string, std::int64_t>{{"p", 2}, {"q", 1}}));
+  EXPECT_TRUE(this->journal().latest_sequences(account + 1)->empty());
   EXPECT_EQ(*this->journal().latest_version(account, "none"), std::nullopt);
 }
 

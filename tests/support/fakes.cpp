@@ -832,6 +832,15 @@ core::Result<std::optional<core::RecordedVersion>> InMemoryStore::find_version(
   return std::optional<core::RecordedVersion>();
 }
 
+core::Result<std::map<std::string, std::int64_t>> InMemoryStore::latest_sequences(
+    std::int64_t account_id) {
+  std::map<std::string, std::int64_t> latest;
+  for (const auto& [playlist_id, versions] : versions_[account_id]) {
+    if (!versions.empty()) latest.emplace(playlist_id, versions.back().sequence);
+  }
+  return latest;
+}
+
 core::Result<std::optional<core::RecordedVersion>> InMemoryStore::latest_version(
     std::int64_t account_id, const std::string& playlist_id) {
   const auto& versions = versions_[account_id][playlist_id];

@@ -246,6 +246,8 @@ class InMemoryStore final : public core::UserStore,
   core::Result<std::optional<core::RecordedVersion>> find_version(std::int64_t account_id,
                                                                   const std::string& playlist_id,
                                                                   std::int64_t sequence) override;
+  core::Result<std::map<std::string, std::int64_t>> latest_sequences(
+      std::int64_t account_id) override;
   core::Result<std::optional<core::RecordedVersion>> latest_version(
       std::int64_t account_id, const std::string& playlist_id) override;
 

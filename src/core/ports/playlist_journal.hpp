@@ -10,6 +10,7 @@
 /// journal; a playlist gone from Spotify keeps its versions (they are what a restore needs).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,10 @@ class PlaylistJournal {
   virtual Result<std::optional<RecordedVersion>> find_version(std::int64_t account_id,
                                                               const std::string& playlist_id,
                                                               std::int64_t sequence) = 0;
+
+  /// The latest sequence of every playlist of the account that has versions, in one query (the
+  /// sync asks once per run which playlists it has seen before).
+  virtual Result<std::map<std::string, std::int64_t>> latest_sequences(std::int64_t account_id) = 0;
 
   /// The newest version with its items, or nullopt when none was recorded.
   virtual Result<std::optional<RecordedVersion>> latest_version(std::int64_t account_id,
