@@ -28,7 +28,7 @@ struct VersionFilter {
   std::int64_t limit = 50;
 };
 
-inline constexpr std::int64_t kMaxVersionPage = 200;
+inline constexpr std::int64_t kMaxVersionPage = 1000;
 
 class PlaylistJournal {
  public:
