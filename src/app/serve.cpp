@@ -178,6 +178,7 @@ class JobHost final : public web::JobControl {
     JobHandlers handlers;
     add_sync_handlers(handlers, SyncJobDeps{.accounts = services.accounts(),
                                             .playlists = services.playlists(),
+                                            .journal = services.journal(),
                                             .clock = services.clock(),
                                             .spotify_for = [&services](const auto& account) {
                                               return std::shared_ptr<core::SpotifyApi>(
@@ -258,7 +259,8 @@ WiredWebApp make_web_app(Services& services, web::WebOptions options) {
   wired.jobs = std::make_unique<JobHost>(services, options.log);
   web::WebDeps deps{services.users(),     services.sessions(), services.accounts(),
                     services.playlists(), services.clock(),    *wired.connector,
-                    web_crypto(),         services.jobs(),     *wired.jobs};
+                    web_crypto(),         services.jobs(),     *wired.jobs,
+                    services.journal()};
   wired.app = std::make_unique<web::WebApp>(std::move(deps), std::move(options));
   wired.jobs->start(*wired.app);
   return wired;

@@ -179,6 +179,8 @@ const core::Clock& Services::clock() const { return *impl_->clock; }
 core::UserStore& Services::users() { return *impl_->store; }
 core::AccountStore& Services::accounts() { return *impl_->store; }
 core::PlaylistStore& Services::playlists() { return *impl_->store; }
+
+core::PlaylistJournal& Services::journal() { return impl_->store->journal(); }
 core::SessionStore& Services::sessions() { return *impl_->store; }
 core::JobQueue& Services::jobs() { return impl_->store->jobs(); }
 

@@ -9,6 +9,7 @@
 #include "app/config.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/job_queue.hpp"
+#include "core/ports/playlist_journal.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
 
@@ -51,6 +52,8 @@ class Services {
   core::SessionStore& sessions();
   /// The durable job queue on the database (every plm process on it shares it).
   core::JobQueue& jobs();
+  /// The journal of playlist versions on the database.
+  core::PlaylistJournal& journal();
 
   /// The OAuth helper for the configured Spotify app. InvalidInput when no client ID is set.
   core::Result<std::shared_ptr<spotify::Authorizer>> authorizer();

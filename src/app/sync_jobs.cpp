@@ -92,7 +92,7 @@ JobResult with_sync_service(const SyncJobDeps& deps, const core::Job& job, Sync&
   auto account = account_for(deps, job);
   if (!account) return JobResult::failed(account.error());
   const auto spotify = deps.spotify_for(*account);
-  core::SyncService service(*spotify, deps.playlists, deps.clock);
+  core::SyncService service(*spotify, deps.playlists, deps.journal, deps.clock);
   return sync(*account, service);
 }
 

@@ -13,6 +13,7 @@
 
 #include "app/worker.hpp"
 #include "core/ports/clock.hpp"
+#include "core/ports/playlist_journal.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
 #include "core/sync/sync_service.hpp"
@@ -22,6 +23,7 @@ namespace plm::app {
 struct SyncJobDeps {
   core::AccountStore& accounts;
   core::PlaylistStore& playlists;
+  core::PlaylistJournal& journal;
   const core::Clock& clock;
   /// The Spotify client for an account (Services::spotify_for).
   std::function<std::shared_ptr<core::SpotifyApi>(const core::SpotifyAccount&)> spotify_for;

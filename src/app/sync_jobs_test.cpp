@@ -100,7 +100,7 @@ class SyncJobsTest : public ::testing::Test {
   test_support::FakeSpotifyApi spotify_{"me"};
   test_support::InMemoryJobQueue queue_{clock_};
   ConditionWaiter waiter_{clock_};  // never waits: the tests call run_one
-  SyncJobDeps deps_{store_, store_, clock_, [this](const core::SpotifyAccount&) {
+  SyncJobDeps deps_{store_, store_, store_, clock_, [this](const core::SpotifyAccount&) {
                       // The one fake, not owned by the handler.
                       return std::shared_ptr<core::SpotifyApi>(std::shared_ptr<void>(), &spotify_);
                     }};

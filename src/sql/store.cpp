@@ -6,6 +6,7 @@
 #include "sql/connection_pool.hpp"
 #include "sql/job_queue.hpp"
 #include "sql/migrations.hpp"
+#include "sql/playlist_journal.hpp"
 #include "sql/postgres_connection.hpp"
 #include "sql/sqlite_connection.hpp"
 #include "sql/transaction_scope.hpp"
@@ -21,17 +22,20 @@ class BoundPorts final : public core::TransactionPorts {
   BoundPorts(Connection& connection, const StoreContext& context)
       : scope_(std::make_shared<SharedTransaction>(connection)),
         ports_(scope_, context),
-        jobs_(scope_, context) {}
+        jobs_(scope_, context),
+        journal_(scope_, context) {}
   core::UserStore& users() override { return ports_; }
   core::AccountStore& accounts() override { return ports_; }
   core::PlaylistStore& playlists() override { return ports_; }
   core::SessionStore& sessions() override { return ports_; }
   core::JobQueue& jobs() override { return jobs_; }
+  core::PlaylistJournal& journal() override { return journal_; }
 
  private:
   std::shared_ptr<SharedTransaction> scope_;
   StorePorts ports_;
   SqlJobQueue jobs_;
+  SqlPlaylistJournal journal_;
 };
 
 constexpr std::string_view kAcceptedForms =
@@ -89,11 +93,14 @@ Store::Store(std::shared_ptr<TransactionScope> per_call, std::shared_ptr<Connect
     : StorePorts(per_call, context),
       pool_(std::move(pool)),
       context_(context),
-      jobs_(std::make_unique<SqlJobQueue>(std::move(per_call), context)) {}
+      jobs_(std::make_unique<SqlJobQueue>(per_call, context)),
+      journal_(std::make_unique<SqlPlaylistJournal>(std::move(per_call), context)) {}
 
 Store::~Store() = default;
 
 core::JobQueue& Store::jobs() { return *jobs_; }
+
+core::PlaylistJournal& Store::journal() { return *journal_; }
 
 core::Status Store::in_transaction(
     const std::function<core::Status(core::TransactionPorts&)>& work) {

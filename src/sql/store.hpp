@@ -18,6 +18,7 @@ namespace plm::sql {
 
 class ConnectionPool;
 class SqlJobQueue;
+class SqlPlaylistJournal;
 class TransactionScope;
 
 /// The storage ports in one object, so callers open and hold one thing; open it with open_store.
@@ -40,6 +41,10 @@ class Store final : public StorePorts, public core::UnitOfWork {
   /// inside a unit of work, use the queue its ports hand out. Thread-safe.
   core::JobQueue& jobs();
 
+  /// The journal of playlist versions (playlist_journal.hpp), each call a transaction of its own;
+  /// inside a unit of work, use the journal its ports hand out. Thread-safe.
+  core::PlaylistJournal& journal();
+
  private:
   Store(std::shared_ptr<TransactionScope> per_call, std::shared_ptr<ConnectionPool> pool,
         const StoreContext& context);
@@ -47,6 +52,7 @@ class Store final : public StorePorts, public core::UnitOfWork {
   std::shared_ptr<ConnectionPool> pool_;
   StoreContext context_;
   std::unique_ptr<SqlJobQueue> jobs_;
+  std::unique_ptr<SqlPlaylistJournal> journal_;
 };
 
 /// Where a database URL points.

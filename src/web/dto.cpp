@@ -2,6 +2,7 @@
 // items are written straight into a string (they are the large, hot bodies); the rest uses
 // nlohmann::json.
 
+#include <charconv>
 #include <cstdio>
 
 #include "core/sync/sync_plan.hpp"
@@ -281,6 +282,13 @@ core::Result<core::Role> role_field(const Json& body, const std::string& name) {
                             "'" + name + "' must be admin, editor or viewer, got '" + *text + "'");
   }
   return *role;
+}
+
+std::optional<std::int64_t> whole_number(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 }  // namespace plm::web

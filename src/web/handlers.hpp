@@ -36,6 +36,10 @@ http::Response get_items(App& app, Context& context);
 http::Response put_tags(App& app, Context& context);
 http::Response get_events(App& app, Context& context);
 
+// ---- the journal of playlist versions (handlers_history.cpp) ----
+http::Response get_history(App& app, Context& context);
+http::Response get_history_version(App& app, Context& context);
+
 // ---- jobs: the syncs routes start, the jobs API (handlers_jobs.cpp) ----
 http::Response sync_account(App& app, Context& context);
 http::Response sync_playlist(App& app, Context& context);

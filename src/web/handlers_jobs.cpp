@@ -16,13 +16,6 @@ namespace {
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 200;
 
-std::optional<std::int64_t> whole_number(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 /// What every new state of a job means for its owner's views: a `job` event; once an attempt is
 /// over (finished, interrupted, or queued again for a retry), what it saved becomes visible. The
 /// bookkeeping comes first, so a client that reacts to an event finds it done.

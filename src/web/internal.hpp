@@ -212,5 +212,7 @@ std::string etag_for(std::string_view body);
 core::Result<std::string> string_field(const Json& body, const std::string& name,
                                        std::size_t min_length, std::size_t max_length);
 core::Result<core::Role> role_field(const Json& body, const std::string& name);
+/// A query or path parameter that is a whole decimal number (ids, version numbers), or nullopt.
+std::optional<std::int64_t> whole_number(std::string_view text);
 
 }  // namespace plm::web

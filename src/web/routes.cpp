@@ -47,6 +47,8 @@ const std::vector<Route>& api_routes() {
     {"GET",    playlist + "/items",                user,  viewer, none, get_items},
     {"PUT",    playlist + "/tags",                 user,  editor, json, put_tags},
     {"POST",   playlist + "/sync",                 user,  editor, none, sync_playlist},
+    {"GET",    playlist + "/history",              user,  viewer, none, get_history},
+    {"GET",    playlist + "/history/{version}",    user,  viewer, none, get_history_version},
     {"GET",    "/api/jobs",                        user,  viewer, none, list_jobs},
     {"GET",    "/api/jobs/{job_id}",               user,  viewer, none, get_job},
     {"POST",   "/api/jobs/{job_id}/cancel",        user,  editor, none, cancel_job},

@@ -18,6 +18,7 @@
 #include "core/model/account.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/job_queue.hpp"
+#include "core/ports/playlist_journal.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
 #include "http/message.hpp"
@@ -94,6 +95,7 @@ struct WebDeps {
   Crypto crypto;
   core::JobQueue& jobs;  ///< the record of every job: the jobs API, `syncing`, /metrics read it
   JobControl& job_control;
+  core::PlaylistJournal& journal;  ///< the history of every playlist (the history API reads it)
 };
 
 struct WebOptions {

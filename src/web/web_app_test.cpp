@@ -94,19 +94,19 @@ http::Request request(std::string method, std::string path, std::string body = {
 class WebAppTest : public ::testing::Test {
  protected:
   WebAppTest()
-      : app_(
-            WebDeps{store_, store_, store_, store_, clock_, spotify_, crypto(), jobs_.queue, jobs_},
-            WebOptions{.static_dir = "",
-                       .maintenance_interval = std::chrono::milliseconds(0),
-                       .test_hook =
-                           [this](std::string_view point) {
-                             if (hook_) hook_(point);
-                           },
-                       .log =
-                           [this](std::string_view line) {
-                             std::lock_guard lock(log_mutex_);
-                             logs_.emplace_back(line);
-                           }}) {}
+      : app_(WebDeps{store_, store_, store_, store_, clock_, spotify_, crypto(), jobs_.queue, jobs_,
+                     store_},
+             WebOptions{.static_dir = "",
+                        .maintenance_interval = std::chrono::milliseconds(0),
+                        .test_hook =
+                            [this](std::string_view point) {
+                              if (hook_) hook_(point);
+                            },
+                        .log =
+                            [this](std::string_view line) {
+                              std::lock_guard lock(log_mutex_);
+                              logs_.emplace_back(line);
+                            }}) {}
 
   Crypto crypto() {
     Crypto result = fake_crypto();
@@ -670,12 +670,12 @@ class PipelineTest : public ::testing::Test {
   test_support::ManualClock clock_;
   NoSpotify spotify_;
   QueueOnlyJobs jobs_{clock_};
-  App app_{
-      WebDeps{store_, store_, store_, store_, clock_, spotify_, fake_crypto(), jobs_.queue, jobs_},
-      WebOptions{.static_dir = "",
-                 .maintenance_interval = std::chrono::milliseconds(0),
-                 .log = [](std::string_view) {}},
-      routes_with_uploads()};
+  App app_{WebDeps{store_, store_, store_, store_, clock_, spotify_, fake_crypto(), jobs_.queue,
+                   jobs_, store_},
+           WebOptions{.static_dir = "",
+                      .maintenance_interval = std::chrono::milliseconds(0),
+                      .log = [](std::string_view) {}},
+           routes_with_uploads()};
 };
 
 TEST_F(PipelineTest, AnUploadRouteHandsTheBytesAndTheirTypeToItsHandler) {
@@ -742,7 +742,8 @@ TEST(PipelineTable, APublicUploadRouteIsRefused) {
                              upload_body(10, {"text/plain"}), echo_upload}};
 
   EXPECT_THROW(
-      App(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs},
+      App(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs,
+                  store},
           WebOptions{.static_dir = "", .maintenance_interval = std::chrono::milliseconds(0)},
           routes),
       std::logic_error);
@@ -753,11 +754,12 @@ TEST(WebAppPublicUrl, ADefaultPortInThePublicUrlStillMatchesTheOriginBrowsersSen
   test_support::ManualClock clock;
   NoSpotify spotify;
   QueueOnlyJobs jobs(clock);
-  WebApp app(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs},
-             WebOptions{.public_url = "https://Music.Example.org:443/plm/",
-                        .static_dir = "",
-                        .maintenance_interval = std::chrono::milliseconds(0),
-                        .log = [](std::string_view) {}});
+  WebApp app(
+      WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs, store},
+      WebOptions{.public_url = "https://Music.Example.org:443/plm/",
+                 .static_dir = "",
+                 .maintenance_interval = std::chrono::milliseconds(0),
+                 .log = [](std::string_view) {}});
   const std::string body =
       Json{{"username", "root"}, {"password", "0123456789"}, {"setup_code", app.setup_code()}}
           .dump();

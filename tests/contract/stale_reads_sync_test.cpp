@@ -21,9 +21,11 @@ class StaleReadsSync : public SpotifyClientTest {
  protected:
   void SetUp() override {
     client_ = make_client(mint_tokens("alice"));
-    sync_ = std::make_unique<core::SyncService>(*client_, store_, core_clock_);
-    account_.id = 1;
+    sync_ = std::make_unique<core::SyncService>(*client_, store_, store_, core_clock_);
     account_.spotify_user_id = "alice";
+    // The journal keeps versions of stored accounts only.
+    account_.app_user_id = store_.create_user("alice", "hash", core::Role::Editor)->id;
+    account_.id = *store_.upsert_account(account_);
     ASSERT_TRUE(sync_->sync_account(account_));  // before any lag: stored as seeded
   }
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <utility>
@@ -194,6 +195,29 @@ class StoreFixture : public ::testing::Test {
     const auto tagged = store_->set_playlist_tags(account, id, tags);
     EXPECT_TRUE(tagged.has_value()) << tagged.error().message;
     return saved.has_value() && tagged.has_value();
+  }
+
+  /// The journal of the store under test.
+  core::PlaylistJournal& journal() {
+    if constexpr (std::is_same_v<BackendType, InMemoryBackend>) {
+      return *store_;
+    } else {
+      return store_->journal();
+    }
+  }
+
+  /// Records a version (failing the test when that fails); returns what the journal answered.
+  std::optional<core::RecordedVersion> record(const core::NewRecordedVersion& version) {
+    auto recorded = journal().record_version(version);
+    EXPECT_TRUE(recorded.has_value()) << recorded.error().message;
+    return recorded.has_value() ? *recorded : std::nullopt;
+  }
+
+  std::vector<core::RecordedVersion> versions_of(std::int64_t account, const std::string& playlist,
+                                                 const core::VersionFilter& filter = {}) {
+    auto listed = journal().list_versions(account, playlist, filter);
+    EXPECT_TRUE(listed.has_value()) << listed.error().message;
+    return listed.has_value() ? *listed : std::vector<core::RecordedVersion>{};
   }
 
   std::vector<std::string> tags_of(std::int64_t account, const std::string& playlist) {
@@ -1834,8 +1858,10 @@ TYPED_TEST(StoreContract, UpgradesADatabaseOfThePreviousSchemaToOneWithJobs) {
   // account.
   TypeParam old;
   const auto migrations = old.migrations();
-  ASSERT_EQ(migrations.back().name, "jobs");
-  this->make_old_database(old, migrations.size() - 1);
+  const auto jobs = std::find_if(migrations.begin(), migrations.end(),
+                                 [](const sql::Migration& m) { return m.name == "jobs"; });
+  ASSERT_NE(jobs, migrations.end());
+  this->make_old_database(old, static_cast<std::size_t>(jobs - migrations.begin()));
 
   auto store = old.open(this->cipher_, this->clock_);
 
@@ -1851,6 +1877,223 @@ TYPED_TEST(StoreContract, UpgradesADatabaseOfThePreviousSchemaToOneWithJobs) {
   ASSERT_TRUE(store->delete_user(user).has_value());
   EXPECT_EQ(old.raw_count("SELECT count(*) FROM jobs"), 0);
   EXPECT_EQ(old.raw_count("SELECT count(*) FROM job_events"), 0);
+}
+
+// ---- PlaylistJournal (every implementation) ----
+
+core::VersionItem version_item(int n, std::int64_t added = 1'700'000'000) {
+  return {"spotify:track:" + std::to_string(n) + "xxxxxxxxxxxxxxxxxxx", at(added),
+          "user" + std::to_string(n % 3)};
+}
+
+std::vector<core::VersionItem> version_items(std::initializer_list<int> tracks) {
+  std::vector<core::VersionItem> items;
+  for (const int n : tracks) items.push_back(version_item(n));
+  return items;
+}
+
+core::NewRecordedVersion sync_version(std::int64_t account, const std::string& playlist,
+                                      const std::string& snapshot,
+                                      std::vector<core::VersionItem> items,
+                                      const std::string& name = "Mix") {
+  return {account,
+          playlist,
+          snapshot,
+          {name, "about", true, false},
+          std::move(items),
+          {.kind = core::VersionCauseKind::Sync, .why = std::string(core::kChangedOutside)}};
+}
+
+TYPED_TEST(PortContract, RecordsVersionsNumberedPerPlaylistWithWhatChanged) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user);
+  const auto first_at = std::chrono::time_point_cast<std::chrono::seconds>(this->clock_.now());
+
+  const auto first = this->record(sync_version(account, "p", "s1", version_items({1, 2, 3})));
+  this->clock_.advance(std::chrono::seconds(60));
+  core::NewRecordedVersion edit = sync_version(account, "p", "s2", version_items({3, 1, 2, 4}));
+  edit.cause = {.kind = core::VersionCauseKind::Edit,
+                .app_user_id = user,
+                .origin = "cli",
+                .action = "playlist move",
+                .why = "opener first",
+                .job_id = 42};
+  const auto second = this->record(edit);
+  const auto other = this->record(sync_version(account, "q", "s1", version_items({9})));
+
+  ASSERT_TRUE(first && second && other);
+  EXPECT_EQ(first->sequence, 1);
+  EXPECT_EQ(first->changes, (core::ChangeCounts{3, 0, 0, false}));
+  EXPECT_EQ(first->recorded_at, first_at);
+  EXPECT_EQ(second->recorded_at, first_at + std::chrono::seconds(60));
+  EXPECT_TRUE(first->items.empty());  // the answer leaves the items out
+  EXPECT_EQ(first->item_count, 3);
+  EXPECT_EQ(second->sequence, 2);
+  EXPECT_EQ(second->changes, (core::ChangeCounts{1, 0, 1, false}));
+  EXPECT_EQ(second->cause, edit.cause);
+  EXPECT_EQ(other->sequence, 1);  // numbered per playlist
+
+  const auto listed = this->versions_of(account, "p");
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0], *second);  // newest first, without items
+  EXPECT_EQ(listed[1], *first);
+
+  auto found = this->journal().find_version(account, "p", 1);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->items, version_items({1, 2, 3}));
+  EXPECT_EQ((*found)->details, (core::PlaylistDetails{"Mix", "about", true, false}));
+  EXPECT_EQ((*found)->snapshot_id, "s1");
+  auto latest = this->journal().latest_version(account, "p");
+  ASSERT_TRUE(latest.has_value() && latest->has_value());
+  EXPECT_EQ((*latest)->sequence, 2);
+  EXPECT_EQ((*latest)->items, edit.items);
+  EXPECT_EQ(*this->journal().find_version(account, "p", 3), std::nullopt);
+  EXPECT_EQ(*this->journal().latest_sequences(account),
+            (std::map<std::string, std::int64_t>{{"p", 2}, {"q", 1}}));
+  EXPECT_TRUE(this->journal().latest_sequences(account + 1)->empty());
+  EXPECT_EQ(*this->journal().latest_version(account, "none"), std::nullopt);
+}
+
+TYPED_TEST(PortContract, TheSameVersionIsNotRecordedTwice) {
+  const auto account = this->add_account(this->add_user());
+  ASSERT_TRUE(this->record(sync_version(account, "p", "s1", version_items({1, 2}))));
+
+  // The same snapshot (an edit recorded it; the sync finds it later), whatever it carries.
+  EXPECT_EQ(this->record(sync_version(account, "p", "s1", version_items({7}))), std::nullopt);
+  // A new snapshot with the same items and details.
+  EXPECT_EQ(this->record(sync_version(account, "p", "s2", version_items({1, 2}))), std::nullopt);
+  // Only the details changed: a version.
+  const auto renamed = this->record(sync_version(account, "p", "s3", version_items({1, 2}), "New"));
+  ASSERT_TRUE(renamed);
+  EXPECT_EQ(renamed->changes, (core::ChangeCounts{0, 0, 0, true}));
+  EXPECT_EQ(this->versions_of(account, "p").size(), 2u);
+}
+
+TYPED_TEST(PortContract, ListsPagesOfVersionsNewestFirstFilteredByCause) {
+  const auto account = this->add_account(this->add_user());
+  for (int n = 1; n <= 6; ++n) {
+    auto version = sync_version(account, "p", "s" + std::to_string(n), version_items({n}));
+    if (n % 2 == 0) version.cause = {.kind = core::VersionCauseKind::Edit, .origin = "web"};
+    ASSERT_TRUE(this->record(version));
+  }
+  const auto sequences = [](const std::vector<core::RecordedVersion>& versions) {
+    std::vector<std::int64_t> result;
+    for (const auto& version : versions) result.push_back(version.sequence);
+    return result;
+  };
+
+  EXPECT_EQ(sequences(this->versions_of(account, "p", {.limit = 4})),
+            (std::vector<std::int64_t>{6, 5, 4, 3}));
+  EXPECT_EQ(sequences(this->versions_of(account, "p", {.before = 3, .limit = 4})),
+            (std::vector<std::int64_t>{2, 1}));
+  EXPECT_EQ(sequences(this->versions_of(account, "p", {.cause = core::VersionCauseKind::Edit})),
+            (std::vector<std::int64_t>{6, 4, 2}));
+  EXPECT_EQ(sequences(this->versions_of(
+                account, "p", {.cause = core::VersionCauseKind::Sync, .before = 5, .limit = 1})),
+            (std::vector<std::int64_t>{3}));
+  for (const std::int64_t limit : {std::int64_t{0}, core::kMaxVersionPage + 1}) {
+    const auto refused = this->journal().list_versions(account, "p", {.limit = limit});
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, ErrorCode::InvalidInput);
+  }
+}
+
+TYPED_TEST(PortContract, VersionsBelongToTheirAccountAndGoWithIt) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  const auto alices = this->add_account(alice, "sp-alice");
+  const auto bobs = this->add_account(bob, "sp-bob");
+  ASSERT_TRUE(this->record(sync_version(alices, "p", "s1", version_items({1}))));
+  core::NewRecordedVersion bobs_edit = sync_version(bobs, "p", "s1", version_items({2}));
+  bobs_edit.cause = {.kind = core::VersionCauseKind::Edit, .app_user_id = bob, .origin = "web"};
+  ASSERT_TRUE(this->record(bobs_edit));
+
+  EXPECT_EQ((*this->journal().latest_version(bobs, "p"))->items, version_items({2}));
+  EXPECT_EQ((*this->journal().latest_version(alices, "p"))->items, version_items({1}));
+
+  ASSERT_TRUE(this->store_->delete_account(alices).has_value());
+  EXPECT_TRUE(this->versions_of(alices, "p").empty());
+  EXPECT_EQ(this->versions_of(bobs, "p").size(), 1u);
+  const auto orphan = this->journal().record_version(sync_version(alices, "p", "s2", {}));
+  ASSERT_FALSE(orphan.has_value());
+  EXPECT_EQ(orphan.error().code, ErrorCode::NotFound);
+  const auto no_playlist = this->journal().record_version(sync_version(bobs, "", "s2", {}));
+  ASSERT_FALSE(no_playlist.has_value());
+  EXPECT_EQ(no_playlist.error().code, ErrorCode::InvalidInput);
+}
+
+TYPED_TEST(PortContract, ItemsOfEveryVersionReadBackThroughLongChains) {
+  const auto account = this->add_account(this->add_user());
+  std::vector<core::VersionItem> items;
+  for (int n = 0; n < 10'000; ++n) items.push_back(version_item(n % 9'500));
+  items[5].uri = "";                                           // unavailable
+  items[6].uri = "spotify:local:Artist:Album:Title%2C+x:215";  // local, as Spotify spells it
+  items[7].added_at.reset();
+  std::vector<std::vector<core::VersionItem>> recorded;
+  for (int version = 0; version < 40; ++version) {
+    if (version % 3 == 0)
+      std::rotate(items.begin() + version, items.begin() + version + 1, items.end());
+    if (version % 3 == 1) items.erase(items.begin() + 100 + version);
+    if (version % 3 == 2) items.insert(items.begin() + version * 7, version_item(20'000 + version));
+    ASSERT_TRUE(this->record(sync_version(account, "p", "s" + std::to_string(version), items)));
+    recorded.push_back(items);
+  }
+  for (std::size_t version = 0; version < recorded.size(); ++version) {
+    const auto found =
+        this->journal().find_version(account, "p", static_cast<std::int64_t>(version) + 1);
+    ASSERT_TRUE(found.has_value() && found->has_value()) << version;
+    ASSERT_EQ((*found)->items, recorded[version]) << "version " << version + 1;
+    EXPECT_EQ((*found)->item_count, static_cast<std::int64_t>(recorded[version].size()));
+  }
+}
+
+TYPED_TEST(PortContract, AVersionRecordedInAFailedUnitOfWorkIsNotKept) {
+  const auto account = this->add_account(this->add_user());
+  const auto done =
+      this->store_->in_transaction([&](core::TransactionPorts& ports) -> core::Status {
+        auto recorded = ports.journal().record_version(sync_version(account, "p", "s1", {}));
+        if (!recorded) return recorded.error();
+        auto seen = ports.journal().latest_version(account, "p");
+        if (!seen || !seen->has_value()) return core::make_error(ErrorCode::Internal, "not seen");
+        return core::make_error(ErrorCode::Conflict, "the edit's write failed");
+      });
+  ASSERT_FALSE(done.has_value());
+  EXPECT_EQ(done.error().code, ErrorCode::Conflict);
+  EXPECT_TRUE(this->versions_of(account, "p").empty());
+}
+
+TYPED_TEST(StoreContract, SmallChangesAreStoredAsShortDeltas) {
+  const auto account = this->add_account(this->add_user());
+  std::vector<core::VersionItem> items;
+  for (int n = 0; n < 10'000; ++n) items.push_back(version_item(n));
+  ASSERT_TRUE(this->record(sync_version(account, "p", "s1", items)));
+  std::swap(items[1], items[9'000]);
+  ASSERT_TRUE(this->record(sync_version(account, "p", "s2", items)));
+
+  EXPECT_GT(
+      this->backend_.raw_count("SELECT length(items) FROM playlist_versions WHERE sequence = 1"),
+      400'000);
+  EXPECT_LT(
+      this->backend_.raw_count("SELECT length(items) FROM playlist_versions WHERE sequence = 2"),
+      200);
+  EXPECT_EQ(
+      this->backend_.raw_count("SELECT delta_depth FROM playlist_versions WHERE sequence = 2"), 1);
+}
+
+TYPED_TEST(StoreContract, DeletingTheUserWhoEditedKeepsTheVersionWithoutThem) {
+  const auto owner = this->add_user("owner");
+  const auto editor = this->add_user("editor");
+  const auto account = this->add_account(owner);
+  core::NewRecordedVersion edit = sync_version(account, "p", "s1", {});
+  edit.cause = {.kind = core::VersionCauseKind::Edit, .app_user_id = editor, .origin = "web"};
+  ASSERT_TRUE(this->record(edit));
+
+  ASSERT_TRUE(this->store_->delete_user(editor).has_value());
+
+  const auto versions = this->versions_of(account, "p");
+  ASSERT_EQ(versions.size(), 1u);
+  EXPECT_EQ(versions[0].cause.app_user_id, std::nullopt);
+  EXPECT_EQ(versions[0].cause.origin, "web");
 }
 
 }  // namespace

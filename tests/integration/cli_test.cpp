@@ -401,6 +401,58 @@ void expect_schema(const char* schema, const Json& value) {
   EXPECT_TRUE(problems.empty()) << schema << ": " << problems.front() << "\n" << value.dump();
 }
 
+// plm playlist history, in the web API's PlaylistVersion shape.
+TEST_F(CliTest, PlaylistHistoryListsTheVersionsTheSyncsRecordedNewestFirst) {
+  start(small_seed(), "dj");
+  connect();
+  ASSERT_EQ(plm({"sync"}).exit_code, 0);
+  // Someone changes the playlist outside plm: two tracks added at the top.
+  const Json tokens =
+      admin_json("POST", "/__emulator/tokens",
+                 Json{{"client_id", kClientId},
+                      {"user_id", "dj"},
+                      {"scopes", "playlist-modify-public playlist-modify-private"}});
+  const auto added =
+      admin_->request("POST", "/v1/playlists/DjSmall000000000000001/items",
+                      {{"Authorization", "Bearer " + tokens["access_token"].get<std::string>()},
+                       {"Content-Type", "application/json"}},
+                      Json{{"uris", testkit::track_uris(300, 2)}, {"position", 0}}.dump());
+  ASSERT_EQ(added.status, 201) << added.body;
+  ASSERT_EQ(plm({"sync"}).exit_code, 0);
+
+  const auto text = plm({"playlist", "history", "DjSmall000000000000001"});
+  const auto json = plm({"--json", "playlist", "history", "DjSmall000000000000001"});
+  const auto edits =
+      plm({"--json", "playlist", "history", "DjSmall000000000000001", "--cause", "edit"});
+  const auto bad_cause = plm({"playlist", "history", "DjSmall000000000000001", "--cause", "x"});
+  const auto unknown = plm({"playlist", "history", "NoSuch0000000000000001"});
+  const auto unread = plm({"playlist", "history", "Followed00000000000001"});
+
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  const auto second = text.out.find("    2  ");
+  const auto first = text.out.find("    1  ");
+  ASSERT_NE(second, std::string::npos) << text.out;
+  EXPECT_LT(second, first);  // newest first
+  EXPECT_NE(text.out.find("+2 -0 ~0", second), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("changed outside plm", second), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("first seen", first), std::string::npos) << text.out;
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const Json versions = Json::parse(json.out);
+  ASSERT_EQ(versions.size(), 2u);
+  for (const auto& version : versions) expect_schema("PlaylistVersion", version);
+  EXPECT_EQ(versions[0]["version"], 2);
+  EXPECT_EQ(versions[0]["changes"]["added"], 2);
+  EXPECT_EQ(versions[0]["cause"]["kind"], "sync");
+  ASSERT_EQ(edits.exit_code, 0) << edits.err;
+  EXPECT_EQ(Json::parse(edits.out), Json::array());
+  EXPECT_NE(bad_cause.exit_code, 0);
+  EXPECT_NE(bad_cause.err.find("--cause takes sync, edit"), std::string::npos) << bad_cause.err;
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("NoSuch0000000000000001"), std::string::npos) << unknown.err;
+  ASSERT_EQ(unread.exit_code, 0) << unread.err;  // stored, its items unreadable: no versions
+  EXPECT_NE(unread.out.find("no versions recorded yet"), std::string::npos);
+}
+
 TEST_F(CliTest, JobsListShowAndCancelTheUsersJobsInTheWebApisShapes) {
   start(small_seed(), "dj");
   connect();
@@ -414,8 +466,8 @@ TEST_F(CliTest, JobsListShowAndCancelTheUsersJobsInTheWebApisShapes) {
   const auto account = services->accounts().accounts_of(admin.id)->front();
   plm::app::JobHandlers handlers;
   plm::app::add_sync_handlers(
-      handlers, {services->accounts(), services->playlists(), services->clock(),
-                 [&](const plm::core::SpotifyAccount& a) {
+      handlers, {services->accounts(), services->playlists(), services->journal(),
+                 services->clock(), [&](const plm::core::SpotifyAccount& a) {
                    return std::shared_ptr<plm::core::SpotifyApi>(services->spotify_for(a));
                  }});
   plm::app::ConditionWaiter waiter(services->clock());

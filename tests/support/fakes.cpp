@@ -439,7 +439,8 @@ InMemoryStore::InMemoryStore()
       }()) {}
 
 InMemoryStore::InMemoryStore(const core::Clock& clock)
-    : jobs_(std::make_shared<InMemoryJobQueue>(
+    : clock_(&clock),
+      jobs_(std::make_shared<InMemoryJobQueue>(
           clock,
           InMemoryJobQueue::References{
               .user_exists = [this](std::int64_t id) { return has_user(id); },
@@ -454,6 +455,7 @@ core::Status InMemoryStore::in_transaction(
     core::PlaylistStore& playlists() override { return store; }
     core::SessionStore& sessions() override { return store; }
     core::JobQueue& jobs() override { return store.jobs(); }
+    core::PlaylistJournal& journal() override { return store; }
     InMemoryStore& store;
   } ports(*this);
   const InMemoryStore before = *this;
@@ -540,6 +542,13 @@ core::Status InMemoryStore::delete_user(std::int64_t user_id) {
   }
   for (const auto id : owned) (void)delete_account(id);
   jobs_->delete_jobs_if([&](const core::Job& job) { return job.owner_user_id == user_id; });
+  for (auto& [account_id, playlists] : versions_) {
+    for (auto& [playlist_id, versions] : playlists) {
+      for (auto& version : versions) {
+        if (version.cause.app_user_id == user_id) version.cause.app_user_id.reset();
+      }
+    }
+  }
   return core::ok();
 }
 
@@ -605,6 +614,7 @@ core::Status InMemoryStore::delete_account(std::int64_t account_id) {
     return make_error(ErrorCode::NotFound, "account " + std::to_string(account_id) + " not found");
   }
   playlists_.erase(account_id);
+  versions_.erase(account_id);
   jobs_->delete_jobs_if([&](const core::Job& job) { return job.account_id == account_id; });
   return core::ok();
 }
@@ -774,6 +784,68 @@ core::Result<std::optional<core::OAuthState>> InMemoryStore::take_oauth_state(
 core::Status InMemoryStore::delete_expired_oauth_states(core::TimePoint now) {
   std::erase_if(oauth_states_, [&](const auto& entry) { return entry.second.expires_at <= now; });
   return core::ok();
+}
+
+core::Result<std::optional<core::RecordedVersion>> InMemoryStore::record_version(
+    const core::NewRecordedVersion& version) {
+  if (version.playlist_id.empty()) {
+    return make_error(ErrorCode::InvalidInput, "a version needs a playlist id");
+  }
+  if (!accounts_.contains(version.account_id)) {
+    return make_error(ErrorCode::NotFound,
+                      "account " + std::to_string(version.account_id) + " not found");
+  }
+  auto& versions = versions_[version.account_id][version.playlist_id];
+  std::optional<core::RecordedVersion> latest;
+  if (!versions.empty()) latest = versions.back();
+  auto next = core::next_version(latest, version, clock_->now());
+  if (!next) return std::optional<core::RecordedVersion>();
+  versions.push_back(*next);
+  next->items.clear();
+  return next;
+}
+
+core::Result<std::vector<core::RecordedVersion>> InMemoryStore::list_versions(
+    std::int64_t account_id, const std::string& playlist_id, const core::VersionFilter& filter) {
+  if (filter.limit < 1 || filter.limit > core::kMaxVersionPage) {
+    return make_error(ErrorCode::InvalidInput, "limit must be 1-" +
+                                                   std::to_string(core::kMaxVersionPage) +
+                                                   ", not " + std::to_string(filter.limit));
+  }
+  std::vector<core::RecordedVersion> result;
+  const auto& versions = versions_[account_id][playlist_id];
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    if (static_cast<std::int64_t>(result.size()) == filter.limit) break;
+    if (filter.before && it->sequence >= *filter.before) continue;
+    if (filter.cause && it->cause.kind != *filter.cause) continue;
+    result.push_back(*it);
+    result.back().items.clear();
+  }
+  return result;
+}
+
+core::Result<std::optional<core::RecordedVersion>> InMemoryStore::find_version(
+    std::int64_t account_id, const std::string& playlist_id, std::int64_t sequence) {
+  for (const auto& version : versions_[account_id][playlist_id]) {
+    if (version.sequence == sequence) return std::optional<core::RecordedVersion>(version);
+  }
+  return std::optional<core::RecordedVersion>();
+}
+
+core::Result<std::map<std::string, std::int64_t>> InMemoryStore::latest_sequences(
+    std::int64_t account_id) {
+  std::map<std::string, std::int64_t> latest;
+  for (const auto& [playlist_id, versions] : versions_[account_id]) {
+    if (!versions.empty()) latest.emplace(playlist_id, versions.back().sequence);
+  }
+  return latest;
+}
+
+core::Result<std::optional<core::RecordedVersion>> InMemoryStore::latest_version(
+    std::int64_t account_id, const std::string& playlist_id) {
+  const auto& versions = versions_[account_id][playlist_id];
+  if (versions.empty()) return std::optional<core::RecordedVersion>();
+  return std::optional<core::RecordedVersion>(versions.back());
 }
 
 }  // namespace plm::test_support

@@ -174,6 +174,7 @@ class InMemoryStore final : public core::UserStore,
                             public core::AccountStore,
                             public core::PlaylistStore,
                             public core::SessionStore,
+                            public core::PlaylistJournal,
                             public core::UnitOfWork {
  public:
   /// The job queue's times come from the wall clock.
@@ -237,6 +238,19 @@ class InMemoryStore final : public core::UserStore,
   core::Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
                                  const std::vector<std::string>& tags) override;
 
+  core::Result<std::optional<core::RecordedVersion>> record_version(
+      const core::NewRecordedVersion& version) override;
+  core::Result<std::vector<core::RecordedVersion>> list_versions(
+      std::int64_t account_id, const std::string& playlist_id,
+      const core::VersionFilter& filter) override;
+  core::Result<std::optional<core::RecordedVersion>> find_version(std::int64_t account_id,
+                                                                  const std::string& playlist_id,
+                                                                  std::int64_t sequence) override;
+  core::Result<std::map<std::string, std::int64_t>> latest_sequences(
+      std::int64_t account_id) override;
+  core::Result<std::optional<core::RecordedVersion>> latest_version(
+      std::int64_t account_id, const std::string& playlist_id) override;
+
   std::int64_t saves() const { return saves_; }
   /// Makes save_playlist of this playlist fail with `error` (as a constraint violation would).
   void reject_save(const std::string& playlist_id, core::Error error) {
@@ -256,6 +270,9 @@ class InMemoryStore final : public core::UserStore,
   std::map<std::int64_t, std::map<std::string, Row>> playlists_;
   std::map<std::string, core::Session> sessions_;
   std::map<std::string, core::OAuthState> oauth_states_;
+  /// The versions (with their items) of each account's playlists, oldest first.
+  std::map<std::int64_t, std::map<std::string, std::vector<core::RecordedVersion>>> versions_;
+  const core::Clock* clock_;
   std::int64_t last_user_id_ = 0;  // ids are never reused, as in the databases
   std::int64_t last_account_id_ = 0;
   std::int64_t saves_ = 0;

@@ -361,6 +361,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/{account_id}/playlists/{playlist_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The recorded versions of a playlist, newest first, without their items
+         * @description Every version of the playlist plm has seen (the journal): found by a sync ("changed outside plm", "first seen"), or made by an edit, a restore or an undo, each with what changed against the version before. A playlist gone from Spotify keeps its history. Page with `before` = `next_before` of the previous page.
+         */
+        get: operations["getPlaylistHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account_id}/playlists/{playlist_id}/history/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+                version: number;
+            };
+            cookie?: never;
+        };
+        /** One version with its items and what changed against another */
+        get: operations["getPlaylistVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs": {
         parameters: {
             query?: never;
@@ -583,6 +627,103 @@ export interface components {
         };
         TagsRequest: {
             tags: string[];
+        };
+        /**
+         * @description `sync`: changed outside plm, found by a sync (or first seen by one); `edit`: an app user's edit from the web app or the CLI; `restore`: back to an earlier version; `undo`: the change before taken back
+         * @enum {string}
+         */
+        VersionCause: "sync" | "edit" | "restore" | "undo";
+        PlaylistVersion: {
+            /**
+             * Format: int64
+             * @description 1, 2, 3… per playlist
+             */
+            version: number;
+            /** Format: date-time */
+            recorded_at: string;
+            snapshot_id: string;
+            /** Format: int64 */
+            item_count: number;
+            details: {
+                name: string;
+                description: string;
+                public: boolean;
+                collaborative: boolean;
+            };
+            cause: {
+                kind: components["schemas"]["VersionCause"];
+                /** @description who (null for a sync) */
+                user_id: string | null;
+                /** @description null: none, or deleted */
+                username: string | null;
+                /** @description `web`, `cli`, or empty for a sync */
+                origin: string;
+                /** @description the action's name, e.g. `playlist move` */
+                action: string;
+                /** @description the user's reason, or the sync's */
+                why: string;
+                job_id: string | null;
+                /** Format: int64 */
+                restored_version: number | null;
+            };
+            /** @description Against the version before (a first version has every item added) */
+            changes: {
+                /** Format: int64 */
+                added: number;
+                /** Format: int64 */
+                removed: number;
+                /** Format: int64 */
+                moved: number;
+                details_changed: boolean;
+            };
+        };
+        PlaylistVersionList: {
+            versions: components["schemas"]["PlaylistVersion"][];
+            /** @description Pass as `before` for the next page; null on the last page */
+            next_before: string | null;
+        };
+        VersionItem: {
+            /** @description empty for an unavailable item */
+            uri: string;
+            /** Format: date-time */
+            added_at: string | null;
+            added_by: string;
+        };
+        PositionedUri: {
+            uri: string;
+            /**
+             * Format: int64
+             * @description 0-based
+             */
+            position: number;
+        };
+        /** @description What turns the version `against` into this one. Items are matched by URI, copy by copy; `removed` positions are in the older version, `added` in this one; `moved` are the kept items off a longest run that kept its order (0-based positions, from the older, to this). */
+        VersionDiff: {
+            added: components["schemas"]["PositionedUri"][];
+            removed: components["schemas"]["PositionedUri"][];
+            moved: {
+                uri: string;
+                /** Format: int64 */
+                from: number;
+                /** Format: int64 */
+                to: number;
+            }[];
+            details: {
+                /** @enum {string} */
+                field: "name" | "description" | "public" | "collaborative";
+                before: string;
+                after: string;
+            }[];
+        };
+        PlaylistVersionDetails: {
+            version: components["schemas"]["PlaylistVersion"];
+            items: components["schemas"]["VersionItem"][];
+            /**
+             * Format: int64
+             * @description The version compared with; null for none (a first version)
+             */
+            against: number | null;
+            diff: components["schemas"]["VersionDiff"];
         };
         JobError: {
             code: string;
@@ -1296,6 +1437,67 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
+        };
+    };
+    getPlaylistHistory: {
+        parameters: {
+            query?: {
+                cause?: components["schemas"]["VersionCause"];
+                /** @description Only versions with a smaller number (the next page) */
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaylistVersionList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    getPlaylistVersion: {
+        parameters: {
+            query?: {
+                /** @description The version to compare with (default the one before; none for version 1) */
+                against?: number;
+            };
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaylistVersionDetails"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
         };
     };
     listJobs: {

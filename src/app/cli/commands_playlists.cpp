@@ -1,12 +1,15 @@
-// plm playlists / plm playlist show: what the last sync stored.
+// plm playlists / plm playlist show: what the last sync stored; plm playlist history: the versions
+// the journal recorded.
 
 #include <cctype>
 #include <iomanip>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "web/journal_json.hpp"
 
 namespace plm::app::cli {
 
@@ -147,6 +150,89 @@ ExitCode show_playlist(CommandContext& context) {
   return ExitCode::Ok;
 }
 
+/// Who made a version, for the table: the user's name, or what the journal knows of them.
+std::string who(const core::RecordedVersion& version, const std::optional<std::string>& username) {
+  if (username) return *username;
+  if (version.cause.app_user_id) return "(deleted user)";
+  return "-";
+}
+
+ExitCode playlist_history(CommandContext& context) {
+  auto user = context.acting_user();
+  if (!user) return context.fail(user.error());
+  auto account = context.chosen_account(*user);
+  if (!account) return context.fail(account.error());
+  const std::string& id = context.invocation().arguments.front();
+  core::VersionFilter filter{.limit = core::kMaxVersionPage};
+  if (const auto cause = context.invocation().value("--cause")) {
+    filter.cause = core::version_cause_from_string(*cause);
+    if (!filter.cause) {
+      return context.fail(core::make_error(
+          core::ErrorCode::InvalidInput,
+          "--cause takes sync, edit, restore or undo, not '" + std::string(*cause) + "'"));
+    }
+  }
+  auto& journal = context.services().journal();
+  std::vector<core::RecordedVersion> versions;
+  for (;;) {  // every page, newest first
+    auto page = journal.list_versions(account->id, id, filter);
+    if (!page) return context.fail(page.error());
+    versions.insert(versions.end(), page->begin(), page->end());
+    if (static_cast<std::int64_t>(page->size()) < filter.limit) break;
+    filter.before = page->back().sequence;
+  }
+  if (versions.empty()) {
+    auto found = context.services().playlists().find_playlist(account->id, id);
+    if (!found) return context.fail(found.error());
+    if (!*found) {
+      return context.fail(
+          core::make_error(core::ErrorCode::NotFound, "no playlist " + id +
+                                                          " in the journal or the store "
+                                                          "(run `plm sync`?)"));
+    }
+  }
+  std::map<std::int64_t, std::optional<std::string>> usernames;
+  auto& out = context.out();
+  Json list = Json::array();
+  for (const auto& version : versions) {
+    std::optional<std::string> username;
+    if (const auto user_id = version.cause.app_user_id) {
+      if (!usernames.contains(*user_id)) {
+        auto found = context.services().users().find_user(*user_id);
+        if (!found) return context.fail(found.error());
+        usernames[*user_id] = *found ? std::optional((*found)->username) : std::nullopt;
+      }
+      username = usernames[*user_id];
+    }
+    if (context.json()) {
+      list.push_back(Json::parse(web::version_json(version, username)));
+      continue;
+    }
+    const auto& cause = version.cause;
+    std::string what = cause.action;
+    if (!cause.origin.empty()) what = cause.origin + (what.empty() ? "" : ": " + what);
+    if (cause.restored_version) {
+      what += (what.empty() ? "" : ", ") + std::string("version ") +
+              std::to_string(*cause.restored_version);
+    }
+    if (!cause.why.empty()) what += (what.empty() ? "" : " — ") + cause.why;
+    const auto& changes = version.changes;
+    const std::string counts =
+        "+" + std::to_string(changes.added) + " -" + std::to_string(changes.removed) + " ~" +
+        std::to_string(changes.moved) + (changes.details_changed ? " details" : "");
+    out << std::setw(5) << std::right << version.sequence << "  "
+        << core::format_utc(version.recorded_at) << "  " << std::left << std::setw(8)
+        << core::to_string(cause.kind) << std::setw(14) << who(version, username) << std::setw(20)
+        << counts << what << "\n";
+  }
+  if (context.json()) {
+    out << list.dump(2) << "\n";
+  } else if (versions.empty()) {
+    out << "(no versions recorded yet)\n";
+  }
+  return ExitCode::Ok;
+}
+
 }  // namespace
 
 CommandGroup playlists_commands() {
@@ -165,13 +251,28 @@ CommandGroup playlists_commands() {
 
 CommandGroup playlist_commands() {
   return {.name = "playlist",
-          .summary = "show one stored playlist with its tracks",
-          .commands = {{.name = "show",
-                        .summary = "show one stored playlist with its tracks",
-                        .arguments = {"ID"},
-                        .flags = {kAccountFlag},
-                        .details = "ID is the Spotify playlist id (see plm playlists).\n",
-                        .handler = show_playlist}}};
+          .summary = "show one stored playlist with its tracks, or its history",
+          .commands = {
+              {.name = "show",
+               .summary = "show one stored playlist with its tracks",
+               .arguments = {"ID"},
+               .flags = {kAccountFlag},
+               .details = "ID is the Spotify playlist id (see plm playlists).\n",
+               .handler = show_playlist},
+              {.name = "history",
+               .summary = "list the recorded versions of a playlist, newest first",
+               .arguments = {"ID"},
+               .flags = {kAccountFlag,
+                         {.name = "--cause",
+                          .value_name = "C",
+                          .description = "only versions of cause C: sync, edit, restore "
+                                         "or undo"}},
+               .details = "One line per version: its number, when it was recorded, its cause "
+                          "(sync: changed outside plm, found by a sync), who, and what changed "
+                          "against the version before (+added -removed ~moved, details). With "
+                          "--json, one object per line in the shape of the web API's "
+                          "PlaylistVersion.\n",
+               .handler = playlist_history}}};
 }
 
 }  // namespace plm::app::cli

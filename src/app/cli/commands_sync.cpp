@@ -85,7 +85,7 @@ ExitCode sync(CommandContext& context) {
   context.warn_if_authorization_ends_soon(*account);
   auto& services = context.services();
   auto spotify = services.spotify_for(*account);
-  core::SyncService service(*spotify, services.playlists(), services.clock());
+  core::SyncService service(*spotify, services.playlists(), services.journal(), services.clock());
   const bool show_progress = !context.invocation().has("--quiet") && isatty(STDERR_FILENO);
   auto result = service.sync_account(*account, [&](const core::SyncProgress& progress) {
     if (show_progress) draw_progress(context.err(), progress);

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "core/ports/job_queue.hpp"
+#include "core/ports/playlist_journal.hpp"
 #include "core/ports/store.hpp"
 #include "core/result.hpp"
 
@@ -24,6 +25,8 @@ class TransactionPorts {
   /// Enqueue a job in the same transaction as the change that asks for it: both are stored, or
   /// neither. (A claim made here holds its job only once the unit commits.)
   virtual JobQueue& jobs() = 0;
+  /// Record a version with the change that made it (an edit's last write and its job's progress).
+  virtual PlaylistJournal& journal() = 0;
 };
 
 /// Implemented by sql::Store (both databases) and test_support::InMemoryStore; the storage

@@ -24,7 +24,39 @@ Error untrusted_listing_error() {
                     "are removed by the next sync");
 }
 
+NewRecordedVersion found_by_sync(const SpotifyAccount& account, const PlaylistSummary& summary,
+                                 const std::string& snapshot_id,
+                                 const std::vector<PlaylistItem>& items, bool seen_before) {
+  return {account.id,
+          summary.id,
+          snapshot_id,
+          details_of(summary),
+          version_items(items),
+          {.kind = VersionCauseKind::Sync,
+           .why = std::string(seen_before ? kChangedOutside : kFirstSeen)}};
+}
+
 }  // namespace
+
+Status SyncService::record_and_save(const SpotifyAccount& account, std::int64_t list_position,
+                                    const PlaylistSummary& summary,
+                                    const std::vector<PlaylistItem>& items, bool seen_before) {
+  if (auto recorded = journal_.record_version(
+          found_by_sync(account, summary, summary.snapshot_id, items, seen_before));
+      !recorded) {
+    return recorded.error();
+  }
+  return store_.save_playlist(account.id, list_position, summary, items);
+}
+
+Status SyncService::record_stored(const SpotifyAccount& account, const StoredPlaylist& stored) {
+  auto items = store_.playlist_items(account.id, stored.summary.id);
+  if (!items) return items.error();
+  auto recorded = journal_.record_version(
+      found_by_sync(account, stored.summary, stored.items_snapshot_id, *items, false));
+  if (!recorded) return recorded.error();
+  return ok();
+}
 
 ApiCounters SyncService::counters_since(const ApiCounters& start) const {
   const ApiCounters now = spotify_.counters();
@@ -219,6 +251,11 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
   // 2. Decide, purely, what to read.
   auto stored = store_.playlists_of(account.id);
   if (!stored) return stored.error();
+  auto journaled = journal_.latest_sequences(account.id);
+  if (!journaled) return journaled.error();
+  const auto seen_before = [&](const std::string& playlist_id) {
+    return journaled->contains(playlist_id);
+  };
   const SyncPlan plan =
       plan_sync(account.spotify_user_id, listing.playlists, *stored, SpotifyApi::kMaxItemsPage);
 
@@ -235,13 +272,22 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
       return saved.error();
     }
     const bool readable = can_read_items(step.summary, account.spotify_user_id);
+    if (readable && !seen_before(step.summary.id)) {
+      const auto held = std::find_if(stored->begin(), stored->end(), [&](const StoredPlaylist& p) {
+        return p.summary.id == step.summary.id && !p.items_snapshot_id.empty();
+      });
+      if (held != stored->end()) {
+        if (auto recorded = record_stored(account, *held); !recorded) return recorded.error();
+      }
+    }
     ++(readable ? report.unchanged : report.unreadable);
     tell(readable ? PlaylistOutcome::Kind::Unchanged : PlaylistOutcome::Kind::Unreadable,
          step.summary, step.summary.item_count);
     ++state.playlists_done;
   }
   for (const auto& step : plan.save_empty) {
-    if (auto saved = store_.save_playlist(account.id, step.list_position, step.summary, {});
+    if (auto saved = record_and_save(account, step.list_position, step.summary, {},
+                                     seen_before(step.summary.id));
         !saved) {
       return saved.error();
     }
@@ -281,7 +327,8 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
     }
     PlaylistSummary summary = step.summary;
     summary.item_count = static_cast<std::int64_t>(items->size());
-    if (auto saved = store_.save_playlist(account.id, step.list_position, summary, *items);
+    if (auto saved =
+            record_and_save(account, step.list_position, summary, *items, seen_before(summary.id));
         !saved) {
       // Data the store refuses (a constraint) concerns this playlist only; a database that is
       // down concerns everything.
@@ -352,9 +399,15 @@ Result<SyncReport> SyncService::sync_playlist(const SpotifyAccount& account,
   report.planned_calls =
       1 + (readable && !unchanged ? pages_for(summary->item_count, SpotifyApi::kMaxItemsPage) : 0);
   report_progress();
+  auto journaled = journal_.latest_sequences(account.id);
+  if (!journaled) return journaled.error();
+  const bool seen_before = journaled->contains(playlist_id);
   if (!readable || unchanged) {
     if (auto saved = store_.save_playlist_summary(account.id, list_position, *summary); !saved)
       return saved.error();
+    if (readable && !seen_before) {
+      if (auto recorded = record_stored(account, *found); !recorded) return recorded.error();
+    }
     ++(readable ? report.unchanged : report.unreadable);
   } else {
     std::vector<PlaylistItem> items;
@@ -371,8 +424,10 @@ Result<SyncReport> SyncService::sync_playlist(const SpotifyAccount& account,
     }
     PlaylistSummary saved_summary = *summary;
     saved_summary.item_count = static_cast<std::int64_t>(items.size());
-    if (auto saved = store_.save_playlist(account.id, list_position, saved_summary, items); !saved)
+    if (auto saved = record_and_save(account, list_position, saved_summary, items, seen_before);
+        !saved) {
       return saved.error();
+    }
     ++report.read;
   }
   report.counters = counters_since(start);

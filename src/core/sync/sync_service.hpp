@@ -18,6 +18,15 @@
 /// removed this time. The second listing catches a shift the checks cannot see (one playlist gone
 /// and another added further down keeps the total).
 ///
+/// Journal: every playlist whose contents are saved with a new snapshot is recorded in the
+/// playlist journal (core/ports/playlist_journal.hpp) as a version of cause Sync, "first seen" when
+/// the journal holds none of it yet, otherwise "changed outside plm" (the journal itself skips a
+/// version equal to its latest: the snapshot an edit recorded, or the same content). The version
+/// is recorded just before the playlist is saved: a crash in between leaves the old snapshot
+/// stored, so the next sync reads the playlist again and finds the version recorded already. A
+/// stored, readable, unchanged playlist that the journal has never seen (stored before the
+/// journal existed) is recorded from the stored items, once. None of this costs a Spotify call.
+///
 /// Resuming: `SyncOptions::listing` starts from a listing saved by `on_listed` in an interrupted
 /// run. Playlists that run saved have their new snapshot stored, so the plan skips them, and the
 /// resumed run reads only what was missing or in flight.
@@ -30,6 +39,7 @@
 
 #include "core/model/account.hpp"
 #include "core/ports/clock.hpp"
+#include "core/ports/playlist_journal.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
 
@@ -108,8 +118,9 @@ struct SyncOptions {
 
 class SyncService {
  public:
-  SyncService(SpotifyApi& spotify, PlaylistStore& store, const Clock& clock)
-      : spotify_(spotify), store_(store), clock_(clock) {}
+  SyncService(SpotifyApi& spotify, PlaylistStore& store, PlaylistJournal& journal,
+              const Clock& clock)
+      : spotify_(spotify), store_(store), journal_(journal), clock_(clock) {}
 
   /// Syncs every playlist of `account`. Returns an error only when nothing could be done (the
   /// listing failed or the store failed); partial outcomes are in the report. A requested stop
@@ -146,9 +157,17 @@ class SyncService {
                                const std::vector<StoredPlaylist>& stored,
                                const SyncOptions& options, SyncReport& report);
   ApiCounters counters_since(const ApiCounters& start) const;
+  /// Records the version a sync found (`seen_before`: the journal holds a version of it), then
+  /// saves the playlist; the first error stops it.
+  Status record_and_save(const SpotifyAccount& account, std::int64_t list_position,
+                         const PlaylistSummary& summary, const std::vector<PlaylistItem>& items,
+                         bool seen_before);
+  /// Records the stored contents of an unchanged playlist the journal has never seen.
+  Status record_stored(const SpotifyAccount& account, const StoredPlaylist& stored);
 
   SpotifyApi& spotify_;
   PlaylistStore& store_;
+  PlaylistJournal& journal_;
   const Clock& clock_;
 };
 

@@ -33,9 +33,11 @@ PlaylistSummary playlist(const std::string& id, const std::string& owner = "me",
 
 class SyncServiceTest : public ::testing::Test {
  protected:
-  SyncServiceTest() : spotify_("me"), service_(spotify_, store_, clock_) {
-    account_.id = 1;
+  SyncServiceTest() : spotify_("me"), service_(spotify_, store_, store_, clock_) {
     account_.spotify_user_id = "me";
+    // The journal keeps versions of stored accounts only.
+    account_.app_user_id = store_.create_user("alice", "hash", Role::Editor)->id;
+    account_.id = *store_.upsert_account(account_);
   }
 
   /// `count` owned playlists of `size` items each.
@@ -546,6 +548,108 @@ TEST_F(SyncServiceTest, SyncPlaylistFailsForUnknownPlaylistsAndReturnsSpotifyErr
   EXPECT_EQ(limited_sync.error().code, ErrorCode::RateLimited);
   EXPECT_TRUE(limited_sync.error().retry_at.has_value());
   EXPECT_EQ(store_.playlist_items(1, "p0")->size(), 10u);  // the old, complete version
+}
+
+// ---- The journal ----
+
+TEST_F(SyncServiceTest, TheFirstSyncRecordsTheFirstVersionOfEveryReadablePlaylist) {
+  seed(3, 4);
+  spotify_.put_playlist(playlist("empty"), {});
+  spotify_.put_playlist(playlist("theirs", "someone"), items(2));  // followed: unreadable
+  const auto before = spotify_.calls();
+
+  ASSERT_TRUE(service_.sync_account(account_));
+
+  EXPECT_EQ(spotify_.calls() - before, 1 + 3);  // the journal costs no call
+  const auto journaled = *store_.latest_sequences(account_.id);
+  EXPECT_EQ(journaled,
+            (std::map<std::string, std::int64_t>{{"empty", 1}, {"p0", 1}, {"p1", 1}, {"p2", 1}}));
+  const auto first = *store_.latest_version(account_.id, "p1");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->items, version_items(items(4)));
+  EXPECT_EQ(first->snapshot_id, spotify_.find_playlist("p1")->summary.snapshot_id);
+  EXPECT_EQ(first->details.name, "Playlist p1");
+  EXPECT_EQ(first->cause.kind, VersionCauseKind::Sync);
+  EXPECT_EQ(first->cause.why, kFirstSeen);
+  EXPECT_EQ(first->changes, (ChangeCounts{4, 0, 0, false}));
+}
+
+TEST_F(SyncServiceTest, AChangeOutsidePlmIsRecordedOnceAndNothingElse) {
+  seed(3, 4);
+  ASSERT_TRUE(service_.sync_account(account_));
+  auto changed = items(4);
+  std::swap(changed[0], changed[3]);
+  changed.push_back(items(1, "new")[0]);
+  spotify_.set_items("p2", changed);
+
+  ASSERT_TRUE(service_.sync_account(account_));
+  ASSERT_TRUE(service_.sync_account(account_));  // nothing new: nothing recorded
+
+  const auto versions = *store_.list_versions(account_.id, "p2", {});
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].cause.why, kChangedOutside);
+  EXPECT_EQ(versions[0].changes.added, 1);
+  EXPECT_EQ(versions[0].changes.moved, 2);  // a swap: both items moved
+  EXPECT_EQ(store_.list_versions(account_.id, "p0", {})->size(), 1u);
+}
+
+TEST_F(SyncServiceTest, ASnapshotAnEditRecordedIsNotRecordedAgainBySync) {
+  seed(1, 3);
+  ASSERT_TRUE(service_.sync_account(account_));
+  // An edit (the edit job, later) changes the playlist and records the snapshot its last write
+  // returned.
+  spotify_.set_items("p0", items(2));
+  const auto& edited = *spotify_.find_playlist("p0");
+  ASSERT_TRUE(*store_.record_version({account_.id,
+                                      "p0",
+                                      edited.summary.snapshot_id,
+                                      details_of(edited.summary),
+                                      version_items(edited.items),
+                                      {.kind = VersionCauseKind::Edit,
+                                       .app_user_id = account_.app_user_id,
+                                       .origin = std::string(kOriginCli),
+                                       .action = "playlist remove"}}));
+
+  ASSERT_TRUE(service_.sync_account(account_));
+
+  const auto versions = *store_.list_versions(account_.id, "p0", {});
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].cause.kind, VersionCauseKind::Edit);
+}
+
+TEST_F(SyncServiceTest, APlaylistStoredBeforeTheJournalIsRecordedFromTheStoreOnce) {
+  seed(2, 3);
+  // Stored by a plm without the journal: the items are there, the journal is empty.
+  for (const auto& id : {"p0", "p1"}) {
+    const auto& remote = *spotify_.find_playlist(id);
+    ASSERT_TRUE(store_.save_playlist(account_.id, 0, remote.summary, remote.items));
+  }
+  const auto before = spotify_.calls();
+
+  ASSERT_TRUE(service_.sync_account(account_));
+  ASSERT_TRUE(service_.sync_playlist(account_, "p1"));
+  ASSERT_TRUE(service_.sync_account(account_));
+
+  EXPECT_EQ(spotify_.calls() - before, 1 + 1 + 1);  // listings and one playlist read, no items
+  for (const auto& id : {"p0", "p1"}) {
+    const auto versions = *store_.list_versions(account_.id, id, {});
+    ASSERT_EQ(versions.size(), 1u) << id;
+    EXPECT_EQ(versions[0].cause.why, kFirstSeen);
+    EXPECT_EQ((*store_.latest_version(account_.id, id))->items, version_items(items(3)));
+  }
+}
+
+TEST_F(SyncServiceTest, SyncingOnePlaylistRecordsItsChange) {
+  seed(1, 3);
+  ASSERT_TRUE(service_.sync_account(account_));
+  spotify_.set_items("p0", items(5));
+
+  ASSERT_TRUE(service_.sync_playlist(account_, "p0"));
+
+  const auto versions = *store_.list_versions(account_.id, "p0", {});
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].cause.why, kChangedOutside);
+  EXPECT_EQ(versions[0].changes.added, 2);
 }
 
 }  // namespace
