@@ -281,6 +281,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/{account_id}/playlists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates a playlist on Spotify, empty, as a copy of one, or as the merge of several
+         * @description With `dry_run`, answers 200 with what would be created (nothing is sent). Otherwise answers 202 with a `create_playlist` job; the new playlist is stored and journaled when it succeeds. Copies and merges take the stored items of the named playlists of the same account, in order (`dedupe` keeps the first copy of each track).
+         */
+        post: operations["createPlaylist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account_id}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        /** Searches Spotify's catalog for tracks (to add them to a playlist) */
+        get: operations["searchTracks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/{account_id}/playlists/{playlist_id}": {
         parameters: {
             query?: never;
@@ -295,7 +336,11 @@ export interface paths {
         get: operations["getPlaylist"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Unfollows the playlist on Spotify (Spotify's delete) as a `delete_playlist` job
+         * @description On success the playlist leaves plm's list; its history is kept, so it can be created again from any recorded version.
+         */
+        delete: operations["deletePlaylist"];
         options?: never;
         head?: never;
         patch?: never;
@@ -399,6 +444,98 @@ export interface paths {
         get: operations["getPlaylistVersion"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account_id}/playlists/{playlist_id}/edits/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What an edit would change and the Spotify calls it would take; nothing is sent
+         * @description Resolves the request against the stored items (whose snapshot must be `planned_snapshot`, else 409 `conflict`: sync or reload first) and plans it with the edit engine. Bodies up to 1 MiB.
+         */
+        post: operations["previewEdit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account_id}/playlists/{playlist_id}/edits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Applies an edit on Spotify as an `edit_playlist` job; progress arrives as `job` events
+         * @description The job runs on the playlist's concurrency key with the snapshot the request was made against. When the playlist changed on Spotify meanwhile, the job re-reads it and re-plans when the intent still has one meaning (see EditRequest); otherwise it fails with `conflict`, naming what changed. On success the stored items are updated and a version is recorded in the history (cause `edit`, `restore` or `undo`; `action` and `why` as given). Bodies up to 1 MiB.
+         */
+        post: operations["applyEdit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account_id}/playlists/{playlist_id}/cover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Uploads a JPEG cover (an `edit_playlist` job)
+         * @description The body is the JPEG itself. Spotify takes at most 256 KiB once base64-encoded (about 192 KiB of JPEG): larger files answer 413 before anything is sent, other types 415.
+         */
+        put: operations["uploadCover"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account_id}/playlists/{playlist_id}/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Splits a playlist into new ones by a rule (the original stays as it is)
+         * @description With `dry_run`, answers 200 with the playlists that would be created; otherwise 202 with a `split_playlist` job that creates them.
+         */
+        post: operations["splitPlaylist"];
         delete?: never;
         options?: never;
         head?: never;
@@ -619,6 +756,9 @@ export interface components {
             added_by: string;
             is_local: boolean;
             unavailable: boolean;
+            /** @description the album's: YYYY, YYYY-MM or YYYY-MM-DD; empty if unknown */
+            release_date?: string;
+            album_image_url?: string;
         };
         PlaylistItems: {
             items: components["schemas"]["PlaylistItem"][];
@@ -725,13 +865,175 @@ export interface components {
             against: number | null;
             diff: components["schemas"]["VersionDiff"];
         };
+        /** @description An item as the user saw it, in the list of `planned_snapshot` */
+        ItemRef: {
+            /** @description empty for an unavailable item */
+            uri: string;
+            /**
+             * Format: int64
+             * @description 0-based
+             */
+            position: number;
+        };
+        Placement: {
+            /** @enum {string} */
+            kind: "top" | "bottom" | "before";
+            before?: components["schemas"]["ItemRef"];
+        };
+        /** @description Any subset; absent fields stay as they are */
+        DetailsChange: {
+            name?: string;
+            description?: string;
+            public?: boolean;
+            /** @description only on a non-public playlist */
+            collaborative?: boolean;
+        };
+        Track: {
+            uri: string;
+            name: string;
+            artists: string[];
+            album: string;
+            album_image_url: string;
+            /** Format: int64 */
+            duration_ms: number;
+            /** @description YYYY, YYYY-MM or YYYY-MM-DD; empty if unknown */
+            release_date: string;
+        };
+        TrackSearchResults: {
+            tracks: components["schemas"]["Track"][];
+            offset: number;
+            total: number;
+            has_more: boolean;
+        };
+        /** @description An edit as an intent. `set_list`: `uris` becomes the list exactly. `move`: `items` go, in their order, to `placement`. `add`: `uris` inserted at `placement` (`tracks`: their catalog data, as search returned it, so the stored copy shows them at once). `remove`: `items` go (that copy each) and every copy of each of `uris`. `dedupe`: one copy of each track stays (`keep`). `sort`: by `sort_by` (`descending`). `shuffle`: the order `seed` gives (omitted: the server picks one and the preview returns it; send it back to apply what was shown). `restore`: the items and details of recorded `version`. `undo`: back to the version before recorded `version` (which must be an edit, restore or undo by plm). `details`: `details`. When the playlist changed on Spotify before the job ran, moves, adds, removals of chosen items, dedupes and sorts are re-planned when every named item is found again unambiguously; `set_list`, `restore`, `undo` and a `shuffle` whose items changed fail with `conflict`. */
+        EditRequest: {
+            /** @enum {string} */
+            kind: "set_list" | "move" | "add" | "remove" | "dedupe" | "sort" | "shuffle" | "restore" | "undo" | "details";
+            /** @description The snapshot_id of the items the positions refer to (PlaylistItems.snapshot_id) */
+            planned_snapshot: string;
+            uris?: string[];
+            items?: components["schemas"]["ItemRef"][];
+            placement?: components["schemas"]["Placement"];
+            /** @enum {string} */
+            keep?: "first" | "last";
+            /** @enum {string} */
+            sort_by?: "title" | "artist" | "album" | "release" | "duration" | "added";
+            descending?: boolean;
+            /** Format: int64 */
+            seed?: number;
+            /** Format: int64 */
+            version?: number;
+            details?: components["schemas"]["DetailsChange"];
+            tracks?: components["schemas"]["Track"][];
+            /** @description Accept rewriting the whole list (every kept item's added_at reset) when cheaper */
+            allow_replace?: boolean;
+            /** @description recorded in the history */
+            why?: string;
+        };
+        EditPreview: {
+            /**
+             * @description `none`: the playlist already is what was asked
+             * @enum {string}
+             */
+            strategy: "none" | "edit" | "replace";
+            planned_snapshot: string;
+            /** @description Items now */
+            item_count: number;
+            /** @description The list after the edit (URIs in order) */
+            desired: string[];
+            added: components["schemas"]["PositionedUri"][];
+            removed: components["schemas"]["PositionedUri"][];
+            moved: {
+                uri: string;
+                /** Format: int64 */
+                from: number;
+                /** Format: int64 */
+                to: number;
+            }[];
+            /** @description Copies removed and put back (Spotify removes every copy of a URI); they lose their added_at */
+            reinserted: components["schemas"]["PositionedUri"][];
+            details: {
+                /** @enum {string} */
+                field: "name" | "description" | "public" | "collaborative";
+                before: string;
+                after: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Spotify write requests of the plan
+             */
+            calls: number;
+            /** Format: int64 */
+            added_at_lost: number;
+            /** Format: int64 */
+            move_lower_bound: number;
+            /** @description What rewriting the whole playlist would cost instead */
+            replace_everything: {
+                possible: boolean;
+                impossible_because: string;
+                /** Format: int64 */
+                calls: number;
+                /** Format: int64 */
+                added_at_lost: number;
+            };
+            /**
+             * Format: int64
+             * @description shuffle: the seed used
+             */
+            seed: number | null;
+        };
+        CreatePlaylistRequest: {
+            name: string;
+            description?: string;
+            /** @default false */
+            public: boolean;
+            /** @default false */
+            collaborative: boolean;
+            uris?: string[];
+            /** @description a playlist id of the same account: its items */
+            copy_of?: string;
+            /** @description playlist ids of the same account, their items in this order */
+            merge_of?: string[];
+            /** @default false */
+            dedupe: boolean;
+            /** @default false */
+            dry_run: boolean;
+            why?: string;
+        };
+        CreatePreview: {
+            name: string;
+            item_count: number;
+            duplicates_dropped: number;
+            /** @description local files and unavailable items cannot be added */
+            local_files_skipped: number;
+        };
+        SplitRequest: {
+            /**
+             * @description `size`: consecutive parts of `size` tracks; the others: one playlist per year or first artist
+             * @enum {string}
+             */
+            by: "size" | "added_year" | "release_year" | "artist";
+            size?: number;
+            /** @description `{name}` and `{part}` are replaced (default `{name} ({part})`) */
+            name_template?: string;
+            /** @default false */
+            dry_run: boolean;
+            why?: string;
+        };
+        SplitPreview: {
+            parts: {
+                name: string;
+                item_count: number;
+            }[];
+            local_files_skipped: number;
+        };
         JobError: {
             code: string;
             message: string;
             retry_at?: string | null;
         };
         /** @enum {string} */
-        JobKind: "sync_account" | "sync_playlist";
+        JobKind: "sync_account" | "sync_playlist" | "edit_playlist" | "create_playlist" | "split_playlist" | "delete_playlist";
         /**
          * @description queued → running → succeeded | failed | cancelled. `interrupted`: the server stopped or died while it ran; it resumes by itself. A failure that Spotify asks to retry later goes back to `queued` with a later `run_at`.
          * @enum {string}
@@ -1329,6 +1631,79 @@ export interface operations {
             404: components["responses"]["Error"];
         };
     };
+    createPlaylist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePlaylistRequest"];
+            };
+        };
+        responses: {
+            /** @description The preview (dry_run) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatePreview"];
+                };
+            };
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    searchTracks: {
+        parameters: {
+            query: {
+                q: string;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tracks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackSearchResults"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            503: components["responses"]["Error"];
+        };
+    };
     getPlaylist: {
         parameters: {
             query?: never;
@@ -1352,6 +1727,33 @@ export interface operations {
             };
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    deletePlaylist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
         };
     };
     getPlaylistItems: {
@@ -1498,6 +1900,150 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    previewEdit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditRequest"];
+            };
+        };
+        responses: {
+            /** @description The preview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditPreview"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    applyEdit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditRequest"];
+            };
+        };
+        responses: {
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    uploadCover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+            };
+        };
+        responses: {
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    splitPlaylist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+                playlist_id: components["parameters"]["PlaylistId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SplitRequest"];
+            };
+        };
+        responses: {
+            /** @description The preview (dry_run) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SplitPreview"];
+                };
+            };
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
         };
     };
     listJobs: {

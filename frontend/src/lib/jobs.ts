@@ -80,12 +80,20 @@ const UNIT_NAMES: Record<JobUnit, [one: string, many: string]> = {
 const KIND_NAMES: Record<JobKind, string> = {
   sync_account: 'Sync of an account',
   sync_playlist: 'Sync of a playlist',
+  edit_playlist: 'Edit of a playlist',
+  create_playlist: 'New playlist',
+  split_playlist: 'Split of a playlist',
+  delete_playlist: 'Deletion of a playlist',
 };
 
 /** What a running job of each kind does while its progress cannot be measured yet. */
 const KIND_STARTING: Record<JobKind, string> = {
   sync_account: 'Listing playlists…',
   sync_playlist: 'Reading the playlist…',
+  edit_playlist: 'Checking the playlist…',
+  create_playlist: 'Creating the playlist…',
+  split_playlist: 'Reading the playlist…',
+  delete_playlist: 'Unfollowing the playlist…',
 };
 
 const STATE_NAMES: Record<JobState, string> = {
@@ -171,6 +179,10 @@ export function outcomeSummary(items: readonly JobItem[]): string {
 export const ITEMS_ARE_PLAYLISTS: Record<JobKind, boolean> = {
   sync_account: true,
   sync_playlist: true,
+  edit_playlist: true,
+  create_playlist: true,
+  split_playlist: true,
+  delete_playlist: true,
 };
 
 const OUTCOME_NAMES: Record<JobItem['outcome'], string> = {

@@ -22,6 +22,10 @@ struct TrackInfo {
   std::int64_t duration_ms = 0;
   std::string isrc;  ///< may be empty
   bool explicit_content = false;
+  /// The album's release date as Spotify sends it: "YYYY", "YYYY-MM" or "YYYY-MM-DD" (its
+  /// precision varies); empty when unknown. Sorting by release compares it as text, which orders
+  /// the three precisions correctly.
+  std::string release_date;
 
   bool operator==(const TrackInfo&) const = default;
 };
