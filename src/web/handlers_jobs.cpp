@@ -85,7 +85,10 @@ core::Result<core::JobFilter> job_filter(const Context& context, int& page_size)
   }
   if (const auto kind = request.query_param("kind")) {
     filter.kind = core::job_kind_from_string(*kind);
-    if (!filter.kind) return invalid("'kind' must be sync_account or sync_playlist");
+    if (!filter.kind)
+      return invalid(
+          "'kind' must be sync_account, sync_playlist, edit_playlist, create_playlist, "
+          "split_playlist or delete_playlist");
   }
   if (const auto account = request.query_param("account_id")) {
     filter.account_id = whole_number(*account);

@@ -28,9 +28,13 @@ std::optional<Enum> value_in(const Names<Enum, N>& names, std::string_view text)
   return std::nullopt;
 }
 
-constexpr Names<JobKind, 2> kJobKinds{{
+constexpr Names<JobKind, 6> kJobKinds{{
     {JobKind::SyncAccount, "sync_account"},
     {JobKind::SyncPlaylist, "sync_playlist"},
+    {JobKind::EditPlaylist, "edit_playlist"},
+    {JobKind::CreatePlaylist, "create_playlist"},
+    {JobKind::SplitPlaylist, "split_playlist"},
+    {JobKind::DeletePlaylist, "delete_playlist"},
 }};
 
 constexpr Names<JobState, 6> kJobStates{{

@@ -21,8 +21,12 @@ namespace plm::core {
 /// What a job does; the worker has one handler per kind. The text forms are stored and sent in the
 /// API, so they never change once released.
 enum class JobKind {
-  SyncAccount,   ///< "sync_account": read every playlist of an account
-  SyncPlaylist,  ///< "sync_playlist": re-read one playlist
+  SyncAccount,     ///< "sync_account": read every playlist of an account
+  SyncPlaylist,    ///< "sync_playlist": re-read one playlist
+  EditPlaylist,    ///< "edit_playlist": an edit of one playlist (core/edit/edit_request.hpp)
+  CreatePlaylist,  ///< "create_playlist": a new playlist, empty, copied or merged
+  SplitPlaylist,   ///< "split_playlist": new playlists made of the parts of one
+  DeletePlaylist,  ///< "delete_playlist": unfollow one playlist
 };
 std::string_view to_string(JobKind kind);
 std::optional<JobKind> job_kind_from_string(std::string_view text);

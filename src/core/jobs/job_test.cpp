@@ -17,6 +17,11 @@ TEST(JobText, KindsHaveTheirStoredNames) {
   EXPECT_EQ(to_string(JobKind::SyncAccount), "sync_account");
   EXPECT_EQ(to_string(JobKind::SyncPlaylist), "sync_playlist");
   EXPECT_EQ(job_kind_from_string("sync_playlist"), JobKind::SyncPlaylist);
+  EXPECT_EQ(to_string(JobKind::EditPlaylist), "edit_playlist");
+  EXPECT_EQ(job_kind_from_string("edit_playlist"), JobKind::EditPlaylist);
+  EXPECT_EQ(job_kind_from_string("create_playlist"), JobKind::CreatePlaylist);
+  EXPECT_EQ(job_kind_from_string("split_playlist"), JobKind::SplitPlaylist);
+  EXPECT_EQ(job_kind_from_string("delete_playlist"), JobKind::DeletePlaylist);
   EXPECT_EQ(job_kind_from_string("Sync_Account"), std::nullopt);
   EXPECT_EQ(job_kind_from_string(""), std::nullopt);
 }
