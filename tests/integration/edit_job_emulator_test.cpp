@@ -101,20 +101,6 @@ class EditJobOnEmulator : public SpotifyClientTest {
     EXPECT_EQ(latest.cause.kind, core::VersionCauseKind::Edit);
   }
 
-  static core::EditRequest set_list(std::vector<std::string> uris) {
-    core::EditRequest request;
-    request.kind = Kind::SetList;
-    request.uris = std::move(uris);
-    return request;
-  }
-  static core::EditRequest move(std::vector<core::ItemRef> items, core::Placement placement) {
-    core::EditRequest request;
-    request.kind = Kind::Move;
-    request.items = std::move(items);
-    request.placement = std::move(placement);
-    return request;
-  }
-
   std::unique_ptr<Client> client_;
   test_support::InMemoryStore store_{core_clock_};
   test_support::InMemoryJobQueue queue_{core_clock_};
@@ -147,7 +133,8 @@ TEST_F(EditJobOnEmulator, EndsExactlyAsDesiredUnderStaleReadsAndWritesAppliedBeh
   const auto desired = core::edit_testing::random_desired(
       stored(SeedIds::kAliceBig), {.range_moves = 4, .inserts = 3, .removals = 6}, random, fresh);
 
-  const auto job = enqueue(SeedIds::kAliceBig, edit(SeedIds::kAliceBig, set_list(desired)));
+  const auto job =
+      enqueue(SeedIds::kAliceBig, edit(SeedIds::kAliceBig, core::EditRequest::set_list(desired)));
   const auto done = run(job);
   ASSERT_EQ(done.job.state, JobState::Succeeded) << error_of(done);
   expect_done(SeedIds::kAliceBig, job, desired);
@@ -160,7 +147,8 @@ TEST_F(EditJobOnEmulator, EndsExactlyAsDesiredUnderStaleReadsAndWritesAppliedBeh
   std::rotate(again.begin(), again.begin() + 1, again.end());
   const auto second =
       enqueue(SeedIds::kAliceBig,
-              edit(SeedIds::kAliceBig, move({{desired[0], 0}}, core::Placement::bottom())));
+              edit(SeedIds::kAliceBig,
+                   core::EditRequest::move({{desired[0], 0}}, core::Placement::bottom())));
   const auto second_done = run(second);
   ASSERT_EQ(second_done.job.state, JobState::Succeeded) << error_of(second_done);
   expect_done(SeedIds::kAliceBig, second, again);
@@ -174,8 +162,9 @@ TEST_F(EditJobOnEmulator, AMoveIsReplannedAfterAnOutsideEdit) {
   const auto planned = stored(SeedIds::kAliceBig);
   const auto job =
       enqueue(SeedIds::kAliceBig,
-              edit(SeedIds::kAliceBig, move({{planned[100], 100}, {planned[101], 101}},
-                                            core::Placement::before_item({planned[5], 5}))));
+              edit(SeedIds::kAliceBig,
+                   core::EditRequest::move({{planned[100], 100}, {planned[101], 101}},
+                                           core::Placement::before_item({planned[5], 5}))));
   // Another app adds two tracks at the top between the preview and the job.
   auto other = make_client(mint_tokens("alice"));
   ASSERT_TRUE(
@@ -198,7 +187,8 @@ TEST_F(EditJobOnEmulator, AMoveIsReplannedAfterAnOutsideEdit) {
 TEST_F(EditJobOnEmulator, ASetListIsRefusedAfterAnOutsideEditAndTheEmulatorKeepsThatEdit) {
   auto desired = stored(SeedIds::kAliceBig);
   std::reverse(desired.begin(), desired.end());
-  const auto job = enqueue(SeedIds::kAliceBig, edit(SeedIds::kAliceBig, set_list(desired)));
+  const auto job =
+      enqueue(SeedIds::kAliceBig, edit(SeedIds::kAliceBig, core::EditRequest::set_list(desired)));
   auto other = make_client(mint_tokens("alice"));
   ASSERT_TRUE(other->add_items(SeedIds::kAliceBig, {track_uri(4100)}, std::nullopt).is_applied());
   const auto outside = entry_uris("alice", SeedIds::kAliceBig);
