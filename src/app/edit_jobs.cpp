@@ -429,7 +429,10 @@ class EditRun {
     if (!known) return known.error();
     if (*known) return **known;
     if (stored_.items_snapshot_id == snapshot) {
-      return record(stored_.summary, stored_items_, core::kFirstSeen);
+      auto versions = recent_versions();
+      if (!versions) return versions.error();
+      return record(stored_.summary, stored_items_,
+                    versions->empty() ? core::kFirstSeen : core::kChangedOutside);
     }
     return core::make_error(core::ErrorCode::Conflict,
                             "the playlist changed since the preview: it was planned on snapshot " +

@@ -438,6 +438,28 @@ TEST_F(EditJobsTest, AJournalVersionServesAsThePlannedListWhenTheStoreMovedOn) {
   EXPECT_EQ(on_spotify(), expected);
 }
 
+TEST_F(EditJobsTest, APlaylistStoredBeforeTheJournalIsRecordedFirstThenEdited) {
+  const std::string id = "Playlist00000000000002";
+  const auto list = core::edit_testing::tracks(20, 4);
+  spotify_.put_playlist(core::PlaylistSummary{.id = id, .name = "Old", .owner_id = "me"},
+                        items_of(list));
+  auto summary = spotify_.find_playlist(id)->summary;
+  ASSERT_TRUE(store_.save_playlist(account_, 1, summary, items_of(list)));  // no journal
+  auto job_edit = edit(core::EditRequest::move({{list[3], 3}}, core::Placement::top()));
+  job_edit.planned_snapshot = summary.snapshot_id;
+  auto enqueued = queue_.enqueue(edit_playlist_job(owner_, account_, id, job_edit));
+  ASSERT_TRUE(enqueued);
+  const auto done = run(enqueued->job);
+  ASSERT_EQ(done.job.state, JobState::Succeeded) << error_of(done);
+  EXPECT_EQ(core::uris_of(spotify_.find_playlist(id)->items),
+            (std::vector<std::string>{list[3], list[0], list[1], list[2]}));
+  const auto recorded = *store_.list_versions(account_, id, core::VersionFilter{});
+  ASSERT_EQ(recorded.size(), 2u);
+  EXPECT_EQ(recorded[1].cause.why, core::kFirstSeen);
+  EXPECT_EQ(recorded[0].cause.kind, core::VersionCauseKind::Edit);
+  EXPECT_EQ(recorded[0].changes.moved, 1);
+}
+
 TEST_F(EditJobsTest, AnAddWhoseAnswerWasLostIsNotSentTwice) {
   spotify_.inject_write(1, Injected::UnknownApplied);
   const Job job = enqueue(edit(core::EditRequest::add({track(80)}, core::Placement::bottom())));
