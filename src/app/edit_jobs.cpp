@@ -519,9 +519,11 @@ class EditRun {
   }
 
   void save_checkpoint(const std::vector<core::WriteStep>& steps) {
-    context_.report(progress(core::write_requests(prefix(steps, checkpoint_.step)),
-                             core::write_requests(steps)),
-                    encode_checkpoint(checkpoint_));
+    std::int64_t done = 0;
+    for (std::size_t i = 0; i < checkpoint_.step && i < steps.size(); ++i) {
+      done += core::write_requests(steps[i]);
+    }
+    context_.report(progress(done, core::write_requests(steps)), encode_checkpoint(checkpoint_));
   }
 
   core::JobProgress progress(std::int64_t done, std::int64_t total) const {

@@ -152,8 +152,9 @@ TEST_F(EditJobOnEmulator, EndsExactlyAsDesiredUnderStaleReadsAndWritesAppliedBeh
   const auto second_done = run(second);
   ASSERT_EQ(second_done.job.state, JobState::Succeeded) << error_of(second_done);
   expect_done(SeedIds::kAliceBig, second, again);
-  for (const auto& version :
-       *store_.list_versions(account_.id, SeedIds::kAliceBig, core::VersionFilter{})) {
+  const auto versions =
+      *store_.list_versions(account_.id, SeedIds::kAliceBig, core::VersionFilter{});
+  for (const auto& version : versions) {
     EXPECT_NE(version.cause.why, core::kChangedOutside) << "version " << version.sequence;
   }
 }
