@@ -496,6 +496,7 @@ class EditRun {
       if (is_item_write(report.kind)) checkpoint_.items_written = true;
       remember(report.snapshot_id);
       sequence_check_reads_ += report.check_reads;
+      count_api();
       save_checkpoint(steps);
       return !stopping();
     };
