@@ -490,6 +490,15 @@ core::Status StorePorts::remove_playlists_except(std::int64_t account_id,
       });
 }
 
+core::Status StorePorts::remove_playlist(std::int64_t account_id, const std::string& playlist_id) {
+  return scope_->run("remove playlist " + playlist_id + " of " + describe_account(account_id),
+                     Access::Write, [&](Connection& connection) -> core::Status {
+                       // Items and tags go with their playlist (ON DELETE CASCADE).
+                       connection.execute(query::kDeletePlaylist, {account_id, playlist_id});
+                       return core::ok();
+                     });
+}
+
 core::Result<std::vector<core::PlaylistItem>> StorePorts::playlist_items(
     std::int64_t account_id, const std::string& playlist_id) {
   return scope_->run(

@@ -1921,6 +1921,34 @@ core::NewRecordedVersion sync_version(std::int64_t account, const std::string& p
           {.kind = core::VersionCauseKind::Sync, .why = std::string(core::kChangedOutside)}};
 }
 
+TYPED_TEST(PortContract, RemovesOnePlaylistWithItsItemsAndTagsButNotItsVersions) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user, "sp-1");
+  const auto other_account = this->add_account(user, "sp-2");
+  ASSERT_TRUE(this->add_tagged_playlist(account, "gone", {"a"}));
+  ASSERT_TRUE(this->add_tagged_playlist(account, "kept", {"b"}));
+  ASSERT_TRUE(this->add_tagged_playlist(other_account, "gone", {"c"}));
+  ASSERT_TRUE(this->record(sync_version(account, "gone", "s1", version_items({1, 2}))));
+
+  ASSERT_TRUE(this->store_->remove_playlist(account, "gone").has_value());
+
+  EXPECT_EQ(*this->store_->find_playlist(account, "gone"), std::nullopt);
+  EXPECT_EQ(this->store_->playlist_items(account, "gone").error().code, ErrorCode::NotFound);
+  EXPECT_EQ(this->items_of(account, "kept").size(), 3u);
+  EXPECT_EQ(this->tags_of(account, "kept"), std::vector<std::string>{"b"});
+  EXPECT_EQ(this->tags_of(other_account, "gone"), std::vector<std::string>{"c"});
+  // The journal keeps the versions (a restore can create the playlist again from them).
+  EXPECT_EQ(this->versions_of(account, "gone").size(), 1u);
+  // Stored again later, it has no stale tags.
+  ASSERT_TRUE(this->store_->save_playlist(account, 0, make_summary("gone"), {}).has_value());
+  EXPECT_TRUE(this->tags_of(account, "gone").empty());
+
+  // Twice, or for a playlist never stored: no error (a resumed delete job runs it again).
+  ASSERT_TRUE(this->store_->remove_playlist(account, "gone").has_value());
+  EXPECT_TRUE(this->store_->remove_playlist(account, "never").has_value());
+  EXPECT_TRUE(this->store_->remove_playlist(account + 100, "gone").has_value());
+}
+
 TYPED_TEST(PortContract, RecordsVersionsNumberedPerPlaylistWithWhatChanged) {
   const auto user = this->add_user();
   const auto account = this->add_account(user);
