@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/model/text.hpp"
+#include "core/write/playlist_edits.hpp"
 
 namespace plm::core {
 
@@ -113,6 +114,94 @@ CollectedItems collect_items(const std::vector<std::vector<PlaylistItem>>& sourc
     }
   }
   return collected;
+}
+
+std::string_view to_string(PlaylistCreation::Action action) {
+  using Action = PlaylistCreation::Action;
+  switch (action) {
+    case Action::Create:
+      return "create";
+    case Action::Copy:
+      return "copy";
+    case Action::Merge:
+      return "merge";
+    case Action::Split:
+      return "split";
+  }
+  return "create";
+}
+
+std::optional<PlaylistCreation::Action> creation_action_from_string(std::string_view text) {
+  using Action = PlaylistCreation::Action;
+  for (const Action action : {Action::Create, Action::Copy, Action::Merge, Action::Split}) {
+    if (to_string(action) == text) return action;
+  }
+  return std::nullopt;
+}
+
+Result<PreparedCreation> prepare_creation(
+    const CreateInput& input,
+    const std::function<Result<std::vector<PlaylistItem>>(const std::string&)>& items_of) {
+  if (auto valid = check_new_playlist(input.details); !valid) return valid.error();
+  const int ways =
+      int{!input.uris.empty()} + int{input.copy_of.has_value()} + int{!input.merge_of.empty()};
+  if (ways > 1) {
+    return make_error(ErrorCode::InvalidInput,
+                      "a new playlist takes its tracks from one of uris, copy_of or merge_of");
+  }
+  using Action = PlaylistCreation::Action;
+  PreparedCreation prepared;
+  PlaylistCreation& creation = prepared.creation;
+  creation.description = input.details.description;
+  creation.is_public = input.details.is_public;
+  creation.collaborative = input.details.collaborative;
+  PlaylistCreation::Part part{input.details.name, {}};
+  if (input.copy_of || !input.merge_of.empty()) {
+    creation.action = input.copy_of ? Action::Copy : Action::Merge;
+    creation.sources = input.copy_of ? std::vector<std::string>{*input.copy_of} : input.merge_of;
+    std::vector<std::vector<PlaylistItem>> sources;
+    for (const auto& id : creation.sources) {
+      auto items = items_of(id);
+      if (!items) return items.error();
+      sources.push_back(std::move(*items));
+    }
+    CollectedItems collected = collect_items(sources, input.dedupe);
+    part.uris = collected.uris();
+    prepared.duplicates_dropped = collected.duplicates_dropped;
+    prepared.skipped = collected.skipped;
+  } else {
+    creation.action = Action::Create;
+    std::set<std::string> seen;
+    for (const auto& uri : input.uris) {
+      if (input.dedupe && !seen.insert(uri).second) {
+        ++prepared.duplicates_dropped;
+      } else {
+        part.uris.push_back(uri);
+      }
+    }
+    for (const auto& uri : part.uris) {
+      if (auto valid = check_item_uris({uri}, "added"); !valid) return valid.error();
+    }
+  }
+  if (part.uris.size() > kPlaylistItemCap) {
+    return make_error(ErrorCode::InvalidInput,
+                      "a playlist holds at most " + std::to_string(kPlaylistItemCap) +
+                          " tracks; this one would hold " + std::to_string(part.uris.size()));
+  }
+  creation.parts.push_back(std::move(part));
+  return prepared;
+}
+
+PlaylistCreation creation_of_split(const std::string& playlist_id, const SplitResult& split) {
+  PlaylistCreation creation;
+  creation.action = PlaylistCreation::Action::Split;
+  creation.sources = {playlist_id};
+  for (const auto& part : split.parts) {
+    PlaylistCreation::Part made{part.name, {}};
+    for (const auto& item : part.items) made.uris.push_back(item.uri);
+    creation.parts.push_back(std::move(made));
+  }
+  return creation;
 }
 
 std::string_view to_string(SplitRule rule) {

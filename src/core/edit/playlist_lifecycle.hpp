@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -84,6 +85,63 @@ struct SplitResult {
 /// a playlist with no track to split, and more than kMaxSplitParts parts.
 Result<SplitResult> split_items(const std::string& playlist_name,
                                 const std::vector<PlaylistItem>& items, const SplitSpec& spec);
+
+// ---- What a create_playlist or split_playlist job makes ---------------------------------------
+
+/// New playlists with their items, decided before the job is enqueued (the preview shows exactly
+/// this), so a job resumed later creates what the user saw even if the sources changed meanwhile.
+struct PlaylistCreation {
+  enum class Action { Create, Copy, Merge, Split };
+  struct Part {
+    std::string name;
+    std::vector<std::string> uris;  ///< tracks and episodes only, in order
+
+    bool operator==(const Part&) const = default;
+  };
+
+  Action action = Action::Create;
+  std::string description;  ///< every part's
+  bool is_public = false;
+  bool collaborative = false;
+  std::vector<std::string> sources;  ///< the playlists the items come from (their catalog data)
+  std::vector<Part> parts;           ///< one for a create, copy or merge; several for a split
+  std::string origin;                ///< "web" or "cli", for the journal
+  std::string why;                   ///< the user's reason, for the journal
+
+  bool operator==(const PlaylistCreation&) const = default;
+};
+/// "create", "copy", "merge", "split": the journal's action and the payload's word.
+std::string_view to_string(PlaylistCreation::Action action);
+std::optional<PlaylistCreation::Action> creation_action_from_string(std::string_view text);
+
+/// What the user asks to create (the web's CreatePlaylistRequest, `plm playlist create|copy`):
+/// empty, from URIs, a copy of one stored playlist or the merge of several (at most one of
+/// `uris`, `copy_of`, `merge_of`).
+struct CreateInput {
+  NewPlaylist details;
+  std::vector<std::string> uris;
+  std::optional<std::string> copy_of;
+  std::vector<std::string> merge_of;
+  bool dedupe = false;
+};
+
+/// The creation and what the preview shows (CreatePreview).
+struct PreparedCreation {
+  PlaylistCreation creation;
+  std::int64_t duplicates_dropped = 0;
+  std::int64_t skipped = 0;  ///< local files and unavailable slots
+};
+
+/// The playlist `input` asks for, with the sources' stored items (`items_of(id)`: the store's
+/// playlist_items of the account; NotFound passes through). InvalidInput for details Spotify
+/// would refuse, more than one of uris / copy_of / merge_of, an empty merge list, a URI that
+/// cannot be added (check_item_uris), or more than kPlaylistItemCap items.
+Result<PreparedCreation> prepare_creation(
+    const CreateInput& input,
+    const std::function<Result<std::vector<PlaylistItem>>(const std::string&)>& items_of);
+
+/// The parts of a split of the playlist `playlist_id` as a creation (private, no description).
+PlaylistCreation creation_of_split(const std::string& playlist_id, const SplitResult& split);
 
 /// `name_template` with every `{name}` and `{part}` replaced.
 std::string render_part_name(std::string_view name_template, std::string_view playlist_name,

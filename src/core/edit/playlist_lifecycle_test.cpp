@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace plm::core {
 namespace {
 
@@ -159,6 +161,71 @@ TEST(SplitItems, RefusesWhatCannotBeCreated) {
   EXPECT_FALSE(split_items("X", many, SplitSpec{.rule = SplitRule::Size, .size = 1}));
   many.pop_back();
   EXPECT_TRUE(split_items("X", many, SplitSpec{.rule = SplitRule::Size, .size = 1}));
+}
+
+TEST(PrepareCreation, EmptyFromUrisACopyOrAMerge) {
+  const std::map<std::string, std::vector<PlaylistItem>> stored = {
+      {"p1", {track("a"), local_file(), track("b")}}, {"p2", {track("b"), track("c")}}};
+  const auto items_of = [&](const std::string& id) -> Result<std::vector<PlaylistItem>> {
+    const auto found = stored.find(id);
+    if (found == stored.end()) return make_error(ErrorCode::NotFound, "no " + id);
+    return found->second;
+  };
+  using Action = PlaylistCreation::Action;
+
+  const auto empty = prepare_creation({.details = {.name = "New", .description = "d"}}, items_of);
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(empty->creation.action, Action::Create);
+  ASSERT_EQ(empty->creation.parts.size(), 1u);
+  EXPECT_EQ(empty->creation.parts[0], (PlaylistCreation::Part{"New", {}}));
+  EXPECT_EQ(empty->creation.description, "d");
+
+  const auto copy = prepare_creation({.details = {.name = "C"}, .copy_of = "p1"}, items_of);
+  ASSERT_TRUE(copy);
+  EXPECT_EQ(copy->creation.action, Action::Copy);
+  EXPECT_EQ(copy->creation.sources, std::vector<std::string>{"p1"});
+  EXPECT_EQ(copy->creation.parts[0].uris,
+            (std::vector<std::string>{"spotify:track:a", "spotify:track:b"}));
+  EXPECT_EQ(copy->skipped, 1);
+
+  const auto merge = prepare_creation(
+      {.details = {.name = "M"}, .merge_of = {"p1", "p2"}, .dedupe = true}, items_of);
+  ASSERT_TRUE(merge);
+  EXPECT_EQ(merge->creation.action, Action::Merge);
+  EXPECT_EQ(merge->creation.parts[0].uris.size(), 3u);
+  EXPECT_EQ(merge->duplicates_dropped, 1);
+
+  const std::string valid_uri = "spotify:track:4uLU6hMCjMI75M1A2tKUQC";
+  const auto from_uris = prepare_creation(
+      {.details = {.name = "U"}, .uris = {valid_uri, valid_uri}, .dedupe = true}, items_of);
+  ASSERT_TRUE(from_uris) << from_uris.error().message;
+  EXPECT_EQ(from_uris->creation.parts[0].uris, std::vector<std::string>{valid_uri});
+
+  EXPECT_EQ(prepare_creation({.details = {.name = "C"}, .copy_of = "nope"}, items_of).error().code,
+            ErrorCode::NotFound);
+  EXPECT_EQ(prepare_creation({.details = {.name = ""}}, items_of).error().code,
+            ErrorCode::InvalidInput);
+  EXPECT_FALSE(
+      prepare_creation({.details = {.name = "X"}, .uris = {"spotify:local:a:b:c:1"}}, items_of));
+  EXPECT_FALSE(
+      prepare_creation({.details = {.name = "X"}, .uris = {valid_uri}, .copy_of = "p1"}, items_of));
+  EXPECT_FALSE(prepare_creation(
+      {.details = {.name = "X"}, .uris = std::vector<std::string>(10'001, valid_uri)}, items_of));
+}
+
+TEST(CreationOfSplit, OnePartPerSplitPart) {
+  const auto split = split_items("Mix", {track("a"), track("b"), track("c")},
+                                 {.rule = SplitRule::Size, .size = 2});
+  ASSERT_TRUE(split);
+  const PlaylistCreation creation = creation_of_split("p", *split);
+  EXPECT_EQ(creation.action, PlaylistCreation::Action::Split);
+  EXPECT_EQ(creation.sources, std::vector<std::string>{"p"});
+  ASSERT_EQ(creation.parts.size(), 2u);
+  EXPECT_EQ(creation.parts[1], (PlaylistCreation::Part{"Mix (2)", {"spotify:track:c"}}));
+  for (const auto action : {PlaylistCreation::Action::Create, PlaylistCreation::Action::Copy,
+                            PlaylistCreation::Action::Merge, PlaylistCreation::Action::Split}) {
+    EXPECT_EQ(creation_action_from_string(to_string(action)), action);
+  }
 }
 
 TEST(RenderPartName, ReplacesEveryPlaceholderAndLeavesOtherBracesAlone) {
