@@ -30,6 +30,12 @@ constexpr Names<Kind, 10> kKindNames{{
     {Kind::Cover, "cover"},
 }};
 
+constexpr Names<Placement::Kind, 3> kPlacementNames{{
+    {Placement::Kind::Top, "top"},
+    {Placement::Kind::Bottom, "bottom"},
+    {Placement::Kind::Before, "before"},
+}};
+
 constexpr Names<SortKey, 6> kSortKeyNames{{
     {SortKey::Title, "title"},
     {SortKey::Artist, "artist"},
@@ -537,6 +543,11 @@ Result<std::vector<std::string>> resolve_list(const EditRequest& request,
 }
 
 }  // namespace
+
+std::string_view to_string(Placement::Kind kind) { return name_in(kPlacementNames, kind); }
+std::optional<Placement::Kind> placement_kind_from_string(std::string_view text) {
+  return value_in(kPlacementNames, text);
+}
 
 std::string_view to_string(SortKey key) { return name_in(kSortKeyNames, key); }
 std::optional<SortKey> sort_key_from_string(std::string_view text) {

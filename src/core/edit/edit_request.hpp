@@ -57,6 +57,9 @@ struct Placement {
   bool operator==(const Placement&) const = default;
 };
 
+std::string_view to_string(Placement::Kind kind);  ///< "top", "bottom", "before" (as the API)
+std::optional<Placement::Kind> placement_kind_from_string(std::string_view text);
+
 enum class SortKey { Title, Artist, Album, Release, Duration, Added };
 std::string_view to_string(SortKey key);  ///< "title", "artist", ... (the CLI's --by words)
 std::optional<SortKey> sort_key_from_string(std::string_view text);

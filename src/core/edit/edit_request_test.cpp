@@ -92,6 +92,10 @@ TEST(EditRequestNames, RoundTrip) {
   }
   EXPECT_EQ(to_string(SortKey::Release), "release");
   EXPECT_EQ(sort_key_from_string("Title"), std::nullopt);
+  for (const auto kind : {Placement::Kind::Top, Placement::Kind::Bottom, Placement::Kind::Before}) {
+    EXPECT_EQ(placement_kind_from_string(to_string(kind)), kind);
+  }
+  EXPECT_EQ(to_string(Placement::Kind::Before), "before");
   EXPECT_EQ(dedupe_keep_from_string("last"), DedupeKeep::Last);
   EXPECT_EQ(to_string(DedupeKeep::First), "first");
   EXPECT_EQ(dedupe_keep_from_string("middle"), std::nullopt);
