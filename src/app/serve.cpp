@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "app/edit_jobs.hpp"
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
 #include "app/worker_identity.hpp"
@@ -109,8 +110,9 @@ bool carries_session_cookie(const http::RequestHead& head) {
 
 }  // namespace
 
-/// This process's job worker: app::Worker over the database's queue with the sync handlers, and
-/// what the web app asks of it (web::JobControl). Its states go to the web app once attached.
+/// This process's job worker: app::Worker over the database's queue with the sync and edit
+/// handlers, and what the web app asks of it (web::JobControl). Its states go to the web app once
+/// attached.
 class JobHost final : public web::JobControl {
  public:
   JobHost(Services& services, std::function<void(std::string_view)> log)
@@ -120,7 +122,7 @@ class JobHost final : public web::JobControl {
         process_(this_process()),
         waiter_(services.clock()),
         worker_(
-            queue_, sync_handlers(services), services.clock(), waiter_,
+            queue_, job_handlers(services), services.clock(), waiter_,
             WorkerOptions{.threads = services.config().sync_workers, .name = worker_name(process_)},
             WorkerHooks{.publish = [this](const core::Job& job) { publish(job); },
                         .on_error =
@@ -174,16 +176,22 @@ class JobHost final : public web::JobControl {
   }
 
  private:
-  static JobHandlers sync_handlers(Services& services) {
+  static JobHandlers job_handlers(Services& services) {
+    const auto spotify_for = [&services](const core::SpotifyAccount& account) {
+      return std::shared_ptr<core::SpotifyApi>(services.spotify_for(account));
+    };
     JobHandlers handlers;
     add_sync_handlers(handlers, SyncJobDeps{.accounts = services.accounts(),
                                             .playlists = services.playlists(),
                                             .journal = services.journal(),
                                             .clock = services.clock(),
-                                            .spotify_for = [&services](const auto& account) {
-                                              return std::shared_ptr<core::SpotifyApi>(
-                                                  services.spotify_for(account));
-                                            }});
+                                            .spotify_for = spotify_for});
+    add_edit_handlers(handlers, EditJobDeps{.accounts = services.accounts(),
+                                            .playlists = services.playlists(),
+                                            .journal = services.journal(),
+                                            .unit_of_work = services.unit_of_work(),
+                                            .clock = services.clock(),
+                                            .spotify_for = spotify_for});
     return handlers;
   }
 
