@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "app/sync_jobs.hpp"
+#include "app/job_account.hpp"
 #include "core/journal/playlist_version.hpp"
 #include "core/write/write_sequence.hpp"
 
@@ -340,7 +340,7 @@ JobResult run_creation(const LifecycleJobDeps& deps, JobContext& context) {
   }
   auto progress = decode_checkpoint(job.checkpoint, creation->parts.size());
   if (!progress) return JobResult::failed(progress.error());
-  auto account = job_account(deps.accounts, job, "create playlists");
+  auto account = account_for_job(deps.accounts, job, "create playlists");
   if (!account) return JobResult::failed(account.error());
   return CreationRun(deps, context, std::move(*creation), std::move(*account), std::move(*progress))
       .run();
@@ -348,7 +348,7 @@ JobResult run_creation(const LifecycleJobDeps& deps, JobContext& context) {
 
 JobResult run_delete(const LifecycleJobDeps& deps, JobContext& context) {
   const core::Job& job = context.job();
-  auto account = job_account(deps.accounts, job, "unfollow playlists");
+  auto account = account_for_job(deps.accounts, job, "unfollow playlists");
   if (!account) return JobResult::failed(account.error());
   const auto stored = deps.playlists.find_playlist(account->id, job.playlist_id);
   const std::string name =

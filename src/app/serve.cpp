@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <stop_token>
 
+#include "app/edit_jobs.hpp"
 #include "app/lifecycle_jobs.hpp"
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
@@ -112,8 +113,9 @@ bool carries_session_cookie(const http::RequestHead& head) {
 
 }  // namespace
 
-/// This process's job worker: app::Worker over the database's queue with the sync handlers, and
-/// what the web app asks of it (web::JobControl). Its states go to the web app once attached.
+/// This process's job worker: app::Worker over the database's queue with the sync and edit
+/// handlers, and what the web app asks of it (web::JobControl). Its states go to the web app once
+/// attached.
 class JobHost final : public web::JobControl {
  public:
   JobHost(Services& services, std::function<void(std::string_view)> log)
@@ -124,7 +126,7 @@ class JobHost final : public web::JobControl {
         waiter_(services.clock()),
         settle_waiter_(services.clock()),
         worker_(
-            queue_, handlers(services), services.clock(), waiter_,
+            queue_, job_handlers(services), services.clock(), waiter_,
             WorkerOptions{.threads = services.config().sync_workers, .name = worker_name(process_)},
             WorkerHooks{.publish = [this](const core::Job& job) { publish(job); },
                         .on_error =
@@ -189,7 +191,7 @@ class JobHost final : public web::JobControl {
   }
 
  private:
-  JobHandlers handlers(Services& services) {
+  JobHandlers job_handlers(Services& services) {
     JobHandlers handlers;
     const auto spotify_for = [&services](const core::SpotifyAccount& account) {
       return std::shared_ptr<core::SpotifyApi>(services.spotify_for(account));
@@ -214,6 +216,12 @@ class JobHost final : public web::JobControl {
                                      if (settle_stop_.stop_requested())
                                        throw std::runtime_error("the worker is stopping");
                                    }});
+    add_edit_handlers(handlers, EditJobDeps{.accounts = services.accounts(),
+                                            .playlists = services.playlists(),
+                                            .journal = services.journal(),
+                                            .unit_of_work = services.unit_of_work(),
+                                            .clock = services.clock(),
+                                            .spotify_for = spotify_for});
     return handlers;
   }
 

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/job_account.hpp"
+
 namespace plm::app {
 
 using core::ErrorCode;
@@ -72,7 +74,7 @@ JobResult ended_early(JobContext& context, const core::Error& error) {
 /// Runs `sync(account, service)` with the job's account and a SyncService over its client.
 template <typename Sync>
 JobResult with_sync_service(const SyncJobDeps& deps, const core::Job& job, Sync&& sync) {
-  auto account = job_account(deps.accounts, job, "sync");
+  auto account = account_for_job(deps.accounts, job, "sync");
   if (!account) return JobResult::failed(account.error());
   const auto spotify = deps.spotify_for(*account);
   core::SyncService service(*spotify, deps.playlists, deps.journal, deps.clock);
@@ -179,23 +181,6 @@ core::PlaylistSummary summary_from(const Json& json) {
 }
 
 }  // namespace
-
-core::Result<core::SpotifyAccount> job_account(core::AccountStore& accounts, const core::Job& job,
-                                               std::string_view what) {
-  auto found = accounts.find_account(job.account_id);
-  if (!found) return found.error();
-  if (!*found || (*found)->app_user_id != job.owner_user_id) {
-    return core::make_error(
-        ErrorCode::NotFound,
-        "Spotify account " + std::to_string(job.account_id) + " was disconnected");
-  }
-  if ((*found)->status == core::AccountStatus::NeedsReauth) {
-    return core::make_error(ErrorCode::NeedsReauth, "Spotify account " + (*found)->display_name +
-                                                        " must be connected again before it can " +
-                                                        std::string(what));
-  }
-  return **found;
-}
 
 void add_sync_handlers(JobHandlers& handlers, const SyncJobDeps& deps) {
   handlers[core::JobKind::SyncAccount] = [deps](JobContext& context) {

@@ -10,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "app/worker.hpp"
 #include "core/ports/clock.hpp"
@@ -33,12 +32,6 @@ struct SyncJobDeps {
 /// Adds the sync_account and sync_playlist handlers to the worker's table. What `deps` refers to
 /// must outlive the worker.
 void add_sync_handlers(JobHandlers& handlers, const SyncJobDeps& deps);
-
-/// The account `job` acts on, if it may still act on it: NotFound when it was disconnected (or is
-/// another user's), NeedsReauth naming `what` the job cannot do ("sync") until it is connected
-/// again. Every handler of a job on an account starts with it.
-core::Result<core::SpotifyAccount> job_account(core::AccountStore& accounts, const core::Job& job,
-                                               std::string_view what);
 
 /// What "Sync now" enqueues for an account, or for one playlist: unique while active, so asking
 /// twice is one sync.

@@ -96,10 +96,10 @@ core::Result<CreateBody> create_body(const Json& body) {
   }
   CreateBody parsed;
   core::CreateInput& input = parsed.input;
-  auto name = string_field(body, "name", 1, core::kMaxPlaylistNameChars);
+  auto name = string_field(body, "name", 1, core::kMaxNameCharacters);
   if (!name) return name.error();
   input.details.name = std::move(*name);
-  auto description = optional_string(body, "description", core::kMaxPlaylistDescriptionChars);
+  auto description = optional_string(body, "description", core::kMaxDescriptionCharacters);
   if (!description) return description.error();
   input.details.description = std::move(*description);
   auto is_public = optional_bool(body, "public", false);
@@ -150,7 +150,7 @@ core::Result<SplitBody> split_body(const Json& body) {
   } else if (*rule == core::SplitRule::Size) {
     return invalid("a split by size needs 'size'");
   }
-  auto name_template = optional_string(body, "name_template", core::kMaxPlaylistNameChars);
+  auto name_template = optional_string(body, "name_template", core::kMaxNameCharacters);
   if (!name_template) return name_template.error();
   if (!name_template->empty()) parsed.spec.name_template = std::move(*name_template);
   auto options = run_options(body);

@@ -73,17 +73,16 @@ Status check_new_playlist(const NewPlaylist& playlist) {
                       "characters or line breaks");
   }
   if (playlist.name.empty()) return make_error(ErrorCode::InvalidInput, "a playlist needs a name");
-  if (const auto length = utf8_length(playlist.name); length > kMaxPlaylistNameChars) {
+  if (const auto length = utf8_length(playlist.name); length > kMaxNameCharacters) {
     return make_error(ErrorCode::InvalidInput, "the name \u201c" + playlist.name + "\u201d has " +
                                                    std::to_string(length) +
                                                    " characters; Spotify takes at most " +
-                                                   std::to_string(kMaxPlaylistNameChars));
+                                                   std::to_string(kMaxNameCharacters));
   }
-  if (const auto length = utf8_length(playlist.description);
-      length > kMaxPlaylistDescriptionChars) {
+  if (const auto length = utf8_length(playlist.description); length > kMaxDescriptionCharacters) {
     return make_error(ErrorCode::InvalidInput, "the description has " + std::to_string(length) +
                                                    " characters; Spotify takes at most " +
-                                                   std::to_string(kMaxPlaylistDescriptionChars));
+                                                   std::to_string(kMaxDescriptionCharacters));
   }
   if (playlist.collaborative && playlist.is_public) {
     return make_error(ErrorCode::InvalidInput,
@@ -183,9 +182,9 @@ Result<PreparedCreation> prepare_creation(
       if (auto valid = check_item_uris({uri}, "added"); !valid) return valid.error();
     }
   }
-  if (part.uris.size() > kPlaylistItemCap) {
+  if (part.uris.size() > kMaxPlaylistItems) {
     return make_error(ErrorCode::InvalidInput,
-                      "a playlist holds at most " + std::to_string(kPlaylistItemCap) +
+                      "a playlist holds at most " + std::to_string(kMaxPlaylistItems) +
                           " tracks; this one would hold " + std::to_string(part.uris.size()));
   }
   creation.parts.push_back(std::move(part));
@@ -246,9 +245,9 @@ std::string render_part_name(std::string_view name_template, std::string_view pl
 Result<SplitResult> split_items(const std::string& playlist_name,
                                 const std::vector<PlaylistItem>& items, const SplitSpec& spec) {
   if (spec.rule == SplitRule::Size &&
-      (spec.size < 1 || spec.size > static_cast<std::int64_t>(kPlaylistItemCap))) {
+      (spec.size < 1 || spec.size > static_cast<std::int64_t>(kMaxPlaylistItems))) {
     return make_error(ErrorCode::InvalidInput, "a split by size needs a size of 1 to " +
-                                                   std::to_string(kPlaylistItemCap) + ", not " +
+                                                   std::to_string(kMaxPlaylistItems) + ", not " +
                                                    std::to_string(spec.size));
   }
   SplitResult result;

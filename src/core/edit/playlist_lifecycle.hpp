@@ -17,23 +17,20 @@
 #include <string_view>
 #include <vector>
 
+#include "core/edit/edit_request.hpp"
 #include "core/model/playlist.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/result.hpp"
 
 namespace plm::core {
 
-/// Spotify's limits on a new playlist's details (§2.7), counted in characters.
-inline constexpr std::size_t kMaxPlaylistNameChars = 200;
-inline constexpr std::size_t kMaxPlaylistDescriptionChars = 300;
-/// Spotify's cap on a playlist's length (§7.8).
-inline constexpr std::size_t kPlaylistItemCap = 10'000;
 /// A split makes at most this many playlists: a rule that would make more (one per artist of a
 /// long playlist) is refused rather than flooding the user's library.
 inline constexpr std::size_t kMaxSplitParts = 100;
 
-/// InvalidInput, with a message for people, for a playlist Spotify would refuse to create: a name
-/// empty or over kMaxPlaylistNameChars, a description over kMaxPlaylistDescriptionChars or with a
+/// InvalidInput, with a message for people, for a playlist Spotify would refuse to create (limits
+/// in core/edit/edit_request.hpp; an empty description means none): a name empty or over
+/// kMaxNameCharacters, a description over kMaxDescriptionCharacters or with a
 /// line break, text that is not clean (model/text.hpp), collaborative and public at once.
 Status check_new_playlist(const NewPlaylist& playlist);
 
@@ -63,7 +60,7 @@ inline constexpr std::string_view kDefaultSplitNameTemplate = "{name} ({part})";
 
 struct SplitSpec {
   SplitRule rule = SplitRule::Size;
-  std::int64_t size = 0;  ///< Size: items per part, 1 to kPlaylistItemCap
+  std::int64_t size = 0;  ///< Size: items per part, 1 to kMaxPlaylistItems
   /// `{name}` (the playlist's name) and `{part}` (the part's label) are replaced everywhere.
   std::string name_template = std::string(kDefaultSplitNameTemplate);
 };
@@ -135,7 +132,7 @@ struct PreparedCreation {
 /// The playlist `input` asks for, with the sources' stored items (`items_of(id)`: the store's
 /// playlist_items of the account; NotFound passes through). InvalidInput for details Spotify
 /// would refuse, more than one of uris / copy_of / merge_of, an empty merge list, a URI that
-/// cannot be added (check_item_uris), or more than kPlaylistItemCap items.
+/// cannot be added (check_item_uris), or more than kMaxPlaylistItems items.
 Result<PreparedCreation> prepare_creation(
     const CreateInput& input,
     const std::function<Result<std::vector<PlaylistItem>>(const std::string&)>& items_of);
