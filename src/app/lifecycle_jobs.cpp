@@ -263,20 +263,31 @@ class CreationRun {
   core::Result<core::PlannedPlaylist> read_playlist(const std::string& id) {
     auto version = spotify_->playlist_version(id);
     if (!version) return version.error();
+    auto items = read_items(id);
+    if (!items) return items.error();
     core::PlannedPlaylist playlist{id, version->snapshot_id, {}};
+    for (const auto& item : *items) playlist.uris.push_back(item.uri);
+    return playlist;
+  }
+
+  core::Result<std::vector<core::PlaylistItem>> read_items(const std::string& id) {
+    std::vector<core::PlaylistItem> items;
     for (std::int64_t offset = 0;;) {
       auto page = spotify_->playlist_items(id, offset, core::SpotifyApi::kMaxItemsPage);
       if (!page) return page.error();
-      for (const auto& item : page->items) playlist.uris.push_back(item.uri);
+      items.insert(items.end(), page->items.begin(), page->items.end());
       if (!page->has_next) break;
       offset = page->next_offset ? page->next_offset
                                  : offset + static_cast<std::int64_t>(page->items.size());
     }
-    return playlist;
+    return items;
   }
 
-  core::Status store(std::size_t index) {
-    const PartProgress& progress = progress_[index];
+  /// The new playlist's items to store: from the sources' catalog data without a read; when plm
+  /// holds none for some URIs (added by URI), read back from Spotify once (ceil(n/50) reads).
+  /// Empty `snapshot` when even that did not give the list (a read lagging the appends): the
+  /// playlist is then stored under an unknown snapshot and the next sync reads it.
+  std::vector<core::PlaylistItem> items_to_store(std::size_t index, std::string& snapshot) {
     const core::PlaylistCreation::Part& part = creation_.parts[index];
     const core::TimePoint now = std::chrono::floor<std::chrono::seconds>(deps_.clock.now());
     std::vector<core::PlaylistItem> items;
@@ -290,6 +301,24 @@ class CreationRun {
       }
       items.push_back(std::move(item));
     }
+    if (catalog_complete) return items;
+    auto read = read_items(progress_[index].id);
+    if (read && read->size() == items.size() &&
+        std::equal(read->begin(), read->end(), part.uris.begin(),
+                   [](const core::PlaylistItem& item, const std::string& uri) {
+                     return item.uri == uri;
+                   })) {
+      return std::move(*read);
+    }
+    snapshot.clear();
+    return items;
+  }
+
+  core::Status store(std::size_t index) {
+    const PartProgress& progress = progress_[index];
+    const core::PlaylistCreation::Part& part = creation_.parts[index];
+    std::string stored_snapshot = progress.snapshot;
+    const std::vector<core::PlaylistItem> items = items_to_store(index, stored_snapshot);
     core::PlaylistSummary summary{.id = progress.id,
                                   .name = part.name,
                                   .description = creation_.description,
@@ -297,11 +326,8 @@ class CreationRun {
                                   .owner_name = account_.display_name,
                                   .is_public = creation_.is_public,
                                   .collaborative = creation_.collaborative,
-                                  .snapshot_id = progress.snapshot,
+                                  .snapshot_id = stored_snapshot,
                                   .item_count = static_cast<std::int64_t>(items.size())};
-    // Items whose catalog data plm does not hold (added by URI) are stored without it under an
-    // unknown snapshot, so the next sync reads the playlist once and fills them in.
-    if (!catalog_complete) summary.snapshot_id.clear();
     // Spotify lists a new playlist first; the next sync numbers the list again.
     if (auto saved = deps_.playlists.save_playlist(account_.id, 0, summary, items); !saved)
       return saved;

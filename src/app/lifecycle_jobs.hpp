@@ -18,7 +18,8 @@
 ///    A resumed job that finds "adding" reads the playlist first: what is there must be the start
 ///    of the list (it is appended after it), anything else is a Conflict.
 /// 3. The playlist and its items are stored (no read back: the catalog data comes from the
-///    sources' stored items) and a journal version is recorded (cause Edit, action create, copy,
+///    sources' stored items; only a playlist made from URIs plm holds no data for is read back
+///    once) and a journal version is recorded (cause Edit, action create, copy,
 ///    merge or split, who, origin, job id); the part's JobItemResult says what was created.
 /// A delete unfollows (idempotent on Spotify) and removes the playlist from the store; the journal
 /// keeps its versions.

@@ -183,6 +183,25 @@ TEST_F(LifecycleJobsTest, AnEmptyPlaylistAndAMergeWithDedupe) {
       "merge");
 }
 
+TEST_F(LifecycleJobsTest, APlaylistFromUrisIsReadBackOnceForItsCatalogData) {
+  spotify_.put_playlist(core::PlaylistSummary{.id = "elsewhere", .name = "E", .owner_id = "me"},
+                        items(0, 60));  // on Spotify, not in the store: plm knows no track
+  core::PlaylistCreation creation =
+      prepared({.details = {.name = "Typed"}, .uris = uris_of(items(0, 60))});
+  const Job queued = enqueue(creation);
+
+  ASSERT_TRUE(run_one());
+
+  ASSERT_EQ(details(queued.id).job.state, JobState::Succeeded);
+  const std::string id = named("Typed").front()->summary.id;
+  // Create, one confirmation read, one append, then two pages read back.
+  EXPECT_EQ(details(queued.id).job.api.calls, 5);
+  const auto stored = *store_.playlist_items(account_, id);
+  EXPECT_EQ(stored, named("Typed").front()->items);  // Spotify's added_at and catalog data
+  EXPECT_EQ(store_.find_playlist(account_, id)->value().summary.snapshot_id,
+            named("Typed").front()->summary.snapshot_id);
+}
+
 TEST_F(LifecycleJobsTest, AnUnansweredCreateThatWasAppliedIsAdoptedNotRepeated) {
   put_playlist("src", items(0, 10));
   spotify_.inject_write(1, Injected::UnknownApplied);

@@ -152,6 +152,74 @@ TEST_F(LifecycleApiTest, PreviewsThenCopyMergeSplitAndUnfollowChangeSpotifyAndTh
   EXPECT_EQ(admin.get(playlist_path(account, copy_id)).status, 404);
 }
 
+TEST_F(LifecycleApiTest, ACreateFromUrisThenACopyOf250Tracks) {
+  start();
+  Browser admin = setup_admin();
+  const std::int64_t account = connect(admin);
+  ASSERT_EQ(sync(admin, account)["state"], "succeeded");
+  const auto uris = spotify_emulator::testkit::track_uris(300, 250);
+
+  const Json created =
+      run_job(admin, "POST", playlists_path(account), Json{{"name", "From URIs"}, {"uris", uris}});
+  ASSERT_EQ(created["state"], "succeeded") << created.dump();
+  const std::string source = remote_playlists().at("From URIs").first;
+  EXPECT_EQ(remote_playlists().at("From URIs").second, uris);
+  // plm held no catalog data for these URIs: the job read the new playlist back once (5 pages).
+  EXPECT_EQ(stored_uris(admin, account, source), uris);
+  const auto items = admin.get(playlist_path(account, source, "/items"));
+  EXPECT_EQ(items.json["items"][0]["name"], spotify_emulator::testkit::catalog_track(300).name);
+  EXPECT_EQ(created["api"]["calls"], 1 + 1 + 3 + 5) << created.dump();
+
+  const Json copied = run_job(admin, "POST", playlists_path(account),
+                              Json{{"name", "Copy of 250"}, {"copy_of", source}});
+  ASSERT_EQ(copied["state"], "succeeded") << copied.dump();
+  const auto copy = remote_playlists().at("Copy of 250");
+  EXPECT_EQ(copy.second, uris);
+  EXPECT_EQ(stored_uris(admin, account, copy.first), uris);
+  // One create, three appends and one confirmation read: the copy reads nothing back.
+  EXPECT_EQ(copied["api"]["calls"], 5) << copied.dump();
+}
+
+TEST_F(LifecycleApiTest, ALostCreateAnswerIsSettledByListingAndNeverCreatesTwice) {
+  start();
+  Browser admin = setup_admin();
+  const std::int64_t account = connect(admin);
+  ASSERT_EQ(sync(admin, account)["state"], "succeeded");
+
+  // Spotify creates the playlist and the answer is lost (a 502): the job finds and adopts it.
+  emulator_admin("POST", "/__emulator/faults",
+                 Json{{"rules",
+                       {{{"kind", "apply_then_502"},
+                         {"nth", 1},
+                         {"count", 1},
+                         {"method", "POST"},
+                         {"path_contains", "/me/playlists"}}}}});
+  const Json adopted = run_job(admin, "POST", playlists_path(account),
+                               Json{{"name", "Lost answer"}, {"copy_of", SeedIds::kAlicePrivate}});
+  ASSERT_EQ(adopted["state"], "succeeded") << adopted.dump();
+  int named = 0;
+  const Json listed = emulator_get("alice", "/v1/me/playlists?limit=50");
+  for (const auto& playlist : listed["items"]) named += playlist["name"] == "Lost answer";
+  EXPECT_EQ(named, 1);
+  EXPECT_EQ(remote_playlists().at("Lost answer").second,
+            remote_playlists().at("Alice Private").second);
+
+  // Spotify fails before creating anything (a 503 after the request left: unknown to plm): the
+  // job finds nothing and fails without sending the create again.
+  emulator_admin("POST", "/__emulator/faults",
+                 Json{{"rules",
+                       {{{"kind", "status"},
+                         {"status", 503},
+                         {"nth", 1},
+                         {"count", 1},
+                         {"method", "POST"},
+                         {"path_contains", "/me/playlists"}}}}});
+  const Json failed = run_job(admin, "POST", playlists_path(account), Json{{"name", "Never made"}});
+  ASSERT_EQ(failed["state"], "failed") << failed.dump();
+  EXPECT_EQ(failed["error"]["code"], "conflict");
+  EXPECT_FALSE(remote_playlists().contains("Never made"));
+}
+
 TEST_F(LifecycleApiTest, InputErrorsOwnershipAndRoles) {
   start();
   Browser admin = setup_admin();
