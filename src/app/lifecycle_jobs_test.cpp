@@ -233,6 +233,53 @@ TEST_F(LifecycleJobsTest, AnUnansweredCreateThatWasNotAppliedFailsWithoutCreatin
   EXPECT_EQ(failed.items[0].outcome, ItemOutcome::Failed);
 }
 
+/// A JobContext for calling a handler directly, as the worker would after a crash: the job as
+/// claimed again, with the checkpoint the dead attempt saved.
+class ResumedContext final : public JobContext {
+ public:
+  explicit ResumedContext(Job job) : job_(std::move(job)) {}
+  const Job& job() const override { return job_; }
+  const std::vector<core::JobItemResult>& earlier_items() const override { return items_; }
+  std::stop_token stop_token() const override { return {}; }
+  void report(const core::JobProgress&, std::optional<std::string> checkpoint) override {
+    if (checkpoint) job_.checkpoint = *checkpoint;
+  }
+  void record_item(const core::JobItemResult& item) override { items_.push_back(item); }
+  void count_api(const core::ApiCounters&) override {}
+
+ private:
+  Job job_;
+  std::vector<core::JobItemResult> items_;
+};
+
+TEST_F(LifecycleJobsTest, AJobThatDiedAfterSendingTheCreateAdoptsThePlaylistInsteadOfCreatingIt) {
+  put_playlist("src", items(0, 10));
+  Job job = enqueue(prepared({.details = {.name = "Copy"}, .copy_of = "src"}));
+  // The dead attempt had saved "creating" and sent the create, which Spotify carried out.
+  job.checkpoint = R"({"version":1,"parts":[{"state":"creating","id":"","snapshot":""}]})";
+  ASSERT_TRUE(spotify_.create_playlist({.name = "Copy"}).write.is_applied());
+  ResumedContext context(job);
+
+  const JobResult result = handlers_.at(core::JobKind::CreatePlaylist)(context);
+
+  ASSERT_EQ(result.kind, JobResult::Kind::Succeeded) << result.error->message;
+  ASSERT_EQ(named("Copy").size(), 1u);
+  EXPECT_EQ(uris_of(named("Copy").front()->items), uris_of(items(0, 10)));
+  EXPECT_EQ(spotify_.writes(), 2);  // the dead attempt's create and one append: no second create
+}
+
+TEST_F(LifecycleJobsTest, ACheckpointThisVersionDidNotWriteFailsTheJobRatherThanGuess) {
+  Job job = enqueue(prepared({.details = {.name = "X"}}));
+  job.checkpoint = R"({"version":9})";
+  ResumedContext context(job);
+
+  const JobResult result = handlers_.at(core::JobKind::CreatePlaylist)(context);
+
+  ASSERT_EQ(result.kind, JobResult::Kind::Failed);
+  EXPECT_EQ(result.error->code, ErrorCode::Internal);
+  EXPECT_EQ(spotify_.writes(), 0);
+}
+
 TEST_F(LifecycleJobsTest, ARefusedCreateIsRetriedAndCreatesOnce) {
   spotify_.inject_write(1, Injected::NotApplied,
                         core::make_error(ErrorCode::Unavailable, "Spotify is down"));
