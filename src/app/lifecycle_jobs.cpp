@@ -193,7 +193,9 @@ class CreationRun {
   }
 
   /// The playlist an unanswered create made, if Spotify lists it: the newest of that name owned
-  /// by the account that plm does not store and no earlier part made.
+  /// by the account, still empty (nothing is appended before the id is saved), that plm does not
+  /// store and no earlier part made. An empty playlist of that name the user made elsewhere since
+  /// the last sync would be taken for it: harmless, it receives the tracks meant for this one.
   core::Result<core::PlaylistSummary> find_unanswered_creation(std::size_t index) {
     const std::string& name = creation_.parts[index].name;
     std::set<std::string> known;
@@ -207,7 +209,7 @@ class CreationRun {
       if (!page) return page.error();
       for (const auto& playlist : page->items) {
         if (playlist.name == name && playlist.owner_id == account_.spotify_user_id &&
-            !known.contains(playlist.id)) {
+            playlist.item_count == 0 && !known.contains(playlist.id)) {
           return playlist;
         }
       }

@@ -10,8 +10,8 @@
 /// 1. "creating" is saved, then SpotifyApi::create_playlist is sent once. Spotify's create is not
 ///    idempotent and the client never repeats it: an Unknown outcome (and a resumed job that finds
 ///    "creating") is settled by listing the account's first playlist pages for a playlist of that
-///    name, owned by the account and not stored by plm nor made by an earlier part: found, it is
-///    adopted; not found, the job fails (Conflict) without creating again.
+///    name, owned by the account, still empty, and not stored by plm nor made by an earlier part:
+///    found, it is adopted; not found, the job fails (Conflict) without creating again.
 /// 2. The new id and first snapshot are saved at once, then the items are appended with
 ///    core::run_write_sequence (always_confirm: the snapshot is checked before the first append;
 ///    settle_reads 4 with the injected wait between them, because Spotify's reads lag its writes).

@@ -216,6 +216,20 @@ TEST_F(LifecycleJobsTest, AnUnansweredCreateThatWasAppliedIsAdoptedNotRepeated) 
   EXPECT_TRUE(store_.find_playlist(account_, copies.front()->summary.id)->has_value());
 }
 
+TEST_F(LifecycleJobsTest, AnUnansweredCreateIsNotTakenForAPlaylistThatAlreadyHasTracks) {
+  put_playlist("src", items(0, 10));
+  // A playlist of that name the user made elsewhere (not synced yet), with tracks in it.
+  spotify_.put_playlist(core::PlaylistSummary{.id = "theirs", .name = "Copy", .owner_id = "me"},
+                        items(50, 2));
+  spotify_.inject_write(1, Injected::UnknownNotApplied);
+  const Job queued = enqueue(prepared({.details = {.name = "Copy"}, .copy_of = "src"}));
+
+  ASSERT_TRUE(run_one());
+
+  EXPECT_EQ(details(queued.id).job.state, JobState::Failed);
+  EXPECT_EQ(uris_of(spotify_.find_playlist("theirs")->items), uris_of(items(50, 2)));  // untouched
+}
+
 TEST_F(LifecycleJobsTest, AnUnansweredCreateThatWasNotAppliedFailsWithoutCreating) {
   put_playlist("src", items(0, 10));
   spotify_.inject_write(1, Injected::UnknownNotApplied);
