@@ -11,8 +11,11 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <stop_token>
 
 #include "app/edit_jobs.hpp"
+#include "app/lifecycle_jobs.hpp"
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
 #include "app/worker_identity.hpp"
@@ -121,6 +124,7 @@ class JobHost final : public web::JobControl {
         log_(std::move(log)),
         process_(this_process()),
         waiter_(services.clock()),
+        settle_waiter_(services.clock()),
         worker_(
             queue_, job_handlers(services), services.clock(), waiter_,
             WorkerOptions{.threads = services.config().sync_workers, .name = worker_name(process_)},
@@ -160,6 +164,16 @@ class JobHost final : public web::JobControl {
     return enqueue(sync_playlist_job(owner_user_id, account_id, playlist_id));
   }
 
+  core::Result<core::Enqueued> create_playlists(std::int64_t owner_user_id, std::int64_t account_id,
+                                                const core::PlaylistCreation& creation) override {
+    return enqueue(creation_job(owner_user_id, account_id, creation));
+  }
+
+  core::Result<core::Enqueued> delete_playlist(std::int64_t owner_user_id, std::int64_t account_id,
+                                               const std::string& playlist_id) override {
+    return enqueue(delete_playlist_job(owner_user_id, account_id, playlist_id));
+  }
+
   core::Result<core::Job> cancel(std::int64_t job_id) override {
     auto job = queue_.cancel(job_id);
     if (job && job->state == core::JobState::Running) worker_.cancel_requested(job_id);
@@ -171,21 +185,37 @@ class JobHost final : public web::JobControl {
   /// start), not be failed as if the Spotify call had gone wrong.
   void stop() override {
     worker_.request_shutdown();
+    settle_stop_.request_stop();
     interrupt_waits_();
     worker_.stop();
   }
 
  private:
-  static JobHandlers job_handlers(Services& services) {
+  JobHandlers job_handlers(Services& services) {
+    JobHandlers handlers;
     const auto spotify_for = [&services](const core::SpotifyAccount& account) {
       return std::shared_ptr<core::SpotifyApi>(services.spotify_for(account));
     };
-    JobHandlers handlers;
     add_sync_handlers(handlers, SyncJobDeps{.accounts = services.accounts(),
                                             .playlists = services.playlists(),
                                             .journal = services.journal(),
                                             .clock = services.clock(),
                                             .spotify_for = spotify_for});
+    add_lifecycle_handlers(
+        handlers, LifecycleJobDeps{.accounts = services.accounts(),
+                                   .playlists = services.playlists(),
+                                   .journal = services.journal(),
+                                   .clock = services.clock(),
+                                   .spotify_for = spotify_for,
+                                   .wait_for_reads = [this, &services] {
+                                     settle_waiter_.wait_until(services.clock().now() + kSettleWait,
+                                                               settle_waiter_.epoch(),
+                                                               settle_stop_.get_token());
+                                     // Like the clients' waits at shutdown: the job stops here
+                                     // and is resumed (it reads what its appends did first).
+                                     if (settle_stop_.stop_requested())
+                                       throw std::runtime_error("the worker is stopping");
+                                   }});
     add_edit_handlers(handlers, EditJobDeps{.accounts = services.accounts(),
                                             .playlists = services.playlists(),
                                             .journal = services.journal(),
@@ -211,6 +241,9 @@ class JobHost final : public web::JobControl {
   WorkerProcess process_;
   std::atomic<web::WebApp*> app_{nullptr};
   ConditionWaiter waiter_;
+  /// The waits between the reads that settle a lost append; cut short at shutdown.
+  std::stop_source settle_stop_;
+  ConditionWaiter settle_waiter_;
   Worker worker_;  // last: its threads use everything above
 };
 

@@ -2,7 +2,9 @@
 // Internal to plm::web: the handlers the route table (routes.cpp) names, as free functions of the
 // application and the request's context (the Handler type of routes.hpp), by resource.
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "web/internal.hpp"
 
@@ -46,5 +48,14 @@ http::Response sync_playlist(App& app, Context& context);
 http::Response list_jobs(App& app, Context& context);
 http::Response get_job(App& app, Context& context);
 http::Response cancel_job(App& app, Context& context);
+/// 202 with the job `enqueue` answered (a new one, or the one already queued or running); 409
+/// when the account must be connected again before it can do `what` ("sync"), 503 at shutdown.
+http::Response start_job(App& app, const core::SpotifyAccount& account, std::string_view what,
+                         const std::function<core::Result<core::Enqueued>()>& enqueue);
+
+// ---- create, copy, merge, split, unfollow (handlers_lifecycle.cpp) ----
+http::Response create_playlist(App& app, Context& context);
+http::Response split_playlist(App& app, Context& context);
+http::Response delete_playlist(App& app, Context& context);
 
 }  // namespace plm::web
