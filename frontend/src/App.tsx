@@ -3,7 +3,15 @@ import { ApiError, api, apiUrl, onForbidden, onUnauthorized } from './api/client
 import { Layout } from './components/Layout';
 import { ErrorNotice, Spinner } from './components/ui';
 import { LiveConnection, bus } from './lib/events';
-import { ACTIVE_STATES, endNotice, isActive, jobs, replaceJobs, upsertJob } from './lib/jobs';
+import {
+  ACTIVE_STATES,
+  endNotice,
+  isActive,
+  jobs,
+  quietJobs,
+  replaceJobs,
+  upsertJob,
+} from './lib/jobs';
 import { useResource } from './lib/resource';
 import { location, navigate } from './lib/router';
 import { isAdmin, needsSetup, refreshSession, session, setSession } from './lib/session';
@@ -126,7 +134,7 @@ export function App() {
     const offJob = bus.on('job', (job) => {
       const before = jobs.value.get(job.id);
       upsertJob(job);
-      if (before && isActive(before) && !isActive(job)) {
+      if (before && isActive(before) && !isActive(job) && !quietJobs.has(job.id)) {
         const { text, kind } = endNotice(job);
         notify(text, kind);
       }

@@ -314,4 +314,50 @@ export const api = {
   job: (job_id: string, opts: Reading = {}) =>
     send('GET', '/api/jobs/{job_id}', { path: { job_id }, ...opts }),
   cancelJob: (job_id: string) => send('POST', '/api/jobs/{job_id}/cancel', { path: { job_id } }),
+  previewEdit: (account_id: number, playlist_id: string, body: Schemas['EditRequest']) =>
+    send('POST', '/api/accounts/{account_id}/playlists/{playlist_id}/edits/preview', {
+      path: { account_id, playlist_id },
+      body,
+    }),
+  applyEdit: (account_id: number, playlist_id: string, body: Schemas['EditRequest']) =>
+    send('POST', '/api/accounts/{account_id}/playlists/{playlist_id}/edits', {
+      path: { account_id, playlist_id },
+      body,
+    }),
+  history: (
+    account_id: number,
+    playlist_id: string,
+    query: HistoryQuery = {},
+    opts: Reading = {},
+  ) =>
+    send('GET', '/api/accounts/{account_id}/playlists/{playlist_id}/history', {
+      path: { account_id, playlist_id },
+      query,
+      ...opts,
+    }),
+  version: (
+    account_id: number,
+    playlist_id: string,
+    version: number,
+    against: number | undefined,
+    opts: Reading = {},
+  ) =>
+    send('GET', '/api/accounts/{account_id}/playlists/{playlist_id}/history/{version}', {
+      path: { account_id, playlist_id, version },
+      query: { against },
+      ...opts,
+    }),
+  searchTracks: (account_id: number, q: string, offset: number, opts: Reading = {}) =>
+    send('GET', '/api/accounts/{account_id}/search', {
+      path: { account_id },
+      query: { q, offset, limit: 10 },
+      ...opts,
+    }),
 };
+
+/** The filters and paging of GET …/history. */
+export type HistoryQuery = NonNullable<
+  paths['/api/accounts/{account_id}/playlists/{playlist_id}/history']['get']['parameters']['query']
+>;
+export type PlaylistVersion = Schemas['PlaylistVersion'];
+export type PlaylistVersionDetails = Schemas['PlaylistVersionDetails'];
