@@ -21,6 +21,7 @@ import { JobPage } from './pages/JobPage';
 import { JobsPage } from './pages/JobsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { HistoryPage } from './pages/HistoryPage';
 import { PlaylistPage } from './pages/PlaylistPage';
 import { PlaylistsPage } from './pages/PlaylistsPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -211,6 +212,15 @@ export function App() {
       case 'playlist':
         page = (
           <PlaylistPage
+            key={`${params.accountId}/${params.playlistId}`}
+            accountId={Number(params.accountId)}
+            playlistId={params.playlistId ?? ''}
+          />
+        );
+        break;
+      case 'playlist_history':
+        page = (
+          <HistoryPage
             key={`${params.accountId}/${params.playlistId}`}
             accountId={Number(params.accountId)}
             playlistId={params.playlistId ?? ''}

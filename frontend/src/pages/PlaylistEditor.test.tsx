@@ -7,7 +7,7 @@ import { bus } from '../lib/events';
 import { jobs } from '../lib/jobs';
 import { setSession } from '../lib/session';
 import { toasts } from '../lib/toast';
-import { items, job, playlist, sessionInfo } from '../test/fixtures';
+import { editPreview, items, job, playlist, sessionInfo } from '../test/fixtures';
 import { json, mockApi, type Call } from '../test/server';
 import { PlaylistPage } from './PlaylistPage';
 
@@ -18,25 +18,6 @@ function titles(): string[] {
     .getAllByRole('row')
     .slice(1)
     .map((r) => r.querySelector('.tt-title')!.textContent!);
-}
-
-function emptyPreview(desired: string[]) {
-  return {
-    strategy: 'edit' as const,
-    planned_snapshot: 's1',
-    item_count: 5,
-    desired,
-    added: [],
-    removed: [],
-    moved: [],
-    reinserted: [],
-    details: [],
-    calls: 1,
-    added_at_lost: 0,
-    move_lower_bound: 1,
-    replace_everything: { possible: true, impossible_because: '', calls: 1, added_at_lost: 5 },
-    seed: null,
-  };
 }
 
 let stored: PlaylistItem[];
@@ -152,10 +133,12 @@ describe('the playlist editor', () => {
 
   it('previews a removal, then offers Undo of the version it made', async () => {
     const { calls } = server({
-      [`POST ${BASE}/edits/preview`]: json({
-        ...emptyPreview(['t0', 't2', 't3', 't4'].map((t) => `spotify:track:${t}`)),
-        removed: [{ uri: 'spotify:track:t1', position: 1 }],
-      }),
+      [`POST ${BASE}/edits/preview`]: json(
+        editPreview({
+          desired: ['t0', 't2', 't3', 't4'].map((t) => `spotify:track:${t}`),
+          removed: [{ uri: 'spotify:track:t1', position: 1 }],
+        }),
+      ),
       [`GET ${BASE}/history`]: json({
         versions: [{ version: 7 }],
         next_before: null,

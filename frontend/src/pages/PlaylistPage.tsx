@@ -35,6 +35,7 @@ import { mayWrite, session } from '../lib/session';
 import { notify } from '../lib/toast';
 import { usePlaylistEditor } from './playlist-editing';
 import { playlistsBackLink } from './PlaylistsPage';
+import { historyPath } from '../routes';
 
 type OpenDialog =
   { kind: 'move-to' } | { kind: 'remove' } | { kind: 'reorder'; initial: ReorderChoice } | null;
@@ -244,10 +245,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
                 {syncing ? 'Syncing…' : 'Sync this playlist'}
               </button>
             ) : null}
-            <Link
-              to={`playlists/${accountId}/${encodeURIComponent(playlistId)}/history`}
-              class="btn"
-            >
+            <Link to={historyPath(accountId, playlistId)} class="btn">
               History
             </Link>
             {job && syncing ? <JobProgress job={job} label="Sync of this playlist" /> : null}
