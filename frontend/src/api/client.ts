@@ -175,8 +175,12 @@ export async function exchange(
   } = {},
 ): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
-  let body: string | undefined;
-  if (init.body !== undefined) {
+  let body: string | Blob | undefined;
+  if (init.body instanceof Blob) {
+    // A file sent as it is (a cover), with its own type.
+    headers['Content-Type'] = init.body.type || 'application/octet-stream';
+    body = init.body;
+  } else if (init.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(init.body);
   }
@@ -347,6 +351,15 @@ export const api = {
       query: { against },
       ...opts,
     }),
+  /** PUT …/cover with the JPEG itself as the body (an edit_playlist job). */
+  uploadCover: async (account_id: number, playlist_id: string, jpeg: Blob): Promise<Job> => {
+    const path = buildPath('/api/accounts/{account_id}/playlists/{playlist_id}/cover', {
+      account_id,
+      playlist_id,
+    });
+    const res = await exchange('PUT', path, { body: new Blob([jpeg], { type: 'image/jpeg' }) });
+    return (await res.json()) as Job;
+  },
   searchTracks: (account_id: number, q: string, offset: number, opts: Reading = {}) =>
     send('GET', '/api/accounts/{account_id}/search', {
       path: { account_id },

@@ -37,11 +37,12 @@ export function waitForJob(id: string): Promise<Job> {
  * Starts an edit and waits for its end. The page that asked says how it ended itself, so the
  * app-wide "job finished" notice stays quiet for this job.
  */
-export async function runEdit(
-  accountId: number,
-  playlistId: string,
-  request: EditRequest,
-): Promise<Job> {
+export function runEdit(accountId: number, playlistId: string, request: EditRequest): Promise<Job> {
+  return runJob(() => api.applyEdit(accountId, playlistId, request));
+}
+
+/** Starts a job (an edit, a cover upload) and waits for its end, as runEdit does. */
+export async function runJob(start: () => Promise<Job>): Promise<Job> {
   // Its end may come on the stream before the POST's answer: keep what ends meanwhile.
   const ended = new Map<string, Job>();
   const off = bus.on('job', (j) => {
@@ -49,7 +50,7 @@ export async function runEdit(
   });
   let job: Job;
   try {
-    job = await api.applyEdit(accountId, playlistId, request);
+    job = await start();
   } finally {
     off();
   }

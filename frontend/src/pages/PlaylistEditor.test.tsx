@@ -174,6 +174,50 @@ describe('the playlist editor', () => {
     );
   });
 
+  it('checks the details in the browser and sends only what changed', async () => {
+    const { calls } = server();
+    render(<PlaylistPage accountId={1} playlistId="p1" />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit details…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit details' });
+    const save = within(dialog).getByRole('button', { name: 'Save' }) as HTMLButtonElement;
+    expect(save.disabled).toBe(true); // nothing changed yet
+    fireEvent.input(within(dialog).getByLabelText('Name'), { target: { value: 'x'.repeat(201) } });
+    expect(within(dialog).getByRole('alert').textContent).toContain('At most 200 characters');
+    expect(save.disabled).toBe(true);
+    fireEvent.input(within(dialog).getByLabelText('Name'), { target: { value: 'Road trip' } });
+    fireEvent.input(within(dialog).getByLabelText('Description'), {
+      target: { value: 'two\nlines' },
+    });
+    expect(within(dialog).getByRole('alert').textContent).toContain('line breaks');
+    fireEvent.input(within(dialog).getByLabelText('Description'), {
+      target: { value: 'For the car' },
+    });
+    const collaborative = within(dialog).getByLabelText('Collaborative') as HTMLInputElement;
+    expect(collaborative.disabled).toBe(true); // public
+    fireEvent.click(within(dialog).getByLabelText('Private'));
+    fireEvent.click(collaborative);
+    const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'c.png', {
+      type: 'image/png',
+    });
+    fireEvent.change(within(dialog).getByLabelText(/New cover/), { target: { files: [png] } });
+    await within(dialog).findByText('The cover must be a JPEG image.');
+    expect(save.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText(/New cover/), { target: { files: [] } });
+    await waitFor(() => expect(save.disabled).toBe(false));
+    fireEvent.click(save);
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({
+      kind: 'details',
+      planned_snapshot: 's1',
+      details: {
+        name: 'Road trip',
+        description: 'For the car',
+        public: false,
+        collaborative: true,
+      },
+    });
+  });
+
   it('shows no edit controls to a viewer', async () => {
     setSession(sessionInfo('viewer'));
     server();
@@ -181,5 +225,6 @@ describe('the playlist editor', () => {
     await screen.findByRole('table', { name: 'Tracks of Mix' });
     expect(screen.queryByRole('toolbar')).toBeNull();
     expect(screen.queryByRole('grid')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Edit details…' })).toBeNull();
   });
 });

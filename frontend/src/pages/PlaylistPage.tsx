@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../api/client';
+import { DetailsDialog } from '../components/DetailsDialog';
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { TagEditor } from '../components/TagEditor';
@@ -29,6 +30,7 @@ import {
   type EditRequest,
   type Track,
 } from '../lib/edit';
+import type { DetailsChange } from '../lib/details';
 import { selectedIndices } from '../lib/selection';
 import { filterTracks, totalDurationMs } from '../lib/track-filter';
 import { mayWrite, session } from '../lib/session';
@@ -38,7 +40,11 @@ import { playlistsBackLink } from './PlaylistsPage';
 import { historyPath } from '../routes';
 
 type OpenDialog =
-  { kind: 'move-to' } | { kind: 'remove' } | { kind: 'reorder'; initial: ReorderChoice } | null;
+  | { kind: 'details' }
+  | { kind: 'move-to' }
+  | { kind: 'remove' }
+  | { kind: 'reorder'; initial: ReorderChoice }
+  | null;
 
 const SORT_FIRST: ReorderChoice = { kind: 'sort', sortBy: 'title', descending: false };
 const DEDUPE_FIRST: ReorderChoice = { kind: 'dedupe', keep: 'first' };
@@ -194,6 +200,20 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
       });
     };
 
+  const saveDetails = async (change: DetailsChange | null, cover: Blob | null) => {
+    if (change) {
+      const saved = await editor.run(
+        { kind: 'details', planned_snapshot: snapshot, details: change },
+        { done: 'Details saved.', undo: true },
+      );
+      if (!saved) return;
+    }
+    if (cover)
+      await editor.run(() => api.uploadCover(accountId, playlistId, cover), {
+        done: 'Cover uploaded.',
+      });
+  };
+
   const tableEditing: TableEditing | undefined =
     editable && !filter.trim()
       ? {
@@ -243,6 +263,16 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
                 disabled={starting || (job !== null && isActive(job))}
               >
                 {syncing ? 'Syncing…' : 'Sync this playlist'}
+              </button>
+            ) : null}
+            {canWrite && playlist.owned ? (
+              <button
+                type="button"
+                class="btn"
+                disabled={editor.busy}
+                onClick={() => setDialog({ kind: 'details' })}
+              >
+                Edit details…
               </button>
             ) : null}
             <Link to={historyPath(accountId, playlistId)} class="btn">
@@ -381,6 +411,13 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
           />
         )}
       </section>
+      {dialog?.kind === 'details' ? (
+        <DetailsDialog
+          playlist={playlist}
+          onSave={(change, cover) => void saveDetails(change, cover)}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
       {dialog?.kind === 'move-to' ? (
         <MoveToDialog
           count={chosen.length}

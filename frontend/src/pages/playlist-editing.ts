@@ -3,8 +3,14 @@
 // with a notice that says why (a conflict offers to reload). Edits that take something away offer
 // Undo in the notice that says they were made.
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, describeError, type PlaylistItem, type PlaylistItems } from '../api/client';
-import { latestVersion, runEdit } from '../lib/edit-jobs';
+import {
+  ApiError,
+  describeError,
+  type Job,
+  type PlaylistItem,
+  type PlaylistItems,
+} from '../api/client';
+import { latestVersion, runEdit, runJob } from '../lib/edit-jobs';
 import type { EditRequest } from '../lib/edit';
 import { emptySelection, type SelectionState } from '../lib/selection';
 import { notify } from '../lib/toast';
@@ -34,7 +40,8 @@ export interface Editor {
   /** The latest sentence for the aria-live region. */
   announcement: string;
   announce: (text: string) => void;
-  run: (request: EditRequest, options: EditOptions) => Promise<boolean>;
+  /** Runs an edit (or another job on the playlist, e.g. a cover upload) to its end. */
+  run: (request: EditRequest | (() => Promise<Job>), options: EditOptions) => Promise<boolean>;
 }
 
 const NOTHING_PENDING: ReadonlySet<PlaylistItem> = new Set();
@@ -76,11 +83,17 @@ export function usePlaylistEditor(
     else notify(`The edit failed: ${e.message}`, 'error');
   };
 
-  const run = async (request: EditRequest, options: EditOptions): Promise<boolean> => {
+  const run = async (
+    request: EditRequest | (() => Promise<Job>),
+    options: EditOptions,
+  ): Promise<boolean> => {
     setBusy(true);
     if (options.shown) setShown(options.shown);
     try {
-      const job = await runEdit(accountId, playlistId, request);
+      const job =
+        typeof request === 'function'
+          ? await runJob(request)
+          : await runEdit(accountId, playlistId, request);
       if (job.state !== 'succeeded') {
         setShown(null);
         fail(job.error ?? { code: job.state, message: job.message || `The job ${job.state}.` });
