@@ -351,6 +351,31 @@ export const api = {
       query: { against },
       ...opts,
     }),
+  // Create and split answer 200 with a preview on `dry_run`, else 202 with the job.
+  previewCreate: (account_id: number, body: Schemas['CreatePlaylistRequest']) =>
+    send('POST', '/api/accounts/{account_id}/playlists', {
+      path: { account_id },
+      body: { ...body, dry_run: true },
+    }),
+  createPlaylist: async (account_id: number, body: Schemas['CreatePlaylistRequest']) =>
+    (await send('POST', '/api/accounts/{account_id}/playlists', {
+      path: { account_id },
+      body: { ...body, dry_run: false },
+    })) as unknown as Job,
+  previewSplit: (account_id: number, playlist_id: string, body: Schemas['SplitRequest']) =>
+    send('POST', '/api/accounts/{account_id}/playlists/{playlist_id}/split', {
+      path: { account_id, playlist_id },
+      body: { ...body, dry_run: true },
+    }),
+  splitPlaylist: async (account_id: number, playlist_id: string, body: Schemas['SplitRequest']) =>
+    (await send('POST', '/api/accounts/{account_id}/playlists/{playlist_id}/split', {
+      path: { account_id, playlist_id },
+      body: { ...body, dry_run: false },
+    })) as unknown as Job,
+  deletePlaylist: (account_id: number, playlist_id: string) =>
+    send('DELETE', '/api/accounts/{account_id}/playlists/{playlist_id}', {
+      path: { account_id, playlist_id },
+    }),
   /** PUT …/cover with the JPEG itself as the body (an edit_playlist job). */
   uploadCover: async (account_id: number, playlist_id: string, jpeg: Blob): Promise<Job> => {
     const path = buildPath('/api/accounts/{account_id}/playlists/{playlist_id}/cover', {
@@ -373,4 +398,8 @@ export type HistoryQuery = NonNullable<
   paths['/api/accounts/{account_id}/playlists/{playlist_id}/history']['get']['parameters']['query']
 >;
 export type PlaylistVersion = Schemas['PlaylistVersion'];
+export type CreatePlaylistRequest = Schemas['CreatePlaylistRequest'];
+export type CreatePreview = Schemas['CreatePreview'];
+export type SplitRequest = Schemas['SplitRequest'];
+export type SplitPreview = Schemas['SplitPreview'];
 export type PlaylistVersionDetails = Schemas['PlaylistVersionDetails'];

@@ -12,7 +12,7 @@ import {
   type DetailsChange,
   type DetailsForm,
 } from '../lib/details';
-import { Dialog } from './Dialog';
+import { Dialog, DialogButtons } from './Dialog';
 
 interface Props {
   playlist: Playlist;
@@ -63,19 +63,12 @@ export function DetailsDialog({ playlist, onSave, onClose }: Props) {
       title="Edit details"
       onClose={onClose}
       actions={
-        <>
-          <button type="button" class="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            form="details-form"
-            class="btn btn-primary"
-            disabled={!valid || (!change && !cover)}
-          >
-            Save
-          </button>
-        </>
+        <DialogButtons
+          onClose={onClose}
+          label="Save"
+          form="details-form"
+          disabled={!valid || (!change && !cover)}
+        />
       }
     >
       <form id="details-form" onSubmit={submit} noValidate>

@@ -2,11 +2,12 @@
 // (remove, sort, shuffle, dedupe, restore): the server plans the edit (POST …/edits/preview) and
 // the dialog says what would change and what it costs in Spotify calls before anything is sent.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, describeError, type PlaylistItem } from '../api/client';
 import type { EditPreview, EditRequest } from '../lib/edit';
 import { formatCount, plural } from '../lib/format';
-import { Dialog } from './Dialog';
+import { usePreview } from '../lib/use-preview';
+import { Dialog, DialogButtons } from './Dialog';
 import { FormError, SelectField, Spinner } from './ui';
 
 export function MoveToDialog({
@@ -35,14 +36,7 @@ export function MoveToDialog({
       title={`Move ${plural(count, 'track')} to a position`}
       onClose={onClose}
       actions={
-        <>
-          <button type="button" class="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="move-to-form" class="btn btn-primary" disabled={!valid}>
-            Move
-          </button>
-        </>
+        <DialogButtons onClose={onClose} label="Move" form="move-to-form" disabled={!valid} />
       }
     >
       <form id="move-to-form" onSubmit={submit} class="field">
@@ -168,22 +162,12 @@ export function PreviewDialog({
   onClose,
   children,
 }: PreviewDialogProps) {
-  const [preview, setPreview] = useState<EditPreview | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [allowReplace, setAllowReplace] = useState(false);
-  const body = JSON.stringify({ ...request, allow_replace: allowReplace || undefined });
-  useEffect(() => {
-    let live = true;
-    setPreview(null);
-    setError(null);
-    api.previewEdit(accountId, playlistId, JSON.parse(body) as EditRequest).then(
-      (p) => live && setPreview(p),
-      (e) => live && setError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [accountId, playlistId, body]);
+  const asked: EditRequest = allowReplace ? { ...request, allow_replace: true } : request;
+  const { data: preview, error } = usePreview(
+    () => api.previewEdit(accountId, playlistId, asked),
+    `${accountId}/${playlistId}/${JSON.stringify(asked)}`,
+  );
 
   const nothing = preview?.strategy === 'none';
   const confirm = () => {
@@ -200,20 +184,14 @@ export function PreviewDialog({
       title={title}
       onClose={onClose}
       actions={
-        <>
-          <button type="button" class="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            class={`btn ${request.kind === 'remove' ? 'btn-danger' : 'btn-primary'}`}
-            onClick={confirm}
-            disabled={!preview || nothing}
-            data-autofocus
-          >
-            {preview ? confirmLabel(preview) : 'Preparing…'}
-          </button>
-        </>
+        <DialogButtons
+          onClose={onClose}
+          label={preview ? confirmLabel(preview) : 'Preparing…'}
+          onClick={confirm}
+          disabled={!preview || nothing}
+          danger={request.kind === 'remove'}
+          autofocus
+        />
       }
     >
       {children}

@@ -218,6 +218,48 @@ describe('the playlist editor', () => {
     });
   });
 
+  it('unfollows after a confirmation that names the playlist', async () => {
+    const { calls } = server({
+      [`DELETE ${BASE}`]: json(job({ id: 'd1', kind: 'delete_playlist', state: 'queued' }), 202),
+    });
+    render(<PlaylistPage accountId={1} playlistId="p1" />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Unfollow…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Unfollow “Mix”?' });
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Unfollow' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'DELETE')).toBe(true));
+  });
+
+  it('previews a split by size and creates the parts', async () => {
+    const { calls } = server({
+      [`POST ${BASE}/split`]: (call: Call) =>
+        (call.body as { dry_run: boolean }).dry_run
+          ? json({
+              parts: [
+                { name: 'Mix (1)', item_count: 3 },
+                { name: 'Mix (2)', item_count: 2 },
+              ],
+              local_files_skipped: 0,
+            })
+          : json(job({ id: 's1', kind: 'split_playlist', state: 'queued' }), 202),
+    });
+    render(<PlaylistPage accountId={1} playlistId="p1" />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Split…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Split “Mix”' });
+    fireEvent.input(within(dialog).getByLabelText('Tracks per playlist'), {
+      target: { value: '3' },
+    });
+    await within(dialog).findByText('Mix (2) — 2 tracks');
+    expect(calls.at(-1)!.body).toEqual({
+      by: 'size',
+      size: 3,
+      name_template: '{name} ({part})',
+      dry_run: true,
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Create 2 playlists' }));
+    await waitFor(() => expect(calls.at(-1)!.body).toMatchObject({ dry_run: false, size: 3 }));
+  });
+
   it('shows no edit controls to a viewer', async () => {
     setSession(sessionInfo('viewer'));
     server();
@@ -225,6 +267,7 @@ describe('the playlist editor', () => {
     await screen.findByRole('table', { name: 'Tracks of Mix' });
     expect(screen.queryByRole('toolbar')).toBeNull();
     expect(screen.queryByRole('grid')).toBeNull();
-    expect(screen.queryByRole('button', { name: 'Edit details…' })).toBeNull();
+    for (const name of ['Edit details…', 'Copy…', 'Split…', 'Unfollow…'])
+      expect(screen.queryByRole('button', { name })).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../api/client';
 import { DetailsDialog } from '../components/DetailsDialog';
+import { CreatePlaylistDialog, SplitDialog, UnfollowDialog } from '../components/LifecycleDialogs';
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { TagEditor } from '../components/TagEditor';
@@ -34,6 +35,7 @@ import type { DetailsChange } from '../lib/details';
 import { selectedIndices } from '../lib/selection';
 import { filterTracks, totalDurationMs } from '../lib/track-filter';
 import { mayWrite, session } from '../lib/session';
+import { navigate } from '../lib/router';
 import { notify } from '../lib/toast';
 import { usePlaylistEditor } from './playlist-editing';
 import { playlistsBackLink } from './PlaylistsPage';
@@ -41,6 +43,9 @@ import { historyPath } from '../routes';
 
 type OpenDialog =
   | { kind: 'details' }
+  | { kind: 'copy' }
+  | { kind: 'split' }
+  | { kind: 'unfollow' }
   | { kind: 'move-to' }
   | { kind: 'remove' }
   | { kind: 'reorder'; initial: ReorderChoice }
@@ -275,6 +280,25 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
                 Edit details…
               </button>
             ) : null}
+            {canWrite && playlist.items_readable ? (
+              <>
+                <button type="button" class="btn" onClick={() => setDialog({ kind: 'copy' })}>
+                  Copy…
+                </button>
+                <button type="button" class="btn" onClick={() => setDialog({ kind: 'split' })}>
+                  Split…
+                </button>
+              </>
+            ) : null}
+            {canWrite ? (
+              <button
+                type="button"
+                class="btn btn-danger"
+                onClick={() => setDialog({ kind: 'unfollow' })}
+              >
+                Unfollow…
+              </button>
+            ) : null}
             <Link to={historyPath(accountId, playlistId)} class="btn">
               History
             </Link>
@@ -411,6 +435,23 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
           />
         )}
       </section>
+      {dialog?.kind === 'copy' ? (
+        <CreatePlaylistDialog
+          accountId={accountId}
+          source={{ kind: 'copy', playlist }}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog?.kind === 'split' ? (
+        <SplitDialog playlist={playlist} onClose={() => setDialog(null)} />
+      ) : null}
+      {dialog?.kind === 'unfollow' ? (
+        <UnfollowDialog
+          playlist={playlist}
+          onDone={() => navigate(playlistsBackLink())}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
       {dialog?.kind === 'details' ? (
         <DetailsDialog
           playlist={playlist}
