@@ -349,6 +349,7 @@ export function TrackTable({ items, label, resetKey = '', edit }: Props) {
               key={row.key}
               aria-rowindex={row.index + 2}
               data-index={row.index}
+              data-uri={item.uri}
               class={`tt-row${state}${row.index % 2 ? ' tt-odd' : ''}`}
               style={{
                 height: `${ROW_HEIGHT}px`,

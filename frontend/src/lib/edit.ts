@@ -3,6 +3,7 @@
 // (shown at once, before Spotify confirms it), and the ItemRefs an EditRequest names items by.
 import type { components } from '../api/schema';
 import type { PlaylistItem } from '../api/client';
+import { formatCount } from './format';
 
 type Schemas = components['schemas'];
 export type EditRequest = Schemas['EditRequest'];
@@ -134,7 +135,7 @@ export function moveRequest(
 /** "Moved 3 tracks to position 12." for the live region, from the list after the move. */
 export function describeMove(count: number, firstIndexAfter: number): string {
   const what = count === 1 ? '1 track' : `${count} tracks`;
-  return `Moved ${what} to position ${firstIndexAfter + 1}.`;
+  return `Moved ${what} to position ${formatCount(firstIndexAfter + 1)}.`;
 }
 
 /** A search result as a playlist row, for showing an added track before the sync confirms it. */

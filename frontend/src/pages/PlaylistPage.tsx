@@ -164,7 +164,9 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
     if (after === current) return;
     const moved = [...indices].sort((a, b) => a - b).map((i) => current[i]!);
     const first = after.indexOf(moved[0]!);
-    editor.announce(`Moving ${plural(moved.length, 'track')} to position ${first + 1}…`);
+    editor.announce(
+      `Moving ${plural(moved.length, 'track')} to position ${formatCount(first + 1)}…`,
+    );
     void editor.run(moveRequest(current, snapshot, indices, gap), {
       shown: { list: after, pending: new Set(moved) },
       done: describeMove(moved.length, first),

@@ -1,0 +1,273 @@
+// Editing playlists in a real browser against `plm serve` and the Spotify emulator, checking the
+// emulator's own state (its admin dump, the truth whatever reads show) after every edit: drag one
+// track, drag a multi-selection near the end of a 10,000-track playlist, move with the keyboard,
+// add from search, remove with Undo, sort with its preview, restore a recorded version.
+//
+// The emulator is re-seeded with a small world (3 playlists and the 10,000-track library) so the
+// account's sync takes a moment, not the whole demo catalogue.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  artifactsDir,
+  connectDemoAccount,
+  launchBrowser,
+  reportFailure,
+  signIn,
+  startStack,
+  type Stack,
+} from './harness';
+
+const BIG = 'Everything — Master Library';
+const ROW_HEIGHT = 44;
+
+let stack: Stack;
+let context: BrowserContext;
+let page: Page;
+let small = '';
+let beforeSort: string[] = [];
+const pageErrors: string[] = [];
+const started = Date.now();
+
+interface EmulatorPlaylist {
+  id: string;
+  name: string;
+  snapshot_id: string;
+  entries: { uri: string }[];
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(artifactsDir, `edit-${name}.png`), fullPage: false });
+}
+
+/** The playlist as the emulator holds it (not as any read shows it). */
+async function truth(name: string): Promise<EmulatorPlaylist> {
+  const res = await fetch(`${stack.emulatorUrl}/__emulator/users/demo-pro/playlists`);
+  const all = (await res.json()) as EmulatorPlaylist[];
+  const found = all.find((p) => p.name === name);
+  if (!found) throw new Error(`the emulator has no playlist named ${name}`);
+  return found;
+}
+
+async function uris(name: string): Promise<string[]> {
+  return (await truth(name)).entries.map((e) => e.uri);
+}
+
+const table = () => page.getByTestId('track-table');
+const row = (index: number): Locator => table().locator(`[role=row][data-index="${index}"]`);
+
+/** The URIs the page shows, in order (the rows in the DOM: the top of the list). */
+async function shownUris(): Promise<string[]> {
+  return table()
+    .locator('[role=row][data-uri]')
+    .evaluateAll((rows) =>
+      rows
+        .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+        .map((r) => r.getAttribute('data-uri') ?? ''),
+    );
+}
+
+/** Waits until the live region says the edit is done (the job ended and the items were re-read). */
+async function said(text: string): Promise<void> {
+  await page.waitForFunction(
+    (t) => document.querySelector('[data-testid=edit-status]')?.textContent === t,
+    text,
+    { timeout: 30_000 },
+  );
+}
+
+async function openPlaylist(name: string): Promise<void> {
+  await page.goto(`${stack.appUrl}playlists`);
+  await page.getByTestId('playlist-row').getByRole('link', { name, exact: true }).click();
+  await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
+  await table().waitFor();
+  await row(0).waitFor();
+}
+
+/** Moves one step in a list of URIs, as the test expects Spotify to end up. */
+function moved(list: readonly string[], from: number[], gap: number): string[] {
+  const chosen = new Set(from);
+  const rest = list.filter((_, i) => !chosen.has(i));
+  const before = list.slice(0, gap).filter((_, i) => !chosen.has(i)).length;
+  return [...rest.slice(0, before), ...from.map((i) => list[i]!), ...rest.slice(before)];
+}
+
+describe.sequential('editing playlists', () => {
+  beforeAll(async () => {
+    mkdirSync(artifactsDir, { recursive: true });
+    stack = await startStack();
+    const seeded = await fetch(`${stack.emulatorUrl}/__emulator/seed`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        users: [
+          {
+            id: 'demo-pro',
+            display_name: 'Nova Sound Records',
+            generate: { count: 3, max_tracks: 12, big_playlist_tracks: 10_000 },
+          },
+        ],
+      }),
+    });
+    if (!seeded.ok)
+      throw new Error(`seeding the emulator: ${seeded.status} ${await seeded.text()}`);
+    context = await launchBrowser();
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+
+    await signIn(page, stack);
+    await page.goto(`${stack.appUrl}accounts`);
+    await connectDemoAccount(page, stack);
+    const card = page.getByTestId('account-card').first();
+    await card.getByRole('button', { name: 'Sync now' }).click();
+    await card.getByRole('button', { name: 'Sync now' }).waitFor({ timeout: 120_000 });
+    const all = (await (
+      await fetch(`${stack.emulatorUrl}/__emulator/users/demo-pro/playlists`)
+    ).json()) as EmulatorPlaylist[];
+    small = all.find((p) => p.name !== BIG && p.entries.length >= 8)!.name;
+    console.log(`e2e edit: set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  afterEach((ctx) => reportFailure(ctx, page, stack, shot));
+
+  afterAll(async () => {
+    await context?.close();
+    await stack?.stop();
+    console.log(`e2e edit: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+  });
+
+  it('drags one track and Spotify has it there', async () => {
+    await openPlaylist(small);
+    const before = await uris(small);
+    expect(await shownUris()).toEqual(before);
+    // Row 0 dropped on the lower half of row 3: the gap before row 4.
+    await row(0).dragTo(row(3), { targetPosition: { x: 200, y: ROW_HEIGHT - 8 } });
+    await said('Moved 1 track to position 4.');
+    const after = moved(before, [0], 4);
+    expect(await uris(small)).toEqual(after);
+    expect(await shownUris()).toEqual(after);
+    await shot('dragged-one');
+  });
+
+  it('moves the selection with the keyboard (Alt+ArrowUp)', async () => {
+    const before = await uris(small);
+    await row(5).click();
+    await row(6).click({ modifiers: ['Shift'] });
+    await table().focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await said('Moved 2 tracks to position 5.');
+    expect(await uris(small)).toEqual(moved(before, [5, 6], 4));
+  });
+
+  it('drags a multi-selection to the end of the 10,000-track playlist', async () => {
+    await openPlaylist(BIG);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=track-count]')?.textContent === '10,000 tracks',
+    );
+    const before = await uris(BIG);
+    await table().focus();
+    await page.keyboard.press('End');
+    await row(9_999).waitFor({ state: 'visible' });
+    await row(9_990).click();
+    await row(9_992).click({ modifiers: ['Shift'] });
+    await row(9_995).click({ modifiers: ['ControlOrMeta'] });
+    expect(await page.getByTestId('selection-count').textContent()).toBe('4 tracks selected');
+    await row(9_991).dragTo(row(9_999), { targetPosition: { x: 200, y: ROW_HEIGHT - 6 } });
+    await said('Moved 4 tracks to position 9,997.');
+    const after = await uris(BIG);
+    expect(after).toHaveLength(10_000);
+    expect(after).toEqual(moved(before, [9_990, 9_991, 9_992, 9_995], 10_000));
+    expect(await table().locator('[role=row]').count()).toBeLessThan(200);
+    await shot('dragged-selection-big');
+  });
+
+  it('adds a track from the search', async () => {
+    await openPlaylist(small);
+    const before = await uris(small);
+    const title = (await row(0).locator('.tt-title').textContent()) ?? '';
+    const word = title.split(/\s+/).sort((a, b) => b.length - a.length)[0]!;
+    await page.getByRole('button', { name: 'Add tracks…' }).click();
+    await page.getByLabel('Search Spotify for tracks').fill(word);
+    const results = page.getByRole('list', { name: 'Search results' }).getByRole('listitem');
+    await results.first().waitFor();
+    const name = (await results.first().locator('.tt-title').textContent()) ?? '';
+    await results.first().getByRole('button').click();
+    await said(`Added ${name}.`);
+    const after = await uris(small);
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.slice(0, -1)).toEqual(before);
+    expect(await row(before.length).locator('.tt-title').textContent()).toBe(name);
+    await shot('added');
+  });
+
+  it('removes a track, previewed first, and undoes it', async () => {
+    const before = await uris(small);
+    await row(1).click();
+    await page.getByRole('button', { name: 'Remove…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove 1 track' });
+    await dialog.getByTestId('preview-facts').waitFor();
+    await shot('remove-preview');
+    await dialog.getByRole('button', { name: 'Remove 1 track' }).click();
+    await said('Removed 1 track.');
+    expect(await uris(small)).toEqual(before.filter((_, i) => i !== 1));
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await said('Undone.');
+    expect(await uris(small)).toEqual(before);
+  });
+
+  it('sorts by title with a preview of its cost', async () => {
+    const before = await uris(small);
+    await page.getByRole('button', { name: 'Sort…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sort' });
+    const facts = dialog.getByTestId('preview-facts');
+    await facts.waitFor();
+    expect(await facts.textContent()).toContain('Spotify calls');
+    await shot('sort-preview');
+    await dialog.getByRole('button', { name: 'Sort', exact: true }).click();
+    await page.waitForFunction(
+      () =>
+        /^Reordered: \d+ tracks? moved\.$/.test(
+          document.querySelector('[data-testid=edit-status]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 30_000 },
+    );
+    const after = await uris(small);
+    expect([...after].sort()).toEqual([...before].sort());
+    expect(await shownUris()).toEqual(after);
+    // In title order, ignoring case (the rows in the DOM: the whole small playlist).
+    const titles = (await table().locator('[role=row] .tt-title').allTextContents()).map((t) =>
+      t.toLowerCase(),
+    );
+    expect(titles.every((t, i) => i === 0 || titles[i - 1]! <= t)).toBe(true);
+    beforeSort = before;
+  });
+
+  it('restores the version before the sort', async () => {
+    const sortedUris = await uris(small);
+    await page.getByRole('link', { name: 'History' }).click();
+    await page.waitForURL(/\/history$/);
+    const versions = page.getByTestId('version');
+    await versions.first().waitFor();
+    expect(await versions.first().textContent()).toContain('Edit by e2e-admin');
+    await shot('history');
+    // The newest is the sort; the one before it is the list after the undo.
+    await versions.nth(1).getByRole('button', { name: 'Restore this version' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Restore version \d+$/ });
+    await dialog.getByTestId('preview-facts').waitFor();
+    await dialog.getByRole('button', { name: /^Restore version \d+$/ }).click();
+    await page.waitForFunction(
+      () =>
+        /^Restored version \d+\.$/.test(
+          document.querySelector('[data-testid=edit-status]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(await uris(small)).toEqual(beforeSort);
+    expect(beforeSort).not.toEqual(sortedUris);
+    expect(pageErrors).toEqual([]);
+  });
+});
