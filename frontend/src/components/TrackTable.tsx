@@ -181,15 +181,38 @@ export function TrackTable({ items, label, resetKey = '', edit }: Props) {
   const bodyHeight = Math.max(0, virtualizer.getTotalSize() - HEADER_HEIGHT);
   const shownCursor = Math.min(cursor, Math.max(0, items.length - 1));
 
-  /** The gap under the pointer, and a scroll step when it is near the top or bottom edge. */
+  /** The gap under the pointer (scroll included), from the row height alone. */
   const gapFromPointer = (e: DragEvent): number => {
     const el = scrollRef.current!;
     const box = el.getBoundingClientRect();
-    const speed = autoScrollSpeed(e.clientY, box.top + HEADER_HEIGHT, box.bottom);
-    if (speed !== 0) el.scrollTop += speed;
     const y = e.clientY - box.top - el.clientTop + el.scrollTop - HEADER_HEIGHT;
     return gapAt(y, ROW_HEIGHT, items.length);
   };
+
+  // Auto-scroll while a drag hovers near the top or bottom edge: one step a frame, whether or not
+  // the pointer moves (dragover alone comes too seldom when it rests), until the drag leaves.
+  const dragPointerY = useRef<number | null>(null);
+  const scrolling = useRef(false);
+  const autoScroll = () => {
+    const el = scrollRef.current;
+    const y = dragPointerY.current;
+    if (!el || y === null) {
+      scrolling.current = false;
+      return;
+    }
+    const box = el.getBoundingClientRect();
+    const speed = autoScrollSpeed(y, box.top + HEADER_HEIGHT, box.bottom);
+    if (speed !== 0) el.scrollTop += speed;
+    requestAnimationFrame(autoScroll);
+  };
+  const followPointer = (y: number | null) => {
+    dragPointerY.current = y;
+    if (y !== null && !scrolling.current && typeof requestAnimationFrame === 'function') {
+      scrolling.current = true;
+      requestAnimationFrame(autoScroll);
+    }
+  };
+  useEffect(() => () => void (dragPointerY.current = null), []);
 
   const editing = edit
     ? {
@@ -200,15 +223,19 @@ export function TrackTable({ items, label, resetKey = '', edit }: Props) {
           e.preventDefault();
           if (e.dataTransfer)
             e.dataTransfer.dropEffect = types.includes(ROWS_DRAG_TYPE) ? 'move' : 'copy';
+          followPointer(e.clientY);
           const gap = gapFromPointer(e);
           if (gap !== dropGap) setDropGap(gap);
         },
         onDragLeave: (e: DragEvent) => {
-          if (!scrollRef.current?.contains(e.relatedTarget as Node | null)) setDropGap(null);
+          if (scrollRef.current?.contains(e.relatedTarget as Node | null)) return;
+          followPointer(null);
+          setDropGap(null);
         },
         onDrop: (e: DragEvent) => {
           e.preventDefault();
           const gap = gapFromPointer(e);
+          followPointer(null);
           setDropGap(null);
           const moving = dragging.current;
           dragging.current = null;
@@ -264,6 +291,11 @@ export function TrackTable({ items, label, resetKey = '', edit }: Props) {
             select({ selected: new Set(keys), anchor: edit.selection.anchor });
             return;
           }
+          if (e.key === 'Escape' && edit.selection.selected.size > 0) {
+            e.preventDefault();
+            select({ selected: new Set(), anchor: null });
+            return;
+          }
           if ((e.key === 'Delete' || e.key === 'Backspace') && edit.selection.selected.size > 0) {
             e.preventDefault();
             edit.onRemove?.();
@@ -301,6 +333,7 @@ export function TrackTable({ items, label, resetKey = '', edit }: Props) {
       },
       onDragEnd: () => {
         dragging.current = null;
+        followPointer(null);
         setDropGap(null);
       },
     };
