@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/edit_jobs.hpp"
+#include "app/job_handlers.hpp"
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
 #include "app/worker_identity.hpp"
@@ -110,9 +111,8 @@ bool carries_session_cookie(const http::RequestHead& head) {
 
 }  // namespace
 
-/// This process's job worker: app::Worker over the database's queue with the sync and edit
-/// handlers, and what the web app asks of it (web::JobControl). Its states go to the web app once
-/// attached.
+/// This process's job worker: app::Worker over the database's queue with every job handler, and
+/// what the web app asks of it (web::JobControl). Its states go to the web app once attached.
 class JobHost final : public web::JobControl {
  public:
   JobHost(Services& services, std::function<void(std::string_view)> log)
@@ -160,6 +160,13 @@ class JobHost final : public web::JobControl {
     return enqueue(sync_playlist_job(owner_user_id, account_id, playlist_id));
   }
 
+  core::Result<core::Enqueued> edit_playlist(const web::PlaylistEditJob& edit) override {
+    return enqueue(edit_playlist_job(edit.owner_user_id, edit.account_id, edit.playlist_id,
+                                     EditJob{.request = edit.request,
+                                             .planned_snapshot = edit.planned_snapshot,
+                                             .cause = edit.cause}));
+  }
+
   core::Result<core::Job> cancel(std::int64_t job_id) override {
     auto job = queue_.cancel(job_id);
     if (job && job->state == core::JobState::Running) worker_.cancel_requested(job_id);
@@ -176,25 +183,6 @@ class JobHost final : public web::JobControl {
   }
 
  private:
-  static JobHandlers job_handlers(Services& services) {
-    const auto spotify_for = [&services](const core::SpotifyAccount& account) {
-      return std::shared_ptr<core::SpotifyApi>(services.spotify_for(account));
-    };
-    JobHandlers handlers;
-    add_sync_handlers(handlers, SyncJobDeps{.accounts = services.accounts(),
-                                            .playlists = services.playlists(),
-                                            .journal = services.journal(),
-                                            .clock = services.clock(),
-                                            .spotify_for = spotify_for});
-    add_edit_handlers(handlers, EditJobDeps{.accounts = services.accounts(),
-                                            .playlists = services.playlists(),
-                                            .journal = services.journal(),
-                                            .unit_of_work = services.unit_of_work(),
-                                            .clock = services.clock(),
-                                            .spotify_for = spotify_for});
-    return handlers;
-  }
-
   core::Result<core::Enqueued> enqueue(const core::NewJob& job) {
     auto enqueued = queue_.enqueue(job);
     if (enqueued && enqueued->created) worker_.wake();
