@@ -12,6 +12,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "app/edit_jobs.hpp"
+#include "app/job_handlers.hpp"
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
 #include "app/worker_identity.hpp"
@@ -109,7 +111,7 @@ bool carries_session_cookie(const http::RequestHead& head) {
 
 }  // namespace
 
-/// This process's job worker: app::Worker over the database's queue with the sync handlers, and
+/// This process's job worker: app::Worker over the database's queue with every job handler, and
 /// what the web app asks of it (web::JobControl). Its states go to the web app once attached.
 class JobHost final : public web::JobControl {
  public:
@@ -120,7 +122,7 @@ class JobHost final : public web::JobControl {
         process_(this_process()),
         waiter_(services.clock()),
         worker_(
-            queue_, sync_handlers(services), services.clock(), waiter_,
+            queue_, job_handlers(services), services.clock(), waiter_,
             WorkerOptions{.threads = services.config().sync_workers, .name = worker_name(process_)},
             WorkerHooks{.publish = [this](const core::Job& job) { publish(job); },
                         .on_error =
@@ -158,6 +160,13 @@ class JobHost final : public web::JobControl {
     return enqueue(sync_playlist_job(owner_user_id, account_id, playlist_id));
   }
 
+  core::Result<core::Enqueued> edit_playlist(const web::PlaylistEditJob& edit) override {
+    return enqueue(edit_playlist_job(edit.owner_user_id, edit.account_id, edit.playlist_id,
+                                     EditJob{.request = edit.request,
+                                             .planned_snapshot = edit.planned_snapshot,
+                                             .cause = edit.cause}));
+  }
+
   core::Result<core::Job> cancel(std::int64_t job_id) override {
     auto job = queue_.cancel(job_id);
     if (job && job->state == core::JobState::Running) worker_.cancel_requested(job_id);
@@ -174,19 +183,6 @@ class JobHost final : public web::JobControl {
   }
 
  private:
-  static JobHandlers sync_handlers(Services& services) {
-    JobHandlers handlers;
-    add_sync_handlers(handlers, SyncJobDeps{.accounts = services.accounts(),
-                                            .playlists = services.playlists(),
-                                            .journal = services.journal(),
-                                            .clock = services.clock(),
-                                            .spotify_for = [&services](const auto& account) {
-                                              return std::shared_ptr<core::SpotifyApi>(
-                                                  services.spotify_for(account));
-                                            }});
-    return handlers;
-  }
-
   core::Result<core::Enqueued> enqueue(const core::NewJob& job) {
     auto enqueued = queue_.enqueue(job);
     if (enqueued && enqueued->created) worker_.wake();

@@ -183,6 +183,7 @@ core::PlaylistStore& Services::playlists() { return *impl_->store; }
 core::PlaylistJournal& Services::journal() { return impl_->store->journal(); }
 core::SessionStore& Services::sessions() { return *impl_->store; }
 core::JobQueue& Services::jobs() { return impl_->store->jobs(); }
+core::UnitOfWork& Services::unit_of_work() { return *impl_->store; }
 
 core::Result<std::shared_ptr<spotify::Authorizer>> Services::authorizer() {
   const Config& config = impl_->config;

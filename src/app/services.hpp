@@ -12,6 +12,7 @@
 #include "core/ports/playlist_journal.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
+#include "core/ports/unit_of_work.hpp"
 
 namespace plm::spotify {
 class Authorizer;
@@ -54,6 +55,8 @@ class Services {
   core::JobQueue& jobs();
   /// The journal of playlist versions on the database.
   core::PlaylistJournal& journal();
+  /// Several of the ports above in one database transaction.
+  core::UnitOfWork& unit_of_work();
 
   /// The OAuth helper for the configured Spotify app. InvalidInput when no client ID is set.
   core::Result<std::shared_ptr<spotify::Authorizer>> authorizer();

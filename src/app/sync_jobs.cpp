@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/job_account.hpp"
+
 namespace plm::app {
 
 using core::ErrorCode;
@@ -11,23 +13,6 @@ using Json = nlohmann::json;
 namespace {
 
 constexpr int kCheckpointVersion = 1;
-
-/// The account a job acts on, if it may still act on it.
-core::Result<core::SpotifyAccount> account_for(const SyncJobDeps& deps, const core::Job& job) {
-  auto found = deps.accounts.find_account(job.account_id);
-  if (!found) return found.error();
-  if (!*found || (*found)->app_user_id != job.owner_user_id) {
-    return core::make_error(
-        ErrorCode::NotFound,
-        "Spotify account " + std::to_string(job.account_id) + " was disconnected");
-  }
-  if ((*found)->status == core::AccountStatus::NeedsReauth) {
-    return core::make_error(ErrorCode::NeedsReauth,
-                            "Spotify account " + (*found)->display_name +
-                                " must be connected again before it can sync");
-  }
-  return **found;
-}
 
 /// What a sync is doing, for people: the same words the web app used for its in-memory jobs.
 std::string describe(const core::SyncProgress& state) {
@@ -89,7 +74,7 @@ JobResult ended_early(JobContext& context, const core::Error& error) {
 /// Runs `sync(account, service)` with the job's account and a SyncService over its client.
 template <typename Sync>
 JobResult with_sync_service(const SyncJobDeps& deps, const core::Job& job, Sync&& sync) {
-  auto account = account_for(deps, job);
+  auto account = account_for_job(deps.accounts, job, "sync");
   if (!account) return JobResult::failed(account.error());
   const auto spotify = deps.spotify_for(*account);
   core::SyncService service(*spotify, deps.playlists, deps.journal, deps.clock);

@@ -169,6 +169,12 @@ void Worker::start() {
   threads_.emplace_back([this](std::stop_token stop) { heartbeat_loop(stop); });
 }
 
+void Worker::start_heartbeats() {
+  std::lock_guard lock(mutex_);
+  if (!threads_.empty() || shutting_down_) return;
+  threads_.emplace_back([this](std::stop_token stop) { heartbeat_loop(stop); });
+}
+
 void Worker::wake() { waiter_.wake(); }
 
 void Worker::cancel_requested(std::int64_t job_id) {

@@ -139,6 +139,10 @@ class Worker {
   /// Turns jobs left Running by a dead process Interrupted (so lists are right at once), then
   /// starts `threads` worker threads and one heartbeat thread.
   void start();
+  /// Starts only the heartbeat thread, for a process that runs jobs itself on its own thread with
+  /// run_one (the CLI's run_job_here): the leases of the jobs it runs stay alive meanwhile, so no
+  /// other worker takes them over. stop() ends it. Does nothing once started or stopped.
+  void start_heartbeats();
   /// After an enqueue in this process: idle threads look at once instead of at their next poll.
   void wake();
   /// After a cancel recorded in the queue by this process (the web app's cancel): when this

@@ -2,6 +2,7 @@
 // Internal to plm::web: the handlers the route table (routes.cpp) names, as free functions of the
 // application and the request's context (the Handler type of routes.hpp), by resource.
 
+#include <functional>
 #include <string>
 
 #include "web/internal.hpp"
@@ -41,10 +42,21 @@ http::Response get_history(App& app, Context& context);
 http::Response get_history_version(App& app, Context& context);
 
 // ---- jobs: the syncs routes start, the jobs API (handlers_jobs.cpp) ----
+/// 202 with the job `enqueue` answered (a new one, or the one already queued or running), its
+/// `job` event published; 409 needs_reauth for an account that must be connected again, 503 while
+/// the server shuts down.
+http::Response start_job(App& app, const core::SpotifyAccount& account,
+                         const std::function<core::Result<core::Enqueued>()>& enqueue);
 http::Response sync_account(App& app, Context& context);
 http::Response sync_playlist(App& app, Context& context);
 http::Response list_jobs(App& app, Context& context);
 http::Response get_job(App& app, Context& context);
 http::Response cancel_job(App& app, Context& context);
+
+// ---- edits of one playlist, the catalog search (handlers_edits.cpp) ----
+http::Response search_tracks(App& app, Context& context);
+http::Response preview_edit(App& app, Context& context);
+http::Response apply_edit(App& app, Context& context);
+http::Response upload_cover(App& app, Context& context);
 
 }  // namespace plm::web

@@ -55,21 +55,6 @@ void publish_job(App& app, const core::Job& job) {
   app.events.publish(job.owner_user_id, "accounts", dump(Json{{"account_id", job.account_id}}));
 }
 
-/// 202 with the job `enqueue` answered: a new one, or the one already queued or running.
-http::Response start_job(App& app, const core::SpotifyAccount& account,
-                         const std::function<core::Result<core::Enqueued>()>& enqueue) {
-  if (account.status == core::AccountStatus::NeedsReauth) {
-    return error_response(409, "needs_reauth",
-                          "Spotify account " + account.spotify_user_id +
-                              " must be connected again before it can sync");
-  }
-  if (app.shut_down) return error_response(503, "unavailable", "the server is shutting down");
-  auto enqueued = enqueue();
-  if (!enqueued) return app.fail(enqueued.error());
-  if (enqueued->created) publish_job(app, enqueued->job);
-  return http::Response::json(202, dump(job_value(enqueued->job)));
-}
-
 /// The filters and the page of GET /api/jobs, for the signed-in user's jobs.
 core::Result<core::JobFilter> job_filter(const Context& context, int& page_size) {
   const auto& request = context.request;
@@ -112,6 +97,20 @@ core::Result<core::JobFilter> job_filter(const Context& context, int& page_size)
 }
 
 }  // namespace
+
+http::Response start_job(App& app, const core::SpotifyAccount& account,
+                         const std::function<core::Result<core::Enqueued>()>& enqueue) {
+  if (account.status == core::AccountStatus::NeedsReauth) {
+    return error_response(409, "needs_reauth",
+                          "Spotify account " + account.spotify_user_id +
+                              " must be connected again before plm can change it or sync it");
+  }
+  if (app.shut_down) return error_response(503, "unavailable", "the server is shutting down");
+  auto enqueued = enqueue();
+  if (!enqueued) return app.fail(enqueued.error());
+  if (enqueued->created) publish_job(app, enqueued->job);
+  return http::Response::json(202, dump(job_value(enqueued->job)));
+}
 
 http::Response sync_account(App& app, Context& context) {
   auto account = app.owned_account(context, context.param("account_id"));

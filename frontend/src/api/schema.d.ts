@@ -509,7 +509,7 @@ export interface paths {
         get?: never;
         /**
          * Uploads a JPEG cover (an `edit_playlist` job)
-         * @description The body is the JPEG itself. Spotify takes at most 256 KiB once base64-encoded (about 192 KiB of JPEG): larger files answer 413 before anything is sent, other types 415.
+         * @description The body is the JPEG itself. Spotify takes at most 256 KiB once base64-encoded (about 192 KiB of JPEG): larger files answer 413 before anything is sent, other types 415, a file that does not start like a JPEG 400. 409 when the account must be connected again.
          */
         put: operations["uploadCover"];
         post?: never;
@@ -1999,6 +1999,7 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
             413: components["responses"]["Error"];
             415: components["responses"]["Error"];
         };

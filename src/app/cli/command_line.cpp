@@ -240,7 +240,9 @@ core::Result<Invocation> parse_command_line(const CommandTable& table,
                                                                see_help(invocation.command_path()));
   }
   const auto& wanted = invocation.command->arguments;
-  if (given.size() > wanted.size()) {
+  // A last argument spelled "URI..." takes one or more values.
+  const bool open_ended = !wanted.empty() && wanted.back().ends_with("...");
+  if (given.size() > wanted.size() && !open_ended) {
     const bool meant_a_subcommand = !subcommand_chosen && invocation.group->has_subcommands() &&
                                     wanted.empty() && !own_flag_seen;
     return core::make_error(

@@ -49,9 +49,11 @@ enum class Needs {
 using Handler = ExitCode (*)(CommandContext& context);
 
 struct Command {
-  std::string_view name;  ///< "" for the group's own command (`plm sync`), else "add" etc.
+  std::string_view name;     ///< "" for the group's own command (`plm sync`), else "add" etc.
   std::string_view summary;  ///< one line; for a group's own command "" means the group's summary
-  std::vector<std::string_view> arguments;  ///< required positional arguments ("NAME")
+  /// Required positional arguments ("NAME"); a last one ending in "..." ("URI...") takes one or
+  /// more values.
+  std::vector<std::string_view> arguments;
   std::vector<Flag> flags;
   std::string_view details;  ///< paragraphs --help shows after the summary ("" for none)
   Needs needs = Needs::Services;

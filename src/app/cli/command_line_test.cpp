@@ -44,7 +44,11 @@ const std::vector<CommandGroup>& groups() {
                                 .description = "what the user may do",
                                 .choices = {"admin", "editor", "viewer"}}},
                      .handler = does_nothing},
-                    {.name = "list", .summary = "list users", .handler = does_nothing}}},
+                    {.name = "list", .summary = "list users", .handler = does_nothing},
+                    {.name = "tag",
+                     .summary = "tag users",
+                     .arguments = {"TAG", "NAME..."},
+                     .handler = does_nothing}}},
       {.name = "jobs",
        .summary = "durable jobs",
        .commands = {{.flags = {{.name = "--state", .value_name = "S", .description = "filter"}},
@@ -138,6 +142,14 @@ TEST(ParseCommandLine, MissingValuesAndArgumentsAndExtraArgumentsAreRefused) {
             "unexpected argument 'carol' for 'plm user add' (see plm user add --help)");
   EXPECT_EQ(refusal({"sync", "now"}),
             "unexpected argument 'now' for 'plm sync' (see plm sync --help)");
+}
+
+TEST(ParseCommandLine, ALastArgumentWithDotsTakesOneOrMoreValues) {
+  EXPECT_THAT(parsed({"user", "tag", "red", "bob"}).arguments, ElementsAre("red", "bob"));
+  EXPECT_THAT(parsed({"user", "tag", "red", "bob", "carol", "--json", "dave"}).arguments,
+              ElementsAre("red", "bob", "carol", "dave"));
+  EXPECT_EQ(refusal({"user", "tag", "red"}),
+            "missing NAME... for 'plm user tag' (see plm user tag --help)");
 }
 
 TEST(ParseCommandLine, HelpWinsOverOtherMistakesOnceTheCommandIsKnown) {

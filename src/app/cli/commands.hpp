@@ -15,6 +15,8 @@ CommandGroup accounts_commands();
 CommandGroup sync_commands();
 CommandGroup playlists_commands();
 CommandGroup playlist_commands();
+/// The edit commands of the `playlist` group (commands_edit.cpp).
+std::vector<Command> playlist_edit_commands();
 CommandGroup jobs_commands();
 CommandGroup user_commands();
 CommandGroup serve_commands();

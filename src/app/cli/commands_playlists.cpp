@@ -250,29 +250,32 @@ CommandGroup playlists_commands() {
 }
 
 CommandGroup playlist_commands() {
-  return {.name = "playlist",
-          .summary = "show one stored playlist with its tracks, or its history",
-          .commands = {
-              {.name = "show",
-               .summary = "show one stored playlist with its tracks",
-               .arguments = {"ID"},
-               .flags = {kAccountFlag},
-               .details = "ID is the Spotify playlist id (see plm playlists).\n",
-               .handler = show_playlist},
-              {.name = "history",
-               .summary = "list the recorded versions of a playlist, newest first",
-               .arguments = {"ID"},
-               .flags = {kAccountFlag,
-                         {.name = "--cause",
-                          .value_name = "C",
-                          .description = "only versions of cause C: sync, edit, restore "
-                                         "or undo"}},
-               .details = "One line per version: its number, when it was recorded, its cause "
-                          "(sync: changed outside plm, found by a sync), who, and what changed "
-                          "against the version before (+added -removed ~moved, details). With "
-                          "--json, one object per line in the shape of the web API's "
-                          "PlaylistVersion.\n",
-               .handler = playlist_history}}};
+  CommandGroup group{
+      .name = "playlist",
+      .summary = "show, edit and restore one playlist, or list its history",
+      .commands = {
+          {.name = "show",
+           .summary = "show one stored playlist with its tracks",
+           .arguments = {"ID"},
+           .flags = {kAccountFlag},
+           .details = "ID is the Spotify playlist id (see plm playlists).\n",
+           .handler = show_playlist},
+          {.name = "history",
+           .summary = "list the recorded versions of a playlist, newest first",
+           .arguments = {"ID"},
+           .flags = {kAccountFlag,
+                     {.name = "--cause",
+                      .value_name = "C",
+                      .description = "only versions of cause C: sync, edit, restore "
+                                     "or undo"}},
+           .details = "One line per version: its number, when it was recorded, its cause "
+                      "(sync: changed outside plm, found by a sync), who, and what changed "
+                      "against the version before (+added -removed ~moved, details). With "
+                      "--json, one object per line in the shape of the web API's "
+                      "PlaylistVersion.\n",
+           .handler = playlist_history}}};
+  for (auto& command : playlist_edit_commands()) group.commands.push_back(std::move(command));
+  return group;
 }
 
 }  // namespace plm::app::cli

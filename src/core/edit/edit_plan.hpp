@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/moved_item.hpp"
 #include "core/result.hpp"
 #include "core/write/write_sequence.hpp"
 
@@ -48,15 +49,6 @@ struct PlacedItem {
   std::int64_t position = 0;
 
   bool operator==(const PlacedItem&) const = default;
-};
-
-/// An item that stays but changes place: `from` in the current list, `to` in the desired one.
-struct MovedItem {
-  std::string uri;
-  std::int64_t from = 0;
-  std::int64_t to = 0;
-
-  bool operator==(const MovedItem&) const = default;
 };
 
 /// What rewriting the whole playlist would cost, for comparison.

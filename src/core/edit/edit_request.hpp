@@ -22,6 +22,7 @@
 ///
 /// Pure (std only): the job, the web preview and the CLI's --dry-run call the same functions.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +57,9 @@ struct Placement {
   bool operator==(const Placement&) const = default;
 };
 
+std::string_view to_string(Placement::Kind kind);  ///< "top", "bottom", "before" (as the API)
+std::optional<Placement::Kind> placement_kind_from_string(std::string_view text);
+
 enum class SortKey { Title, Artist, Album, Release, Duration, Added };
 std::string_view to_string(SortKey key);  ///< "title", "artist", ... (the CLI's --by words)
 std::optional<SortKey> sort_key_from_string(std::string_view text);
@@ -74,7 +78,8 @@ struct EditRequest {
               ///< unavailable slots are never touched
     Sort,     ///< stable sort by `sort_by` (`descending`); items without the key keep last
     Shuffle,  ///< the order `shuffle_seed` gives (a seeded, portable permutation)
-    Restore,  ///< `uris` (a recorded version's list) becomes the list: SetList with a cause
+    Restore,  ///< `uris` (a recorded version's list) becomes the list: SetList with a cause;
+              ///< `details`, when given, the version's details that differ from the current ones
     Details,  ///< `details` (name, description, public, collaborative); touches no item
     Cover,    ///< `cover_jpeg` becomes the cover; touches no item
   };
@@ -88,6 +93,9 @@ struct EditRequest {
   std::uint64_t shuffle_seed = 0;
   PlaylistDetailsChange details;
   std::string cover_jpeg;  ///< the JPEG's bytes
+  /// Add: the catalog data of the added URIs as the search returned it, so that the stored copy
+  /// shows them at once (the job looks up the others). Not part of the list's meaning.
+  std::vector<TrackInfo> tracks;
   /// The user accepts a full replace (added_at reset) when it is cheaper (EditOptions).
   bool allow_replace = false;
 };
@@ -97,8 +105,11 @@ std::optional<EditRequest::Kind> edit_kind_from_string(std::string_view text);
 
 /// InvalidInput for a request that no list can satisfy: no items to move or remove, a URI an add
 /// may not carry (local files, bad ids), a placement relative to one of the moved items, more than
-/// 10,000 items in the result, details that Spotify would refuse (check_details_change), a cover
-/// that is not a JPEG within Spotify's size (check_cover).
+/// 10,000 items in the result, details that Spotify would refuse (check_details_change, an empty
+/// or too long name or description, a line break, a public collaborative playlist), a cover
+/// that is not a JPEG within Spotify's size (check_cover), details on a kind other than Details
+/// and Restore, a cover on a kind other than Cover. Messages give positions 1-based, as the user
+/// sees them (`plm playlist show`, the web table).
 Status check_edit_request(const EditRequest& request);
 
 /// The list `request` asks for, given the list it was made against (`planned`, with its catalog
@@ -117,13 +128,28 @@ struct EditProposal {
   EditPlan plan;
 };
 
-/// resolve_edit on an unchanged list, then plan_edit, then the request's detail and cover steps
-/// appended to the plan (they go after the item writes; see write_sequence.hpp).
+/// check_edit_request, resolve_edit on an unchanged list, then plan_edit, then the request's
+/// detail and cover steps appended to the plan (they go after the item writes; see
+/// write_sequence.hpp) and counted in its preview's calls.
 Result<EditProposal> propose_edit(const EditRequest& request,
                                   const std::vector<PlaylistItem>& items);
 
 /// The URIs of a playlist's items as the edit engine takes them (PlaylistItem::uri; "" for an
 /// unavailable slot).
 std::vector<std::string> uris_of(const std::vector<PlaylistItem>& items);
+
+/// The permutation a shuffle with `seed` applies to a list of `size` items: result[i] is the index
+/// (in the list shuffled) of the item that goes to position i. The same on every platform and
+/// standard library (splitmix64 and Fisher–Yates, not std::shuffle), so a preview and the job
+/// that applies it agree.
+std::vector<std::size_t> shuffle_permutation(std::size_t size, std::uint64_t seed);
+
+/// The most items a playlist may hold (spotify-api.md): a request whose result is longer is
+/// refused.
+inline constexpr std::size_t kMaxPlaylistItems = 10'000;
+/// Spotify's practical limits on details (spotify-api.md §2.7), in characters; neither may be
+/// empty or hold a line break.
+inline constexpr std::size_t kMaxNameCharacters = 200;
+inline constexpr std::size_t kMaxDescriptionCharacters = 300;
 
 }  // namespace plm::core

@@ -4,29 +4,11 @@
 #include <array>
 #include <utility>
 
+#include "core/enum_names.hpp"
+
 namespace plm::core {
 
 namespace {
-
-// Each enum's text forms in one table, read both ways: a value added to an enum is named once.
-template <typename Enum, std::size_t N>
-using Names = std::array<std::pair<Enum, std::string_view>, N>;
-
-template <typename Enum, std::size_t N>
-std::string_view name_in(const Names<Enum, N>& names, Enum value) {
-  for (const auto& [candidate, name] : names) {
-    if (candidate == value) return name;
-  }
-  return "";  // not reached for a valid enumerator: every table lists them all (job_test.cpp)
-}
-
-template <typename Enum, std::size_t N>
-std::optional<Enum> value_in(const Names<Enum, N>& names, std::string_view text) {
-  for (const auto& [value, name] : names) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
-}
 
 constexpr Names<JobKind, 6> kJobKinds{{
     {JobKind::SyncAccount, "sync_account"},

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/model/moved_item.hpp"
 #include "core/model/playlist.hpp"
 #include "core/time.hpp"
 
@@ -121,14 +122,6 @@ struct PositionedItem {
   std::int64_t position = 0;  ///< 0-based; in the older version for removed, the newer for added
 
   bool operator==(const PositionedItem&) const = default;
-};
-
-struct MovedItem {
-  std::string uri;
-  std::int64_t from = 0;  ///< 0-based position in the older version
-  std::int64_t to = 0;    ///< 0-based position in the newer version
-
-  bool operator==(const MovedItem&) const = default;
 };
 
 struct DetailChange {

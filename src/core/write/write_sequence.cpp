@@ -237,6 +237,13 @@ class Runner {
       }
       report.status = WriteStatus::Applied;
       report.snapshot_id = chain_.value_or("");
+      if (options_.after_step && !options_.after_step(report) && i + 1 < requests.size()) {
+        stop(
+            result_.steps[i + 1], WriteStatus::NotApplied,
+            make_error(ErrorCode::Unavailable, "stopped by the caller before step " +
+                                                   std::to_string(result_.steps[i + 1].index + 1)));
+        return finish();
+      }
     }
     return finish();
   }

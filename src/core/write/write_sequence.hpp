@@ -103,6 +103,8 @@ struct PlannedPlaylist {
   std::vector<std::string> uris;
 };
 
+struct WriteStepReport;
+
 struct WriteSequenceOptions {
   /// How often a write whose outcome was unknown, and which a read showed was not applied, is
   /// sent again before the sequence gives up.
@@ -118,6 +120,10 @@ struct WriteSequenceOptions {
   /// Called before every read that settles an unknown outcome (a job waits there, so that
   /// `settle_reads` reads span the time Spotify's reads take to catch up). Empty: read at once.
   std::function<void()> before_settling;
+  /// Called after each step is applied, with its report (the snapshot after it, the calls it
+  /// took): a job saves its checkpoint there. Returning false stops the sequence before the next
+  /// step (stopped_by: Unavailable, "stopped by the caller"), for a job asked to stop.
+  std::function<bool(const WriteStepReport&)> after_step;
 };
 
 struct WriteStepReport {

@@ -296,6 +296,29 @@ TEST_F(WriteSequenceTest, AChunkRefusedHalfWayReportsWhatWasApplied) {
   EXPECT_EQ(result.snapshot_id, snapshot());  // nothing unknown happened
 }
 
+TEST_F(WriteSequenceTest, AfterStepSeesEachAppliedStepAndCanStopBeforeTheNext) {
+  std::vector<WriteStepReport> seen;
+  WriteSequenceOptions options;
+  options.after_step = [&](const WriteStepReport& report) {
+    seen.push_back(report);
+    EXPECT_EQ(report.snapshot_id, snapshot()) << "called once the step is applied";
+    return seen.size() < 2;  // stop after the second step
+  };
+  const auto result =
+      run({WriteStep::add({uri(100)}), WriteStep::reorder(0, 2, 1), WriteStep::add({uri(101)})},
+          options);
+  ASSERT_FALSE(result.complete());
+  EXPECT_EQ(result.stopped_by->code, ErrorCode::Unavailable);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].index, 0u);
+  EXPECT_EQ(seen[1].index, 1u);
+  EXPECT_EQ(result.steps[1].status, WriteStatus::Applied);
+  EXPECT_EQ(result.steps[2].status, WriteStatus::NotApplied);
+  EXPECT_EQ(result.steps[2].writes, 0);
+  EXPECT_EQ(result.snapshot_id, snapshot());
+  EXPECT_EQ(current().size(), 6u);
+}
+
 // ---- details and covers --------------------------------------------------------------------
 
 TEST_F(WriteSequenceTest, DetailsAndCoversGoAfterTheItemWrites) {
