@@ -182,7 +182,7 @@ export function HistoryPage({ accountId, playlistId }: Props) {
     <div class="page page-wide">
       {back}
       <h1>History of {playlist.name || 'Untitled playlist'}</h1>
-      <p class="visually-hidden" aria-live="polite">
+      <p class="visually-hidden" aria-live="polite" data-testid="edit-status">
         {editor.announcement}
       </p>
       <div class="edit-bar">
