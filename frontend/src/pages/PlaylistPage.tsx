@@ -359,7 +359,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
           </p>
         </div>
         {editable ? (
-          <div class="edit-bar" role="toolbar" aria-label="Edit the playlist">
+          <div class="edit-bar" role="group" aria-label="Edit the playlist">
             <span class="muted small" data-testid="selection-count">
               {chosen.length
                 ? `${plural(chosen.length, 'track')} selected`

@@ -13,7 +13,7 @@ import {
 import { latestVersion, runEdit, runJob } from '../lib/edit-jobs';
 import type { EditRequest } from '../lib/edit';
 import { emptySelection, type SelectionState } from '../lib/selection';
-import { notify } from '../lib/toast';
+import { dismiss, notify } from '../lib/toast';
 
 export interface Shown {
   list: PlaylistItem[];
@@ -83,10 +83,16 @@ export function usePlaylistEditor(
     else notify(`The edit failed: ${e.message}`, 'error');
   };
 
+  // The notice offering Undo of the last edit: a newer edit takes it away (undoing an older
+  // version would also throw away what came after it).
+  const undoNotice = useRef<number | null>(null);
+
   const run = async (
     request: EditRequest | (() => Promise<Job>),
     options: EditOptions,
   ): Promise<boolean> => {
+    if (undoNotice.current !== null) dismiss(undoNotice.current);
+    undoNotice.current = null;
     setBusy(true);
     if (options.shown) setShown(options.shown);
     try {
@@ -110,7 +116,7 @@ export function usePlaylistEditor(
       const version = options.undo
         ? await latestVersion(accountId, playlistId).catch(() => null)
         : null;
-      notify(
+      const id = notify(
         options.done,
         'success',
         undefined,
@@ -125,6 +131,7 @@ export function usePlaylistEditor(
             }
           : undefined,
       );
+      if (version !== null) undoNotice.current = id;
       return true;
     } catch (e) {
       setShown(null);
