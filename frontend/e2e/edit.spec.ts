@@ -171,12 +171,42 @@ describe.sequential('editing playlists', () => {
     expect(await uris(small)).toEqual(moved(before, [5, 6], 4));
   });
 
-  it('drags a multi-selection to the end of the 10,000-track playlist', async () => {
+  it('drags with auto-scroll, and a multi-selection to the end, in the 10,000-track playlist', async () => {
     await openPlaylist(BIG);
     await page.waitForFunction(
       () => document.querySelector('[data-testid=track-count]')?.textContent === '10,000 tracks',
     );
-    const before = await uris(BIG);
+    // Auto-scroll: the first row held near the bottom edge scrolls the table under it, then is
+    // dropped on a row that was far out of view when the drag began.
+    let before = await uris(BIG);
+    // The whole scroll area in the window, so the pointer can reach its bottom edge.
+    await table().evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    const box = (await table().boundingBox())!;
+    const start = (await row(0).boundingBox())!;
+    await page.mouse.move(start.x + 200, start.y + ROW_HEIGHT / 2);
+    await page.mouse.down();
+    await page.mouse.move(start.x + 220, start.y + ROW_HEIGHT, { steps: 4 });
+    await page.mouse.move(box.x + 200, box.y + box.height - 6, { steps: 8 });
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=track-table]')?.scrollTop ?? 0) > 40 * 44,
+    );
+    await page.mouse.move(box.x + 200, box.y + box.height / 2, { steps: 4 });
+    const target = await page.evaluate(
+      ([x, y]) =>
+        Number(
+          document.elementFromPoint(x!, y!)?.closest('[role=row]')?.getAttribute('data-index') ??
+            -1,
+        ),
+      [box.x + 200, box.y + box.height / 2],
+    );
+    expect(target).toBeGreaterThan(40);
+    const over = (await row(target).boundingBox())!;
+    await page.mouse.move(over.x + 200, over.y + 8, { steps: 2 });
+    await page.mouse.up();
+    await said(`Moved 1 track to position ${target}.`);
+    expect(await uris(BIG)).toEqual(moved(before, [0], target));
+
+    before = await uris(BIG);
     await table().focus();
     await page.keyboard.press('End');
     await row(9_999).waitFor({ state: 'visible' });
