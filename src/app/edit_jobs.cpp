@@ -347,7 +347,6 @@ class EditRun {
     if (!planned) return fail(planned.error());
     planned_ = std::move(*planned);
 
-    int lagging_reads = 0;
     for (;;) {
       if (stopping()) return JobResult::stopped();
       auto base = version_items(checkpoint_.base_sequence);
@@ -367,21 +366,9 @@ class EditRun {
 
       // A read did not show the snapshot the job expected: a lagging read, a write of this job
       // whose answer was lost, or a change made outside plm.
-      auto version = spotify_.playlist_version(job_.playlist_id);
-      count_api();
-      if (!version) return fail(version.error());
-      auto lagging = is_ours_or_older(version->snapshot_id);
-      if (!lagging) return fail(lagging.error());
-      if (*lagging) {
-        if (++lagging_reads > kMaxLaggingReads) {
-          return fail(core::make_error(
-              core::ErrorCode::Unavailable,
-              "Spotify still shows an older version of playlist " + job_.playlist_id + " after " +
-                  std::to_string(kMaxLaggingReads) + " reads; the edit will resume later"));
-        }
-        deps_.wait(kEditSettleWait, context_.stop_token());
-        continue;
-      }
+      auto where = settle_where();
+      if (!where) return fail(where.error());
+      if (*where == Where::AtChain) continue;  // the reads caught up: send again from there
       auto current = read_playlist();
       if (!current) return fail(current.error());
       const auto current_uris = core::uris_of(current->items);
@@ -442,7 +429,10 @@ class EditRun {
     if (!known) return known.error();
     if (*known) return **known;
     if (stored_.items_snapshot_id == snapshot) {
-      return record(stored_.summary, stored_items_, core::kFirstSeen);
+      auto versions = recent_versions();
+      if (!versions) return versions.error();
+      return record(stored_.summary, stored_items_,
+                    versions->empty() ? core::kFirstSeen : core::kChangedOutside);
     }
     return core::make_error(core::ErrorCode::Conflict,
                             "the playlist changed since the preview: it was planned on snapshot " +
@@ -506,6 +496,7 @@ class EditRun {
       if (is_item_write(report.kind)) checkpoint_.items_written = true;
       remember(report.snapshot_id);
       sequence_check_reads_ += report.check_reads;
+      count_api();
       save_checkpoint(steps);
       return !stopping();
     };
@@ -529,9 +520,11 @@ class EditRun {
   }
 
   void save_checkpoint(const std::vector<core::WriteStep>& steps) {
-    context_.report(progress(core::write_requests(prefix(steps, checkpoint_.step)),
-                             core::write_requests(steps)),
-                    encode_checkpoint(checkpoint_));
+    std::int64_t done = 0;
+    for (std::size_t i = 0; i < checkpoint_.step && i < steps.size(); ++i) {
+      done += core::write_requests(steps[i]);
+    }
+    context_.report(progress(done, core::write_requests(steps)), encode_checkpoint(checkpoint_));
   }
 
   core::JobProgress progress(std::int64_t done, std::int64_t total) const {
@@ -540,6 +533,38 @@ class EditRun {
   }
 
   // ---- where the playlist is
+
+  enum class Where {
+    AtChain,  ///< the snapshot the job expects: an earlier read lagged
+    Unknown,  ///< a snapshot the job did not make, shown by reads over the whole lag window
+  };
+
+  /// Reads the version until it shows the snapshot the job expects, or a snapshot the job does
+  /// not know has been shown by kEditSettleReads reads kEditSettleWait apart (Spotify's reads lag
+  /// by up to seconds, and a lagging read may show a version plm made but never saw, such as a
+  /// step of the edit before: only a snapshot that stays is taken for a change). Snapshots the
+  /// job made earlier, or the journal records as older, are lagging reads and are waited out, at
+  /// most kMaxLaggingReads times (then Unavailable: the job resumes later).
+  core::Result<Where> settle_where() {
+    int unknown_reads = 0;
+    for (int lagging_reads = 0;;) {
+      auto version = spotify_.playlist_version(job_.playlist_id);
+      count_api();
+      if (!version) return version.error();
+      if (version->snapshot_id == checkpoint_.snapshots.back()) return Where::AtChain;
+      auto lagging = is_ours_or_older(version->snapshot_id);
+      if (!lagging) return lagging.error();
+      if (!*lagging && ++unknown_reads >= kEditSettleReads) return Where::Unknown;
+      if (*lagging && ++lagging_reads > kMaxLaggingReads) {
+        return core::make_error(
+            core::ErrorCode::Unavailable,
+            "Spotify still shows an older version of playlist " + job_.playlist_id + " after " +
+                std::to_string(kMaxLaggingReads) + " reads; the edit will resume later");
+      }
+      deps_.wait(kEditSettleWait, context_.stop_token());
+      if (stopping()) return core::make_error(core::ErrorCode::Unavailable, "stopped");
+    }
+  }
 
   /// True for a snapshot this job already moved past or one the journal records as older than
   /// the list the plan starts from: a lagging read, not a change.

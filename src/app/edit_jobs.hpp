@@ -9,7 +9,9 @@
 ///   playlist changed since the preview").
 /// - Lagging reads of plm's own writes: a confirmation read that shows a snapshot the journal
 ///   knows as an older version than the planned one, or one this job already moved past, is read
-///   again after a wait (bounded) instead of being taken for an outside change.
+///   again after a wait (bounded) instead of being taken for an outside change. A snapshot nobody
+///   recorded (a step of an earlier edit, which a lagging read can show too) counts as a change
+///   only once reads kEditSettleWait apart have shown it over kEditSettleReads reads.
 /// - An outside change (another app, a collaborator): the playlist is read in full, recorded in
 ///   the journal ("changed outside plm") and the store, and the intent resolved again on it
 ///   (core::resolve_edit) at most kMaxReplans times; when the intent has no single meaning any

@@ -256,26 +256,6 @@ class EditJobsTest : public ::testing::Test {
                                    .action = std::string(core::to_string(job.request.kind))};
     return job;
   }
-  static core::EditRequest move(std::vector<core::ItemRef> items, core::Placement placement) {
-    core::EditRequest request;
-    request.kind = Kind::Move;
-    request.items = std::move(items);
-    request.placement = std::move(placement);
-    return request;
-  }
-  static core::EditRequest set_list(std::vector<std::string> uris) {
-    core::EditRequest request;
-    request.kind = Kind::SetList;
-    request.uris = std::move(uris);
-    return request;
-  }
-  static core::EditRequest add(std::vector<std::string> uris, core::Placement placement) {
-    core::EditRequest request;
-    request.kind = Kind::Add;
-    request.uris = std::move(uris);
-    request.placement = std::move(placement);
-    return request;
-  }
 
   Job enqueue(const EditJob& job) {
     auto enqueued = queue_.enqueue(edit_playlist_job(owner_, account_, kPlaylist, job));
@@ -338,7 +318,7 @@ TEST_F(EditJobsTest, AMoveIsOneConfirmationAndOneReorderAndIsStoredAndJournaled)
   const auto before = on_spotify();
   const auto stored_before = *store_.playlist_items(account_, kPlaylist);
   const auto calls_before = spotify_.calls();
-  const Job job = enqueue(edit(move({{before[7], 7}}, core::Placement::top())));
+  const Job job = enqueue(edit(core::EditRequest::move({{before[7], 7}}, core::Placement::top())));
 
   const auto done = run(job);
   ASSERT_EQ(done.job.state, JobState::Succeeded) << error_of(done);
@@ -365,7 +345,8 @@ TEST_F(EditJobsTest, AMoveIsOneConfirmationAndOneReorderAndIsStoredAndJournaled)
 }
 
 TEST_F(EditJobsTest, AddedTracksAreStoredWithTheirCatalogDataAndTheJobsTime) {
-  auto request = add({track(100), track(101)}, core::Placement::before_item({track(3), 2}));
+  auto request =
+      core::EditRequest::add({track(100), track(101)}, core::Placement::before_item({track(3), 2}));
   request.tracks = {core::TrackInfo{.uri = track(100), .name = "From the search"}};
   const Job job = enqueue(edit(request));
   const auto done = run(job);
@@ -386,8 +367,8 @@ TEST_F(EditJobsTest, AddedTracksAreStoredWithTheirCatalogDataAndTheJobsTime) {
 
 TEST_F(EditJobsTest, AMoveIsReplannedAfterAnOutsideInsertAndTheChangeIsJournaled) {
   const auto planned = on_spotify();
-  const Job job =
-      enqueue(edit(move({{planned[8], 8}}, core::Placement::before_item({planned[1], 1}))));
+  const Job job = enqueue(edit(
+      core::EditRequest::move({{planned[8], 8}}, core::Placement::before_item({planned[1], 1}))));
   auto outside = planned;
   outside.insert(outside.begin(), {track(50), track(51)});
   edit_elsewhere(outside);
@@ -411,7 +392,7 @@ TEST_F(EditJobsTest, ASetListOnAPlaylistChangedOutsideIsRefusedAndNothingIsWritt
   const auto planned = on_spotify();
   auto desired = planned;
   std::reverse(desired.begin(), desired.end());
-  const Job job = enqueue(edit(set_list(desired)));
+  const Job job = enqueue(edit(core::EditRequest::set_list(desired)));
   auto outside = planned;
   outside.push_back(track(60));
   edit_elsewhere(outside);
@@ -431,7 +412,7 @@ TEST_F(EditJobsTest, ASetListOnAPlaylistChangedOutsideIsRefusedAndNothingIsWritt
 }
 
 TEST_F(EditJobsTest, AnEditPlannedOnASnapshotPlmNoLongerHoldsIsAConflict) {
-  auto job_edit = edit(move({{track(1), 0}}, core::Placement::bottom()));
+  auto job_edit = edit(core::EditRequest::move({{track(1), 0}}, core::Placement::bottom()));
   job_edit.planned_snapshot = "a snapshot nobody recorded";
   const auto done = run(enqueue(job_edit));
   ASSERT_EQ(done.job.state, JobState::Failed);
@@ -447,7 +428,7 @@ TEST_F(EditJobsTest, AJournalVersionServesAsThePlannedListWhenTheStoreMovedOn) {
   outside.push_back(track(70));
   edit_elsewhere(outside);
   sync();  // the store holds the newer list now
-  auto job_edit = edit(move({{planned[0], 0}}, core::Placement::bottom()));
+  auto job_edit = edit(core::EditRequest::move({{planned[0], 0}}, core::Placement::bottom()));
   job_edit.planned_snapshot = planned_snapshot;
   job_edit.planned_version = planned_version;
   const auto done = run(enqueue(job_edit));
@@ -457,9 +438,31 @@ TEST_F(EditJobsTest, AJournalVersionServesAsThePlannedListWhenTheStoreMovedOn) {
   EXPECT_EQ(on_spotify(), expected);
 }
 
+TEST_F(EditJobsTest, APlaylistStoredBeforeTheJournalIsRecordedFirstThenEdited) {
+  const std::string id = "Playlist00000000000002";
+  const auto list = core::edit_testing::tracks(20, 4);
+  spotify_.put_playlist(core::PlaylistSummary{.id = id, .name = "Old", .owner_id = "me"},
+                        items_of(list));
+  auto summary = spotify_.find_playlist(id)->summary;
+  ASSERT_TRUE(store_.save_playlist(account_, 1, summary, items_of(list)));  // no journal
+  auto job_edit = edit(core::EditRequest::move({{list[3], 3}}, core::Placement::top()));
+  job_edit.planned_snapshot = summary.snapshot_id;
+  auto enqueued = queue_.enqueue(edit_playlist_job(owner_, account_, id, job_edit));
+  ASSERT_TRUE(enqueued);
+  const auto done = run(enqueued->job);
+  ASSERT_EQ(done.job.state, JobState::Succeeded) << error_of(done);
+  EXPECT_EQ(core::uris_of(spotify_.find_playlist(id)->items),
+            (std::vector<std::string>{list[3], list[0], list[1], list[2]}));
+  const auto recorded = *store_.list_versions(account_, id, core::VersionFilter{});
+  ASSERT_EQ(recorded.size(), 2u);
+  EXPECT_EQ(recorded[1].cause.why, core::kFirstSeen);
+  EXPECT_EQ(recorded[0].cause.kind, core::VersionCauseKind::Edit);
+  EXPECT_EQ(recorded[0].changes.moved, 1);
+}
+
 TEST_F(EditJobsTest, AnAddWhoseAnswerWasLostIsNotSentTwice) {
   spotify_.inject_write(1, Injected::UnknownApplied);
-  const Job job = enqueue(edit(add({track(80)}, core::Placement::bottom())));
+  const Job job = enqueue(edit(core::EditRequest::add({track(80)}, core::Placement::bottom())));
   const auto done = run(job);
   ASSERT_EQ(done.job.state, JobState::Succeeded) << error_of(done);
   auto expected = core::edit_testing::tracks(1, 10);
@@ -470,7 +473,7 @@ TEST_F(EditJobsTest, AnAddWhoseAnswerWasLostIsNotSentTwice) {
 
 TEST_F(EditJobsTest, AnAddNotAppliedIsSentAgainAfterTheSettlingReadsAndTheirWaits) {
   spotify_.inject_write(1, Injected::UnknownNotApplied);
-  const Job job = enqueue(edit(add({track(81)}, core::Placement::top())));
+  const Job job = enqueue(edit(core::EditRequest::add({track(81)}, core::Placement::top())));
   const auto done = run(job);
   ASSERT_EQ(done.job.state, JobState::Succeeded) << error_of(done);
   EXPECT_EQ(on_spotify().front(), track(81));
@@ -483,12 +486,13 @@ TEST_F(EditJobsTest, ALaggingReadOfAnOlderVersionIsWaitedOutNotTakenForAChange) 
   // plm's own earlier edit made version 2; Spotify's reads still show version 1 for a while.
   const auto first_snapshot = spotify_snapshot();
   const auto list = on_spotify();
-  ASSERT_EQ(run(enqueue(edit(move({{list[9], 9}}, core::Placement::top())))).job.state,
-            JobState::Succeeded);
+  ASSERT_EQ(
+      run(enqueue(edit(core::EditRequest::move({{list[9], 9}}, core::Placement::top())))).job.state,
+      JobState::Succeeded);
   lagging_.lag = core::PlaylistVersion{first_snapshot, 10};
   lagging_.lagging_reads_left = 3;
   const auto now = on_spotify();
-  const Job job = enqueue(edit(move({{now[0], 0}}, core::Placement::bottom())));
+  const Job job = enqueue(edit(core::EditRequest::move({{now[0], 0}}, core::Placement::bottom())));
   const auto done = run(job);
   ASSERT_EQ(done.job.state, JobState::Succeeded) << error_of(done);
   EXPECT_EQ(on_spotify(), list) << "moved back";
@@ -502,7 +506,7 @@ TEST_F(EditJobsTest, ALaggingReadOfAnOlderVersionIsWaitedOutNotTakenForAChange) 
 TEST_F(EditJobsTest, AJobStoppedAfterSomeStepsResumesWhereItWasWithoutDuplicates) {
   // 250 tracks added at the top: three adds of at most 100, each checkpointed.
   const auto added = core::edit_testing::tracks(1000, 250);
-  const Job job = enqueue(edit(add(added, core::Placement::top())));
+  const Job job = enqueue(edit(core::EditRequest::add(added, core::Placement::top())));
   spotify_.on_call([&](std::int64_t) {
     // Asked before the second add is sent: the job stops once it is applied.
     if (spotify_.writes() == 1) worker().request_shutdown();
@@ -530,7 +534,7 @@ TEST_F(EditJobsTest, AResumedJobWhoseLastWriteWasNeverCheckpointedFindsItsPlace)
   const auto list = on_spotify();
   auto desired = list;
   std::reverse(desired.begin(), desired.end());
-  const Job job = enqueue(edit(set_list(desired)));
+  const Job job = enqueue(edit(core::EditRequest::set_list(desired)));
   spotify_.inject_write(2, Injected::UnknownApplied);
   spotify_.fail_call(spotify_.calls() + 4,  // the read settling the second write
                      core::make_error(core::ErrorCode::Unavailable, "502"));
@@ -548,7 +552,7 @@ TEST_F(EditJobsTest, AResumedJobWhoseLastWriteWasNeverCheckpointedFindsItsPlace)
 
 TEST_F(EditJobsTest, ACancelStopsBetweenSteps) {
   const auto added = core::edit_testing::tracks(2000, 250);
-  const Job job = enqueue(edit(add(added, core::Placement::bottom())));
+  const Job job = enqueue(edit(core::EditRequest::add(added, core::Placement::bottom())));
   spotify_.on_call([&](std::int64_t) {
     if (spotify_.writes() == 1 && !queue_.find_job(job.id)->value().job.cancel_requested) {
       ASSERT_TRUE(queue_.cancel(job.id));

@@ -124,6 +124,7 @@ void print_preview(std::ostream& out, const EditTarget& target, const core::Edit
       web::detail_field_changes(request.details, core::details_of(target.playlist.summary));
   for (const auto& change : details)
     out << "  " << change.field << ": \"" << change.before << "\" → \"" << change.after << "\"\n";
+  if (proposal.plan.steps.empty()) return;  // nothing changes: run_edit says so
   out << preview.added.size() << " added, " << preview.removed.size() << " removed, "
       << preview.moved.size() << " moved";
   if (!preview.reinserted.empty()) {
@@ -238,9 +239,8 @@ ExitCode run_edit(CommandContext& context, EditTarget target, const core::EditRe
     plan["message"] = job.progress.message;
     context.out() << plan.dump(2) << "\n";
   } else {
-    context.out() << "done: " << job.progress.message << " (" << job.api.calls
-                  << " Spotify calls, job " << job.id << "; snapshot " << snapshot
-                  << "; see plm playlist history " << id << ")\n";
+    context.out() << "done: " << job.progress.message << " (job " << job.id << ", snapshot "
+                  << snapshot << "; see plm playlist history " << id << ")\n";
   }
   return ExitCode::Ok;
 }

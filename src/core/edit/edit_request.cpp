@@ -544,6 +544,77 @@ Result<std::vector<std::string>> resolve_list(const EditRequest& request,
 
 }  // namespace
 
+EditRequest EditRequest::set_list(std::vector<std::string> uris) {
+  EditRequest request;
+  request.kind = Kind::SetList;
+  request.uris = std::move(uris);
+  return request;
+}
+
+EditRequest EditRequest::move(std::vector<ItemRef> items, Placement placement) {
+  EditRequest request;
+  request.kind = Kind::Move;
+  request.items = std::move(items);
+  request.placement = std::move(placement);
+  return request;
+}
+
+EditRequest EditRequest::add(std::vector<std::string> uris, Placement placement) {
+  auto request = set_list(std::move(uris));
+  request.kind = Kind::Add;
+  request.placement = std::move(placement);
+  return request;
+}
+
+EditRequest EditRequest::remove(std::vector<ItemRef> items, std::vector<std::string> every_copy) {
+  auto request = set_list(std::move(every_copy));
+  request.kind = Kind::Remove;
+  request.items = std::move(items);
+  return request;
+}
+
+EditRequest EditRequest::dedupe(DedupeKeep keep) {
+  EditRequest request;
+  request.kind = Kind::Dedupe;
+  request.keep = keep;
+  return request;
+}
+
+EditRequest EditRequest::sort(SortKey key, bool descending) {
+  EditRequest request;
+  request.kind = Kind::Sort;
+  request.sort_by = key;
+  request.descending = descending;
+  return request;
+}
+
+EditRequest EditRequest::shuffle(std::uint64_t seed) {
+  EditRequest request;
+  request.kind = Kind::Shuffle;
+  request.shuffle_seed = seed;
+  return request;
+}
+
+EditRequest EditRequest::restore(std::vector<std::string> uris) {
+  auto request = set_list(std::move(uris));
+  request.kind = Kind::Restore;
+  return request;
+}
+
+EditRequest EditRequest::change_details(PlaylistDetailsChange details) {
+  EditRequest request;
+  request.kind = Kind::Details;
+  request.details = std::move(details);
+  return request;
+}
+
+EditRequest EditRequest::cover(std::string jpeg) {
+  EditRequest request;
+  request.kind = Kind::Cover;
+  request.cover_jpeg = std::move(jpeg);
+  return request;
+}
+
 std::string_view to_string(Placement::Kind kind) { return name_in(kPlacementNames, kind); }
 std::optional<Placement::Kind> placement_kind_from_string(std::string_view text) {
   return value_in(kPlacementNames, text);

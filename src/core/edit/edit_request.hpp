@@ -98,6 +98,18 @@ struct EditRequest {
   std::vector<TrackInfo> tracks;
   /// The user accepts a full replace (added_at reset) when it is cheaper (EditOptions).
   bool allow_replace = false;
+
+  // One request of each kind, the other fields left at their defaults.
+  static EditRequest set_list(std::vector<std::string> uris);
+  static EditRequest move(std::vector<ItemRef> items, Placement placement);
+  static EditRequest add(std::vector<std::string> uris, Placement placement);
+  static EditRequest remove(std::vector<ItemRef> items, std::vector<std::string> every_copy = {});
+  static EditRequest dedupe(DedupeKeep keep);
+  static EditRequest sort(SortKey key, bool descending = false);
+  static EditRequest shuffle(std::uint64_t seed);
+  static EditRequest restore(std::vector<std::string> uris);
+  static EditRequest change_details(PlaylistDetailsChange details);
+  static EditRequest cover(std::string jpeg);
 };
 
 std::string_view to_string(EditRequest::Kind kind);  ///< "set_list", "move", ... (stored)

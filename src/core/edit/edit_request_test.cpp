@@ -45,11 +45,7 @@ ItemRef ref(const std::vector<std::string>& list, std::int64_t position) {
 }
 
 EditRequest move(std::vector<ItemRef> items, Placement placement) {
-  EditRequest request;
-  request.kind = Kind::Move;
-  request.items = std::move(items);
-  request.placement = std::move(placement);
-  return request;
+  return EditRequest::move(std::move(items), std::move(placement));
 }
 
 EditRequest of_kind(Kind kind) {
