@@ -1,7 +1,8 @@
 // Editing playlists in a real browser against `plm serve` and the Spotify emulator, checking the
 // emulator's own state (its admin dump, the truth whatever reads show) after every edit: drag one
 // track, drag a multi-selection near the end of a 10,000-track playlist, move with the keyboard,
-// add from search, remove with Undo, sort with its preview, restore a recorded version.
+// add from search, remove with Undo, sort with its preview, restore a recorded version, change the
+// details and upload a cover.
 //
 // The emulator is re-seeded with a small world (a 12-track playlist and the 10,000-track library) so the
 // account's sync takes a moment, not the whole demo catalogue.
@@ -34,6 +35,9 @@ const started = Date.now();
 interface EmulatorPlaylist {
   id: string;
   name: string;
+  description: string | null;
+  public: boolean | null;
+  has_custom_cover: boolean;
   snapshot_id: string;
   entries: { uri: string }[];
 }
@@ -294,6 +298,40 @@ describe.sequential('editing playlists', () => {
     await said(/^Restored version \d+\.$/);
     expect(await uris(small)).toEqual(beforeSort);
     expect(beforeSort).not.toEqual(sortedUris);
+  });
+
+  it('changes the details and uploads a cover checked in the browser', async () => {
+    await page.getByRole('link', { name: 'Back to the playlist' }).click();
+    await page.getByRole('button', { name: 'Edit details…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit details' });
+    await dialog.getByLabel('Description').fill('Made by the browser test');
+    await dialog.getByLabel('Private').check();
+    // A PNG is refused before anything is sent; a small JPEG (drawn by the browser) is taken.
+    await dialog.getByLabel(/New cover/).setInputFiles({
+      name: 'cover.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('89504e470d0a1a0a', 'hex'),
+    });
+    await dialog.getByText('The cover must be a JPEG image.').waitFor();
+    const jpeg = await page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 64;
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#17805c';
+      g.fillRect(0, 0, 64, 64);
+      return canvas.toDataURL('image/jpeg', 0.8).split(',')[1]!;
+    });
+    await dialog.getByLabel(/New cover/).setInputFiles({
+      name: 'cover.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from(jpeg, 'base64'),
+    });
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await said('Cover uploaded.');
+    const after = await truth(small);
+    expect(after.description).toBe('Made by the browser test');
+    expect(after.public).toBe(false);
+    expect(after.has_custom_cover).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });
