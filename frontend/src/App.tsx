@@ -3,7 +3,15 @@ import { ApiError, api, apiUrl, onForbidden, onUnauthorized } from './api/client
 import { Layout } from './components/Layout';
 import { ErrorNotice, Spinner } from './components/ui';
 import { LiveConnection, bus } from './lib/events';
-import { ACTIVE_STATES, endNotice, isActive, jobs, replaceJobs, upsertJob } from './lib/jobs';
+import {
+  ACTIVE_STATES,
+  endNotice,
+  isActive,
+  jobs,
+  quietJobs,
+  replaceJobs,
+  upsertJob,
+} from './lib/jobs';
 import { useResource } from './lib/resource';
 import { location, navigate } from './lib/router';
 import { isAdmin, needsSetup, refreshSession, session, setSession } from './lib/session';
@@ -13,6 +21,7 @@ import { JobPage } from './pages/JobPage';
 import { JobsPage } from './pages/JobsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { HistoryPage } from './pages/HistoryPage';
 import { PlaylistPage } from './pages/PlaylistPage';
 import { PlaylistsPage } from './pages/PlaylistsPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -126,7 +135,7 @@ export function App() {
     const offJob = bus.on('job', (job) => {
       const before = jobs.value.get(job.id);
       upsertJob(job);
-      if (before && isActive(before) && !isActive(job)) {
+      if (before && isActive(before) && !isActive(job) && !quietJobs.has(job.id)) {
         const { text, kind } = endNotice(job);
         notify(text, kind);
       }
@@ -203,6 +212,15 @@ export function App() {
       case 'playlist':
         page = (
           <PlaylistPage
+            key={`${params.accountId}/${params.playlistId}`}
+            accountId={Number(params.accountId)}
+            playlistId={params.playlistId ?? ''}
+          />
+        );
+        break;
+      case 'playlist_history':
+        page = (
+          <HistoryPage
             key={`${params.accountId}/${params.playlistId}`}
             accountId={Number(params.accountId)}
             playlistId={params.playlistId ?? ''}

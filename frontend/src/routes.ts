@@ -4,6 +4,7 @@ export type RouteName =
   | 'home'
   | 'playlists'
   | 'playlist'
+  | 'playlist_history'
   | 'accounts'
   | 'jobs'
   | 'job'
@@ -30,6 +31,12 @@ export const routes: readonly RouteDef[] = [
     name: 'playlist',
     pattern: 'playlists/:accountId/:playlistId',
     title: 'Playlist',
+    access: 'user',
+  },
+  {
+    name: 'playlist_history',
+    pattern: 'playlists/:accountId/:playlistId/history',
+    title: 'History',
     access: 'user',
   },
   { name: 'accounts', pattern: 'accounts', title: 'Spotify accounts', access: 'user' },
@@ -77,6 +84,11 @@ export function matchRoute(path: string): Match {
 /** The base-relative path of the playlist page. */
 export function playlistPath(accountId: number, playlistId: string): string {
   return `playlists/${accountId}/${encodeURIComponent(playlistId)}`;
+}
+
+/** The base-relative path of a playlist's history. */
+export function historyPath(accountId: number, playlistId: string): string {
+  return `${playlistPath(accountId, playlistId)}/history`;
 }
 
 /** The base-relative path of a job's page. */

@@ -249,9 +249,10 @@ class CreationRun {
                       creation_.parts[index].name + "\u201d");
       const auto result = core::run_write_sequence(
           *spotify_, planned, {core::WriteStep::add(remaining)},
-          core::WriteSequenceOptions{.always_confirm = true,
-                                     .settle_reads = kSettleReads,
-                                     .before_settling = deps_.wait_for_reads});
+          core::WriteSequenceOptions{
+              .always_confirm = true, .settle_reads = kSettleReads, .before_settling = [this] {
+                deps_.wait(kSettleWait, context_.stop_token());
+              }});
       if (!result.complete()) return *result.stopped_by;
       planned.snapshot_id = result.snapshot_id;
     }

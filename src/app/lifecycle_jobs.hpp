@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 
+#include "app/edit_jobs.hpp"
 #include "app/worker.hpp"
 #include "core/edit/playlist_lifecycle.hpp"
 #include "core/ports/clock.hpp"
@@ -46,13 +47,14 @@ struct LifecycleJobDeps {
   const core::Clock& clock;
   /// The Spotify client for an account (Services::spotify_for).
   std::function<std::shared_ptr<core::SpotifyApi>(const core::SpotifyAccount&)> spotify_for;
-  /// Waits before each read that settles a write whose answer was lost, so that Spotify's reads
-  /// can catch up with its writes (kSettleWait in plm serve; tests move a clock).
-  std::function<void()> wait_for_reads;
+  /// Waits kSettleWait before each read that settles a write whose answer was lost, so that
+  /// Spotify's reads can catch up with its writes; returns early when the job is stopped (tests
+  /// move a clock).
+  StoppableWait wait = wait_or_stop;
 };
 
 /// Reads that settle an unknown append (WriteSequenceOptions::settle_reads), each after
-/// LifecycleJobDeps::wait_for_reads: about kSettleReads × kSettleWait for Spotify to catch up.
+/// LifecycleJobDeps::wait: about kSettleReads × kSettleWait for Spotify to catch up.
 inline constexpr int kSettleReads = 4;
 inline constexpr std::chrono::milliseconds kSettleWait{1000};
 /// Pages of the account's playlist list read to find a playlist whose creation was not answered

@@ -107,9 +107,9 @@ class LifecycleJobsTest : public ::testing::Test {
                            return std::shared_ptr<core::SpotifyApi>(std::shared_ptr<void>(),
                                                                     &spotify_);
                          },
-                         [this] {
+                         [this](std::chrono::milliseconds duration, std::stop_token) {
                            ++settle_waits_;
-                           clock_.advance(kSettleWait);
+                           clock_.advance(duration);
                          }};
   JobHandlers handlers_;
   std::unique_ptr<Worker> worker_;

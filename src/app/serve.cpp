@@ -11,10 +11,9 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
-#include <stop_token>
 
 #include "app/edit_jobs.hpp"
+#include "app/job_handlers.hpp"
 #include "app/lifecycle_jobs.hpp"
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
@@ -113,9 +112,8 @@ bool carries_session_cookie(const http::RequestHead& head) {
 
 }  // namespace
 
-/// This process's job worker: app::Worker over the database's queue with the sync and edit
-/// handlers, and what the web app asks of it (web::JobControl). Its states go to the web app once
-/// attached.
+/// This process's job worker: app::Worker over the database's queue with every job handler, and
+/// what the web app asks of it (web::JobControl). Its states go to the web app once attached.
 class JobHost final : public web::JobControl {
  public:
   JobHost(Services& services, std::function<void(std::string_view)> log)
@@ -124,7 +122,6 @@ class JobHost final : public web::JobControl {
         log_(std::move(log)),
         process_(this_process()),
         waiter_(services.clock()),
-        settle_waiter_(services.clock()),
         worker_(
             queue_, job_handlers(services), services.clock(), waiter_,
             WorkerOptions{.threads = services.config().sync_workers, .name = worker_name(process_)},
@@ -174,6 +171,13 @@ class JobHost final : public web::JobControl {
     return enqueue(delete_playlist_job(owner_user_id, account_id, playlist_id));
   }
 
+  core::Result<core::Enqueued> edit_playlist(const web::PlaylistEditJob& edit) override {
+    return enqueue(edit_playlist_job(edit.owner_user_id, edit.account_id, edit.playlist_id,
+                                     EditJob{.request = edit.request,
+                                             .planned_snapshot = edit.planned_snapshot,
+                                             .cause = edit.cause}));
+  }
+
   core::Result<core::Job> cancel(std::int64_t job_id) override {
     auto job = queue_.cancel(job_id);
     if (job && job->state == core::JobState::Running) worker_.cancel_requested(job_id);
@@ -185,46 +189,11 @@ class JobHost final : public web::JobControl {
   /// start), not be failed as if the Spotify call had gone wrong.
   void stop() override {
     worker_.request_shutdown();
-    settle_stop_.request_stop();
     interrupt_waits_();
     worker_.stop();
   }
 
  private:
-  JobHandlers job_handlers(Services& services) {
-    JobHandlers handlers;
-    const auto spotify_for = [&services](const core::SpotifyAccount& account) {
-      return std::shared_ptr<core::SpotifyApi>(services.spotify_for(account));
-    };
-    add_sync_handlers(handlers, SyncJobDeps{.accounts = services.accounts(),
-                                            .playlists = services.playlists(),
-                                            .journal = services.journal(),
-                                            .clock = services.clock(),
-                                            .spotify_for = spotify_for});
-    add_lifecycle_handlers(
-        handlers, LifecycleJobDeps{.accounts = services.accounts(),
-                                   .playlists = services.playlists(),
-                                   .journal = services.journal(),
-                                   .clock = services.clock(),
-                                   .spotify_for = spotify_for,
-                                   .wait_for_reads = [this, &services] {
-                                     settle_waiter_.wait_until(services.clock().now() + kSettleWait,
-                                                               settle_waiter_.epoch(),
-                                                               settle_stop_.get_token());
-                                     // Like the clients' waits at shutdown: the job stops here
-                                     // and is resumed (it reads what its appends did first).
-                                     if (settle_stop_.stop_requested())
-                                       throw std::runtime_error("the worker is stopping");
-                                   }});
-    add_edit_handlers(handlers, EditJobDeps{.accounts = services.accounts(),
-                                            .playlists = services.playlists(),
-                                            .journal = services.journal(),
-                                            .unit_of_work = services.unit_of_work(),
-                                            .clock = services.clock(),
-                                            .spotify_for = spotify_for});
-    return handlers;
-  }
-
   core::Result<core::Enqueued> enqueue(const core::NewJob& job) {
     auto enqueued = queue_.enqueue(job);
     if (enqueued && enqueued->created) worker_.wake();
@@ -241,9 +210,6 @@ class JobHost final : public web::JobControl {
   WorkerProcess process_;
   std::atomic<web::WebApp*> app_{nullptr};
   ConditionWaiter waiter_;
-  /// The waits between the reads that settle a lost append; cut short at shutdown.
-  std::stop_source settle_stop_;
-  ConditionWaiter settle_waiter_;
   Worker worker_;  // last: its threads use everything above
 };
 

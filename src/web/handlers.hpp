@@ -48,8 +48,9 @@ http::Response sync_playlist(App& app, Context& context);
 http::Response list_jobs(App& app, Context& context);
 http::Response get_job(App& app, Context& context);
 http::Response cancel_job(App& app, Context& context);
-/// 202 with the job `enqueue` answered (a new one, or the one already queued or running); 409
-/// when the account must be connected again before it can do `what` ("sync"), 503 at shutdown.
+/// 202 with the job `enqueue` answered (a new one, or the one already queued or running), its
+/// `job` event published; 409 needs_reauth when the account must be connected again before it can
+/// do `what` ("sync", "change playlists"), 503 while the server shuts down.
 http::Response start_job(App& app, const core::SpotifyAccount& account, std::string_view what,
                          const std::function<core::Result<core::Enqueued>()>& enqueue);
 
@@ -57,5 +58,11 @@ http::Response start_job(App& app, const core::SpotifyAccount& account, std::str
 http::Response create_playlist(App& app, Context& context);
 http::Response split_playlist(App& app, Context& context);
 http::Response delete_playlist(App& app, Context& context);
+
+// ---- edits of one playlist, the catalog search (handlers_edits.cpp) ----
+http::Response search_tracks(App& app, Context& context);
+http::Response preview_edit(App& app, Context& context);
+http::Response apply_edit(App& app, Context& context);
+http::Response upload_cover(App& app, Context& context);
 
 }  // namespace plm::web

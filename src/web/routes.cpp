@@ -12,6 +12,18 @@ BodyRule upload_body(std::size_t max_bytes, std::vector<std::string> media_types
   return BodyRule{BodyRule::Kind::Upload, max_bytes, std::move(media_types)};
 }
 
+BodyRule json_body(std::size_t max_bytes) { return BodyRule{BodyRule::Kind::Json, max_bytes, {}}; }
+
+namespace {
+
+/// An edit or a new playlist names up to 10,000 items (EditRequest, CreatePlaylistRequest in
+/// api/openapi.yaml): about 600 KB of JSON.
+constexpr std::size_t kMaxItemListBodyBytes = 1024 * 1024;
+/// Spotify takes a cover of at most 256 KiB once base64-encoded: 192 KiB of JPEG.
+constexpr std::size_t kMaxCoverBytes = core::SpotifyApi::kMaxCoverBase64Bytes / 4 * 3;
+
+}  // namespace
+
 const std::vector<Route>& api_routes() {
   constexpr auto open = Access::Public;
   constexpr auto user = Access::SignedIn;
@@ -20,6 +32,8 @@ const std::vector<Route>& api_routes() {
   constexpr auto admin = core::Role::Admin;
   const BodyRule& none = kNoBody;
   const BodyRule& json = kJsonBody;
+  const BodyRule items = json_body(kMaxItemListBodyBytes);
+  const BodyRule jpeg = upload_body(kMaxCoverBytes, {"image/jpeg"});
   const std::string playlist = "/api/accounts/{account_id}/playlists/{playlist_id}";
   // clang-format off
   static const std::vector<Route> routes{
@@ -42,8 +56,9 @@ const std::vector<Route>& api_routes() {
     {"POST",   "/api/accounts/connect",            user,  editor, none, connect_account},
     {"DELETE", "/api/accounts/{account_id}",       user,  editor, none, delete_account},
     {"POST",   "/api/accounts/{account_id}/sync",  user,  editor, none, sync_account},
+    {"GET",    "/api/accounts/{account_id}/search", user, viewer, none, search_tracks},
     {"GET",    "/api/playlists",                   user,  viewer, none, list_playlists},
-    {"POST",   "/api/accounts/{account_id}/playlists", user, editor, json, create_playlist},
+    {"POST",   "/api/accounts/{account_id}/playlists", user, editor, items, create_playlist},
     {"GET",    playlist,                           user,  viewer, none, get_playlist},
     {"DELETE", playlist,                           user,  editor, none, delete_playlist},
     {"POST",   playlist + "/split",                user,  editor, json, split_playlist},
@@ -52,6 +67,9 @@ const std::vector<Route>& api_routes() {
     {"POST",   playlist + "/sync",                 user,  editor, none, sync_playlist},
     {"GET",    playlist + "/history",              user,  viewer, none, get_history},
     {"GET",    playlist + "/history/{version}",    user,  viewer, none, get_history_version},
+    {"POST",   playlist + "/edits/preview",        user,  editor, items, preview_edit},
+    {"POST",   playlist + "/edits",                user,  editor, items, apply_edit},
+    {"PUT",    playlist + "/cover",                user,  editor, jpeg, upload_cover},
     {"GET",    "/api/jobs",                        user,  viewer, none, list_jobs},
     {"GET",    "/api/jobs/{job_id}",               user,  viewer, none, get_job},
     {"POST",   "/api/jobs/{job_id}/cancel",        user,  editor, none, cancel_job},

@@ -31,14 +31,15 @@ enum class Access {
 struct BodyRule {
   enum class Kind {
     None,    ///< whatever is sent is ignored
-    Json,    ///< a JSON object (application/json) of at most WebOptions::max_json_body_bytes,
-             ///< parsed into Context::body
+    Json,    ///< a JSON object (application/json) of at most `max_bytes` (0:
+             ///< WebOptions::max_json_body_bytes), parsed into Context::body
     Upload,  ///< a file sent as the raw request body (not multipart/form-data), in
              ///< Context::upload
   };
   Kind kind = Kind::None;
-  /// Upload: larger bodies answer 413. The HTTP server reads at most its own
-  /// max_body_bytes (1 MiB, src/app/serve.cpp): a larger limit here needs that raised too.
+  /// Larger bodies answer 413 (JSON: 0 means WebOptions::max_json_body_bytes). The HTTP server
+  /// reads at most its own max_body_bytes (1 MiB, src/app/serve.cpp): a larger limit here needs
+  /// that raised too.
   std::size_t max_bytes = 0;
   /// Upload: the accepted media types, lower case without parameters (e.g. "image/jpeg").
   std::vector<std::string> media_types;
@@ -46,6 +47,9 @@ struct BodyRule {
 
 inline const BodyRule kNoBody{};
 inline const BodyRule kJsonBody{BodyRule::Kind::Json};
+/// A JSON object of at most `max_bytes`, for the routes that take more than the default (an edit
+/// naming 10,000 items).
+BodyRule json_body(std::size_t max_bytes);
 /// A file upload of at most `max_bytes`, of one of `media_types`. Only for signed-in routes (the
 /// CSRF token protects them; App refuses a table with a public upload route).
 BodyRule upload_body(std::size_t max_bytes, std::vector<std::string> media_types);

@@ -441,7 +441,8 @@ std::optional<http::Response> App::check_body(Context& context, const Route& rou
     return error_response(403, "csrf_failed",
                           "the request comes from another origin than " + public_parts.origin());
   }
-  const std::size_t limit = json ? options.max_json_body_bytes : rule.max_bytes;
+  const std::size_t limit =
+      json && rule.max_bytes == 0 ? options.max_json_body_bytes : rule.max_bytes;
   if (request.body.size() > limit) {
     return error_response(413, "payload_too_large",
                           "the body has " + std::to_string(request.body.size()) +

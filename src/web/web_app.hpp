@@ -14,8 +14,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/edit/edit_request.hpp"
 #include "core/edit/playlist_lifecycle.hpp"
 #include "core/jobs/job.hpp"
+#include "core/journal/playlist_version.hpp"
 #include "core/model/account.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/job_queue.hpp"
@@ -65,6 +67,19 @@ struct Crypto {
   std::function<std::string(std::string_view token)> token_digest;
 };
 
+/// An edit of one playlist that a route asks for (POST …/edits, PUT …/cover): an edit_playlist
+/// job, whose payload src/app writes.
+struct PlaylistEditJob {
+  std::int64_t owner_user_id = 0;
+  std::int64_t account_id = 0;
+  std::string playlist_id;
+  /// The snapshot of the items the request was made against (the job re-plans or stops with a
+  /// conflict when the playlist changed since).
+  std::string planned_snapshot;
+  core::EditRequest request;
+  core::VersionCause cause;  ///< recorded with the version the edit makes
+};
+
 /// What the web app asks of background work beyond reading the queue: the jobs its routes start
 /// (src/app knows what each kind of job carries) and this process's worker, which it nudges.
 /// Implemented in src/app over core::JobQueue and app::Worker; faked in unit tests.
@@ -87,6 +102,9 @@ class JobControl {
   virtual core::Result<core::Enqueued> delete_playlist(std::int64_t owner_user_id,
                                                        std::int64_t account_id,
                                                        const std::string& playlist_id) = 0;
+  /// Enqueues an edit of one playlist (always a new job: edits are not merged) and wakes the
+  /// worker.
+  virtual core::Result<core::Enqueued> edit_playlist(const PlaylistEditJob& edit) = 0;
   /// core::JobQueue::cancel; a running job that this process runs then stops at its next step
   /// without waiting for its next save of progress or heartbeat.
   virtual core::Result<core::Job> cancel(std::int64_t job_id) = 0;

@@ -77,6 +77,15 @@ class QueueOnlyJobs final : public JobControl {
                      .playlist_id = playlist,
                      .concurrency_key = core::concurrency_key_for_playlist(account, playlist)});
   }
+  core::Result<core::Enqueued> edit_playlist(const PlaylistEditJob& edit) override {
+    return queue.enqueue(core::NewJob{
+        .kind = core::JobKind::EditPlaylist,
+        .owner_user_id = edit.owner_user_id,
+        .account_id = edit.account_id,
+        .playlist_id = edit.playlist_id,
+        .concurrency_key = core::concurrency_key_for_playlist(edit.account_id, edit.playlist_id),
+        .unit = core::ProgressUnit::Calls});
+  }
   core::Result<core::Job> cancel(std::int64_t job_id) override { return queue.cancel(job_id); }
   void stop() override { ++stops; }
 

@@ -13,7 +13,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "app/config.hpp"
@@ -877,6 +879,195 @@ TEST_F(CliTest, CtrlCAtThePasswordPromptTurnsEchoBackOn) {
   EXPECT_TRUE(terminal.echo_on());
   EXPECT_EQ(terminal.screen().find("half a pass"), std::string::npos) << terminal.screen();
   EXPECT_EQ(Json::parse(plm({"--json", "user", "list"}).out).size(), 0u);
+}
+
+// ---- plm playlist edit / move / add / remove / dedupe / sort / shuffle / restore (issue 9 §5) --
+
+std::string catalog_uri(std::size_t n) { return "spotify:track:" + catalog().tracks().at(n).id; }
+
+constexpr const char* kSmall = "DjSmall000000000000001";
+
+class CliEditTest : public CliTest {
+ protected:
+  void start_synced() {
+    start(small_seed(), "dj");
+    connect();
+    ASSERT_EQ(plm({"sync", "--quiet"}).exit_code, 0);
+  }
+  /// dj's playlist on the emulator (the truth, whatever reads show).
+  Json emulator_playlist(const std::string& id) {
+    for (const auto& playlist : admin_json("GET", "/__emulator/users/dj/playlists")) {
+      if (playlist["id"] == id) return playlist;
+    }
+    ADD_FAILURE() << "no playlist " << id << " in dj's dump";
+    return Json();
+  }
+  std::vector<std::string> on_spotify(const std::string& id) {
+    const Json playlist = emulator_playlist(id);  // kept: a temporary would end before the loop
+    std::vector<std::string> uris;
+    for (const auto& entry : playlist["entries"]) uris.push_back(entry["uri"]);
+    return uris;
+  }
+  /// Runs an edit command and expects it to succeed.
+  plm::test_support::ProcessResult edit(std::vector<std::string> arguments,
+                                        const std::string& input = {}) {
+    auto result = plm(std::move(arguments), input);
+    EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+    return result;
+  }
+};
+
+TEST_F(CliEditTest, EachEditCommandChangesTheEmulatorsPlaylistAndIsRecordedInTheHistory) {
+  start_synced();
+  const auto u = catalog_uri;
+  ASSERT_EQ(on_spotify(kSmall), (std::vector{u(200), u(201), u(202)}));
+
+  const auto moved = edit({"playlist", "move", kSmall, "--from", "3", "--to", "1"});
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(202), u(200), u(201)}));
+  EXPECT_NE(moved.out.find("1 moved; 1 Spotify call"), std::string::npos) << moved.out;
+  EXPECT_NE(moved.out.find("done: "), std::string::npos) << moved.out;
+  EXPECT_NE(moved.err.find("job "), std::string::npos) << moved.err;  // progress on stderr
+
+  edit({"playlist", "add", kSmall, u(203), u(204), "--position", "2"});
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(202), u(203), u(204), u(200), u(201)}));
+  edit({"playlist", "move", kSmall, "--from", "2", "--count", "2", "--to", "4"});
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(202), u(200), u(201), u(203), u(204)}));
+  edit({"playlist", "remove", kSmall, u(200), u(204)});
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(202), u(201), u(203)}));
+  edit({"playlist", "add", kSmall, u(202)});  // at the bottom: a duplicate
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(202), u(201), u(203), u(202)}));
+  edit({"playlist", "dedupe", kSmall, "--keep", "last"});
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(201), u(203), u(202)}));
+  edit({"playlist", "edit", kSmall, "--to", "-"},
+       "# the new list\n" + u(205) + "\n\n  " + u(203) + "  \n" + u(201) + "\n");
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(205), u(203), u(201)}));
+  edit({"playlist", "sort", kSmall, "--by", "title", "--desc"});
+  auto by_title = std::vector{u(205), u(203), u(201)};
+  const auto title = [](const std::string& uri) {
+    std::string name;
+    for (const auto& track : catalog().tracks()) {
+      if ("spotify:track:" + track.id == uri) name = track.name;
+    }
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return name;
+  };
+  std::stable_sort(by_title.begin(), by_title.end(),
+                   [&](const auto& a, const auto& b) { return title(a) > title(b); });
+  EXPECT_EQ(on_spotify(kSmall), by_title);
+  edit({"playlist", "shuffle", kSmall});
+  auto shuffled = on_spotify(kSmall);
+  std::sort(shuffled.begin(), shuffled.end());
+  auto same = by_title;
+  std::sort(same.begin(), same.end());
+  EXPECT_EQ(shuffled, same);
+  const auto restored = edit({"playlist", "restore", kSmall, "1"});
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(200), u(201), u(202)}));
+
+  // Each edit is a version in the journal, as the web app's are (origin cli, the command).
+  const auto history = plm({"--json", "playlist", "history", kSmall});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  const Json versions = Json::parse(history.out);
+  ASSERT_EQ(versions.size(), 11u) << versions.dump(1);  // first seen + 10 edits
+  EXPECT_EQ(versions[0]["cause"]["kind"], "restore");
+  EXPECT_EQ(versions[0]["cause"]["origin"], "cli");
+  EXPECT_EQ(versions[0]["cause"]["action"], "playlist restore");
+  EXPECT_EQ(versions[0]["cause"]["restored_version"], 1);
+  EXPECT_EQ(versions[0]["cause"]["username"], "admin");
+  EXPECT_EQ(versions[9]["cause"]["kind"], "edit");
+  EXPECT_EQ(versions[9]["cause"]["action"], "playlist move");
+  EXPECT_EQ(versions[10]["cause"]["kind"], "sync");
+  // The stored copy follows: `plm playlist show` lists what Spotify has.
+  const Json shown = Json::parse(plm({"--json", "playlist", "show", kSmall}).out);
+  EXPECT_EQ(shown["items"].size(), 3u);
+  EXPECT_EQ(shown["items"][0]["uri"], u(200));
+  EXPECT_EQ(shown["snapshot_id"], emulator_playlist(kSmall)["snapshot_id"]);
+}
+
+TEST_F(CliEditTest, DryRunAndJsonPrintThePlanAndTheCallsAndSnapshotOfARun) {
+  start_synced();
+  const auto u = catalog_uri;
+  const auto calls_before = emulator_calls();
+
+  const auto dry =
+      plm({"--json", "playlist", "edit", kSmall, "--to", "-", "--dry-run"}, u(202) + "\n" + u(200));
+
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  const Json plan = Json::parse(dry.out);
+  expect_schema("EditPreview", plan["preview"]);
+  EXPECT_EQ(plan["preview"]["desired"], (Json{u(202), u(200)}));
+  EXPECT_EQ(plan["preview"]["removed"], (Json{{{"uri", u(201)}, {"position", 1}}}));
+  ASSERT_FALSE(plan["steps"].empty());
+  EXPECT_EQ(plan["steps"][0]["kind"], "remove");
+  EXPECT_EQ(emulator_calls(), calls_before);  // nothing sent
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(200), u(201), u(202)}));
+  const auto text_dry = plm({"playlist", "restore", kSmall, "1", "--dry-run"});
+  EXPECT_EQ(text_dry.exit_code, 0) << text_dry.err;
+  EXPECT_NE(text_dry.out.find("nothing to change"), std::string::npos) << text_dry.out;
+
+  const auto run = plm({"--json", "playlist", "move", kSmall, "--from", "1", "--to", "3"});
+
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const Json done = Json::parse(run.out);
+  EXPECT_EQ(
+      done["steps"],
+      (Json{{{"kind", "reorder"}, {"range_start", 0}, {"insert_before", 3}, {"range_length", 1}}}));
+  EXPECT_GE(done["calls"].get<int>(), 1);
+  EXPECT_EQ(done["snapshot_id"], emulator_playlist(kSmall)["snapshot_id"]);
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(201), u(202), u(200)}));
+}
+
+TEST_F(CliEditTest, MistakesUnknownPlaylistsOthersPlaylistsAndConflictsExitNonZero) {
+  start_synced();
+  const auto u = catalog_uri;
+  const fs::path list = data_dir_ / "list.txt";
+  {
+    std::ofstream file(list);
+    file << u(200) << "\n# fine\n\nnot-a-uri\n";
+  }
+
+  const auto bad_line = plm({"playlist", "edit", kSmall, "--to", list.string()});
+  const auto unknown =
+      plm({"playlist", "move", "NoSuch0000000000000001", "--from", "1", "--to", "2"});
+  const auto followed = plm({"playlist", "dedupe", "Followed00000000000001"});
+  const auto out_of_range =
+      plm({"playlist", "move", kSmall, "--from", "3", "--count", "2", "--to", "1"});
+  const auto bad_uri = plm({"playlist", "add", kSmall, "spotify:track:short"});
+  const auto no_uri = plm({"playlist", "remove", kSmall});
+  const auto no_key = plm({"playlist", "sort", kSmall});
+
+  EXPECT_EQ(bad_line.exit_code, 2);
+  EXPECT_NE(bad_line.err.find("line 4: 'not-a-uri'"), std::string::npos) << bad_line.err;
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no stored playlist NoSuch0000000000000001"), std::string::npos)
+      << unknown.err;
+  EXPECT_EQ(followed.exit_code, 1);
+  EXPECT_NE(followed.err.find("belongs to Spotify user other"), std::string::npos) << followed.err;
+  EXPECT_EQ(out_of_range.exit_code, 2);
+  EXPECT_NE(out_of_range.err.find("goes past the last track"), std::string::npos)
+      << out_of_range.err;
+  EXPECT_EQ(bad_uri.exit_code, 2) << bad_uri.err;
+  EXPECT_EQ(no_uri.exit_code, 2) << no_uri.err;
+  EXPECT_NE(no_uri.err.find("missing URI..."), std::string::npos) << no_uri.err;
+  EXPECT_EQ(no_key.exit_code, 2) << no_key.err;
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(200), u(201), u(202)}));
+
+  // Someone adds a track on Spotify after the sync: an exact list no longer has one meaning.
+  const Json tokens =
+      admin_json("POST", "/__emulator/tokens",
+                 Json{{"client_id", kClientId},
+                      {"user_id", "dj"},
+                      {"scopes", "playlist-modify-public playlist-modify-private"}});
+  const auto outside =
+      admin_->request("POST", std::string("/v1/playlists/") + kSmall + "/items",
+                      {{"Authorization", "Bearer " + tokens["access_token"].get<std::string>()},
+                       {"Content-Type", "application/json"}},
+                      Json{{"uris", {u(300)}}, {"position", 0}}.dump());
+  ASSERT_EQ(outside.status, 201) << outside.body;
+
+  const auto conflict = plm({"playlist", "edit", kSmall, "--to", "-"}, u(202) + "\n");
+
+  EXPECT_EQ(conflict.exit_code, 1) << conflict.out << conflict.err;
+  EXPECT_EQ(on_spotify(kSmall), (std::vector{u(300), u(200), u(201), u(202)}));  // not overwritten
 }
 
 }  // namespace

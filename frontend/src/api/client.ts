@@ -175,8 +175,12 @@ export async function exchange(
   } = {},
 ): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
-  let body: string | undefined;
-  if (init.body !== undefined) {
+  let body: string | Blob | undefined;
+  if (init.body instanceof Blob) {
+    // A file sent as it is (a cover), with its own type.
+    headers['Content-Type'] = init.body.type || 'application/octet-stream';
+    body = init.body;
+  } else if (init.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(init.body);
   }
@@ -314,4 +318,88 @@ export const api = {
   job: (job_id: string, opts: Reading = {}) =>
     send('GET', '/api/jobs/{job_id}', { path: { job_id }, ...opts }),
   cancelJob: (job_id: string) => send('POST', '/api/jobs/{job_id}/cancel', { path: { job_id } }),
+  previewEdit: (account_id: number, playlist_id: string, body: Schemas['EditRequest']) =>
+    send('POST', '/api/accounts/{account_id}/playlists/{playlist_id}/edits/preview', {
+      path: { account_id, playlist_id },
+      body,
+    }),
+  applyEdit: (account_id: number, playlist_id: string, body: Schemas['EditRequest']) =>
+    send('POST', '/api/accounts/{account_id}/playlists/{playlist_id}/edits', {
+      path: { account_id, playlist_id },
+      body,
+    }),
+  history: (
+    account_id: number,
+    playlist_id: string,
+    query: HistoryQuery = {},
+    opts: Reading = {},
+  ) =>
+    send('GET', '/api/accounts/{account_id}/playlists/{playlist_id}/history', {
+      path: { account_id, playlist_id },
+      query,
+      ...opts,
+    }),
+  version: (
+    account_id: number,
+    playlist_id: string,
+    version: number,
+    against: number | undefined,
+    opts: Reading = {},
+  ) =>
+    send('GET', '/api/accounts/{account_id}/playlists/{playlist_id}/history/{version}', {
+      path: { account_id, playlist_id, version },
+      query: { against },
+      ...opts,
+    }),
+  // Create and split answer 200 with a preview on `dry_run`, else 202 with the job.
+  previewCreate: (account_id: number, body: Schemas['CreatePlaylistRequest']) =>
+    send('POST', '/api/accounts/{account_id}/playlists', {
+      path: { account_id },
+      body: { ...body, dry_run: true },
+    }),
+  createPlaylist: async (account_id: number, body: Schemas['CreatePlaylistRequest']) =>
+    (await send('POST', '/api/accounts/{account_id}/playlists', {
+      path: { account_id },
+      body: { ...body, dry_run: false },
+    })) as unknown as Job,
+  previewSplit: (account_id: number, playlist_id: string, body: Schemas['SplitRequest']) =>
+    send('POST', '/api/accounts/{account_id}/playlists/{playlist_id}/split', {
+      path: { account_id, playlist_id },
+      body: { ...body, dry_run: true },
+    }),
+  splitPlaylist: async (account_id: number, playlist_id: string, body: Schemas['SplitRequest']) =>
+    (await send('POST', '/api/accounts/{account_id}/playlists/{playlist_id}/split', {
+      path: { account_id, playlist_id },
+      body: { ...body, dry_run: false },
+    })) as unknown as Job,
+  deletePlaylist: (account_id: number, playlist_id: string) =>
+    send('DELETE', '/api/accounts/{account_id}/playlists/{playlist_id}', {
+      path: { account_id, playlist_id },
+    }),
+  /** PUT …/cover with the JPEG itself as the body (an edit_playlist job). */
+  uploadCover: async (account_id: number, playlist_id: string, jpeg: Blob): Promise<Job> => {
+    const path = buildPath('/api/accounts/{account_id}/playlists/{playlist_id}/cover', {
+      account_id,
+      playlist_id,
+    });
+    const res = await exchange('PUT', path, { body: new Blob([jpeg], { type: 'image/jpeg' }) });
+    return (await res.json()) as Job;
+  },
+  searchTracks: (account_id: number, q: string, offset: number, opts: Reading = {}) =>
+    send('GET', '/api/accounts/{account_id}/search', {
+      path: { account_id },
+      query: { q, offset, limit: 10 },
+      ...opts,
+    }),
 };
+
+/** The filters and paging of GET …/history. */
+export type HistoryQuery = NonNullable<
+  paths['/api/accounts/{account_id}/playlists/{playlist_id}/history']['get']['parameters']['query']
+>;
+export type PlaylistVersion = Schemas['PlaylistVersion'];
+export type CreatePlaylistRequest = Schemas['CreatePlaylistRequest'];
+export type CreatePreview = Schemas['CreatePreview'];
+export type SplitRequest = Schemas['SplitRequest'];
+export type SplitPreview = Schemas['SplitPreview'];
+export type PlaylistVersionDetails = Schemas['PlaylistVersionDetails'];

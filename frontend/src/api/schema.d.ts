@@ -294,7 +294,7 @@ export interface paths {
         put?: never;
         /**
          * Creates a playlist on Spotify, empty, as a copy of one, or as the merge of several
-         * @description With `dry_run`, answers 200 with what would be created (nothing is sent). Otherwise answers 202 with a `create_playlist` job; the new playlist is stored and journaled when it succeeds. Copies and merges take the stored items of the named playlists of the same account, in order (`dedupe` keeps the first copy of each track).
+         * @description With `dry_run`, answers 200 with what would be created (nothing is sent). Otherwise answers 202 with a `create_playlist` job; the new playlist is stored and journaled when it succeeds. Copies and merges take the stored items of the named playlists of the same account, in order (`dedupe` keeps the first copy of each track). Bodies up to 1 MiB.
          */
         post: operations["createPlaylist"];
         delete?: never;
@@ -509,7 +509,7 @@ export interface paths {
         get?: never;
         /**
          * Uploads a JPEG cover (an `edit_playlist` job)
-         * @description The body is the JPEG itself. Spotify takes at most 256 KiB once base64-encoded (about 192 KiB of JPEG): larger files answer 413 before anything is sent, other types 415.
+         * @description The body is the JPEG itself. Spotify takes at most 256 KiB once base64-encoded (about 192 KiB of JPEG): larger files answer 413 before anything is sent, other types 415, a file that does not start like a JPEG 400. 409 when the account must be connected again.
          */
         put: operations["uploadCover"];
         post?: never;
@@ -2000,6 +2000,7 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
             413: components["responses"]["Error"];
             415: components["responses"]["Error"];
         };

@@ -71,3 +71,40 @@ function focusables(root: HTMLElement | undefined | null): HTMLElement[] {
     ),
   ];
 }
+
+/** The usual footer: Cancel, then the action (submitting the form `form`, or `onClick`). */
+export function DialogButtons({
+  onClose,
+  label,
+  disabled,
+  form,
+  onClick,
+  danger,
+  autofocus,
+}: {
+  onClose: () => void;
+  label: string;
+  disabled?: boolean;
+  form?: string;
+  onClick?: () => void;
+  danger?: boolean;
+  autofocus?: boolean;
+}) {
+  return (
+    <>
+      <button type="button" class="btn" onClick={onClose}>
+        Cancel
+      </button>
+      <button
+        type={form ? 'submit' : 'button'}
+        form={form}
+        class={`btn ${danger ? 'btn-danger' : 'btn-primary'}`}
+        disabled={disabled}
+        onClick={onClick}
+        data-autofocus={autofocus || undefined}
+      >
+        {label}
+      </button>
+    </>
+  );
+}

@@ -11,7 +11,11 @@ interface Props {
 }
 
 const nav: { to: string; label: string; match: RouteName[]; admin?: boolean }[] = [
-  { to: 'playlists', label: 'Playlists', match: ['playlists', 'playlist', 'home'] },
+  {
+    to: 'playlists',
+    label: 'Playlists',
+    match: ['playlists', 'playlist', 'playlist_history', 'home'],
+  },
   { to: 'accounts', label: 'Accounts', match: ['accounts'] },
   { to: 'jobs', label: 'Jobs', match: ['jobs', 'job'] },
   { to: 'users', label: 'Users', match: ['users'], admin: true },

@@ -5,6 +5,18 @@ function ToastView({ toast, alert }: { toast: Toast; alert: boolean }) {
   return (
     <div class={`toast toast-${toast.kind}`} role={alert ? 'alert' : undefined}>
       <span>{toast.text}</span>
+      {toast.action ? (
+        <button
+          type="button"
+          class="btn btn-small"
+          onClick={() => {
+            dismiss(toast.id);
+            toast.action!.run();
+          }}
+        >
+          {toast.action.label}
+        </button>
+      ) : null}
       <button type="button" class="icon-btn" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
         ×
       </button>

@@ -1,7 +1,11 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { items } from '../test/fixtures';
-import { HEADER_HEIGHT, ROW_HEIGHT, TrackTable } from './TrackTable';
+import { useState } from 'preact/hooks';
+import type { PlaylistItem } from '../api/client';
+import type { Track } from '../lib/edit';
+import { emptySelection, type SelectionState } from '../lib/selection';
+import { HEADER_HEIGHT, ROW_HEIGHT, TRACK_DRAG_TYPE, TrackTable } from './TrackTable';
 
 describe('TrackTable', () => {
   it('renders only a window of rows for 10,000 items', () => {
@@ -60,5 +64,148 @@ describe('TrackTable', () => {
     // the filter changed: back to the top
     rerender(<TrackTable items={items(100)} label="Tracks" resetKey="track" />);
     expect(table.scrollTop).toBe(0);
+  });
+});
+
+describe('TrackTable editing', () => {
+  /** A DataTransfer stand-in: happy-dom's drag events carry none. */
+  function transfer(data: Record<string, string> = {}) {
+    return {
+      data,
+      get types() {
+        return Object.keys(this.data);
+      },
+      setData(type: string, value: string) {
+        this.data[type] = value;
+      },
+      getData(type: string) {
+        return this.data[type] ?? '';
+      },
+      dropEffect: 'none',
+      effectAllowed: 'all',
+    };
+  }
+
+  function Editable(props: {
+    list: PlaylistItem[];
+    onMove?: (indices: number[], gap: number) => void;
+    onDropTrack?: (track: Track, gap: number) => void;
+    onRemove?: () => void;
+  }) {
+    const [selection, setSelection] = useState<SelectionState>(emptySelection);
+    return (
+      <TrackTable
+        items={props.list}
+        label="Tracks"
+        edit={{
+          keyOf: (item) => String(item.position),
+          selection,
+          onSelection: setSelection,
+          pending: new Set(),
+          busy: false,
+          onMove: props.onMove ?? (() => undefined),
+          onDropTrack: props.onDropTrack,
+          onRemove: props.onRemove,
+        }}
+      />
+    );
+  }
+
+  /** A drag event carrying our DataTransfer stand-in (fireEvent would copy it read-only). */
+  function drag(el: Element, type: string, dataTransfer: object, clientY = 0) {
+    const event = new Event(type, { bubbles: true, cancelable: true });
+    Object.defineProperty(event, 'dataTransfer', { value: dataTransfer });
+    Object.defineProperty(event, 'clientY', { value: clientY });
+    act(() => {
+      el.dispatchEvent(event);
+    });
+  }
+
+  const rowOf = (title: string) => screen.getByText(title).closest('[role=row]')!;
+  /** The pointer's y for a gap: the scroll area's top is 0 here (no layout), the header 40 px. */
+  const yOfGap = (gap: number, below = false) =>
+    HEADER_HEIGHT + gap * ROW_HEIGHT + (below ? ROW_HEIGHT / 2 - 4 : -ROW_HEIGHT / 2 + 4);
+
+  it('drags an unselected row alone, with a drop line, to the gap under the pointer', () => {
+    const moves: [number[], number][] = [];
+    render(<Editable list={items(20)} onMove={(i, g) => moves.push([i, g])} />);
+    const grid = screen.getByRole('grid', { name: 'Tracks' });
+    fireEvent.click(rowOf('Track 5'));
+    const dt = transfer();
+    drag(rowOf('Track 1'), 'dragstart', dt);
+    expect(rowOf('Track 1').getAttribute('aria-selected')).toBe('true');
+    expect(rowOf('Track 5').getAttribute('aria-selected')).toBe('false');
+    drag(grid, 'dragover', dt, yOfGap(4, true));
+    expect(screen.getByTestId('drop-line').style.transform).toBe(
+      `translateY(${4 * ROW_HEIGHT - 1}px)`,
+    );
+    drag(grid, 'drop', dt, yOfGap(4, true));
+    expect(moves).toEqual([[[0], 4]]);
+    expect(screen.queryByTestId('drop-line')).toBeNull();
+  });
+
+  it('drags the whole selection when a selected row is dragged', () => {
+    const moves: [number[], number][] = [];
+    render(<Editable list={items(20)} onMove={(i, g) => moves.push([i, g])} />);
+    const grid = screen.getByRole('grid');
+    fireEvent.click(rowOf('Track 2'));
+    fireEvent.click(rowOf('Track 4'), { shiftKey: true });
+    fireEvent.click(rowOf('Track 9'), { ctrlKey: true });
+    const dt = transfer();
+    drag(rowOf('Track 3'), 'dragstart', dt);
+    drag(grid, 'drop', dt, yOfGap(0));
+    expect(moves).toEqual([[[1, 2, 3, 8], 0]]);
+  });
+
+  it('takes a search result dropped into it, and ignores other drags', () => {
+    const drops: [string, number][] = [];
+    const moves: unknown[] = [];
+    render(
+      <Editable
+        list={items(5)}
+        onMove={(...m) => moves.push(m)}
+        onDropTrack={(t, g) => drops.push([t.uri, g])}
+      />,
+    );
+    const grid = screen.getByRole('grid');
+    const foreign = transfer({ 'text/plain': 'hello' });
+    drag(grid, 'dragover', foreign, yOfGap(2));
+    expect(screen.queryByTestId('drop-line')).toBeNull();
+    const dt = transfer({ [TRACK_DRAG_TYPE]: JSON.stringify({ uri: 'spotify:track:new' }) });
+    drag(grid, 'dragover', dt, yOfGap(2));
+    expect(screen.getByTestId('drop-line')).toBeTruthy();
+    drag(grid, 'drop', dt, yOfGap(2));
+    expect(drops).toEqual([['spotify:track:new', 2]]);
+    expect(moves).toEqual([]);
+  });
+
+  it('selects and moves with the keyboard, clears with Escape, asks to remove with Delete', () => {
+    const moves: [number[], number][] = [];
+    let removes = 0;
+    render(
+      <Editable list={items(6)} onMove={(i, g) => moves.push([i, g])} onRemove={() => removes++} />,
+    );
+    const grid = screen.getByRole('grid');
+    fireEvent.keyDown(grid, { key: 'ArrowDown' });
+    fireEvent.keyDown(grid, { key: 'ArrowDown', shiftKey: true });
+    expect(grid.getAttribute('aria-activedescendant')).toBe('tt-row-2');
+    expect(rowOf('Track 2').getAttribute('aria-selected')).toBe('true');
+    expect(rowOf('Track 3').getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(grid, { key: 'ArrowUp', altKey: true });
+    fireEvent.keyDown(grid, { key: 'ArrowDown', altKey: true });
+    expect(moves).toEqual([
+      [[1, 2], 0],
+      [[1, 2], 4],
+    ]);
+    fireEvent.keyDown(grid, { key: 'Delete' });
+    expect(removes).toBe(1);
+    fireEvent.keyDown(grid, { key: 'Escape' });
+    expect(rowOf('Track 2').getAttribute('aria-selected')).toBe('false');
+    fireEvent.keyDown(grid, { key: 'Delete' });
+    expect(removes).toBe(1);
+    fireEvent.keyDown(grid, { key: 'a', ctrlKey: true });
+    expect(
+      screen.getAllByRole('row').filter((r) => r.getAttribute('aria-selected') === 'true'),
+    ).toHaveLength(6);
   });
 });

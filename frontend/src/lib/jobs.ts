@@ -24,6 +24,12 @@ export function laterJob(known: Job | undefined, incoming: Job): Job {
   return known && !isActive(known) && isActive(incoming) ? known : incoming;
 }
 
+/**
+ * Jobs whose end the page that started them announces itself (an edit says what it did and offers
+ * Undo), so the app-wide "finished" notice skips them.
+ */
+export const quietJobs = new Set<string>();
+
 export function upsertJob(job: Job): void {
   const next = new Map(jobs.value);
   next.set(job.id, laterJob(jobs.value.get(job.id), job));

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   clickRow,
   emptySelection,
+  pointRow,
   pruneSelection,
+  selectedIndices,
   setAllVisible,
   visibleSelectionState,
 } from './selection';
@@ -43,5 +45,23 @@ describe('multi-select', () => {
     s = setAllVisible(s, ['a', 'b'], false);
     expect([...s.selected]).toEqual(['z']);
     expect(pruneSelection(s, new Set(['a'])).selected.size).toBe(0);
+  });
+});
+
+describe('list selection (click, shift-click, ctrl-click)', () => {
+  it('selects one row on a plain click, toggles with ctrl, ranges with shift', () => {
+    let s = pointRow(emptySelection, keys, 'b', { shift: false, toggle: false });
+    s = pointRow(s, keys, 'd', { shift: false, toggle: true });
+    expect(selectedIndices(s.selected, keys)).toEqual([1, 3]);
+    s = pointRow(s, keys, 'a', { shift: false, toggle: false });
+    expect(selectedIndices(s.selected, keys)).toEqual([0]);
+    s = pointRow(s, keys, 'c', { shift: true, toggle: false });
+    expect(selectedIndices(s.selected, keys)).toEqual([0, 1, 2]);
+    expect(s.anchor).toBe('a');
+    s = pointRow(s, keys, 'e', { shift: false, toggle: true });
+    s = pointRow(s, keys, 'd', { shift: true, toggle: true });
+    expect(selectedIndices(s.selected, keys)).toEqual([0, 1, 2, 3, 4]);
+    s = pointRow(s, keys, 'd', { shift: false, toggle: true });
+    expect(selectedIndices(s.selected, keys)).toEqual([0, 1, 2, 4]);
   });
 });

@@ -71,3 +71,37 @@ export function pruneSelection(
   }
   return changed ? { selected: next, anchor: state.anchor } : state;
 }
+
+/**
+ * Selection as in a file list: a plain click selects that row alone, ctrl/cmd-click toggles it,
+ * shift-click selects the range from the anchor (added to the selection with ctrl/cmd as well).
+ */
+export function pointRow(
+  state: SelectionState,
+  orderedKeys: readonly string[],
+  key: string,
+  mods: { shift: boolean; toggle: boolean },
+): SelectionState {
+  const from = state.anchor === null ? -1 : orderedKeys.indexOf(state.anchor);
+  const to = orderedKeys.indexOf(key);
+  if (mods.shift && from !== -1 && to !== -1) {
+    const next = mods.toggle ? new Set(state.selected) : new Set<string>();
+    const [lo, hi] = from < to ? [from, to] : [to, from];
+    for (let i = lo; i <= hi; i++) next.add(orderedKeys[i]!);
+    return { selected: next, anchor: state.anchor };
+  }
+  if (mods.toggle) return clickRow(state, orderedKeys, key, false);
+  return { selected: new Set([key]), anchor: key };
+}
+
+/** The indices (in `orderedKeys`) of the selected rows, in list order. */
+export function selectedIndices(
+  selected: ReadonlySet<string>,
+  orderedKeys: readonly string[],
+): number[] {
+  const out: number[] = [];
+  orderedKeys.forEach((k, i) => {
+    if (selected.has(k)) out.push(i);
+  });
+  return out;
+}

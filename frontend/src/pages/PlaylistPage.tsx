@@ -1,17 +1,58 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../api/client';
+import { DetailsDialog } from '../components/DetailsDialog';
+import { CreatePlaylistDialog, SplitDialog, UnfollowDialog } from '../components/LifecycleDialogs';
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { TagEditor } from '../components/TagEditor';
-import { TrackTable } from '../components/TrackTable';
+import {
+  MoveToDialog,
+  PreviewDialog,
+  ReorderDialog,
+  type ReorderChoice,
+} from '../components/EditDialogs';
+import { SearchPanel, type AddAt } from '../components/SearchPanel';
+import { TrackTable, type TableEditing } from '../components/TrackTable';
 import { Badge, Cover, EmptyState, ErrorNotice, Spinner } from '../components/ui';
 import { formatCount, formatRelative, formatTotalDuration, plural } from '../lib/format';
 import { activePlaylistJob, isActive, jobs, upsertJob } from '../lib/jobs';
 import { useResource } from '../lib/resource';
+import {
+  changedRows,
+  describeMove,
+  gapForPosition,
+  itemRef,
+  moveRequest,
+  moveRows,
+  orderByUris,
+  placementForGap,
+  trackAsItem,
+  type EditPreview,
+  type EditRequest,
+  type Track,
+} from '../lib/edit';
+import type { DetailsChange } from '../lib/details';
+import { selectedIndices } from '../lib/selection';
 import { filterTracks, totalDurationMs } from '../lib/track-filter';
-import { mayWrite } from '../lib/session';
+import { mayWrite, session } from '../lib/session';
+import { navigate } from '../lib/router';
 import { notify } from '../lib/toast';
+import { usePlaylistEditor } from './playlist-editing';
 import { playlistsBackLink } from './PlaylistsPage';
+import { historyPath } from '../routes';
+
+type OpenDialog =
+  | { kind: 'details' }
+  | { kind: 'copy' }
+  | { kind: 'split' }
+  | { kind: 'unfollow' }
+  | { kind: 'move-to' }
+  | { kind: 'remove' }
+  | { kind: 'reorder'; initial: ReorderChoice }
+  | null;
+
+const SORT_FIRST: ReorderChoice = { kind: 'sort', sortBy: 'title', descending: false };
+const DEDUPE_FIRST: ReorderChoice = { kind: 'dedupe', keep: 'first' };
 
 interface Props {
   accountId: number;
@@ -45,15 +86,20 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
   const items = data?.items ?? null;
   const [filter, setFilter] = useState('');
   const [starting, setStarting] = useState(false);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [searching, setSearching] = useState(false);
+  const editor = usePlaylistEditor(accountId, playlistId, items, reload);
 
   useEffect(() => {
     if (playlist) document.title = `${playlist.name} · plm`;
   }, [playlist?.name]);
 
-  const shown = useMemo(() => (items ? filterTracks(items.items, filter) : []), [items, filter]);
+  const list = editor.shown?.list ?? items?.items ?? null;
+  const shown = useMemo(() => (list ? filterTracks(list, filter) : []), [list, filter]);
   const total = useMemo(() => (items ? totalDurationMs(items.items) : 0), [items]);
   const canWrite = mayWrite.value;
   const job = activePlaylistJob(jobs.value, accountId, playlistId);
+  const syncing = job !== null && job.kind !== 'edit_playlist';
 
   const back = (
     <Link to={playlistsBackLink()} class="back-link">
@@ -104,6 +150,91 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
     mutate((d) => d && { ...d, playlist: updated });
   };
 
+  // Editing: editors and admins, on a playlist Spotify lets this account change, whose tracks plm
+  // holds. Reordering needs the whole list in view (a filter would make positions ambiguous).
+  const editable =
+    canWrite && (playlist.owned || playlist.collaborative) && playlist.items_readable && !!items;
+  const current = items?.items ?? [];
+  const snapshot = items?.snapshot_id ?? '';
+  const chosen = selectedIndices(editor.selection.selected, current.map(editor.keyOf));
+  const addedBy = session.value?.user.username ?? '';
+
+  const move = (indices: number[], gap: number) => {
+    const after = moveRows(current, indices, gap);
+    if (after === current) return;
+    const moved = [...indices].sort((a, b) => a - b).map((i) => current[i]!);
+    const first = after.indexOf(moved[0]!);
+    editor.announce(
+      `Moving ${plural(moved.length, 'track')} to position ${formatCount(first + 1)}…`,
+    );
+    void editor.run(moveRequest(current, snapshot, indices, gap), {
+      shown: { list: after, pending: new Set(moved) },
+      done: describeMove(moved.length, first),
+      selectAfter: moved.map((m) => after.indexOf(m)),
+    });
+  };
+
+  const add = (track: Track, at: AddAt) => {
+    const gap = at === 'top' ? 0 : at === 'bottom' ? current.length : at;
+    const row = trackAsItem(track, gap, addedBy);
+    const after = [...current.slice(0, gap), row, ...current.slice(gap)];
+    editor.announce(`Adding ${track.name} at position ${gap + 1}…`);
+    void editor.run(
+      {
+        kind: 'add',
+        planned_snapshot: snapshot,
+        uris: [track.uri],
+        tracks: [track],
+        placement:
+          at === 'top'
+            ? { kind: 'top' }
+            : at === 'bottom'
+              ? { kind: 'bottom' }
+              : placementForGap(current, [], gap),
+      },
+      { shown: { list: after, pending: new Set([row]) }, done: `Added ${track.name}.`, undo: true },
+    );
+  };
+
+  /** Runs an edit as previewed, showing the previewed list at once. */
+  const applyPreviewed =
+    (done: (p: EditPreview) => string) => (request: EditRequest, preview: EditPreview) => {
+      const after = orderByUris(current, preview.desired);
+      void editor.run(request, {
+        shown: { list: after, pending: changedRows(current, after) },
+        done: done(preview),
+        undo: true,
+      });
+    };
+
+  const saveDetails = async (change: DetailsChange | null, cover: Blob | null) => {
+    if (change) {
+      const saved = await editor.run(
+        { kind: 'details', planned_snapshot: snapshot, details: change },
+        { done: 'Details saved.', undo: true },
+      );
+      if (!saved) return;
+    }
+    if (cover)
+      await editor.run(() => api.uploadCover(accountId, playlistId, cover), {
+        done: 'Cover uploaded.',
+      });
+  };
+
+  const tableEditing: TableEditing | undefined =
+    editable && !filter.trim()
+      ? {
+          keyOf: editor.keyOf,
+          selection: editor.selection,
+          onSelection: editor.setSelection,
+          pending: editor.shown?.pending ?? new Set(),
+          busy: editor.busy,
+          onMove: move,
+          onDropTrack: (track, gap) => add(track, gap),
+          onRemove: () => setDialog({ kind: 'remove' }),
+        }
+      : undefined;
+
   const stored = items?.items.length ?? playlist.stored_track_count;
   return (
     <div class="page page-wide">
@@ -138,10 +269,42 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
                 onClick={sync}
                 disabled={starting || (job !== null && isActive(job))}
               >
-                {job ? 'Syncing…' : 'Sync this playlist'}
+                {syncing ? 'Syncing…' : 'Sync this playlist'}
               </button>
             ) : null}
-            {job ? <JobProgress job={job} label="Sync of this playlist" /> : null}
+            {canWrite && playlist.owned ? (
+              <button
+                type="button"
+                class="btn"
+                disabled={editor.busy}
+                onClick={() => setDialog({ kind: 'details' })}
+              >
+                Edit details…
+              </button>
+            ) : null}
+            {canWrite && playlist.items_readable ? (
+              <>
+                <button type="button" class="btn" onClick={() => setDialog({ kind: 'copy' })}>
+                  Copy…
+                </button>
+                <button type="button" class="btn" onClick={() => setDialog({ kind: 'split' })}>
+                  Split…
+                </button>
+              </>
+            ) : null}
+            {canWrite ? (
+              <button
+                type="button"
+                class="btn btn-danger"
+                onClick={() => setDialog({ kind: 'unfollow' })}
+              >
+                Unfollow…
+              </button>
+            ) : null}
+            <Link to={historyPath(accountId, playlistId)} class="btn">
+              History
+            </Link>
+            {job && syncing ? <JobProgress job={job} label="Sync of this playlist" /> : null}
           </div>
         </div>
       </header>
@@ -188,13 +351,69 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
             />
           </div>
           <p class="muted small" aria-live="polite" data-testid="track-count">
-            {items
+            {list
               ? filter.trim()
-                ? `${formatCount(shown.length)} of ${plural(items.items.length, 'track')}`
-                : plural(items.items.length, 'track')
+                ? `${formatCount(shown.length)} of ${plural(list.length, 'track')}`
+                : plural(list.length, 'track')
               : ''}
           </p>
         </div>
+        {editable ? (
+          <div class="edit-bar" role="group" aria-label="Edit the playlist">
+            <span class="muted small" data-testid="selection-count">
+              {chosen.length
+                ? `${plural(chosen.length, 'track')} selected`
+                : filter.trim()
+                  ? 'Clear the filter to select and move tracks.'
+                  : 'Select tracks to move or remove them (drag, or Alt+↑/↓).'}
+            </span>
+            {(
+              [
+                ['Move to position…', { kind: 'move-to' }, chosen.length > 0 && !filter.trim()],
+                ['Remove…', { kind: 'remove' }, chosen.length > 0 && !filter.trim()],
+                ['Sort…', { kind: 'reorder', initial: SORT_FIRST }, current.length > 1],
+                ['Shuffle…', { kind: 'reorder', initial: { kind: 'shuffle' } }, current.length > 1],
+                [
+                  'Remove duplicates…',
+                  { kind: 'reorder', initial: DEDUPE_FIRST },
+                  current.length > 1,
+                ],
+              ] as const
+            ).map(([label, open, enabled]) => (
+              <button
+                key={label}
+                type="button"
+                class="btn btn-small"
+                disabled={editor.busy || !enabled}
+                onClick={() => setDialog(open)}
+              >
+                {label}
+              </button>
+            ))}
+            <button
+              type="button"
+              class="btn btn-small"
+              aria-expanded={searching}
+              aria-controls="search-panel"
+              onClick={() => setSearching(!searching)}
+            >
+              {searching ? 'Close search' : 'Add tracks…'}
+            </button>
+          </div>
+        ) : null}
+        <p class="visually-hidden" aria-live="polite" data-testid="edit-status">
+          {editor.announcement}
+        </p>
+        {editable && searching ? (
+          <div id="search-panel">
+            <SearchPanel
+              accountId={accountId}
+              length={current.length}
+              busy={editor.busy}
+              onAdd={add}
+            />
+          </div>
+        ) : null}
         {!items ? (
           <Spinner label="Loading tracks…" />
         ) : items.items.length === 0 ? (
@@ -210,9 +429,77 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
             <p>Try other words.</p>
           </EmptyState>
         ) : (
-          <TrackTable items={shown} label={`Tracks of ${playlist.name}`} resetKey={filter} />
+          <TrackTable
+            items={shown}
+            label={`Tracks of ${playlist.name}`}
+            resetKey={filter}
+            edit={tableEditing}
+          />
         )}
       </section>
+      {dialog?.kind === 'copy' ? (
+        <CreatePlaylistDialog
+          accountId={accountId}
+          source={{ kind: 'copy', playlist }}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog?.kind === 'split' ? (
+        <SplitDialog playlist={playlist} onClose={() => setDialog(null)} />
+      ) : null}
+      {dialog?.kind === 'unfollow' ? (
+        <UnfollowDialog
+          playlist={playlist}
+          onDone={() => navigate(playlistsBackLink())}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog?.kind === 'details' ? (
+        <DetailsDialog
+          playlist={playlist}
+          onSave={(change, cover) => void saveDetails(change, cover)}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog?.kind === 'move-to' ? (
+        <MoveToDialog
+          count={chosen.length}
+          length={current.length}
+          onMove={(position) => move(chosen, gapForPosition(current.length, chosen, position))}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog?.kind === 'remove' && chosen.length > 0 ? (
+        <PreviewDialog
+          title={`Remove ${plural(chosen.length, 'track')}`}
+          accountId={accountId}
+          playlistId={playlistId}
+          list={current}
+          request={{
+            kind: 'remove',
+            planned_snapshot: snapshot,
+            items: chosen.map((i) => itemRef(current[i]!)),
+          }}
+          confirmLabel={(p) => `Remove ${plural(p.removed.length, 'track')}`}
+          onConfirm={applyPreviewed((p) => `Removed ${plural(p.removed.length, 'track')}.`)}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog?.kind === 'reorder' ? (
+        <ReorderDialog
+          initial={dialog.initial}
+          snapshot={snapshot}
+          accountId={accountId}
+          playlistId={playlistId}
+          list={current}
+          onConfirm={applyPreviewed((p) =>
+            p.removed.length
+              ? `Removed ${plural(p.removed.length, 'duplicate')}.`
+              : `Reordered: ${plural(p.moved.length, 'track')} moved.`,
+          )}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
     </div>
   );
 }

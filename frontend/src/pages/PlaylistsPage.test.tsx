@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { account, playlist, sessionInfo } from '../test/fixtures';
+import { account, job, playlist, sessionInfo } from '../test/fixtures';
 import { apiError, json, mockApi } from '../test/server';
 import { bus } from '../lib/events';
 import { location, navigate } from '../lib/router';
@@ -38,6 +38,35 @@ beforeEach(() => {
 });
 
 describe('PlaylistsPage', () => {
+  it('merges the selected playlists into a new one, previewed first', async () => {
+    const { calls } = mockApi({
+      'GET api/playlists': json({ playlists, total: 5 }),
+      'GET api/accounts': json({ accounts: [account()] }),
+      'POST api/accounts/1/playlists': (call) =>
+        (call.body as { dry_run: boolean }).dry_run
+          ? json({ name: 'x', item_count: 17, duplicates_dropped: 3, local_files_skipped: 1 })
+          : json(job({ id: 'c1', kind: 'create_playlist', state: 'queued' }), 202),
+    });
+    render(<Page />);
+    await waitFor(() => expect(screen.getAllByTestId('playlist-row')).toHaveLength(5));
+    fireEvent.click(screen.getByLabelText('Select Alpha Beats'));
+    fireEvent.click(screen.getByLabelText('Select Echo Evening'));
+    fireEvent.click(screen.getByRole('button', { name: 'Merge into a new playlist…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Merge 2 playlists' });
+    await within(dialog).findByText(/17 tracks, 3 duplicates left out, 1 local/);
+    expect(calls.at(-1)!.body).toEqual({
+      name: 'Alpha Beats + Echo Evening',
+      public: false,
+      collaborative: false,
+      dedupe: true,
+      dry_run: true,
+      merge_of: ['p1', 'p5'],
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(calls.at(-1)!.body).toMatchObject({ dry_run: false }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
   it('lists playlists and filters them instantly by search, keeping it in the URL', async () => {
     mockApi({
       'GET api/playlists': json({ playlists, total: 5 }),
@@ -79,7 +108,7 @@ describe('PlaylistsPage', () => {
     fireEvent.click(screen.getByLabelText('Select Alpha Beats'));
     fireEvent.click(screen.getByLabelText('Select Delta Drive'), { shiftKey: true });
     expect(screen.getByTestId('selection-count').textContent).toBe('4 selected');
-    expect(screen.getByText('Batch actions are coming in a later version.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Merge into a new playlist…' })).toBeTruthy();
     fireEvent.click(screen.getByLabelText('Select all shown playlists'));
     expect(screen.getByTestId('selection-count').textContent).toBe('5 selected');
     fireEvent.click(screen.getByRole('button', { name: 'Clear selection' }));

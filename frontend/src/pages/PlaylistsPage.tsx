@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, describeError, fetchPlaylists, type Account, type CachedList } from '../api/client';
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
+import { CreatePlaylistDialog, type CreateSource } from '../components/LifecycleDialogs';
 import { PlaylistTable } from '../components/PlaylistTable';
 import { EmptyState, ErrorNotice, SelectField, Spinner } from '../components/ui';
 import { formatCount, formatRelative, plural } from '../lib/format';
@@ -60,6 +61,9 @@ export function PlaylistsPage({ search }: { search: string }) {
   const accountsError = accountsResource.error;
   const [selection, setSelection] = useState<SelectionState>(emptySelection);
   const [syncing, setSyncing] = useState<number | null>(null);
+  const [creating, setCreating] = useState<{ accountId: number; source: CreateSource } | null>(
+    null,
+  );
 
   rememberedSearch = search;
   useEffect(() => {
@@ -227,21 +231,78 @@ export function PlaylistsPage({ search }: { search: string }) {
   }
 
   const count = selection.selected.size;
+  const chosen = playlists.filter((p) => selection.selected.has(playlistKey(p)));
+  const oneAccount =
+    chosen.length > 0 && chosen.every((p) => p.account_id === chosen[0]!.account_id);
+  const readable = chosen.every((p) => p.items_readable);
+  const firstAccount = accounts?.find((a) => a.status === 'active') ?? accounts?.[0] ?? null;
   return (
     <div class="page page-wide">
       <div class="page-head">
         <h1>Playlists</h1>
+        {canWrite && firstAccount ? (
+          <button
+            type="button"
+            class="btn btn-primary"
+            onClick={() => setCreating({ accountId: firstAccount.id, source: { kind: 'new' } })}
+          >
+            New playlist…
+          </button>
+        ) : null}
       </div>
       {syncStrip}
       {body}
       {count > 0 ? (
         <div class="selection-bar" role="region" aria-label="Selection">
           <strong data-testid="selection-count">{formatCount(count)} selected</strong>
-          <span class="muted small">Batch actions are coming in a later version.</span>
+          {canWrite && chosen.length === 1 && readable ? (
+            <button
+              type="button"
+              class="btn btn-small"
+              onClick={() =>
+                setCreating({
+                  accountId: chosen[0]!.account_id,
+                  source: { kind: 'copy', playlist: chosen[0]! },
+                })
+              }
+            >
+              Copy…
+            </button>
+          ) : null}
+          {canWrite && chosen.length > 1 ? (
+            <button
+              type="button"
+              class="btn btn-small"
+              disabled={!oneAccount || !readable}
+              title={
+                !oneAccount
+                  ? 'Only playlists of one account can be merged.'
+                  : !readable
+                    ? 'plm does not hold the tracks of every selected playlist.'
+                    : undefined
+              }
+              onClick={() =>
+                setCreating({
+                  accountId: chosen[0]!.account_id,
+                  source: { kind: 'merge', playlists: chosen },
+                })
+              }
+            >
+              Merge into a new playlist…
+            </button>
+          ) : null}
           <button type="button" class="btn btn-small" onClick={() => setSelection(emptySelection)}>
             Clear selection
           </button>
         </div>
+      ) : null}
+      {creating ? (
+        <CreatePlaylistDialog
+          accountId={creating.accountId}
+          accounts={creating.source.kind === 'new' ? (accounts ?? []) : []}
+          source={creating.source}
+          onClose={() => setCreating(null)}
+        />
       ) : null}
     </div>
   );

@@ -1,5 +1,6 @@
 // Test data shaped exactly like the API's schemas (the types come from schema.d.ts).
 import type { Account, Job, Playlist, PlaylistItem, SessionInfo } from '../api/client';
+import type { EditPreview } from '../lib/edit';
 
 export function playlist(overrides: Partial<Playlist> = {}): Playlist {
   const id = overrides.id ?? `pl${Math.random().toString(36).slice(2, 10)}`;
@@ -86,5 +87,26 @@ export function sessionInfo(role: SessionInfo['user']['role'] = 'admin'): Sessio
     user: { id: 1, username: 'alice', role, created_at: '2026-01-01T00:00:00Z' },
     csrf_token: 'csrf-123',
     expires_at: '2026-04-01T00:00:00Z',
+  };
+}
+
+/** An edit preview that changes nothing in particular; tests set what they look at. */
+export function editPreview(overrides: Partial<EditPreview> = {}): EditPreview {
+  return {
+    strategy: 'edit',
+    planned_snapshot: 's1',
+    item_count: 5,
+    desired: [],
+    added: [],
+    removed: [],
+    moved: [],
+    reinserted: [],
+    details: [],
+    calls: 1,
+    added_at_lost: 0,
+    move_lower_bound: 0,
+    replace_everything: { possible: true, impossible_because: '', calls: 1, added_at_lost: 5 },
+    seed: null,
+    ...overrides,
   };
 }

@@ -18,6 +18,8 @@ CommandGroup playlist_commands();
 /// plm playlist create / copy / delete (commands_playlist_lifecycle.cpp), part of the playlist
 /// group.
 std::vector<Command> playlist_lifecycle_commands();
+/// The edit commands of the `playlist` group (commands_edit.cpp).
+std::vector<Command> playlist_edit_commands();
 CommandGroup jobs_commands();
 CommandGroup user_commands();
 CommandGroup serve_commands();

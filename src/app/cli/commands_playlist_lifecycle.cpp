@@ -10,7 +10,7 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
 #include "app/cli/run_job.hpp"
-#include "app/edit_jobs.hpp"
+#include "app/job_handlers.hpp"
 #include "app/lifecycle_jobs.hpp"
 #include "app/services.hpp"
 #include "core/journal/playlist_version.hpp"
@@ -21,20 +21,9 @@ namespace plm::app::cli {
 namespace {
 
 RunHereOptions lifecycle_run_options(CommandContext& context) {
-  Services& services = context.services();
-  RunHereOptions options;
-  add_lifecycle_handlers(
-      options.handlers,
-      LifecycleJobDeps{.accounts = services.accounts(),
-                       .playlists = services.playlists(),
-                       .journal = services.journal(),
-                       .clock = services.clock(),
-                       .spotify_for =
-                           [&services](const core::SpotifyAccount& account) {
-                             return std::shared_ptr<core::SpotifyApi>(
-                                 services.spotify_for(account));
-                           },
-                       .wait_for_reads = [] { wait_or_stop(kSettleWait, std::stop_token()); }});
+  // The same table as plm serve's worker (app/job_handlers.hpp): this process may also claim
+  // other due jobs while it waits for its own.
+  RunHereOptions options{.handlers = job_handlers(context.services())};
   options.show_progress = !context.json();
   return options;
 }

@@ -252,7 +252,7 @@ CommandGroup playlists_commands() {
 CommandGroup playlist_commands() {
   CommandGroup group{
       .name = "playlist",
-      .summary = "show, create, copy or unfollow a playlist, or list its history",
+      .summary = "show, edit, restore, create, copy or unfollow a playlist, or list its history",
       .commands = {
           {.name = "show",
            .summary = "show one stored playlist with its tracks",
@@ -275,6 +275,7 @@ CommandGroup playlist_commands() {
                       "PlaylistVersion.\n",
            .handler = playlist_history}}};
   for (auto& command : playlist_lifecycle_commands()) group.commands.push_back(std::move(command));
+  for (auto& command : playlist_edit_commands()) group.commands.push_back(std::move(command));
   return group;
 }
 

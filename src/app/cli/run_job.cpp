@@ -23,13 +23,23 @@ class ProgressLine {
   ~ProgressLine() { end(); }
 
   void show(const core::Job& job) {
-    if (!enabled_ || job.progress.message.empty()) return;
-    std::string text = "job " + std::to_string(job.id) + ": " + job.progress.message;
-    if (job.progress.total > 0) {
-      text += " (" + std::to_string(job.progress.done) + "/" + std::to_string(job.progress.total) +
-              " " + std::string(core::to_string(job.progress.unit)) + ")";
+    if (!enabled_) return;
+    const std::string name = "job " + std::to_string(job.id);
+    std::string text;
+    if (!started_) {
+      // The first publication of a claim carries the message the job was enqueued with.
+      text = name + ": running (plm jobs show " + std::to_string(job.id) + ")";
+      started_ = true;
+    } else if (job.progress.message.empty()) {
+      return;
+    } else {
+      text = name + ": " + job.progress.message;
+      if (job.progress.total > 0 && !core::is_finished(job.state)) {
+        text += " (" + std::to_string(job.progress.done) + "/" +
+                std::to_string(job.progress.total) + " " +
+                std::string(core::to_string(job.progress.unit)) + ")";
+      }
     }
-    if (job.api.calls > 0) text += " · " + std::to_string(job.api.calls) + " Spotify calls";
     if (text == last_) return;
     if (terminal_) {
       const std::size_t pad = last_.size() > text.size() ? last_.size() - text.size() : 0;
@@ -52,6 +62,7 @@ class ProgressLine {
   bool enabled_;
   bool terminal_;
   bool drawn_ = false;
+  bool started_ = false;
   std::string last_;
 };
 

@@ -1,0 +1,539 @@
+// plm playlist edit / move / add / remove / dedupe / sort / shuffle / restore: edits of one
+// playlist from the command line (issue 9 §5; scripts rely on these exact forms). Each command
+// turns its arguments into a core::EditRequest, plans it against the stored items exactly as the
+// web app's preview does (core::propose_edit), prints what will change and what it costs, and then
+// runs the edit_playlist job in this process (run_job_here) with the handler `plm serve` uses, so
+// the edit is recorded in the journal like one made in the web app (origin "cli"). Positions are
+// 1-based, as `plm playlist show` numbers the tracks.
+
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "app/cli/commands.hpp"
+#include "app/cli/context.hpp"
+#include "app/cli/run_job.hpp"
+#include "app/edit_jobs.hpp"
+#include "app/job_handlers.hpp"
+#include "core/write/playlist_edits.hpp"
+#include "web/edit_json.hpp"
+
+namespace plm::app::cli {
+
+namespace {
+
+using Json = nlohmann::json;
+using core::ErrorCode;
+
+/// Items the preview names one by one before it only counts the rest.
+constexpr std::size_t kPreviewLines = 10;
+
+core::Error usage(const std::string& message) {
+  return core::make_error(ErrorCode::InvalidInput, message);
+}
+
+/// The playlist a command edits, its stored items and what it is planned against.
+struct EditTarget {
+  core::AppUser user;
+  core::SpotifyAccount account;
+  core::StoredPlaylist playlist;
+  std::vector<core::PlaylistItem> items;
+};
+
+/// The stored playlist named by the command's ID, if the account may change it (its own or a
+/// collaborative one) and its tracks are stored.
+core::Result<EditTarget> edit_target(CommandContext& context) {
+  auto user = context.acting_user();
+  if (!user) return user.error();
+  auto account = context.chosen_account(*user);
+  if (!account) return account.error();
+  const std::string& id = context.invocation().arguments.front();
+  auto& playlists = context.services().playlists();
+  auto found = playlists.find_playlist(account->id, id);
+  if (!found) return found.error();
+  if (!*found) {
+    return core::make_error(ErrorCode::NotFound,
+                            "no stored playlist " + id + " (see plm playlists; run `plm sync`?)");
+  }
+  const core::PlaylistSummary& summary = (*found)->summary;
+  if (summary.owner_id != account->spotify_user_id && !summary.collaborative) {
+    return core::make_error(ErrorCode::Forbidden,
+                            "playlist " + id + " belongs to Spotify user " + summary.owner_id +
+                                ": only its owner (or its collaborators) can change it");
+  }
+  if ((*found)->items_snapshot_id.empty()) {
+    return core::make_error(ErrorCode::Conflict, "the tracks of playlist " + id +
+                                                     " are not stored yet (run `plm sync`)");
+  }
+  auto items = playlists.playlist_items(account->id, id);
+  if (!items) return items.error();
+  return EditTarget{std::move(*user), std::move(*account), std::move(**found), std::move(*items)};
+}
+
+/// "Song — Artist" for a URI of the stored items, or the URI alone.
+std::string label_of(const std::string& uri, const std::vector<core::PlaylistItem>& items,
+                     const std::vector<core::TrackInfo>& tracks = {}) {
+  const core::TrackInfo* track = nullptr;
+  for (const auto& item : items) {
+    if (item.uri == uri && item.track) {
+      track = &*item.track;
+      break;
+    }
+  }
+  for (const auto& each : tracks) {
+    if (!track && each.uri == uri) track = &each;
+  }
+  if (uri.empty()) return "(unavailable)";
+  if (!track) return uri;
+  std::string artists;
+  for (const auto& artist : track->artists) artists += (artists.empty() ? "" : ", ") + artist;
+  return track->name + (artists.empty() ? "" : " — " + artists);
+}
+
+void print_positioned(std::ostream& out, char sign, const std::vector<core::PlacedItem>& list,
+                      const std::vector<core::PlaylistItem>& items,
+                      const std::vector<core::TrackInfo>& tracks = {}) {
+  for (std::size_t i = 0; i < list.size() && i < kPreviewLines; ++i) {
+    out << "  " << sign << " " << list[i].position + 1 << "  "
+        << label_of(list[i].uri, items, tracks) << "\n";
+  }
+  if (list.size() > kPreviewLines) out << "    … and " << list.size() - kPreviewLines << " more\n";
+}
+
+/// What will change and what it costs, for people.
+void print_preview(std::ostream& out, const EditTarget& target, const core::EditRequest& request,
+                   const core::EditProposal& proposal) {
+  const core::EditPreview& preview = proposal.plan.preview;
+  out << "\"" << target.playlist.summary.name << "\" (" << target.playlist.summary.id
+      << "): " << target.items.size() << " tracks → " << proposal.desired.size() << "\n";
+  print_positioned(out, '+', preview.added, target.items, request.tracks);
+  print_positioned(out, '-', preview.removed, target.items);
+  for (std::size_t i = 0; i < preview.moved.size() && i < kPreviewLines; ++i) {
+    const auto& moved = preview.moved[i];
+    out << "  ~ " << moved.from + 1 << " → " << moved.to + 1 << "  "
+        << label_of(moved.uri, target.items) << "\n";
+  }
+  if (preview.moved.size() > kPreviewLines)
+    out << "    … and " << preview.moved.size() - kPreviewLines << " more moved\n";
+  const auto details =
+      web::detail_field_changes(request.details, core::details_of(target.playlist.summary));
+  for (const auto& change : details)
+    out << "  " << change.field << ": \"" << change.before << "\" → \"" << change.after << "\"\n";
+  if (proposal.plan.steps.empty()) return;  // nothing changes: run_edit says so
+  out << preview.added.size() << " added, " << preview.removed.size() << " removed, "
+      << preview.moved.size() << " moved";
+  if (!preview.reinserted.empty()) {
+    out << ", " << preview.reinserted.size()
+        << " copies removed and put back (Spotify removes every copy; they get a new added_at)";
+  }
+  out << "; " << preview.calls << " Spotify call" << (preview.calls == 1 ? "" : "s");
+  if (proposal.plan.strategy == core::EditPlan::Strategy::Replace) {
+    out << " (a full rewrite: " << preview.added_at_lost << " tracks get a new added_at)";
+  } else if (preview.replace_everything.possible() &&
+             preview.replace_everything.added_at_lost > 0) {
+    out << " (rewriting the whole playlist would take " << preview.replace_everything.calls
+        << " and reset " << preview.replace_everything.added_at_lost << " added_at dates)";
+  }
+  out << "\n";
+}
+
+Json step_value(const core::WriteStep& step) {
+  Json value{{"kind", core::to_string(step.kind)}};
+  switch (step.kind) {
+    case core::WriteStep::Kind::Add:
+      value["uris"] = step.uris;
+      value["position"] = step.position ? Json(*step.position) : Json(nullptr);
+      break;
+    case core::WriteStep::Kind::Remove:
+    case core::WriteStep::Kind::Replace:
+      value["uris"] = step.uris;
+      break;
+    case core::WriteStep::Kind::Reorder:
+      value["range_start"] = step.range_start;
+      value["insert_before"] = step.insert_before;
+      value["range_length"] = step.range_length;
+      break;
+    case core::WriteStep::Kind::ChangeDetails: {
+      Json details = Json::object();
+      if (step.details.name) details["name"] = *step.details.name;
+      if (step.details.description) details["description"] = *step.details.description;
+      if (step.details.is_public) details["public"] = *step.details.is_public;
+      if (step.details.collaborative) details["collaborative"] = *step.details.collaborative;
+      value["details"] = std::move(details);
+      break;
+    }
+    case core::WriteStep::Kind::UploadCover:
+      value["bytes"] = step.jpeg.size();
+      break;
+  }
+  return value;
+}
+
+/// The plan as --json prints it: the web API's EditPreview and the steps to send.
+Json plan_value(const EditTarget& target, const core::EditRequest& request,
+                const core::EditProposal& proposal) {
+  Json steps = Json::array();
+  for (const auto& step : proposal.plan.steps) steps.push_back(step_value(step));
+  const std::optional<std::uint64_t> seed = request.kind == core::EditRequest::Kind::Shuffle
+                                                ? std::optional(request.shuffle_seed)
+                                                : std::nullopt;
+  return Json{{"playlist_id", target.playlist.summary.id},
+              {"preview", web::edit_preview_value(
+                              proposal, target.items, target.playlist.items_snapshot_id,
+                              request.details, core::details_of(target.playlist.summary), seed)},
+              {"steps", std::move(steps)}};
+}
+
+/// Plans `request` on the target, prints the preview, and unless --dry-run runs the edit job here
+/// and prints what it did; `cause` is recorded with the version the edit makes.
+ExitCode run_edit(CommandContext& context, EditTarget target, const core::EditRequest& request,
+                  core::VersionCause cause) {
+  auto proposal = core::propose_edit(request, target.items);
+  if (!proposal) return context.fail(proposal.error());
+  Json plan = plan_value(target, request, *proposal);
+  const bool nothing_to_do = plan["preview"]["strategy"] == "none";
+  if (!context.json()) print_preview(context.out(), target, request, *proposal);
+  const bool dry_run = context.invocation().has("--dry-run");
+  if (dry_run || nothing_to_do) {
+    if (context.json()) {
+      context.out() << plan.dump(2) << "\n";
+    } else {
+      context.out() << (nothing_to_do
+                            ? "nothing to change: the playlist already is what was asked\n"
+                            : "dry run: nothing sent to Spotify\n");
+    }
+    return ExitCode::Ok;
+  }
+  if (target.account.status == core::AccountStatus::NeedsReauth) {
+    return context.fail(core::make_error(
+        ErrorCode::NeedsReauth,
+        "Spotify account " + target.account.spotify_user_id + " needs re-authorization"));
+  }
+  context.warn_if_authorization_ends_soon(target.account);
+  cause.app_user_id = target.user.id;
+  cause.origin = std::string(core::kOriginCli);
+  const std::string& id = target.playlist.summary.id;
+  EditJob edit{.request = request,
+               .planned_snapshot = target.playlist.items_snapshot_id,
+               .cause = std::move(cause)};
+  auto& services = context.services();
+  RunHereOptions options{.handlers = app::job_handlers(services)};
+  auto details = enqueue_and_run_here(
+      context, edit_playlist_job(target.user.id, target.account.id, id, edit), options);
+  if (!details) return context.fail(details.error());
+  if (const ExitCode code = job_exit(context, *details); code != ExitCode::Ok) return code;
+  auto stored = services.playlists().find_playlist(target.account.id, id);
+  if (!stored) return context.fail(stored.error());
+  const std::string snapshot = *stored ? (*stored)->items_snapshot_id : std::string();
+  const core::Job& job = details->job;
+  if (context.json()) {
+    plan["job_id"] = std::to_string(job.id);
+    plan["calls"] = job.api.calls;
+    plan["check_reads"] = job.api.check_reads;
+    plan["snapshot_id"] = snapshot;
+    plan["message"] = job.progress.message;
+    context.out() << plan.dump(2) << "\n";
+  } else {
+    context.out() << "done: " << job.progress.message << " (job " << job.id << ", snapshot "
+                  << snapshot << "; see plm playlist history " << id << ")\n";
+  }
+  return ExitCode::Ok;
+}
+
+/// The VERSION argument of `plm playlist restore`.
+core::Result<std::int64_t> version_argument(CommandContext& context) {
+  const std::string& text = context.invocation().arguments[1];
+  std::int64_t version = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (error != std::errc{} || end != text.data() + text.size() || version < 1)
+    return usage("VERSION must be a version number (see plm playlist history), got '" + text + "'");
+  return version;
+}
+
+/// What the journal records for the command: an edit, or a restore of its VERSION; the action is
+/// the command ("playlist move").
+core::VersionCause cause_of(CommandContext& context, const core::EditRequest& request) {
+  core::VersionCause cause;
+  cause.kind = core::VersionCauseKind::Edit;
+  cause.action = context.invocation().command_path().substr(4);  // without "plm "
+  if (request.kind == core::EditRequest::Kind::Restore) {
+    cause.kind = core::VersionCauseKind::Restore;
+    if (auto version = version_argument(context)) cause.restored_version = *version;
+  }
+  return cause;
+}
+
+/// A 1-based position flag as a 0-based index in 0…`last` (inclusive), or a usage error naming
+/// the flag and the range.
+core::Result<std::int64_t> position_flag(CommandContext& context, std::string_view flag,
+                                         std::int64_t last) {
+  const auto number = context.invocation().number(flag);
+  if (!number) return usage(std::string(flag) + " is required");
+  if (*number < 1 || *number - 1 > last) {
+    return usage(std::string(flag) + " must be a position from 1 to " + std::to_string(last + 1) +
+                 ", got " + std::to_string(*number));
+  }
+  return static_cast<std::int64_t>(*number - 1);
+}
+
+/// Where items inserted so that the first lands at 0-based `index` of `others` (positions in the
+/// planned list, in order) go.
+core::Placement placement_at(const std::vector<core::PlaylistItem>& planned,
+                             const std::vector<std::int64_t>& others, std::int64_t index) {
+  if (index == 0) return core::Placement::top();
+  if (index >= static_cast<std::int64_t>(others.size())) return core::Placement::bottom();
+  const std::int64_t position = others[static_cast<std::size_t>(index)];
+  return core::Placement::before_item({planned[static_cast<std::size_t>(position)].uri, position});
+}
+
+/// The URI arguments after the ID, checked as an add or a removal may carry them.
+core::Result<std::vector<std::string>> uri_arguments(CommandContext& context) {
+  const auto& arguments = context.invocation().arguments;
+  std::vector<std::string> uris(arguments.begin() + 1, arguments.end());
+  for (const auto& uri : uris) {
+    if (!core::is_item_uri(uri)) {
+      return usage("'" + uri +
+                   "' is not a Spotify track or episode URI (spotify:track:<22 characters>)");
+    }
+  }
+  return uris;
+}
+
+core::EditRequest request_of(core::EditRequest::Kind kind) {
+  core::EditRequest request;
+  request.kind = kind;
+  return request;
+}
+
+// ---- Each command's request, from its arguments and the playlist it edits.
+
+core::Result<core::EditRequest> set_list_request(CommandContext& context, const EditTarget&) {
+  const auto to = context.invocation().value("--to");
+  if (!to) return usage("--to FILE is required (the desired list; '-': standard input)");
+  const std::string& file = *to;
+  std::ifstream opened;
+  if (file != "-") {
+    opened.open(file);
+    if (!opened) return usage("cannot read " + file);
+  }
+  std::istream& in = file == "-" ? std::cin : opened;
+  auto request = request_of(core::EditRequest::Kind::SetList);
+  request.allow_replace = context.invocation().has("--allow-replace");
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    const std::string uri = line.substr(first, last - first + 1);
+    if (!core::is_item_uri(uri) && !core::is_local_uri(uri)) {
+      return usage(file + " line " + std::to_string(number) + ": '" + uri.substr(0, 100) +
+                   "' is not a Spotify track, episode or local file URI");
+    }
+    request.uris.push_back(uri);
+  }
+  return request;
+}
+
+core::Result<core::EditRequest> move_request(CommandContext& context, const EditTarget& target) {
+  const auto size = static_cast<std::int64_t>(target.items.size());
+  if (size == 0) return usage("the playlist has no tracks to move");
+  auto from = position_flag(context, "--from", size - 1);
+  if (!from) return from.error();
+  const std::int64_t count = context.invocation().number("--count").value_or(1);
+  if (*from + count > size) {
+    return usage("--from " + std::to_string(*from + 1) + " --count " + std::to_string(count) +
+                 " goes past the last track (" + std::to_string(size) + ")");
+  }
+  auto request = request_of(core::EditRequest::Kind::Move);
+  std::vector<std::int64_t> others;
+  for (std::int64_t i = 0; i < size; ++i) {
+    if (i >= *from && i < *from + count) {
+      request.items.push_back({target.items[static_cast<std::size_t>(i)].uri, i});
+    } else {
+      others.push_back(i);
+    }
+  }
+  auto to = position_flag(context, "--to", static_cast<std::int64_t>(others.size()));
+  if (!to) return to.error();
+  request.placement = placement_at(target.items, others, *to);
+  return request;
+}
+
+core::Result<core::EditRequest> add_request(CommandContext& context, const EditTarget& target) {
+  auto uris = uri_arguments(context);
+  if (!uris) return uris.error();
+  auto request = request_of(core::EditRequest::Kind::Add);
+  request.uris = std::move(*uris);
+  if (context.invocation().value("--position")) {
+    const auto size = static_cast<std::int64_t>(target.items.size());
+    std::vector<std::int64_t> all(target.items.size());
+    for (std::int64_t i = 0; i < size; ++i) all[static_cast<std::size_t>(i)] = i;
+    auto position = position_flag(context, "--position", size);
+    if (!position) return position.error();
+    request.placement = placement_at(target.items, all, *position);
+  }
+  return request;
+}
+
+core::Result<core::EditRequest> remove_request(CommandContext& context, const EditTarget&) {
+  auto uris = uri_arguments(context);
+  if (!uris) return uris.error();
+  auto request = request_of(core::EditRequest::Kind::Remove);
+  request.uris = std::move(*uris);
+  return request;
+}
+
+core::Result<core::EditRequest> dedupe_request(CommandContext& context, const EditTarget&) {
+  auto request = request_of(core::EditRequest::Kind::Dedupe);
+  request.keep =
+      *core::dedupe_keep_from_string(context.invocation().value("--keep").value_or("first"));
+  return request;
+}
+
+core::Result<core::EditRequest> sort_request(CommandContext& context, const EditTarget&) {
+  const auto key = context.invocation().value("--by");
+  if (!key) return usage("--by is required: title, artist, album, release, duration or added");
+  auto request = request_of(core::EditRequest::Kind::Sort);
+  request.sort_by = *core::sort_key_from_string(*key);
+  request.descending = context.invocation().has("--desc");
+  return request;
+}
+
+core::Result<core::EditRequest> shuffle_request(CommandContext&, const EditTarget&) {
+  auto request = request_of(core::EditRequest::Kind::Shuffle);
+  std::random_device random;
+  request.shuffle_seed = (std::uint64_t{random()} << 32) | random();
+  return request;
+}
+
+core::Result<core::EditRequest> restore_request(CommandContext& context, const EditTarget& target) {
+  auto version = version_argument(context);
+  if (!version) return version.error();
+  return web::restore_request(context.services().journal(), target.account.id,
+                              target.playlist.summary.id, *version,
+                              core::details_of(target.playlist.summary));
+}
+
+using RequestOf = core::Result<core::EditRequest> (*)(CommandContext&, const EditTarget&);
+
+/// Every edit command: the playlist, the request its arguments make, then run_edit.
+template <RequestOf request_for>
+ExitCode edit_command(CommandContext& context) {
+  auto target = edit_target(context);
+  if (!target) return context.fail(target.error());
+  auto request = request_for(context, *target);
+  if (!request) return context.fail(request.error());
+  core::VersionCause cause = cause_of(context, *request);
+  return run_edit(context, std::move(*target), *request, std::move(cause));
+}
+
+const Flag kDryRunFlag{"--dry-run", "", "print the plan and stop: nothing is sent to Spotify"};
+
+}  // namespace
+
+std::vector<Command> playlist_edit_commands() {
+  return {
+      {.name = "edit",
+       .summary = "make a playlist exactly the list of URIs in a file",
+       .arguments = {"ID"},
+       .flags = {kAccountFlag,
+                 {.name = "--to",
+                  .value_name = "FILE",
+                  .description = "the desired list: one Spotify URI per line, in order ('-': "
+                                 "standard input)"},
+                 kDryRunFlag,
+                 {.name = "--allow-replace",
+                  .description = "rewrite the whole playlist when that takes fewer calls (every "
+                                 "kept track's added_at is reset)"}},
+       .details = "FILE holds one URI per line (spotify:track:…, spotify:episode:…, or a local "
+                  "file's spotify:local:… as the playlist has it); blank lines and lines starting "
+                  "with # are ignored. The playlist becomes exactly that list with the fewest "
+                  "calls: tracks that stay keep their added_at. Local files and unavailable "
+                  "tracks can only be moved, never added or removed. Prints the plan first; "
+                  "with --json, the plan's steps, the calls made and the final snapshot.\n",
+       .handler = edit_command<set_list_request>},
+      {.name = "move",
+       .summary = "move tracks to another position",
+       .arguments = {"ID"},
+       .flags = {kAccountFlag,
+                 {.name = "--from",
+                  .value_name = "N",
+                  .description = "the position of the first track to move (1 is the top)",
+                  .number = NumberRange{1, 10'000}},
+                 {.name = "--count",
+                  .value_name = "K",
+                  .description = "how many tracks from N on (default 1)",
+                  .number = NumberRange{1, 10'000}},
+                 {.name = "--to",
+                  .value_name = "M",
+                  .description = "the position the first moved track has afterwards",
+                  .number = NumberRange{1, 10'000}}},
+       .details = "Positions are 1-based, as plm playlist show numbers the tracks. The K tracks "
+                  "from position N move together, in their order, so that afterwards the first "
+                  "of them is at position M of the playlist (M = 1: the top; M = the number of "
+                  "tracks - K + 1: the bottom). One Spotify call.\n",
+       .handler = edit_command<move_request>},
+      {.name = "add",
+       .summary = "add tracks at a position (default: the bottom)",
+       .arguments = {"ID", "URI..."},
+       .flags = {kAccountFlag,
+                 {.name = "--position",
+                  .value_name = "N",
+                  .description = "the position of the first added track (1 is the top)",
+                  .number = NumberRange{1, 10'001}}},
+       .details = "Adds the tracks (spotify:track:… or spotify:episode:… URIs) in the order given, "
+                  "the first at position N (1-based; without --position, after the last track).\n",
+       .handler = edit_command<add_request>},
+      {.name = "remove",
+       .summary = "remove every copy of tracks",
+       .arguments = {"ID", "URI..."},
+       .flags = {kAccountFlag},
+       .details = "Removes every copy of each URI from the playlist.\n",
+       .handler = edit_command<remove_request>},
+      {.name = "dedupe",
+       .summary = "keep one copy of each track",
+       .arguments = {"ID"},
+       .flags = {kAccountFlag,
+                 {.name = "--keep",
+                  .value_name = "WHICH",
+                  .description = "the copy that stays: first (default) or last",
+                  .choices = {"first", "last"}}},
+       .details = "Spotify removes every copy of a URI, so the copy that stays is put back at its "
+                  "place and gets a new added_at (the plan says so). Local files and unavailable "
+                  "tracks are left alone.\n",
+       .handler = edit_command<dedupe_request>},
+      {.name = "sort",
+       .summary = "sort the tracks",
+       .arguments = {"ID"},
+       .flags = {kAccountFlag,
+                 {.name = "--by",
+                  .value_name = "KEY",
+                  .description = "title, artist, album, release, duration or added",
+                  .choices = {"title", "artist", "album", "release", "duration", "added"}},
+                 {.name = "--desc", .description = "descending order"}},
+       .details = "A stable sort (equal tracks keep their order; tracks without the key go last) "
+                  "made of range moves: every track keeps its added_at.\n",
+       .handler = edit_command<sort_request>},
+      {.name = "shuffle",
+       .summary = "shuffle the tracks",
+       .arguments = {"ID"},
+       .flags = {kAccountFlag},
+       .details = "A random order made of range moves: every track keeps its added_at.\n",
+       .handler = edit_command<shuffle_request>},
+      {.name = "restore",
+       .summary = "make a playlist what a recorded version was",
+       .arguments = {"ID", "VERSION"},
+       .flags = {kAccountFlag, kDryRunFlag},
+       .details = "VERSION is a number from plm playlist history. The playlist gets that "
+                  "version's tracks, in its order, and its name, description and visibility, with "
+                  "the fewest calls; the history records the restore.\n",
+       .handler = edit_command<restore_request>},
+  };
+}
+
+}  // namespace plm::app::cli
