@@ -191,9 +191,7 @@ http::Response upload_cover(App& app, Context& context) {
       static_cast<unsigned char>(bytes[2]) != 0xFF) {
     return app.fail(invalid("the file is not a JPEG (it does not start like one)"));
   }
-  core::EditRequest request;
-  request.kind = core::EditRequest::Kind::Cover;
-  request.cover_jpeg = std::string(bytes);
+  auto request = core::EditRequest::cover(std::string(bytes));
   if (auto checked = core::check_cover(request.cover_jpeg); !checked)
     return app.fail(checked.error());
   const auto& account = owned->account;
