@@ -1,11 +1,12 @@
 #include "app/job_handlers.hpp"
 
 #include "app/edit_jobs.hpp"
+#include "app/lifecycle_jobs.hpp"
 #include "app/sync_jobs.hpp"
 
 namespace plm::app {
 
-JobHandlers job_handlers(Services& services) {
+JobHandlers job_handlers(Services& services, std::function<void()> wait_for_reads) {
   const auto spotify_for = [&services](const core::SpotifyAccount& account) {
     return std::shared_ptr<core::SpotifyApi>(services.spotify_for(account));
   };
@@ -15,6 +16,12 @@ JobHandlers job_handlers(Services& services) {
                                           .journal = services.journal(),
                                           .clock = services.clock(),
                                           .spotify_for = spotify_for});
+  add_lifecycle_handlers(handlers, LifecycleJobDeps{.accounts = services.accounts(),
+                                                    .playlists = services.playlists(),
+                                                    .journal = services.journal(),
+                                                    .clock = services.clock(),
+                                                    .spotify_for = spotify_for,
+                                                    .wait_for_reads = std::move(wait_for_reads)});
   add_edit_handlers(handlers, EditJobDeps{.accounts = services.accounts(),
                                           .playlists = services.playlists(),
                                           .journal = services.journal(),

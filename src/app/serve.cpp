@@ -11,9 +11,12 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <stop_token>
 
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
+#include "app/lifecycle_jobs.hpp"
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
 #include "app/worker_identity.hpp"
@@ -121,6 +124,7 @@ class JobHost final : public web::JobControl {
         log_(std::move(log)),
         process_(this_process()),
         waiter_(services.clock()),
+        settle_waiter_(services.clock()),
         worker_(
             queue_, job_handlers(services), services.clock(), waiter_,
             WorkerOptions{.threads = services.config().sync_workers, .name = worker_name(process_)},
@@ -167,6 +171,16 @@ class JobHost final : public web::JobControl {
                                              .cause = edit.cause}));
   }
 
+  core::Result<core::Enqueued> create_playlists(std::int64_t owner_user_id, std::int64_t account_id,
+                                                const core::PlaylistCreation& creation) override {
+    return enqueue(creation_job(owner_user_id, account_id, creation));
+  }
+
+  core::Result<core::Enqueued> delete_playlist(std::int64_t owner_user_id, std::int64_t account_id,
+                                               const std::string& playlist_id) override {
+    return enqueue(delete_playlist_job(owner_user_id, account_id, playlist_id));
+  }
+
   core::Result<core::Job> cancel(std::int64_t job_id) override {
     auto job = queue_.cancel(job_id);
     if (job && job->state == core::JobState::Running) worker_.cancel_requested(job_id);
@@ -178,11 +192,22 @@ class JobHost final : public web::JobControl {
   /// start), not be failed as if the Spotify call had gone wrong.
   void stop() override {
     worker_.request_shutdown();
+    settle_stop_.request_stop();
     interrupt_waits_();
     worker_.stop();
   }
 
  private:
+  JobHandlers job_handlers(Services& services) {
+    return app::job_handlers(services, [this, &services] {
+      settle_waiter_.wait_until(services.clock().now() + kSettleWait, settle_waiter_.epoch(),
+                                settle_stop_.get_token());
+      // Like the clients' waits at shutdown: the job stops here and is resumed (it reads what
+      // its appends did first).
+      if (settle_stop_.stop_requested()) throw std::runtime_error("the worker is stopping");
+    });
+  }
+
   core::Result<core::Enqueued> enqueue(const core::NewJob& job) {
     auto enqueued = queue_.enqueue(job);
     if (enqueued && enqueued->created) worker_.wake();
@@ -199,6 +224,9 @@ class JobHost final : public web::JobControl {
   WorkerProcess process_;
   std::atomic<web::WebApp*> app_{nullptr};
   ConditionWaiter waiter_;
+  /// The waits between the reads that settle a lost append; cut short at shutdown.
+  std::stop_source settle_stop_;
+  ConditionWaiter settle_waiter_;
   Worker worker_;  // last: its threads use everything above
 };
 

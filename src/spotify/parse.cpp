@@ -98,6 +98,24 @@ std::string largest_image(const Json& owner) {
   return best;
 }
 
+/// The album's release date when it has one of Spotify's three shapes ("YYYY", "YYYY-MM",
+/// "YYYY-MM-DD", digits only), else empty. Spotify sends "0000" for an unknown date (the emulator
+/// does too): that is empty here, so sorting by release puts unknown dates together, first.
+std::string release_date_of(const Json& album) {
+  std::string date = string_of(album, "release_date");
+  const auto is_digits = [&](std::size_t from, std::size_t count) {
+    return std::all_of(date.begin() + static_cast<std::ptrdiff_t>(from),
+                       date.begin() + static_cast<std::ptrdiff_t>(from + count),
+                       [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const bool well_formed = (date.size() == 4 || date.size() == 7 || date.size() == 10) &&
+                           is_digits(0, 4) &&
+                           (date.size() < 7 || (date[4] == '-' && is_digits(5, 2))) &&
+                           (date.size() < 10 || (date[7] == '-' && is_digits(8, 2)));
+  if (!well_formed || date.starts_with("0000")) return {};
+  return date;
+}
+
 core::TrackInfo track_from(const Json& json) {
   core::TrackInfo track;
   track.uri = string_of(json, "uri");
@@ -108,6 +126,7 @@ core::TrackInfo track_from(const Json& json) {
   if (const Json* album = member(json, "album")) {
     track.album = string_of(*album, "name");
     track.album_image_url = largest_image(*album);
+    track.release_date = release_date_of(*album);
   } else if (const Json* show = member(json, "show")) {  // episodes
     track.album = string_of(*show, "name");
     track.album_image_url = largest_image(*show);

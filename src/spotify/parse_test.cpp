@@ -175,6 +175,30 @@ TEST(Parse, SearchSkipsNullTracks) {
   EXPECT_TRUE(page->has_next);
 }
 
+TEST(Parse, ReleaseDateInItsThreePrecisionsElseEmpty) {
+  const auto release_of = [](std::string_view date_json) {
+    const auto track = parse_track(R"({"uri": "spotify:track:a", "album": {"name": "A",
+        "release_date": )" + std::string(date_json) +
+                                   "}}");
+    EXPECT_TRUE(track);
+    return track ? track->release_date : std::string("(failed)");
+  };
+  EXPECT_EQ(release_of(R"("1981")"), "1981");
+  EXPECT_EQ(release_of(R"("1981-12")"), "1981-12");
+  EXPECT_EQ(release_of(R"("1981-12-04")"), "1981-12-04");
+  // Spotify's "unknown", and anything not of its three shapes, read as unknown.
+  for (const char* unknown :
+       {R"("0000")", R"("0000-00-00")", R"("")", "null", "1981", R"("81")", R"("1981-1")",
+        R"("1981/12/04")", R"("19a1")", R"("1981-12-04T00:00:00Z")"}) {
+    EXPECT_EQ(release_of(unknown), "") << unknown;
+  }
+  // Episodes have a show, not an album: no release date.
+  const auto episode = parse_track(
+      R"({"uri": "spotify:episode:e", "show": {"name": "S"}, "release_date": "2020-01-01"})");
+  ASSERT_TRUE(episode);
+  EXPECT_EQ(episode->release_date, "");
+}
+
 TEST(Parse, SnapshotAcceptsEmptyBodies) {
   EXPECT_EQ(*parse_snapshot(R"({"snapshot_id": "abc"})"), "abc");
   EXPECT_EQ(*parse_snapshot(""), "");

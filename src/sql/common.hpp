@@ -149,11 +149,12 @@ inline constexpr std::string_view kItemColumns[] = {"account_id", "playlist_id",
                                                     "uri",        "track_uri",   "added_at",
                                                     "added_by",   "is_local",    "unavailable"};
 inline constexpr std::string_view kTrackColumns[] = {
-    "uri", "name", "artists", "album", "album_image_url", "duration_ms", "isrc", "explicit"};
+    "uri",         "name", "artists",  "album",       "album_image_url",
+    "duration_ms", "isrc", "explicit", "release_date"};
 inline constexpr std::string_view kTrackKey[] = {"uri"};
 inline constexpr std::string_view kItemsOf =
     "SELECT i.uri, i.added_at, i.added_by, i.is_local, i.unavailable, t.uri, t.name, t.artists, "
-    "t.album, t.album_image_url, t.duration_ms, t.isrc, t.explicit "
+    "t.album, t.album_image_url, t.duration_ms, t.isrc, t.explicit, t.release_date "
     "FROM playlist_items i LEFT JOIN tracks t ON t.uri = i.track_uri "
     "WHERE i.account_id = $1 AND i.playlist_id = $2 ORDER BY i.position";
 inline constexpr std::string_view kPlaylistExists =

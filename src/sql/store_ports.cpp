@@ -155,7 +155,8 @@ core::PlaylistItem read_item(const Row& row) {
                                  .album_image_url = row.text(9),
                                  .duration_ms = row.int64(10),
                                  .isrc = row.text(11),
-                                 .explicit_content = row.boolean(12)};
+                                 .explicit_content = row.boolean(12),
+                                 .release_date = row.text(13)};
   }
   return item;
 }
@@ -447,7 +448,7 @@ core::Status StorePorts::save_playlist(std::int64_t account_id, std::int64_t lis
         for (const core::TrackInfo* track : distinct_tracks(items)) {
           tracks.insert(tracks.end(), {track->uri, track->name, encode_artists(track->artists),
                                        track->album, track->album_image_url, track->duration_ms,
-                                       track->isrc, track->explicit_content});
+                                       track->isrc, track->explicit_content, track->release_date});
         }
         connection.write_rows({"tracks", query::kTrackColumns, query::kTrackKey}, tracks);
         std::vector<Param> rows;
@@ -487,6 +488,15 @@ core::Status StorePorts::remove_playlists_except(std::int64_t account_id,
         }
         return core::ok();
       });
+}
+
+core::Status StorePorts::remove_playlist(std::int64_t account_id, const std::string& playlist_id) {
+  return scope_->run("remove playlist " + playlist_id + " of " + describe_account(account_id),
+                     Access::Write, [&](Connection& connection) -> core::Status {
+                       // Items and tags go with their playlist (ON DELETE CASCADE).
+                       connection.execute(query::kDeletePlaylist, {account_id, playlist_id});
+                       return core::ok();
+                     });
 }
 
 core::Result<std::vector<core::PlaylistItem>> StorePorts::playlist_items(

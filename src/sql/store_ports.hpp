@@ -64,6 +64,7 @@ class StorePorts : public core::UserStore,
                              const std::vector<core::PlaylistItem>& items) final;
   core::Status save_playlist_summary(std::int64_t account_id, std::int64_t list_position,
                                      const core::PlaylistSummary& summary) final;
+  core::Status remove_playlist(std::int64_t account_id, const std::string& playlist_id) override;
   core::Status remove_playlists_except(std::int64_t account_id,
                                        const std::vector<std::string>& keep) final;
   core::Result<std::vector<core::PlaylistItem>> playlist_items(

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "web/internal.hpp"
 
@@ -42,16 +43,20 @@ http::Response get_history(App& app, Context& context);
 http::Response get_history_version(App& app, Context& context);
 
 // ---- jobs: the syncs routes start, the jobs API (handlers_jobs.cpp) ----
-/// 202 with the job `enqueue` answered (a new one, or the one already queued or running), its
-/// `job` event published; 409 needs_reauth for an account that must be connected again, 503 while
-/// the server shuts down.
-http::Response start_job(App& app, const core::SpotifyAccount& account,
-                         const std::function<core::Result<core::Enqueued>()>& enqueue);
 http::Response sync_account(App& app, Context& context);
 http::Response sync_playlist(App& app, Context& context);
 http::Response list_jobs(App& app, Context& context);
 http::Response get_job(App& app, Context& context);
 http::Response cancel_job(App& app, Context& context);
+/// 202 with the job `enqueue` answered (a new one, or the one already queued or running); 409
+/// when the account must be connected again before it can do `what` ("sync"), 503 at shutdown.
+http::Response start_job(App& app, const core::SpotifyAccount& account, std::string_view what,
+                         const std::function<core::Result<core::Enqueued>()>& enqueue);
+
+// ---- create, copy, merge, split, unfollow (handlers_lifecycle.cpp) ----
+http::Response create_playlist(App& app, Context& context);
+http::Response split_playlist(App& app, Context& context);
+http::Response delete_playlist(App& app, Context& context);
 
 // ---- edits of one playlist, the catalog search (handlers_edits.cpp) ----
 http::Response search_tracks(App& app, Context& context);

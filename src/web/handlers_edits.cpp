@@ -170,7 +170,7 @@ http::Response apply_edit(App& app, Context& context) {
   auto planned = plan_request(app, context);
   if (!planned) return app.fail(planned.error());
   const auto& account = planned->owned.account;
-  return start_job(app, account, [&] {
+  return start_job(app, account, "change it", [&] {
     return app.deps.job_control.edit_playlist(
         PlaylistEditJob{.owner_user_id = context.user_id(),
                         .account_id = account.id,
@@ -200,7 +200,7 @@ http::Response upload_cover(App& app, Context& context) {
   cause.app_user_id = context.user_id();
   cause.origin = std::string(core::kOriginWeb);
   cause.action = "cover";
-  return start_job(app, account, [&] {
+  return start_job(app, account, "change it", [&] {
     return app.deps.job_control.edit_playlist(
         PlaylistEditJob{.owner_user_id = context.user_id(),
                         .account_id = account.id,

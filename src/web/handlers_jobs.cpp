@@ -98,12 +98,12 @@ core::Result<core::JobFilter> job_filter(const Context& context, int& page_size)
 
 }  // namespace
 
-http::Response start_job(App& app, const core::SpotifyAccount& account,
+http::Response start_job(App& app, const core::SpotifyAccount& account, std::string_view what,
                          const std::function<core::Result<core::Enqueued>()>& enqueue) {
   if (account.status == core::AccountStatus::NeedsReauth) {
     return error_response(409, "needs_reauth",
                           "Spotify account " + account.spotify_user_id +
-                              " must be connected again before plm can change it or sync it");
+                              " must be connected again before it can " + std::string(what));
   }
   if (app.shut_down) return error_response(503, "unavailable", "the server is shutting down");
   auto enqueued = enqueue();
@@ -115,7 +115,7 @@ http::Response start_job(App& app, const core::SpotifyAccount& account,
 http::Response sync_account(App& app, Context& context) {
   auto account = app.owned_account(context, context.param("account_id"));
   if (!account) return app.fail(account.error());
-  return start_job(app, *account, [&] {
+  return start_job(app, *account, "sync", [&] {
     return app.deps.job_control.sync_account(context.user_id(), account->id);
   });
 }
@@ -123,7 +123,7 @@ http::Response sync_account(App& app, Context& context) {
 http::Response sync_playlist(App& app, Context& context) {
   auto owned = app.owned_playlist(context);
   if (!owned) return app.fail(owned.error());
-  return start_job(app, owned->account, [&] {
+  return start_job(app, owned->account, "sync", [&] {
     return app.deps.job_control.sync_playlist(context.user_id(), owned->account.id,
                                               owned->playlist.summary.id);
   });

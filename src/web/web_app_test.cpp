@@ -69,6 +69,23 @@ class QueueOnlyJobs final : public JobControl {
         .concurrency_key = core::concurrency_key_for_playlist(edit.account_id, edit.playlist_id),
         .unit = core::ProgressUnit::Calls});
   }
+  core::Result<core::Enqueued> create_playlists(std::int64_t owner, std::int64_t account,
+                                                const core::PlaylistCreation&) override {
+    return queue.enqueue(
+        core::NewJob{.kind = core::JobKind::CreatePlaylist,
+                     .owner_user_id = owner,
+                     .account_id = account,
+                     .concurrency_key = core::concurrency_key_for_account(account)});
+  }
+  core::Result<core::Enqueued> delete_playlist(std::int64_t owner, std::int64_t account,
+                                               const std::string& playlist) override {
+    return queue.enqueue(
+        core::NewJob{.kind = core::JobKind::DeletePlaylist,
+                     .owner_user_id = owner,
+                     .account_id = account,
+                     .playlist_id = playlist,
+                     .concurrency_key = core::concurrency_key_for_playlist(account, playlist)});
+  }
   core::Result<core::Job> cancel(std::int64_t job_id) override { return queue.cancel(job_id); }
   void stop() override { ++stops; }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <iostream>
 #include <utility>
@@ -41,7 +42,9 @@ core::TrackInfo make_track(int n) {
       .album_image_url = n % 2 ? "https://img/" + std::to_string(n) : "",
       .duration_ms = 180000 + n,
       .isrc = "USRC1" + std::to_string(n),
-      .explicit_content = n % 3 == 0};
+      .explicit_content = n % 3 == 0,
+      // Every precision Spotify sends, and unknown.
+      .release_date = std::array<std::string, 4>{"1999", "2001-07", "2010-02-28", ""}[n % 4]};
 }
 
 core::PlaylistItem make_item(int n) {
@@ -447,6 +450,20 @@ TYPED_TEST(StoreContract, KeepsEveryKindOfSlotAndAnyCharacter) {
   // The shared track row holds one version of the track: the first occurrence in the save.
   items[4].track = items[0].track;
   EXPECT_EQ(read, items);
+}
+
+TYPED_TEST(PortContract, KeepsEachTracksReleaseDateAndTheLastSaveWins) {
+  const auto account = this->add_account(this->add_user());
+  auto items = make_items(4);  // 1999, 2001-07, 2010-02-28 and unknown
+  ASSERT_TRUE(this->store_->save_playlist(account, 0, make_summary("r"), items).has_value());
+  EXPECT_EQ(this->items_of(account, "r"), items);
+  ASSERT_EQ(this->items_of(account, "r")[2].track->release_date, "2010-02-28");
+
+  // A later sync that learns a date (or loses one) updates the shared track row.
+  items[3].track->release_date = "1975-11";
+  items[0].track->release_date = "";
+  ASSERT_TRUE(this->store_->save_playlist(account, 0, make_summary("r"), items).has_value());
+  EXPECT_EQ(this->items_of(account, "r"), items);
 }
 
 TYPED_TEST(StoreContract, ReturnsPlaylistsInListOrder) {
@@ -1902,6 +1919,34 @@ core::NewRecordedVersion sync_version(std::int64_t account, const std::string& p
           {name, "about", true, false},
           std::move(items),
           {.kind = core::VersionCauseKind::Sync, .why = std::string(core::kChangedOutside)}};
+}
+
+TYPED_TEST(PortContract, RemovesOnePlaylistWithItsItemsAndTagsButNotItsVersions) {
+  const auto user = this->add_user();
+  const auto account = this->add_account(user, "sp-1");
+  const auto other_account = this->add_account(user, "sp-2");
+  ASSERT_TRUE(this->add_tagged_playlist(account, "gone", {"a"}));
+  ASSERT_TRUE(this->add_tagged_playlist(account, "kept", {"b"}));
+  ASSERT_TRUE(this->add_tagged_playlist(other_account, "gone", {"c"}));
+  ASSERT_TRUE(this->record(sync_version(account, "gone", "s1", version_items({1, 2}))));
+
+  ASSERT_TRUE(this->store_->remove_playlist(account, "gone").has_value());
+
+  EXPECT_EQ(*this->store_->find_playlist(account, "gone"), std::nullopt);
+  EXPECT_EQ(this->store_->playlist_items(account, "gone").error().code, ErrorCode::NotFound);
+  EXPECT_EQ(this->items_of(account, "kept").size(), 3u);
+  EXPECT_EQ(this->tags_of(account, "kept"), std::vector<std::string>{"b"});
+  EXPECT_EQ(this->tags_of(other_account, "gone"), std::vector<std::string>{"c"});
+  // The journal keeps the versions (a restore can create the playlist again from them).
+  EXPECT_EQ(this->versions_of(account, "gone").size(), 1u);
+  // Stored again later, it has no stale tags.
+  ASSERT_TRUE(this->store_->save_playlist(account, 0, make_summary("gone"), {}).has_value());
+  EXPECT_TRUE(this->tags_of(account, "gone").empty());
+
+  // Twice, or for a playlist never stored: no error (a resumed delete job runs it again).
+  ASSERT_TRUE(this->store_->remove_playlist(account, "gone").has_value());
+  EXPECT_TRUE(this->store_->remove_playlist(account, "never").has_value());
+  EXPECT_TRUE(this->store_->remove_playlist(account + 100, "gone").has_value());
 }
 
 TYPED_TEST(PortContract, RecordsVersionsNumberedPerPlaylistWithWhatChanged) {

@@ -455,6 +455,97 @@ TEST_F(CliTest, PlaylistHistoryListsTheVersionsTheSyncsRecordedNewestFirst) {
   EXPECT_NE(unread.out.find("no versions recorded yet"), std::string::npos);
 }
 
+// plm playlist create / copy / delete: jobs run in the process, checked on the emulator's state.
+TEST_F(CliTest, PlaylistCreateCopyAndDeleteChangeSpotifyAndTheStore) {
+  start(small_seed(), "dj");
+  connect();
+  ASSERT_EQ(plm({"sync"}).exit_code, 0);
+  const auto spotify_playlists = [&] {
+    std::map<std::string, Json> by_name;
+    for (const auto& playlist : admin_json("GET", "/__emulator/users/dj/playlists"))
+      if (playlist["owner_id"] == "dj") by_name[playlist["name"]] = playlist;
+    return by_name;
+  };
+  const auto uris_of = [](const Json& playlist) {
+    std::vector<std::string> uris;
+    for (const auto& entry : playlist["entries"]) uris.push_back(entry["uri"]);
+    return uris;
+  };
+
+  const auto created = plm({"playlist", "create", "Fresh", "--description", "new"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_NE(created.out.find("created \u201cFresh\u201d with 0 tracks"), std::string::npos)
+      << created.out;
+  ASSERT_TRUE(spotify_playlists().contains("Fresh"));
+  EXPECT_TRUE(spotify_playlists().at("Fresh")["entries"].empty());
+  EXPECT_EQ(spotify_playlists().at("Fresh")["description"], "new");
+
+  const auto copied = plm({"--json", "playlist", "copy", "DjBig00000000000000001", "Big copy",
+                           "--why", "for the show"});
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  const Json job = Json::parse(copied.out);
+  EXPECT_EQ(job["job"]["kind"], "create_playlist");
+  EXPECT_EQ(job["job"]["state"], "succeeded");
+  const auto remote = spotify_playlists();
+  ASSERT_TRUE(remote.contains("Big copy"));
+  EXPECT_EQ(uris_of(remote.at("Big copy")), uris_of(remote.at("Big")));
+  const std::string copy_id = remote.at("Big copy")["id"];
+  const Json history = Json::parse(plm({"--json", "playlist", "history", copy_id}).out);
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0]["cause"]["action"], "copy");
+  EXPECT_EQ(history[0]["cause"]["origin"], "cli");
+  EXPECT_EQ(history[0]["cause"]["why"], "for the show");
+  const Json jobs = Json::parse(plm({"--json", "jobs"}).out);
+  EXPECT_EQ(jobs.size(), 2u);  // the two creations, listed like the web app's jobs
+
+  const auto unknown = plm({"playlist", "copy", "NoSuch0000000000000001", "x"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("plm sync"), std::string::npos) << unknown.err;
+  EXPECT_EQ(plm({"playlist", "create", std::string(201, 'x')}).exit_code, 2);
+
+  // Not on a terminal: no question.
+  const auto deleted = plm({"playlist", "delete", copy_id});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_FALSE(spotify_playlists().contains("Big copy"));
+  EXPECT_NE(plm({"playlist", "show", copy_id}).exit_code, 0);
+  EXPECT_EQ(Json::parse(plm({"--json", "playlist", "history", copy_id}).out).size(), 1u);
+}
+
+TEST_F(CliTest, PlaylistDeleteAsksAtATerminalUnlessYes) {
+  start(small_seed(), "dj");
+  connect();
+  ASSERT_EQ(plm({"sync"}).exit_code, 0);
+  const auto followed = [&](const std::string& id) {
+    for (const auto& playlist : admin_json("GET", "/__emulator/users/dj/playlists"))
+      if (playlist["id"] == id) return true;
+    return false;
+  };
+  {
+    TerminalSession terminal({PLM_BINARY, "playlist", "delete", "DjSmall000000000000001"},
+                             environment());
+    ASSERT_TRUE(terminal.wait_for("[y/N] ")) << terminal.screen();
+    terminal.type("n\n");
+    EXPECT_EQ(terminal.wait_exit(), 1) << terminal.screen();
+    EXPECT_NE(terminal.screen().find("Unfollow \u201cSmall\u201d"), std::string::npos);
+  }
+  EXPECT_TRUE(followed("DjSmall000000000000001"));
+  {
+    TerminalSession terminal({PLM_BINARY, "playlist", "delete", "DjSmall000000000000001"},
+                             environment());
+    ASSERT_TRUE(terminal.wait_for("[y/N] ")) << terminal.screen();
+    terminal.type("y\n");
+    EXPECT_EQ(terminal.wait_exit(), 0) << terminal.screen();
+  }
+  EXPECT_FALSE(followed("DjSmall000000000000001"));
+  {
+    TerminalSession terminal({PLM_BINARY, "playlist", "delete", "DjEmpty000000000000001", "--yes"},
+                             environment());
+    EXPECT_EQ(terminal.wait_exit(), 0) << terminal.screen();
+    EXPECT_EQ(terminal.screen().find("[y/N]"), std::string::npos);
+  }
+  EXPECT_FALSE(followed("DjEmpty000000000000001"));
+}
+
 TEST_F(CliTest, JobsListShowAndCancelTheUsersJobsInTheWebApisShapes) {
   start(small_seed(), "dj");
   connect();

@@ -689,6 +689,12 @@ core::Status InMemoryStore::remove_playlists_except(std::int64_t account_id,
   return core::ok();
 }
 
+core::Status InMemoryStore::remove_playlist(std::int64_t account_id,
+                                            const std::string& playlist_id) {
+  playlists_[account_id].erase(playlist_id);
+  return core::ok();
+}
+
 core::Result<std::vector<core::PlaylistItem>> InMemoryStore::playlist_items(
     std::int64_t account_id, const std::string& playlist_id) {
   const auto& rows = playlists_[account_id];

@@ -230,6 +230,7 @@ class InMemoryStore final : public core::UserStore,
                              const std::vector<core::PlaylistItem>& items) override;
   core::Status save_playlist_summary(std::int64_t account_id, std::int64_t list_position,
                                      const core::PlaylistSummary& summary) override;
+  core::Status remove_playlist(std::int64_t account_id, const std::string& playlist_id) override;
   core::Status remove_playlists_except(std::int64_t account_id,
                                        const std::vector<std::string>& keep) override;
   core::Result<std::vector<core::PlaylistItem>> playlist_items(

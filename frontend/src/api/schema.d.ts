@@ -757,8 +757,9 @@ export interface components {
             is_local: boolean;
             unavailable: boolean;
             /** @description the album's: YYYY, YYYY-MM or YYYY-MM-DD; empty if unknown */
-            release_date?: string;
-            album_image_url?: string;
+            release_date: string;
+            /** @description the album's largest cover; empty if none */
+            album_image_url: string;
         };
         PlaylistItems: {
             items: components["schemas"]["PlaylistItem"][];

@@ -15,6 +15,9 @@ CommandGroup accounts_commands();
 CommandGroup sync_commands();
 CommandGroup playlists_commands();
 CommandGroup playlist_commands();
+/// plm playlist create / copy / delete (commands_playlist_lifecycle.cpp), part of the playlist
+/// group.
+std::vector<Command> playlist_lifecycle_commands();
 /// The edit commands of the `playlist` group (commands_edit.cpp).
 std::vector<Command> playlist_edit_commands();
 CommandGroup jobs_commands();

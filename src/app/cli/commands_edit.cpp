@@ -20,6 +20,7 @@
 #include "app/cli/run_job.hpp"
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
+#include "app/lifecycle_jobs.hpp"
 #include "core/write/playlist_edits.hpp"
 #include "web/edit_json.hpp"
 
@@ -222,7 +223,8 @@ ExitCode run_edit(CommandContext& context, EditTarget target, const core::EditRe
                .planned_snapshot = target.playlist.items_snapshot_id,
                .cause = std::move(cause)};
   auto& services = context.services();
-  RunHereOptions options{.handlers = app::job_handlers(services)};
+  RunHereOptions options{.handlers = app::job_handlers(
+                             services, [] { wait_or_stop(kSettleWait, std::stop_token()); })};
   auto details = enqueue_and_run_here(
       context, edit_playlist_job(target.user.id, target.account.id, id, edit), options);
   if (!details) return context.fail(details.error());

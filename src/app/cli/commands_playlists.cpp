@@ -252,7 +252,7 @@ CommandGroup playlists_commands() {
 CommandGroup playlist_commands() {
   CommandGroup group{
       .name = "playlist",
-      .summary = "show, edit and restore one playlist, or list its history",
+      .summary = "show, edit, restore, create, copy or unfollow a playlist, or list its history",
       .commands = {
           {.name = "show",
            .summary = "show one stored playlist with its tracks",
@@ -274,6 +274,7 @@ CommandGroup playlist_commands() {
                       "--json, one object per line in the shape of the web API's "
                       "PlaylistVersion.\n",
            .handler = playlist_history}}};
+  for (auto& command : playlist_lifecycle_commands()) group.commands.push_back(std::move(command));
   for (auto& command : playlist_edit_commands()) group.commands.push_back(std::move(command));
   return group;
 }

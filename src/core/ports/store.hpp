@@ -106,6 +106,10 @@ class PlaylistStore {
   /// items and tags.
   virtual Status remove_playlists_except(std::int64_t account_id,
                                          const std::vector<std::string>& keep) = 0;
+  /// Deletes one playlist of the account with its items and tags (unfollowed in plm). Removing a
+  /// playlist that is not stored is no error, so a job that runs it twice does no harm. The
+  /// journal keeps the playlist's versions.
+  virtual Status remove_playlist(std::int64_t account_id, const std::string& playlist_id) = 0;
   virtual Result<std::vector<PlaylistItem>> playlist_items(std::int64_t account_id,
                                                            const std::string& playlist_id) = 0;
   /// Sets the account's last_synced_at.

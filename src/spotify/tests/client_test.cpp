@@ -133,6 +133,8 @@ TEST_F(ClientTest, TrackAndSearch) {
   EXPECT_EQ(track->name, expected.name);
   EXPECT_EQ(track->duration_ms, expected.duration_ms);
   EXPECT_EQ(track->isrc, expected.isrc);
+  ASSERT_FALSE(expected.album.release_date.empty());  // the catalog's date, rendered and parsed
+  EXPECT_EQ(track->release_date, expected.album.release_date);
   EXPECT_EQ(client_->track("0000000000000000000000").error().code, ErrorCode::NotFound);
 
   const auto found = client_->search_tracks("track:\"" + expected.name + "\"", 0, 10);

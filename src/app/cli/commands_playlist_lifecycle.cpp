@@ -1,0 +1,167 @@
+// plm playlist create NAME / copy ID NAME / delete ID: the create_playlist and delete_playlist
+// jobs of the web app (app/lifecycle_jobs.hpp), enqueued and run in this process (run_job.hpp), so
+// they are listed by `plm jobs`, journaled (origin "cli") and resumed after a crash.
+
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+
+#include "app/cli/commands.hpp"
+#include "app/cli/context.hpp"
+#include "app/cli/run_job.hpp"
+#include "app/edit_jobs.hpp"
+#include "app/lifecycle_jobs.hpp"
+#include "app/services.hpp"
+#include "core/journal/playlist_version.hpp"
+#include "web/job_json.hpp"
+
+namespace plm::app::cli {
+
+namespace {
+
+RunHereOptions lifecycle_run_options(CommandContext& context) {
+  Services& services = context.services();
+  RunHereOptions options;
+  add_lifecycle_handlers(
+      options.handlers,
+      LifecycleJobDeps{.accounts = services.accounts(),
+                       .playlists = services.playlists(),
+                       .journal = services.journal(),
+                       .clock = services.clock(),
+                       .spotify_for =
+                           [&services](const core::SpotifyAccount& account) {
+                             return std::shared_ptr<core::SpotifyApi>(
+                                 services.spotify_for(account));
+                           },
+                       .wait_for_reads = [] { wait_or_stop(kSettleWait, std::stop_token()); }});
+  options.show_progress = !context.json();
+  return options;
+}
+
+/// Runs `job` here and prints how it ended: the job in the web API's JobDetails shape with
+/// --json, else its message and one line per item.
+ExitCode run_and_report(CommandContext& context, const core::NewJob& job) {
+  auto details = enqueue_and_run_here(context, job, lifecycle_run_options(context));
+  if (!details) return context.fail(details.error());
+  if (const ExitCode code = job_exit(context, *details); code != ExitCode::Ok) return code;
+  if (context.json()) {
+    context.out() << web::job_details_json(*details) << "\n";
+    return ExitCode::Ok;
+  }
+  context.out() << details->job.progress.message << "\n";
+  for (const auto& item : details->items) {
+    if (!item.detail.empty()) context.out() << "  " << item.label << ": " << item.detail << "\n";
+  }
+  return ExitCode::Ok;
+}
+
+ExitCode create_or_copy(CommandContext& context, std::optional<std::string> copy_of) {
+  auto user = context.acting_user();
+  if (!user) return context.fail(user.error());
+  auto account = context.chosen_account(*user);
+  if (!account) return context.fail(account.error());
+  const auto& invocation = context.invocation();
+  core::CreateInput input{.details = {.name = invocation.arguments.back(),
+                                      .description = invocation.value("--description").value_or(""),
+                                      .is_public = invocation.has("--public")},
+                          .copy_of = std::move(copy_of),
+                          .dedupe = invocation.has("--dedupe")};
+  auto prepared = core::prepare_creation(input, [&](const std::string& id) {
+    auto items = context.services().playlists().playlist_items(account->id, id);
+    if (!items && items.error().code == core::ErrorCode::NotFound) {
+      return core::Result<std::vector<core::PlaylistItem>>(core::make_error(
+          core::ErrorCode::NotFound, "no stored playlist " + id + " (run `plm sync`?)"));
+    }
+    return items;
+  });
+  if (!prepared) return context.fail(prepared.error());
+  prepared->creation.origin = std::string(core::kOriginCli);
+  prepared->creation.why = invocation.value("--why").value_or("");
+  context.warn_if_authorization_ends_soon(*account);
+  return run_and_report(context, creation_job(user->id, account->id, prepared->creation));
+}
+
+ExitCode create_playlist(CommandContext& context) { return create_or_copy(context, std::nullopt); }
+
+ExitCode copy_playlist(CommandContext& context) {
+  return create_or_copy(context, context.invocation().arguments.front());
+}
+
+/// Asks on the terminal; true when the answer starts with y or Y.
+bool confirmed(CommandContext& context, const std::string& question) {
+  context.err() << question << " [y/N] " << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return !answer.empty() && (answer[0] == 'y' || answer[0] == 'Y');
+}
+
+ExitCode delete_playlist(CommandContext& context) {
+  auto user = context.acting_user();
+  if (!user) return context.fail(user.error());
+  auto account = context.chosen_account(*user);
+  if (!account) return context.fail(account.error());
+  const std::string& id = context.invocation().arguments.front();
+  auto found = context.services().playlists().find_playlist(account->id, id);
+  if (!found) return context.fail(found.error());
+  if (!*found) {
+    return context.fail(core::make_error(core::ErrorCode::NotFound,
+                                         "no stored playlist " + id + " (run `plm sync`?)"));
+  }
+  // Only a person at a terminal is asked; scripts (stdin not a terminal) and --yes are not.
+  if (!context.invocation().has("--yes") && isatty(STDIN_FILENO) == 1 &&
+      !confirmed(context, "Unfollow \u201c" + (*found)->summary.name + "\u201d (" + id +
+                              ") on Spotify? plm keeps its history.")) {
+    context.err() << "not unfollowed\n";
+    return ExitCode::Failure;
+  }
+  return run_and_report(context, delete_playlist_job(user->id, account->id, id));
+}
+
+const Flag kWhyFlag{.name = "--why",
+                    .value_name = "TEXT",
+                    .description = "the reason, kept in the new playlist's history"};
+
+}  // namespace
+
+std::vector<Command> playlist_lifecycle_commands() {
+  const Flag description{.name = "--description",
+                         .value_name = "TEXT",
+                         .description = "the new playlist's description (at most 300 characters)"};
+  const Flag is_public{.name = "--public",
+                       .description = "make it public (new playlists are private by default)"};
+  return {
+      {.name = "create",
+       .summary = "create an empty playlist on Spotify",
+       .arguments = {"NAME"},
+       .flags = {kAccountFlag, description, is_public, kWhyFlag},
+       .details = "NAME: 1 to 200 characters. The playlist is created, stored and recorded in its "
+                  "history by a job (see plm jobs).\n",
+       .handler = create_playlist},
+      {.name = "copy",
+       .summary = "copy a stored playlist's tracks into a new playlist",
+       .arguments = {"ID", "NAME"},
+       .flags = {kAccountFlag,
+                 description,
+                 is_public,
+                 {.name = "--dedupe", .description = "keep only the first copy of each track"},
+                 kWhyFlag},
+       .details = "ID is the Spotify id of the playlist to copy (see plm playlists), as last "
+                  "synced. Local files and unavailable tracks cannot be added and are skipped. "
+                  "The new playlist NAME is created, filled, stored and recorded in its history "
+                  "by a job (see plm jobs); a job interrupted half-way is resumed without "
+                  "creating the playlist or adding a track twice.\n",
+       .handler = copy_playlist},
+      {.name = "delete",
+       .summary = "unfollow a playlist (Spotify's delete); its history is kept",
+       .arguments = {"ID"},
+       .flags = {kAccountFlag,
+                 {.name = "--yes", .description = "do not ask for confirmation at a terminal"}},
+       .details = "Asks for confirmation when standard input is a terminal (not with --yes). "
+                  "The playlist leaves plm's list; `plm playlist history ID` still shows its "
+                  "versions.\n",
+       .handler = delete_playlist},
+  };
+}
+
+}  // namespace plm::app::cli
