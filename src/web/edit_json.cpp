@@ -463,10 +463,10 @@ core::Result<core::EditRequest> restore_request(core::PlaylistJournal& journal,
                                                      " of playlist " + playlist_id.substr(0, 64) +
                                                      " is not recorded");
   }
-  core::EditRequest request;
-  request.kind = core::EditRequest::Kind::Restore;
-  request.uris.reserve((*found)->items.size());
-  for (const auto& item : (*found)->items) request.uris.push_back(item.uri);
+  std::vector<std::string> uris;
+  uris.reserve((*found)->items.size());
+  for (const auto& item : (*found)->items) uris.push_back(item.uri);
+  auto request = core::EditRequest::restore(std::move(uris));
   request.details = details_change_to(details_now, (*found)->details);
   return request;
 }

@@ -170,7 +170,7 @@ http::Response apply_edit(App& app, Context& context) {
   auto planned = plan_request(app, context);
   if (!planned) return app.fail(planned.error());
   const auto& account = planned->owned.account;
-  return start_job(app, account, "change playlists", [&] {
+  return start_job(app, account, "change it", [&] {
     return app.deps.job_control.edit_playlist(
         PlaylistEditJob{.owner_user_id = context.user_id(),
                         .account_id = account.id,
@@ -191,9 +191,7 @@ http::Response upload_cover(App& app, Context& context) {
       static_cast<unsigned char>(bytes[2]) != 0xFF) {
     return app.fail(invalid("the file is not a JPEG (it does not start like one)"));
   }
-  core::EditRequest request;
-  request.kind = core::EditRequest::Kind::Cover;
-  request.cover_jpeg = std::string(bytes);
+  auto request = core::EditRequest::cover(std::string(bytes));
   if (auto checked = core::check_cover(request.cover_jpeg); !checked)
     return app.fail(checked.error());
   const auto& account = owned->account;
@@ -202,7 +200,7 @@ http::Response upload_cover(App& app, Context& context) {
   cause.app_user_id = context.user_id();
   cause.origin = std::string(core::kOriginWeb);
   cause.action = "cover";
-  return start_job(app, account, "change playlists", [&] {
+  return start_job(app, account, "change it", [&] {
     return app.deps.job_control.edit_playlist(
         PlaylistEditJob{.owner_user_id = context.user_id(),
                         .account_id = account.id,

@@ -93,6 +93,9 @@ class JobControl {
   virtual core::Result<core::Enqueued> sync_playlist(std::int64_t owner_user_id,
                                                      std::int64_t account_id,
                                                      const std::string& playlist_id) = 0;
+  /// Enqueues an edit of one playlist (always a new job: edits are not merged) and wakes the
+  /// worker.
+  virtual core::Result<core::Enqueued> edit_playlist(const PlaylistEditJob& edit) = 0;
   /// Enqueues the job that creates `creation`'s playlists (create_playlist; split_playlist for a
   /// split), which the caller prepared and checked (core/edit/playlist_lifecycle.hpp).
   virtual core::Result<core::Enqueued> create_playlists(std::int64_t owner_user_id,
@@ -102,9 +105,6 @@ class JobControl {
   virtual core::Result<core::Enqueued> delete_playlist(std::int64_t owner_user_id,
                                                        std::int64_t account_id,
                                                        const std::string& playlist_id) = 0;
-  /// Enqueues an edit of one playlist (always a new job: edits are not merged) and wakes the
-  /// worker.
-  virtual core::Result<core::Enqueued> edit_playlist(const PlaylistEditJob& edit) = 0;
   /// core::JobQueue::cancel; a running job that this process runs then stops at its next step
   /// without waiting for its next save of progress or heartbeat.
   virtual core::Result<core::Job> cancel(std::int64_t job_id) = 0;

@@ -60,6 +60,15 @@ class QueueOnlyJobs final : public JobControl {
                      .unit = core::ProgressUnit::Tracks,
                      .unique_while_active = true});
   }
+  core::Result<core::Enqueued> edit_playlist(const PlaylistEditJob& edit) override {
+    return queue.enqueue(core::NewJob{
+        .kind = core::JobKind::EditPlaylist,
+        .owner_user_id = edit.owner_user_id,
+        .account_id = edit.account_id,
+        .playlist_id = edit.playlist_id,
+        .concurrency_key = core::concurrency_key_for_playlist(edit.account_id, edit.playlist_id),
+        .unit = core::ProgressUnit::Calls});
+  }
   core::Result<core::Enqueued> create_playlists(std::int64_t owner, std::int64_t account,
                                                 const core::PlaylistCreation&) override {
     return queue.enqueue(
@@ -76,15 +85,6 @@ class QueueOnlyJobs final : public JobControl {
                      .account_id = account,
                      .playlist_id = playlist,
                      .concurrency_key = core::concurrency_key_for_playlist(account, playlist)});
-  }
-  core::Result<core::Enqueued> edit_playlist(const PlaylistEditJob& edit) override {
-    return queue.enqueue(core::NewJob{
-        .kind = core::JobKind::EditPlaylist,
-        .owner_user_id = edit.owner_user_id,
-        .account_id = edit.account_id,
-        .playlist_id = edit.playlist_id,
-        .concurrency_key = core::concurrency_key_for_playlist(edit.account_id, edit.playlist_id),
-        .unit = core::ProgressUnit::Calls});
   }
   core::Result<core::Job> cancel(std::int64_t job_id) override { return queue.cancel(job_id); }
   void stop() override { ++stops; }
@@ -646,12 +646,19 @@ http::Response echo_upload(App&, Context& context) {
   return http::Response::text(200, std::string(context.upload->bytes), context.upload->media_type);
 }
 
+/// Answers with the number of keys of the parsed JSON body.
+http::Response echo_json(App&, Context& context) {
+  return http::Response::json(200, Json{{"keys", context.body.size()}}.dump());
+}
+
 constexpr std::size_t kCoverBytes = 256 * 1024;  // Spotify's limit for a cover (base64)
 
 std::vector<Route> routes_with_uploads() {
   std::vector<Route> routes = api_routes();
   routes.push_back({"PUT", "/api/test/cover", Access::SignedIn, core::Role::Editor,
                     upload_body(kCoverBytes, {"image/jpeg"}), echo_upload});
+  routes.push_back({"POST", "/api/test/large-json", Access::SignedIn, core::Role::Viewer,
+                    json_body(100 * 1024), echo_json});
   routes.push_back(
       {"POST", "/api/test/workbook", Access::SignedIn, core::Role::Viewer,
        upload_body(1024, {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
@@ -742,6 +749,22 @@ TEST_F(PipelineTest, AnUploadOverItsRoutesLimitOrOfAnotherTypeIsRefused) {
   EXPECT_EQ(untyped.status, 415);
   EXPECT_EQ(json.status, 415);
   EXPECT_EQ(workbook.status, 413);
+}
+
+TEST_F(PipelineTest, AJsonRouteWithALimitOfItsOwnTakesLargerBodiesUpToIt) {
+  const auto ed = sign_in("ed");
+  const std::string large = Json{{"text", std::string(80 * 1024, 'x')}}.dump();  // over 64 KiB
+  const std::string too_large = Json{{"text", std::string(100 * 1024, 'x')}}.dump();
+
+  const auto accepted = upload("POST", "/api/test/large-json", large, "application/json", &ed);
+  const auto refused = upload("POST", "/api/test/large-json", too_large, "application/json", &ed);
+  const auto default_rule = upload("PUT", "/api/accounts/1/playlists/p/tags", large,
+                                   "application/json", &ed);  // kJsonBody: 64 KiB
+
+  EXPECT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(refused.status, 413);
+  EXPECT_NE(refused.body.find("at most 102400"), std::string::npos) << refused.body;
+  EXPECT_EQ(default_rule.status, 413);
 }
 
 TEST_F(PipelineTest, AnUploadRouteChecksSessionCsrfAndRoleFirst) {

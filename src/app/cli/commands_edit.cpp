@@ -20,6 +20,7 @@
 #include "app/cli/run_job.hpp"
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
+#include "app/lifecycle_jobs.hpp"
 #include "core/write/playlist_edits.hpp"
 #include "web/edit_json.hpp"
 
@@ -304,12 +305,6 @@ core::Result<std::vector<std::string>> uri_arguments(CommandContext& context) {
   return uris;
 }
 
-core::EditRequest request_of(core::EditRequest::Kind kind) {
-  core::EditRequest request;
-  request.kind = kind;
-  return request;
-}
-
 // ---- Each command's request, from its arguments and the playlist it edits.
 
 core::Result<core::EditRequest> set_list_request(CommandContext& context, const EditTarget&) {
@@ -322,7 +317,7 @@ core::Result<core::EditRequest> set_list_request(CommandContext& context, const 
     if (!opened) return usage("cannot read " + file);
   }
   std::istream& in = file == "-" ? std::cin : opened;
-  auto request = request_of(core::EditRequest::Kind::SetList);
+  auto request = core::EditRequest::set_list({});
   request.allow_replace = context.invocation().has("--allow-replace");
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -349,26 +344,24 @@ core::Result<core::EditRequest> move_request(CommandContext& context, const Edit
     return usage("--from " + std::to_string(*from + 1) + " --count " + std::to_string(count) +
                  " goes past the last track (" + std::to_string(size) + ")");
   }
-  auto request = request_of(core::EditRequest::Kind::Move);
+  std::vector<core::ItemRef> moved;
   std::vector<std::int64_t> others;
   for (std::int64_t i = 0; i < size; ++i) {
     if (i >= *from && i < *from + count) {
-      request.items.push_back({target.items[static_cast<std::size_t>(i)].uri, i});
+      moved.push_back({target.items[static_cast<std::size_t>(i)].uri, i});
     } else {
       others.push_back(i);
     }
   }
   auto to = position_flag(context, "--to", static_cast<std::int64_t>(others.size()));
   if (!to) return to.error();
-  request.placement = placement_at(target.items, others, *to);
-  return request;
+  return core::EditRequest::move(std::move(moved), placement_at(target.items, others, *to));
 }
 
 core::Result<core::EditRequest> add_request(CommandContext& context, const EditTarget& target) {
   auto uris = uri_arguments(context);
   if (!uris) return uris.error();
-  auto request = request_of(core::EditRequest::Kind::Add);
-  request.uris = std::move(*uris);
+  auto request = core::EditRequest::add(std::move(*uris), core::Placement::bottom());
   if (context.invocation().value("--position")) {
     const auto size = static_cast<std::int64_t>(target.items.size());
     std::vector<std::int64_t> all(target.items.size());
@@ -383,32 +376,24 @@ core::Result<core::EditRequest> add_request(CommandContext& context, const EditT
 core::Result<core::EditRequest> remove_request(CommandContext& context, const EditTarget&) {
   auto uris = uri_arguments(context);
   if (!uris) return uris.error();
-  auto request = request_of(core::EditRequest::Kind::Remove);
-  request.uris = std::move(*uris);
-  return request;
+  return core::EditRequest::remove({}, std::move(*uris));
 }
 
 core::Result<core::EditRequest> dedupe_request(CommandContext& context, const EditTarget&) {
-  auto request = request_of(core::EditRequest::Kind::Dedupe);
-  request.keep =
-      *core::dedupe_keep_from_string(context.invocation().value("--keep").value_or("first"));
-  return request;
+  return core::EditRequest::dedupe(
+      *core::dedupe_keep_from_string(context.invocation().value("--keep").value_or("first")));
 }
 
 core::Result<core::EditRequest> sort_request(CommandContext& context, const EditTarget&) {
   const auto key = context.invocation().value("--by");
   if (!key) return usage("--by is required: title, artist, album, release, duration or added");
-  auto request = request_of(core::EditRequest::Kind::Sort);
-  request.sort_by = *core::sort_key_from_string(*key);
-  request.descending = context.invocation().has("--desc");
-  return request;
+  return core::EditRequest::sort(*core::sort_key_from_string(*key),
+                                 context.invocation().has("--desc"));
 }
 
 core::Result<core::EditRequest> shuffle_request(CommandContext&, const EditTarget&) {
-  auto request = request_of(core::EditRequest::Kind::Shuffle);
   std::random_device random;
-  request.shuffle_seed = (std::uint64_t{random()} << 32) | random();
-  return request;
+  return core::EditRequest::shuffle((std::uint64_t{random()} << 32) | random());
 }
 
 core::Result<core::EditRequest> restore_request(CommandContext& context, const EditTarget& target) {
