@@ -17,6 +17,16 @@
 #include "support/process.hpp"
 #include "testkit/testkit.hpp"
 
+// PLM_SANITIZED: defined under AddressSanitizer or ThreadSanitizer (GCC spells it
+// __SANITIZE_*__, Clang __has_feature), where the restart proofs, timed by real latency, skip.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define PLM_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define PLM_SANITIZED 1
+#endif
+#endif
+
 namespace plm::web_test {
 
 /// What a process test of `plm serve` stands on: a fresh directory, the emulator in-process (a

@@ -27,14 +27,6 @@
 #include "testkit/testkit.hpp"
 #include "web_fixture.hpp"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define PLM_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define PLM_SANITIZED 1
-#endif
-#endif
-
 namespace plm::web_test {
 namespace {
 
