@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "core/batch/batch_plan.hpp"
 #include "core/sync/sync_plan.hpp"
 #include "web/internal.hpp"
 #include "web/job_json.hpp"
@@ -189,7 +190,13 @@ void append_playlist_json(std::string& out, std::int64_t account_id,
     if (i) out.push_back(',');
     append_json_string(out, playlist.tags[i]);
   }
-  out += "]}";
+  out += "],\"read_only_reason\":";
+  if (const auto why = core::why_not_writable(summary, account_user_id, core::WriteScope::Items)) {
+    append_json_string(out, *why);
+  } else {
+    out += "null";
+  }
+  out += "}";
 }
 
 std::string items_json(const std::vector<core::PlaylistItem>& items,

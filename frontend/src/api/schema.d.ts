@@ -542,6 +542,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/{account_id}/batch/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a batch operation would do to each selected playlist; nothing is sent
+         * @description Plans the operation on the stored items of every selected playlist of the account (`playlist_ids` or `selector`, one of the two) with the edit engine: per playlist what is added, removed, moved or renamed, or why it is left unchanged or refused; and the total Spotify calls with the expected duration at the server's rate budget. Bodies up to 1 MiB.
+         */
+        post: operations["previewBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account_id}/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs a batch operation as one `batch_edit` job (per-playlist results as its items)
+         * @description Plans the request as the preview does and enqueues one `batch_edit` job on the account's concurrency key; every playlist starts as a `pending` item (or `unchanged` / `skipped` with the reason) and gets its result as the job goes (`done`, `unchanged`, `conflict`, `failed`). Progress arrives as `job` events (unit `playlists`); cancel stops at the next write step. 400 when no selected playlist would change. Bodies up to 1 MiB.
+         */
+        post: operations["runBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account_id}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tracks in more than one of the selected playlists, and more than once in one */
+        post: operations["findDuplicates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/where": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every stored playlist of the user's accounts that holds a track, with positions and since when */
+        get: operations["whereIsTrack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/selections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's saved selections of playlists, by name */
+        get: operations["listSelections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/selections/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Saves (or replaces) a named selection of playlists */
+        put: operations["saveSelection"];
+        post?: never;
+        /** Deletes a saved selection */
+        delete: operations["deleteSelection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs": {
         parameters: {
             query?: never;
@@ -597,6 +714,28 @@ export interface paths {
          * @description A queued or interrupted job is cancelled at once; a running one gets `cancel_requested` and stops between two steps (what was done stays done), then its state becomes `cancelled`. A finished job answers 409 `conflict`.
          */
         post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undoes a finished batch (every playlist it changed, or those named) as a new `batch_edit` job
+         * @description Each playlist the batch changed goes back to its version before the batch, through the edit engine; a playlist changed since the batch is refused (restore it from its history). With `dry_run`, answers 200 with the preview. 400 for a job that is no batch, 409 while it runs.
+         */
+        post: operations["undoBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -739,6 +878,8 @@ export interface components {
             image_url: string | null;
             synced_at: string | null;
             tags: string[];
+            /** @description Why the account may not change its items (batch edits skip it); null when it may */
+            read_only_reason: string | null;
         };
         PlaylistList: {
             playlists: components["schemas"]["Playlist"][];
@@ -1028,13 +1169,166 @@ export interface components {
             }[];
             local_files_skipped: number;
         };
+        /** @description Which playlists of the account: `playlist_ids` or a `selector` (the CLI's SELECTOR), one of the two */
+        PlaylistSelection: {
+            playlist_ids?: string[];
+            /** @description Comma list of playlist ids, URIs or links, `tag:NAME`, `search:TEXT`, `owned`, `all` */
+            selector?: string;
+        };
+        /** @description One change for every selected playlist. `add`: `uris` (or the tracks of `from_playlist_id`) at `at` (`position`: 0-based, appended when the playlist is shorter); playlists that already hold a URI do not get it again unless `add_existing`. `remove`: every copy of `uris`. `replace`: every copy of `old_uri` becomes `new_uri` at its position. `dedupe` (`keep`), `sort` (`sort_by`, `descending`), `shuffle` (`seed`; omitted: the server picks one and the preview returns it). `rename`: `name_template` and/or `description_template` with `{name}`, `{description}`, `{count}`, `{date}`, `{year}`, `{month}`, `{day}` (`{{`, `}}` for braces). `visibility`: `public`. */
+        BatchOperation: {
+            /** @enum {string} */
+            kind: "add" | "remove" | "replace" | "dedupe" | "sort" | "shuffle" | "rename" | "visibility";
+            uris?: string[];
+            tracks?: components["schemas"]["Track"][];
+            from_playlist_id?: string;
+            /** @enum {string} */
+            at?: "top" | "bottom" | "position";
+            /** Format: int64 */
+            position?: number;
+            add_existing?: boolean;
+            old_uri?: string;
+            new_uri?: string;
+            /** @enum {string} */
+            keep?: "first" | "last";
+            /** @enum {string} */
+            sort_by?: "title" | "artist" | "album" | "release" | "duration" | "added";
+            descending?: boolean;
+            /** Format: int64 */
+            seed?: number;
+            name_template?: string;
+            description_template?: string;
+            public?: boolean;
+            allow_replace?: boolean;
+        };
+        BatchRequest: {
+            playlist_ids?: string[];
+            selector?: string;
+            operation: components["schemas"]["BatchOperation"];
+            /** @description recorded in every version the batch makes */
+            why?: string;
+        };
+        /** @description One selected playlist: `change` with what would change (the lists hold at most 20 items each; the counts are complete), or `unchanged` / `refused` with the reason. */
+        BatchEntryPreview: {
+            playlist_id: string;
+            name: string;
+            /** @enum {string} */
+            status: "change" | "unchanged" | "refused";
+            reason: string;
+            /** @description Items now */
+            item_count: number;
+            added_count: number;
+            removed_count: number;
+            moved_count: number;
+            added: components["schemas"]["PositionedUri"][];
+            removed: components["schemas"]["PositionedUri"][];
+            moved: {
+                uri: string;
+                /** Format: int64 */
+                from: number;
+                /** Format: int64 */
+                to: number;
+            }[];
+            details: {
+                /** @enum {string} */
+                field: "name" | "description" | "public" | "collaborative";
+                before: string;
+                after: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Spotify calls expected
+             */
+            calls: number;
+            /** Format: int64 */
+            added_at_lost: number;
+        };
+        BatchPreview: {
+            /** @description For people: "add 1 track at position 3" */
+            summary: string;
+            entries: components["schemas"]["BatchEntryPreview"][];
+            changed: number;
+            unchanged: number;
+            refused: number;
+            /** Format: int64 */
+            write_calls: number;
+            /** Format: int64 */
+            check_reads: number;
+            /** Format: int64 */
+            calls: number;
+            /** @description At the rate budget */
+            expected_seconds: number;
+            /** @description Calls per 30 s */
+            rate_budget: number;
+            /**
+             * Format: int64
+             * @description shuffle: the seed used
+             */
+            seed: number | null;
+        };
+        BatchUndoRequest: {
+            /** @description Only these playlists of the batch (all it changed when omitted) */
+            playlist_ids?: string[];
+            dry_run?: boolean;
+            why?: string;
+        };
+        TrackWhere: {
+            uri: string;
+            track: components["schemas"]["Track"] | null;
+            playlists: {
+                /** Format: int64 */
+                account_id: number;
+                playlist_id: string;
+                name: string;
+                /** @description 0-based */
+                positions: number[];
+                /** @description The earliest copy's, from Spotify */
+                added_at: string | null;
+                /** @description The oldest journal version of the latest unbroken run that holds it */
+                in_history_since: string | null;
+                read_only_reason: string | null;
+            }[];
+        };
+        DuplicateReport: {
+            across: {
+                uri: string;
+                track?: components["schemas"]["Track"] | null;
+                playlists: {
+                    playlist_id: string;
+                    copies: number;
+                }[];
+            }[];
+            within: {
+                playlist_id: string;
+                uri: string;
+                track?: components["schemas"]["Track"] | null;
+                positions: number[];
+            }[];
+        };
+        SavedSelectionInput: {
+            /** Format: int64 */
+            account_id?: number | null;
+            /** @description A SELECTOR (a hand selection is its ids) */
+            selector: string;
+        };
+        SavedSelection: {
+            name: string;
+            /** Format: int64 */
+            account_id: number | null;
+            selector: string;
+            /** Format: date-time */
+            saved_at: string;
+        };
+        SavedSelectionList: {
+            selections: components["schemas"]["SavedSelection"][];
+        };
         JobError: {
             code: string;
             message: string;
             retry_at?: string | null;
         };
         /** @enum {string} */
-        JobKind: "sync_account" | "sync_playlist" | "edit_playlist" | "create_playlist" | "split_playlist" | "delete_playlist";
+        JobKind: "sync_account" | "sync_playlist" | "edit_playlist" | "create_playlist" | "split_playlist" | "delete_playlist" | "batch_edit";
         /**
          * @description queued → running → succeeded | failed | cancelled. `interrupted`: the server stopped or died while it ran; it resumes by itself. A failure that Spotify asks to retry later goes back to `queued` with a later `run_at`.
          * @enum {string}
@@ -1102,8 +1396,11 @@ export interface components {
         JobItem: {
             key: string;
             label: string;
-            /** @enum {string} */
-            outcome: "done" | "unchanged" | "skipped" | "conflict" | "failed";
+            /**
+             * @description `pending`: a batch has not reached this playlist (yet, or it was cancelled)
+             * @enum {string}
+             */
+            outcome: "done" | "unchanged" | "skipped" | "conflict" | "failed" | "pending";
             error: components["schemas"]["JobError"] | null;
             detail: string;
         };
@@ -2048,6 +2345,209 @@ export interface operations {
             415: components["responses"]["Error"];
         };
     };
+    previewBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The preview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPreview"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    runBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    findDuplicates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaylistSelection"];
+            };
+        };
+        responses: {
+            /** @description The duplicates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateReport"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    whereIsTrack: {
+        parameters: {
+            query: {
+                /** @description A track or episode URI, or an open.spotify.com track link */
+                uri: string;
+                account_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the track is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackWhere"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listSelections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Saved selections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSelectionList"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    saveSelection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedSelectionInput"];
+            };
+        };
+        responses: {
+            /** @description The saved selection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedSelection"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    deleteSelection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
     listJobs: {
         parameters: {
             query?: {
@@ -2127,6 +2627,48 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
+        };
+    };
+    undoBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchUndoRequest"];
+            };
+        };
+        responses: {
+            /** @description The preview (dry_run) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPreview"];
+                };
+            };
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
         };
     };
     streamEvents: {

@@ -90,6 +90,7 @@ const KIND_NAMES: Record<JobKind, string> = {
   create_playlist: 'New playlist',
   split_playlist: 'Split of a playlist',
   delete_playlist: 'Deletion of a playlist',
+  batch_edit: 'Batch edit',
 };
 
 /** What a running job of each kind does while its progress cannot be measured yet. */
@@ -100,6 +101,7 @@ const KIND_STARTING: Record<JobKind, string> = {
   create_playlist: 'Creating the playlist…',
   split_playlist: 'Reading the playlist…',
   delete_playlist: 'Unfollowing the playlist…',
+  batch_edit: 'Planning the batch…',
 };
 
 const STATE_NAMES: Record<JobState, string> = {
@@ -189,6 +191,7 @@ export const ITEMS_ARE_PLAYLISTS: Record<JobKind, boolean> = {
   create_playlist: true,
   split_playlist: true,
   delete_playlist: true,
+  batch_edit: true,
 };
 
 const OUTCOME_NAMES: Record<JobItem['outcome'], string> = {
@@ -197,6 +200,7 @@ const OUTCOME_NAMES: Record<JobItem['outcome'], string> = {
   skipped: 'Skipped',
   conflict: 'Conflict',
   failed: 'Failed',
+  pending: 'Not run',
 };
 
 const EVENT_NAMES: Record<JobEvent['kind'], string> = {

@@ -34,6 +34,7 @@ const OUTCOME_BADGES: Record<JobItem['outcome'], 'neutral' | 'warn' | 'danger' |
   skipped: 'neutral',
   conflict: 'warn',
   failed: 'danger',
+  pending: 'neutral',
 };
 
 const ITEM_COLUMNS = [{ label: 'Item' }, { label: 'Outcome' }, { label: 'Details' }];

@@ -21,6 +21,7 @@ export function playlist(overrides: Partial<Playlist> = {}): Playlist {
     image_url: null,
     synced_at: '2026-03-01T10:00:00Z',
     tags: [],
+    read_only_reason: null,
     ...overrides,
   };
 }

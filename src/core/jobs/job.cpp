@@ -10,13 +10,14 @@ namespace plm::core {
 
 namespace {
 
-constexpr Names<JobKind, 6> kJobKinds{{
+constexpr Names<JobKind, 7> kJobKinds{{
     {JobKind::SyncAccount, "sync_account"},
     {JobKind::SyncPlaylist, "sync_playlist"},
     {JobKind::EditPlaylist, "edit_playlist"},
     {JobKind::CreatePlaylist, "create_playlist"},
     {JobKind::SplitPlaylist, "split_playlist"},
     {JobKind::DeletePlaylist, "delete_playlist"},
+    {JobKind::BatchEdit, "batch_edit"},
 }};
 
 constexpr Names<JobState, 6> kJobStates{{
@@ -35,12 +36,13 @@ constexpr Names<ProgressUnit, 4> kProgressUnits{{
     {ProgressUnit::Calls, "calls"},
 }};
 
-constexpr Names<ItemOutcome, 5> kItemOutcomes{{
+constexpr Names<ItemOutcome, 6> kItemOutcomes{{
     {ItemOutcome::Done, "done"},
     {ItemOutcome::Unchanged, "unchanged"},
     {ItemOutcome::Skipped, "skipped"},
     {ItemOutcome::Conflict, "conflict"},
     {ItemOutcome::Failed, "failed"},
+    {ItemOutcome::Pending, "pending"},
 }};
 
 constexpr Names<JobEventKind, 9> kJobEventKinds{{

@@ -27,6 +27,8 @@ enum class JobKind {
   CreatePlaylist,  ///< "create_playlist": a new playlist, empty, copied or merged
   SplitPlaylist,   ///< "split_playlist": new playlists made of the parts of one
   DeletePlaylist,  ///< "delete_playlist": unfollow one playlist
+  BatchEdit,       ///< "batch_edit": one edit per playlist over many playlists of an account
+                   ///< (app/batch_jobs.hpp), an undo of a batch included
 };
 std::string_view to_string(JobKind kind);
 std::optional<JobKind> job_kind_from_string(std::string_view text);
@@ -68,6 +70,8 @@ enum class ItemOutcome {
   Skipped,    ///< deliberately left alone (e.g. contents not readable); `detail` says why
   Conflict,   ///< changed elsewhere in a way the job cannot resolve alone
   Failed,     ///< `error` says why
+  Pending,    ///< not run yet: a batch records every playlist so at the start; a cancelled batch
+              ///< keeps it for the playlists it never reached
 };
 std::string_view to_string(ItemOutcome outcome);
 std::optional<ItemOutcome> item_outcome_from_string(std::string_view text);

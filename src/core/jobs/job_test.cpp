@@ -22,6 +22,8 @@ TEST(JobText, KindsHaveTheirStoredNames) {
   EXPECT_EQ(job_kind_from_string("create_playlist"), JobKind::CreatePlaylist);
   EXPECT_EQ(job_kind_from_string("split_playlist"), JobKind::SplitPlaylist);
   EXPECT_EQ(job_kind_from_string("delete_playlist"), JobKind::DeletePlaylist);
+  EXPECT_EQ(to_string(JobKind::BatchEdit), "batch_edit");
+  EXPECT_EQ(job_kind_from_string("batch_edit"), JobKind::BatchEdit);
   EXPECT_EQ(job_kind_from_string("Sync_Account"), std::nullopt);
   EXPECT_EQ(job_kind_from_string(""), std::nullopt);
 }
@@ -52,7 +54,8 @@ TEST(JobText, UnitsOutcomesAndEventsRoundTrip) {
                                                              {ItemOutcome::Unchanged, "unchanged"},
                                                              {ItemOutcome::Skipped, "skipped"},
                                                              {ItemOutcome::Conflict, "conflict"},
-                                                             {ItemOutcome::Failed, "failed"}}) {
+                                                             {ItemOutcome::Failed, "failed"},
+                                                             {ItemOutcome::Pending, "pending"}}) {
     EXPECT_EQ(to_string(outcome), text);
     EXPECT_EQ(item_outcome_from_string(text), outcome);
   }
