@@ -26,26 +26,35 @@ struct BatchSelection {
   std::optional<std::string> selector;
 };
 
-struct BatchRequest {
+/// One operation on a selection of the account's playlists.
+struct BatchPart {
   BatchSelection selection;
   core::BatchOperation operation;
   /// Add: take the URIs (and their catalog data) of this stored playlist of the account instead
   /// of operation.uris (tracks and episodes, in order; local files and unavailable slots skipped).
   std::optional<std::string> add_from_playlist;
+};
+
+/// A batch: usually one part; several when one job must do different things to different
+/// playlists (where-is-this-track toggles: add to some, remove from others). A playlist may be in
+/// one part only (InvalidInput naming it), so each playlist gets one edit per batch.
+struct BatchRequest {
+  std::vector<BatchPart> parts;
   /// Recorded in every version the batch makes: kind Edit, who, origin, action ("batch add"),
   /// why.
   core::VersionCause cause;
 };
 
 struct BatchProposal {
+  /// The parts' plans joined: entries part after part, totals summed, the duration re-estimated.
   core::BatchPlan plan;
   BatchJob job;  ///< what POST …/batch enqueues (batch_edit_job); entries in the plan's order
 };
 
-/// InvalidInput for a bad selection (none or both, a bad selector, more than 5,000 ids), a bad
-/// operation (check_batch_operation), an add_from_playlist that is empty; NotFound for an id the
-/// account does not hold (or an add_from_playlist it does not hold). An empty selection result is
-/// InvalidInput ("the selector matches no playlist").
+/// InvalidInput for no parts, a bad selection (none or both, a bad selector, more than 5,000 ids),
+/// a bad operation (check_batch_operation), an add_from_playlist that is empty, a playlist in two
+/// parts; NotFound for an id the account does not hold (or an add_from_playlist it does not hold).
+/// A part whose selection matches nothing is InvalidInput ("the selector matches no playlist").
 core::Result<BatchProposal> propose_batch(core::PlaylistStore& playlists,
                                           const core::SpotifyAccount& account,
                                           const BatchRequest& request,

@@ -1205,6 +1205,12 @@ export interface components {
             playlist_ids?: string[];
             selector?: string;
             operation: components["schemas"]["BatchOperation"];
+            /** @description Further operations on other playlists of the account, run in the same job (where-is- this-track toggles: add to some, remove from others). A playlist may appear in one part only (400 otherwise). */
+            more?: {
+                playlist_ids?: string[];
+                selector?: string;
+                operation: components["schemas"]["BatchOperation"];
+            }[];
             /** @description recorded in every version the batch makes */
             why?: string;
         };
