@@ -21,7 +21,8 @@
 /// - Cancel and shutdown: the entry in flight stops at its next write step (what it sent stays
 ///   sent and is stored and journaled as far as it went), the rest stay Pending.
 /// - Undo: a batch is undone by another batch_edit job whose entries restore each playlist the
-///   batch changed to the journal version before the batch's own version (undo_batch); an entry
+///   batch changed to the journal version before the batch's own version (core::plan_batch_undo,
+///   then batch_job_from); an entry
 ///   whose playlist changed since the batch is a Conflict for that playlist alone ("changed since
 ///   the batch: restore it from its history"), never overwritten.
 
@@ -33,6 +34,7 @@
 #include "app/edit_jobs.hpp"
 #include "app/worker.hpp"
 #include "core/batch/batch_plan.hpp"
+#include "core/batch/batch_requests.hpp"
 #include "core/jobs/job.hpp"
 #include "core/ports/job_queue.hpp"
 #include "core/ports/playlist_journal.hpp"
@@ -80,15 +82,13 @@ core::Result<BatchJob> decode_batch_payload(const std::string& payload);
 core::NewJob batch_edit_job(std::int64_t owner_user_id, std::int64_t account_id,
                             const BatchJob& batch);
 
-/// The batch that undoes `batch` (a finished batch_edit job of its owner): one entry per playlist
-/// whose result is Done and for which the journal holds a version recorded with the batch's job
-/// id (`undo_version` = that version), restricted to `playlist_ids` when not empty (NotFound for an
-/// id the batch did not change). InvalidInput for a job that is no batch_edit; Conflict while it is
-/// not finished. The cause of each entry: kind Undo, `who`, `origin`, action "batch undo".
-core::Result<BatchJob> undo_batch(core::JobQueue& jobs, core::PlaylistJournal& journal,
-                                  const core::Job& batch,
-                                  const std::vector<std::string>& playlist_ids,
-                                  const core::VersionCause& cause);
+/// The job's payload for a planned batch (core::propose_batch or core::plan_batch_undo): entries
+/// in the plan's order; Change -> Pending with EditJob{request, planned_snapshot, no planned
+/// version, `cause` with action "batch <kind>" unless the cause names one}, Unchanged ->
+/// Unchanged, Refused -> Skipped, the reason kept; an entry with undo_version carries it, with
+/// cause kind Undo and restored_version = undo_version. `undo_of`: the job an undo undoes.
+BatchJob batch_job_from(const core::BatchProposal& proposal, const core::VersionCause& cause,
+                        std::optional<std::int64_t> undo_of = std::nullopt);
 
 /// Adds the batch_edit handler to the worker's table (the same dependencies as edits). What
 /// `deps` refers to must outlive the worker.

@@ -13,7 +13,6 @@
 
 #include "core/edit/edit_request.hpp"
 #include "core/journal/playlist_version.hpp"
-#include "core/ports/playlist_journal.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/result.hpp"
 
@@ -63,30 +62,5 @@ struct DetailFieldChange {
 };
 std::vector<DetailFieldChange> detail_field_changes(const core::PlaylistDetailsChange& change,
                                                     const core::PlaylistDetails& before);
-
-/// The change that makes `before` into `target` (the fields that differ). A target description
-/// that is empty is left out: Spotify refuses an empty description (spotify-api.md §4.3).
-core::PlaylistDetailsChange details_change_to(const core::PlaylistDetails& before,
-                                              const core::PlaylistDetails& target);
-
-// ---- restore and undo: the list and details of a recorded version (the web app and the CLI) ----
-
-/// The request that makes the playlist version `version` again: its items (SetList-like, kind
-/// Restore) and its details that differ from `details_now`. NotFound when the journal has no such
-/// version of the playlist.
-core::Result<core::EditRequest> restore_request(core::PlaylistJournal& journal,
-                                                std::int64_t account_id,
-                                                const std::string& playlist_id,
-                                                std::int64_t version,
-                                                const core::PlaylistDetails& details_now);
-
-/// The request that undoes version `version`: the restore of the version before it, allowed only
-/// when `version` is the latest recorded one and plm made it (an edit, a restore or an undo);
-/// Conflict otherwise, saying that a later change exists or that the change was not plm's (a
-/// restore is the way then). NotFound for an unknown version.
-core::Result<core::EditRequest> undo_request(core::PlaylistJournal& journal,
-                                             std::int64_t account_id,
-                                             const std::string& playlist_id, std::int64_t version,
-                                             const core::PlaylistDetails& details_now);
 
 }  // namespace plm::web

@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "core/journal/restore_request.hpp"
 #include "core/write/playlist_edits.hpp"
 #include "web/edit_json.hpp"
 #include "web/handlers.hpp"
@@ -81,10 +82,11 @@ core::Result<PlannedEdit> plan_request(App& app, const Context& context) {
   EditBody& edit = planned.body;
   if (edit.kind == "restore" || edit.kind == "undo") {
     const auto account_id = planned.owned.account.id;
-    auto resolved =
-        edit.kind == "restore"
-            ? restore_request(app.deps.journal, account_id, id, *edit.version, planned.details_now)
-            : undo_request(app.deps.journal, account_id, id, *edit.version, planned.details_now);
+    auto resolved = edit.kind == "restore"
+                        ? core::restore_request(app.deps.journal, account_id, id, *edit.version,
+                                                planned.details_now)
+                        : core::undo_request(app.deps.journal, account_id, id, *edit.version,
+                                             planned.details_now);
     if (!resolved) return resolved.error();
     resolved->allow_replace = edit.request.allow_replace;
     edit.request = std::move(*resolved);

@@ -21,6 +21,7 @@
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
 #include "app/lifecycle_jobs.hpp"
+#include "core/journal/restore_request.hpp"
 #include "core/write/playlist_edits.hpp"
 #include "web/edit_json.hpp"
 
@@ -399,9 +400,9 @@ core::Result<core::EditRequest> shuffle_request(CommandContext&, const EditTarge
 core::Result<core::EditRequest> restore_request(CommandContext& context, const EditTarget& target) {
   auto version = version_argument(context);
   if (!version) return version.error();
-  return web::restore_request(context.services().journal(), target.account.id,
-                              target.playlist.summary.id, *version,
-                              core::details_of(target.playlist.summary));
+  return core::restore_request(context.services().journal(), target.account.id,
+                               target.playlist.summary.id, *version,
+                               core::details_of(target.playlist.summary));
 }
 
 using RequestOf = core::Result<core::EditRequest> (*)(CommandContext&, const EditTarget&);

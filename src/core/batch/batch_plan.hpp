@@ -169,6 +169,9 @@ struct BatchEntryPlan {
   EditProposal proposal;
   /// Change: estimated Spotify calls (estimated_calls).
   std::int64_t calls = 0;
+  /// An undo's entry (plan_batch_undo): the journal version the undone batch recorded; the job
+  /// undoes it (core::undo_request) when it runs.
+  std::optional<std::int64_t> undo_version;
 };
 
 std::string_view to_string(BatchEntryPlan::Status status);  ///< "change", "unchanged", "refused"
