@@ -385,7 +385,7 @@ BatchEntryPlan plan_entry(const BatchOperation& operation, const BatchTarget& ta
   if (scope == WriteScope::Items) {
     if (playlist.items_snapshot_id.empty() || target.items == nullptr ||
         playlist.items_snapshot_id != playlist.summary.snapshot_id) {
-      return refused(std::move(entry), "not synced since it changed: sync it first");
+      return refused(std::move(entry), std::string(kNotSyncedReason));
     }
     auto request = item_request(operation, items, playlist.summary.id);
     if (auto* reason = std::get_if<std::string>(&request)) {
@@ -621,10 +621,17 @@ Result<BatchPlan> plan_batch(const BatchOperation& operation,
                              const std::vector<BatchTarget>& targets,
                              std::string_view account_user_id, const BatchPlanOptions& options) {
   if (auto checked = check_batch_operation(operation); !checked) return checked.error();
-  BatchPlan plan;
-  plan.entries.reserve(targets.size());
+  std::vector<BatchEntryPlan> entries;
+  entries.reserve(targets.size());
   for (const auto& target : targets) {
-    auto entry = plan_entry(operation, target, account_user_id, options);
+    entries.push_back(plan_entry(operation, target, account_user_id, options));
+  }
+  return plan_of(std::move(entries), options);
+}
+
+BatchPlan plan_of(std::vector<BatchEntryPlan> entries, const BatchPlanOptions& options) {
+  BatchPlan plan;
+  for (const auto& entry : entries) {
     switch (entry.status) {
       case EntryStatus::Change: {
         ++plan.changed;
@@ -640,8 +647,8 @@ Result<BatchPlan> plan_batch(const BatchOperation& operation,
         ++plan.refused;
         break;
     }
-    plan.entries.push_back(std::move(entry));
   }
+  plan.entries = std::move(entries);
   plan.calls = plan.write_calls + plan.check_reads;
   plan.expected_duration = estimated_duration(plan.calls, options.rate_budget, options.latency);
   return plan;
@@ -662,6 +669,15 @@ std::chrono::milliseconds estimated_duration(std::int64_t calls, std::int64_t ra
 }
 
 // ---- where a track is, duplicates ------------------------------------------------------------
+
+std::optional<std::string> item_uri_from(std::string_view text) {
+  text = trim(text);
+  if (is_item_uri(text)) return std::string(text);
+  for (const std::string_view kind : {"track", "episode"}) {
+    if (auto id = id_from_link(text, kind)) return "spotify:" + std::string(kind) + ":" + *id;
+  }
+  return std::nullopt;
+}
 
 std::vector<TrackPlacement> where_is(std::string_view uri,
                                      const std::vector<BatchTarget>& targets) {
