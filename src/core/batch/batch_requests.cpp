@@ -1,9 +1,8 @@
 #include "core/batch/batch_requests.hpp"
 
 #include <algorithm>
-#include <map>
+#include <iterator>
 #include <set>
-#include <unordered_map>
 #include <utility>
 
 #include "core/journal/restore_request.hpp"
