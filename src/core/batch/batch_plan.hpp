@@ -122,6 +122,9 @@ struct BatchOperation {
   bool allow_replace = false;                       ///< as EditRequest::allow_replace
 };
 
+/// What an operation of `kind` needs: Details for rename and visibility, Items for the others.
+WriteScope write_scope_of(BatchOperation::Kind kind);
+
 std::string_view to_string(BatchOperation::Kind kind);  ///< "add", "remove", … (API, CLI, stored)
 std::optional<BatchOperation::Kind> batch_kind_from_string(std::string_view text);
 std::string_view to_string(BatchOperation::At at);  ///< "top", "bottom", "position"
@@ -150,6 +153,8 @@ std::uint64_t seed_for(std::uint64_t batch_seed, std::string_view playlist_id);
 /// One selected playlist as stored: its summary (snapshot, details) and items.
 struct BatchTarget {
   const StoredPlaylist* playlist = nullptr;
+  /// May be null for a rename or a visibility change (their plans touch no item; propose_batch
+  /// does not read the items then); an item operation refuses a target without them.
   const std::vector<PlaylistItem>* items = nullptr;
 };
 

@@ -265,9 +265,15 @@ Result<BatchProposal> propose_batch(PlaylistStore& playlists, const SpotifyAccou
       }
     }
     std::vector<std::vector<PlaylistItem>> items;
-    auto targets = load_targets(playlists, account.id, *chosen, items);
-    if (!targets) return targets.error();
-    auto plan = plan_batch(operation, *targets, account.spotify_user_id, options);
+    std::vector<BatchTarget> targets;
+    if (write_scope_of(operation.kind) == WriteScope::Items) {
+      auto loaded = load_targets(playlists, account.id, *chosen, items);
+      if (!loaded) return loaded.error();
+      targets = std::move(*loaded);
+    } else {
+      for (const auto* playlist : *chosen) targets.push_back({playlist, nullptr});
+    }
+    auto plan = plan_batch(operation, targets, account.spotify_user_id, options);
     if (!plan) return plan.error();
     std::move(plan->entries.begin(), plan->entries.end(), std::back_inserter(entries));
     summaries.push_back(describe(operation, chosen->size()));

@@ -123,6 +123,28 @@ TEST_F(BatchRequests, JoinsThePartsInTheirOrderAndIdsInListOrder) {
   EXPECT_EQ(proposal->plan.calls, 6);
 }
 
+TEST_F(BatchRequests, RenamesWithoutNeedingTheItems) {
+  save(pid("a"), "A", {track("1"), track("2")});
+  save(pid("b"), "B", {}, "changed-since");
+  ASSERT_TRUE(store_.save_playlist_summary(
+      account_.id, 1,
+      PlaylistSummary{
+          .id = pid("b"), .name = "B", .owner_id = "me", .snapshot_id = "newer", .item_count = 4}));
+
+  auto proposal = propose({BatchPart{
+      .selection = {.selector = "owned"},
+      .operation = {.kind = BatchOperation::Kind::Rename, .name_template = "{name} ({count})"}}});
+
+  ASSERT_TRUE(proposal) << proposal.error().message;
+  EXPECT_EQ(proposal->summary, "rename 2 playlists");
+  ASSERT_EQ(proposal->plan.entries.size(), 2u);
+  EXPECT_EQ(proposal->plan.entries[0].request.details.name, "A (2)");
+  EXPECT_EQ(proposal->plan.entries[1].status, Status::Change);  // items not synced: no matter
+  EXPECT_EQ(proposal->plan.entries[1].request.details.name, "B (4)");
+  EXPECT_EQ(write_scope_of(BatchOperation::Kind::Rename), WriteScope::Details);
+  EXPECT_EQ(write_scope_of(BatchOperation::Kind::Shuffle), WriteScope::Items);
+}
+
 TEST_F(BatchRequests, RefusesBadSelectionsAndAPlaylistInTwoParts) {
   save(pid("a"), "A", {track("1")});
   const auto code = [&](std::vector<BatchPart> parts) {
