@@ -324,7 +324,9 @@ Result<BatchProposal> plan_batch_undo(PlaylistStore& playlists, PlaylistJournal&
     if (!*version) continue;
     const StoredPlaylist* playlist = find_stored(*all, id);
     if (playlist == nullptr) {
-      BatchEntryPlan gone{.playlist_id = id, .status = EntryStatus::Refused};
+      const auto result = std::find_if(batch.items.begin(), batch.items.end(),
+                                       [&](const JobItemResult& item) { return item.key == id; });
+      BatchEntryPlan gone{.playlist_id = id, .name = result->label, .status = EntryStatus::Refused};
       gone.reason = "no longer stored (deleted or unfollowed): nothing to undo";
       gone.undo_version = *version;
       entries.push_back(std::move(gone));

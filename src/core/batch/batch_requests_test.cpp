@@ -253,6 +253,15 @@ TEST_F(BatchRequests, AnUndoIsOfAFinishedBatchAndOfPlaylistsItChanged) {
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().code, ErrorCode::NotFound);
 
+  ASSERT_TRUE(store_.remove_playlist(account_.id, pid("a")));
+  batch.items[0].label = "A when planned";
+  auto gone = plan_batch_undo(store_, store_, account_, batch, {}, options_);
+  ASSERT_TRUE(gone) << gone.error().message;
+  ASSERT_EQ(gone->plan.entries.size(), 1u);
+  EXPECT_EQ(gone->plan.entries[0].status, Status::Refused);
+  EXPECT_EQ(gone->plan.entries[0].name, "A when planned");
+  EXPECT_THAT(gone->plan.entries[0].reason, HasSubstr("no longer stored"));
+
   batch.job.state = JobState::Running;
   auto running = plan_batch_undo(store_, store_, account_, batch, {}, options_);
   ASSERT_FALSE(running);
