@@ -87,7 +87,9 @@ struct BatchOperation {
   enum class Kind {
     Add,         ///< `uris` at `at`
     Remove,      ///< every copy of each of `uris`
-    Replace,     ///< every copy of `old_uri` becomes `new_uri`, at the same position
+    Replace,     ///< every copy of `old_uri` becomes `new_uri`, at the same position; in a
+                 ///< playlist that already holds `new_uri` the copies of `old_uri` are only
+                 ///< removed (no second copy of `new_uri`); one without `old_uri` is unchanged
     Dedupe,      ///< `keep`
     Sort,        ///< `sort_by`, `descending`
     Shuffle,     ///< a seeded shuffle per playlist (seed_for(shuffle_seed, playlist id))
@@ -120,6 +122,9 @@ struct BatchOperation {
   bool allow_replace = false;                       ///< as EditRequest::allow_replace
 };
 
+/// What an operation of `kind` needs: Details for rename and visibility, Items for the others.
+WriteScope write_scope_of(BatchOperation::Kind kind);
+
 std::string_view to_string(BatchOperation::Kind kind);  ///< "add", "remove", … (API, CLI, stored)
 std::optional<BatchOperation::Kind> batch_kind_from_string(std::string_view text);
 std::string_view to_string(BatchOperation::At at);  ///< "top", "bottom", "position"
@@ -148,8 +153,14 @@ std::uint64_t seed_for(std::uint64_t batch_seed, std::string_view playlist_id);
 /// One selected playlist as stored: its summary (snapshot, details) and items.
 struct BatchTarget {
   const StoredPlaylist* playlist = nullptr;
+  /// May be null for a rename or a visibility change (their plans touch no item; propose_batch
+  /// does not read the items then); an item operation refuses a target without them.
   const std::vector<PlaylistItem>* items = nullptr;
 };
+
+/// The reason of a Refused entry whose stored items are not the playlist's current ones (its
+/// items were never read, or it changed on Spotify since they were): the edit job would conflict.
+inline constexpr std::string_view kNotSyncedReason = "not synced since it changed: sync it first";
 
 struct BatchEntryPlan {
   enum class Status {
@@ -194,12 +205,24 @@ struct BatchPlanOptions {
   std::chrono::milliseconds latency{100};  ///< per call, for the duration estimate
 };
 
-/// One entry per target. InvalidInput when check_batch_operation refuses the operation; problems
+/// One entry per target. Item operations (all but rename and visibility) plan on the stored items
+/// and need them current: a playlist whose items_snapshot_id is empty or differs from its
+/// summary's snapshot is Refused (kNotSyncedReason). The requests: add -> EditRequest::add of the
+/// URIs it lacks (all of them with add_existing) before the item at `position` (appended when the
+/// playlist is shorter); remove -> EditRequest::remove of every copy of the URIs it holds;
+/// replace -> a set_list; dedupe, sort, shuffle (seed_for) -> their kinds; rename, visibility ->
+/// details. A plan without steps is Unchanged ("already in that order", "no duplicates").
+/// InvalidInput when check_batch_operation refuses the operation; problems
 /// of a single playlist (not writable, over 10,000 items, a name Spotify would refuse, a plan the
 /// engine refuses) make that entry Refused and never fail the batch.
 Result<BatchPlan> plan_batch(const BatchOperation& operation,
                              const std::vector<BatchTarget>& targets,
                              std::string_view account_user_id, const BatchPlanOptions& options);
+
+/// `entries` with their totals counted (changed, unchanged, refused, calls) and the duration
+/// estimated at options' budget: how plan_batch ends, and how batch_requests joins the plans of
+/// several parts or an undo's entries.
+BatchPlan plan_of(std::vector<BatchEntryPlan> entries, const BatchPlanOptions& options);
 
 /// Spotify calls the edit job makes for one planned entry when nothing goes wrong: its write
 /// requests, one version read confirming the snapshot before them, and one more after a detail or
@@ -212,6 +235,11 @@ std::chrono::milliseconds estimated_duration(std::int64_t calls, std::int64_t ra
                                              std::chrono::milliseconds latency);
 
 // ---- where a track is, duplicates -----------------------------------------------------------
+
+/// The URI a person means by `text`: a `spotify:track:`/`spotify:episode:` URI as it is, or an
+/// `https://open.spotify.com/[intl-xx/]track|episode/<id>[?si=…]` link as the item's URI;
+/// nullopt for anything else (spaces around it are ignored).
+std::optional<std::string> item_uri_from(std::string_view text);
 
 /// Where one URI occurs in one playlist.
 struct TrackPlacement {
