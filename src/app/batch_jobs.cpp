@@ -373,19 +373,34 @@ JobResult run_batch(const EditJobDeps& deps, JobContext& context) {
 }  // namespace
 
 std::string encode_batch_payload(const BatchJob& batch) {
+  // Entries share their edits: the edit JSON without what differs per playlist (the planned
+  // snapshot and version) is stored once in "edits" and named by index, so a batch that adds one
+  // track to 2,000 playlists holds that request once, not 2,000 times.
+  Json edits = Json::array();
+  std::map<std::string, std::size_t, std::less<>> edit_index;
   Json entries = Json::array();
   for (const auto& entry : batch.entries) {
+    Json edit = edit_job_json(entry.edit);
+    Json planned_snapshot = std::move(edit.at("planned_snapshot"));
+    Json planned_version = std::move(edit.at("planned_version"));
+    edit.erase("planned_snapshot");
+    edit.erase("planned_version");
+    auto [shared, added] = edit_index.try_emplace(edit.dump(), edits.size());
+    if (added) edits.push_back(std::move(edit));
     entries.push_back(Json{{"playlist_id", entry.playlist_id},
                            {"label", entry.label},
                            {"outcome", core::to_string(entry.outcome)},
                            {"reason", entry.reason},
-                           {"edit", edit_job_json(entry.edit)},
+                           {"edit", shared->second},
+                           {"planned_snapshot", std::move(planned_snapshot)},
+                           {"planned_version", std::move(planned_version)},
                            {"undo_version", optional_json(entry.undo_version)}});
   }
   return Json{{"version", kPayloadVersion},
               {"summary", batch.summary},
               {"operation", batch.operation ? Json(core::to_string(*batch.operation)) : Json()},
               {"undo_of", optional_json(batch.undo_of)},
+              {"edits", std::move(edits)},
               {"entries", std::move(entries)}}
       .dump();
 }
@@ -419,7 +434,10 @@ core::Result<BatchJob> decode_batch_payload(const std::string& payload) {
       }
       entry.outcome = *outcome;
       entry.reason = item.at("reason").get<std::string>();
-      auto edit = edit_job_from(item.at("edit"));
+      Json edit_json = json.at("edits").at(item.at("edit").get<std::size_t>());
+      edit_json["planned_snapshot"] = item.at("planned_snapshot");
+      edit_json["planned_version"] = item.at("planned_version");
+      auto edit = edit_job_from(edit_json);
       if (!edit) return edit.error();
       entry.edit = std::move(*edit);
       entry.undo_version = optional_from<std::int64_t>(item, "undo_version");

@@ -67,6 +67,20 @@ TEST(BatchPayload, RoundTripsEveryField) {
     EXPECT_EQ(encode_edit_payload(got.edit), encode_edit_payload(want.edit));
   }
 
+  // Entries that share an edit hold it once.
+  auto many = batch;
+  many.entries.assign(300, batch.entries[0]);
+  for (std::size_t i = 0; i < many.entries.size(); ++i) {
+    many.entries[i].edit.planned_snapshot = "snapshot " + std::to_string(i);
+  }
+  const auto text = encode_batch_payload(many);
+  EXPECT_LT(text.size(), 300u * 200u) << "about 150 bytes an entry";
+  const auto decoded_many = decode_batch_payload(text);
+  ASSERT_TRUE(decoded_many) << decoded_many.error().message;
+  ASSERT_EQ(decoded_many->entries.size(), 300u);
+  EXPECT_EQ(decoded_many->entries[299].edit.planned_snapshot, "snapshot 299");
+  EXPECT_EQ(decoded_many->entries[299].edit.request.tracks, batch.entries[0].edit.request.tracks);
+
   BatchJob plain;
   const auto decoded_plain = decode_batch_payload(encode_batch_payload(plain));
   ASSERT_TRUE(decoded_plain) << decoded_plain.error().message;
