@@ -432,6 +432,21 @@ TEST_F(BatchJobsTest, ARateLimitFailsTheAttemptAndTheRetryGoesOnWhereItStopped) 
   EXPECT_EQ(done.job.progress.message, "3 changed, 0 unchanged, 0 conflicts, 0 failed");
 }
 
+TEST_F(BatchJobsTest, AnAccountThatMustBeConnectedAgainFailsTheBatchNotThePlaylist) {
+  BatchJob batch;
+  batch.entries = {entry(0, rename("One")), entry(1, rename("Two"))};
+  const Job job = enqueue(batch);
+  // The second playlist's confirmation read (after the first's read, change and snapshot read).
+  spotify_.fail_call(spotify_.calls() + 4,
+                     core::make_error(ErrorCode::NeedsReauth, "the refresh token was revoked"));
+  const auto failed = run(job);
+  ASSERT_EQ(failed.job.state, JobState::Failed);
+  EXPECT_EQ(failed.job.error->code, ErrorCode::NeedsReauth);
+  EXPECT_EQ(item(failed, kPlaylists[0]).outcome, ItemOutcome::Done);
+  EXPECT_EQ(item(failed, kPlaylists[1]).outcome, ItemOutcome::Pending)
+      << "never changed: not a failure of that playlist";
+}
+
 TEST_F(BatchJobsTest, ACancelLeavesTheRestPending) {
   BatchJob batch;
   batch.entries = {entry(0, core::EditRequest::add(tracks(2000, 250), core::Placement::bottom())),
