@@ -391,6 +391,23 @@ export const api = {
       query: { q, offset, limit: 10 },
       ...opts,
     }),
+  // Batches: a preview per playlist, then one batch_edit job; undo previews on `dry_run`.
+  previewBatch: (account_id: number, body: BatchRequest) =>
+    send('POST', '/api/accounts/{account_id}/batch/preview', { path: { account_id }, body }),
+  runBatch: (account_id: number, body: BatchRequest) =>
+    send('POST', '/api/accounts/{account_id}/batch', { path: { account_id }, body }),
+  previewUndoBatch: async (job_id: string, playlist_ids?: string[]) =>
+    (await send('POST', '/api/jobs/{job_id}/undo', {
+      path: { job_id },
+      body: { playlist_ids, dry_run: true },
+    })) as unknown as BatchPreview,
+  undoBatch: async (job_id: string, playlist_ids?: string[]) =>
+    (await send('POST', '/api/jobs/{job_id}/undo', {
+      path: { job_id },
+      body: { playlist_ids, dry_run: false },
+    })) as unknown as Job,
+  findDuplicates: (account_id: number, body: PlaylistSelection) =>
+    send('POST', '/api/accounts/{account_id}/duplicates', { path: { account_id }, body }),
 };
 
 /** The filters and paging of GET …/history. */
@@ -403,3 +420,10 @@ export type CreatePreview = Schemas['CreatePreview'];
 export type SplitRequest = Schemas['SplitRequest'];
 export type SplitPreview = Schemas['SplitPreview'];
 export type PlaylistVersionDetails = Schemas['PlaylistVersionDetails'];
+export type BatchOperation = Schemas['BatchOperation'];
+export type BatchRequest = Schemas['BatchRequest'];
+export type BatchPreview = Schemas['BatchPreview'];
+export type BatchEntryPreview = Schemas['BatchEntryPreview'];
+export type PlaylistSelection = Schemas['PlaylistSelection'];
+export type DuplicateReport = Schemas['DuplicateReport'];
+export type TrackWhere = Schemas['TrackWhere'];

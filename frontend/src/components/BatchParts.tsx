@@ -1,0 +1,275 @@
+// Pieces every batch view shares (the batch dialog, where-is-this-track, a batch job's page): the
+// preview table with its totals, a running batch with its live per-playlist results, and the
+// Undo of a finished batch (previewed with dry_run before anything is sent).
+import { useState } from 'preact/hooks';
+import { api, describeError, type BatchPreview, type Job, type JobItem } from '../api/client';
+import { durationText, entryChange, previewTotals, resultCounts } from '../lib/batch';
+import { formatCount, plural } from '../lib/format';
+import { isActive, laterJob, outcomeName, quietJobs, upsertJob } from '../lib/jobs';
+import { useLiveEvent, useResource } from '../lib/resource';
+import { jobPath, playlistPath } from '../routes';
+import { CancelJobButton, JobStateBadge } from './JobParts';
+import { JobProgress } from './JobProgress';
+import { Link } from './Link';
+import { Badge, DataTable, ErrorNotice, FormError, Spinner } from './ui';
+
+const STATUS_BADGES = { change: 'ok', unchanged: 'neutral', refused: 'warn' } as const;
+const STATUS_NAMES = { change: 'Changes', unchanged: 'Unchanged', refused: 'Refused' } as const;
+const PREVIEW_COLUMNS = [
+  { label: 'Playlist' },
+  { label: 'Status' },
+  { label: 'What changes' },
+  { label: 'Calls', class: 'num' },
+];
+
+/** The totals of a preview and a row per playlist (change / unchanged / refused and why). */
+export function BatchPreviewTable({
+  preview,
+  accountId,
+}: {
+  preview: BatchPreview;
+  accountId: number;
+}) {
+  return (
+    <div aria-live="polite" data-testid="batch-preview">
+      <p>
+        <strong>{preview.summary}</strong>
+      </p>
+      <dl class="preview-facts" data-testid="batch-totals">
+        <dt>Playlists</dt>
+        <dd>{previewTotals(preview)}</dd>
+        <dt>Spotify calls</dt>
+        <dd>
+          {formatCount(preview.calls)}
+          {preview.check_reads ? ` (${formatCount(preview.check_reads)} of them check reads)` : ''}
+        </dd>
+        <dt>Expected duration</dt>
+        <dd>
+          {durationText(preview.expected_seconds)}{' '}
+          <span class="muted small">
+            (at {formatCount(preview.rate_budget)} calls per 30 s, one at a time)
+          </span>
+        </dd>
+      </dl>
+      <DataTable
+        caption="What the batch does to each playlist"
+        columns={PREVIEW_COLUMNS}
+        testId="batch-preview-table"
+      >
+        {preview.entries.map((e) => (
+          <tr key={e.playlist_id} data-testid="batch-entry" data-status={e.status}>
+            <th scope="row">
+              <Link to={playlistPath(accountId, e.playlist_id)}>{e.name || e.playlist_id}</Link>
+            </th>
+            <td>
+              <Badge kind={STATUS_BADGES[e.status]}>{STATUS_NAMES[e.status]}</Badge>
+            </td>
+            <td>{entryChange(e)}</td>
+            <td class="num">{formatCount(e.calls)}</td>
+          </tr>
+        ))}
+      </DataTable>
+    </div>
+  );
+}
+
+const OUTCOME_BADGES: Record<JobItem['outcome'], 'neutral' | 'warn' | 'danger' | 'ok'> = {
+  done: 'ok',
+  unchanged: 'neutral',
+  skipped: 'neutral',
+  conflict: 'warn',
+  failed: 'danger',
+  pending: 'neutral',
+};
+
+/** "Not run" for a pending playlist of a batch that ended; "Waiting" while it still runs. */
+function outcomeText(item: JobItem, job: Job): string {
+  if (item.outcome === 'pending') return isActive(job) ? 'Waiting' : 'Not run';
+  return outcomeName(item.outcome);
+}
+
+/** A batch job's per-playlist results (links to the playlists). */
+export function BatchResults({ job, items }: { job: Job; items: readonly JobItem[] }) {
+  const accountId = job.account_id;
+  return (
+    <>
+      <p class="muted small" data-testid="batch-result-counts">
+        {resultCounts(items)}
+      </p>
+      <DataTable
+        caption="Result for each playlist"
+        columns={[{ label: 'Playlist' }, { label: 'Result' }, { label: 'Details' }]}
+        testId="batch-results"
+      >
+        {items.map((item) => (
+          <tr key={item.key} data-testid="batch-result" data-outcome={item.outcome}>
+            <th scope="row">
+              {accountId !== null ? (
+                <Link to={playlistPath(accountId, item.key)}>{item.label || item.key}</Link>
+              ) : (
+                item.label || item.key
+              )}
+            </th>
+            <td>
+              <Badge kind={OUTCOME_BADGES[item.outcome]}>{outcomeText(item, job)}</Badge>
+            </td>
+            <td>
+              {item.detail}
+              {item.error ? (
+                <span class="job-error">
+                  {item.detail ? ' · ' : ''}
+                  {item.error.message}
+                </span>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </>
+  );
+}
+
+/** Reads a job with its items, again on its events (coalesced, at most once a second). */
+export function useJobDetails(jobId: string) {
+  const resource = useResource(({ signal }) => api.job(jobId, { signal }), {
+    deps: [jobId],
+    refreshOn: [{ on: 'job', when: (job) => job.id === jobId }],
+  });
+  // The event itself moves the progress bar at once; the items follow with the re-read.
+  useLiveEvent('job', (job) => {
+    if (job.id === jobId) resource.mutate((d) => d && { ...d, job: laterJob(d.job, job) });
+  });
+  return resource;
+}
+
+/**
+ * A batch job as it runs and once it ended: live progress, each playlist's result as it arrives,
+ * Cancel, and when finished the counts, Undo and a link to the job's page.
+ */
+export function BatchJobView({
+  jobId,
+  onUndoStarted,
+}: {
+  jobId: string;
+  onUndoStarted?: (job: Job) => void;
+}) {
+  const { data, error, reload, mutate } = useJobDetails(jobId);
+  if (!data) return error ? <ErrorNotice error={error} onRetry={reload} /> : <Spinner />;
+  const { job, items } = data;
+  const label = `the batch edit ${job.id}`;
+  return (
+    <div class="batch-job" data-testid="batch-job">
+      <p class="job-status" aria-live="polite" data-testid="batch-job-status">
+        <JobStateBadge job={job} />
+        {job.message ? <span> {job.message}</span> : null}
+      </p>
+      {isActive(job) ? (
+        <div class="edit-bar">
+          <JobProgress job={job} label={`Progress of ${label}`} />
+          <CancelJobButton
+            job={job}
+            label={label}
+            onCancelled={(j) => mutate((d) => d && { ...d, job: laterJob(d.job, j) })}
+          />
+        </div>
+      ) : null}
+      {job.error && job.state === 'failed' ? <FormError error={job.error.message} /> : null}
+      <BatchResults job={job} items={items} />
+      <div class="edit-bar">
+        {!isActive(job) && onUndoStarted ? (
+          <UndoBatch job={job} items={items} onStarted={onUndoStarted} />
+        ) : null}
+        <Link to={jobPath(job.id)}>Open the job’s page</Link>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * "Undo the batch" (or of some playlists of it): asks the server what the undo would do (dry_run),
+ * shows it, and starts it on a second click.
+ */
+export function UndoBatch({
+  job,
+  items,
+  playlistIds,
+  label = 'Undo the batch',
+  onStarted,
+}: {
+  job: Job;
+  items: readonly JobItem[];
+  playlistIds?: string[];
+  label?: string;
+  onStarted: (job: Job) => void;
+}) {
+  const [preview, setPreview] = useState<BatchPreview | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const changed = items.filter((i) => i.outcome === 'done').length;
+  if (job.account_id === null || changed === 0) return null;
+  const accountId = job.account_id;
+
+  const ask = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setPreview(await api.previewUndoBatch(job.id, playlistIds));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const started = await api.undoBatch(job.id, playlistIds);
+      setPreview(null);
+      onStarted(started);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="batch-undo">
+      {preview ? (
+        <div class="card" data-testid="undo-preview">
+          <BatchPreviewTable preview={preview} accountId={accountId} />
+          <div class="edit-bar">
+            <button type="button" class="btn" onClick={() => setPreview(null)}>
+              Keep the batch
+            </button>
+            <button
+              type="button"
+              class="btn btn-danger"
+              disabled={busy || preview.changed === 0}
+              onClick={() => void run()}
+            >
+              Undo {plural(preview.changed, 'playlist')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button type="button" class="btn" disabled={busy} onClick={() => void ask()}>
+          {busy ? 'Asking…' : label}
+        </button>
+      )}
+      {error ? <FormError error={describeError(error)} /> : null}
+    </div>
+  );
+}
+
+/**
+ * Starts a batch job: the view that started it shows its end, so the app-wide "finished" notice
+ * stays quiet for it. Its results are read from GET api/jobs/{id}, so an end event that arrives
+ * before this answer is not missed.
+ */
+export async function startBatchJob(start: () => Promise<Job>): Promise<Job> {
+  const job = await start();
+  quietJobs.add(job.id);
+  upsertJob(job);
+  return job;
+}
