@@ -1,6 +1,7 @@
 // The playlists page's search, sort and filters: encoded in the URL query (so reload and back keep
 // them) and applied in the browser (the API returns all playlists in one response).
 import type { Playlist } from '../api/client';
+import { toUri } from './batch';
 
 export type SortKey = 'name' | 'tracks' | 'owner' | 'synced';
 export type SortDir = 'asc' | 'desc';
@@ -21,7 +22,7 @@ export interface PlaylistQuery {
   tag: string | null;
   /** Only playlists without tags (the sidebar's "Untagged"; `tag` is null then). */
   untagged: boolean;
-  /** A track or episode URI (normalised by trackUri), or '' for no track filter. */
+  /** A track or episode URI (as lib/batch's toUri reads a paste), or '' for no track filter. */
   track: string;
   trackMode: TrackMode;
 }
@@ -50,7 +51,7 @@ export function decodeQuery(search: string | URLSearchParams): PlaylistQuery {
   const account = p.get('account');
   const accountId = account !== null && /^\d+$/.test(account) ? Number(account) : null;
   const tag = p.get('tag');
-  const track = trackUri(p.get('track') ?? '');
+  const track = toUri(p.get('track') ?? '');
   return {
     q: p.get('q') ?? '',
     sort: oneOf(p.get('sort'), ['name', 'tracks', 'owner', 'synced'] as const, 'name'),
@@ -97,22 +98,6 @@ export function isFiltered(query: PlaylistQuery): boolean {
     query.untagged ||
     query.track !== ''
   );
-}
-
-/**
- * The URI of a track or episode from what a user pastes: `spotify:track:<id>`,
- * `spotify:episode:<id>` or an `https://open.spotify.com/[intl-xx/]track/<id>[?si=…]` link.
- * Null for anything else (the contains-track filter asks the server only for a real URI).
- */
-export function trackUri(input: string): string | null {
-  const text = input.trim();
-  const uri = /^spotify:(track|episode):([A-Za-z0-9]+)$/.exec(text);
-  if (uri) return `spotify:${uri[1]}:${uri[2]}`;
-  const link =
-    /^(?:https?:\/\/)?open\.spotify\.com\/(?:intl-[A-Za-z-]+\/)?(track|episode)\/([A-Za-z0-9]+)\/?(?:[?#].*)?$/.exec(
-      text,
-    );
-  return link ? `spotify:${link[1]}:${link[2]}` : null;
 }
 
 /** Lower case without accents, for forgiving matching ("Beyoncé" matches "beyonce"). */

@@ -64,13 +64,13 @@ export interface ResolvedSelection {
   missing: string[];
 }
 
-/** The bare Spotify id of a playlist id, `spotify:playlist:` URI or open.spotify.com link. */
-function playlistIdOf(term: string): string | null {
-  const m =
-    /^(?:spotify:playlist:|(?:https?:\/\/)?open\.spotify\.com\/(?:intl-[A-Za-z-]+\/)?playlist\/)?([A-Za-z0-9]+)\/?(?:[?#].*)?$/.exec(
-      term,
-    );
-  return m ? m[1]! : null;
+/** "spotify:playlist:X" or an open.spotify.com/playlist/X link -> X; an id stays as it is. */
+export function playlistIdOf(text: string): string {
+  const t = text.trim();
+  const uri = /^spotify:playlist:([A-Za-z0-9]+)$/.exec(t);
+  if (uri) return uri[1]!;
+  const link = /open\.spotify\.com\/(?:intl-[a-z-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(t);
+  return link ? link[1]! : t;
 }
 
 /**
@@ -100,7 +100,7 @@ export function resolveSelector(
     } else if (term.startsWith('search:')) add((p) => matchesSearch(p, term.slice(7)));
     else {
       const id = playlistIdOf(term);
-      const found = id === null ? [] : inScope.filter((p) => p.id === id);
+      const found = inScope.filter((p) => p.id === id);
       if (found.length === 0) missing.push(term);
       for (const p of found) keys.add(playlistKey(p));
     }

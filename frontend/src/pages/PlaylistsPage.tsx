@@ -18,6 +18,7 @@ import { SaveSelectionDialog } from '../components/SaveSelectionDialog';
 import { SelectionBar } from '../components/SelectionBar';
 import { EmptyState, ErrorNotice, SelectField, Spinner } from '../components/ui';
 import { WorkspaceSidebar, type TagChoice } from '../components/WorkspaceSidebar';
+import { toUri } from '../lib/batch';
 import { formatCount, formatRelative, plural } from '../lib/format';
 import { activeAccountJob, isActive, jobs, upsertJob } from '../lib/jobs';
 import {
@@ -28,7 +29,6 @@ import {
   isFiltered,
   playlistKey,
   tagCounts,
-  trackUri,
   type PlaylistQuery,
   type SortKey,
 } from '../lib/playlist-query';
@@ -561,9 +561,9 @@ function TrackField({
   const [draft, setDraft] = useState(query.track);
   // Follow the URL when it changes elsewhere (clear filters, back), not while the draft is new.
   useEffect(() => {
-    if ((trackUri(draft) ?? '') !== query.track) setDraft(query.track);
+    if ((toUri(draft) ?? '') !== query.track) setDraft(query.track);
   }, [query.track]);
-  const invalid = draft.trim() !== '' && trackUri(draft) === null;
+  const invalid = draft.trim() !== '' && toUri(draft) === null;
   return (
     <>
       <div class="field field-compact field-track">
@@ -582,7 +582,7 @@ function TrackField({
           onInput={(e) => {
             const text = e.currentTarget.value;
             setDraft(text);
-            const uri = text.trim() === '' ? '' : trackUri(text);
+            const uri = text.trim() === '' ? '' : toUri(text);
             if (uri !== null && uri !== query.track) update({ track: uri });
           }}
         />
