@@ -2,6 +2,9 @@
 // filter, read-only, over how many accounts), saved selections applied in the browser, and the
 // list's density. Pure functions; the page memoises them per selection or list, never per row.
 import type { Playlist } from '../api/client';
+// The batch dialog's reading of a playlist id, URI or link (one place for it; it would sit better
+// in lib/batch.ts).
+import { playlistIdOf } from '../components/BatchDialog';
 import { fold, matchesSearch, playlistKey } from './playlist-query';
 
 export interface SelectionSummary {
@@ -62,15 +65,6 @@ export interface ResolvedSelection {
   keys: Set<string>;
   /** Id terms that name no stored playlist (deleted or unfollowed since it was saved). */
   missing: string[];
-}
-
-/** "spotify:playlist:X" or an open.spotify.com/playlist/X link -> X; an id stays as it is. */
-export function playlistIdOf(text: string): string {
-  const t = text.trim();
-  const uri = /^spotify:playlist:([A-Za-z0-9]+)$/.exec(t);
-  if (uri) return uri[1]!;
-  const link = /open\.spotify\.com\/(?:intl-[a-z-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(t);
-  return link ? link[1]! : t;
 }
 
 /**

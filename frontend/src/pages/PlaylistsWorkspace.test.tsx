@@ -8,7 +8,7 @@ import { json, mockApi, type Call } from '../test/server';
 import { location, navigate } from '../lib/router';
 import { setSession } from '../lib/session';
 import { toasts } from '../lib/toast';
-import { PlaylistsPage } from './PlaylistsPage';
+import { Page, rowNames } from '../test/playlists-page';
 
 const TRACK = 'spotify:track:4uLU6hMCjMI75M1A2tKUQC';
 
@@ -24,16 +24,6 @@ const playlists = [
   playlist({ id: 'p4', name: 'Delta Drive', tags: ['gym'] }),
   playlist({ id: 'p5', name: 'Echo Evening' }),
 ];
-
-function Page() {
-  return <PlaylistsPage search={location.value.search} />;
-}
-
-function rowNames(): string[] {
-  return screen
-    .getAllByTestId('playlist-row')
-    .map((r) => within(r).getByRole('link').textContent ?? '');
-}
 
 function serve(
   list: Playlist[] = playlists,
