@@ -67,61 +67,59 @@ export function SelectionBar(props: Props) {
             Save selection…
           </button>
         ) : null}
+        {props.canWrite && (blocked || leftOut) ? (
+          <span class="selection-note small" data-testid="selection-note">
+            {[blocked, leftOut].filter(Boolean).join(' ')}
+          </span>
+        ) : null}
       </div>
       {props.canWrite ? (
-        <>
-          <div class="selection-actions" role="group" aria-label="Batch actions">
-            {batchActions.map(([kind, label]) => {
-              // Finding duplicates only reads, so read-only playlists count for it.
-              const off = kind === 'duplicates' ? !oneAccount : blocked !== null;
-              return (
-                <button
-                  type="button"
-                  key={kind}
-                  class="btn btn-small"
-                  disabled={off}
-                  title={off ? (blocked ?? undefined) : undefined}
-                  onClick={() => props.onBatch(kind)}
-                >
-                  {label}
-                </button>
-              );
-            })}
+        <div class="selection-actions" role="group" aria-label="Batch actions">
+          {batchActions.map(([kind, label]) => {
+            // Finding duplicates only reads, so read-only playlists count for it.
+            const off = kind === 'duplicates' ? !oneAccount : blocked !== null;
+            return (
+              <button
+                type="button"
+                key={kind}
+                class="btn btn-small"
+                disabled={off}
+                title={off ? (blocked ?? undefined) : undefined}
+                onClick={() => props.onBatch(kind)}
+              >
+                {label}
+              </button>
+            );
+          })}
+          <button
+            type="button"
+            class="btn btn-small"
+            disabled={!readable}
+            title={
+              !readable ? 'plm does not hold the tracks of every selected playlist.' : undefined
+            }
+            onClick={props.onCopy}
+          >
+            {count === 1 ? 'Copy…' : `Copy ${formatCount(count)}…`}
+          </button>
+          {count > 1 ? (
             <button
               type="button"
               class="btn btn-small"
-              disabled={!readable}
+              disabled={!oneAccount || !readable}
               title={
-                !readable ? 'plm does not hold the tracks of every selected playlist.' : undefined
+                !oneAccount
+                  ? 'Only playlists of one account can be merged.'
+                  : !readable
+                    ? 'plm does not hold the tracks of every selected playlist.'
+                    : undefined
               }
-              onClick={props.onCopy}
+              onClick={props.onMerge}
             >
-              {count === 1 ? 'Copy…' : `Copy ${formatCount(count)}…`}
+              Merge into a new playlist…
             </button>
-            {count > 1 ? (
-              <button
-                type="button"
-                class="btn btn-small"
-                disabled={!oneAccount || !readable}
-                title={
-                  !oneAccount
-                    ? 'Only playlists of one account can be merged.'
-                    : !readable
-                      ? 'plm does not hold the tracks of every selected playlist.'
-                      : undefined
-                }
-                onClick={props.onMerge}
-              >
-                Merge into a new playlist…
-              </button>
-            ) : null}
-          </div>
-          {blocked || leftOut ? (
-            <p class="selection-note small" data-testid="selection-note">
-              {[blocked, leftOut].filter(Boolean).join(' ')}
-            </p>
           ) : null}
-        </>
+        </div>
       ) : null}
     </div>
   );
