@@ -30,6 +30,7 @@ import { formatCount, plural } from '../lib/format';
 import { usePreview } from '../lib/use-preview';
 import { BatchJobView, BatchPreviewTable, startBatchJob } from './BatchParts';
 import { Dialog } from './Dialog';
+import { SORT_KEYS } from './EditDialogs';
 import { SearchPanel } from './SearchPanel';
 import { DataTable, FormError, SelectField, Spinner } from './ui';
 
@@ -156,15 +157,6 @@ const OPERATION_OPTIONS: readonly (readonly [string, string])[] = [
   ['shuffle', 'Shuffle'],
   ['rename', 'Rename'],
   ['visibility', 'Visibility'],
-];
-
-const SORT_KEYS: readonly (readonly [string, string])[] = [
-  ['title', 'Title'],
-  ['artist', 'Artist'],
-  ['album', 'Album'],
-  ['release', 'Release date'],
-  ['duration', 'Duration'],
-  ['added', 'Date added'],
 ];
 
 /** The fields of the chosen operation. */
@@ -585,7 +577,7 @@ function DuplicatesReport({
             ))}
           </DataTable>
           <button type="button" class="btn btn-primary" onClick={() => onDedupe(withCopies)}>
-            Dedupe these {plural(withCopies.length, 'playlist')}
+            Dedupe these playlists ({formatCount(withCopies.length)})
           </button>
         </>
       )}

@@ -9,7 +9,7 @@ import { isActive, laterJob, outcomeName, quietJobs, upsertJob } from '../lib/jo
 import { useLiveEvent, useResource } from '../lib/resource';
 import { usePreview } from '../lib/use-preview';
 import { jobPath, playlistPath } from '../routes';
-import { CancelJobButton, JobStateBadge } from './JobParts';
+import { CancelJobButton, JobStateBadge, OUTCOME_BADGES } from './JobParts';
 import { JobProgress } from './JobProgress';
 import { Link } from './Link';
 import { Badge, DataTable, ErrorNotice, FormError, Spinner } from './ui';
@@ -73,15 +73,6 @@ export function BatchPreviewTable({
     </div>
   );
 }
-
-const OUTCOME_BADGES: Record<JobItem['outcome'], 'neutral' | 'warn' | 'danger' | 'ok'> = {
-  done: 'ok',
-  unchanged: 'neutral',
-  skipped: 'neutral',
-  conflict: 'warn',
-  failed: 'danger',
-  pending: 'neutral',
-};
 
 /** "Not run" for a pending playlist of a batch that ended; "Waiting" while it still runs. */
 function outcomeText(item: JobItem, job: Job): string {

@@ -5,6 +5,7 @@ import { JobProgress } from '../components/JobProgress';
 import {
   CancelJobButton,
   JobStateBadge,
+  OUTCOME_BADGES,
   accountName,
   useAccountNames,
 } from '../components/JobParts';
@@ -30,15 +31,6 @@ import { navigate } from '../lib/router';
 import { mayWrite } from '../lib/session';
 import { jobPath, playlistPath } from '../routes';
 import { jobsBackLink } from './JobsPage';
-
-const OUTCOME_BADGES: Record<JobItem['outcome'], 'neutral' | 'warn' | 'danger' | 'ok'> = {
-  done: 'ok',
-  unchanged: 'neutral',
-  skipped: 'neutral',
-  conflict: 'warn',
-  failed: 'danger',
-  pending: 'neutral',
-};
 
 const ITEM_COLUMNS = [{ label: 'Item' }, { label: 'Outcome' }, { label: 'Details' }];
 const HISTORY_COLUMNS = [{ label: 'Time' }, { label: 'Event' }, { label: 'Message' }];
