@@ -406,8 +406,6 @@ export const api = {
       path: { job_id },
       body: { playlist_ids, dry_run: false },
     })) as unknown as Job,
-  whereIsTrack: (uri: string, opts: Reading = {}) =>
-    send('GET', '/api/where', { query: { uri }, ...opts }),
   findDuplicates: (account_id: number, body: PlaylistSelection) =>
     send('POST', '/api/accounts/{account_id}/duplicates', { path: { account_id }, body }),
 };
