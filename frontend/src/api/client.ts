@@ -26,6 +26,7 @@ export type JobQuery = NonNullable<paths['/api/jobs']['get']['parameters']['quer
 export type SpotifySetup = Schemas['SpotifySetup'];
 export type PlaylistsChanged = Schemas['PlaylistsChanged'];
 export type AccountsChanged = Schemas['AccountsChanged'];
+export type SavedSelection = Schemas['SavedSelection'];
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Lower<M extends Method> = Lowercase<M>;
@@ -289,6 +290,13 @@ export const api = {
     send('PATCH', '/api/users/{user_id}', { path: { user_id }, body }),
   deleteUser: (user_id: number) => send('DELETE', '/api/users/{user_id}', { path: { user_id } }),
   spotifySetup: (opts: Reading = {}) => send('GET', '/api/spotify/setup', opts),
+  // Where a track is (the playlists page's contains-track filter) and saved selections.
+  whereIsTrack: (uri: string, opts: Reading = {}) =>
+    send('GET', '/api/where', { query: { uri }, ...opts }),
+  listSelections: (opts: Reading = {}) => send('GET', '/api/selections', opts),
+  saveSelection: (name: string, body: Schemas['SavedSelectionInput']) =>
+    send('PUT', '/api/selections/{name}', { path: { name }, body }),
+  deleteSelection: (name: string) => send('DELETE', '/api/selections/{name}', { path: { name } }),
   accounts: (opts: Reading = {}) => send('GET', '/api/accounts', opts),
   connectAccount: () => send('POST', '/api/accounts/connect'),
   disconnectAccount: (account_id: number) =>
