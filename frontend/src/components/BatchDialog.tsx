@@ -20,6 +20,7 @@ import {
   formOperation,
   formUris,
   parseUris,
+  playlistIdOf,
   positionValid,
   type BatchForm,
   type BatchKind,
@@ -35,6 +36,7 @@ import { SearchPanel } from './SearchPanel';
 import { DataTable, FormError, SelectField, Spinner } from './ui';
 
 export type { BatchKind } from '../lib/batch';
+export { playlistIdOf } from '../lib/batch';
 
 interface Props {
   accountId: number;
@@ -391,15 +393,6 @@ function TrackFields({
       )}
     </>
   );
-}
-
-/** "spotify:playlist:X" or an open.spotify.com/playlist/X link -> X; an id stays as it is. */
-export function playlistIdOf(text: string): string {
-  const t = text.trim();
-  const uri = /^spotify:playlist:([A-Za-z0-9]+)$/.exec(t);
-  if (uri) return uri[1]!;
-  const link = /open\.spotify\.com\/(?:intl-[a-z-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(t);
-  return link ? link[1]! : t;
 }
 
 /** rename: the name and description templates, with what they make of the first playlist. */
