@@ -20,6 +20,7 @@ import {
   formOperation,
   formUris,
   parseUris,
+  playlistIdOf,
   positionValid,
   type BatchForm,
   type BatchKind,
@@ -30,10 +31,12 @@ import { formatCount, plural } from '../lib/format';
 import { usePreview } from '../lib/use-preview';
 import { BatchJobView, BatchPreviewTable, startBatchJob } from './BatchParts';
 import { Dialog } from './Dialog';
+import { SORT_KEYS } from './EditDialogs';
 import { SearchPanel } from './SearchPanel';
 import { DataTable, FormError, SelectField, Spinner } from './ui';
 
 export type { BatchKind } from '../lib/batch';
+export { playlistIdOf } from '../lib/batch';
 
 interface Props {
   accountId: number;
@@ -156,15 +159,6 @@ const OPERATION_OPTIONS: readonly (readonly [string, string])[] = [
   ['shuffle', 'Shuffle'],
   ['rename', 'Rename'],
   ['visibility', 'Visibility'],
-];
-
-const SORT_KEYS: readonly (readonly [string, string])[] = [
-  ['title', 'Title'],
-  ['artist', 'Artist'],
-  ['album', 'Album'],
-  ['release', 'Release date'],
-  ['duration', 'Duration'],
-  ['added', 'Date added'],
 ];
 
 /** The fields of the chosen operation. */
@@ -401,15 +395,6 @@ function TrackFields({
   );
 }
 
-/** "spotify:playlist:X" or an open.spotify.com/playlist/X link -> X; an id stays as it is. */
-export function playlistIdOf(text: string): string {
-  const t = text.trim();
-  const uri = /^spotify:playlist:([A-Za-z0-9]+)$/.exec(t);
-  if (uri) return uri[1]!;
-  const link = /open\.spotify\.com\/(?:intl-[a-z-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(t);
-  return link ? link[1]! : t;
-}
-
 /** rename: the name and description templates, with what they make of the first playlist. */
 function RenameFields({
   form,
@@ -585,7 +570,7 @@ function DuplicatesReport({
             ))}
           </DataTable>
           <button type="button" class="btn btn-primary" onClick={() => onDedupe(withCopies)}>
-            Dedupe these {plural(withCopies.length, 'playlist')}
+            Dedupe these playlists ({formatCount(withCopies.length)})
           </button>
         </>
       )}

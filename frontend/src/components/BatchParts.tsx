@@ -7,8 +7,9 @@ import { durationText, entryChange, previewTotals, resultCounts } from '../lib/b
 import { formatCount, plural } from '../lib/format';
 import { isActive, laterJob, outcomeName, quietJobs, upsertJob } from '../lib/jobs';
 import { useLiveEvent, useResource } from '../lib/resource';
+import { usePreview } from '../lib/use-preview';
 import { jobPath, playlistPath } from '../routes';
-import { CancelJobButton, JobStateBadge } from './JobParts';
+import { CancelJobButton, JobStateBadge, OUTCOME_BADGES } from './JobParts';
 import { JobProgress } from './JobProgress';
 import { Link } from './Link';
 import { Badge, DataTable, ErrorNotice, FormError, Spinner } from './ui';
@@ -72,15 +73,6 @@ export function BatchPreviewTable({
     </div>
   );
 }
-
-const OUTCOME_BADGES: Record<JobItem['outcome'], 'neutral' | 'warn' | 'danger' | 'ok'> = {
-  done: 'ok',
-  unchanged: 'neutral',
-  skipped: 'neutral',
-  conflict: 'warn',
-  failed: 'danger',
-  pending: 'neutral',
-};
 
 /** "Not run" for a pending playlist of a batch that ended; "Waiting" while it still runs. */
 function outcomeText(item: JobItem, job: Job): string {
@@ -185,79 +177,92 @@ export function BatchJobView({
   );
 }
 
-/**
- * "Undo the batch" (or of some playlists of it): asks the server what the undo would do (dry_run),
- * shows it, and starts it on a second click.
- */
+/** "Undo the batch": opens the undo's preview, from which it starts. */
 export function UndoBatch({
   job,
   items,
-  playlistIds,
-  label = 'Undo the batch',
   onStarted,
 }: {
   job: Job;
   items: readonly JobItem[];
-  playlistIds?: string[];
-  label?: string;
   onStarted: (job: Job) => void;
 }) {
-  const [preview, setPreview] = useState<BatchPreview | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const changed = items.filter((i) => i.outcome === 'done').length;
-  if (job.account_id === null || changed === 0) return null;
-  const accountId = job.account_id;
+  const [open, setOpen] = useState(false);
+  if (!mayUndo(job, items)) return null;
+  return open ? (
+    <UndoPreview job={job} onCancel={() => setOpen(false)} onStarted={onStarted} />
+  ) : (
+    <button type="button" class="btn" onClick={() => setOpen(true)}>
+      Undo the batch
+    </button>
+  );
+}
 
-  const ask = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setPreview(await api.previewUndoBatch(job.id, playlistIds));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+/** A finished batch that changed playlists may be undone (an undo is a batch too). */
+export function mayUndo(job: Job, items: readonly JobItem[]): boolean {
+  return (
+    job.kind === 'batch_edit' &&
+    job.account_id !== null &&
+    !isActive(job) &&
+    items.some((i) => i.outcome === 'done')
+  );
+}
+
+/**
+ * What undoing the batch (or some of its playlists) would do, asked of the server with dry_run,
+ * and the button that starts it.
+ */
+export function UndoPreview({
+  job,
+  playlistIds,
+  onCancel,
+  onStarted,
+}: {
+  job: Job;
+  playlistIds?: string[];
+  onCancel: () => void;
+  onStarted: (job: Job) => void;
+}) {
+  const { data: preview, error } = usePreview(
+    () => api.previewUndoBatch(job.id, playlistIds),
+    `${job.id}/${playlistIds?.join(',') ?? '*'}`,
+  );
+  const [busy, setBusy] = useState(false);
+  const [runError, setRunError] = useState<unknown>(null);
   const run = async () => {
     setBusy(true);
-    setError(null);
+    setRunError(null);
     try {
-      const started = await api.undoBatch(job.id, playlistIds);
-      setPreview(null);
-      onStarted(started);
+      onStarted(await startBatchJob(() => api.undoBatch(job.id, playlistIds)));
     } catch (e) {
-      setError(e);
-    } finally {
+      setRunError(e);
       setBusy(false);
     }
   };
   return (
-    <div class="batch-undo">
-      {preview ? (
-        <div class="card" data-testid="undo-preview">
-          <BatchPreviewTable preview={preview} accountId={accountId} />
-          <div class="edit-bar">
-            <button type="button" class="btn" onClick={() => setPreview(null)}>
-              Keep the batch
-            </button>
-            <button
-              type="button"
-              class="btn btn-danger"
-              disabled={busy || preview.changed === 0}
-              onClick={() => void run()}
-            >
-              Undo {plural(preview.changed, 'playlist')}
-            </button>
-          </div>
-        </div>
-      ) : (
-        <button type="button" class="btn" disabled={busy} onClick={() => void ask()}>
-          {busy ? 'Asking…' : label}
-        </button>
-      )}
+    <div class="card batch-undo" data-testid="undo-preview">
+      <h3 class="h-small">
+        {playlistIds?.length === 1 ? 'Undo the batch in one playlist' : 'Undo the batch'}
+      </h3>
       {error ? <FormError error={describeError(error)} /> : null}
+      {runError ? <FormError error={describeError(runError)} /> : null}
+      {!preview && !error ? <Spinner label="Asking the server what the undo would do…" /> : null}
+      {preview && job.account_id !== null ? (
+        <BatchPreviewTable preview={preview} accountId={job.account_id} />
+      ) : null}
+      <div class="edit-bar">
+        <button type="button" class="btn" onClick={onCancel}>
+          Keep the batch
+        </button>
+        <button
+          type="button"
+          class="btn btn-danger"
+          disabled={!preview || preview.changed === 0 || busy}
+          onClick={() => void run()}
+        >
+          {preview ? `Undo ${plural(preview.changed, 'playlist')}` : 'Preparing…'}
+        </button>
+      </div>
     </div>
   );
 }

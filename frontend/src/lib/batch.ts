@@ -81,6 +81,15 @@ export function toUri(word: string): string | null {
   return m ? `spotify:${m[1]}:${m[2]}` : null;
 }
 
+/** "spotify:playlist:X" or an open.spotify.com/playlist/X link -> X; an id stays as it is. */
+export function playlistIdOf(text: string): string {
+  const t = text.trim();
+  const uri = /^spotify:playlist:([A-Za-z0-9]+)$/.exec(t);
+  if (uri) return uri[1]!;
+  const link = /open\.spotify\.com\/(?:intl-[a-z-]+\/)?playlist\/([A-Za-z0-9]+)/.exec(t);
+  return link ? link[1]! : t;
+}
+
 /** The URIs of a paste (separated by spaces, commas or lines) and the words that are none. */
 export function parseUris(text: string): { uris: string[]; invalid: string[] } {
   const uris: string[] = [];
