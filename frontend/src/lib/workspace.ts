@@ -2,9 +2,7 @@
 // filter, read-only, over how many accounts), saved selections applied in the browser, and the
 // list's density. Pure functions; the page memoises them per selection or list, never per row.
 import type { Playlist } from '../api/client';
-// The batch dialog's reading of a playlist id, URI or link (one place for it; it would sit better
-// in lib/batch.ts).
-import { playlistIdOf } from '../components/BatchDialog';
+import { playlistIdOf } from './batch';
 import { fold, matchesSearch, playlistKey } from './playlist-query';
 
 export interface SelectionSummary {
