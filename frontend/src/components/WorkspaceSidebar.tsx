@@ -3,7 +3,7 @@
 // lists, so Tab and Enter reach everything; on narrow screens it folds behind a toggle.
 import { useState } from 'preact/hooks';
 import type { SavedSelection } from '../api/client';
-import { formatCount } from '../lib/format';
+import { formatCount, plural } from '../lib/format';
 import type { TagCounts } from '../lib/playlist-query';
 
 export type TagChoice = { kind: 'all' } | { kind: 'untagged' } | { kind: 'tag'; tag: string };
@@ -35,12 +35,11 @@ export function WorkspaceSidebar(props: Props) {
           type="button"
           class={`side-item${pressed ? ' active' : ''}`}
           aria-pressed={pressed}
+          aria-label={`${label}, ${plural(count, 'playlist')}`}
           onClick={() => props.onTag(choice)}
         >
           <span class="side-label">{label}</span>
-          <span class="side-count" aria-label={`${formatCount(count)} playlists`}>
-            {formatCount(count)}
-          </span>
+          <span class="side-count">{formatCount(count)}</span>
         </button>
       </li>
     );
