@@ -136,7 +136,10 @@ describe.sequential('first visit and a tour of the pages', () => {
     await shots('playlist');
     await expectNoHorizontalScroll();
     await page.getByRole('link', { name: 'All playlists' }).click();
-    await page.getByLabel('Tag').selectOption('radio');
+    await page
+      .getByRole('navigation', { name: 'Tags' })
+      .getByRole('button', { name: 'radio, 1 playlist', exact: true })
+      .click();
     await page.waitForFunction(
       () => document.querySelectorAll('[data-testid=playlist-row]').length === 1,
     );

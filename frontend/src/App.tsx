@@ -27,6 +27,7 @@ import { PlaylistsPage } from './pages/PlaylistsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { UsersPage } from './pages/UsersPage';
+import { WherePage } from './pages/WherePage';
 import { matchRoute } from './routes';
 
 /** A safe place to go after signing in: a base-relative route of this app, never another site. */
@@ -235,6 +236,9 @@ export function App() {
         break;
       case 'job':
         page = <JobPage key={params.jobId} jobId={params.jobId ?? ''} />;
+        break;
+      case 'where':
+        page = <WherePage search={loc.search} />;
         break;
       case 'users':
         page = <UsersPage />;

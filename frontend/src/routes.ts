@@ -8,6 +8,7 @@ export type RouteName =
   | 'accounts'
   | 'jobs'
   | 'job'
+  | 'where'
   | 'users'
   | 'settings'
   | 'setup'
@@ -42,6 +43,7 @@ export const routes: readonly RouteDef[] = [
   { name: 'accounts', pattern: 'accounts', title: 'Spotify accounts', access: 'user' },
   { name: 'jobs', pattern: 'jobs', title: 'Jobs', access: 'user' },
   { name: 'job', pattern: 'jobs/:jobId', title: 'Job', access: 'user' },
+  { name: 'where', pattern: 'where', title: 'Where is this track', access: 'user' },
   { name: 'users', pattern: 'users', title: 'Users', access: 'admin' },
   { name: 'settings', pattern: 'settings', title: 'Settings', access: 'user' },
   { name: 'setup', pattern: 'setup', title: 'Set up plm', access: 'public' },
@@ -94,4 +96,9 @@ export function historyPath(accountId: number, playlistId: string): string {
 /** The base-relative path of a job's page. */
 export function jobPath(jobId: string): string {
   return `jobs/${encodeURIComponent(jobId)}`;
+}
+
+/** The base-relative path of where-is-this-track for a track URI. */
+export function wherePath(uri: string): string {
+  return `where?uri=${encodeURIComponent(uri)}`;
 }

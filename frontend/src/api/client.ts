@@ -26,6 +26,7 @@ export type JobQuery = NonNullable<paths['/api/jobs']['get']['parameters']['quer
 export type SpotifySetup = Schemas['SpotifySetup'];
 export type PlaylistsChanged = Schemas['PlaylistsChanged'];
 export type AccountsChanged = Schemas['AccountsChanged'];
+export type SavedSelection = Schemas['SavedSelection'];
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Lower<M extends Method> = Lowercase<M>;
@@ -289,6 +290,13 @@ export const api = {
     send('PATCH', '/api/users/{user_id}', { path: { user_id }, body }),
   deleteUser: (user_id: number) => send('DELETE', '/api/users/{user_id}', { path: { user_id } }),
   spotifySetup: (opts: Reading = {}) => send('GET', '/api/spotify/setup', opts),
+  // Where a track is (the playlists page's contains-track filter) and saved selections.
+  whereIsTrack: (uri: string, opts: Reading = {}) =>
+    send('GET', '/api/where', { query: { uri }, ...opts }),
+  listSelections: (opts: Reading = {}) => send('GET', '/api/selections', opts),
+  saveSelection: (name: string, body: Schemas['SavedSelectionInput']) =>
+    send('PUT', '/api/selections/{name}', { path: { name }, body }),
+  deleteSelection: (name: string) => send('DELETE', '/api/selections/{name}', { path: { name } }),
   accounts: (opts: Reading = {}) => send('GET', '/api/accounts', opts),
   connectAccount: () => send('POST', '/api/accounts/connect'),
   disconnectAccount: (account_id: number) =>
@@ -391,6 +399,23 @@ export const api = {
       query: { q, offset, limit: 10 },
       ...opts,
     }),
+  // Batches: a preview per playlist, then one batch_edit job; undo previews on `dry_run`.
+  previewBatch: (account_id: number, body: BatchRequest) =>
+    send('POST', '/api/accounts/{account_id}/batch/preview', { path: { account_id }, body }),
+  runBatch: (account_id: number, body: BatchRequest) =>
+    send('POST', '/api/accounts/{account_id}/batch', { path: { account_id }, body }),
+  previewUndoBatch: async (job_id: string, playlist_ids?: string[]) =>
+    (await send('POST', '/api/jobs/{job_id}/undo', {
+      path: { job_id },
+      body: { playlist_ids, dry_run: true },
+    })) as unknown as BatchPreview,
+  undoBatch: async (job_id: string, playlist_ids?: string[]) =>
+    (await send('POST', '/api/jobs/{job_id}/undo', {
+      path: { job_id },
+      body: { playlist_ids, dry_run: false },
+    })) as unknown as Job,
+  findDuplicates: (account_id: number, body: PlaylistSelection) =>
+    send('POST', '/api/accounts/{account_id}/duplicates', { path: { account_id }, body }),
 };
 
 /** The filters and paging of GET …/history. */
@@ -403,3 +428,10 @@ export type CreatePreview = Schemas['CreatePreview'];
 export type SplitRequest = Schemas['SplitRequest'];
 export type SplitPreview = Schemas['SplitPreview'];
 export type PlaylistVersionDetails = Schemas['PlaylistVersionDetails'];
+export type BatchOperation = Schemas['BatchOperation'];
+export type BatchRequest = Schemas['BatchRequest'];
+export type BatchPreview = Schemas['BatchPreview'];
+export type BatchEntryPreview = Schemas['BatchEntryPreview'];
+export type PlaylistSelection = Schemas['PlaylistSelection'];
+export type DuplicateReport = Schemas['DuplicateReport'];
+export type TrackWhere = Schemas['TrackWhere'];

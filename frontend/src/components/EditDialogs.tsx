@@ -242,7 +242,8 @@ export type ReorderChoice =
   | { kind: 'shuffle' }
   | { kind: 'dedupe'; keep: 'first' | 'last' };
 
-const SORT_KEYS: readonly (readonly [string, string])[] = [
+/** The sort keys of an edit and of a batch, with their names. */
+export const SORT_KEYS: readonly (readonly [string, string])[] = [
   ['title', 'Title'],
   ['artist', 'Artist'],
   ['album', 'Album'],

@@ -1,7 +1,7 @@
 // Pieces the jobs list and a job's page share: its state as a badge, its Cancel button, and the
 // names of the user's accounts (jobs carry only the account's id).
 import { useState } from 'preact/hooks';
-import { api, describeError, type Job } from '../api/client';
+import { api, describeError, type Job, type JobItem } from '../api/client';
 import {
   cancelNeedsConfirmation,
   isActive,
@@ -22,6 +22,16 @@ const BADGE_KINDS: Record<Job['state'], 'neutral' | 'accent' | 'warn' | 'danger'
   succeeded: 'ok',
   failed: 'danger',
   cancelled: 'neutral',
+};
+
+/** The badge colour of each way an item of a job can end. */
+export const OUTCOME_BADGES: Record<JobItem['outcome'], 'neutral' | 'warn' | 'danger' | 'ok'> = {
+  done: 'ok',
+  unchanged: 'neutral',
+  skipped: 'neutral',
+  conflict: 'warn',
+  failed: 'danger',
+  pending: 'neutral',
 };
 
 export function JobStateBadge({ job }: { job: Job }) {

@@ -14,7 +14,7 @@ const nav: { to: string; label: string; match: RouteName[]; admin?: boolean }[] 
   {
     to: 'playlists',
     label: 'Playlists',
-    match: ['playlists', 'playlist', 'playlist_history', 'home'],
+    match: ['playlists', 'playlist', 'playlist_history', 'home', 'where'],
   },
   { to: 'accounts', label: 'Accounts', match: ['accounts'] },
   { to: 'jobs', label: 'Jobs', match: ['jobs', 'job'] },

@@ -10,6 +10,7 @@ interface Props {
   'aria-current'?: 'page' | undefined;
   'aria-label'?: string;
   'data-nav'?: string;
+  title?: string;
 }
 
 /** An <a> with a real href that navigates without reloading on a plain click. */

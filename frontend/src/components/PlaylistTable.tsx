@@ -7,6 +7,10 @@
 // (internal table boxes cannot be contained, hence the grid; the explicit ARIA roles keep the table
 // semantics that `display` would otherwise drop), and rows are components that re-render only when
 // their own playlist, selection or account name changes.
+//
+// Two densities: comfortable (cover, description, account) and compact (one line per playlist,
+// no cover, long names cut with an ellipsis and whole in the tooltip), set on the table's class so
+// switching never re-renders a row's content beyond the cover and the second lines.
 import { Component } from 'preact';
 import { useCallback, useEffect, useRef } from 'preact/hooks';
 import type { Playlist } from '../api/client';
@@ -14,6 +18,7 @@ import { playlistPath } from '../routes';
 import { formatCount, formatRelative } from '../lib/format';
 import { playlistKey, type SortDir, type SortKey } from '../lib/playlist-query';
 import { visibleSelectionState } from '../lib/selection';
+import type { Density } from '../lib/workspace';
 import { Link } from './Link';
 import { Badge, Cover } from './ui';
 
@@ -29,6 +34,7 @@ interface Props {
   accountNames: ReadonlyMap<number, string> | null;
   /** Where the playlist links go back to (the list's query), remembered by the caller. */
   onOpen?: () => void;
+  density?: Density;
 }
 
 const sortable: { key: SortKey; label: string; className: string }[] = [
@@ -40,6 +46,7 @@ const sortable: { key: SortKey; label: string; className: string }[] = [
 
 export function PlaylistTable(props: Props) {
   const { playlists, selected, sort, dir } = props;
+  const compact = props.density === 'compact';
   const keys = playlists.map(playlistKey);
   const all = visibleSelectionState(selected, keys);
   const headerBox = useRef<HTMLInputElement>(null);
@@ -95,7 +102,12 @@ export function PlaylistTable(props: Props) {
 
   return (
     <div class="table-wrap">
-      <table class="pt" role="table" aria-rowcount={playlists.length + 1} onKeyDown={onKeyDown}>
+      <table
+        class={compact ? 'pt pt-compact' : 'pt'}
+        role="table"
+        aria-rowcount={playlists.length + 1}
+        onKeyDown={onKeyDown}
+      >
         <caption class="visually-hidden">
           Playlists, {formatCount(playlists.length)} shown. Use the column buttons to sort.
         </caption>
@@ -140,6 +152,7 @@ export function PlaylistTable(props: Props) {
                 accountName={
                   props.accountNames ? (props.accountNames.get(p.account_id) ?? '') : null
                 }
+                compact={compact}
                 onToggle={toggle}
                 onOpen={open}
               />
@@ -159,6 +172,7 @@ interface RowProps {
   selected: boolean;
   /** The account's name when several accounts are shown, else null. */
   accountName: string | null;
+  compact: boolean;
   onToggle: (key: string, shift: boolean) => void;
   onOpen: () => void;
 }
@@ -172,6 +186,7 @@ class PlaylistRow extends Component<RowProps> {
       next.index !== p.index ||
       next.selected !== p.selected ||
       next.accountName !== p.accountName ||
+      next.compact !== p.compact ||
       next.onToggle !== p.onToggle ||
       next.onOpen !== p.onOpen
     );
@@ -183,9 +198,11 @@ class PlaylistRow extends Component<RowProps> {
     index,
     selected,
     accountName,
+    compact,
     onToggle,
     onOpen,
   }: RowProps) {
+    const name = p.name || 'Untitled playlist';
     return (
       <tr
         role="row"
@@ -203,19 +220,23 @@ class PlaylistRow extends Component<RowProps> {
           />
         </td>
         <td role="cell" class="pt-cover">
-          <Cover url={p.image_url} size={40} />
+          {compact ? null : <Cover url={p.image_url} size={40} />}
         </td>
         <td role="cell" class="pt-name">
+          {p.read_only_reason !== null ? <ReadOnlyMark reason={p.read_only_reason} /> : null}
           <Link
             to={playlistPath(p.account_id, p.id)}
             data-nav="link"
             class="pt-link"
             onClick={onOpen}
+            title={compact ? (accountName ? `${name} (${accountName})` : name) : undefined}
           >
-            {p.name || 'Untitled playlist'}
+            {name}
           </Link>
-          {p.description ? <div class="pt-desc">{p.description}</div> : null}
-          {accountName !== null ? <div class="pt-account muted">{accountName}</div> : null}
+          {!compact && p.description ? <div class="pt-desc">{p.description}</div> : null}
+          {!compact && accountName !== null ? (
+            <div class="pt-account muted">{accountName}</div>
+          ) : null}
         </td>
         <td role="cell" class="pt-owner">
           {p.owner_name || p.owner_id}
@@ -255,4 +276,14 @@ class PlaylistRow extends Component<RowProps> {
       </tr>
     );
   }
+}
+
+/** A lock before the name of a playlist the account may not change, with the reason. */
+function ReadOnlyMark({ reason }: { reason: string }) {
+  return (
+    <span class="ro-mark" title={reason} data-testid="read-only">
+      <span aria-hidden="true">🔒</span>
+      <span class="visually-hidden">Read-only: {reason}. </span>
+    </span>
+  );
 }

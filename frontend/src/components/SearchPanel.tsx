@@ -18,9 +18,18 @@ interface Props {
   onAdd: (track: Track, at: AddAt) => void;
   /** Debounce of the search box, in ms (tests pass 0). */
   delayMs?: number;
+  /** Tracks are picked for something else (a batch): no place to choose, "Pick" buttons. */
+  pickOnly?: boolean;
 }
 
-export function SearchPanel({ accountId, length, busy, onAdd, delayMs = 300 }: Props) {
+export function SearchPanel({
+  accountId,
+  length,
+  busy,
+  onAdd,
+  delayMs = 300,
+  pickOnly = false,
+}: Props) {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<Track[]>([]);
   const [total, setTotal] = useState(0);
@@ -70,7 +79,7 @@ export function SearchPanel({ accountId, length, busy, onAdd, delayMs = 300 }: P
   return (
     <section class="card search-panel" aria-labelledby="search-title">
       <h2 id="search-title" class="h-small">
-        Add tracks
+        {pickOnly ? 'Search tracks' : 'Add tracks'}
       </h2>
       <div class="edit-bar">
         <div class="field field-search">
@@ -87,22 +96,24 @@ export function SearchPanel({ accountId, length, busy, onAdd, delayMs = 300 }: P
             onInput={(e) => setQuery(e.currentTarget.value)}
           />
         </div>
-        <div class="field field-compact">
-          <label for="add-where" class="label-small">
-            Add at
-          </label>
-          <select
-            id="add-where"
-            class="input input-small"
-            value={where}
-            onChange={(e) => setWhere(e.currentTarget.value as typeof where)}
-          >
-            <option value="bottom">the bottom</option>
-            <option value="top">the top</option>
-            <option value="position">a position…</option>
-          </select>
-        </div>
-        {where === 'position' ? (
+        {pickOnly ? null : (
+          <div class="field field-compact">
+            <label for="add-where" class="label-small">
+              Add at
+            </label>
+            <select
+              id="add-where"
+              class="input input-small"
+              value={where}
+              onChange={(e) => setWhere(e.currentTarget.value as typeof where)}
+            >
+              <option value="bottom">the bottom</option>
+              <option value="top">the top</option>
+              <option value="position">a position…</option>
+            </select>
+          </div>
+        )}
+        {!pickOnly && where === 'position' ? (
           <div class="field field-compact">
             <label for="add-position" class="label-small">
               Position (1 to {formatCount(length + 1)})
@@ -122,7 +133,7 @@ export function SearchPanel({ accountId, length, busy, onAdd, delayMs = 300 }: P
       </div>
       <p class="muted small" aria-live="polite">
         {query.trim() && !loading
-          ? `${formatCount(total)} ${total === 1 ? 'result' : 'results'}. Drag one into the list, or add it.`
+          ? `${formatCount(total)} ${total === 1 ? 'result' : 'results'}.${pickOnly ? '' : ' Drag one into the list, or add it.'}`
           : ''}
       </p>
       {error ? <FormError error={describeError(error)} /> : null}
@@ -131,7 +142,7 @@ export function SearchPanel({ accountId, length, busy, onAdd, delayMs = 300 }: P
           <li
             key={`${i}:${track.uri}`}
             class="search-result"
-            draggable={!busy}
+            draggable={!busy && !pickOnly}
             onDragStart={(e) => {
               e.dataTransfer?.setData(TRACK_DRAG_TYPE, JSON.stringify(track));
               if (e.dataTransfer) e.dataTransfer.effectAllowed = 'copy';
@@ -148,10 +159,10 @@ export function SearchPanel({ accountId, length, busy, onAdd, delayMs = 300 }: P
               type="button"
               class="btn btn-small"
               disabled={busy || at === null}
-              aria-label={`Add ${track.name} by ${track.artists.join(', ')}`}
+              aria-label={`${pickOnly ? 'Pick' : 'Add'} ${track.name} by ${track.artists.join(', ')}`}
               onClick={() => at !== null && onAdd(track, at)}
             >
-              Add
+              {pickOnly ? 'Pick' : 'Add'}
             </button>
           </li>
         ))}

@@ -34,6 +34,21 @@ describe('TrackTable', () => {
     expect(last.getAttribute('aria-rowindex')).toBe('10001');
   });
 
+  it('links a row to where else its track is, but not a local file', () => {
+    const list = items(2);
+    list[1] = { ...list[1]!, is_local: true, name: 'Home demo' };
+    render(
+      <TrackTable
+        items={list}
+        label="Tracks"
+        whereLink={(item) => (item.is_local ? null : `where?uri=${item.uri}`)}
+      />,
+    );
+    const link = screen.getByRole('link', { name: 'Where else is Track 1?' });
+    expect(link.getAttribute('href')).toBe('/where?uri=spotify:track:t0');
+    expect(screen.queryByRole('link', { name: 'Where else is Home demo?' })).toBeNull();
+  });
+
   it('shows durations, local files and unavailable tracks distinctly', () => {
     const list = items(3);
     list[1] = { ...list[1]!, is_local: true, name: 'Home demo' };

@@ -20,6 +20,7 @@ import type { PlaylistItem } from '../api/client';
 import { autoScrollSpeed, gapAt, gapForStep, type Track } from '../lib/edit';
 import { formatDate, formatDuration } from '../lib/format';
 import { pointRow, selectedIndices, type SelectionState } from '../lib/selection';
+import { Link } from './Link';
 
 /** The drag payload of a search result dropped into the table (JSON of a Track). */
 export const TRACK_DRAG_TYPE = 'application/x-plm-track';
@@ -79,6 +80,8 @@ interface Props {
   resetKey?: string;
   /** Editing; absent for viewers, and while a filter hides rows (positions would be ambiguous). */
   edit?: TableEditing;
+  /** The route of a row's "Where else is this track?" (none for local files). */
+  whereLink?: (item: PlaylistItem) => string | null;
 }
 
 export interface TableEditing {
@@ -99,7 +102,7 @@ export interface TableEditing {
 
 const columns = ['#', 'Title', 'Artists', 'Album', 'Duration', 'Added', 'Added by'];
 
-export function TrackTable({ items, label, resetKey = '', edit }: Props) {
+export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const virtualizerRef = useRef<Virtualizer<HTMLDivElement, HTMLDivElement> | undefined>(undefined);
@@ -408,6 +411,7 @@ export function TrackTable({ items, label, resetKey = '', edit }: Props) {
                     Unavailable
                   </span>
                 ) : null}
+                <WhereLink item={item} whereLink={whereLink} />
               </div>
               <div
                 role={edit ? 'gridcell' : 'cell'}
@@ -441,5 +445,22 @@ export function TrackTable({ items, label, resetKey = '', edit }: Props) {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** A row's "Where else is this track?", shown on hover and focus. */
+function WhereLink({
+  item,
+  whereLink,
+}: {
+  item: PlaylistItem;
+  whereLink?: (item: PlaylistItem) => string | null;
+}) {
+  const to = whereLink?.(item);
+  if (!to) return null;
+  return (
+    <Link to={to} class="tt-where" aria-label={`Where else is ${item.name || 'this track'}?`}>
+      Where else?
+    </Link>
   );
 }

@@ -7,7 +7,9 @@ import {
   defaultQuery,
   encodeQuery,
   filterPlaylists,
+  isFiltered,
   sortPlaylists,
+  tagCounts,
 } from './playlist-query';
 
 const list = [
@@ -65,6 +67,28 @@ describe('query state in the URL', () => {
     expect(decodeQuery(encoded)).toEqual(q);
     expect(encodeQuery(defaultQuery)).toBe('');
   });
+
+  it('keeps Untagged and the contains-track filter, reading links as URIs', () => {
+    const q = {
+      ...defaultQuery,
+      untagged: true,
+      track: 'spotify:track:4uLU6hMCjMI75M1A2tKUQC',
+      trackMode: 'lacks' as const,
+    };
+    const encoded = encodeQuery(q);
+    expect(encoded).toBe(
+      'untagged=1&track=spotify%3Atrack%3A4uLU6hMCjMI75M1A2tKUQC&track_mode=lacks',
+    );
+    expect(decodeQuery(encoded)).toEqual(q);
+    expect(isFiltered(q)).toBe(true);
+    const link = 'https://open.spotify.com/intl-de/track/4uLU6hMCjMI75M1A2tKUQC?si=abc';
+    expect(decodeQuery(new URLSearchParams({ track: link })).track).toBe(
+      'spotify:track:4uLU6hMCjMI75M1A2tKUQC',
+    );
+    // Neither a track nor a link: no track filter; a tag wins over Untagged.
+    expect(decodeQuery('track=hello&track_mode=lacks').track).toBe('');
+    expect(decodeQuery('tag=gym&untagged=1')).toMatchObject({ tag: 'gym', untagged: false });
+  });
 });
 
 describe('filtering', () => {
@@ -87,6 +111,21 @@ describe('filtering', () => {
     expect(ids({ account: 2 })).toEqual(['d']);
     expect(ids({ tag: 'focus' })).toEqual(['a', 'b']);
     expect(ids({ tag: 'focus', visibility: 'public' })).toEqual(['a']);
+    expect(ids({ untagged: true })).toEqual(['c', 'd']);
+  });
+
+  it('keeps the playlists that hold the track, or those that do not, once that is known', () => {
+    const holding = new Set(['1:a', '2:d']);
+    const track = { track: 'spotify:track:x' };
+    const byTrack = (q: Partial<typeof defaultQuery>, known: ReadonlySet<string> | null) =>
+      filterPlaylists(list, { ...defaultQuery, ...q }, known).map((p) => p.id);
+    expect(byTrack(track, holding)).toEqual(['a', 'd']);
+    expect(byTrack({ ...track, trackMode: 'lacks' }, holding)).toEqual(['b', 'c']);
+    expect(byTrack({ ...track, q: 'jazz' }, holding)).toEqual(['d']);
+    // Still looking it up: the track filter lets everything through.
+    expect(byTrack(track, null)).toEqual(['a', 'b', 'c', 'd']);
+    // No track in the query: the set does not matter.
+    expect(byTrack({}, holding)).toEqual(['a', 'b', 'c', 'd']);
   });
 });
 
@@ -115,5 +154,15 @@ describe('sorting', () => {
     const q = { ...defaultQuery, q: 'jazz', sort: 'name' as const, dir: 'desc' as const };
     expect(applyQuery(list, q).map((p) => p.id)).toEqual(['c', 'd']);
     expect(allTags(list)).toEqual(['focus', 'summer']);
+  });
+
+  it('counts the playlists per tag and the untagged ones', () => {
+    expect(tagCounts(list)).toEqual({
+      tags: [
+        ['focus', 2],
+        ['summer', 1],
+      ],
+      untagged: 2,
+    });
   });
 });

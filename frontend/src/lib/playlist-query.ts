@@ -1,12 +1,15 @@
 // The playlists page's search, sort and filters: encoded in the URL query (so reload and back keep
 // them) and applied in the browser (the API returns all playlists in one response).
 import type { Playlist } from '../api/client';
+import { toUri } from './batch';
 
 export type SortKey = 'name' | 'tracks' | 'owner' | 'synced';
 export type SortDir = 'asc' | 'desc';
 export type OwnerFilter = 'all' | 'mine' | 'others';
 export type VisibilityFilter = 'all' | 'public' | 'private';
 export type CollaborativeFilter = 'all' | 'yes' | 'no';
+/** With `track` set: the playlists that hold it, or those that do not. */
+export type TrackMode = 'has' | 'lacks';
 
 export interface PlaylistQuery {
   q: string;
@@ -17,6 +20,11 @@ export interface PlaylistQuery {
   visibility: VisibilityFilter;
   collaborative: CollaborativeFilter;
   tag: string | null;
+  /** Only playlists without tags (the sidebar's "Untagged"; `tag` is null then). */
+  untagged: boolean;
+  /** A track or episode URI (as lib/batch's toUri reads a paste), or '' for no track filter. */
+  track: string;
+  trackMode: TrackMode;
 }
 
 export const defaultQuery: PlaylistQuery = {
@@ -28,6 +36,9 @@ export const defaultQuery: PlaylistQuery = {
   visibility: 'all',
   collaborative: 'all',
   tag: null,
+  untagged: false,
+  track: '',
+  trackMode: 'has',
 };
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
@@ -40,6 +51,7 @@ export function decodeQuery(search: string | URLSearchParams): PlaylistQuery {
   const account = p.get('account');
   const accountId = account !== null && /^\d+$/.test(account) ? Number(account) : null;
   const tag = p.get('tag');
+  const track = toUri(p.get('track') ?? '');
   return {
     q: p.get('q') ?? '',
     sort: oneOf(p.get('sort'), ['name', 'tracks', 'owner', 'synced'] as const, 'name'),
@@ -49,6 +61,9 @@ export function decodeQuery(search: string | URLSearchParams): PlaylistQuery {
     visibility: oneOf(p.get('visibility'), ['all', 'public', 'private'] as const, 'all'),
     collaborative: oneOf(p.get('collaborative'), ['all', 'yes', 'no'] as const, 'all'),
     tag: tag !== null && tag !== '' ? tag : null,
+    untagged: (tag === null || tag === '') && p.get('untagged') === '1',
+    track: track ?? '',
+    trackMode: oneOf(p.get('track_mode'), ['has', 'lacks'] as const, 'has'),
   };
 }
 
@@ -63,6 +78,11 @@ export function encodeQuery(query: PlaylistQuery): string {
   if (query.visibility !== 'all') p.set('visibility', query.visibility);
   if (query.collaborative !== 'all') p.set('collaborative', query.collaborative);
   if (query.tag !== null) p.set('tag', query.tag);
+  else if (query.untagged) p.set('untagged', '1');
+  if (query.track !== '') {
+    p.set('track', query.track);
+    if (query.trackMode !== 'has') p.set('track_mode', query.trackMode);
+  }
   return p.toString();
 }
 
@@ -74,7 +94,9 @@ export function isFiltered(query: PlaylistQuery): boolean {
     query.owner !== 'all' ||
     query.visibility !== 'all' ||
     query.collaborative !== 'all' ||
-    query.tag !== null
+    query.tag !== null ||
+    query.untagged ||
+    query.track !== ''
   );
 }
 
@@ -94,9 +116,21 @@ export function matchesSearch(p: Playlist, q: string): boolean {
   return words.every((w) => hay.includes(w));
 }
 
-export function filterPlaylists(list: readonly Playlist[], query: PlaylistQuery): Playlist[] {
+/**
+ * The playlists the query lets through. `holding` is the set of playlistKey()s that hold the
+ * query's track (from GET api/where); null while it is unknown, when the track filter lets every
+ * playlist through (the page says it is still looking).
+ */
+export function filterPlaylists(
+  list: readonly Playlist[],
+  query: PlaylistQuery,
+  holding: ReadonlySet<string> | null = null,
+): Playlist[] {
+  const byTrack = query.track !== '' && holding !== null;
   return list.filter(
     (p) =>
+      (!byTrack || holding.has(playlistKey(p)) === (query.trackMode === 'has')) &&
+      (!query.untagged || p.tags.length === 0) &&
       (query.account === null || p.account_id === query.account) &&
       (query.owner === 'all' || (query.owner === 'mine') === p.owned) &&
       (query.visibility === 'all' || (query.visibility === 'public') === p.public) &&
@@ -137,15 +171,36 @@ export function sortPlaylists(list: readonly Playlist[], key: SortKey, dir: Sort
     .map((x) => x.p);
 }
 
-export function applyQuery(list: readonly Playlist[], query: PlaylistQuery): Playlist[] {
-  return sortPlaylists(filterPlaylists(list, query), query.sort, query.dir);
+export function applyQuery(
+  list: readonly Playlist[],
+  query: PlaylistQuery,
+  holding: ReadonlySet<string> | null = null,
+): Playlist[] {
+  return sortPlaylists(filterPlaylists(list, query, holding), query.sort, query.dir);
 }
 
 /** All tags in use, sorted. */
 export function allTags(list: readonly Playlist[]): string[] {
-  const set = new Set<string>();
-  for (const p of list) for (const t of p.tags) set.add(t);
-  return [...set].sort((a, b) => collator.compare(a, b));
+  return tagCounts(list).tags.map(([tag]) => tag);
+}
+
+export interface TagCounts {
+  /** Every tag in use with the number of playlists that have it, sorted by tag. */
+  tags: [string, number][];
+  /** Playlists without any tag. */
+  untagged: number;
+}
+
+/** The tag sidebar's counts, in one pass over the list. */
+export function tagCounts(list: readonly Playlist[]): TagCounts {
+  const counts = new Map<string, number>();
+  let untagged = 0;
+  for (const p of list) {
+    if (p.tags.length === 0) untagged++;
+    for (const t of p.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  const tags = [...counts].sort((a, b) => collator.compare(a[0], b[0]));
+  return { tags, untagged };
 }
 
 export function playlistKey(p: Pick<Playlist, 'account_id' | 'id'>): string {

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { JobDetails } from '../api/client';
-import { account, job, sessionInfo } from '../test/fixtures';
+import { account, batchEntry, batchPreview, job, sessionInfo } from '../test/fixtures';
 import { json, mockApi } from '../test/server';
 import { bus } from '../lib/events';
 import { navigate } from '../lib/router';
@@ -139,6 +139,38 @@ describe('JobPage', () => {
       expect(within(screen.getByTestId('job-status')).getByText('Cancelling…')).toBeTruthy(),
     );
     expect(screen.getByTestId('job-status').getAttribute('aria-live')).toBe('polite');
+  });
+
+  it('undoes a batch in one playlist after showing the undo, and opens the undo job', async () => {
+    const batch: JobDetails = {
+      job: job({ id: 'b5', kind: 'batch_edit', state: 'succeeded', done: 2, total: 2 }),
+      items: [
+        { key: 'p1', label: 'Road Trip', outcome: 'done', error: null, detail: '1 added' },
+        { key: 'p2', label: 'Focus', outcome: 'done', error: null, detail: '1 added' },
+        { key: 'p3', label: 'Old Mix', outcome: 'pending', error: null, detail: '' },
+      ],
+      history: [],
+    };
+    const { calls } = serve(batch, {
+      'POST api/jobs/b5/undo': (call) =>
+        (call.body as { dry_run: boolean }).dry_run
+          ? json(batchPreview({ entries: [batchEntry({ playlist_id: 'p2', name: 'Focus' })] }))
+          : json(job({ id: 'u5', kind: 'batch_edit', state: 'queued' }), 202),
+    });
+    render(<JobPage jobId="b5" />);
+    await waitFor(() => expect(screen.getAllByTestId('job-item')).toHaveLength(3));
+    expect(screen.getByTestId('job-outcomes').textContent).toBe('2 changed, 1 not run');
+    // Undo only on the playlists the batch changed.
+    expect(screen.queryByRole('button', { name: 'Undo the batch in Old Mix' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Undo the batch in Focus' }));
+    const preview = await screen.findByTestId('undo-preview');
+    await waitFor(() => expect(within(preview).getByTestId('batch-preview-table')).toBeTruthy());
+    fireEvent.click(within(preview).getByRole('button', { name: 'Undo 1 playlist' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/jobs/u5'));
+    expect(calls.filter((c) => c.url.pathname === '/api/jobs/b5/undo').map((c) => c.body)).toEqual([
+      { playlist_ids: ['p2'], dry_run: true },
+      { playlist_ids: ['p2'], dry_run: false },
+    ]);
   });
 
   it('says when a job does not exist', async () => {

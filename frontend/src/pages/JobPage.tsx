@@ -1,9 +1,11 @@
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError, api, type Job, type JobItem } from '../api/client';
+import { UndoPreview, mayUndo } from '../components/BatchParts';
 import { JobProgress } from '../components/JobProgress';
 import {
   CancelJobButton,
   JobStateBadge,
+  OUTCOME_BADGES,
   accountName,
   useAccountNames,
 } from '../components/JobParts';
@@ -24,18 +26,11 @@ import {
   outcomeSummary,
 } from '../lib/jobs';
 import { useLiveEvent, useResource } from '../lib/resource';
+import { resultCounts } from '../lib/batch';
+import { navigate } from '../lib/router';
 import { mayWrite } from '../lib/session';
-import { playlistPath } from '../routes';
+import { jobPath, playlistPath } from '../routes';
 import { jobsBackLink } from './JobsPage';
-
-const OUTCOME_BADGES: Record<JobItem['outcome'], 'neutral' | 'warn' | 'danger' | 'ok'> = {
-  done: 'ok',
-  unchanged: 'neutral',
-  skipped: 'neutral',
-  conflict: 'warn',
-  failed: 'danger',
-  pending: 'neutral',
-};
 
 const ITEM_COLUMNS = [{ label: 'Item' }, { label: 'Outcome' }, { label: 'Details' }];
 const HISTORY_COLUMNS = [{ label: 'Time' }, { label: 'Event' }, { label: 'Message' }];
@@ -50,6 +45,8 @@ export function JobPage({ jobId }: { jobId: string }) {
     deps: [jobId],
     refreshOn: [{ on: 'job', when: (job) => job.id === jobId }],
   });
+  // A batch's Undo of some of its playlists (a row's Undo), or of all (null: the whole batch).
+  const [undoOnly, setUndoOnly] = useState<string[] | null | undefined>(undefined);
   const setJob = (job: Job) => mutate((d) => d && { ...d, job: laterJob(d.job, job) });
   useLiveEvent('job', (job) => {
     if (job.id === jobId) setJob(job);
@@ -144,7 +141,15 @@ export function JobPage({ jobId }: { jobId: string }) {
         </p>
       </section>
 
-      <ItemResults job={job} items={items} />
+      {canWrite && mayUndo(job, items) ? (
+        <BatchUndoSection job={job} only={undoOnly} onOnly={setUndoOnly} />
+      ) : null}
+
+      <ItemResults
+        job={job}
+        items={items}
+        onUndo={canWrite && mayUndo(job, items) ? (key) => setUndoOnly([key]) : undefined}
+      />
 
       <section class="job-section" aria-labelledby="job-history-title">
         <h2 id="job-history-title" class="h-small">
@@ -183,8 +188,55 @@ function Fact({ term, value }: { term: string; value: string }) {
   );
 }
 
+/**
+ * A finished batch's Undo: "Undo the batch", or the preview of the undo of all of it (only null) or
+ * of the playlists a row's Undo named; a started undo is a job of its own, whose page opens.
+ */
+function BatchUndoSection({
+  job,
+  only,
+  onOnly,
+}: {
+  job: Job;
+  only: string[] | null | undefined;
+  onOnly: (only: string[] | null | undefined) => void;
+}) {
+  return (
+    <section class="job-section" aria-labelledby="job-undo-title">
+      <h2 id="job-undo-title" class="h-small">
+        Undo
+      </h2>
+      {only === undefined ? (
+        <button type="button" class="btn" onClick={() => onOnly(null)}>
+          Undo the batch
+        </button>
+      ) : (
+        <UndoPreview
+          key={only?.join(',') ?? '*'}
+          job={job}
+          playlistIds={only ?? undefined}
+          onCancel={() => onOnly(undefined)}
+          onStarted={(undo) => {
+            onOnly(undefined);
+            navigate(jobPath(undo.id));
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
 /** How each item ended, with a switch to only the problems when there are some among many. */
-function ItemResults({ job, items }: { job: Job; items: readonly JobItem[] }) {
+function ItemResults({
+  job,
+  items,
+  onUndo,
+}: {
+  job: Job;
+  items: readonly JobItem[];
+  /** A batch's per-playlist Undo, on the playlists it changed. */
+  onUndo?: (key: string) => void;
+}) {
   const [onlyProblems, setOnlyProblems] = useState(false);
   const problems = useMemo(() => items.filter(isProblem), [items]);
   const shown = onlyProblems ? problems : items;
@@ -205,7 +257,7 @@ function ItemResults({ job, items }: { job: Job; items: readonly JobItem[] }) {
         <>
           <div class="result-line">
             <p class="muted small" data-testid="job-outcomes">
-              {outcomeSummary(items)}
+              {job.kind === 'batch_edit' ? resultCounts(items) : outcomeSummary(items)}
             </p>
             {problems.length > 0 && problems.length < items.length ? (
               <label class="check-label small">
@@ -218,7 +270,11 @@ function ItemResults({ job, items }: { job: Job; items: readonly JobItem[] }) {
               </label>
             ) : null}
           </div>
-          <DataTable caption="Result of each item" columns={ITEM_COLUMNS} testId="job-items">
+          <DataTable
+            caption="Result of each item"
+            columns={onUndo ? [...ITEM_COLUMNS, { label: 'Actions', hidden: true }] : ITEM_COLUMNS}
+            testId="job-items"
+          >
             {shown.map((item) => {
               const to = linkTo(item);
               return (
@@ -238,6 +294,20 @@ function ItemResults({ job, items }: { job: Job; items: readonly JobItem[] }) {
                       </span>
                     ) : null}
                   </td>
+                  {onUndo ? (
+                    <td>
+                      {item.outcome === 'done' ? (
+                        <button
+                          type="button"
+                          class="btn btn-small"
+                          aria-label={`Undo the batch in ${item.label || item.key}`}
+                          onClick={() => onUndo(item.key)}
+                        >
+                          Undo
+                        </button>
+                      ) : null}
+                    </td>
+                  ) : null}
                 </tr>
               );
             })}

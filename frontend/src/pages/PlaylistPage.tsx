@@ -39,7 +39,7 @@ import { navigate } from '../lib/router';
 import { notify } from '../lib/toast';
 import { usePlaylistEditor } from './playlist-editing';
 import { playlistsBackLink } from './PlaylistsPage';
-import { historyPath } from '../routes';
+import { historyPath, wherePath } from '../routes';
 
 type OpenDialog =
   | { kind: 'details' }
@@ -434,6 +434,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
             label={`Tracks of ${playlist.name}`}
             resetKey={filter}
             edit={tableEditing}
+            whereLink={(item) => (item.is_local ? null : wherePath(item.uri))}
           />
         )}
       </section>

@@ -5,7 +5,7 @@ import { apiError, json, mockApi } from '../test/server';
 import { bus } from '../lib/events';
 import { location, navigate } from '../lib/router';
 import { setSession } from '../lib/session';
-import { PlaylistsPage } from './PlaylistsPage';
+import { Page, rowNames } from '../test/playlists-page';
 
 const playlists = [
   playlist({ id: 'p1', name: 'Alpha Beats', track_count: 12, tags: ['gym'] }),
@@ -21,16 +21,6 @@ const playlists = [
   playlist({ id: 'p4', name: 'Delta Drive', track_count: 99, collaborative: true }),
   playlist({ id: 'p5', name: 'Echo Evening', track_count: 5 }),
 ];
-
-function Page() {
-  return <PlaylistsPage search={location.value.search} />;
-}
-
-function rowNames(): string[] {
-  return screen
-    .getAllByTestId('playlist-row')
-    .map((r) => within(r).getByRole('link').textContent ?? '');
-}
 
 beforeEach(() => {
   navigate('playlists', { replace: true });

@@ -1,20 +1,34 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, describeError, fetchPlaylists, type Account, type CachedList } from '../api/client';
+import {
+  api,
+  describeError,
+  fetchPlaylists,
+  type Account,
+  type CachedList,
+  type Playlist,
+  type SavedSelection,
+} from '../api/client';
+import { BatchDialog, type BatchKind } from '../components/BatchDialog';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { CreatePlaylistDialog, type CreateSource } from '../components/LifecycleDialogs';
 import { PlaylistTable } from '../components/PlaylistTable';
+import { SaveSelectionDialog } from '../components/SaveSelectionDialog';
+import { SelectionBar } from '../components/SelectionBar';
 import { EmptyState, ErrorNotice, SelectField, Spinner } from '../components/ui';
+import { WorkspaceSidebar, type TagChoice } from '../components/WorkspaceSidebar';
+import { toUri } from '../lib/batch';
 import { formatCount, formatRelative, plural } from '../lib/format';
 import { activeAccountJob, isActive, jobs, upsertJob } from '../lib/jobs';
 import {
-  allTags,
   applyQuery,
   decodeQuery,
   defaultQuery,
   encodeQuery,
   isFiltered,
   playlistKey,
+  tagCounts,
   type PlaylistQuery,
   type SortKey,
 } from '../lib/playlist-query';
@@ -24,11 +38,20 @@ import {
   emptySelection,
   pruneSelection,
   setAllVisible,
+  visibleSelectionState,
   type SelectionState,
 } from '../lib/selection';
 import { useResource, type RefreshTrigger } from '../lib/resource';
 import { mayWrite, session } from '../lib/session';
 import { notify } from '../lib/toast';
+import {
+  effectiveDensity,
+  resolveSelector,
+  storedDensity,
+  storeDensity,
+  summarizeSelection,
+  type Density,
+} from '../lib/workspace';
 
 // The list's query, for the playlist page's "back to playlists" link.
 let rememberedSearch = '';
@@ -64,6 +87,32 @@ export function PlaylistsPage({ search }: { search: string }) {
   const [creating, setCreating] = useState<{ accountId: number; source: CreateSource } | null>(
     null,
   );
+  // "Copy N…": the create dialog once per playlist, in turn (closing one opens the next).
+  const [copyQueue, setCopyQueue] = useState<readonly Playlist[]>([]);
+  const [batch, setBatch] = useState<{ kind: BatchKind; accountId: number } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [deleting, setDeleting] = useState<SavedSelection | null>(null);
+  const [density, setDensity] = useState<Density | null>(storedDensity);
+  const chooseDensity = (d: Density) => {
+    storeDensity(d);
+    setDensity(d);
+  };
+
+  // The contains-track filter: which playlists hold the track, asked once per track (and again
+  // when playlists change); null while unknown, when the filter lets everything through.
+  const whereResource = useResource(
+    async ({ signal }) => {
+      const where = await api.whereIsTrack(query.track, { signal });
+      return new Set(
+        where.playlists.map((p) => playlistKey({ account_id: p.account_id, id: p.playlist_id })),
+      );
+    },
+    { deps: [query.track], enabled: query.track !== '', refreshOn: ['playlists'] },
+  );
+  const holding = query.track !== '' ? whereResource.data : null;
+  const selectionsResource = useResource(
+    async ({ signal }) => (await api.listSelections({ signal })).selections,
+  );
 
   rememberedSearch = search;
   useEffect(() => {
@@ -71,9 +120,16 @@ export function PlaylistsPage({ search }: { search: string }) {
   }, [list]);
 
   const playlists = list?.data.playlists ?? [];
-  const visible = useMemo(() => applyQuery(playlists, query), [playlists, query]);
+  const visible = useMemo(() => applyQuery(playlists, query, holding), [playlists, query, holding]);
   const visibleKeys = useMemo(() => visible.map(playlistKey), [visible]);
-  const tags = useMemo(() => allTags(playlists), [playlists]);
+  const visibleSet = useMemo(() => new Set(visibleKeys), [visibleKeys]);
+  const counts = useMemo(() => tagCounts(playlists), [playlists]);
+  // Hidden selected rows stay selected: the summary counts them apart.
+  const summary = useMemo(
+    () => summarizeSelection(playlists, selection.selected, visibleSet),
+    [playlists, selection.selected, visibleSet],
+  );
+  const shownDensity = effectiveDensity(density, playlists.length);
 
   // Forget selected playlists that disappeared after a re-fetch.
   useEffect(() => {
@@ -94,6 +150,27 @@ export function PlaylistsPage({ search }: { search: string }) {
     accounts && accounts.length > 1
       ? new Map(accounts.map((a) => [a.id, a.display_name || a.spotify_user_id]))
       : null;
+
+  const activeTag: TagChoice =
+    query.tag !== null
+      ? { kind: 'tag', tag: query.tag }
+      : query.untagged
+        ? { kind: 'untagged' }
+        : { kind: 'all' };
+  const chooseTag = (choice: TagChoice) =>
+    update({
+      tag: choice.kind === 'tag' ? choice.tag : null,
+      untagged: choice.kind === 'untagged',
+    });
+
+  const applySaved = (saved: SavedSelection) => {
+    const { keys, missing } = resolveSelector(saved.selector, playlists, saved.account_id);
+    setSelection({ selected: keys, anchor: null });
+    if (missing.length > 0)
+      notify(
+        `${plural(missing.length, 'playlist')} of “${saved.name}” ${missing.length === 1 ? 'is' : 'are'} no longer stored and ${missing.length === 1 ? 'was' : 'were'} left out.`,
+      );
+  };
 
   const sync = async (a: Account) => {
     setSyncing(a.id);
@@ -187,55 +264,102 @@ export function PlaylistsPage({ search }: { search: string }) {
     );
   } else {
     body = (
-      <>
-        <PlaylistToolbar query={query} tags={tags} accounts={accounts} update={update} />
-        <div class="result-line">
-          <p aria-live="polite" class="muted small" data-testid="result-count">
-            {isFiltered(query)
-              ? `Showing ${formatCount(visible.length)} of ${plural(playlists.length, 'playlist')}`
-              : plural(playlists.length, 'playlist')}
-          </p>
-          {isFiltered(query) ? (
-            <button
-              type="button"
-              class="btn-link small"
-              onClick={() =>
-                setSearch(encodeQuery({ ...defaultQuery, sort: query.sort, dir: query.dir }))
+      <div class="workspace">
+        <WorkspaceSidebar
+          counts={counts}
+          total={playlists.length}
+          active={activeTag}
+          onTag={chooseTag}
+          selections={selectionsResource.data}
+          selectionsError={
+            selectionsResource.error && !selectionsResource.data
+              ? `Could not read saved selections: ${describeError(selectionsResource.error)}`
+              : null
+          }
+          onApply={applySaved}
+          onDelete={canWrite ? setDeleting : undefined}
+        />
+        <div class="workspace-main">
+          <PlaylistToolbar
+            query={query}
+            accounts={accounts}
+            update={update}
+            density={shownDensity}
+            onDensity={chooseDensity}
+          />
+          <TrackFilterStatus
+            active={query.track !== ''}
+            loading={whereResource.loading}
+            error={whereResource.error}
+            holding={holding}
+            onRetry={() => void whereResource.reload()}
+          />
+          <div class="result-line">
+            <p aria-live="polite" class="muted small" data-testid="result-count">
+              {isFiltered(query)
+                ? `Showing ${formatCount(visible.length)} of ${plural(playlists.length, 'playlist')}`
+                : plural(playlists.length, 'playlist')}
+            </p>
+            {isFiltered(query) ? (
+              <button
+                type="button"
+                class="btn-link small"
+                onClick={() =>
+                  setSearch(encodeQuery({ ...defaultQuery, sort: query.sort, dir: query.dir }))
+                }
+              >
+                Clear search and filters
+              </button>
+            ) : null}
+          </div>
+          {visible.length === 0 ? (
+            <EmptyState title="No playlists match" icon="⌕">
+              <p>Try other words, or clear the filters.</p>
+            </EmptyState>
+          ) : (
+            <PlaylistTable
+              playlists={visible}
+              selected={selection.selected}
+              onToggle={(key, shift) => setSelection((s) => clickRow(s, visibleKeys, key, shift))}
+              onToggleAll={(on) => setSelection((s) => setAllVisible(s, visibleKeys, on))}
+              sort={query.sort}
+              dir={query.dir}
+              onSort={sortBy}
+              accountNames={accountNames}
+              density={shownDensity}
+            />
+          )}
+          {refreshError ? (
+            <p class="form-error">Could not refresh: {describeError(refreshError)}</p>
+          ) : null}
+          {summary.chosen.length > 0 ? (
+            <SelectionBar
+              summary={summary}
+              shown={visible.length}
+              allShownSelected={visibleSelectionState(selection.selected, visibleKeys) === 'all'}
+              canWrite={canWrite}
+              onSelectAllShown={() => setSelection((s) => setAllVisible(s, visibleKeys, true))}
+              onClear={() => setSelection(emptySelection)}
+              onSave={() => setSaving(true)}
+              onBatch={(kind) =>
+                summary.accountId !== null && setBatch({ kind, accountId: summary.accountId })
               }
-            >
-              Clear search and filters
-            </button>
+              onCopy={() => setCopyQueue(summary.chosen)}
+              onMerge={() =>
+                setCreating({
+                  accountId: summary.chosen[0]!.account_id,
+                  source: { kind: 'merge', playlists: summary.chosen },
+                })
+              }
+            />
           ) : null}
         </div>
-        {visible.length === 0 ? (
-          <EmptyState title="No playlists match" icon="⌕">
-            <p>Try other words, or clear the filters.</p>
-          </EmptyState>
-        ) : (
-          <PlaylistTable
-            playlists={visible}
-            selected={selection.selected}
-            onToggle={(key, shift) => setSelection((s) => clickRow(s, visibleKeys, key, shift))}
-            onToggleAll={(on) => setSelection((s) => setAllVisible(s, visibleKeys, on))}
-            sort={query.sort}
-            dir={query.dir}
-            onSort={sortBy}
-            accountNames={accountNames}
-          />
-        )}
-        {refreshError ? (
-          <p class="form-error">Could not refresh: {describeError(refreshError)}</p>
-        ) : null}
-      </>
+      </div>
     );
   }
 
-  const count = selection.selected.size;
-  const chosen = playlists.filter((p) => selection.selected.has(playlistKey(p)));
-  const oneAccount =
-    chosen.length > 0 && chosen.every((p) => p.account_id === chosen[0]!.account_id);
-  const readable = chosen.every((p) => p.items_readable);
   const firstAccount = accounts?.find((a) => a.status === 'active') ?? accounts?.[0] ?? null;
+  const copying = copyQueue[0] ?? null;
   return (
     <div class="page page-wide">
       <div class="page-head">
@@ -252,50 +376,6 @@ export function PlaylistsPage({ search }: { search: string }) {
       </div>
       {syncStrip}
       {body}
-      {count > 0 ? (
-        <div class="selection-bar" role="region" aria-label="Selection">
-          <strong data-testid="selection-count">{formatCount(count)} selected</strong>
-          {canWrite && chosen.length === 1 && readable ? (
-            <button
-              type="button"
-              class="btn btn-small"
-              onClick={() =>
-                setCreating({
-                  accountId: chosen[0]!.account_id,
-                  source: { kind: 'copy', playlist: chosen[0]! },
-                })
-              }
-            >
-              Copy…
-            </button>
-          ) : null}
-          {canWrite && chosen.length > 1 ? (
-            <button
-              type="button"
-              class="btn btn-small"
-              disabled={!oneAccount || !readable}
-              title={
-                !oneAccount
-                  ? 'Only playlists of one account can be merged.'
-                  : !readable
-                    ? 'plm does not hold the tracks of every selected playlist.'
-                    : undefined
-              }
-              onClick={() =>
-                setCreating({
-                  accountId: chosen[0]!.account_id,
-                  source: { kind: 'merge', playlists: chosen },
-                })
-              }
-            >
-              Merge into a new playlist…
-            </button>
-          ) : null}
-          <button type="button" class="btn btn-small" onClick={() => setSelection(emptySelection)}>
-            Clear selection
-          </button>
-        </div>
-      ) : null}
       {creating ? (
         <CreatePlaylistDialog
           accountId={creating.accountId}
@@ -304,20 +384,65 @@ export function PlaylistsPage({ search }: { search: string }) {
           onClose={() => setCreating(null)}
         />
       ) : null}
+      {copying ? (
+        <CreatePlaylistDialog
+          key={playlistKey(copying)}
+          accountId={copying.account_id}
+          source={{ kind: 'copy', playlist: copying }}
+          onClose={() => setCopyQueue((q) => q.slice(1))}
+        />
+      ) : null}
+      {batch ? (
+        <BatchDialog
+          accountId={batch.accountId}
+          // Finding duplicates only reads; every other batch acts on the writable playlists.
+          playlists={batch.kind === 'duplicates' ? summary.chosen : summary.writable}
+          kind={batch.kind}
+          onClose={() => setBatch(null)}
+        />
+      ) : null}
+      {saving ? (
+        <SaveSelectionDialog
+          playlists={summary.chosen}
+          accountId={summary.accountId}
+          existing={selectionsResource.data ?? []}
+          onSaved={(saved) => {
+            notify(`Saved the selection “${saved.name}”.`, 'success');
+            void selectionsResource.reload();
+          }}
+          onClose={() => setSaving(false)}
+        />
+      ) : null}
+      {deleting ? (
+        <ConfirmDialog
+          title="Delete the saved selection?"
+          confirmLabel="Delete"
+          danger
+          onConfirm={async () => {
+            await api.deleteSelection(deleting.name);
+            void selectionsResource.reload();
+          }}
+          onClose={() => setDeleting(null)}
+        >
+          <p>“{deleting.name}” will no longer be listed. The playlists themselves do not change.</p>
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }
 
 function PlaylistToolbar({
   query,
-  tags,
   accounts,
   update,
+  density,
+  onDensity,
 }: {
   query: PlaylistQuery;
-  tags: readonly string[];
   accounts: readonly Account[];
   update: (patch: Partial<PlaylistQuery>) => void;
+  density: Density;
+  onDensity: (d: Density) => void;
 }) {
   return (
     <div class="toolbar" role="search">
@@ -403,21 +528,117 @@ function PlaylistToolbar({
             ['no', 'Not collaborative'],
           ]}
         />
-        {tags.length > 0 || query.tag !== null ? (
-          <SelectField
-            id="pl-tag"
-            label="Tag"
-            value={query.tag ?? ''}
-            onChange={(v) => update({ tag: v === '' ? null : v })}
-            options={[
-              ['', 'Any tag'],
-              ...[...new Set([...tags, ...(query.tag ? [query.tag] : [])])].map(
-                (t): [string, string] => [t, t],
-              ),
-            ]}
-          />
-        ) : null}
+        <TrackField query={query} update={update} />
+        <div class="density-toggle" role="group" aria-label="Density">
+          {(['comfortable', 'compact'] as const).map((d) => (
+            <button
+              type="button"
+              key={d}
+              class={`btn btn-small${density === d ? ' active' : ''}`}
+              aria-pressed={density === d}
+              onClick={() => onDensity(d)}
+            >
+              {d === 'compact' ? 'Compact' : 'Comfortable'}
+            </button>
+          ))}
+        </div>
       </div>
     </div>
+  );
+}
+
+/**
+ * "Contains track X / does not": a URI or open.spotify.com link. The URL query gets the track only
+ * once the text is one (so typing asks the server nothing until then); the draft stays local.
+ */
+function TrackField({
+  query,
+  update,
+}: {
+  query: PlaylistQuery;
+  update: (patch: Partial<PlaylistQuery>) => void;
+}) {
+  const [draft, setDraft] = useState(query.track);
+  // Follow the URL when it changes elsewhere (clear filters, back), not while the draft is new.
+  useEffect(() => {
+    if ((toUri(draft) ?? '') !== query.track) setDraft(query.track);
+  }, [query.track]);
+  const invalid = draft.trim() !== '' && toUri(draft) === null;
+  return (
+    <>
+      <div class="field field-compact field-track">
+        <label for="pl-track" class="label-small">
+          Track
+        </label>
+        <input
+          id="pl-track"
+          class="input"
+          type="search"
+          placeholder="spotify:track:… or open.spotify.com link"
+          autoComplete="off"
+          value={draft}
+          aria-invalid={invalid}
+          aria-describedby={invalid ? 'pl-track-hint' : undefined}
+          onInput={(e) => {
+            const text = e.currentTarget.value;
+            setDraft(text);
+            const uri = text.trim() === '' ? '' : toUri(text);
+            if (uri !== null && uri !== query.track) update({ track: uri });
+          }}
+        />
+        {invalid ? (
+          <p id="pl-track-hint" class="form-error small">
+            Paste a spotify:track: URI or an open.spotify.com track link.
+          </p>
+        ) : null}
+      </div>
+      <SelectField
+        id="pl-track-mode"
+        label="Track filter"
+        value={query.trackMode}
+        onChange={(v) => update({ trackMode: v as PlaylistQuery['trackMode'] })}
+        options={[
+          ['has', 'Holds the track'],
+          ['lacks', 'Does not hold it'],
+        ]}
+      />
+    </>
+  );
+}
+
+/** What the contains-track filter is doing: looking, failed (with a retry), or how many hold it. */
+function TrackFilterStatus({
+  active,
+  loading,
+  error,
+  holding,
+  onRetry,
+}: {
+  active: boolean;
+  loading: boolean;
+  error: unknown;
+  holding: ReadonlySet<string> | null;
+  onRetry: () => void;
+}) {
+  if (!active) return null;
+  if (error && !loading)
+    return (
+      <p class="form-error small" role="alert">
+        Could not look up the track: {describeError(error)}{' '}
+        <button type="button" class="btn-link small" onClick={onRetry}>
+          Try again
+        </button>
+      </p>
+    );
+  if (holding === null)
+    return (
+      <p class="muted small" aria-live="polite">
+        Looking up the playlists that hold the track…
+      </p>
+    );
+  return (
+    <p class="muted small" aria-live="polite" data-testid="track-status">
+      {plural(holding.size, 'stored playlist')} {holding.size === 1 ? 'holds' : 'hold'} the track.
+    </p>
   );
 }

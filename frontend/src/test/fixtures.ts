@@ -1,5 +1,13 @@
 // Test data shaped exactly like the API's schemas (the types come from schema.d.ts).
-import type { Account, Job, Playlist, PlaylistItem, SessionInfo } from '../api/client';
+import type {
+  Account,
+  BatchEntryPreview,
+  BatchPreview,
+  Job,
+  Playlist,
+  PlaylistItem,
+  SessionInfo,
+} from '../api/client';
 import type { EditPreview } from '../lib/edit';
 
 export function playlist(overrides: Partial<Playlist> = {}): Playlist {
@@ -108,6 +116,44 @@ export function editPreview(overrides: Partial<EditPreview> = {}): EditPreview {
     move_lower_bound: 0,
     replace_everything: { possible: true, impossible_because: '', calls: 1, added_at_lost: 5 },
     seed: null,
+    ...overrides,
+  };
+}
+
+/** A batch preview of one changed playlist; tests set what they look at. */
+export function batchPreview(overrides: Partial<BatchPreview> = {}): BatchPreview {
+  return {
+    summary: 'add 1 track at the bottom',
+    entries: [batchEntry()],
+    changed: 1,
+    unchanged: 0,
+    refused: 0,
+    write_calls: 1,
+    check_reads: 1,
+    calls: 2,
+    expected_seconds: 0.5,
+    rate_budget: 120,
+    seed: null,
+    ...overrides,
+  };
+}
+
+export function batchEntry(overrides: Partial<BatchEntryPreview> = {}): BatchEntryPreview {
+  return {
+    playlist_id: 'p1',
+    name: 'Road Trip',
+    status: 'change',
+    reason: '',
+    item_count: 10,
+    added_count: 1,
+    removed_count: 0,
+    moved_count: 0,
+    added: [{ uri: 'spotify:track:new', position: 10 }],
+    removed: [],
+    moved: [],
+    details: [],
+    calls: 2,
+    added_at_lost: 0,
     ...overrides,
   };
 }
