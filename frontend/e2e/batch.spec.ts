@@ -190,7 +190,7 @@ describe.sequential('batch edits', () => {
 
   it('cancels a slow batch midway: what ran stays, the rest is not run; then undoes it', async () => {
     const track = sourceUris[1]!;
-    await setLatency(250);
+    await setLatency(300);
     await openBatch('Add tracks…');
     await dialog().getByLabel('Track URIs or links').fill(track);
     await dialog().getByRole('button', { name: 'Preview' }).click();
