@@ -64,7 +64,9 @@ struct BatchEntry {
 struct BatchJob {
   /// For people and the job list: "add 1 track at position 3", "undo of batch 41".
   std::string summary;
-  core::BatchOperation::Kind operation = core::BatchOperation::Kind::Add;
+  /// The operation when the batch is one ("batch add" as the cause's action); nullopt for an undo
+  /// or a batch of several operations (each entry's edit says what it does).
+  std::optional<core::BatchOperation::Kind> operation;
   /// The batch this one undoes, if it is an undo.
   std::optional<std::int64_t> undo_of;
   std::vector<BatchEntry> entries;
@@ -84,9 +86,11 @@ core::NewJob batch_edit_job(std::int64_t owner_user_id, std::int64_t account_id,
 
 /// The job's payload for a planned batch (core::propose_batch or core::plan_batch_undo): entries
 /// in the plan's order; Change -> Pending with EditJob{request, planned_snapshot, no planned
-/// version, `cause` with action "batch <kind>" unless the cause names one}, Unchanged ->
-/// Unchanged, Refused -> Skipped, the reason kept; an entry with undo_version carries it, with
-/// cause kind Undo and restored_version = undo_version. `undo_of`: the job an undo undoes.
+/// version, `cause`; action "batch" when the cause names none (callers name it: "batch add")},
+/// Unchanged -> Unchanged, Refused -> Skipped, the reason kept; an entry with undo_version carries
+/// it, with cause kind Undo, restored_version = undo_version and action "batch undo" when the
+/// cause names none. `operation` is read from an action "batch <kind>" (the proposal does not
+/// carry it). `undo_of`: the job an undo undoes.
 BatchJob batch_job_from(const core::BatchProposal& proposal, const core::VersionCause& cause,
                         std::optional<std::int64_t> undo_of = std::nullopt);
 
