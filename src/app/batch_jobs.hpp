@@ -13,13 +13,15 @@
 ///   (NeedsReauth, RateLimited / QuotaExceeded past the client's own waits, Unavailable) fail the
 ///   job's attempt, which the worker retries at core::next_retry, resuming where it stopped.
 /// - Progress: unit Playlists, done = entries settled, total = entries; the message names the
-///   playlist being edited.
+///   playlist being edited ("editing “Name” (12 of 300)"); the final one is the job's message,
+///   "37 changed, 3 unchanged, 1 conflict, 0 failed" (", 2 skipped" when the plan refused some).
 /// - Crash safety: the checkpoint holds the index of the entry in flight and that entry's own edit
 ///   checkpoint (the one an edit_playlist job would save). Resumed, entries with a settled result
 ///   are skipped and the one in flight resumes from its edit checkpoint, so nothing is sent twice
 ///   and the calls over all attempts stay within the plan's bound plus the entry in flight.
-/// - Cancel and shutdown: the entry in flight stops at its next write step (what it sent stays
-///   sent and is stored and journaled as far as it went), the rest stay Pending.
+/// - Cancel and shutdown: the entry in flight stops after its next write step, as a stopped
+///   edit_playlist job does (what it sent stays sent; a resumed batch continues its edit from its
+///   checkpoint, and after a cancel the next sync records it), the rest stay Pending.
 /// - Undo: a batch is undone by another batch_edit job whose entries restore each playlist the
 ///   batch changed to the journal version before the batch's own version (core::plan_batch_undo,
 ///   then batch_job_from); an entry
@@ -80,7 +82,8 @@ core::Result<BatchJob> decode_batch_payload(const std::string& payload);
 
 /// The job that runs `batch` on `account_id`: kind BatchEdit, the account's concurrency key (it
 /// waits for the account's sync and for edits of its playlists, and holds them off), not unique,
-/// progress unit Playlists.
+/// progress unit Playlists, 20 attempts (each resumes; five would fail a long batch for good
+/// through a storm of 429s).
 core::NewJob batch_edit_job(std::int64_t owner_user_id, std::int64_t account_id,
                             const BatchJob& batch);
 

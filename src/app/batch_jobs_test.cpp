@@ -392,6 +392,31 @@ TEST_F(BatchJobsTest, AResumedBatchSendsNothingTwice) {
   EXPECT_EQ(done.job.api.calls - stopped.job.api.calls, spotify_.calls() - calls_before_resume);
 }
 
+TEST_F(BatchJobsTest, ARateLimitFailsTheAttemptAndTheRetryGoesOnWhereItStopped) {
+  BatchJob batch;
+  batch.entries = {entry(0, core::EditRequest::add({track(100)}, core::Placement::top())),
+                   entry(1, core::EditRequest::add({track(101)}, core::Placement::top())),
+                   entry(2, rename("Renamed"))};
+  const Job job = enqueue(batch);
+  const auto writes_before = spotify_.writes();
+  // The second playlist's confirmation read (after the first's read, add and track lookup): a 429
+  // past the client's own waits.
+  spotify_.fail_call(spotify_.calls() + 4, core::make_error(ErrorCode::RateLimited, "429"));
+  const auto failed = run(job);
+  ASSERT_EQ(failed.job.state, JobState::Queued) << "retried later: " << error_of(failed);
+  EXPECT_EQ(item(failed, kPlaylists[0]).outcome, ItemOutcome::Done);
+  EXPECT_EQ(item(failed, kPlaylists[1]).outcome, ItemOutcome::Pending);
+  EXPECT_EQ(item(failed, kPlaylists[2]).outcome, ItemOutcome::Pending);
+
+  clock_.advance(std::chrono::minutes(5));
+  const auto done = run(job);
+  ASSERT_EQ(done.job.state, JobState::Succeeded) << error_of(done);
+  EXPECT_EQ(spotify_.writes() - writes_before, 3);
+  EXPECT_EQ(on_spotify(0).front(), track(100));
+  EXPECT_EQ(on_spotify(1).front(), track(101));
+  EXPECT_EQ(done.job.progress.message, "3 changed, 0 unchanged, 0 conflicts, 0 failed");
+}
+
 TEST_F(BatchJobsTest, ACancelLeavesTheRestPending) {
   BatchJob batch;
   batch.entries = {entry(0, core::EditRequest::add(tracks(2000, 250), core::Placement::bottom())),
