@@ -168,6 +168,12 @@ export function BatchJobView({
       ) : null}
       {job.error && job.state === 'failed' ? <FormError error={job.error.message} /> : null}
       <BatchResults job={job} items={items} />
+      {!isActive(job) && items.some((i) => i.outcome === 'pending') ? (
+        <p class="hint" data-testid="batch-stopped-note">
+          The batch stopped before it reached the playlists marked “Not run”. One being edited at
+          that moment keeps what was already sent to Spotify; the next sync records it.
+        </p>
+      ) : null}
       <div class="edit-bar">
         {!isActive(job) && onUndoStarted ? (
           <UndoBatch job={job} items={items} onStarted={onUndoStarted} />
