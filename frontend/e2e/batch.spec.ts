@@ -240,7 +240,17 @@ describe.sequential('batch edits', () => {
 
   it('where is this track: toggles add it to one playlist and take it out of another', async () => {
     const track = sourceUris[0]!;
-    await page.goto(`${stack.appUrl}where?uri=${encodeURIComponent(track)}`);
+    // From a track row of a playlist ("Where else?", shown on hover).
+    await page.goto(`${stack.appUrl}playlists`);
+    await page
+      .getByTestId('playlist-row')
+      .getByRole('link', { name: TAGGED[1]!, exact: true })
+      .click();
+    const first = page.getByTestId('track-table').locator('[role=row][data-index="0"]');
+    await first.hover();
+    await first.getByRole('link', { name: /^Where else is / }).click();
+    await page.waitForURL(/\/where\?uri=/);
+    expect(new URL(page.url()).searchParams.get('uri')).toBe(track);
     const table = page.getByTestId('where-table');
     await expect
       .poll(() => table.locator('[data-testid=where-row][data-holds=yes]').count())

@@ -170,8 +170,9 @@ export function BatchJobView({
       <BatchResults job={job} items={items} />
       {!isActive(job) && items.some((i) => i.outcome === 'pending') ? (
         <p class="hint" data-testid="batch-stopped-note">
-          The batch stopped before it reached the playlists marked “Not run”. One being edited at
-          that moment keeps what was already sent to Spotify; the next sync records it.
+          The batch stopped before it reached the playlists marked “Not run”. The one being edited
+          at that moment may keep what was already sent to Spotify: its page or the next sync shows
+          it.
         </p>
       ) : null}
       <div class="edit-bar">
