@@ -186,6 +186,41 @@ describe('BatchDialog', () => {
     ]);
   });
 
+  it('removes tracks picked from the search, sending their URIs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const found = {
+      uri: 'spotify:track:found',
+      name: 'Found Song',
+      artists: ['Band'],
+      album: 'LP',
+      album_image_url: '',
+      duration_ms: 1000,
+      release_date: '',
+    };
+    const { calls } = mockApi({
+      'GET api/accounts/1/search': json({ tracks: [found], offset: 0, total: 1, has_more: false }),
+      'POST api/accounts/1/batch/preview': json(batchPreview()),
+    });
+    open('remove');
+    // No place to choose: the batch's form says where tracks go.
+    expect(screen.queryByLabelText('Add at', { selector: '#add-where' })).toBeNull();
+    fireEvent.input(screen.getByLabelText('Search Spotify for tracks'), {
+      target: { value: 'found' },
+    });
+    vi.advanceTimersByTime(300);
+    vi.useRealTimers();
+    fireEvent.click(await screen.findByRole('button', { name: 'Pick Found Song by Band' }));
+    expect(
+      within(screen.getByRole('list', { name: 'Tracks picked' })).getByText('Found Song'),
+    ).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    await screen.findByTestId('batch-preview-table');
+    expect(calls.find((c) => c.url.pathname.endsWith('/batch/preview'))!.body).toEqual({
+      playlist_ids: ['p1', 'p2', 'p3'],
+      operation: { kind: 'remove', uris: ['spotify:track:found'] },
+    });
+  });
+
   it('shows a live example of a rename template on the first playlist', () => {
     mockApi({});
     open('rename');

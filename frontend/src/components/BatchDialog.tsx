@@ -71,7 +71,7 @@ export function BatchDialog({ accountId, playlists, kind, onClose }: Props) {
 
   if (step.step === 'duplicates') {
     return (
-      <Dialog title={title} onClose={onClose} actions={close}>
+      <Dialog wide title={title} onClose={onClose} actions={close}>
         <DuplicatesReport
           accountId={accountId}
           playlists={playlists}
@@ -86,7 +86,7 @@ export function BatchDialog({ accountId, playlists, kind, onClose }: Props) {
   }
   if (step.step === 'job') {
     return (
-      <Dialog title={title} onClose={onClose} actions={close}>
+      <Dialog wide title={title} onClose={onClose} actions={close}>
         <BatchJobView
           jobId={step.jobId}
           onUndoStarted={(job) => setStep({ step: 'job', jobId: job.id })}
@@ -116,6 +116,7 @@ export function BatchDialog({ accountId, playlists, kind, onClose }: Props) {
   };
   return (
     <Dialog
+      wide
       title={title}
       onClose={onClose}
       actions={
@@ -477,6 +478,7 @@ function PreviewStep({
   };
   return (
     <Dialog
+      wide
       title={title}
       onClose={onClose}
       actions={

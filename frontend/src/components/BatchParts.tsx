@@ -86,7 +86,7 @@ export function BatchResults({ job, items }: { job: Job; items: readonly JobItem
   return (
     <>
       <p class="muted small" data-testid="batch-result-counts">
-        {resultCounts(items)}
+        {resultCounts(items, isActive(job))}
       </p>
       <DataTable
         caption="Result for each playlist"
@@ -153,7 +153,8 @@ export function BatchJobView({
     <div class="batch-job" data-testid="batch-job">
       <p class="job-status" aria-live="polite" data-testid="batch-job-status">
         <JobStateBadge job={job} />
-        {job.message ? <span> {job.message}</span> : null}
+        {/* While it runs the progress line says what it does. */}
+        {job.message && !isActive(job) ? <span> {job.message}</span> : null}
       </p>
       {isActive(job) ? (
         <div class="edit-bar">
@@ -167,6 +168,13 @@ export function BatchJobView({
       ) : null}
       {job.error && job.state === 'failed' ? <FormError error={job.error.message} /> : null}
       <BatchResults job={job} items={items} />
+      {!isActive(job) && items.some((i) => i.outcome === 'pending') ? (
+        <p class="hint" data-testid="batch-stopped-note">
+          The batch stopped before it reached the playlists marked “Not run”. The one being edited
+          at that moment may keep what was already sent to Spotify: its page or the next sync shows
+          it.
+        </p>
+      ) : null}
       <div class="edit-bar">
         {!isActive(job) && onUndoStarted ? (
           <UndoBatch job={job} items={items} onStarted={onUndoStarted} />

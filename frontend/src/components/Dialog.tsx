@@ -7,12 +7,14 @@ interface Props {
   children: ComponentChildren;
   /** Rendered in the footer; usually a Cancel and a confirm button. */
   actions: ComponentChildren;
+  /** Wider, with a body that scrolls (tables of many rows: a batch over hundreds of playlists). */
+  wide?: boolean;
 }
 
 let dialogCount = 0;
 
 /** A modal dialog: focus moves in, Tab stays in, Escape closes, focus returns to the opener. */
-export function Dialog({ title, onClose, children, actions }: Props) {
+export function Dialog({ title, onClose, children, actions, wide }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const idRef = useRef(`dialog-${++dialogCount}`);
   useEffect(() => {
@@ -47,7 +49,7 @@ export function Dialog({ title, onClose, children, actions }: Props) {
     <div class="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
         ref={ref}
-        class="dialog"
+        class={wide ? 'dialog dialog-wide' : 'dialog'}
         role="dialog"
         aria-modal="true"
         aria-labelledby={`${idRef.current}-title`}

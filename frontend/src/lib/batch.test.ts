@@ -143,5 +143,6 @@ describe('words of previews and results', () => {
     expect(resultCounts([item('done'), item('pending'), item('done'), item('failed')])).toBe(
       '2 changed, 1 failed, 1 not run',
     );
+    expect(resultCounts([item('done'), item('pending')], true)).toBe('1 changed, 1 waiting');
   });
 });

@@ -248,15 +248,18 @@ export function entryChange(entry: BatchEntryPreview): string {
   return parts.join(', ') || 'changes';
 }
 
-/** Counts of a batch job's items by outcome, for the result line; `pending` ones read "not run". */
-export function resultCounts(items: readonly JobItem[]): string {
+/**
+ * Counts of a batch job's items by outcome, for the result line; `pending` ones are "waiting"
+ * while the job runs and "not run" once it ended (a cancel, a failure).
+ */
+export function resultCounts(items: readonly JobItem[], active = false): string {
   const order: [JobItem['outcome'], string][] = [
     ['done', 'changed'],
     ['unchanged', 'unchanged'],
     ['skipped', 'skipped'],
     ['conflict', 'in conflict'],
     ['failed', 'failed'],
-    ['pending', 'not run'],
+    ['pending', active ? 'waiting' : 'not run'],
   ];
   const counts = new Map<string, number>();
   for (const item of items) counts.set(item.outcome, (counts.get(item.outcome) ?? 0) + 1);

@@ -35,7 +35,7 @@ export function whereRows(where: TrackWhere, playlists: readonly Playlist[]): Wh
   }));
   const others = playlists
     .filter((p) => p.read_only_reason === null && !holding.has(playlistKey(p.account_id, p.id)))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   for (const p of others)
     rows.push({
       accountId: p.account_id,

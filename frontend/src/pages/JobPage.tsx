@@ -257,7 +257,9 @@ function ItemResults({
         <>
           <div class="result-line">
             <p class="muted small" data-testid="job-outcomes">
-              {job.kind === 'batch_edit' ? resultCounts(items) : outcomeSummary(items)}
+              {job.kind === 'batch_edit'
+                ? resultCounts(items, isActive(job))
+                : outcomeSummary(items)}
             </p>
             {problems.length > 0 && problems.length < items.length ? (
               <label class="check-label small">

@@ -39,7 +39,7 @@ export function WherePage({ search }: { search: string }) {
         <h1>Where is this track?</h1>
         <p class="lead">Every playlist that holds it, and a toggle to add it or take it out.</p>
       </div>
-      <form class="toolbar" role="search" onSubmit={find}>
+      <form class="toolbar where-find" role="search" onSubmit={find}>
         <div class="field field-search">
           <label for="where-uri">Track URI or link</label>
           <input
@@ -160,16 +160,6 @@ function WhereResult({ uri }: { uri: string }) {
                 onInput={(e) => setFilter(e.currentTarget.value)}
               />
             </div>
-            {canWrite ? (
-              <button
-                type="button"
-                class="btn btn-primary"
-                disabled={batches.size === 0}
-                onClick={() => setPhase({ phase: 'preview', batches })}
-              >
-                {batches.size === 0 ? 'Apply' : `Apply (${changedText(rows, wanted)})`}
-              </button>
-            ) : null}
           </div>
           <DataTable
             caption="Playlists that hold the track, then the others that may change"
@@ -218,6 +208,23 @@ function WhereResult({ uri }: { uri: string }) {
               );
             })}
           </DataTable>
+          {canWrite ? (
+            <div class="selection-bar where-apply" role="region" aria-label="Changes">
+              <span class="small" aria-live="polite">
+                {batches.size === 0
+                  ? 'Switch playlists on or off, then apply.'
+                  : `Changes: ${changedText(rows, wanted)}.`}
+              </span>
+              <button
+                type="button"
+                class="btn btn-primary"
+                disabled={batches.size === 0}
+                onClick={() => setPhase({ phase: 'preview', batches })}
+              >
+                {batches.size === 0 ? 'Apply' : `Apply (${changedText(rows, wanted)})`}
+              </button>
+            </div>
+          ) : null}
         </>
       )}
     </>
