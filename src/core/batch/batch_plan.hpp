@@ -87,7 +87,9 @@ struct BatchOperation {
   enum class Kind {
     Add,         ///< `uris` at `at`
     Remove,      ///< every copy of each of `uris`
-    Replace,     ///< every copy of `old_uri` becomes `new_uri`, at the same position
+    Replace,     ///< every copy of `old_uri` becomes `new_uri`, at the same position; in a
+                 ///< playlist that already holds `new_uri` the copies of `old_uri` are only
+                 ///< removed (no second copy of `new_uri`); one without `old_uri` is unchanged
     Dedupe,      ///< `keep`
     Sort,        ///< `sort_by`, `descending`
     Shuffle,     ///< a seeded shuffle per playlist (seed_for(shuffle_seed, playlist id))
@@ -198,7 +200,14 @@ struct BatchPlanOptions {
   std::chrono::milliseconds latency{100};  ///< per call, for the duration estimate
 };
 
-/// One entry per target. InvalidInput when check_batch_operation refuses the operation; problems
+/// One entry per target. Item operations (all but rename and visibility) plan on the stored items
+/// and need them current: a playlist whose items_snapshot_id is empty or differs from its
+/// summary's snapshot is Refused (kNotSyncedReason). The requests: add -> EditRequest::add of the
+/// URIs it lacks (all of them with add_existing) before the item at `position` (appended when the
+/// playlist is shorter); remove -> EditRequest::remove of every copy of the URIs it holds;
+/// replace -> a set_list; dedupe, sort, shuffle (seed_for) -> their kinds; rename, visibility ->
+/// details. A plan without steps is Unchanged ("already in that order", "no duplicates").
+/// InvalidInput when check_batch_operation refuses the operation; problems
 /// of a single playlist (not writable, over 10,000 items, a name Spotify would refuse, a plan the
 /// engine refuses) make that entry Refused and never fail the batch.
 Result<BatchPlan> plan_batch(const BatchOperation& operation,

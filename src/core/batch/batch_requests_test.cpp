@@ -252,6 +252,8 @@ TEST_F(BatchRequests, FindsATrackFromItsLinkWithItsHistory) {
   record(pid("a"), {track("1")}, VersionCauseKind::Sync);
   const TimePoint first_held = clock_.now();
   record(pid("a"), {track("1"), uri}, VersionCauseKind::Edit);
+  record(pid("a"), {uri, track("1")}, VersionCauseKind::Edit);              // a move: adds nothing
+  record(pid("a"), {uri, track("1"), track("2")}, VersionCauseKind::Sync);  // adds another
   record(pid("a"), {track("1"), uri, uri}, VersionCauseKind::Sync);
   save(pid("b"), "B", {track("2")});
   save(pid("c"), "C", {uri}, "", "someone");
@@ -270,6 +272,15 @@ TEST_F(BatchRequests, FindsATrackFromItsLinkWithItsHistory) {
   EXPECT_EQ(where->playlists[0].in_history_since, first_held);
   EXPECT_EQ(where->playlists[1].playlist_id, pid("c"));
   EXPECT_FALSE(where->playlists[1].in_history_since);
+
+  // Removed and added again: the history counts from its return.
+  record(pid("c"), {uri}, VersionCauseKind::Sync);
+  record(pid("c"), {}, VersionCauseKind::Sync);
+  const TimePoint back = clock_.now();
+  record(pid("c"), {uri}, VersionCauseKind::Sync);
+  auto again = where_is_track(store_, store_, {account_}, uri);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->playlists.at(1).in_history_since, back);
 
   auto bad = where_is_track(store_, store_, {account_}, "https://open.spotify.com/album/" + id);
   ASSERT_FALSE(bad);
