@@ -76,15 +76,21 @@ TEST(PlmServeBatchRestart, ABatchOver300PlaylistsKilledWithSigkillResumesAndEnds
   const batch_test::Lists before = batch_test::lists_of(dump_of_owner(stage));
   ASSERT_EQ(before.size(), kPlaylists);
 
+  // The preview plans what runs: every playlist changes, at the bound of two calls each.
+  const Json batch{
+      {"selector", "owned"},
+      {"operation", {{"kind", "add"}, {"uris", {added}}, {"at", "position"}, {"position", 2}}},
+      {"why", "the batch restart proof"}};
+  const Json preview = first->call("POST", account_path + "/batch/preview", batch, &status);
+  ASSERT_EQ(status, 200) << preview.dump().substr(0, 500);
+  EXPECT_EQ(preview["changed"], kPlaylists);
+  const std::int64_t lower_bound = kCallsPerPlaylist * static_cast<std::int64_t>(kPlaylists);
+  EXPECT_EQ(preview["calls"], lower_bound) << "the planner's estimate is the bound";
+
   stage.emulator_admin("POST", "/__emulator/faults", Json{{"latency", {{"fixed_ms", 100}}}});
   stage.emulator_admin("DELETE", "/__emulator/stats");
   const auto batch_began = Clock::now();
-  const Json started = first->call(
-      "POST", account_path + "/batch",
-      Json{{"selector", "owned"},
-           {"operation", {{"kind", "add"}, {"uris", {added}}, {"at", "position"}, {"position", 2}}},
-           {"why", "the batch restart proof"}},
-      &status);
+  const Json started = first->call("POST", account_path + "/batch", batch, &status);
   ASSERT_EQ(status, 202) << started.dump();
   ASSERT_EQ(started["kind"], "batch_edit");
   const std::string job_id = started["id"];
@@ -163,7 +169,6 @@ TEST(PlmServeBatchRestart, ABatchOver300PlaylistsKilledWithSigkillResumesAndEnds
       stats["by_endpoint"].value("POST /v1/playlists/{}/items", std::int64_t{0});
   EXPECT_GE(adds, static_cast<std::int64_t>(kPlaylists));
   EXPECT_LE(adds, static_cast<std::int64_t>(kPlaylists) + in_flight);
-  const std::int64_t lower_bound = kCallsPerPlaylist * static_cast<std::int64_t>(kPlaylists);
   const std::int64_t calls = stats["total"];
   EXPECT_GE(calls, lower_bound) << stats.dump();
   EXPECT_LE(calls, lower_bound + in_flight * kCallsInFlight) << stats.dump();
