@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "app/batch_jobs.hpp"
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
 #include "app/lifecycle_jobs.hpp"
@@ -178,6 +179,14 @@ class JobHost final : public web::JobControl {
                                              .cause = edit.cause}));
   }
 
+  core::Result<core::Enqueued> run_batch(std::int64_t owner_user_id, std::int64_t account_id,
+                                         const core::BatchProposal& proposal,
+                                         const core::VersionCause& cause,
+                                         std::optional<std::int64_t> undo_of) override {
+    return enqueue(
+        batch_edit_job(owner_user_id, account_id, batch_job_from(proposal, cause, undo_of)));
+  }
+
   core::Result<core::Job> cancel(std::int64_t job_id) override {
     auto job = queue_.cancel(job_id);
     if (job && job->state == core::JobState::Running) worker_.cancel_requested(job_id);
@@ -256,6 +265,7 @@ web::WebOptions web_options(const Config& config, const std::string& public_url)
   options.static_dir = config.static_dir;
   options.spotify_api_url = config.spotify_api_url;
   options.trust_proxy = config.trust_proxy;
+  options.rate_budget = config.spotify_rate_budget;
   options.access_log = config.access_log;
   return options;
 }

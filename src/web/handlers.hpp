@@ -64,5 +64,18 @@ http::Response search_tracks(App& app, Context& context);
 http::Response preview_edit(App& app, Context& context);
 http::Response apply_edit(App& app, Context& context);
 http::Response upload_cover(App& app, Context& context);
+/// A seed for a shuffle the user did not seed: below 2^53, so the browser's numbers hold it
+/// exactly when it sends it back to apply what the preview showed.
+std::uint64_t random_seed();
+
+// ---- batch edits, where a track is, duplicates, saved selections (handlers_batch.cpp) ----
+http::Response preview_batch(App& app, Context& context);
+http::Response run_batch(App& app, Context& context);
+http::Response undo_batch(App& app, Context& context);
+http::Response find_duplicates(App& app, Context& context);
+http::Response where_is_track(App& app, Context& context);
+http::Response list_selections(App& app, Context& context);
+http::Response save_selection(App& app, Context& context);
+http::Response delete_selection(App& app, Context& context);
 
 }  // namespace plm::web

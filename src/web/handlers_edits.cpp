@@ -39,15 +39,6 @@ core::Result<App::OwnedPlaylist> editable_playlist(App& app, const Context& cont
   return owned;
 }
 
-/// A seed for a shuffle the user did not seed: below 2^53, so the browser's numbers hold it
-/// exactly when it sends it back to apply what the preview showed.
-std::uint64_t random_seed() {
-  std::random_device device;
-  const std::uint64_t high = device();
-  const std::uint64_t low = device();
-  return ((high << 32) | low) & ((std::uint64_t{1} << 53) - 1);
-}
-
 /// A request read, resolved against the stored items it was made against and planned.
 struct PlannedEdit {
   App::OwnedPlaylist owned;
@@ -114,6 +105,13 @@ core::VersionCause cause_of(const EditBody& body, std::int64_t user_id) {
 }
 
 }  // namespace
+
+std::uint64_t random_seed() {
+  std::random_device device;
+  const std::uint64_t high = device();
+  const std::uint64_t low = device();
+  return ((high << 32) | low) & ((std::uint64_t{1} << 53) - 1);
+}
 
 http::Response search_tracks(App& app, Context& context) {
   auto account = app.owned_account(context, context.param("account_id"));

@@ -17,7 +17,8 @@ BodyRule json_body(std::size_t max_bytes) { return BodyRule{BodyRule::Kind::Json
 namespace {
 
 /// An edit or a new playlist names up to 10,000 items (EditRequest, CreatePlaylistRequest in
-/// api/openapi.yaml): about 600 KB of JSON.
+/// api/openapi.yaml): about 600 KB of JSON. Batch bodies (5,000 playlist ids per part, a
+/// 200,000-byte saved selector) take the same.
 constexpr std::size_t kMaxItemListBodyBytes = 1024 * 1024;
 /// Spotify takes a cover of at most 256 KiB once base64-encoded: 192 KiB of JPEG.
 constexpr std::size_t kMaxCoverBytes = core::SpotifyApi::kMaxCoverBase64Bytes / 4 * 3;
@@ -70,9 +71,17 @@ const std::vector<Route>& api_routes() {
     {"POST",   playlist + "/edits/preview",        user,  editor, items, preview_edit},
     {"POST",   playlist + "/edits",                user,  editor, items, apply_edit},
     {"PUT",    playlist + "/cover",                user,  editor, jpeg, upload_cover},
+    {"POST",   "/api/accounts/{account_id}/batch/preview", user, editor, items, preview_batch},
+    {"POST",   "/api/accounts/{account_id}/batch", user,  editor, items, run_batch},
+    {"POST",   "/api/accounts/{account_id}/duplicates", user, viewer, items, find_duplicates},
+    {"GET",    "/api/where",                       user,  viewer, none, where_is_track},
+    {"GET",    "/api/selections",                  user,  viewer, none, list_selections},
+    {"PUT",    "/api/selections/{name}",           user,  editor, items, save_selection},
+    {"DELETE", "/api/selections/{name}",           user,  editor, none, delete_selection},
     {"GET",    "/api/jobs",                        user,  viewer, none, list_jobs},
     {"GET",    "/api/jobs/{job_id}",               user,  viewer, none, get_job},
     {"POST",   "/api/jobs/{job_id}/cancel",        user,  editor, none, cancel_job},
+    {"POST",   "/api/jobs/{job_id}/undo",          user,  editor, items, undo_batch},
     {"GET",    "/api/events",                      user,  viewer, none, get_events},
   };
   // clang-format on

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/batch/batch_requests.hpp"
 #include "core/edit/edit_request.hpp"
 #include "core/edit/playlist_lifecycle.hpp"
 #include "core/jobs/job.hpp"
@@ -101,6 +102,15 @@ class JobControl {
   virtual core::Result<core::Enqueued> create_playlists(std::int64_t owner_user_id,
                                                         std::int64_t account_id,
                                                         const core::PlaylistCreation& creation) = 0;
+  /// Enqueues a batch_edit job running `proposal` (core::propose_batch, or core::plan_batch_undo
+  /// for an undo, `undo_of` naming the batch it undoes): app::batch_job_from(proposal, cause,
+  /// undo_of), then app::batch_edit_job. Always a new job; wakes the worker. The caller checked
+  /// that at least one entry changes.
+  virtual core::Result<core::Enqueued> run_batch(std::int64_t owner_user_id,
+                                                 std::int64_t account_id,
+                                                 const core::BatchProposal& proposal,
+                                                 const core::VersionCause& cause,
+                                                 std::optional<std::int64_t> undo_of) = 0;
   /// Enqueues the job that unfollows a playlist: the queued or running one when there is one.
   virtual core::Result<core::Enqueued> delete_playlist(std::int64_t owner_user_id,
                                                        std::int64_t account_id,
@@ -141,6 +151,8 @@ struct WebOptions {
   /// request comes from a loopback proxy.
   bool trust_proxy = false;
   bool access_log = true;
+  /// Spotify calls per 30 s (PLM_SPOTIFY_RATE_BUDGET): what batch previews estimate durations at.
+  std::int64_t rate_budget = 90;
   /// JSON request bodies above this size answer 413 payload_too_large.
   std::size_t max_json_body_bytes = 64 * 1024;
   std::string version = "0.1.0";

@@ -69,6 +69,15 @@ class QueueOnlyJobs final : public JobControl {
         .concurrency_key = core::concurrency_key_for_playlist(edit.account_id, edit.playlist_id),
         .unit = core::ProgressUnit::Calls});
   }
+  core::Result<core::Enqueued> run_batch(std::int64_t owner, std::int64_t account,
+                                         const core::BatchProposal&, const core::VersionCause&,
+                                         std::optional<std::int64_t>) override {
+    return queue.enqueue(core::NewJob{.kind = core::JobKind::BatchEdit,
+                                      .owner_user_id = owner,
+                                      .account_id = account,
+                                      .concurrency_key = core::concurrency_key_for_account(account),
+                                      .unit = core::ProgressUnit::Playlists});
+  }
   core::Result<core::Enqueued> create_playlists(std::int64_t owner, std::int64_t account,
                                                 const core::PlaylistCreation&) override {
     return queue.enqueue(

@@ -459,7 +459,12 @@ TEST_F(PlmApiTest, ViewersReadButEveryStateChangingRouteAnswersForbidden) {
       {"POST", "/api/users"},
       {"PATCH", "/api/users/1"},
       {"DELETE", "/api/users/1"},
-      {"POST", "/api/jobs/1/cancel"}};
+      {"POST", "/api/jobs/1/cancel"},
+      {"POST", "/api/accounts/" + id + "/batch/preview"},
+      {"POST", "/api/accounts/" + id + "/batch"},
+      {"POST", "/api/jobs/1/undo"},
+      {"PUT", "/api/selections/mine"},
+      {"DELETE", "/api/selections/mine"}};
   for (const auto& [method, path] : writes) {
     const auto reply = viewer.call(method, path,
                                    method == "DELETE" || path.ends_with("sync") ||

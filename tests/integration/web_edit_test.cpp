@@ -70,15 +70,7 @@ class EditApiTest : public PlmApiTest {
 
   /// The playlist on the emulator (the truth, whatever reads show).
   std::vector<std::string> on_spotify(const std::string& playlist) {
-    const Json dump = emulator_admin("GET", "/__emulator/users/alice/playlists");
-    for (const auto& each : dump) {
-      if (each["id"] != playlist) continue;
-      std::vector<std::string> uris;
-      for (const auto& entry : each["entries"]) uris.push_back(entry["uri"]);
-      return uris;
-    }
-    ADD_FAILURE() << "no playlist " << playlist << " in alice's dump";
-    return {};
+    return emulator_uris("alice", playlist);
   }
 
   Reply preview(const std::string& playlist, Json body) {

@@ -382,6 +382,19 @@ Json PlmApiTest::emulator_admin(const std::string& method, const std::string& pa
   return result.body.empty() ? Json() : Json::parse(result.body, nullptr, false);
 }
 
+std::vector<std::string> PlmApiTest::emulator_uris(const std::string& spotify_user,
+                                                   const std::string& playlist) {
+  const Json dump = emulator_admin("GET", "/__emulator/users/" + spotify_user + "/playlists");
+  for (const auto& each : dump) {
+    if (each["id"] != playlist) continue;
+    std::vector<std::string> uris;
+    for (const auto& entry : each["entries"]) uris.push_back(entry["uri"]);
+    return uris;
+  }
+  ADD_FAILURE() << "no playlist " << playlist << " in " << spotify_user << "'s dump";
+  return {};
+}
+
 Json PlmApiTest::emulator_get(const std::string& spotify_user, const std::string& path) {
   const Json tokens =
       emulator_admin("POST", "/__emulator/tokens",

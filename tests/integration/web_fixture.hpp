@@ -159,6 +159,10 @@ class PlmApiTest : public ::testing::Test {
   /// An emulator admin call.
   Json emulator_admin(const std::string& method, const std::string& path,
                       const Json& body = nullptr);
+  /// The URIs of a playlist of `spotify_user` as the emulator holds it (the truth, whatever plm
+  /// stored); a test failure when the user has no such playlist.
+  std::vector<std::string> emulator_uris(const std::string& spotify_user,
+                                         const std::string& playlist);
   /// A Web API GET at the emulator as `spotify_user` (a token minted by the admin API).
   Json emulator_get(const std::string& spotify_user, const std::string& path);
   std::vector<std::string> logs() const;
