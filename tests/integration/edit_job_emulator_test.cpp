@@ -10,13 +10,8 @@
 
 #include <random>
 
-#include "app/edit_jobs.hpp"
-#include "app/worker.hpp"
 #include "core/edit/edit_test_lists.hpp"
-#include "core/sync/sync_service.hpp"
-#include "spotify/tests/spotify_fixture.hpp"
-#include "support/fakes.hpp"
-#include "support/in_memory_job_queue.hpp"
+#include "emulator_jobs_fixture.hpp"
 
 namespace plm::spotify::testing {
 namespace {
@@ -25,25 +20,14 @@ using app::EditJob;
 using core::JobState;
 using Kind = core::EditRequest::Kind;
 
-class EditJobOnEmulator : public SpotifyClientTest {
+class EditJobOnEmulator : public JobsOnEmulator {
  protected:
   void SetUp() override {
-    client_ = make_client(mint_tokens("alice"));
-    account_.spotify_user_id = "alice";
-    account_.display_name = "Alice";
-    account_.app_user_id = store_.create_user("alice", "hash", core::Role::Editor)->id;
-    account_.id = *store_.upsert_account(account_);
-    sync();
+    connect("alice");
     app::add_edit_handlers(handlers_, deps_);
-    worker_ = std::make_unique<app::Worker>(queue_, handlers_, core_clock_, waiter_);
+    start_worker();
   }
 
-  void sync() {
-    core::SyncService service(*client_, store_, store_, core_clock_);
-    const auto report = service.sync_account(account_, core::SyncOptions{});
-    ASSERT_TRUE(report) << report.error().message;
-    ASSERT_TRUE(report->failures.empty());
-  }
   void configure(const Json& settings) {
     ASSERT_EQ(admin("POST", "/__emulator/config", settings).status, 200);
   }
@@ -100,25 +84,6 @@ class EditJobOnEmulator : public SpotifyClientTest {
     EXPECT_EQ(latest.cause.job_id, job.id);
     EXPECT_EQ(latest.cause.kind, core::VersionCauseKind::Edit);
   }
-
-  std::unique_ptr<Client> client_;
-  test_support::InMemoryStore store_{core_clock_};
-  test_support::InMemoryJobQueue queue_{core_clock_};
-  app::ConditionWaiter waiter_{core_clock_};  // never waits: run_one on this thread
-  core::SpotifyAccount account_;
-  app::EditJobDeps deps_{
-      .accounts = store_,
-      .playlists = store_,
-      .journal = store_,
-      .unit_of_work = store_,
-      .clock = core_clock_,
-      .spotify_for =
-          [this](const core::SpotifyAccount&) {
-            return std::shared_ptr<core::SpotifyApi>(std::shared_ptr<void>(), client_.get());
-          },
-      .wait = [this](std::chrono::milliseconds duration, std::stop_token) { advance(duration); }};
-  app::JobHandlers handlers_;
-  std::unique_ptr<app::Worker> worker_;
 };
 
 TEST_F(EditJobOnEmulator, EndsExactlyAsDesiredUnderStaleReadsAndWritesAppliedBehind502s) {

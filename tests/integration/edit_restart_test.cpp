@@ -7,7 +7,6 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -24,7 +23,6 @@ namespace plm::web_test {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr const char* kDemoUser = "demo-pro";
@@ -37,26 +35,6 @@ Json held_on_emulator(ServeStage& stage, const std::string& id) {
   }
   ADD_FAILURE() << "the emulator has no playlist " << id;
   return Json::object();
-}
-
-/// Reads `path` until `done` says so or the deadline passes (the state lives in another process).
-Json poll(ServeProcess& server, const std::string& path, std::chrono::seconds deadline,
-          const std::function<bool(const Json&)>& done) {
-  const auto until = Clock::now() + deadline;
-  Json last;
-  while (Clock::now() < until) {
-    int status = 0;
-    last = server.call("GET", path, &status);
-    if (status == 200 && done(last)) return last;
-    ::usleep(20'000);
-  }
-  ADD_FAILURE() << "gave up waiting on " << path << "; last answer: " << last.dump().substr(0, 500);
-  return last;
-}
-
-bool finished(const Json& details) {
-  const std::string state = details["job"]["state"];
-  return state == "succeeded" || state == "failed" || state == "cancelled";
 }
 
 TEST(PlmServeEditRestart, AShuffleKilledWithSigkillResumesAndEndsExactlyAsPlanned) {
@@ -81,7 +59,8 @@ TEST(PlmServeEditRestart, AShuffleKilledWithSigkillResumesAndEndsExactlyAsPlanne
   const Json sync =
       first->call("POST", "/api/accounts/" + std::to_string(account) + "/sync", &status);
   ASSERT_EQ(status, 202) << sync.dump();
-  const Json synced = poll(*first, "/api/jobs/" + sync["id"].get<std::string>(), 120s, finished);
+  const Json synced =
+      poll(*first, "/api/jobs/" + sync["id"].get<std::string>(), 120s, job_finished);
   ASSERT_EQ(synced["job"]["state"], "succeeded") << synced["job"].dump();
 
   // A playlist of the demo account, shuffled with a fixed seed.
@@ -130,7 +109,7 @@ TEST(PlmServeEditRestart, AShuffleKilledWithSigkillResumesAndEndsExactlyAsPlanne
   const std::string job_path = "/api/jobs/" + job_id;
   // Claimed at the worker's next poll; killed once 20 moves are checkpointed.
   const Json before_kill = poll(*first, job_path, 60s, [](const Json& details) {
-    return details["job"]["done"].get<std::int64_t>() >= 20 || finished(details);
+    return details["job"]["done"].get<std::int64_t>() >= 20 || job_finished(details);
   });
   ASSERT_EQ(before_kill["job"]["state"], "running") << before_kill["job"].dump();
   first->kill(SIGKILL);
@@ -145,7 +124,7 @@ TEST(PlmServeEditRestart, AShuffleKilledWithSigkillResumesAndEndsExactlyAsPlanne
   ServeProcess second(stage.directory(), stage.settings(), "second");
   ASSERT_TRUE(second.listening());
   second.use_session(token, csrf);
-  const Json done = poll(second, job_path, 300s, finished);
+  const Json done = poll(second, job_path, 300s, job_finished);
   ASSERT_EQ(done["job"]["state"], "succeeded") << done.dump().substr(0, 2000);
   EXPECT_EQ(done["job"]["attempts"], 2);
 

@@ -124,7 +124,14 @@ std::int64_t ServeProcess::connect_account(const std::string& spotify_url) {
 }
 
 nlohmann::json ServeProcess::call(const std::string& method, const std::string& path, int* status) {
-  const auto result = client_->request(method, path, auth(), "");
+  return call(method, path, nullptr, status);
+}
+
+nlohmann::json ServeProcess::call(const std::string& method, const std::string& path,
+                                  const nlohmann::json& body, int* status) {
+  auto fields = auth();
+  if (!body.is_null()) fields.push_back({"Content-Type", "application/json"});
+  const auto result = client_->request(method, path, fields, body.is_null() ? "" : body.dump());
   if (status) *status = result.status;
   auto json = nlohmann::json::parse(result.body, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) {
@@ -133,6 +140,31 @@ nlohmann::json ServeProcess::call(const std::string& method, const std::string& 
     return nullptr;
   }
   return json;
+}
+
+nlohmann::json poll(ServeProcess& server, const std::string& path, std::chrono::seconds deadline,
+                    const std::function<bool(const nlohmann::json&)>& done) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  nlohmann::json last;
+  while (std::chrono::steady_clock::now() < until) {
+    int status = 0;
+    last = server.call("GET", path, &status);
+    if (status == 200 && done(last)) return last;
+    ::usleep(20'000);
+  }
+  ADD_FAILURE() << "gave up waiting on " << path << "; last answer: " << last.dump().substr(0, 500);
+  return last;
+}
+
+bool job_finished(const nlohmann::json& details) {
+  const std::string state = details["job"]["state"];
+  return state == "succeeded" || state == "failed" || state == "cancelled";
+}
+
+std::vector<std::string> history_of(const nlohmann::json& details) {
+  std::vector<std::string> kinds;
+  for (const auto& event : details["history"]) kinds.push_back(event["kind"]);
+  return kinds;
 }
 
 }  // namespace plm::web_test

@@ -3,7 +3,9 @@
 // settings on a free port (the port file), then driven over HTTP like a browser would (sign in,
 // connect a Spotify account through the emulator's auto-approved consent).
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -80,6 +82,9 @@ class ServeProcess {
   std::int64_t connect_account(const std::string& spotify_url);
   /// A request with the session; the body parsed (null when it is not JSON).
   nlohmann::json call(const std::string& method, const std::string& path, int* status = nullptr);
+  /// The same with a JSON request body.
+  nlohmann::json call(const std::string& method, const std::string& path,
+                      const nlohmann::json& body, int* status = nullptr);
 
  private:
   std::vector<http::Field> auth() const;
@@ -91,5 +96,14 @@ class ServeProcess {
   std::string token_;
   std::string csrf_;
 };
+
+/// Reads `path` until `done` says so or the deadline passes (a failure then, with the last
+/// answer); polls every 20 ms: the state lives in another process, there is nothing to wait on.
+nlohmann::json poll(ServeProcess& server, const std::string& path, std::chrono::seconds deadline,
+                    const std::function<bool(const nlohmann::json&)>& done);
+/// Whether job details (GET /api/jobs/{id}) show the job ended: succeeded, failed or cancelled.
+bool job_finished(const nlohmann::json& details);
+/// The kinds of the events of a job's history, oldest first.
+std::vector<std::string> history_of(const nlohmann::json& details);
 
 }  // namespace plm::web_test

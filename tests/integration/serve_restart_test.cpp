@@ -8,7 +8,6 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -38,28 +37,6 @@ constexpr const char* kDemoUser = "demo-pro";
 constexpr std::int64_t kPage = core::SpotifyApi::kMaxItemsPage;  // 50 items or playlists a call
 
 std::int64_t pages(std::int64_t count) { return (count + kPage - 1) / kPage; }
-
-/// Reads `path` until `done` says so or the deadline passes; polls every 20 ms (the state lives in
-/// another process: there is nothing to wait on).
-Json poll(ServeProcess& server, const std::string& path, std::chrono::seconds deadline,
-          const std::function<bool(const Json&)>& done) {
-  const auto until = Clock::now() + deadline;
-  Json last;
-  while (Clock::now() < until) {
-    int status = 0;
-    last = server.call("GET", path, &status);
-    if (status == 200 && done(last)) return last;
-    ::usleep(20'000);
-  }
-  ADD_FAILURE() << "gave up waiting on " << path << "; last answer: " << last.dump().substr(0, 500);
-  return last;
-}
-
-std::vector<std::string> history_of(const Json& details) {
-  std::vector<std::string> kinds;
-  for (const auto& event : details["history"]) kinds.push_back(event["kind"]);
-  return kinds;
-}
 
 TEST(PlmServeRestart, ASyncKilledWithSigkillResumesAtOnceInTheNextServerAndStaysWithinTheBound) {
 #ifdef PLM_SANITIZED
