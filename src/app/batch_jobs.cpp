@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <stop_token>
 #include <utility>
 
 #include "app/edit_run.hpp"
@@ -151,7 +152,15 @@ class BatchRun {
       if (!resolved) return settle_error(entry, resolved.error());
       checkpoint.resolved = std::move(*resolved);
     }
-    EntryContext entry_context(*this, index, checkpoint);
+    // A cancel lets the playlist in flight finish (a few calls): the job will not be resumed, so
+    // stopping mid-edit would leave writes on Spotify that neither the store, the journal nor the
+    // batch's results (and so its undo) know of. A shutdown or a lost lease stops it at its next
+    // step, to be resumed from the checkpoint.
+    std::stop_source entry_stop;
+    const std::stop_callback stop_unless_cancelled(context_.stop_token(), [&] {
+      if (!context_.cancelling()) entry_stop.request_stop();
+    });
+    EntryContext entry_context(*this, index, checkpoint, entry_stop.get_token());
     // The entry's start is saved at once: an undo's resolved edit must survive a crash.
     entry_context.save_checkpoint();
     auto edit = *checkpoint.resolved;
@@ -169,7 +178,7 @@ class BatchRun {
         }
         break;
       case JobResult::Kind::Failed:
-        if (stopping()) return JobResult::stopped();
+        if (stopping() && !context_.cancelling()) return JobResult::stopped();
         return settle_error(entry, *ran.result.error);
     }
     context_.report(progress_now(""));
@@ -261,8 +270,13 @@ class BatchRun {
   /// and edit checkpoint. What it reports becomes the batch's progress and checkpoint.
   class EntryContext final : public JobContext {
    public:
-    EntryContext(BatchRun& run, std::size_t index, BatchCheckpoint& checkpoint)
-        : run_(run), index_(index), checkpoint_(checkpoint), job_(run.context_.job()) {
+    EntryContext(BatchRun& run, std::size_t index, BatchCheckpoint& checkpoint,
+                 std::stop_token stop)
+        : run_(run),
+          index_(index),
+          checkpoint_(checkpoint),
+          job_(run.context_.job()),
+          stop_(std::move(stop)) {
       job_.playlist_id = checkpoint.playlist_id;
       job_.checkpoint = checkpoint.edit_checkpoint;
       job_.api = core::ApiCounters{};
@@ -271,7 +285,7 @@ class BatchRun {
 
     const core::Job& job() const override { return job_; }
     const std::vector<core::JobItemResult>& earlier_items() const override { return none_; }
-    std::stop_token stop_token() const override { return run_.context_.stop_token(); }
+    std::stop_token stop_token() const override { return stop_; }
     void report(const core::JobProgress&, std::optional<std::string> checkpoint) override {
       if (!checkpoint) {
         run_.context_.report(progress());
@@ -309,6 +323,7 @@ class BatchRun {
     std::size_t index_;
     BatchCheckpoint& checkpoint_;
     core::Job job_;
+    std::stop_token stop_;
     core::ApiCounters counters_;
     const std::vector<core::JobItemResult> none_;
   };

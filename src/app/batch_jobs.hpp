@@ -19,9 +19,10 @@
 ///   checkpoint (the one an edit_playlist job would save). Resumed, entries with a settled result
 ///   are skipped and the one in flight resumes from its edit checkpoint, so nothing is sent twice
 ///   and the calls over all attempts stay within the plan's bound plus the entry in flight.
-/// - Cancel and shutdown: the entry in flight stops after its next write step, as a stopped
-///   edit_playlist job does (what it sent stays sent; a resumed batch continues its edit from its
-///   checkpoint, and after a cancel the next sync records it), the rest stay Pending.
+/// - Cancel: the entry in flight finishes (stored, journaled, its result recorded), then the batch
+///   stops; the rest stay Pending. A cancelled job is never resumed, so stopping the entry half-way
+///   would leave writes no result, store or undo knows of. Shutdown and a lost lease stop the
+///   entry after its next write step; the resumed batch continues its edit from its checkpoint.
 /// - Undo: a batch is undone by another batch_edit job whose entries restore each playlist the
 ///   batch changed to the journal version before the batch's own version (core::plan_batch_undo,
 ///   then batch_job_from); an entry

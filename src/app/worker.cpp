@@ -63,6 +63,7 @@ class Worker::Context final : public JobContext {
   const core::Job& job() const override { return running_.job; }
   const std::vector<core::JobItemResult>& earlier_items() const override { return earlier_items_; }
   std::stop_token stop_token() const override { return running_.stop.get_token(); }
+  bool cancelling() const override { return running_.reason.load() == StopReason::Cancelled; }
 
   void report(const core::JobProgress& progress, std::optional<std::string> checkpoint) override {
     running_.job.progress = progress;

@@ -68,6 +68,10 @@ class JobContext {
   /// worker is shutting down, or the lease was lost. The handler then returns JobResult::stopped()
   /// (or what it finished); the worker decides what that means for the job.
   virtual std::stop_token stop_token() const = 0;
+  /// True once stop_token() was requested because a person cancelled the job: it will not be
+  /// resumed, so a handler may finish the step it is in (a batch finishes the playlist it is
+  /// editing, so that what it sent is stored and journaled) before it returns.
+  virtual bool cancelling() const { return false; }
   /// Progress, with the checkpoint to resume from when it changed (nullopt keeps the last one). A
   /// new checkpoint is saved at once; progress alone at most every WorkerOptions::progress_interval
   /// (and always before the job is settled).

@@ -170,9 +170,8 @@ export function BatchJobView({
       <BatchResults job={job} items={items} />
       {!isActive(job) && items.some((i) => i.outcome === 'pending') ? (
         <p class="hint" data-testid="batch-stopped-note">
-          The batch stopped before it reached the playlists marked “Not run”. The one being edited
-          at that moment may keep what was already sent to Spotify: its page or the next sync shows
-          it.
+          The batch stopped before it reached the playlists marked “Not run”: nothing was sent to
+          them. (A cancel lets the playlist being edited at that moment finish first.)
         </p>
       ) : null}
       <div class="edit-bar">
