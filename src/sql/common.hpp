@@ -164,6 +164,22 @@ inline constexpr std::string_view kDeleteTags =
 inline constexpr std::string_view kInsertTag =
     "INSERT INTO playlist_tags (account_id, playlist_id, tag) VALUES ($1, $2, $3)";
 
+/// Saved selections (migration 0007). Names are ordered bytewise whatever the collation.
+#define PLM_SQL_SELECTION_COLUMNS "name, account_id, selector, saved_at"
+inline constexpr std::string_view kSelectionsOf =
+    "SELECT " PLM_SQL_SELECTION_COLUMNS " FROM saved_selections WHERE app_user_id = $1";
+inline constexpr std::string_view kSaveSelection =
+    "INSERT INTO saved_selections (app_user_id, " PLM_SQL_SELECTION_COLUMNS
+    ") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (app_user_id, name) DO UPDATE SET "
+    "account_id = excluded.account_id, selector = excluded.selector, saved_at = excluded.saved_at "
+    "RETURNING " PLM_SQL_SELECTION_COLUMNS;
+#undef PLM_SQL_SELECTION_COLUMNS
+inline constexpr std::string_view kDeleteSelection =
+    "DELETE FROM saved_selections WHERE app_user_id = $1 AND name = $2";
+inline constexpr std::string_view kUserExists = "SELECT 1 FROM app_users WHERE id = $1";
+inline constexpr std::string_view kAccountOfUserExists =
+    "SELECT 1 FROM spotify_accounts WHERE id = $1 AND app_user_id = $2";
+
 }  // namespace query
 
 /// The time in a text column (ISO-8601 UTC as core::format_utc writes it, or any form

@@ -1,5 +1,6 @@
 #include "sql/store_ports.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 #include <utility>
 
@@ -544,6 +545,67 @@ core::Status StorePorts::set_playlist_tags(std::int64_t account_id, const std::s
         }
         return core::ok();
       });
+}
+
+// ---- Saved selections ----
+
+namespace {
+
+core::SavedSelection read_selection(const Row& row) {
+  return core::SavedSelection{
+      .name = row.text(0),
+      .account_id = row.is_null(1) ? std::nullopt : std::optional<std::int64_t>(row.int64(1)),
+      .selector = row.text(2),
+      .saved_at = core::from_unix_seconds(row.int64(3))};
+}
+
+}  // namespace
+
+core::Result<std::vector<core::SavedSelection>> StorePorts::saved_selections(
+    std::int64_t app_user_id) {
+  return scope_->run(
+      "list saved selections of " + describe_user(app_user_id), Access::Read,
+      [&](Connection& connection) -> core::Result<std::vector<core::SavedSelection>> {
+        auto selections = all_rows(connection, query::kSelectionsOf, {app_user_id}, read_selection);
+        std::ranges::sort(selections, {}, &core::SavedSelection::name);
+        return selections;
+      });
+}
+
+core::Result<core::SavedSelection> StorePorts::save_selection(
+    std::int64_t app_user_id, const core::SavedSelection& selection) {
+  if (auto checked = core::check_saved_selection(selection); !checked) return checked.error();
+  return scope_->run(
+      "save selection '" + selection.name + "' of " + describe_user(app_user_id), Access::Write,
+      [&](Connection& connection) -> core::Result<core::SavedSelection> {
+        if (!connection.query_first(query::kUserExists, {app_user_id}, [](const Row&) {})) {
+          return core::make_error(core::ErrorCode::NotFound,
+                                  describe_user(app_user_id) + " not found");
+        }
+        // Another user's account is as absent as a missing one (no foreign key can say "theirs").
+        if (selection.account_id &&
+            !connection.query_first(query::kAccountOfUserExists,
+                                    {*selection.account_id, app_user_id}, [](const Row&) {})) {
+          return core::make_error(core::ErrorCode::NotFound,
+                                  describe_account(*selection.account_id) + " of " +
+                                      describe_user(app_user_id) + " not found");
+        }
+        const Param account = selection.account_id ? Param(*selection.account_id) : Param(nullptr);
+        // RETURNING always gives the row, inserted or replaced.
+        return *first_row(connection, query::kSaveSelection,
+                          {app_user_id, selection.name, account, selection.selector,
+                           core::to_unix_seconds(context_.clock.now())},
+                          read_selection);
+      });
+}
+
+core::Status StorePorts::delete_selection(std::int64_t app_user_id, const std::string& name) {
+  return scope_->run("delete selection '" + name + "' of " + describe_user(app_user_id),
+                     Access::Write, [&](Connection& connection) {
+                       return changed_or_not_found(
+                           connection.execute(query::kDeleteSelection, {app_user_id, name}),
+                           "selection '" + name + "'");
+                     });
 }
 
 // ---- SessionStore ----

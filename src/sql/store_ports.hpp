@@ -72,6 +72,10 @@ class StorePorts : public core::UserStore,
   core::Status mark_synced(std::int64_t account_id, core::TimePoint synced_at) final;
   core::Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
                                  const std::vector<std::string>& tags) final;
+  core::Result<std::vector<core::SavedSelection>> saved_selections(std::int64_t app_user_id) final;
+  core::Result<core::SavedSelection> save_selection(std::int64_t app_user_id,
+                                                    const core::SavedSelection& selection) final;
+  core::Status delete_selection(std::int64_t app_user_id, const std::string& name) final;
 
   /// Encrypts again, in the current format, every token and code verifier still stored in an older
   /// one (TokenCipher::is_outdated); texts this key cannot read are left as they are. Run when the

@@ -950,6 +950,118 @@ TYPED_TEST(PortContract, RejectsBadTagsAndKeepsTheOldOnes) {
   EXPECT_EQ(this->tags_of(account, "p"), std::vector<std::string>{sixty_four_bytes});
 }
 
+// ---- Saved selections (every implementation) ----
+
+core::SavedSelection make_selection(const std::string& name, std::optional<std::int64_t> account,
+                                    const std::string& selector) {
+  return core::SavedSelection{.name = name, .account_id = account, .selector = selector};
+}
+
+TYPED_TEST(PortContract, SavesListsReplacesAndDeletesSelectionsByName) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  const auto account = this->add_account(alice, "sp-1");
+  this->clock_.advance(std::chrono::milliseconds(1'700));  // read back to the second
+
+  const auto saved =
+      this->store_->save_selection(alice, make_selection("rock", account, "tag:rock"));
+  ASSERT_TRUE(saved.has_value()) << saved.error().message;
+  EXPECT_EQ(saved->saved_at,
+            std::chrono::time_point_cast<std::chrono::seconds>(this->clock_.now()));
+  ASSERT_TRUE(this->store_->save_selection(alice, make_selection("Émile 🎶", std::nullopt, "all"))
+                  .has_value());
+  ASSERT_TRUE(this->store_->save_selection(alice, make_selection("Zed", std::nullopt, "owned"))
+                  .has_value());
+  ASSERT_TRUE(this->store_->save_selection(bob, make_selection("rock", std::nullopt, "tag:bob"))
+                  .has_value());
+
+  auto listed = *this->store_->saved_selections(alice);
+  // Bytewise order: capitals before lower case, UTF-8 after ASCII.
+  ASSERT_EQ(listed.size(), 3u);
+  EXPECT_EQ(listed[0].name, "Zed");
+  EXPECT_EQ(listed[1], *saved);
+  EXPECT_EQ(listed[2].name, "Émile 🎶");
+  EXPECT_EQ(listed[2].account_id, std::nullopt);
+
+  // Saving the name again replaces it (a 200,000-byte hand selection fits).
+  this->clock_.advance(std::chrono::seconds(5));
+  const std::string big(core::kMaxSelectorBytes, 'a');
+  const auto replaced =
+      this->store_->save_selection(alice, make_selection("rock", std::nullopt, big));
+  ASSERT_TRUE(replaced.has_value()) << replaced.error().message;
+  listed = *this->store_->saved_selections(alice);
+  ASSERT_EQ(listed.size(), 3u);
+  EXPECT_EQ(listed[1], *replaced);
+  EXPECT_EQ(listed[1].selector, big);
+  EXPECT_EQ(listed[1].account_id, std::nullopt);
+  EXPECT_GT(listed[1].saved_at, saved->saved_at);
+  // Bob's selection of the same name is his own.
+  EXPECT_EQ(this->store_->saved_selections(bob)->front().selector, "tag:bob");
+
+  ASSERT_TRUE(this->store_->delete_selection(alice, "rock").has_value());
+  EXPECT_EQ(this->store_->saved_selections(alice)->size(), 2u);
+  EXPECT_EQ(this->store_->delete_selection(alice, "rock").error().code, ErrorCode::NotFound);
+  EXPECT_EQ(this->store_->delete_selection(alice, "never").error().code, ErrorCode::NotFound);
+  EXPECT_EQ(this->store_->saved_selections(bob)->size(), 1u);
+}
+
+TYPED_TEST(PortContract, RefusesBadSelectionsAndOtherUsersAccounts) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  const auto bobs = this->add_account(bob, "sp-bob");
+  std::string hundred_characters;
+  for (int i = 0; i < 100; ++i) hundred_characters += "é";  // 200 bytes, 100 characters
+  ASSERT_TRUE(this->store_->save_selection(alice, make_selection(hundred_characters, {}, "all"))
+                  .has_value());
+
+  for (const auto& bad :
+       {make_selection("", {}, "all"), make_selection(hundred_characters + "x", {}, "all"),
+        make_selection("bell\a", {}, "all"), make_selection("latin-1 caf\xE9", {}, "all"),
+        make_selection("x", {}, ""),
+        make_selection("x", {}, std::string(core::kMaxSelectorBytes + 1, 'a')),
+        make_selection("x", {}, std::string("nul\0in", 6))}) {
+    const auto result = this->store_->save_selection(alice, bad);
+    ASSERT_FALSE(result.has_value()) << bad.name << " accepted";
+    EXPECT_EQ(result.error().code, ErrorCode::InvalidInput) << result.error().message;
+  }
+  EXPECT_EQ(this->store_->save_selection(alice, make_selection("b", bobs, "all")).error().code,
+            ErrorCode::NotFound);
+  EXPECT_EQ(
+      this->store_->save_selection(alice, make_selection("b", bobs + 100, "all")).error().code,
+      ErrorCode::NotFound);
+  EXPECT_EQ(
+      this->store_->save_selection(alice + bob + 100, make_selection("b", {}, "all")).error().code,
+      ErrorCode::NotFound);
+  EXPECT_EQ(this->store_->saved_selections(alice)->size(), 1u);
+}
+
+TYPED_TEST(PortContract, SelectionsGoWithTheirUserAndWithTheAccountTheyName) {
+  const auto alice = this->add_user("alice");
+  const auto bob = this->add_user("bob");
+  const auto doomed = this->add_account(alice, "sp-1");
+  const auto kept = this->add_account(alice, "sp-2");
+  ASSERT_TRUE(
+      this->store_->save_selection(alice, make_selection("doomed", doomed, "all")).has_value());
+  ASSERT_TRUE(this->store_->save_selection(alice, make_selection("kept", kept, "all")).has_value());
+  ASSERT_TRUE(this->store_->save_selection(alice, make_selection("any", {}, "all")).has_value());
+  ASSERT_TRUE(this->store_->save_selection(bob, make_selection("bob's", {}, "all")).has_value());
+
+  ASSERT_TRUE(this->store_->delete_account(doomed).has_value());
+
+  auto names = [&](std::int64_t user) {
+    const auto selections = *this->store_->saved_selections(user);
+    std::vector<std::string> out;
+    for (const auto& selection : selections) out.push_back(selection.name);
+    return out;
+  };
+  EXPECT_EQ(names(alice), (std::vector<std::string>{"any", "kept"}));
+
+  ASSERT_TRUE(this->store_->delete_user(alice).has_value());
+
+  EXPECT_TRUE(names(alice).empty());
+  EXPECT_EQ(names(bob), std::vector<std::string>{"bob's"});
+}
+
 TYPED_TEST(PortContract, TaggingAPlaylistThatIsNotStoredIsNotFound) {
   const auto alice = this->add_user("alice");
   const auto bob = this->add_user("bob");

@@ -536,6 +536,7 @@ core::Status InMemoryStore::delete_user(std::int64_t user_id) {
   std::erase_if(sessions_, [&](const auto& entry) { return entry.second.app_user_id == user_id; });
   std::erase_if(oauth_states_,
                 [&](const auto& entry) { return entry.second.app_user_id == user_id; });
+  selections_.erase(user_id);
   std::vector<std::int64_t> owned;
   for (const auto& [id, account] : accounts_) {
     if (account.app_user_id == user_id) owned.push_back(id);
@@ -615,6 +616,10 @@ core::Status InMemoryStore::delete_account(std::int64_t account_id) {
   }
   playlists_.erase(account_id);
   versions_.erase(account_id);
+  for (auto& [user_id, selections] : selections_) {
+    std::erase_if(selections,
+                  [&](const auto& entry) { return entry.second.account_id == account_id; });
+  }
   jobs_->delete_jobs_if([&](const core::Job& job) { return job.account_id == account_id; });
   return core::ok();
 }
@@ -678,6 +683,39 @@ core::Status InMemoryStore::set_playlist_tags(std::int64_t account_id,
                                                std::to_string(account_id) + " not found");
   }
   found->second.stored.tags = std::move(*normalized);
+  return core::ok();
+}
+
+core::Result<std::vector<core::SavedSelection>> InMemoryStore::saved_selections(
+    std::int64_t app_user_id) {
+  std::vector<core::SavedSelection> selections;
+  for (const auto& [name, selection] : selections_[app_user_id]) selections.push_back(selection);
+  return selections;
+}
+
+core::Result<core::SavedSelection> InMemoryStore::save_selection(
+    std::int64_t app_user_id, const core::SavedSelection& selection) {
+  if (auto checked = core::check_saved_selection(selection); !checked) return checked.error();
+  if (!has_user(app_user_id)) {
+    return make_error(ErrorCode::NotFound, "user " + std::to_string(app_user_id) + " not found");
+  }
+  if (selection.account_id) {
+    const auto account = accounts_.find(*selection.account_id);
+    if (account == accounts_.end() || account->second.app_user_id != app_user_id) {
+      return make_error(ErrorCode::NotFound,
+                        "account " + std::to_string(*selection.account_id) + " not found");
+    }
+  }
+  core::SavedSelection saved = selection;
+  saved.saved_at = whole_second(clock_->now());
+  selections_[app_user_id][saved.name] = saved;
+  return saved;
+}
+
+core::Status InMemoryStore::delete_selection(std::int64_t app_user_id, const std::string& name) {
+  if (selections_[app_user_id].erase(name) == 0) {
+    return make_error(ErrorCode::NotFound, "selection '" + name + "' not found");
+  }
   return core::ok();
 }
 

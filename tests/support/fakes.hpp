@@ -238,6 +238,11 @@ class InMemoryStore final : public core::UserStore,
   core::Status mark_synced(std::int64_t account_id, core::TimePoint synced_at) override;
   core::Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
                                  const std::vector<std::string>& tags) override;
+  core::Result<std::vector<core::SavedSelection>> saved_selections(
+      std::int64_t app_user_id) override;
+  core::Result<core::SavedSelection> save_selection(std::int64_t app_user_id,
+                                                    const core::SavedSelection& selection) override;
+  core::Status delete_selection(std::int64_t app_user_id, const std::string& name) override;
 
   core::Result<std::optional<core::RecordedVersion>> record_version(
       const core::NewRecordedVersion& version) override;
@@ -271,6 +276,8 @@ class InMemoryStore final : public core::UserStore,
   std::map<std::int64_t, std::map<std::string, Row>> playlists_;
   std::map<std::string, core::Session> sessions_;
   std::map<std::string, core::OAuthState> oauth_states_;
+  /// Each user's saved selections by name (std::string orders bytewise, as the SQL stores sort).
+  std::map<std::int64_t, std::map<std::string, core::SavedSelection>> selections_;
   /// The versions (with their items) of each account's playlists, oldest first.
   std::map<std::int64_t, std::map<std::string, std::vector<core::RecordedVersion>>> versions_;
   const core::Clock* clock_;

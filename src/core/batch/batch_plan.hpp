@@ -151,6 +151,10 @@ struct BatchTarget {
   const std::vector<PlaylistItem>* items = nullptr;
 };
 
+/// The reason of a Refused entry whose stored items are not the playlist's current ones (its
+/// items were never read, or it changed on Spotify since they were): the edit job would conflict.
+inline constexpr std::string_view kNotSyncedReason = "not synced since it changed: sync it first";
+
 struct BatchEntryPlan {
   enum class Status {
     Change,     ///< `request` changes it; `proposal` says how
@@ -201,6 +205,11 @@ Result<BatchPlan> plan_batch(const BatchOperation& operation,
                              const std::vector<BatchTarget>& targets,
                              std::string_view account_user_id, const BatchPlanOptions& options);
 
+/// `entries` with their totals counted (changed, unchanged, refused, calls) and the duration
+/// estimated at options' budget: how plan_batch ends, and how batch_requests joins the plans of
+/// several parts or an undo's entries.
+BatchPlan plan_of(std::vector<BatchEntryPlan> entries, const BatchPlanOptions& options);
+
 /// Spotify calls the edit job makes for one planned entry when nothing goes wrong: its write
 /// requests, one version read confirming the snapshot before them, and one more after a detail or
 /// cover change (their answers carry no snapshot).
@@ -212,6 +221,11 @@ std::chrono::milliseconds estimated_duration(std::int64_t calls, std::int64_t ra
                                              std::chrono::milliseconds latency);
 
 // ---- where a track is, duplicates -----------------------------------------------------------
+
+/// The URI a person means by `text`: a `spotify:track:`/`spotify:episode:` URI as it is, or an
+/// `https://open.spotify.com/[intl-xx/]track|episode/<id>[?si=…]` link as the item's URI;
+/// nullopt for anything else (spaces around it are ignored).
+std::optional<std::string> item_uri_from(std::string_view text);
 
 /// Where one URI occurs in one playlist.
 struct TrackPlacement {

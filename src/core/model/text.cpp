@@ -1,5 +1,7 @@
 #include "core/model/text.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 
 namespace plm::core {
@@ -36,6 +38,23 @@ std::size_t clean_sequence_length(std::string_view text, std::size_t at) {
   return length;
 }
 
+/// fold_for_search of U+00C0 + i: the letter's canonical decomposition without its combining
+/// marks, lower-cased (generated with Python's unicodedata), except "ß" -> "ss".
+constexpr std::array<std::string_view, 0x180 - 0xC0> kLatinFolds{
+    "a", "a", "a", "a", "a", "a", "æ", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // U+00C0
+    "ð", "n", "o", "o", "o", "o", "o", "×", "ø", "u", "u", "u", "u", "y", "þ", "ss",  // U+00D0
+    "a", "a", "a", "a", "a", "a", "æ", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // U+00E0
+    "ð", "n", "o", "o", "o", "o", "o", "÷", "ø", "u", "u", "u", "u", "y", "þ", "y",   // U+00F0
+    "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",   // U+0100
+    "đ", "đ", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",   // U+0110
+    "g", "g", "g", "g", "h", "h", "ħ", "ħ", "i", "i", "i", "i", "i", "i", "i", "i",   // U+0120
+    "i", "ı", "ĳ", "ĳ", "j", "j", "k", "k", "ĸ", "l", "l", "l", "l", "l", "l", "ŀ",   // U+0130
+    "ŀ", "ł", "ł", "n", "n", "n", "n", "n", "n", "ŉ", "ŋ", "ŋ", "o", "o", "o", "o",   // U+0140
+    "o", "o", "œ", "œ", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",   // U+0150
+    "s", "s", "t", "t", "t", "t", "ŧ", "ŧ", "u", "u", "u", "u", "u", "u", "u", "u",   // U+0160
+    "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "ſ",   // U+0170
+};
+
 }  // namespace
 
 bool is_clean_text(std::string_view text) {
@@ -60,6 +79,34 @@ std::string clean_text(std::string_view text) {
     }
   }
   return cleaned;
+}
+
+std::string fold_for_search(std::string_view text) {
+  std::string folded;
+  folded.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[at]);
+    if (lead < 0x80) {
+      folded.push_back(lead >= 'A' && lead <= 'Z' ? static_cast<char>(lead - 'A' + 'a')
+                                                  : static_cast<char>(lead));
+      ++at;
+      continue;
+    }
+    // U+00C0–U+017F are the two-byte sequences C3 80 … C5 BF.
+    if (lead >= 0xC3 && lead <= 0xC5 && at + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[at + 1]);
+      if (next >= 0x80 && next <= 0xBF) {
+        const std::size_t code_point = (std::size_t{lead} & 0x1F) << 6 | (next & 0x3F);
+        folded.append(kLatinFolds[code_point - 0xC0]);
+        at += 2;
+        continue;
+      }
+    }
+    const std::size_t length = std::max<std::size_t>(clean_sequence_length(text, at), 1);
+    folded.append(text.substr(at, length));
+    at += length;
+  }
+  return folded;
 }
 
 }  // namespace plm::core

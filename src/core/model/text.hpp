@@ -16,4 +16,12 @@ bool is_clean_text(std::string_view text);
 /// that is only shown (a browser's User-Agent), where refusing would help no one.
 std::string clean_text(std::string_view text);
 
+/// `text` as searches compare it: ASCII letters lower-cased, the letters U+00C0–U+017F (Latin-1
+/// and Latin Extended-A) lower-cased without their accents ("É" and "é" -> "e", "Ł" -> "ł", as
+/// Unicode's canonical decomposition leaves them), "ß" -> "ss"; every other character kept. This
+/// is the playlists page's `fold` (frontend/src/lib/playlist-query.ts: NFD, marks stripped, lower
+/// case) on Latin text, so `plm batch --playlists search:…` selects what the page's search shows
+/// (except that the page keeps "ß"). Ill-formed UTF-8 is kept byte for byte.
+std::string fold_for_search(std::string_view text);
+
 }  // namespace plm::core

@@ -55,5 +55,28 @@ TEST(NormalizeTags, RefusesEmptyLongDirtyAndTooManyTags) {
   EXPECT_TRUE(normalize_tags(many).has_value());
 }
 
+TEST(FoldForSearch, LowerCasesAndDropsTheAccentsOfLatinLetters) {
+  EXPECT_EQ(fold_for_search("Café DEL Mar"), "cafe del mar");
+  EXPECT_EQ(fold_for_search("ÀÉÎÕÜ àéîõü Ç ç Ñ ñ Ÿ ÿ"), "aeiou aeiou c c n n y y");
+  EXPECT_EQ(fold_for_search("Łódź Škoda Čeština Ğ İ"), "łodz skoda cestina g i");
+  EXPECT_EQ(fold_for_search("Straße"), "strasse");
+}
+
+TEST(FoldForSearch, KeepsWhatTheDecompositionKeeps) {
+  // As the page's NFD fold: letters without a decomposition are only lower-cased.
+  EXPECT_EQ(fold_for_search("ÆØ Þ Đ"), "æø þ đ");
+  EXPECT_EQ(fold_for_search("× ÷"), "× ÷");
+  EXPECT_EQ(fold_for_search("日本 Ωμέγα 🎵"), "日本 Ωμέγα 🎵");
+  EXPECT_EQ(fold_for_search(""), "");
+}
+
+TEST(FoldForSearch, KeepsIllFormedBytes) {
+  EXPECT_EQ(fold_for_search("A\xC3"), "a\xC3");
+  EXPECT_EQ(fold_for_search("\xFF"
+                            "B"),
+            "\xFF"
+            "b");
+}
+
 }  // namespace
 }  // namespace plm::core

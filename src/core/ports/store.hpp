@@ -14,6 +14,7 @@
 
 #include "core/model/account.hpp"
 #include "core/model/playlist.hpp"
+#include "core/model/selection.hpp"
 #include "core/model/session.hpp"
 #include "core/result.hpp"
 
@@ -118,6 +119,16 @@ class PlaylistStore {
   /// InvalidInput as normalize_tags; NotFound when the account holds no such playlist.
   virtual Status set_playlist_tags(std::int64_t account_id, const std::string& playlist_id,
                                    const std::vector<std::string>& tags) = 0;
+
+  /// The user's saved selections (model/selection.hpp), by name (bytewise). A selection goes with
+  /// its user and with the account it names.
+  virtual Result<std::vector<SavedSelection>> saved_selections(std::int64_t app_user_id) = 0;
+  /// Saves, or replaces, the user's selection of that name; saved_at = the store's clock.
+  /// InvalidInput as check_saved_selection; NotFound: the user, or an account_id not theirs.
+  virtual Result<SavedSelection> save_selection(std::int64_t app_user_id,
+                                                const SavedSelection& selection) = 0;
+  /// NotFound when the user has no selection of that name.
+  virtual Status delete_selection(std::int64_t app_user_id, const std::string& name) = 0;
 };
 
 }  // namespace plm::core
