@@ -20,7 +20,7 @@
 #include "app/job_handlers.hpp"
 #include "core/batch/batch_requests.hpp"
 #include "core/write/playlist_edits.hpp"
-#include "web/edit_json.hpp"
+#include "web/batch_json.hpp"
 
 namespace plm::app::cli {
 
@@ -482,24 +482,7 @@ ExitCode where_command(CommandContext& context) {
     return std::nullopt;
   };
   if (context.json()) {
-    Json rows = Json::array();
-    for (const auto& row : where->playlists) {
-      const auto reason = read_only_reason(row);
-      rows.push_back(Json{
-          {"account_id", row.account_id},
-          {"playlist_id", row.playlist_id},
-          {"name", row.name},
-          {"positions", row.positions},
-          {"added_at", row.added_at ? Json(core::format_utc(*row.added_at)) : Json(nullptr)},
-          {"in_history_since",
-           row.in_history_since ? Json(core::format_utc(*row.in_history_since)) : Json(nullptr)},
-          {"read_only_reason", reason ? Json(*reason) : Json(nullptr)}});
-    }
-    context.out() << Json{{"uri", where->uri},
-                          {"track", where->track ? web::track_value(*where->track) : Json(nullptr)},
-                          {"playlists", std::move(rows)}}
-                         .dump(2)
-                  << "\n";
+    context.out() << web::track_where_json(*where, read_only_reason) << "\n";
     return ExitCode::Ok;
   }
   std::ostream& out = context.out();
