@@ -13,13 +13,15 @@
 ///   (NeedsReauth, RateLimited / QuotaExceeded past the client's own waits, Unavailable) fail the
 ///   job's attempt, which the worker retries at core::next_retry, resuming where it stopped.
 /// - Progress: unit Playlists, done = entries settled, total = entries; the message names the
-///   playlist being edited.
+///   playlist being edited ("editing “Name” (12 of 300)"); the final one is the job's message,
+///   "37 changed, 3 unchanged, 1 conflict, 0 failed" (", 2 skipped" when the plan refused some).
 /// - Crash safety: the checkpoint holds the index of the entry in flight and that entry's own edit
 ///   checkpoint (the one an edit_playlist job would save). Resumed, entries with a settled result
 ///   are skipped and the one in flight resumes from its edit checkpoint, so nothing is sent twice
 ///   and the calls over all attempts stay within the plan's bound plus the entry in flight.
-/// - Cancel and shutdown: the entry in flight stops at its next write step (what it sent stays
-///   sent and is stored and journaled as far as it went), the rest stay Pending.
+/// - Cancel and shutdown: the entry in flight stops after its next write step, as a stopped
+///   edit_playlist job does (what it sent stays sent; a resumed batch continues its edit from its
+///   checkpoint, and after a cancel the next sync records it), the rest stay Pending.
 /// - Undo: a batch is undone by another batch_edit job whose entries restore each playlist the
 ///   batch changed to the journal version before the batch's own version (core::plan_batch_undo,
 ///   then batch_job_from); an entry
@@ -64,7 +66,9 @@ struct BatchEntry {
 struct BatchJob {
   /// For people and the job list: "add 1 track at position 3", "undo of batch 41".
   std::string summary;
-  core::BatchOperation::Kind operation = core::BatchOperation::Kind::Add;
+  /// The operation when the batch is one ("batch add" as the cause's action); nullopt for an undo
+  /// or a batch of several operations (each entry's edit says what it does).
+  std::optional<core::BatchOperation::Kind> operation;
   /// The batch this one undoes, if it is an undo.
   std::optional<std::int64_t> undo_of;
   std::vector<BatchEntry> entries;
@@ -78,15 +82,18 @@ core::Result<BatchJob> decode_batch_payload(const std::string& payload);
 
 /// The job that runs `batch` on `account_id`: kind BatchEdit, the account's concurrency key (it
 /// waits for the account's sync and for edits of its playlists, and holds them off), not unique,
-/// progress unit Playlists.
+/// progress unit Playlists, 20 attempts (each resumes; five would fail a long batch for good
+/// through a storm of 429s).
 core::NewJob batch_edit_job(std::int64_t owner_user_id, std::int64_t account_id,
                             const BatchJob& batch);
 
 /// The job's payload for a planned batch (core::propose_batch or core::plan_batch_undo): entries
 /// in the plan's order; Change -> Pending with EditJob{request, planned_snapshot, no planned
-/// version, `cause` with action "batch <kind>" unless the cause names one}, Unchanged ->
-/// Unchanged, Refused -> Skipped, the reason kept; an entry with undo_version carries it, with
-/// cause kind Undo and restored_version = undo_version. `undo_of`: the job an undo undoes.
+/// version, `cause`; action "batch" when the cause names none (callers name it: "batch add")},
+/// Unchanged -> Unchanged, Refused -> Skipped, the reason kept; an entry with undo_version carries
+/// it, with cause kind Undo, restored_version = undo_version and action "batch undo" when the
+/// cause names none. `operation` is read from an action "batch <kind>" (the proposal does not
+/// carry it). `undo_of`: the job an undo undoes.
 BatchJob batch_job_from(const core::BatchProposal& proposal, const core::VersionCause& cause,
                         std::optional<std::int64_t> undo_of = std::nullopt);
 

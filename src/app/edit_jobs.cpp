@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/edit_run.hpp"
 #include "app/job_account.hpp"
 #include "core/edit/edit_plan.hpp"
 #include "core/write/playlist_edits.hpp"
@@ -383,6 +384,9 @@ class EditRun {
     }
   }
 
+  /// After a successful run: whether the playlist changed (false: nothing was left to send).
+  bool changed() const { return changed_; }
+
  private:
   // ---- what the job starts from
 
@@ -717,6 +721,7 @@ class EditRun {
     auto counts = core::diff_versions(core::version_items(base), core::details_of(stored_.summary),
                                       version.items, version.details)
                       .counts();
+    changed_ = counts != core::ChangeCounts{} || !plan.steps.empty();
     const auto calls = earlier_calls_ + this_attempt().calls;
     const std::string detail = change_words(counts) + " \u00b7 " + std::to_string(calls) +
                                (calls == 1 ? " call" : " calls") + " \u00b7 version " +
@@ -817,6 +822,7 @@ class EditRun {
   std::map<std::string, core::TrackInfo, std::less<>> catalog_;  ///< by URI
   EditCheckpoint checkpoint_;
   std::vector<core::PlaylistItem> planned_;
+  bool changed_ = false;
 };
 
 JobResult run_edit(const EditJobDeps& deps, JobContext& context) {
@@ -826,22 +832,28 @@ JobResult run_edit(const EditJobDeps& deps, JobContext& context) {
   auto account = account_for_job(deps.accounts, job, "edit");
   if (!account) return JobResult::failed(account.error());
   const auto spotify = deps.spotify_for(*account);
-  return EditRun(deps, context, *account, *spotify, std::move(*edit)).run();
+  return run_one_edit(deps, context, *account, *spotify, std::move(*edit)).result;
 }
 }  // namespace
 
-std::string encode_edit_payload(const EditJob& edit) {
+EditRunResult run_one_edit(const EditJobDeps& deps, JobContext& context,
+                           const core::SpotifyAccount& account, core::SpotifyApi& spotify,
+                           EditJob edit) {
+  EditRun run(deps, context, account, spotify, std::move(edit));
+  auto result = run.run();
+  return EditRunResult{std::move(result), run.changed()};
+}
+
+Json edit_job_json(const EditJob& edit) {
   return Json{
       {"version", kPayloadVersion},
       {"request", request_json(edit.request)},
       {"planned_snapshot", edit.planned_snapshot},
       {"planned_version", edit.planned_version ? Json(*edit.planned_version) : Json(nullptr)},
-      {"cause", cause_json(edit.cause)}}
-      .dump();
+      {"cause", cause_json(edit.cause)}};
 }
 
-core::Result<EditJob> decode_edit_payload(const std::string& payload) {
-  const Json json = Json::parse(payload, nullptr, /*allow_exceptions=*/false);
+core::Result<EditJob> edit_job_from(const Json& json) {
   if (!json.is_object() || json.value("version", 0) != kPayloadVersion) {
     return core::make_error(ErrorCode::InvalidInput,
                             "edit payload: not an edit this version of plm wrote");
@@ -860,6 +872,12 @@ core::Result<EditJob> decode_edit_payload(const std::string& payload) {
   } catch (const Json::exception& error) {
     return core::make_error(ErrorCode::InvalidInput, std::string("edit payload: ") + error.what());
   }
+}
+
+std::string encode_edit_payload(const EditJob& edit) { return edit_job_json(edit).dump(); }
+
+core::Result<EditJob> decode_edit_payload(const std::string& payload) {
+  return edit_job_from(Json::parse(payload, nullptr, /*allow_exceptions=*/false));
 }
 
 core::NewJob edit_playlist_job(std::int64_t owner_user_id, std::int64_t account_id,

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app/edit_test_items.hpp"
 #include "core/edit/edit_test_lists.hpp"
 #include "core/sync/sync_service.hpp"
 #include "support/fakes.hpp"
@@ -115,6 +116,7 @@ using core::ItemOutcome;
 using core::Job;
 using core::JobState;
 using core::edit_testing::track;
+using edit_testing::items_of;
 using Injected = test_support::FakeSpotifyApi::Injected;
 using std::chrono::milliseconds;
 using Kind = core::EditRequest::Kind;
@@ -189,19 +191,6 @@ class LaggingSpotify final : public core::SpotifyApi {
 };
 
 constexpr const char* kPlaylist = "Playlist00000000000001";
-
-std::vector<core::PlaylistItem> items_of(const std::vector<std::string>& uris) {
-  std::vector<core::PlaylistItem> items;
-  for (const auto& uri : uris) {
-    core::PlaylistItem item;
-    item.uri = uri;
-    item.added_at = core::parse_utc("2026-01-01T00:00:00Z");
-    item.added_by = "me";
-    item.track = core::TrackInfo{.uri = uri, .name = "name of " + uri};
-    items.push_back(item);
-  }
-  return items;
-}
 
 class EditJobsTest : public ::testing::Test {
  protected:

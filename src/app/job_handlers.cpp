@@ -1,5 +1,6 @@
 #include "app/job_handlers.hpp"
 
+#include "app/batch_jobs.hpp"
 #include "app/edit_jobs.hpp"
 #include "app/lifecycle_jobs.hpp"
 #include "app/sync_jobs.hpp"
@@ -21,12 +22,14 @@ JobHandlers job_handlers(Services& services) {
                                                     .journal = services.journal(),
                                                     .clock = services.clock(),
                                                     .spotify_for = spotify_for});
-  add_edit_handlers(handlers, EditJobDeps{.accounts = services.accounts(),
-                                          .playlists = services.playlists(),
-                                          .journal = services.journal(),
-                                          .unit_of_work = services.unit_of_work(),
-                                          .clock = services.clock(),
-                                          .spotify_for = spotify_for});
+  const EditJobDeps edit_deps{.accounts = services.accounts(),
+                              .playlists = services.playlists(),
+                              .journal = services.journal(),
+                              .unit_of_work = services.unit_of_work(),
+                              .clock = services.clock(),
+                              .spotify_for = spotify_for};
+  add_edit_handlers(handlers, edit_deps);
+  add_batch_handlers(handlers, edit_deps);
   return handlers;
 }
 
