@@ -288,6 +288,9 @@ TEST_F(CliBatchTest, UsageMistakesExit2WithAClearMessageAndSendNothing) {
   expect_usage({"batch", "visibility", "--playlists", "owned", "secret"}, "public or private");
   expect_usage({"batch", "undo", "abc"}, "JOB_ID");
 
+  const auto unknown_job = run({"batch", "undo", "999"}, 1);
+  EXPECT_NE(unknown_job.err.find("no job 999"), std::string::npos) << unknown_job.err;
+
   EXPECT_EQ(emulator_calls(), calls_before);
   EXPECT_EQ(on_spotify(kRoadTrip), kRoadTripBefore);
 }
