@@ -2,6 +2,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <utility>
 
 #include "app/edit_run.hpp"
@@ -153,12 +154,15 @@ class BatchRun {
     EntryContext entry_context(*this, index, checkpoint);
     // The entry's start is saved at once: an undo's resolved edit must survive a crash.
     entry_context.save_checkpoint();
-    auto ran = run_one_edit(deps_, entry_context, account_, spotify_, *checkpoint.resolved);
+    auto edit = *checkpoint.resolved;
+    const auto uncatalogued = with_known_tracks(edit.request);
+    auto ran = run_one_edit(deps_, entry_context, account_, spotify_, std::move(edit));
     finished_counters_ = plus(finished_counters_, entry_context.counters());
     switch (ran.result.kind) {
       case JobResult::Kind::Stopped:
         return ran.result;
       case JobResult::Kind::Succeeded:
+        if (!uncatalogued.empty()) learn_tracks(entry.playlist_id, uncatalogued);
         if (!ran.changed) {
           record(core::JobItemResult{entry.playlist_id, entry.label, ItemOutcome::Unchanged,
                                      std::nullopt, "nothing left to send"});
@@ -188,6 +192,36 @@ class BatchRun {
         error.code == ErrorCode::Conflict ? ItemOutcome::Conflict : ItemOutcome::Failed;
     record(core::JobItemResult{entry.playlist_id, entry.label, outcome, error, ""});
     return JobResult::succeeded("");
+  }
+
+  /// An add: adds to `request.tracks` the catalog data an earlier entry learned for its URIs; the
+  /// URIs still without it. The edit looks those up (one call each), so without this a batch
+  /// adding a track plm holds no data for would look it up once per playlist instead of once.
+  /// (Other kinds add no URIs the playlist did not hold, or hold whole lists: not worth keeping.)
+  std::set<std::string> with_known_tracks(core::EditRequest& request) const {
+    if (request.kind != core::EditRequest::Kind::Add) return {};
+    std::set<std::string> missing(request.uris.begin(), request.uris.end());
+    for (const auto& track : request.tracks) missing.erase(track.uri);
+    for (auto uri = missing.begin(); uri != missing.end();) {
+      const auto known = catalog_.find(*uri);
+      if (known == catalog_.end()) {
+        ++uri;
+        continue;
+      }
+      request.tracks.push_back(known->second);
+      uri = missing.erase(uri);
+    }
+    return missing;
+  }
+
+  /// The catalog data the entry's edit stored for `uris` (what it looked up), for later entries.
+  /// A store read, made only while some URI of the batch lacks catalog data.
+  void learn_tracks(const std::string& playlist_id, const std::set<std::string>& uris) {
+    auto items = deps_.playlists.playlist_items(account_.id, playlist_id);
+    if (!items) return;  // only a saving of calls: the next entry looks them up itself
+    for (const auto& item : *items) {
+      if (item.track && uris.contains(item.uri)) catalog_.emplace(item.uri, *item.track);
+    }
   }
 
   /// The edit an entry runs: its own, or for an undo the restore of the version before the one
@@ -321,6 +355,9 @@ class BatchRun {
   BatchJob batch_;
   std::map<std::string, ItemOutcome, std::less<>> outcomes_;  ///< by playlist id
   core::ApiCounters finished_counters_;  ///< calls of the entries this attempt finished
+  /// Catalog data of URIs the batch adds that its requests did not carry, learned from entries
+  /// that looked them up (by URI).
+  std::map<std::string, core::TrackInfo, std::less<>> catalog_;
 };
 
 JobResult run_batch(const EditJobDeps& deps, JobContext& context) {
@@ -336,19 +373,34 @@ JobResult run_batch(const EditJobDeps& deps, JobContext& context) {
 }  // namespace
 
 std::string encode_batch_payload(const BatchJob& batch) {
+  // Entries share their edits: the edit JSON without what differs per playlist (the planned
+  // snapshot and version) is stored once in "edits" and named by index, so a batch that adds one
+  // track to 2,000 playlists holds that request once, not 2,000 times.
+  Json edits = Json::array();
+  std::map<std::string, std::size_t, std::less<>> edit_index;
   Json entries = Json::array();
   for (const auto& entry : batch.entries) {
+    Json edit = edit_job_json(entry.edit);
+    Json planned_snapshot = std::move(edit.at("planned_snapshot"));
+    Json planned_version = std::move(edit.at("planned_version"));
+    edit.erase("planned_snapshot");
+    edit.erase("planned_version");
+    auto [shared, added] = edit_index.try_emplace(edit.dump(), edits.size());
+    if (added) edits.push_back(std::move(edit));
     entries.push_back(Json{{"playlist_id", entry.playlist_id},
                            {"label", entry.label},
                            {"outcome", core::to_string(entry.outcome)},
                            {"reason", entry.reason},
-                           {"edit", edit_job_json(entry.edit)},
+                           {"edit", shared->second},
+                           {"planned_snapshot", std::move(planned_snapshot)},
+                           {"planned_version", std::move(planned_version)},
                            {"undo_version", optional_json(entry.undo_version)}});
   }
   return Json{{"version", kPayloadVersion},
               {"summary", batch.summary},
               {"operation", batch.operation ? Json(core::to_string(*batch.operation)) : Json()},
               {"undo_of", optional_json(batch.undo_of)},
+              {"edits", std::move(edits)},
               {"entries", std::move(entries)}}
       .dump();
 }
@@ -382,7 +434,10 @@ core::Result<BatchJob> decode_batch_payload(const std::string& payload) {
       }
       entry.outcome = *outcome;
       entry.reason = item.at("reason").get<std::string>();
-      auto edit = edit_job_from(item.at("edit"));
+      Json edit_json = json.at("edits").at(item.at("edit").get<std::size_t>());
+      edit_json["planned_snapshot"] = item.at("planned_snapshot");
+      edit_json["planned_version"] = item.at("planned_version");
+      auto edit = edit_job_from(edit_json);
       if (!edit) return edit.error();
       entry.edit = std::move(*edit);
       entry.undo_version = optional_from<std::int64_t>(item, "undo_version");

@@ -75,7 +75,8 @@ struct BatchJob {
 };
 
 /// The payload as stored (JSON, versioned). Entries carry intents, never whole lists (an undo
-/// names journal versions), so a batch over 2,000 playlists stays small.
+/// names journal versions), and entries whose edits differ only in the planned snapshot share one
+/// copy of the edit, so a batch over 2,000 playlists stays small.
 std::string encode_batch_payload(const BatchJob& batch);
 /// InvalidInput for a payload this version did not write.
 core::Result<BatchJob> decode_batch_payload(const std::string& payload);

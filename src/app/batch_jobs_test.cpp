@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/edit_test_items.hpp"
+#include "core/batch/batch_requests.hpp"
 #include "core/edit/edit_test_lists.hpp"
 #include "core/sync/sync_service.hpp"
 #include "support/fakes.hpp"
@@ -65,6 +66,20 @@ TEST(BatchPayload, RoundTripsEveryField) {
     EXPECT_EQ(got.undo_version, want.undo_version);
     EXPECT_EQ(encode_edit_payload(got.edit), encode_edit_payload(want.edit));
   }
+
+  // Entries that share an edit hold it once.
+  auto many = batch;
+  many.entries.assign(300, batch.entries[0]);
+  for (std::size_t i = 0; i < many.entries.size(); ++i) {
+    many.entries[i].edit.planned_snapshot = "snapshot " + std::to_string(i);
+  }
+  const auto text = encode_batch_payload(many);
+  EXPECT_LT(text.size(), 300u * 200u) << "about 150 bytes an entry";
+  const auto decoded_many = decode_batch_payload(text);
+  ASSERT_TRUE(decoded_many) << decoded_many.error().message;
+  ASSERT_EQ(decoded_many->entries.size(), 300u);
+  EXPECT_EQ(decoded_many->entries[299].edit.planned_snapshot, "snapshot 299");
+  EXPECT_EQ(decoded_many->entries[299].edit.request.tracks, batch.entries[0].edit.request.tracks);
 
   BatchJob plain;
   const auto decoded_plain = decode_batch_payload(encode_batch_payload(plain));
@@ -417,6 +432,21 @@ TEST_F(BatchJobsTest, ARateLimitFailsTheAttemptAndTheRetryGoesOnWhereItStopped) 
   EXPECT_EQ(done.job.progress.message, "3 changed, 0 unchanged, 0 conflicts, 0 failed");
 }
 
+TEST_F(BatchJobsTest, AnAccountThatMustBeConnectedAgainFailsTheBatchNotThePlaylist) {
+  BatchJob batch;
+  batch.entries = {entry(0, rename("One")), entry(1, rename("Two"))};
+  const Job job = enqueue(batch);
+  // The second playlist's confirmation read (after the first's read, change and snapshot read).
+  spotify_.fail_call(spotify_.calls() + 4,
+                     core::make_error(ErrorCode::NeedsReauth, "the refresh token was revoked"));
+  const auto failed = run(job);
+  ASSERT_EQ(failed.job.state, JobState::Failed);
+  EXPECT_EQ(failed.job.error->code, ErrorCode::NeedsReauth);
+  EXPECT_EQ(item(failed, kPlaylists[0]).outcome, ItemOutcome::Done);
+  EXPECT_EQ(item(failed, kPlaylists[1]).outcome, ItemOutcome::Pending)
+      << "never changed: not a failure of that playlist";
+}
+
 TEST_F(BatchJobsTest, ACancelLeavesTheRestPending) {
   BatchJob batch;
   batch.entries = {entry(0, core::EditRequest::add(tracks(2000, 250), core::Placement::bottom())),
@@ -484,6 +514,60 @@ TEST_F(BatchJobsTest, AnUndoBatchRestoresAndRefusesAPlaylistChangedSince) {
     EXPECT_EQ(undone[0].cause.kind, core::VersionCauseKind::Undo);
     EXPECT_EQ(stored(i), on_spotify(i));
   }
+}
+
+TEST_F(BatchJobsTest, APlannedBatchRunsAsPreviewedAndItsPlannedUndoRestoresIt) {
+  core::BatchRequest request;
+  request.parts.push_back(
+      core::BatchPart{.selection = core::BatchSelection{.playlist_ids = kPlaylists},
+                      .operation = core::BatchOperation{.kind = core::BatchOperation::Kind::Add,
+                                                        .uris = {track(12)},
+                                                        .at = core::BatchOperation::At::Position,
+                                                        .position = 1}});
+  request.cause = core::VersionCause{.kind = core::VersionCauseKind::Edit,
+                                     .app_user_id = owner_,
+                                     .origin = "web",
+                                     .action = "batch add"};
+  const auto account = store_.find_account(account_)->value();
+  const core::BatchPlanOptions options{.today = clock_.now()};
+  const auto proposal = core::propose_batch(store_, account, request, options);
+  ASSERT_TRUE(proposal) << proposal.error().message;
+  auto batch = batch_job_from(*proposal, request.cause);
+  EXPECT_EQ(batch.operation, core::BatchOperation::Kind::Add);
+  const Job job = queue_.enqueue(batch_edit_job(owner_, account_, batch))->job;
+  const auto done = run(job);
+  ASSERT_EQ(done.job.state, JobState::Succeeded) << error_of(done);
+  // The second playlist holds track 12 already: unchanged when planned.
+  EXPECT_EQ(done.job.progress.message, "2 changed, 1 unchanged, 0 conflicts, 0 failed");
+  for (const std::size_t i : {0u, 2u}) {
+    auto expected = original(i);
+    expected.insert(expected.begin() + 1, track(12));
+    EXPECT_EQ(on_spotify(i), expected) << i;
+    EXPECT_EQ(versions_by(i, job.id).front().cause.action, "batch add");
+    EXPECT_EQ(on_spotify(i), proposal->plan.entries[i].proposal.desired) << "as previewed";
+  }
+  EXPECT_EQ(on_spotify(1), original(1));
+  // The estimate, plus one catalog lookup of the added track for the whole batch (not one per
+  // playlist: the third playlist's edit gets what the first one looked up).
+  EXPECT_EQ(done.job.api.calls, proposal->plan.calls + 1);
+
+  const auto undo = core::plan_batch_undo(store_, store_, account, done, {}, options);
+  ASSERT_TRUE(undo) << undo.error().message;
+  const Job undo_job =
+      queue_
+          .enqueue(batch_edit_job(
+              owner_, account_,
+              batch_job_from(*undo, core::VersionCause{.app_user_id = owner_, .origin = "web"},
+                             job.id)))
+          ->job;
+  const auto undone = run(undo_job);
+  ASSERT_EQ(undone.job.state, JobState::Succeeded) << error_of(undone);
+  EXPECT_EQ(undone.job.progress.message, "2 changed, 0 unchanged, 0 conflicts, 0 failed");
+  for (std::size_t i = 0; i < kPlaylists.size(); ++i) {
+    EXPECT_EQ(on_spotify(i), original(i)) << i;
+    EXPECT_EQ(stored(i), original(i)) << i;
+  }
+  EXPECT_EQ(versions_by(0, undo_job.id).front().cause.kind, core::VersionCauseKind::Undo);
 }
 
 }  // namespace

@@ -212,10 +212,6 @@ Status walk_template(std::string_view text, Literal&& literal, Placeholder&& pla
 
 // ---- planning one playlist -------------------------------------------------------------------
 
-WriteScope scope_of(Kind kind) {
-  return kind == Kind::Rename || kind == Kind::Visibility ? WriteScope::Details : WriteScope::Items;
-}
-
 BatchEntryPlan unchanged(BatchEntryPlan entry, std::string reason) {
   entry.status = EntryStatus::Unchanged;
   entry.reason = std::move(reason);
@@ -376,7 +372,7 @@ BatchEntryPlan plan_entry(const BatchOperation& operation, const BatchTarget& ta
   entry.playlist_id = playlist.summary.id;
   entry.name = playlist.summary.name;
   entry.planned_snapshot = playlist.items_snapshot_id;
-  const WriteScope scope = scope_of(operation.kind);
+  const WriteScope scope = write_scope_of(operation.kind);
   if (auto why = why_not_writable(playlist.summary, account_user_id, scope)) {
     return refused(std::move(entry), std::move(*why));
   }
@@ -507,6 +503,10 @@ std::optional<std::string> why_not_writable(const PlaylistSummary& playlist,
 }
 
 // ---- the operation ---------------------------------------------------------------------------
+
+WriteScope write_scope_of(BatchOperation::Kind kind) {
+  return kind == Kind::Rename || kind == Kind::Visibility ? WriteScope::Details : WriteScope::Items;
+}
 
 std::string_view to_string(BatchOperation::Kind kind) { return name_in(kKindNames, kind); }
 std::optional<BatchOperation::Kind> batch_kind_from_string(std::string_view text) {

@@ -87,7 +87,9 @@ struct BatchOperation {
   enum class Kind {
     Add,         ///< `uris` at `at`
     Remove,      ///< every copy of each of `uris`
-    Replace,     ///< every copy of `old_uri` becomes `new_uri`, at the same position
+    Replace,     ///< every copy of `old_uri` becomes `new_uri`, at the same position; in a
+                 ///< playlist that already holds `new_uri` the copies of `old_uri` are only
+                 ///< removed (no second copy of `new_uri`); one without `old_uri` is unchanged
     Dedupe,      ///< `keep`
     Sort,        ///< `sort_by`, `descending`
     Shuffle,     ///< a seeded shuffle per playlist (seed_for(shuffle_seed, playlist id))
@@ -120,6 +122,9 @@ struct BatchOperation {
   bool allow_replace = false;                       ///< as EditRequest::allow_replace
 };
 
+/// What an operation of `kind` needs: Details for rename and visibility, Items for the others.
+WriteScope write_scope_of(BatchOperation::Kind kind);
+
 std::string_view to_string(BatchOperation::Kind kind);  ///< "add", "remove", … (API, CLI, stored)
 std::optional<BatchOperation::Kind> batch_kind_from_string(std::string_view text);
 std::string_view to_string(BatchOperation::At at);  ///< "top", "bottom", "position"
@@ -148,6 +153,8 @@ std::uint64_t seed_for(std::uint64_t batch_seed, std::string_view playlist_id);
 /// One selected playlist as stored: its summary (snapshot, details) and items.
 struct BatchTarget {
   const StoredPlaylist* playlist = nullptr;
+  /// May be null for a rename or a visibility change (their plans touch no item; propose_batch
+  /// does not read the items then); an item operation refuses a target without them.
   const std::vector<PlaylistItem>* items = nullptr;
 };
 
@@ -198,7 +205,14 @@ struct BatchPlanOptions {
   std::chrono::milliseconds latency{100};  ///< per call, for the duration estimate
 };
 
-/// One entry per target. InvalidInput when check_batch_operation refuses the operation; problems
+/// One entry per target. Item operations (all but rename and visibility) plan on the stored items
+/// and need them current: a playlist whose items_snapshot_id is empty or differs from its
+/// summary's snapshot is Refused (kNotSyncedReason). The requests: add -> EditRequest::add of the
+/// URIs it lacks (all of them with add_existing) before the item at `position` (appended when the
+/// playlist is shorter); remove -> EditRequest::remove of every copy of the URIs it holds;
+/// replace -> a set_list; dedupe, sort, shuffle (seed_for) -> their kinds; rename, visibility ->
+/// details. A plan without steps is Unchanged ("already in that order", "no duplicates").
+/// InvalidInput when check_batch_operation refuses the operation; problems
 /// of a single playlist (not writable, over 10,000 items, a name Spotify would refuse, a plan the
 /// engine refuses) make that entry Refused and never fail the batch.
 Result<BatchPlan> plan_batch(const BatchOperation& operation,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iterator>
 #include <random>
 
 #include "core/write/playlist_edits.hpp"
@@ -448,6 +449,10 @@ TEST(PlanBatch, PropertyEveryChangeMeansWhatTheOperationSays) {
     if (new_uri == old_uri) new_uri = track("other");
     const auto replaced = plan(
         BatchOperation{.kind = Kind::Replace, .old_uri = old_uri, .new_uri = new_uri}, library);
+    const std::vector<std::string> removed_uris{pool(), pool()};
+    const auto removed = plan(BatchOperation{.kind = Kind::Remove, .uris = removed_uris}, library);
+    const std::vector<std::string> top_uris{added, pool()};
+    const auto on_top = plan(add_op(top_uris, BatchOperation::At::Top), library);
 
     for (std::size_t p = 0; p < library.items.size(); ++p) {
       const auto before = uris_of(library.items[p]);
@@ -476,6 +481,30 @@ TEST(PlanBatch, PropertyEveryChangeMeansWhatTheOperationSays) {
       }
       ASSERT_EQ(replace.proposal.desired, expected) << round;
       ASSERT_EQ(apply_steps(before, replace.proposal.plan.steps).value(), expected) << round;
+    }
+    for (std::size_t p = 0; p < library.items.size(); ++p) {
+      const auto before = uris_of(library.items[p]);
+      const auto held = [&](const std::string& uri) {
+        return std::find(before.begin(), before.end(), uri) != before.end();
+      };
+      // Remove: every copy of the held URIs goes, the rest keeps its order.
+      std::vector<std::string> kept;
+      std::copy_if(before.begin(), before.end(), std::back_inserter(kept), [&](const auto& uri) {
+        return std::find(removed_uris.begin(), removed_uris.end(), uri) == removed_uris.end();
+      });
+      const auto& remove = removed.entries[p];
+      ASSERT_EQ(remove.status, kept.size() == before.size() ? Status::Unchanged : Status::Change);
+      if (remove.status == Status::Change) {
+        ASSERT_EQ(remove.proposal.desired, kept) << round;
+      }
+      // Add at the top: the URIs the playlist lacks, in the operation's order, before the rest.
+      std::vector<std::string> top;
+      std::copy_if(top_uris.begin(), top_uris.end(), std::back_inserter(top),
+                   [&](const auto& uri) { return !held(uri); });
+      ASSERT_EQ(on_top.entries[p].status, top.empty() ? Status::Unchanged : Status::Change);
+      if (top.empty()) continue;
+      top.insert(top.end(), before.begin(), before.end());
+      ASSERT_EQ(on_top.entries[p].proposal.desired, top) << round;
     }
   }
 }

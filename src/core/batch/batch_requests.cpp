@@ -1,9 +1,8 @@
 #include "core/batch/batch_requests.hpp"
 
 #include <algorithm>
-#include <map>
+#include <iterator>
 #include <set>
-#include <unordered_map>
 #include <utility>
 
 #include "core/journal/restore_request.hpp"
@@ -204,27 +203,36 @@ Result<BatchEntryPlan> plan_undo_entry(PlaylistStore& store, PlaylistJournal& jo
   return entry;
 }
 
-/// The time of the oldest version in the latest unbroken run of versions that hold `uri`.
+bool version_holds(const RecordedVersion& version, const std::string& uri) {
+  return std::any_of(version.items.begin(), version.items.end(),
+                     [&](const VersionItem& item) { return item.uri == uri; });
+}
+
+/// The time of the oldest version in the latest unbroken run of versions that hold `uri`. Only
+/// the versions before one that added items are read with their items: a version that added
+/// nothing holds only what the one before it held, so that one holds `uri` too.
 Result<std::optional<TimePoint>> in_history_since(PlaylistJournal& journal, std::int64_t account_id,
                                                   const std::string& playlist_id,
                                                   const std::string& uri) {
   std::optional<TimePoint> since;
-  VersionFilter page{.limit = 50};
+  std::optional<RecordedVersion> newer;  // the last version found to hold it, without items
+  VersionFilter page{.limit = 100};
   while (true) {
     auto versions = journal.list_versions(account_id, playlist_id, page);
     if (!versions) return versions.error();
-    for (const auto& listed : *versions) {
-      auto version = journal.find_version(account_id, playlist_id, listed.sequence);
-      if (!version) return version.error();
-      if (!*version) return since;
-      const auto& items = (*version)->items;
-      const bool holds = std::any_of(items.begin(), items.end(),
-                                     [&](const VersionItem& item) { return item.uri == uri; });
-      if (!holds) return since;
-      since = (*version)->recorded_at;
+    for (auto& listed : *versions) {
+      const bool follows =
+          newer && newer->changes.added == 0 && newer->sequence == listed.sequence + 1;
+      if (!follows) {
+        auto version = journal.find_version(account_id, playlist_id, listed.sequence);
+        if (!version) return version.error();
+        if (!*version || !version_holds(**version, uri)) return since;
+      }
+      since = listed.recorded_at;
+      newer = std::move(listed);
     }
     if (static_cast<std::int64_t>(versions->size()) < page.limit) return since;
-    page.before = versions->back().sequence;
+    page.before = newer->sequence;
   }
 }
 
@@ -257,9 +265,15 @@ Result<BatchProposal> propose_batch(PlaylistStore& playlists, const SpotifyAccou
       }
     }
     std::vector<std::vector<PlaylistItem>> items;
-    auto targets = load_targets(playlists, account.id, *chosen, items);
-    if (!targets) return targets.error();
-    auto plan = plan_batch(operation, *targets, account.spotify_user_id, options);
+    std::vector<BatchTarget> targets;
+    if (write_scope_of(operation.kind) == WriteScope::Items) {
+      auto loaded = load_targets(playlists, account.id, *chosen, items);
+      if (!loaded) return loaded.error();
+      targets = std::move(*loaded);
+    } else {
+      for (const auto* playlist : *chosen) targets.push_back({playlist, nullptr});
+    }
+    auto plan = plan_batch(operation, targets, account.spotify_user_id, options);
     if (!plan) return plan.error();
     std::move(plan->entries.begin(), plan->entries.end(), std::back_inserter(entries));
     summaries.push_back(describe(operation, chosen->size()));
@@ -310,7 +324,9 @@ Result<BatchProposal> plan_batch_undo(PlaylistStore& playlists, PlaylistJournal&
     if (!*version) continue;
     const StoredPlaylist* playlist = find_stored(*all, id);
     if (playlist == nullptr) {
-      BatchEntryPlan gone{.playlist_id = id, .status = EntryStatus::Refused};
+      const auto result = std::find_if(batch.items.begin(), batch.items.end(),
+                                       [&](const JobItemResult& item) { return item.key == id; });
+      BatchEntryPlan gone{.playlist_id = id, .name = result->label, .status = EntryStatus::Refused};
       gone.reason = "no longer stored (deleted or unfollowed): nothing to undo";
       gone.undo_version = *version;
       entries.push_back(std::move(gone));

@@ -123,6 +123,28 @@ TEST_F(BatchRequests, JoinsThePartsInTheirOrderAndIdsInListOrder) {
   EXPECT_EQ(proposal->plan.calls, 6);
 }
 
+TEST_F(BatchRequests, RenamesWithoutNeedingTheItems) {
+  save(pid("a"), "A", {track("1"), track("2")});
+  save(pid("b"), "B", {}, "changed-since");
+  ASSERT_TRUE(store_.save_playlist_summary(
+      account_.id, 1,
+      PlaylistSummary{
+          .id = pid("b"), .name = "B", .owner_id = "me", .snapshot_id = "newer", .item_count = 4}));
+
+  auto proposal = propose({BatchPart{
+      .selection = {.selector = "owned"},
+      .operation = {.kind = BatchOperation::Kind::Rename, .name_template = "{name} ({count})"}}});
+
+  ASSERT_TRUE(proposal) << proposal.error().message;
+  EXPECT_EQ(proposal->summary, "rename 2 playlists");
+  ASSERT_EQ(proposal->plan.entries.size(), 2u);
+  EXPECT_EQ(proposal->plan.entries[0].request.details.name, "A (2)");
+  EXPECT_EQ(proposal->plan.entries[1].status, Status::Change);  // items not synced: no matter
+  EXPECT_EQ(proposal->plan.entries[1].request.details.name, "B (4)");
+  EXPECT_EQ(write_scope_of(BatchOperation::Kind::Rename), WriteScope::Details);
+  EXPECT_EQ(write_scope_of(BatchOperation::Kind::Shuffle), WriteScope::Items);
+}
+
 TEST_F(BatchRequests, RefusesBadSelectionsAndAPlaylistInTwoParts) {
   save(pid("a"), "A", {track("1")});
   const auto code = [&](std::vector<BatchPart> parts) {
@@ -231,6 +253,15 @@ TEST_F(BatchRequests, AnUndoIsOfAFinishedBatchAndOfPlaylistsItChanged) {
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().code, ErrorCode::NotFound);
 
+  ASSERT_TRUE(store_.remove_playlist(account_.id, pid("a")));
+  batch.items[0].label = "A when planned";
+  auto gone = plan_batch_undo(store_, store_, account_, batch, {}, options_);
+  ASSERT_TRUE(gone) << gone.error().message;
+  ASSERT_EQ(gone->plan.entries.size(), 1u);
+  EXPECT_EQ(gone->plan.entries[0].status, Status::Refused);
+  EXPECT_EQ(gone->plan.entries[0].name, "A when planned");
+  EXPECT_THAT(gone->plan.entries[0].reason, HasSubstr("no longer stored"));
+
   batch.job.state = JobState::Running;
   auto running = plan_batch_undo(store_, store_, account_, batch, {}, options_);
   ASSERT_FALSE(running);
@@ -252,6 +283,8 @@ TEST_F(BatchRequests, FindsATrackFromItsLinkWithItsHistory) {
   record(pid("a"), {track("1")}, VersionCauseKind::Sync);
   const TimePoint first_held = clock_.now();
   record(pid("a"), {track("1"), uri}, VersionCauseKind::Edit);
+  record(pid("a"), {uri, track("1")}, VersionCauseKind::Edit);              // a move: adds nothing
+  record(pid("a"), {uri, track("1"), track("2")}, VersionCauseKind::Sync);  // adds another
   record(pid("a"), {track("1"), uri, uri}, VersionCauseKind::Sync);
   save(pid("b"), "B", {track("2")});
   save(pid("c"), "C", {uri}, "", "someone");
@@ -270,6 +303,15 @@ TEST_F(BatchRequests, FindsATrackFromItsLinkWithItsHistory) {
   EXPECT_EQ(where->playlists[0].in_history_since, first_held);
   EXPECT_EQ(where->playlists[1].playlist_id, pid("c"));
   EXPECT_FALSE(where->playlists[1].in_history_since);
+
+  // Removed and added again: the history counts from its return.
+  record(pid("c"), {uri}, VersionCauseKind::Sync);
+  record(pid("c"), {}, VersionCauseKind::Sync);
+  const TimePoint back = clock_.now();
+  record(pid("c"), {uri}, VersionCauseKind::Sync);
+  auto again = where_is_track(store_, store_, {account_}, uri);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->playlists.at(1).in_history_since, back);
 
   auto bad = where_is_track(store_, store_, {account_}, "https://open.spotify.com/album/" + id);
   ASSERT_FALSE(bad);
