@@ -10,7 +10,6 @@
 #include <charconv>
 #include <iomanip>
 #include <map>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -369,33 +368,24 @@ ExitCode preview_or_run(CommandContext& context, const core::AppUser& user,
   return ExitCode::Ok;
 }
 
-/// Catalog data of the tracks an add sends, so that no playlist's edit looks them up again (each
-/// would, one call per playlist): from the account's stored items, else one lookup per track on
-/// Spotify now (a run only: a dry run sends nothing). A lookup that fails is left to the edits.
-std::vector<core::TrackInfo> catalog_of(CommandContext& context,
-                                        const core::SpotifyAccount& account,
-                                        const std::vector<std::string>& uris) {
+/// Catalog data of the tracks an add sends, from the account's stored items, so that the batch
+/// need not look them up on Spotify (it does once per batch for the others).
+std::vector<core::TrackInfo> stored_catalog_of(CommandContext& context,
+                                               const core::SpotifyAccount& account,
+                                               const std::vector<std::string>& uris) {
   std::map<std::string, core::TrackInfo, std::less<>> found;
   auto& playlists = context.services().playlists();
   const std::set<std::string, std::less<>> wanted(uris.begin(), uris.end());
-  if (auto stored = playlists.playlists_of(account.id)) {
-    for (const auto& playlist : *stored) {
-      if (found.size() == wanted.size()) break;
-      if (playlist.items_snapshot_id.empty()) continue;
-      auto items = playlists.playlist_items(account.id, playlist.summary.id);
-      if (!items) continue;
-      for (const auto& item : *items) {
-        if (item.track && wanted.contains(item.uri)) found.emplace(item.uri, *item.track);
-      }
+  auto stored = playlists.playlists_of(account.id);
+  if (!stored) return {};  // only a saving of one call per track
+  for (const auto& playlist : *stored) {
+    if (found.size() == wanted.size()) break;
+    if (playlist.items_snapshot_id.empty()) continue;
+    auto items = playlists.playlist_items(account.id, playlist.summary.id);
+    if (!items) continue;
+    for (const auto& item : *items) {
+      if (item.track && wanted.contains(item.uri)) found.emplace(item.uri, *item.track);
     }
-  }
-  constexpr std::string_view kTrackPrefix = "spotify:track:";
-  std::unique_ptr<core::SpotifyApi> spotify;
-  for (const auto& uri : wanted) {
-    if (found.contains(uri) || !uri.starts_with(kTrackPrefix)) continue;
-    if (!spotify) spotify = context.services().spotify_for(account);
-    if (auto track = spotify->track(uri.substr(kTrackPrefix.size())))
-      found.emplace(uri, std::move(*track));
   }
   std::vector<core::TrackInfo> tracks;
   for (auto& [uri, track] : found) tracks.push_back(std::move(track));
@@ -423,9 +413,8 @@ ExitCode batch_command(CommandContext& context) {
   if (!user) return context.fail(user.error());
   auto account = context.chosen_account(*user);
   if (!account) return context.fail(account.error());
-  if (operation->kind == BatchOperation::Kind::Add && !invocation.has("--dry-run") &&
-      account->status != core::AccountStatus::NeedsReauth)
-    operation->tracks = catalog_of(context, *account, operation->uris);
+  if (operation->kind == BatchOperation::Kind::Add && !invocation.has("--dry-run"))
+    operation->tracks = stored_catalog_of(context, *account, operation->uris);
   core::VersionCause cause;
   cause.kind = core::VersionCauseKind::Edit;
   cause.app_user_id = user->id;
