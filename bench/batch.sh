@@ -33,7 +33,7 @@ while (($# > 0)); do
   case "$1" in
     --latency) latency="${2:?}"; shift ;;
     --budget) budget="${2:?}"; shift ;;
-    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
