@@ -23,6 +23,7 @@
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
 #include "catalog/seed.hpp"
+#include "cli_fixture.hpp"
 #include "core/model/account.hpp"
 #include "core/ports/clock.hpp"
 #include "emulator/emulator.hpp"
@@ -36,31 +37,7 @@ extern char** environ;
 
 namespace {
 
-namespace fs = std::filesystem;
-using Json = nlohmann::json;
-using namespace spotify_emulator;
-using plm::test_support::HttpClient;
-using plm::test_support::run_process;
-
-constexpr const char* kClientId = "plm-cli-test";
-constexpr const char* kSecret = "cli-secret";
-
-const Catalog& catalog() {
-  static const Catalog loaded = [] {
-    Catalog result;
-    load_catalog_file(
-        fs::path(PLM_SOURCE_DIR) / "tools/spotify-emulator/catalog/data/demo_catalog.csv", result);
-    return result;
-  }();
-  return loaded;
-}
-
-/// demo-pro from the committed default seed: 320+ playlists, one of 10,000 tracks.
-const Seed& default_seed() {
-  static const Seed seed = load_seed_file(
-      fs::path(PLM_SOURCE_DIR) / "tools/spotify-emulator/catalog/seeds/default.json", catalog());
-  return seed;
-}
+using namespace plm_cli_test;
 
 /// A small account: 3 owned playlists (120, 3 and 0 tracks) and one followed playlist.
 Seed small_seed() {
@@ -185,77 +162,6 @@ class TerminalSession {
   pid_t pid_ = -1;
   bool exited_ = false;
   std::string screen_;
-};
-
-class CliTest : public ::testing::Test {
- protected:
-  void start(Seed seed, const std::string& user) {
-    user_ = user;
-    emulator_ = std::make_unique<testkit::RunningEmulator>(
-        std::move(seed), EmulatorOptions{.auto_approve = true, .auto_approve_user = user}, clock_);
-    emulator_->emulator().register_app(App{.client_id = kClientId,
-                                           .client_secret = kSecret,
-                                           .redirect_uris = {"http://127.0.0.1/callback"}});
-    base_ = emulator_->base_url();
-    admin_ = std::make_unique<HttpClient>(base_);
-    data_dir_ = fs::temp_directory_path() /
-                ("plm-cli-" + std::to_string(::getpid()) + "-" +
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(data_dir_);
-  }
-  void TearDown() override {
-    emulator_.reset();
-    fs::remove_all(data_dir_);
-  }
-
-  std::map<std::string, std::string> environment() const {
-    return {{"PLM_DATA_DIR", data_dir_.string()},
-            {"PLM_SPOTIFY_CLIENT_ID", kClientId},
-            {"PLM_SPOTIFY_CLIENT_SECRET", kSecret},
-            {"PLM_SPOTIFY_API_URL", base_ + "/v1"},
-            {"PLM_SPOTIFY_ACCOUNTS_URL", base_},
-            {"PLM_SPOTIFY_RATE_BUDGET", "100000"},
-            {"PLM_CONFIG", ""}};
-  }
-  plm::test_support::ProcessResult plm(std::vector<std::string> arguments,
-                                       const std::string& input = {}) {
-    arguments.insert(arguments.begin(), PLM_BINARY);
-    return run_process(arguments, environment(), input);
-  }
-  Json admin_json(const std::string& method, const std::string& path, const Json& body = nullptr) {
-    const auto result = admin_->request(method, path, {{"Content-Type", "application/json"}},
-                                        body.is_null() ? "" : body.dump());
-    return result.body.empty() ? Json() : Json::parse(result.body);
-  }
-  std::int64_t emulator_calls() { return admin_json("GET", "/__emulator/stats")["total"]; }
-  /// As if every 429 pause had run out (see core/ports/rate_ledger.hpp).
-  void end_rate_limit_pauses() {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((data_dir_ / "plm.db").c_str(), &db), SQLITE_OK);
-    EXPECT_EQ(sqlite3_exec(db, "UPDATE rate_budget_clients SET paused_until_ms = 0", nullptr,
-                           nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
-  }
-
-  /// Headless connect: --print-url, follow the (auto-approved) authorize URL, --callback.
-  void connect() {
-    const auto url = plm({"connect", "--print-url"});
-    ASSERT_EQ(url.exit_code, 0) << url.err;
-    HttpClient browser(base_);
-    const auto redirect = browser.get(url.out.substr(0, url.out.find('\n')));
-    ASSERT_EQ(redirect.status, 303);
-    const auto connected =
-        plm({"connect", "--callback", std::string(redirect.header("Location").value_or(""))});
-    ASSERT_EQ(connected.exit_code, 0) << connected.err;
-  }
-
-  Clock clock_{1'793'491'200'000, /*frozen=*/true};
-  std::unique_ptr<testkit::RunningEmulator> emulator_;
-  std::unique_ptr<HttpClient> admin_;
-  std::string base_;
-  std::string user_;
-  fs::path data_dir_;
 };
 
 TEST_F(CliTest, HeadlessConnectStoresTheAccount) {
@@ -389,36 +295,14 @@ TEST_F(CliTest, PlaylistsAndPlaylistShowListWhatWasSynced) {
 
 // ---- plm jobs ----------------------------------------------------------------------------------
 
-/// The web API's contract, which `plm jobs --json` shares.
-const plm::test_support::OpenApiSpec& api_spec() {
-  static const auto loaded =
-      plm::test_support::OpenApiSpec::load(fs::path(PLM_SOURCE_DIR) / "api/openapi.yaml");
-  return loaded;
-}
-
-void expect_schema(const char* schema, const Json& value) {
-  plm::test_support::Leniency strict;
-  strict.require_all_declared = true;
-  const auto problems = api_spec().validate_schema(schema, value, strict);
-  EXPECT_TRUE(problems.empty()) << schema << ": " << problems.front() << "\n" << value.dump();
-}
-
 // plm playlist history, in the web API's PlaylistVersion shape.
 TEST_F(CliTest, PlaylistHistoryListsTheVersionsTheSyncsRecordedNewestFirst) {
   start(small_seed(), "dj");
   connect();
   ASSERT_EQ(plm({"sync"}).exit_code, 0);
   // Someone changes the playlist outside plm: two tracks added at the top.
-  const Json tokens =
-      admin_json("POST", "/__emulator/tokens",
-                 Json{{"client_id", kClientId},
-                      {"user_id", "dj"},
-                      {"scopes", "playlist-modify-public playlist-modify-private"}});
-  const auto added =
-      admin_->request("POST", "/v1/playlists/DjSmall000000000000001/items",
-                      {{"Authorization", "Bearer " + tokens["access_token"].get<std::string>()},
-                       {"Content-Type", "application/json"}},
-                      Json{{"uris", testkit::track_uris(300, 2)}, {"position", 0}}.dump());
+  const auto added = outside_plm("POST", "/playlists/DjSmall000000000000001/items",
+                                 Json{{"uris", testkit::track_uris(300, 2)}, {"position", 0}});
   ASSERT_EQ(added.status, 201) << added.body;
   ASSERT_EQ(plm({"sync"}).exit_code, 0);
 
@@ -883,8 +767,6 @@ TEST_F(CliTest, CtrlCAtThePasswordPromptTurnsEchoBackOn) {
 
 // ---- plm playlist edit / move / add / remove / dedupe / sort / shuffle / restore (issue 9 §5) --
 
-std::string catalog_uri(std::size_t n) { return "spotify:track:" + catalog().tracks().at(n).id; }
-
 constexpr const char* kSmall = "DjSmall000000000000001";
 
 class CliEditTest : public CliTest {
@@ -893,20 +775,6 @@ class CliEditTest : public CliTest {
     start(small_seed(), "dj");
     connect();
     ASSERT_EQ(plm({"sync", "--quiet"}).exit_code, 0);
-  }
-  /// dj's playlist on the emulator (the truth, whatever reads show).
-  Json emulator_playlist(const std::string& id) {
-    for (const auto& playlist : admin_json("GET", "/__emulator/users/dj/playlists")) {
-      if (playlist["id"] == id) return playlist;
-    }
-    ADD_FAILURE() << "no playlist " << id << " in dj's dump";
-    return Json();
-  }
-  std::vector<std::string> on_spotify(const std::string& id) {
-    const Json playlist = emulator_playlist(id);  // kept: a temporary would end before the loop
-    std::vector<std::string> uris;
-    for (const auto& entry : playlist["entries"]) uris.push_back(entry["uri"]);
-    return uris;
   }
   /// Runs an edit command and expects it to succeed.
   plm::test_support::ProcessResult edit(std::vector<std::string> arguments,
@@ -943,16 +811,7 @@ TEST_F(CliEditTest, EachEditCommandChangesTheEmulatorsPlaylistAndIsRecordedInThe
   EXPECT_EQ(on_spotify(kSmall), (std::vector{u(205), u(203), u(201)}));
   edit({"playlist", "sort", kSmall, "--by", "title", "--desc"});
   auto by_title = std::vector{u(205), u(203), u(201)};
-  const auto title = [](const std::string& uri) {
-    std::string name;
-    for (const auto& track : catalog().tracks()) {
-      if ("spotify:track:" + track.id == uri) name = track.name;
-    }
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return name;
-  };
-  std::stable_sort(by_title.begin(), by_title.end(),
-                   [&](const auto& a, const auto& b) { return title(a) > title(b); });
+  sort_by_title_descending(by_title);
   EXPECT_EQ(on_spotify(kSmall), by_title);
   edit({"playlist", "shuffle", kSmall});
   auto shuffled = on_spotify(kSmall);
@@ -1052,16 +911,8 @@ TEST_F(CliEditTest, MistakesUnknownPlaylistsOthersPlaylistsAndConflictsExitNonZe
   EXPECT_EQ(on_spotify(kSmall), (std::vector{u(200), u(201), u(202)}));
 
   // Someone adds a track on Spotify after the sync: an exact list no longer has one meaning.
-  const Json tokens =
-      admin_json("POST", "/__emulator/tokens",
-                 Json{{"client_id", kClientId},
-                      {"user_id", "dj"},
-                      {"scopes", "playlist-modify-public playlist-modify-private"}});
-  const auto outside =
-      admin_->request("POST", std::string("/v1/playlists/") + kSmall + "/items",
-                      {{"Authorization", "Bearer " + tokens["access_token"].get<std::string>()},
-                       {"Content-Type", "application/json"}},
-                      Json{{"uris", {u(300)}}, {"position", 0}}.dump());
+  const auto outside = outside_plm("POST", std::string("/playlists/") + kSmall + "/items",
+                                   Json{{"uris", {u(300)}}, {"position", 0}});
   ASSERT_EQ(outside.status, 201) << outside.body;
 
   const auto conflict = plm({"playlist", "edit", kSmall, "--to", "-"}, u(202) + "\n");

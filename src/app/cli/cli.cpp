@@ -21,6 +21,8 @@ const std::vector<CommandGroup>& command_groups() {
       sync_commands(),
       playlists_commands(),
       playlist_commands(),
+      batch_commands(),
+      where_commands(),
       jobs_commands(),
       user_commands(),
       serve_commands(),

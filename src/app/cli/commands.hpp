@@ -20,6 +20,10 @@ CommandGroup playlist_commands();
 std::vector<Command> playlist_lifecycle_commands();
 /// The edit commands of the `playlist` group (commands_edit.cpp).
 std::vector<Command> playlist_edit_commands();
+/// plm batch … (commands_batch.cpp): one edit over many playlists as one job (issue 10 §5).
+CommandGroup batch_commands();
+/// plm where URI (commands_batch.cpp): the playlists that hold a track.
+CommandGroup where_commands();
 CommandGroup jobs_commands();
 CommandGroup user_commands();
 CommandGroup serve_commands();

@@ -136,19 +136,17 @@ core::Result<core::JobDetails> enqueue_and_run_here(CommandContext& context,
   return run_job_here(context, enqueued->job.id, options);
 }
 
-ExitCode job_exit(CommandContext& context, const core::JobDetails& details) {
+std::optional<core::Error> job_error(const core::JobDetails& details) {
   const core::Job& job = details.job;
   const std::string name = "job " + std::to_string(job.id);
   switch (job.state) {
     case core::JobState::Succeeded:
-      return ExitCode::Ok;
+      return std::nullopt;
     case core::JobState::Cancelled:
-      return context.fail(
-          core::make_error(ErrorCode::Conflict,
-                           name + " was cancelled (plm jobs show " + std::to_string(job.id) + ")"));
+      return core::make_error(ErrorCode::Conflict, name + " was cancelled (plm jobs show " +
+                                                       std::to_string(job.id) + ")");
     case core::JobState::Failed:
-      return context.fail(
-          job.error.value_or(core::make_error(ErrorCode::Internal, name + " failed")));
+      return job.error.value_or(core::make_error(ErrorCode::Internal, name + " failed"));
     default:
       break;
   }
@@ -157,7 +155,12 @@ ExitCode job_exit(CommandContext& context, const core::JobDetails& details) {
                    " (plm serve or the next plm command that runs jobs resumes it; `plm jobs "
                    "cancel " +
                    std::to_string(job.id) + "` drops it)";
-  return context.fail(error);
+  return error;
+}
+
+ExitCode job_exit(CommandContext& context, const core::JobDetails& details) {
+  const auto error = job_error(details);
+  return error ? context.fail(*error) : ExitCode::Ok;
 }
 
 }  // namespace plm::app::cli

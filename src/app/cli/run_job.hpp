@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 #include "app/cli/context.hpp"
 #include "app/worker.hpp"
@@ -47,6 +48,11 @@ core::Result<core::JobDetails> run_job_here(CommandContext& context, std::int64_
 core::Result<core::JobDetails> enqueue_and_run_here(CommandContext& context,
                                                     const core::NewJob& job,
                                                     const RunHereOptions& options);
+
+/// Why a job that run_job_here returned did not succeed (cancelled: Conflict; failed: its error;
+/// still queued for a retry: the error, when it runs again and how to cancel it), or nullopt when
+/// it succeeded.
+std::optional<core::Error> job_error(const core::JobDetails& details);
 
 /// How a command ends once run_job_here returned: Ok for a succeeded job (the caller prints its
 /// result); otherwise the job's error reported through CommandContext::fail with its exit code (a
