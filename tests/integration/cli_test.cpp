@@ -814,6 +814,9 @@ TEST_F(CliEditTest, EachEditCommandChangesTheEmulatorsPlaylistAndIsRecordedInThe
   sort_by_title_descending(by_title);
   EXPECT_EQ(on_spotify(kSmall), by_title);
   edit({"playlist", "shuffle", kSmall});
+  // A random shuffle of three tracks keeps their order one time in six: then nothing is sent and
+  // no version is recorded.
+  const bool shuffle_changed = on_spotify(kSmall) != by_title;
   auto shuffled = on_spotify(kSmall);
   std::sort(shuffled.begin(), shuffled.end());
   auto same = by_title;
@@ -826,15 +829,16 @@ TEST_F(CliEditTest, EachEditCommandChangesTheEmulatorsPlaylistAndIsRecordedInThe
   const auto history = plm({"--json", "playlist", "history", kSmall});
   ASSERT_EQ(history.exit_code, 0) << history.err;
   const Json versions = Json::parse(history.out);
-  ASSERT_EQ(versions.size(), 11u) << versions.dump(1);  // first seen + 10 edits
+  const std::size_t edits = shuffle_changed ? 10 : 9;
+  ASSERT_EQ(versions.size(), edits + 1) << versions.dump(1);  // first seen + the edits
   EXPECT_EQ(versions[0]["cause"]["kind"], "restore");
   EXPECT_EQ(versions[0]["cause"]["origin"], "cli");
   EXPECT_EQ(versions[0]["cause"]["action"], "playlist restore");
   EXPECT_EQ(versions[0]["cause"]["restored_version"], 1);
   EXPECT_EQ(versions[0]["cause"]["username"], "admin");
-  EXPECT_EQ(versions[9]["cause"]["kind"], "edit");
-  EXPECT_EQ(versions[9]["cause"]["action"], "playlist move");
-  EXPECT_EQ(versions[10]["cause"]["kind"], "sync");
+  EXPECT_EQ(versions[edits - 1]["cause"]["kind"], "edit");
+  EXPECT_EQ(versions[edits - 1]["cause"]["action"], "playlist move");
+  EXPECT_EQ(versions[edits]["cause"]["kind"], "sync");
   // The stored copy follows: `plm playlist show` lists what Spotify has.
   const Json shown = Json::parse(plm({"--json", "playlist", "show", kSmall}).out);
   EXPECT_EQ(shown["items"].size(), 3u);
