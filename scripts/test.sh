@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, builds the release and the ASan/UBSan presets and the
-# front end, runs the whole ctest suite on both presets, then the front end's checks and unit tests
+# front end, runs the ctest suite on both presets (the emulator's own on release only), the front end's checks and unit tests
 # (Vitest), the end-to-end tests in Debian's chromium (playwright-core -> plm serve -> emulator), the
 # end-to-end sync once more against the emulator's realistic profile (rate budget, latency, 5xx;
 # seeded by PLM_E2E_EMULATOR_SEED, default 1) and the reverse-proxy test (nginx, HTTPS, URL prefix). Tests start the servers they need themselves on
@@ -44,8 +44,14 @@ release_status=0
 wait "$release_suite" || release_status=$?
 cat "$release_log"
 if ((release_status != 0)); then status=1; fi
-echo "== ctest (asan)"
-if ! scripts/with-postgres.sh ctest --preset asan -j "$jobs"; then status=1; fi
+# The ASan/UBSan suite and the front end's stages (unit tests, then Chromium against plm serve and
+# the emulator, mostly waiting on their latency) run side by side; the suite's output is shown at
+# the end. The emulator's own suite (label `emulator`) runs on the release preset only: under ASan
+# its code already runs inside every integration test's in-process emulator.
+asan_log=$(mktemp)
+trap 'rm -f "$release_log" "$asan_log"' EXIT
+(scripts/with-postgres.sh ctest --preset asan -j "$jobs" -LE emulator >"$asan_log" 2>&1) &
+asan_suite=$!
 
 if [[ -f frontend/package.json ]]; then
   echo "== front end: generated API types fresh, types, format, unit tests"
@@ -63,4 +69,10 @@ if [[ -f frontend/package.json ]]; then
   echo "== reverse proxy (nginx, HTTPS, /plm/ prefix)"
   tests/proxy/nginx_https_test.sh build/release || status=1
 fi
+
+echo "== ctest (asan, run beside the front end's stages)"
+asan_status=0
+wait "$asan_suite" || asan_status=$?
+cat "$asan_log"
+if ((asan_status != 0)); then status=1; fi
 exit $status
