@@ -121,17 +121,26 @@ export function BatchResults({ job, items }: { job: Job; items: readonly JobItem
   );
 }
 
-/** Reads a job with its items, again on its events (coalesced, at most once a second). */
+/**
+ * Reads a job with its items, again on its events (coalesced, at most once a second). `apply`
+ * takes a newer state of the job (an event, a cancel's answer).
+ */
 export function useJobDetails(jobId: string) {
   const resource = useResource(({ signal }) => api.job(jobId, { signal }), {
     deps: [jobId],
     refreshOn: [{ on: 'job', when: (job) => job.id === jobId }],
   });
-  // The event itself moves the progress bar at once; the items follow with the re-read.
+  // While the job runs, its state moves the progress bar at once and the items follow with the
+  // coalesced re-read. Its end is shown only together with the items it ended with (read at once):
+  // "Succeeded" beside playlists still marked "Waiting" or "Not run" would be a false result.
+  const apply = (job: Job) => {
+    if (isActive(job)) resource.mutate((d) => d && { ...d, job: laterJob(d.job, job) });
+    else void resource.reload();
+  };
   useLiveEvent('job', (job) => {
-    if (job.id === jobId) resource.mutate((d) => d && { ...d, job: laterJob(d.job, job) });
+    if (job.id === jobId) apply(job);
   });
-  return resource;
+  return { ...resource, apply };
 }
 
 /**
@@ -145,12 +154,12 @@ export function BatchJobView({
   jobId: string;
   onUndoStarted?: (job: Job) => void;
 }) {
-  const { data, error, reload, mutate } = useJobDetails(jobId);
+  const { data, error, reload, apply } = useJobDetails(jobId);
   if (!data) return error ? <ErrorNotice error={error} onRetry={reload} /> : <Spinner />;
   const { job, items } = data;
   const label = `the batch edit ${job.id}`;
   return (
-    <div class="batch-job" data-testid="batch-job">
+    <div class="batch-job" data-testid="batch-job" data-job-id={job.id}>
       <p class="job-status" aria-live="polite" data-testid="batch-job-status">
         <JobStateBadge job={job} />
         {/* While it runs the progress line says what it does. */}
@@ -159,11 +168,7 @@ export function BatchJobView({
       {isActive(job) ? (
         <div class="edit-bar">
           <JobProgress job={job} label={`Progress of ${label}`} />
-          <CancelJobButton
-            job={job}
-            label={label}
-            onCancelled={(j) => mutate((d) => d && { ...d, job: laterJob(d.job, j) })}
-          />
+          <CancelJobButton job={job} label={label} onCancelled={apply} />
         </div>
       ) : null}
       {job.error && job.state === 'failed' ? <FormError error={job.error.message} /> : null}
