@@ -605,6 +605,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/{account_id}/pastes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Matches pasted text against the catalog as one `match_paste` job
+         * @description Parses the text at once (one line per line: 400 naming the problem when it holds more than 10,000 lines) and stores every line, then matches them in the background as a `match_paste` job on the account (its stored tracks first, then Spotify; unit `lines`, progress as `job` events). The lines' results are read with GET /api/pastes/{paste_id}, by `since` as they arrive. A line pasted before and decided by this user is matched to that choice (source `choice`). Bodies up to 2 MiB.
+         */
+        post: operations["startPaste"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pastes/{paste_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paste_id: components["parameters"]["PasteId"];
+            };
+            cookie?: never;
+        };
+        /** A paste with its lines' results (only the lines changed after `since`) */
+        get: operations["getPaste"];
+        put?: never;
+        post?: never;
+        /** Forgets a paste (its job is cancelled if it still runs; remembered choices stay) */
+        delete: operations["deletePaste"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pastes/{paste_id}/lines/{line}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paste_id: components["parameters"]["PasteId"];
+                /** @description The 1-based line number */
+                line: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * A person's decision on a line (accept the match, pick another track, skip, undo)
+         * @description `accept` keeps the line's match (a matched line) or takes `uri` among its candidates; `pick` takes any track `uri` (from a search by hand; looked up when plm does not know it); `skip` leaves the line out of what is added; `clear` undoes the decision. `accept` and `pick` are remembered for this user under the line's text, and the next paste of the same line is matched to it.
+         */
+        put: operations["decidePasteLine"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/where": {
         parameters: {
             query?: never;
@@ -1333,8 +1399,84 @@ export interface components {
             message: string;
             retry_at?: string | null;
         };
+        PasteRequest: {
+            /** @description The pasted text; one track per line (up to 10,000 lines) */
+            text: string;
+        };
+        /**
+         * @description `pending` until matched; `matched` (uri and confidence), `ambiguous` (candidates to choose from), `not_found`, `invalid` (blank, comment, header row, unreadable: reason).
+         * @enum {string}
+         */
+        MatchStatus: "pending" | "matched" | "ambiguous" | "not_found" | "invalid";
         /** @enum {string} */
-        JobKind: "sync_account" | "sync_playlist" | "edit_playlist" | "create_playlist" | "split_playlist" | "delete_playlist" | "batch_edit";
+        MatchSource: "none" | "stored" | "lookup" | "search" | "choice";
+        PasteCandidate: {
+            track: components["schemas"]["Track"];
+            /** @description 0 to 1 */
+            score: number;
+        };
+        PasteLine: {
+            /** @description 1-based line number */
+            line: number;
+            /** @description The line as pasted */
+            input: string;
+            status: components["schemas"]["MatchStatus"];
+            /** @description The matched (or picked) track */
+            uri: string | null;
+            /** @description The matched (or picked) track's catalog data */
+            track: components["schemas"]["Track"] | null;
+            /** @description 0 to 1; 0 unless matched */
+            confidence: number;
+            /** @description Best first, at most 5 */
+            candidates: components["schemas"]["PasteCandidate"][];
+            source: components["schemas"]["MatchSource"];
+            reason: string;
+            /**
+             * @description A person's decision: `none` (the matcher's result stands), `accepted`, `picked` (uri is the picked track), `skipped`.
+             * @enum {string}
+             */
+            decision: "none" | "accepted" | "picked" | "skipped";
+            /**
+             * Format: int64
+             * @description Changes with every change of the line
+             */
+            seq: number;
+        };
+        PasteCounts: {
+            pending: number;
+            matched: number;
+            ambiguous: number;
+            not_found: number;
+            invalid: number;
+            /** @description Lines whose track will be added: matched and not skipped, or accepted / picked */
+            accepted: number;
+            skipped: number;
+        };
+        Paste: {
+            id: string;
+            /** Format: int64 */
+            account_id: number;
+            /** Format: date-time */
+            created_at: string;
+            job_id: string | null;
+            line_count: number;
+            counts: components["schemas"]["PasteCounts"];
+            /**
+             * Format: int64
+             * @description The newest line seq: send it as `since` next time
+             */
+            seq: number;
+            /** @description Every line, or with `since` only those changed after it; by line number */
+            lines: components["schemas"]["PasteLine"][];
+        };
+        PasteDecision: {
+            /** @enum {string} */
+            decision: "accept" | "pick" | "skip" | "clear";
+            /** @description accept: one of the candidates (optional for a matched line); pick: any spotify:track: URI or open.spotify.com link */
+            uri?: string;
+        };
+        /** @enum {string} */
+        JobKind: "sync_account" | "sync_playlist" | "edit_playlist" | "create_playlist" | "split_playlist" | "delete_playlist" | "batch_edit" | "match_paste";
         /**
          * @description queued → running → succeeded | failed | cancelled. `interrupted`: the server stopped or died while it ran; it resumes by itself. A failure that Spotify asks to retry later goes back to `queued` with a later `run_at`.
          * @enum {string}
@@ -1451,6 +1593,7 @@ export interface components {
     };
     parameters: {
         AccountId: number;
+        PasteId: string;
         PlaylistId: string;
     };
     requestBodies: never;
@@ -2447,6 +2590,123 @@ export interface operations {
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
             413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    startPaste: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasteRequest"];
+            };
+        };
+        responses: {
+            /** @description Stored; matching started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paste"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    getPaste: {
+        parameters: {
+            query?: {
+                /** @description A `seq` this client already holds: only lines changed after it are sent (every line without it). Poll with the answer's `seq` as lines arrive. */
+                since?: number;
+            };
+            header?: never;
+            path: {
+                paste_id: components["parameters"]["PasteId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The paste */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paste"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    deletePaste: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paste_id: components["parameters"]["PasteId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    decidePasteLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                paste_id: components["parameters"]["PasteId"];
+                /** @description The 1-based line number */
+                line: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasteDecision"];
+            };
+        };
+        responses: {
+            /** @description The line as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasteLine"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
             415: components["responses"]["Error"];
         };
     };

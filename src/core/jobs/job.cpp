@@ -10,7 +10,7 @@ namespace plm::core {
 
 namespace {
 
-constexpr Names<JobKind, 7> kJobKinds{{
+constexpr Names<JobKind, 8> kJobKinds{{
     {JobKind::SyncAccount, "sync_account"},
     {JobKind::SyncPlaylist, "sync_playlist"},
     {JobKind::EditPlaylist, "edit_playlist"},
@@ -18,6 +18,7 @@ constexpr Names<JobKind, 7> kJobKinds{{
     {JobKind::SplitPlaylist, "split_playlist"},
     {JobKind::DeletePlaylist, "delete_playlist"},
     {JobKind::BatchEdit, "batch_edit"},
+    {JobKind::MatchPaste, "match_paste"},
 }};
 
 constexpr Names<JobState, 6> kJobStates{{

@@ -29,6 +29,8 @@ enum class JobKind {
   DeletePlaylist,  ///< "delete_playlist": unfollow one playlist
   BatchEdit,       ///< "batch_edit": one edit per playlist over many playlists of an account
                    ///< (app/batch_jobs.hpp), an undo of a batch included
+  MatchPaste,      ///< "match_paste": match a stored paste's lines against the catalog
+                   ///< (app/match_jobs.hpp; issue 11)
 };
 std::string_view to_string(JobKind kind);
 std::optional<JobKind> job_kind_from_string(std::string_view text);

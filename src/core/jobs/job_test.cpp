@@ -24,6 +24,7 @@ TEST(JobText, KindsHaveTheirStoredNames) {
   EXPECT_EQ(job_kind_from_string("delete_playlist"), JobKind::DeletePlaylist);
   EXPECT_EQ(to_string(JobKind::BatchEdit), "batch_edit");
   EXPECT_EQ(job_kind_from_string("batch_edit"), JobKind::BatchEdit);
+  EXPECT_EQ(job_kind_from_string("match_paste"), JobKind::MatchPaste);
   EXPECT_EQ(job_kind_from_string("Sync_Account"), std::nullopt);
   EXPECT_EQ(job_kind_from_string(""), std::nullopt);
 }
