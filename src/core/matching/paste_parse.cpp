@@ -592,51 +592,51 @@ std::string strip_trailing(std::string text, std::optional<std::int64_t>& durati
   return std::string(without_trailing_separator(text));
 }
 
-/// Leading list numbering: "07. ", "7. ", "7) ", "7.) ", "#7 ", "#7. ", "07 " (zero-padded),
-/// and "07 - " when another separator follows (else "07" may be an artist: the caller reads
-/// both ways). Returns the text after it, or `text` when there is none.
-std::string_view without_numbering(std::string_view text, bool& ambiguous_dash_number) {
-  ambiguous_dash_number = false;
+/// What a leading number was taken for.
+enum class Numbering {
+  None,       ///< no number, or one that is part of the words ("7 Rings", "50 Cent")
+  Removed,    ///< list numbering: "07. ", "7) ", "#7 ", "07 ", "07 - Artist - Title"
+  MaybeName,  ///< "12 - A - B": numbering, or a title or artist "12" (read both ways)
+  Alone,      ///< "311 - Amber": track 311, or the band 311 (read both ways)
+};
+
+struct Unnumbered {
+  std::string_view rest;  ///< the text after the numbering (all of it for None and Alone)
+  Numbering numbering = Numbering::None;
+};
+
+/// Leading list numbering: "07. ", "7. ", "7) ", "7.) ", "7: ", "#7 ", "#7. ", "07 "
+/// (zero-padded), and a number before a dash. "07 - Artist - Title" (zero-padded, or after "#")
+/// is numbering; "365 - Zedd Remix - Zedd" may be a title, so a number without a leading zero
+/// before a dash is removed with the whole line read too; before the only dash it is kept.
+Unnumbered without_numbering(std::string_view text) {
   std::size_t at = 0;
   const bool hash = !text.empty() && text[0] == '#';
   if (hash) at = 1;
   const std::size_t digits_begin = at;
   while (at < text.size() && is_ascii_digit(text[at]) && at - digits_begin < 4) ++at;
   const std::size_t digit_count = at - digits_begin;
-  if (digit_count == 0 || digit_count > 3 || at >= text.size()) return text;
+  if (digit_count == 0 || digit_count > 3 || at >= text.size()) return {text};
+  const bool padded = hash || (digit_count >= 2 && text[digits_begin] == '0');
   const std::string_view rest = text.substr(at);
-  std::size_t skip = 0;
-  if (rest.starts_with(". ") || rest.starts_with(") ") || rest.starts_with(": ") ||
-      rest.starts_with("\t")) {
-    skip = rest[0] == '\t' ? 1 : 2;
-  } else if (rest.starts_with(".) ") || rest.starts_with(".\t")) {
-    skip = rest[1] == '\t' ? 2 : 3;
-  } else if (rest.starts_with(" ") && (hash || (digit_count >= 2 && text[digits_begin] == '0'))) {
-    skip = 1;
-    // "07 - Title": a dash right after the number.
-    const std::vector<Split> dashes = dash_splits(text);
-    if (!dashes.empty() && dashes.front().begin == at) {
-      const std::string_view after_dash = trim(text.substr(dashes.front().end));
-      if (!has_separator(after_dash)) {
-        ambiguous_dash_number = true;
-        return text;
-      }
-      return after_dash;
-    }
-  } else {
-    const std::vector<Split> dashes = dash_splits(text);
-    if (!hash && !dashes.empty() && dashes.front().begin == at) {
-      const std::string_view after_dash = trim(text.substr(dashes.front().end));
-      if (!has_separator(after_dash)) {
-        ambiguous_dash_number = true;
-        return text;
-      }
-      return after_dash;
-    }
-    return text;
+  const auto removed = [&](std::size_t skip) -> Unnumbered {
+    const std::string_view after_number = trim(rest.substr(skip));
+    if (!has_word_character(after_number)) return {text};
+    return {after_number, Numbering::Removed};
+  };
+  if (rest.starts_with(". ") || rest.starts_with(") ") || rest.starts_with(": ")) return removed(2);
+  if (rest.starts_with(".) ")) return removed(3);
+  if (rest.starts_with("\t")) return removed(1);
+  if (rest.starts_with(".\t")) return removed(2);
+  // A number right before a dash.
+  const std::vector<Split> dashes = dash_splits(text);
+  if (!dashes.empty() && dashes.front().begin == at) {
+    const std::string_view after_dash = trim(text.substr(dashes.front().end));
+    if (!has_separator(after_dash)) return {text, Numbering::Alone};
+    return {after_dash, padded ? Numbering::Removed : Numbering::MaybeName};
   }
-  const std::string_view after_number = trim(rest.substr(skip));
-  return has_word_character(after_number) ? after_number : text;
+  if (rest.starts_with(" ") && padded) return removed(1);
+  return {text};
 }
 
 // ---- readings ------------------------------------------------------------------------------
@@ -770,14 +770,15 @@ std::string_view without_bullet(std::string_view text) {
   return text;
 }
 
-/// Whole-line cleaning: bullets, numbering, decorations, noise groups, trailing durations and
-/// noise.
-std::string clean_line(std::string_view text, std::optional<std::int64_t>& duration,
-                       bool& ambiguous_dash_number) {
+/// Whole-line cleaning: bullets, numbering (unless `numbering` is false), decorations, noise
+/// groups, trailing durations and noise. `found` says what the numbering was taken for.
+std::string clean_line(std::string_view text, bool numbering, std::optional<std::int64_t>& duration,
+                       Numbering& found) {
   const std::string decorated = without_decorations(text);
-  const std::string_view numbered =
-      without_numbering(without_bullet(decorated), ambiguous_dash_number);
-  std::string cleaned = strip_trailing(without_noise_groups(numbered), duration);
+  const std::string_view unbulleted = without_bullet(decorated);
+  const Unnumbered unnumbered = numbering ? without_numbering(unbulleted) : Unnumbered{unbulleted};
+  found = unnumbered.numbering;
+  std::string cleaned = strip_trailing(without_noise_groups(unnumbered.rest), duration);
   if (!has_word_character(cleaned)) cleaned = std::string(trim(text));
   return cleaned;
 }
@@ -1103,9 +1104,7 @@ PastedLine read_line(std::string_view input, std::size_t number) {
     }
     return invalid(std::move(line), identifier.reason);
   }
-  bool ambiguous_dash_number = false;
-  const std::string_view unnumbered = without_numbering(text, ambiguous_dash_number);
-  if (auto isrc = read_isrc(unnumbered)) {
+  if (auto isrc = read_isrc(without_numbering(text).rest)) {
     line.kind = LineKind::Isrc;
     line.isrc = *isrc;
     return line;
@@ -1131,13 +1130,20 @@ PastedLine read_line(std::string_view input, std::size_t number) {
     return invalid(std::move(line), "header row");
   }
 
-  const std::string cleaned = clean_line(text, line.duration_ms, ambiguous_dash_number);
-  if (ambiguous_dash_number) {
-    // "07 - Title": a track number, or an artist named "07".
+  Numbering numbering = Numbering::None;
+  const std::string cleaned = clean_line(text, true, line.duration_ms, numbering);
+  if (numbering == Numbering::Alone) {
+    // "311 - Amber": track 311 first (a title alone), then the band 311.
     const std::vector<Split> dashes = dash_splits(cleaned);
     if (!dashes.empty()) readings.add(after(cleaned, dashes.front()), "");
   }
   add_text_readings(cleaned, readings);
+  if (numbering == Numbering::MaybeName) {
+    // "365 - Zedd Remix - Zedd": the number may be a word of the title or the artist's name.
+    Numbering ignored = Numbering::None;
+    std::optional<std::int64_t> same_duration;
+    add_text_readings(clean_line(text, false, same_duration, ignored), readings);
+  }
   return finish_text(std::move(line), std::move(readings), cleaned);
 }
 

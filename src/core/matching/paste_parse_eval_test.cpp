@@ -35,7 +35,16 @@ fs::path shared_dir() {
 /// Lower case without accents, every other character than a letter or digit a space, spaces
 /// collapsed: close to the eval set's own normalisation, without its feat. rules.
 std::string folded(std::string_view text) {
-  const std::string lower = fold_for_search(text);
+  std::string lower = fold_for_search(text);
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"\u2019", "'"},
+                                 {"\u2018", "'"},
+                                 {"\u00F8", "o"},
+                                 {"\u00E6", "ae"},
+                                 {"\u0142", "l"}}) {
+    for (std::size_t at = lower.find(from); at != std::string::npos; at = lower.find(from, at)) {
+      lower.replace(at, from.size(), to);
+    }
+  }
   std::string out;
   for (std::size_t at = 0; at < lower.size(); ++at) {
     const auto byte = static_cast<unsigned char>(lower[at]);

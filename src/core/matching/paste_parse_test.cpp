@@ -242,6 +242,12 @@ TEST(PasteParseText, LeadingNumberingIsRemoved) {
   EXPECT_EQ(first(parse_line("50 Cent - In Da Club")), reading("In Da Club", "50 Cent"));
   EXPECT_EQ(first(parse_line("2 Chainz - Birthday Song")), reading("Birthday Song", "2 Chainz"));
   EXPECT_EQ(first(parse_line("7 Rings - Ariana Grande")), reading("Ariana Grande", "7 Rings"));
+  // A number without a leading zero before a dash may be a title: the whole line is read too.
+  const PastedLine maybe_title = parse_line("365 - Zedd Remix - Zedd");
+  EXPECT_EQ(first(maybe_title), reading("Zedd", "Zedd Remix"));
+  EXPECT_TRUE(has_reading(maybe_title, reading("365 - Zedd Remix", "Zedd")));
+  EXPECT_FALSE(has_reading(parse_line("07 - Freya Ridings - Holy Water"),
+                           reading("07 - Freya Ridings", "Holy Water")));
   // "07 - Title": a track number, or an artist named "07"; both readings, the title alone first.
   const PastedLine line = parse_line("311 - Amber");
   EXPECT_EQ(first(line), reading("Amber"));
