@@ -184,6 +184,7 @@ std::map<std::string, std::vector<CatalogTrack>> load_catalog(const fs::path& di
 
 struct FamilyCount {
   int lines = 0;
+  int readings = 0;     ///< over the family's text lines: what the matcher may search
   int title_exact = 0;  ///< a reading's title folds to the accepted title
   int found = 0;        ///< a reading holds the accepted title's base words and the artist's
   std::vector<std::string> misses;
@@ -199,15 +200,20 @@ TEST(PasteParseEval, EveryDevLineGivesTheReadingTheMatcherNeeds) {
   ASSERT_GT(catalog.size(), 10'000u);
 
   std::map<std::string, FamilyCount> families;
+  std::string paste;              // every line, as `plm match < dev-lines.txt` pastes them
+  std::vector<PastedLine> alone;  // each line parsed on its own
   std::ifstream in(dev);
   std::string json_line;
   while (std::getline(in, json_line)) {
     const auto item = nlohmann::json::parse(json_line);
     const std::string line_text = item.at("line");
     const std::string family = item.at("family");
-    const PastedLine line = parse_line(line_text);
+    const PastedLine line = parse_line(line_text, alone.size() + 1);
     FamilyCount& count = families[family];
     ++count.lines;
+    count.readings += static_cast<int>(line.readings.size());
+    paste += line_text + "\n";
+    alone.push_back(line);
     std::set<std::string> accept;
     for (const auto& uri : item.at("accept")) accept.insert(uri.get<std::string>());
 
@@ -251,12 +257,22 @@ TEST(PasteParseEval, EveryDevLineGivesTheReadingTheMatcherNeeds) {
     if (!found) count.misses.push_back(line_text);
   }
 
-  std::cout << "family                    lines  title=accepted  title+artist words\n";
+  // As one paste: a mix of forms is no spreadsheet, and each line reads as it does alone.
+  const auto parsed = parse_paste(paste);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_FALSE(parsed->columns.has_value());
+  ASSERT_EQ(parsed->lines.size(), alone.size());
+  for (std::size_t i = 0; i < alone.size(); ++i) {
+    EXPECT_TRUE(parsed->lines[i] == alone[i]) << "line " << i + 1 << ": " << alone[i].input;
+  }
+
+  std::cout
+      << "family                    lines  title=accepted  title+artist words  readings/line\n";
   int lines = 0;
   int found = 0;
   for (const auto& [family, count] : families) {
-    std::printf("%-24s %6d %15d %19d\n", family.c_str(), count.lines, count.title_exact,
-                count.found);
+    std::printf("%-24s %6d %15d %19d %14.2f\n", family.c_str(), count.lines, count.title_exact,
+                count.found, static_cast<double>(count.readings) / count.lines);
     // A typo breaks a word, so only those lines may miss the words; every other family reads
     // every line.
     if (family != "typo") {
