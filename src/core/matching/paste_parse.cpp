@@ -1376,6 +1376,42 @@ PastedLine read_row(std::string_view input, std::size_t number, const Sheet& she
   return finish_text(std::move(line), std::move(readings), title);
 }
 
+/// True if the line's first two readings are one split read both ways ("A - B", "A<TAB>B").
+bool reads_both_ways(const PastedLine& line) {
+  if (line.kind != LineKind::Text || line.readings.size() < 2) return false;
+  const LineReading& first = line.readings[0];
+  const LineReading& second = line.readings[1];
+  return !first.artist.empty() && first.title == second.artist && first.artist == second.title;
+}
+
+/// Puts "Title - Artist" first on the lines read both ways when the paste says so: artists
+/// recur down a list, titles seldom, so when the right-hand sides repeat clearly more than the
+/// left-hand sides ("Royals - Lorde", "Team - Lorde", …) the right is the artist. Only reorders:
+/// every reading stays, and without a clear signal nothing moves.
+void order_by_paste(std::vector<PastedLine>& lines) {
+  std::vector<std::string> left;
+  std::vector<std::string> right;
+  for (const PastedLine& line : lines) {
+    if (!reads_both_ways(line)) continue;
+    left.push_back(ascii_lower(line.readings[0].artist));
+    right.push_back(ascii_lower(line.readings[0].title));
+  }
+  constexpr std::size_t kMinLines = 4;
+  if (left.size() < kMinLines) return;
+  const auto distinct = [](std::vector<std::string> values) {
+    std::sort(values.begin(), values.end());
+    return static_cast<double>(std::unique(values.begin(), values.end()) - values.begin()) /
+           static_cast<double>(values.size());
+  };
+  // The right side repeats (some value at least twice) and clearly more than the left.
+  const double left_distinct = distinct(left);
+  const double right_distinct = distinct(right);
+  if (right_distinct >= 1.0 || left_distinct - right_distinct < 0.25) return;
+  for (PastedLine& line : lines) {
+    if (reads_both_ways(line)) std::swap(line.readings[0], line.readings[1]);
+  }
+}
+
 }  // namespace
 
 PastedLine parse_line(std::string_view line, std::size_t number) { return read_line(line, number); }
@@ -1403,6 +1439,7 @@ Result<ParsedPaste> parse_paste(std::string_view text) {
       parsed.lines.push_back(read_row(lines[i], number, *sheet));
     }
   }
+  if (!sheet) order_by_paste(parsed.lines);
   return parsed;
 }
 

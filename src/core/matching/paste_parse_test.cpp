@@ -460,6 +460,27 @@ TEST(PasteParsePaste, RowsOfAnotherShapeAreReadAsLines) {
   EXPECT_EQ(first(parsed->lines[2]), reading("Pharaoh", "Helion"));
 }
 
+TEST(PasteParsePaste, PutsTitleFirstWhenTheRightHandSidesRepeat) {
+  // An album's tracklist as "Title - Artist": the artist repeats on the right.
+  const auto lines = parse_all(
+      "Royals - Lorde\nTeam - Lorde\nRibs - Lorde\nGreen Light - Lorde\nPerfect Places - Lorde\n"
+      "Dancing On My Own - Robyn\n");
+  ASSERT_EQ(lines.size(), 6u);
+  for (const PastedLine& line : lines) {
+    EXPECT_EQ(first(line).artist, line.input.substr(line.input.find(" - ") + 3)) << line.input;
+    EXPECT_EQ(line.readings.size(), 2u);
+  }
+  // Artists on the left, repeating: artist first, as always.
+  const auto artist_first =
+      parse_all("Lorde - Royals\nLorde - Team\nRobyn - Dancing On My Own\nRobyn - Hang With Me\n");
+  for (const PastedLine& line : artist_first) {
+    EXPECT_EQ(first(line).artist, line.input.substr(0, line.input.find(" - "))) << line.input;
+  }
+  // No signal (every side different): artist first.
+  const auto mixed = parse_all("A1 - T1\nA2 - T2\nA3 - T3\nA4 - T4\n");
+  for (const PastedLine& line : mixed) EXPECT_EQ(first(line).artist.front(), 'A') << line.input;
+}
+
 TEST(PasteParsePaste, ParseLineAgreesWithAPasteOfOne) {
   for (const std::string& text : {"Helion - Pharaoh"s, "Prodigy\tClick Clack"s, "USEM39500079"s,
                                   "# x"s, ""s, "Dream by Imagine Dragons"s}) {
