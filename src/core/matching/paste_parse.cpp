@@ -302,7 +302,7 @@ constexpr std::string_view kLongDashes[] = {
 };
 
 /// Every dash separator of `text`, left to right: a hyphen with spaces on both sides (" - ",
-/// " -- "), or a long dash with or without spaces. Separators at either end are no split.
+/// " -- "), a long dash with or without spaces, or " | ". Separators at either end are no split.
 std::vector<Split> dash_splits(std::string_view text) {
   std::vector<Split> splits;
   const auto widen = [&](std::size_t begin, std::size_t end) {
@@ -319,6 +319,13 @@ std::vector<Split> dash_splits(std::string_view text) {
       widen(at, at + dash_length);
       at += dash_length;
       // Skip to past this separator's spaces so "a – – b" does not split twice at one place.
+      continue;
+    }
+    // " | ": how video titles separate their parts ("Artist | Title").
+    if (text[at] == '|' && at > 0 && text[at - 1] == ' ' && at + 1 < text.size() &&
+        text[at + 1] == ' ') {
+      widen(at, at + 1);
+      ++at;
       continue;
     }
     if (text[at] == '-' && at > 0 && text[at - 1] == ' ') {
@@ -635,6 +642,12 @@ Unnumbered without_numbering(std::string_view text) {
     if (!has_separator(after_dash)) return {text, Numbering::Alone};
     return {after_dash, padded ? Numbering::Removed : Numbering::MaybeName};
   }
+  if (rest.starts_with(" ") && hash) {
+    // "#7 Title", or the title "#1 Crush": removed, with the whole line read too.
+    const Unnumbered after_hash = removed(1);
+    if (after_hash.numbering == Numbering::Removed) return {after_hash.rest, Numbering::MaybeName};
+    return after_hash;
+  }
   if (rest.starts_with(" ") && padded) return removed(1);
   return {text};
 }
@@ -761,6 +774,18 @@ std::string clean_cell(std::string_view cell, std::optional<std::int64_t>& durat
   return strip_trailing(without_noise_groups(without_decorations(cell)), duration);
 }
 
+/// `text` without the extension of an audio file name ("Artist - Title.mp3").
+std::string_view without_file_extension(std::string_view text) {
+  for (const std::string_view extension :
+       {".mp3", ".m4a", ".flac", ".wav", ".ogg", ".aac", ".wma", ".opus", ".aiff"}) {
+    if (text.size() > extension.size() &&
+        ascii_lower(text.substr(text.size() - extension.size())) == extension) {
+      return text.substr(0, text.size() - extension.size());
+    }
+  }
+  return text;
+}
+
 /// A list bullet before the words: "- ", "* ", "• ", "· ", "– ", "> ".
 std::string_view without_bullet(std::string_view text) {
   for (const std::string_view bullet :
@@ -778,7 +803,8 @@ std::string clean_line(std::string_view text, bool numbering, std::optional<std:
   const std::string_view unbulleted = without_bullet(decorated);
   const Unnumbered unnumbered = numbering ? without_numbering(unbulleted) : Unnumbered{unbulleted};
   found = unnumbered.numbering;
-  std::string cleaned = strip_trailing(without_noise_groups(unnumbered.rest), duration);
+  std::string cleaned =
+      strip_trailing(without_noise_groups(without_file_extension(unnumbered.rest)), duration);
   if (!has_word_character(cleaned)) cleaned = std::string(trim(text));
   return cleaned;
 }

@@ -238,6 +238,10 @@ TEST(PasteParseText, LeadingNumberingIsRemoved) {
                                   "* 7. Freya Ridings - Holy Water"s}) {
     EXPECT_EQ(first(parse_line(text)), reading("Holy Water", "Freya Ridings")) << text;
   }
+  // "#1 Crush": numbering removed, and the whole line read too.
+  const PastedLine hash = parse_line("#1 Crush - Garbage");
+  EXPECT_EQ(first(hash), reading("Garbage", "Crush"));
+  EXPECT_TRUE(has_reading(hash, reading("#1 Crush", "Garbage")));
   // Numbers that are names: kept.
   EXPECT_EQ(first(parse_line("50 Cent - In Da Club")), reading("In Da Club", "50 Cent"));
   EXPECT_EQ(first(parse_line("2 Chainz - Birthday Song")), reading("Birthday Song", "2 Chainz"));
@@ -304,6 +308,13 @@ TEST(PasteParseText, EmojiMusicSignsAndUploadNoiseAreRemoved) {
   }
   // A song called "Video" keeps its title.
   EXPECT_EQ(first(parse_line("India.Arie - Video")), reading("Video", "India.Arie"));
+}
+
+TEST(PasteParseText, ReadsVideoTitlesAndFileNames) {
+  EXPECT_EQ(first(parse_line("Artist | Title | Official Video")), reading("Title", "Artist"));
+  EXPECT_EQ(first(parse_line("02 Daft Punk - Get Lucky.mp3")), reading("Get Lucky", "Daft Punk"));
+  EXPECT_EQ(first(parse_line("Daft Punk - Get Lucky.FLAC")), reading("Get Lucky", "Daft Punk"));
+  EXPECT_EQ(first(parse_line("a|b")), reading("a|b"));
 }
 
 TEST(PasteParseText, KeepsCurlyQuotesAccentsAndFeaturing) {
