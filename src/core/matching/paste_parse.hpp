@@ -14,7 +14,7 @@
 /// reading: leading numbering ("07. ", "7) ", "#7 "), durations ("3:45", "(3:45)", "[3:45]",
 /// "- 3:45": kept as duration_ms), emoji and music signs (♫ ♪), and noise like "(Official
 /// Video)", "[HD]", "(Lyrics)", "(Audio)", "(Visualizer)". Blank lines and comment lines ("#",
-/// "//") are Blank and Comment.
+/// "//") are Blank and Comment. docs/matching.md "Reading a paste" has every rule, with examples.
 
 #include <cstddef>
 #include <cstdint>
