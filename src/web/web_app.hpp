@@ -111,6 +111,11 @@ class JobControl {
                                                  const core::BatchProposal& proposal,
                                                  const core::VersionCause& cause,
                                                  std::optional<std::int64_t> undo_of) = 0;
+  /// Enqueues the match_paste job of the stored paste `paste_id` of `line_count` lines
+  /// (app::match_paste_job): always a new job; wakes the worker.
+  virtual core::Result<core::Enqueued> match_paste(std::int64_t owner_user_id,
+                                                   std::int64_t account_id, std::int64_t paste_id,
+                                                   std::int64_t line_count) = 0;
   /// Enqueues the job that unfollows a playlist: the queued or running one when there is one.
   virtual core::Result<core::Enqueued> delete_playlist(std::int64_t owner_user_id,
                                                        std::int64_t account_id,
