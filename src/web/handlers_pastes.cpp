@@ -6,6 +6,8 @@
 // of the same line is matched to it. Pastes are their maker's own: another user's answers 404,
 // as a missing one does.
 
+#include <algorithm>
+
 #include "core/matching/paste_parse.hpp"
 #include "web/handlers.hpp"
 #include "web/paste_json.hpp"

@@ -1,9 +1,10 @@
 // The pastes routes over real HTTP with the real wiring (SQLite, the worker in the process, the
 // emulator serving the demo catalog): a paste of ~50 lines of the kinds people paste runs as a
 // match_paste job and its lines arrive by `since`; decisions (accept, pick, skip, clear), a choice
-// remembered for the next paste of the same line and forgotten when cleared; deleting a paste;
-// ownership (another user's paste or account: 404), roles (viewers: 403) and bad bodies
-// (400/413/415). Every response is validated against api/openapi.yaml by the Browser.
+// remembered for the next paste of the same line and forgotten when cleared; deleting a paste
+// whose job is held at a Spotify call (cancelled); ownership (another user's paste or account:
+// 404), roles (viewers: 403) and bad bodies (400/413/415). Every response is validated against
+// api/openapi.yaml by the Browser.
 
 #include <gmock/gmock.h>
 
@@ -267,6 +268,31 @@ TEST_F(PasteApiTest, ADecisionIsRememberedAndTheNextPasteOfTheLineIsMatchedByCho
   const Run third = paste(nowhere);
   ASSERT_EQ(third.job["state"], "succeeded") << third.job.dump();
   EXPECT_NE(third.paste["lines"][0]["source"], "choice") << third.paste["lines"][0].dump();
+}
+
+TEST_F(PasteApiTest, DeletingAPasteWhileItIsMatchedCancelsItsJob) {
+  start(Setup{.gate_spotify = true});
+  alice_ = std::make_unique<Browser>(setup_admin());
+  account_ = connect(*alice_);
+  // The job's first Spotify call (a track plm does not know) waits at the gate.
+  const auto held = hold([](const http::Request& request) {
+    return request.path.find("/v1/tracks/") != std::string::npos ||
+           request.path.find("/v1/search") != std::string::npos;
+  });
+  EventReader events(base_url() + "/api/events", alice_->cookie());
+  ASSERT_TRUE(events.wait_connected());
+  const auto started =
+      alice_->call("POST", pastes_path(), Json{{"text", track_uri(2000) + "\n" + track_uri(2001)}});
+  ASSERT_EQ(started.status, 202) << started.body;
+  ASSERT_TRUE(held->wait_reached());
+
+  const std::string path = "/api/pastes/" + started.json["id"].get<std::string>();
+  EXPECT_EQ(alice_->call("DELETE", path).status, 204);
+  held->release();
+
+  const Json job = wait_for_job(events, started.json["job_id"]);
+  EXPECT_EQ(job["state"], "cancelled") << job.dump();
+  EXPECT_EQ(alice_->get(path).status, 404);
 }
 
 TEST_F(PasteApiTest, APasteIsItsMakersOwnAndBadRequestsAreRefused) {
