@@ -20,14 +20,16 @@ struct Run {
   const MatchLinesDeps& deps;
   const MatchLinesOptions& options;
   const core::KnownTracks& known;
+  const core::ParsedPaste& paste;
   std::stop_token stop;
 
   std::mutex mutex;
   std::condition_variable changed;
-  std::deque<std::size_t> work;           ///< indexes of the lines to match (one per text)
-  std::vector<core::LineMatch> finished;  ///< decided, not yet given to on_results
-  std::optional<core::Error> error;       ///< the retryable error that ends the run
-  int running = 0;                        ///< threads still working
+  std::deque<std::size_t> work;  ///< indexes of the lines to match (one per text)
+  /// Decided (with the index of their line), not yet given to on_results.
+  std::vector<std::pair<std::size_t, core::LineMatch>> finished;
+  std::optional<core::Error> error;  ///< the retryable error that ends the run
+  int running = 0;                   ///< threads still working
   std::mutex store_mutex;
 
   std::optional<std::size_t> next_line() {
@@ -38,9 +40,9 @@ struct Run {
     return index;
   }
 
-  void finish(core::LineMatch result) {
+  void finish(std::size_t index, core::LineMatch result) {
     std::lock_guard lock(mutex);
-    finished.push_back(std::move(result));
+    finished.emplace_back(index, std::move(result));
     changed.notify_all();
   }
 
@@ -99,28 +101,31 @@ struct Run {
     return std::pair{std::move(tracks), false};
   }
 
-  void match(core::SpotifyApi& client, const core::PastedLine& line) {
-    core::LineMatcher matcher(line, known, options.settings);
+  void match(core::SpotifyApi& client, std::size_t index) {
+    core::LineMatcher matcher(paste.lines[index], known, options.settings);
     while (auto lookup = matcher.next_lookup()) {
       auto answer = look_up(client, *lookup);
       if (!answer) return;  // the run ends; this line stays Pending
       matcher.answer(std::move(answer->first), answer->second);
     }
-    finish(matcher.result());
+    finish(index, matcher.result());
   }
 
   void thread_main() {
-    std::unique_ptr<core::SpotifyApi> client;
-    while (auto index = next_line()) {
-      if (!client) client = deps.make_client();
-      match(*client, paste_line(*index));
+    try {
+      std::unique_ptr<core::SpotifyApi> client;
+      while (auto index = next_line()) {
+        if (!client) client = deps.make_client();
+        match(*client, *index);
+      }
+    } catch (const std::exception& problem) {
+      // A client's wait interrupted at shutdown, a broken database: the run ends with it.
+      fail(core::make_error(core::ErrorCode::Internal, problem.what()));
     }
     std::lock_guard lock(mutex);
     --running;
     changed.notify_all();
   }
-
-  std::function<const core::PastedLine&(std::size_t)> paste_line;
 };
 
 core::LineMatch remembered(const core::PastedLine& line, const core::TrackInfo& track) {
@@ -147,8 +152,7 @@ core::Result<std::vector<core::LineMatch>> match_lines(
     const MatchLinesDeps& deps, const core::ParsedPaste& paste, const MatchLinesOptions& options,
     const std::function<void(std::vector<core::LineMatch>)>& on_results, std::stop_token stop) {
   const core::KnownTracks no_tracks;
-  Run run{deps, options, options.known ? *options.known : no_tracks, stop};
-  run.paste_line = [&](std::size_t index) -> const core::PastedLine& { return paste.lines[index]; };
+  Run run{deps, options, options.known ? *options.known : no_tracks, paste, stop};
 
   std::vector<core::LineMatch> results(paste.lines.size());
   // Lines with the same text share one matching: the first is matched, the rest copy it.
@@ -184,14 +188,13 @@ core::Result<std::vector<core::LineMatch>> match_lines(
 
   // Results of a line for every line with its text (numbers and inputs of their own; calls were
   // spent once).
-  const auto spread = [&](const core::LineMatch& result) {
+  const auto spread = [&](std::size_t matched, const core::LineMatch& result) {
     std::vector<core::LineMatch> out;
-    const core::PastedLine& first = paste.lines[result.number - 1];
-    for (const std::size_t index : copies[first.input]) {
+    for (const std::size_t index : copies[paste.lines[matched].input]) {
       core::LineMatch copy = result;
       copy.number = paste.lines[index].number;
       copy.input = paste.lines[index].input;
-      if (index != result.number - 1) copy.calls = 0;
+      if (index != matched) copy.calls = 0;
       results[index] = copy;
       out.push_back(std::move(copy));
     }
@@ -205,7 +208,7 @@ core::Result<std::vector<core::LineMatch>> match_lines(
   for (int t = 0; t < run.running; ++t) workers.emplace_back([&run] { run.thread_main(); });
 
   while (true) {
-    std::vector<core::LineMatch> finished;
+    std::vector<std::pair<std::size_t, core::LineMatch>> finished;
     bool done = false;
     {
       std::unique_lock lock(run.mutex);
@@ -214,8 +217,8 @@ core::Result<std::vector<core::LineMatch>> match_lines(
       done = run.running == 0;
     }
     std::vector<core::LineMatch> batch;
-    for (const core::LineMatch& result : finished)
-      for (core::LineMatch& copy : spread(result)) batch.push_back(std::move(copy));
+    for (const auto& [index, result] : finished)
+      for (core::LineMatch& copy : spread(index, result)) batch.push_back(std::move(copy));
     if (!batch.empty() && on_results) on_results(std::move(batch));
     if (done) break;
   }

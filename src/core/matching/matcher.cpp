@@ -151,13 +151,13 @@ bool is_featuring_clause(std::string_view text) {
   return false;
 }
 
-constexpr std::array<std::string_view, 34> kVersionWords{
-    "live",     "acoustic",   "remix",      "remixed",      "mix",     "edit",
-    "remaster", "remastered", "version",    "instrumental", "demo",    "mono",
-    "stereo",   "unplugged",  "session",    "sessions",     "rework",  "reworked",
-    "dub",      "vip",        "bootleg",    "reprise",      "karaoke", "acapella",
-    "cappella", "radio",      "extended",   "orchestral",   "cover",   "recorded",
-    "outtake",  "take",       "rerecorded", "remasterizado"};
+constexpr std::array<std::string_view, 36> kVersionWords{
+    "live",     "acoustic",   "remix",         "remixed",      "mix",     "edit",
+    "remaster", "remastered", "version",       "instrumental", "demo",    "mono",
+    "stereo",   "unplugged",  "session",       "sessions",     "rework",  "reworked",
+    "dub",      "vip",        "bootleg",       "reprise",      "karaoke", "acapella",
+    "cappella", "radio",      "extended",      "orchestral",   "cover",   "recorded",
+    "outtake",  "rerecorded", "remasterizado", "explicit",     "clean",   "bonus"};
 
 bool names_a_version(std::string_view segment) {
   for (const std::string& word : split_words(to_words(segment))) {
@@ -778,6 +778,12 @@ struct LineMatcher::State {
         return;
       case LineKind::Isrc:
         planned.push_back(search_lookup("isrc:" + normalised_isrc(line.isrc), settings));
+        // Some catalogs keep ISRCs in their hyphenated form (CC-XXX-YY-NNNNN): asked only when
+        // the plain form finds nothing.
+        if (const std::string isrc = normalised_isrc(line.isrc); isrc.size() == 12)
+          planned.push_back(search_lookup("isrc:" + isrc.substr(0, 2) + "-" + isrc.substr(2, 3) +
+                                              "-" + isrc.substr(5, 2) + "-" + isrc.substr(7),
+                                          settings));
         return;
       case LineKind::Text:
         if (line.readings.empty()) return finish_invalid("no title on this line");
@@ -795,6 +801,7 @@ struct LineMatcher::State {
       return finish_with_track(tracks.front(), MatchSource::Lookup, 1.0);
     }
     if (line.kind == LineKind::Isrc) {
+      if (tracks.empty() && !planned.empty()) return;  // the hyphenated form next
       if (tracks.empty()) return finish_not_found("Spotify has no track with this ISRC");
       return finish_with_track(tracks.front(), MatchSource::Search, 1.0);
     }

@@ -725,20 +725,20 @@ void add_text_readings(std::string_view text, Readings& readings) {
   const std::optional<Split> by = by_split(text);
   const std::optional<Split> colon = colon_split(text);
 
-  // Which separator reads the line first: a colon before any dash ("Artist: Title - Live"),
-  // a lower-case " by " after every dash ("Title - Radio Edit by Artist"), else the dash.
-  const bool colon_first = colon && (dashes.empty() || colon->begin < dashes.front().begin);
-  const bool by_first =
-      by &&
-      (dashes.empty() || (by->begin > dashes.back().end && text.substr(by->begin, 4) == " by "));
+  // A colon reads the line only before any dash ("Artist: Title - Live"; in "Artist - Title:
+  // Part 2" it belongs to the title), and then first. " by " reads it only after every dash
+  // ("Title - Radio Edit by Artist"; in "Stand By Me - Ben E. King" it is a word of the title),
+  // and then first when written in lower case, as people write the word.
+  const bool use_colon = colon && (dashes.empty() || colon->begin < dashes.front().begin);
+  const bool use_by = by && (dashes.empty() || by->begin > dashes.back().end);
+  const bool by_first = use_by && (dashes.empty() || text.substr(by->begin, 4) == " by ");
   const auto add_by = [&] { readings.add(before(text, *by), after(text, *by)); };
   const auto add_colon = [&] { readings.add(after(text, *colon), before(text, *colon)); };
 
-  if (colon_first) add_colon();
-  if (by_first && !colon_first) add_by();
+  if (use_colon) add_colon();
+  if (by_first) add_by();
   if (!dashes.empty()) add_dash_readings(text, dashes, readings);
-  if (by) add_by();
-  if (colon) add_colon();
+  if (use_by) add_by();
   if (dashes.empty() && !by && !colon) {
     add_quoted_title_reading(text, readings);
     // "Title, Artist" copied from a spreadsheet as one line.
@@ -750,11 +750,6 @@ void add_text_readings(std::string_view text, Readings& readings) {
         readings.add(fields.back(), std::string_view(text).substr(0, text.rfind(',')));
     }
     if (fields.size() == 1 && text.starts_with('"')) readings.add(fields[0], "");
-  } else if (!dashes.empty() && text.find(',') > dashes.back().end &&
-             text.find(',') != std::string_view::npos) {
-    // "Title - Version, Artist": a comma after the last dash.
-    const std::vector<std::string> fields = split_row(text, ',');
-    if (fields.size() == 2) readings.add(fields[0], fields[1]);
   }
   // The whole line as a title: "Stand By Me", "Interlude: Reprise", "Hello, Goodbye". A dashed
   // line has its readings already: "Artist - Title" is never one title.
@@ -766,11 +761,22 @@ std::string clean_cell(std::string_view cell, std::optional<std::int64_t>& durat
   return strip_trailing(without_noise_groups(without_decorations(cell)), duration);
 }
 
-/// Whole-line cleaning: numbering, decorations, noise groups, trailing durations and noise.
+/// A list bullet before the words: "- ", "* ", "• ", "· ", "– ", "> ".
+std::string_view without_bullet(std::string_view text) {
+  for (const std::string_view bullet :
+       {"- ", "* ", "+ ", "> ", "\xE2\x80\xA2 ", "\xC2\xB7 ", "\xE2\x80\x93 ", "\xE2\x80\x94 "}) {
+    if (text.starts_with(bullet)) return trim(text.substr(bullet.size()));
+  }
+  return text;
+}
+
+/// Whole-line cleaning: bullets, numbering, decorations, noise groups, trailing durations and
+/// noise.
 std::string clean_line(std::string_view text, std::optional<std::int64_t>& duration,
                        bool& ambiguous_dash_number) {
   const std::string decorated = without_decorations(text);
-  const std::string_view numbered = without_numbering(decorated, ambiguous_dash_number);
+  const std::string_view numbered =
+      without_numbering(without_bullet(decorated), ambiguous_dash_number);
   std::string cleaned = strip_trailing(without_noise_groups(numbered), duration);
   if (!has_word_character(cleaned)) cleaned = std::string(trim(text));
   return cleaned;

@@ -233,6 +233,11 @@ TEST(PasteParseText, LeadingNumberingIsRemoved) {
         "12 - Freya Ridings - Holy Water"s}) {
     EXPECT_EQ(first(parse_line(text)), reading("Holy Water", "Freya Ridings")) << text;
   }
+  // List bullets too.
+  for (const std::string& text : {"- Freya Ridings - Holy Water"s, "• Freya Ridings - Holy Water"s,
+                                  "* 7. Freya Ridings - Holy Water"s}) {
+    EXPECT_EQ(first(parse_line(text)), reading("Holy Water", "Freya Ridings")) << text;
+  }
   // Numbers that are names: kept.
   EXPECT_EQ(first(parse_line("50 Cent - In Da Club")), reading("In Da Club", "50 Cent"));
   EXPECT_EQ(first(parse_line("2 Chainz - Birthday Song")), reading("Birthday Song", "2 Chainz"));
