@@ -152,7 +152,7 @@ class MatchJobsTest : public ::testing::Test {
     return queue_.find_job(job.id)->value();
   }
   std::vector<core::PasteLineRow> lines(const core::StoredPaste& paste) {
-    return *store_.paste_lines(paste.id);
+    return *store_.paste_lines(paste.id, 0);
   }
   static std::string error_of(const core::JobDetails& details) {
     return details.job.error ? details.job.error->message : "";
