@@ -16,6 +16,7 @@
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
 #include "app/lifecycle_jobs.hpp"
+#include "app/match_jobs.hpp"
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
 #include "app/worker_identity.hpp"
@@ -88,8 +89,9 @@ std::string hex(const unsigned char* bytes, std::size_t size) {
 }
 
 /// The most body bytes `plm serve` reads for a request that carries a session cookie (the web app
-/// holds JSON bodies to 64 KiB itself), and for one that does not.
-constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
+/// holds JSON bodies to 64 KiB itself, and its largest route, a paste, to 2 MiB), and for one that
+/// does not.
+constexpr std::size_t kMaxBodyBytes = 2 * 1024 * 1024;
 constexpr std::size_t kAnonymousBodyBytes = 64 * 1024;
 
 /// Whether a Cookie header holds the session cookie (web's kSessionCookie). Only whether it is
@@ -119,6 +121,8 @@ class JobHost final : public web::JobControl {
  public:
   JobHost(Services& services, std::function<void(std::string_view)> log)
       : queue_(services.jobs()),
+        unit_of_work_(services.unit_of_work()),
+        clock_(services.clock()),
         interrupt_waits_([&services] { services.interrupt_waits(); }),
         log_(std::move(log)),
         process_(this_process()),
@@ -187,6 +191,27 @@ class JobHost final : public web::JobControl {
         batch_edit_job(owner_user_id, account_id, batch_job_from(proposal, cause, undo_of)));
   }
 
+  core::Result<StartedPaste> start_paste(std::int64_t owner_user_id, std::int64_t account_id,
+                                         const std::vector<std::string>& inputs) override {
+    StartedPaste started;
+    auto stored = unit_of_work_.in_transaction([&](core::TransactionPorts& ports) -> core::Status {
+      auto paste = ports.matches().create_paste(owner_user_id, account_id, inputs, clock_.now());
+      if (!paste) return paste.error();
+      auto enqueued = ports.jobs().enqueue(match_paste_job(
+          owner_user_id, account_id, paste->id, static_cast<std::int64_t>(inputs.size())));
+      if (!enqueued) return enqueued.error();
+      if (auto linked = ports.matches().set_paste_job(paste->id, enqueued->job.id); !linked) {
+        return linked.error();
+      }
+      paste->job_id = enqueued->job.id;
+      started = StartedPaste{std::move(*paste), std::move(*enqueued)};
+      return core::ok();
+    });
+    if (!stored) return stored.error();
+    worker_.wake();  // after the commit: a worker looking earlier would not see the job
+    return started;
+  }
+
   core::Result<core::Job> cancel(std::int64_t job_id) override {
     auto job = queue_.cancel(job_id);
     if (job && job->state == core::JobState::Running) worker_.cancel_requested(job_id);
@@ -214,6 +239,8 @@ class JobHost final : public web::JobControl {
   }
 
   core::JobQueue& queue_;
+  core::UnitOfWork& unit_of_work_;
+  const core::Clock& clock_;
   std::function<void()> interrupt_waits_;  // Services::interrupt_waits
   std::function<void(std::string_view)> log_;
   WorkerProcess process_;
@@ -291,7 +318,7 @@ http::ServerOptions web_server_options(const Config& config,
   options.threads = config.http_threads;
   options.handler_threads = config.handler_threads;
   // JSON bodies are limited (413) by the web app; this bounds what is read at all, before the app
-  // sees the request: a client without a session cannot make the server buffer 1 MiB.
+  // sees the request: a client without a session cannot make the server buffer 2 MiB.
   options.max_body_bytes = kMaxBodyBytes;
   options.body_limit_for = [](const http::RequestHead& head) {
     return carries_session_cookie(head) ? kMaxBodyBytes : kAnonymousBodyBytes;

@@ -95,6 +95,11 @@ class QueueOnlyJobs final : public JobControl {
                      .playlist_id = playlist,
                      .concurrency_key = core::concurrency_key_for_playlist(account, playlist)});
   }
+  core::Result<StartedPaste> start_paste(std::int64_t, std::int64_t,
+                                         const std::vector<std::string>&) override {
+    // Pastes need the store and the queue in one transaction: tests/integration/web_paste_test.
+    return core::make_error(core::ErrorCode::Unavailable, "no pastes in these tests");
+  }
   core::Result<core::Job> cancel(std::int64_t job_id) override { return queue.cancel(job_id); }
   void stop() override { ++stops; }
 
