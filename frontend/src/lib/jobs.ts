@@ -91,6 +91,7 @@ const KIND_NAMES: Record<JobKind, string> = {
   split_playlist: 'Split of a playlist',
   delete_playlist: 'Deletion of a playlist',
   batch_edit: 'Batch edit',
+  match_paste: 'Matching of pasted lines',
 };
 
 /** What a running job of each kind does while its progress cannot be measured yet. */
@@ -102,6 +103,7 @@ const KIND_STARTING: Record<JobKind, string> = {
   split_playlist: 'Reading the playlist…',
   delete_playlist: 'Unfollowing the playlist…',
   batch_edit: 'Planning the batch…',
+  match_paste: 'Reading the lines…',
 };
 
 const STATE_NAMES: Record<JobState, string> = {
@@ -192,6 +194,7 @@ export const ITEMS_ARE_PLAYLISTS: Record<JobKind, boolean> = {
   split_playlist: true,
   delete_playlist: true,
   batch_edit: true,
+  match_paste: false,
 };
 
 const OUTCOME_NAMES: Record<JobItem['outcome'], string> = {
