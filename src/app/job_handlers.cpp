@@ -3,6 +3,7 @@
 #include "app/batch_jobs.hpp"
 #include "app/edit_jobs.hpp"
 #include "app/lifecycle_jobs.hpp"
+#include "app/match_jobs.hpp"
 #include "app/sync_jobs.hpp"
 
 namespace plm::app {
@@ -30,6 +31,13 @@ JobHandlers job_handlers(Services& services) {
                               .spotify_for = spotify_for};
   add_edit_handlers(handlers, edit_deps);
   add_batch_handlers(handlers, edit_deps);
+  add_match_handlers(handlers,
+                     MatchJobDeps{.accounts = services.accounts(),
+                                  .matches = services.matches(),
+                                  .clock = services.clock(),
+                                  .spotify_for = [&services](const core::SpotifyAccount& account) {
+                                    return services.spotify_for(account);
+                                  }});
   return handlers;
 }
 

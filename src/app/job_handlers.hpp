@@ -8,9 +8,9 @@
 
 namespace plm::app {
 
-/// The sync handlers (sync_jobs.hpp), the edit handler (edit_jobs.hpp) and the create, split and
-/// delete handlers (lifecycle_jobs.hpp) over `services`, which
-/// must outlive whatever runs them.
+/// The sync handlers (sync_jobs.hpp), the edit and batch handlers (edit_jobs.hpp,
+/// batch_jobs.hpp), the create, split and delete handlers (lifecycle_jobs.hpp) and the paste
+/// matcher (match_jobs.hpp) over `services`, which must outlive whatever runs them.
 JobHandlers job_handlers(Services& services);
 
 }  // namespace plm::app

@@ -16,6 +16,7 @@
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
 #include "app/lifecycle_jobs.hpp"
+#include "app/match_jobs.hpp"
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
 #include "app/worker_identity.hpp"
@@ -88,8 +89,9 @@ std::string hex(const unsigned char* bytes, std::size_t size) {
 }
 
 /// The most body bytes `plm serve` reads for a request that carries a session cookie (the web app
-/// holds JSON bodies to 64 KiB itself), and for one that does not.
-constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
+/// holds JSON bodies to 64 KiB itself, and its largest route, a paste, to 2 MiB), and for one that
+/// does not.
+constexpr std::size_t kMaxBodyBytes = 2 * 1024 * 1024;
 constexpr std::size_t kAnonymousBodyBytes = 64 * 1024;
 
 /// Whether a Cookie header holds the session cookie (web's kSessionCookie). Only whether it is
@@ -187,6 +189,12 @@ class JobHost final : public web::JobControl {
         batch_edit_job(owner_user_id, account_id, batch_job_from(proposal, cause, undo_of)));
   }
 
+  core::Result<core::Enqueued> match_paste(std::int64_t owner_user_id, std::int64_t account_id,
+                                           std::int64_t paste_id,
+                                           std::int64_t line_count) override {
+    return enqueue(match_paste_job(owner_user_id, account_id, paste_id, line_count));
+  }
+
   core::Result<core::Job> cancel(std::int64_t job_id) override {
     auto job = queue_.cancel(job_id);
     if (job && job->state == core::JobState::Running) worker_.cancel_requested(job_id);
@@ -277,7 +285,7 @@ WiredWebApp make_web_app(Services& services, web::WebOptions options) {
   web::WebDeps deps{services.users(),     services.sessions(), services.accounts(),
                     services.playlists(), services.clock(),    *wired.connector,
                     web_crypto(),         services.jobs(),     *wired.jobs,
-                    services.journal()};
+                    services.journal(),   services.matches()};
   wired.app = std::make_unique<web::WebApp>(std::move(deps), std::move(options));
   wired.jobs->start(*wired.app);
   return wired;
@@ -291,7 +299,7 @@ http::ServerOptions web_server_options(const Config& config,
   options.threads = config.http_threads;
   options.handler_threads = config.handler_threads;
   // JSON bodies are limited (413) by the web app; this bounds what is read at all, before the app
-  // sees the request: a client without a session cannot make the server buffer 1 MiB.
+  // sees the request: a client without a session cannot make the server buffer 2 MiB.
   options.max_body_bytes = kMaxBodyBytes;
   options.body_limit_for = [](const http::RequestHead& head) {
     return carries_session_cookie(head) ? kMaxBodyBytes : kAnonymousBodyBytes;

@@ -3,6 +3,7 @@
 // application and the request's context (the Handler type of routes.hpp), by resource.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,10 +50,17 @@ http::Response list_jobs(App& app, Context& context);
 http::Response get_job(App& app, Context& context);
 http::Response cancel_job(App& app, Context& context);
 /// 202 with the job `enqueue` answered (a new one, or the one already queued or running), its
-/// `job` event published; 409 needs_reauth when the account must be connected again before it can
-/// do `what` ("sync", "change playlists"), 503 while the server shuts down.
+/// `job` event published; refused as refuse_job_start says.
 http::Response start_job(App& app, const core::SpotifyAccount& account, std::string_view what,
                          const std::function<core::Result<core::Enqueued>()>& enqueue);
+/// Why no job of `account` may start now: 409 needs_reauth when the account must be connected
+/// again before it can do `what` ("sync", "change playlists"), 503 while the server shuts down.
+std::optional<http::Response> refuse_job_start(App& app, const core::SpotifyAccount& account,
+                                               std::string_view what);
+/// What every new state of a job means for its owner's views: a `job` event; once an attempt is
+/// over (finished, interrupted, or queued again for a retry), what it saved becomes visible. The
+/// bookkeeping comes first, so a client that reacts to an event finds it done.
+void publish_job(App& app, const core::Job& job);
 
 // ---- create, copy, merge, split, unfollow (handlers_lifecycle.cpp) ----
 http::Response create_playlist(App& app, Context& context);
@@ -77,5 +85,11 @@ http::Response where_is_track(App& app, Context& context);
 http::Response list_selections(App& app, Context& context);
 http::Response save_selection(App& app, Context& context);
 http::Response delete_selection(App& app, Context& context);
+
+// ---- paste to add: pasted lines matched by a job, decisions per line (handlers_pastes.cpp) ----
+http::Response start_paste(App& app, Context& context);
+http::Response get_paste(App& app, Context& context);
+http::Response delete_paste(App& app, Context& context);
+http::Response decide_paste_line(App& app, Context& context);
 
 }  // namespace plm::web

@@ -16,9 +16,8 @@ namespace {
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 200;
 
-/// What every new state of a job means for its owner's views: a `job` event; once an attempt is
-/// over (finished, interrupted, or queued again for a retry), what it saved becomes visible. The
-/// bookkeeping comes first, so a client that reacts to an event finds it done.
+}  // namespace
+
 void publish_job(App& app, const core::Job& job) {
   const bool attempt_over = job.state != core::JobState::Running &&
                             (job.state != core::JobState::Queued || job.error.has_value());
@@ -55,6 +54,8 @@ void publish_job(App& app, const core::Job& job) {
   app.events.publish(job.owner_user_id, "accounts", dump(Json{{"account_id", job.account_id}}));
 }
 
+namespace {
+
 /// The filters and the page of GET /api/jobs, for the signed-in user's jobs.
 core::Result<core::JobFilter> job_filter(const Context& context, int& page_size) {
   const auto& request = context.request;
@@ -73,7 +74,7 @@ core::Result<core::JobFilter> job_filter(const Context& context, int& page_size)
     if (!filter.kind)
       return invalid(
           "'kind' must be sync_account, sync_playlist, edit_playlist, create_playlist, "
-          "split_playlist or delete_playlist");
+          "split_playlist, delete_playlist, batch_edit or match_paste");
   }
   if (const auto account = request.query_param("account_id")) {
     filter.account_id = whole_number(*account);
@@ -98,14 +99,20 @@ core::Result<core::JobFilter> job_filter(const Context& context, int& page_size)
 
 }  // namespace
 
-http::Response start_job(App& app, const core::SpotifyAccount& account, std::string_view what,
-                         const std::function<core::Result<core::Enqueued>()>& enqueue) {
+std::optional<http::Response> refuse_job_start(App& app, const core::SpotifyAccount& account,
+                                               std::string_view what) {
   if (account.status == core::AccountStatus::NeedsReauth) {
     return error_response(409, "needs_reauth",
                           "Spotify account " + account.spotify_user_id +
                               " must be connected again before it can " + std::string(what));
   }
   if (app.shut_down) return error_response(503, "unavailable", "the server is shutting down");
+  return std::nullopt;
+}
+
+http::Response start_job(App& app, const core::SpotifyAccount& account, std::string_view what,
+                         const std::function<core::Result<core::Enqueued>()>& enqueue) {
+  if (auto refused = refuse_job_start(app, account, what)) return std::move(*refused);
   auto enqueued = enqueue();
   if (!enqueued) return app.fail(enqueued.error());
   if (enqueued->created) publish_job(app, enqueued->job);

@@ -20,6 +20,8 @@ namespace {
 /// api/openapi.yaml): about 600 KB of JSON. Batch bodies (5,000 playlist ids per part, a
 /// 200,000-byte saved selector) take the same.
 constexpr std::size_t kMaxItemListBodyBytes = 1024 * 1024;
+/// A paste of 10,000 lines of spreadsheet rows (~200 bytes each), JSON-escaped.
+constexpr std::size_t kMaxPasteBodyBytes = 2 * 1024 * 1024;
 /// Spotify takes a cover of at most 256 KiB once base64-encoded: 192 KiB of JPEG.
 constexpr std::size_t kMaxCoverBytes = core::SpotifyApi::kMaxCoverBase64Bytes / 4 * 3;
 
@@ -35,6 +37,7 @@ const std::vector<Route>& api_routes() {
   const BodyRule& json = kJsonBody;
   const BodyRule items = json_body(kMaxItemListBodyBytes);
   const BodyRule jpeg = upload_body(kMaxCoverBytes, {"image/jpeg"});
+  const BodyRule paste = json_body(kMaxPasteBodyBytes);
   const std::string playlist = "/api/accounts/{account_id}/playlists/{playlist_id}";
   // clang-format off
   static const std::vector<Route> routes{
@@ -78,6 +81,10 @@ const std::vector<Route>& api_routes() {
     {"GET",    "/api/selections",                  user,  viewer, none, list_selections},
     {"PUT",    "/api/selections/{name}",           user,  editor, items, save_selection},
     {"DELETE", "/api/selections/{name}",           user,  editor, none, delete_selection},
+    {"POST",   "/api/accounts/{account_id}/pastes", user, editor, paste, start_paste},
+    {"GET",    "/api/pastes/{paste_id}",           user,  viewer, none, get_paste},
+    {"DELETE", "/api/pastes/{paste_id}",           user,  editor, none, delete_paste},
+    {"PUT",    "/api/pastes/{paste_id}/lines/{line}", user, editor, json, decide_paste_line},
     {"GET",    "/api/jobs",                        user,  viewer, none, list_jobs},
     {"GET",    "/api/jobs/{job_id}",               user,  viewer, none, get_job},
     {"POST",   "/api/jobs/{job_id}/cancel",        user,  editor, none, cancel_job},

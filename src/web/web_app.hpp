@@ -22,6 +22,7 @@
 #include "core/model/account.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/job_queue.hpp"
+#include "core/ports/match_store.hpp"
 #include "core/ports/playlist_journal.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
@@ -111,6 +112,11 @@ class JobControl {
                                                  const core::BatchProposal& proposal,
                                                  const core::VersionCause& cause,
                                                  std::optional<std::int64_t> undo_of) = 0;
+  /// Enqueues the match_paste job of the stored paste `paste_id` of `line_count` lines
+  /// (app::match_paste_job): always a new job; wakes the worker.
+  virtual core::Result<core::Enqueued> match_paste(std::int64_t owner_user_id,
+                                                   std::int64_t account_id, std::int64_t paste_id,
+                                                   std::int64_t line_count) = 0;
   /// Enqueues the job that unfollows a playlist: the queued or running one when there is one.
   virtual core::Result<core::Enqueued> delete_playlist(std::int64_t owner_user_id,
                                                        std::int64_t account_id,
@@ -134,6 +140,7 @@ struct WebDeps {
   core::JobQueue& jobs;  ///< the record of every job: the jobs API, `syncing`, /metrics read it
   JobControl& job_control;
   core::PlaylistJournal& journal;  ///< the history of every playlist (the history API reads it)
+  core::MatchStore& matches;       ///< pastes and their lines (the pastes API), choices
 };
 
 struct WebOptions {

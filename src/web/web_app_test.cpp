@@ -95,6 +95,14 @@ class QueueOnlyJobs final : public JobControl {
                      .playlist_id = playlist,
                      .concurrency_key = core::concurrency_key_for_playlist(account, playlist)});
   }
+  core::Result<core::Enqueued> match_paste(std::int64_t owner, std::int64_t account, std::int64_t,
+                                           std::int64_t) override {
+    return queue.enqueue(core::NewJob{.kind = core::JobKind::MatchPaste,
+                                      .owner_user_id = owner,
+                                      .account_id = account,
+                                      .concurrency_key = core::concurrency_key_for_account(account),
+                                      .unit = core::ProgressUnit::Lines});
+  }
   core::Result<core::Job> cancel(std::int64_t job_id) override { return queue.cancel(job_id); }
   void stop() override { ++stops; }
 
@@ -130,7 +138,7 @@ class WebAppTest : public ::testing::Test {
  protected:
   WebAppTest()
       : app_(WebDeps{store_, store_, store_, store_, clock_, spotify_, crypto(), jobs_.queue, jobs_,
-                     store_},
+                     store_, store_},
              WebOptions{.static_dir = "",
                         .maintenance_interval = std::chrono::milliseconds(0),
                         .test_hook =
@@ -713,7 +721,7 @@ class PipelineTest : public ::testing::Test {
   NoSpotify spotify_;
   QueueOnlyJobs jobs_{clock_};
   App app_{WebDeps{store_, store_, store_, store_, clock_, spotify_, fake_crypto(), jobs_.queue,
-                   jobs_, store_},
+                   jobs_, store_, store_},
            WebOptions{.static_dir = "",
                       .maintenance_interval = std::chrono::milliseconds(0),
                       .log = [](std::string_view) {}},
@@ -801,7 +809,7 @@ TEST(PipelineTable, APublicUploadRouteIsRefused) {
 
   EXPECT_THROW(
       App(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs,
-                  store},
+                  store, store},
           WebOptions{.static_dir = "", .maintenance_interval = std::chrono::milliseconds(0)},
           routes),
       std::logic_error);
@@ -812,12 +820,12 @@ TEST(WebAppPublicUrl, ADefaultPortInThePublicUrlStillMatchesTheOriginBrowsersSen
   test_support::ManualClock clock;
   NoSpotify spotify;
   QueueOnlyJobs jobs(clock);
-  WebApp app(
-      WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs, store},
-      WebOptions{.public_url = "https://Music.Example.org:443/plm/",
-                 .static_dir = "",
-                 .maintenance_interval = std::chrono::milliseconds(0),
-                 .log = [](std::string_view) {}});
+  WebApp app(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs,
+                     store, store},
+             WebOptions{.public_url = "https://Music.Example.org:443/plm/",
+                        .static_dir = "",
+                        .maintenance_interval = std::chrono::milliseconds(0),
+                        .log = [](std::string_view) {}});
   const std::string body =
       Json{{"username", "root"}, {"password", "0123456789"}, {"setup_code", app.setup_code()}}
           .dump();

@@ -955,7 +955,7 @@ TEST_F(PlmApiTest, BadRequestsGetOneErrorShapeNeverACrash) {
       admin.call("POST", "/api/users", nullptr,
                  Options{.raw_body = "{\"username\":\"" + std::string(100 * 1024, 'a') + "\"}"});
   const auto beyond_transport = admin.call("POST", "/api/users", nullptr,
-                                           Options{.raw_body = std::string(2 * 1024 * 1024, ' ')});
+                                           Options{.raw_body = std::string(3 * 1024 * 1024, ' ')});
   const auto nested =
       admin.call("POST", "/api/users", nullptr,
                  Options{.raw_body = std::string(5000, '[') + std::string(5000, ']')});

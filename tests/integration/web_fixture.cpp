@@ -283,7 +283,20 @@ void PlmApiTest::start(Setup setup) {
   server_->start();
 }
 
+std::shared_ptr<Hold> PlmApiTest::hold(std::function<bool(const http::Request&)> matches) {
+  auto held = std::make_shared<Hold>(std::move(matches));
+  std::lock_guard lock(gate_mutex_);
+  spotify_gate_ = [held](const http::Request& request) { (*held)(request); };
+  holds_.push_back(held);
+  return held;
+}
+
 void PlmApiTest::TearDown() {
+  {
+    std::lock_guard lock(gate_mutex_);
+    spotify_gate_ = nullptr;
+  }
+  for (const auto& held : holds_) held->release();
   if (web_.app) web_.app->shutdown();
   if (server_) server_->stop();
   server_.reset();

@@ -23,6 +23,7 @@
 #include "emulator/emulator.hpp"
 #include "http/server.hpp"
 #include "support/fakes.hpp"
+#include "support/flag.hpp"
 #include "support/http_client.hpp"
 #include "support/openapi/openapi_validator.hpp"
 #include "testkit/testkit.hpp"
@@ -50,6 +51,39 @@ struct Reply {
 };
 
 class PlmApiTest;
+
+/// Holds the first Spotify request that `matches` until release(): the sync that made it waits
+/// there, at a point the test chose.
+class Hold {
+ public:
+  explicit Hold(std::function<bool(const http::Request&)> matches) : matches_(std::move(matches)) {}
+  ~Hold() { release(); }
+
+  void operator()(const http::Request& request) {
+    {
+      std::lock_guard lock(mutex_);
+      if (taken_ || !matches_(request)) return;
+      taken_ = true;
+      held_ = request.path;
+    }
+    reached_.set();
+    released_.wait(std::chrono::seconds(30));  // a failing test must not hang the server's stop
+  }
+  bool wait_reached() { return reached_.wait(std::chrono::seconds(60)); }
+  void release() { released_.set(); }
+  std::string held() {
+    std::lock_guard lock(mutex_);
+    return held_;
+  }
+
+ private:
+  std::function<bool(const http::Request&)> matches_;
+  std::mutex mutex_;
+  bool taken_ = false;
+  std::string held_;
+  test_support::Flag reached_;
+  test_support::Flag released_;
+};
 
 struct RequestOptions {
   std::vector<http::Field> headers;
@@ -154,6 +188,9 @@ class PlmApiTest : public ::testing::Test {
   Json sync(Browser& browser, std::int64_t account_id);
   /// The job's first `job` event in a final state (succeeded, failed, cancelled).
   Json wait_for_job(EventReader& events, const std::string& job_id);
+  /// From now on Spotify requests pass through `hold` (Setup::gate_spotify; shared: the front
+  /// server may still call it after the test body ends, and TearDown releases it).
+  std::shared_ptr<Hold> hold(std::function<bool(const http::Request&)> matches);
   /// Where plm reaches Spotify (the emulator, or the gate in front of it).
   std::string spotify_url() const;
   /// An emulator admin call.
@@ -179,6 +216,7 @@ class PlmApiTest : public ::testing::Test {
   std::unique_ptr<http::Server> spotify_front_;  ///< Setup::gate_spotify
   std::mutex gate_mutex_;
   std::function<void(const http::Request&)> spotify_gate_;  ///< guarded by gate_mutex_
+  std::vector<std::shared_ptr<Hold>> holds_;                ///< released at TearDown
   fs::path directory_;
   std::unique_ptr<app::Services> services_;
   app::WiredWebApp web_;

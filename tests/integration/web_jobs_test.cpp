@@ -7,7 +7,6 @@
 
 #include <set>
 
-#include "support/flag.hpp"
 #include "web_fixture.hpp"
 
 namespace plm::web_test {
@@ -25,60 +24,9 @@ std::string sync_path(std::int64_t account) {
   return "/api/accounts/" + std::to_string(account) + "/sync";
 }
 
-/// Holds the first Spotify request that `matches` until release(): the sync that made it waits
-/// there, at a point the test chose.
-class Hold {
- public:
-  explicit Hold(std::function<bool(const http::Request&)> matches) : matches_(std::move(matches)) {}
-  ~Hold() { release(); }
-
-  void operator()(const http::Request& request) {
-    {
-      std::lock_guard lock(mutex_);
-      if (taken_ || !matches_(request)) return;
-      taken_ = true;
-      held_ = request.path;
-    }
-    reached_.set();
-    released_.wait(30s);  // a failing test must not hang the server's stop
-  }
-  bool wait_reached() { return reached_.wait(60s); }
-  void release() { released_.set(); }
-  std::string held() {
-    std::lock_guard lock(mutex_);
-    return held_;
-  }
-
- private:
-  std::function<bool(const http::Request&)> matches_;
-  std::mutex mutex_;
-  bool taken_ = false;
-  std::string held_;
-  test_support::Flag reached_;
-  test_support::Flag released_;
-};
-
 class JobsApiTest : public PlmApiTest {
  protected:
   void start_gated() { start(Setup{.gate_spotify = true}); }
-
-  /// From now on Spotify requests pass through `hold` (shared: the front server may still call it
-  /// after the test body ends).
-  std::shared_ptr<Hold> hold(std::function<bool(const http::Request&)> matches) {
-    auto held = std::make_shared<Hold>(std::move(matches));
-    std::lock_guard lock(gate_mutex_);
-    spotify_gate_ = [held](const http::Request& request) { (*held)(request); };
-    return held;
-  }
-
-  void TearDown() override {
-    {
-      std::lock_guard lock(gate_mutex_);
-      spotify_gate_ = nullptr;
-    }
-    for (const auto& held : holds_) held->release();
-    PlmApiTest::TearDown();
-  }
 
   Json job_details(Browser& browser, const std::string& id) {
     const auto reply = browser.get("/api/jobs/" + id);
@@ -91,8 +39,6 @@ class JobsApiTest : public PlmApiTest {
     for (const auto& event : details["history"]) kinds.push_back(event["kind"]);
     return kinds;
   }
-
-  std::vector<std::shared_ptr<Hold>> holds_;
 };
 
 /// The playlists a sync job read (outcome "done"), in the order it read them.
@@ -203,7 +149,6 @@ TEST_F(JobsApiTest, SyncNowTwiceIsOneSyncAndAPlaylistSyncWaitsForItsAccountsSync
   auto held = hold([](const http::Request& request) {
     return request.path.starts_with("/v1/me/playlists");  // the account sync's listing
   });
-  holds_.push_back(held);
 
   const auto first = admin.call("POST", sync_path(account));
   ASSERT_TRUE(held->wait_reached());
@@ -257,7 +202,6 @@ TEST_F(JobsApiTest, AQueuedJobIsCancelledAtOnceAndNeverRuns) {
   ASSERT_TRUE(events.wait_connected());
   auto held = hold(
       [](const http::Request& request) { return request.path.starts_with("/v1/me/playlists"); });
-  holds_.push_back(held);
   const auto running = admin.call("POST", sync_path(account));
   ASSERT_TRUE(held->wait_reached());
   const auto queued = admin.call("POST", path_of(account, SeedIds::kAliceBig, "/sync"));
@@ -304,7 +248,6 @@ TEST_F(JobsApiTest, ARunningSyncIsCancelledBetweenTwoPlaylistsAndWhatItDidStaysD
     if (first_read->empty()) *first_read = request.path;  // the gate's calls are serialised
     return request.path != *first_read;
   });
-  holds_.push_back(held);
   const auto started = admin.call("POST", sync_path(account));
   ASSERT_EQ(started.status, 202) << started.body;
   const std::string id = started.json["id"];
@@ -350,7 +293,6 @@ TEST_F(JobsApiTest, ViewersReadTheirJobsEditorsCancelAndOtherUsersGetNotFound) {
   const std::int64_t account = connect(eddie);
   auto held = hold(
       [](const http::Request& request) { return request.path.starts_with("/v1/me/playlists"); });
-  holds_.push_back(held);
   const auto started = eddie.call("POST", sync_path(account));
   ASSERT_EQ(started.status, 202) << started.body;
   ASSERT_TRUE(held->wait_reached());

@@ -618,7 +618,7 @@ export interface paths {
         put?: never;
         /**
          * Matches pasted text against the catalog as one `match_paste` job
-         * @description Parses the text at once (one line per line: 400 naming the problem when it holds more than 10,000 lines) and stores every line, then matches them in the background as a `match_paste` job on the account (its stored tracks first, then Spotify; unit `lines`, progress as `job` events). The lines' results are read with GET /api/pastes/{paste_id}, by `since` as they arrive. A line pasted before and decided by this user is matched to that choice (source `choice`). Bodies up to 2 MiB.
+         * @description Parses the text at once (one line per line: 400 naming the problem when it holds more than 10,000 lines) and stores every line, then matches them in the background as a `match_paste` job on the account (its stored tracks first, then Spotify; unit `lines`, progress as `job` events). The lines' results are read with GET /api/pastes/{paste_id}, by `since` as they arrive. A line pasted before and decided by this user is matched to that choice (source `choice`). Bodies up to 2 MiB. 400 also when no line could name a track (only blank and comment lines); 409 `needs_reauth` when the account must be connected again.
          */
         post: operations["startPaste"];
         delete?: never;
@@ -1519,7 +1519,7 @@ export interface components {
              */
             total: number;
             /** @enum {string} */
-            unit: "items" | "playlists" | "tracks" | "calls";
+            unit: "items" | "playlists" | "tracks" | "calls" | "lines";
             /** @description What is happening now */
             message: string;
             /** @description Times a worker started or resumed it */
@@ -2621,6 +2621,7 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
             413: components["responses"]["Error"];
             415: components["responses"]["Error"];
         };

@@ -81,6 +81,7 @@ const UNIT_NAMES: Record<JobUnit, [one: string, many: string]> = {
   playlists: ['playlist', 'playlists'],
   tracks: ['track', 'tracks'],
   calls: ['Spotify call', 'Spotify calls'],
+  lines: ['line', 'lines'],
 };
 
 const KIND_NAMES: Record<JobKind, string> = {

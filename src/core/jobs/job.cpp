@@ -30,11 +30,12 @@ constexpr Names<JobState, 6> kJobStates{{
     {JobState::Interrupted, "interrupted"},
 }};
 
-constexpr Names<ProgressUnit, 4> kProgressUnits{{
+constexpr Names<ProgressUnit, 5> kProgressUnits{{
     {ProgressUnit::Items, "items"},
     {ProgressUnit::Playlists, "playlists"},
     {ProgressUnit::Tracks, "tracks"},
     {ProgressUnit::Calls, "calls"},
+    {ProgressUnit::Lines, "lines"},
 }};
 
 constexpr Names<ItemOutcome, 6> kItemOutcomes{{

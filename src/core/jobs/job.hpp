@@ -51,8 +51,8 @@ std::optional<JobState> job_state_from_string(std::string_view text);
 /// Succeeded, failed or cancelled: nothing will happen to the job any more.
 bool is_finished(JobState state);
 
-/// What `JobProgress::done` and `total` count.
-enum class ProgressUnit { Items, Playlists, Tracks, Calls };
+/// What `JobProgress::done` and `total` count (Lines: the lines of a paste, for match_paste).
+enum class ProgressUnit { Items, Playlists, Tracks, Calls, Lines };
 std::string_view to_string(ProgressUnit unit);
 std::optional<ProgressUnit> progress_unit_from_string(std::string_view text);
 

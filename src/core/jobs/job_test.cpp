@@ -46,7 +46,8 @@ TEST(JobText, UnitsOutcomesAndEventsRoundTrip) {
            {ProgressUnit::Items, "items"},
            {ProgressUnit::Playlists, "playlists"},
            {ProgressUnit::Tracks, "tracks"},
-           {ProgressUnit::Calls, "calls"}}) {
+           {ProgressUnit::Calls, "calls"},
+           {ProgressUnit::Lines, "lines"}}) {
     EXPECT_EQ(to_string(unit), text);
     EXPECT_EQ(progress_unit_from_string(text), unit);
   }
