@@ -146,7 +146,9 @@ describe.sequential('paste to add', () => {
     await page.goto(`${stack.appUrl}playlists/${accountId}/${targetId}`);
     await page.getByRole('button', { name: 'Add from text…' }).click();
     await panel().getByLabel('Lines to match, one track per line').fill(lines.join('\n'));
-    await panel().getByText(/^12 lines of at most 10,000/).waitFor();
+    await panel()
+      .getByText(/^12 lines of at most 10,000/)
+      .waitFor();
     await panel().getByRole('button', { name: 'Match' }).click();
 
     // The rows fill in as the job goes; then every line has its result.
@@ -173,9 +175,7 @@ describe.sequential('paste to add', () => {
 
     // Skip line 3 (the keyboard keeps its place: the focus goes to the line's Undo).
     await line(3).getByRole('button', { name: 'Skip line 3' }).click();
-    await expect
-      .poll(() => line(3).getAttribute('data-decision'))
-      .toBe('skipped');
+    await expect.poll(() => line(3).getAttribute('data-decision')).toBe('skipped');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
       'Undo the decision on line 3',
     );
@@ -185,7 +185,10 @@ describe.sequential('paste to add', () => {
     const dialog = page.getByRole('dialog', { name: 'Choose a track for line 9' });
     await dialog.getByLabel('Search Spotify for tracks').fill(`${t[5]!.name} ${t[5]!.artists[0]}`);
     const results = dialog.getByRole('list', { name: 'Search results' });
-    await results.getByRole('button', { name: `Pick ${t[5]!.name} by ` }).first().waitFor();
+    await results
+      .getByRole('button', { name: `Pick ${t[5]!.name} by ` })
+      .first()
+      .waitFor();
     // The result that is the source's track (search may list other versions first).
     const pick = results
       .locator('li')
@@ -199,9 +202,9 @@ describe.sequential('paste to add', () => {
     const filters = panel().getByRole('group', { name: 'Show lines' });
     await filters.getByRole('button', { name: /^Skipped/ }).click();
     expect(
-      await panel().getByTestId('paste-line').evaluateAll((rows) =>
-        rows.map((r) => r.getAttribute('data-line')),
-      ),
+      await panel()
+        .getByTestId('paste-line')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line'))),
     ).toEqual(['3']);
     await filters.getByRole('button', { name: /^All/ }).click();
 
@@ -218,9 +221,7 @@ describe.sequential('paste to add', () => {
           const decision = r.getAttribute('data-decision');
           const status = r.getAttribute('data-status');
           const adds =
-            uri !== null &&
-            decision !== 'skipped' &&
-            (decision !== 'none' || status === 'matched');
+            uri !== null && decision !== 'skipped' && (decision !== 'none' || status === 'matched');
           if (adds && !out.includes(uri)) out.push(uri);
         }
         return out;

@@ -254,10 +254,11 @@ describe('BatchDialog', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Match' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Use 2 tracks in the batch' }));
     const picked = await screen.findByRole('list', { name: 'Tracks picked' });
-    expect(within(picked).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'Song a — Band Drop',
-      'Song b — Band Drop',
-    ]);
+    expect(
+      within(picked)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Song a — Band Drop', 'Song b — Band Drop']);
     fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
     await screen.findByTestId('batch-preview');
     expect(calls.at(-1)!.body).toMatchObject({

@@ -381,7 +381,9 @@ function TrackFields({
             <button type="button" class="btn btn-small" onClick={onPasteLines}>
               Match pasted lines…
             </button>{' '}
-            <span class="hint">“Artist - Title”, ISRCs, spreadsheet rows: matched to tracks first.</span>
+            <span class="hint">
+              “Artist - Title”, ISRCs, spreadsheet rows: matched to tracks first.
+            </span>
           </p>
         ) : null}
       </div>

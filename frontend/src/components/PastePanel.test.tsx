@@ -13,9 +13,17 @@ const matchJob = (state: 'running' | 'succeeded', done: number) =>
 
 /** A fake server holding the paste's lines; `since` answers only lines with a larger seq. */
 function pasteServer() {
-  let lines: PasteLine[] = [pasteLine(1, { seq: 1 }), pasteLine(2, { seq: 2 }), pasteLine(3, { seq: 3 })];
+  let lines: PasteLine[] = [
+    pasteLine(1, { seq: 1 }),
+    pasteLine(2, { seq: 2 }),
+    pasteLine(3, { seq: 3 }),
+  ];
   const seq = () => Math.max(...lines.map((l) => l.seq));
-  const answer = (since: number): Paste => paste(lines.filter((l) => l.seq > since), { seq: seq(), line_count: 3 });
+  const answer = (since: number): Paste =>
+    paste(
+      lines.filter((l) => l.seq > since),
+      { seq: seq(), line_count: 3 },
+    );
   const set = (line: PasteLine) => (lines = lines.map((l) => (l.line === line.line ? line : l)));
   let details: JobDetails = { job: matchJob('running', 0), items: [], history: [] };
   const routes = mockApi({
@@ -53,7 +61,9 @@ describe('PastePanel', () => {
     expect(screen.getByText(/^2 lines of at most 10,000/)).toBeTruthy();
     fireEvent.input(area, { target: { value: 'x\n'.repeat(10_001) } });
     expect(screen.getByText('10,001 lines: at most 10,000 at a time.')).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Match' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Match' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
   });
 
   it('matches, fills in live by since, takes decisions with the focus kept, and hands over the tracks', async () => {
@@ -81,7 +91,9 @@ describe('PastePanel', () => {
     expect(quietJobs.has('job-paste')).toBe(true);
     expect(screen.getAllByTestId('paste-line')).toHaveLength(3);
     expect(row(1).getAttribute('data-status')).toBe('pending');
-    expect(screen.getByTestId('paste-status').textContent).toBe('Matching 3 lines: 0 done.');
+    await waitFor(() =>
+      expect(screen.getByTestId('paste-status').textContent).toBe('Matching 3 lines: 0 done.'),
+    );
 
     // The job matches the lines; its event re-reads what changed after the seq held.
     server.set(matchedLine(1, 'a', 4));
@@ -98,7 +110,9 @@ describe('PastePanel', () => {
     server.set(pasteLine(3, { status: 'not_found', seq: 6 }));
     act(() => bus.emit('job', matchJob('running', 3)));
     await waitFor(() => expect(row(3).getAttribute('data-status')).toBe('not_found'));
-    const reads = server.calls.filter((c) => c.method === 'GET' && c.url.pathname.endsWith('paste-1'));
+    const reads = server.calls.filter(
+      (c) => c.method === 'GET' && c.url.pathname.endsWith('paste-1'),
+    );
     expect(reads.at(-1)!.url.searchParams.get('since')).toBe('3');
     expect(within(row(1)).getByText('Song a')).toBeTruthy();
     expect(within(row(1)).getByText('Band · Record · 3:20')).toBeTruthy();
@@ -127,7 +141,11 @@ describe('PastePanel', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Take Song y by Band' }));
     await waitFor(() => expect(screen.queryByTestId('paste-line')).toBeNull());
     expect(server.calls.at(-1)!.body).toEqual({ decision: 'accept', uri: 'spotify:track:y' });
-    expect(screen.getByTestId('paste-empty').textContent).toBe('No lines under “Needs a decision”.');
+    expect(screen.getByTestId('paste-empty').textContent).toBe(
+      'No lines under “Needs a decision”.',
+    );
+    // No row is left under the filter: the focus goes to the filter's button.
+    expect(document.activeElement?.getAttribute('data-filter')).toBe('decide');
 
     // The job ends: adding is offered, with the tracks in line order.
     expect((screen.getByRole('button', { name: 'Use them' }) as HTMLButtonElement).disabled).toBe(

@@ -126,7 +126,9 @@ export function PastePanel({
             rows={8}
             spellcheck={false}
             defaultValue={text.current}
-            placeholder={'Artist - Title\nTitle by Artist\nspotify:track:… or an open.spotify.com link\nAn ISRC, or rows copied from a spreadsheet'}
+            placeholder={
+              'Artist - Title\nTitle by Artist\nspotify:track:… or an open.spotify.com link\nAn ISRC, or rows copied from a spreadsheet'
+            }
             aria-describedby="paste-count"
             aria-invalid={tooMany || undefined}
             onInput={(e) => {
@@ -142,11 +144,7 @@ export function PastePanel({
           </p>
         </div>
         {error ? <FormError error={error} /> : null}
-        <button
-          type="submit"
-          class="btn btn-primary"
-          disabled={busy || lineCount === 0 || tooMany}
-        >
+        <button type="submit" class="btn btn-primary" disabled={busy || lineCount === 0 || tooMany}>
           {busy ? 'Sending…' : 'Match'}
         </button>
       </form>
@@ -168,7 +166,9 @@ function useFollowedPaste(initial: Paste, refreshMs: number) {
     setView(next);
   };
   const jobId = initial.job_id;
-  const [job, setJob] = useState<Job | null>(() => (jobId ? (jobs.value.get(jobId) ?? null) : null));
+  const [job, setJob] = useState<Job | null>(() =>
+    jobId ? (jobs.value.get(jobId) ?? null) : null,
+  );
   const [readError, setReadError] = useState<unknown>(null);
   const know = (incoming: Job) => setJob((known) => laterJob(known ?? undefined, incoming));
 
@@ -267,6 +267,7 @@ function PasteResults({
   const [busyLine, setBusyLine] = useState<number | null>(null);
   const [choosing, setChoosing] = useState<number | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const filtersRef = useRef<HTMLDivElement>(null);
   const focusAfter = useRef<{ line: number; index: number; action: Action } | null>(null);
 
   const decide = async (line: PasteLine, body: PasteDecision) => {
@@ -297,24 +298,27 @@ function PasteResults({
   };
   const latest = useRef(handle);
   latest.current = handle;
-  const onAction = useRef((line: PasteLine, action: Action) => latest.current(line, action)).current;
+  const onAction = useRef((line: PasteLine, action: Action) =>
+    latest.current(line, action),
+  ).current;
 
   // Focus stays in the decided line's row (its Undo), or, when the filter let the line go, moves
   // to the row that took its place.
   useLayoutEffect(() => {
     const target = focusAfter.current;
-    const root = scrollRef.current;
-    if (!target || !root) return;
+    if (!target) return;
     focusAfter.current = null;
+    const root = scrollRef.current;
     const row =
-      root.querySelector<HTMLElement>(`[data-line="${target.line}"]`) ??
-      root.querySelector<HTMLElement>(
+      root?.querySelector<HTMLElement>(`[data-line="${target.line}"]`) ??
+      root?.querySelector<HTMLElement>(
         `[data-index="${Math.min(target.index, shown.length - 1)}"]`,
       );
     const button =
       row?.querySelector<HTMLElement>(`[data-action="${target.action}"]`) ??
       row?.querySelector<HTMLElement>('button');
-    (button ?? root).focus();
+    // No row left under the filter: the filter's own button.
+    (button ?? filtersRef.current?.querySelector<HTMLElement>('[aria-pressed="true"]'))?.focus();
   }, [shown]);
 
   const choosingLine = choosing === null ? null : (view.lines[choosing - 1] ?? null);
@@ -362,7 +366,7 @@ function PasteResults({
           Could not read the latest results: {describeError(readError)}
         </p>
       ) : null}
-      <div class="paste-filters" role="group" aria-label="Show lines">
+      <div class="paste-filters" role="group" aria-label="Show lines" ref={filtersRef}>
         {FILTER_ORDER.map((f) => (
           <button
             key={f}
@@ -424,7 +428,7 @@ function PasteList({
   busyLine,
   onAction,
 }: {
-  scrollRef: RefObject<HTMLDivElement>;
+  scrollRef: RefObject<HTMLDivElement | null>;
   lines: readonly PasteLine[];
   resetKey: string;
   busyLine: number | null;
@@ -579,8 +583,7 @@ class PasteRow extends Component<RowProps> {
 /** The track a line gives (cover, title, artists, album, duration), or why there is none. */
 function MatchCell({ line }: { line: PasteLine }) {
   const track = line.track;
-  if (track && line.uri !== null)
-    return <TrackSummary track={track} />;
+  if (track && line.uri !== null) return <TrackSummary track={track} />;
   const text =
     line.status === 'pending'
       ? 'Matching…'

@@ -3,20 +3,20 @@ import { useEffect, useState } from 'preact/hooks';
 import type { PastePanelProps } from './PastePanel';
 import { ErrorNotice, Spinner } from './ui';
 
-type Module = typeof import('./PastePanel');
-let loaded: Module | null = null;
+type Chunk = typeof import('./PastePanel');
+let loaded: Chunk | null = null;
 
 export function PastePanelLazy(props: PastePanelProps) {
-  const [module, setModule] = useState<Module | null>(loaded);
+  const [chunk, setChunk] = useState<Chunk | null>(loaded);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    if (module) return;
+    if (chunk) return;
     let live = true;
     import('./PastePanel').then(
       (m) => {
         loaded = m;
-        if (live) setModule(m);
+        if (live) setChunk(m);
       },
       (e) => live && setError(e),
     );
@@ -34,6 +34,6 @@ export function PastePanelLazy(props: PastePanelProps) {
         }}
       />
     );
-  if (!module) return <Spinner label="Loading the paste panel…" />;
-  return <module.PastePanel {...props} />;
+  if (!chunk) return <Spinner label="Loading the paste panel…" />;
+  return <chunk.PastePanel {...props} />;
 }

@@ -178,7 +178,12 @@ export function SearchPanel({
           />
         </div>
         {pickOnly ? null : (
-          <AddAtFields idPrefix={`${idPrefix}add`} length={length} place={place} onChange={setPlace} />
+          <AddAtFields
+            idPrefix={`${idPrefix}add`}
+            length={length}
+            place={place}
+            onChange={setPlace}
+          />
         )}
       </div>
       <p class="muted small" aria-live="polite">

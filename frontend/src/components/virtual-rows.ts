@@ -64,7 +64,7 @@ export interface VirtualRowsOptions {
 
 /** The virtualizer of the scroll area `scrollRef`; the component re-renders when it scrolls. */
 export function useVirtualRows(
-  scrollRef: RefObject<HTMLDivElement>,
+  scrollRef: RefObject<HTMLDivElement | null>,
   { count, rowHeight, headerHeight, overscan = 8, rangeExtractor }: VirtualRowsOptions,
 ): Virtualizer<HTMLDivElement, HTMLDivElement> {
   const [, rerender] = useReducer((n: number) => n + 1, 0);

@@ -114,7 +114,17 @@ describe('counts, filters and what is added', () => {
   });
 
   it('adds matched-not-skipped, accepted and picked tracks in line order, each once', () => {
-    expect(lines.map(willAdd)).toEqual([true, false, false, false, false, true, true, false, false]);
+    expect(lines.map(willAdd)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      false,
+      false,
+    ]);
     const toAdd = tracksToAdd(lines);
     expect(toAdd.uris).toEqual(['spotify:track:a', 'spotify:track:f']);
     expect(toAdd.tracks.map((t) => t.uri)).toEqual(toAdd.uris);

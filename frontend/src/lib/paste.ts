@@ -155,7 +155,10 @@ export function pasteCounts(lines: readonly PasteLine[]): PasteCounts {
 }
 
 /** The lines a filter shows, in line order ("all" is the list itself). */
-export function filterLines(lines: readonly PasteLine[], filter: PasteFilter): readonly PasteLine[] {
+export function filterLines(
+  lines: readonly PasteLine[],
+  filter: PasteFilter,
+): readonly PasteLine[] {
   return filter === 'all' ? lines : lines.filter(FILTERS[filter]);
 }
 

@@ -300,9 +300,12 @@ describe('the playlist editor', () => {
     fireEvent.change(screen.getByLabelText('Add at', { selector: '#paste-add-where' }), {
       target: { value: 'position' },
     });
-    fireEvent.input(screen.getByLabelText('Position (1 to 6)', { selector: '#paste-add-position' }), {
-      target: { value: '2' },
-    });
+    fireEvent.input(
+      screen.getByLabelText('Position (1 to 6)', { selector: '#paste-add-position' }),
+      {
+        target: { value: '2' },
+      },
+    );
     fireEvent.click(add);
     const dialog = await screen.findByRole('dialog', { name: 'Add 2 tracks from the paste' });
     const request = {
