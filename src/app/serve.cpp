@@ -121,6 +121,8 @@ class JobHost final : public web::JobControl {
  public:
   JobHost(Services& services, std::function<void(std::string_view)> log)
       : queue_(services.jobs()),
+        unit_of_work_(services.unit_of_work()),
+        clock_(services.clock()),
         interrupt_waits_([&services] { services.interrupt_waits(); }),
         log_(std::move(log)),
         process_(this_process()),
@@ -189,10 +191,25 @@ class JobHost final : public web::JobControl {
         batch_edit_job(owner_user_id, account_id, batch_job_from(proposal, cause, undo_of)));
   }
 
-  core::Result<core::Enqueued> match_paste(std::int64_t owner_user_id, std::int64_t account_id,
-                                           std::int64_t paste_id,
-                                           std::int64_t line_count) override {
-    return enqueue(match_paste_job(owner_user_id, account_id, paste_id, line_count));
+  core::Result<StartedPaste> start_paste(std::int64_t owner_user_id, std::int64_t account_id,
+                                         const std::vector<std::string>& inputs) override {
+    StartedPaste started;
+    auto stored = unit_of_work_.in_transaction([&](core::TransactionPorts& ports) -> core::Status {
+      auto paste = ports.matches().create_paste(owner_user_id, account_id, inputs, clock_.now());
+      if (!paste) return paste.error();
+      auto enqueued = ports.jobs().enqueue(match_paste_job(
+          owner_user_id, account_id, paste->id, static_cast<std::int64_t>(inputs.size())));
+      if (!enqueued) return enqueued.error();
+      if (auto linked = ports.matches().set_paste_job(paste->id, enqueued->job.id); !linked) {
+        return linked.error();
+      }
+      paste->job_id = enqueued->job.id;
+      started = StartedPaste{std::move(*paste), std::move(*enqueued)};
+      return core::ok();
+    });
+    if (!stored) return stored.error();
+    worker_.wake();  // after the commit: a worker looking earlier would not see the job
+    return started;
   }
 
   core::Result<core::Job> cancel(std::int64_t job_id) override {
@@ -222,6 +239,8 @@ class JobHost final : public web::JobControl {
   }
 
   core::JobQueue& queue_;
+  core::UnitOfWork& unit_of_work_;
+  const core::Clock& clock_;
   std::function<void()> interrupt_waits_;  // Services::interrupt_waits
   std::function<void(std::string_view)> log_;
   WorkerProcess process_;

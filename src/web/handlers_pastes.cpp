@@ -1,14 +1,15 @@
 // Paste to add (issue 11 §3): a paste is parsed and stored at once, then matched in the background
-// by a match_paste job (app/match_jobs.hpp, started through JobControl::match_paste) that stores
-// each line's result as it is decided; the app re-reads the lines changed since the `seq` it holds.
-// A person's decision on a line (accept, pick, skip, clear) is stored on the line and, for accept
-// and pick, remembered for the user under the line's text (core::choice_key), so the next paste
-// of the same line is matched to it. Pastes are their maker's own: another user's answers 404,
-// as a missing one does.
+// by a match_paste job (app/match_jobs.hpp, stored with the paste by JobControl::start_paste) that
+// stores each line's result as it is decided; the app re-reads the lines changed since the `seq` it
+// holds. A person's decision on a line (accept, pick, skip, clear) is stored on the line and, for
+// accept and pick, remembered for the user under the line's text (core::choice_key), so the next
+// paste of the same line is matched to it. Pastes are their maker's own: another user's answers
+// 404, as a missing one does.
 
 #include <algorithm>
 
 #include "core/matching/paste_parse.hpp"
+#include "core/model/text.hpp"
 #include "web/handlers.hpp"
 #include "web/paste_json.hpp"
 
@@ -49,6 +50,22 @@ std::optional<core::Error> nothing_to_match(const core::ParsedPaste& parsed) {
   }
   return core::make_error(ErrorCode::InvalidInput,
                           "nothing to match: the text has no line that could name a track");
+}
+
+/// A line as it is stored: ill-formed UTF-8 and control characters replaced by U+FFFD
+/// (core::clean_text), tabs kept (spreadsheet rows): the databases refuse the rest
+/// (core::check_paste_inputs). Such a line was unreadable as pasted; the job reads it cleaned.
+std::string storable(std::string_view line) {
+  std::string stored;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t tab = line.find('\t', start);
+    stored += core::clean_text(
+        line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+    if (tab == std::string_view::npos) return stored;
+    stored += '\t';
+    start = tab + 1;
+  }
 }
 
 /// A decision's `uri` as a track URI: a spotify:track: URI or an open.spotify.com track link,
@@ -144,26 +161,15 @@ http::Response start_paste(App& app, Context& context) {
   if (auto refused = refuse_job_start(app, *account, "match tracks")) return std::move(*refused);
   std::vector<std::string> inputs;
   inputs.reserve(parsed->lines.size());
-  for (auto& line : parsed->lines) inputs.push_back(std::move(line.input));
-  auto paste =
-      app.deps.matches.create_paste(context.user_id(), account->id, inputs, app.deps.clock.now());
-  if (!paste) return app.fail(paste.error());
-  auto enqueued = app.deps.job_control.match_paste(context.user_id(), account->id, paste->id,
-                                                   static_cast<std::int64_t>(inputs.size()));
-  if (!enqueued) {
-    // No job will match it: the paste goes too (best effort; the error is what matters).
-    (void)app.deps.matches.delete_paste(paste->id);
-    return app.fail(enqueued.error());
-  }
-  if (enqueued->created) publish_job(app, enqueued->job);
-  if (auto linked = app.deps.matches.set_paste_job(paste->id, enqueued->job.id); !linked) {
-    return app.fail(linked.error());
-  }
-  paste->job_id = enqueued->job.id;
+  for (const auto& line : parsed->lines) inputs.push_back(storable(line.input));
+  // The paste and its job are stored together: no paste waits for a job that never comes.
+  auto started = app.deps.job_control.start_paste(context.user_id(), account->id, inputs);
+  if (!started) return app.fail(started.error());
+  if (started->enqueued.created) publish_job(app, started->enqueued.job);
   // Read back: the job may have stored results already.
-  auto rows = app.deps.matches.paste_lines(paste->id);
+  auto rows = app.deps.matches.paste_lines(started->paste.id);
   if (!rows) return app.fail(rows.error());
-  return http::Response::json(202, paste_json(*paste, *rows, 0));
+  return http::Response::json(202, paste_json(started->paste, *rows, 0));
 }
 
 http::Response get_paste(App& app, Context& context) {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/batch/batch_requests.hpp"
 #include "core/edit/edit_request.hpp"
@@ -112,11 +113,17 @@ class JobControl {
                                                  const core::BatchProposal& proposal,
                                                  const core::VersionCause& cause,
                                                  std::optional<std::int64_t> undo_of) = 0;
-  /// Enqueues the match_paste job of the stored paste `paste_id` of `line_count` lines
-  /// (app::match_paste_job): always a new job; wakes the worker.
-  virtual core::Result<core::Enqueued> match_paste(std::int64_t owner_user_id,
-                                                   std::int64_t account_id, std::int64_t paste_id,
-                                                   std::int64_t line_count) = 0;
+  /// A paste stored with the match_paste job that matches it.
+  struct StartedPaste {
+    core::StoredPaste paste;  ///< job_id set
+    core::Enqueued enqueued;
+  };
+  /// Stores `inputs` (clean text: core::check_paste_inputs) as a paste of `account_id` and
+  /// enqueues its match_paste job (app::match_paste_job) in one transaction, both or neither; then
+  /// wakes the worker.
+  virtual core::Result<StartedPaste> start_paste(std::int64_t owner_user_id,
+                                                 std::int64_t account_id,
+                                                 const std::vector<std::string>& inputs) = 0;
   /// Enqueues the job that unfollows a playlist: the queued or running one when there is one.
   virtual core::Result<core::Enqueued> delete_playlist(std::int64_t owner_user_id,
                                                        std::int64_t account_id,

@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <type_traits>
 
 #include "in_memory_backend.hpp"
@@ -492,8 +495,8 @@ TYPED_TEST(MatchStoreContract, CachedLookupsAreFreshFromTheirSecondAndPruned) {
 // ---- Known tracks ----
 
 TYPED_TEST(MatchStoreContract, KnownTracksAreTheAccountsDistinctCatalogTracks) {
-  const auto item = [](const TrackInfo& track) {
-    return core::PlaylistItem{.uri = track.uri, .track = track};
+  const auto item = [](const TrackInfo& catalog_track) {
+    return core::PlaylistItem{.uri = catalog_track.uri, .track = catalog_track};
   };
   TrackInfo local{.uri = "spotify:local:Artist:Album:Title:180", .name = "Title"};
   TrackInfo episode{.uri = "spotify:episode:512ojhOuo1ktJprKbVcKyQ", .name = "Episode"};
@@ -557,6 +560,44 @@ TYPED_TEST(MatchStoreAtRest, SeqsKeepGrowingAfterReopening) {
   this->store_ = this->backend_.open(this->cipher_, this->clock_);
   const auto second = this->paste({"two"});
   EXPECT_GT(this->line(second.id, 1).seq, before);
+}
+
+TYPED_TEST(MatchStoreAtRest, APollerMissesNoChangeWhileTwoProcessesWrite) {
+  constexpr std::size_t kLines = 8;
+  const auto created = this->paste(std::vector<std::string>(kLines, "a line"));
+  auto other = this->backend_.open(this->cipher_, this->clock_);  // a second plm process
+  std::atomic<bool> writing{true};
+  std::vector<std::thread> writers;
+  for (int writer = 0; writer < 2; ++writer) {
+    writers.emplace_back([&, writer] {
+      core::MatchStore& store = writer == 0 ? this->matches() : other->matches();
+      for (int round = 1; round <= 30; ++round) {
+        const std::size_t number = 1 + static_cast<std::size_t>(round * 3 + writer) % kLines;
+        const auto saved =
+            store.save_line_results(created.id, {matched(number, round * 2 + writer)});
+        EXPECT_TRUE(saved.has_value()) << saved.error().message;
+      }
+    });
+  }
+  // What a browser holds: each line as last read, polling with the highest seq it has seen.
+  std::map<std::size_t, PasteLineRow> held;
+  std::int64_t since = 0;
+  const auto poll = [&] {
+    for (const auto& row : this->lines(created.id, since)) {
+      held[row.match.number] = row;
+      since = std::max(since, row.seq);
+    }
+  };
+  std::thread poller([&] {
+    while (writing) poll();
+  });
+  for (auto& writer : writers) writer.join();
+  writing = false;
+  poller.join();
+  poll();
+  for (const auto& row : this->lines(created.id)) {
+    EXPECT_EQ(held[row.match.number], row) << "line " << row.match.number << " was missed";
+  }
 }
 
 TYPED_TEST(MatchStoreAtRest, RoundTripsTheLargestPaste) {
