@@ -246,6 +246,8 @@ describe.sequential('paste to add', () => {
       { timeout: 30_000 },
     );
     expect(await truth(TARGET)).toEqual([...before, ...expected]);
+    // The panel said how the matching went; the app-wide "job finished" notice stayed quiet.
+    expect(await page.getByText(/^Matching of pasted lines/).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ import {
 import { bus } from '../lib/events';
 import { coalesce } from '../lib/coalesce';
 import { formatCount, plural } from '../lib/format';
-import { isActive, jobs, laterJob, quietJobs } from '../lib/jobs';
+import { isActive, jobs, laterJob } from '../lib/jobs';
 import {
   FILTER_NAMES,
   MAX_PASTE_LINES,
@@ -78,10 +78,8 @@ export function PastePanel({
     setBusy(true);
     setError(null);
     try {
-      const paste = await api.startPaste(accountId, text.current);
-      // The panel says how the matching went; the app-wide "job finished" notice stays quiet.
-      if (paste.job_id) quietJobs.add(paste.job_id);
-      setStarted(paste);
+      // The panel says how the matching went (the app-wide notice is quiet for match_paste jobs).
+      setStarted(await api.startPaste(accountId, text.current));
     } catch (err) {
       setError(err);
     } finally {

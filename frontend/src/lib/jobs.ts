@@ -30,6 +30,18 @@ export function laterJob(known: Job | undefined, incoming: Job): Job {
  */
 export const quietJobs = new Set<string>();
 
+/**
+ * Kinds whose end is always said by the view that started them: a paste's matching is started only
+ * by the paste panel, and it may end (every line found among the stored tracks) before the POST
+ * that started it has answered, too early to put its id in `quietJobs`.
+ */
+const QUIET_KINDS: ReadonlySet<JobKind> = new Set<JobKind>(['match_paste']);
+
+/** Whether the app-wide "job finished" notice stays quiet for this job. */
+export function endIsQuiet(job: Job): boolean {
+  return quietJobs.has(job.id) || QUIET_KINDS.has(job.kind);
+}
+
 export function upsertJob(job: Job): void {
   const next = new Map(jobs.value);
   next.set(job.id, laterJob(jobs.value.get(job.id), job));
