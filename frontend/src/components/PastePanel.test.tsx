@@ -159,4 +159,41 @@ describe('PastePanel', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Use them' }));
     expect(handed[0]!.uris).toEqual(['spotify:track:a', 'spotify:track:y']);
   });
+
+  it('says the matching ended only once the lines read after its end are in', async () => {
+    let lines = [matchedLine(1, 'a', 4), pasteLine(2, { seq: 2 })];
+    let release: (() => void) | null = null;
+    mockApi({
+      'POST api/accounts/1/pastes': json(
+        paste([pasteLine(1, { seq: 1 }), pasteLine(2, { seq: 2 })]),
+        202,
+      ),
+      'GET api/pastes/paste-1': async (call: Call) => {
+        const since = Number(call.url.searchParams.get('since') ?? 0);
+        if (release === null) await new Promise<void>((r) => (release = r));
+        return json(
+          paste(
+            lines.filter((l) => l.seq > since),
+            { seq: 5, line_count: 2 },
+          ),
+        );
+      },
+      'GET api/jobs/job-paste': json({ job: matchJob('running', 1), items: [], history: [] }),
+    });
+    render(<PastePanel accountId={1} refreshMs={0} renderActions={() => null} />);
+    fireEvent.input(screen.getByLabelText('Lines to match, one track per line'), {
+      target: { value: 'a\nb' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Match' }));
+    await screen.findByTestId('paste-results');
+    // The job's last line is saved and the job ends; its end event comes before the read.
+    await waitFor(() => expect(release).not.toBeNull());
+    lines = [matchedLine(1, 'a', 4), matchedLine(2, 'b', 5)];
+    act(() => bus.emit('job', { ...matchJob('succeeded', 2), total: 2 }));
+    expect(screen.getByTestId('paste-progress').textContent).toBe('0 of 2 lines matched…');
+    act(() => release!());
+    await waitFor(() =>
+      expect(screen.getByTestId('paste-progress').textContent).toBe('Matched 2 lines: 2 to add.'),
+    );
+  });
 });

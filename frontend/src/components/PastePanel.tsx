@@ -154,6 +154,8 @@ export function PastePanel({
  * A paste as its lines are matched: the POST's answer first, then every line that changed, read by
  * `since` on the job's events (coalesced), after a reconnection and once the job is known to have
  * ended. Answers merge by the seq of each line, so one that arrives late never undoes a newer one.
+ * `ended` waits for a read that started after the job's end was known: the end event can come
+ * before the last lines have been read, and lines still pending then were never matched.
  */
 function useFollowedPaste(initial: Paste, refreshMs: number) {
   const [view, setView] = useState<PasteView>(() => mergePaste(null, initial));
@@ -168,17 +170,24 @@ function useFollowedPaste(initial: Paste, refreshMs: number) {
     jobId ? (jobs.value.get(jobId) ?? null) : null,
   );
   const [readError, setReadError] = useState<unknown>(null);
-  const know = (incoming: Job) => setJob((known) => laterJob(known ?? undefined, incoming));
+  const [ended, setEnded] = useState(false);
+  const endKnown = useRef(false);
+  const know = (incoming: Job) => {
+    if (!isActive(incoming)) endKnown.current = true;
+    setJob((known) => laterJob(known ?? undefined, incoming));
+  };
 
   useEffect(() => {
     const controller = new AbortController();
     const read = async () => {
+      const afterEnd = endKnown.current;
       try {
         const answer = await api.paste(initial.id, viewRef.current.seq, {
           signal: controller.signal,
         });
         apply(mergePaste(viewRef.current, answer));
         setReadError(null);
+        if (afterEnd) setEnded(true);
       } catch (e) {
         if (!controller.signal.aborted) setReadError(e);
       }
@@ -213,6 +222,7 @@ function useFollowedPaste(initial: Paste, refreshMs: number) {
   return {
     view,
     job,
+    ended,
     setJob: know,
     readError,
     applyLine: (line: PasteLine) => apply(mergeLine(viewRef.current, line)),
@@ -250,12 +260,11 @@ function PasteResults({
   renderActions: PastePanelProps['renderActions'];
   onChangeLines: () => void;
 }) {
-  const { view, job, setJob, readError, applyLine } = useFollowedPaste(initial, refreshMs);
+  const { view, job, ended, setJob, readError, applyLine } = useFollowedPaste(initial, refreshMs);
   const counts = useMemo(() => pasteCounts(view.lines), [view.lines]);
   const [filter, setFilter] = useState<PasteFilter>('all');
   const shown = useMemo(() => filterLines(view.lines, filter), [view.lines, filter]);
   const toAdd = useMemo(() => tracksToAdd(view.lines), [view.lines]);
-  const ended = job ? !isActive(job) : false;
   const settled = counts.pending === 0 || ended;
 
   // The live region speaks when matching starts and when it ends, and after each decision.
