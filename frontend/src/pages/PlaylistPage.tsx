@@ -261,6 +261,11 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
       : undefined;
 
   const stored = items?.items.length ?? playlist.stored_track_count;
+  const status = chosen.length
+    ? `${plural(chosen.length, 'track')} selected`
+    : filter.trim()
+      ? 'Clear the filter to select and move tracks.'
+      : 'Select tracks to move or remove them (drag, or Alt+↑/↓).';
   return (
     <div class="page page-wide">
       {back}
@@ -385,12 +390,8 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
         </div>
         {editable ? (
           <div class="edit-bar" role="group" aria-label="Edit the playlist">
-            <span class="muted small" data-testid="selection-count">
-              {chosen.length
-                ? `${plural(chosen.length, 'track')} selected`
-                : filter.trim()
-                  ? 'Clear the filter to select and move tracks.'
-                  : 'Select tracks to move or remove them (drag, or Alt+↑/↓).'}
+            <span class="muted small edit-bar-status" data-testid="selection-count" title={status}>
+              {status}
             </span>
             {(
               [
