@@ -8,7 +8,7 @@ import {
   endNotice,
   isActive,
   jobs,
-  quietJobs,
+  endIsQuiet,
   replaceJobs,
   upsertJob,
 } from './lib/jobs';
@@ -136,7 +136,7 @@ export function App() {
     const offJob = bus.on('job', (job) => {
       const before = jobs.value.get(job.id);
       upsertJob(job);
-      if (before && isActive(before) && !isActive(job) && !quietJobs.has(job.id)) {
+      if (before && isActive(before) && !isActive(job) && !endIsQuiet(job)) {
         const { text, kind } = endNotice(job);
         notify(text, kind);
       }

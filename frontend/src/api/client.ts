@@ -416,6 +416,15 @@ export const api = {
     })) as unknown as Job,
   findDuplicates: (account_id: number, body: PlaylistSelection) =>
     send('POST', '/api/accounts/{account_id}/duplicates', { path: { account_id }, body }),
+  // Paste to add: the lines stored and matched by a match_paste job, read by `since` as they come.
+  startPaste: (account_id: number, text: string) =>
+    send('POST', '/api/accounts/{account_id}/pastes', { path: { account_id }, body: { text } }),
+  paste: (paste_id: string, since: number | undefined, opts: Reading = {}) =>
+    send('GET', '/api/pastes/{paste_id}', { path: { paste_id }, query: { since }, ...opts }),
+  deletePaste: (paste_id: string) =>
+    send('DELETE', '/api/pastes/{paste_id}', { path: { paste_id } }),
+  decidePasteLine: (paste_id: string, line: number, body: PasteDecision) =>
+    send('PUT', '/api/pastes/{paste_id}/lines/{line}', { path: { paste_id, line }, body }),
 };
 
 /** The filters and paging of GET …/history. */
@@ -435,3 +444,7 @@ export type BatchEntryPreview = Schemas['BatchEntryPreview'];
 export type PlaylistSelection = Schemas['PlaylistSelection'];
 export type DuplicateReport = Schemas['DuplicateReport'];
 export type TrackWhere = Schemas['TrackWhere'];
+export type Paste = Schemas['Paste'];
+export type PasteLine = Schemas['PasteLine'];
+export type PasteCandidate = Schemas['PasteCandidate'];
+export type PasteDecision = Schemas['PasteDecision'];

@@ -3,7 +3,16 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobDetails } from '../api/client';
 import { bus } from '../lib/events';
 import { setSession } from '../lib/session';
-import { batchEntry, batchPreview, job, playlist, sessionInfo } from '../test/fixtures';
+import {
+  batchEntry,
+  batchPreview,
+  job,
+  matchedLine,
+  paste,
+  pasteLine,
+  playlist,
+  sessionInfo,
+} from '../test/fixtures';
 import { json, mockApi } from '../test/server';
 import { BatchDialog } from './BatchDialog';
 
@@ -218,6 +227,43 @@ describe('BatchDialog', () => {
     expect(calls.find((c) => c.url.pathname.endsWith('/batch/preview'))!.body).toEqual({
       playlist_ids: ['p1', 'p2', 'p3'],
       operation: { kind: 'remove', uris: ['spotify:track:found'] },
+    });
+  });
+
+  it('matches pasted lines and feeds the tracks to the add, previewed as usual', async () => {
+    const lines = [
+      matchedLine(1, 'a', 1),
+      pasteLine(2, { status: 'not_found', seq: 2 }),
+      matchedLine(3, 'b', 3),
+    ];
+    const { calls } = mockApi({
+      'POST api/accounts/1/pastes': json(paste(lines), 202),
+      'GET api/pastes/paste-1': json(paste([], { seq: 3, line_count: 3 })),
+      'GET api/jobs/job-paste': json({
+        job: job({ id: 'job-paste', kind: 'match_paste', state: 'succeeded', unit: 'lines' }),
+        items: [],
+        history: [],
+      }),
+      'POST api/accounts/1/batch/preview': json(preview),
+    });
+    open('add');
+    fireEvent.click(screen.getByRole('button', { name: 'Match pasted lines…' }));
+    fireEvent.input(await screen.findByLabelText('Lines to match, one track per line'), {
+      target: { value: 'Band - Song a\nnothing\nBand - Song b' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Match' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Use 2 tracks in the batch' }));
+    const picked = await screen.findByRole('list', { name: 'Tracks picked' });
+    expect(
+      within(picked)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Song a — Band Drop', 'Song b — Band Drop']);
+    fireEvent.click(screen.getByRole('button', { name: 'Preview' }));
+    await screen.findByTestId('batch-preview');
+    expect(calls.at(-1)!.body).toMatchObject({
+      playlist_ids: ['p1', 'p2', 'p3'],
+      operation: { kind: 'add', uris: ['spotify:track:a', 'spotify:track:b'], at: 'bottom' },
     });
   });
 

@@ -19,7 +19,9 @@ import {
   expandTemplate,
   formOperation,
   formUris,
+  MAX_URIS,
   parseUris,
+  takePasted,
   playlistIdOf,
   positionValid,
   type BatchForm,
@@ -32,6 +34,7 @@ import { usePreview } from '../lib/use-preview';
 import { BatchJobView, BatchPreviewTable, startBatchJob } from './BatchParts';
 import { Dialog } from './Dialog';
 import { SORT_KEYS } from './EditDialogs';
+import { PastePanelLazy } from './PastePanelLazy';
 import { SearchPanel } from './SearchPanel';
 import { DataTable, FormError, SelectField, Spinner } from './ui';
 
@@ -49,6 +52,7 @@ interface Props {
 type Step =
   | { step: 'duplicates' }
   | { step: 'form' }
+  | { step: 'paste' }
   | { step: 'preview'; request: BatchRequest }
   | { step: 'job'; jobId: string };
 
@@ -90,6 +94,47 @@ export function BatchDialog({ accountId, playlists, kind, onClose }: Props) {
         <BatchJobView
           jobId={step.jobId}
           onUndoStarted={(job) => setStep({ step: 'job', jobId: job.id })}
+        />
+      </Dialog>
+    );
+  }
+  if (step.step === 'paste') {
+    const back = () => setStep({ step: 'form' });
+    return (
+      <Dialog
+        wide
+        title={title}
+        onClose={onClose}
+        actions={
+          <button type="button" class="btn" onClick={back}>
+            Back
+          </button>
+        }
+      >
+        <PastePanelLazy
+          accountId={accountId}
+          title="Match pasted lines"
+          renderActions={(toAdd, settled) => (
+            <>
+              {toAdd.uris.length > MAX_URIS ? (
+                <p class="hint hint-warn">
+                  A batch adds at most {MAX_URIS} tracks at a time: the form will say so until some
+                  are dropped.
+                </p>
+              ) : null}
+              <button
+                type="button"
+                class="btn btn-primary btn-small"
+                disabled={!settled || toAdd.uris.length === 0}
+                onClick={() => {
+                  setForm(takePasted(form, toAdd));
+                  back();
+                }}
+              >
+                {`Use ${plural(toAdd.uris.length, 'track')} in the batch`}
+              </button>
+            </>
+          )}
         />
       </Dialog>
     );
@@ -144,6 +189,7 @@ export function BatchDialog({ accountId, playlists, kind, onClose }: Props) {
           form={form}
           playlists={playlists}
           onChange={setForm}
+          onPasteLines={() => setStep({ step: 'paste' })}
         />
         {'problem' in planned ? <p class="hint">{planned.problem}</p> : null}
       </form>
@@ -168,17 +214,26 @@ function OperationFields({
   form,
   playlists,
   onChange,
+  onPasteLines,
 }: {
   accountId: number;
   form: BatchForm;
   playlists: Playlist[];
   onChange: (form: BatchForm) => void;
+  onPasteLines: () => void;
 }) {
   const set = (patch: Partial<BatchForm>) => onChange({ ...form, ...patch });
   switch (form.kind) {
     case 'add':
     case 'remove':
-      return <TrackFields accountId={accountId} form={form} onChange={onChange} />;
+      return (
+        <TrackFields
+          accountId={accountId}
+          form={form}
+          onChange={onChange}
+          onPasteLines={onPasteLines}
+        />
+      );
     case 'replace':
       return (
         <>
@@ -291,10 +346,12 @@ function TrackFields({
   accountId,
   form,
   onChange,
+  onPasteLines,
 }: {
   accountId: number;
   form: BatchForm;
   onChange: (form: BatchForm) => void;
+  onPasteLines: () => void;
 }) {
   const set = (patch: Partial<BatchForm>) => onChange({ ...form, ...patch });
   const { uris } = parseUris(form.pasted);
@@ -319,6 +376,16 @@ function TrackFields({
           {uris.length ? `${plural(uris.length, 'track')} pasted. ` : ''}One per line, or separated
           by spaces.
         </p>
+        {adding ? (
+          <p>
+            <button type="button" class="btn btn-small" onClick={onPasteLines}>
+              Match pasted lines…
+            </button>{' '}
+            <span class="hint">
+              “Artist - Title”, ISRCs, spreadsheet rows: matched to tracks first.
+            </span>
+          </p>
+        ) : null}
       </div>
       {form.picked.length ? (
         <ul class="preview-list" aria-label="Tracks picked">

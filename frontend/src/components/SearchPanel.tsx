@@ -10,6 +10,88 @@ import { Cover, FormError, Spinner } from './ui';
 /** Where an added track goes: 0-based gap in the list (0 = top, length = bottom). */
 export type AddAt = 'top' | 'bottom' | number;
 
+/** The "Add at" choice as the form holds it: the position as typed, counted from 1. */
+export interface AddPlace {
+  where: 'top' | 'bottom' | 'position';
+  position: string;
+}
+
+export const ADD_AT_BOTTOM: AddPlace = { where: 'bottom', position: '1' };
+
+/** Where the choice puts tracks in a list of `length`, or null while the typed position is not one. */
+export function addAtOf(place: AddPlace, length: number): AddAt | null {
+  if (place.where !== 'position') return place.where;
+  const typed = Number(place.position);
+  return Number.isInteger(typed) && typed >= 1 && typed <= length + 1 ? typed - 1 : null;
+}
+
+/** A track's cover, title, and artists · album · duration, as search results show them. */
+export function TrackSummary({ track }: { track: Track }) {
+  return (
+    <>
+      <Cover url={track.album_image_url || null} size={40} />
+      <div class="search-result-text">
+        <span class="tt-title">{track.name}</span>
+        <span class="muted small">
+          {track.artists.join(', ')} · {track.album} · {formatDuration(track.duration_ms)}
+        </span>
+      </div>
+    </>
+  );
+}
+
+/** "Add at: the bottom / the top / a position…" with the position's field when it is chosen. */
+export function AddAtFields({
+  idPrefix,
+  length,
+  place,
+  onChange,
+}: {
+  idPrefix: string;
+  length: number;
+  place: AddPlace;
+  onChange: (place: AddPlace) => void;
+}) {
+  return (
+    <>
+      <div class="field field-compact">
+        <label for={`${idPrefix}-where`} class="label-small">
+          Add at
+        </label>
+        <select
+          id={`${idPrefix}-where`}
+          class="input input-small"
+          value={place.where}
+          onChange={(e) =>
+            onChange({ ...place, where: e.currentTarget.value as AddPlace['where'] })
+          }
+        >
+          <option value="bottom">the bottom</option>
+          <option value="top">the top</option>
+          <option value="position">a position…</option>
+        </select>
+      </div>
+      {place.where === 'position' ? (
+        <div class="field field-compact">
+          <label for={`${idPrefix}-position`} class="label-small">
+            Position (1 to {formatCount(length + 1)})
+          </label>
+          <input
+            id={`${idPrefix}-position`}
+            class="input input-small"
+            type="number"
+            min={1}
+            max={length + 1}
+            value={place.position}
+            aria-invalid={addAtOf(place, length) === null}
+            onInput={(e) => onChange({ ...place, position: e.currentTarget.value })}
+          />
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 interface Props {
   accountId: number;
   /** Tracks in the playlist now (the highest position one can type). */
@@ -20,6 +102,8 @@ interface Props {
   delayMs?: number;
   /** Tracks are picked for something else (a batch): no place to choose, "Pick" buttons. */
   pickOnly?: boolean;
+  /** Prefixes the element ids, for a second panel on the page (a paste line's search by hand). */
+  idPrefix?: string;
 }
 
 export function SearchPanel({
@@ -29,6 +113,7 @@ export function SearchPanel({
   onAdd,
   delayMs = 300,
   pickOnly = false,
+  idPrefix = '',
 }: Props) {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<Track[]>([]);
@@ -36,8 +121,7 @@ export function SearchPanel({
   const [hasMore, setHasMore] = useState(false);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [where, setWhere] = useState<'top' | 'bottom' | 'position'>('bottom');
-  const [position, setPosition] = useState('1');
+  const [place, setPlace] = useState<AddPlace>(ADD_AT_BOTTOM);
   const reading = useRef<AbortController | null>(null);
 
   const read = async (q: string, offset: number) => {
@@ -71,23 +155,20 @@ export function SearchPanel({
     return () => clearTimeout(timer);
   }, [query, accountId]);
 
-  const typed = Number(position);
-  const positionValid = Number.isInteger(typed) && typed >= 1 && typed <= length + 1;
-  const at: AddAt | null =
-    where === 'position' ? (positionValid ? typed - 1 : null) : where === 'top' ? 'top' : 'bottom';
+  const at = addAtOf(place, length);
 
   return (
-    <section class="card search-panel" aria-labelledby="search-title">
-      <h2 id="search-title" class="h-small">
+    <section class="card search-panel" aria-labelledby={`${idPrefix}search-title`}>
+      <h2 id={`${idPrefix}search-title`} class="h-small">
         {pickOnly ? 'Search tracks' : 'Add tracks'}
       </h2>
       <div class="edit-bar">
         <div class="field field-search">
-          <label for="track-search" class="visually-hidden">
+          <label for={`${idPrefix}track-search`} class="visually-hidden">
             Search Spotify for tracks
           </label>
           <input
-            id="track-search"
+            id={`${idPrefix}track-search`}
             class="input"
             type="search"
             placeholder="Search Spotify: title, artist, album…"
@@ -97,39 +178,13 @@ export function SearchPanel({
           />
         </div>
         {pickOnly ? null : (
-          <div class="field field-compact">
-            <label for="add-where" class="label-small">
-              Add at
-            </label>
-            <select
-              id="add-where"
-              class="input input-small"
-              value={where}
-              onChange={(e) => setWhere(e.currentTarget.value as typeof where)}
-            >
-              <option value="bottom">the bottom</option>
-              <option value="top">the top</option>
-              <option value="position">a position…</option>
-            </select>
-          </div>
+          <AddAtFields
+            idPrefix={`${idPrefix}add`}
+            length={length}
+            place={place}
+            onChange={setPlace}
+          />
         )}
-        {!pickOnly && where === 'position' ? (
-          <div class="field field-compact">
-            <label for="add-position" class="label-small">
-              Position (1 to {formatCount(length + 1)})
-            </label>
-            <input
-              id="add-position"
-              class="input input-small"
-              type="number"
-              min={1}
-              max={length + 1}
-              value={position}
-              aria-invalid={!positionValid}
-              onInput={(e) => setPosition(e.currentTarget.value)}
-            />
-          </div>
-        ) : null}
       </div>
       <p class="muted small" aria-live="polite">
         {query.trim() && !loading
@@ -148,13 +203,7 @@ export function SearchPanel({
               if (e.dataTransfer) e.dataTransfer.effectAllowed = 'copy';
             }}
           >
-            <Cover url={track.album_image_url || null} size={40} />
-            <div class="search-result-text">
-              <span class="tt-title">{track.name}</span>
-              <span class="muted small">
-                {track.artists.join(', ')} · {track.album} · {formatDuration(track.duration_ms)}
-              </span>
-            </div>
+            <TrackSummary track={track} />
             <button
               type="button"
               class="btn btn-small"

@@ -7,20 +7,14 @@
 // Space, ctrl+A), dragged (one row or the selection) with a drop line and auto-scroll near the
 // edges, moved by one with Alt+Arrow, and removed with Delete. Drop positions come from the
 // pointer and the row height, never from DOM rows, which come and go as the table scrolls.
-import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
-import {
-  Virtualizer,
-  defaultRangeExtractor,
-  elementScroll,
-  observeElementOffset,
-  type Range,
-  type Rect,
-} from '@tanstack/virtual-core';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { defaultRangeExtractor, type Range } from '@tanstack/virtual-core';
 import type { PlaylistItem } from '../api/client';
 import { autoScrollSpeed, gapAt, gapForStep, type Track } from '../lib/edit';
 import { formatDate, formatDuration } from '../lib/format';
 import { pointRow, selectedIndices, type SelectionState } from '../lib/selection';
 import { Link } from './Link';
+import { useVirtualRows } from './virtual-rows';
 
 /** The drag payload of a search result dropped into the table (JSON of a Track). */
 export const TRACK_DRAG_TYPE = 'application/x-plm-track';
@@ -28,47 +22,6 @@ const ROWS_DRAG_TYPE = 'application/x-plm-rows';
 
 export const ROW_HEIGHT = 44;
 export const HEADER_HEIGHT = 40;
-/** The height assumed while the real one is unknown (first render, or no layout as in jsdom). */
-const FALLBACK_RECT: Rect = { width: 800, height: 600 };
-
-/**
- * The scroll area's size before anything is laid out, from the viewport alone (reading
- * window.innerHeight needs no layout): `.tt-scroll` is `min(70vh, 720px)` tall, at least 320px,
- * with a 1px border.
- */
-function initialRect(): Rect {
-  if (typeof window === 'undefined' || !(window.innerHeight > 0)) return FALLBACK_RECT;
-  const height = Math.max(320, Math.min(0.7 * window.innerHeight, 720)) - 2;
-  return { width: window.innerWidth, height: Math.round(height) };
-}
-
-/**
- * virtual-core's observeElementRect reads clientWidth/clientHeight as soon as it starts observing,
- * i.e. in the layout effect right after the first commit, which forces a synchronous layout of the
- * whole new page inside the render task (~60 ms on the 10,000-track page). This one waits for the
- * ResizeObserver's first callback instead: it comes after the browser's own layout, where reading
- * the size is free; until then `initialRect` stands in.
- */
-function observeRect(
-  instance: Virtualizer<HTMLDivElement, HTMLDivElement>,
-  cb: (rect: Rect) => void,
-): (() => void) | undefined {
-  const element = instance.scrollElement;
-  const win = instance.targetWindow;
-  if (!element || !win) return undefined;
-  const report = () => {
-    const rect = { width: element.clientWidth, height: element.clientHeight };
-    cb(rect.height > 0 ? rect : FALLBACK_RECT);
-  };
-  if (!win.ResizeObserver) {
-    report();
-    return undefined;
-  }
-  const observer = new win.ResizeObserver(report);
-  observer.observe(element, { box: 'content-box' });
-  return () => observer.disconnect();
-}
-
 interface Props {
   items: readonly PlaylistItem[];
   /** Accessible name of the table. */
@@ -104,26 +57,6 @@ const columns = ['#', 'Title', 'Artists', 'Album', 'Duration', 'Added', 'Added b
 
 export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const virtualizerRef = useRef<Virtualizer<HTMLDivElement, HTMLDivElement> | undefined>(undefined);
-  const initialRectRef = useRef<Rect | undefined>(undefined);
-  initialRectRef.current ??= initialRect();
-  const observedRef = useRef<HTMLDivElement | null>(null);
-
-  // When virtual-core starts observing an element it writes the initial offset (0) back to it: a
-  // scrollTo right after the first commit, which forces a synchronous layout of the new page. A new
-  // element is already at the top, so that first write is skipped; every later one goes through.
-  const scrollToFn = (
-    offset: number,
-    opts: { adjustments?: number; behavior?: ScrollBehavior },
-    instance: Virtualizer<HTMLDivElement, HTMLDivElement>,
-  ) => {
-    if (instance.scrollElement !== observedRef.current) {
-      observedRef.current = instance.scrollElement;
-      if (offset === 0 && !opts.adjustments) return;
-    }
-    elementScroll(offset, opts, instance);
-  };
 
   // Editing state: the row the keyboard is on, the rows being dragged (kept rendered while the
   // table scrolls under the pointer, or the drag would lose its source) and the drop gap.
@@ -139,28 +72,13 @@ export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Pro
     return extra.length ? [...base, ...extra].sort((a, b) => a - b) : base;
   };
 
-  const options = {
+  const virtualizer = useVirtualRows(scrollRef, {
     count: items.length,
+    rowHeight: ROW_HEIGHT,
+    headerHeight: HEADER_HEIGHT,
     rangeExtractor,
-    getScrollElement: () => scrollRef.current ?? null,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    paddingStart: HEADER_HEIGHT,
-    scrollPaddingStart: HEADER_HEIGHT,
-    initialRect: initialRectRef.current,
-    scrollToFn,
-    observeElementOffset,
-    observeElementRect: observeRect,
-    onChange: () => rerender(0),
-  };
-  if (!virtualizerRef.current) virtualizerRef.current = new Virtualizer(options);
-  const virtualizer = virtualizerRef.current;
-  virtualizer.setOptions(options);
-
-  useLayoutEffect(() => virtualizer._didMount(), [virtualizer]);
-  useLayoutEffect(() => {
-    virtualizer._willUpdate();
   });
+
   // A new filter starts at the top (not on mount: it is at the top, and writing scrollTop would
   // force a layout). Refreshed items keep the position, clamped when the list got shorter.
   const shownKey = useRef(resetKey);

@@ -115,6 +115,31 @@ export function formUris(form: BatchForm): string[] {
   return out;
 }
 
+/**
+ * The form with a paste's tracks to add: those with catalog data join the picked tracks (shown
+ * with their names), the others go to the pasted URIs; each once, in the paste's order.
+ */
+export function takePasted(
+  form: BatchForm,
+  toAdd: { uris: readonly string[]; tracks: readonly Track[] },
+): BatchForm {
+  const have = new Set(formUris(form));
+  const known = new Map(toAdd.tracks.map((t) => [t.uri, t]));
+  const picked = [...form.picked];
+  const bare: string[] = [];
+  for (const uri of toAdd.uris) {
+    if (have.has(uri)) continue;
+    have.add(uri);
+    const track = known.get(uri);
+    if (track) picked.push(track);
+    else bare.push(uri);
+  }
+  const pasted = bare.length
+    ? `${form.pasted}${form.pasted && !form.pasted.endsWith('\n') ? '\n' : ''}${bare.join('\n')}`
+    : form.pasted;
+  return { ...form, picked, pasted };
+}
+
 /** At most this many URIs in one operation (BatchOperation.uris maxItems). */
 export const MAX_URIS = 100;
 

@@ -4,6 +4,7 @@ import {
   activeAccountJob,
   activePlaylistJob,
   cancelNeedsConfirmation,
+  endIsQuiet,
   endNotice,
   isActive,
   jobFraction,
@@ -17,6 +18,11 @@ import {
 } from './jobs';
 
 describe('jobs', () => {
+  it("keeps the app-wide notice quiet for a paste's matching, even before its id is known", () => {
+    expect(endIsQuiet(job({ id: 'm1', kind: 'match_paste', state: 'succeeded' }))).toBe(true);
+    expect(endIsQuiet(job({ id: 's1', kind: 'sync_account', state: 'succeeded' }))).toBe(false);
+  });
+
   it('never lets an older, active picture of a finished job bring it back', () => {
     replaceJobs([]);
     const running = job({ id: 'j', state: 'running', cancel_requested: true });

@@ -30,6 +30,18 @@ export function laterJob(known: Job | undefined, incoming: Job): Job {
  */
 export const quietJobs = new Set<string>();
 
+/**
+ * Kinds whose end is always said by the view that started them: a paste's matching is started only
+ * by the paste panel, and it may end (every line found among the stored tracks) before the POST
+ * that started it has answered, too early to put its id in `quietJobs`.
+ */
+const QUIET_KINDS: ReadonlySet<JobKind> = new Set<JobKind>(['match_paste']);
+
+/** Whether the app-wide "job finished" notice stays quiet for this job. */
+export function endIsQuiet(job: Job): boolean {
+  return quietJobs.has(job.id) || QUIET_KINDS.has(job.kind);
+}
+
 export function upsertJob(job: Job): void {
   const next = new Map(jobs.value);
   next.set(job.id, laterJob(jobs.value.get(job.id), job));
@@ -92,6 +104,7 @@ const KIND_NAMES: Record<JobKind, string> = {
   split_playlist: 'Split of a playlist',
   delete_playlist: 'Deletion of a playlist',
   batch_edit: 'Batch edit',
+  match_paste: 'Matching of pasted lines',
 };
 
 /** What a running job of each kind does while its progress cannot be measured yet. */
@@ -103,6 +116,7 @@ const KIND_STARTING: Record<JobKind, string> = {
   split_playlist: 'Reading the playlist…',
   delete_playlist: 'Unfollowing the playlist…',
   batch_edit: 'Planning the batch…',
+  match_paste: 'Reading the lines…',
 };
 
 const STATE_NAMES: Record<JobState, string> = {
@@ -193,6 +207,7 @@ export const ITEMS_ARE_PLAYLISTS: Record<JobKind, boolean> = {
   split_playlist: true,
   delete_playlist: true,
   batch_edit: true,
+  match_paste: false,
 };
 
 const OUTCOME_NAMES: Record<JobItem['outcome'], string> = {

@@ -7,7 +7,15 @@ import { bus } from '../lib/events';
 import { jobs } from '../lib/jobs';
 import { setSession } from '../lib/session';
 import { toasts } from '../lib/toast';
-import { editPreview, items, job, playlist, sessionInfo } from '../test/fixtures';
+import {
+  editPreview,
+  items,
+  job,
+  matchedLine,
+  paste,
+  playlist,
+  sessionInfo,
+} from '../test/fixtures';
 import { json, mockApi, type Call } from '../test/server';
 import { PlaylistPage } from './PlaylistPage';
 
@@ -261,6 +269,68 @@ describe('the playlist editor', () => {
     });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create 2 playlists' }));
     await waitFor(() => expect(calls.at(-1)!.body).toMatchObject({ dry_run: false, size: 3 }));
+  });
+
+  it('adds the tracks of a paste at a position, through the preview', async () => {
+    const lines = [matchedLine(1, 'a', 1), matchedLine(2, 'b', 2)];
+    const { calls } = server({
+      'POST api/accounts/1/pastes': json(paste(lines), 202),
+      'GET api/pastes/paste-1': json(paste([], { seq: 2, line_count: 2 })),
+      'GET api/jobs/job-paste': json({
+        job: job({ id: 'job-paste', kind: 'match_paste', state: 'succeeded', unit: 'lines' }),
+        items: [],
+        history: [],
+      }),
+      [`POST ${BASE}/edits/preview`]: json(
+        editPreview({
+          added: [
+            { uri: 'spotify:track:a', position: 1 },
+            { uri: 'spotify:track:b', position: 2 },
+          ],
+        }),
+      ),
+    });
+    render(<PlaylistPage accountId={1} playlistId="p1" />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Add from text…' }));
+    fireEvent.input(await screen.findByLabelText('Lines to match, one track per line'), {
+      target: { value: 'Band - Song a\nBand - Song b' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Match' }));
+    const add = await screen.findByRole('button', { name: 'Add 2 tracks…' });
+    fireEvent.change(screen.getByLabelText('Add at', { selector: '#paste-add-where' }), {
+      target: { value: 'position' },
+    });
+    fireEvent.input(
+      screen.getByLabelText('Position (1 to 6)', { selector: '#paste-add-position' }),
+      {
+        target: { value: '2' },
+      },
+    );
+    fireEvent.click(add);
+    const dialog = await screen.findByRole('dialog', { name: 'Add 2 tracks from the paste' });
+    const request = {
+      kind: 'add',
+      planned_snapshot: 's1',
+      uris: ['spotify:track:a', 'spotify:track:b'],
+      tracks: [lines[0]!.track, lines[1]!.track],
+      placement: { kind: 'before', before: { uri: 'spotify:track:t1', position: 1 } },
+    };
+    await waitFor(() => expect(calls.at(-1)!.url.pathname).toBe(`/${BASE}/edits/preview`));
+    expect(calls.at(-1)!.body).toEqual(request);
+    fireEvent.click(await within(dialog).findByRole('button', { name: 'Add 2 tracks' }));
+    await waitFor(() => expect(calls.at(-1)!.url.pathname).toBe(`/${BASE}/edits`));
+    expect(calls.at(-1)!.body).toEqual(request);
+    // Shown at once, pending, where they go.
+    const table = screen.getByRole('grid', { name: 'Tracks of Mix' });
+    const shown = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => r.querySelector('.tt-title')!.textContent);
+    expect(shown.slice(0, 4)).toEqual(['Track 1', 'Song a', 'Song b', 'Track 2']);
+    finish('edit-add', 'succeeded');
+    await waitFor(() =>
+      expect(screen.getByTestId('edit-status').textContent).toBe('Added 2 tracks.'),
+    );
   });
 
   it('shows no edit controls to a viewer', async () => {

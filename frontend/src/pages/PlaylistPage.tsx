@@ -11,7 +11,15 @@ import {
   ReorderDialog,
   type ReorderChoice,
 } from '../components/EditDialogs';
-import { SearchPanel, type AddAt } from '../components/SearchPanel';
+import { PastePanelLazy } from '../components/PastePanelLazy';
+import {
+  ADD_AT_BOTTOM,
+  AddAtFields,
+  SearchPanel,
+  addAtOf,
+  type AddAt,
+  type AddPlace,
+} from '../components/SearchPanel';
 import { TrackTable, type TableEditing } from '../components/TrackTable';
 import { Badge, Cover, EmptyState, ErrorNotice, Spinner } from '../components/ui';
 import { formatCount, formatRelative, formatTotalDuration, plural } from '../lib/format';
@@ -32,6 +40,7 @@ import {
   type Track,
 } from '../lib/edit';
 import type { DetailsChange } from '../lib/details';
+import type { TracksToAdd } from '../lib/paste';
 import { selectedIndices } from '../lib/selection';
 import { filterTracks, totalDurationMs } from '../lib/track-filter';
 import { mayWrite, session } from '../lib/session';
@@ -49,6 +58,7 @@ type OpenDialog =
   | { kind: 'move-to' }
   | { kind: 'remove' }
   | { kind: 'reorder'; initial: ReorderChoice }
+  | { kind: 'add-pasted'; toAdd: TracksToAdd; at: AddAt }
   | null;
 
 const SORT_FIRST: ReorderChoice = { kind: 'sort', sortBy: 'title', descending: false };
@@ -88,6 +98,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
   const [starting, setStarting] = useState(false);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [searching, setSearching] = useState(false);
+  const [pasting, setPasting] = useState(false);
   const editor = usePlaylistEditor(accountId, playlistId, items, reload);
 
   useEffect(() => {
@@ -174,25 +185,39 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
     });
   };
 
+  const gapOf = (at: AddAt) => (at === 'top' ? 0 : at === 'bottom' ? current.length : at);
+  const placementOf = (at: AddAt) =>
+    at === 'top'
+      ? ({ kind: 'top' } as const)
+      : at === 'bottom'
+        ? ({ kind: 'bottom' } as const)
+        : placementForGap(current, [], at);
+
+  /** Shows `tracks` at `at` at once (pending) and runs the add. */
+  const runAdd = (request: EditRequest, tracks: Track[], at: AddAt, done: string) => {
+    const gap = gapOf(at);
+    const rows = tracks.map((track, i) => trackAsItem(track, gap + i, addedBy));
+    const after = [...current.slice(0, gap), ...rows, ...current.slice(gap)];
+    void editor.run(request, {
+      shown: { list: after, pending: new Set(rows) },
+      done,
+      undo: true,
+    });
+  };
+
   const add = (track: Track, at: AddAt) => {
-    const gap = at === 'top' ? 0 : at === 'bottom' ? current.length : at;
-    const row = trackAsItem(track, gap, addedBy);
-    const after = [...current.slice(0, gap), row, ...current.slice(gap)];
-    editor.announce(`Adding ${track.name} at position ${gap + 1}…`);
-    void editor.run(
+    editor.announce(`Adding ${track.name} at position ${gapOf(at) + 1}…`);
+    runAdd(
       {
         kind: 'add',
         planned_snapshot: snapshot,
         uris: [track.uri],
         tracks: [track],
-        placement:
-          at === 'top'
-            ? { kind: 'top' }
-            : at === 'bottom'
-              ? { kind: 'bottom' }
-              : placementForGap(current, [], gap),
+        placement: placementOf(at),
       },
-      { shown: { list: after, pending: new Set([row]) }, done: `Added ${track.name}.`, undo: true },
+      [track],
+      at,
+      `Added ${track.name}.`,
     );
   };
 
@@ -236,6 +261,11 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
       : undefined;
 
   const stored = items?.items.length ?? playlist.stored_track_count;
+  const status = chosen.length
+    ? `${plural(chosen.length, 'track')} selected`
+    : filter.trim()
+      ? 'Clear the filter to select and move tracks.'
+      : 'Select tracks to move or remove them (drag, or Alt+↑/↓).';
   return (
     <div class="page page-wide">
       {back}
@@ -360,12 +390,8 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
         </div>
         {editable ? (
           <div class="edit-bar" role="group" aria-label="Edit the playlist">
-            <span class="muted small" data-testid="selection-count">
-              {chosen.length
-                ? `${plural(chosen.length, 'track')} selected`
-                : filter.trim()
-                  ? 'Clear the filter to select and move tracks.'
-                  : 'Select tracks to move or remove them (drag, or Alt+↑/↓).'}
+            <span class="muted small edit-bar-status" data-testid="selection-count" title={status}>
+              {status}
             </span>
             {(
               [
@@ -399,6 +425,15 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
             >
               {searching ? 'Close search' : 'Add tracks…'}
             </button>
+            <button
+              type="button"
+              class="btn btn-small"
+              aria-expanded={pasting}
+              aria-controls="paste-panel"
+              onClick={() => setPasting(!pasting)}
+            >
+              {pasting ? 'Close the paste' : 'Add from text…'}
+            </button>
           </div>
         ) : null}
         <p class="visually-hidden" aria-live="polite" data-testid="edit-status">
@@ -411,6 +446,22 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
               length={current.length}
               busy={editor.busy}
               onAdd={add}
+            />
+          </div>
+        ) : null}
+        {editable && pasting ? (
+          <div id="paste-panel">
+            <PastePanelLazy
+              accountId={accountId}
+              renderActions={(toAdd, settled) => (
+                <AddPastedBar
+                  toAdd={toAdd}
+                  settled={settled}
+                  length={current.length}
+                  busy={editor.busy}
+                  onPreview={(at) => setDialog({ kind: 'add-pasted', toAdd, at })}
+                />
+              )}
             />
           </div>
         ) : null}
@@ -486,6 +537,28 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
           onClose={() => setDialog(null)}
         />
       ) : null}
+      {dialog?.kind === 'add-pasted' ? (
+        <PreviewDialog
+          title={`Add ${plural(dialog.toAdd.uris.length, 'track')} from the paste`}
+          accountId={accountId}
+          playlistId={playlistId}
+          list={current}
+          request={{
+            kind: 'add',
+            planned_snapshot: snapshot,
+            uris: dialog.toAdd.uris,
+            tracks: dialog.toAdd.tracks,
+            placement: placementOf(dialog.at),
+          }}
+          confirmLabel={(p) => `Add ${plural(p.added.length, 'track')}`}
+          onConfirm={(request, p) => {
+            const what = plural(p.added.length, 'track');
+            editor.announce(`Adding ${what}…`);
+            runAdd(request, dialog.toAdd.tracks, dialog.at, `Added ${what}.`);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
       {dialog?.kind === 'reorder' ? (
         <ReorderDialog
           initial={dialog.initial}
@@ -501,6 +574,39 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
           onClose={() => setDialog(null)}
         />
       ) : null}
+    </div>
+  );
+}
+
+/** Under a paste's results: where the tracks go, and "Add N tracks…" (previewed first). */
+function AddPastedBar({
+  toAdd,
+  settled,
+  length,
+  busy,
+  onPreview,
+}: {
+  toAdd: TracksToAdd;
+  settled: boolean;
+  length: number;
+  busy: boolean;
+  onPreview: (at: AddAt) => void;
+}) {
+  const [place, setPlace] = useState<AddPlace>(ADD_AT_BOTTOM);
+  const at = addAtOf(place, length);
+  const count = toAdd.uris.length;
+  return (
+    <div class="edit-bar">
+      <AddAtFields idPrefix="paste-add" length={length} place={place} onChange={setPlace} />
+      <button
+        type="button"
+        class="btn btn-primary btn-small"
+        disabled={!settled || busy || count === 0 || at === null}
+        onClick={() => at !== null && onPreview(at)}
+      >
+        {`Add ${plural(count, 'track')}…`}
+      </button>
+      {!settled ? <span class="muted small">Adding waits until every line is matched.</span> : null}
     </div>
   );
 }

@@ -4,11 +4,13 @@ import type {
   BatchEntryPreview,
   BatchPreview,
   Job,
+  Paste,
+  PasteLine,
   Playlist,
   PlaylistItem,
   SessionInfo,
 } from '../api/client';
-import type { EditPreview } from '../lib/edit';
+import type { EditPreview, Track } from '../lib/edit';
 
 export function playlist(overrides: Partial<Playlist> = {}): Playlist {
   const id = overrides.id ?? `pl${Math.random().toString(36).slice(2, 10)}`;
@@ -154,6 +156,74 @@ export function batchEntry(overrides: Partial<BatchEntryPreview> = {}): BatchEnt
     details: [],
     calls: 2,
     added_at_lost: 0,
+    ...overrides,
+  };
+}
+
+/** A catalog track, as search and the matcher answer it. */
+export function catalogTrack(id: string, overrides: Partial<Track> = {}): Track {
+  return {
+    uri: `spotify:track:${id}`,
+    name: `Song ${id}`,
+    artists: ['Band'],
+    album: 'Record',
+    album_image_url: '',
+    duration_ms: 200_000,
+    release_date: '2020',
+    ...overrides,
+  };
+}
+
+/** A line of a paste; a matched one with `track` set has its uri and a confidence. */
+export function pasteLine(line: number, overrides: Partial<PasteLine> = {}): PasteLine {
+  return {
+    line,
+    input: `Band - Song ${line}`,
+    status: 'pending',
+    uri: null,
+    track: null,
+    confidence: 0,
+    candidates: [],
+    source: 'none',
+    reason: '',
+    decision: 'none',
+    seq: 0,
+    ...overrides,
+  };
+}
+
+/** A line the matcher matched to catalogTrack(id). */
+export function matchedLine(line: number, id: string, seq: number, confidence = 0.97): PasteLine {
+  const track = catalogTrack(id);
+  return pasteLine(line, {
+    status: 'matched',
+    uri: track.uri,
+    track,
+    confidence,
+    candidates: [{ track, score: confidence }],
+    source: 'search',
+    seq,
+  });
+}
+
+export function paste(lines: PasteLine[], overrides: Partial<Paste> = {}): Paste {
+  return {
+    id: 'paste-1',
+    account_id: 1,
+    created_at: '2026-03-01T10:00:00Z',
+    job_id: 'job-paste',
+    line_count: lines.length,
+    counts: {
+      pending: 0,
+      matched: 0,
+      ambiguous: 0,
+      not_found: 0,
+      invalid: 0,
+      accepted: 0,
+      skipped: 0,
+    },
+    seq: Math.max(0, ...lines.map((l) => l.seq)),
+    lines,
     ...overrides,
   };
 }
