@@ -3,8 +3,10 @@
 #include <array>
 #include <cctype>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "spotify/transport.hpp"
 
@@ -82,7 +84,8 @@ int http_version_number(long version) {
 
 }  // namespace
 
-/// The CURLSH share and its locks (libcurl calls back to lock each kind of shared data).
+/// A CURLSH share and its locks (libcurl calls back to lock each kind of shared data; a share is
+/// used by one request at a time, but libcurl asks for the locks all the same).
 struct CurlTransport::Shared {
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
   CURLSH* share = nullptr;
@@ -106,14 +109,48 @@ struct CurlTransport::Shared {
   ~Shared() { curl_share_cleanup(share); }
 };
 
-CurlTransport::CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
+/// The shares, each lent to one request at a time. libcurl does not support sharing a connection
+/// cache between concurrent threads (CURLSHOPT_SHARE(3)): with several lines of a paste matched
+/// at once, two threads sharing one cache hung in curl_easy_perform past every timeout. A share
+/// lent out whole keeps what sharing is for (keep-alive connections, DNS, TLS sessions reused by
+/// the next request, whichever thread sends it) with one user at a time; the pool grows to the
+/// number of requests ever in flight at once.
+struct CurlTransport::SharePool {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<Shared>> idle;
+
+  std::unique_ptr<Shared> take() {
+    {
+      const std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        auto share = std::move(idle.back());
+        idle.pop_back();
+        return share;
+      }
+    }
+    return std::make_unique<Shared>();
+  }
+  void give_back(std::unique_ptr<Shared> share) {
+    const std::lock_guard lock(mutex);
+    idle.push_back(std::move(share));
+  }
+};
+
+CurlTransport::CurlTransport(CurlTransportOptions options)
+    : options_(std::move(options)), shares_(std::make_unique<SharePool>()) {
   global_init();
-  shared_ = std::make_unique<Shared>();
 }
 
 CurlTransport::~CurlTransport() = default;
 
 core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
+  // Declared before the easy handle, so the handle is cleaned up (and leaves the share) before the
+  // share goes back to the pool.
+  struct Lease {
+    SharePool& pool;
+    std::unique_ptr<Shared> share;
+    ~Lease() { pool.give_back(std::move(share)); }
+  } lease{*shares_, shares_->take()};
   CURL* curl = curl_easy_init();
   if (!curl) return core::make_error(core::ErrorCode::Internal, "curl_easy_init failed");
   HttpResponse response;
@@ -126,7 +163,7 @@ core::Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   headers = curl_slist_append(headers, "Expect:");
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_SHARE, shared_->share);
+  curl_easy_setopt(curl, CURLOPT_SHARE, lease.share->share);
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts

@@ -63,10 +63,11 @@ struct CurlTransportOptions {
   std::size_t max_response_bytes = 16 * 1024 * 1024;
 };
 
-/// libcurl, one easy handle per request and one CURLSH share (connections, DNS cache, TLS sessions)
-/// for every thread, so keep-alive connections are reused across calls and accounts. HTTP/2 is used
-/// where the server offers it over TLS (CURL_HTTP_VERSION_2TLS). Proxy environment variables
-/// (https_proxy, no_proxy, ...) are honoured as libcurl does by default.
+/// libcurl, one easy handle per request and a pool of CURLSH shares (connections, DNS cache, TLS
+/// sessions), each lent to one request at a time (libcurl does not support one connection cache
+/// used by concurrent threads), so keep-alive connections are reused across calls and accounts.
+/// HTTP/2 is used where the server offers it over TLS (CURL_HTTP_VERSION_2TLS). Proxy environment
+/// variables (https_proxy, no_proxy, ...) are honoured as libcurl does by default.
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(CurlTransportOptions options = {});
@@ -78,8 +79,9 @@ class CurlTransport final : public HttpTransport {
 
  private:
   struct Shared;
+  struct SharePool;
   CurlTransportOptions options_;
-  std::unique_ptr<Shared> shared_;
+  std::unique_ptr<SharePool> shares_;
 };
 
 }  // namespace plm::spotify

@@ -3,8 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "http/compression.hpp"
 #include "http/event_stream.hpp"
@@ -73,6 +77,37 @@ TEST_F(CurlTransportLimitTest, ABodyOverTheLimitIsABadResponseNamingTheLimit) {
               "response body larger than 1000 bytes (the limit of plm's HTTP client)")
         << kind;
   }
+}
+
+TEST_F(CurlTransportLimitTest, ManyThreadsSendThroughOneTransportAndReuseConnections) {
+  // libcurl does not support one connection cache used by concurrent threads: paste matching sends
+  // from several threads at once through one transport, and with a shared cache two of them hung
+  // in curl_easy_perform. Each request must end, answered, and connections must still be reused.
+  constexpr int kThreads = 6;
+  constexpr int kRequestsEach = 60;
+  std::atomic<int> answered{0};
+  std::atomic<int> connections{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kRequestsEach; ++i) {
+        HttpRequest request;
+        request.url = "http://127.0.0.1:" + std::to_string(server_.port()) + "/declared/" +
+                      std::to_string(1 + i % 100);
+        request.total_timeout = std::chrono::seconds(20);
+        const auto response = transport_.send(request);
+        if (response && response->status == 200 &&
+            response->body == std::string(static_cast<std::size_t>(1 + i % 100), 'x')) {
+          ++answered;
+          connections += response->new_connections;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  EXPECT_EQ(answered.load(), kThreads * kRequestsEach);
+  EXPECT_LE(connections.load(), kThreads * kRequestsEach / 4) << "keep-alive connections reused";
 }
 
 }  // namespace
