@@ -491,16 +491,16 @@ Json not_added_value(const core::LineMatch& line) {
   Json candidates = Json::array();
   for (const auto& candidate : line.candidates) {
     const core::TrackInfo& track = candidate.track;
-    candidates.push_back({{"uri", track.uri},
-                          {"title", track.name},
-                          {"artists", track.artists},
-                          {"album", track.album},
-                          {"duration", duration_text(track.duration_ms)},
-                          {"duration_ms", track.duration_ms}});
+    candidates.push_back(Json{{"uri", track.uri},
+                              {"title", track.name},
+                              {"artists", track.artists},
+                              {"album", track.album},
+                              {"duration", duration_text(track.duration_ms)},
+                              {"duration_ms", track.duration_ms}});
   }
   return Json{{"number", line.number},
               {"input", line.input},
-              {"status", core::to_string(line.status)},
+              {"status", std::string(core::to_string(line.status))},
               {"reason", line.reason},
               {"candidates", std::move(candidates)}};
 }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "spotify/tests/spotify_fixture.hpp"
@@ -49,7 +50,7 @@ class ClientCredentialsTest : public SpotifyClientTest {
 
 TEST_F(ClientCredentialsTest, CatalogCallsWithoutAUserOnOneToken) {
   auto source = credentials();
-  EXPECT_EQ(counting_.token_requests, 0);  // nothing asked for before the first call
+  EXPECT_EQ(counting_.token_requests.load(), 0);  // nothing asked for before the first call
   auto client = catalog_client(source);
 
   const auto& expected = demo_catalog().tracks().at(3);
@@ -63,7 +64,7 @@ TEST_F(ClientCredentialsTest, CatalogCallsWithoutAUserOnOneToken) {
 
   // A second client on the same source shares the token.
   ASSERT_TRUE(catalog_client(source)->track(expected.id));
-  EXPECT_EQ(counting_.token_requests, 1);
+  EXPECT_EQ(counting_.token_requests.load(), 1);
   EXPECT_EQ(stat(""), 3);
 
   const core::AccountTokens tokens = source->tokens();
@@ -88,20 +89,20 @@ TEST_F(ClientCredentialsTest, ExpiryBringsANewToken) {
   advance(50min);
   ASSERT_TRUE(client->track(id));
   EXPECT_EQ(source->tokens().access_token, first);
-  EXPECT_EQ(counting_.token_requests, 1);
+  EXPECT_EQ(counting_.token_requests.load(), 1);
 
   // Less than the renewal margin (5 minutes) left: a new one before the call, no 401 on the way.
   advance(6min);
   const auto after = client->track(id);
   ASSERT_TRUE(after) << after.error().message;
   EXPECT_NE(source->tokens().access_token, first);
-  EXPECT_EQ(counting_.token_requests, 2);
+  EXPECT_EQ(counting_.token_requests.load(), 2);
   EXPECT_EQ(client->counters().retries, 0);
 
   // Long past expiry (a process idle for hours): a new one again.
   advance(3h);
   ASSERT_TRUE(client->track(id));
-  EXPECT_EQ(counting_.token_requests, 3);
+  EXPECT_EQ(counting_.token_requests.load(), 3);
   EXPECT_EQ(source->tokens().expires_at, now_s() + 1h);
 }
 
@@ -117,7 +118,7 @@ TEST_F(ClientCredentialsTest, ARefusedTokenIsReplacedOnce) {
   const auto again = client->track(id);
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_NE(source->tokens().access_token, first);
-  EXPECT_EQ(counting_.token_requests, 2);
+  EXPECT_EQ(counting_.token_requests.load(), 2);
   EXPECT_EQ(client->counters().retries, 1);
 }
 
@@ -135,7 +136,7 @@ TEST_F(ClientCredentialsTest, AWrongSecretIsAClearErrorAndNoWebApiCall) {
 
   // Each call asks again (the configuration may be fixed meanwhile) and fails the same way.
   EXPECT_EQ(client->track(demo_catalog().tracks().at(1).id).error().code, ErrorCode::Forbidden);
-  EXPECT_EQ(counting_.token_requests, 2);
+  EXPECT_EQ(counting_.token_requests.load(), 2);
 }
 
 TEST_F(ClientCredentialsTest, NoSecretNoRequest) {
@@ -144,7 +145,7 @@ TEST_F(ClientCredentialsTest, NoSecretNoRequest) {
   ASSERT_FALSE(found);
   EXPECT_EQ(found.error().code, ErrorCode::InvalidInput);
   EXPECT_NE(found.error().message.find("client secret"), std::string::npos);
-  EXPECT_EQ(counting_.token_requests, 0);
+  EXPECT_EQ(counting_.token_requests.load(), 0);
   EXPECT_EQ(stat(""), 0);
 }
 
