@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # 1.81, see ../shared/docs/stack.md section 8). chromium runs the end-to-end tests (driven by
 # playwright-core) and nginx is the reverse proxy of the proxy test; neither is started here.
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config ccache clang-format
+  build-essential cmake ninja-build pkg-config ccache clang-format clang-14 libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev
   libsodium-dev libsqlite3-dev libpq-dev libpqxx-dev postgresql

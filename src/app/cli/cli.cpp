@@ -23,6 +23,7 @@ const std::vector<CommandGroup>& command_groups() {
       playlist_commands(),
       batch_commands(),
       where_commands(),
+      match_commands(),
       jobs_commands(),
       user_commands(),
       serve_commands(),

@@ -24,6 +24,8 @@ std::vector<Command> playlist_edit_commands();
 CommandGroup batch_commands();
 /// plm where URI (commands_batch.cpp): the playlists that hold a track.
 CommandGroup where_commands();
+/// plm match (commands_match.cpp): pasted lines to catalog tracks (issue 11 §4).
+CommandGroup match_commands();
 CommandGroup jobs_commands();
 CommandGroup user_commands();
 CommandGroup serve_commands();

@@ -1,0 +1,142 @@
+// plm match: pasted lines on standard input -> one JSON object per line on standard output, in
+// input order (issue 11 §4, a stable interface: scripts rely on its fields).
+
+#include <iostream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <set>
+#include <stop_token>
+
+#include "app/cli/commands.hpp"
+#include "app/cli/context.hpp"
+#include "app/match_lines.hpp"
+
+namespace plm::app::cli {
+
+namespace {
+
+using Json = nlohmann::json;
+
+/// "3:07" (seconds rounded down, as Spotify's apps show them).
+std::string minutes_and_seconds(std::int64_t duration_ms) {
+  const std::int64_t seconds = duration_ms / 1000;
+  const std::int64_t rest = seconds % 60;
+  return std::to_string(seconds / 60) + ":" + (rest < 10 ? "0" : "") + std::to_string(rest);
+}
+
+Json candidate_json(const core::TrackInfo& track, double score) {
+  return {{"uri", track.uri},
+          {"title", track.name},
+          {"artists", track.artists},
+          {"album", track.album},
+          {"duration", minutes_and_seconds(track.duration_ms)},
+          {"duration_ms", track.duration_ms},
+          {"score", score}};
+}
+
+/// The contract's object for one line. Never a field named `line` or `id`: the evaluation's
+/// scorer requires such a field to equal its own.
+Json result_json(const core::LineMatch& result) {
+  Json candidates = Json::array();
+  for (const auto& candidate : result.candidates)
+    candidates.push_back(candidate_json(candidate.track, candidate.score));
+  Json json{{"input", result.input},
+            {"status", core::to_string(result.status)},
+            {"uri", result.uri ? Json(*result.uri) : Json(nullptr)},
+            {"confidence", result.confidence},
+            {"candidates", candidates},
+            {"source", core::to_string(result.source)},
+            {"calls", result.calls}};
+  if (!result.reason.empty()) json["reason"] = result.reason;
+  return json;
+}
+
+/// Every distinct track of the account's stored playlists: matched with no call.
+core::Result<std::vector<core::TrackInfo>> stored_tracks(core::PlaylistStore& playlists,
+                                                         std::int64_t account_id) {
+  auto lists = playlists.playlists_of(account_id);
+  if (!lists) return lists.error();
+  std::vector<core::TrackInfo> tracks;
+  std::set<std::string> seen;
+  for (const auto& playlist : *lists) {
+    auto items = playlists.playlist_items(account_id, playlist.summary.id);
+    if (!items) return items.error();
+    for (auto& item : *items) {
+      if (item.track && !item.track->uri.empty() && seen.insert(item.track->uri).second)
+        tracks.push_back(std::move(*item.track));
+    }
+  }
+  return tracks;
+}
+
+/// Where `plm match` gets its Spotify clients and known tracks: the chosen connected account.
+/// (With no connected account, client-credentials tokens take its place: issue 11 §4.)
+struct MatchClients {
+  std::function<std::unique_ptr<core::SpotifyApi>()> make_client;
+  std::vector<core::TrackInfo> known;
+};
+
+core::Result<MatchClients> match_clients(CommandContext& context) {
+  auto user = context.acting_user();
+  if (!user) return user.error();
+  auto account = context.chosen_account(*user);
+  if (!account) return account.error();
+  if (account->status == core::AccountStatus::NeedsReauth) {
+    return core::make_error(
+        core::ErrorCode::NeedsReauth,
+        "Spotify account " + account->spotify_user_id + " needs re-authorization");
+  }
+  context.warn_if_authorization_ends_soon(*account);
+  auto known = stored_tracks(context.services().playlists(), account->id);
+  if (!known) return known.error();
+  auto& services = context.services();
+  return MatchClients{[&services, chosen = *account] { return services.spotify_for(chosen); },
+                      std::move(*known)};
+}
+
+ExitCode match(CommandContext& context) {
+  const std::string text{std::istreambuf_iterator<char>(std::cin),
+                         std::istreambuf_iterator<char>()};
+  auto paste = core::parse_paste(text);
+  if (!paste) return context.fail(paste.error());
+  auto source = match_clients(context);
+  if (!source) return context.fail(source.error());
+  const core::KnownTracks known(std::move(source->known));
+  MatchLinesOptions options;
+  options.known = &known;
+  if (const auto in_flight = context.invocation().number("--in-flight"))
+    options.in_flight = *in_flight;
+  const MatchLinesDeps deps{
+      .make_client = source->make_client, .store = nullptr, .clock = context.services().clock()};
+  auto results = match_lines(deps, *paste, options, nullptr, std::stop_token{});
+  if (!results) return context.fail(results.error());
+  for (const auto& result : *results) context.out() << result_json(result).dump() << "\n";
+  context.out().flush();
+  return ExitCode::Ok;
+}
+
+}  // namespace
+
+CommandGroup match_commands() {
+  return {
+      .name = "match",
+      .summary = "match pasted lines (stdin) to Spotify tracks, one JSON object per line",
+      .commands = {
+          {.flags = {kAccountFlag,
+                     {.name = "--in-flight",
+                      .value_name = "N",
+                      .description = "lines matched at once (default 4)",
+                      .number = NumberRange{1, 16}}},
+           .details = "Reads lines on standard input (track URIs and links, ISRCs, \"Artist - "
+                      "Title\", \"Title by\nArtist\", spreadsheet rows, ...) and writes one JSON "
+                      "object per input line, in input\norder: input, status (matched, ambiguous, "
+                      "not_found, invalid), uri (or null), confidence\n(0-1), candidates (uri, "
+                      "title, artists, album, duration, duration_ms). Blank and\ncomment lines get "
+                      "invalid objects too. Uses the connected account (--account when\nthere are "
+                      "several). Exit code 3 when the account needs re-authorization, 4 when\n"
+                      "Spotify asked to wait (nothing is written then).\n",
+           .handler = match}}};
+}
+
+}  // namespace plm::app::cli

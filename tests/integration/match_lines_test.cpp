@@ -1,0 +1,269 @@
+// app::match_lines over the real Spotify client against an in-process emulator (demo catalog):
+// identical lines searched once, lines in flight on their own clients, the lookup cache and
+// remembered choices through a MatchStore, a retryable error ending the run, the stop token.
+
+#include "app/match_lines.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+
+#include "spotify/tests/spotify_fixture.hpp"
+
+namespace plm::spotify::testing {
+namespace {
+
+using core::LineKind;
+using core::LineMatch;
+using core::MatchStatus;
+using core::PastedLine;
+
+/// The cache and remembered choices of a MatchStore, in memory (the pastes are not used here).
+class CacheAndChoices final : public core::MatchStore {
+ public:
+  core::Result<core::StoredPaste> create_paste(std::int64_t, std::int64_t,
+                                               const std::vector<std::string>&,
+                                               core::TimePoint) override {
+    return unused();
+  }
+  core::Result<std::optional<core::StoredPaste>> find_paste(std::int64_t) override {
+    return unused();
+  }
+  core::Status set_paste_job(std::int64_t, std::int64_t) override { return unused(); }
+  core::Result<std::vector<core::PasteLineRow>> paste_lines(std::int64_t, std::int64_t) override {
+    return unused();
+  }
+  core::Status save_line_results(std::int64_t, const std::vector<LineMatch>&) override {
+    return unused();
+  }
+  core::Result<core::PasteLineRow> decide_line(std::int64_t, std::size_t, core::LineDecision,
+                                               const std::optional<core::TrackInfo>&) override {
+    return unused();
+  }
+  core::Status delete_paste(std::int64_t) override { return unused(); }
+
+  core::Result<std::optional<core::TrackInfo>> remembered_choice(std::int64_t user_id,
+                                                                 const std::string& key) override {
+    const auto found = choices.find({user_id, key});
+    if (found == choices.end()) return std::optional<core::TrackInfo>{};
+    return std::optional<core::TrackInfo>{found->second};
+  }
+  core::Status remember_choice(std::int64_t user_id, const std::string& key,
+                               const core::TrackInfo& track, core::TimePoint) override {
+    choices[{user_id, key}] = track;
+    return core::ok();
+  }
+  core::Status forget_choice(std::int64_t user_id, const std::string& key) override {
+    choices.erase({user_id, key});
+    return core::ok();
+  }
+  core::Result<std::optional<std::vector<core::TrackInfo>>> cached_lookup(
+      const std::string& key, core::TimePoint not_before) override {
+    const auto found = cache.find(key);
+    if (found == cache.end() || found->second.first < not_before)
+      return std::optional<std::vector<core::TrackInfo>>{};
+    return std::optional<std::vector<core::TrackInfo>>{found->second.second};
+  }
+  core::Status cache_lookup(const std::string& key, const std::vector<core::TrackInfo>& tracks,
+                            core::TimePoint now) override {
+    cache[key] = {now, tracks};
+    return core::ok();
+  }
+  core::Result<std::int64_t> prune_lookups(core::TimePoint) override { return unused(); }
+  core::Result<std::vector<core::TrackInfo>> known_tracks(std::int64_t) override {
+    return unused();
+  }
+
+  std::map<std::pair<std::int64_t, std::string>, core::TrackInfo> choices;
+  std::map<std::string, std::pair<core::TimePoint, std::vector<core::TrackInfo>>> cache;
+
+ private:
+  static core::Error unused() {
+    return core::make_error(core::ErrorCode::Internal, "not used by match_lines");
+  }
+};
+
+class MatchLinesTest : public SpotifyClientTest {
+ protected:
+  MatchLinesTest() : tokens_(mint_tokens("alice")) {}
+
+  static PastedLine text(std::size_t number, const spotify_emulator::Track& track) {
+    PastedLine line;
+    line.number = number;
+    line.input = track.artists.front().name + " - " + track.name;
+    line.kind = LineKind::Text;
+    line.readings.push_back({track.name, track.artists.front().name, ""});
+    return line;
+  }
+  static PastedLine blank(std::size_t number) {
+    PastedLine line;
+    line.number = number;
+    line.kind = LineKind::Blank;
+    return line;
+  }
+
+  /// Lines 1-6: three catalog tracks, the first twice, a blank line, a track URI.
+  core::ParsedPaste paste() const {
+    core::ParsedPaste paste;
+    paste.lines = {text(1, spotify_emulator::testkit::catalog_track(0)),
+                   text(2, spotify_emulator::testkit::catalog_track(1)),
+                   text(3, spotify_emulator::testkit::catalog_track(0)), blank(4),
+                   text(5, spotify_emulator::testkit::catalog_track(2))};
+    PastedLine uri;
+    uri.number = 6;
+    uri.input = track_uri(3);
+    uri.kind = LineKind::TrackUri;
+    uri.uri = track_uri(3);
+    paste.lines.push_back(uri);
+    return paste;
+  }
+
+  app::MatchLinesDeps deps(core::MatchStore* store = nullptr) {
+    return app::MatchLinesDeps{.make_client = [this]() -> std::unique_ptr<core::SpotifyApi> {
+                                 std::lock_guard lock(clients_mutex_);
+                                 ++clients_made_;
+                                 return make_client(tokens_);
+                               },
+                               .store = store,
+                               .clock = core_clock_};
+  }
+
+  core::Result<std::vector<LineMatch>> run(const core::ParsedPaste& paste,
+                                           const app::MatchLinesOptions& options,
+                                           core::MatchStore* store = nullptr,
+                                           std::stop_token stop = {}) {
+    reported_.clear();
+    return app::match_lines(
+        deps(store), paste, options,
+        [this](std::vector<LineMatch> results) {
+          for (auto& result : results) reported_.push_back(std::move(result));
+        },
+        stop);
+  }
+
+  core::AccountTokens tokens_;
+  std::mutex clients_mutex_;
+  int clients_made_ = 0;
+  std::vector<LineMatch> reported_;
+};
+
+TEST_F(MatchLinesTest, MatchesEveryLineInOrderAndSearchesIdenticalLinesOnce) {
+  app::MatchLinesOptions options;
+  options.in_flight = 3;
+  const auto calls_before = stat("");
+  const auto results = run(paste(), options);
+  ASSERT_TRUE(results) << results.error().message;
+  ASSERT_EQ(results->size(), 6u);
+  for (std::size_t i = 0; i < results->size(); ++i) EXPECT_EQ((*results)[i].number, i + 1);
+  for (const std::size_t text_line : {0u, 1u, 2u, 4u}) {
+    const LineMatch& result = (*results)[text_line];
+    EXPECT_EQ(result.status, MatchStatus::Matched) << result.input << ": " << result.reason;
+    ASSERT_TRUE(result.track);
+    EXPECT_EQ(core::normalise_title(result.track->name).base,
+              core::normalise_title(paste().lines[text_line].readings[0].title).base);
+  }
+  EXPECT_EQ((*results)[3].status, MatchStatus::Invalid);
+  EXPECT_EQ((*results)[5].uri, track_uri(3));
+  EXPECT_EQ((*results)[5].source, core::MatchSource::Lookup);
+  // Line 3 is line 1 again: the same answer, no call of its own.
+  EXPECT_EQ((*results)[2].uri, (*results)[0].uri);
+  EXPECT_EQ((*results)[2].calls, 0);
+  std::int64_t calls = 0;
+  for (const auto& result : *results) calls += result.calls;
+  EXPECT_EQ(calls, stat("") - calls_before);
+  // Every line was reported once; the lines in flight had a client each (at most 3).
+  EXPECT_EQ(reported_.size(), 6u);
+  EXPECT_LE(clients_made_, 3);
+  EXPECT_GE(clients_made_, 1);
+}
+
+TEST_F(MatchLinesTest, CachedLookupsAreNotRepeated) {
+  CacheAndChoices store;
+  app::MatchLinesOptions options;
+  ASSERT_TRUE(run(paste(), options, &store));
+  const auto calls_before = stat("");
+  ASSERT_GT(calls_before, 0);
+  const auto again = run(paste(), options, &store);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(stat(""), calls_before);
+  for (const auto& result : *again) EXPECT_EQ(result.calls, 0);
+  EXPECT_EQ((*again)[0].status, MatchStatus::Matched);
+
+  // Past cache_for the answers are asked again.
+  advance(std::chrono::hours(2));
+  options.cache_for = std::chrono::hours(1);
+  ASSERT_TRUE(run(paste(), options, &store));
+  EXPECT_GT(stat(""), calls_before);
+}
+
+TEST_F(MatchLinesTest, ARememberedChoiceAnswersTheLineWithoutACall) {
+  CacheAndChoices store;
+  const auto chosen = make_client(tokens_)->track(spotify_emulator::testkit::catalog_track(7).id);
+  ASSERT_TRUE(chosen);
+  const auto paste_of_one = [&] {
+    core::ParsedPaste paste;
+    paste.lines = {text(1, spotify_emulator::testkit::catalog_track(0))};
+    return paste;
+  }();
+  ASSERT_TRUE(
+      store.remember_choice(42, core::choice_key(paste_of_one.lines[0].input), *chosen, now_s()));
+  const auto calls_before = stat("");
+  app::MatchLinesOptions options;
+  options.user_id = 42;
+  const auto results = run(paste_of_one, options, &store);
+  ASSERT_TRUE(results);
+  EXPECT_EQ((*results)[0].uri, chosen->uri);
+  EXPECT_EQ((*results)[0].source, core::MatchSource::Choice);
+  EXPECT_EQ(stat(""), calls_before);
+  // Another person's choice is not this one's.
+  options.user_id = 7;
+  EXPECT_NE((*run(paste_of_one, options, &store))[0].source, core::MatchSource::Choice);
+}
+
+TEST_F(MatchLinesTest, ARetryableErrorEndsTheRunWithWhatWasDecidedReported) {
+  ASSERT_EQ(admin("POST", "/__emulator/faults",
+                  Json{{"rules",
+                        {{{"kind", "status"},
+                          {"status", 503},
+                          {"nth", 2},
+                          {"count", 1000},
+                          {"path_contains", "/search"}}}}})
+                .status,
+            201);
+  app::MatchLinesOptions options;
+  options.in_flight = 1;
+  const auto results = run(paste(), options);
+  ASSERT_FALSE(results);
+  EXPECT_EQ(results.error().code, core::ErrorCode::Unavailable);
+  // The first text line was decided before the error and reported (with its copy, line 3).
+  ASSERT_FALSE(reported_.empty());
+  for (const auto& result : reported_) EXPECT_NE(result.status, MatchStatus::Pending);
+}
+
+TEST_F(MatchLinesTest, AStopRequestLeavesTheLinesNotReachedPending) {
+  std::stop_source stop;
+  stop.request_stop();
+  app::MatchLinesOptions options;
+  const auto calls_before = stat("");
+  const auto results = run(paste(), options, nullptr, stop.get_token());
+  ASSERT_TRUE(results);
+  EXPECT_EQ((*results)[0].status, MatchStatus::Pending);
+  EXPECT_EQ((*results)[3].status, MatchStatus::Invalid);  // a blank line needs no call
+  EXPECT_EQ(stat(""), calls_before);
+}
+
+TEST_F(MatchLinesTest, EarlierResultsOfAResumedRunAreKept) {
+  app::MatchLinesOptions options;
+  LineMatch earlier;
+  earlier.number = 1;
+  earlier.input = paste().lines[0].input;
+  earlier.status = MatchStatus::NotFound;
+  options.earlier = {earlier};
+  const auto results = run(paste(), options);
+  ASSERT_TRUE(results);
+  EXPECT_EQ((*results)[0], earlier);
+}
+
+}  // namespace
+}  // namespace plm::spotify::testing
