@@ -277,7 +277,7 @@ WiredWebApp make_web_app(Services& services, web::WebOptions options) {
   web::WebDeps deps{services.users(),     services.sessions(), services.accounts(),
                     services.playlists(), services.clock(),    *wired.connector,
                     web_crypto(),         services.jobs(),     *wired.jobs,
-                    services.journal()};
+                    services.journal(),   services.matches()};
   wired.app = std::make_unique<web::WebApp>(std::move(deps), std::move(options));
   wired.jobs->start(*wired.app);
   return wired;

@@ -9,6 +9,7 @@
 #include "app/config.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/job_queue.hpp"
+#include "core/ports/match_store.hpp"
 #include "core/ports/playlist_journal.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
@@ -55,6 +56,8 @@ class Services {
   core::JobQueue& jobs();
   /// The journal of playlist versions on the database.
   core::PlaylistJournal& journal();
+  /// Pastes, remembered choices, the lookup cache and known tracks on the database (issue 11).
+  core::MatchStore& matches();
   /// Several of the ports above in one database transaction.
   core::UnitOfWork& unit_of_work();
 

@@ -28,6 +28,19 @@ std::optional<core::TimePoint> optional_text_time(const Row& row, int column,
   return parsed_time(text, column_name);
 }
 
+core::TrackInfo read_track(const Row& row, int first_column) {
+  const int c = first_column;
+  return core::TrackInfo{.uri = row.text(c),
+                         .name = row.text(c + 1),
+                         .artists = decode_artists(row.text(c + 2)),
+                         .album = row.text(c + 3),
+                         .album_image_url = row.text(c + 4),
+                         .duration_ms = row.int64(c + 5),
+                         .isrc = row.text(c + 6),
+                         .explicit_content = row.boolean(c + 7),
+                         .release_date = row.text(c + 8)};
+}
+
 std::string encode_artists(const std::vector<std::string>& artists) {
   // Invalid UTF-8 is replaced rather than thrown on: a name is metadata, not worth failing a save.
   return nlohmann::json(artists).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -190,6 +190,9 @@ core::TimePoint text_time(const Row& row, int column, std::string_view column_na
 std::optional<core::TimePoint> optional_text_time(const Row& row, int column,
                                                   std::string_view column_name);
 
+/// The nine columns of a tracks row from `first_column` on, in the order of kTrackColumns.
+core::TrackInfo read_track(const Row& row, int first_column);
+
 /// JSON array text, so any character in an artist's name survives.
 std::string encode_artists(const std::vector<std::string>& artists);
 std::vector<std::string> decode_artists(std::string_view json);

@@ -10,6 +10,8 @@ Param::Type Param::type() const {
       return Type::Integer;
     case 2:
       return Type::Boolean;
+    case 5:
+      return Type::Real;
     default:
       return Type::Text;
   }

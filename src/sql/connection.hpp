@@ -49,12 +49,13 @@ enum class Access { Read, Write };
 /// temporary std::string is moved in and owned.
 class Param {
  public:
-  enum class Type { Null, Integer, Boolean, Text };
+  enum class Type { Null, Integer, Boolean, Text, Real };
 
   Param(std::nullptr_t) {}                           // NOLINT: implicit, so {a, b, c} reads well
   Param(bool value) : value_(value) {}               // NOLINT
   Param(int value) : value_(std::int64_t{value}) {}  // NOLINT
   Param(std::int64_t value) : value_(value) {}       // NOLINT
+  Param(double value) : value_(value) {}             // NOLINT
   Param(const char* text) : value_(std::string_view(text)) {}         // NOLINT
   Param(std::string_view text) : value_(text) {}                      // NOLINT
   Param(const std::string& text) : value_(std::string_view(text)) {}  // NOLINT
@@ -67,10 +68,11 @@ class Param {
   Type type() const;
   std::int64_t integer() const { return std::get<std::int64_t>(value_); }
   bool boolean() const { return std::get<bool>(value_); }
+  double real() const { return std::get<double>(value_); }
   std::string_view text() const;
 
  private:
-  std::variant<std::monostate, std::int64_t, bool, std::string_view, std::string> value_;
+  std::variant<std::monostate, std::int64_t, bool, std::string_view, std::string, double> value_;
 };
 
 using Params = std::initializer_list<Param>;
@@ -83,6 +85,8 @@ class Row {
   virtual std::string text(int column) const = 0;    ///< "" for NULL
   virtual std::int64_t int64(int column) const = 0;  ///< 0 for NULL
   virtual bool boolean(int column) const = 0;        ///< false for NULL
+  /// A floating-point column (REAL, DOUBLE PRECISION), exactly as bound; 0 for NULL.
+  virtual double real(int column) const = 0;
 };
 
 using RowHandler = std::function<void(const Row&)>;

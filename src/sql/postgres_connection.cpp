@@ -1,6 +1,7 @@
 #include "sql/postgres_connection.hpp"
 
 #include <array>
+#include <charconv>
 #include <optional>
 #include <pqxx/pqxx>
 #include <utility>
@@ -33,6 +34,14 @@ std::optional<std::string> as_text(const Param& param) {
       return param.boolean() ? "true" : "false";
     case Param::Type::Text:
       return std::string(param.text());
+    case Param::Type::Real: {
+      // The shortest text that reads back as the same double (PostgreSQL 12 and later answer
+      // with the shortest such text too), so a value round-trips exactly.
+      std::array<char, 32> buffer{};
+      const auto written =
+          std::to_chars(buffer.data(), buffer.data() + buffer.size(), param.real());
+      return std::string(buffer.data(), written.ptr);
+    }
   }
   return std::nullopt;
 }
@@ -54,6 +63,16 @@ class PostgresRow final : public Row {
   }
   std::int64_t int64(int column) const override { return as<std::int64_t>(column, 0); }
   bool boolean(int column) const override { return as<bool>(column, false); }
+  double real(int column) const override {
+    if (row_[column].is_null()) return 0;
+    const std::string text = this->text(column);
+    double value = 0;
+    const auto read = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (read.ec != std::errc() || read.ptr != text.data() + text.size()) {
+      throw DatabaseError(DatabaseError::Kind::Other, "a floating-point column holds no number");
+    }
+    return value;
+  }
 
  private:
   template <typename T>

@@ -69,6 +69,9 @@ class Statement final : public Row {
         case Param::Type::Boolean:
           code = sqlite3_bind_int64(statement_, index, param.boolean() ? 1 : 0);
           break;
+        case Param::Type::Real:
+          code = sqlite3_bind_double(statement_, index, param.real());
+          break;
         case Param::Type::Text: {
           const std::string_view text = param.text();
           code = sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_STATIC,
@@ -108,6 +111,7 @@ class Statement final : public Row {
   }
   std::int64_t int64(int column) const override { return sqlite3_column_int64(statement_, column); }
   bool boolean(int column) const override { return int64(column) != 0; }
+  double real(int column) const override { return sqlite3_column_double(statement_, column); }
 
  private:
   sqlite3* db_;

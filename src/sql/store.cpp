@@ -5,6 +5,7 @@
 
 #include "sql/connection_pool.hpp"
 #include "sql/job_queue.hpp"
+#include "sql/match_store.hpp"
 #include "sql/migrations.hpp"
 #include "sql/playlist_journal.hpp"
 #include "sql/postgres_connection.hpp"
@@ -23,19 +24,22 @@ class BoundPorts final : public core::TransactionPorts {
       : scope_(std::make_shared<SharedTransaction>(connection)),
         ports_(scope_, context),
         jobs_(scope_, context),
-        journal_(scope_, context) {}
+        journal_(scope_, context),
+        matches_(scope_) {}
   core::UserStore& users() override { return ports_; }
   core::AccountStore& accounts() override { return ports_; }
   core::PlaylistStore& playlists() override { return ports_; }
   core::SessionStore& sessions() override { return ports_; }
   core::JobQueue& jobs() override { return jobs_; }
   core::PlaylistJournal& journal() override { return journal_; }
+  core::MatchStore& matches() override { return matches_; }
 
  private:
   std::shared_ptr<SharedTransaction> scope_;
   StorePorts ports_;
   SqlJobQueue jobs_;
   SqlPlaylistJournal journal_;
+  SqlMatchStore matches_;
 };
 
 constexpr std::string_view kAcceptedForms =
@@ -94,13 +98,16 @@ Store::Store(std::shared_ptr<TransactionScope> per_call, std::shared_ptr<Connect
       pool_(std::move(pool)),
       context_(context),
       jobs_(std::make_unique<SqlJobQueue>(per_call, context)),
-      journal_(std::make_unique<SqlPlaylistJournal>(std::move(per_call), context)) {}
+      journal_(std::make_unique<SqlPlaylistJournal>(per_call, context)),
+      matches_(std::make_unique<SqlMatchStore>(std::move(per_call))) {}
 
 Store::~Store() = default;
 
 core::JobQueue& Store::jobs() { return *jobs_; }
 
 core::PlaylistJournal& Store::journal() { return *journal_; }
+
+core::MatchStore& Store::matches() { return *matches_; }
 
 core::Status Store::in_transaction(
     const std::function<core::Status(core::TransactionPorts&)>& work) {

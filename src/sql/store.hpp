@@ -18,6 +18,7 @@ namespace plm::sql {
 
 class ConnectionPool;
 class SqlJobQueue;
+class SqlMatchStore;
 class SqlPlaylistJournal;
 class TransactionScope;
 
@@ -45,6 +46,11 @@ class Store final : public StorePorts, public core::UnitOfWork {
   /// inside a unit of work, use the journal its ports hand out. Thread-safe.
   core::PlaylistJournal& journal();
 
+  /// Pastes, remembered choices, the lookup cache and the known tracks (match_store.hpp), each
+  /// call a transaction of its own; inside a unit of work, use the store its ports hand out.
+  /// Thread-safe.
+  core::MatchStore& matches();
+
  private:
   Store(std::shared_ptr<TransactionScope> per_call, std::shared_ptr<ConnectionPool> pool,
         const StoreContext& context);
@@ -53,6 +59,7 @@ class Store final : public StorePorts, public core::UnitOfWork {
   StoreContext context_;
   std::unique_ptr<SqlJobQueue> jobs_;
   std::unique_ptr<SqlPlaylistJournal> journal_;
+  std::unique_ptr<SqlMatchStore> matches_;
 };
 
 /// Where a database URL points.

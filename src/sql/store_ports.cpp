@@ -148,17 +148,7 @@ core::PlaylistItem read_item(const Row& row) {
                           .added_by = row.text(2),
                           .is_local = row.boolean(3),
                           .unavailable = row.boolean(4)};
-  if (!row.is_null(5)) {
-    item.track = core::TrackInfo{.uri = row.text(5),
-                                 .name = row.text(6),
-                                 .artists = decode_artists(row.text(7)),
-                                 .album = row.text(8),
-                                 .album_image_url = row.text(9),
-                                 .duration_ms = row.int64(10),
-                                 .isrc = row.text(11),
-                                 .explicit_content = row.boolean(12),
-                                 .release_date = row.text(13)};
-  }
+  if (!row.is_null(5)) item.track = read_track(row, 5);
   return item;
 }
 

@@ -22,6 +22,7 @@
 #include "core/model/account.hpp"
 #include "core/ports/clock.hpp"
 #include "core/ports/job_queue.hpp"
+#include "core/ports/match_store.hpp"
 #include "core/ports/playlist_journal.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
@@ -134,6 +135,7 @@ struct WebDeps {
   core::JobQueue& jobs;  ///< the record of every job: the jobs API, `syncing`, /metrics read it
   JobControl& job_control;
   core::PlaylistJournal& journal;  ///< the history of every playlist (the history API reads it)
+  core::MatchStore& matches;       ///< pastes and their lines (the pastes API), choices
 };
 
 struct WebOptions {

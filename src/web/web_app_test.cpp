@@ -130,7 +130,7 @@ class WebAppTest : public ::testing::Test {
  protected:
   WebAppTest()
       : app_(WebDeps{store_, store_, store_, store_, clock_, spotify_, crypto(), jobs_.queue, jobs_,
-                     store_},
+                     store_, store_},
              WebOptions{.static_dir = "",
                         .maintenance_interval = std::chrono::milliseconds(0),
                         .test_hook =
@@ -713,7 +713,7 @@ class PipelineTest : public ::testing::Test {
   NoSpotify spotify_;
   QueueOnlyJobs jobs_{clock_};
   App app_{WebDeps{store_, store_, store_, store_, clock_, spotify_, fake_crypto(), jobs_.queue,
-                   jobs_, store_},
+                   jobs_, store_, store_},
            WebOptions{.static_dir = "",
                       .maintenance_interval = std::chrono::milliseconds(0),
                       .log = [](std::string_view) {}},
@@ -801,7 +801,7 @@ TEST(PipelineTable, APublicUploadRouteIsRefused) {
 
   EXPECT_THROW(
       App(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs,
-                  store},
+                  store, store},
           WebOptions{.static_dir = "", .maintenance_interval = std::chrono::milliseconds(0)},
           routes),
       std::logic_error);
@@ -812,12 +812,12 @@ TEST(WebAppPublicUrl, ADefaultPortInThePublicUrlStillMatchesTheOriginBrowsersSen
   test_support::ManualClock clock;
   NoSpotify spotify;
   QueueOnlyJobs jobs(clock);
-  WebApp app(
-      WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs, store},
-      WebOptions{.public_url = "https://Music.Example.org:443/plm/",
-                 .static_dir = "",
-                 .maintenance_interval = std::chrono::milliseconds(0),
-                 .log = [](std::string_view) {}});
+  WebApp app(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs,
+                     store, store},
+             WebOptions{.public_url = "https://Music.Example.org:443/plm/",
+                        .static_dir = "",
+                        .maintenance_interval = std::chrono::milliseconds(0),
+                        .log = [](std::string_view) {}});
   const std::string body =
       Json{{"username", "root"}, {"password", "0123456789"}, {"setup_code", app.setup_code()}}
           .dump();

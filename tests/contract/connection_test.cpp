@@ -92,6 +92,42 @@ class BackendNames {
 using Databases = ::testing::Types<SqliteBackend, PostgresBackend>;
 TYPED_TEST_SUITE(ConnectionContract, Databases, BackendNames);
 
+TYPED_TEST(ConnectionContract, KeepsFloatingPointValuesExactly) {
+  Connection& connection = *this->connection_;
+  // REAL is SQLite's name and PostgreSQL's single precision: each database gets its double.
+  connection.execute_script(connection.dialect() == sql::Dialect::Postgres
+                                ? "CREATE TABLE scores (id BIGINT PRIMARY KEY, x DOUBLE PRECISION)"
+                                : "CREATE TABLE scores (id BIGINT PRIMARY KEY, x REAL)");
+  // Values whose shortest text has many digits, the extremes, and one written by COPY / a
+  // multi-row insert (write_rows).
+  const std::vector<double> values{
+      0.1 + 0.2,          1.0 / 3.0, 0.0, -2.5e-300, std::numeric_limits<double>::max(),
+      0.87654321987654321};
+  constexpr std::string_view kColumns[] = {"id", "x"};
+  connection.begin(Access::Write);
+  for (std::size_t index = 0; index + 1 < values.size(); ++index) {
+    connection.execute("INSERT INTO scores (id, x) VALUES ($1, $2)",
+                       {static_cast<std::int64_t>(index), values[index]});
+  }
+  const std::vector<Param> last{static_cast<std::int64_t>(values.size() - 1), values.back()};
+  connection.write_rows({"scores", kColumns, {}}, last);
+  connection.execute("INSERT INTO scores (id, x) VALUES ($1, $2)", {std::int64_t{99}, nullptr});
+  connection.commit();
+
+  connection.begin(Access::Read);
+  const auto read = sql::all_rows(connection, "SELECT x FROM scores WHERE id < 99 ORDER BY id", {},
+                                  [](const Row& row) { return row.real(0); });
+  const auto null = sql::first_row(connection, "SELECT x FROM scores WHERE id = 99", {},
+                                   [](const Row& row) { return row.real(0); });
+  // A bound double compares equal to the stored one (a result saved again is recognised).
+  const auto found = sql::first_row(connection, "SELECT id FROM scores WHERE x = $1",
+                                    {values.front()}, [](const Row& row) { return row.int64(0); });
+  connection.commit();
+  EXPECT_EQ(read, values);
+  EXPECT_EQ(null, 0.0);
+  EXPECT_EQ(found, 0);
+}
+
 TYPED_TEST(ConnectionContract, BindsAndReadsEveryKindOfValue) {
   Connection& connection = *this->connection_;
   const std::string odd = "tab\t, newline\n, quote' \" backslash \\ é 山 🎧";

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <utility>
 
+#include "in_memory_backend.hpp"
 #include "store_backends.hpp"
 #include "support/fakes.hpp"
 
@@ -106,16 +107,6 @@ core::OAuthState make_state(const std::string& state, std::int64_t user,
                           .redirect_uri = "https://plm.example/api/accounts/callback",
                           .expires_at = at(expires_at)};
 }
-
-/// The fake, opened like a database (a new, empty store every time: it cannot be reopened).
-class InMemoryBackend {
- public:
-  std::optional<std::string> skip_reason() const { return std::nullopt; }
-  std::unique_ptr<test_support::InMemoryStore> open(security::TokenCipher& /*cipher*/,
-                                                    const core::Clock& clock) {
-    return std::make_unique<test_support::InMemoryStore>(clock);
-  }
-};
 
 template <typename BackendType>
 class StoreFixture : public ::testing::Test {
@@ -241,16 +232,6 @@ class StoreContract : public StoreFixture<BackendType> {};
 
 template <typename BackendType>
 class PortContract : public StoreFixture<BackendType> {};
-
-class BackendNames {
- public:
-  template <typename T>
-  static std::string GetName(int) {
-    if (std::is_same_v<T, SqliteBackend>) return "Sqlite";
-    if (std::is_same_v<T, PostgresBackend>) return "Postgres";
-    return "InMemory";
-  }
-};
 
 using Databases = ::testing::Types<SqliteBackend, PostgresBackend>;
 TYPED_TEST_SUITE(StoreContract, Databases, BackendNames);

@@ -456,6 +456,7 @@ core::Status InMemoryStore::in_transaction(
     core::SessionStore& sessions() override { return store; }
     core::JobQueue& jobs() override { return store.jobs(); }
     core::PlaylistJournal& journal() override { return store; }
+    core::MatchStore& matches() override { return store; }
     InMemoryStore& store;
   } ports(*this);
   const InMemoryStore before = *this;
@@ -537,6 +538,9 @@ core::Status InMemoryStore::delete_user(std::int64_t user_id) {
   std::erase_if(oauth_states_,
                 [&](const auto& entry) { return entry.second.app_user_id == user_id; });
   selections_.erase(user_id);
+  choices_.erase(user_id);
+  std::erase_if(pastes_,
+                [&](const auto& entry) { return entry.second.stored.owner_user_id == user_id; });
   std::vector<std::int64_t> owned;
   for (const auto& [id, account] : accounts_) {
     if (account.app_user_id == user_id) owned.push_back(id);
@@ -616,6 +620,8 @@ core::Status InMemoryStore::delete_account(std::int64_t account_id) {
   }
   playlists_.erase(account_id);
   versions_.erase(account_id);
+  std::erase_if(pastes_,
+                [&](const auto& entry) { return entry.second.stored.account_id == account_id; });
   for (auto& [user_id, selections] : selections_) {
     std::erase_if(selections,
                   [&](const auto& entry) { return entry.second.account_id == account_id; });
@@ -890,6 +896,192 @@ core::Result<std::optional<core::RecordedVersion>> InMemoryStore::latest_version
   const auto& versions = versions_[account_id][playlist_id];
   if (versions.empty()) return std::optional<core::RecordedVersion>();
   return std::optional<core::RecordedVersion>(versions.back());
+}
+
+// ---- MatchStore -------------------------------------------------------------------------------
+
+namespace {
+
+core::Error paste_not_found(std::int64_t paste_id) {
+  return make_error(ErrorCode::NotFound, "paste " + std::to_string(paste_id) + " not found");
+}
+
+core::Error line_not_found(std::int64_t paste_id, std::size_t number) {
+  return make_error(ErrorCode::NotFound, "line " + std::to_string(number) + " of paste " +
+                                             std::to_string(paste_id) + " not found");
+}
+
+}  // namespace
+
+core::PasteLineRow InMemoryStore::line_row(const PasteLine& line) {
+  core::PasteLineRow row{.match = line.match, .decision = line.decision, .seq = line.seq};
+  if (core::takes_a_track(line.decision)) {
+    row.match.uri = line.chosen_uri;
+    row.match.track = line.chosen_track;
+  }
+  return row;
+}
+
+core::Result<core::StoredPaste> InMemoryStore::create_paste(std::int64_t owner_user_id,
+                                                            std::int64_t account_id,
+                                                            const std::vector<std::string>& inputs,
+                                                            core::TimePoint now) {
+  if (auto checked = core::check_paste_inputs(inputs); !checked) return checked.error();
+  if (!has_user(owner_user_id)) {
+    return make_error(ErrorCode::NotFound, "user " + std::to_string(owner_user_id) + " not found");
+  }
+  if (!accounts_.contains(account_id)) {
+    return make_error(ErrorCode::NotFound, "account " + std::to_string(account_id) + " not found");
+  }
+  Paste paste{.stored = {.id = ++last_paste_id_,
+                         .owner_user_id = owner_user_id,
+                         .account_id = account_id,
+                         .created_at = whole_second(now),
+                         .line_count = inputs.size()}};
+  // One seq for all: the lines appear together.
+  const std::int64_t seq = inputs.empty() ? 0 : ++last_seq_;
+  for (std::size_t index = 0; index < inputs.size(); ++index) {
+    paste.lines.push_back(
+        PasteLine{.match = {.number = index + 1, .input = inputs[index]}, .seq = seq});
+  }
+  pastes_[paste.stored.id] = paste;
+  return paste.stored;
+}
+
+core::Result<std::optional<core::StoredPaste>> InMemoryStore::find_paste(std::int64_t paste_id) {
+  const auto found = pastes_.find(paste_id);
+  if (found == pastes_.end()) return std::optional<core::StoredPaste>();
+  return std::optional<core::StoredPaste>(found->second.stored);
+}
+
+core::Status InMemoryStore::set_paste_job(std::int64_t paste_id, std::int64_t job_id) {
+  const auto found = pastes_.find(paste_id);
+  if (found == pastes_.end()) return paste_not_found(paste_id);
+  found->second.stored.job_id = job_id;
+  return core::ok();
+}
+
+core::Result<std::vector<core::PasteLineRow>> InMemoryStore::paste_lines(std::int64_t paste_id,
+                                                                         std::int64_t since) {
+  const auto found = pastes_.find(paste_id);
+  if (found == pastes_.end()) return paste_not_found(paste_id);
+  std::vector<core::PasteLineRow> rows;
+  for (const auto& line : found->second.lines) {
+    if (line.seq > since) rows.push_back(line_row(line));
+  }
+  return rows;
+}
+
+core::Status InMemoryStore::save_line_results(std::int64_t paste_id,
+                                              const std::vector<core::LineMatch>& results) {
+  for (const auto& result : results) {
+    if (auto checked = core::check_line_result(result); !checked) return checked.error();
+  }
+  const auto found = pastes_.find(paste_id);
+  if (found == pastes_.end()) return paste_not_found(paste_id);
+  auto& lines = found->second.lines;
+  for (const auto& result : results) {
+    if (result.number > lines.size()) return line_not_found(paste_id, result.number);
+  }
+  for (const auto& result : results) {
+    PasteLine& line = lines[result.number - 1];
+    core::LineMatch saved = result;
+    saved.input = line.match.input;  // a line's input never changes
+    if (saved == line.match) continue;
+    line.match = std::move(saved);
+    line.seq = ++last_seq_;
+  }
+  return core::ok();
+}
+
+core::Result<core::PasteLineRow> InMemoryStore::decide_line(
+    std::int64_t paste_id, std::size_t number, core::LineDecision decision,
+    const std::optional<core::TrackInfo>& chosen) {
+  if (auto checked = core::check_decision(decision, chosen); !checked) return checked.error();
+  const bool with_track = core::takes_a_track(decision);
+  const auto found = pastes_.find(paste_id);
+  if (found == pastes_.end()) return paste_not_found(paste_id);
+  auto& lines = found->second.lines;
+  if (number == 0 || number > lines.size()) return line_not_found(paste_id, number);
+  PasteLine& line = lines[number - 1];
+  if (with_track && !chosen && !line.match.uri) {
+    return make_error(ErrorCode::InvalidInput,
+                      "line " + std::to_string(number) + " has no match to accept");
+  }
+  line.decision = decision;
+  line.chosen_uri.reset();
+  line.chosen_track.reset();
+  if (with_track) {
+    line.chosen_uri = chosen ? std::optional<std::string>(chosen->uri) : line.match.uri;
+    line.chosen_track = chosen ? chosen : line.match.track;
+  }
+  line.seq = ++last_seq_;
+  return line_row(line);
+}
+
+core::Status InMemoryStore::delete_paste(std::int64_t paste_id) {
+  if (pastes_.erase(paste_id) == 0) return paste_not_found(paste_id);
+  return core::ok();
+}
+
+core::Result<std::optional<core::TrackInfo>> InMemoryStore::remembered_choice(
+    std::int64_t user_id, const std::string& key) {
+  const auto& choices = choices_[user_id];
+  const auto found = choices.find(key);
+  if (found == choices.end()) return std::optional<core::TrackInfo>();
+  return std::optional<core::TrackInfo>(found->second);
+}
+
+core::Status InMemoryStore::remember_choice(std::int64_t user_id, const std::string& key,
+                                            const core::TrackInfo& track, core::TimePoint /*now*/) {
+  if (auto checked = core::check_match_key("a choice key", key); !checked) return checked;
+  if (auto checked = core::check_chosen_track(track); !checked) return checked;
+  if (!has_user(user_id)) {
+    return make_error(ErrorCode::NotFound, "user " + std::to_string(user_id) + " not found");
+  }
+  choices_[user_id][key] = track;
+  return core::ok();
+}
+
+core::Status InMemoryStore::forget_choice(std::int64_t user_id, const std::string& key) {
+  choices_[user_id].erase(key);
+  return core::ok();
+}
+
+core::Result<std::optional<std::vector<core::TrackInfo>>> InMemoryStore::cached_lookup(
+    const std::string& key, core::TimePoint not_before) {
+  using Cached = std::optional<std::vector<core::TrackInfo>>;
+  const auto found = lookups_.find(key);
+  if (found == lookups_.end() || found->second.second < whole_second(not_before)) return Cached();
+  return Cached(found->second.first);
+}
+
+core::Status InMemoryStore::cache_lookup(const std::string& key,
+                                         const std::vector<core::TrackInfo>& tracks,
+                                         core::TimePoint now) {
+  if (auto checked = core::check_match_key("a lookup key", key); !checked) return checked;
+  lookups_[key] = {tracks, whole_second(now)};
+  return core::ok();
+}
+
+core::Result<std::int64_t> InMemoryStore::prune_lookups(core::TimePoint before) {
+  return static_cast<std::int64_t>(std::erase_if(
+      lookups_, [&](const auto& entry) { return entry.second.second < whole_second(before); }));
+}
+
+core::Result<std::vector<core::TrackInfo>> InMemoryStore::known_tracks(std::int64_t account_id) {
+  // As the databases: one copy per URI (their tracks table holds the last one saved).
+  std::map<std::string, core::TrackInfo> known;
+  for (const auto& [playlist_id, row] : playlists_[account_id]) {
+    for (const auto& item : row.items) {
+      if (item.track && item.track->uri.starts_with("spotify:track:")) {
+        known.insert_or_assign(item.track->uri, *item.track);
+      }
+    }
+  }
+  std::vector<core::TrackInfo> tracks;
+  for (auto& [uri, track] : known) tracks.push_back(std::move(track));
+  return tracks;
 }
 
 }  // namespace plm::test_support

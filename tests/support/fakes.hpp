@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/ports/clock.hpp"
+#include "core/ports/match_store.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
 #include "core/ports/unit_of_work.hpp"
@@ -175,6 +176,7 @@ class InMemoryStore final : public core::UserStore,
                             public core::PlaylistStore,
                             public core::SessionStore,
                             public core::PlaylistJournal,
+                            public core::MatchStore,
                             public core::UnitOfWork {
  public:
   /// The job queue's times come from the wall clock.
@@ -190,6 +192,8 @@ class InMemoryStore final : public core::UserStore,
 
   /// The jobs of this store's users and accounts: deleting a user or an account deletes its jobs.
   InMemoryJobQueue& jobs() { return *jobs_; }
+  /// Pastes, choices, the lookup cache and known tracks (the same object; as sql::Store names it).
+  core::MatchStore& matches() { return *this; }
 
   core::Result<core::AppUser> create_user(const std::string& username,
                                           const std::string& password_hash,
@@ -257,6 +261,31 @@ class InMemoryStore final : public core::UserStore,
   core::Result<std::optional<core::RecordedVersion>> latest_version(
       std::int64_t account_id, const std::string& playlist_id) override;
 
+  core::Result<core::StoredPaste> create_paste(std::int64_t owner_user_id, std::int64_t account_id,
+                                               const std::vector<std::string>& inputs,
+                                               core::TimePoint now) override;
+  core::Result<std::optional<core::StoredPaste>> find_paste(std::int64_t paste_id) override;
+  core::Status set_paste_job(std::int64_t paste_id, std::int64_t job_id) override;
+  core::Result<std::vector<core::PasteLineRow>> paste_lines(std::int64_t paste_id,
+                                                            std::int64_t since) override;
+  core::Status save_line_results(std::int64_t paste_id,
+                                 const std::vector<core::LineMatch>& results) override;
+  core::Result<core::PasteLineRow> decide_line(
+      std::int64_t paste_id, std::size_t number, core::LineDecision decision,
+      const std::optional<core::TrackInfo>& chosen) override;
+  core::Status delete_paste(std::int64_t paste_id) override;
+  core::Result<std::optional<core::TrackInfo>> remembered_choice(std::int64_t user_id,
+                                                                 const std::string& key) override;
+  core::Status remember_choice(std::int64_t user_id, const std::string& key,
+                               const core::TrackInfo& track, core::TimePoint now) override;
+  core::Status forget_choice(std::int64_t user_id, const std::string& key) override;
+  core::Result<std::optional<std::vector<core::TrackInfo>>> cached_lookup(
+      const std::string& key, core::TimePoint not_before) override;
+  core::Status cache_lookup(const std::string& key, const std::vector<core::TrackInfo>& tracks,
+                            core::TimePoint now) override;
+  core::Result<std::int64_t> prune_lookups(core::TimePoint before) override;
+  core::Result<std::vector<core::TrackInfo>> known_tracks(std::int64_t account_id) override;
+
   std::int64_t saves() const { return saves_; }
   /// Makes save_playlist of this playlist fail with `error` (as a constraint violation would).
   void reject_save(const std::string& playlist_id, core::Error error) {
@@ -285,6 +314,26 @@ class InMemoryStore final : public core::UserStore,
   std::int64_t last_account_id_ = 0;
   std::int64_t saves_ = 0;
   std::map<std::string, core::Error> rejected_;
+  /// A pasted line: the matcher's result, and the track a person accepted or picked.
+  struct PasteLine {
+    core::LineMatch match;
+    core::LineDecision decision = core::LineDecision::None;
+    std::optional<std::string> chosen_uri;
+    std::optional<core::TrackInfo> chosen_track;
+    std::int64_t seq = 0;
+  };
+  struct Paste {
+    core::StoredPaste stored;
+    std::vector<PasteLine> lines;  // by number - 1
+  };
+  static core::PasteLineRow line_row(const PasteLine& line);
+  std::map<std::int64_t, Paste> pastes_;
+  std::int64_t last_paste_id_ = 0;
+  std::int64_t last_seq_ = 0;
+  /// Each user's remembered choices by key.
+  std::map<std::int64_t, std::map<std::string, core::TrackInfo>> choices_;
+  /// Cached lookups by key: the tracks and when they were stored (to the second).
+  std::map<std::string, std::pair<std::vector<core::TrackInfo>, core::TimePoint>> lookups_;
   /// Shared by the copies in_transaction keeps, which put the queue's contents back themselves.
   std::shared_ptr<InMemoryJobQueue> jobs_;
 };

@@ -34,7 +34,8 @@ class UserStore {
   /// NotFound if the user does not exist.
   virtual Status set_role(std::int64_t user_id, Role role) = 0;
   /// Deletes the user with everything they own: sessions, pending OAuth states, Spotify accounts
-  /// and their playlists, items and tags. NotFound if the user does not exist.
+  /// and their playlists, items and tags, pastes and remembered choices (MatchStore). NotFound if
+  /// the user does not exist.
   virtual Status delete_user(std::int64_t user_id) = 0;
 };
 
@@ -82,7 +83,8 @@ class AccountStore {
   /// Replaces the tokens atomically (a refresh without a new refresh token passes the old one).
   virtual Status save_tokens(std::int64_t account_id, const AccountTokens& tokens) = 0;
   virtual Status set_account_status(std::int64_t account_id, AccountStatus status) = 0;
-  /// Deletes the account with its playlists, items and tags. NotFound if it does not exist.
+  /// Deletes the account with its playlists, items, tags and pastes. NotFound if it does not
+  /// exist.
   virtual Status delete_account(std::int64_t account_id) = 0;
 };
 

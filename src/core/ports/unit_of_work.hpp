@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "core/ports/job_queue.hpp"
+#include "core/ports/match_store.hpp"
 #include "core/ports/playlist_journal.hpp"
 #include "core/ports/store.hpp"
 #include "core/result.hpp"
@@ -27,6 +28,8 @@ class TransactionPorts {
   virtual JobQueue& jobs() = 0;
   /// Record a version with the change that made it (an edit's last write and its job's progress).
   virtual PlaylistJournal& journal() = 0;
+  /// Store a paste with the job that matches it (create_paste, enqueue, set_paste_job).
+  virtual MatchStore& matches() = 0;
 };
 
 /// Implemented by sql::Store (both databases) and test_support::InMemoryStore; the storage
