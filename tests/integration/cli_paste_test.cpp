@@ -1,7 +1,7 @@
 // `plm playlist add ID --from-text FILE` end to end (issue 11 §4): the plm binary as a separate
 // process matches pasted lines against a real emulator over loopback HTTP and adds the matched
 // ones. Every run is checked on the EMULATOR's playlist (what Spotify holds), not only on plm's
-// output.
+// output. And `plm match` without a connected account: the app's client-credentials token.
 
 #include <gtest/gtest.h>
 
@@ -189,6 +189,65 @@ TEST_F(CliPasteTest, MistakesAreUsageErrorsBeforeAnyCall) {
   EXPECT_EQ(others.exit_code, 1) << others.err;
   EXPECT_EQ(emulator_calls(), 0);  // nothing was looked up, nothing sent
   EXPECT_EQ(on_spotify(kSmall), (std::vector{u(200), u(201), u(202)}));
+}
+
+// ---- plm match with no connected account: client credentials (issue 11 §4) -------------------
+
+class CliMatchWithoutAccountTest : public CliTest {
+ protected:
+  void SetUp() override { start(paste_seed(), "dj"); }
+  plm::test_support::ProcessResult match_with_secret(const std::string& secret,
+                                                     const std::string& input) {
+    auto environment = this->environment();
+    environment["PLM_SPOTIFY_CLIENT_SECRET"] = secret;
+    return run_process({PLM_BINARY, "match"}, environment, input);
+  }
+  static std::vector<Json> objects(const std::string& out) {
+    std::vector<Json> result;
+    std::size_t start = 0;
+    for (auto end = out.find('\n'); end != std::string::npos; end = out.find('\n', start)) {
+      result.push_back(Json::parse(out.substr(start, end - start)));
+      start = end + 1;
+    }
+    return result;
+  }
+};
+
+TEST_F(CliMatchWithoutAccountTest, SearchesWithTheAppsClientCredentials) {
+  const std::size_t named = nameable_track();
+
+  const auto result = plm({"match"}, line_for(named) + "\n" + u(301) + "\n");
+
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const auto lines = objects(result.out);
+  ASSERT_EQ(lines.size(), 2u) << result.out;
+  EXPECT_EQ(lines[0]["status"], "matched") << lines[0].dump();
+  EXPECT_EQ(lines[0]["uri"], u(named));
+  EXPECT_EQ(lines[1]["status"], "matched") << lines[1].dump();
+  EXPECT_EQ(lines[1]["uri"], u(301));
+  const Json stats = admin_json("GET", "/__emulator/stats");
+  EXPECT_GE(stats["by_endpoint"].value("GET /v1/search", 0), 1) << stats.dump();
+  EXPECT_EQ(stats["by_endpoint"].value("GET /v1/tracks/{}", 0), 1) << stats.dump();
+  EXPECT_EQ(stats["by_endpoint"].value("GET /v1/me", 0), 0) << stats.dump();  // no user at all
+  EXPECT_EQ(stats["by_client"].value(kClientId, 0), stats["total"].get<int>());
+}
+
+TEST_F(CliMatchWithoutAccountTest, WithoutASecretOrWithAWrongOneItSaysWhatIsWrong) {
+  const auto no_secret = match_with_secret("", "Some Artist - Some Title\n");
+  const auto wrong_secret = match_with_secret("not-the-secret", "Some Artist - Some Title\n");
+
+  EXPECT_EQ(no_secret.exit_code, 2) << no_secret.out << no_secret.err;
+  EXPECT_NE(no_secret.err.find("plm connect"), std::string::npos) << no_secret.err;
+  EXPECT_NE(no_secret.err.find("PLM_SPOTIFY_CLIENT_SECRET"), std::string::npos) << no_secret.err;
+  EXPECT_TRUE(no_secret.out.empty()) << no_secret.out;
+  // Refused credentials end the run with their error: never a "not_found" on every line (this
+  // test failed so before match_lines stopped taking a Forbidden for "nothing found").
+  EXPECT_EQ(wrong_secret.exit_code, 1) << wrong_secret.out << wrong_secret.err;
+  EXPECT_NE(wrong_secret.err.find("client credentials refused"), std::string::npos)
+      << wrong_secret.err;
+  EXPECT_EQ(wrong_secret.err.find("not-the-secret"), std::string::npos);  // never echoed
+  EXPECT_TRUE(wrong_secret.out.empty()) << wrong_secret.out;
+  EXPECT_EQ(emulator_calls(), 0);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/match_output.hpp"
 #include "app/cli/run_job.hpp"
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
@@ -459,27 +460,6 @@ core::Result<std::string> read_text(const std::string& file) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-/// Every track of the account's stored playlists: what a line can match without a call.
-core::Result<core::KnownTracks> stored_tracks(Services& services, std::int64_t account_id) {
-  auto playlists = services.playlists().playlists_of(account_id);
-  if (!playlists) return playlists.error();
-  std::vector<core::TrackInfo> tracks;
-  for (const auto& playlist : *playlists) {
-    auto items = services.playlists().playlist_items(account_id, playlist.summary.id);
-    if (!items) return items.error();
-    for (auto& item : *items) {
-      if (item.track) tracks.push_back(std::move(*item.track));
-    }
-  }
-  return core::KnownTracks(std::move(tracks));
-}
-
-std::string duration_text(std::int64_t duration_ms) {
-  const std::int64_t seconds = (duration_ms + 500) / 1000;
-  const std::int64_t rest = seconds % 60;
-  return std::to_string(seconds / 60) + ":" + (rest < 10 ? "0" : "") + std::to_string(rest);
-}
-
 std::string artists_text(const core::TrackInfo& track) {
   std::string text;
   for (const auto& artist : track.artists) text += (text.empty() ? "" : ", ") + artist;
@@ -489,15 +469,8 @@ std::string artists_text(const core::TrackInfo& track) {
 /// A line that was not added, as --json prints it (the candidates as `plm match` prints them).
 Json not_added_value(const core::LineMatch& line) {
   Json candidates = Json::array();
-  for (const auto& candidate : line.candidates) {
-    const core::TrackInfo& track = candidate.track;
-    candidates.push_back(Json{{"uri", track.uri},
-                              {"title", track.name},
-                              {"artists", track.artists},
-                              {"album", track.album},
-                              {"duration", duration_text(track.duration_ms)},
-                              {"duration_ms", track.duration_ms}});
-  }
+  for (const auto& candidate : line.candidates)
+    candidates.push_back(candidate_json(candidate.track, candidate.score));
   return Json{{"number", line.number},
               {"input", line.input},
               {"status", std::string(core::to_string(line.status))},
@@ -518,8 +491,8 @@ void print_not_added(std::ostream& out, const std::vector<const core::LineMatch*
     for (std::size_t i = 0; i < line->candidates.size(); ++i) {
       const core::TrackInfo& track = line->candidates[i].track;
       out << "      " << i + 1 << ". " << track.uri << "  " << track.name << " — "
-          << artists_text(track) << " (" << track.album << ", " << duration_text(track.duration_ms)
-          << ")\n";
+          << artists_text(track) << " (" << track.album << ", "
+          << minutes_and_seconds(track.duration_ms) << ")\n";
     }
   }
 }
@@ -552,16 +525,19 @@ ExitCode add_from_text(CommandContext& context) {
         "Spotify account " + target->account.spotify_user_id + " needs re-authorization"));
   }
   Services& services = context.services();
-  auto known = stored_tracks(services, target->account.id);
-  if (!known) return context.fail(known.error());
+  auto stored = services.matches().known_tracks(target->account.id);
+  if (!stored) return context.fail(stored.error());
+  const core::KnownTracks known(std::move(*stored));
 
+  // The match store: cached lookups, and the person's choices made in the web app for the same
+  // lines.
   const core::SpotifyAccount account = target->account;
   const MatchLinesDeps deps{
       .make_client = [&services, account] { return services.spotify_for(account); },
-      .store = nullptr,
+      .store = &services.matches(),
       .clock = services.clock()};
   MatchLinesOptions options;
-  options.known = &*known;
+  options.known = &known;
   options.user_id = target->user.id;
   if (!context.json()) {
     context.err() << "matching " << paste->lines.size() << " line"
