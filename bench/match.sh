@@ -127,6 +127,14 @@ by_endpoint = stats.get("by_endpoint", {})
 searches = sum(v for k, v in by_endpoint.items() if "/search" in k)
 lookups = calls - searches
 summary = open(f"{work}/{name}.score").read().strip().splitlines()[-1]
+# plm's own count per line ("calls"; identical lines after the first say 0), by kind of line.
+kinds = {"uri": "uri/link", "url": "uri/link", "isrc": "isrc"}
+per_kind = {}
+for family, raw in zip(families, open(f"{work}/{name}.out", encoding="utf-8")):
+    calls_of_line = json.loads(raw).get("calls")
+    if calls_of_line is not None:
+        per_kind.setdefault(kinds.get(family, "text"), []).append(calls_of_line)
+by_kind = ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in sorted(per_kind.items()))
 limited = budget if name != "quality" else 0
 rate_bound = 30 * ((calls - 1) // limited) if limited and calls > 0 else 0
 latency_bound = calls * (latency if limited else 0) / 1000 / (1 if name.startswith("baseline") else 4)
@@ -134,7 +142,8 @@ bound = max(rate_bound, latency_bound)
 print(f"RESULT {name}: {lines} lines, exit {rc}; {summary}; calls {calls} (searches {searches}, "
       f"track lookups {lookups}; {' '.join(f'{k} {v}' for k, v in sorted(by_endpoint.items()))}); "
       f"429s {stats.get('rate_limited', 0)}; searches per line {searches / lines:.2f} "
-      f"(per text line {searches / text if text else 0:.2f}), calls per line {calls / lines:.2f}; "
+      f"(per text line {searches / text if text else 0:.2f}), calls per line {calls / lines:.2f}"
+      + (f" (plm's count by kind of line: {by_kind})" if by_kind else "") + "; "
       f"wall {wall:.1f} s" + (f", rate bound {rate_bound:.0f} s, latency bound {latency_bound:.1f} s, "
       f"ratio to the larger {wall / bound if bound else float('nan'):.2f}" if limited else ""))
 open(f"{work}/{name}.row", "w").write(
