@@ -89,9 +89,13 @@ struct Run {
       }
     }
     if (problem) {
-      // Retryable errors (and a lost authorisation) end the run; others are final for this
-      // lookup: it found nothing (a 404 track, a query Spotify refused).
-      if (problem->retryable() || problem->code == core::ErrorCode::NeedsReauth) {
+      // A 404 track and a query Spotify refused (400) are final for this lookup: it found
+      // nothing. Anything else ends the run: retryable errors, a lost authorisation, and refused
+      // credentials or access (a wrong client secret, a user not on the app's allowlist), which
+      // would otherwise pass for "not found" on every line.
+      const bool found_nothing = problem->code == core::ErrorCode::NotFound ||
+                                 problem->code == core::ErrorCode::InvalidInput;
+      if (!found_nothing) {
         fail(std::move(*problem));
         return std::nullopt;
       }

@@ -50,9 +50,11 @@ struct MatchLinesOptions {
 
 /// Matches every line of `paste`; returns one result per line, in input order. `on_results` is
 /// called (on the calling thread, several lines at a time, in any order) as lines are decided, so
-/// a job can store them and report progress. A retryable error (rate limit past the client's
-/// waits, Spotify down, re-authorisation needed) ends the run with that error after the lines in
-/// flight finish: what was decided has been given to on_results. A stop request ends it once the
+/// a job can store them and report progress. An error other than a 404 track or a refused query
+/// (which only mean "nothing found") ends the run with that error after the lines in flight
+/// finish: retryable ones (rate limit past the client's waits, Spotify down), re-authorisation
+/// needed, and refused credentials or access (Forbidden: a wrong client secret, a user not on the
+/// app's allowlist). What was decided has been given to on_results. A stop request ends it once the
 /// lines in flight finish, returning the results with the lines not reached still Pending.
 core::Result<std::vector<core::LineMatch>> match_lines(
     const MatchLinesDeps& deps, const core::ParsedPaste& paste, const MatchLinesOptions& options,

@@ -87,6 +87,8 @@ struct Services::Impl {
   std::mutex authorizations_mutex;
   /// One per account ever used by this process (a few hundred bytes each; ids are never reused).
   std::map<std::int64_t, std::shared_ptr<spotify::AccountAuthorization>> authorizations;
+  /// The client ID's catalog token, made on first use (under authorizations_mutex).
+  std::shared_ptr<spotify::ClientCredentials> client_credentials;
 
   spotify::ClientConfig client_config(const std::string& account_client_id) const {
     spotify::ClientConfig client;
@@ -210,6 +212,31 @@ std::unique_ptr<core::SpotifyApi> Services::spotify_for(const core::SpotifyAccou
   return std::make_unique<spotify::Client>(client, impl_->authorization_for(account, client),
                                            impl_->transport, impl_->budget_for(client.client_id),
                                            *impl_->clock, *impl_->sleeper);
+}
+
+core::Result<std::unique_ptr<core::SpotifyApi>> Services::catalog_spotify() {
+  const Config& config = impl_->config;
+  if (config.spotify_client_id.empty() || config.spotify_client_secret.empty()) {
+    return core::make_error(
+        core::ErrorCode::InvalidInput,
+        std::string(config.spotify_client_id.empty() ? "PLM_SPOTIFY_CLIENT_ID"
+                                                     : "PLM_SPOTIFY_CLIENT_SECRET") +
+            " is not set: catalog calls without a connected account use the app's client "
+            "credentials, which need the client ID and its secret (see docs/spotify-setup.md)");
+  }
+  const auto client = impl_->client_config({});
+  std::shared_ptr<spotify::ClientCredentials> credentials;
+  {
+    std::lock_guard lock(impl_->authorizations_mutex);
+    if (!impl_->client_credentials) {
+      impl_->client_credentials = std::make_shared<spotify::ClientCredentials>(
+          spotify::client_credentials_settings(client), impl_->transport, *impl_->clock);
+    }
+    credentials = impl_->client_credentials;
+  }
+  return std::unique_ptr<core::SpotifyApi>(std::make_unique<spotify::Client>(
+      client, std::move(credentials), impl_->transport, impl_->budget_for(client.client_id),
+      *impl_->clock, *impl_->sleeper));
 }
 
 core::Result<IdentifiedAccount> Services::identify(const core::AccountTokens& tokens) {

@@ -74,6 +74,15 @@ class Services {
   /// budget in the database (PLM_SPOTIFY_RATE_BUDGET per 30 s), shared with every plm process
   /// that uses it.
   std::unique_ptr<core::SpotifyApi> spotify_for(const core::SpotifyAccount& account);
+  /// A Spotify client for catalog calls (search_tracks, track) without a connected account, on the
+  /// client ID's client-credentials token (spotify-api.md §1.6: no user, so nothing else works;
+  /// other calls fail with Forbidden or Unauthorized from Spotify). The token is asked for on the
+  /// first call, again when it is about to expire or a 401 refuses it, kept in memory only and
+  /// shared by every such client of this process; calls are paced by the client ID's budget in the
+  /// database like every client's. InvalidInput when PLM_SPOTIFY_CLIENT_ID or
+  /// PLM_SPOTIFY_CLIENT_SECRET is not set; a refused ID or secret shows at the first call
+  /// (Forbidden, "client credentials refused").
+  core::Result<std::unique_ptr<core::SpotifyApi>> catalog_spotify();
   /// Who the freshly exchanged `tokens` belong to (GET /me), for the connect flows. Stores
   /// nothing: a refresh the call needs (a short-lived first token) is kept in the returned tokens,
   /// which the caller stores with the account.

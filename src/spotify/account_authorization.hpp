@@ -20,6 +20,7 @@
 #include "core/ports/clock.hpp"
 #include "core/result.hpp"
 #include "spotify/oauth.hpp"
+#include "spotify/token_source.hpp"
 #include "spotify/transport.hpp"
 
 namespace plm::spotify {
@@ -49,7 +50,7 @@ struct AuthorizationSettings {
   std::chrono::milliseconds refresh_margin{5 * 60'000};
 };
 
-class AccountAuthorization {
+class AccountAuthorization final : public TokenSource {
  public:
   /// `transport` and `clock` must outlive the authorization. `needs_reauth`: the account is already
   /// marked; no call is made and on_needs_reauth is not called again.
@@ -62,7 +63,7 @@ class AccountAuthorization {
   /// The access token to send, refreshed first when it is about to expire, or when `rejected` (not
   /// empty: the token a 401 refused) is still the current one. NeedsReauth once the account's
   /// authorization ended.
-  core::Result<std::string> access_token(const std::string& rejected = {});
+  core::Result<std::string> access_token(const std::string& rejected = {}) override;
 
   /// Takes a copy of the account read from the store when it is newer than what this
   /// authorization holds: a later authorization (a reconnect here or in another process), a later
@@ -72,8 +73,8 @@ class AccountAuthorization {
   /// ignored, so a caller holding a stale copy cannot undo a rotation.
   void adopt(const core::AccountTokens& stored, bool stored_needs_reauth);
 
-  core::AccountTokens tokens() const;
-  bool needs_reauth() const { return needs_reauth_.load(); }
+  core::AccountTokens tokens() const override;
+  bool needs_reauth() const override { return needs_reauth_.load(); }
 
  private:
   core::Result<std::string> refresh_locked(const std::string& rejected);

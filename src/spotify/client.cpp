@@ -14,7 +14,6 @@ namespace {
 using core::ErrorCode;
 using Json = nlohmann::json;
 
-
 std::string encode(const std::string& id) { return plm::http::percent_encode(id); }
 
 std::string paging(std::int64_t offset, int limit) {
@@ -55,7 +54,13 @@ AuthorizationSettings authorization_settings(const ClientConfig& config) {
                                .refresh_margin = config.refresh_margin};
 }
 
-Client::Client(ClientConfig config, std::shared_ptr<AccountAuthorization> authorization,
+ClientCredentialsSettings client_credentials_settings(const ClientConfig& config) {
+  const AuthorizationSettings settings = authorization_settings(config);
+  return ClientCredentialsSettings{.oauth = settings.oauth,
+                                   .renew_margin = settings.refresh_margin};
+}
+
+Client::Client(ClientConfig config, std::shared_ptr<TokenSource> authorization,
                HttpTransport& transport, std::shared_ptr<CallBudget> budget,
                const core::Clock& clock, Sleeper& sleeper)
     : config_(std::move(config)),

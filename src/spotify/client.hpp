@@ -14,9 +14,11 @@
 /// repeats ran out. The client never reads behind the caller's back to find out: settling is the
 /// write sequence's job (core/write/write_sequence.hpp), with reads it counts.
 ///
-/// The tokens belong to the account's AccountAuthorization, shared by every client of the account
-/// in the process (refreshes are serialised there); a Client is a light per-use object that counts
-/// its own calls (a job, a command). Waiting goes through the `Sleeper`, wall-clock time
+/// The tokens belong to a TokenSource shared by every client that uses it: the account's
+/// AccountAuthorization (refreshes are serialised there), or, for catalog calls without an
+/// account, the client ID's ClientCredentials (search and GET /tracks/{id} only). A Client is a
+/// light per-use object that counts its own calls (a job, a command). Waiting goes through the
+/// `Sleeper`, wall-clock time
 /// (`retry_at`, token expiry) through the `core::Clock` and pacing through the budget's own clock,
 /// so tests never sleep. Thread-safe: calls may come from several threads.
 
@@ -35,10 +37,12 @@
 #include "core/ports/spotify_api.hpp"
 #include "spotify/account_authorization.hpp"
 #include "spotify/call_budget.hpp"
+#include "spotify/client_credentials.hpp"
 #include "spotify/oauth.hpp"
 #include "spotify/parse.hpp"
 #include "spotify/rate_limiter.hpp"
 #include "spotify/retry_policy.hpp"
+#include "spotify/token_source.hpp"
 #include "spotify/transport.hpp"
 
 namespace plm::spotify {
@@ -80,16 +84,18 @@ struct ClientConfig {
 
 /// The authorization part of `config`, for an AccountAuthorization of the client ID.
 AuthorizationSettings authorization_settings(const ClientConfig& config);
+/// The same for the client ID's ClientCredentials (renewed with the same margin).
+ClientCredentialsSettings client_credentials_settings(const ClientConfig& config);
 
 class Client final : public core::SpotifyApi {
  public:
-  /// A client over the account's shared `authorization` (app::Services keeps one per account).
-  /// `budget` is the client ID's (RateLimiterRegistry::for_client, or the database's through
-  /// src/app); null: a SharedRateLimiter of this client's own from config.rate_limit. `transport`,
-  /// `clock` and `sleeper` must outlive the client.
-  Client(ClientConfig config, std::shared_ptr<AccountAuthorization> authorization,
-         HttpTransport& transport, std::shared_ptr<CallBudget> budget, const core::Clock& clock,
-         Sleeper& sleeper);
+  /// A client over a shared token source: an account's authorization (app::Services keeps one per
+  /// account) or the client ID's ClientCredentials (catalog calls only). `budget` is the client
+  /// ID's (RateLimiterRegistry::for_client, or the database's through src/app); null: a
+  /// SharedRateLimiter of this client's own from config.rate_limit. `transport`, `clock` and
+  /// `sleeper` must outlive the client.
+  Client(ClientConfig config, std::shared_ptr<TokenSource> authorization, HttpTransport& transport,
+         std::shared_ptr<CallBudget> budget, const core::Clock& clock, Sleeper& sleeper);
   /// A client with an authorization of its own, from `tokens`, `hooks` and
   /// config.start_needs_reauth (tests, one-off uses).
   Client(ClientConfig config, core::AccountTokens tokens, HttpTransport& transport,
@@ -170,7 +176,7 @@ class Client final : public core::SpotifyApi {
   core::Error error_for(const HttpResponse& response) const;
 
   ClientConfig config_;
-  std::shared_ptr<AccountAuthorization> authorization_;
+  std::shared_ptr<TokenSource> authorization_;
   HttpTransport& transport_;
   std::shared_ptr<CallBudget> budget_;
   const core::Clock& clock_;

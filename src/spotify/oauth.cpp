@@ -86,6 +86,17 @@ core::TimePoint to_the_second(core::TimePoint time) {
   return std::chrono::floor<std::chrono::seconds>(time);
 }
 
+/// The tokens of the token endpoint's `answer` to a request sent at `now`, or its error
+/// (`refreshing` decides what invalid_grant means).
+core::Result<core::AccountTokens> tokens_of_answer(const core::Result<HttpResponse>& answer,
+                                                   bool refreshing, core::TimePoint now) {
+  if (!answer) return answer.error();
+  if (answer->status != 200) return token_error(*answer, refreshing, now);
+  auto token = parse_token_response(answer->body);
+  if (!token) return token.error();
+  return tokens_from(*token, to_the_second(now));
+}
+
 }  // namespace
 
 std::string pkce_challenge(std::string_view code_verifier) {
@@ -187,16 +198,13 @@ core::Result<core::AccountTokens> Authorizer::exchange_code(
   if (config_.client_secret.empty()) form.emplace_back("client_id", config_.client_id);
   if (!code_verifier.empty()) form.emplace_back("code_verifier", code_verifier);
   const auto now = clock_.now();
-  auto response = post_token(plm::http::build_query(form));
-  if (!response) return response.error();
-  if (response->status != 200) return token_error(*response, /*refreshing=*/false, now);
-  auto token = parse_token_response(response->body);
-  if (!token) return token.error();
-  if (token->refresh_token.empty()) {
+  auto tokens =
+      tokens_of_answer(post_token(plm::http::build_query(form)), /*refreshing=*/false, now);
+  if (!tokens) return tokens.error();
+  if (tokens->refresh_token.empty()) {
     return core::make_error(ErrorCode::BadResponse, "code exchange returned no refresh token");
   }
-  auto tokens = tokens_from(*token, to_the_second(now));
-  tokens.authorized_at = to_the_second(now);
+  tokens->authorized_at = to_the_second(now);
   return tokens;
 }
 
@@ -208,16 +216,29 @@ core::Result<core::AccountTokens> Authorizer::refresh(const core::AccountTokens&
                                      {"refresh_token", current.refresh_token}};
   if (config_.client_secret.empty()) form.emplace_back("client_id", config_.client_id);
   const auto now = clock_.now();
-  auto response = post_token(plm::http::build_query(form));
-  if (!response) return response.error();
-  if (response->status != 200) return token_error(*response, /*refreshing=*/true, now);
-  auto token = parse_token_response(response->body);
-  if (!token) return token.error();
-  auto tokens = tokens_from(*token, to_the_second(now));
+  auto tokens =
+      tokens_of_answer(post_token(plm::http::build_query(form)), /*refreshing=*/true, now);
+  if (!tokens) return tokens.error();
   // §1.3 / §7.11: no refresh_token in the answer means "keep using the one you have".
-  if (tokens.refresh_token.empty()) tokens.refresh_token = current.refresh_token;
-  if (tokens.scope.empty()) tokens.scope = current.scope;
-  tokens.authorized_at = current.authorized_at;
+  if (tokens->refresh_token.empty()) tokens->refresh_token = current.refresh_token;
+  if (tokens->scope.empty()) tokens->scope = current.scope;
+  tokens->authorized_at = current.authorized_at;
+  return tokens;
+}
+
+core::Result<core::AccountTokens> Authorizer::client_credentials() const {
+  if (config_.client_secret.empty()) {
+    return core::make_error(ErrorCode::InvalidInput,
+                            "client credentials need the app's client secret (none is configured)");
+  }
+  const auto now = clock_.now();
+  const std::vector<plm::http::Field> form{{"grant_type", "client_credentials"}};
+  auto tokens =
+      tokens_of_answer(post_token(plm::http::build_query(form)), /*refreshing=*/false, now);
+  if (!tokens) return tokens.error();
+  // Nothing to refresh with, and no user whose grant a scope would describe.
+  tokens->refresh_token.clear();
+  tokens->scope.clear();
   return tokens;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 /// Spotify's accounts service (spotify-api.md §1): the authorize URL with PKCE (S256) and `state`,
-/// the code exchange and refreshes. Confidential client (Basic auth with the secret) when a secret
-/// is configured, otherwise a PKCE public client.
+/// the code exchange, refreshes and client-credentials tokens. Confidential client (Basic auth with
+/// the secret) when a secret is configured, otherwise a PKCE public client.
 ///
 /// Tokens and secrets never appear in error messages.
 
@@ -73,6 +73,12 @@ class Authorizer {
   /// §1.3) and never changes `authorized_at`. Fails with NeedsReauth on `invalid_grant` (expired 6
   /// months after consent, or revoked): do not retry, the user must connect again.
   core::Result<core::AccountTokens> refresh(const core::AccountTokens& current) const;
+
+  /// A catalog-only token for the client ID itself (§1.6: grant_type=client_credentials, no user,
+  /// no refresh token): access_token and expires_at set, the rest empty. Fails with InvalidInput
+  /// when no secret is configured (the flow needs it), Forbidden when the accounts service refuses
+  /// the client ID or secret, Unavailable for 5xx and network errors.
+  core::Result<core::AccountTokens> client_credentials() const;
 
   const OAuthConfig& config() const { return config_; }
 

@@ -1,6 +1,7 @@
 // app::Services as the CLI and `plm serve` use it, against the emulator over loopback HTTP: one
 // authorization per account shared by its clients, the stored tokens read again when another
-// process rotated the refresh token, and one rate budget per client ID shared through the database.
+// process rotated the refresh token, one rate budget per client ID shared through the database, and
+// catalog clients on the client ID's client-credentials token.
 // Two Services objects on one SQLite file are what two plm processes see. The clocks are manual and
 // the sleeper moves them: nothing waits for real.
 
@@ -65,11 +66,12 @@ class ServicesTest : public ::testing::Test {
   }
 
   /// One plm process's services on the shared data directory (database and key).
-  std::unique_ptr<Services> open_process(int rate_budget = 100'000) {
+  std::unique_ptr<Services> open_process(int rate_budget = 100'000,
+                                         const std::string& secret = kClientSecret) {
     const std::string emulator_url = emulator_->base_url();
     auto config = build_config({{"PLM_DATA_DIR", directory_.string()},
                                 {"PLM_SPOTIFY_CLIENT_ID", kClientId},
-                                {"PLM_SPOTIFY_CLIENT_SECRET", kClientSecret},
+                                {"PLM_SPOTIFY_CLIENT_SECRET", secret},
                                 {"PLM_SPOTIFY_API_URL", emulator_url + "/v1"},
                                 {"PLM_SPOTIFY_ACCOUNTS_URL", emulator_url},
                                 {"PLM_SPOTIFY_RATE_BUDGET", std::to_string(rate_budget)},
@@ -241,6 +243,51 @@ TEST_F(ServicesTest, ARateLimitPauseIsSharedWithTheOtherProcess) {
   EXPECT_EQ(*other.error().retry_at, clock_.now() + 1h);
   EXPECT_EQ(emulator_admin("GET", "/__emulator/stats")["rate_limited"], 2);
   EXPECT_TRUE(sleeper_.waits.empty());
+}
+
+TEST_F(ServicesTest, CatalogClientsNeedNoAccountAndKeepToTheClientIdsBudget) {
+  constexpr int kBudget = 4;
+  emulator_admin("POST", "/__emulator/rate-limits",
+                 Json{{"window_budget", kBudget}, {"window_ms", 30'000}});
+  const auto serve = open_process(kBudget);
+  const auto account = store_account(*serve, /*expires_in_s=*/3600);
+  auto catalog = serve->catalog_spotify();
+  ASSERT_TRUE(catalog) << catalog.error().message;
+  auto second = serve->catalog_spotify();
+  ASSERT_TRUE(second);
+  const auto user_client = serve->spotify_for(account);
+
+  // Catalog calls on the client-credentials token and the account's calls share one window.
+  for (int i = 0; i < 2 * kBudget; ++i) {
+    if (i % 2 == 0) {
+      const auto found = (i % 4 == 0 ? *catalog : *second)->search_tracks("love", 0, 10);
+      ASSERT_TRUE(found) << i << ": " << found.error().message;
+    } else {
+      ASSERT_TRUE(user_client->current_user()) << i;
+    }
+  }
+  const Json stats = emulator_admin("GET", "/__emulator/stats");
+  EXPECT_EQ(stats["total"], 2 * kBudget);
+  EXPECT_EQ(stats["rate_limited"], 0);
+  EXPECT_EQ(sleeper_.waits, std::vector<spotify::Millis>(1, 30s));
+
+  // The catalog token is no user's: /me is refused.
+  EXPECT_FALSE((*catalog)->current_user());
+}
+
+TEST_F(ServicesTest, CatalogClientsNeedTheClientSecret) {
+  const auto services = open_process(100'000, /*secret=*/"");
+  const auto catalog = services->catalog_spotify();
+  ASSERT_FALSE(catalog);
+  EXPECT_EQ(catalog.error().code, core::ErrorCode::InvalidInput);
+  EXPECT_NE(catalog.error().message.find("PLM_SPOTIFY_CLIENT_SECRET"), std::string::npos);
+
+  const auto wrong = open_process(100'000, "wrong-secret");
+  const auto refused = (*wrong->catalog_spotify())->search_tracks("love", 0, 10);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::Forbidden);
+  EXPECT_NE(refused.error().message.find("client credentials refused"), std::string::npos);
+  EXPECT_EQ(emulator_admin("GET", "/__emulator/stats")["total"], 0);
 }
 
 }  // namespace

@@ -240,8 +240,11 @@ core::Result<Invocation> parse_command_line(const CommandTable& table,
                                                                see_help(invocation.command_path()));
   }
   const auto& wanted = invocation.command->arguments;
-  // A last argument spelled "URI..." takes one or more values.
-  const bool open_ended = !wanted.empty() && wanted.back().ends_with("...");
+  // A last argument spelled "URI..." takes one or more values, "[URI...]" zero or more.
+  const bool open_ended =
+      !wanted.empty() && (wanted.back().ends_with("...") || wanted.back().ends_with("...]"));
+  const std::size_t required =
+      open_ended && wanted.back().starts_with('[') ? wanted.size() - 1 : wanted.size();
   if (given.size() > wanted.size() && !open_ended) {
     const bool meant_a_subcommand = !subcommand_chosen && invocation.group->has_subcommands() &&
                                     wanted.empty() && !own_flag_seen;
@@ -250,9 +253,9 @@ core::Result<Invocation> parse_command_line(const CommandTable& table,
         std::string(meant_a_subcommand ? "unknown command '" : "unexpected argument '") +
             given[wanted.size()] + "'" + for_command() + see_help(invocation.command_path()));
   }
-  if (given.size() < wanted.size()) {
+  if (given.size() < required) {
     std::string missing;
-    for (std::size_t i = given.size(); i < wanted.size(); ++i) {
+    for (std::size_t i = given.size(); i < required; ++i) {
       missing += (missing.empty() ? "" : " ") + std::string(wanted[i]);
     }
     return core::make_error(core::ErrorCode::InvalidInput, "missing " + missing + for_command() +

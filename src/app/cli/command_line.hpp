@@ -52,7 +52,8 @@ struct Command {
   std::string_view name;     ///< "" for the group's own command (`plm sync`), else "add" etc.
   std::string_view summary;  ///< one line; for a group's own command "" means the group's summary
   /// Required positional arguments ("NAME"); a last one ending in "..." ("URI...") takes one or
-  /// more values.
+  /// more values, and in brackets ("[URI...]") zero or more (the handler says when none is
+  /// wrong).
   std::vector<std::string_view> arguments;
   std::vector<Flag> flags;
   std::string_view details;  ///< paragraphs --help shows after the summary ("" for none)

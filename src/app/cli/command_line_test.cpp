@@ -48,6 +48,10 @@ const std::vector<CommandGroup>& groups() {
                     {.name = "tag",
                      .summary = "tag users",
                      .arguments = {"TAG", "NAME..."},
+                     .handler = does_nothing},
+                    {.name = "untag",
+                     .summary = "untag users (all without NAME)",
+                     .arguments = {"TAG", "[NAME...]"},
                      .handler = does_nothing}}},
       {.name = "jobs",
        .summary = "durable jobs",
@@ -150,6 +154,16 @@ TEST(ParseCommandLine, ALastArgumentWithDotsTakesOneOrMoreValues) {
               ElementsAre("red", "bob", "carol", "dave"));
   EXPECT_EQ(refusal({"user", "tag", "red"}),
             "missing NAME... for 'plm user tag' (see plm user tag --help)");
+}
+
+TEST(ParseCommandLine, ALastArgumentWithDotsInBracketsTakesZeroOrMoreValues) {
+  EXPECT_THAT(parsed({"user", "untag", "red"}).arguments, ElementsAre("red"));
+  EXPECT_THAT(parsed({"user", "untag", "red", "bob", "carol"}).arguments,
+              ElementsAre("red", "bob", "carol"));
+  EXPECT_EQ(refusal({"user", "untag"}),
+            "missing TAG for 'plm user untag' (see plm user untag --help)");
+  EXPECT_THAT(help_text(kTable, groups()[1], &groups()[1].commands[3]),
+              HasSubstr("usage: plm user untag TAG [NAME...]"));
 }
 
 TEST(ParseCommandLine, HelpWinsOverOtherMistakesOnceTheCommandIsKnown) {

@@ -4,8 +4,11 @@
 // web app's preview does (core::propose_edit), prints what will change and what it costs, and then
 // runs the edit_playlist job in this process (run_job_here) with the handler `plm serve` uses, so
 // the edit is recorded in the journal like one made in the web app (origin "cli"). Positions are
-// 1-based, as `plm playlist show` numbers the tracks.
+// 1-based, as `plm playlist show` numbers the tracks. `plm playlist add --from-text FILE` first
+// matches pasted lines to catalog tracks (app::match_lines, as `plm match` does) and adds the
+// matched ones the same way, then lists the lines it did not add.
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <fstream>
@@ -17,11 +20,16 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/match_output.hpp"
 #include "app/cli/run_job.hpp"
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
 #include "app/lifecycle_jobs.hpp"
+#include "app/match_lines.hpp"
+#include "core/batch/batch_plan.hpp"
 #include "core/journal/restore_request.hpp"
+#include "core/matching/matcher.hpp"
+#include "core/matching/paste_parse.hpp"
 #include "core/write/playlist_edits.hpp"
 #include "web/edit_json.hpp"
 
@@ -47,6 +55,17 @@ struct EditTarget {
   std::vector<core::PlaylistItem> items;
 };
 
+/// The playlist id the ID argument names: a bare id, a spotify:playlist: URI or an
+/// open.spotify.com link (read as `plm batch --playlists` reads one); anything else as written.
+std::string playlist_id_argument(const std::string& argument) {
+  const auto selector = core::parse_selector(argument);
+  if (selector && selector->terms.size() == 1 &&
+      selector->terms.front().kind == core::PlaylistSelector::Term::Kind::Id) {
+    return selector->terms.front().value;
+  }
+  return argument;
+}
+
 /// The stored playlist named by the command's ID, if the account may change it (its own or a
 /// collaborative one) and its tracks are stored.
 core::Result<EditTarget> edit_target(CommandContext& context) {
@@ -54,7 +73,7 @@ core::Result<EditTarget> edit_target(CommandContext& context) {
   if (!user) return user.error();
   auto account = context.chosen_account(*user);
   if (!account) return account.error();
-  const std::string& id = context.invocation().arguments.front();
+  const std::string id = playlist_id_argument(context.invocation().arguments.front());
   auto& playlists = context.services().playlists();
   auto found = playlists.find_playlist(account->id, id);
   if (!found) return found.error();
@@ -192,12 +211,14 @@ Json plan_value(const EditTarget& target, const core::EditRequest& request,
 }
 
 /// Plans `request` on the target, prints the preview, and unless --dry-run runs the edit job here
-/// and prints what it did; `cause` is recorded with the version the edit makes.
+/// and prints what it did; `cause` is recorded with the version the edit makes. With --json,
+/// `extra`'s fields are printed with the plan.
 ExitCode run_edit(CommandContext& context, EditTarget target, const core::EditRequest& request,
-                  core::VersionCause cause) {
+                  core::VersionCause cause, const Json& extra = Json::object()) {
   auto proposal = core::propose_edit(request, target.items);
   if (!proposal) return context.fail(proposal.error());
   Json plan = plan_value(target, request, *proposal);
+  plan.update(extra);
   const bool nothing_to_do = plan["preview"]["strategy"] == "none";
   if (!context.json()) print_preview(context.out(), target, request, *proposal);
   const bool dry_run = context.invocation().has("--dry-run");
@@ -359,19 +380,25 @@ core::Result<core::EditRequest> move_request(CommandContext& context, const Edit
   return core::EditRequest::move(std::move(moved), placement_at(target.items, others, *to));
 }
 
+/// Where `plm playlist add` inserts: at --position (1-based), else at the bottom.
+core::Result<core::Placement> add_placement(CommandContext& context, const EditTarget& target) {
+  if (!context.invocation().value("--position")) return core::Placement::bottom();
+  const auto size = static_cast<std::int64_t>(target.items.size());
+  std::vector<std::int64_t> all(target.items.size());
+  for (std::int64_t i = 0; i < size; ++i) all[static_cast<std::size_t>(i)] = i;
+  auto position = position_flag(context, "--position", size);
+  if (!position) return position.error();
+  return placement_at(target.items, all, *position);
+}
+
 core::Result<core::EditRequest> add_request(CommandContext& context, const EditTarget& target) {
+  if (context.invocation().arguments.size() < 2)
+    return usage("give the URIs to add, or --from-text FILE (see plm playlist add --help)");
   auto uris = uri_arguments(context);
   if (!uris) return uris.error();
-  auto request = core::EditRequest::add(std::move(*uris), core::Placement::bottom());
-  if (context.invocation().value("--position")) {
-    const auto size = static_cast<std::int64_t>(target.items.size());
-    std::vector<std::int64_t> all(target.items.size());
-    for (std::int64_t i = 0; i < size; ++i) all[static_cast<std::size_t>(i)] = i;
-    auto position = position_flag(context, "--position", size);
-    if (!position) return position.error();
-    request.placement = placement_at(target.items, all, *position);
-  }
-  return request;
+  auto placement = add_placement(context, target);
+  if (!placement) return placement.error();
+  return core::EditRequest::add(std::move(*uris), *placement);
 }
 
 core::Result<core::EditRequest> remove_request(CommandContext& context, const EditTarget&) {
@@ -420,6 +447,144 @@ ExitCode edit_command(CommandContext& context) {
 
 const Flag kDryRunFlag{"--dry-run", "", "print the plan and stop: nothing is sent to Spotify"};
 
+// ---- plm playlist add ID --from-text FILE (issue 11 §4) ---------------------------------------
+
+/// The whole of FILE ('-': standard input).
+core::Result<std::string> read_text(const std::string& file) {
+  std::ifstream opened;
+  if (file != "-") {
+    opened.open(file, std::ios::binary);
+    if (!opened) return usage("cannot read " + file);
+  }
+  std::istream& in = file == "-" ? std::cin : opened;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string artists_text(const core::TrackInfo& track) {
+  std::string text;
+  for (const auto& artist : track.artists) text += (text.empty() ? "" : ", ") + artist;
+  return text;
+}
+
+/// A line that was not added, as --json prints it (the candidates as `plm match` prints them).
+Json not_added_value(const core::LineMatch& line) {
+  Json candidates = Json::array();
+  for (const auto& candidate : line.candidates)
+    candidates.push_back(candidate_json(candidate.track, candidate.score));
+  return Json{{"number", line.number},
+              {"input", line.input},
+              {"status", std::string(core::to_string(line.status))},
+              {"reason", line.reason},
+              {"candidates", std::move(candidates)}};
+}
+
+/// The lines not added, for people: each with its status and why, ambiguous ones with their
+/// candidates to pick from (`plm playlist add ID URI` adds the right one).
+void print_not_added(std::ostream& out, const std::vector<const core::LineMatch*>& lines,
+                     std::size_t total) {
+  if (lines.empty()) return;
+  out << "not added: " << lines.size() << " of " << total << " line" << (total == 1 ? "" : "s")
+      << "\n";
+  for (const core::LineMatch* line : lines) {
+    out << "  line " << line->number << "  " << core::to_string(line->status) << "  \""
+        << line->input << "\"" << (line->reason.empty() ? "" : ": " + line->reason) << "\n";
+    for (std::size_t i = 0; i < line->candidates.size(); ++i) {
+      const core::TrackInfo& track = line->candidates[i].track;
+      out << "      " << i + 1 << ". " << track.uri << "  " << track.name << " — "
+          << artists_text(track) << " (" << track.album << ", "
+          << minutes_and_seconds(track.duration_ms) << ")\n";
+    }
+  }
+}
+
+/// `plm playlist add ID --from-text FILE`: matches FILE's lines with the account's client and
+/// stored tracks, adds the matched ones (in line order, at --position) like `plm playlist add`,
+/// and lists the others. Blank and comment lines name no track: they are neither added nor
+/// listed.
+ExitCode add_from_text(CommandContext& context) {
+  if (context.invocation().arguments.size() > 1)
+    return context.fail(usage("give URIs or --from-text FILE, not both"));
+  auto target = edit_target(context);
+  if (!target) return context.fail(target.error());
+  auto placement = add_placement(context, *target);  // a bad --position fails before any call
+  if (!placement) return context.fail(placement.error());
+  auto text = read_text(*context.invocation().value("--from-text"));
+  if (!text) return context.fail(text.error());
+  auto paste = core::parse_paste(*text);
+  if (!paste) return context.fail(paste.error());
+  const auto names_no_track = [](const core::PastedLine& line) {
+    return line.kind == core::LineKind::Blank || line.kind == core::LineKind::Comment;
+  };
+  const auto track_lines = static_cast<std::size_t>(
+      std::count_if(paste->lines.begin(), paste->lines.end(),
+                    [&](const auto& line) { return !names_no_track(line); }));
+  if (track_lines == 0) return context.fail(usage("the text names no track: nothing to add"));
+  if (target->account.status == core::AccountStatus::NeedsReauth) {
+    return context.fail(core::make_error(
+        ErrorCode::NeedsReauth,
+        "Spotify account " + target->account.spotify_user_id + " needs re-authorization"));
+  }
+  Services& services = context.services();
+  auto stored = services.matches().known_tracks(target->account.id);
+  if (!stored) return context.fail(stored.error());
+  const core::KnownTracks known(std::move(*stored));
+
+  // The match store: cached lookups, and the person's choices made in the web app for the same
+  // lines.
+  const core::SpotifyAccount account = target->account;
+  const MatchLinesDeps deps{
+      .make_client = [&services, account] { return services.spotify_for(account); },
+      .store = &services.matches(),
+      .clock = services.clock()};
+  MatchLinesOptions options;
+  options.known = &known;
+  options.user_id = target->user.id;
+  if (!context.json()) {
+    context.err() << "matching " << paste->lines.size() << " line"
+                  << (paste->lines.size() == 1 ? "" : "s") << "...\n";
+  }
+  auto results = match_lines(deps, *paste, options, [](std::vector<core::LineMatch>) {}, {});
+  if (!results) return context.fail(results.error());
+
+  std::vector<std::string> uris;
+  std::vector<const core::LineMatch*> not_added;
+  Json not_added_json = Json::array();
+  for (std::size_t i = 0; i < results->size(); ++i) {
+    const core::LineMatch& line = (*results)[i];
+    if (names_no_track(paste->lines[i])) continue;
+    if (line.status == core::MatchStatus::Matched && line.uri) {
+      uris.push_back(*line.uri);
+    } else {
+      not_added.push_back(&line);
+      not_added_json.push_back(not_added_value(line));
+    }
+  }
+  const Json extra{{"matched_lines", uris.size()}, {"not_added", not_added_json}};
+  ExitCode code = ExitCode::Ok;
+  if (uris.empty()) {
+    if (context.json()) {
+      Json nothing = extra;
+      nothing["playlist_id"] = target->playlist.summary.id;
+      context.out() << nothing.dump(2) << "\n";
+    } else {
+      context.out() << "no line matched a track: nothing added\n";
+    }
+  } else {
+    core::EditRequest request = core::EditRequest::add(std::move(uris), *placement);
+    core::VersionCause cause = cause_of(context, request);
+    code = run_edit(context, std::move(*target), request, std::move(cause), extra);
+  }
+  if (!context.json()) print_not_added(context.out(), not_added, track_lines);
+  if (code == ExitCode::Ok && !not_added.empty()) return ExitCode::Partial;
+  return code;
+}
+
+/// `plm playlist add`: the URIs given, or the tracks --from-text FILE names.
+ExitCode add_command(CommandContext& context) {
+  if (context.invocation().value("--from-text")) return add_from_text(context);
+  return edit_command<add_request>(context);
+}
+
 }  // namespace
 
 std::vector<Command> playlist_edit_commands() {
@@ -466,15 +631,28 @@ std::vector<Command> playlist_edit_commands() {
        .handler = edit_command<move_request>},
       {.name = "add",
        .summary = "add tracks at a position (default: the bottom)",
-       .arguments = {"ID", "URI..."},
+       .arguments = {"ID", "[URI...]"},
        .flags = {kAccountFlag,
                  {.name = "--position",
                   .value_name = "N",
                   .description = "the position of the first added track (1 is the top)",
-                  .number = NumberRange{1, 10'001}}},
-       .details = "Adds the tracks (spotify:track:… or spotify:episode:… URIs) in the order given, "
-                  "the first at position N (1-based; without --position, after the last track).\n",
-       .handler = edit_command<add_request>},
+                  .number = NumberRange{1, 10'001}},
+                 {.name = "--from-text",
+                  .value_name = "FILE",
+                  .description = "match the lines of FILE to tracks and add the matched ones "
+                                 "('-': standard input)"},
+                 kDryRunFlag},
+       .details =
+           "Adds the tracks (spotify:track:… or spotify:episode:… URIs) in the order given, the "
+           "first at position N (1-based; without --position, after the last track). ID is a "
+           "playlist id, a spotify:playlist: URI or an open.spotify.com link.\n\n"
+           "With --from-text FILE instead of URIs, each line of FILE is matched to a catalog "
+           "track as `plm match` does (URIs, links, ISRCs, \"Artist - Title\" and the other forms "
+           "of docs/matching.md; tracks of the account's stored playlists cost no call), and "
+           "the matched lines are added in their order. The lines not added are listed after: "
+           "ambiguous ones with their candidates, not found and invalid ones with the reason. "
+           "Blank and comment lines are skipped. Exit code 5 when some lines were not added.\n",
+       .handler = add_command},
       {.name = "remove",
        .summary = "remove every copy of tracks",
        .arguments = {"ID", "URI..."},

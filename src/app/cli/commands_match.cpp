@@ -6,10 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
+#include <stdexcept>
 #include <stop_token>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/match_output.hpp"
 #include "app/match_lines.hpp"
 
 namespace plm::app::cli {
@@ -17,23 +19,6 @@ namespace plm::app::cli {
 namespace {
 
 using Json = nlohmann::json;
-
-/// "3:07" (seconds rounded down, as Spotify's apps show them).
-std::string minutes_and_seconds(std::int64_t duration_ms) {
-  const std::int64_t seconds = duration_ms / 1000;
-  const std::int64_t rest = seconds % 60;
-  return std::to_string(seconds / 60) + ":" + (rest < 10 ? "0" : "") + std::to_string(rest);
-}
-
-Json candidate_json(const core::TrackInfo& track, double score) {
-  return {{"uri", track.uri},
-          {"title", track.name},
-          {"artists", track.artists},
-          {"album", track.album},
-          {"duration", minutes_and_seconds(track.duration_ms)},
-          {"duration_ms", track.duration_ms},
-          {"score", score}};
-}
 
 /// The contract's object for one line. Never a field named `line` or `id`: the evaluation's
 /// scorer requires such a field to equal its own.
@@ -70,16 +55,41 @@ core::Result<std::vector<core::TrackInfo>> stored_tracks(core::PlaylistStore& pl
   return tracks;
 }
 
-/// Where `plm match` gets its Spotify clients and known tracks: the chosen connected account.
-/// (With no connected account, client-credentials tokens take its place: issue 11 §4.)
 struct MatchClients {
   std::function<std::unique_ptr<core::SpotifyApi>()> make_client;
   std::vector<core::TrackInfo> known;
 };
 
+/// Clients on the app's client-credentials token; a clear error when it needs a secret that is
+/// not set (or a client ID).
+core::Result<MatchClients> catalog_clients(Services& services) {
+  auto probe = services.catalog_spotify();
+  if (!probe) {
+    return core::make_error(
+        probe.error().code,
+        "no Spotify account is connected (run `plm connect`), and " + probe.error().message);
+  }
+  return MatchClients{[&services] {
+                        auto client = services.catalog_spotify();
+                        // The settings were checked above; match_lines reports a throw as the
+                        // run's error.
+                        if (!client) throw std::runtime_error(client.error().message);
+                        return std::move(*client);
+                      },
+                      {}};
+}
+
+/// Where `plm match` gets its Spotify clients and known tracks: the chosen connected account, or,
+/// when the user has none (and no --account was given), the app's client-credentials token
+/// (issue 11 §4: catalog search and track lookups only, nothing known from syncs).
 core::Result<MatchClients> match_clients(CommandContext& context) {
   auto user = context.acting_user();
   if (!user) return user.error();
+  if (!context.invocation().value(kAccountFlag.name)) {
+    auto accounts = context.services().accounts().accounts_of(user->id);
+    if (!accounts) return accounts.error();
+    if (accounts->empty()) return catalog_clients(context.services());
+  }
   auto account = context.chosen_account(*user);
   if (!account) return account.error();
   if (account->status == core::AccountStatus::NeedsReauth) {
@@ -134,7 +144,9 @@ CommandGroup match_commands() {
                       "not_found, invalid), uri (or null), confidence\n(0-1), candidates (uri, "
                       "title, artists, album, duration, duration_ms). Blank and\ncomment lines get "
                       "invalid objects too. Uses the connected account (--account when\nthere are "
-                      "several). Exit code 3 when the account needs re-authorization, 4 when\n"
+                      "several); with none, the app's client-credentials token (it needs\n"
+                      "PLM_SPOTIFY_CLIENT_SECRET). Exit code 3 when the account needs "
+                      "re-authorization, 4 when\n"
                       "Spotify asked to wait (nothing is written then).\n",
            .handler = match}}};
 }
