@@ -412,7 +412,9 @@ Evaluation evaluate(const Reading& reading, const TrackInfo& track,
   out.score = std::clamp(0.5 * std::max(title_score, 0.0) + 0.35 * out.artist +
                              0.15 * version_score - (out.duration_close ? 0.0 : 0.1),
                          0.0, 1.0);
-  out.fits = out.artist >= 0.9 && out.title_edits <= allowed &&
+  // A title alone fits only exactly, and any artist's song of that title fits alike (ambiguous
+  // unless one recording has it).
+  out.fits = out.artist >= (reading.has_artist() ? 0.9 : 0.8) && out.title_edits <= allowed &&
              out.version != VersionFit::Different && (reading.has_artist() || out.title_edits == 0);
   return out;
 }
@@ -714,14 +716,11 @@ struct LineMatcher::State {
             {{0, half}, {half, words.size()}}};
         for (const auto& [from, to] : halves) {
           std::string part;
-          bool meaningful = false;
           for (std::size_t i = from; i < to; ++i) {
             if (!part.empty()) part.push_back(' ');
             part += words[i];
-            meaningful |= words[i].size() >= 4;
           }
-          if (meaningful)
-            planned.push_back(search_lookup(field_query(part, reading.search_artist), settings));
+          planned.push_back(search_lookup(field_query(part, reading.search_artist), settings));
         }
       } else if (!words.empty()) {
         planned.push_back(search_lookup(

@@ -261,15 +261,17 @@ TEST(LineMatcher, ATitleTheArtistDoesNotHaveIsNotFound) {
 }
 
 TEST(LineMatcher, DurationSeparatesRecordingsThatFitAlike) {
-  const Catalog catalog({track("x1", "Home", {"Artist"}, 180'000),
-                         track("x2", "Home", {"Artist", "Other"}, 240'000)});
-  // Both are "Home" by Artist (first artist): the same recording group? No: same group key, so
-  // one answer. Different first artists make different groups:
-  const Catalog two({track("y1", "Home", {"Artist"}, 180'000),
-                     track("y2", "Home", {"Other", "Artist"}, 240'000)});
-  const auto result = two.run(text_line({{"Home", "Artist", ""}}, 240'000));
-  EXPECT_EQ(result.uri, "spotify:track:y2");
-  EXPECT_EQ(catalog.run(text_line({{"Home", "Artist", ""}})).status, MatchStatus::Matched);
+  // A title alone: two artists' songs of that title fit alike; the line's duration picks one.
+  const Catalog two(
+      {track("y1", "Home", {"Artist"}, 180'000), track("y2", "Home", {"Other"}, 240'000)});
+  const auto by_duration = two.run(text_line({{"Home", "", ""}}, 241'000));
+  EXPECT_EQ(by_duration.status, MatchStatus::Matched);
+  EXPECT_EQ(by_duration.uri, "spotify:track:y2");
+  EXPECT_EQ(two.run(text_line({{"Home", "", ""}})).status, MatchStatus::Ambiguous);
+  // The same recording on two releases is one answer.
+  const Catalog releases(
+      {track("x1", "Home", {"Artist"}, 180'000), track("x2", "Home", {"The Artist"}, 181'000)});
+  EXPECT_EQ(releases.run(text_line({{"Home", "Artist", ""}})).status, MatchStatus::Matched);
 }
 
 TEST(LineMatcher, UrisAndIsrcsFromStoredTracksCostNothing) {
