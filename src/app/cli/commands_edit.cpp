@@ -539,6 +539,10 @@ ExitCode add_from_text(CommandContext& context) {
   MatchLinesOptions options;
   options.known = &known;
   options.user_id = target->user.id;
+  // One line at a time for now: with several lines in flight the process was seen to hang in
+  // libcurl (two threads' requests on the shared connection cache never answered, CLOSE-WAIT,
+  // no timeout). To lift once CurlTransport's sharing across threads is fixed.
+  options.in_flight = 1;
   if (!context.json()) {
     context.err() << "matching " << paste->lines.size() << " line"
                   << (paste->lines.size() == 1 ? "" : "s") << "...\n";
@@ -547,6 +551,7 @@ ExitCode add_from_text(CommandContext& context) {
   if (!results) return context.fail(results.error());
 
   std::vector<std::string> uris;
+  std::vector<core::TrackInfo> tracks;  // what matching learnt: the job need not look them up
   std::vector<const core::LineMatch*> not_added;
   Json not_added_json = Json::array();
   for (std::size_t i = 0; i < results->size(); ++i) {
@@ -554,6 +559,7 @@ ExitCode add_from_text(CommandContext& context) {
     if (names_no_track(paste->lines[i])) continue;
     if (line.status == core::MatchStatus::Matched && line.uri) {
       uris.push_back(*line.uri);
+      if (line.track) tracks.push_back(*line.track);
     } else {
       not_added.push_back(&line);
       not_added_json.push_back(not_added_value(line));
@@ -571,6 +577,7 @@ ExitCode add_from_text(CommandContext& context) {
     }
   } else {
     core::EditRequest request = core::EditRequest::add(std::move(uris), *placement);
+    request.tracks = std::move(tracks);
     core::VersionCause cause = cause_of(context, request);
     code = run_edit(context, std::move(*target), request, std::move(cause), extra);
   }
