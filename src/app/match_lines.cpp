@@ -207,9 +207,13 @@ core::Result<std::vector<core::LineMatch>> match_lines(
 
   const int threads =
       std::max(1, std::min<int>(options.in_flight, static_cast<int>(run.work.size())));
-  run.running = run.work.empty() ? 0 : threads;
+  // The count is set before any thread starts and the loop counts on its own: a thread that finds
+  // no work (a stop, an error) ends at once and lowers run.running, which a loop over run.running
+  // would then read as fewer threads to start, leaving the wait below for threads never started.
+  const int to_start = run.work.empty() ? 0 : threads;
+  run.running = to_start;
   std::vector<std::jthread> workers;
-  for (int t = 0; t < run.running; ++t) workers.emplace_back([&run] { run.thread_main(); });
+  for (int t = 0; t < to_start; ++t) workers.emplace_back([&run] { run.thread_main(); });
 
   while (true) {
     std::vector<std::pair<std::size_t, core::LineMatch>> finished;

@@ -35,9 +35,7 @@ TEST_F(CliMatchTest, OneObjectPerInputLineInInputOrder) {
   const std::string input = text_line + "\n\n# a comment\n" + catalog_uri(20) +
                             "\nspotify:track:0000000000000000000000\n" + text_line + "\n";
   const auto calls_before = emulator_calls();
-  // One line at a time: an account's clients in flight together hang in CurlTransport until
-  // their timeout (see the wt-matcher report); client credentials are not affected.
-  const auto result = plm({"match", "--in-flight", "1"}, input);
+  const auto result = plm({"match"}, input);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto rows = json_lines(result.out);
   ASSERT_EQ(rows.size(), 6u) << result.out;

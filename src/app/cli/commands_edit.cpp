@@ -539,10 +539,6 @@ ExitCode add_from_text(CommandContext& context) {
   MatchLinesOptions options;
   options.known = &known;
   options.user_id = target->user.id;
-  // One line at a time for now: with several lines in flight the process was seen to hang in
-  // libcurl (two threads' requests on the shared connection cache never answered, CLOSE-WAIT,
-  // no timeout). To lift once CurlTransport's sharing across threads is fixed.
-  options.in_flight = 1;
   if (!context.json()) {
     context.err() << "matching " << paste->lines.size() << " line"
                   << (paste->lines.size() == 1 ? "" : "s") << "...\n";
