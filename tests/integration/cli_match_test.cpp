@@ -66,6 +66,26 @@ TEST_F(CliMatchTest, OneObjectPerInputLineInInputOrder) {
   EXPECT_EQ(emulator_calls() - calls_before, calls);
 }
 
+TEST_F(CliMatchTest, ASecondRunOfTheSameLinesIsAnsweredFromTheLookupCache) {
+  const auto& track = catalog().tracks().at(30);
+  const std::string input =
+      track.artists.front().name + " - " + track.name + "\n" + catalog_uri(40) + "\n";
+  const auto first = plm({"match"}, input);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto calls_before = emulator_calls();
+  const auto second = plm({"match"}, input);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(emulator_calls(), calls_before) << "every lookup answered from the cache";
+  const auto before = json_lines(first.out);
+  const auto after = json_lines(second.out);
+  ASSERT_EQ(after.size(), 2u);
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i]["uri"], before[i]["uri"]);
+    EXPECT_EQ(after[i]["status"], before[i]["status"]);
+    EXPECT_EQ(after[i]["calls"], 0);
+  }
+}
+
 TEST_F(CliMatchTest, TooManyLinesIsAUsageError) {
   std::string input;
   for (int i = 0; i < 10'001; ++i) input += "spotify:track:0000000000000000000000\n";

@@ -5,7 +5,6 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <set>
 #include <stdexcept>
 #include <stop_token>
 
@@ -35,24 +34,6 @@ Json result_json(const core::LineMatch& result) {
             {"calls", result.calls}};
   if (!result.reason.empty()) json["reason"] = result.reason;
   return json;
-}
-
-/// Every distinct track of the account's stored playlists: matched with no call.
-core::Result<std::vector<core::TrackInfo>> stored_tracks(core::PlaylistStore& playlists,
-                                                         std::int64_t account_id) {
-  auto lists = playlists.playlists_of(account_id);
-  if (!lists) return lists.error();
-  std::vector<core::TrackInfo> tracks;
-  std::set<std::string> seen;
-  for (const auto& playlist : *lists) {
-    auto items = playlists.playlist_items(account_id, playlist.summary.id);
-    if (!items) return items.error();
-    for (auto& item : *items) {
-      if (item.track && !item.track->uri.empty() && seen.insert(item.track->uri).second)
-        tracks.push_back(std::move(*item.track));
-    }
-  }
-  return tracks;
 }
 
 struct MatchClients {
@@ -98,7 +79,8 @@ core::Result<MatchClients> match_clients(CommandContext& context) {
         "Spotify account " + account->spotify_user_id + " needs re-authorization");
   }
   context.warn_if_authorization_ends_soon(*account);
-  auto known = stored_tracks(context.services().playlists(), account->id);
+  // Every distinct track of the account's stored playlists: matched with no call.
+  auto known = context.services().matches().known_tracks(account->id);
   if (!known) return known.error();
   auto& services = context.services();
   return MatchClients{[&services, chosen = *account] { return services.spotify_for(chosen); },
@@ -115,10 +97,14 @@ ExitCode match(CommandContext& context) {
   const core::KnownTracks known(std::move(source->known));
   MatchLinesOptions options;
   options.known = &known;
+  // The user's choices made in the web app answer their lines, as in a paste there.
+  if (auto user = context.acting_user()) options.user_id = user->id;
   if (const auto in_flight = context.invocation().number("--in-flight"))
     options.in_flight = *in_flight;
-  const MatchLinesDeps deps{
-      .make_client = source->make_client, .store = nullptr, .clock = context.services().clock()};
+  // The store's lookup cache: a line matched before costs no call while its answer is fresh.
+  const MatchLinesDeps deps{.make_client = source->make_client,
+                            .store = &context.services().matches(),
+                            .clock = context.services().clock()};
   auto results = match_lines(deps, *paste, options, nullptr, std::stop_token{});
   if (!results) return context.fail(results.error());
   for (const auto& result : *results) context.out() << result_json(result).dump() << "\n";

@@ -542,8 +542,11 @@ std::string field_query(std::string_view title, std::string_view artist) {
 // ---------------------------------------------------------------------------------------------
 
 std::string lookup_key(const Lookup& lookup) {
-  return std::string(lookup.kind == Lookup::Kind::Track ? "track" : "search") + "\n" +
-         lookup.value + "\n" + std::to_string(lookup.limit) + "\n" + std::to_string(lookup.offset);
+  // "search 10 0 q": the fixed fields first and the value last, so spaces in it cannot make two
+  // lookups one key; no control character, which stores refuse in text (a key with one would
+  // never be cached).
+  return std::string(lookup.kind == Lookup::Kind::Track ? "track" : "search") + " " +
+         std::to_string(lookup.limit) + " " + std::to_string(lookup.offset) + " " + lookup.value;
 }
 
 NormalisedTitle normalise_title(std::string_view title) {

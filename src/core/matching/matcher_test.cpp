@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "core/ports/match_store.hpp"
+
 namespace plm::core {
 namespace {
 
@@ -170,6 +172,8 @@ TEST(LineMatchText, StatusNamesRoundTrip) {
             lookup_key({Lookup::Kind::Search, "a", 10, 0}));
   EXPECT_NE(lookup_key({Lookup::Kind::Search, "a", 10, 0}),
             lookup_key({Lookup::Kind::Search, "a", 10, 10}));
+  // A key the stores can hold (they refuse control characters in text).
+  EXPECT_TRUE(is_clean_pasted_text(lookup_key({Lookup::Kind::Search, "track:\"a b\"", 10, 0})));
 }
 
 const Catalog& depeche() {
