@@ -157,6 +157,9 @@ core::Result<std::vector<core::LineMatch>> match_lines(
     const std::function<void(std::vector<core::LineMatch>)>& on_results, std::stop_token stop) {
   const core::KnownTracks no_tracks;
   Run run{deps, options, options.known ? *options.known : no_tracks, paste, stop};
+  // Answers past cache_for are never used again: dropped here, so the cache stays the size of
+  // what was looked up within it (best effort, as the cache itself).
+  if (deps.store) (void)deps.store->prune_lookups(deps.clock.now() - options.cache_for);
 
   std::vector<core::LineMatch> results(paste.lines.size());
   // Lines with the same text share one matching: the first is matched, the rest copy it.

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "spotify/tests/spotify_fixture.hpp"
+#include "support/fakes.hpp"
 
 namespace plm::spotify::testing {
 namespace {
@@ -18,71 +19,6 @@ using core::LineKind;
 using core::LineMatch;
 using core::MatchStatus;
 using core::PastedLine;
-
-/// The cache and remembered choices of a MatchStore, in memory (the pastes are not used here).
-class CacheAndChoices final : public core::MatchStore {
- public:
-  core::Result<core::StoredPaste> create_paste(std::int64_t, std::int64_t,
-                                               const std::vector<std::string>&,
-                                               core::TimePoint) override {
-    return unused();
-  }
-  core::Result<std::optional<core::StoredPaste>> find_paste(std::int64_t) override {
-    return unused();
-  }
-  core::Status set_paste_job(std::int64_t, std::int64_t) override { return unused(); }
-  core::Result<std::vector<core::PasteLineRow>> paste_lines(std::int64_t, std::int64_t) override {
-    return unused();
-  }
-  core::Status save_line_results(std::int64_t, const std::vector<LineMatch>&) override {
-    return unused();
-  }
-  core::Result<core::PasteLineRow> decide_line(std::int64_t, std::size_t, core::LineDecision,
-                                               const std::optional<core::TrackInfo>&) override {
-    return unused();
-  }
-  core::Status delete_paste(std::int64_t) override { return unused(); }
-
-  core::Result<std::optional<core::TrackInfo>> remembered_choice(std::int64_t user_id,
-                                                                 const std::string& key) override {
-    const auto found = choices.find({user_id, key});
-    if (found == choices.end()) return std::optional<core::TrackInfo>{};
-    return std::optional<core::TrackInfo>{found->second};
-  }
-  core::Status remember_choice(std::int64_t user_id, const std::string& key,
-                               const core::TrackInfo& track, core::TimePoint) override {
-    choices[{user_id, key}] = track;
-    return core::ok();
-  }
-  core::Status forget_choice(std::int64_t user_id, const std::string& key) override {
-    choices.erase({user_id, key});
-    return core::ok();
-  }
-  core::Result<std::optional<std::vector<core::TrackInfo>>> cached_lookup(
-      const std::string& key, core::TimePoint not_before) override {
-    const auto found = cache.find(key);
-    if (found == cache.end() || found->second.first < not_before)
-      return std::optional<std::vector<core::TrackInfo>>{};
-    return std::optional<std::vector<core::TrackInfo>>{found->second.second};
-  }
-  core::Status cache_lookup(const std::string& key, const std::vector<core::TrackInfo>& tracks,
-                            core::TimePoint now) override {
-    cache[key] = {now, tracks};
-    return core::ok();
-  }
-  core::Result<std::int64_t> prune_lookups(core::TimePoint) override { return unused(); }
-  core::Result<std::vector<core::TrackInfo>> known_tracks(std::int64_t) override {
-    return unused();
-  }
-
-  std::map<std::pair<std::int64_t, std::string>, core::TrackInfo> choices;
-  std::map<std::string, std::pair<core::TimePoint, std::vector<core::TrackInfo>>> cache;
-
- private:
-  static core::Error unused() {
-    return core::make_error(core::ErrorCode::Internal, "not used by match_lines");
-  }
-};
 
 class MatchLinesTest : public SpotifyClientTest {
  protected:
@@ -179,7 +115,8 @@ TEST_F(MatchLinesTest, MatchesEveryLineInOrderAndSearchesIdenticalLinesOnce) {
 }
 
 TEST_F(MatchLinesTest, CachedLookupsAreNotRepeated) {
-  CacheAndChoices store;
+  test_support::InMemoryStore memory;
+  core::MatchStore& store = memory.matches();
   app::MatchLinesOptions options;
   ASSERT_TRUE(run(paste(), options, &store));
   const auto calls_before = stat("");
@@ -190,15 +127,20 @@ TEST_F(MatchLinesTest, CachedLookupsAreNotRepeated) {
   for (const auto& result : *again) EXPECT_EQ(result.calls, 0);
   EXPECT_EQ((*again)[0].status, MatchStatus::Matched);
 
-  // Past cache_for the answers are asked again.
+  // Past cache_for the answers are asked again, and the run drops the stale ones (the cache
+  // does not grow without end).
   advance(std::chrono::hours(2));
   options.cache_for = std::chrono::hours(1);
   ASSERT_TRUE(run(paste(), options, &store));
   EXPECT_GT(stat(""), calls_before);
+  const auto stale = store.prune_lookups(now_s() - std::chrono::hours(1));
+  ASSERT_TRUE(stale) << stale.error().message;
+  EXPECT_EQ(*stale, 0);
 }
 
 TEST_F(MatchLinesTest, ARememberedChoiceAnswersTheLineWithoutACall) {
-  CacheAndChoices store;
+  test_support::InMemoryStore memory;
+  core::MatchStore& store = memory.matches();
   const auto chosen = make_client(tokens_)->track(spotify_emulator::testkit::catalog_track(7).id);
   ASSERT_TRUE(chosen);
   const auto paste_of_one = [&] {
@@ -206,18 +148,21 @@ TEST_F(MatchLinesTest, ARememberedChoiceAnswersTheLineWithoutACall) {
     paste.lines = {text(1, spotify_emulator::testkit::catalog_track(0))};
     return paste;
   }();
-  ASSERT_TRUE(
-      store.remember_choice(42, core::choice_key(paste_of_one.lines[0].input), *chosen, now_s()));
+  const auto user = memory.create_user("alice", "hash", core::Role::Editor);
+  const auto other = memory.create_user("bob", "hash", core::Role::Editor);
+  ASSERT_TRUE(user && other);
+  ASSERT_TRUE(store.remember_choice(user->id, core::choice_key(paste_of_one.lines[0].input),
+                                    *chosen, now_s()));
   const auto calls_before = stat("");
   app::MatchLinesOptions options;
-  options.user_id = 42;
+  options.user_id = user->id;
   const auto results = run(paste_of_one, options, &store);
   ASSERT_TRUE(results);
   EXPECT_EQ((*results)[0].uri, chosen->uri);
   EXPECT_EQ((*results)[0].source, core::MatchSource::Choice);
   EXPECT_EQ(stat(""), calls_before);
   // Another person's choice is not this one's.
-  options.user_id = 7;
+  options.user_id = other->id;
   EXPECT_NE((*run(paste_of_one, options, &store))[0].source, core::MatchSource::Choice);
 }
 
