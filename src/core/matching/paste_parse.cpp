@@ -1070,6 +1070,7 @@ bool is_header_row(const std::vector<std::string>& fields) {
 /// A tab-separated row read on its own: two cells are "Artist<TAB>Title" or the reverse; three
 /// or more are "Title<TAB>Artist<TAB>Album" (the order of exports) or "Artist<TAB>Title".
 void add_row_readings(const std::vector<std::string>& cells, Readings& readings) {
+  if (cells.empty()) return;  // a row of durations only: the line's fallback reading decides
   if (cells.size() == 1) {
     add_text_readings(cells[0], readings);
     return;

@@ -505,5 +505,15 @@ TEST(PasteParsePaste, ParseLineAgreesWithAPasteOfOne) {
   }
 }
 
+TEST(PasteParseRegressions, ARowOfDurationsOnlyIsReadWithoutTouchingAMissingCell) {
+  // Found by PasteParseFuzz: the durations were taken out of the row, no cell was left, and the
+  // row's readings read its first cell anyway (a crash before the fix).
+  for (const std::string row : {"3:45\t4:41", "\t4:41", "(3:45)\t[4:41]"}) {
+    const PastedLine line = parse_line(row);
+    EXPECT_EQ(line.input, row);
+    EXPECT_TRUE(line.kind == LineKind::Text || line.kind == LineKind::Invalid) << row;
+  }
+}
+
 }  // namespace
 }  // namespace plm::core
