@@ -915,6 +915,17 @@ export interface components {
             playlist_count: number;
             /** @description A sync job of this account is running */
             syncing?: boolean;
+            /** @description Set while the account's latest ended sync failed or stopped early (issue 13 §2: a failure stays visible until the next success); null once a later sync succeeded or before any. */
+            last_sync_failure?: {
+                /** Format: int64 */
+                job_id: number;
+                /** @description What went wrong */
+                message: string;
+                /** @description The error's code (rate_limited, needs_reauth, ...) */
+                code?: string;
+                /** @description ISO-8601 UTC */
+                ended_at: string;
+            } | null;
         };
         AccountList: {
             accounts: components["schemas"]["Account"][];

@@ -52,7 +52,13 @@ const std::vector<Flag>& global_flags() {
        .value_name = "NAME",
        .description = "act as this plm user (PLM_USER)",
        .setting = "PLM_USER"},
-      {.name = "--json", .description = "machine-readable output on stdout"},
+      {.name = "--json",
+       .description = "JSON on stdout; --json=FIELDS (or --json FIELDS) keeps only those fields "
+                      "(comma-separated; see the command's --help)"},
+      {.name = "--jq",
+       .value_name = "EXPR",
+       .description = "filter the JSON output with a jq expression (implies --json)"},
+      {.name = "--no-pager", .description = "never page long output on a terminal (PAGER)"},
   };
   return flags;
 }

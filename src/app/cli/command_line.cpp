@@ -225,6 +225,11 @@ core::Result<Invocation> parse_command_line(const CommandTable& table,
     invocation.arguments.push_back(token);
   }
 
+  // Interim (issue 13 contract): the switch and --jq's value; field lists come with the parser's
+  // --json FIELDS reading.
+  invocation.json = invocation.switches.contains("--json");
+  if (const auto jq = invocation.values.find("--jq"); jq != invocation.values.end())
+    invocation.jq = jq->second;
   if (invocation.help || invocation.version) return invocation;
   if (problem) return core::make_error(core::ErrorCode::InvalidInput, *problem);
   if (!invocation.group) return invocation;

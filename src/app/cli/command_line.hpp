@@ -34,6 +34,10 @@ struct Flag {
   std::string_view setting = {};  ///< the value overrides this configuration key ("PLM_LISTEN")
   std::optional<NumberRange> number = {};      ///< the value must be a whole number in this range
   std::vector<std::string_view> choices = {};  ///< the value must be one of these
+  /// The one-letter form ('a' for -a), or 0 for none. Short forms are few and the same letter
+  /// means the same thing in every command (docs/cli.md "Conventions"): -a --account,
+  /// -n --dry-run, -q --quiet, -y --yes, -o --output, -p --position, -h --help.
+  char short_name = 0;
 
   bool takes_value() const { return !value_name.empty(); }
 };
@@ -48,6 +52,12 @@ enum class Needs {
 
 using Handler = ExitCode (*)(CommandContext& context);
 
+/// One example of --help, the man page and docs/cli.md: a command line and what it does.
+struct Example {
+  std::string_view command_line;  ///< "plm playlists --search focus"
+  std::string_view explanation;   ///< "list the playlists whose name holds 'focus'"
+};
+
 struct Command {
   std::string_view name;     ///< "" for the group's own command (`plm sync`), else "add" etc.
   std::string_view summary;  ///< one line; for a group's own command "" means the group's summary
@@ -59,6 +69,12 @@ struct Command {
   std::string_view details;  ///< paragraphs --help shows after the summary ("" for none)
   Needs needs = Needs::Services;
   Handler handler = nullptr;
+  /// One or two examples; every command has at least one (tested).
+  std::vector<Example> examples = {};
+  /// The fields `--json FIELDS` may select, as named in the command's JSON output (the top-level
+  /// object's keys, or each record's keys when the output is a list). Empty: the command's JSON
+  /// output does not support field selection (`--json` alone still works).
+  std::vector<std::string_view> json_fields = {};
 };
 
 /// The commands under one first word. Each group lives in its own commands_*.cpp file and is one
@@ -83,6 +99,13 @@ struct Invocation {
   std::map<std::string, std::string> settings;             ///< configuration overrides, by key
   bool help = false;
   bool version = false;
+  /// --json was given (alone, or with fields). `json_fields` holds the selected fields, in the
+  /// order given: `--json=id,name` always, and `--json id,name` when every name is one of the
+  /// command's `json_fields` (otherwise the next word is not --json's: `plm user add --json bob`).
+  bool json = false;
+  std::vector<std::string> json_fields;
+  /// --jq EXPR: a jq filter over the JSON output (implies --json); applied by cli::Output.
+  std::optional<std::string> jq;
 
   std::optional<std::string> value(std::string_view flag) const;
   /// The value of a flag declared with a NumberRange (checked by the parser).

@@ -23,6 +23,8 @@ std::string describe_error(const core::Error& error);
 /// `--account ID`: the flag of every command that works on one connected account.
 extern const Flag kAccountFlag;
 
+class Output;
+
 class CommandContext {
  public:
   CommandContext(const Invocation& invocation, std::ostream& out, std::ostream& err);
@@ -31,8 +33,11 @@ class CommandContext {
   const Invocation& invocation() const { return invocation_; }
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
-  /// --json: machine-readable output on stdout.
-  bool json() const { return invocation_.has("--json"); }
+  /// --json (or --jq): machine-readable output on stdout.
+  bool json() const { return invocation_.json || invocation_.jq.has_value(); }
+  /// Where results go (app/cli/output.hpp): tables on a terminal, TSV in a pipe, JSON with
+  /// --json. Made by the dispatcher before the handler runs.
+  Output& output();
 
   /// Only for commands that declared Needs::Config or Needs::Services.
   const Config& config() const;
