@@ -203,8 +203,8 @@ TEST(HelpText, ShowsUsageSummaryDetailsEveryFlagAndTheGlobalOptions) {
       "usage: plm sync [--account ID] [--quiet] [--port N] [global options]\n\nread playlists\n"
       "\nReads playlists.\n"))
       << text;
-  EXPECT_THAT(text, HasSubstr("  --account ID      which\n"));
-  EXPECT_THAT(text, HasSubstr("  --quiet           no progress bar\n"));
+  EXPECT_THAT(text, HasSubstr("      --account ID  which\n"));
+  EXPECT_THAT(text, HasSubstr("      --quiet       no progress bar\n"));
   EXPECT_THAT(text, HasSubstr("  -h, --help        show this help\n"));
   EXPECT_THAT(text, HasSubstr("Global options (before or after the command):\n"
                               "  --json            machine-readable output\n"
@@ -231,7 +231,7 @@ TEST(HelpText, WrapsLongDescriptionsUnderTheirColumn) {
       {.name = "wordy", .summary = "s", .commands = {{.flags = flags, .handler = does_nothing}}}};
   const std::string text = help_text({table, {}}, table[0], &table[0].commands[0]);
 
-  EXPECT_THAT(text, HasSubstr("  --long            a description long enough to need a second "
+  EXPECT_THAT(text, HasSubstr("      --long        a description long enough to need a second "
                               "line when it is\n                    shown in the options of a "
                               "command\n"));
 }
