@@ -55,6 +55,60 @@ std::string wrapped(std::string_view text, std::size_t indent, std::size_t room)
   return result;
 }
 
+/// `details` for a terminal: each paragraph's lines joined and wrapped at kHelpWidth, except a
+/// paragraph with indented lines (a list of shell lines, say), which is kept as written.
+std::string reflowed(std::string_view details) {
+  std::string text;
+  std::size_t start = 0;
+  while (start < details.size()) {
+    auto end = details.find("\n\n", start);
+    if (end == std::string_view::npos) end = details.size();
+    std::string paragraph(details.substr(start, end - start));
+    while (paragraph.ends_with('\n')) paragraph.pop_back();
+    if (!text.empty()) text += "\n";
+    if (paragraph.find("\n ") != std::string::npos) {
+      text += paragraph + "\n";
+    } else {
+      std::replace(paragraph.begin(), paragraph.end(), '\n', ' ');
+      text += wrapped(paragraph, 0, kHelpWidth) + "\n";
+    }
+    start = end + 2;
+  }
+  return text;
+}
+
+/// A usage line cut before its bracketed parts so that lines stay within kHelpWidth; the
+/// continuation lines start under the first argument.
+std::string wrapped_usage(const std::string& line, std::size_t first_column, std::size_t indent) {
+  std::vector<std::string> parts;
+  int depth = 0;
+  std::string part;
+  for (const char c : line) {
+    if (c == ' ' && depth == 0) {
+      parts.push_back(part);
+      part.clear();
+      continue;
+    }
+    depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+    part += c;
+  }
+  parts.push_back(part);
+  std::string text;
+  std::size_t column = first_column;
+  for (const auto& each : parts) {
+    if (!text.empty() && column + 1 + each.size() > kHelpWidth) {
+      text += "\n" + std::string(indent, ' ');
+      column = indent;
+    } else if (!text.empty()) {
+      text += " ";
+      ++column;
+    }
+    text += each;
+    column += each.size();
+  }
+  return text;
+}
+
 /// Two aligned columns, as every "Options:" and "Commands:" section shows them; the right one is
 /// wrapped at spaces so that lines stay within kHelpWidth.
 std::string columns(const Rows& rows) {
@@ -145,12 +199,15 @@ std::string help_text(const CommandTable& table, const CommandGroup& group,
   }
   std::string text;
   for (std::size_t i = 0; i < shown.size(); ++i) {
-    text += (i == 0 ? "usage: " : "       ") + usage_line(group, *shown[i]) + "\n";
+    const std::size_t indent =
+        std::min<std::size_t>(7 + command_path(group, *shown[i]).size() + 1, kHelpWidth / 2);
+    text += (i == 0 ? "usage: " : "       ") +
+            wrapped_usage(usage_line(group, *shown[i]), 7, indent) + "\n";
   }
   const std::string_view summary =
       command && !command->summary.empty() ? command->summary : group.summary;
   text += "\n" + std::string(summary) + "\n";
-  if (command && !command->details.empty()) text += "\n" + std::string(command->details);
+  if (command && !command->details.empty()) text += "\n" + reflowed(command->details);
   if ((!command || command->name.empty()) && group.has_subcommands()) {
     Rows rows;
     for (const auto& each : group.commands) {

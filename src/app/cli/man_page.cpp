@@ -2,17 +2,39 @@
 
 #include "app/cli/man_page.hpp"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace plm::app::cli {
 
 namespace {
 
+/// The bytes of one UTF-8 character starting with `lead`.
+std::size_t utf8_length(unsigned char lead) {
+  return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+}
+
 /// Text safe in roff: backslashes escaped, dashes as \-, a line starting with '.' or '\'' not
-/// read as a request.
+/// read as a request, characters beyond ASCII as \[uXXXX] (groff reads its input as Latin-1).
 std::string roff(std::string_view text) {
   std::string escaped;
   bool line_start = true;
-  for (const char c : text) {
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const char c = text[at];
     if (line_start && (c == '.' || c == '\'')) escaped += "\\&";
+    line_start = c == '\n';
+    const auto lead = static_cast<unsigned char>(c);
+    if (lead >= 0x80) {
+      const std::size_t length = std::min(utf8_length(lead), text.size() - at);
+      unsigned code = length == 1 ? lead : lead & (0xFFu >> (length + 1));
+      for (std::size_t i = 1; i < length; ++i)
+        code = (code << 6) | (static_cast<unsigned char>(text[at + i]) & 0x3Fu);
+      char name[16];
+      std::snprintf(name, sizeof name, "\\[u%04X]", code);
+      escaped += name;
+      at += length - 1;
+      continue;
+    }
     if (c == '\\') {
       escaped += "\\e";
     } else if (c == '-') {
@@ -20,7 +42,6 @@ std::string roff(std::string_view text) {
     } else {
       escaped += c;
     }
-    line_start = c == '\n';
   }
   return escaped;
 }
