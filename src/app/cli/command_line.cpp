@@ -301,6 +301,7 @@ core::Result<Invocation> parse_command_line(const CommandTable& table,
           std::find_if(table.groups.begin(), table.groups.end(),
                        [&](const CommandGroup& group) { return group.name == token; });
       if (found == table.groups.end()) {
+        if (problem) return core::make_error(core::ErrorCode::InvalidInput, *problem);
         std::vector<std::string_view> names;
         for (const auto& group : table.groups) names.push_back(group.name);
         return refusal("unknown command '" + token + "'" + did_you_mean(token, names));
