@@ -11,9 +11,10 @@ namespace {
 
 const std::vector<std::string_view> kShells{"bash", "zsh", "fish"};
 
-std::string words(const std::vector<std::string_view>& names) {
+std::string words(const std::vector<std::string_view>& names, std::string_view separator = " ") {
   std::string text;
-  for (const auto name : names) text += (text.empty() ? "" : " ") + std::string(name);
+  for (const auto name : names)
+    text += (text.empty() ? "" : std::string(separator)) + std::string(name);
   return text;
 }
 
@@ -79,14 +80,16 @@ std::string posix_functions(const CommandTable& table) {
   std::sort(value_flags.begin(), value_flags.end());
   value_flags.erase(std::unique(value_flags.begin(), value_flags.end()), value_flags.end());
   for (const auto& flag : value_flags) valued += (valued.empty() ? "" : "|") + flag;
-
   auto globals = long_names(table.global_flags);
   globals.push_back("--help");
+
   return "_plm_subcommands() {\n  case $1 in\n" + subcommands + "  esac\n}\n\n" +
          "_plm_flags() {\n  case \"$1/$2\" in\n" + flags + "  esac\n}\n\n" +
          "_plm_choices() {\n  case \"$1/$2/$3\" in\n" + choices + "  esac\n}\n\n" +
          "_plm_arguments() {\n  case \"$1/$2\" in\n" + arguments + "  esac\n}\n\n" +
-         "_plm_takes_value() {\n  case $1 in\n    " + valued +
+         "_plm_is_global() {\n  case $1 in\n    " + words(globals, "|") +
+         ") return 0 ;;\n  esac\n  return 1\n}\n\n" + "_plm_takes_value() {\n  case $1 in\n    " +
+         valued +
          ") return 0 ;;\n  esac\n  return 1\n}\n\n"
          "# The command and subcommand among the words before the one completed: _plm_group,\n"
          "# _plm_sub (empty for a group's own command); _plm_args: a positional argument seen.\n"
@@ -97,8 +100,15 @@ std::string posix_functions(const CommandTable& table) {
          "    if [ -n \"$skip\" ]; then skip=; continue; fi\n"
          "    case $word in\n"
          "      --) break ;;\n"
-         "      -*=*) continue ;;\n"
-         "      -*) _plm_takes_value \"$word\" && skip=1; continue ;;\n"
+         "      -*)\n"
+         "        # After a flag of the group's own command, a word is its argument, no "
+         "subcommand.\n"
+         "        if [ -n \"$_plm_group\" ] && [ -z \"$_plm_sub\" ] && ! _plm_is_global "
+         "\"${word%%=*}\"; then\n"
+         "          _plm_args=1\n"
+         "        fi\n"
+         "        case $word in *=*) ;; *) _plm_takes_value \"$word\" && skip=1 ;; esac\n"
+         "        continue ;;\n"
          "    esac\n"
          "    if [ -z \"$_plm_group\" ]; then\n"
          "      _plm_group=$word\n"
