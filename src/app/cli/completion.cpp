@@ -61,19 +61,20 @@ std::string posix_functions(const CommandTable& table) {
   for (const auto& group : table.groups) {
     const std::string name(group.name);
     if (group.has_subcommands())
-      subcommands += "    " + name + ") echo '" + words(subcommand_names(group)) + "' ;;\n";
+      subcommands +=
+          "    " + name + ") printf '%s\\n' '" + words(subcommand_names(group)) + "' ;;\n";
     for (const auto& command : group.commands) {
       const std::string key = name + "/" + std::string(command.name);
       if (!command.flags.empty())
-        flags += "    " + key + ") echo '" + words(long_names(command.flags)) + "' ;;\n";
+        flags += "    " + key + ") printf '%s\\n' '" + words(long_names(command.flags)) + "' ;;\n";
       if (const auto offered = argument_words(table, group); !offered.empty())
-        arguments += "    " + key + ") echo '" + words(offered) + "' ;;\n";
+        arguments += "    " + key + ") printf '%s\\n' '" + words(offered) + "' ;;\n";
       for (const auto& flag : command.flags) {
         note_value_flag(flag);
         if (flag.choices.empty()) continue;
         std::string pattern = key + "/" + std::string(flag.name);
         if (flag.short_name != 0) pattern += "|" + key + "/" + short_form(flag);
-        choices += "    " + pattern + ") echo '" + words(flag.choices) + "' ;;\n";
+        choices += "    " + pattern + ") printf '%s\\n' '" + words(flag.choices) + "' ;;\n";
       }
     }
   }
@@ -129,16 +130,16 @@ std::string posix_functions(const CommandTable& table) {
          "  fi\n"
          "  case $1 in\n"
          "    -*)\n"
-         "      if [ -z \"$_plm_group\" ]; then echo '" +
+         "      if [ -z \"$_plm_group\" ]; then printf '%s\\n' '" +
          words(globals) +
          " --version'\n"
-         "      else echo \"$(_plm_flags \"$_plm_group\" \"$_plm_sub\") " +
+         "      else printf '%s\\n' \"$(_plm_flags \"$_plm_group\" \"$_plm_sub\") " +
          words(globals) +
          "\"; fi\n"
          "      return ;;\n"
          "  esac\n"
          "  if [ -z \"$_plm_group\" ]; then\n"
-         "    echo '" +
+         "    printf '%s\\n' '" +
          words(group_names(table)) +
          "'\n"
          "  elif [ -z \"$_plm_sub\" ] && [ -z \"$_plm_args\" ] && [ -n \"$(_plm_subcommands "

@@ -106,6 +106,12 @@ TEST(PlmHelp, EveryCommandHasHelpWithItsUsageEveryFlagAndARunnableExample) {
         EXPECT_THAT(text, HasSubstr(label)) << path;
         EXPECT_THAT(text, HasSubstr(one_line(std::string(flag.description)))) << path;
       }
+      for (const auto& argument : command.arguments) {
+        EXPECT_FALSE(argument.description.empty()) << path << " " << argument.name;
+        EXPECT_THAT(text, HasSubstr(std::string(argument.name) + " " +
+                                    one_line(std::string(argument.description))))
+            << path;
+      }
       EXPECT_THAT(text, HasSubstr("Global options (before or after the command): --config FILE"))
           << path;
       EXPECT_THAT(text, HasSubstr("Examples: #")) << path;
