@@ -10,17 +10,17 @@ import {
 } from '../api/client';
 import { BatchDialog, type BatchKind } from '../components/BatchDialog';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { CreatePlaylistDialog, type CreateSource } from '../components/LifecycleDialogs';
 import { PlaylistTable } from '../components/PlaylistTable';
 import { SaveSelectionDialog } from '../components/SaveSelectionDialog';
 import { SelectionBar } from '../components/SelectionBar';
+import { SyncStrip } from '../components/SyncStrip';
 import { EmptyState, ErrorNotice, SelectField, Spinner } from '../components/ui';
 import { WorkspaceSidebar, type TagChoice } from '../components/WorkspaceSidebar';
 import { toUri } from '../lib/batch';
-import { formatCount, formatRelative, plural } from '../lib/format';
-import { activeAccountJob, isActive, jobs, upsertJob } from '../lib/jobs';
+import { formatCount, plural } from '../lib/format';
+import { isActive, jobs, upsertJob } from '../lib/jobs';
 import {
   applyQuery,
   decodeQuery,
@@ -183,39 +183,15 @@ export function PlaylistsPage({ search }: { search: string }) {
     }
   };
 
-  const syncStrip =
-    accounts && accounts.length > 0 ? (
-      <ul class="sync-strip" aria-label="Spotify accounts">
-        {accounts.map((a) => {
-          const job = activeAccountJob(allJobs, a.id);
-          const running = job !== null || a.syncing === true;
-          const name = a.display_name || a.spotify_user_id;
-          return (
-            <li key={a.id} class="sync-item">
-              <div class="sync-item-text">
-                <strong>{name}</strong>
-                <span class="muted small">
-                  {plural(a.playlist_count, 'playlist')} · synced {formatRelative(a.last_synced_at)}
-                  {a.status === 'needs_reauth' ? ' · needs re-authorization' : ''}
-                </span>
-              </div>
-              {running ? <JobProgress job={job} label={`Sync of ${name}`} /> : null}
-              {canWrite && !running ? (
-                <button
-                  type="button"
-                  class="btn btn-small"
-                  disabled={syncing === a.id || a.status === 'needs_reauth'}
-                  onClick={() => sync(a)}
-                  aria-label={`Sync ${name} now`}
-                >
-                  Sync now
-                </button>
-              ) : null}
-            </li>
-          );
-        })}
-      </ul>
-    ) : null;
+  const syncStrip = accounts ? (
+    <SyncStrip
+      accounts={accounts}
+      jobs={allJobs}
+      canWrite={canWrite}
+      starting={syncing}
+      onSync={sync}
+    />
+  ) : null;
 
   // An error that leaves a piece of the page without data is shown with a retry; one that only
   // failed a refresh is a line under the list.
