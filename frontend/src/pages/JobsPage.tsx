@@ -122,7 +122,7 @@ export function JobsPage({ search }: { search: string }) {
             return (
               <tr key={job.id} data-testid="job-row" data-job-id={job.id}>
                 <th scope="row">
-                  <Link to={jobPath(job.id)} aria-label={`Details of ${label}`}>
+                  <Link to={jobPath(job.id)} aria-label={`${label}: details`}>
                     {kindName(job.kind)}
                   </Link>
                   <div class="muted small">{jobTarget(job, name)}</div>
