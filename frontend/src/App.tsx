@@ -21,14 +21,23 @@ import { JobPage } from './pages/JobPage';
 import { JobsPage } from './pages/JobsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { HistoryPage } from './pages/HistoryPage';
 import { PlaylistPage } from './pages/PlaylistPage';
 import { PlaylistsPage } from './pages/PlaylistsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { UsersPage } from './pages/UsersPage';
-import { WherePage } from './pages/WherePage';
 import { matchRoute } from './routes';
+import { lazyComponent } from './components/lazy';
+
+// Pages most visits never open, each in its own chunk.
+const HistoryPage = lazyComponent(
+  async () => (await import('./pages/HistoryPage')).HistoryPage,
+  'Loading the history…',
+);
+const WherePage = lazyComponent(
+  async () => (await import('./pages/WherePage')).WherePage,
+  'Loading…',
+);
 
 /** A safe place to go after signing in: a base-relative route of this app, never another site. */
 export function safeNext(next: string | null): string {
