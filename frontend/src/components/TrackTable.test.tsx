@@ -44,9 +44,9 @@ describe('TrackTable', () => {
         whereLink={(item) => (item.is_local ? null : `where?uri=${item.uri}`)}
       />,
     );
-    const link = screen.getByRole('link', { name: 'Where else is Track 1?' });
+    const link = screen.getByRole('link', { name: 'Where else? Track 1' });
     expect(link.getAttribute('href')).toBe('/where?uri=spotify:track:t0');
-    expect(screen.queryByRole('link', { name: 'Where else is Home demo?' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Where else? Home demo' })).toBeNull();
   });
 
   it('shows durations, local files and unavailable tracks distinctly', () => {

@@ -377,7 +377,7 @@ function WhereLink({
   const to = whereLink?.(item);
   if (!to) return null;
   return (
-    <Link to={to} class="tt-where" aria-label={`Where else is ${item.name || 'this track'}?`}>
+    <Link to={to} class="tt-where" aria-label={`Where else? ${item.name || 'this track'}`}>
       Where else?
     </Link>
   );
