@@ -496,12 +496,7 @@ function TrackTableHeader({
               }
             >
               {onSort ? (
-                <button
-                  type="button"
-                  class="sort-btn"
-                  title={`Sort by ${c.name}`}
-                  onClick={() => onSort(c.id)}
-                >
+                <button type="button" class="sort-btn" onClick={() => onSort(c.id)}>
                   {c.label}
                   {c.id === 'position' ? <span class="visually-hidden"> position</span> : null}
                   <span class={`sort-arrow${active ? ' active' : ''}`} aria-hidden="true">
@@ -518,13 +513,12 @@ function TrackTableHeader({
                 aria-valuenow={width}
                 aria-valuemin={MIN_COLUMN_WIDTH}
                 aria-valuemax={MAX_COLUMN_WIDTH}
-                aria-valuetext={`${width} pixels`}
                 tabIndex={0}
                 class="tt-resizer"
                 onPointerDown={startDrag(c)}
                 onDblClick={() => resize(c, null, true)}
                 onKeyDown={(e) => {
-                  const reset = e.key === 'Delete' || e.key === 'Backspace';
+                  const reset = e.key === 'Delete';
                   const next = reset ? null : widthForKey(width, e.key, e.shiftKey);
                   if (!reset && next === null) return;
                   e.preventDefault();
