@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   api,
   describeError,
@@ -22,12 +22,13 @@ import { toUri } from '../lib/batch';
 import { formatCount, formatRelative, plural } from '../lib/format';
 import { activeAccountJob, isActive, jobs, upsertJob } from '../lib/jobs';
 import {
-  applyQuery,
   decodeQuery,
   defaultQuery,
   encodeQuery,
+  indexPlaylists,
   isFiltered,
   playlistKey,
+  queryIndex,
   tagCounts,
   type PlaylistQuery,
   type SortKey,
@@ -62,6 +63,7 @@ export function playlistsBackLink(): string {
 // The last list this tab read, so coming back to the page shows it at once (and revalidates).
 // Keyed by user, so signing in as someone else never shows the previous user's list.
 let cache: { userId: number; list: CachedList } | null = null;
+const noPlaylists: readonly Playlist[] = [];
 
 export function PlaylistsPage({ search }: { search: string }) {
   const query = useMemo(() => decodeQuery(search), [search]);
@@ -119,8 +121,11 @@ export function PlaylistsPage({ search }: { search: string }) {
     if (list) cache = { userId, list };
   }, [list]);
 
-  const playlists = list?.data.playlists ?? [];
-  const visible = useMemo(() => applyQuery(playlists, query, holding), [playlists, query, holding]);
+  const playlists = list?.data.playlists ?? noPlaylists;
+  // Folding, collation and date parsing once per data change; a key press only filters the
+  // prepared text in a kept sort order (lib/playlist-query.ts).
+  const index = useMemo(() => indexPlaylists(playlists), [playlists]);
+  const visible = useMemo(() => queryIndex(index, query, holding), [index, query, holding]);
   const visibleKeys = useMemo(() => visible.map(playlistKey), [visible]);
   const visibleSet = useMemo(() => new Set(visibleKeys), [visibleKeys]);
   const counts = useMemo(() => tagCounts(playlists), [playlists]);
@@ -133,8 +138,34 @@ export function PlaylistsPage({ search }: { search: string }) {
 
   // Forget selected playlists that disappeared after a re-fetch.
   useEffect(() => {
-    setSelection((s) => pruneSelection(s, new Set(playlists.map(playlistKey))));
-  }, [playlists]);
+    setSelection((s) => pruneSelection(s, new Set(index.keys)));
+  }, [index]);
+
+  // The page's keys: `/` goes to the search, Escape clears the selection (a dialog's Escape closes
+  // the dialog and stops there). Not while typing in a field.
+  const hasSelection = selection.selected.size > 0;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+      const target = e.target as HTMLElement | null;
+      const typing =
+        target?.isContentEditable ||
+        target instanceof HTMLTextAreaElement ||
+        target instanceof HTMLSelectElement ||
+        (target instanceof HTMLInputElement && !['checkbox', 'radio'].includes(target.type));
+      if (e.key === '/' && !typing) {
+        const search = document.getElementById('pl-search');
+        if (!search) return;
+        e.preventDefault();
+        search.focus();
+      } else if (e.key === 'Escape' && hasSelection && !typing) {
+        e.preventDefault();
+        setSelection(emptySelection);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [hasSelection]);
 
   const update = (patch: Partial<PlaylistQuery>) => setSearch(encodeQuery({ ...query, ...patch }));
   const sortBy = (key: SortKey) =>
@@ -312,26 +343,6 @@ export function PlaylistsPage({ search }: { search: string }) {
               </button>
             ) : null}
           </div>
-          {visible.length === 0 ? (
-            <EmptyState title="No playlists match" icon="⌕">
-              <p>Try other words, or clear the filters.</p>
-            </EmptyState>
-          ) : (
-            <PlaylistTable
-              playlists={visible}
-              selected={selection.selected}
-              onToggle={(key, shift) => setSelection((s) => clickRow(s, visibleKeys, key, shift))}
-              onToggleAll={(on) => setSelection((s) => setAllVisible(s, visibleKeys, on))}
-              sort={query.sort}
-              dir={query.dir}
-              onSort={sortBy}
-              accountNames={accountNames}
-              density={shownDensity}
-            />
-          )}
-          {refreshError ? (
-            <p class="form-error">Could not refresh: {describeError(refreshError)}</p>
-          ) : null}
           {summary.chosen.length > 0 ? (
             <SelectionBar
               summary={summary}
@@ -352,6 +363,33 @@ export function PlaylistsPage({ search }: { search: string }) {
                 })
               }
             />
+          ) : (
+            <p class="selection-hint muted small">
+              Select playlists to act on them together: the checkboxes, or Space on a row (arrow
+              keys move between rows, Enter opens).
+            </p>
+          )}
+          {visible.length === 0 ? (
+            <EmptyState title="No playlists match" icon="⌕">
+              <p>Try other words, or clear the filters.</p>
+            </EmptyState>
+          ) : (
+            <PlaylistTable
+              playlists={visible}
+              keys={visibleKeys}
+              resetKey={encodeQuery(query)}
+              selected={selection.selected}
+              onToggle={(key, shift) => setSelection((s) => clickRow(s, visibleKeys, key, shift))}
+              onToggleAll={(on) => setSelection((s) => setAllVisible(s, visibleKeys, on))}
+              sort={query.sort}
+              dir={query.dir}
+              onSort={sortBy}
+              accountNames={accountNames}
+              density={shownDensity}
+            />
+          )}
+          {refreshError ? (
+            <p class="form-error">Could not refresh: {describeError(refreshError)}</p>
           ) : null}
         </div>
       </div>
@@ -446,20 +484,7 @@ function PlaylistToolbar({
 }) {
   return (
     <div class="toolbar" role="search">
-      <div class="field field-search">
-        <label for="pl-search" class="visually-hidden">
-          Search playlists
-        </label>
-        <input
-          id="pl-search"
-          class="input"
-          type="search"
-          placeholder="Search name, description or owner…"
-          autoComplete="off"
-          value={query.q}
-          onInput={(e) => update({ q: e.currentTarget.value })}
-        />
-      </div>
+      <SearchField value={query.q} onSearch={(q) => update({ q })} />
       <div class="filters">
         <SelectField
           id="pl-sort"
@@ -545,6 +570,59 @@ function PlaylistToolbar({
       </div>
     </div>
   );
+}
+
+/**
+ * The search box. A key press paints the typed text and nothing else: the list follows after the
+ * next frame (a yield past the paint, like startTransition), once for a burst of keys typed
+ * faster than that. The URL query (and with it the list) gets the last text.
+ */
+function SearchField({ value, onSearch }: { value: string; onSearch: (q: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  const pending = useRef<string | null>(null);
+  const latest = useRef(onSearch);
+  latest.current = onSearch;
+  // Follow the URL when it changes elsewhere (clear filters, back), not while a search is due.
+  useEffect(() => {
+    if (pending.current === null) setDraft(value);
+  }, [value]);
+  const apply = () => {
+    const q = pending.current;
+    pending.current = null;
+    if (q !== null) latest.current(q);
+  };
+  return (
+    <div class="field field-search">
+      <label for="pl-search" class="visually-hidden">
+        Search playlists
+      </label>
+      <input
+        id="pl-search"
+        class="input"
+        type="search"
+        placeholder="Search name, description or owner…"
+        autoComplete="off"
+        aria-keyshortcuts="/"
+        value={draft}
+        onInput={(e) => {
+          const text = e.currentTarget.value;
+          setDraft(text);
+          const scheduled = pending.current !== null;
+          pending.current = text;
+          if (!scheduled) afterNextPaint(apply);
+        }}
+      />
+    </div>
+  );
+}
+
+/** Runs `task` in the first task after the next frame is painted. */
+function afterNextPaint(task: () => void): void {
+  if (typeof requestAnimationFrame !== 'function') {
+    setTimeout(task, 0);
+    return;
+  }
+  requestAnimationFrame(() => setTimeout(task, 0));
 }
 
 /**
