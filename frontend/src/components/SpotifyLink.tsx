@@ -8,12 +8,14 @@ export function SpotifyLink({
   uri,
   title,
   class: className = 'spotify-link',
+  tabIndex,
 }: {
   /** `spotify:track:…`, `spotify:playlist:…`, … */
   uri: string;
   /** What is opened, as the user knows it (a track's or playlist's name). */
   title: string;
   class?: string;
+  tabIndex?: number;
 }) {
   const href = spotifyUrl(uri);
   if (!href) return null;
@@ -23,6 +25,7 @@ export function SpotifyLink({
       href={href}
       target="_blank"
       rel="noopener noreferrer"
+      tabIndex={tabIndex}
       aria-label={`Open ${title || 'Untitled'} in Spotify`}
     >
       Spotify<span aria-hidden="true"> ↗</span>

@@ -136,6 +136,26 @@ describe('TrackTable columns and links', () => {
     expect(screen.queryByRole('link', { name: /Home demo/ })).toBeNull();
   });
 
+  it("makes the rows one tab stop, moved by the arrow keys, with the active row's links only", async () => {
+    render(
+      <TrackTable items={items(30)} label="Tracks" whereLink={(item) => `where?uri=${item.uri}`} />,
+    );
+    const table = screen.getByRole('table');
+    expect(table.hasAttribute('tabindex')).toBe(false);
+    const row = (i: number) => table.querySelector<HTMLElement>(`[data-row-index="${i}"]`)!;
+    expect(row(0).tabIndex).toBe(0);
+    expect(row(1).tabIndex).toBe(-1);
+    const spotify = (name: string) => screen.getByRole('link', { name: `Open ${name} in Spotify` });
+    expect(spotify('Track 1').tabIndex).toBe(0);
+    expect(spotify('Track 2').tabIndex).toBe(-1);
+    row(0).focus();
+    fireEvent.keyDown(row(0), { key: 'ArrowDown' });
+    await waitFor(() => expect(document.activeElement).toBe(row(1)));
+    expect(row(0).tabIndex).toBe(-1);
+    expect(spotify('Track 2').tabIndex).toBe(0);
+    expect(screen.getByRole('link', { name: 'Where else is Track 1?' }).tabIndex).toBe(-1);
+  });
+
   it('resizes a column with the arrow keys and the pointer, and keeps the widths per user', () => {
     const { unmount } = render(<TrackTable items={items(3)} label="Tracks" widthsOwner={5} />);
     const table = screen.getByRole('table');

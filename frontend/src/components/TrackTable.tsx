@@ -1,6 +1,8 @@
 // The track table of a playlist, virtualized with @tanstack/virtual-core: a fixed row height, only
-// the visible rows (plus a few) in the DOM, a sticky header, and a focusable scroll area so the
-// keyboard scrolls it (arrows, Page Up/Down, Home/End).
+// the visible rows (plus a few) in the DOM, a sticky header with a sort button and a resizer per
+// column. Without `edit` the rows are one tab stop (row-navigation.ts: arrows, Page Up/Down,
+// Home/End between rows; Enter opens "Where else?"; the links of the active row only are in the
+// tab order).
 //
 // With `edit` (editors and admins only) it is also where a playlist is reordered: rows are
 // selected with the mouse (click, shift-click, ctrl/cmd-click) or the keyboard (arrows, Shift,
@@ -28,6 +30,7 @@ import {
 } from '../lib/track-columns';
 import type { TrackColumn, TrackSort } from '../lib/track-filter';
 import { Link } from './Link';
+import { keepRowRendered, useRowNavigation } from './row-navigation';
 import { SpotifyLink } from './SpotifyLink';
 import { useVirtualRows } from './virtual-rows';
 
@@ -92,8 +95,12 @@ export function TrackTable({
   const [dropGap, setDropGap] = useState<number | null>(null);
   const dragging = useRef<number[] | null>(null);
   const keys = edit ? items.map(edit.keyOf) : [];
+  const activeRow = useRef(0);
   const rangeExtractor = (range: Range) => {
-    const base = defaultRangeExtractor(range);
+    // The row holding the tab stop stays rendered, or Tab would skip the table once it scrolled.
+    const base = edit
+      ? defaultRangeExtractor(range)
+      : keepRowRendered(defaultRangeExtractor(range), activeRow.current, range.count);
     const kept = dragging.current;
     if (!kept || kept.length === 0) return base;
     const extra = kept.filter((i) => i < range.count && !base.includes(i));
@@ -106,6 +113,17 @@ export function TrackTable({
     headerHeight: HEADER_HEIGHT,
     rangeExtractor,
   });
+
+  const nav = useRowNavigation(scrollRef, {
+    count: items.length,
+    resetKey,
+    pageSize: Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 2),
+    scrollToIndex: (index) => virtualizer.scrollToIndex(index),
+    onOpen: (index) =>
+      scrollRef.current?.querySelector<HTMLElement>(`[data-row-index="${index}"] a`)?.click(),
+  });
+  activeRow.current = nav.active;
+  const navigation = edit ? {} : { onKeyDown: nav.onKeyDown, onFocusIn: nav.onFocusIn };
 
   // A new filter starts at the top (not on mount: it is at the top, and writing scrollTop would
   // force a layout). Refreshed items keep the position, clamped when the list got shorter.
@@ -127,6 +145,8 @@ export function TrackTable({
   }, [items, resetKey]);
 
   const rows = virtualizer.getVirtualItems();
+  /** Without `edit`, only the active row's links are in the tab order (after the row itself). */
+  const linkTab = (index: number) => (edit || index === nav.active ? undefined : -1);
   const bodyHeight = Math.max(0, virtualizer.getTotalSize() - HEADER_HEIGHT);
   const shownCursor = Math.min(cursor, Math.max(0, items.length - 1));
 
@@ -293,7 +313,7 @@ export function TrackTable({
     <div
       ref={scrollRef}
       class={`tt-scroll${edit ? ' tt-editable' : ''}${edit?.busy ? ' tt-busy' : ''}`}
-      tabIndex={0}
+      tabIndex={edit ? 0 : undefined}
       role={edit ? 'grid' : 'table'}
       aria-label={label}
       aria-rowcount={items.length + 1}
@@ -306,6 +326,7 @@ export function TrackTable({
         '--tt-min-width': `${tableMinWidth(widths)}px`,
       }}
       {...editing}
+      {...navigation}
     >
       <TrackTableHeader
         sort={sort}
@@ -337,7 +358,7 @@ export function TrackTable({
                 height: `${ROW_HEIGHT}px`,
                 transform: `translateY(${row.start - HEADER_HEIGHT}px)`,
               }}
-              {...rowEditing(row.index)}
+              {...(edit ? rowEditing(row.index) : nav.rowProps(row.index))}
             >
               <div role={edit ? 'gridcell' : 'cell'} class="tt-cell tt-c0">
                 {edit ? row.index + 1 : item.position + 1}
@@ -358,9 +379,14 @@ export function TrackTable({
                   </span>
                 ) : null}
                 <span class="tt-links">
-                  <WhereLink item={item} whereLink={whereLink} />
+                  <WhereLink item={item} whereLink={whereLink} tabIndex={linkTab(row.index)} />
                   {item.is_local ? null : (
-                    <SpotifyLink uri={item.uri} title={item.name} class="tt-spotify" />
+                    <SpotifyLink
+                      uri={item.uri}
+                      title={item.name}
+                      class="tt-spotify"
+                      tabIndex={linkTab(row.index)}
+                    />
                   )}
                 </span>
               </div>
@@ -537,14 +563,21 @@ function TrackTableHeader({
 function WhereLink({
   item,
   whereLink,
+  tabIndex,
 }: {
   item: PlaylistItem;
   whereLink?: (item: PlaylistItem) => string | null;
+  tabIndex?: number;
 }) {
   const to = whereLink?.(item);
   if (!to) return null;
   return (
-    <Link to={to} class="tt-where" aria-label={`Where else is ${item.name || 'this track'}?`}>
+    <Link
+      to={to}
+      class="tt-where"
+      tabIndex={tabIndex}
+      aria-label={`Where else is ${item.name || 'this track'}?`}
+    >
       Where else?
     </Link>
   );
