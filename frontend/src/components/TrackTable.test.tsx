@@ -168,7 +168,7 @@ describe('TrackTable columns and links', () => {
     fireEvent.keyDown(title, { key: 'ArrowLeft', shiftKey: true });
     expect(title.getAttribute('aria-valuenow')).toBe('144');
     expect(table.style.getPropertyValue('--tt-columns')).toContain(' 144px ');
-    expect(table.style.getPropertyValue('--tt-min-width')).toBe(`${864 - 192 + 144}px`);
+    expect(table.style.getPropertyValue('--tt-min-width')).toBe(`${880 - 192 + 144}px`);
 
     const album = screen.getByRole('separator', { name: 'Resize the album column' });
     fireEvent.pointerDown(album, { button: 0, clientX: 500, pointerId: 1 });

@@ -14,13 +14,13 @@ afterEach(() => localStorage.clear());
 describe('track table columns', () => {
   it('keeps the flexible default of a column never resized', () => {
     expect(gridTemplate({})).toBe(
-      '5rem minmax(12rem, 2.2fr) minmax(9rem, 1.5fr) minmax(9rem, 1.5fr) 5.5rem 7.5rem minmax(6rem, 0.9fr)',
+      '5rem minmax(12rem, 2.2fr) minmax(9rem, 1.5fr) minmax(9rem, 1.5fr) 6.5rem 7.5rem minmax(6rem, 0.9fr)',
     );
     expect(gridTemplate({ title: 400, added_by: 120 })).toBe(
-      '5rem 400px minmax(9rem, 1.5fr) minmax(9rem, 1.5fr) 5.5rem 7.5rem 120px',
+      '5rem 400px minmax(9rem, 1.5fr) minmax(9rem, 1.5fr) 6.5rem 7.5rem 120px',
     );
-    expect(tableMinWidth({})).toBe(864);
-    expect(tableMinWidth({ title: 400 })).toBe(864 - 192 + 400);
+    expect(tableMinWidth({})).toBe(880);
+    expect(tableMinWidth({ title: 400 })).toBe(880 - 192 + 400);
   });
 
   it('resizes with the arrow keys, faster with Shift, within bounds', () => {

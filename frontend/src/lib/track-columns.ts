@@ -20,7 +20,7 @@ export const TRACK_COLUMNS: readonly ColumnDef[] = [
   { id: 'title', label: 'Title', name: 'title', track: 'minmax(12rem, 2.2fr)', min: 192 },
   { id: 'artists', label: 'Artists', name: 'artists', track: 'minmax(9rem, 1.5fr)', min: 144 },
   { id: 'album', label: 'Album', name: 'album', track: 'minmax(9rem, 1.5fr)', min: 144 },
-  { id: 'duration', label: 'Duration', name: 'duration', track: '5.5rem', min: 88 },
+  { id: 'duration', label: 'Duration', name: 'duration', track: '6.5rem', min: 104 },
   { id: 'added_at', label: 'Added', name: 'date added', track: '7.5rem', min: 120 },
   { id: 'added_by', label: 'Added by', name: 'added by', track: 'minmax(6rem, 0.9fr)', min: 96 },
 ];

@@ -289,7 +289,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
   const status = chosen.length
     ? `${plural(chosen.length, 'track')} selected`
     : sorted
-      ? `Sorted by ${sortedBy}: drag and drop is off. Sort by # to move tracks by hand, or apply this order.`
+      ? `Sorted by ${sortedBy}`
       : narrowed
         ? 'Clear the filters to select and move tracks.'
         : 'Select tracks to move or remove them (drag, or Alt+↑/↓).';
@@ -489,6 +489,12 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
               {pasting ? 'Close the paste' : 'Add from text…'}
             </button>
           </div>
+        ) : null}
+        {editable && sorted ? (
+          <p class="muted small" data-testid="sort-hint">
+            A sort is a view: drag and drop is off. Sort by # to move tracks by hand, or{' '}
+            <strong>Apply this order…</strong> to reorder the playlist (previewed first).
+          </p>
         ) : null}
         <p class="visually-hidden" aria-live="polite" data-testid="edit-status">
           {editor.announcement}
