@@ -38,17 +38,21 @@ export interface TrackIndex {
   has(index: number, flag: TrackFlag): boolean;
   /** Item indices in the order of `sort`; ties keep the playlist's order. Kept per sort. */
   order(sort: TrackSort): readonly number[];
-  /** The folded text the filter searches (title, artists, album, added by). */
+  /**
+   * The folded text the filter searches (title, artists, album, added by), prepared for the whole
+   * list on first use (the page asks for it when the filter gets focus, so the first key press
+   * does not pay for it, nor the page's load).
+   */
   text(index: number): string;
 }
 
 type SortValue = string | number;
 
-function sortValues(items: readonly PlaylistItem[], column: TrackColumn): SortValue[] {
+function sortValues(
+  items: readonly PlaylistItem[],
+  column: Exclude<TrackColumn, 'position'>,
+): SortValue[] {
   switch (column) {
-    case 'position':
-      // The list's own order (rows shown before Spotify confirmed an edit have no position yet).
-      return items.map((_, i) => i);
     case 'duration':
       return items.map((i) => i.duration_ms);
     case 'added_at':
@@ -108,9 +112,15 @@ export function indexTracks(items: readonly PlaylistItem[]): TrackIndex {
       const key = `${sort.column}:${sort.dir}`;
       let order = orders.get(key);
       if (!order) {
-        let v = values.get(sort.column);
-        if (!v) values.set(sort.column, (v = sortValues(items, sort.column)));
-        order = sortedIndices(v, sort.dir);
+        const { column, dir } = sort;
+        if (column === 'position') {
+          // The list's own order (rows shown before Spotify confirmed an edit have no position).
+          order = items.map((_, i) => (dir === 'asc' ? i : items.length - 1 - i));
+        } else {
+          let v = values.get(column);
+          if (!v) values.set(column, (v = sortValues(items, column)));
+          order = sortedIndices(v, dir);
+        }
         orders.set(key, order);
       }
       return order;

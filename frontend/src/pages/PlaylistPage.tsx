@@ -418,6 +418,8 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
               type="search"
               placeholder="Filter by title, artist, album…"
               value={filter}
+              // The folded text is prepared when the field gets focus, not on the first key.
+              onFocus={() => index.items.length && index.text(0)}
               onInput={(e) => setFilter(e.currentTarget.value)}
             />
           </div>
