@@ -243,8 +243,9 @@ describe.sequential('batch edits', () => {
 
   it('where is this track: toggles add it to one playlist and take it out of another', async () => {
     const track = sourceUris[0]!;
-    // From a track row of a playlist ("Where else?", shown on hover).
-    await page.goto(`${stack.appUrl}playlists`);
+    // From a track row of a playlist ("Where else?", shown on hover); searched for, as the list
+    // renders only the rows in view.
+    await page.goto(`${stack.appUrl}playlists?q=${encodeURIComponent(TAGGED[1]!)}`);
     await page
       .getByTestId('playlist-row')
       .getByRole('link', { name: TAGGED[1]!, exact: true })

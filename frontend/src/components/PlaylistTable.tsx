@@ -164,8 +164,10 @@ export function PlaylistTable(props: Props) {
           const p = playlists[row.index]!;
           const key = keys[row.index]!;
           return (
+            // Keyed by position: a new sort or filter patches the rendered rows' text instead of
+            // replacing every row's elements.
             <PlaylistRow
-              key={key}
+              key={row.index}
               playlist={p}
               rowKey={key}
               index={row.index}
