@@ -371,6 +371,7 @@ describe.sequential('editing playlists', () => {
     expect(await page.getByTestId('track-count').textContent()).toBe(
       `${shown.length} of ${flagged.entries.length} tracks`,
     );
+    await row(0).hover();
     await shot('track-view');
 
     const link = row(0).getByRole('link', { name: / in Spotify$/ });
