@@ -356,8 +356,13 @@ describe('the playlist editor', () => {
       'https://open.spotify.com/playlist/p1',
     );
 
+    fireEvent.click(screen.getByText('Charlie'));
+    expect(screen.getByRole('button', { name: 'Remove…' }).hasAttribute('disabled')).toBe(false);
     fireEvent.click(screen.getByRole('button', { name: /^Title/ }));
     expect(titles()).toEqual(['alpha', 'Bravo', 'Charlie', 'Delta']);
+    // nothing acts on a selection the view does not show as one
+    for (const name of ['Remove…', 'Move to position…'])
+      expect(screen.getByRole('button', { name }).hasAttribute('disabled')).toBe(true);
     // a view: no grid to drag in, and the bar says why
     expect(screen.queryByRole('grid')).toBeNull();
     expect(screen.getByTestId('selection-count').textContent).toBe('Sorted by title, ascending');

@@ -286,13 +286,14 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
 
   const stored = items?.items.length ?? playlist.stored_track_count;
   const sortedBy = describeSort(sort);
-  const status = chosen.length
-    ? `${plural(chosen.length, 'track')} selected`
-    : sorted
-      ? `Sorted by ${sortedBy}`
-      : narrowed
-        ? 'Clear the filters to select and move tracks.'
-        : 'Select tracks to move or remove them (drag, or Alt+↑/↓).';
+  const status =
+    chosen.length && tableEditing
+      ? `${plural(chosen.length, 'track')} selected`
+      : sorted
+        ? `Sorted by ${sortedBy}`
+        : narrowed
+          ? 'Clear the filters to select and move tracks.'
+          : 'Select tracks to move or remove them (drag, or Alt+↑/↓).';
   /** The whole playlist (not only the rows a filter shows) in the order of the sort. */
   const applyOrder = () => {
     const order = index.items === current ? index : indexTracks(current);
@@ -441,8 +442,8 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
             </span>
             {(
               [
-                ['Move to position…', { kind: 'move-to' }, chosen.length > 0 && !filter.trim()],
-                ['Remove…', { kind: 'remove' }, chosen.length > 0 && !filter.trim()],
+                ['Move to position…', { kind: 'move-to' }, chosen.length > 0 && !!tableEditing],
+                ['Remove…', { kind: 'remove' }, chosen.length > 0 && !!tableEditing],
                 ['Sort…', { kind: 'reorder', initial: SORT_FIRST }, current.length > 1],
                 ['Shuffle…', { kind: 'reorder', initial: { kind: 'shuffle' } }, current.length > 1],
                 [
