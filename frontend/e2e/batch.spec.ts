@@ -252,7 +252,7 @@ describe.sequential('batch edits', () => {
       .click();
     const first = page.getByTestId('track-table').locator('[role=row][data-index="0"]');
     await first.hover();
-    await first.getByRole('link', { name: /^Where else is / }).click();
+    await first.getByRole('link', { name: /^Where else\? / }).click();
     await page.waitForURL(/\/where\?uri=/);
     expect(new URL(page.url()).searchParams.get('uri')).toBe(track);
     const table = page.getByTestId('where-table');

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, apiUrl, onForbidden, onUnauthorized } from './api/client';
 import { Layout } from './components/Layout';
-import { ErrorNotice, Spinner } from './components/ui';
+import { ErrorNotice, HiddenPageTitle, Spinner } from './components/ui';
 import { LiveConnection, bus } from './lib/events';
 import {
   ACTIVE_STATES,
@@ -194,11 +194,28 @@ export function App() {
   };
 
   let page;
-  if (phase === 'loading') page = <Spinner label="Starting plm…" />;
-  else if (phase === 'error') page = <ErrorNotice error={bootError} onRetry={boot} />;
+  if (phase === 'loading')
+    page = (
+      <>
+        <HiddenPageTitle>plm</HiddenPageTitle>
+        <Spinner label="Starting plm…" />
+      </>
+    );
+  else if (phase === 'error')
+    page = (
+      <>
+        <HiddenPageTitle>plm</HiddenPageTitle>
+        <ErrorNotice error={bootError} onRetry={boot} />
+      </>
+    );
   else if (redirect) page = null;
   else if (route.access === 'admin' && !isAdmin.value)
-    page = <ErrorNotice error={new Error(`Only administrators can open ${route.title}.`)} />;
+    page = (
+      <div class="page">
+        <h1>{route.title}</h1>
+        <ErrorNotice error={new Error(`Only administrators can open ${route.title}.`)} />
+      </div>
+    );
   else {
     switch (route.name) {
       case 'setup':

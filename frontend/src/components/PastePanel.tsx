@@ -635,7 +635,7 @@ function ChooseDialog({
               <button
                 type="button"
                 class="btn btn-small"
-                aria-label={`Take ${track.name} by ${track.artists.join(', ')}`}
+                aria-label={`${track.uri === line.uri ? 'Keep' : 'Take'} ${track.name} by ${track.artists.join(', ')}`}
                 aria-current={track.uri === line.uri || undefined}
                 onClick={() => onTake(track.uri)}
               >

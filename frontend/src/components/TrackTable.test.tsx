@@ -45,9 +45,9 @@ describe('TrackTable', () => {
         whereLink={(item) => (item.is_local ? null : `where?uri=${item.uri}`)}
       />,
     );
-    const link = screen.getByRole('link', { name: 'Where else is Track 1?' });
+    const link = screen.getByRole('link', { name: 'Where else? Track 1' });
     expect(link.getAttribute('href')).toBe('/where?uri=spotify:track:t0');
-    expect(screen.queryByRole('link', { name: 'Where else is Home demo?' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Where else? Home demo' })).toBeNull();
   });
 
   it('shows durations, local files and unavailable tracks distinctly', () => {
@@ -153,7 +153,7 @@ describe('TrackTable columns and links', () => {
     await waitFor(() => expect(document.activeElement).toBe(row(1)));
     expect(row(0).tabIndex).toBe(-1);
     expect(spotify('Track 2').tabIndex).toBe(0);
-    expect(screen.getByRole('link', { name: 'Where else is Track 1?' }).tabIndex).toBe(-1);
+    expect(screen.getByRole('link', { name: 'Where else? Track 1' }).tabIndex).toBe(-1);
   });
 
   it('resizes a column with the arrow keys and the pointer, and keeps the widths per user', () => {

@@ -576,7 +576,7 @@ function WhereLink({
       to={to}
       class="tt-where"
       tabIndex={tabIndex}
-      aria-label={`Where else is ${item.name || 'this track'}?`}
+      aria-label={`Where else? ${item.name || 'this track'}`}
     >
       Where else?
     </Link>

@@ -200,7 +200,7 @@ class JobRow extends Component<JobRowProps> {
     return (
       <tr data-testid="job-row" data-job-id={job.id}>
         <th scope="row">
-          <Link to={jobPath(job.id)} aria-label={`Details of ${label}`}>
+          <Link to={jobPath(job.id)} aria-label={`${label}: details`}>
             {kindName(job.kind)}
           </Link>
           <div class="muted small">{jobTarget(job, name)}</div>

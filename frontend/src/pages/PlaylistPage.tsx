@@ -22,7 +22,7 @@ import {
 } from '../components/SearchPanel';
 import { SpotifyLink } from '../components/SpotifyLink';
 import { TrackTable, type TableEditing } from '../components/TrackTable';
-import { Badge, Cover, EmptyState, ErrorNotice, Spinner } from '../components/ui';
+import { Badge, Cover, EmptyState, ErrorNotice, HiddenPageTitle, Spinner } from '../components/ui';
 import { formatCount, formatRelative, formatTotalDuration, plural } from '../lib/format';
 import { activePlaylistJob, isActive, jobs, upsertJob } from '../lib/jobs';
 import { useResource } from '../lib/resource';
@@ -145,7 +145,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
     return (
       <div class="page">
         {back}
-        <EmptyState title="Playlist not found" icon="?">
+        <EmptyState title="Playlist not found" icon="?" pageTitle>
           <p>It may have been removed by a sync, or it belongs to another account.</p>
         </EmptyState>
       </div>
@@ -155,6 +155,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
     return (
       <div class="page">
         {back}
+        <HiddenPageTitle>Playlist</HiddenPageTitle>
         <ErrorNotice error={error} onRetry={reload} />
       </div>
     );
@@ -163,6 +164,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
     return (
       <div class="page">
         {back}
+        <HiddenPageTitle>Playlist</HiddenPageTitle>
         <Spinner label="Loading playlist…" />
       </div>
     );

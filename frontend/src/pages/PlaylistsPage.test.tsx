@@ -174,7 +174,7 @@ describe('PlaylistsPage', () => {
     });
     render(<Page />);
     await waitFor(() => expect(screen.getByText('No playlists stored yet')).toBeTruthy());
-    expect(screen.getByRole('button', { name: 'Sync Demo Pro now' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Sync now (Demo Pro)' })).toBeTruthy();
   });
 
   it('hides sync for viewers', async () => {

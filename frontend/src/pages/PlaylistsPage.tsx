@@ -10,17 +10,17 @@ import {
 } from '../api/client';
 import { BatchDialog, type BatchKind } from '../components/BatchDialog';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { CreatePlaylistDialog, type CreateSource } from '../components/LifecycleDialogs';
 import { PlaylistTable } from '../components/PlaylistTable';
 import { SaveSelectionDialog } from '../components/SaveSelectionDialog';
 import { SelectionBar } from '../components/SelectionBar';
+import { SyncStrip } from '../components/SyncStrip';
 import { EmptyState, ErrorNotice, SelectField, Spinner } from '../components/ui';
 import { WorkspaceSidebar, type TagChoice } from '../components/WorkspaceSidebar';
 import { toUri } from '../lib/batch';
-import { formatCount, formatRelative, plural } from '../lib/format';
-import { activeAccountJob, isActive, jobs, upsertJob } from '../lib/jobs';
+import { formatCount, plural } from '../lib/format';
+import { isActive, jobs, upsertJob } from '../lib/jobs';
 import {
   decodeQuery,
   defaultQuery,
@@ -34,6 +34,7 @@ import {
   type SortKey,
 } from '../lib/playlist-query';
 import { setSearch } from '../lib/router';
+import { useShortcut } from '../lib/shortcuts';
 import {
   clickRow,
   emptySelection,
@@ -141,31 +142,13 @@ export function PlaylistsPage({ search }: { search: string }) {
     setSelection((s) => pruneSelection(s, new Set(index.keys)));
   }, [index]);
 
-  // The page's keys: `/` goes to the search, Escape clears the selection (a dialog's Escape closes
-  // the dialog and stops there). Not while typing in a field.
+  // The page's keys (lib/shortcuts.ts, listed by the `?` overlay): `/` goes to the search,
+  // Escape clears the selection (a dialog's Escape closes the dialog and stops there).
   const hasSelection = selection.selected.size > 0;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-      const target = e.target as HTMLElement | null;
-      const typing =
-        target?.isContentEditable ||
-        target instanceof HTMLTextAreaElement ||
-        target instanceof HTMLSelectElement ||
-        (target instanceof HTMLInputElement && !['checkbox', 'radio'].includes(target.type));
-      if (e.key === '/' && !typing) {
-        const search = document.getElementById('pl-search');
-        if (!search) return;
-        e.preventDefault();
-        search.focus();
-      } else if (e.key === 'Escape' && hasSelection && !typing) {
-        e.preventDefault();
-        setSelection(emptySelection);
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [hasSelection]);
+  useShortcut('/', 'Search the playlists', () => document.getElementById('pl-search')?.focus());
+  useShortcut('Escape', 'Clear the selection', () => setSelection(emptySelection), {
+    enabled: hasSelection,
+  });
 
   const update = (patch: Partial<PlaylistQuery>) => setSearch(encodeQuery({ ...query, ...patch }));
   const sortBy = (key: SortKey) =>
@@ -214,39 +197,15 @@ export function PlaylistsPage({ search }: { search: string }) {
     }
   };
 
-  const syncStrip =
-    accounts && accounts.length > 0 ? (
-      <ul class="sync-strip" aria-label="Spotify accounts">
-        {accounts.map((a) => {
-          const job = activeAccountJob(allJobs, a.id);
-          const running = job !== null || a.syncing === true;
-          const name = a.display_name || a.spotify_user_id;
-          return (
-            <li key={a.id} class="sync-item">
-              <div class="sync-item-text">
-                <strong>{name}</strong>
-                <span class="muted small">
-                  {plural(a.playlist_count, 'playlist')} · synced {formatRelative(a.last_synced_at)}
-                  {a.status === 'needs_reauth' ? ' · needs re-authorization' : ''}
-                </span>
-              </div>
-              {running ? <JobProgress job={job} label={`Sync of ${name}`} /> : null}
-              {canWrite && !running ? (
-                <button
-                  type="button"
-                  class="btn btn-small"
-                  disabled={syncing === a.id || a.status === 'needs_reauth'}
-                  onClick={() => sync(a)}
-                  aria-label={`Sync ${name} now`}
-                >
-                  Sync now
-                </button>
-              ) : null}
-            </li>
-          );
-        })}
-      </ul>
-    ) : null;
+  const syncStrip = accounts ? (
+    <SyncStrip
+      accounts={accounts}
+      jobs={allJobs}
+      canWrite={canWrite}
+      starting={syncing}
+      onSync={sync}
+    />
+  ) : null;
 
   // An error that leaves a piece of the page without data is shown with a retry; one that only
   // failed a refresh is a line under the list.
