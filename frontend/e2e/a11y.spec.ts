@@ -197,7 +197,8 @@ describe.sequential('accessibility', () => {
     await nav('Users');
     await scan('users');
     await page.goto(`${stack.appUrl}no/such/page`);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Page not found');
+    // The app's shell renders first; wait for the page's own heading rather than read the first.
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
     await scan('not-found');
     await page.goto(playlistUrl);
   });
@@ -213,8 +214,10 @@ describe.sequential('accessibility', () => {
     await page.keyboard.type('?');
     expect(await page.getByRole('dialog').count()).toBe(0);
     await page.keyboard.press('Backspace');
-    // Tab to the first playlist's link, then down and up the rows with the arrows.
-    await tabTo((el) => el.getAttribute('data-nav') === 'link', 'a playlist link');
+    // Tab to the playlist rows (one tab stop), then down and up the rows with the arrows.
+    const playlistRow = (el: Element) =>
+      el.getAttribute('role') === 'row' && el.hasAttribute('data-row-index');
+    await tabTo(playlistRow, 'a playlist row');
     const first = await focusedText();
     await page.keyboard.press('ArrowDown');
     const second = await focusedText();
@@ -226,7 +229,7 @@ describe.sequential('accessibility', () => {
     await page.keyboard.type(BIG);
     await page.getByTestId('playlist-row').getByRole('link', { name: BIG, exact: true }).waitFor();
     expect(await page.getByTestId('playlist-row').count()).toBe(1);
-    await tabTo((el) => el.getAttribute('data-nav') === 'link', `the link to ${BIG}`);
+    await tabTo(playlistRow, `the row of ${BIG}`);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
 
@@ -250,9 +253,20 @@ describe.sequential('accessibility', () => {
     await overlay.waitFor();
     expect(await overlay.textContent()).toContain('Show keyboard shortcuts');
     await scan('shortcuts-overlay');
+    const during = await page.evaluate(
+      () =>
+        `${document.querySelector('.tt-scroll')?.className} ${document.querySelector('.tt-scroll')?.getAttribute('tabindex')}`,
+    );
     await page.keyboard.press('Escape');
     await overlay.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.className ?? '')).toBe(before);
+    const after = await page.evaluate(
+      () =>
+        `${document.querySelector('.tt-scroll')?.className} ${document.querySelector('.tt-scroll')?.getAttribute('tabindex')} ${document.activeElement?.tagName}`,
+    );
+    expect(
+      await page.evaluate(() => document.activeElement?.className ?? ''),
+      `${during} / ${after}`,
+    ).toBe(before);
     await shot('keyboard-walk');
   });
 
