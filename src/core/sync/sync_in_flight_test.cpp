@@ -14,153 +14,15 @@
 #include "core/sync/in_flight.hpp"
 #include "core/sync/sync_service.hpp"
 #include "support/fakes.hpp"
+#include "support/gated_spotify.hpp"
 
 namespace plm::core {
 namespace {
 
 using test_support::FakeSpotifyApi;
+using test_support::GatedSpotify;
 using test_support::InMemoryStore;
 using test_support::ManualClock;
-
-/// FakeSpotifyApi behind a mutex, safe to call from several threads, that records how many item
-/// reads overlap and can hold them: `gather(n)` holds item reads until n are in flight together
-/// (then lets every read through), `hold(id)` holds one playlist's reads until `release(id)`.
-class SharedSpotify final : public SpotifyApi {
- public:
-  explicit SharedSpotify(FakeSpotifyApi& fake) : fake_(fake) {}
-
-  void gather(int count, std::function<void()> when_gathered = {}) {
-    const std::lock_guard lock(gate_mutex_);
-    gather_ = count;
-    when_gathered_ = std::move(when_gathered);
-  }
-  void hold(const std::string& id) {
-    const std::lock_guard lock(gate_mutex_);
-    held_.insert(id);
-  }
-  void release(const std::string& id) {
-    const std::lock_guard lock(gate_mutex_);
-    held_.erase(id);
-    gate_.notify_all();
-  }
-  /// The item reads of `id` fail with `error` (every one of them).
-  void fail_items(const std::string& id, Error error) {
-    const std::lock_guard lock(gate_mutex_);
-    failing_.insert_or_assign(id, std::move(error));
-  }
-  void clear_failures() {
-    const std::lock_guard lock(gate_mutex_);
-    failing_.clear();
-  }
-
-  int max_in_flight() const {
-    const std::lock_guard lock(gate_mutex_);
-    return max_in_flight_;
-  }
-  /// The offsets read, per playlist, in the order the reads were made.
-  std::map<std::string, std::vector<std::int64_t>> offsets() const {
-    const std::lock_guard lock(gate_mutex_);
-    return offsets_;
-  }
-  std::int64_t calls() const { return counters().calls; }
-
-  Result<Page<PlaylistItem>> playlist_items(const std::string& playlist_id, std::int64_t offset,
-                                            int limit) override {
-    std::optional<Error> failure;
-    {
-      std::unique_lock lock(gate_mutex_);
-      offsets_[playlist_id].push_back(offset);
-      max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
-      if (gather_ > 0 && in_flight_ >= gather_) {
-        gather_ = 0;
-        if (when_gathered_) when_gathered_();
-        gate_.notify_all();
-      }
-      gate_.wait(lock, [&] { return gather_ == 0 && !held_.contains(playlist_id); });
-      if (const auto found = failing_.find(playlist_id); found != failing_.end())
-        failure = found->second;
-    }
-    auto page = [&]() -> Result<Page<PlaylistItem>> {
-      const std::lock_guard lock(fake_mutex_);
-      auto answer = fake_.playlist_items(playlist_id, offset, limit);
-      if (failure) return *failure;  // the call was made (and counted), and failed
-      return answer;
-    }();
-    const std::lock_guard lock(gate_mutex_);
-    --in_flight_;
-    return page;
-  }
-
-  // Every other call: the fake under its lock (auto needs the definition before the uses).
-  template <typename Call>
-  auto locked(Call call) {
-    const std::lock_guard lock(fake_mutex_);
-    return call();
-  }
-
-  Result<SpotifyProfile> current_user() override {
-    return locked([&] { return fake_.current_user(); });
-  }
-  Result<Page<PlaylistSummary>> my_playlists(std::int64_t offset, int limit) override {
-    return locked([&] { return fake_.my_playlists(offset, limit); });
-  }
-  Result<PlaylistSummary> playlist(const std::string& id) override {
-    return locked([&] { return fake_.playlist(id); });
-  }
-  Result<PlaylistVersion> playlist_version(const std::string& id) override {
-    return locked([&] { return fake_.playlist_version(id); });
-  }
-  CreateOutcome create_playlist(const NewPlaylist& playlist) override {
-    return locked([&] { return fake_.create_playlist(playlist); });
-  }
-  WriteOutcome change_details(const std::string& id, const PlaylistDetailsChange& change) override {
-    return locked([&] { return fake_.change_details(id, change); });
-  }
-  WriteOutcome upload_cover(const std::string& id, const std::string& jpeg) override {
-    return locked([&] { return fake_.upload_cover(id, jpeg); });
-  }
-  WriteOutcome add_items(const std::string& id, const std::vector<std::string>& uris,
-                         std::optional<std::int64_t> position) override {
-    return locked([&] { return fake_.add_items(id, uris, position); });
-  }
-  WriteOutcome remove_items(const std::string& id, const std::vector<std::string>& uris) override {
-    return locked([&] { return fake_.remove_items(id, uris); });
-  }
-  WriteOutcome reorder_items(const std::string& id, std::int64_t start, std::int64_t before,
-                             std::int64_t length) override {
-    return locked([&] { return fake_.reorder_items(id, start, before, length); });
-  }
-  WriteOutcome replace_items(const std::string& id, const std::vector<std::string>& uris) override {
-    return locked([&] { return fake_.replace_items(id, uris); });
-  }
-  WriteOutcome unfollow_playlist(const std::string& id) override {
-    return locked([&] { return fake_.unfollow_playlist(id); });
-  }
-  Result<TrackInfo> track(const std::string& id) override {
-    return locked([&] { return fake_.track(id); });
-  }
-  Result<Page<TrackInfo>> search_tracks(const std::string& query, std::int64_t offset,
-                                        int limit) override {
-    return locked([&] { return fake_.search_tracks(query, offset, limit); });
-  }
-  ApiCounters counters() const override {
-    const std::lock_guard lock(fake_mutex_);
-    return fake_.counters();
-  }
-
- private:
-  FakeSpotifyApi& fake_;
-  mutable std::mutex fake_mutex_;
-  mutable std::mutex gate_mutex_;
-  std::condition_variable gate_;
-  int gather_ = 0;
-  std::function<void()> when_gathered_;
-  std::set<std::string> held_;
-  std::map<std::string, Error> failing_;
-  int in_flight_ = 0;
-  int max_in_flight_ = 0;
-  std::map<std::string, std::vector<std::int64_t>> offsets_;
-};
 
 std::vector<PlaylistItem> items(int count) {
   std::vector<PlaylistItem> result;
@@ -174,7 +36,10 @@ std::vector<PlaylistItem> items(int count) {
 
 class SyncInFlightTest : public ::testing::Test {
  protected:
-  SyncInFlightTest() : fake_("me"), spotify_(fake_), service_(spotify_, store_, store_, clock_) {
+  SyncInFlightTest()
+      : fake_("me"),
+        spotify_(fake_, GatedSpotify::Calls::OneAtATime),
+        service_(spotify_, store_, store_, clock_) {
     account_.spotify_user_id = "me";
     account_.app_user_id = store_.create_user("alice", "hash", Role::Editor)->id;
     account_.id = *store_.upsert_account(account_);
@@ -198,7 +63,7 @@ class SyncInFlightTest : public ::testing::Test {
   }
 
   FakeSpotifyApi fake_;
-  SharedSpotify spotify_;
+  GatedSpotify spotify_;
   InMemoryStore store_;
   ManualClock clock_;
   SyncService service_;
