@@ -14,9 +14,11 @@
 /// to `on_done` (the caller decides what a result cut short means). An exception from a task stops
 /// the run the same way and is thrown again on the calling thread once every worker has ended.
 ///
-/// At most `in_flight` finished results wait for `on_done` at once: a worker that finishes while
-/// they are waiting does not start its next task until the calling thread has caught up, so a
-/// slow `on_done` (a big transaction) holds memory to a few results.
+/// At most `in_flight` tasks are open at once, open meaning started and not yet given to
+/// `on_done`: a worker whose result waits for the calling thread (a slow `on_done`, a big
+/// transaction) does not start another task until it has been taken. So a run cut short has
+/// spent work on at most `in_flight` tasks whose results were not taken, and memory holds at most
+/// that many results.
 ///
 /// The sync reads playlists' items this way (sync_service.hpp); any job made of independent,
 /// call-bound steps that must be recorded in one place can too.
@@ -84,13 +86,12 @@ std::size_t run_in_flight(const InFlightTasks<Out>& tasks) {
     std::mutex mutex;
     std::condition_variable changed;
     std::deque<Note> notes;
-    std::size_t next = 0;      ///< the next task to start
-    std::size_t finished = 0;  ///< results in `notes`, not yet given to on_done
-    std::size_t running = 0;   ///< workers not ended
+    std::size_t next = 0;     ///< the next task to start
+    std::size_t open = 0;     ///< tasks started, results not yet given to on_done
+    std::size_t running = 0;  ///< workers not ended
     std::exception_ptr failure;
     std::stop_source stopped;
   } shared;
-  const std::size_t max_waiting = threads;
   std::stop_callback forward(tasks.stop, [&shared] {
     shared.stopped.request_stop();
     const std::lock_guard lock(shared.mutex);
@@ -98,7 +99,6 @@ std::size_t run_in_flight(const InFlightTasks<Out>& tasks) {
   });
   const auto post = [&shared](Note note) {
     const std::lock_guard lock(shared.mutex);
-    if (note.out) ++shared.finished;
     shared.notes.push_back(std::move(note));
     shared.changed.notify_all();
   };
@@ -108,11 +108,11 @@ std::size_t run_in_flight(const InFlightTasks<Out>& tasks) {
         std::size_t index = 0;
         {
           std::unique_lock lock(shared.mutex);
-          shared.changed.wait(lock, [&] {
-            return shared.finished < max_waiting || shared.stopped.stop_requested();
-          });
+          shared.changed.wait(
+              lock, [&] { return shared.open < threads || shared.stopped.stop_requested(); });
           if (shared.stopped.stop_requested() || shared.next >= tasks.count) break;
           index = shared.next++;
+          ++shared.open;
         }
         Out out =
             tasks.run(index, shared.stopped.get_token(), [&post, index](auto done, auto total) {
@@ -162,7 +162,7 @@ std::size_t run_in_flight(const InFlightTasks<Out>& tasks) {
         }
         const bool go_on = tasks.on_done(note.index, std::move(*note.out));
         const std::lock_guard lock(shared.mutex);
-        --shared.finished;
+        --shared.open;
         if (!go_on) shared.stopped.request_stop();
         shared.changed.notify_all();
       }
