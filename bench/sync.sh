@@ -7,10 +7,15 @@
 # emulator's own copy of the playlists. Prints calls, planned calls, the emulator's call and 429
 # counts, wall time against the lower bound the latency and budget allow, and plm's peak RSS.
 #
-# Usage: bench/sync.sh [--scenario a|b|all] [--latency MS] [--budget N]
-#   --scenario a|b|all  which scenario to run (default all; the fault run comes with A)
+# Scenario C (issue 13): user `many` with 2,000 playlists (a generated seed: 1,920 of 20 tracks,
+# 60 of 80 and 20 of 200, interleaved: 2,120 item pages and 40 listing pages), to measure the
+# sync with several playlists in flight (PLM_SYNC_IN_FLIGHT); not part of `all`.
+#
+# Usage: bench/sync.sh [--scenario a|b|c|all] [--latency MS] [--budget N] [--in-flight N]
+#   --scenario a|b|c|all  which scenario to run (default all = a and b; the fault run comes with A)
 #   --latency MS        emulator latency per Web API call, 0-2000 (default 100)
 #   --budget N          calls per rolling 30 s, for the emulator and plm alike, 1-100000 (default 300)
+#   --in-flight N       PLM_SYNC_IN_FLIGHT: playlists read at once, 1-16 (default 4)
 #
 # Needs /usr/bin/time (Debian package `time`), curl and python3.
 set -euo pipefail
@@ -21,11 +26,12 @@ source "$repo/bench/lib.sh"
 scenario=all
 latency=100
 budget=300
+in_flight=4
 while (($# > 0)); do
   case "$1" in
     --scenario)
-      [[ $# -ge 2 && "$2" =~ ^(a|b|all)$ ]] || {
-        echo "--scenario expects a, b or all" >&2
+      [[ $# -ge 2 && "$2" =~ ^(a|b|c|all)$ ]] || {
+        echo "--scenario expects a, b, c or all" >&2
         exit 2
       }
       scenario="$2"
@@ -47,8 +53,16 @@ while (($# > 0)); do
       budget="$2"
       shift
       ;;
+    --in-flight)
+      [[ $# -ge 2 && "$2" =~ ^[0-9]+$ && "$2" -ge 1 && "$2" -le 16 ]] || {
+        echo "--in-flight expects 1-16 playlists" >&2
+        exit 2
+      }
+      in_flight="$2"
+      shift
+      ;;
     -h | --help)
-      sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -106,6 +120,22 @@ with open(sys.argv[1], "w") as f:
     json.dump(seed, f)
 EOF
 
+# Scenario C's seed: 2,000 playlists owned by `many`; every 100th of 200 tracks (four pages),
+# every other 25th of 80 (two pages), the rest of 20 (one page).
+python3 - "$work/seed_c.json" <<'EOF'
+import json, sys
+def tracks(i):
+    return 200 if i % 100 == 0 else 80 if i % 25 == 0 else 20
+seed = {
+    "$comment": "bench/sync.sh scenario C: 2,000 playlists, 2,120 item pages",
+    "users": [{"id": "many", "display_name": "Many Playlists"}],
+    "playlists": [{"owner": "many", "name": f"Many playlist {i:04d}", "random_tracks": tracks(i)}
+                  for i in range(1, 2001)],
+}
+with open(sys.argv[1], "w") as f:
+    json.dump(seed, f)
+EOF
+
 base=""
 # start_emulator USER [emulator args...]: a fresh emulator that auto-approves USER.
 start_emulator() {
@@ -147,7 +177,7 @@ run_plm() {
   env PLM_CONFIG= PLM_DATA_DIR="$data_dir" PLM_SPOTIFY_CLIENT_ID=bench PLM_SPOTIFY_CLIENT_SECRET=s \
     PLM_SPOTIFY_REDIRECT_URI=http://127.0.0.1/callback \
     PLM_SPOTIFY_API_URL="$base/v1" PLM_SPOTIFY_ACCOUNTS_URL="$base" \
-    PLM_SPOTIFY_RATE_BUDGET="$budget" PLM_SPOTIFY_MAX_WAIT_S=60 "$@"
+    PLM_SPOTIFY_RATE_BUDGET="$budget" PLM_SPOTIFY_MAX_WAIT_S=60 PLM_SYNC_IN_FLIGHT="$in_flight" "$@"
 }
 
 # Headless connect: --print-url, GET it (auto-approved: 303 to the redirect URI), --callback.
@@ -193,9 +223,9 @@ rows=()
 failed=0
 report() {
   local label="$1" kind="$2" line
-  python3 - "$work" "$label" "$kind" "$latency" "$budget" "$sync_rc" <<'EOF'
+  python3 - "$work" "$label" "$kind" "$latency" "$budget" "$sync_rc" "$in_flight" <<'EOF'
 import json, math, re, sys
-work, label, kind, latency_ms, budget, rc = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+work, label, kind, latency_ms, budget, rc, in_flight = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 stats = json.load(open(f"{work}/{label}.stats"))
 wall = int(open(f"{work}/{label}.wall_ms").read()) / 1000
 rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(f"{work}/{label}.time").read()).group(1))
@@ -208,10 +238,15 @@ planned = r.get("planned_calls", -1)
 playlists = r.get("playlists", 0)
 emu_calls = stats["total"]
 emu_429 = stats["rate_limited"]
-# Lower bound on wall time for C sequential calls: C x latency, and the rolling window (budget
-# calls per 30 s, the first window free) makes call 1 + k*budget wait 30 s x k after call 1.
+# Lower bound on wall time for C calls: the listing's L pages one after another and the other
+# calls N at a time, (L + (C - L) / N) x latency; and the rolling window (budget calls per 30 s,
+# the first window free) makes call 1 + k*budget wait 30 s x k after call 1. Issue 13's bound,
+# max(C x latency / N, budget bound), is printed too (it lets the listing overlap as well).
 c = emu_calls
-bound = max(c * latency_ms / 1000, 30 * ((c - 1) // budget) if c > 0 else 0)
+listing = min(c, math.ceil(playlists / 50))
+budget_bound = 30 * ((c - 1) // budget) if c > 0 else 0
+bound = max((listing + (c - listing) / in_flight) * latency_ms / 1000, budget_bound)
+issue_bound = max(c * latency_ms / 1000 / in_flight, budget_bound)
 ratio = wall / bound if bound > 0 else float("nan")
 ok = rc == 0
 expect = "exit 0"
@@ -231,7 +266,7 @@ else:
 print(f"RESULT {label}: exit {rc}, {playlists} playlists ({r.get('read', '?')} read, {r.get('unchanged', '?')} unchanged), "
       f"calls {calls} / planned {planned}, emulator calls {emu_calls} (429s {emu_429}, faults {stats['faults']}), "
       f"retries {r.get('retries', '?')}, rate_limited {r.get('rate_limited', '?')}, waited {r.get('waited_ms', 0) / 1000:.1f} s, "
-      f"wall {wall:.2f} s, bound {bound:.1f} s, ratio {ratio:.3f}, peak RSS {rss_kb} kB"
+      f"wall {wall:.2f} s, bound {bound:.1f} s (issue 13's {issue_bound:.1f} s), ratio {ratio:.3f}, peak RSS {rss_kb} kB"
       + (f"; target wall <= 1.15 x bound: {'met' if ratio <= 1.15 else 'missed'}" if kind != "faults" else "")
       + f"; check ({expect}): {'ok' if ok else 'FAILED'}")
 with open(f"{work}/{label}.row", "w") as row:
@@ -278,8 +313,8 @@ EOF
 }
 
 bench_describe "$repo"
-echo "emulator: --latency-ms $latency --rate-budget $budget (per 30 s), demo catalog (--demo-only); plm: PLM_SPOTIFY_RATE_BUDGET=$budget"
-echo "bound: max(C x latency, 30 s x floor((C-1)/budget)) for C emulator calls; ratio = wall / bound"
+echo "emulator: --latency-ms $latency --rate-budget $budget (per 30 s), demo catalog (--demo-only); plm: PLM_SPOTIFY_RATE_BUDGET=$budget PLM_SYNC_IN_FLIGHT=$in_flight"
+echo "bound: max((L + (C-L)/N) x latency, 30 s x floor((C-1)/budget)) for C emulator calls, L = ceil(P/50) listing pages, N in flight; ratio = wall / bound"
 
 # Scenario A or B: first sync, then the re-sync of the unchanged account.
 run_scenario() {
@@ -327,10 +362,14 @@ fi
 if [[ "$scenario" == b || "$scenario" == all ]]; then
   run_scenario B demo-pro --demo-only
 fi
+
+if [[ "$scenario" == c ]]; then
+  run_scenario C many --demo-only --seed "$work/seed_c.json"
+fi
 stop_emulator
 
 echo
-echo "== summary (latency $latency ms, budget $budget calls / 30 s; wall and bound in s, RSS in MiB)"
+echo "== summary (latency $latency ms, budget $budget calls / 30 s, $in_flight in flight; wall and bound in s, RSS in MiB)"
 {
   echo "run|exit|playlists|calls|planned|emu calls|emu 429s|retries|rate_limited|wall|bound|ratio|peak RSS|check"
   printf '%s\n' "${rows[@]}"

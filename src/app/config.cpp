@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/sync/sync_service.hpp"
 #include "web/spotify_setup.hpp"
 #include "web/url.hpp"
 
@@ -104,6 +105,7 @@ const std::vector<std::pair<std::string, std::string>>& config_defaults() {
       {"PLM_SPOTIFY_ACCOUNTS_URL", "https://accounts.spotify.com"},
       {"PLM_SPOTIFY_RATE_BUDGET", "90"},
       {"PLM_SPOTIFY_MAX_WAIT_S", "60"},
+      {"PLM_SYNC_IN_FLIGHT", "4"},
       {"PLM_SPOTIFY_TIMEOUT_MS", "30000"},
       {"PLM_USER", ""},
       {"PLM_CONFIG", ""},
@@ -260,6 +262,7 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
         IntSetting{"PLM_MAX_CONNECTIONS_PER_ADDRESS", 1, 1'000'000,
                    &config.max_connections_per_address},
         IntSetting{"PLM_SYNC_WORKERS", 1, 32, &config.sync_workers},
+        IntSetting{"PLM_SYNC_IN_FLIGHT", 1, core::kMaxSyncInFlight, &config.sync_in_flight},
         IntSetting{"PLM_DATABASE_POOL", 1, 64, &config.database_pool}}) {
     auto value = parse_int(setting.key, lookup(setting.key), setting.min, setting.max);
     if (!value) return value.error();
@@ -338,6 +341,7 @@ std::string describe(const Config& config) {
       << "PLM_SPOTIFY_ACCOUNTS_URL=" << config.spotify_accounts_url << "\n"
       << "PLM_SPOTIFY_RATE_BUDGET=" << config.spotify_rate_budget << "\n"
       << "PLM_SPOTIFY_MAX_WAIT_S=" << config.spotify_max_wait_s << "\n"
+      << "PLM_SYNC_IN_FLIGHT=" << config.sync_in_flight << "\n"
       << "PLM_SPOTIFY_TIMEOUT_MS=" << config.spotify_timeout.count() << "\n"
       << "PLM_USER=" << config.user << "\n"
       << "PLM_LISTEN="

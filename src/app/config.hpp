@@ -30,6 +30,7 @@ struct Config {
   std::string spotify_accounts_url;   ///< PLM_SPOTIFY_ACCOUNTS_URL
   int spotify_rate_budget = 0;  ///< PLM_SPOTIFY_RATE_BUDGET: calls per rolling 30 s per client ID
   int spotify_max_wait_s = 0;   ///< PLM_SPOTIFY_MAX_WAIT_S: longest Retry-After slept in-line
+  int sync_in_flight = 0;       ///< PLM_SYNC_IN_FLIGHT: playlists a sync reads at once (1-16)
   std::chrono::milliseconds spotify_timeout{0};  ///< PLM_SPOTIFY_TIMEOUT_MS per request
 
   std::string user;  ///< PLM_USER: the app user the CLI acts as (default: the only/first admin)

@@ -222,6 +222,23 @@ TEST(BuildConfig, DatabasePoolDefaultsToFourAndIsChecked) {
   EXPECT_EQ(none.error().message, "PLM_DATABASE_POOL must be a whole number from 1 to 64, got '0'");
 }
 
+TEST(BuildConfig, SyncInFlightDefaultsToFourAndIsChecked) {
+  const auto defaults = build_config({}, {}, {}, "/h");
+  const auto sixteen = build_config({{"PLM_SYNC_IN_FLIGHT", "16"}}, {}, {}, "/h");
+  const auto none = build_config({{"PLM_SYNC_IN_FLIGHT", "0"}}, {}, {}, "/h");
+  const auto many = build_config({{"PLM_SYNC_IN_FLIGHT", "17"}}, {}, {}, "/h");
+
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->sync_in_flight, 4);
+  ASSERT_TRUE(sixteen);
+  EXPECT_EQ(sixteen->sync_in_flight, 16);
+  EXPECT_NE(describe(*sixteen).find("PLM_SYNC_IN_FLIGHT=16"), std::string::npos);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().message,
+            "PLM_SYNC_IN_FLIGHT must be a whole number from 1 to 16, got '0'");
+  EXPECT_FALSE(many);
+}
+
 TEST(ParseConfigFile, KnowsTheServeSettings) {
   const auto values = parse_config_file(
       "PLM_LISTEN=0.0.0.0:8080\nPLM_PUBLIC_URL=https://x.example/\nPLM_STATIC_DIR=/d\n"

@@ -17,7 +17,8 @@ JobHandlers job_handlers(Services& services) {
                                           .playlists = services.playlists(),
                                           .journal = services.journal(),
                                           .clock = services.clock(),
-                                          .spotify_for = spotify_for});
+                                          .spotify_for = spotify_for,
+                                          .in_flight = services.config().sync_in_flight});
   add_lifecycle_handlers(handlers, LifecycleJobDeps{.accounts = services.accounts(),
                                                     .playlists = services.playlists(),
                                                     .journal = services.journal(),

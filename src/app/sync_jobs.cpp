@@ -92,6 +92,7 @@ JobResult run_sync_account(const SyncJobDeps& deps, JobContext& context,
 
   core::SyncOptions options;
   options.stop = context.stop_token();
+  options.in_flight = deps.in_flight;
   options.listing = decode_listing_checkpoint(job.checkpoint, deps.clock.now());
   options.on_listed = [&](const core::PlaylistListing& listing) {
     progress.total = static_cast<std::int64_t>(listing.playlists.size());

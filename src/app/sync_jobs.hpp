@@ -27,6 +27,10 @@ struct SyncJobDeps {
   const core::Clock& clock;
   /// The Spotify client for an account (Services::spotify_for).
   std::function<std::shared_ptr<core::SpotifyApi>(const core::SpotifyAccount&)> spotify_for;
+  /// Playlists a sync_account job reads at once (PLM_SYNC_IN_FLIGHT; SyncOptions::in_flight). The
+  /// client from spotify_for is then called from that many threads (spotify::Client is
+  /// thread-safe).
+  int in_flight = 1;
 };
 
 /// Adds the sync_account and sync_playlist handlers to the worker's table. What `deps` refers to

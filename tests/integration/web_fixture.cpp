@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 
 #include "web/errors.hpp"
 
@@ -251,16 +252,19 @@ void PlmApiTest::start(Setup setup) {
     spotify_front_->start();
   }
   const std::string emulator_url = spotify_url();
-  auto config = app::build_config({{"PLM_DATA_DIR", (directory_ / "data").string()},
-                                   {"PLM_SPOTIFY_CLIENT_ID", kClientId},
-                                   {"PLM_SPOTIFY_CLIENT_SECRET", kClientSecret},
-                                   {"PLM_SPOTIFY_API_URL", emulator_url + "/v1"},
-                                   {"PLM_SPOTIFY_ACCOUNTS_URL", emulator_url},
-                                   {"PLM_SPOTIFY_RATE_BUDGET", "100000"},
-                                   {"PLM_SPOTIFY_MAX_WAIT_S", "2"},
-                                   {"PLM_STATIC_DIR", (directory_ / "static").string()},
-                                   {"PLM_LISTEN", "127.0.0.1:0"}},
-                                  {}, {}, "");
+  std::map<std::string, std::string> environment{
+      {"PLM_DATA_DIR", (directory_ / "data").string()},
+      {"PLM_SPOTIFY_CLIENT_ID", kClientId},
+      {"PLM_SPOTIFY_CLIENT_SECRET", kClientSecret},
+      {"PLM_SPOTIFY_API_URL", emulator_url + "/v1"},
+      {"PLM_SPOTIFY_ACCOUNTS_URL", emulator_url},
+      {"PLM_SPOTIFY_RATE_BUDGET", "100000"},
+      {"PLM_SPOTIFY_MAX_WAIT_S", "2"},
+      {"PLM_STATIC_DIR", (directory_ / "static").string()},
+      {"PLM_LISTEN", "127.0.0.1:0"}};
+  if (setup.sync_in_flight)
+    environment["PLM_SYNC_IN_FLIGHT"] = std::to_string(*setup.sync_in_flight);
+  auto config = app::build_config(environment, {}, {}, "");
   ASSERT_TRUE(config) << config.error().message;
   services_ = app::Services::open(*config, &clock_);
   if (setup.create_cli_admin) {

@@ -171,6 +171,8 @@ class PlmApiTest : public ::testing::Test {
     /// every request before passing it on: a test may hold a request there to stop a sync at a
     /// chosen point.
     bool gate_spotify = false;
+    /// PLM_SYNC_IN_FLIGHT: playlists a sync reads at once (the default, 4, when unset).
+    std::optional<int> sync_in_flight;
   };
   void start(Setup setup);
   void start() { start(Setup{}); }

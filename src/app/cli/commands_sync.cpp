@@ -87,9 +87,12 @@ ExitCode sync(CommandContext& context) {
   auto spotify = services.spotify_for(*account);
   core::SyncService service(*spotify, services.playlists(), services.journal(), services.clock());
   const bool show_progress = !context.invocation().has("--quiet") && isatty(STDERR_FILENO);
-  auto result = service.sync_account(*account, [&](const core::SyncProgress& progress) {
-    if (show_progress) draw_progress(context.err(), progress);
-  });
+  auto result = service.sync_account(
+      *account, core::SyncOptions{.progress =
+                                      [&](const core::SyncProgress& progress) {
+                                        if (show_progress) draw_progress(context.err(), progress);
+                                      },
+                                  .in_flight = services.config().sync_in_flight});
   if (!result) return context.fail(result.error());
   const auto& report = *result;
   if (context.json()) {

@@ -1,8 +1,10 @@
 #include "core/sync/sync_service.hpp"
 
 #include <algorithm>
+#include <map>
 #include <unordered_set>
 
+#include "core/sync/in_flight.hpp"
 #include "core/sync/sync_plan.hpp"
 
 namespace plm::core {
@@ -297,50 +299,83 @@ Result<SyncReport> SyncService::sync_account(const SpotifyAccount& account,
   }
   report_progress();
 
-  // 4. Changed playlists: every page of items, then one transaction each.
-  for (const auto& step : plan.read_items) {
-    if (stop.stop_requested()) {
-      report.stopped_by = stopped_error();
-      break;
+  // 4. Changed playlists: every page of items, then one transaction each. Up to
+  // options.in_flight playlists are read at once (each one's pages in order); what they read is
+  // saved here, on this thread, one playlist at a time, as each read ends.
+  const auto& steps = plan.read_items;
+  std::map<std::size_t, std::pair<std::int64_t, std::int64_t>> reading;  // step: items read, total
+  const auto show_reading = [&] {
+    if (reading.empty()) {
+      state.current_playlist.clear();
+      state.items_read = state.items_total = 0;
+      return;
     }
-    state.current_playlist = step.summary.name;
-    state.items_read = 0;
-    state.items_total = step.summary.item_count;
-    report_progress();
-    auto items = read_all_items(step.summary, stop, [&](std::int64_t read, std::int64_t total) {
-      state.items_read = read;
-      state.items_total = total;
-      report_progress();
-    });
-    if (!items && stop.stop_requested()) {
-      report.stopped_by = stopped_error();  // in flight: read again by the next run
-      break;
-    }
-    if (!items) {
-      report.failures.push_back({step.summary.id, step.summary.name, items.error()});
-      tell(PlaylistOutcome::Kind::Failed, step.summary, 0, items.error());
-      if (stops_the_sync(items.error())) {
-        report.stopped_by = items.error();
-        break;
-      }
-      continue;
-    }
-    PlaylistSummary summary = step.summary;
-    summary.item_count = static_cast<std::int64_t>(items->size());
-    if (auto saved =
-            record_and_save(account, step.list_position, summary, *items, seen_before(summary.id));
-        !saved) {
-      // Data the store refuses (a constraint) concerns this playlist only; a database that is
-      // down concerns everything.
-      if (saved.error().code == ErrorCode::Internal) return saved.error();
-      report.failures.push_back({step.summary.id, step.summary.name, saved.error()});
-      tell(PlaylistOutcome::Kind::Failed, step.summary, 0, saved.error());
-      continue;
-    }
-    ++report.read;
-    tell(PlaylistOutcome::Kind::Read, summary, summary.item_count);
-    ++state.playlists_done;
-  }
+    // The playlist read longest (the first started) stands for them all: big ones dominate.
+    const auto& [step, read] = *reading.begin();
+    state.current_playlist = steps[step].summary.name;
+    state.items_read = read.first;
+    state.items_total = read.second;
+  };
+  std::optional<Error> fatal;  // the store is down: nothing more is saved
+  // A read that ends after the sync began to stop may have been cut short: it is neither saved
+  // nor reported, and the next run reads it again.
+  const auto stopping = [&] { return stop.stop_requested() || report.stopped_by || fatal; };
+  const std::size_t started = run_in_flight(InFlightTasks<Result<std::vector<PlaylistItem>>>{
+      .count = steps.size(),
+      .in_flight = std::clamp(options.in_flight, 1, kMaxSyncInFlight),
+      .stop = stop,
+      .run = [&](std::size_t index, std::stop_token step_stop,
+                 const TaskProgress& progress) -> Result<std::vector<PlaylistItem>> {
+        if (step_stop.stop_requested()) return stopped_error();
+        progress(0, steps[index].summary.item_count);
+        return read_all_items(steps[index].summary, step_stop, progress);
+      },
+      .on_progress =
+          [&](std::size_t index, std::int64_t read, std::int64_t total) {
+            reading[index] = {read, total};
+            show_reading();
+            report_progress();
+          },
+      .on_done = [&](std::size_t index, Result<std::vector<PlaylistItem>> items) -> bool {
+        reading.erase(index);
+        show_reading();
+        const SyncPlan::Step& step = steps[index];
+        if (fatal || (!items && stopping())) {
+          if (!report.stopped_by && !fatal) report.stopped_by = stopped_error();
+          return false;
+        }
+        if (!items) {
+          report.failures.push_back({step.summary.id, step.summary.name, items.error()});
+          tell(PlaylistOutcome::Kind::Failed, step.summary, 0, items.error());
+          if (stops_the_sync(items.error())) {
+            report.stopped_by = items.error();
+            return false;
+          }
+          return true;
+        }
+        PlaylistSummary summary = step.summary;
+        summary.item_count = static_cast<std::int64_t>(items->size());
+        if (auto saved = record_and_save(account, step.list_position, summary, *items,
+                                         seen_before(summary.id));
+            !saved) {
+          // Data the store refuses (a constraint) concerns this playlist only; a database that is
+          // down concerns everything.
+          if (saved.error().code == ErrorCode::Internal) {
+            fatal = saved.error();
+            return false;
+          }
+          report.failures.push_back({step.summary.id, step.summary.name, saved.error()});
+          tell(PlaylistOutcome::Kind::Failed, step.summary, 0, saved.error());
+          return true;
+        }
+        ++report.read;
+        tell(PlaylistOutcome::Kind::Read, summary, summary.item_count);
+        ++state.playlists_done;
+        return true;
+      }});
+  if (fatal) return *fatal;
+  // Playlists never started: the stop came first.
+  if (started < steps.size() && !report.stopped_by) report.stopped_by = stopped_error();
   state.current_playlist.clear();
   state.items_read = state.items_total = 0;
 

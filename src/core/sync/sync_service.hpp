@@ -27,6 +27,16 @@
 /// stored, readable, unchanged playlist that the journal has never seen (stored before the
 /// journal existed) is recorded from the stored items, once. None of this costs a Spotify call.
 ///
+/// Calls in flight: the listing is read one page after another (its consistency rules need the
+/// pages in order), then up to `SyncOptions::in_flight` playlists' items are read at once
+/// (core/sync/in_flight.hpp), each playlist's pages in order with its restart-on-change rule, so
+/// with a rate budget above one call per round trip the sync is bound by the budget rather than
+/// by latency. Saving, journal records, progress and `on_playlist` stay on the calling thread, one
+/// playlist at a time, in the order the reads end; each playlist is still saved in one
+/// transaction. A stop, and an error that stops the sync, end the reads in flight at their next
+/// page: a read that ends whole is saved, one cut short is not (the next run reads it again), so
+/// an interrupted sync costs at most `in_flight` partial reads more than its lower bound.
+///
 /// Resuming: `SyncOptions::listing` starts from a listing saved by `on_listed` in an interrupted
 /// run. Playlists that run saved have their new snapshot stored, so the plan skips them, and the
 /// resumed run reads only what was missing or in flight.
@@ -114,7 +124,14 @@ struct SyncOptions {
   std::function<void(const PlaylistListing&)> on_listed;
   /// Called as each playlist ends, in the order they end.
   std::function<void(const PlaylistOutcome&)> on_playlist;
+  /// Playlists whose items are read at once (clamped to 1-16; see "Calls in flight" above). Above
+  /// 1 the SpotifyApi is called from that many threads at once and must be safe to share
+  /// (spotify::Client is); everything else still runs on the calling thread.
+  int in_flight = 1;
 };
+
+/// The most playlists a sync reads at once (PLM_SYNC_IN_FLIGHT's range is 1 to this).
+inline constexpr int kMaxSyncInFlight = 16;
 
 class SyncService {
  public:
