@@ -6,6 +6,12 @@ function(plm_add_tests target)
   cmake_parse_arguments(ARG "" "LABEL" "SOURCES;LIBS" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main plm::warnings)
+  if(PLM_PCH)
+    target_precompile_headers(${target} REUSE_FROM plm_test_pch)
+  endif()
+  if(PLM_UNITY_TESTS)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
   gtest_discover_tests(${target}
     PROPERTIES LABELS "${ARG_LABEL}"
     ENVIRONMENT "PLM_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
