@@ -19,8 +19,9 @@ endif()
 # target of their kind (REUSE_FROM needs the same compile flags, which those targets share; a
 # mismatch is an -Winvalid-pch warning, so an error where warnings are): plm_test_pch by every test
 # executable (plm_add_tests), plm_json_pch by the libraries that use nlohmann/json
-# (plm_precompile_json). Off in the dev preset: there each file still has to name its own includes
-# to compile, and ccache caches every file.
+# (plm_precompile_json). ccache caches a file compiled with a precompiled header only with
+# CCACHE_SLOPPINESS=pch_defines,time_macros, which the presets' compiler launcher sets. Off in the
+# dev preset: there each file still has to name its own includes to compile.
 option(PLM_PCH "Precompile the headers the tests and the JSON libraries share" OFF)
 set(plm_pch_std_headers <algorithm> <chrono> <cstdint> <functional> <map> <memory> <optional>
   <set> <string> <string_view> <vector>)
