@@ -50,10 +50,19 @@ if ((release_status != 0)); then status=1; fi
 # its code already runs inside every integration test's in-process emulator. So do the tests that
 # repeat small cases at full scale (the demo's 330 playlists, 10,000-item playlists, long version
 # chains, the whole shared catalog): the release suite runs them, and under ASan their code already
-# runs at small sizes elsewhere; they alone took 2.5 minutes of the ASan suite's 10.
+# runs at small sizes elsewhere; they alone took 2.5 minutes of the ASan suite's 10. Likewise the
+# edit engine's property test (random pairs up to 10,000 items; the planner's cases run under ASan
+# in its unit tests), one realistic edit repeated for 40 seeds (EditPlanOnEmulatorTest edits under
+# the realistic profile under ASan), the paste parser over the whole dev set (libFuzzer runs it
+# under its own sanitizers) and the matcher's quality floor over 200 lines (match_lines_test runs
+# the matcher under ASan): 37 s more.
 asan_scale_tests='TheDemoSeedsAccountIsServedWhole|SyncMakesTheLowerBoundOfCallsAndResyncOnlyLists'
 asan_scale_tests+='|TenThousandItems|ItemsOfEveryVersionReadBackThroughLongChains'
 asan_scale_tests+='|FullCatalog.LoadsTheSharedDataAndBuildsTheDefaultSeed'
+asan_scale_tests+='|EditProperties.RandomPairsGiveExactlyTheDesiredList'
+asan_scale_tests+='|EditsUnderTheRealisticProfileEndAsPlannedWhateverTheSeed'
+asan_scale_tests+='|PasteParseEval.EveryDevLineGivesTheReadingTheMatcherNeeds'
+asan_scale_tests+='|MatchQualityTest.HoldsItsFloorOnAFixedSliceOfTheDevSet'
 asan_log=$(mktemp)
 trap 'rm -f "$release_log" "$asan_log"' EXIT
 (scripts/with-postgres.sh ctest --preset asan -j "$jobs" -LE emulator -E "$asan_scale_tests" \

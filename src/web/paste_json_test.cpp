@@ -14,7 +14,7 @@ using core::LineDecision;
 using core::MatchStatus;
 using ::testing::HasSubstr;
 
-const std::string kUri = "spotify:track:4uLU6hMCjMI75M1A2tKUQC";
+const std::string kPastedUri = "spotify:track:4uLU6hMCjMI75M1A2tKUQC";
 
 std::string refusal(const core::Result<PasteDecisionBody>& read) {
   EXPECT_FALSE(read) << "accepted";
@@ -36,10 +36,10 @@ TEST(ParsePasteDecision, ReadsEachDecisionAndRefusesWhatCannotBeMeant) {
   ASSERT_TRUE(accept);
   EXPECT_EQ(accept->kind, PasteDecisionBody::Kind::Accept);
   EXPECT_EQ(accept->uri, std::nullopt);
-  const auto pick = parse_paste_decision(Json{{"decision", "pick"}, {"uri", kUri}});
+  const auto pick = parse_paste_decision(Json{{"decision", "pick"}, {"uri", kPastedUri}});
   ASSERT_TRUE(pick);
   EXPECT_EQ(pick->kind, PasteDecisionBody::Kind::Pick);
-  EXPECT_EQ(pick->uri, kUri);
+  EXPECT_EQ(pick->uri, kPastedUri);
   EXPECT_EQ(parse_paste_decision(Json{{"decision", "skip"}})->kind, PasteDecisionBody::Kind::Skip);
   EXPECT_EQ(parse_paste_decision(Json{{"decision", "clear"}})->kind,
             PasteDecisionBody::Kind::Clear);
@@ -47,7 +47,7 @@ TEST(ParsePasteDecision, ReadsEachDecisionAndRefusesWhatCannotBeMeant) {
   EXPECT_THAT(refusal(parse_paste_decision(Json::object())), HasSubstr("'decision'"));
   EXPECT_THAT(refusal(parse_paste_decision(Json{{"decision", "maybe"}})), HasSubstr("'decision'"));
   EXPECT_THAT(refusal(parse_paste_decision(Json{{"decision", "pick"}})), HasSubstr("'uri'"));
-  EXPECT_THAT(refusal(parse_paste_decision(Json{{"decision", "skip"}, {"uri", kUri}})),
+  EXPECT_THAT(refusal(parse_paste_decision(Json{{"decision", "skip"}, {"uri", kPastedUri}})),
               HasSubstr("'uri'"));
   EXPECT_THAT(refusal(parse_paste_decision(Json{{"decision", "pick"}, {"uri", ""}})),
               HasSubstr("'uri'"));
@@ -62,8 +62,8 @@ core::PasteLineRow row(std::size_t number, MatchStatus status, LineDecision deci
   row.match.input = "line " + std::to_string(number);
   row.match.status = status;
   if (status == MatchStatus::Matched) {
-    row.match.uri = kUri;
-    row.match.track = core::TrackInfo{.uri = kUri, .name = "Song", .artists = {"Band"}};
+    row.match.uri = kPastedUri;
+    row.match.track = core::TrackInfo{.uri = kPastedUri, .name = "Song", .artists = {"Band"}};
     row.match.confidence = 0.97;
     row.match.source = core::MatchSource::Search;
   }
@@ -119,7 +119,7 @@ TEST(PasteJson, HoldsTheLinesAfterSinceWithCountsAndTheNewestSeqOverAll) {
   const Json& first = all["lines"][0];
   EXPECT_EQ(first["line"], 1);
   EXPECT_EQ(first["status"], "matched");
-  EXPECT_EQ(first["uri"], kUri);
+  EXPECT_EQ(first["uri"], kPastedUri);
   EXPECT_EQ(first["track"]["name"], "Song");
   EXPECT_EQ(first["source"], "search");
   EXPECT_EQ(first["decision"], "none");

@@ -25,12 +25,12 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-constexpr const char* kDemoUser = "demo-pro";
+constexpr const char* kEditDemoUser = "demo-pro";
 
 /// The emulator's own view of the demo user's playlist `id`.
 Json held_on_emulator(ServeStage& stage, const std::string& id) {
-  for (const auto& playlist :
-       stage.emulator_admin("GET", std::string("/__emulator/users/") + kDemoUser + "/playlists")) {
+  for (const auto& playlist : stage.emulator_admin(
+           "GET", std::string("/__emulator/users/") + kEditDemoUser + "/playlists")) {
     if (playlist["id"] == id) return playlist;
   }
   ADD_FAILURE() << "the emulator has no playlist " << id;
@@ -46,7 +46,7 @@ TEST(PlmServeEditRestart, AShuffleKilledWithSigkillResumesAndEndsExactlyAsPlanne
       spotify_emulator::load_seed_file(
           fs::path(PLM_SOURCE_DIR) / "tools/spotify-emulator/catalog/seeds/default.json",
           spotify_emulator::testkit::demo_catalog()),
-      kDemoUser, {{"PLM_SPOTIFY_RATE_BUDGET", "100000"}});
+      kEditDemoUser, {{"PLM_SPOTIFY_RATE_BUDGET", "100000"}});
   const app::Config config = stage.config();
 
   // ---- the first server: connect, sync (no latency), then the edit at 100 ms a call ----
@@ -78,7 +78,7 @@ TEST(PlmServeEditRestart, AShuffleKilledWithSigkillResumesAndEndsExactlyAsPlanne
     std::int64_t size = 0;
     for (const auto& playlist : *stored) {
       const auto count = playlist.summary.item_count;
-      if (playlist.summary.owner_id == kDemoUser && !playlist.items_snapshot_id.empty() &&
+      if (playlist.summary.owner_id == kEditDemoUser && !playlist.items_snapshot_id.empty() &&
           count < 1000 && count > size) {
         playlist_id = playlist.summary.id;
         size = count;

@@ -15,7 +15,7 @@ namespace {
 using edit_testing::local_file;
 using edit_testing::track;
 using edit_testing::tracks;
-using Kind = WriteStep::Kind;
+using StepKind = WriteStep::Kind;
 
 /// The plan, checked in the simulator: it must turn current into exactly desired.
 EditPlan planned(const std::vector<std::string>& current, const std::vector<std::string>& desired,
@@ -32,7 +32,7 @@ EditPlan planned(const std::vector<std::string>& current, const std::vector<std:
   return std::move(plan).value();
 }
 
-std::int64_t count(const EditPlan& plan, Kind kind) {
+std::int64_t count(const EditPlan& plan, StepKind kind) {
   return std::count_if(plan.steps.begin(), plan.steps.end(),
                        [&](const WriteStep& step) { return step.kind == kind; });
 }
@@ -52,7 +52,7 @@ TEST(EditPlan, OneItemMovedIsOneReorder) {
   std::rotate(desired.begin() + 2, desired.begin() + 7, desired.begin() + 8);  // 7 before 2
   const auto plan = planned(current, desired);
   ASSERT_EQ(plan.steps.size(), 1u);
-  EXPECT_EQ(plan.steps[0].kind, Kind::Reorder);
+  EXPECT_EQ(plan.steps[0].kind, StepKind::Reorder);
   EXPECT_EQ(plan.steps[0].range_length, 1);
   ASSERT_EQ(plan.preview.moved.size(), 1u);
   EXPECT_EQ(plan.preview.moved[0], (MovedItem{current[7], 7, 2}));
@@ -74,7 +74,7 @@ TEST(EditPlan, ReversalMovesEveryItemButOne) {
   const auto current = tracks(1, 8);
   const std::vector<std::string> desired(current.rbegin(), current.rend());
   const auto plan = planned(current, desired);
-  EXPECT_EQ(count(plan, Kind::Reorder), 7);
+  EXPECT_EQ(count(plan, StepKind::Reorder), 7);
   EXPECT_EQ(plan.preview.move_lower_bound, 3);  // 9 breakpoints
 }
 
@@ -104,7 +104,7 @@ TEST(EditPlan, RemovalsAreOneRequestPerHundredUris) {
   for (std::size_t i = 0; i < current.size(); i += 2) desired.push_back(current[i]);
   const auto plan = planned(current, desired);
   ASSERT_EQ(plan.steps.size(), 1u);
-  EXPECT_EQ(plan.steps[0].kind, Kind::Remove);
+  EXPECT_EQ(plan.steps[0].kind, StepKind::Remove);
   EXPECT_EQ(plan.preview.calls, 2);  // 125 URIs
   EXPECT_EQ(plan.preview.removed.size(), 125u);
   EXPECT_EQ(plan.preview.removed[0], (PlacedItem{current[1], 1}));
@@ -117,7 +117,7 @@ TEST(EditPlan, DroppingOneCopyOfADuplicatePutsTheOthersBack) {
   const std::vector<std::string> current{a, b, a, c, a};
   const std::vector<std::string> desired{a, b, c, a};
   const auto plan = planned(current, desired);
-  EXPECT_EQ(plan.steps[0].kind, Kind::Remove);
+  EXPECT_EQ(plan.steps[0].kind, StepKind::Remove);
   EXPECT_EQ(plan.steps[0].uris, std::vector<std::string>{a});
   EXPECT_EQ(plan.preview.removed, (std::vector<PlacedItem>{{a, 4}}));
   EXPECT_EQ(plan.preview.reinserted, (std::vector<PlacedItem>{{a, 0}, {a, 3}}));
@@ -133,7 +133,7 @@ TEST(EditPlan, AnExtraCopyIsAddedAndTheOthersKept) {
   const std::vector<std::string> desired{a, b, a};
   const auto plan = planned(current, desired);
   ASSERT_EQ(plan.steps.size(), 1u);
-  EXPECT_EQ(plan.steps[0].kind, Kind::Add);
+  EXPECT_EQ(plan.steps[0].kind, StepKind::Add);
   EXPECT_EQ(plan.preview.added, (std::vector<PlacedItem>{{a, 2}}));
   EXPECT_EQ(plan.preview.added_at_lost, 0);
 }
@@ -143,7 +143,7 @@ TEST(EditPlan, LocalFilesAndUnavailableSlotsMoveButStay) {
   const std::vector<std::string> current{list[0], local_file(1), list[1], "", list[2]};
   const std::vector<std::string> desired{"", list[0], list[2], local_file(1), list[3]};
   const auto plan = planned(current, desired);
-  EXPECT_EQ(plan.steps[0].kind, Kind::Remove);
+  EXPECT_EQ(plan.steps[0].kind, StepKind::Remove);
   EXPECT_EQ(plan.steps[0].uris, std::vector<std::string>{list[1]});
   EXPECT_FALSE(plan.preview.replace_everything.possible());
 }
@@ -195,7 +195,7 @@ TEST(EditPlan, ReplaceOnlyWhenAllowedAndCheaper) {
   plan = planned(current, desired, {.allow_replace = true});
   EXPECT_EQ(plan.strategy, EditPlan::Strategy::Replace);
   ASSERT_EQ(plan.steps.size(), 1u);
-  EXPECT_EQ(plan.steps[0].kind, Kind::Replace);
+  EXPECT_EQ(plan.steps[0].kind, StepKind::Replace);
   EXPECT_EQ(plan.preview.calls, 1);
   EXPECT_EQ(plan.preview.added_at_lost, 60);
 
@@ -306,7 +306,7 @@ TEST(EditBound, BoundIsBelowTheTrueMinimumAndThePlanAtOrAboveIt) {
         current.push_back(track(static_cast<std::uint64_t>(value)));
       for (const auto value : identity) desired.push_back(track(static_cast<std::uint64_t>(value)));
       const auto plan = planned(current, desired);
-      const auto moves = count(plan, Kind::Reorder);
+      const auto moves = count(plan, StepKind::Reorder);
       ASSERT_GE(moves, minimum);
       optimal += moves == minimum ? 1 : 0;
       ++total;

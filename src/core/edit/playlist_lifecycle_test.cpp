@@ -18,7 +18,7 @@ PlaylistItem track(const std::string& id, const std::string& artist = "A",
 
 PlaylistItem local_file() { return PlaylistItem{.uri = "spotify:local:A:B:C:1", .is_local = true}; }
 
-PlaylistItem unavailable() { return PlaylistItem{.uri = "", .unavailable = true}; }
+PlaylistItem unavailable_item() { return PlaylistItem{.uri = "", .unavailable = true}; }
 
 std::vector<std::string> labels(const SplitResult& result) {
   std::vector<std::string> out;
@@ -54,8 +54,8 @@ TEST(CheckNewPlaylist, SpotifysLimitsInCharactersWithAClearMessage) {
 }
 
 TEST(CollectItems, ACopyKeepsOrderAndDuplicatesAndSkipsWhatCannotBeAdded) {
-  const std::vector<PlaylistItem> source = {track("a"), local_file(), track("b"), unavailable(),
-                                            track("a")};
+  const std::vector<PlaylistItem> source = {track("a"), local_file(), track("b"),
+                                            unavailable_item(), track("a")};
   const auto copy = collect_items({source}, /*dedupe=*/false);
   EXPECT_EQ(copy.uris(),
             (std::vector<std::string>{"spotify:track:a", "spotify:track:b", "spotify:track:a"}));
@@ -152,7 +152,7 @@ TEST(SplitItems, RefusesWhatCannotBeCreated) {
   EXPECT_FALSE(
       split_items(std::string(199, 'x'), items, SplitSpec{.rule = SplitRule::FirstArtist}));
   // Nothing to split.
-  EXPECT_FALSE(split_items("X", {local_file(), unavailable()},
+  EXPECT_FALSE(split_items("X", {local_file(), unavailable_item()},
                            SplitSpec{.rule = SplitRule::Size, .size = 1}));
   // Too many parts.
   std::vector<PlaylistItem> many;

@@ -7,7 +7,7 @@ namespace {
 
 using std::chrono::seconds;
 
-const TimePoint kNow{seconds{1'793'491'200}};  // 2026-11-01T00:00:00Z
+const TimePoint kSettledNow{seconds{1'793'491'200}};  // 2026-11-01T00:00:00Z
 
 Job running_job(int attempts, int max_attempts = 5, bool cancel_requested = false) {
   Job job;
@@ -61,28 +61,31 @@ TEST(Settlement, AReleaseFailsOnlyAfterTooManyInARowWithoutProgress) {
 TEST(Settlement, AFailureIsQueuedAgainAtItsRetryTimeUnlessCancelledOrFinal) {
   const Error error = make_error(ErrorCode::Unavailable, "502");
 
-  const Settlement final = settle_failure(running_job(1), error, std::nullopt, kNow);
-  const Settlement later = settle_failure(running_job(1), error, kNow + seconds(16), kNow);
-  const Settlement past = settle_failure(running_job(1), error, kNow - seconds(1), kNow);
-  const Settlement cancelled = settle_failure(running_job(1, 5, true), error, kNow, kNow);
+  const Settlement final = settle_failure(running_job(1), error, std::nullopt, kSettledNow);
+  const Settlement later =
+      settle_failure(running_job(1), error, kSettledNow + seconds(16), kSettledNow);
+  const Settlement past =
+      settle_failure(running_job(1), error, kSettledNow - seconds(1), kSettledNow);
+  const Settlement cancelled =
+      settle_failure(running_job(1, 5, true), error, kSettledNow, kSettledNow);
 
   EXPECT_EQ(final.state, JobState::Failed);
   EXPECT_EQ(final.error->message, "502");
   EXPECT_EQ(later.state, JobState::Queued);
-  EXPECT_EQ(later.run_at, kNow + seconds(16));
+  EXPECT_EQ(later.run_at, kSettledNow + seconds(16));
   EXPECT_EQ(kinds_of(later), std::vector{JobEventKind::RetryScheduled});
   EXPECT_EQ(later.events[0].message, "502 (retry at 2026-11-01T00:00:16Z)");
-  EXPECT_EQ(past.run_at, kNow);
+  EXPECT_EQ(past.run_at, kSettledNow);
   EXPECT_EQ(cancelled.state, JobState::Cancelled);
   EXPECT_EQ(cancelled.error->message, "502");  // the cause stays with the job
 }
 
 TEST(Settlement, DescribesWhenAJobRunsAndWhichAttemptItIs) {
   Job job = running_job(2, 5);
-  job.created_at = kNow;
-  job.run_at = kNow;
+  job.created_at = kSettledNow;
+  job.run_at = kSettledNow;
   EXPECT_EQ(describe_enqueued(job), "");
-  job.run_at = kNow + seconds(60);
+  job.run_at = kSettledNow + seconds(60);
   EXPECT_EQ(describe_enqueued(job), "runs at 2026-11-01T00:01:00Z");
   EXPECT_EQ(describe_attempt(job), "attempt 2 of 5");
 }

@@ -9,7 +9,7 @@
 namespace plm::core {
 namespace {
 
-std::vector<VersionItem> items_of(const std::vector<std::string>& uris) {
+std::vector<VersionItem> version_items_of(const std::vector<std::string>& uris) {
   std::vector<VersionItem> items;
   for (const auto& uri : uris) items.push_back({uri, std::nullopt, ""});
   return items;
@@ -49,28 +49,29 @@ TEST(VersionDiff, EmptyListsDifferInNothing) {
 }
 
 TEST(VersionDiff, FromNothingEverythingIsAdded) {
-  const VersionDiff diff = diff_items({}, items_of({"a", "b", "a"}));
+  const VersionDiff diff = diff_items({}, version_items_of({"a", "b", "a"}));
   EXPECT_EQ(diff.added, (std::vector<PositionedItem>{{"a", 0}, {"b", 1}, {"a", 2}}));
   EXPECT_TRUE(diff.removed.empty());
   EXPECT_TRUE(diff.moved.empty());
 }
 
 TEST(VersionDiff, ToNothingEverythingIsRemoved) {
-  const VersionDiff diff = diff_items(items_of({"a", "b"}), {});
+  const VersionDiff diff = diff_items(version_items_of({"a", "b"}), {});
   EXPECT_EQ(diff.removed, (std::vector<PositionedItem>{{"a", 0}, {"b", 1}}));
   EXPECT_EQ(diff.counts(), (ChangeCounts{0, 2, 0, false}));
 }
 
 TEST(VersionDiff, OneItemDraggedIsOneMove) {
-  const VersionDiff diff =
-      diff_items(items_of({"a", "b", "c", "d", "e"}), items_of({"b", "c", "d", "e", "a"}));
+  const VersionDiff diff = diff_items(version_items_of({"a", "b", "c", "d", "e"}),
+                                      version_items_of({"b", "c", "d", "e", "a"}));
   EXPECT_EQ(diff.moved, (std::vector<MovedItem>{{"a", 0, 4}}));
   EXPECT_TRUE(diff.added.empty());
   EXPECT_TRUE(diff.removed.empty());
 }
 
 TEST(VersionDiff, AddsAndRemovalsAroundKeptItemsAreNotMoves) {
-  const VersionDiff diff = diff_items(items_of({"a", "b", "c"}), items_of({"x", "a", "c", "y"}));
+  const VersionDiff diff =
+      diff_items(version_items_of({"a", "b", "c"}), version_items_of({"x", "a", "c", "y"}));
   EXPECT_EQ(diff.added, (std::vector<PositionedItem>{{"x", 0}, {"y", 3}}));
   EXPECT_EQ(diff.removed, (std::vector<PositionedItem>{{"b", 1}}));
   EXPECT_TRUE(diff.moved.empty());
@@ -78,21 +79,22 @@ TEST(VersionDiff, AddsAndRemovalsAroundKeptItemsAreNotMoves) {
 
 TEST(VersionDiff, DuplicatesAreMatchedCopyByCopy) {
   // One of three copies removed: the last copy goes, the others stay where they are.
-  VersionDiff diff = diff_items(items_of({"a", "b", "a", "a"}), items_of({"a", "b", "a"}));
+  VersionDiff diff =
+      diff_items(version_items_of({"a", "b", "a", "a"}), version_items_of({"a", "b", "a"}));
   EXPECT_EQ(diff.removed, (std::vector<PositionedItem>{{"a", 3}}));
   EXPECT_TRUE(diff.moved.empty());
   // A copy added to a list holding one already.
-  diff = diff_items(items_of({"a", "b"}), items_of({"a", "b", "a"}));
+  diff = diff_items(version_items_of({"a", "b"}), version_items_of({"a", "b", "a"}));
   EXPECT_EQ(diff.added, (std::vector<PositionedItem>{{"a", 2}}));
   EXPECT_TRUE(diff.moved.empty());
   // Swapping two different items among copies: one move.
-  diff = diff_items(items_of({"a", "b", "a", "c"}), items_of({"a", "a", "b", "c"}));
+  diff = diff_items(version_items_of({"a", "b", "a", "c"}), version_items_of({"a", "a", "b", "c"}));
   EXPECT_EQ(diff.counts().moved, 1);
 }
 
 TEST(VersionDiff, UnavailableAndLocalItemsAreItemsLikeAnyOther) {
-  const VersionDiff diff = diff_items(items_of({"", "spotify:local:a:b:c:1", "t"}),
-                                      items_of({"t", "", "spotify:local:a:b:c:1"}));
+  const VersionDiff diff = diff_items(version_items_of({"", "spotify:local:a:b:c:1", "t"}),
+                                      version_items_of({"t", "", "spotify:local:a:b:c:1"}));
   EXPECT_EQ(diff.moved, (std::vector<MovedItem>{{"t", 2, 0}}));
 }
 
@@ -132,7 +134,7 @@ TEST(VersionDiff, RandomEditsAreDescribedCompletely) {
           }
       }
     }
-    const VersionDiff diff = diff_items(items_of(before), items_of(after));
+    const VersionDiff diff = diff_items(version_items_of(before), version_items_of(after));
     ASSERT_EQ(apply(before, diff, after.size()), after) << "round " << round;
     ASSERT_EQ(
         static_cast<std::int64_t>(before.size()) - diff.counts().removed + diff.counts().added,
@@ -147,7 +149,7 @@ TEST(VersionDiff, TenThousandItemsShuffledTakeMilliseconds) {
   std::shuffle(after.begin(), after.end(), std::mt19937(1));
   after.erase(after.begin(), after.begin() + 100);
   const auto start = std::chrono::steady_clock::now();
-  const VersionDiff diff = diff_items(items_of(before), items_of(after));
+  const VersionDiff diff = diff_items(version_items_of(before), version_items_of(after));
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(apply(before, diff, after.size()), after);
   EXPECT_EQ(diff.counts().removed, 100);
@@ -158,8 +160,8 @@ TEST(IsNewVersion, TheSameSnapshotOrTheSameContentIsNotNew) {
   RecordedVersion latest;
   latest.snapshot_id = "s1";
   latest.details = {"n", "", false, false};
-  latest.items = items_of({"a"});
-  NewRecordedVersion next{1, "p", "s1", latest.details, items_of({"b"}), {}};
+  latest.items = version_items_of({"a"});
+  NewRecordedVersion next{1, "p", "s1", latest.details, version_items_of({"b"}), {}};
   EXPECT_FALSE(is_new_version(latest, next));  // same snapshot: Spotify says nothing changed
   next.snapshot_id = "s2";
   EXPECT_TRUE(is_new_version(latest, next));

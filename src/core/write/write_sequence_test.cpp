@@ -25,7 +25,7 @@ std::vector<std::string> uris(int first, int count) {
   return result;
 }
 
-std::vector<PlaylistItem> items_of(const std::vector<std::string>& list) {
+std::vector<PlaylistItem> playlist_items_of(const std::vector<std::string>& list) {
   std::vector<PlaylistItem> items;
   for (const auto& each : list) {
     PlaylistItem item;
@@ -45,7 +45,7 @@ class WriteSequenceTest : public ::testing::Test {
     summary.name = "Mine";
     summary.owner_id = "me";
     summary.is_public = true;
-    spotify_.put_playlist(summary, items_of(uris(0, 5)));
+    spotify_.put_playlist(summary, playlist_items_of(uris(0, 5)));
   }
 
   std::vector<std::string> current() const {
@@ -62,7 +62,7 @@ class WriteSequenceTest : public ::testing::Test {
   /// Someone else's edit: a track appended behind our back.
   void edit_elsewhere() {
     auto items = spotify_.find_playlist(kId)->items;
-    items.push_back(items_of({uri(900)}).front());
+    items.push_back(playlist_items_of({uri(900)}).front());
     spotify_.set_items(kId, items);
   }
 
@@ -144,7 +144,7 @@ TEST_F(WriteSequenceTest, AnInvalidStepIsRefusedBeforeAnythingIsSent) {
 
 TEST_F(WriteSequenceTest, LocalFilesCanNeitherBeAddedNorRemoved) {
   const std::string local = "spotify:local:Artist:Album:Title:200";
-  spotify_.set_items(kId, items_of({uri(0), local, ""}));
+  spotify_.set_items(kId, playlist_items_of({uri(0), local, ""}));
   EXPECT_EQ(run({WriteStep::add({local})}).stopped_by->code, ErrorCode::InvalidInput);
   EXPECT_EQ(run({WriteStep::remove({local})}).stopped_by->code, ErrorCode::InvalidInput);
   EXPECT_EQ(spotify_.calls(), 0);
@@ -177,7 +177,7 @@ TEST_F(WriteSequenceTest, ALongReplaceIsOnePutThenAppends) {
 }
 
 TEST_F(WriteSequenceTest, RemovalsOverOneHundredGoInChunksAndTakeEveryCopy) {
-  spotify_.set_items(kId, items_of([] {
+  spotify_.set_items(kId, playlist_items_of([] {
                        auto list = uris(0, 150);
                        list.push_back(uri(3));
                        return list;
@@ -273,7 +273,7 @@ TEST_F(WriteSequenceTest, UnknownAndNotAppliedReorderIsRepeated) {
 }
 
 TEST_F(WriteSequenceTest, UnknownRemovalIsSettledByItsCount) {
-  spotify_.set_items(kId, items_of({uri(0), uri(1), uri(0), uri(2)}));
+  spotify_.set_items(kId, playlist_items_of({uri(0), uri(1), uri(0), uri(2)}));
   spotify_.inject_write(1, Injected::UnknownApplied);
   const auto result = run({WriteStep::remove({uri(0)})});
   ASSERT_TRUE(result.complete()) << result.stopped_by->message;
