@@ -24,7 +24,7 @@ using test_support::GatedSpotify;
 using test_support::InMemoryStore;
 using test_support::ManualClock;
 
-std::vector<PlaylistItem> items(int count) {
+std::vector<PlaylistItem> numbered_items(int count) {
   std::vector<PlaylistItem> result;
   for (int i = 0; i < count; ++i) {
     result.push_back(PlaylistItem{"spotify:track:t" + std::to_string(i),
@@ -50,7 +50,7 @@ class SyncInFlightTest : public ::testing::Test {
     for (std::size_t i = 0; i < sizes.size(); ++i) {
       const std::string id = "p" + std::to_string(i);
       fake_.put_playlist(PlaylistSummary{.id = id, .name = "Playlist " + id, .owner_id = "me"},
-                         items(sizes[i]));
+                         numbered_items(sizes[i]));
     }
   }
 
