@@ -17,6 +17,7 @@
 #include "app/batch_jobs.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/output.hpp"
 #include "app/cli/run_job.hpp"
 #include "app/job_handlers.hpp"
 #include "core/batch/batch_requests.hpp"
@@ -479,7 +480,33 @@ ExitCode undo_command(CommandContext& context) {
 // ---- plm where -------------------------------------------------------------------------------
 
 /// "2026-03-01" of a time point.
-std::string day_of(core::TimePoint at) { return core::format_utc(at).substr(0, 10); }
+/// The where table's cells, from the TrackWhere shape.
+std::string day_of(const Json& time) {
+  return time.is_string() ? time.get<std::string>().substr(0, 10) : "";
+}
+
+std::string one_based_positions(const Json& positions) {
+  std::string text;
+  for (const auto& position : positions)
+    text += (text.empty() ? "" : ", ") + std::to_string(position.get<std::int64_t>() + 1);
+  return text;
+}
+
+constexpr Field kWhereFields[] = {
+    {.label = "URI", .field = "uri"},
+    {.label = "Track", .field = "track.name"},
+    {.label = "Artists", .field = "track.artists"},
+};
+
+constexpr Column kWhereColumns[] = {
+    {.header = "PLAYLIST", .field = "name", .shrink = true},
+    {.header = "ID", .field = "playlist_id"},
+    {.header = "ACCOUNT", .field = "account_id", .right_aligned = true},
+    {.header = "POSITIONS", .field = "positions", .format = one_based_positions},
+    {.header = "ADDED", .field = "added_at", .format = day_of},
+    {.header = "IN HISTORY SINCE", .field = "in_history_since", .format = day_of},
+    {.header = "READ-ONLY", .field = "read_only_reason", .shrink = true},
+};
 
 ExitCode where_command(CommandContext& context) {
   auto user = context.acting_user();
@@ -508,38 +535,11 @@ ExitCode where_command(CommandContext& context) {
     }
     return std::nullopt;
   };
-  if (context.json()) {
-    context.out() << web::track_where_json(*where, read_only_reason) << "\n";
-    return ExitCode::Ok;
-  }
-  std::ostream& out = context.out();
-  out << where->uri;
-  if (where->track) {
-    out << "  " << where->track->name;
-    std::string artists;
-    for (const auto& artist : where->track->artists)
-      artists += (artists.empty() ? "" : ", ") + artist;
-    if (!artists.empty()) out << " — " << artists;
-  }
-  out << "\n";
-  if (where->playlists.empty()) {
-    out << "in no stored playlist (plm sync reads new ones)\n";
-    return ExitCode::Ok;
-  }
-  for (const auto& row : where->playlists) {
-    std::string positions;
-    for (const auto position : row.positions)
-      positions += (positions.empty() ? "" : ", ") + std::to_string(position + 1);
-    out << "  \"" << row.name << "\" (" << row.playlist_id << ")"
-        << (accounts.size() > 1 ? " account " + std::to_string(row.account_id) : "")
-        << (row.positions.size() == 1 ? ": position " : ": positions ") << positions;
-    if (row.added_at) out << " · added " << day_of(*row.added_at);
-    if (row.in_history_since) out << " · in plm's history since " << day_of(*row.in_history_since);
-    if (const auto reason = read_only_reason(row)) out << " · read-only: " << *reason;
-    out << "\n";
-  }
-  out << "in " << plural(static_cast<std::int64_t>(where->playlists.size()), "playlist") << "\n";
-  return ExitCode::Ok;
+  auto& output = context.output();
+  if (where->playlists.empty() && !output.json())
+    output.note("in no stored playlist (plm sync reads new ones)");
+  return output.object(Json::parse(web::track_where_json(*where, read_only_reason)), kWhereFields,
+                       "playlists", kWhereColumns);
 }
 
 // ---- the table -------------------------------------------------------------------------------
