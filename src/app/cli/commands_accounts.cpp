@@ -55,12 +55,15 @@ ExitCode list_accounts(CommandContext& context) {
   if (!user) return context.fail(user.error());
   auto list = context.services().accounts().accounts_of(user->id);
   if (!list) return context.fail(list.error());
+  auto busy = accounts_with_jobs(context.services().jobs(), user->id);
+  if (!busy) return context.fail(busy.error());
   Json json = Json::array();
   const auto now = context.services().clock().now();
   for (const auto& account : *list) {
     auto playlists = context.services().playlists().playlists_of(account.id);
     if (!playlists) return context.fail(playlists.error());
-    json.push_back(account_shape(account, now, static_cast<std::int64_t>(playlists->size())));
+    json.push_back(account_shape(account, now, static_cast<std::int64_t>(playlists->size()),
+                                 busy->contains(account.id)));
   }
   return context.output().list(json, kAccountColumns);
 }

@@ -8,7 +8,6 @@
 // `plm playlist show` numbers the tracks.
 
 #include <charconv>
-#include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -213,26 +212,49 @@ std::string duration_text(std::chrono::milliseconds duration) {
   return "about " + std::to_string(seconds / 60) + " min " + std::to_string(seconds % 60) + " s";
 }
 
-void print_line(std::ostream& out, std::string_view status, const std::string& name,
-                const std::string& id, const std::string& detail) {
-  out << "  " << std::left << std::setw(10) << status << " \"" << name << "\" (" << id << ")"
-      << (detail.empty() ? "" : ": ") << detail << "\n";
+/// The cost line of the preview: "4 playlists to change, 0 unchanged, 0 refused; 8 Spotify calls
+/// (...), about 3 s at 100 calls per 30 s".
+std::string cost_text(const core::BatchProposal& proposal, std::int64_t budget) {
+  const core::BatchPlan& plan = proposal.plan;
+  return plural(plan.changed, "playlist") + " to change, " + std::to_string(plan.unchanged) +
+         " unchanged, " + std::to_string(plan.refused) + " refused; " +
+         plural(plan.calls, "Spotify call") + " (" + std::to_string(plan.write_calls) +
+         " writes + " + std::to_string(plan.check_reads) + " snapshot checks), " +
+         duration_text(plan.expected_duration) + " at " + std::to_string(budget) +
+         " calls per 30 s";
 }
 
-void print_preview(std::ostream& out, const core::BatchProposal& proposal, std::int64_t budget) {
-  const core::BatchPlan& plan = proposal.plan;
-  out << proposal.summary << "\n";
-  for (const auto& entry : plan.entries) {
-    std::string detail = entry_detail(entry);
-    if (entry.status == BatchEntryPlan::Status::Change)
-      detail += " · " + plural(entry.calls, "call");
-    print_line(out, core::to_string(entry.status), entry.name, entry.playlist_id, detail);
-  }
-  out << plural(plan.changed, "playlist") << " to change, " << plan.unchanged << " unchanged, "
-      << plan.refused << " refused; " << plural(plan.calls, "Spotify call") << " ("
-      << plan.write_calls << " writes + " << plan.check_reads << " snapshot checks), "
-      << duration_text(plan.expected_duration) << " at " << budget << " calls per 30 s\n";
+Colour status_colour(const Json& status) {
+  if (status == "change" || status == "done") return Colour::Good;
+  if (status == "failed" || status == "conflict" || status == "refused") return Colour::Bad;
+  if (status == "skipped" || status == "pending") return Colour::Warning;
+  return Colour::None;
 }
+
+std::string error_message(const Json& error) {
+  return error.is_object() ? error.value("message", "") : "";
+}
+
+/// The batch's playlists, planned (dry run) or as they ended: from batch_value's `playlists`.
+constexpr Column kBatchColumns[] = {
+    {.header = "STATUS", .field = "status", .colour = status_colour},
+    {.header = "PLAYLIST", .field = "name", .shrink = true},
+    {.header = "ID", .field = "id"},
+    {.header = "CHANGE", .field = "detail", .shrink = true},
+    {.header = "CALLS", .field = "calls", .right_aligned = true},
+    {.header = "ERROR", .field = "error", .shrink = true, .format = error_message},
+};
+
+std::string job_text(const Json& job_id) {
+  return job_id.is_string() ? job_id.get<std::string>() : "-";
+}
+
+constexpr Field kBatchFields[] = {
+    {.label = "Batch", .field = "summary"},
+    {.label = "Job", .field = "job_id", .format = job_text},
+    {.label = "State", .field = "state", .format = job_text},
+    {.label = "Spotify calls", .field = "calls"},
+};
 
 const BatchEntryPlan* planned_entry(const core::BatchPlan& plan, const std::string& id) {
   for (const auto& entry : plan.entries) {
@@ -289,26 +311,23 @@ bool item_failed(const core::JobItemResult& item) {
   return item.outcome == core::ItemOutcome::Conflict || item.outcome == core::ItemOutcome::Failed;
 }
 
-void print_results(std::ostream& out, const core::JobDetails& run) {
+/// "job 12 succeeded: 3 done, 1 unchanged; 4 Spotify calls (plm jobs show 12; undo: ...)".
+std::string results_text(const core::JobDetails& run) {
   std::map<core::ItemOutcome, std::int64_t> counts;
-  for (const auto& item : run.items) {
-    ++counts[item.outcome];
-    std::string detail = item.detail;
-    if (item.error) detail += (detail.empty() ? "" : ": ") + item.error->message;
-    print_line(out, core::to_string(item.outcome), item.label, item.key, detail);
-  }
+  for (const auto& item : run.items) ++counts[item.outcome];
   const std::string id = std::to_string(run.job.id);
-  out << "job " << id << " " << core::to_string(run.job.state) << ": ";
+  std::string text = "job " + id + " " + std::string(core::to_string(run.job.state)) + ": ";
   bool first = true;
   for (const auto outcome :
        {core::ItemOutcome::Done, core::ItemOutcome::Unchanged, core::ItemOutcome::Skipped,
         core::ItemOutcome::Conflict, core::ItemOutcome::Failed, core::ItemOutcome::Pending}) {
     if (counts[outcome] == 0 && outcome != core::ItemOutcome::Done) continue;
-    out << (first ? "" : ", ") << counts[outcome] << " " << core::to_string(outcome);
+    text += (first ? "" : ", ") + std::to_string(counts[outcome]) + " " +
+            std::string(core::to_string(outcome));
     first = false;
   }
-  out << "; " << plural(run.job.api.calls, "Spotify call") << " (plm jobs show " << id
-      << "; undo: plm batch undo " << id << ")\n";
+  return text + "; " + plural(run.job.api.calls, "Spotify call") + " (plm jobs show " + id +
+         "; undo: plm batch undo " + id + ")";
 }
 
 // ---- planning and running ----------------------------------------------------------------------
@@ -329,14 +348,15 @@ ExitCode preview_or_run(CommandContext& context, const core::AppUser& user,
                         const core::VersionCause& cause, std::optional<std::int64_t> undo_of) {
   const bool dry_run = context.invocation().has("--dry-run");
   const auto options = plan_options(context);
-  if (!context.json()) print_preview(context.out(), proposal, options.rate_budget);
+  auto& output = context.output();
   if (dry_run) {
-    if (context.json()) {
-      context.out() << batch_value(proposal, nullptr).dump(2) << "\n";
-    } else {
-      context.out() << "dry run: nothing sent to Spotify\n";
+    const ExitCode written =
+        output.object(batch_value(proposal, nullptr), kBatchFields, "playlists", kBatchColumns);
+    if (!output.json()) {
+      output.note(cost_text(proposal, options.rate_budget));
+      output.note("dry run: nothing sent to Spotify");
     }
-    return ExitCode::Ok;
+    return written;
   }
   if (account.status == core::AccountStatus::NeedsReauth) {
     return context.fail(
@@ -344,23 +364,27 @@ ExitCode preview_or_run(CommandContext& context, const core::AppUser& user,
                          "Spotify account " + account.spotify_user_id + " needs re-authorization"));
   }
   context.warn_if_authorization_ends_soon(account);
+  if (!output.json())
+    output.note(proposal.summary + ": " + cost_text(proposal, options.rate_budget));
   const BatchJob batch = batch_job_from(proposal, cause, undo_of);
   auto& services = context.services();
   RunHereOptions run_options{.handlers = app::job_handlers(services)};
   auto run = enqueue_and_run_here(context, batch_edit_job(user.id, account.id, batch), run_options);
   if (!run) return context.fail(run.error());
   const bool finished = core::is_finished(run->job.state);
-  if (finished && context.json()) {
+  if (finished) {
     Json value = batch_value(proposal, &*run);
-    if (const auto error = job_error(*run)) {
+    const auto error = job_error(*run);
+    if (error && output.json()) {
       value["error"] = Json{{"code", core::to_string(error->code)}, {"message", error->message}};
+    }
+    const ExitCode written = output.object(value, kBatchFields, "playlists", kBatchColumns);
+    if (!output.json()) output.note(results_text(*run));
+    if (written != ExitCode::Ok) return written;
+    if (error && output.json()) {
       context.err() << "plm: " << describe_error(*error) << "\n";
-      context.out() << value.dump(2) << "\n";
       return exit_code_for(*error);
     }
-    context.out() << value.dump(2) << "\n";
-  } else if (finished) {
-    print_results(context.out(), *run);
   }
   if (const ExitCode code = job_exit(context, *run); code != ExitCode::Ok) return code;
   for (const auto& item : run->items) {

@@ -57,8 +57,11 @@ ExitCode complete_connect(CommandContext& context, spotify::Authorizer& authoriz
   account.id = *id;
   auto playlists = services.playlists().playlists_of(*id);  // kept when an account reconnects
   if (!playlists) return context.fail(playlists.error());
+  auto busy = accounts_with_jobs(services.jobs(), user.id);
+  if (!busy) return context.fail(busy.error());
   return context.output().result(
-      account_shape(account, services.clock().now(), static_cast<std::int64_t>(playlists->size())),
+      account_shape(account, services.clock().now(), static_cast<std::int64_t>(playlists->size()),
+                    busy->contains(*id)),
       "connected Spotify account " + profile.id + " (" + profile.display_name + ") as account " +
           std::to_string(*id) + " of " + user.username);
 }

@@ -21,6 +21,7 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
 #include "app/cli/match_output.hpp"
+#include "app/cli/output.hpp"
 #include "app/cli/run_job.hpp"
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
@@ -220,17 +221,17 @@ ExitCode run_edit(CommandContext& context, EditTarget target, const core::EditRe
   Json plan = plan_value(target, request, *proposal);
   plan.update(extra);
   const bool nothing_to_do = plan["preview"]["strategy"] == "none";
-  if (!context.json()) print_preview(context.out(), target, request, *proposal);
+  auto& output = context.output();
+  if (!output.json()) {  // the preview, for a person, before the job runs
+    std::ostringstream preview;
+    print_preview(preview, target, request, *proposal);
+    output.result(nullptr, preview.str());
+  }
   const bool dry_run = context.invocation().has("--dry-run");
   if (dry_run || nothing_to_do) {
-    if (context.json()) {
-      context.out() << plan.dump(2) << "\n";
-    } else {
-      context.out() << (nothing_to_do
-                            ? "nothing to change: the playlist already is what was asked\n"
-                            : "dry run: nothing sent to Spotify\n");
-    }
-    return ExitCode::Ok;
+    return output.result(plan, nothing_to_do
+                                   ? "nothing to change: the playlist already is what was asked"
+                                   : "dry run: nothing sent to Spotify");
   }
   if (target.account.status == core::AccountStatus::NeedsReauth) {
     return context.fail(core::make_error(
@@ -254,18 +255,14 @@ ExitCode run_edit(CommandContext& context, EditTarget target, const core::EditRe
   if (!stored) return context.fail(stored.error());
   const std::string snapshot = *stored ? (*stored)->items_snapshot_id : std::string();
   const core::Job& job = details->job;
-  if (context.json()) {
-    plan["job_id"] = std::to_string(job.id);
-    plan["calls"] = job.api.calls;
-    plan["check_reads"] = job.api.check_reads;
-    plan["snapshot_id"] = snapshot;
-    plan["message"] = job.progress.message;
-    context.out() << plan.dump(2) << "\n";
-  } else {
-    context.out() << "done: " << job.progress.message << " (job " << job.id << ", snapshot "
-                  << snapshot << "; see plm playlist history " << id << ")\n";
-  }
-  return ExitCode::Ok;
+  plan["job_id"] = std::to_string(job.id);
+  plan["calls"] = job.api.calls;
+  plan["check_reads"] = job.api.check_reads;
+  plan["snapshot_id"] = snapshot;
+  plan["message"] = job.progress.message;
+  return output.result(plan, "done: " + job.progress.message + " (job " + std::to_string(job.id) +
+                                 ", snapshot " + snapshot + "; see plm playlist history " + id +
+                                 ")");
 }
 
 /// The VERSION argument of `plm playlist restore`.
@@ -564,20 +561,20 @@ ExitCode add_from_text(CommandContext& context) {
   const Json extra{{"matched_lines", uris.size()}, {"not_added", not_added_json}};
   ExitCode code = ExitCode::Ok;
   if (uris.empty()) {
-    if (context.json()) {
-      Json nothing = extra;
-      nothing["playlist_id"] = target->playlist.summary.id;
-      context.out() << nothing.dump(2) << "\n";
-    } else {
-      context.out() << "no line matched a track: nothing added\n";
-    }
+    Json nothing = extra;
+    nothing["playlist_id"] = target->playlist.summary.id;
+    code = context.output().result(nothing, "no line matched a track: nothing added");
   } else {
     core::EditRequest request = core::EditRequest::add(std::move(uris), *placement);
     request.tracks = std::move(tracks);
     core::VersionCause cause = cause_of(context, request);
     code = run_edit(context, std::move(*target), request, std::move(cause), extra);
   }
-  if (!context.json()) print_not_added(context.out(), not_added, track_lines);
+  if (!context.output().json()) {
+    std::ostringstream report;
+    print_not_added(report, not_added, track_lines);
+    context.output().result(nullptr, report.str());
+  }
   if (code == ExitCode::Ok && !not_added.empty()) return ExitCode::Partial;
   return code;
 }

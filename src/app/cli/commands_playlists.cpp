@@ -72,8 +72,20 @@ std::string one_based(const nlohmann::json& value) {
   return value.is_number_integer() ? std::to_string(value.get<std::int64_t>() + 1) : "";
 }
 
-Colour bad_when_true(const nlohmann::json& value) {
-  return value.is_boolean() && value.get<bool>() ? Colour::Bad : Colour::None;
+/// The FLAGS column of a track: what keeps it from playing as usual.
+std::string item_flags(const Json& item) {
+  std::string flags;
+  if (item.value("unavailable", false)) flags = "unavailable";
+  if (item.value("is_local", false)) flags += (flags.empty() ? "" : ", ") + std::string("local");
+  return flags;
+}
+
+Colour flags_colour(const Json& item) {
+  return item.value("unavailable", false) ? Colour::Bad : Colour::None;
+}
+
+std::string day_of(const Json& time) {
+  return time.is_string() ? time.get<std::string>().substr(0, 10) : "";
 }
 
 constexpr Column kItemColumns[] = {
@@ -82,9 +94,8 @@ constexpr Column kItemColumns[] = {
     {.header = "ARTISTS", .field = "artists", .shrink = true},
     {.header = "ALBUM", .field = "album", .shrink = true},
     {.header = "TIME", .field = "duration_ms", .right_aligned = true, .format = duration_text},
-    {.header = "UNAVAILABLE", .field = "unavailable", .colour = bad_when_true},
-    {.header = "LOCAL", .field = "is_local"},
-    {.header = "ADDED", .field = "added_at"},
+    {.header = "ADDED", .field = "added_at", .format = day_of},
+    {.header = "FLAGS", .field = "", .colour = flags_colour, .format = item_flags},
     {.header = "URI", .field = "uri"},
 };
 

@@ -25,7 +25,7 @@ Json user_shape(const core::AppUser& user) {
 }
 
 Json account_shape(const core::SpotifyAccount& account, core::TimePoint now,
-                   std::int64_t playlist_count) {
+                   std::int64_t playlist_count, bool syncing) {
   // The same date and day count as the web app's (core::authorization_expires_at).
   const auto expires = core::authorization_expires_at(account);
   const auto days_left = core::authorization_days_left(account, now);
@@ -40,7 +40,21 @@ Json account_shape(const core::SpotifyAccount& account, core::TimePoint now,
               {"days_until_expiry", days_left ? Json(*days_left) : Json()},
               {"expiry_warning", warning},
               {"last_synced_at", time_or_null(account.last_synced_at)},
-              {"playlist_count", playlist_count}};
+              {"playlist_count", playlist_count},
+              {"syncing", syncing}};
+}
+
+core::Result<std::set<std::int64_t>> accounts_with_jobs(core::JobQueue& jobs,
+                                                        std::int64_t user_id) {
+  core::JobFilter filter;
+  filter.owner_user_id = user_id;
+  filter.states = {core::JobState::Queued, core::JobState::Running, core::JobState::Interrupted};
+  filter.limit = 1000;
+  auto active = jobs.list_jobs(filter);
+  if (!active) return active.error();
+  std::set<std::int64_t> busy;
+  for (const auto& job : *active) busy.insert(job.account_id);
+  return busy;
 }
 
 Json playlist_shape(std::int64_t account_id, const std::string& account_user_id,

@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <vector>
 
 #include "core/jobs/job.hpp"
 #include "core/model/account.hpp"
 #include "core/model/playlist.hpp"
 #include "core/ports/clock.hpp"
+#include "core/ports/job_queue.hpp"
 
 namespace plm::app::cli {
 
@@ -19,10 +21,15 @@ namespace plm::app::cli {
 /// someone sets its password).
 nlohmann::json user_shape(const core::AppUser& user);
 
-/// The web API's Account, without the fields only the server knows (`syncing`, which running
-/// jobs set); `playlist_count` is the stored playlists'.
+/// The web API's Account: `playlist_count` is the stored playlists', `syncing` whether a job of
+/// the account is queued, running or interrupted (accounts_with_jobs). Not yet: the optional
+/// `last_sync_failure` (issue 13 §2, its back end comes with the web app's sync strip).
 nlohmann::json account_shape(const core::SpotifyAccount& account, core::TimePoint now,
-                             std::int64_t playlist_count);
+                             std::int64_t playlist_count, bool syncing);
+
+/// The accounts of `user_id` with a job queued, running or interrupted (the web API's
+/// Account.syncing).
+core::Result<std::set<std::int64_t>> accounts_with_jobs(core::JobQueue& jobs, std::int64_t user_id);
 
 /// The web API's Playlist as the account `account_id` (Spotify user `account_user_id`) sees it.
 nlohmann::json playlist_shape(std::int64_t account_id, const std::string& account_user_id,
