@@ -3,6 +3,7 @@
 
 #include "app/cli/cli.hpp"
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "app/cli/commands.hpp"
@@ -29,6 +30,8 @@ const std::vector<CommandGroup>& command_groups() {
       user_commands(),
       serve_commands(),
       config_commands(),
+      help_commands(),
+      completion_commands(),
   };
   // clang-format on
   return groups;
@@ -68,6 +71,13 @@ const std::vector<Flag>& global_flags() {
 
 CommandTable plm_command_table() { return {command_groups(), global_flags()}; }
 
+ExitCode usage_error(const std::string& message, bool json, std::ostream& out, std::ostream& err) {
+  err << "plm: " << message << "\n";
+  if (json)
+    out << nlohmann::json{{"error", {{"code", "usage"}, {"message", message}}}}.dump() << "\n";
+  return ExitCode::Usage;
+}
+
 }  // namespace plm::app::cli
 
 namespace plm::app {
@@ -76,27 +86,19 @@ namespace {
 
 using namespace cli;
 
-std::string top_level_usage() {
-  const auto table = plm_command_table();
-  return "usage: plm [global options] <command> [options]\n\n"
-         "Manage Spotify playlists from the command line. Every command has --help.\n\n" +
-         commands_section(table) + "\n" + global_options_section(table, /*top_level=*/true) +
-         "\nExit codes: 0 ok, 1 failure, 2 usage, 3 account needs re-authorization,\n"
-         "            4 Spotify asked to wait (rate limit/quota), 5 partial success.\n";
-}
-
 ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream& err) {
+  const auto table = plm_command_table();
   if (invocation.version) {
     out << "plm 0.1.0\n";
     return ExitCode::Ok;
   }
   if (!invocation.group) {
-    (invocation.help ? out : err) << top_level_usage();
+    (invocation.help ? out : err) << top_level_help(table);
     return invocation.help ? ExitCode::Ok : ExitCode::Usage;
   }
   // Help needs no configuration, database or key: it must work when those are broken.
   if (invocation.help) {
-    out << help_text(plm_command_table(), *invocation.group, invocation.command);
+    out << help_text(table, *invocation.group, invocation.command);
     return ExitCode::Ok;
   }
   const Command& command = *invocation.command;
@@ -104,10 +106,7 @@ ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream&
   context.use_terminal(Terminal::detect(invocation));
   if (command.needs != Needs::Nothing) {
     auto config = load_config(invocation.settings);
-    if (!config) {
-      err << "plm: " << config.error().message << "\n";
-      return ExitCode::Usage;
-    }
+    if (!config) return usage_error(config.error().message, invocation.json, out, err);
     context.set_config(std::move(*config));
   }
   if (command.needs == Needs::Services) context.open_services();
@@ -118,11 +117,10 @@ ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream&
 
 ExitCode run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   try {
-    const auto invocation = parse_command_line(plm_command_table(), {argv + 1, argv + argc});
-    if (!invocation) {
-      err << "plm: " << invocation.error().message << "\n";
-      return ExitCode::Usage;
-    }
+    const std::vector<std::string> arguments(argv + 1, argv + argc);
+    const auto invocation = parse_command_line(plm_command_table(), arguments);
+    if (!invocation)
+      return usage_error(invocation.error().message, wants_json(arguments), out, err);
     return dispatch(*invocation, out, err);
   } catch (const std::exception& problem) {
     // The CLI's edge: an unexpected failure (database unreachable, disk full) gets one line.

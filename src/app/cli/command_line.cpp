@@ -2,16 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 namespace plm::app::cli {
 
 namespace {
-
-const Flag* find_flag(std::span<const Flag> flags, std::string_view name) {
-  const auto found =
-      std::find_if(flags.begin(), flags.end(), [&](const Flag& flag) { return flag.name == name; });
-  return found == flags.end() ? nullptr : &*found;
-}
 
 std::optional<int> whole_number(std::string_view text) {
   int value = 0;
@@ -51,59 +46,61 @@ std::string see_help(const std::string& command_path) {
   return " (see " + command_path + " --help)";
 }
 
-std::string label(const Flag& flag) {
-  std::string text(flag.name);
-  if (flag.takes_value()) text += " " + std::string(flag.value_name);
-  return text;
-}
+constexpr std::string_view kJsonFlag = "--json";
+constexpr std::string_view kJqFlag = "--jq";
 
-using Rows = std::vector<std::pair<std::string, std::string>>;
-
-constexpr std::size_t kHelpWidth = 80;
-
-/// Two aligned columns, as every "Options:" and "Commands:" section shows them; the right one is
-/// wrapped at spaces so that lines stay within kHelpWidth.
-std::string columns(const Rows& rows) {
-  std::size_t width = 18;
-  for (const auto& row : rows) width = std::max(width, row.first.size() + 2);
-  const std::size_t indent = 2 + width;
-  const std::size_t room = std::max<std::size_t>(kHelpWidth - std::min(indent, kHelpWidth), 30);
-  std::string text;
-  for (const auto& [left, right] : rows) {
-    text += "  " + left + std::string(width - left.size(), ' ');
-    std::size_t line_length = 0;
-    std::size_t start = 0;
-    while (start <= right.size()) {
-      const auto space = std::min(right.find(' ', start), right.size());
-      const std::string word = right.substr(start, space - start);
-      if (line_length > 0 && line_length + 1 + word.size() > room) {
-        text += "\n" + std::string(indent, ' ');
-        line_length = 0;
-      } else if (line_length > 0) {
-        text += " ";
-        ++line_length;
-      }
-      text += word;
-      line_length += word.size();
-      start = space + 1;
-    }
-    text += "\n";
+/// "id,name" → {"id", "name"} (blank names dropped).
+std::vector<std::string> comma_separated(std::string_view text) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = std::min(text.find(',', start), text.size());
+    const auto name = text.substr(start, comma - start);
+    if (!name.empty()) names.emplace_back(name);
+    start = comma + 1;
   }
+  return names;
+}
+
+std::string joined(const std::vector<std::string_view>& names, std::string_view separator) {
+  std::string text;
+  for (const auto name : names)
+    text += (text.empty() ? "" : std::string(separator)) + std::string(name);
   return text;
 }
 
-Rows flag_rows(std::span<const Flag> flags) {
-  Rows rows;
-  for (const auto& flag : flags) rows.emplace_back(label(flag), std::string(flag.description));
-  return rows;
+std::string_view without_dashes(std::string_view name) {
+  while (name.starts_with('-')) name.remove_prefix(1);
+  return name;
 }
 
-const std::pair<std::string, std::string> kHelpRow{"-h, --help", "show this help"};
+/// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: the optimal string
+/// alignment distance git's "did you mean" is built on.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
 
-std::string command_path(const CommandGroup& group, const Command& command) {
-  std::string path = "plm " + std::string(group.name);
-  if (!command.name.empty()) path += " " + std::string(command.name);
-  return path;
+/// "; did you mean '--account'?" with the closest names, or "" when none is close.
+std::string did_you_mean(std::string_view typed, const std::vector<std::string_view>& candidates) {
+  const auto names = closest_names(typed, candidates);
+  if (names.empty()) return "";
+  std::string text = "; did you mean ";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) text += i + 1 == names.size() ? " or " : ", ";
+    text += "'" + std::string(names[i]) + "'";
+  }
+  return text + "?";
 }
 
 }  // namespace
@@ -150,10 +147,124 @@ core::Result<Invocation> parse_command_line(const CommandTable& table,
   auto for_command = [&] {
     return invocation.group ? " for '" + invocation.command_path() + "'" : std::string();
   };
+  auto refusal = [&](const std::string& message) -> core::Result<Invocation> {
+    return core::make_error(core::ErrorCode::InvalidInput,
+                            message + see_help(invocation.command_path()));
+  };
   bool options_ended = false;
   bool subcommand_chosen = false;
   bool own_flag_seen = false;  // a flag of the group's own command: what follows is no subcommand
-  for (std::size_t i = 0; i < arguments.size(); ++i) {
+  std::size_t i = 0;
+
+  // `--json id,name`: the next word is --json's when every name in it is a JSON field of the
+  // command (and it names no subcommand still to be chosen).
+  auto next_word_is_json_fields = [&] {
+    if (i + 1 >= arguments.size() || !invocation.command) return false;
+    const std::string& next = arguments[i + 1];
+    if (!subcommand_chosen && invocation.group->subcommand(next) && !next.empty()) return false;
+    const auto& known = invocation.command->json_fields;
+    const auto names = comma_separated(next);
+    return !known.empty() && !names.empty() &&
+           std::all_of(names.begin(), names.end(), [&](const std::string& name) {
+             return std::find(known.begin(), known.end(), name) != known.end();
+           });
+  };
+
+  // Records `flag` as typed (`shown`: "--account", "-a"), with the value attached to it
+  // ("--account=3", "-a3") or else the next word when it takes one.
+  auto accept = [&](const Flag& flag, const std::string& shown, std::optional<std::string> attached,
+                    bool own_flag) {
+    const std::string name(flag.name);
+    std::string value;
+    if (name == kJsonFlag) {
+      invocation.json = true;
+      invocation.switches.insert(name);
+      if (attached) {
+        invocation.json_fields = comma_separated(*attached);
+        if (invocation.json_fields.empty())
+          refuse("option '" + shown + "' needs field names after '='");
+      } else if (next_word_is_json_fields()) {
+        invocation.json_fields = comma_separated(arguments[++i]);
+      }
+      return;
+    }
+    if (flag.takes_value()) {
+      if (attached) {
+        value = *attached;
+      } else if (i + 1 < arguments.size()) {
+        value = arguments[++i];
+      } else {
+        refuse("option '" + shown + "'" + for_command() + " needs a value");
+        return;
+      }
+      if (const auto wrong = value_problem(flag, value)) {
+        refuse(*wrong);
+        return;
+      }
+      invocation.values[name] = value;
+      if (name == kJqFlag) {
+        invocation.jq = value;
+        invocation.json = true;
+      }
+    } else if (attached) {
+      refuse("option '" + shown + "'" + for_command() + " takes no value");
+      return;
+    } else {
+      invocation.switches.insert(name);
+    }
+    if (!flag.setting.empty()) invocation.settings[std::string(flag.setting)] = value;
+    own_flag_seen = own_flag_seen || own_flag;
+  };
+
+  // The flag named `name` (long, or short when `letter` is set): the command's own, else global.
+  auto lookup = [&](auto&& matches) -> std::pair<const Flag*, bool> {
+    if (invocation.command) {
+      for (const auto& flag : invocation.command->flags)
+        if (matches(flag)) return {&flag, true};
+    }
+    for (const auto& flag : table.global_flags)
+      if (matches(flag)) return {&flag, false};
+    return {nullptr, false};
+  };
+
+  auto known_flag_names = [&] {
+    std::vector<std::string_view> names;
+    if (invocation.command) {
+      for (const auto& flag : invocation.command->flags) names.push_back(flag.name);
+    }
+    for (const auto& flag : table.global_flags) names.push_back(flag.name);
+    names.push_back("--help");
+    if (!invocation.group) names.push_back("--version");
+    return names;
+  };
+
+  // -a 3, -a3, -a=3, and switches bundled: -nq.
+  auto accept_short_forms = [&](const std::string& token) {
+    for (std::size_t at = 1; at < token.size(); ++at) {
+      const char letter = token[at];
+      const std::string shown{'-', letter};
+      if (letter == 'h') {
+        invocation.help = true;
+        continue;
+      }
+      const auto [flag, own_flag] =
+          lookup([&](const Flag& each) { return each.short_name == letter; });
+      if (!flag) {
+        refuse("unknown option '" + shown + "'" + for_command());
+        return;
+      }
+      std::string rest = token.substr(at + 1);
+      if (flag->takes_value() || rest.starts_with('=')) {
+        const bool attached = !rest.empty();
+        if (rest.starts_with('=')) rest.erase(0, 1);
+        accept(*flag, shown, attached ? std::optional(rest) : std::nullopt, own_flag);
+        return;
+      }
+      accept(*flag, shown, std::nullopt, own_flag);
+    }
+  };
+
+  for (; i < arguments.size(); ++i) {
     const std::string& token = arguments[i];
     if (!options_ended && token == "--") {
       options_ended = true;
@@ -168,38 +279,21 @@ core::Result<Invocation> parse_command_line(const CommandTable& table,
         invocation.version = true;
         continue;
       }
-      const auto equals = token.starts_with("--") ? token.find('=') : std::string::npos;
+      if (token[1] != '-') {
+        accept_short_forms(token);
+        continue;
+      }
+      const auto equals = token.find('=');
       const std::string name = token.substr(0, equals);
-      const Flag* flag = invocation.command ? find_flag(invocation.command->flags, name) : nullptr;
-      const bool own_flag = flag != nullptr;
-      if (!flag) flag = find_flag(table.global_flags, name);
+      const auto [flag, own_flag] = lookup([&](const Flag& each) { return each.name == name; });
       if (!flag) {
-        refuse("unknown option '" + name + "'" + for_command());
+        refuse("unknown option '" + name + "'" + for_command() +
+               did_you_mean(name, known_flag_names()));
         continue;
       }
-      std::string value;
-      if (flag->takes_value()) {
-        if (equals != std::string::npos) {
-          value = token.substr(equals + 1);
-        } else if (i + 1 < arguments.size()) {
-          value = arguments[++i];
-        } else {
-          refuse("option '" + name + "'" + for_command() + " needs a value");
-          continue;
-        }
-        if (const auto wrong = value_problem(*flag, value)) {
-          refuse(*wrong);
-          continue;
-        }
-        invocation.values[name] = value;
-      } else if (equals != std::string::npos) {
-        refuse("option '" + name + "'" + for_command() + " takes no value");
-        continue;
-      } else {
-        invocation.switches.insert(name);
-      }
-      if (!flag->setting.empty()) invocation.settings[std::string(flag->setting)] = value;
-      own_flag_seen = own_flag_seen || own_flag;
+      accept(*flag, name,
+             equals == std::string::npos ? std::nullopt : std::optional(token.substr(equals + 1)),
+             own_flag);
       continue;
     }
     if (!invocation.group) {
@@ -207,8 +301,10 @@ core::Result<Invocation> parse_command_line(const CommandTable& table,
           std::find_if(table.groups.begin(), table.groups.end(),
                        [&](const CommandGroup& group) { return group.name == token; });
       if (found == table.groups.end()) {
-        return core::make_error(core::ErrorCode::InvalidInput,
-                                "unknown command '" + token + "'" + see_help("plm"));
+        if (problem) return core::make_error(core::ErrorCode::InvalidInput, *problem);
+        std::vector<std::string_view> names;
+        for (const auto& group : table.groups) names.push_back(group.name);
+        return refusal("unknown command '" + token + "'" + did_you_mean(token, names));
       }
       invocation.group = &*found;
       invocation.command = found->own_command();
@@ -225,103 +321,89 @@ core::Result<Invocation> parse_command_line(const CommandTable& table,
     invocation.arguments.push_back(token);
   }
 
-  // Interim (issue 13 contract): the switch and --jq's value; field lists come with the parser's
-  // --json FIELDS reading.
-  invocation.json = invocation.switches.contains("--json");
-  if (const auto jq = invocation.values.find("--jq"); jq != invocation.values.end())
-    invocation.jq = jq->second;
   if (invocation.help || invocation.version) return invocation;
   if (problem) return core::make_error(core::ErrorCode::InvalidInput, *problem);
   if (!invocation.group) return invocation;
   const auto& given = invocation.arguments;
+  auto unknown_subcommand = [&](const std::string& word) {
+    std::vector<std::string_view> names;
+    for (const auto& command : invocation.group->commands) {
+      if (!command.name.empty()) names.push_back(command.name);
+    }
+    return refusal("unknown command '" + word + "'" + for_command() + did_you_mean(word, names));
+  };
   if (!invocation.command) {
     // `plm user` alone shows what the group offers; `plm user frob` is a mistake.
     if (given.empty()) {
       invocation.help = true;
       return invocation;
     }
-    return core::make_error(core::ErrorCode::InvalidInput, "unknown command '" + given.front() +
-                                                               "'" + for_command() +
-                                                               see_help(invocation.command_path()));
+    return unknown_subcommand(given.front());
   }
   const auto& wanted = invocation.command->arguments;
   // A last argument spelled "URI..." takes one or more values, "[URI...]" zero or more.
-  const bool open_ended =
-      !wanted.empty() && (wanted.back().ends_with("...") || wanted.back().ends_with("...]"));
+  const bool open_ended = !wanted.empty() && (wanted.back().name.ends_with("...") ||
+                                              wanted.back().name.ends_with("...]"));
   const std::size_t required =
-      open_ended && wanted.back().starts_with('[') ? wanted.size() - 1 : wanted.size();
+      open_ended && wanted.back().name.starts_with('[') ? wanted.size() - 1 : wanted.size();
   if (given.size() > wanted.size() && !open_ended) {
     const bool meant_a_subcommand = !subcommand_chosen && invocation.group->has_subcommands() &&
                                     wanted.empty() && !own_flag_seen;
-    return core::make_error(
-        core::ErrorCode::InvalidInput,
-        std::string(meant_a_subcommand ? "unknown command '" : "unexpected argument '") +
-            given[wanted.size()] + "'" + for_command() + see_help(invocation.command_path()));
+    if (meant_a_subcommand) return unknown_subcommand(given[wanted.size()]);
+    return refusal("unexpected argument '" + given[wanted.size()] + "'" + for_command());
   }
   if (given.size() < required) {
     std::string missing;
-    for (std::size_t i = given.size(); i < required; ++i) {
-      missing += (missing.empty() ? "" : " ") + std::string(wanted[i]);
+    for (std::size_t at = given.size(); at < required; ++at) {
+      missing += (missing.empty() ? "" : " ") + std::string(wanted[at].name);
     }
-    return core::make_error(core::ErrorCode::InvalidInput, "missing " + missing + for_command() +
-                                                               see_help(invocation.command_path()));
+    return refusal("missing " + missing + for_command());
+  }
+  if (!invocation.json_fields.empty()) {
+    const auto& known = invocation.command->json_fields;
+    if (known.empty()) {
+      return refusal("'" + invocation.command_path() +
+                     "' has no JSON fields to choose from: use --json alone");
+    }
+    for (const auto& field : invocation.json_fields) {
+      if (std::find(known.begin(), known.end(), field) == known.end()) {
+        return refusal("unknown JSON field '" + field + "'" + for_command() +
+                       did_you_mean(field, known) + "; the fields: " + joined(known, ", "));
+      }
+    }
   }
   return invocation;
 }
 
-std::string usage_line(const CommandGroup& group, const Command& command) {
-  std::string line = command_path(group, command);
-  for (const auto argument : command.arguments) line += " " + std::string(argument);
-  for (const auto& flag : command.flags) line += " [" + label(flag) + "]";
-  return line + " [global options]";
+bool wants_json(const std::vector<std::string>& arguments) {
+  for (const auto& token : arguments) {
+    if (token == "--") return false;
+    if (token == kJsonFlag || token.starts_with(std::string(kJsonFlag) + "=") || token == kJqFlag ||
+        token.starts_with(std::string(kJqFlag) + "="))
+      return true;
+  }
+  return false;
 }
 
-std::string help_text(const CommandTable& table, const CommandGroup& group,
-                      const Command* command) {
-  // One command's help, or the group's: every usage line, then its commands.
-  std::vector<const Command*> shown;
-  if (command && !command->name.empty()) {
-    shown.push_back(command);
-  } else {
-    for (const auto& each : group.commands) shown.push_back(&each);
+std::vector<std::string_view> closest_names(std::string_view typed,
+                                            const std::vector<std::string_view>& candidates) {
+  const std::string_view bare = without_dashes(typed);
+  // Close: a few edits for a long word, one for a short one; or the start of a name.
+  const std::size_t most = bare.size() <= 3 ? 1 : bare.size() <= 6 ? 2 : 3;
+  std::vector<std::pair<std::size_t, std::string_view>> scored;
+  for (const auto candidate : candidates) {
+    if (candidate == typed) continue;
+    const bool starts = bare.size() >= 2 && candidate.starts_with(typed);
+    const std::size_t distance = starts ? 0 : edit_distance(typed, candidate);
+    if (distance <= most) scored.emplace_back(distance, candidate);
   }
-  std::string text;
-  for (std::size_t i = 0; i < shown.size(); ++i) {
-    text += (i == 0 ? "usage: " : "       ") + usage_line(group, *shown[i]) + "\n";
+  std::vector<std::string_view> closest;
+  if (scored.empty()) return closest;
+  const auto best = std::min_element(scored.begin(), scored.end())->first;
+  for (const auto& [distance, name] : scored) {
+    if (distance == best && closest.size() < 3) closest.push_back(name);
   }
-  const std::string_view summary =
-      command && !command->summary.empty() ? command->summary : group.summary;
-  text += "\n" + std::string(summary) + "\n";
-  if (command && !command->details.empty()) text += "\n" + std::string(command->details);
-  if ((!command || command->name.empty()) && group.has_subcommands()) {
-    Rows rows;
-    for (const auto& each : group.commands) {
-      if (!each.name.empty()) rows.emplace_back(each.name, each.summary);
-    }
-    text += "\nCommands:\n" + columns(rows);
-    text += "Each command has --help: plm " + std::string(group.name) + " COMMAND --help.\n";
-  }
-  if (command) {
-    Rows rows = flag_rows(command->flags);
-    rows.push_back(kHelpRow);
-    text += "\nOptions:\n" + columns(rows);
-  }
-  return text + "\n" + global_options_section(table, /*top_level=*/false);
-}
-
-std::string commands_section(const CommandTable& table) {
-  Rows rows;
-  for (const auto& group : table.groups) rows.emplace_back(group.name, group.summary);
-  return "Commands:\n" + columns(rows);
-}
-
-std::string global_options_section(const CommandTable& table, bool top_level) {
-  Rows rows = flag_rows(table.global_flags);
-  if (top_level) {
-    rows.push_back(kHelpRow);
-    rows.emplace_back("--version", "print plm's version");
-  }
-  return "Global options (before or after the command):\n" + columns(rows);
+  return closest;
 }
 
 }  // namespace plm::app::cli

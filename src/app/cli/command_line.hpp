@@ -1,11 +1,14 @@
 #pragma once
 /// The command line as data: every command is one `Command` value (name, summary, arguments,
-/// flags with a description each, what it needs, its handler), grouped by first word
-/// (`plm user add`, `plm user list`). Parsing, each command's `--help` and the dispatch in cli.cpp
-/// are generated from that one table, so every command parses the same way:
-///   `--flag value` and `--flag=value`; `--` ends the options; the global options (--config,
-///   --json, ...) before or after the command; `-h`/`--help` everywhere; one wording for
-///   unknown commands and options ("unknown option '--x' for 'plm sync' (see plm sync --help)").
+/// flags with a description each, examples, what it needs, its handler), grouped by first word
+/// (`plm user add`, `plm user list`). Parsing, each command's `--help`, `plm help`, the shell
+/// completions, the man page and the dispatch in cli.cpp are generated from that one table, so
+/// every command parses the same way:
+///   `--flag value` and `--flag=value`; short forms `-a 3`, `-a3`, `-a=3` and bundled switches
+///   `-nq`; `--` ends the options; the global options (--config, --json, ...) before or after the
+///   command; `-h`/`--help` everywhere; one wording for unknown commands and options, with the
+///   closest name when one is close, as git does ("unknown option '--acount' for 'plm sync'; did
+///   you mean '--account'? (see plm sync --help)").
 
 #include <map>
 #include <optional>
@@ -58,13 +61,25 @@ struct Example {
   std::string_view explanation;   ///< "list the playlists whose name holds 'focus'"
 };
 
+/// A positional argument of a command: its name in usage lines ("ID", "URI...", "[URI...]") and
+/// what it is, for the "Arguments" section of --help. Converts from its name alone.
+struct Argument {
+  std::string_view name;
+  std::string_view description;
+
+  // Implicit, so that `.arguments = {"ID"}` still reads as a list of names.
+  Argument(std::string_view its_name, std::string_view its_description = {})
+      : name(its_name), description(its_description) {}
+  Argument(const char* its_name) : name(its_name) {}
+};
+
 struct Command {
   std::string_view name;     ///< "" for the group's own command (`plm sync`), else "add" etc.
   std::string_view summary;  ///< one line; for a group's own command "" means the group's summary
   /// Required positional arguments ("NAME"); a last one ending in "..." ("URI...") takes one or
   /// more values, and in brackets ("[URI...]") zero or more (the handler says when none is
   /// wrong).
-  std::vector<std::string_view> arguments;
+  std::vector<Argument> arguments;
   std::vector<Flag> flags;
   std::string_view details;  ///< paragraphs --help shows after the summary ("" for none)
   Needs needs = Needs::Services;
@@ -127,11 +142,28 @@ struct CommandTable {
 core::Result<Invocation> parse_command_line(const CommandTable& table,
                                             const std::vector<std::string>& arguments);
 
+/// Whether usage and configuration errors are answered as JSON: `--json` or `--jq` (in any form)
+/// anywhere before `--`, even on a command line that does not parse.
+bool wants_json(const std::vector<std::string>& arguments);
+
+/// The candidates closest to `typed` (edit distance with transpositions, as git's "did you mean";
+/// or `typed` is the start of the name), best first; empty when none is close enough.
+std::vector<std::string_view> closest_names(std::string_view typed,
+                                            const std::vector<std::string_view>& candidates);
+
 /// "usage: plm sync [--account ID] [--quiet] [global options]".
 std::string usage_line(const CommandGroup& group, const Command& command);
 
-/// The text of `plm <group> --help` (command: nullptr) or `plm <group> <command> --help`.
+/// The text of `plm <group> --help` (command: nullptr) or `plm <group> <command> --help`, one
+/// layout for all: usage, summary, details, Commands (a group's), Arguments, Options, Global
+/// options, JSON fields, Examples, Learn more.
 std::string help_text(const CommandTable& table, const CommandGroup& group, const Command* command);
+
+/// The text of `plm --help` and `plm help`: every group with the commands inside it.
+std::string top_level_help(const CommandTable& table);
+
+/// "plm user add", "plm sync": how usage lines, examples and messages name a command.
+std::string command_path(const CommandGroup& group, const Command& command);
 
 /// The "Commands:" section of `plm --help`: each group with its summary.
 std::string commands_section(const CommandTable& table);

@@ -17,6 +17,7 @@ ExitCode does_nothing(CommandContext&) { return ExitCode::Ok; }
 
 const std::vector<Flag> kGlobals{
     {.name = "--json", .description = "machine-readable output"},
+    {.name = "--jq", .value_name = "EXPR", .description = "a jq filter"},
     {.name = "--data-dir", .value_name = "DIR", .description = "data", .setting = "PLM_DATA_DIR"},
 };
 
@@ -26,14 +27,20 @@ const std::vector<CommandGroup>& groups() {
   static const std::vector<CommandGroup> table{
       {.name = "sync",
        .summary = "read playlists",
-       .commands = {{.flags = {{.name = "--account", .value_name = "ID", .description = "which"},
-                               {.name = "--quiet", .description = "no progress bar"},
-                               {.name = "--port",
-                                .value_name = "N",
-                                .description = "a port",
-                                .number = NumberRange{0, 65535}}},
-                     .details = "Reads playlists.\n",
-                     .handler = does_nothing}}},
+       .commands =
+           {{.flags = {{.name = "--account",
+                        .value_name = "ID",
+                        .description = "which",
+                        .short_name = 'a'},
+                       {.name = "--quiet", .description = "no progress bar", .short_name = 'q'},
+                       {.name = "--dry-run", .description = "preview", .short_name = 'n'},
+                       {.name = "--port",
+                        .value_name = "N",
+                        .description = "a port",
+                        .number = NumberRange{0, 65535}}},
+             .details = "Reads playlists.\n",
+             .handler = does_nothing,
+             .json_fields = {"id", "name", "state"}}}},
       {.name = "user",
        .summary = "manage users",
        .commands = {{.name = "add",
@@ -195,19 +202,119 @@ TEST(ParseCommandLine, AGroupWithItsOwnCommandAndSubcommandsTellsThemApart) {
             "unexpected argument 'show' for 'plm jobs' (see plm jobs --help)");
 }
 
+TEST(ParseCommandLine, ShortFormsTakeTheirValueAttachedOrNextAndBundleSwitches) {
+  for (const auto& arguments : std::vector<std::vector<std::string>>{
+           {"sync", "-a", "3"}, {"sync", "-a3"}, {"sync", "-a=3"}, {"sync", "--account=3"}}) {
+    EXPECT_EQ(parsed(arguments).value("--account"), "3") << testing::PrintToString(arguments);
+  }
+  const auto bundled = parsed({"sync", "-nq"});
+  EXPECT_TRUE(bundled.has("--dry-run"));
+  EXPECT_TRUE(bundled.has("--quiet"));
+  const auto bundled_with_value = parsed({"sync", "-qa", "7"});
+  EXPECT_TRUE(bundled_with_value.has("--quiet"));
+  EXPECT_EQ(bundled_with_value.value("--account"), "7");
+  EXPECT_EQ(parsed({"sync", "-qa7"}).value("--account"), "7");
+  EXPECT_TRUE(parsed({"sync", "-qh"}).help);
+
+  EXPECT_EQ(refusal({"sync", "-qx"}), "unknown option '-x' for 'plm sync' (see plm sync --help)");
+  EXPECT_EQ(refusal({"sync", "-q=1"}),
+            "option '-q' for 'plm sync' takes no value (see plm sync --help)");
+  EXPECT_EQ(refusal({"sync", "-a"}),
+            "option '-a' for 'plm sync' needs a value (see plm sync --help)");
+  // A letter belongs to the command that declares it, as a long flag does.
+  EXPECT_EQ(refusal({"-q", "sync"}), "unknown option '-q' (see plm --help)");
+  // '-' alone is an argument (standard input), not an option.
+  EXPECT_THAT(parsed({"user", "add", "-"}).arguments, ElementsAre("-"));
+}
+
+TEST(ParseCommandLine, SuggestsTheClosestCommandSubcommandOrOption) {
+  EXPECT_EQ(refusal({"synk"}), "unknown command 'synk'; did you mean 'sync'? (see plm --help)");
+  EXPECT_EQ(refusal({"job"}), "unknown command 'job'; did you mean 'jobs'? (see plm --help)");
+  EXPECT_EQ(refusal({"user", "ad", "bob"}),
+            "unknown command 'ad' for 'plm user'; did you mean 'add'? (see plm user --help)");
+  EXPECT_EQ(refusal({"user", "untga", "red"}),
+            "unknown command 'untga' for 'plm user'; did you mean 'untag'? (see plm user --help)");
+  EXPECT_EQ(refusal({"jobs", "shwo", "7"}),
+            "unknown command 'shwo' for 'plm jobs'; did you mean 'show'? (see plm jobs --help)");
+  EXPECT_EQ(refusal({"sync", "--acount", "3"}),
+            "unknown option '--acount' for 'plm sync'; did you mean '--account'? (see plm sync "
+            "--help)");
+  EXPECT_EQ(refusal({"sync", "--jsno"}),
+            "unknown option '--jsno' for 'plm sync'; did you mean '--json'? (see plm sync --help)");
+  // The first mistake is the one reported: here the option, not the word after it.
+  EXPECT_EQ(refusal({"--data", "/d", "sync"}),
+            "unknown option '--data'; did you mean '--data-dir'? (see plm --help)");
+}
+
+TEST(ClosestNames, AreFewEditsAwayOrStartTheName) {
+  const std::vector<std::string_view> names{"playlist", "playlists", "sync", "user", "batch"};
+  EXPECT_THAT(closest_names("playlsit", names), ElementsAre("playlist"));
+  EXPECT_THAT(closest_names("pl", names), ElementsAre("playlist", "playlists"));
+  EXPECT_THAT(closest_names("usr", names), ElementsAre("user"));
+  EXPECT_THAT(closest_names("frobnicate", names), ElementsAre());
+  EXPECT_THAT(closest_names("x", names), ElementsAre());
+}
+
+TEST(ParseCommandLine, JsonTakesFieldsAfterAnEqualsSignOrAsTheNextWordWhenTheyAreFields) {
+  const auto plain = parsed({"sync", "--json"});
+  EXPECT_TRUE(plain.json);
+  EXPECT_THAT(plain.json_fields, ElementsAre());
+  EXPECT_THAT(parsed({"sync", "--json=name,id"}).json_fields, ElementsAre("name", "id"));
+  EXPECT_THAT(parsed({"sync", "--json", "id,state"}).json_fields, ElementsAre("id", "state"));
+  // A word that is no field is not --json's: here an argument (refused as one), as in
+  // `plm user add --json bob`.
+  EXPECT_EQ(refusal({"sync", "--json", "now"}),
+            "unexpected argument 'now' for 'plm sync' (see plm sync --help)");
+  const auto user = parsed({"user", "add", "--json", "bob"});
+  EXPECT_TRUE(user.json);
+  EXPECT_THAT(user.arguments, ElementsAre("bob"));
+  // Before the command is known there are no fields to read.
+  EXPECT_EQ(parsed({"--json", "sync"}).command_path(), "plm sync");
+  EXPECT_EQ(refusal({"sync", "--json=id,nmae"}),
+            "unknown JSON field 'nmae' for 'plm sync'; did you mean 'name'?; the fields: id, name, "
+            "state (see plm sync --help)");
+  EXPECT_EQ(refusal({"user", "list", "--json=id"}),
+            "'plm user list' has no JSON fields to choose from: use --json alone (see plm user "
+            "list --help)");
+  EXPECT_EQ(refusal({"sync", "--json="}),
+            "option '--json' needs field names after '=' (see plm sync --help)");
+}
+
+TEST(ParseCommandLine, JqSetsJsonAndItsExpression) {
+  const auto invocation = parsed({"sync", "--jq", ".[].name"});
+  EXPECT_TRUE(invocation.json);
+  EXPECT_EQ(invocation.jq, ".[].name");
+  EXPECT_EQ(parsed({"--jq=.id", "sync"}).jq, ".id");
+  EXPECT_FALSE(parsed({"sync"}).json);
+}
+
+TEST(WantsJson, SeesJsonOrJqAnywhereBeforeTheDoubleDash) {
+  EXPECT_TRUE(wants_json({"frob", "--json"}));
+  EXPECT_TRUE(wants_json({"--json=id", "sync", "--bogus"}));
+  EXPECT_TRUE(wants_json({"sync", "--jq", ".x"}));
+  EXPECT_TRUE(wants_json({"--jq=.x"}));
+  EXPECT_FALSE(wants_json({"sync", "--", "--json"}));
+  EXPECT_FALSE(wants_json({"sync", "--jsonx"}));
+}
+
 TEST(HelpText, ShowsUsageSummaryDetailsEveryFlagAndTheGlobalOptions) {
   const auto& sync = groups()[0];
   const std::string text = help_text(kTable, sync, sync.own_command());
 
   EXPECT_TRUE(text.starts_with(
-      "usage: plm sync [--account ID] [--quiet] [--port N] [global options]\n\nread playlists\n"
+      "usage: plm sync [--account ID] [--quiet] [--dry-run] [--port N] [global options]\n\nread "
+      "playlists\n"
       "\nReads playlists.\n"))
       << text;
-  EXPECT_THAT(text, HasSubstr("  --account ID      which\n"));
-  EXPECT_THAT(text, HasSubstr("  --quiet           no progress bar\n"));
+  EXPECT_THAT(text, HasSubstr("  -a, --account ID  which\n"));
+  EXPECT_THAT(text, HasSubstr("  -q, --quiet       no progress bar\n"));
+  EXPECT_THAT(text, HasSubstr("      --port N      a port\n"));
+  EXPECT_THAT(text,
+              HasSubstr("JSON fields (--json FIELDS, comma-separated):\n  id, name, state\n"));
   EXPECT_THAT(text, HasSubstr("  -h, --help        show this help\n"));
   EXPECT_THAT(text, HasSubstr("Global options (before or after the command):\n"
                               "  --json            machine-readable output\n"
+                              "  --jq EXPR         a jq filter\n"
                               "  --data-dir DIR    data\n"));
 }
 
@@ -231,10 +338,27 @@ TEST(HelpText, WrapsLongDescriptionsUnderTheirColumn) {
       {.name = "wordy", .summary = "s", .commands = {{.flags = flags, .handler = does_nothing}}}};
   const std::string text = help_text({table, {}}, table[0], &table[0].commands[0]);
 
-  EXPECT_THAT(text, HasSubstr("  --long            a description long enough to need a second "
+  EXPECT_THAT(text, HasSubstr("      --long        a description long enough to need a second "
                               "line when it is\n                    shown in the options of a "
                               "command\n"));
 }
+
+/// `text` with each run of spaces and newlines as one space (help wraps its lines).
+std::string one_line(const std::string& text) {
+  std::string line;
+  for (const char c : text) {
+    const bool blank = c == ' ' || c == '\n';
+    if (!blank)
+      line += c;
+    else if (!line.empty() && line.back() != ' ')
+      line += ' ';
+  }
+  return line;
+}
+
+const std::map<char, std::string_view> kLetters{{'a', "--account"}, {'n', "--dry-run"},
+                                                {'q', "--quiet"},   {'y', "--yes"},
+                                                {'o', "--output"},  {'p', "--position"}};
 
 TEST(PlmCommandTable, EveryCommandIsCompleteAndNoFlagShadowsAGlobalOption) {
   const auto table = plm_command_table();
@@ -253,15 +377,21 @@ TEST(PlmCommandTable, EveryCommandIsCompleteAndNoFlagShadowsAGlobalOption) {
       const std::string path = std::string(group.name) + " " + std::string(command.name);
       EXPECT_NE(command.handler, nullptr) << path;
       EXPECT_TRUE(command.name.empty() || !command.summary.empty()) << path;
-      EXPECT_TRUE(help_text(table, group, &command)
-                      .starts_with(std::string("usage: ") + usage_line(group, command)))
+      EXPECT_THAT(one_line(help_text(table, group, &command)),
+                  testing::StartsWith("usage: " + usage_line(group, command)))
           << path;
       std::set<std::string_view> flag_names;
+      std::set<char> letters{'h'};
       for (const auto& flag : command.flags) {
         EXPECT_TRUE(flag.name.starts_with("--")) << path << " " << flag.name;
         EXPECT_FALSE(flag.description.empty()) << path << " " << flag.name;
         EXPECT_FALSE(global_names.contains(flag.name)) << path << " " << flag.name;
         EXPECT_TRUE(flag_names.insert(flag.name).second) << path << " " << flag.name;
+        if (flag.short_name != 0) {
+          EXPECT_TRUE(letters.insert(flag.short_name).second) << path << " " << flag.name;
+          // One letter, one meaning everywhere (docs/cli.md "Conventions").
+          EXPECT_EQ(kLetters.at(flag.short_name), flag.name) << path;
+        }
       }
     }
   }

@@ -3,12 +3,19 @@
 /// order `plm --help` shows them. A new group is a new file, its declaration here and its row
 /// in cli.cpp's table.
 
+#include <iosfwd>
+#include <string>
+
 #include "app/cli/command_line.hpp"
 
 namespace plm::app::cli {
 
 /// plm's whole table: the groups below and the global options (cli.cpp).
 CommandTable plm_command_table();
+
+/// A usage or configuration error: "plm: MESSAGE" on stderr and, with --json or --jq,
+/// {"error":{"code":"usage","message":MESSAGE}} on stdout; exit code 2 (cli.cpp).
+ExitCode usage_error(const std::string& message, bool json, std::ostream& out, std::ostream& err);
 
 CommandGroup connect_commands();
 CommandGroup accounts_commands();
@@ -30,5 +37,9 @@ CommandGroup jobs_commands();
 CommandGroup user_commands();
 CommandGroup serve_commands();
 CommandGroup config_commands();
+/// plm help [COMMAND [SUBCOMMAND]] and plm help --man (commands_help.cpp).
+CommandGroup help_commands();
+/// plm completion bash|zsh|fish (commands_help.cpp).
+CommandGroup completion_commands();
 
 }  // namespace plm::app::cli

@@ -78,7 +78,9 @@ CommandGroup accounts_commands() {
                         .details = "Spotify ends an authorization six calendar months after the "
                                    "user's consent; plm warns\nfrom 21 days before and "
                                    "`plm connect` renews it.\n",
-                        .handler = list_accounts}}};
+                        .handler = list_accounts,
+                        .examples = {{"plm accounts", "each account, its status and expiry"},
+                                     {"plm accounts --json", "the same as JSON"}}}}};
 }
 
 }  // namespace plm::app::cli

@@ -571,7 +571,9 @@ ExitCode where_command(CommandContext& context) {
 const Flag kPlaylistsFlag{"--playlists", "SELECTOR",
                           "which playlists: ids, URIs or links, tag:NAME, search:TEXT, owned, "
                           "all (comma list)"};
-const Flag kDryRunFlag{"--dry-run", "", "print the per-playlist preview and stop: nothing is sent"};
+const Flag kDryRunFlag{.name = "--dry-run",
+                       .description = "print the per-playlist preview and stop: nothing is sent",
+                       .short_name = 'n'};
 const Flag kWhyFlag{"--why", "TEXT", "the reason, recorded in each playlist's history"};
 
 /// The flags every batch operation takes, then the operation's own.
@@ -582,6 +584,9 @@ std::vector<Flag> batch_flags(std::vector<Flag> own) {
   flags.push_back(kWhyFlag);
   return flags;
 }
+
+constexpr std::string_view kTrackArgument =
+    "a spotify:track: or spotify:episode: URI, or an open.spotify.com track link";
 
 constexpr std::string_view kSelectorDetails =
     "SELECTOR is a comma list of playlist ids (22 characters), spotify:playlist: URIs or "
@@ -600,13 +605,14 @@ CommandGroup batch_commands() {
       {
           {.name = "add",
            .summary = "add tracks to every selected playlist",
-           .arguments = {"URI..."},
+           .arguments = {{"URI...", kTrackArgument}},
            .flags = batch_flags(
                {{.name = "--position",
                  .value_name = "N",
                  .description = "the position of the first added track (1 is the top; default: "
                                 "the bottom)",
-                 .number = NumberRange{1, 10'001}},
+                 .number = NumberRange{1, 10'001},
+                 .short_name = 'p'},
                 {.name = "--top", .description = "add at the top"},
                 {.name = "--add-existing",
                  .description = "add to playlists that already hold a track too"}}),
@@ -615,19 +621,31 @@ CommandGroup batch_commands() {
                       "holds one is only given the others (unchanged when it holds them all) "
                       "unless --add-existing. A playlist shorter than N gets them at the "
                       "bottom.\n",
-           .handler = batch_command<add_operation>},
+           .handler = batch_command<add_operation>,
+           .examples =
+               {{"plm batch add --playlists tag:gigs --top -n spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+                 "preview adding a track at the top of every playlist tagged gigs"},
+                {"plm batch add --playlists owned spotify:track:4uLU6hMCjMI75M1A2tKUQC --why 'new "
+                 "single'",
+                 "add it at the bottom of every playlist the account owns"}}},
           {.name = "remove",
            .summary = "remove every copy of tracks from every selected playlist",
-           .arguments = {"URI..."},
+           .arguments = {{"URI...", kTrackArgument}},
            .flags = batch_flags({}),
            .details = kSelectorDetails,
-           .handler = batch_command<remove_operation>},
+           .handler = batch_command<remove_operation>,
+           .examples = {{"plm batch remove --playlists owned spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+                         "remove a track from every playlist the account owns"}}},
           {.name = "replace",
            .summary = "replace a track by another at the same position",
-           .arguments = {"OLD_URI", "NEW_URI"},
+           .arguments = {{"OLD_URI", "the track to replace (a URI or an open.spotify.com link)"},
+                         {"NEW_URI", "the track that takes its place"}},
            .flags = batch_flags({}),
            .details = "Every copy of OLD_URI becomes NEW_URI at its position.\n",
-           .handler = batch_command<replace_operation>},
+           .handler = batch_command<replace_operation>,
+           .examples = {{"plm batch replace --playlists all spotify:track:4uLU6hMCjMI75M1A2tKUQC "
+                         "spotify:track:7ouMYWpwJ422jRcDASZB7P",
+                         "swap a track for another version in every playlist"}}},
           {.name = "dedupe",
            .summary = "keep one copy of each track in every selected playlist",
            .flags = batch_flags({{.name = "--keep",
@@ -635,7 +653,9 @@ CommandGroup batch_commands() {
                                   .description = "the copy that stays: first (default) or last",
                                   .choices = {"first", "last"}}}),
            .details = kSelectorDetails,
-           .handler = batch_command<dedupe_operation>},
+           .handler = batch_command<dedupe_operation>,
+           .examples = {{"plm batch dedupe --playlists owned --keep last -n",
+                         "preview keeping the last copy of each track in the owned playlists"}}},
           {.name = "sort",
            .summary = "sort every selected playlist",
            .flags = batch_flags(
@@ -645,7 +665,9 @@ CommandGroup batch_commands() {
                  .choices = {"title", "artist", "album", "release", "duration", "added"}},
                 {.name = "--descending", .description = "descending order"}}),
            .details = "A stable sort made of range moves: every track keeps its added_at.\n",
-           .handler = batch_command<sort_operation>},
+           .handler = batch_command<sort_operation>,
+           .examples = {{"plm batch sort --playlists 'search:road trip' --by release --descending",
+                         "newest releases first in every playlist whose name has 'road trip'"}}},
           {.name = "shuffle",
            .summary = "shuffle every selected playlist",
            .flags = batch_flags({{.name = "--seed",
@@ -654,7 +676,9 @@ CommandGroup batch_commands() {
                                                  "random)"}}),
            .details = "Each playlist gets its own order (the seed mixed with its id), made of "
                       "range moves: every track keeps its added_at.\n",
-           .handler = batch_command<shuffle_operation>},
+           .handler = batch_command<shuffle_operation>,
+           .examples = {{"plm batch shuffle --playlists tag:party --seed 7",
+                         "shuffle the party playlists (the same seed gives the same orders)"}}},
           {.name = "rename",
            .summary = "set names or descriptions from a template",
            .flags = batch_flags(
@@ -665,16 +689,20 @@ CommandGroup batch_commands() {
            .details = "Templates: {name} (the playlist's name now), {description}, {count} (its "
                       "tracks), {date} (today, YYYY-MM-DD, UTC), {year}, {month}, {day}; {{ and }} "
                       "are braces. Only the owner may change a playlist's details.\n",
-           .handler = batch_command<rename_operation>},
+           .handler = batch_command<rename_operation>,
+           .examples = {{"plm batch rename --playlists tag:gigs --name '{name} ({year})'",
+                         "add the year to the name of every playlist tagged gigs"}}},
           {.name = "visibility",
            .summary = "make every selected playlist public or private",
-           .arguments = {"VISIBILITY"},
+           .arguments = {{"VISIBILITY", "public or private"}},
            .flags = batch_flags({}),
            .details = "VISIBILITY is public or private. Only the owner may change it.\n",
-           .handler = batch_command<visibility_operation>},
+           .handler = batch_command<visibility_operation>,
+           .examples = {{"plm batch visibility --playlists tag:drafts private",
+                         "make the playlists tagged drafts private"}}},
           {.name = "undo",
            .summary = "put the playlists of a batch back as they were before it",
-           .arguments = {"JOB_ID"},
+           .arguments = {{"JOB_ID", "the batch's job (printed by the batch; plm jobs lists them)"}},
            .flags = {{.name = "--playlists",
                       .value_name = "ID,...",
                       .description = "only these playlists of the batch"},
@@ -683,7 +711,10 @@ CommandGroup batch_commands() {
                       "Each playlist the batch changed goes back to its version before the batch, "
                       "through the edit engine; a playlist changed since is refused (restore it "
                       "with plm playlist restore). The undo is itself a batch job.\n",
-           .handler = undo_command},
+           .handler = undo_command,
+           .examples = {{"plm batch undo 42 -n", "preview putting back what batch job 42 changed"},
+                        {"plm batch undo 42 --playlists 37i9dQZF1DXcBWIGoYBM5M",
+                         "undo it for one playlist only"}}},
       }};
 }
 
@@ -692,13 +723,17 @@ CommandGroup where_commands() {
           "every stored playlist that holds a track",
           {{.name = "",
             .summary = "",
-            .arguments = {"URI"},
+            .arguments = {{"URI", kTrackArgument}},
             .flags = {kAccountFlag},
             .details = "URI is a spotify:track:/spotify:episode: URI or an open.spotify.com link. "
                        "One line per playlist of the user's accounts (or --account's): positions "
                        "(1-based; 0-based with --json, as the web API), Spotify's added date and "
                        "since when plm's history has it there.\n",
-            .handler = where_command}}};
+            .handler = where_command,
+            .examples = {{"plm where spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+                          "the playlists that hold this track, with its positions"},
+                         {"plm where https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC --json",
+                          "the same from a link, as JSON"}}}}};
 }
 
 }  // namespace plm::app::cli

@@ -23,7 +23,10 @@ CommandGroup config_commands() {
                                    "environment variables,\nthe --config file, then defaults; "
                                    "every key is documented in configs/example.env.\n",
                         .needs = Needs::Config,
-                        .handler = show_config}}};
+                        .handler = show_config,
+                        .examples = {{"plm config", "the settings in effect, secrets masked"},
+                                     {"plm --config /etc/plm.env config",
+                                      "the settings with this file read too"}}}}};
 }
 
 }  // namespace plm::app::cli

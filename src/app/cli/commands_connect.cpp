@@ -245,7 +245,11 @@ CommandGroup connect_commands() {
                "to (even if it\nfailed to load) to `plm connect --callback URL`.\n"
                "The redirect URI (PLM_SPOTIFY_REDIRECT_URI) must be registered in your Spotify "
                "app;\nSpotify refuses `localhost`: use http://127.0.0.1/callback.\n",
-           .handler = connect}}};
+           .handler = connect,
+           .examples = {
+               {"plm connect", "open the printed URL in a browser on this machine, approve"},
+               {"plm connect --print-url",
+                "headless: print the URL; then plm connect --callback URL"}}}}};
 }
 
 }  // namespace plm::app::cli

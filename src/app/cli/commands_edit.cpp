@@ -442,7 +442,12 @@ ExitCode edit_command(CommandContext& context) {
   return run_edit(context, std::move(*target), *request, std::move(cause));
 }
 
-const Flag kDryRunFlag{"--dry-run", "", "print the plan and stop: nothing is sent to Spotify"};
+const Flag kDryRunFlag{.name = "--dry-run",
+                       .description = "print the plan and stop: nothing is sent to Spotify",
+                       .short_name = 'n'};
+
+constexpr std::string_view kPlaylistArgument =
+    "the playlist: its Spotify id, a spotify:playlist: URI or an open.spotify.com link";
 
 // ---- plm playlist add ID --from-text FILE (issue 11 §4) ---------------------------------------
 
@@ -591,7 +596,7 @@ std::vector<Command> playlist_edit_commands() {
   return {
       {.name = "edit",
        .summary = "make a playlist exactly the list of URIs in a file",
-       .arguments = {"ID"},
+       .arguments = {{"ID", kPlaylistArgument}},
        .flags = {kAccountFlag,
                  {.name = "--to",
                   .value_name = "FILE",
@@ -607,10 +612,12 @@ std::vector<Command> playlist_edit_commands() {
                   "calls: tracks that stay keep their added_at. Local files and unavailable "
                   "tracks can only be moved, never added or removed. Prints the plan first; "
                   "with --json, the plan's steps, the calls made and the final snapshot.\n",
-       .handler = edit_command<set_list_request>},
+       .handler = edit_command<set_list_request>,
+       .examples = {{"plm playlist edit 37i9dQZF1DXcBWIGoYBM5M --to tracks.txt -n",
+                     "preview making the playlist exactly the URIs in tracks.txt"}}},
       {.name = "move",
        .summary = "move tracks to another position",
-       .arguments = {"ID"},
+       .arguments = {{"ID", kPlaylistArgument}},
        .flags = {kAccountFlag,
                  {.name = "--from",
                   .value_name = "N",
@@ -628,15 +635,21 @@ std::vector<Command> playlist_edit_commands() {
                   "from position N move together, in their order, so that afterwards the first "
                   "of them is at position M of the playlist (M = 1: the top; M = the number of "
                   "tracks - K + 1: the bottom). One Spotify call.\n",
-       .handler = edit_command<move_request>},
+       .handler = edit_command<move_request>,
+       .examples = {{"plm playlist move 37i9dQZF1DXcBWIGoYBM5M --from 10 --count 3 --to 1",
+                     "move tracks 10 to 12 to the top"}}},
       {.name = "add",
        .summary = "add tracks at a position (default: the bottom)",
-       .arguments = {"ID", "[URI...]"},
+       .arguments = {{"ID", kPlaylistArgument},
+                     {"[URI...]",
+                      "spotify:track: or spotify:episode: URIs, in the order to add "
+                      "them (none with --from-text)"}},
        .flags = {kAccountFlag,
                  {.name = "--position",
                   .value_name = "N",
                   .description = "the position of the first added track (1 is the top)",
-                  .number = NumberRange{1, 10'001}},
+                  .number = NumberRange{1, 10'001},
+                  .short_name = 'p'},
                  {.name = "--from-text",
                   .value_name = "FILE",
                   .description = "match the lines of FILE to tracks and add the matched ones "
@@ -652,16 +665,25 @@ std::vector<Command> playlist_edit_commands() {
            "the matched lines are added in their order. The lines not added are listed after: "
            "ambiguous ones with their candidates, not found and invalid ones with the reason. "
            "Blank and comment lines are skipped. Exit code 5 when some lines were not added.\n",
-       .handler = add_command},
+       .handler = add_command,
+       .examples =
+           {{"plm playlist add 37i9dQZF1DXcBWIGoYBM5M spotify:track:4uLU6hMCjMI75M1A2tKUQC -p 1",
+             "add a track at the top"},
+            {"plm playlist add 37i9dQZF1DXcBWIGoYBM5M --from-text - < list.txt",
+             "add the tracks named by the lines of list.txt (\"Artist - Title\", links...)"}}},
       {.name = "remove",
        .summary = "remove every copy of tracks",
-       .arguments = {"ID", "URI..."},
+       .arguments = {{"ID", kPlaylistArgument},
+                     {"URI...", "the tracks to remove (spotify:track: URIs...)"}},
        .flags = {kAccountFlag},
        .details = "Removes every copy of each URI from the playlist.\n",
-       .handler = edit_command<remove_request>},
+       .handler = edit_command<remove_request>,
+       .examples =
+           {{"plm playlist remove 37i9dQZF1DXcBWIGoYBM5M spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+             "remove every copy of a track"}}},
       {.name = "dedupe",
        .summary = "keep one copy of each track",
-       .arguments = {"ID"},
+       .arguments = {{"ID", kPlaylistArgument}},
        .flags = {kAccountFlag,
                  {.name = "--keep",
                   .value_name = "WHICH",
@@ -670,10 +692,12 @@ std::vector<Command> playlist_edit_commands() {
        .details = "Spotify removes every copy of a URI, so the copy that stays is put back at its "
                   "place and gets a new added_at (the plan says so). Local files and unavailable "
                   "tracks are left alone.\n",
-       .handler = edit_command<dedupe_request>},
+       .handler = edit_command<dedupe_request>,
+       .examples = {{"plm playlist dedupe 37i9dQZF1DXcBWIGoYBM5M --keep last",
+                     "keep the last copy of each track"}}},
       {.name = "sort",
        .summary = "sort the tracks",
-       .arguments = {"ID"},
+       .arguments = {{"ID", kPlaylistArgument}},
        .flags = {kAccountFlag,
                  {.name = "--by",
                   .value_name = "KEY",
@@ -682,21 +706,27 @@ std::vector<Command> playlist_edit_commands() {
                  {.name = "--desc", .description = "descending order"}},
        .details = "A stable sort (equal tracks keep their order; tracks without the key go last) "
                   "made of range moves: every track keeps its added_at.\n",
-       .handler = edit_command<sort_request>},
+       .handler = edit_command<sort_request>,
+       .examples = {{"plm playlist sort 37i9dQZF1DXcBWIGoYBM5M --by added --desc",
+                     "the most recently added tracks first"}}},
       {.name = "shuffle",
        .summary = "shuffle the tracks",
-       .arguments = {"ID"},
+       .arguments = {{"ID", kPlaylistArgument}},
        .flags = {kAccountFlag},
        .details = "A random order made of range moves: every track keeps its added_at.\n",
-       .handler = edit_command<shuffle_request>},
+       .handler = edit_command<shuffle_request>,
+       .examples = {{"plm playlist shuffle 37i9dQZF1DXcBWIGoYBM5M", "shuffle a playlist once"}}},
       {.name = "restore",
        .summary = "make a playlist what a recorded version was",
-       .arguments = {"ID", "VERSION"},
+       .arguments = {{"ID", kPlaylistArgument},
+                     {"VERSION", "a version number from plm playlist history"}},
        .flags = {kAccountFlag, kDryRunFlag},
        .details = "VERSION is a number from plm playlist history. The playlist gets that "
                   "version's tracks, in its order, and its name, description and visibility, with "
                   "the fewest calls; the history records the restore.\n",
-       .handler = edit_command<restore_request>},
+       .handler = edit_command<restore_request>,
+       .examples = {{"plm playlist restore 37i9dQZF1DXcBWIGoYBM5M 12 -n",
+                     "preview putting the playlist back as version 12 was"}}},
   };
 }
 

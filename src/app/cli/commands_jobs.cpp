@@ -215,18 +215,21 @@ CommandGroup jobs_commands() {
            .details = "Jobs run inside plm serve and survive its restarts: an interrupted job "
                       "resumes by itself.\n--json prints the web API's Job objects "
                       "(api/openapi.yaml).\n",
-           .handler = list_jobs},
+           .handler = list_jobs,
+           .examples = {{"plm jobs --state queued,running", "the jobs not finished yet"}}},
           {.name = "show",
            .summary = "show one job with its per-item results and its history",
-           .arguments = {"ID"},
+           .arguments = {{"ID", "a job id from plm jobs"}},
            .details = "ID is a job id from plm jobs. --json prints the web API's JobDetails.\n",
-           .handler = show_job},
+           .handler = show_job,
+           .examples = {{"plm jobs show 42", "what job 42 did, playlist by playlist"}}},
           {.name = "cancel",
            .summary = "cancel a job: at once when it waits, between two steps when it runs",
-           .arguments = {"ID"},
+           .arguments = {{"ID", "a job id from plm jobs"}},
            .details = "What a running job has done stays done. A finished job cannot be "
                       "cancelled (exit 1).\n",
-           .handler = cancel_job},
+           .handler = cancel_job,
+           .examples = {{"plm jobs cancel 42", "stop job 42 (at once if it still waits)"}}},
       }};
 }
 

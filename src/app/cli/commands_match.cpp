@@ -134,7 +134,12 @@ CommandGroup match_commands() {
                       "PLM_SPOTIFY_CLIENT_SECRET). Exit code 3 when the account needs "
                       "re-authorization, 4 when\n"
                       "Spotify asked to wait (nothing is written then).\n",
-           .handler = match}}};
+           .handler = match,
+           .examples = {{"plm match < tracks.txt > matches.jsonl",
+                         "match each line of tracks.txt; line N of the output is line N's match"},
+                        {"plm match --in-flight 8 --jq 'select(.status != \"matched\") | .input' < "
+                         "tracks.txt",
+                         "the lines that did not match"}}}}};
 }
 
 }  // namespace plm::app::cli

@@ -119,14 +119,17 @@ std::vector<Command> playlist_lifecycle_commands() {
   return {
       {.name = "create",
        .summary = "create an empty playlist on Spotify",
-       .arguments = {"NAME"},
+       .arguments = {{"NAME", "the new playlist's name"}},
        .flags = {kAccountFlag, description, is_public, kWhyFlag},
        .details = "NAME: 1 to 200 characters. The playlist is created, stored and recorded in its "
                   "history by a job (see plm jobs).\n",
-       .handler = create_playlist},
+       .handler = create_playlist,
+       .examples = {{"plm playlist create 'Focus 2026' --description 'deep work' --public",
+                     "create a public playlist"}}},
       {.name = "copy",
        .summary = "copy a stored playlist's tracks into a new playlist",
-       .arguments = {"ID", "NAME"},
+       .arguments = {{"ID", "the stored playlist to copy (see plm playlists)"},
+                     {"NAME", "the new playlist's name"}},
        .flags = {kAccountFlag,
                  description,
                  is_public,
@@ -137,16 +140,22 @@ std::vector<Command> playlist_lifecycle_commands() {
                   "The new playlist NAME is created, filled, stored and recorded in its history "
                   "by a job (see plm jobs); a job interrupted half-way is resumed without "
                   "creating the playlist or adding a track twice.\n",
-       .handler = copy_playlist},
+       .handler = copy_playlist,
+       .examples = {{"plm playlist copy 37i9dQZF1DXcBWIGoYBM5M 'Top Hits (mine)' --dedupe",
+                     "copy a playlist you follow into one you own, without duplicates"}}},
       {.name = "delete",
        .summary = "unfollow a playlist (Spotify's delete); its history is kept",
-       .arguments = {"ID"},
+       .arguments = {{"ID", "the playlist to unfollow (see plm playlists)"}},
        .flags = {kAccountFlag,
-                 {.name = "--yes", .description = "do not ask for confirmation at a terminal"}},
+                 {.name = "--yes",
+                  .description = "do not ask for confirmation at a terminal",
+                  .short_name = 'y'}},
        .details = "Asks for confirmation when standard input is a terminal (not with --yes). "
                   "The playlist leaves plm's list; `plm playlist history ID` still shows its "
                   "versions.\n",
-       .handler = delete_playlist},
+       .handler = delete_playlist,
+       .examples = {{"plm playlist delete 37i9dQZF1DXcBWIGoYBM5M -y",
+                     "unfollow a playlist without being asked"}}},
   };
 }
 

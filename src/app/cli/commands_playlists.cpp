@@ -235,17 +235,21 @@ ExitCode playlist_history(CommandContext& context) {
 }  // namespace
 
 CommandGroup playlists_commands() {
-  return {.name = "playlists",
-          .summary = "list stored playlists",
-          .commands = {
-              {.summary = "list the stored playlists (run `plm sync` first)",
-               .flags = {kAccountFlag,
-                         {.name = "--search",
-                          .value_name = "TEXT",
-                          .description = "only playlists whose name contains TEXT "
-                                         "(any case)"},
-                         {.name = "--owned", .description = "only playlists the account owns"}},
-               .handler = list_playlists}}};
+  return {
+      .name = "playlists",
+      .summary = "list stored playlists",
+      .commands = {
+          {.summary = "list the stored playlists (run `plm sync` first)",
+           .flags = {kAccountFlag,
+                     {.name = "--search",
+                      .value_name = "TEXT",
+                      .description = "only playlists whose name contains TEXT "
+                                     "(any case)"},
+                     {.name = "--owned", .description = "only playlists the account owns"}},
+           .handler = list_playlists,
+           .examples = {
+               {"plm playlists --search focus", "the playlists whose name has 'focus'"},
+               {"plm playlists --owned -a 2 --json", "the playlists account 2 owns, as JSON"}}}}};
 }
 
 CommandGroup playlist_commands() {
@@ -255,13 +259,15 @@ CommandGroup playlist_commands() {
       .commands = {
           {.name = "show",
            .summary = "show one stored playlist with its tracks",
-           .arguments = {"ID"},
+           .arguments = {{"ID", "the playlist's Spotify id (see plm playlists)"}},
            .flags = {kAccountFlag},
            .details = "ID is the Spotify playlist id (see plm playlists).\n",
-           .handler = show_playlist},
+           .handler = show_playlist,
+           .examples = {{"plm playlist show 37i9dQZF1DXcBWIGoYBM5M",
+                         "a playlist's details and tracks"}}},
           {.name = "history",
            .summary = "list the recorded versions of a playlist, newest first",
-           .arguments = {"ID"},
+           .arguments = {{"ID", "the playlist's Spotify id (see plm playlists)"}},
            .flags = {kAccountFlag,
                      {.name = "--cause",
                       .value_name = "C",
@@ -272,7 +278,9 @@ CommandGroup playlist_commands() {
                       "against the version before (+added -removed ~moved, details). With "
                       "--json, one object per line in the shape of the web API's "
                       "PlaylistVersion.\n",
-           .handler = playlist_history}}};
+           .handler = playlist_history,
+           .examples = {{"plm playlist history 37i9dQZF1DXcBWIGoYBM5M --cause sync",
+                         "the changes made outside plm, found by syncs"}}}}};
   for (auto& command : playlist_lifecycle_commands()) group.commands.push_back(std::move(command));
   for (auto& command : playlist_edit_commands()) group.commands.push_back(std::move(command));
   return group;

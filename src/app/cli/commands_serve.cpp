@@ -37,7 +37,10 @@ CommandGroup serve_commands() {
                       "one-time setup code for the first\nvisit.\n",
            // run_serve loads the configuration itself: it blocks signals before any thread starts.
            .needs = Needs::Nothing,
-           .handler = serve}}};
+           .handler = serve,
+           .examples = {{"plm serve", "the web app on http://127.0.0.1:8080/"},
+                        {"plm serve --listen 0.0.0.0:8080 --data-dir /var/lib/plm",
+                         "on every address, with the data in /var/lib/plm"}}}}};
 }
 
 }  // namespace plm::app::cli

@@ -118,13 +118,17 @@ CommandGroup sync_commands() {
       .summary = "read an account's playlists from Spotify (incremental)",
       .commands = {
           {.flags = {kAccountFlag,
-                     {.name = "--quiet", .description = "no progress bar on the terminal"}},
+                     {.name = "--quiet",
+                      .description = "no progress bar on the terminal",
+                      .short_name = 'q'}},
            .details = "Reads the account's playlists from Spotify: one call per 50 playlists, "
                       "then only the\nplaylists whose snapshot changed (one call per 50 tracks). "
                       "Shows progress on a terminal.\nExit code 5 when some playlists could not "
                       "be read, 3 when the account needs\nre-authorization, 4 when Spotify asked "
                       "to wait (the message says until when).\n",
-           .handler = sync}}};
+           .handler = sync,
+           .examples = {{"plm sync", "read the only connected account's playlists"},
+                        {"plm sync -a 2 -q", "sync account 2 without a progress bar (cron)"}}}}};
 }
 
 }  // namespace plm::app::cli

@@ -72,7 +72,7 @@ CommandGroup user_commands() {
       .commands = {
           {.name = "add",
            .summary = "add a plm user who can sign in to the web app",
-           .arguments = {"NAME"},
+           .arguments = {{"NAME", "1 to 64 letters, digits, '.', '_', '@' or '-'"}},
            .flags = {{.name = "--role",
                       .value_name = "admin|editor|viewer",
                       .description = "what the user may do (default: editor)",
@@ -84,8 +84,15 @@ CommandGroup user_commands() {
                       "password is asked\ntwice and not shown as it is typed; from a pipe (or "
                       "with --password-stdin) it is\none line of standard input. Passwords have "
                       "at least 8 characters and are stored\nas Argon2id hashes.\n",
-           .handler = add_user},
-          {.name = "list", .summary = "list the plm users (id, name, role)", .handler = list_users},
+           .handler = add_user,
+           .examples = {{"plm user add alice --role viewer",
+                         "add a user who may only look (asks for the password)"},
+                        {"plm user add bob --password-stdin < bob.password",
+                         "add an editor with the password in a file"}}},
+          {.name = "list",
+           .summary = "list the plm users (id, name, role)",
+           .handler = list_users,
+           .examples = {{"plm user list --json", "every user as JSON"}}},
       }};
 }
 

@@ -30,9 +30,12 @@ std::string describe_error(const core::Error& error) {
   return text;
 }
 
-const Flag kAccountFlag{"--account", "ID",
-                        "the connected account (its id or Spotify user id; needed when the user "
-                        "has several)"};
+const Flag kAccountFlag{.name = "--account",
+                        .value_name = "ID",
+                        .description =
+                            "the connected account (its id or Spotify user id; needed "
+                            "when the user has several)",
+                        .short_name = 'a'};
 
 CommandContext::CommandContext(const Invocation& invocation, std::ostream& out, std::ostream& err)
     : invocation_(invocation), out_(out), err_(err) {}
