@@ -80,7 +80,8 @@ CommandGroup accounts_commands() {
                                    "`plm connect` renews it.\n",
                         .handler = list_accounts,
                         .examples = {{"plm accounts", "each account, its status and expiry"},
-                                     {"plm accounts --json", "the same as JSON"}}}}};
+                                     {"plm accounts --json", "the same as JSON"}},
+                        .json_fields = kAccountJsonFields}}};
 }
 
 }  // namespace plm::app::cli

@@ -16,6 +16,7 @@
 #include "app/batch_jobs.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
 #include "app/cli/output.hpp"
 #include "app/cli/run_job.hpp"
 #include "app/job_handlers.hpp"
@@ -288,6 +289,11 @@ Json playlist_value(const BatchEntryPlan* entry, const core::JobItemResult* resu
   }
   return value;
 }
+
+/// The keys of batch_value: `--json FIELDS` of every batch command (`error` only when the job
+/// failed).
+const std::vector<std::string_view> kBatchJsonFields{
+    "job_id", "dry_run", "state", "summary", "calls", "expected_seconds", "playlists", "error"};
 
 Json batch_value(const core::BatchProposal& proposal, const core::JobDetails* run) {
   const core::BatchPlan& plan = proposal.plan;
@@ -627,7 +633,8 @@ CommandGroup batch_commands() {
                  "preview adding a track at the top of every playlist tagged gigs"},
                 {"plm batch add --playlists owned spotify:track:4uLU6hMCjMI75M1A2tKUQC --why 'new "
                  "single'",
-                 "add it at the bottom of every playlist the account owns"}}},
+                 "add it at the bottom of every playlist the account owns"}},
+           .json_fields = kBatchJsonFields},
           {.name = "remove",
            .summary = "remove every copy of tracks from every selected playlist",
            .arguments = {{"URI...", kTrackArgument}},
@@ -635,7 +642,8 @@ CommandGroup batch_commands() {
            .details = kSelectorDetails,
            .handler = batch_command<remove_operation>,
            .examples = {{"plm batch remove --playlists owned spotify:track:4uLU6hMCjMI75M1A2tKUQC",
-                         "remove a track from every playlist the account owns"}}},
+                         "remove a track from every playlist the account owns"}},
+           .json_fields = kBatchJsonFields},
           {.name = "replace",
            .summary = "replace a track by another at the same position",
            .arguments = {{"OLD_URI", "the track to replace (a URI or an open.spotify.com link)"},
@@ -645,7 +653,8 @@ CommandGroup batch_commands() {
            .handler = batch_command<replace_operation>,
            .examples = {{"plm batch replace --playlists all spotify:track:4uLU6hMCjMI75M1A2tKUQC "
                          "spotify:track:7ouMYWpwJ422jRcDASZB7P",
-                         "swap a track for another version in every playlist"}}},
+                         "swap a track for another version in every playlist"}},
+           .json_fields = kBatchJsonFields},
           {.name = "dedupe",
            .summary = "keep one copy of each track in every selected playlist",
            .flags = batch_flags({{.name = "--keep",
@@ -655,7 +664,8 @@ CommandGroup batch_commands() {
            .details = kSelectorDetails,
            .handler = batch_command<dedupe_operation>,
            .examples = {{"plm batch dedupe --playlists owned --keep last -n",
-                         "preview keeping the last copy of each track in the owned playlists"}}},
+                         "preview keeping the last copy of each track in the owned playlists"}},
+           .json_fields = kBatchJsonFields},
           {.name = "sort",
            .summary = "sort every selected playlist",
            .flags = batch_flags(
@@ -667,7 +677,8 @@ CommandGroup batch_commands() {
            .details = "A stable sort made of range moves: every track keeps its added_at.\n",
            .handler = batch_command<sort_operation>,
            .examples = {{"plm batch sort --playlists 'search:road trip' --by release --descending",
-                         "newest releases first in every playlist whose name has 'road trip'"}}},
+                         "newest releases first in every playlist whose name has 'road trip'"}},
+           .json_fields = kBatchJsonFields},
           {.name = "shuffle",
            .summary = "shuffle every selected playlist",
            .flags = batch_flags({{.name = "--seed",
@@ -678,7 +689,8 @@ CommandGroup batch_commands() {
                       "range moves: every track keeps its added_at.\n",
            .handler = batch_command<shuffle_operation>,
            .examples = {{"plm batch shuffle --playlists tag:party --seed 7",
-                         "shuffle the party playlists (the same seed gives the same orders)"}}},
+                         "shuffle the party playlists (the same seed gives the same orders)"}},
+           .json_fields = kBatchJsonFields},
           {.name = "rename",
            .summary = "set names or descriptions from a template",
            .flags = batch_flags(
@@ -691,7 +703,8 @@ CommandGroup batch_commands() {
                       "are braces. Only the owner may change a playlist's details.\n",
            .handler = batch_command<rename_operation>,
            .examples = {{"plm batch rename --playlists tag:gigs --name '{name} ({year})'",
-                         "add the year to the name of every playlist tagged gigs"}}},
+                         "add the year to the name of every playlist tagged gigs"}},
+           .json_fields = kBatchJsonFields},
           {.name = "visibility",
            .summary = "make every selected playlist public or private",
            .arguments = {{"VISIBILITY", "public or private"}},
@@ -699,7 +712,8 @@ CommandGroup batch_commands() {
            .details = "VISIBILITY is public or private. Only the owner may change it.\n",
            .handler = batch_command<visibility_operation>,
            .examples = {{"plm batch visibility --playlists tag:drafts private",
-                         "make the playlists tagged drafts private"}}},
+                         "make the playlists tagged drafts private"}},
+           .json_fields = kBatchJsonFields},
           {.name = "undo",
            .summary = "put the playlists of a batch back as they were before it",
            .arguments = {{"JOB_ID", "the batch's job (printed by the batch; plm jobs lists them)"}},
@@ -714,7 +728,8 @@ CommandGroup batch_commands() {
            .handler = undo_command,
            .examples = {{"plm batch undo 42 -n", "preview putting back what batch job 42 changed"},
                         {"plm batch undo 42 --playlists 37i9dQZF1DXcBWIGoYBM5M",
-                         "undo it for one playlist only"}}},
+                         "undo it for one playlist only"}},
+           .json_fields = kBatchJsonFields},
       }};
 }
 
@@ -733,7 +748,8 @@ CommandGroup where_commands() {
             .examples = {{"plm where spotify:track:4uLU6hMCjMI75M1A2tKUQC",
                           "the playlists that hold this track, with its positions"},
                          {"plm where https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC --json",
-                          "the same from a link, as JSON"}}}}};
+                          "the same from a link, as JSON"}},
+            .json_fields = kTrackWhereJsonFields}}};
 }
 
 }  // namespace plm::app::cli

@@ -20,6 +20,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
 #include "app/cli/match_output.hpp"
 #include "app/cli/output.hpp"
 #include "app/cli/run_job.hpp"
@@ -195,6 +196,13 @@ Json step_value(const core::WriteStep& step) {
   }
   return value;
 }
+
+/// The keys of an edit's --json: the plan (plan_value), what the run did (job_id, calls,
+/// check_reads, snapshot_id, message; absent with --dry-run) and, for `add --from-text`, the
+/// lines (matched_lines, not_added).
+const std::vector<std::string_view> kEditJsonFields{
+    "playlist_id", "preview",     "steps",   "job_id",        "calls",
+    "check_reads", "snapshot_id", "message", "matched_lines", "not_added"};
 
 /// The plan as --json prints it: the web API's EditPreview and the steps to send.
 Json plan_value(const EditTarget& target, const core::EditRequest& request,
@@ -614,7 +622,8 @@ std::vector<Command> playlist_edit_commands() {
                   "with --json, the plan's steps, the calls made and the final snapshot.\n",
        .handler = edit_command<set_list_request>,
        .examples = {{"plm playlist edit 37i9dQZF1DXcBWIGoYBM5M --to tracks.txt -n",
-                     "preview making the playlist exactly the URIs in tracks.txt"}}},
+                     "preview making the playlist exactly the URIs in tracks.txt"}},
+       .json_fields = kEditJsonFields},
       {.name = "move",
        .summary = "move tracks to another position",
        .arguments = {{"ID", kPlaylistArgument}},
@@ -637,7 +646,8 @@ std::vector<Command> playlist_edit_commands() {
                   "tracks - K + 1: the bottom). One Spotify call.\n",
        .handler = edit_command<move_request>,
        .examples = {{"plm playlist move 37i9dQZF1DXcBWIGoYBM5M --from 10 --count 3 --to 1",
-                     "move tracks 10 to 12 to the top"}}},
+                     "move tracks 10 to 12 to the top"}},
+       .json_fields = kEditJsonFields},
       {.name = "add",
        .summary = "add tracks at a position (default: the bottom)",
        .arguments = {{"ID", kPlaylistArgument},
@@ -670,7 +680,8 @@ std::vector<Command> playlist_edit_commands() {
            {{"plm playlist add 37i9dQZF1DXcBWIGoYBM5M spotify:track:4uLU6hMCjMI75M1A2tKUQC -p 1",
              "add a track at the top"},
             {"plm playlist add 37i9dQZF1DXcBWIGoYBM5M --from-text - < list.txt",
-             "add the tracks named by the lines of list.txt (\"Artist - Title\", links...)"}}},
+             "add the tracks named by the lines of list.txt (\"Artist - Title\", links...)"}},
+       .json_fields = kEditJsonFields},
       {.name = "remove",
        .summary = "remove every copy of tracks",
        .arguments = {{"ID", kPlaylistArgument},
@@ -680,7 +691,8 @@ std::vector<Command> playlist_edit_commands() {
        .handler = edit_command<remove_request>,
        .examples =
            {{"plm playlist remove 37i9dQZF1DXcBWIGoYBM5M spotify:track:4uLU6hMCjMI75M1A2tKUQC",
-             "remove every copy of a track"}}},
+             "remove every copy of a track"}},
+       .json_fields = kEditJsonFields},
       {.name = "dedupe",
        .summary = "keep one copy of each track",
        .arguments = {{"ID", kPlaylistArgument}},
@@ -694,7 +706,8 @@ std::vector<Command> playlist_edit_commands() {
                   "tracks are left alone.\n",
        .handler = edit_command<dedupe_request>,
        .examples = {{"plm playlist dedupe 37i9dQZF1DXcBWIGoYBM5M --keep last",
-                     "keep the last copy of each track"}}},
+                     "keep the last copy of each track"}},
+       .json_fields = kEditJsonFields},
       {.name = "sort",
        .summary = "sort the tracks",
        .arguments = {{"ID", kPlaylistArgument}},
@@ -708,14 +721,16 @@ std::vector<Command> playlist_edit_commands() {
                   "made of range moves: every track keeps its added_at.\n",
        .handler = edit_command<sort_request>,
        .examples = {{"plm playlist sort 37i9dQZF1DXcBWIGoYBM5M --by added --desc",
-                     "the most recently added tracks first"}}},
+                     "the most recently added tracks first"}},
+       .json_fields = kEditJsonFields},
       {.name = "shuffle",
        .summary = "shuffle the tracks",
        .arguments = {{"ID", kPlaylistArgument}},
        .flags = {kAccountFlag},
        .details = "A random order made of range moves: every track keeps its added_at.\n",
        .handler = edit_command<shuffle_request>,
-       .examples = {{"plm playlist shuffle 37i9dQZF1DXcBWIGoYBM5M", "shuffle a playlist once"}}},
+       .examples = {{"plm playlist shuffle 37i9dQZF1DXcBWIGoYBM5M", "shuffle a playlist once"}},
+       .json_fields = kEditJsonFields},
       {.name = "restore",
        .summary = "make a playlist what a recorded version was",
        .arguments = {{"ID", kPlaylistArgument},
@@ -726,7 +741,8 @@ std::vector<Command> playlist_edit_commands() {
                   "the fewest calls; the history records the restore.\n",
        .handler = edit_command<restore_request>,
        .examples = {{"plm playlist restore 37i9dQZF1DXcBWIGoYBM5M 12 -n",
-                     "preview putting the playlist back as version 12 was"}}},
+                     "preview putting the playlist back as version 12 was"}},
+       .json_fields = kEditJsonFields},
   };
 }
 

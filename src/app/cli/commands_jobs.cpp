@@ -216,20 +216,23 @@ CommandGroup jobs_commands() {
                       "resumes by itself.\n--json prints the web API's Job objects "
                       "(api/openapi.yaml).\n",
            .handler = list_jobs,
-           .examples = {{"plm jobs --state queued,running", "the jobs not finished yet"}}},
+           .examples = {{"plm jobs --state queued,running", "the jobs not finished yet"}},
+           .json_fields = kJobJsonFields},
           {.name = "show",
            .summary = "show one job with its per-item results and its history",
            .arguments = {{"ID", "a job id from plm jobs"}},
            .details = "ID is a job id from plm jobs. --json prints the web API's JobDetails.\n",
            .handler = show_job,
-           .examples = {{"plm jobs show 42", "what job 42 did, playlist by playlist"}}},
+           .examples = {{"plm jobs show 42", "what job 42 did, playlist by playlist"}},
+           .json_fields = kJobDetailsJsonFields},
           {.name = "cancel",
            .summary = "cancel a job: at once when it waits, between two steps when it runs",
            .arguments = {{"ID", "a job id from plm jobs"}},
            .details = "What a running job has done stays done. A finished job cannot be "
                       "cancelled (exit 1).\n",
            .handler = cancel_job,
-           .examples = {{"plm jobs cancel 42", "stop job 42 (at once if it still waits)"}}},
+           .examples = {{"plm jobs cancel 42", "stop job 42 (at once if it still waits)"}},
+           .json_fields = kJobJsonFields},
       }};
 }
 

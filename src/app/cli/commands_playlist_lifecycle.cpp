@@ -125,7 +125,8 @@ std::vector<Command> playlist_lifecycle_commands() {
                   "history by a job (see plm jobs).\n",
        .handler = create_playlist,
        .examples = {{"plm playlist create 'Focus 2026' --description 'deep work' --public",
-                     "create a public playlist"}}},
+                     "create a public playlist"}},
+       .json_fields = kJobDetailsJsonFields},
       {.name = "copy",
        .summary = "copy a stored playlist's tracks into a new playlist",
        .arguments = {{"ID", "the stored playlist to copy (see plm playlists)"},
@@ -142,7 +143,8 @@ std::vector<Command> playlist_lifecycle_commands() {
                   "creating the playlist or adding a track twice.\n",
        .handler = copy_playlist,
        .examples = {{"plm playlist copy 37i9dQZF1DXcBWIGoYBM5M 'Top Hits (mine)' --dedupe",
-                     "copy a playlist you follow into one you own, without duplicates"}}},
+                     "copy a playlist you follow into one you own, without duplicates"}},
+       .json_fields = kJobDetailsJsonFields},
       {.name = "delete",
        .summary = "unfollow a playlist (Spotify's delete); its history is kept",
        .arguments = {{"ID", "the playlist to unfollow (see plm playlists)"}},
@@ -155,7 +157,8 @@ std::vector<Command> playlist_lifecycle_commands() {
                   "versions.\n",
        .handler = delete_playlist,
        .examples = {{"plm playlist delete 37i9dQZF1DXcBWIGoYBM5M -y",
-                     "unfollow a playlist without being asked"}}},
+                     "unfollow a playlist without being asked"}},
+       .json_fields = kJobDetailsJsonFields},
   };
 }
 

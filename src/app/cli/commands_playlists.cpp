@@ -247,9 +247,10 @@ CommandGroup playlists_commands() {
                                      "(any case)"},
                      {.name = "--owned", .description = "only playlists the account owns"}},
            .handler = list_playlists,
-           .examples = {
-               {"plm playlists --search focus", "the playlists whose name has 'focus'"},
-               {"plm playlists --owned -a 2 --json", "the playlists account 2 owns, as JSON"}}}}};
+           .examples = {{"plm playlists --search focus", "the playlists whose name has 'focus'"},
+                        {"plm playlists --owned -a 2 --json",
+                         "the playlists account 2 owns, as JSON"}},
+           .json_fields = kPlaylistJsonFields}}};
 }
 
 CommandGroup playlist_commands() {
@@ -264,7 +265,8 @@ CommandGroup playlist_commands() {
            .details = "ID is the Spotify playlist id (see plm playlists).\n",
            .handler = show_playlist,
            .examples = {{"plm playlist show 37i9dQZF1DXcBWIGoYBM5M",
-                         "a playlist's details and tracks"}}},
+                         "a playlist's details and tracks"}},
+           .json_fields = playlist_with_items_fields()},
           {.name = "history",
            .summary = "list the recorded versions of a playlist, newest first",
            .arguments = {{"ID", "the playlist's Spotify id (see plm playlists)"}},
@@ -280,7 +282,8 @@ CommandGroup playlist_commands() {
                       "PlaylistVersion.\n",
            .handler = playlist_history,
            .examples = {{"plm playlist history 37i9dQZF1DXcBWIGoYBM5M --cause sync",
-                         "the changes made outside plm, found by syncs"}}}}};
+                         "the changes made outside plm, found by syncs"}},
+           .json_fields = kVersionJsonFields}}};
   for (auto& command : playlist_lifecycle_commands()) group.commands.push_back(std::move(command));
   for (auto& command : playlist_edit_commands()) group.commands.push_back(std::move(command));
   return group;

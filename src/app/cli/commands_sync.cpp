@@ -9,6 +9,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
 #include "app/cli/output.hpp"
 #include "core/sync/sync_service.hpp"
 
@@ -33,6 +34,11 @@ void draw_progress(std::ostream& err, const core::SyncProgress& progress) {
   err << "   " << std::flush;
   if (progress.phase == core::SyncProgress::Phase::Done) err << "\n";
 }
+
+/// The keys of report_json (`stopped_by` only when the sync stopped early).
+const std::vector<std::string_view> kSyncJsonFields{
+    "playlists", "read",    "unchanged",    "unreadable", "removed",  "planned_calls",
+    "calls",     "retries", "rate_limited", "waited_ms",  "failures", "stopped_by"};
 
 Json report_json(const core::SyncReport& report) {
   Json failures = Json::array();
@@ -128,7 +134,8 @@ CommandGroup sync_commands() {
                       "to wait (the message says until when).\n",
            .handler = sync,
            .examples = {{"plm sync", "read the only connected account's playlists"},
-                        {"plm sync -a 2 -q", "sync account 2 without a progress bar (cron)"}}}}};
+                        {"plm sync -a 2 -q", "sync account 2 without a progress bar (cron)"}},
+           .json_fields = kSyncJsonFields}}};
 }
 
 }  // namespace plm::app::cli

@@ -88,11 +88,13 @@ CommandGroup user_commands() {
            .examples = {{"plm user add alice --role viewer",
                          "add a user who may only look (asks for the password)"},
                         {"plm user add bob --password-stdin < bob.password",
-                         "add an editor with the password in a file"}}},
+                         "add an editor with the password in a file"}},
+           .json_fields = kUserJsonFields},
           {.name = "list",
            .summary = "list the plm users (id, name, role)",
            .handler = list_users,
-           .examples = {{"plm user list --json", "every user as JSON"}}},
+           .examples = {{"plm user list --json", "every user as JSON"}},
+           .json_fields = kUserJsonFields},
       }};
 }
 

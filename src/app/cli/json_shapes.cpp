@@ -16,6 +16,12 @@ Json time_or_null(const std::optional<core::TimePoint>& time) {
 
 }  // namespace
 
+std::vector<std::string_view> playlist_with_items_fields() {
+  auto fields = kPlaylistJsonFields;
+  fields.push_back("items");
+  return fields;
+}
+
 Json user_shape(const core::AppUser& user) {
   return Json{{"id", user.id},
               {"username", user.username},

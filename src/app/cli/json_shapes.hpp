@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include "core/jobs/job.hpp"
@@ -16,6 +17,39 @@
 #include "core/ports/job_queue.hpp"
 
 namespace plm::app::cli {
+
+/// The top-level keys of each shape: the commands' Command::json_fields (`--json FIELDS`), kept
+/// equal to what the functions below write by json_shapes_test.cpp.
+inline const std::vector<std::string_view> kUserJsonFields{"id", "username", "role", "created_at",
+                                                           "has_password"};
+inline const std::vector<std::string_view> kAccountJsonFields{"id",
+                                                              "spotify_user_id",
+                                                              "display_name",
+                                                              "status",
+                                                              "authorized_at",
+                                                              "authorization_expires_at",
+                                                              "days_until_expiry",
+                                                              "expiry_warning",
+                                                              "last_synced_at",
+                                                              "playlist_count",
+                                                              "syncing"};
+inline const std::vector<std::string_view> kPlaylistJsonFields{
+    "account_id",      "id",          "name",        "description",
+    "owner_id",        "owner_name",  "owned",       "public",
+    "collaborative",   "snapshot_id", "track_count", "stored_track_count",
+    "items_readable",  "image_url",   "synced_at",   "tags",
+    "read_only_reason"};
+/// kPlaylistJsonFields and "items".
+std::vector<std::string_view> playlist_with_items_fields();
+/// The web API's Job, JobDetails, PlaylistVersion and TrackWhere.
+inline const std::vector<std::string_view> kJobJsonFields{
+    "id",         "kind",        "state",   "account_id",       "playlist_id", "done",
+    "total",      "unit",        "message", "attempts",         "created_at",  "run_at",
+    "started_at", "finished_at", "error",   "cancel_requested", "api"};
+inline const std::vector<std::string_view> kJobDetailsJsonFields{"job", "items", "history"};
+inline const std::vector<std::string_view> kVersionJsonFields{
+    "version", "recorded_at", "snapshot_id", "item_count", "details", "cause", "changes"};
+inline const std::vector<std::string_view> kTrackWhereJsonFields{"uri", "track", "playlists"};
 
 /// The web API's User, plus `has_password` (false for the "admin" a fresh install creates until
 /// someone sets its password).
