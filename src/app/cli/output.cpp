@@ -401,6 +401,10 @@ struct Output::Pager {
     int fds[2];
     if (::pipe(fds) != 0) return nullptr;
     auto pager = std::make_unique<Pager>();
+    // As git and gh do: less (and lv) keep colour and quit on one screen unless told otherwise.
+    // Set before fork: after it, the child only execs.
+    ::setenv("LESS", "FRX", /*overwrite=*/0);
+    ::setenv("LV", "-c", /*overwrite=*/0);
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &pager->previous_sigpipe);

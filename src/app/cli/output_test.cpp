@@ -235,3 +235,38 @@ TEST(Output, AnObjectShowsLabelledFieldsThenItsListOnATerminalAndOnlyTheListInAP
 
 }  // namespace
 }  // namespace plm::app::cli
+
+namespace plm::app::cli {
+namespace {
+
+TEST(OutputPager, APagerThatQuitsEarlyEndsTheOutputWithoutSigpipeOrError) {
+  // Far more than a pipe holds: the writes after `true` exits fail with EPIPE, which must neither
+  // kill this process (SIGPIPE) nor fail the command.
+  Json records = Json::array();
+  for (int i = 0; i < 8000; ++i) records.push_back({{"id", i}, {"state", "done"}, {"tags", {}}});
+  std::ostringstream out, err;
+  ExitCode code;
+  {
+    Output output(Invocation{},
+                  Terminal{.is_terminal = true, .width = 80, .height = 10, .pager = "true"}, out,
+                  err);
+    code = output.list(records, kStateColumns);
+  }
+  EXPECT_EQ(code, ExitCode::Ok);
+  EXPECT_TRUE(out.str().empty());  // it all went to the pager
+  EXPECT_TRUE(err.str().empty()) << err.str();
+}
+
+TEST(OutputPager, ShortOutputIsNeverPaged) {
+  std::ostringstream out, err;
+  {
+    Output output(Invocation{},
+                  Terminal{.is_terminal = true, .width = 80, .height = 10, .pager = "false"}, out,
+                  err);
+    output.list(kRecords, kStateColumns);
+  }
+  EXPECT_NE(out.str().find("STATE"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace plm::app::cli
