@@ -100,9 +100,17 @@ class CliOutputTest : public CliTest {
     return lines_of(terminal.screen(), "\r\n");  // the terminal turns \n into \r\n
   }
   std::string screen_;
+
+  // The parts of the one test below (one emulator, one connect, one sync for all of them: CI's
+  // time is short).
+  void ATerminalGetsAlignedTablesCutToTheWindowWithColourAndAPipeGetsTsv();
+  void PlaylistShowIsLabelledFieldsAndATrackTableOrTsvOfTheTracksInAPipe();
+  void LongOutputOnATerminalGoesThroughThePagerUnlessNoPager();
+  void JsonFieldsAndJqShapeTheOutput();
+  void EachObjectHasOneShapeTheWebApisWhereItHasTheObject();
 };
 
-TEST_F(CliOutputTest, ATerminalGetsAlignedTablesCutToTheWindowWithColourAndAPipeGetsTsv) {
+void CliOutputTest::ATerminalGetsAlignedTablesCutToTheWindowWithColourAndAPipeGetsTsv() {
   // In a pipe: one TSV line per playlist, no header, no colour, nothing cut.
   const auto piped = plm({"playlists"});
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
@@ -144,7 +152,7 @@ TEST_F(CliOutputTest, ATerminalGetsAlignedTablesCutToTheWindowWithColourAndAPipe
   EXPECT_EQ(screen_.find('\x1b'), std::string::npos) << screen_;
 }
 
-TEST_F(CliOutputTest, PlaylistShowIsLabelledFieldsAndATrackTableOrTsvOfTheTracksInAPipe) {
+void CliOutputTest::PlaylistShowIsLabelledFieldsAndATrackTableOrTsvOfTheTracksInAPipe() {
   const auto piped = plm({"playlist", "show", kLong});
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
   const auto rows = lines_of(piped.out);
@@ -159,7 +167,7 @@ TEST_F(CliOutputTest, PlaylistShowIsLabelledFieldsAndATrackTableOrTsvOfTheTracks
   for (const auto& line : screen) EXPECT_LE(display_columns(line), 100) << line;
 }
 
-TEST_F(CliOutputTest, LongOutputOnATerminalGoesThroughThePagerUnlessNoPager) {
+void CliOutputTest::LongOutputOnATerminalGoesThroughThePagerUnlessNoPager() {
   // 40 tracks on a window of 20 rows: paged. The pager marks each line it shows.
   const std::map<std::string, std::string> pager{{"PLM_PAGER", "sed s/^/paged:/"},
                                                  {"NO_COLOR", "1"}};
@@ -173,7 +181,7 @@ TEST_F(CliOutputTest, LongOutputOnATerminalGoesThroughThePagerUnlessNoPager) {
   on_terminal({"playlist", "show", kLong}, {{"PLM_PAGER", "true"}}, 100, 20);
 }
 
-TEST_F(CliOutputTest, JsonFieldsAndJqShapeTheOutput) {
+void CliOutputTest::JsonFieldsAndJqShapeTheOutput() {
   const auto fields = plm({"playlists", "--json", "id,name"});
   ASSERT_EQ(fields.exit_code, 0) << fields.err;
   const Json selected = Json::parse(fields.out);
@@ -195,7 +203,7 @@ TEST_F(CliOutputTest, JsonFieldsAndJqShapeTheOutput) {
   EXPECT_NE(unknown.err.find("unknown JSON field 'nme'"), std::string::npos) << unknown.err;
 }
 
-TEST_F(CliOutputTest, EachObjectHasOneShapeTheWebApisWhereItHasTheObject) {
+void CliOutputTest::EachObjectHasOneShapeTheWebApisWhereItHasTheObject() {
   for (const auto& playlist : Json::parse(plm({"--json", "playlists"}).out))
     expect_schema("Playlist", playlist);
   Json shown = Json::parse(plm({"--json", "playlist", "show", kLong}).out);
@@ -226,6 +234,29 @@ TEST_F(CliOutputTest, EachObjectHasOneShapeTheWebApisWhereItHasTheObject) {
   EXPECT_EQ(listed["has_password"], true);
   listed.erase("has_password");
   expect_schema("User", listed);
+}
+
+TEST_F(CliOutputTest, TablesOnATerminalTsvInAPipeJsonFieldsJqAndOneShapePerObject) {
+  {
+    SCOPED_TRACE("ATerminalGetsAlignedTablesCutToTheWindowWithColourAndAPipeGetsTsv");
+    ATerminalGetsAlignedTablesCutToTheWindowWithColourAndAPipeGetsTsv();
+  }
+  {
+    SCOPED_TRACE("PlaylistShowIsLabelledFieldsAndATrackTableOrTsvOfTheTracksInAPipe");
+    PlaylistShowIsLabelledFieldsAndATrackTableOrTsvOfTheTracksInAPipe();
+  }
+  {
+    SCOPED_TRACE("LongOutputOnATerminalGoesThroughThePagerUnlessNoPager");
+    LongOutputOnATerminalGoesThroughThePagerUnlessNoPager();
+  }
+  {
+    SCOPED_TRACE("JsonFieldsAndJqShapeTheOutput");
+    JsonFieldsAndJqShapeTheOutput();
+  }
+  {
+    SCOPED_TRACE("EachObjectHasOneShapeTheWebApisWhereItHasTheObject");
+    EachObjectHasOneShapeTheWebApisWhereItHasTheObject();
+  }
 }
 
 }  // namespace
