@@ -21,7 +21,6 @@ extern "C" {
 #include <ostream>
 
 #include "app/cli/command_line.hpp"
-#include "core/result.hpp"
 
 namespace plm::app::cli {
 
@@ -497,10 +496,8 @@ void Output::write(std::string_view text) {
 ExitCode Output::usage_error(const std::string& message) {
   err_ << "plm: " << message << "\n";
   if (json()) {
-    out_ << Json{{"error",
-                  {{"code", core::to_string(core::ErrorCode::InvalidInput)}, {"message", message}}}}
-                .dump()
-         << "\n";
+    // The same object as the parser's usage errors (cli.cpp).
+    out_ << Json{{"error", {{"code", "usage"}, {"message", message}}}}.dump() << "\n";
   }
   return ExitCode::Usage;
 }
@@ -523,10 +520,7 @@ ExitCode Output::emit_json(const Json& value) {
   }
   const auto filtered = run_jq(*invocation_.jq, *shown);
   write(filtered.text);
-  if (!filtered.error.empty()) {
-    err_ << "plm: " << filtered.error << "\n";
-    return ExitCode::Usage;
-  }
+  if (!filtered.error.empty()) return usage_error(filtered.error);
   return ExitCode::Ok;
 }
 
