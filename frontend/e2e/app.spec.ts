@@ -123,23 +123,71 @@ describe.sequential('plm in a browser', () => {
     }
   });
 
-  it('filters the playlist list, and the URL keeps the search across a reload', async () => {
+  it('lists the playlists virtualized, with sticky headers and row keys; the URL keeps the search', async () => {
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Playlists' })
       .click();
+    const table = page.getByTestId('playlist-table');
     const rows = page.getByTestId('playlist-row');
     await rows.first().waitFor();
-    const total = await rows.count();
+    const shown = async () => Number(await table.getAttribute('aria-rowcount')) - 1;
+    const total = await shown();
     expect(total).toBeGreaterThan(300);
-    const name = (await rows.nth(7).getByRole('link').textContent()) ?? '';
-    const word = name.split(/\s+/).sort((a, b) => b.length - a.length)[0]!;
-    await page.getByLabel('Search playlists').fill(word);
+    expect(await rows.count()).toBeLessThan(100);
+
+    // Scrolled to the middle: rows from there are rendered (the first stays: it holds the tab
+    // stop), the column headers stay at the top of the scroll area, and a name from there is one
+    // a search finds past the first screen.
+    await table.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid=playlist-row]')].some(
+        (r) => Number(r.getAttribute('aria-rowindex')) > 100,
+      ),
+    );
+    const gap = await table.evaluate(
+      (el) =>
+        el.querySelector('.pt-head')!.getBoundingClientRect().top - el.getBoundingClientRect().top,
+    );
+    expect(Math.abs(gap)).toBeLessThan(2);
+    const far = rows.nth(5);
+    expect(Number(await far.getAttribute('aria-rowindex'))).toBeGreaterThan(100);
+    const name = (await far.getByRole('link').textContent()) ?? '';
+
+    // Row keys: one tab stop, arrows move focus, End reaches the last row (scrolled in, clear of
+    // the sticky header).
+    await table.evaluate((el) => (el.scrollTop = 0));
+    await rows.first().waitFor();
+    await page.locator('[data-testid=playlist-row][aria-rowindex="2"]').focus();
+    await page.keyboard.press('ArrowDown');
+    const focusedIndex = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'));
+    expect(await focusedIndex()).toBe('3');
+    await page.keyboard.press('End');
     await page.waitForFunction(
-      (n) => document.querySelectorAll('[data-testid=playlist-row]').length < n,
+      (last) => document.activeElement?.getAttribute('aria-rowindex') === last,
+      String(total + 1),
+    );
+    const [rowTop, headBottom] = await page.evaluate(() => [
+      document.activeElement!.getBoundingClientRect().top,
+      document.querySelector('.pt-head')!.getBoundingClientRect().bottom,
+    ]);
+    expect(rowTop).toBeGreaterThanOrEqual(headBottom - 1);
+    expect(await rows.count()).toBeLessThan(100);
+
+    const word = name.split(/\s+/).sort((a, b) => b.length - a.length)[0]!;
+    await page.keyboard.press('/');
+    await page.keyboard.type(word);
+    await page.waitForFunction(
+      (n) =>
+        Number(
+          document.querySelector('[data-testid=playlist-table]')?.getAttribute('aria-rowcount'),
+        ) -
+          1 <
+        n,
       total,
     );
-    const filtered = await rows.count();
+    const filtered = await shown();
     expect(filtered).toBeGreaterThan(0);
     expect(await rows.getByRole('link', { name, exact: true }).count()).toBeGreaterThan(0);
     expect(new URL(page.url()).searchParams.get('q')).toBe(word);
@@ -148,11 +196,16 @@ describe.sequential('plm in a browser', () => {
     await page.reload();
     await rows.first().waitFor();
     expect(await page.getByLabel('Search playlists').inputValue()).toBe(word);
-    expect(await rows.count()).toBe(filtered);
+    expect(await shown()).toBe(filtered);
 
     await page.getByRole('button', { name: 'Clear search and filters' }).click();
     await page.waitForFunction(
-      (n) => document.querySelectorAll('[data-testid=playlist-row]').length === n,
+      (n) =>
+        Number(
+          document.querySelector('[data-testid=playlist-table]')?.getAttribute('aria-rowcount'),
+        ) -
+          1 ===
+        n,
       total,
     );
   });
@@ -160,7 +213,7 @@ describe.sequential('plm in a browser', () => {
   it('opens the 10,000-track playlist and scrolls it to the end', async () => {
     await page.getByLabel('Sort by').selectOption('tracks:desc');
     const first = page.getByTestId('playlist-row').first();
-    expect(await first.locator('td.pt-tracks').textContent()).toBe('10,000');
+    expect(await first.locator('.pt-tracks').textContent()).toBe('10,000');
     await first.getByRole('link').click();
     await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
     const table = page.getByTestId('track-table');

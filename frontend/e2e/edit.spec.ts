@@ -2,9 +2,11 @@
 // emulator's own state (its admin dump, the truth whatever reads show) after every edit: drag one
 // track, drag a multi-selection near the end of a 10,000-track playlist, move with the keyboard,
 // add from search, remove with Undo, sort with its preview, restore a recorded version, change the
-// details and upload a cover.
+// details and upload a cover; then the track table's view: sorted by title, narrowed to the
+// duplicates, and its links to Spotify.
 //
-// The emulator is re-seeded with a small world (a 12-track playlist and the 10,000-track library) so the
+// The emulator is re-seeded with a small world (a 12-track playlist, one generated playlist with
+// duplicates, a local file and an unavailable track, and the 10,000-track library) so the
 // account's sync takes a moment, not the whole demo catalogue.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,7 +97,8 @@ async function said(expected: string | RegExp): Promise<void> {
 }
 
 async function openPlaylist(name: string): Promise<void> {
-  await page.goto(`${stack.appUrl}playlists`);
+  // Searched for: the list renders only the rows in view.
+  await page.goto(`${stack.appUrl}playlists?q=${encodeURIComponent(name)}`);
   await page.getByTestId('playlist-row').getByRole('link', { name, exact: true }).click();
   await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
   await table().waitFor();
@@ -122,7 +125,14 @@ describe.sequential('editing playlists', () => {
           {
             id: 'demo-pro',
             display_name: 'Nova Sound Records',
-            generate: { count: 0, big_playlist_tracks: 10_000 },
+            generate: {
+              count: 1,
+              max_tracks: 12,
+              duplicates_every: 1,
+              local_files_every: 1,
+              unavailable_every: 1,
+              big_playlist_tracks: 10_000,
+            },
           },
         ],
         playlists: [{ owner: 'demo-pro', name: SMALL, random_tracks: 12 }],
@@ -332,6 +342,52 @@ describe.sequential('editing playlists', () => {
     expect(after.description).toBe('Made by the browser test');
     expect(after.public).toBe(false);
     expect(after.has_custom_cover).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sorts the view by title, narrows it to the duplicates, and links to Spotify', async () => {
+    const res = await fetch(`${stack.emulatorUrl}/__emulator/users/demo-pro/playlists`);
+    const all = (await res.json()) as EmulatorPlaylist[];
+    const flagged = all.find((p) => p.name !== BIG && p.name !== SMALL)!;
+    await openPlaylist(flagged.name);
+    const own = page.getByRole('link', { name: `Open ${flagged.name} in Spotify` });
+    expect(await own.getAttribute('href')).toBe(`https://open.spotify.com/playlist/${flagged.id}`);
+
+    const title = table().getByRole('columnheader').filter({ hasText: 'Title' });
+    await title.getByRole('button').click();
+    expect(await title.getAttribute('aria-sort')).toBe('ascending');
+    // a view: the table is no longer a grid to drag in
+    expect(await table().getAttribute('role')).toBe('table');
+    const titles = (await table().locator('[role=row] .tt-title').allTextContents()).map((t) =>
+      t.toLowerCase(),
+    );
+    const named = titles.filter((t) => t !== 'untitled');
+    expect(named.every((t, i) => i === 0 || named[i - 1]! <= t)).toBe(true);
+
+    await page.getByRole('button', { name: /^Duplicates \d+$/ }).click();
+    const shown = await shownUris();
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    for (const uri of shown) expect(shown.filter((u) => u === uri).length).toBeGreaterThan(1);
+    expect(await page.getByTestId('track-count').textContent()).toBe(
+      `${shown.length} of ${flagged.entries.length} tracks`,
+    );
+    await row(0).hover();
+    await shot('track-view');
+
+    const link = row(0).getByRole('link', { name: / in Spotify$/ });
+    expect(await link.getAttribute('href')).toBe(
+      `https://open.spotify.com/track/${shown[0]!.split(':')[2]}`,
+    );
+    expect(await link.getAttribute('target')).toBe('_blank');
+    // a local file has no page on Spotify
+    await page.getByRole('button', { name: /^Duplicates/ }).click();
+    await page.getByRole('button', { name: /^Local files \d+$/ }).click();
+    expect(await row(0).getByText('Local file').count()).toBe(1);
+    expect(
+      await row(0)
+        .getByRole('link', { name: / in Spotify$/ })
+        .count(),
+    ).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -138,7 +138,7 @@ describe.sequential('first visit and a tour of the pages', () => {
     await page.getByRole('link', { name: 'All playlists' }).click();
     await page
       .getByRole('navigation', { name: 'Tags' })
-      .getByRole('button', { name: 'radio, 1 playlist', exact: true })
+      .getByRole('button', { name: 'radio 1 playlist', exact: true })
       .click();
     await page.waitForFunction(
       () => document.querySelectorAll('[data-testid=playlist-row]').length === 1,

@@ -37,11 +37,19 @@ for (const [name, size, zipped] of rows) {
 }
 console.log(`gzip total: ${kb(gz)} (raw ${kb(raw)}); JavaScript gzip: ${kb(jsGz)}`);
 // 60 kB until issue 10; the batch workspace (selection bar, tag sidebar, batch dialog, where is this
-// track, a batch's undo) brought it to 63 kB. Raised to 72 kB rather than split now: one file is
-// what the first load fetches either way until the rarely used views load on demand, which goes
-// with issue 13's work on the first load of 2,000 playlists.
+// track, a batch's undo) brought it to 63 kB, then 72 kB. Since issue 13 the budget holds for what
+// the first load fetches (the scripts index.html references: its module and modulepreloads), so
+// the pages most visits never open load on demand, in chunks of their own, outside it.
+const html = readFileSync(join(dist, 'index.html'), 'utf8');
+const firstLoad = [...html.matchAll(/(?:src|href)="\.?\/?([^"]+\.js)"/g)].map((m) => m[1]);
+const firstLoadGz = rows
+  .filter(([name]) => firstLoad.includes(name))
+  .reduce((sum, [, , zipped]) => sum + zipped, 0);
+console.log(`first load JavaScript gzip: ${kb(firstLoadGz)} (${firstLoad.join(', ')})`);
 const limit = 72 * 1024;
-if (jsGz > limit) {
-  console.error(`JavaScript is ${kb(jsGz)} gzipped, over the ${kb(limit)} budget`);
+if (firstLoadGz > limit) {
+  console.error(
+    `The first load's JavaScript is ${kb(firstLoadGz)} gzipped, over the ${kb(limit)} budget`,
+  );
   process.exit(1);
 }

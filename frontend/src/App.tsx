@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, apiUrl, onForbidden, onUnauthorized } from './api/client';
 import { Layout } from './components/Layout';
-import { ErrorNotice, Spinner } from './components/ui';
+import { ErrorNotice, HiddenPageTitle, Spinner } from './components/ui';
 import { LiveConnection, bus } from './lib/events';
 import {
   ACTIVE_STATES,
@@ -21,14 +21,23 @@ import { JobPage } from './pages/JobPage';
 import { JobsPage } from './pages/JobsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { HistoryPage } from './pages/HistoryPage';
 import { PlaylistPage } from './pages/PlaylistPage';
 import { PlaylistsPage } from './pages/PlaylistsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { UsersPage } from './pages/UsersPage';
-import { WherePage } from './pages/WherePage';
 import { matchRoute } from './routes';
+import { lazyComponent } from './components/lazy';
+
+// Pages most visits never open, each in its own chunk.
+const HistoryPage = lazyComponent(
+  async () => (await import('./pages/HistoryPage')).HistoryPage,
+  'Loading the history…',
+);
+const WherePage = lazyComponent(
+  async () => (await import('./pages/WherePage')).WherePage,
+  'Loading…',
+);
 
 /** A safe place to go after signing in: a base-relative route of this app, never another site. */
 export function safeNext(next: string | null): string {
@@ -194,11 +203,28 @@ export function App() {
   };
 
   let page;
-  if (phase === 'loading') page = <Spinner label="Starting plm…" />;
-  else if (phase === 'error') page = <ErrorNotice error={bootError} onRetry={boot} />;
+  if (phase === 'loading')
+    page = (
+      <>
+        <HiddenPageTitle>plm</HiddenPageTitle>
+        <Spinner label="Starting plm…" />
+      </>
+    );
+  else if (phase === 'error')
+    page = (
+      <>
+        <HiddenPageTitle>plm</HiddenPageTitle>
+        <ErrorNotice error={bootError} onRetry={boot} />
+      </>
+    );
   else if (redirect) page = null;
   else if (route.access === 'admin' && !isAdmin.value)
-    page = <ErrorNotice error={new Error(`Only administrators can open ${route.title}.`)} />;
+    page = (
+      <div class="page">
+        <h1>{route.title}</h1>
+        <ErrorNotice error={new Error(`Only administrators can open ${route.title}.`)} />
+      </div>
+    );
   else {
     switch (route.name) {
       case 'setup':

@@ -196,6 +196,9 @@ Json user_json(const core::AppUser& user);
 /// The Job and JobDetails schemas (job_json.hpp has them as text).
 Json job_value(const core::Job& job);
 Json job_details_value(const core::JobDetails& details);
+/// A job's error as the Job schema has it ({code, message, retry_at}; an Internal error's message
+/// replaced).
+Json job_error_value(const core::Error& error, const std::optional<core::TimePoint>& retry_at);
 /// Appends the Playlist schema of one stored playlist.
 void append_playlist_json(std::string& out, std::int64_t account_id,
                           const std::string& account_user_id, const core::StoredPlaylist& playlist);

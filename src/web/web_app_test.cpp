@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -361,6 +362,81 @@ TEST_F(WebAppTest, TheJobsApiFiltersPagesAndAnswersOnlyForTheOwner) {
   EXPECT_EQ(Json::parse(cancel.body)["state"], "cancelled");
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(Json::parse(again.body)["error"]["code"], "conflict");
+}
+
+TEST_F(WebAppTest, AnAccountShowsItsLastSyncFailureUntilASyncSucceeds) {
+  const auto root = setup_root();
+  const std::int64_t root_id =
+      Json::parse(call("GET", "/api/session", nullptr, &root).body)["user"]["id"];
+  core::SpotifyAccount stored;
+  stored.app_user_id = root_id;
+  stored.spotify_user_id = "alice";
+  stored.display_name = "Alice";
+  const std::int64_t account = *store_.upsert_account(stored);
+  auto last_failure = [&] {
+    const auto listed = call("GET", "/api/accounts", nullptr, &root);
+    EXPECT_EQ(listed.status, 200) << listed.body;
+    return Json::parse(listed.body)["accounts"][0]["last_sync_failure"];
+  };
+  // Runs the account's next queued job of `kind` and ends it with `end`.
+  auto run = [&](core::JobKind kind, const std::function<void(std::int64_t)>& end) {
+    const auto claimed = jobs_.queue.claim("w", {kind}, std::chrono::minutes(1));
+    EXPECT_TRUE(claimed && *claimed) << "nothing to claim";
+    end((*claimed)->id);
+    return (*claimed)->id;
+  };
+  const core::Error rate_limited =
+      core::make_error(core::ErrorCode::RateLimited, "Spotify asked to wait");
+
+  const Json before_any = last_failure();
+  // Failed once with a retry time: queued again, not ended.
+  ASSERT_TRUE(jobs_.sync_account(root_id, account).has_value());
+  run(core::JobKind::SyncAccount, [&](std::int64_t id) {
+    ASSERT_TRUE(jobs_.queue.fail(id, "w", rate_limited, clock_.now()).has_value());
+  });
+  const Json while_retrying = last_failure();
+  const std::int64_t failed = run(core::JobKind::SyncAccount, [&](std::int64_t id) {
+    ASSERT_TRUE(jobs_.queue.fail(id, "w", rate_limited, std::nullopt).has_value());
+  });
+  const Json after_failure = last_failure();
+  // Another kind of job of the account, failing: not a sync.
+  ASSERT_TRUE(jobs_.run_batch(root_id, account, {}, {}, std::nullopt).has_value());
+  run(core::JobKind::BatchEdit, [&](std::int64_t id) {
+    ASSERT_TRUE(jobs_.queue.fail(id, "w", rate_limited, std::nullopt).has_value());
+  });
+  const Json after_other_kind = last_failure();
+  clock_.advance(std::chrono::minutes(5));
+  const std::int64_t cancelled = jobs_.sync_account(root_id, account)->job.id;
+  ASSERT_TRUE(jobs_.queue.cancel(cancelled).has_value());
+  const Json after_cancel = last_failure();
+  ASSERT_TRUE(jobs_.sync_account(root_id, account).has_value());
+  run(core::JobKind::SyncAccount, [&](std::int64_t id) {
+    ASSERT_TRUE(jobs_.queue.complete(id, "w", core::JobState::Succeeded, "synced").has_value());
+  });
+  const Json after_success = last_failure();
+  ASSERT_TRUE(jobs_.sync_account(root_id, account).has_value());
+  run(core::JobKind::SyncAccount, [&](std::int64_t id) {
+    ASSERT_TRUE(jobs_.queue
+                    .fail(id, "w", core::make_error(core::ErrorCode::Internal, "SQL: no such row"),
+                          std::nullopt)
+                    .has_value());
+  });
+  const Json after_internal = last_failure();
+
+  EXPECT_EQ(before_any, nullptr);
+  EXPECT_EQ(while_retrying, nullptr);
+  EXPECT_EQ(after_failure,
+            (Json{{"job_id", std::to_string(failed)},
+                  {"code", "rate_limited"},
+                  {"message", "Spotify asked to wait"},
+                  {"ended_at", core::format_utc(clock_.now() - std::chrono::minutes(5))}}));
+  EXPECT_EQ(after_other_kind, after_failure);
+  EXPECT_EQ(after_cancel["job_id"], std::to_string(cancelled));
+  EXPECT_EQ(after_cancel["code"], "cancelled");
+  EXPECT_EQ(after_cancel["ended_at"], core::format_utc(clock_.now()));
+  EXPECT_EQ(after_success, nullptr);
+  EXPECT_EQ(after_internal["code"], "internal");
+  EXPECT_EQ(after_internal["message"], "the job failed; the server log has details");
 }
 
 TEST_F(WebAppTest, FinishedJobsAreDeletedAfterThirtyDays) {

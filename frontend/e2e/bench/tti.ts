@@ -1,5 +1,6 @@
-// Time to interactive of the two heavy pages, in Debian's chromium through playwright-core:
-// the 10,000-track playlist page and the playlists page (330 playlists of the demo account).
+// Time to interactive of the two heavy pages, in Debian's chromium through playwright-core (a
+// 1366x900 window): the 10,000-track playlist page and the playlists page (the demo account's 330
+// playlists, or `--playlists N`: the emulator is seeded with N before the account is connected).
 //
 // Reuses the end-to-end harness: the Spotify emulator and `plm serve` on loopback ports, an admin
 // user, the demo account `demo-pro` connected (auto-approved consent) and synced. Then, for every
@@ -20,29 +21,45 @@
 //   scrollTop=max  the same without the keyboard (scrolled back to the top first);
 //   rows in DOM    role=row elements in the track table after the scroll (header included), and
 //                  all elements of the document;
-//   heap           CDP Performance.getMetrics JSHeapUsedSize, then again after a forced GC.
+//   heap           CDP Performance.getMetrics JSHeapUsedSize, then again after a forced GC;
+// and, on the playlists page, after TTI (each "to painted" ends in the first task after the frame
+// that shows the change: a MutationObserver sees it, requestAnimationFrame then a timeout):
+//   DOM / tab stops all elements of the document; the elements Tab reaches (visible, tabIndex >= 0);
+//   search key     the last letter of a playlist's name far down the list typed into the search (the
+//                  rest typed before), from its keydown to the list showing it painted;
+//   clear search   Ctrl+A, Backspace in the search, from the Backspace to the full list painted;
+//   sort           Enter on the Tracks column's button, from the keydown to the sorted rows painted;
+//   filter         the Visibility filter set to Private (a change event), to the rows painted;
+//   scroll fps     the list scrolled 40 px a frame for 2 s (requestAnimationFrame): frames a second,
+//                  and the longest frame.
 //
 // Usage (from frontend/, after `npm run build`):
-//   npm run --silent bench:tti -- [--runs N] [--throttle RATE] [--warm] [--profile DIR] [--json FILE]
+//   npm run --silent bench:tti -- [--runs N] [--throttle RATE] [--warm] [--playlists N]
+//                                 [--profile DIR] [--json FILE]
 // --throttle RATE adds a variant with CDP Emulation.setCPUThrottlingRate (4 mimics a slower laptop);
 // --profile DIR loads each page once more, at the highest --throttle rate, with a CDP trace
 // (DIR/<page>.trace.json, for the DevTools Performance panel) and a CPU profile
 // (DIR/<page>.cpuprofile) running through the load and the scroll, and prints what each task over
 // 50 ms did (self time by trace event) and the functions with the most self time (minified names:
 // build with --sourcemap to map them). Both profilers slow the page down: not for the figures.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { connectDemoAccount, launchBrowser, startStack, type Stack } from '../harness';
+import { connectDemoAccount, frontendDir, launchBrowser, startStack, type Stack } from '../harness';
 
 const QUIET_MS = 500;
 const LONG_TASK_MS = 50;
 const BIG = 10_000;
+const VIEWPORT = { width: 1366, height: 900 };
+/** The demo account's playlists in the emulator's default seed (320 generated, the big one, 9 followed). */
+const DEMO_PLAYLISTS = 330;
 
 interface Options {
   runs: number;
   throttles: number[];
   warm: boolean;
+  /** Seed the demo account with this many playlists (null: the default seed's 330). */
+  playlists: number | null;
   profileDir: string | null;
   jsonFile: string | null;
 }
@@ -64,6 +81,9 @@ interface BenchState {
   /** event.timeStamp of the last scroll event (any element). */
   lastScroll?: number;
   watch(name: string, selector: string): void;
+  /** Resolves with the time after the first frame painted in which `selector` matches an element
+   * whose text contains `text` (and not `notText`). */
+  painted(selector: string, text?: string, notText?: string): Promise<number>;
 }
 
 declare global {
@@ -100,6 +120,14 @@ interface Run {
   domNodes?: number;
   heapUsed?: number;
   heapAfterGc?: number;
+  listDomNodes?: number;
+  tabStops?: number;
+  searchKey?: number;
+  clearSearch?: number;
+  sortKey?: number;
+  filterChange?: number;
+  scrollFps?: number;
+  longestFrame?: number;
 }
 
 interface Target {
@@ -110,11 +138,13 @@ interface Target {
   firstRow: string;
   /** Measure the scroll to the end (the playlist page). */
   scroll: boolean;
+  /** Measure search, sort, filter and scrolling (the playlists page): a name to search for. */
+  searchFor?: string;
 }
 
 function usage(): never {
   console.log(
-    'usage: npm run --silent bench:tti -- [--runs N] [--throttle RATE] [--warm] [--profile DIR] [--json FILE]',
+    'usage: npm run --silent bench:tti -- [--runs N] [--throttle RATE] [--warm] [--playlists N] [--profile DIR] [--json FILE]',
   );
   process.exit(0);
 }
@@ -124,6 +154,7 @@ function parseArgs(argv: string[]): Options {
     runs: 5,
     throttles: [1],
     warm: false,
+    playlists: null,
     profileDir: null,
     jsonFile: null,
   };
@@ -140,7 +171,11 @@ function parseArgs(argv: string[]): Options {
       if (!(rate >= 1)) throw new Error('--throttle needs a rate >= 1');
       if (rate > 1) options.throttles.push(rate);
     } else if (arg === '--warm') options.warm = true;
-    else if (arg === '--profile') options.profileDir = resolve(value());
+    else if (arg === '--playlists') {
+      options.playlists = Number(value());
+      if (!Number.isInteger(options.playlists) || options.playlists < DEMO_PLAYLISTS)
+        throw new Error(`--playlists needs a whole number >= ${DEMO_PLAYLISTS}`);
+    } else if (arg === '--profile') options.profileDir = resolve(value());
     else if (arg === '--json') options.jsonFile = resolve(value());
     else if (arg === '-h' || arg === '--help') usage();
     else throw new Error(`unknown option ${arg} (see --help)`);
@@ -154,7 +189,7 @@ function parseArgs(argv: string[]): Options {
 // In the page (registered with addInitScript, so it runs before the app's own scripts).
 
 function instrument(): void {
-  const state: BenchState = { longTasks: [], marks: {}, watch };
+  const state: BenchState = { longTasks: [], marks: {}, watch, painted };
   window.__bench = state;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries())
@@ -191,6 +226,33 @@ function instrument(): void {
     const mo = new MutationObserver(check);
     mo.observe(document, { subtree: true, childList: true });
     check();
+  }
+
+  function painted(selector: string, text?: string, notText?: string): Promise<number> {
+    return new Promise((resolve) => {
+      const matches = () =>
+        [...document.querySelectorAll(selector)].some((el) => {
+          const t = el.textContent ?? '';
+          return (
+            (text === undefined || t.includes(text)) &&
+            (notText === undefined || !t.includes(notText))
+          );
+        });
+      const done = () =>
+        requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
+      if (matches()) return done();
+      const mo = new MutationObserver(() => {
+        if (!matches()) return;
+        mo.disconnect();
+        done();
+      });
+      mo.observe(document, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
+    });
   }
 }
 
@@ -335,6 +397,130 @@ async function measureScroll(page: Page, cdp: CDPSession, run: Run): Promise<voi
   run.heapUsed = await metric('JSHeapUsedSize');
   await cdp.send('HeapProfiler.collectGarbage');
   run.heapAfterGc = await metric('JSHeapUsedSize');
+}
+
+const COUNT = '[data-testid=result-count]';
+
+/** On the loaded playlists page: DOM size, tab stops, then search, sort, filter and scrolling. */
+async function measureList(page: Page, target: Target, run: Run): Promise<void> {
+  const counts = await page.evaluate(() => {
+    const focusable = document.querySelectorAll<HTMLElement>(
+      'a[href], button, input, select, textarea, [tabindex]',
+    );
+    const tabStops = [...focusable].filter(
+      (el) =>
+        el.tabIndex >= 0 &&
+        !(el as HTMLButtonElement).disabled &&
+        el.getClientRects().length > 0 &&
+        getComputedStyle(el).visibility !== 'hidden',
+    ).length;
+    return { nodes: document.getElementsByTagName('*').length, tabStops };
+  });
+  run.listDomNodes = counts.nodes;
+  run.tabStops = counts.tabStops;
+
+  // Key press to painted: the promise is set up in the page first, then the key goes in.
+  const afterKey = async (
+    selector: string,
+    press: () => Promise<void>,
+    text?: string,
+    notText?: string,
+  ) => {
+    await page.evaluate(
+      ([sel, t, n]) => {
+        window.__bench.keydown = undefined;
+        (window as unknown as { __until: Promise<number> }).__until = window.__bench.painted(
+          sel!,
+          t ?? undefined,
+          n ?? undefined,
+        );
+      },
+      [selector, text ?? null, notText ?? null],
+    );
+    await press();
+    const end = await page.evaluate(
+      () => (window as unknown as { __until: Promise<number> }).__until,
+    );
+    const keydown = await page.evaluate(() => window.__bench.keydown);
+    if (keydown === undefined) throw new Error('the keydown was not seen');
+    await sleep(300);
+    return end - keydown;
+  };
+
+  const name = target.searchFor!;
+  const search = page.locator('#pl-search');
+  await search.focus();
+  await search.fill(name.slice(0, -1));
+  await page.waitForFunction(
+    (sel) => document.querySelector(sel)?.textContent?.includes('Showing'),
+    COUNT,
+  );
+  await sleep(300);
+  // The result count and the rows change in the same render.
+  run.searchKey = await afterKey(COUNT, () => page.keyboard.type(name.slice(-1)), 'Showing 1 of');
+  run.clearSearch = await afterKey(
+    COUNT,
+    async () => {
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Backspace');
+    },
+    ' playlists',
+    'Showing',
+  );
+  await page.getByRole('button', { name: /^Tracks/ }).focus();
+  run.sortKey = await afterKey('.pt-tracks[aria-sort=descending]', () =>
+    page.keyboard.press('Enter'),
+  );
+
+  const filterStart = await page.evaluate(() => {
+    (window as unknown as { __until: Promise<number> }).__until = window.__bench.painted(
+      '[data-testid=result-count]',
+      'Showing',
+    );
+    const select = document.querySelector<HTMLSelectElement>('#pl-visibility')!;
+    const t = performance.now();
+    select.value = 'private';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    return t;
+  });
+  run.filterChange =
+    (await page.evaluate(() => (window as unknown as { __until: Promise<number> }).__until)) -
+    filterStart;
+  await page.evaluate(() => {
+    const select = document.querySelector<HTMLSelectElement>('#pl-visibility')!;
+    select.value = 'all';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await page.waitForFunction(
+    (sel) => !document.querySelector(sel)?.textContent?.includes('Showing'),
+    COUNT,
+  );
+  await sleep(300);
+
+  const frames = await page.evaluate(
+    () =>
+      new Promise<{ fps: number; longest: number }>((resolve) => {
+        const el = document.querySelector<HTMLElement>('[data-testid=playlist-table]')!;
+        const start = performance.now();
+        let last = start;
+        let count = 0;
+        let longest = 0;
+        const step = (t: number) => {
+          longest = Math.max(longest, t - last);
+          last = t;
+          count++;
+          el.scrollTop += 40;
+          if (t - start < 2000) requestAnimationFrame(step);
+          else resolve({ fps: (count * 1000) / (t - start), longest });
+        };
+        requestAnimationFrame((t) => {
+          last = t;
+          requestAnimationFrame(step);
+        });
+      }),
+  );
+  run.scrollFps = frames.fps;
+  run.longestFrame = frames.longest;
 }
 
 interface ProfileNode {
@@ -484,6 +670,7 @@ async function measure(
 ): Promise<Run> {
   const page = await context.newPage();
   try {
+    await page.setViewportSize(VIEWPORT);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: !options.warm });
@@ -505,6 +692,7 @@ async function measure(
     if (!page.url().endsWith(target.url.slice(target.url.lastIndexOf('/'))))
       throw new Error(`ended on ${page.url()} instead of ${target.url}`);
     if (target.scroll) await measureScroll(page, cdp, run);
+    if (target.searchFor) await measureList(page, target, run);
     if (profileFile) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(`${profileFile}.cpuprofile`, JSON.stringify(profile));
@@ -525,8 +713,21 @@ async function measure(
 // ---------------------------------------------------------------------------------------------
 // Set-up: sign in, connect, sync, find the big playlist.
 
-async function prepare(stack: Stack, context: BrowserContext): Promise<Target[]> {
+/** Replaces the emulator's users and playlists: the default seed with `total` demo playlists. */
+async function seedPlaylists(stack: Stack, context: BrowserContext, total: number): Promise<void> {
+  const file = resolve(frontendDir, '../tools/spotify-emulator/catalog/seeds/default.json');
+  const seed = JSON.parse(readFileSync(file, 'utf8')) as {
+    users: { id: string; generate?: { count: number } }[];
+  };
+  const demo = seed.users.find((u) => u.id === 'demo-pro')!;
+  demo.generate!.count += total - DEMO_PLAYLISTS;
+  const res = await context.request.post(`${stack.emulatorUrl}/__emulator/seed`, { data: seed });
+  if (!res.ok()) throw new Error(`seed: ${res.status()} ${await res.text()}`);
+}
+
+async function prepare(stack: Stack, context: BrowserContext, options: Options): Promise<Target[]> {
   const base = stack.appUrl;
+  if (options.playlists !== null) await seedPlaylists(stack, context, options.playlists);
   const signIn = await context.request.post(`${base}api/session`, {
     data: { username: stack.username, password: stack.password },
   });
@@ -568,10 +769,19 @@ async function prepare(stack: Stack, context: BrowserContext): Promise<Target[]>
     playlists: {
       account_id: number;
       id: string;
+      name: string;
       track_count: number;
       stored_track_count: number;
     }[];
   }>('api/playlists');
+  // A name far down the list (in name order) that no other name contains, while the name without
+  // its last letter is in others too (so the last key narrows the list to one playlist).
+  const names = list.playlists.map((p) => p.name.toLowerCase()).sort((a, b) => a.localeCompare(b));
+  const containing = (text: string) => names.filter((m) => m.includes(text)).length;
+  const searchFor = names
+    .slice(Math.floor(names.length * 0.8))
+    .find((n) => n.length > 3 && containing(n) === 1 && containing(n.slice(0, -1)) > 1);
+  if (!searchFor) throw new Error('no playlist name to search for');
   const big = list.playlists.find((p) => p.track_count === BIG);
   if (!big) throw new Error(`no playlist with ${BIG} tracks among ${list.total}`);
   if (big.stored_track_count !== BIG)
@@ -591,6 +801,7 @@ async function prepare(stack: Stack, context: BrowserContext): Promise<Target[]>
       url: `${base}playlists`,
       firstRow: '[data-testid=playlist-row]',
       scroll: false,
+      searchFor,
     },
   ];
 }
@@ -625,6 +836,14 @@ const metrics: [keyof Run, string, (v: number) => string][] = [
   ['domNodes', 'elements in the document after scroll', int],
   ['heapUsed', 'JS heap used', mb],
   ['heapAfterGc', 'JS heap used after GC', mb],
+  ['listDomNodes', 'elements in the document after load', int],
+  ['tabStops', 'tab stops', int],
+  ['searchKey', 'search: last key to rows painted', ms],
+  ['clearSearch', 'clear search: key to rows painted', ms],
+  ['sortKey', 'sort: Enter to rows painted', ms],
+  ['filterChange', 'filter: change to rows painted', ms],
+  ['scrollFps', 'scrolling, frames a second', int],
+  ['longestFrame', 'scrolling, longest frame', ms],
 ];
 
 function median(values: number[]): number {
@@ -647,6 +866,12 @@ function describeRun(run: Run): string {
       `scrollTop ${ms(run.scrollMax!)}`,
       `${run.rowsInDom} rows`,
       `heap ${mb(run.heapUsed!)} (${mb(run.heapAfterGc!)} after GC)`,
+    );
+  if (run.searchKey !== undefined)
+    parts.push(
+      `${run.listDomNodes} elements, ${run.tabStops} tab stops`,
+      `search ${ms(run.searchKey)}, clear ${ms(run.clearSearch!)}, sort ${ms(run.sortKey!)}, filter ${ms(run.filterChange!)}`,
+      `scroll ${int(run.scrollFps!)} fps (longest frame ${ms(run.longestFrame!)})`,
     );
   return parts.join(', ');
 }
@@ -672,7 +897,7 @@ export async function main(argv: string[]): Promise<void> {
     const before = new Set(process.listeners('SIGINT'));
     context = await launchBrowser();
     for (const l of process.listeners('SIGINT')) if (!before.has(l)) process.off('SIGINT', l);
-    const targets = await prepare(stack, context);
+    const targets = await prepare(stack, context, options);
     const cache = options.warm ? 'warm cache' : 'cache disabled';
     if (options.warm) for (const t of targets) await measure(context, t, 1, options);
 

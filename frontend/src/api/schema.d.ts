@@ -915,14 +915,14 @@ export interface components {
             playlist_count: number;
             /** @description A sync job of this account is running */
             syncing?: boolean;
-            /** @description Set while the account's latest ended sync failed or stopped early (issue 13 §2: a failure stays visible until the next success); null once a later sync succeeded or before any. */
-            last_sync_failure?: {
-                /** Format: int64 */
-                job_id: number;
-                /** @description What went wrong */
+            /** @description Set while the account's latest ended sync (sync_account job) failed or was cancelled (issue 13 §2: a failure stays visible until the next success); null once a later sync succeeded or before any ended. A sync waiting to retry or interrupted by a restart has not ended. */
+            last_sync_failure: {
+                /** @description The Job's id (Job.id), for a link to its page */
+                job_id: string;
+                /** @description What went wrong, for a person */
                 message: string;
                 /** @description The error's code (rate_limited, needs_reauth, ...) */
-                code?: string;
+                code: string;
                 /** @description ISO-8601 UTC */
                 ended_at: string;
             } | null;

@@ -1,6 +1,7 @@
 import type { Account, Job } from '../api/client';
 import { formatCount, formatDate, formatRelative } from '../lib/format';
 import { JobProgress } from './JobProgress';
+import { SyncFailure } from './SyncFailure';
 import { Badge } from './ui';
 
 interface Props {
@@ -100,6 +101,12 @@ export function AccountCard({
       {syncing ? (
         <JobProgress job={job} label={`Sync of ${a.display_name || a.spotify_user_id}`} />
       ) : null}
+
+      <SyncFailure
+        account={a}
+        canRetry={canWrite && !needsReauth && !syncing && !busy}
+        onRetry={onSync}
+      />
 
       {canWrite ? (
         <div class="actions">

@@ -1,7 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import type { RouteName } from '../routes';
 import { isAdmin, session } from '../lib/session';
+import { useShortcut } from '../lib/shortcuts';
 import { Link } from './Link';
+import { ShortcutsOverlay } from './ShortcutsOverlay';
 import { Toasts } from './Toasts';
 
 interface Props {
@@ -25,6 +27,7 @@ const nav: { to: string; label: string; match: RouteName[]; admin?: boolean }[] 
 /** The page frame: skip link, header with navigation and sign-out, main, notices. */
 export function Layout({ current, onSignOut, children }: Props) {
   const user = session.value?.user;
+  useShortcut('/', 'Go to the search or filter field', focusSearch, { scope: 'global' });
   return (
     <>
       <a class="skip-link" href="#main">
@@ -74,6 +77,14 @@ export function Layout({ current, onSignOut, children }: Props) {
         {children}
       </main>
       <Toasts />
+      <ShortcutsOverlay />
     </>
   );
+}
+
+/** `/`: the page's first search field (a page with another idea registers its own `/`). */
+function focusSearch() {
+  const field = document.querySelector<HTMLInputElement>('#main input[type="search"]');
+  field?.focus();
+  field?.select();
 }

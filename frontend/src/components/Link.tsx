@@ -10,6 +10,8 @@ interface Props {
   'aria-current'?: 'page' | undefined;
   'aria-label'?: string;
   'data-nav'?: string;
+  /** -1 inside a table's rows: the row is the tab stop (components/row-navigation.ts). */
+  tabIndex?: number;
   title?: string;
 }
 

@@ -40,7 +40,7 @@ import { Dialog } from './Dialog';
 import { CancelJobButton } from './JobParts';
 import { SearchPanel, TrackSummary } from './SearchPanel';
 import { Badge, FormError } from './ui';
-import { useVirtualRows } from './virtual-rows';
+import { useScrollToTopOn, useVirtualRows } from './virtual-rows';
 
 export interface PastePanelProps {
   accountId: number;
@@ -446,13 +446,7 @@ function PasteList({
     rowHeight: PASTE_ROW_HEIGHT,
     headerHeight: PASTE_HEADER_HEIGHT,
   });
-  // Another filter starts at the top (not on mount, where writing scrollTop would force a layout).
-  const shownKey = useRef(resetKey);
-  useEffect(() => {
-    if (shownKey.current === resetKey) return;
-    shownKey.current = resetKey;
-    if (scrollRef.current) scrollRef.current.scrollTop = 0;
-  }, [resetKey]);
+  useScrollToTopOn(scrollRef, resetKey);
   const bodyHeight = Math.max(0, virtualizer.getTotalSize() - PASTE_HEADER_HEIGHT);
   return (
     <div
@@ -641,7 +635,7 @@ function ChooseDialog({
               <button
                 type="button"
                 class="btn btn-small"
-                aria-label={`Take ${track.name} by ${track.artists.join(', ')}`}
+                aria-label={`${track.uri === line.uri ? 'Keep' : 'Take'} ${track.name} by ${track.artists.join(', ')}`}
                 aria-current={track.uri === line.uri || undefined}
                 onClick={() => onTake(track.uri)}
               >

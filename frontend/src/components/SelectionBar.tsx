@@ -1,5 +1,6 @@
-// The playlists page's selection bar, sticky under the list: how many are selected (and how many
-// of them the filters hide), select all shown, clear, save the selection, and the batch actions.
+// The playlists page's selection bar, above the list (early in the tab order, right after the
+// filters): how many are selected (and how many of them the filters hide), select all shown,
+// clear, save the selection, and the batch actions.
 // A batch runs on one account and only on playlists it may change: a selection over several
 // accounts disables the actions, and read-only playlists are named as left out, with the reason.
 import type { BatchKind } from './BatchDialog';

@@ -1,4 +1,5 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { useState } from 'preact/hooks';
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_TAG_BYTES, TagEditor, parseTagInput, tagBytes } from './TagEditor';
 
@@ -43,5 +44,22 @@ describe('TagEditor', () => {
     fireEvent.input(input, { target: { value: 'é'.repeat(32) } });
     fireEvent.click(screen.getByRole('button', { name: 'Add' }));
     await waitFor(() => expect(onSave).toHaveBeenCalledWith(['é'.repeat(32)]));
+  });
+
+  it('keeps the focus in place after removing a tag: on the next tag, or the input', async () => {
+    function Stateful() {
+      const [tags, setTags] = useState(['gym', 'chill', 'focus']);
+      return <TagEditor tags={tags} onSave={async (next) => setTags(next)} />;
+    }
+    render(<Stateful />);
+    const chill = screen.getByRole('button', { name: 'Remove tag chill' });
+    chill.focus();
+    fireEvent.click(chill);
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove tag focus' })),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Remove tag focus' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Add tags')));
+    expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual(['gym×']);
   });
 });

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 export const MAX_TAGS = 50;
 /** The server's limit (core::kMaxTagBytes): bytes of UTF-8, not characters. */
@@ -31,6 +31,18 @@ export function TagEditor({ tags, onSave }: Props) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  // After a tag is removed its button is gone: focus goes to the tag that took its place (the
+  // next one), or to the input when it was the last, never to the top of the page.
+  const focusAfterRemoval = useRef<number | null>(null);
+  useEffect(() => {
+    const index = focusAfterRemoval.current;
+    if (index === null) return;
+    focusAfterRemoval.current = null;
+    const buttons = listRef.current?.querySelectorAll<HTMLButtonElement>('.tag-remove');
+    (buttons?.[index] ?? inputRef.current)?.focus();
+  }, [tags]);
 
   const save = async (next: string[]) => {
     if (!onSave) return;
@@ -40,10 +52,17 @@ export function TagEditor({ tags, onSave }: Props) {
       await onSave(next);
       setText('');
     } catch (e) {
+      focusAfterRemoval.current = null;
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }
+  };
+
+  const remove = (index: number) => {
+    if (busy) return;
+    focusAfterRemoval.current = index;
+    void save(tags.filter((_, i) => i !== index));
   };
 
   const add = () => {
@@ -73,16 +92,17 @@ export function TagEditor({ tags, onSave }: Props) {
 
   return (
     <div class="tag-editor">
-      <ul class="tags" aria-label="Tags">
-        {tags.map((t) => (
+      <ul class="tags" aria-label="Tags" ref={listRef}>
+        {tags.map((t, i) => (
           <li class="tag tag-removable" key={t}>
             {t}
+            {/* aria-disabled, not disabled: a disabled button loses the focus while it saves. */}
             <button
               type="button"
               class="tag-remove"
               aria-label={`Remove tag ${t}`}
-              disabled={busy}
-              onClick={() => save(tags.filter((x) => x !== t))}
+              aria-disabled={busy || undefined}
+              onClick={() => remove(i)}
             >
               ×
             </button>
@@ -100,6 +120,7 @@ export function TagEditor({ tags, onSave }: Props) {
           Add tags
         </label>
         <input
+          ref={inputRef}
           id="tag-input"
           class="input input-small"
           value={text}

@@ -1,9 +1,10 @@
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import { describe, expect, it } from 'vitest';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
 import { items } from '../test/fixtures';
 import { useState } from 'preact/hooks';
 import type { PlaylistItem } from '../api/client';
 import type { Track } from '../lib/edit';
+import { nextSort, PLAYLIST_ORDER, type TrackColumn, type TrackSort } from '../lib/track-filter';
 import { emptySelection, type SelectionState } from '../lib/selection';
 import { HEADER_HEIGHT, ROW_HEIGHT, TRACK_DRAG_TYPE, TrackTable } from './TrackTable';
 
@@ -44,9 +45,9 @@ describe('TrackTable', () => {
         whereLink={(item) => (item.is_local ? null : `where?uri=${item.uri}`)}
       />,
     );
-    const link = screen.getByRole('link', { name: 'Where else is Track 1?' });
+    const link = screen.getByRole('link', { name: 'Where else? Track 1' });
     expect(link.getAttribute('href')).toBe('/where?uri=spotify:track:t0');
-    expect(screen.queryByRole('link', { name: 'Where else is Home demo?' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Where else? Home demo' })).toBeNull();
   });
 
   it('shows durations, local files and unavailable tracks distinctly', () => {
@@ -79,6 +80,114 @@ describe('TrackTable', () => {
     // the filter changed: back to the top
     rerender(<TrackTable items={items(100)} label="Tracks" resetKey="track" />);
     expect(table.scrollTop).toBe(0);
+  });
+});
+
+describe('TrackTable columns and links', () => {
+  afterEach(() => localStorage.clear());
+
+  function Sortable({ onSort }: { onSort: (column: TrackColumn) => void }) {
+    const [sort, setSort] = useState<TrackSort>(PLAYLIST_ORDER);
+    return (
+      <TrackTable
+        items={items(3)}
+        label="Tracks"
+        sort={sort}
+        onSort={(column) => {
+          onSort(column);
+          setSort(nextSort(sort, column));
+        }}
+      />
+    );
+  }
+
+  const header = (name: string) =>
+    screen.getByRole('button', { name: new RegExp(`^${name}`) }).closest('[role=columnheader]')!;
+
+  it('sorts from the header buttons and says which way with aria-sort', () => {
+    const asked: TrackColumn[] = [];
+    render(<Sortable onSort={(c) => asked.push(c)} />);
+    expect(header('# position').getAttribute('aria-sort')).toBe('ascending');
+    expect(header('Title').getAttribute('aria-sort')).toBe('none');
+    fireEvent.click(screen.getByRole('button', { name: /^Title/ }));
+    expect(header('Title').getAttribute('aria-sort')).toBe('ascending');
+    expect(header('# position').getAttribute('aria-sort')).toBe('none');
+    fireEvent.click(screen.getByRole('button', { name: /^Title/ }));
+    expect(header('Title').getAttribute('aria-sort')).toBe('descending');
+    fireEvent.click(screen.getByRole('button', { name: /^Added by/ }));
+    expect(asked).toEqual(['title', 'title', 'added_by']);
+    expect(screen.getAllByRole('columnheader')).toHaveLength(7);
+  });
+
+  it('opens tracks in Spotify in a new tab, but not local files', () => {
+    const list = items(2);
+    list[1] = {
+      ...list[1]!,
+      uri: 'spotify:local:a::Home+demo:60',
+      is_local: true,
+      name: 'Home demo',
+    };
+    render(<TrackTable items={list} label="Tracks" />);
+    const link = screen.getByRole('link', { name: 'Open Track 1 in Spotify' });
+    expect(link.getAttribute('href')).toBe('https://open.spotify.com/track/t0');
+    expect(link.getAttribute('target')).toBe('_blank');
+    expect(link.getAttribute('rel')).toContain('noopener');
+    expect(link.textContent).toContain('Spotify');
+    expect(screen.queryByRole('link', { name: /Home demo/ })).toBeNull();
+  });
+
+  it("makes the rows one tab stop, moved by the arrow keys, with the active row's links only", async () => {
+    render(
+      <TrackTable items={items(30)} label="Tracks" whereLink={(item) => `where?uri=${item.uri}`} />,
+    );
+    const table = screen.getByRole('table');
+    expect(table.hasAttribute('tabindex')).toBe(false);
+    const row = (i: number) => table.querySelector<HTMLElement>(`[data-row-index="${i}"]`)!;
+    expect(row(0).tabIndex).toBe(0);
+    expect(row(1).tabIndex).toBe(-1);
+    const spotify = (name: string) => screen.getByRole('link', { name: `Open ${name} in Spotify` });
+    expect(spotify('Track 1').tabIndex).toBe(0);
+    expect(spotify('Track 2').tabIndex).toBe(-1);
+    row(0).focus();
+    fireEvent.keyDown(row(0), { key: 'ArrowDown' });
+    await waitFor(() => expect(document.activeElement).toBe(row(1)));
+    expect(row(0).tabIndex).toBe(-1);
+    expect(spotify('Track 2').tabIndex).toBe(0);
+    expect(screen.getByRole('link', { name: 'Where else? Track 1' }).tabIndex).toBe(-1);
+  });
+
+  it('resizes a column with the arrow keys and the pointer, and keeps the widths per user', () => {
+    const { unmount } = render(<TrackTable items={items(3)} label="Tracks" widthsOwner={5} />);
+    const table = screen.getByRole('table');
+    const title = screen.getByRole('separator', { name: 'Resize the title column' });
+    expect(title.getAttribute('tabindex')).toBe('0');
+    // never resized: its default least width (no layout here to measure)
+    expect(title.getAttribute('aria-valuenow')).toBe('192');
+    fireEvent.keyDown(title, { key: 'ArrowRight' });
+    expect(title.getAttribute('aria-valuenow')).toBe('208');
+    fireEvent.keyDown(title, { key: 'ArrowLeft', shiftKey: true });
+    expect(title.getAttribute('aria-valuenow')).toBe('144');
+    expect(table.style.getPropertyValue('--tt-columns')).toContain(' 144px ');
+    expect(table.style.getPropertyValue('--tt-min-width')).toBe(`${880 - 192 + 144}px`);
+
+    const album = screen.getByRole('separator', { name: 'Resize the album column' });
+    fireEvent.pointerDown(album, { button: 0, clientX: 500, pointerId: 1 });
+    fireEvent.pointerMove(album, { clientX: 560, pointerId: 1 });
+    expect(album.getAttribute('aria-valuenow')).toBe('204');
+    fireEvent.pointerUp(album, { clientX: 600, pointerId: 1 });
+    expect(JSON.parse(localStorage.getItem('plm.tracks.columns.5')!)).toEqual({
+      title: 144,
+      album: 204,
+    });
+    unmount();
+
+    render(<TrackTable items={items(3)} label="Tracks" widthsOwner={5} />);
+    const again = screen.getByRole('separator', { name: 'Resize the album column' });
+    expect(again.getAttribute('aria-valuenow')).toBe('204');
+    fireEvent.dblClick(again);
+    expect(again.getAttribute('aria-valuenow')).toBe('144');
+    expect(JSON.parse(localStorage.getItem('plm.tracks.columns.5')!)).toEqual({ title: 144 });
+    expect(within(screen.getByRole('table')).getAllByRole('separator')).toHaveLength(7);
   });
 });
 
@@ -192,6 +301,19 @@ describe('TrackTable editing', () => {
     drag(grid, 'drop', dt, yOfGap(2));
     expect(drops).toEqual([['spotify:track:new', 2]]);
     expect(moves).toEqual([]);
+  });
+
+  it("leaves the header's keys to the header: resizing moves no row", () => {
+    const moves: [number[], number][] = [];
+    render(<Editable list={items(4)} onMove={(i, g) => moves.push([i, g])} />);
+    const grid = screen.getByRole('grid');
+    const resizer = screen.getByRole('separator', { name: 'Resize the title column' });
+    fireEvent.keyDown(resizer, { key: 'ArrowDown' });
+    fireEvent.keyDown(resizer, { key: ' ' });
+    expect(grid.getAttribute('aria-activedescendant')).toBe('tt-row-0');
+    expect(grid.querySelectorAll('[aria-selected=true]')).toHaveLength(0);
+    expect(moves).toEqual([]);
+    expect(resizer.getAttribute('aria-valuenow')).toBe('176');
   });
 
   it('selects and moves with the keyboard, clears with Escape, asks to remove with Delete', () => {

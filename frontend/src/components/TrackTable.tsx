@@ -1,6 +1,8 @@
 // The track table of a playlist, virtualized with @tanstack/virtual-core: a fixed row height, only
-// the visible rows (plus a few) in the DOM, a sticky header, and a focusable scroll area so the
-// keyboard scrolls it (arrows, Page Up/Down, Home/End).
+// the visible rows (plus a few) in the DOM, a sticky header with a sort button and a resizer per
+// column. Without `edit` the rows are one tab stop (row-navigation.ts: arrows, Page Up/Down,
+// Home/End between rows; Enter opens "Where else?"; the links of the active row only are in the
+// tab order).
 //
 // With `edit` (editors and admins only) it is also where a playlist is reordered: rows are
 // selected with the mouse (click, shift-click, ctrl/cmd-click) or the keyboard (arrows, Shift,
@@ -13,7 +15,23 @@ import type { PlaylistItem } from '../api/client';
 import { autoScrollSpeed, gapAt, gapForStep, type Track } from '../lib/edit';
 import { formatDate, formatDuration } from '../lib/format';
 import { pointRow, selectedIndices, type SelectionState } from '../lib/selection';
+import {
+  MAX_COLUMN_WIDTH,
+  MIN_COLUMN_WIDTH,
+  TRACK_COLUMNS,
+  clampWidth,
+  gridTemplate,
+  storeWidths,
+  storedWidths,
+  tableMinWidth,
+  widthForKey,
+  type ColumnDef,
+  type ColumnWidths,
+} from '../lib/track-columns';
+import type { TrackColumn, TrackSort } from '../lib/track-filter';
 import { Link } from './Link';
+import { keepRowRendered, useRowNavigation } from './row-navigation';
+import { SpotifyLink } from './SpotifyLink';
 import { useVirtualRows } from './virtual-rows';
 
 /** The drag payload of a search result dropped into the table (JSON of a Track). */
@@ -35,6 +53,11 @@ interface Props {
   edit?: TableEditing;
   /** The route of a row's "Where else is this track?" (none for local files). */
   whereLink?: (item: PlaylistItem) => string | null;
+  /** The order shown (a view: the caller sorts `items`); with `onSort` the headers sort. */
+  sort?: TrackSort;
+  onSort?: (column: TrackColumn) => void;
+  /** Whose column widths these are (kept per app user in localStorage). */
+  widthsOwner?: number | string;
 }
 
 export interface TableEditing {
@@ -53,10 +76,18 @@ export interface TableEditing {
   onRemove?: () => void;
 }
 
-const columns = ['#', 'Title', 'Artists', 'Album', 'Duration', 'Added', 'Added by'];
-
-export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Props) {
+export function TrackTable({
+  items,
+  label,
+  resetKey = '',
+  edit,
+  whereLink,
+  sort,
+  onSort,
+  widthsOwner = 'anonymous',
+}: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [widths, setWidths] = useState<ColumnWidths>(() => storedWidths(widthsOwner));
 
   // Editing state: the row the keyboard is on, the rows being dragged (kept rendered while the
   // table scrolls under the pointer, or the drag would lose its source) and the drop gap.
@@ -64,8 +95,12 @@ export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Pro
   const [dropGap, setDropGap] = useState<number | null>(null);
   const dragging = useRef<number[] | null>(null);
   const keys = edit ? items.map(edit.keyOf) : [];
+  const activeRow = useRef(0);
   const rangeExtractor = (range: Range) => {
-    const base = defaultRangeExtractor(range);
+    // The row holding the tab stop stays rendered, or Tab would skip the table once it scrolled.
+    const base = edit
+      ? defaultRangeExtractor(range)
+      : keepRowRendered(defaultRangeExtractor(range), activeRow.current, range.count);
     const kept = dragging.current;
     if (!kept || kept.length === 0) return base;
     const extra = kept.filter((i) => i < range.count && !base.includes(i));
@@ -78,6 +113,17 @@ export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Pro
     headerHeight: HEADER_HEIGHT,
     rangeExtractor,
   });
+
+  const nav = useRowNavigation(scrollRef, {
+    count: items.length,
+    resetKey,
+    pageSize: Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 2),
+    scrollToIndex: (index) => virtualizer.scrollToIndex(index),
+    onOpen: (index) =>
+      scrollRef.current?.querySelector<HTMLElement>(`[data-row-index="${index}"] a`)?.click(),
+  });
+  activeRow.current = nav.active;
+  const navigation = edit ? {} : { onKeyDown: nav.onKeyDown, onFocusIn: nav.onFocusIn };
 
   // A new filter starts at the top (not on mount: it is at the top, and writing scrollTop would
   // force a layout). Refreshed items keep the position, clamped when the list got shorter.
@@ -99,6 +145,8 @@ export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Pro
   }, [items, resetKey]);
 
   const rows = virtualizer.getVirtualItems();
+  /** Without `edit`, only the active row's links are in the tab order (after the row itself). */
+  const linkTab = (index: number) => (edit || index === nav.active ? undefined : -1);
   const bodyHeight = Math.max(0, virtualizer.getTotalSize() - HEADER_HEIGHT);
   const shownCursor = Math.min(cursor, Math.max(0, items.length - 1));
 
@@ -168,7 +216,8 @@ export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Pro
           if (track && edit.onDropTrack) edit.onDropTrack(JSON.parse(track) as Track, gap);
         },
         onKeyDown: (e: KeyboardEvent) => {
-          if (items.length === 0) return;
+          // The header's buttons and resizers handle their own keys.
+          if (items.length === 0 || (e.target as Element).closest?.('.tt-head')) return;
           const toggle = e.ctrlKey || e.metaKey;
           const select = (next: SelectionState) => edit.onSelection(next);
           const goTo = (index: number) => {
@@ -264,7 +313,7 @@ export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Pro
     <div
       ref={scrollRef}
       class={`tt-scroll${edit ? ' tt-editable' : ''}${edit?.busy ? ' tt-busy' : ''}`}
-      tabIndex={0}
+      tabIndex={edit ? 0 : undefined}
       role={edit ? 'grid' : 'table'}
       aria-label={label}
       aria-rowcount={items.length + 1}
@@ -272,22 +321,22 @@ export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Pro
       aria-activedescendant={edit && items.length ? `tt-row-${shownCursor}` : undefined}
       aria-busy={edit?.busy || undefined}
       data-testid="track-table"
+      style={{
+        '--tt-columns': gridTemplate(widths),
+        '--tt-min-width': `${tableMinWidth(widths)}px`,
+      }}
       {...editing}
+      {...navigation}
     >
-      <div role="rowgroup" class="tt-head">
-        <div
-          role="row"
-          aria-rowindex={1}
-          class="tt-row tt-header-row"
-          style={{ height: `${HEADER_HEIGHT}px` }}
-        >
-          {columns.map((c, i) => (
-            <div role="columnheader" key={c} class={`tt-cell tt-c${i}`}>
-              {c}
-            </div>
-          ))}
-        </div>
-      </div>
+      <TrackTableHeader
+        sort={sort}
+        onSort={onSort}
+        widths={widths}
+        onResize={(next, done) => {
+          setWidths(next);
+          if (done) storeWidths(widthsOwner, next);
+        }}
+      />
       <div role="rowgroup" class="tt-body" style={{ height: `${bodyHeight}px` }}>
         {rows.map((row) => {
           const item = items[row.index]!;
@@ -309,7 +358,7 @@ export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Pro
                 height: `${ROW_HEIGHT}px`,
                 transform: `translateY(${row.start - HEADER_HEIGHT}px)`,
               }}
-              {...rowEditing(row.index)}
+              {...(edit ? rowEditing(row.index) : nav.rowProps(row.index))}
             >
               <div role={edit ? 'gridcell' : 'cell'} class="tt-cell tt-c0">
                 {edit ? row.index + 1 : item.position + 1}
@@ -329,7 +378,17 @@ export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Pro
                     Unavailable
                   </span>
                 ) : null}
-                <WhereLink item={item} whereLink={whereLink} />
+                <span class="tt-links">
+                  <WhereLink item={item} whereLink={whereLink} tabIndex={linkTab(row.index)} />
+                  {item.is_local ? null : (
+                    <SpotifyLink
+                      uri={item.uri}
+                      title={item.name}
+                      class="tt-spotify"
+                      tabIndex={linkTab(row.index)}
+                    />
+                  )}
+                </span>
               </div>
               <div
                 role={edit ? 'gridcell' : 'cell'}
@@ -366,18 +425,159 @@ export function TrackTable({ items, label, resetKey = '', edit, whereLink }: Pro
   );
 }
 
+/**
+ * The header row: a sort button per column (aria-sort on its columnheader) and a resizer on each
+ * column's right edge, dragged with the pointer or focused and moved with the arrow keys (Shift:
+ * bigger steps, Home/End: narrowest/widest); a double click or Delete gives the column its
+ * flexible default back.
+ */
+function TrackTableHeader({
+  sort,
+  onSort,
+  widths,
+  onResize,
+}: {
+  sort?: TrackSort;
+  onSort?: (column: TrackColumn) => void;
+  widths: ColumnWidths;
+  /** `done`: the drag or key press ended, so the widths are worth keeping. */
+  onResize: (widths: ColumnWidths, done: boolean) => void;
+}) {
+  const cells = useRef(new Map<TrackColumn, HTMLDivElement>());
+  // The rendered widths of flexible columns, for the resizers' aria-valuenow: measured when the
+  // header's size changes (after layout, never forcing one).
+  const [measured, setMeasured] = useState<ColumnWidths>({});
+  const rowRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const row = rowRef.current;
+    if (!row || typeof ResizeObserver !== 'function') return;
+    const observer = new ResizeObserver(() => {
+      const next: ColumnWidths = {};
+      cells.current.forEach((el, id) => (next[id] = Math.round(el.offsetWidth)));
+      setMeasured((old) => (TRACK_COLUMNS.every((c) => old[c.id] === next[c.id]) ? old : next));
+    });
+    observer.observe(row);
+    return () => observer.disconnect();
+  }, []);
+
+  const widthOf = (c: ColumnDef) =>
+    widths[c.id] || measured[c.id] || cells.current.get(c.id)?.offsetWidth || c.min;
+  const resize = (c: ColumnDef, px: number | null, done: boolean) => {
+    const next = { ...widths };
+    if (px === null) delete next[c.id];
+    else next[c.id] = clampWidth(px);
+    onResize(next, done);
+  };
+
+  const startDrag = (c: ColumnDef) => (e: PointerEvent) => {
+    if (e.button !== 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const handle = e.currentTarget as HTMLElement;
+    const startX = e.clientX;
+    const startWidth = widthOf(c);
+    handle.setPointerCapture?.(e.pointerId);
+    let last = startWidth;
+    const move = (ev: PointerEvent) => {
+      last = clampWidth(startWidth + ev.clientX - startX);
+      resize(c, last, false);
+    };
+    const end = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', end);
+      handle.removeEventListener('pointercancel', end);
+      resize(c, last, true);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', end);
+    handle.addEventListener('pointercancel', end);
+  };
+
+  return (
+    <div role="rowgroup" class="tt-head">
+      <div
+        ref={rowRef}
+        role="row"
+        aria-rowindex={1}
+        class="tt-row tt-header-row"
+        style={{ height: `${HEADER_HEIGHT}px` }}
+      >
+        {TRACK_COLUMNS.map((c, i) => {
+          const active = sort?.column === c.id;
+          const width = widthOf(c);
+          return (
+            <div
+              role="columnheader"
+              key={c.id}
+              ref={(el) => void (el ? cells.current.set(c.id, el) : cells.current.delete(c.id))}
+              class={`tt-cell tt-c${i} tt-th`}
+              aria-sort={
+                sort
+                  ? active
+                    ? sort.dir === 'asc'
+                      ? 'ascending'
+                      : 'descending'
+                    : 'none'
+                  : undefined
+              }
+            >
+              {onSort ? (
+                <button type="button" class="sort-btn" onClick={() => onSort(c.id)}>
+                  {c.label}
+                  {c.id === 'position' ? <span class="visually-hidden"> position</span> : null}
+                  <span class={`sort-arrow${active ? ' active' : ''}`} aria-hidden="true">
+                    {active ? (sort!.dir === 'asc' ? '▲' : '▼') : '↕'}
+                  </span>
+                </button>
+              ) : (
+                c.label
+              )}
+              <div
+                role="separator"
+                aria-orientation="vertical"
+                aria-label={`Resize the ${c.name} column`}
+                aria-valuenow={width}
+                aria-valuemin={MIN_COLUMN_WIDTH}
+                aria-valuemax={MAX_COLUMN_WIDTH}
+                tabIndex={0}
+                class="tt-resizer"
+                onPointerDown={startDrag(c)}
+                onDblClick={() => resize(c, null, true)}
+                onKeyDown={(e) => {
+                  const reset = e.key === 'Delete';
+                  const next = reset ? null : widthForKey(width, e.key, e.shiftKey);
+                  if (!reset && next === null) return;
+                  e.preventDefault();
+                  resize(c, next, true);
+                }}
+              />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
 /** A row's "Where else is this track?", shown on hover and focus. */
 function WhereLink({
   item,
   whereLink,
+  tabIndex,
 }: {
   item: PlaylistItem;
   whereLink?: (item: PlaylistItem) => string | null;
+  tabIndex?: number;
 }) {
   const to = whereLink?.(item);
   if (!to) return null;
   return (
-    <Link to={to} class="tt-where" aria-label={`Where else is ${item.name || 'this track'}?`}>
+    <Link
+      to={to}
+      class="tt-where"
+      tabIndex={tabIndex}
+      aria-label={`Where else? ${item.name || 'this track'}`}
+    >
       Where else?
     </Link>
   );

@@ -35,10 +35,11 @@ export function WorkspaceSidebar(props: Props) {
           type="button"
           class={`side-item${pressed ? ' active' : ''}`}
           aria-pressed={pressed}
-          aria-label={`${label}, ${plural(count, 'playlist')}`}
+          // The visible label and count come first, as shown (WCAG 2.5.3).
+          aria-label={`${label} ${plural(count, 'playlist')}`}
           onClick={() => props.onTag(choice)}
         >
-          <span class="side-label">{label}</span>
+          <span class="side-label">{label}</span>{' '}
           <span class="side-count">{formatCount(count)}</span>
         </button>
       </li>

@@ -12,6 +12,14 @@ export function Spinner({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
+/**
+ * The page's h1 while it has nothing else to show (loading, a failed load): every page has one,
+ * so a screen reader's "next heading" and the document outline always find where the page starts.
+ */
+export function HiddenPageTitle({ children }: { children: ComponentChildren }) {
+  return <h1 class="visually-hidden">{children}</h1>;
+}
+
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
     <div class="notice notice-error" role="alert">
@@ -29,17 +37,21 @@ export function EmptyState({
   title,
   children,
   icon = '♫',
+  pageTitle,
 }: {
   title: string;
   children?: ComponentChildren;
   icon?: string;
+  /** The page's own heading (h1): the whole page is this state ("Page not found"). */
+  pageTitle?: boolean;
 }) {
+  const Heading = pageTitle ? 'h1' : 'h2';
   return (
     <div class="empty">
       <div class="empty-icon" aria-hidden="true">
         {icon}
       </div>
-      <h2>{title}</h2>
+      <Heading class={pageTitle ? 'empty-title' : undefined}>{title}</Heading>
       {children}
     </div>
   );

@@ -2,7 +2,7 @@
 // @tanstack/virtual-core: the track table and the results of a paste. Tuned so that mounting a long
 // list forces no synchronous layout (see observeRect and scrollToFn below).
 import type { RefObject } from 'preact';
-import { useLayoutEffect, useReducer, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useReducer, useRef } from 'preact/hooks';
 import {
   Virtualizer,
   elementScroll,
@@ -111,4 +111,20 @@ export function useVirtualRows(
     virtualizer._willUpdate();
   });
   return virtualizer;
+}
+
+/**
+ * Scrolls `scrollRef` back to the top when `resetKey` changes (another filter or sort), not on
+ * mount: a new scroll area is at the top already, and writing scrollTop would force a layout.
+ */
+export function useScrollToTopOn(
+  scrollRef: RefObject<HTMLElement | null>,
+  resetKey: unknown,
+): void {
+  const shownKey = useRef(resetKey);
+  useEffect(() => {
+    if (shownKey.current === resetKey) return;
+    shownKey.current = resetKey;
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [resetKey]);
 }

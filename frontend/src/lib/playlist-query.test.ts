@@ -7,10 +7,16 @@ import {
   defaultQuery,
   encodeQuery,
   filterPlaylists,
+  indexPlaylists,
   isFiltered,
+  queryIndex,
+  sortedOrder,
   sortPlaylists,
   tagCounts,
+  type SortDir,
+  type SortKey,
 } from './playlist-query';
+import type { Playlist } from '../api/client';
 
 const list = [
   playlist({
@@ -164,5 +170,68 @@ describe('sorting', () => {
       ],
       untagged: 2,
     });
+  });
+});
+
+describe('the playlist index (prepared once per data change)', () => {
+  // 400 playlists with colliding names (case and accents), equal counts and missing sync times.
+  const names = ['Alpha', 'alpha', 'Álpha', 'Beta', 'beta 2', 'beta 10', 'Gamma', 'Zeta'];
+  const many = Array.from({ length: 400 }, (_, i) =>
+    playlist({
+      id: `p${i}`,
+      name: `${names[(i * 7) % names.length]}`,
+      track_count: (i * 13) % 9,
+      owner_name: i % 3 ? 'Ann' : 'bob',
+      synced_at: i % 5 === 0 ? null : new Date(Date.UTC(2026, 0, 1 + (i % 11))).toISOString(),
+      description: i === 333 ? 'Needle in the Haystack' : '',
+    }),
+  );
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  /** The order the index must give, written the slow obvious way. */
+  const reference = (key: SortKey, dir: SortDir) => {
+    const sign = dir === 'asc' ? 1 : -1;
+    const byName = (a: Playlist, b: Playlist) => collator.compare(a.name, b.name);
+    const value = (p: Playlist) =>
+      key === 'tracks' ? p.track_count : p.synced_at === null ? null : Date.parse(p.synced_at);
+    return many
+      .map((p, i) => ({ p, i }))
+      .sort((x, y) => {
+        const [a, b] = [x.p, y.p];
+        let c: number;
+        if (key === 'name') c = sign * byName(a, b);
+        else if (key === 'owner')
+          c = sign * collator.compare(a.owner_name, b.owner_name) || byName(a, b);
+        else {
+          const [va, vb] = [value(a), value(b)];
+          if (va === vb) c = byName(a, b);
+          else if (va === null) c = 1;
+          else if (vb === null) c = -1;
+          else c = sign * (va - vb) || byName(a, b);
+        }
+        return c || x.i - y.i;
+      })
+      .map((x) => x.p.id);
+  };
+
+  it('sorts by every key and direction as the collator and the dates say, stably', () => {
+    const index = indexPlaylists(many);
+    for (const key of ['name', 'tracks', 'owner', 'synced'] as const)
+      for (const dir of ['asc', 'desc'] as const)
+        expect(queryIndex(index, { ...defaultQuery, sort: key, dir }).map((p) => p.id)).toEqual(
+          reference(key, dir),
+        );
+  });
+
+  it('keeps each sort order once computed, and filters in it', () => {
+    const index = indexPlaylists(many);
+    const order = sortedOrder(index, 'tracks', 'desc');
+    expect(sortedOrder(index, 'tracks', 'desc')).toBe(order);
+    const found = queryIndex(index, { ...defaultQuery, q: 'haystack needle', sort: 'tracks' });
+    expect(found.map((p) => p.id)).toEqual(['p333']);
+    const zeta = queryIndex(index, { ...defaultQuery, q: 'ZETA', sort: 'tracks', dir: 'desc' });
+    expect(zeta.map((p) => p.id)).toEqual(
+      reference('tracks', 'desc').filter((id) => zeta.some((p) => p.id === id)),
+    );
+    expect(zeta.length).toBe(many.filter((p) => p.name === 'Zeta').length);
   });
 });

@@ -108,75 +108,164 @@ export function fold(text: string): string {
     .toLowerCase();
 }
 
+/** The words of a search, folded; a playlist matches when its search text holds all of them. */
+function searchWords(q: string): string[] {
+  return fold(q).split(/\s+/).filter(Boolean);
+}
+
+/** What the search looks in: name, description and owner, folded. */
+function searchText(p: Playlist): string {
+  return fold(`${p.name}\n${p.description}\n${p.owner_name}\n${p.owner_id}`);
+}
+
 /** Every word of the search must occur in the name, description or owner. */
 export function matchesSearch(p: Playlist, q: string): boolean {
-  const words = fold(q).split(/\s+/).filter(Boolean);
-  if (words.length === 0) return true;
-  const hay = fold(`${p.name}\n${p.description}\n${p.owner_name}\n${p.owner_id}`);
-  return words.every((w) => hay.includes(w));
+  const words = searchWords(q);
+  return words.length === 0 || words.every((w) => searchText(p).includes(w));
+}
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/**
+ * A list of playlists prepared once per data change, so that a key press (a search, a filter, a
+ * sort) costs no text folding, no collation and no date parsing: the folded search text of each
+ * playlist, its key, its rank by name and by owner under the collator, its sync time as a number,
+ * and each sort order (key and direction) computed on first use and kept.
+ */
+export interface PlaylistIndex {
+  readonly list: readonly Playlist[];
+  readonly keys: readonly string[];
+  readonly searchText: readonly string[];
+  readonly nameRank: Int32Array;
+  readonly ownerRank: Int32Array;
+  /** Milliseconds since the epoch; NaN for never synced. */
+  readonly syncedAt: Float64Array;
+  readonly orders: Map<string, Int32Array>;
+}
+
+/** Each item's rank under the collator; items that compare equal share a rank. */
+function collationRanks<T>(list: readonly T[], text: (item: T) => string): Int32Array {
+  const texts = list.map(text);
+  const order = texts.map((_, i) => i).sort((a, b) => collator.compare(texts[a]!, texts[b]!));
+  const ranks = new Int32Array(list.length);
+  let rank = 0;
+  order.forEach((i, n) => {
+    if (n > 0 && collator.compare(texts[order[n - 1]!]!, texts[i]!) !== 0) rank = n;
+    ranks[i] = rank;
+  });
+  return ranks;
+}
+
+export function indexPlaylists(list: readonly Playlist[]): PlaylistIndex {
+  return {
+    list,
+    keys: list.map(playlistKey),
+    searchText: list.map(searchText),
+    nameRank: collationRanks(list, (p) => p.name),
+    ownerRank: collationRanks(list, (p) => p.owner_name || p.owner_id),
+    syncedAt: Float64Array.from(list, (p) =>
+      p.synced_at === null ? Number.NaN : Date.parse(p.synced_at),
+    ),
+    orders: new Map(),
+  };
 }
 
 /**
- * The playlists the query lets through. `holding` is the set of playlistKey()s that hold the
- * query's track (from GET api/where); null while it is unknown, when the track filter lets every
- * playlist through (the page says it is still looking).
+ * The positions of the index's playlists in the order of `key` and `dir`, kept in the index: a
+ * stable sort; ties and missing values (never synced) go last, then by name.
  */
-export function filterPlaylists(
-  list: readonly Playlist[],
+export function sortedOrder(index: PlaylistIndex, key: SortKey, dir: SortDir): Int32Array {
+  const memo = `${key}:${dir}`;
+  const known = index.orders.get(memo);
+  if (known) return known;
+  const sign = dir === 'asc' ? 1 : -1;
+  const { list, nameRank, ownerRank, syncedAt } = index;
+  const byName = (a: number, b: number) => nameRank[a]! - nameRank[b]!;
+  const compare = (a: number, b: number): number => {
+    switch (key) {
+      case 'name':
+        return sign * byName(a, b);
+      case 'tracks':
+        return sign * (list[a]!.track_count - list[b]!.track_count) || byName(a, b);
+      case 'owner':
+        return sign * (ownerRank[a]! - ownerRank[b]!) || byName(a, b);
+      case 'synced': {
+        const x = syncedAt[a]!;
+        const y = syncedAt[b]!;
+        if (x === y || (Number.isNaN(x) && Number.isNaN(y))) return byName(a, b);
+        if (Number.isNaN(x)) return 1;
+        if (Number.isNaN(y)) return -1;
+        return sign * (x - y) || byName(a, b);
+      }
+    }
+  };
+  const order = Int32Array.from(list, (_, i) => i).sort((a, b) => compare(a, b) || a - b);
+  index.orders.set(memo, order);
+  return order;
+}
+
+/** A query's test of one playlist of an index, with the search's words folded once. */
+function queryTest(
+  index: PlaylistIndex,
   query: PlaylistQuery,
-  holding: ReadonlySet<string> | null = null,
-): Playlist[] {
+  holding: ReadonlySet<string> | null,
+): (i: number) => boolean {
   const byTrack = query.track !== '' && holding !== null;
-  return list.filter(
-    (p) =>
-      (!byTrack || holding.has(playlistKey(p)) === (query.trackMode === 'has')) &&
+  const words = searchWords(query.q);
+  return (i) => {
+    const p = index.list[i]!;
+    return (
+      (!byTrack || holding.has(index.keys[i]!) === (query.trackMode === 'has')) &&
       (!query.untagged || p.tags.length === 0) &&
       (query.account === null || p.account_id === query.account) &&
       (query.owner === 'all' || (query.owner === 'mine') === p.owned) &&
       (query.visibility === 'all' || (query.visibility === 'public') === p.public) &&
       (query.collaborative === 'all' || (query.collaborative === 'yes') === p.collaborative) &&
       (query.tag === null || p.tags.includes(query.tag)) &&
-      matchesSearch(p, query.q),
-  );
-}
-
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-
-/** A stable sort; ties and missing values (never synced) go last, then by name. */
-export function sortPlaylists(list: readonly Playlist[], key: SortKey, dir: SortDir): Playlist[] {
-  const sign = dir === 'asc' ? 1 : -1;
-  const byName = (a: Playlist, b: Playlist) => collator.compare(a.name, b.name);
-  const compare = (a: Playlist, b: Playlist): number => {
-    switch (key) {
-      case 'name':
-        return sign * byName(a, b);
-      case 'tracks':
-        return sign * (a.track_count - b.track_count) || byName(a, b);
-      case 'owner':
-        return (
-          sign * collator.compare(a.owner_name || a.owner_id, b.owner_name || b.owner_id) ||
-          byName(a, b)
-        );
-      case 'synced': {
-        if (a.synced_at === b.synced_at) return byName(a, b);
-        if (a.synced_at === null) return 1;
-        if (b.synced_at === null) return -1;
-        return sign * (Date.parse(a.synced_at) - Date.parse(b.synced_at)) || byName(a, b);
-      }
-    }
+      words.every((w) => index.searchText[i]!.includes(w))
+    );
   };
-  return list
-    .map((p, i) => ({ p, i }))
-    .sort((x, y) => compare(x.p, y.p) || x.i - y.i)
-    .map((x) => x.p);
 }
 
+/**
+ * The playlists the query lets through, in its order. `holding` is the set of playlistKey()s that
+ * hold the query's track (from GET api/where); null while it is unknown, when the track filter lets
+ * every playlist through (the page says it is still looking).
+ */
+export function queryIndex(
+  index: PlaylistIndex,
+  query: PlaylistQuery,
+  holding: ReadonlySet<string> | null = null,
+): Playlist[] {
+  const passes = queryTest(index, query, holding);
+  const shown: Playlist[] = [];
+  for (const i of sortedOrder(index, query.sort, query.dir))
+    if (passes(i)) shown.push(index.list[i]!);
+  return shown;
+}
+
+/** The playlists the query lets through, in the list's order (see queryIndex). */
+export function filterPlaylists(
+  list: readonly Playlist[],
+  query: PlaylistQuery,
+  holding: ReadonlySet<string> | null = null,
+): Playlist[] {
+  const passes = queryTest(indexPlaylists(list), query, holding);
+  return list.filter((_, i) => passes(i));
+}
+
+/** The list in the order of `key` and `dir` (see sortedOrder). */
+export function sortPlaylists(list: readonly Playlist[], key: SortKey, dir: SortDir): Playlist[] {
+  return Array.from(sortedOrder(indexPlaylists(list), key, dir), (i) => list[i]!);
+}
+
+/** The query applied to a list once (the page keeps an index instead: see indexPlaylists). */
 export function applyQuery(
   list: readonly Playlist[],
   query: PlaylistQuery,
   holding: ReadonlySet<string> | null = null,
 ): Playlist[] {
-  return sortPlaylists(filterPlaylists(list, query, holding), query.sort, query.dir);
+  return queryIndex(indexPlaylists(list), query, holding);
 }
 
 /** All tags in use, sorted. */

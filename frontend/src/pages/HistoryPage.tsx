@@ -11,7 +11,14 @@ import {
 } from '../api/client';
 import { PreviewDialog } from '../components/EditDialogs';
 import { Link } from '../components/Link';
-import { EmptyState, ErrorNotice, FormError, SelectField, Spinner } from '../components/ui';
+import {
+  EmptyState,
+  ErrorNotice,
+  FormError,
+  HiddenPageTitle,
+  SelectField,
+  Spinner,
+} from '../components/ui';
 import { formatCount, formatDateTime, plural } from '../lib/format';
 import { useResource } from '../lib/resource';
 import { mayWrite } from '../lib/session';
@@ -107,7 +114,7 @@ export function HistoryPage({ accountId, playlistId }: Props) {
     return (
       <div class="page">
         {back}
-        <EmptyState title="Playlist not found" icon="?" />
+        <EmptyState title="Playlist not found" icon="?" pageTitle />
       </div>
     );
   }
@@ -115,6 +122,7 @@ export function HistoryPage({ accountId, playlistId }: Props) {
     return (
       <div class="page">
         {back}
+        <HiddenPageTitle>History of a playlist</HiddenPageTitle>
         <ErrorNotice error={error} onRetry={reload} />
       </div>
     );
@@ -123,6 +131,7 @@ export function HistoryPage({ accountId, playlistId }: Props) {
     return (
       <div class="page">
         {back}
+        <HiddenPageTitle>History of a playlist</HiddenPageTitle>
         <Spinner label="Loading the history…" />
       </div>
     );

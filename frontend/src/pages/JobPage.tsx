@@ -10,7 +10,14 @@ import {
   useAccountNames,
 } from '../components/JobParts';
 import { Link } from '../components/Link';
-import { Badge, DataTable, EmptyState, ErrorNotice, Spinner } from '../components/ui';
+import {
+  Badge,
+  DataTable,
+  EmptyState,
+  ErrorNotice,
+  HiddenPageTitle,
+  Spinner,
+} from '../components/ui';
 import { formatCount, formatDateTime, formatTimestamp, formatWaitedMs } from '../lib/format';
 import {
   ITEMS_ARE_PLAYLISTS,
@@ -61,7 +68,7 @@ export function JobPage({ jobId }: { jobId: string }) {
     return (
       <div class="page">
         {back}
-        <EmptyState title="Job not found" icon="?">
+        <EmptyState title="Job not found" icon="?" pageTitle>
           <p>It may belong to another user, or plm no longer keeps it.</p>
         </EmptyState>
       </div>
@@ -71,6 +78,7 @@ export function JobPage({ jobId }: { jobId: string }) {
     return (
       <div class="page">
         {back}
+        <HiddenPageTitle>Job</HiddenPageTitle>
         {error ? <ErrorNotice error={error} onRetry={reload} /> : <Spinner label="Loading job…" />}
       </div>
     );

@@ -70,7 +70,7 @@ describe('JobsPage', () => {
     expect(row('j1').textContent).toContain('Spotify no longer accepts this connection');
     expect(
       within(row('j1'))
-        .getByRole('link', { name: 'Details of Sync of an account (Demo Pro)' })
+        .getByRole('link', { name: 'Sync of an account (Demo Pro): details' })
         .getAttribute('href'),
     ).toBe('/jobs/j1');
   });

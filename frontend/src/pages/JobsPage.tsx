@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { Component } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, describeError, type Job } from '../api/client';
 import { JobProgress } from '../components/JobProgress';
 import {
@@ -92,6 +93,10 @@ export function JobsPage({ search }: { search: string }) {
     mutate((rows) => rows && mergeJob(rows, job, filter));
   });
   const replaceRow = (job: Job) => mutate((rows) => rows && mergeJob(rows, job, filter));
+  // Stable, so a live event re-renders only the row of its job (JobRow).
+  const latestReplace = useRef(replaceRow);
+  latestReplace.current = replaceRow;
+  const onCancelled = useCallback((job: Job) => latestReplace.current(job), []);
 
   const rows = data?.jobs ?? null;
   let body;
@@ -116,40 +121,15 @@ export function JobsPage({ search }: { search: string }) {
     body = (
       <>
         <DataTable caption="Jobs, newest first" columns={JOB_COLUMNS} testId="jobs-table">
-          {rows.map((job) => {
-            const name = accountName(names, job);
-            const label = jobLabel(job, name);
-            return (
-              <tr key={job.id} data-testid="job-row" data-job-id={job.id}>
-                <th scope="row">
-                  <Link to={jobPath(job.id)} aria-label={`Details of ${label}`}>
-                    {kindName(job.kind)}
-                  </Link>
-                  <div class="muted small">{jobTarget(job, name)}</div>
-                </th>
-                <td>
-                  <JobStateBadge job={job} />
-                </td>
-                <td class="jobs-progress">
-                  {isActive(job) ? (
-                    <JobProgress job={job} label={`Progress of ${label}`} />
-                  ) : (
-                    <FinishedProgress job={job} />
-                  )}
-                </td>
-                <td class="hide-sm">
-                  <span title={formatDateTime(job.created_at)}>
-                    {formatRelative(job.created_at)}
-                  </span>
-                </td>
-                <td class="row-actions">
-                  {canWrite ? (
-                    <CancelJobButton job={job} label={label} onCancelled={replaceRow} />
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
+          {rows.map((job) => (
+            <JobRow
+              key={job.id}
+              job={job}
+              name={accountName(names, job)}
+              canWrite={canWrite}
+              onCancelled={onCancelled}
+            />
+          ))}
         </DataTable>
         {error ? <p class="form-error">Could not refresh: {describeError(error)}</p> : null}
         {data?.nextBefore ? (
@@ -191,6 +171,59 @@ export function JobsPage({ search }: { search: string }) {
       </p>
     </div>
   );
+}
+
+interface JobRowProps {
+  job: Job;
+  name: string | null;
+  canWrite: boolean;
+  onCancelled: (job: Job) => void;
+}
+
+/**
+ * One job: re-rendered only when its own job changes (the list grows with "Load more", and live
+ * progress events come in bursts while jobs run).
+ */
+class JobRow extends Component<JobRowProps> {
+  override shouldComponentUpdate(next: JobRowProps): boolean {
+    const p = this.props;
+    return (
+      next.job !== p.job ||
+      next.name !== p.name ||
+      next.canWrite !== p.canWrite ||
+      next.onCancelled !== p.onCancelled
+    );
+  }
+
+  override render({ job, name, canWrite, onCancelled }: JobRowProps) {
+    const label = jobLabel(job, name);
+    return (
+      <tr data-testid="job-row" data-job-id={job.id}>
+        <th scope="row">
+          <Link to={jobPath(job.id)} aria-label={`${label}: details`}>
+            {kindName(job.kind)}
+          </Link>
+          <div class="muted small">{jobTarget(job, name)}</div>
+        </th>
+        <td>
+          <JobStateBadge job={job} />
+        </td>
+        <td class="jobs-progress">
+          {isActive(job) ? (
+            <JobProgress job={job} label={`Progress of ${label}`} />
+          ) : (
+            <FinishedProgress job={job} />
+          )}
+        </td>
+        <td class="hide-sm">
+          <span title={formatDateTime(job.created_at)}>{formatRelative(job.created_at)}</span>
+        </td>
+        <td class="row-actions">
+          {canWrite ? <CancelJobButton job={job} label={label} onCancelled={onCancelled} /> : null}
+        </td>
+      </tr>
+    );
+  }
 }
 
 /** How far a finished job got, and its error or last message. */

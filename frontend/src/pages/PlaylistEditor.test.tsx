@@ -28,6 +28,9 @@ function titles(): string[] {
     .map((r) => r.querySelector('.tt-title')!.textContent!);
 }
 
+const header = (name: string) =>
+  screen.getByRole('button', { name: new RegExp(`^${name}`) }).closest('[role=columnheader]')!;
+
 let stored: PlaylistItem[];
 let snapshot: string;
 function server(extra: Record<string, Parameters<typeof mockApi>[0][string]> = {}) {
@@ -331,6 +334,74 @@ describe('the playlist editor', () => {
     await waitFor(() =>
       expect(screen.getByTestId('edit-status').textContent).toBe('Added 2 tracks.'),
     );
+  });
+
+  it('sorts as a view: drag and drop off, and "Apply this order" previewed as the shown list', async () => {
+    stored = items(4).map((item, i) => ({
+      ...item,
+      name: ['Delta', 'alpha', 'Charlie', 'Bravo'][i]!,
+    }));
+    stored[3] = { ...stored[3]!, uri: stored[1]!.uri }; // a second copy of alpha's track
+    const { calls } = server({
+      [`POST ${BASE}/edits/preview`]: json(
+        editPreview({
+          desired: [1, 3, 2, 0].map((i) => stored[i]!.uri),
+          moved: [{ uri: stored[0]!.uri, from: 0, to: 3 }],
+        }),
+      ),
+    });
+    render(<PlaylistPage accountId={1} playlistId="p1" />);
+    await screen.findByRole('grid', { name: 'Tracks of Mix' });
+    expect(screen.getByRole('link', { name: 'Open Mix in Spotify' }).getAttribute('href')).toBe(
+      'https://open.spotify.com/playlist/p1',
+    );
+
+    fireEvent.click(screen.getByText('Charlie'));
+    expect(screen.getByRole('button', { name: 'Remove…' }).hasAttribute('disabled')).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: /^Title/ }));
+    expect(titles()).toEqual(['alpha', 'Bravo', 'Charlie', 'Delta']);
+    // nothing acts on a selection the view does not show as one
+    for (const name of ['Remove…', 'Move to position…'])
+      expect(screen.getByRole('button', { name }).hasAttribute('disabled')).toBe(true);
+    // a view: no grid to drag in, and the bar says why
+    expect(screen.queryByRole('grid')).toBeNull();
+    expect(screen.getByTestId('selection-count').textContent).toBe('Sorted by title, ascending');
+    expect(screen.getByTestId('sort-hint').textContent).toMatch(/drag and drop is off/);
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+
+    // flags narrow the sorted view, with their counts; the text filter combines with them
+    const duplicates = screen.getByRole('button', { name: 'Duplicates 2' });
+    expect(screen.getByRole('button', { name: 'Local files 0' }).hasAttribute('disabled')).toBe(
+      true,
+    );
+    fireEvent.click(duplicates);
+    expect(duplicates.getAttribute('aria-pressed')).toBe('true');
+    expect(titles()).toEqual(['alpha', 'Bravo']);
+    expect(screen.getByTestId('track-count').textContent).toBe('2 of 4 tracks');
+    fireEvent.input(screen.getByLabelText('Filter tracks'), { target: { value: 'brav' } });
+    expect(titles()).toEqual(['Bravo']);
+
+    // the whole playlist in the shown order, not only the filtered rows
+    fireEvent.click(screen.getByRole('button', { name: 'Apply this order…' }));
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Apply this order (title, ascending)',
+    });
+    expect(calls.find((c) => c.url.pathname.endsWith('/preview'))!.body).toEqual({
+      kind: 'set_list',
+      planned_snapshot: 's1',
+      uris: [1, 3, 2, 0].map((i) => stored[i]!.uri),
+    });
+    fireEvent.click(await within(dialog).findByRole('button', { name: 'Reorder: move 1 track' }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.url.pathname.endsWith('/edits'))!.body).toMatchObject({
+        kind: 'set_list',
+      }),
+    );
+    // back in the playlist's own order, which now is the sorted one
+    expect(header('# position').getAttribute('aria-sort')).toBe('ascending');
+    fireEvent.click(duplicates);
+    fireEvent.input(screen.getByLabelText('Filter tracks'), { target: { value: '' } });
+    expect(titles()).toEqual(['alpha', 'Bravo', 'Charlie', 'Delta']);
   });
 
   it('shows no edit controls to a viewer', async () => {

@@ -20,8 +20,9 @@ import {
   type AddAt,
   type AddPlace,
 } from '../components/SearchPanel';
+import { SpotifyLink } from '../components/SpotifyLink';
 import { TrackTable, type TableEditing } from '../components/TrackTable';
-import { Badge, Cover, EmptyState, ErrorNotice, Spinner } from '../components/ui';
+import { Badge, Cover, EmptyState, ErrorNotice, HiddenPageTitle, Spinner } from '../components/ui';
 import { formatCount, formatRelative, formatTotalDuration, plural } from '../lib/format';
 import { activePlaylistJob, isActive, jobs, upsertJob } from '../lib/jobs';
 import { useResource } from '../lib/resource';
@@ -42,7 +43,20 @@ import {
 import type { DetailsChange } from '../lib/details';
 import type { TracksToAdd } from '../lib/paste';
 import { selectedIndices } from '../lib/selection';
-import { filterTracks, totalDurationMs } from '../lib/track-filter';
+import { TRACK_COLUMNS } from '../lib/track-columns';
+import {
+  PLAYLIST_ORDER,
+  TRACK_FLAGS,
+  indexTracks,
+  isPlaylistOrder,
+  matchingRows,
+  nextSort,
+  orderedRows,
+  totalDurationMs,
+  type TrackFlag,
+  type TrackIndex,
+  type TrackSort,
+} from '../lib/track-filter';
 import { mayWrite, session } from '../lib/session';
 import { navigate } from '../lib/router';
 import { notify } from '../lib/toast';
@@ -59,6 +73,7 @@ type OpenDialog =
   | { kind: 'remove' }
   | { kind: 'reorder'; initial: ReorderChoice }
   | { kind: 'add-pasted'; toAdd: TracksToAdd; at: AddAt }
+  | { kind: 'apply-order'; uris: string[]; order: string }
   | null;
 
 const SORT_FIRST: ReorderChoice = { kind: 'sort', sortBy: 'title', descending: false };
@@ -95,6 +110,8 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
   const playlist = data?.playlist ?? null;
   const items = data?.items ?? null;
   const [filter, setFilter] = useState('');
+  const [sort, setSort] = useState<TrackSort>(PLAYLIST_ORDER);
+  const [flags, setFlags] = useState<ReadonlySet<TrackFlag>>(new Set());
   const [starting, setStarting] = useState(false);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [searching, setSearching] = useState(false);
@@ -106,7 +123,13 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
   }, [playlist?.name]);
 
   const list = editor.shown?.list ?? items?.items ?? null;
-  const shown = useMemo(() => (list ? filterTracks(list, filter) : []), [list, filter]);
+  // The view: sorted and flag-filtered once per list, sort or flags; a key press in the filter
+  // only narrows the rows already in order.
+  const index = useMemo(() => indexTracks(list ?? []), [list]);
+  const ordered = useMemo(() => orderedRows(index, sort, flags), [index, sort, flags]);
+  const shown = useMemo(() => matchingRows(index, ordered, filter), [index, ordered, filter]);
+  const narrowed = filter.trim() !== '' || flags.size > 0;
+  const sorted = !isPlaylistOrder(sort);
   const total = useMemo(() => (items ? totalDurationMs(items.items) : 0), [items]);
   const canWrite = mayWrite.value;
   const job = activePlaylistJob(jobs.value, accountId, playlistId);
@@ -122,7 +145,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
     return (
       <div class="page">
         {back}
-        <EmptyState title="Playlist not found" icon="?">
+        <EmptyState title="Playlist not found" icon="?" pageTitle>
           <p>It may have been removed by a sync, or it belongs to another account.</p>
         </EmptyState>
       </div>
@@ -132,6 +155,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
     return (
       <div class="page">
         {back}
+        <HiddenPageTitle>Playlist</HiddenPageTitle>
         <ErrorNotice error={error} onRetry={reload} />
       </div>
     );
@@ -140,6 +164,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
     return (
       <div class="page">
         {back}
+        <HiddenPageTitle>Playlist</HiddenPageTitle>
         <Spinner label="Loading playlist…" />
       </div>
     );
@@ -162,7 +187,8 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
   };
 
   // Editing: editors and admins, on a playlist Spotify lets this account change, whose tracks plm
-  // holds. Reordering needs the whole list in view (a filter would make positions ambiguous).
+  // holds. Reordering needs the whole list in view, in its own order (a filter or a sort would make
+  // positions ambiguous).
   const editable =
     canWrite && (playlist.owned || playlist.collaborative) && playlist.items_readable && !!items;
   const current = items?.items ?? [];
@@ -247,7 +273,7 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
   };
 
   const tableEditing: TableEditing | undefined =
-    editable && !filter.trim()
+    editable && !narrowed && !sorted
       ? {
           keyOf: editor.keyOf,
           selection: editor.selection,
@@ -261,11 +287,24 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
       : undefined;
 
   const stored = items?.items.length ?? playlist.stored_track_count;
-  const status = chosen.length
-    ? `${plural(chosen.length, 'track')} selected`
-    : filter.trim()
-      ? 'Clear the filter to select and move tracks.'
-      : 'Select tracks to move or remove them (drag, or Alt+↑/↓).';
+  const sortedBy = describeSort(sort);
+  const status =
+    chosen.length && tableEditing
+      ? `${plural(chosen.length, 'track')} selected`
+      : sorted
+        ? `Sorted by ${sortedBy}`
+        : narrowed
+          ? 'Clear the filters to select and move tracks.'
+          : 'Select tracks to move or remove them (drag, or Alt+↑/↓).';
+  /** The whole playlist (not only the rows a filter shows) in the order of the sort. */
+  const applyOrder = () => {
+    const order = index.items === current ? index : indexTracks(current);
+    setDialog({
+      kind: 'apply-order',
+      uris: order.order(sort).map((i) => current[i]!.uri),
+      order: sortedBy,
+    });
+  };
   return (
     <div class="page page-wide">
       {back}
@@ -334,6 +373,11 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
             <Link to={historyPath(accountId, playlistId)} class="btn">
               History
             </Link>
+            <SpotifyLink
+              uri={`spotify:playlist:${playlist.id}`}
+              title={playlist.name}
+              class="btn"
+            />
             {job && syncing ? <JobProgress job={job} label="Sync of this playlist" /> : null}
           </div>
         </div>
@@ -377,16 +421,21 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
               type="search"
               placeholder="Filter by title, artist, album…"
               value={filter}
+              // The folded text is prepared when the field gets focus, not on the first key.
+              onFocus={() => index.items.length && index.text(0)}
               onInput={(e) => setFilter(e.currentTarget.value)}
             />
           </div>
           <p class="muted small" aria-live="polite" data-testid="track-count">
             {list
-              ? filter.trim()
+              ? narrowed
                 ? `${formatCount(shown.length)} of ${plural(list.length, 'track')}`
                 : plural(list.length, 'track')
               : ''}
           </p>
+          {list && list.length > 0 ? (
+            <FlagFilters index={index} flags={flags} onChange={setFlags} />
+          ) : null}
         </div>
         {editable ? (
           <div class="edit-bar" role="group" aria-label="Edit the playlist">
@@ -395,8 +444,8 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
             </span>
             {(
               [
-                ['Move to position…', { kind: 'move-to' }, chosen.length > 0 && !filter.trim()],
-                ['Remove…', { kind: 'remove' }, chosen.length > 0 && !filter.trim()],
+                ['Move to position…', { kind: 'move-to' }, chosen.length > 0 && !!tableEditing],
+                ['Remove…', { kind: 'remove' }, chosen.length > 0 && !!tableEditing],
                 ['Sort…', { kind: 'reorder', initial: SORT_FIRST }, current.length > 1],
                 ['Shuffle…', { kind: 'reorder', initial: { kind: 'shuffle' } }, current.length > 1],
                 [
@@ -416,6 +465,16 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
                 {label}
               </button>
             ))}
+            {sorted ? (
+              <button
+                type="button"
+                class="btn btn-small btn-primary"
+                disabled={editor.busy}
+                onClick={applyOrder}
+              >
+                Apply this order…
+              </button>
+            ) : null}
             <button
               type="button"
               class="btn btn-small"
@@ -435,6 +494,12 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
               {pasting ? 'Close the paste' : 'Add from text…'}
             </button>
           </div>
+        ) : null}
+        {editable && sorted ? (
+          <p class="muted small" data-testid="sort-hint">
+            A sort is a view: drag and drop is off. Sort by # to move tracks by hand, or{' '}
+            <strong>Apply this order…</strong> to reorder the playlist (previewed first).
+          </p>
         ) : null}
         <p class="visually-hidden" aria-live="polite" data-testid="edit-status">
           {editor.announcement}
@@ -477,15 +542,18 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
           </EmptyState>
         ) : shown.length === 0 ? (
           <EmptyState title="No tracks match" icon="⌕">
-            <p>Try other words.</p>
+            <p>{flags.size ? 'Try other words, or other flags.' : 'Try other words.'}</p>
           </EmptyState>
         ) : (
           <TrackTable
             items={shown}
             label={`Tracks of ${playlist.name}`}
-            resetKey={filter}
+            resetKey={`${filter}\n${[...flags].join()}\n${sort.column}:${sort.dir}`}
             edit={tableEditing}
             whereLink={(item) => (item.is_local ? null : wherePath(item.uri))}
+            sort={sort}
+            onSort={(column) => setSort(nextSort(sort, column))}
+            widthsOwner={session.value?.user.id}
           />
         )}
       </section>
@@ -559,6 +627,24 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
           onClose={() => setDialog(null)}
         />
       ) : null}
+      {dialog?.kind === 'apply-order' ? (
+        <PreviewDialog
+          title={`Apply this order (${dialog.order})`}
+          accountId={accountId}
+          playlistId={playlistId}
+          list={current}
+          request={{ kind: 'set_list', planned_snapshot: snapshot, uris: dialog.uris }}
+          confirmLabel={(p) => `Reorder: move ${plural(p.moved.length, 'track')}`}
+          onConfirm={(request, p) => {
+            // The playlist takes the order shown, so its own order shows the same from now on.
+            setSort(PLAYLIST_ORDER);
+            applyPreviewed(
+              () => `Reordered by ${dialog.order}: ${plural(p.moved.length, 'track')} moved.`,
+            )(request, p);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
       {dialog?.kind === 'reorder' ? (
         <ReorderDialog
           initial={dialog.initial}
@@ -574,6 +660,58 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
           onClose={() => setDialog(null)}
         />
       ) : null}
+    </div>
+  );
+}
+
+/** "title, ascending" for the status line and the apply dialog. */
+function describeSort(sort: TrackSort): string {
+  const column = TRACK_COLUMNS.find((c) => c.id === sort.column)!;
+  return `${column.name}, ${sort.dir === 'asc' ? 'ascending' : 'descending'}`;
+}
+
+const FLAG_LABELS: Record<TrackFlag, string> = {
+  unavailable: 'Unavailable',
+  local: 'Local files',
+  duplicate: 'Duplicates',
+};
+
+/**
+ * Toggles that narrow the table to rows with any of the chosen flags, each with its count over
+ * the whole playlist (combined with the text filter).
+ */
+function FlagFilters({
+  index,
+  flags,
+  onChange,
+}: {
+  index: TrackIndex;
+  flags: ReadonlySet<TrackFlag>;
+  onChange: (flags: ReadonlySet<TrackFlag>) => void;
+}) {
+  return (
+    <div class="tt-flags" role="group" aria-label="Show only tracks that are">
+      {TRACK_FLAGS.map((flag) => {
+        const on = flags.has(flag);
+        const count = index.counts[flag];
+        return (
+          <button
+            key={flag}
+            type="button"
+            class="btn btn-small"
+            aria-pressed={on}
+            disabled={count === 0 && !on}
+            onClick={() => {
+              const next = new Set(flags);
+              if (on) next.delete(flag);
+              else next.add(flag);
+              onChange(next);
+            }}
+          >
+            {FLAG_LABELS[flag]} <span class="tt-flag-count">{formatCount(count)}</span>
+          </button>
+        );
+      })}
     </div>
   );
 }

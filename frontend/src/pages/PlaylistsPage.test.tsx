@@ -105,7 +105,7 @@ describe('PlaylistsPage', () => {
     expect(screen.queryByTestId('selection-count')).toBeNull();
   });
 
-  it('keeps table semantics: row count, row indexes and arrow keys between rows', async () => {
+  it('keeps table semantics: row count, row indexes, one tab stop and row keys', async () => {
     mockApi({
       'GET api/playlists': json({ playlists, total: 5 }),
       'GET api/accounts': json({ accounts: [account()] }),
@@ -118,10 +118,26 @@ describe('PlaylistsPage', () => {
     expect(rows).toHaveLength(6);
     expect(rows[5]!.getAttribute('aria-rowindex')).toBe('6');
     expect(screen.getAllByRole('columnheader').length).toBeGreaterThan(5);
-    const first = screen.getByLabelText('Select Alpha Beats');
-    first.focus();
-    fireEvent.keyDown(first, { key: 'ArrowDown' });
-    expect(document.activeElement).toBe(screen.getByLabelText('Select Bravo Ballads'));
+    // The rows are one tab stop (the first row), the controls inside them none.
+    const body = rows.slice(1);
+    expect(body.map((r) => r.tabIndex)).toEqual([0, -1, -1, -1, -1]);
+    expect(screen.getByLabelText('Select Alpha Beats').tabIndex).toBe(-1);
+    expect(within(body[0]!).getByRole('link').tabIndex).toBe(-1);
+    body[0]!.focus();
+    fireEvent.keyDown(body[0]!, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(body[1]);
+    expect(body.map((r) => r.tabIndex)).toEqual([-1, 0, -1, -1, -1]);
+    fireEvent.keyDown(body[1]!, { key: ' ' });
+    expect(screen.getByTestId('selection-count').textContent).toBe('1 selected');
+    fireEvent.keyDown(body[1]!, { key: 'End' });
+    expect(document.activeElement).toBe(body[4]);
+    // Escape clears the selection; `/` goes to the search.
+    fireEvent.keyDown(body[4]!, { key: 'Escape' });
+    expect(screen.queryByTestId('selection-count')).toBeNull();
+    fireEvent.keyDown(body[4]!, { key: '/' });
+    expect(document.activeElement).toBe(screen.getByLabelText('Search playlists'));
+    fireEvent.keyDown(body[4]!, { key: 'Enter' });
+    await waitFor(() => expect(location.value.path).toMatch(/playlists\/1\//));
   });
 
   it('re-reads the list on a playlists event without a reload', async () => {
@@ -158,7 +174,7 @@ describe('PlaylistsPage', () => {
     });
     render(<Page />);
     await waitFor(() => expect(screen.getByText('No playlists stored yet')).toBeTruthy());
-    expect(screen.getByRole('button', { name: 'Sync Demo Pro now' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Sync now (Demo Pro)' })).toBeTruthy();
   });
 
   it('hides sync for viewers', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   api,
   describeError,
@@ -10,29 +10,31 @@ import {
 } from '../api/client';
 import { BatchDialog, type BatchKind } from '../components/BatchDialog';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
 import { CreatePlaylistDialog, type CreateSource } from '../components/LifecycleDialogs';
 import { PlaylistTable } from '../components/PlaylistTable';
 import { SaveSelectionDialog } from '../components/SaveSelectionDialog';
 import { SelectionBar } from '../components/SelectionBar';
+import { SyncStrip } from '../components/SyncStrip';
 import { EmptyState, ErrorNotice, SelectField, Spinner } from '../components/ui';
 import { WorkspaceSidebar, type TagChoice } from '../components/WorkspaceSidebar';
 import { toUri } from '../lib/batch';
-import { formatCount, formatRelative, plural } from '../lib/format';
-import { activeAccountJob, isActive, jobs, upsertJob } from '../lib/jobs';
+import { formatCount, plural } from '../lib/format';
+import { isActive, jobs, upsertJob } from '../lib/jobs';
 import {
-  applyQuery,
   decodeQuery,
   defaultQuery,
   encodeQuery,
+  indexPlaylists,
   isFiltered,
   playlistKey,
+  queryIndex,
   tagCounts,
   type PlaylistQuery,
   type SortKey,
 } from '../lib/playlist-query';
 import { setSearch } from '../lib/router';
+import { useShortcut } from '../lib/shortcuts';
 import {
   clickRow,
   emptySelection,
@@ -62,6 +64,7 @@ export function playlistsBackLink(): string {
 // The last list this tab read, so coming back to the page shows it at once (and revalidates).
 // Keyed by user, so signing in as someone else never shows the previous user's list.
 let cache: { userId: number; list: CachedList } | null = null;
+const noPlaylists: readonly Playlist[] = [];
 
 export function PlaylistsPage({ search }: { search: string }) {
   const query = useMemo(() => decodeQuery(search), [search]);
@@ -119,8 +122,11 @@ export function PlaylistsPage({ search }: { search: string }) {
     if (list) cache = { userId, list };
   }, [list]);
 
-  const playlists = list?.data.playlists ?? [];
-  const visible = useMemo(() => applyQuery(playlists, query, holding), [playlists, query, holding]);
+  const playlists = list?.data.playlists ?? noPlaylists;
+  // Folding, collation and date parsing once per data change; a key press only filters the
+  // prepared text in a kept sort order (lib/playlist-query.ts).
+  const index = useMemo(() => indexPlaylists(playlists), [playlists]);
+  const visible = useMemo(() => queryIndex(index, query, holding), [index, query, holding]);
   const visibleKeys = useMemo(() => visible.map(playlistKey), [visible]);
   const visibleSet = useMemo(() => new Set(visibleKeys), [visibleKeys]);
   const counts = useMemo(() => tagCounts(playlists), [playlists]);
@@ -133,8 +139,16 @@ export function PlaylistsPage({ search }: { search: string }) {
 
   // Forget selected playlists that disappeared after a re-fetch.
   useEffect(() => {
-    setSelection((s) => pruneSelection(s, new Set(playlists.map(playlistKey))));
-  }, [playlists]);
+    setSelection((s) => pruneSelection(s, new Set(index.keys)));
+  }, [index]);
+
+  // The page's keys (lib/shortcuts.ts, listed by the `?` overlay): `/` goes to the search,
+  // Escape clears the selection (a dialog's Escape closes the dialog and stops there).
+  const hasSelection = selection.selected.size > 0;
+  useShortcut('/', 'Search the playlists', () => document.getElementById('pl-search')?.focus());
+  useShortcut('Escape', 'Clear the selection', () => setSelection(emptySelection), {
+    enabled: hasSelection,
+  });
 
   const update = (patch: Partial<PlaylistQuery>) => setSearch(encodeQuery({ ...query, ...patch }));
   const sortBy = (key: SortKey) =>
@@ -183,39 +197,15 @@ export function PlaylistsPage({ search }: { search: string }) {
     }
   };
 
-  const syncStrip =
-    accounts && accounts.length > 0 ? (
-      <ul class="sync-strip" aria-label="Spotify accounts">
-        {accounts.map((a) => {
-          const job = activeAccountJob(allJobs, a.id);
-          const running = job !== null || a.syncing === true;
-          const name = a.display_name || a.spotify_user_id;
-          return (
-            <li key={a.id} class="sync-item">
-              <div class="sync-item-text">
-                <strong>{name}</strong>
-                <span class="muted small">
-                  {plural(a.playlist_count, 'playlist')} · synced {formatRelative(a.last_synced_at)}
-                  {a.status === 'needs_reauth' ? ' · needs re-authorization' : ''}
-                </span>
-              </div>
-              {running ? <JobProgress job={job} label={`Sync of ${name}`} /> : null}
-              {canWrite && !running ? (
-                <button
-                  type="button"
-                  class="btn btn-small"
-                  disabled={syncing === a.id || a.status === 'needs_reauth'}
-                  onClick={() => sync(a)}
-                  aria-label={`Sync ${name} now`}
-                >
-                  Sync now
-                </button>
-              ) : null}
-            </li>
-          );
-        })}
-      </ul>
-    ) : null;
+  const syncStrip = accounts ? (
+    <SyncStrip
+      accounts={accounts}
+      jobs={allJobs}
+      canWrite={canWrite}
+      starting={syncing}
+      onSync={sync}
+    />
+  ) : null;
 
   // An error that leaves a piece of the page without data is shown with a retry; one that only
   // failed a refresh is a line under the list.
@@ -312,26 +302,6 @@ export function PlaylistsPage({ search }: { search: string }) {
               </button>
             ) : null}
           </div>
-          {visible.length === 0 ? (
-            <EmptyState title="No playlists match" icon="⌕">
-              <p>Try other words, or clear the filters.</p>
-            </EmptyState>
-          ) : (
-            <PlaylistTable
-              playlists={visible}
-              selected={selection.selected}
-              onToggle={(key, shift) => setSelection((s) => clickRow(s, visibleKeys, key, shift))}
-              onToggleAll={(on) => setSelection((s) => setAllVisible(s, visibleKeys, on))}
-              sort={query.sort}
-              dir={query.dir}
-              onSort={sortBy}
-              accountNames={accountNames}
-              density={shownDensity}
-            />
-          )}
-          {refreshError ? (
-            <p class="form-error">Could not refresh: {describeError(refreshError)}</p>
-          ) : null}
           {summary.chosen.length > 0 ? (
             <SelectionBar
               summary={summary}
@@ -352,6 +322,33 @@ export function PlaylistsPage({ search }: { search: string }) {
                 })
               }
             />
+          ) : (
+            <p class="selection-hint muted small">
+              Select playlists to act on them together: the checkboxes, or Space on a row (arrow
+              keys move between rows, Enter opens).
+            </p>
+          )}
+          {visible.length === 0 ? (
+            <EmptyState title="No playlists match" icon="⌕">
+              <p>Try other words, or clear the filters.</p>
+            </EmptyState>
+          ) : (
+            <PlaylistTable
+              playlists={visible}
+              keys={visibleKeys}
+              resetKey={encodeQuery(query)}
+              selected={selection.selected}
+              onToggle={(key, shift) => setSelection((s) => clickRow(s, visibleKeys, key, shift))}
+              onToggleAll={(on) => setSelection((s) => setAllVisible(s, visibleKeys, on))}
+              sort={query.sort}
+              dir={query.dir}
+              onSort={sortBy}
+              accountNames={accountNames}
+              density={shownDensity}
+            />
+          )}
+          {refreshError ? (
+            <p class="form-error">Could not refresh: {describeError(refreshError)}</p>
           ) : null}
         </div>
       </div>
@@ -446,20 +443,7 @@ function PlaylistToolbar({
 }) {
   return (
     <div class="toolbar" role="search">
-      <div class="field field-search">
-        <label for="pl-search" class="visually-hidden">
-          Search playlists
-        </label>
-        <input
-          id="pl-search"
-          class="input"
-          type="search"
-          placeholder="Search name, description or owner…"
-          autoComplete="off"
-          value={query.q}
-          onInput={(e) => update({ q: e.currentTarget.value })}
-        />
-      </div>
+      <SearchField value={query.q} onSearch={(q) => update({ q })} />
       <div class="filters">
         <SelectField
           id="pl-sort"
@@ -545,6 +529,59 @@ function PlaylistToolbar({
       </div>
     </div>
   );
+}
+
+/**
+ * The search box. A key press paints the typed text and nothing else: the list follows after the
+ * next frame (a yield past the paint, like startTransition), once for a burst of keys typed
+ * faster than that. The URL query (and with it the list) gets the last text.
+ */
+function SearchField({ value, onSearch }: { value: string; onSearch: (q: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  const pending = useRef<string | null>(null);
+  const latest = useRef(onSearch);
+  latest.current = onSearch;
+  // Follow the URL when it changes elsewhere (clear filters, back), not while a search is due.
+  useEffect(() => {
+    if (pending.current === null) setDraft(value);
+  }, [value]);
+  const apply = () => {
+    const q = pending.current;
+    pending.current = null;
+    if (q !== null) latest.current(q);
+  };
+  return (
+    <div class="field field-search">
+      <label for="pl-search" class="visually-hidden">
+        Search playlists
+      </label>
+      <input
+        id="pl-search"
+        class="input"
+        type="search"
+        placeholder="Search name, description or owner…"
+        autoComplete="off"
+        aria-keyshortcuts="/"
+        value={draft}
+        onInput={(e) => {
+          const text = e.currentTarget.value;
+          setDraft(text);
+          const scheduled = pending.current !== null;
+          pending.current = text;
+          if (!scheduled) afterNextPaint(apply);
+        }}
+      />
+    </div>
+  );
+}
+
+/** Runs `task` in the first task after the next frame is painted. */
+function afterNextPaint(task: () => void): void {
+  if (typeof requestAnimationFrame !== 'function') {
+    setTimeout(task, 0);
+    return;
+  }
+  requestAnimationFrame(() => setTimeout(task, 0));
 }
 
 /**

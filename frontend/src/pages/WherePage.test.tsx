@@ -105,3 +105,31 @@ describe('WherePage', () => {
     await waitFor(() => expect(window.location.search).toBe('?uri=spotify%3Atrack%3Aabc'));
   });
 });
+
+describe('WherePage with many playlists', () => {
+  it('renders the holders and a hundred others at a time; the filter finds any of them', async () => {
+    const others = Array.from({ length: 130 }, (_, i) =>
+      playlist({ id: `o${i}`, name: `Other ${String(i).padStart(3, '0')}` }),
+    );
+    mockApi({
+      'GET api/where': json(where),
+      'GET api/accounts': json({ accounts: [account()] }),
+      'GET api/playlists': json({
+        playlists: [playlist({ id: 'held', name: 'Held' }), ...others],
+        total: 131,
+      }),
+    });
+    render(<WherePage search="uri=spotify%3Atrack%3At" />);
+    const rows = () => screen.getAllByTestId('where-row');
+    await waitFor(() => expect(rows()).toHaveLength(100));
+    expect(rows()[0]!.getAttribute('data-holds')).toBe('yes');
+    fireEvent.click(screen.getByRole('button', { name: 'Show 31 more' }));
+    expect(rows()).toHaveLength(131);
+    expect(screen.queryByTestId('show-more')).toBeNull();
+    // A filter starts again from the first hundred, and finds one past them.
+    fireEvent.input(screen.getByLabelText('Filter the other playlists'), {
+      target: { value: 'Other 12' },
+    });
+    await waitFor(() => expect(rows()).toHaveLength(11)); // Held, Other 120-129
+  });
+});

@@ -14,6 +14,7 @@ import {
 import { BatchJobView, BatchPreviewTable, startBatchJob } from '../components/BatchParts';
 import { useAccountNames } from '../components/JobParts';
 import { Link } from '../components/Link';
+import { ShowMore, useRenderLimit } from '../components/growing-list';
 import { Cover, DataTable, ErrorNotice, FormError, Spinner } from '../components/ui';
 import { toUri } from '../lib/batch';
 import { formatDate, plural } from '../lib/format';
@@ -78,6 +79,9 @@ function WhereResult({ uri }: { uri: string }) {
   const [changed, setChanged] = useState<ReadonlyMap<string, boolean>>(new Map());
   const [filter, setFilter] = useState('');
   const [phase, setPhase] = useState<Phase>({ phase: 'toggles' });
+  // 2,000 playlists are 2,000 rows of toggles: the holders come first, then the others a
+  // hundred at a time (the filter finds any of them).
+  const renderLimit = useRenderLimit(filter);
 
   const rows = useMemo(
     () => (where.data && list.data ? whereRows(where.data, list.data.data.playlists) : []),
@@ -93,9 +97,11 @@ function WhereResult({ uri }: { uri: string }) {
   const batches = toggleBatches(uri, data.track, rows, on);
   const accountName = (id: number) => names.get(id) ?? `account ${id}`;
   const needle = filter.trim().toLowerCase();
-  const shown = needle
+  const matching = needle
     ? rows.filter((r) => r.holder || r.name.toLowerCase().includes(needle))
     : rows;
+  const shown =
+    matching.length > renderLimit.limit ? matching.slice(0, renderLimit.limit) : matching;
   const title = data.track ? `${data.track.name} — ${data.track.artists.join(', ')}` : uri;
 
   return (
@@ -208,6 +214,7 @@ function WhereResult({ uri }: { uri: string }) {
               );
             })}
           </DataTable>
+          <ShowMore shown={shown.length} total={matching.length} onMore={renderLimit.more} />
           {canWrite ? (
             <div class="selection-bar where-apply" role="region" aria-label="Changes">
               <span class="small" aria-live="polite">

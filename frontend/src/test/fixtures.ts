@@ -49,6 +49,7 @@ export function account(overrides: Partial<Account> = {}): Account {
     last_synced_at: null,
     playlist_count: 3,
     syncing: false,
+    last_sync_failure: null,
     ...overrides,
   };
 }

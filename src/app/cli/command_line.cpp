@@ -216,7 +216,7 @@ core::Result<Invocation> parse_command_line(const CommandTable& table,
     own_flag_seen = own_flag_seen || own_flag;
   };
 
-  // The flag named `name` (long, or short when `letter` is set): the command's own, else global.
+  // The first flag `matches` accepts: the command's own (second: true), else a global one.
   auto lookup = [&](auto&& matches) -> std::pair<const Flag*, bool> {
     if (invocation.command) {
       for (const auto& flag : invocation.command->flags)

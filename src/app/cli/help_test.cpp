@@ -152,8 +152,9 @@ TEST(PlmHelp, TopLevelHelpListsEveryGroupAndTheCommandsInsideIt) {
   for (const auto& group : plm_command_table().groups) {
     EXPECT_THAT(help.out, HasSubstr("\n  " + std::string(group.name) + " ")) << group.name;
     for (const auto& command : group.commands) {
-      if (!command.name.empty())
+      if (!command.name.empty()) {
         EXPECT_THAT(help.out, HasSubstr("\n    " + std::string(command.name) + " "));
+      }
     }
   }
   EXPECT_THAT(help.out, HasSubstr("Global options"));
