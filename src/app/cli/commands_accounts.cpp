@@ -7,6 +7,7 @@
 #include "app/cli/context.hpp"
 #include "app/cli/json_shapes.hpp"
 #include "app/cli/output.hpp"
+#include "web/job_json.hpp"
 
 namespace plm::app::cli {
 
@@ -62,8 +63,11 @@ ExitCode list_accounts(CommandContext& context) {
   for (const auto& account : *list) {
     auto playlists = context.services().playlists().playlists_of(account.id);
     if (!playlists) return context.fail(playlists.error());
+    // A store that cannot say whether the last sync failed must not answer "it did not".
+    auto failure = web::last_sync_failure_json(context.services().jobs(), account.id);
+    if (!failure) return context.fail(failure.error());
     json.push_back(account_shape(account, now, static_cast<std::int64_t>(playlists->size()),
-                                 busy->contains(account.id)));
+                                 busy->contains(account.id), Json::parse(*failure)));
   }
   return context.output().list(json, kAccountColumns);
 }

@@ -18,6 +18,7 @@
 #include "http/message.hpp"
 #include "http/server.hpp"
 #include "spotify/oauth.hpp"
+#include "web/job_json.hpp"
 #include "web/url.hpp"
 
 namespace plm::app::cli {
@@ -59,9 +60,11 @@ ExitCode complete_connect(CommandContext& context, spotify::Authorizer& authoriz
   if (!playlists) return context.fail(playlists.error());
   auto busy = accounts_with_jobs(services.jobs(), user.id);
   if (!busy) return context.fail(busy.error());
+  auto failure = web::last_sync_failure_json(services.jobs(), *id);  // a reconnect keeps its jobs
+  if (!failure) return context.fail(failure.error());
   return context.output().result(
       account_shape(account, services.clock().now(), static_cast<std::int64_t>(playlists->size()),
-                    busy->contains(*id)),
+                    busy->contains(*id), Json::parse(*failure)),
       "connected Spotify account " + profile.id + " (" + profile.display_name + ") as account " +
           std::to_string(*id) + " of " + user.username);
 }

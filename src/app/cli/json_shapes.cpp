@@ -31,7 +31,7 @@ Json user_shape(const core::AppUser& user) {
 }
 
 Json account_shape(const core::SpotifyAccount& account, core::TimePoint now,
-                   std::int64_t playlist_count, bool syncing) {
+                   std::int64_t playlist_count, bool syncing, Json last_sync_failure) {
   // The same date and day count as the web app's (core::authorization_expires_at).
   const auto expires = core::authorization_expires_at(account);
   const auto days_left = core::authorization_days_left(account, now);
@@ -47,7 +47,8 @@ Json account_shape(const core::SpotifyAccount& account, core::TimePoint now,
               {"expiry_warning", warning},
               {"last_synced_at", time_or_null(account.last_synced_at)},
               {"playlist_count", playlist_count},
-              {"syncing", syncing}};
+              {"syncing", syncing},
+              {"last_sync_failure", std::move(last_sync_failure)}};
 }
 
 core::Result<std::set<std::int64_t>> accounts_with_jobs(core::JobQueue& jobs,

@@ -32,7 +32,8 @@ inline const std::vector<std::string_view> kAccountJsonFields{"id",
                                                               "expiry_warning",
                                                               "last_synced_at",
                                                               "playlist_count",
-                                                              "syncing"};
+                                                              "syncing",
+                                                              "last_sync_failure"};
 inline const std::vector<std::string_view> kPlaylistJsonFields{
     "account_id",      "id",          "name",        "description",
     "owner_id",        "owner_name",  "owned",       "public",
@@ -56,10 +57,11 @@ inline const std::vector<std::string_view> kTrackWhereJsonFields{"uri", "track",
 nlohmann::json user_shape(const core::AppUser& user);
 
 /// The web API's Account: `playlist_count` is the stored playlists', `syncing` whether a job of
-/// the account is queued, running or interrupted (accounts_with_jobs). Not yet: the optional
-/// `last_sync_failure` (issue 13 §2, its back end comes with the web app's sync strip).
+/// the account is queued, running or interrupted (accounts_with_jobs), `last_sync_failure` null
+/// or the object web::last_sync_failure_json reads from the job store.
 nlohmann::json account_shape(const core::SpotifyAccount& account, core::TimePoint now,
-                             std::int64_t playlist_count, bool syncing);
+                             std::int64_t playlist_count, bool syncing,
+                             nlohmann::json last_sync_failure);
 
 /// The accounts of `user_id` with a job queued, running or interrupted (the web API's
 /// Account.syncing).

@@ -24,7 +24,7 @@ TEST(JsonShapes, EachShapesKeysAreItsDeclaredFields) {
   EXPECT_EQ(keys_of(user_shape(user)), names(kUserJsonFields));
   core::SpotifyAccount account;
   account.id = 2;
-  EXPECT_EQ(keys_of(account_shape(account, core::TimePoint{}, 0, false)),
+  EXPECT_EQ(keys_of(account_shape(account, core::TimePoint{}, 0, false, nullptr)),
             names(kAccountJsonFields));
   core::StoredPlaylist playlist;
   playlist.summary.id = "p";
