@@ -296,7 +296,7 @@ import json, os, sys
 work, label, user = sys.argv[1:4]
 emu = {p["id"]: p for p in json.load(open(f"{work}/{label}.emulator.json")) if p["owner_id"] == user}
 stored = {p["id"]: p for p in json.load(open(f"{work}/{label}.playlists.json"))}
-bad = [i for i in emu if i not in stored or stored[i]["tracks"] != len(emu[i]["entries"])]
+bad = [i for i in emu if i not in stored or stored[i]["track_count"] != len(emu[i]["entries"])]
 shown = sorted(os.listdir(f"{work}/{label}.show"))
 for name in shown:
     pid = name[:-5]

@@ -15,7 +15,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache clang-format clang-14 libclang-rt-14-dev lld
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev
-  libsodium-dev libsqlite3-dev libpq-dev libpqxx-dev postgresql
+  libsodium-dev libsqlite3-dev libpq-dev libpqxx-dev postgresql libjq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl python3 time nghttp2-server openssl zlib1g-dev
   chromium nginx

@@ -104,6 +104,35 @@ Json job_details_value(const core::JobDetails& details) {
 
 std::string job_json(const core::Job& job) { return dump(job_value(job)); }
 
+/// Account.last_sync_failure: set while the account's latest ended sync failed or was cancelled,
+/// null once a later one succeeded (or before any ended). Read from the job store rather than kept
+/// in a table of its own: the newest ended sync_account job of the account says it all (syncs of
+/// one account share a concurrency key, so they run one after the other and the newest id is the
+/// one that ended last). A sync stopped by a shutdown is Interrupted, not ended: it resumes.
+core::Result<std::string> last_sync_failure_json(core::JobQueue& jobs, std::int64_t account_id) {
+  core::JobFilter filter;
+  filter.account_id = account_id;
+  filter.kind = core::JobKind::SyncAccount;
+  filter.states = {core::JobState::Succeeded, core::JobState::Failed, core::JobState::Cancelled};
+  filter.limit = 1;
+  auto latest = jobs.list_jobs(filter);
+  if (!latest) return latest.error();
+  if (latest->empty() || latest->front().state == core::JobState::Succeeded)
+    return std::string("null");
+  const core::Job& job = latest->front();
+  Json failure{{"job_id", std::to_string(job.id)},
+               {"ended_at", nullable_time(job.finished_at ? job.finished_at : job.updated_at)}};
+  if (job.error) {
+    const Json error = job_error_value(*job.error, std::nullopt);
+    failure["message"] = error["message"];
+    failure["code"] = error["code"];
+  } else {
+    failure["message"] = "the sync was cancelled before it finished";
+    failure["code"] = "cancelled";
+  }
+  return dump(failure);
+}
+
 std::string job_details_json(const core::JobDetails& details) {
   return dump(job_details_value(details));
 }

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "web/handlers.hpp"
+#include "web/job_json.hpp"
 
 namespace plm::web {
 
@@ -26,34 +27,6 @@ core::Result<std::set<std::int64_t>> busy_accounts(App& app, std::int64_t user_i
   std::set<std::int64_t> busy;
   for (const auto& job : *active) busy.insert(job.account_id);
   return busy;
-}
-
-/// Account.last_sync_failure: set while the account's latest ended sync failed or was cancelled,
-/// null once a later one succeeded (or before any ended). Read from the job store rather than kept
-/// in a table of its own: the newest ended sync_account job of the account says it all (syncs of
-/// one account share a concurrency key, so they run one after the other and the newest id is the
-/// one that ended last). A sync stopped by a shutdown is Interrupted, not ended: it resumes.
-core::Result<Json> last_sync_failure(App& app, std::int64_t account_id) {
-  core::JobFilter filter;
-  filter.account_id = account_id;
-  filter.kind = core::JobKind::SyncAccount;
-  filter.states = {core::JobState::Succeeded, core::JobState::Failed, core::JobState::Cancelled};
-  filter.limit = 1;
-  auto latest = app.deps.jobs.list_jobs(filter);
-  if (!latest) return latest.error();
-  if (latest->empty() || latest->front().state == core::JobState::Succeeded) return Json(nullptr);
-  const core::Job& job = latest->front();
-  Json failure{{"job_id", std::to_string(job.id)},
-               {"ended_at", time_or_null(job.finished_at ? job.finished_at : job.updated_at)}};
-  if (job.error) {
-    const Json error = job_error_value(*job.error, std::nullopt);
-    failure["message"] = error["message"];
-    failure["code"] = error["code"];
-  } else {
-    failure["message"] = "the sync was cancelled before it finished";
-    failure["code"] = "cancelled";
-  }
-  return failure;
 }
 
 Json account_json(App& app, const core::SpotifyAccount& account, bool syncing,
@@ -105,9 +78,9 @@ http::Response list_accounts(App& app, Context& context) {
   Json list = Json::array();
   for (const auto& account : *accounts) {
     // A store that cannot say whether the last sync failed must not answer "it did not".
-    auto failure = last_sync_failure(app, account.id);
+    auto failure = last_sync_failure_json(app.deps.jobs, account.id);
     if (!failure) return app.fail(failure.error());
-    list.push_back(account_json(app, account, busy->contains(account.id), std::move(*failure)));
+    list.push_back(account_json(app, account, busy->contains(account.id), Json::parse(*failure)));
   }
   return http::Response::json(200, dump(Json{{"accounts", list}}));
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/jobs/job.hpp"
+#include "core/ports/job_queue.hpp"
 #include "core/result.hpp"
 
 namespace plm::web {
@@ -17,6 +18,10 @@ namespace plm::web {
 std::string job_json(const core::Job& job);
 /// The JobDetails schema: the job, its per-item results and its history.
 std::string job_details_json(const core::JobDetails& details);
+
+/// Account.last_sync_failure of `account_id` as JSON: "null", or the object of its latest ended
+/// sync when that failed or was cancelled (the web app's account card and `plm accounts` alike).
+core::Result<std::string> last_sync_failure_json(core::JobQueue& jobs, std::int64_t account_id);
 
 /// A comma-separated list of states ("queued,running"; empty entries are ignored), as the `state`
 /// filter and `plm jobs --state` take it. InvalidInput naming the first unknown state, worded to

@@ -98,11 +98,13 @@ TEST_F(CliBatchTest, AddPreviewsSendingNothingThenRunsAsOneJobThatUndoesAsOne) {
       run_json({"batch", "add", "--playlists", "owned", "--position", "2", u(100), "--dry-run"});
 
   EXPECT_EQ(emulator_calls(), calls_before);  // nothing sent
-  EXPECT_NE(text.out.find("\"Road Trip\" (" + kRoadTrip + "): +1 at 2"), std::string::npos)
+  // In a pipe: one TSV line per playlist (STATUS, PLAYLIST, ID, CHANGE, CALLS, ERROR); what it
+  // costs and that nothing was sent are for the person, on stderr.
+  EXPECT_NE(text.out.find("change\tRoad Trip\t" + kRoadTrip + "\t+1 at 2\t"), std::string::npos)
       << text.out;
-  EXPECT_NE(text.out.find("4 playlists to change, 0 unchanged, 0 refused"), std::string::npos)
-      << text.out;
-  EXPECT_NE(text.out.find("dry run: nothing sent"), std::string::npos) << text.out;
+  EXPECT_NE(text.err.find("4 playlists to change, 0 unchanged, 0 refused"), std::string::npos)
+      << text.err;
+  EXPECT_NE(text.err.find("dry run: nothing sent"), std::string::npos) << text.err;
   EXPECT_TRUE(dry["job_id"].is_null());
   EXPECT_EQ(dry["dry_run"], true);
   EXPECT_TRUE(dry["state"].is_null());
@@ -156,8 +158,7 @@ TEST_F(CliBatchTest, AddPreviewsSendingNothingThenRunsAsOneJobThatUndoesAsOne) {
   EXPECT_EQ(emulator_calls() - before_stored_add, stored_add["calls"].get<std::int64_t>());
 
   const auto undo_text = run({"batch", "undo", job_id, "--dry-run"});
-  EXPECT_NE(undo_text.out.find("\"Chill\" (" + kChill + "): -1"), std::string::npos)
-      << undo_text.out;
+  EXPECT_NE(undo_text.out.find("\tChill\t" + kChill + "\t-1"), std::string::npos) << undo_text.out;
   const Json undone = run_json({"batch", "undo", job_id});
 
   EXPECT_EQ(undone["state"], "succeeded");
@@ -175,8 +176,8 @@ TEST_F(CliBatchTest, EachOperationChangesTheSelectedPlaylistsOnSpotify) {
   EXPECT_EQ(on_spotify(kRoadTrip), (std::vector{u(1), u(2), u(3), u(4)}));
   EXPECT_EQ(on_spotify(kRoadWork), (std::vector{u(10), u(11)}));
   EXPECT_EQ(on_spotify(kFollowed), (std::vector{u(0)}));
-  EXPECT_NE(removed.out.find("skipped    \"Followed\""), std::string::npos) << removed.out;
-  EXPECT_NE(removed.out.find("unchanged  \"Chill\""), std::string::npos) << removed.out;
+  EXPECT_NE(removed.out.find("skipped\tFollowed\t"), std::string::npos) << removed.out;
+  EXPECT_NE(removed.out.find("unchanged\tChill\t"), std::string::npos) << removed.out;
 
   // replace over ids, a URI and a link; the track comes as an open.spotify.com link.
   const std::string link =
@@ -243,7 +244,7 @@ TEST_F(CliBatchTest, APlaylistInConflictEndsWithExitCode5AndTheOthersAreDone) {
   // Not overwritten: the outside change and the batch's track stay.
   EXPECT_EQ(on_spotify(kRoadTrip), (std::vector{u(200), u(100), u(0), u(1), u(2), u(3), u(4)}));
   // Only the playlists asked for; Road Work is undone already, so nothing is left to change.
-  EXPECT_NE(text.out.find("\"Road Work\""), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("\tRoad Work\t"), std::string::npos) << text.out;
   EXPECT_EQ(text.out.find("Road Trip"), std::string::npos) << text.out;
 }
 
@@ -254,11 +255,14 @@ TEST_F(CliBatchTest, WhereListsEveryPlaylistThatHoldsATrack) {
   const Json where =
       run_json({"where", "https://open.spotify.com/track/" + catalog().tracks().at(0).id});
 
-  EXPECT_NE(text.out.find("\"Road Trip\" (" + kRoadTrip + "): position 1"), std::string::npos)
-      << text.out;
-  EXPECT_NE(text.out.find("\"Road Work\" (" + kRoadWork + "): position 2"), std::string::npos)
-      << text.out;
-  EXPECT_NE(text.out.find("added 2025-01-01"), std::string::npos) << text.out;
+  // In a pipe: one TSV line per playlist (PLAYLIST, ID, ACCOUNT, POSITIONS from 1, ADDED, ...).
+  const auto line_of = [&](const std::string& id) {
+    const auto start = text.out.rfind('\n', text.out.find("\t" + id + "\t")) + 1;
+    return text.out.substr(start, text.out.find('\n', start) - start);
+  };
+  EXPECT_EQ(line_of(kRoadTrip).rfind("Road Trip\t" + kRoadTrip + "\t", 0), 0u) << text.out;
+  EXPECT_NE(line_of(kRoadTrip).find("\t1\t2025-01-01\t"), std::string::npos) << text.out;
+  EXPECT_NE(line_of(kRoadWork).find("\t2\t"), std::string::npos) << text.out;
   expect_schema("TrackWhere", where);
   EXPECT_EQ(where["uri"], u(0));
   std::map<std::string, Json> rows;
@@ -268,7 +272,7 @@ TEST_F(CliBatchTest, WhereListsEveryPlaylistThatHoldsATrack) {
   EXPECT_EQ(rows[kRoadWork]["positions"], (Json{1}));
   EXPECT_TRUE(rows[kRoadTrip]["read_only_reason"].is_null());
   const auto nowhere = run({"where", u(500)});
-  EXPECT_NE(nowhere.out.find("in no stored playlist"), std::string::npos) << nowhere.out;
+  EXPECT_NE(nowhere.err.find("in no stored playlist"), std::string::npos) << nowhere.err;
   run({"where", "spotify:album:abc"}, 2);
 }
 

@@ -31,6 +31,7 @@
 #include "support/http_client.hpp"
 #include "support/openapi/openapi_validator.hpp"
 #include "support/process.hpp"
+#include "terminal_session.hpp"
 #include "testkit/testkit.hpp"
 
 extern char** environ;
@@ -65,105 +66,6 @@ Seed small_seed() {
   return seed;
 }
 
-/// A program on a pseudo-terminal: what a person at a terminal would see and type. The child
-/// is a session leader with the terminal as its controlling one, so Ctrl-C sends it SIGINT.
-/// The test keeps the terminal's slave side open to read its settings after the child ends.
-class TerminalSession {
- public:
-  TerminalSession(const std::vector<std::string>& argv,
-                  const std::map<std::string, std::string>& environment) {
-    if (openpty(&master_, &slave_, nullptr, nullptr, nullptr) != 0)
-      throw std::runtime_error("openpty");
-    // Everything the child needs is built before fork: after it, only async-signal-safe calls.
-    std::map<std::string, std::string> merged;
-    for (char** entry = environ; entry && *entry; ++entry) {
-      const std::string text(*entry);
-      if (const auto equals = text.find('='); equals != std::string::npos)
-        merged[text.substr(0, equals)] = text.substr(equals + 1);
-    }
-    for (const auto& [key, value] : environment) merged[key] = value;
-    std::vector<std::string> env_strings;
-    for (const auto& [key, value] : merged) env_strings.push_back(key + "=" + value);
-    std::vector<std::string> arguments = argv;
-    std::vector<char*> args, env;
-    for (auto& argument : arguments) args.push_back(argument.data());
-    args.push_back(nullptr);
-    for (auto& entry : env_strings) env.push_back(entry.data());
-    env.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ == 0) {
-      setsid();
-      ioctl(slave_, TIOCSCTTY, 0);
-      dup2(slave_, STDIN_FILENO);
-      dup2(slave_, STDOUT_FILENO);
-      dup2(slave_, STDERR_FILENO);
-      close(master_);
-      close(slave_);
-      execve(args[0], args.data(), env.data());
-      _exit(127);
-    }
-  }
-  ~TerminalSession() {
-    if (pid_ > 0 && !exited_) {
-      ::kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    close(master_);
-    close(slave_);
-  }
-  TerminalSession(const TerminalSession&) = delete;
-  TerminalSession& operator=(const TerminalSession&) = delete;
-
-  /// Reads what the terminal shows until `text` appears; false after 30 s without it.
-  bool wait_for(const std::string& text) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (screen_.find(text) == std::string::npos) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0 || !read_some(static_cast<int>(left.count()))) return false;
-    }
-    return true;
-  }
-  /// Keys typed at the terminal (the line discipline echoes them unless echo is off).
-  void type(const std::string& keys) {
-    ASSERT_EQ(::write(master_, keys.data(), keys.size()), static_cast<ssize_t>(keys.size()));
-  }
-  /// Waits for the child; then everything it left on the screen is read. The exit code, or
-  /// -signal when a signal ended it.
-  int wait_exit() {
-    int status = 0;
-    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    exited_ = true;
-    while (read_some(0)) {
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  }
-  bool echo_on() const {
-    termios settings{};
-    tcgetattr(slave_, &settings);
-    return (settings.c_lflag & ECHO) != 0;
-  }
-  const std::string& screen() const { return screen_; }
-
- private:
-  bool read_some(int timeout_ms) {
-    pollfd fd{master_, POLLIN, 0};
-    if (poll(&fd, 1, timeout_ms) <= 0 || !(fd.revents & POLLIN)) return false;
-    char buffer[4096];
-    const auto n = ::read(master_, buffer, sizeof buffer);
-    if (n <= 0) return false;
-    screen_.append(buffer, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  int master_ = -1;
-  int slave_ = -1;
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  std::string screen_;
-};
-
 TEST_F(CliTest, HeadlessConnectStoresTheAccount) {
   start(small_seed(), "dj");
   connect();
@@ -175,7 +77,7 @@ TEST_F(CliTest, HeadlessConnectStoresTheAccount) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["spotify_user_id"], "dj");
   EXPECT_EQ(list[0]["status"], "active");
-  EXPECT_GE(list[0]["days_left"].get<int>(), 180);
+  EXPECT_GE(list[0]["days_until_expiry"].get<int>(), 180);
 }
 
 TEST_F(CliTest, ConnectingWithAShortLivedFirstTokenStoresTheRefreshedTokens) {
@@ -208,7 +110,7 @@ TEST_F(CliTest, AccountsShowTheAuthorizationExpiryTheCoreComputesLikeTheWebApp) 
   // Six calendar months after consent (what Spotify and the emulator do), not 183 days.
   EXPECT_EQ(shown["authorization_expires_at"],
             plm::core::format_utc(*plm::core::authorization_expires_at(account)));
-  const auto days_left = shown["days_left"].get<std::int64_t>();
+  const auto days_left = shown["days_until_expiry"].get<std::int64_t>();
   const auto now = std::chrono::system_clock::now();
   EXPECT_TRUE(days_left == plm::core::authorization_days_left(account, now) ||
               days_left ==
@@ -289,7 +191,7 @@ TEST_F(CliTest, PlaylistsAndPlaylistShowListWhatWasSynced) {
   const Json big = Json::parse(show.out);
   ASSERT_EQ(big["items"].size(), 120u);
   EXPECT_EQ(big["items"][0]["name"], catalog().tracks().at(0).name);
-  EXPECT_NE(followed.out.find("contents not stored"), std::string::npos);
+  EXPECT_NE(followed.err.find("contents not stored"), std::string::npos);
   EXPECT_NE(text.out.find("Small"), std::string::npos);
 }
 
@@ -315,8 +217,9 @@ TEST_F(CliTest, PlaylistHistoryListsTheVersionsTheSyncsRecordedNewestFirst) {
   const auto unread = plm({"playlist", "history", "Followed00000000000001"});
 
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  const auto second = text.out.find("    2  ");
-  const auto first = text.out.find("    1  ");
+  // One TSV line per version (a pipe): VERSION, RECORDED, CAUSE, WHO, CHANGES, WHAT.
+  const auto second = text.out.find("2\t");
+  const auto first = text.out.find("\n1\t");
   ASSERT_NE(second, std::string::npos) << text.out;
   EXPECT_LT(second, first);  // newest first
   EXPECT_NE(text.out.find("+2 -0 ~0", second), std::string::npos) << text.out;
@@ -336,7 +239,7 @@ TEST_F(CliTest, PlaylistHistoryListsTheVersionsTheSyncsRecordedNewestFirst) {
   EXPECT_NE(unknown.exit_code, 0);
   EXPECT_NE(unknown.err.find("NoSuch0000000000000001"), std::string::npos) << unknown.err;
   ASSERT_EQ(unread.exit_code, 0) << unread.err;  // stored, its items unreadable: no versions
-  EXPECT_NE(unread.out.find("no versions recorded yet"), std::string::npos);
+  EXPECT_NE(unread.err.find("no versions recorded yet"), std::string::npos);
 }
 
 // plm playlist create / copy / delete: jobs run in the process, checked on the emulator's state.
@@ -480,7 +383,10 @@ TEST_F(CliTest, JobsListShowAndCancelTheUsersJobsInTheWebApisShapes) {
   const auto cancelled = plm({"jobs", "--state", "cancelled"});
 
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  const auto line_of = [&](std::int64_t job) { return list.out.find("\n" + id(job) + " "); };
+  // In a pipe: one TSV line per job, no header.
+  const auto line_of = [&](std::int64_t job) {
+    return ("\n" + list.out).find("\n" + id(job) + "\t");
+  };
   EXPECT_LT(line_of(waiting), line_of(running));  // newest first
   EXPECT_LT(line_of(running), line_of(synced));
   EXPECT_EQ(line_of(others), std::string::npos);
@@ -497,8 +403,8 @@ TEST_F(CliTest, JobsListShowAndCancelTheUsersJobsInTheWebApisShapes) {
   EXPECT_EQ(bad_state.exit_code, 2);
   EXPECT_NE(bad_state.err.find("--state takes queued, running"), std::string::npos);
   ASSERT_EQ(show.exit_code, 0) << show.err;
-  EXPECT_NE(show.out.find("history:"), std::string::npos) << show.out;
-  EXPECT_NE(show.out.find("Big"), std::string::npos) << show.out;
+  EXPECT_EQ(std::count(show.out.begin(), show.out.end(), '\n'), 4) << show.out;  // its items
+  EXPECT_NE(show.out.find("\tBig\t"), std::string::npos) << show.out;
   ASSERT_EQ(show_json.exit_code, 0) << show_json.err;
   const Json details = Json::parse(show_json.out);
   expect_schema("JobDetails", details);
@@ -518,7 +424,8 @@ TEST_F(CliTest, JobsListShowAndCancelTheUsersJobsInTheWebApisShapes) {
   EXPECT_EQ(cancel_finished.exit_code, 1);
   EXPECT_NE(cancel_finished.err.find("already finished (succeeded)"), std::string::npos);
   EXPECT_EQ(cancel_nothing.exit_code, 2);
-  EXPECT_NE(cancelled.out.find("\n" + id(waiting) + " "), std::string::npos) << cancelled.out;
+  EXPECT_NE(("\n" + cancelled.out).find("\n" + id(waiting) + "\t"), std::string::npos)
+      << cancelled.out;
   EXPECT_EQ(queue.find_job(running)->value().job.state, plm::core::JobState::Running);
 }
 

@@ -8,6 +8,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/output.hpp"
 
 namespace plm::app::cli {
 
@@ -102,6 +103,7 @@ ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream&
   }
   const Command& command = *invocation.command;
   CommandContext context(invocation, out, err);
+  context.use_terminal(Terminal::detect(invocation));
   if (command.needs != Needs::Nothing) {
     auto config = load_config(invocation.settings);
     if (!config) return usage_error(config.error().message, invocation.json, out, err);

@@ -8,7 +8,6 @@
 // `plm playlist show` numbers the tracks.
 
 #include <charconv>
-#include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -17,6 +16,8 @@
 #include "app/batch_jobs.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
+#include "app/cli/output.hpp"
 #include "app/cli/run_job.hpp"
 #include "app/job_handlers.hpp"
 #include "core/batch/batch_requests.hpp"
@@ -212,26 +213,49 @@ std::string duration_text(std::chrono::milliseconds duration) {
   return "about " + std::to_string(seconds / 60) + " min " + std::to_string(seconds % 60) + " s";
 }
 
-void print_line(std::ostream& out, std::string_view status, const std::string& name,
-                const std::string& id, const std::string& detail) {
-  out << "  " << std::left << std::setw(10) << status << " \"" << name << "\" (" << id << ")"
-      << (detail.empty() ? "" : ": ") << detail << "\n";
+/// The cost line of the preview: "4 playlists to change, 0 unchanged, 0 refused; 8 Spotify calls
+/// (...), about 3 s at 100 calls per 30 s".
+std::string cost_text(const core::BatchProposal& proposal, std::int64_t budget) {
+  const core::BatchPlan& plan = proposal.plan;
+  return plural(plan.changed, "playlist") + " to change, " + std::to_string(plan.unchanged) +
+         " unchanged, " + std::to_string(plan.refused) + " refused; " +
+         plural(plan.calls, "Spotify call") + " (" + std::to_string(plan.write_calls) +
+         " writes + " + std::to_string(plan.check_reads) + " snapshot checks), " +
+         duration_text(plan.expected_duration) + " at " + std::to_string(budget) +
+         " calls per 30 s";
 }
 
-void print_preview(std::ostream& out, const core::BatchProposal& proposal, std::int64_t budget) {
-  const core::BatchPlan& plan = proposal.plan;
-  out << proposal.summary << "\n";
-  for (const auto& entry : plan.entries) {
-    std::string detail = entry_detail(entry);
-    if (entry.status == BatchEntryPlan::Status::Change)
-      detail += " · " + plural(entry.calls, "call");
-    print_line(out, core::to_string(entry.status), entry.name, entry.playlist_id, detail);
-  }
-  out << plural(plan.changed, "playlist") << " to change, " << plan.unchanged << " unchanged, "
-      << plan.refused << " refused; " << plural(plan.calls, "Spotify call") << " ("
-      << plan.write_calls << " writes + " << plan.check_reads << " snapshot checks), "
-      << duration_text(plan.expected_duration) << " at " << budget << " calls per 30 s\n";
+Colour status_colour(const Json& status) {
+  if (status == "change" || status == "done") return Colour::Good;
+  if (status == "failed" || status == "conflict" || status == "refused") return Colour::Bad;
+  if (status == "skipped" || status == "pending") return Colour::Warning;
+  return Colour::None;
 }
+
+std::string error_message(const Json& error) {
+  return error.is_object() ? error.value("message", "") : "";
+}
+
+/// The batch's playlists, planned (dry run) or as they ended: from batch_value's `playlists`.
+constexpr Column kBatchColumns[] = {
+    {.header = "STATUS", .field = "status", .colour = status_colour},
+    {.header = "PLAYLIST", .field = "name", .shrink = true},
+    {.header = "ID", .field = "id"},
+    {.header = "CHANGE", .field = "detail", .shrink = true},
+    {.header = "CALLS", .field = "calls", .right_aligned = true},
+    {.header = "ERROR", .field = "error", .shrink = true, .format = error_message},
+};
+
+std::string job_text(const Json& job_id) {
+  return job_id.is_string() ? job_id.get<std::string>() : "-";
+}
+
+constexpr Field kBatchFields[] = {
+    {.label = "Batch", .field = "summary"},
+    {.label = "Job", .field = "job_id", .format = job_text},
+    {.label = "State", .field = "state", .format = job_text},
+    {.label = "Spotify calls", .field = "calls"},
+};
 
 const BatchEntryPlan* planned_entry(const core::BatchPlan& plan, const std::string& id) {
   for (const auto& entry : plan.entries) {
@@ -266,6 +290,11 @@ Json playlist_value(const BatchEntryPlan* entry, const core::JobItemResult* resu
   return value;
 }
 
+/// The keys of batch_value: `--json FIELDS` of every batch command (`error` only when the job
+/// failed).
+const std::vector<std::string_view> kBatchJsonFields{
+    "job_id", "dry_run", "state", "summary", "calls", "expected_seconds", "playlists", "error"};
+
 Json batch_value(const core::BatchProposal& proposal, const core::JobDetails* run) {
   const core::BatchPlan& plan = proposal.plan;
   Json playlists = Json::array();
@@ -288,26 +317,23 @@ bool item_failed(const core::JobItemResult& item) {
   return item.outcome == core::ItemOutcome::Conflict || item.outcome == core::ItemOutcome::Failed;
 }
 
-void print_results(std::ostream& out, const core::JobDetails& run) {
+/// "job 12 succeeded: 3 done, 1 unchanged; 4 Spotify calls (plm jobs show 12; undo: ...)".
+std::string results_text(const core::JobDetails& run) {
   std::map<core::ItemOutcome, std::int64_t> counts;
-  for (const auto& item : run.items) {
-    ++counts[item.outcome];
-    std::string detail = item.detail;
-    if (item.error) detail += (detail.empty() ? "" : ": ") + item.error->message;
-    print_line(out, core::to_string(item.outcome), item.label, item.key, detail);
-  }
+  for (const auto& item : run.items) ++counts[item.outcome];
   const std::string id = std::to_string(run.job.id);
-  out << "job " << id << " " << core::to_string(run.job.state) << ": ";
+  std::string text = "job " + id + " " + std::string(core::to_string(run.job.state)) + ": ";
   bool first = true;
   for (const auto outcome :
        {core::ItemOutcome::Done, core::ItemOutcome::Unchanged, core::ItemOutcome::Skipped,
         core::ItemOutcome::Conflict, core::ItemOutcome::Failed, core::ItemOutcome::Pending}) {
     if (counts[outcome] == 0 && outcome != core::ItemOutcome::Done) continue;
-    out << (first ? "" : ", ") << counts[outcome] << " " << core::to_string(outcome);
+    text += (first ? "" : ", ") + std::to_string(counts[outcome]) + " " +
+            std::string(core::to_string(outcome));
     first = false;
   }
-  out << "; " << plural(run.job.api.calls, "Spotify call") << " (plm jobs show " << id
-      << "; undo: plm batch undo " << id << ")\n";
+  return text + "; " + plural(run.job.api.calls, "Spotify call") + " (plm jobs show " + id +
+         "; undo: plm batch undo " + id + ")";
 }
 
 // ---- planning and running ----------------------------------------------------------------------
@@ -328,14 +354,15 @@ ExitCode preview_or_run(CommandContext& context, const core::AppUser& user,
                         const core::VersionCause& cause, std::optional<std::int64_t> undo_of) {
   const bool dry_run = context.invocation().has("--dry-run");
   const auto options = plan_options(context);
-  if (!context.json()) print_preview(context.out(), proposal, options.rate_budget);
+  auto& output = context.output();
   if (dry_run) {
-    if (context.json()) {
-      context.out() << batch_value(proposal, nullptr).dump(2) << "\n";
-    } else {
-      context.out() << "dry run: nothing sent to Spotify\n";
+    const ExitCode written =
+        output.object(batch_value(proposal, nullptr), kBatchFields, "playlists", kBatchColumns);
+    if (!output.json()) {
+      output.note(cost_text(proposal, options.rate_budget));
+      output.note("dry run: nothing sent to Spotify");
     }
-    return ExitCode::Ok;
+    return written;
   }
   if (account.status == core::AccountStatus::NeedsReauth) {
     return context.fail(
@@ -343,23 +370,27 @@ ExitCode preview_or_run(CommandContext& context, const core::AppUser& user,
                          "Spotify account " + account.spotify_user_id + " needs re-authorization"));
   }
   context.warn_if_authorization_ends_soon(account);
+  if (!output.json())
+    output.note(proposal.summary + ": " + cost_text(proposal, options.rate_budget));
   const BatchJob batch = batch_job_from(proposal, cause, undo_of);
   auto& services = context.services();
   RunHereOptions run_options{.handlers = app::job_handlers(services)};
   auto run = enqueue_and_run_here(context, batch_edit_job(user.id, account.id, batch), run_options);
   if (!run) return context.fail(run.error());
   const bool finished = core::is_finished(run->job.state);
-  if (finished && context.json()) {
+  if (finished) {
     Json value = batch_value(proposal, &*run);
-    if (const auto error = job_error(*run)) {
+    const auto error = job_error(*run);
+    if (error && output.json()) {
       value["error"] = Json{{"code", core::to_string(error->code)}, {"message", error->message}};
+    }
+    const ExitCode written = output.object(value, kBatchFields, "playlists", kBatchColumns);
+    if (!output.json()) output.note(results_text(*run));
+    if (written != ExitCode::Ok) return written;
+    if (error && output.json()) {
       context.err() << "plm: " << describe_error(*error) << "\n";
-      context.out() << value.dump(2) << "\n";
       return exit_code_for(*error);
     }
-    context.out() << value.dump(2) << "\n";
-  } else if (finished) {
-    print_results(context.out(), *run);
   }
   if (const ExitCode code = job_exit(context, *run); code != ExitCode::Ok) return code;
   for (const auto& item : run->items) {
@@ -479,7 +510,33 @@ ExitCode undo_command(CommandContext& context) {
 // ---- plm where -------------------------------------------------------------------------------
 
 /// "2026-03-01" of a time point.
-std::string day_of(core::TimePoint at) { return core::format_utc(at).substr(0, 10); }
+/// The where table's cells, from the TrackWhere shape.
+std::string day_of(const Json& time) {
+  return time.is_string() ? time.get<std::string>().substr(0, 10) : "";
+}
+
+std::string one_based_positions(const Json& positions) {
+  std::string text;
+  for (const auto& position : positions)
+    text += (text.empty() ? "" : ", ") + std::to_string(position.get<std::int64_t>() + 1);
+  return text;
+}
+
+constexpr Field kWhereFields[] = {
+    {.label = "URI", .field = "uri"},
+    {.label = "Track", .field = "track.name"},
+    {.label = "Artists", .field = "track.artists"},
+};
+
+constexpr Column kWhereColumns[] = {
+    {.header = "PLAYLIST", .field = "name", .shrink = true},
+    {.header = "ID", .field = "playlist_id"},
+    {.header = "ACCOUNT", .field = "account_id", .right_aligned = true},
+    {.header = "POSITIONS", .field = "positions", .format = one_based_positions},
+    {.header = "ADDED", .field = "added_at", .format = day_of},
+    {.header = "IN HISTORY SINCE", .field = "in_history_since", .format = day_of},
+    {.header = "READ-ONLY", .field = "read_only_reason", .shrink = true},
+};
 
 ExitCode where_command(CommandContext& context) {
   auto user = context.acting_user();
@@ -508,38 +565,11 @@ ExitCode where_command(CommandContext& context) {
     }
     return std::nullopt;
   };
-  if (context.json()) {
-    context.out() << web::track_where_json(*where, read_only_reason) << "\n";
-    return ExitCode::Ok;
-  }
-  std::ostream& out = context.out();
-  out << where->uri;
-  if (where->track) {
-    out << "  " << where->track->name;
-    std::string artists;
-    for (const auto& artist : where->track->artists)
-      artists += (artists.empty() ? "" : ", ") + artist;
-    if (!artists.empty()) out << " — " << artists;
-  }
-  out << "\n";
-  if (where->playlists.empty()) {
-    out << "in no stored playlist (plm sync reads new ones)\n";
-    return ExitCode::Ok;
-  }
-  for (const auto& row : where->playlists) {
-    std::string positions;
-    for (const auto position : row.positions)
-      positions += (positions.empty() ? "" : ", ") + std::to_string(position + 1);
-    out << "  \"" << row.name << "\" (" << row.playlist_id << ")"
-        << (accounts.size() > 1 ? " account " + std::to_string(row.account_id) : "")
-        << (row.positions.size() == 1 ? ": position " : ": positions ") << positions;
-    if (row.added_at) out << " · added " << day_of(*row.added_at);
-    if (row.in_history_since) out << " · in plm's history since " << day_of(*row.in_history_since);
-    if (const auto reason = read_only_reason(row)) out << " · read-only: " << *reason;
-    out << "\n";
-  }
-  out << "in " << plural(static_cast<std::int64_t>(where->playlists.size()), "playlist") << "\n";
-  return ExitCode::Ok;
+  auto& output = context.output();
+  if (where->playlists.empty() && !output.json())
+    output.note("in no stored playlist (plm sync reads new ones)");
+  return output.object(Json::parse(web::track_where_json(*where, read_only_reason)), kWhereFields,
+                       "playlists", kWhereColumns);
 }
 
 // ---- the table -------------------------------------------------------------------------------
@@ -603,7 +633,8 @@ CommandGroup batch_commands() {
                  "preview adding a track at the top of every playlist tagged gigs"},
                 {"plm batch add --playlists owned spotify:track:4uLU6hMCjMI75M1A2tKUQC --why 'new "
                  "single'",
-                 "add it at the bottom of every playlist the account owns"}}},
+                 "add it at the bottom of every playlist the account owns"}},
+           .json_fields = kBatchJsonFields},
           {.name = "remove",
            .summary = "remove every copy of tracks from every selected playlist",
            .arguments = {{"URI...", kTrackArgument}},
@@ -611,7 +642,8 @@ CommandGroup batch_commands() {
            .details = kSelectorDetails,
            .handler = batch_command<remove_operation>,
            .examples = {{"plm batch remove --playlists owned spotify:track:4uLU6hMCjMI75M1A2tKUQC",
-                         "remove a track from every playlist the account owns"}}},
+                         "remove a track from every playlist the account owns"}},
+           .json_fields = kBatchJsonFields},
           {.name = "replace",
            .summary = "replace a track by another at the same position",
            .arguments = {{"OLD_URI", "the track to replace (a URI or an open.spotify.com link)"},
@@ -621,7 +653,8 @@ CommandGroup batch_commands() {
            .handler = batch_command<replace_operation>,
            .examples = {{"plm batch replace --playlists all spotify:track:4uLU6hMCjMI75M1A2tKUQC "
                          "spotify:track:7ouMYWpwJ422jRcDASZB7P",
-                         "swap a track for another version in every playlist"}}},
+                         "swap a track for another version in every playlist"}},
+           .json_fields = kBatchJsonFields},
           {.name = "dedupe",
            .summary = "keep one copy of each track in every selected playlist",
            .flags = batch_flags({{.name = "--keep",
@@ -631,7 +664,8 @@ CommandGroup batch_commands() {
            .details = kSelectorDetails,
            .handler = batch_command<dedupe_operation>,
            .examples = {{"plm batch dedupe --playlists owned --keep last -n",
-                         "preview keeping the last copy of each track in the owned playlists"}}},
+                         "preview keeping the last copy of each track in the owned playlists"}},
+           .json_fields = kBatchJsonFields},
           {.name = "sort",
            .summary = "sort every selected playlist",
            .flags = batch_flags(
@@ -643,7 +677,8 @@ CommandGroup batch_commands() {
            .details = "A stable sort made of range moves: every track keeps its added_at.\n",
            .handler = batch_command<sort_operation>,
            .examples = {{"plm batch sort --playlists 'search:road trip' --by release --descending",
-                         "newest releases first in every playlist whose name has 'road trip'"}}},
+                         "newest releases first in every playlist whose name has 'road trip'"}},
+           .json_fields = kBatchJsonFields},
           {.name = "shuffle",
            .summary = "shuffle every selected playlist",
            .flags = batch_flags({{.name = "--seed",
@@ -654,7 +689,8 @@ CommandGroup batch_commands() {
                       "range moves: every track keeps its added_at.\n",
            .handler = batch_command<shuffle_operation>,
            .examples = {{"plm batch shuffle --playlists tag:party --seed 7",
-                         "shuffle the party playlists (the same seed gives the same orders)"}}},
+                         "shuffle the party playlists (the same seed gives the same orders)"}},
+           .json_fields = kBatchJsonFields},
           {.name = "rename",
            .summary = "set names or descriptions from a template",
            .flags = batch_flags(
@@ -667,7 +703,8 @@ CommandGroup batch_commands() {
                       "are braces. Only the owner may change a playlist's details.\n",
            .handler = batch_command<rename_operation>,
            .examples = {{"plm batch rename --playlists tag:gigs --name '{name} ({year})'",
-                         "add the year to the name of every playlist tagged gigs"}}},
+                         "add the year to the name of every playlist tagged gigs"}},
+           .json_fields = kBatchJsonFields},
           {.name = "visibility",
            .summary = "make every selected playlist public or private",
            .arguments = {{"VISIBILITY", "public or private"}},
@@ -675,7 +712,8 @@ CommandGroup batch_commands() {
            .details = "VISIBILITY is public or private. Only the owner may change it.\n",
            .handler = batch_command<visibility_operation>,
            .examples = {{"plm batch visibility --playlists tag:drafts private",
-                         "make the playlists tagged drafts private"}}},
+                         "make the playlists tagged drafts private"}},
+           .json_fields = kBatchJsonFields},
           {.name = "undo",
            .summary = "put the playlists of a batch back as they were before it",
            .arguments = {{"JOB_ID", "the batch's job (printed by the batch; plm jobs lists them)"}},
@@ -690,7 +728,8 @@ CommandGroup batch_commands() {
            .handler = undo_command,
            .examples = {{"plm batch undo 42 -n", "preview putting back what batch job 42 changed"},
                         {"plm batch undo 42 --playlists 37i9dQZF1DXcBWIGoYBM5M",
-                         "undo it for one playlist only"}}},
+                         "undo it for one playlist only"}},
+           .json_fields = kBatchJsonFields},
       }};
 }
 
@@ -709,7 +748,8 @@ CommandGroup where_commands() {
             .examples = {{"plm where spotify:track:4uLU6hMCjMI75M1A2tKUQC",
                           "the playlists that hold this track, with its positions"},
                          {"plm where https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC --json",
-                          "the same from a link, as JSON"}}}}};
+                          "the same from a link, as JSON"}},
+            .json_fields = kTrackWhereJsonFields}}};
 }
 
 }  // namespace plm::app::cli

@@ -13,9 +13,12 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
+#include "app/cli/output.hpp"
 #include "http/message.hpp"
 #include "http/server.hpp"
 #include "spotify/oauth.hpp"
+#include "web/job_json.hpp"
 #include "web/url.hpp"
 
 namespace plm::app::cli {
@@ -52,17 +55,18 @@ ExitCode complete_connect(CommandContext& context, spotify::Authorizer& authoriz
   account.display_name = profile.display_name;
   auto id = services.accounts().upsert_account(account);
   if (!id) return context.fail(id.error());
-  if (context.json()) {
-    context.out() << Json{{"account_id", *id},
-                          {"spotify_user_id", profile.id},
-                          {"display_name", profile.display_name}}
-                         .dump()
-                  << "\n";
-  } else {
-    context.out() << "connected Spotify account " << profile.id << " (" << profile.display_name
-                  << ") as account " << *id << " of " << user.username << "\n";
-  }
-  return ExitCode::Ok;
+  account.id = *id;
+  auto playlists = services.playlists().playlists_of(*id);  // kept when an account reconnects
+  if (!playlists) return context.fail(playlists.error());
+  auto busy = accounts_with_jobs(services.jobs(), user.id);
+  if (!busy) return context.fail(busy.error());
+  auto failure = web::last_sync_failure_json(services.jobs(), *id);  // a reconnect keeps its jobs
+  if (!failure) return context.fail(failure.error());
+  return context.output().result(
+      account_shape(account, services.clock().now(), static_cast<std::int64_t>(playlists->size()),
+                    busy->contains(*id), Json::parse(*failure)),
+      "connected Spotify account " + profile.id + " (" + profile.display_name + ") as account " +
+          std::to_string(*id) + " of " + user.username);
 }
 
 /// Headless, second step: the URL the browser was redirected to, against the saved state.
@@ -103,13 +107,8 @@ ExitCode print_authorize_url(CommandContext& context, spotify::Authorizer& autho
                {"code_verifier", request.code_verifier},
                {"redirect_uri", redirect}}
               .dump();
-  if (context.json()) {
-    context.out() << Json{{"authorize_url", request.url}, {"redirect_uri", redirect}}.dump()
-                  << "\n";
-  } else {
-    context.out() << request.url << "\n";
-  }
-  return ExitCode::Ok;
+  return context.output().result(Json{{"authorize_url", request.url}, {"redirect_uri", redirect}},
+                                 request.url);
 }
 
 /// Where a loopback redirect URI sends the browser: its port (0: any) and path.

@@ -20,7 +20,9 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
 #include "app/cli/match_output.hpp"
+#include "app/cli/output.hpp"
 #include "app/cli/run_job.hpp"
 #include "app/edit_jobs.hpp"
 #include "app/job_handlers.hpp"
@@ -195,6 +197,13 @@ Json step_value(const core::WriteStep& step) {
   return value;
 }
 
+/// The keys of an edit's --json: the plan (plan_value), what the run did (job_id, calls,
+/// check_reads, snapshot_id, message; absent with --dry-run) and, for `add --from-text`, the
+/// lines (matched_lines, not_added).
+const std::vector<std::string_view> kEditJsonFields{
+    "playlist_id", "preview",     "steps",   "job_id",        "calls",
+    "check_reads", "snapshot_id", "message", "matched_lines", "not_added"};
+
 /// The plan as --json prints it: the web API's EditPreview and the steps to send.
 Json plan_value(const EditTarget& target, const core::EditRequest& request,
                 const core::EditProposal& proposal) {
@@ -220,17 +229,17 @@ ExitCode run_edit(CommandContext& context, EditTarget target, const core::EditRe
   Json plan = plan_value(target, request, *proposal);
   plan.update(extra);
   const bool nothing_to_do = plan["preview"]["strategy"] == "none";
-  if (!context.json()) print_preview(context.out(), target, request, *proposal);
+  auto& output = context.output();
+  if (!output.json()) {  // the preview, for a person, before the job runs
+    std::ostringstream preview;
+    print_preview(preview, target, request, *proposal);
+    output.result(nullptr, preview.str());
+  }
   const bool dry_run = context.invocation().has("--dry-run");
   if (dry_run || nothing_to_do) {
-    if (context.json()) {
-      context.out() << plan.dump(2) << "\n";
-    } else {
-      context.out() << (nothing_to_do
-                            ? "nothing to change: the playlist already is what was asked\n"
-                            : "dry run: nothing sent to Spotify\n");
-    }
-    return ExitCode::Ok;
+    return output.result(plan, nothing_to_do
+                                   ? "nothing to change: the playlist already is what was asked"
+                                   : "dry run: nothing sent to Spotify");
   }
   if (target.account.status == core::AccountStatus::NeedsReauth) {
     return context.fail(core::make_error(
@@ -254,18 +263,14 @@ ExitCode run_edit(CommandContext& context, EditTarget target, const core::EditRe
   if (!stored) return context.fail(stored.error());
   const std::string snapshot = *stored ? (*stored)->items_snapshot_id : std::string();
   const core::Job& job = details->job;
-  if (context.json()) {
-    plan["job_id"] = std::to_string(job.id);
-    plan["calls"] = job.api.calls;
-    plan["check_reads"] = job.api.check_reads;
-    plan["snapshot_id"] = snapshot;
-    plan["message"] = job.progress.message;
-    context.out() << plan.dump(2) << "\n";
-  } else {
-    context.out() << "done: " << job.progress.message << " (job " << job.id << ", snapshot "
-                  << snapshot << "; see plm playlist history " << id << ")\n";
-  }
-  return ExitCode::Ok;
+  plan["job_id"] = std::to_string(job.id);
+  plan["calls"] = job.api.calls;
+  plan["check_reads"] = job.api.check_reads;
+  plan["snapshot_id"] = snapshot;
+  plan["message"] = job.progress.message;
+  return output.result(plan, "done: " + job.progress.message + " (job " + std::to_string(job.id) +
+                                 ", snapshot " + snapshot + "; see plm playlist history " + id +
+                                 ")");
 }
 
 /// The VERSION argument of `plm playlist restore`.
@@ -569,20 +574,20 @@ ExitCode add_from_text(CommandContext& context) {
   const Json extra{{"matched_lines", uris.size()}, {"not_added", not_added_json}};
   ExitCode code = ExitCode::Ok;
   if (uris.empty()) {
-    if (context.json()) {
-      Json nothing = extra;
-      nothing["playlist_id"] = target->playlist.summary.id;
-      context.out() << nothing.dump(2) << "\n";
-    } else {
-      context.out() << "no line matched a track: nothing added\n";
-    }
+    Json nothing = extra;
+    nothing["playlist_id"] = target->playlist.summary.id;
+    code = context.output().result(nothing, "no line matched a track: nothing added");
   } else {
     core::EditRequest request = core::EditRequest::add(std::move(uris), *placement);
     request.tracks = std::move(tracks);
     core::VersionCause cause = cause_of(context, request);
     code = run_edit(context, std::move(*target), request, std::move(cause), extra);
   }
-  if (!context.json()) print_not_added(context.out(), not_added, track_lines);
+  if (!context.output().json()) {
+    std::ostringstream report;
+    print_not_added(report, not_added, track_lines);
+    context.output().result(nullptr, report.str());
+  }
   if (code == ExitCode::Ok && !not_added.empty()) return ExitCode::Partial;
   return code;
 }
@@ -617,7 +622,8 @@ std::vector<Command> playlist_edit_commands() {
                   "with --json, the plan's steps, the calls made and the final snapshot.\n",
        .handler = edit_command<set_list_request>,
        .examples = {{"plm playlist edit 37i9dQZF1DXcBWIGoYBM5M --to tracks.txt -n",
-                     "preview making the playlist exactly the URIs in tracks.txt"}}},
+                     "preview making the playlist exactly the URIs in tracks.txt"}},
+       .json_fields = kEditJsonFields},
       {.name = "move",
        .summary = "move tracks to another position",
        .arguments = {{"ID", kPlaylistArgument}},
@@ -640,7 +646,8 @@ std::vector<Command> playlist_edit_commands() {
                   "tracks - K + 1: the bottom). One Spotify call.\n",
        .handler = edit_command<move_request>,
        .examples = {{"plm playlist move 37i9dQZF1DXcBWIGoYBM5M --from 10 --count 3 --to 1",
-                     "move tracks 10 to 12 to the top"}}},
+                     "move tracks 10 to 12 to the top"}},
+       .json_fields = kEditJsonFields},
       {.name = "add",
        .summary = "add tracks at a position (default: the bottom)",
        .arguments = {{"ID", kPlaylistArgument},
@@ -673,7 +680,8 @@ std::vector<Command> playlist_edit_commands() {
            {{"plm playlist add 37i9dQZF1DXcBWIGoYBM5M spotify:track:4uLU6hMCjMI75M1A2tKUQC -p 1",
              "add a track at the top"},
             {"plm playlist add 37i9dQZF1DXcBWIGoYBM5M --from-text - < list.txt",
-             "add the tracks named by the lines of list.txt (\"Artist - Title\", links...)"}}},
+             "add the tracks named by the lines of list.txt (\"Artist - Title\", links...)"}},
+       .json_fields = kEditJsonFields},
       {.name = "remove",
        .summary = "remove every copy of tracks",
        .arguments = {{"ID", kPlaylistArgument},
@@ -683,7 +691,8 @@ std::vector<Command> playlist_edit_commands() {
        .handler = edit_command<remove_request>,
        .examples =
            {{"plm playlist remove 37i9dQZF1DXcBWIGoYBM5M spotify:track:4uLU6hMCjMI75M1A2tKUQC",
-             "remove every copy of a track"}}},
+             "remove every copy of a track"}},
+       .json_fields = kEditJsonFields},
       {.name = "dedupe",
        .summary = "keep one copy of each track",
        .arguments = {{"ID", kPlaylistArgument}},
@@ -697,7 +706,8 @@ std::vector<Command> playlist_edit_commands() {
                   "tracks are left alone.\n",
        .handler = edit_command<dedupe_request>,
        .examples = {{"plm playlist dedupe 37i9dQZF1DXcBWIGoYBM5M --keep last",
-                     "keep the last copy of each track"}}},
+                     "keep the last copy of each track"}},
+       .json_fields = kEditJsonFields},
       {.name = "sort",
        .summary = "sort the tracks",
        .arguments = {{"ID", kPlaylistArgument}},
@@ -711,14 +721,16 @@ std::vector<Command> playlist_edit_commands() {
                   "made of range moves: every track keeps its added_at.\n",
        .handler = edit_command<sort_request>,
        .examples = {{"plm playlist sort 37i9dQZF1DXcBWIGoYBM5M --by added --desc",
-                     "the most recently added tracks first"}}},
+                     "the most recently added tracks first"}},
+       .json_fields = kEditJsonFields},
       {.name = "shuffle",
        .summary = "shuffle the tracks",
        .arguments = {{"ID", kPlaylistArgument}},
        .flags = {kAccountFlag},
        .details = "A random order made of range moves: every track keeps its added_at.\n",
        .handler = edit_command<shuffle_request>,
-       .examples = {{"plm playlist shuffle 37i9dQZF1DXcBWIGoYBM5M", "shuffle a playlist once"}}},
+       .examples = {{"plm playlist shuffle 37i9dQZF1DXcBWIGoYBM5M", "shuffle a playlist once"}},
+       .json_fields = kEditJsonFields},
       {.name = "restore",
        .summary = "make a playlist what a recorded version was",
        .arguments = {{"ID", kPlaylistArgument},
@@ -729,7 +741,8 @@ std::vector<Command> playlist_edit_commands() {
                   "the fewest calls; the history records the restore.\n",
        .handler = edit_command<restore_request>,
        .examples = {{"plm playlist restore 37i9dQZF1DXcBWIGoYBM5M 12 -n",
-                     "preview putting the playlist back as version 12 was"}}},
+                     "preview putting the playlist back as version 12 was"}},
+       .json_fields = kEditJsonFields},
   };
 }
 

@@ -3,12 +3,13 @@
 // JobDetails bodies (web/job_json.hpp), so scripts and the front end read one shape.
 
 #include <charconv>
-#include <iomanip>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
+#include "app/cli/output.hpp"
 #include "web/job_json.hpp"
 
 namespace plm::app::cli {
@@ -42,21 +43,101 @@ core::Result<core::JobDetails> owned_job(CommandContext& context) {
   return std::move(**found);
 }
 
-std::string progress_text(const core::Job& job) {
-  std::string text = std::to_string(job.progress.done);
-  if (job.progress.total > 0) text += "/" + std::to_string(job.progress.total);
-  return text + " " + std::string(core::to_string(job.progress.unit));
+// The columns read the web API's Job shape (json_shapes.hpp: job_shape).
+
+std::string progress_text(const Json& job) {
+  std::string text = job.value("done", Json(0)).dump();
+  if (job.value("total", 0) > 0) text += "/" + job["total"].dump();
+  return text + " " + job.value("unit", "");
 }
 
-std::string state_text(const core::Job& job) {
-  std::string text(core::to_string(job.state));
-  if (job.cancel_requested && !core::is_finished(job.state)) text += " (cancelling)";
+std::string state_text(const Json& job) {
+  std::string text = job.value("state", "");
+  const bool finished = text == "succeeded" || text == "failed" || text == "cancelled";
+  if (job.value("cancel_requested", false) && !finished) text += " (cancelling)";
   return text;
 }
 
-std::string optional_time(const std::optional<core::TimePoint>& time) {
-  return time ? core::format_utc(*time) : "-";
+Colour state_colour(const Json& job) {
+  const std::string state = job.value("state", "");
+  if (state == "succeeded") return Colour::Good;
+  if (state == "failed") return Colour::Bad;
+  if (state == "interrupted" || state == "cancelled") return Colour::Warning;
+  return Colour::None;
 }
+
+/// A nullable field (a time, an account id) for a person: "-" when null.
+std::string dash_if_null(const Json& value) {
+  if (value.is_null()) return "-";
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+std::string calls_text(const Json& api) {
+  return api.value("calls", Json(0)).dump() + " calls (" +
+         api.value("check_reads", Json(0)).dump() + " check reads, " +
+         api.value("retries", Json(0)).dump() + " retries, " +
+         api.value("rate_limited", Json(0)).dump() + " rate-limited, " +
+         api.value("waited_ms", Json(0)).dump() + " ms waited)";
+}
+
+std::string error_text(const Json& error) {
+  return error.is_object() ? error.value("code", "") + ": " + error.value("message", "") : "-";
+}
+
+std::string last_event(const Json& history) {
+  if (!history.is_array() || history.empty()) return "-";
+  const Json& event = history.back();
+  return event.value("at", "") + " " + event.value("kind", "") + " " + event.value("message", "");
+}
+
+/// The whole Job object for the columns that combine several of its fields.
+constexpr std::string_view kWholeRecord = "";
+
+constexpr Column kJobColumns[] = {
+    {.header = "ID", .field = "id", .right_aligned = true},
+    {.header = "STATE", .field = kWholeRecord, .colour = state_colour, .format = state_text},
+    {.header = "KIND", .field = "kind"},
+    {.header = "PROGRESS", .field = kWholeRecord, .format = progress_text},
+    {.header = "CREATED", .field = "created_at"},
+    {.header = "MESSAGE", .field = "message", .shrink = true},
+};
+
+constexpr Field kJobFields[] = {
+    {.label = "Job", .field = "job.id"},
+    {.label = "Kind", .field = "job.kind"},
+    {.label = "State", .field = "job", .format = state_text},
+    {.label = "Account", .field = "job.account_id", .format = dash_if_null},
+    {.label = "Playlist", .field = "job.playlist_id", .format = dash_if_null},
+    {.label = "Progress", .field = "job", .format = progress_text},
+    {.label = "Message", .field = "job.message"},
+    {.label = "Attempts", .field = "job.attempts"},
+    {.label = "Created", .field = "job.created_at"},
+    {.label = "Runs from", .field = "job.run_at"},
+    {.label = "Started", .field = "job.started_at", .format = dash_if_null},
+    {.label = "Finished", .field = "job.finished_at", .format = dash_if_null},
+    {.label = "Spotify", .field = "job.api", .format = calls_text},
+    {.label = "Error", .field = "job.error", .format = error_text},
+    {.label = "Last event", .field = "history", .format = last_event},
+};
+
+Colour outcome_colour(const Json& outcome) {
+  if (outcome == "done") return Colour::Good;
+  if (outcome == "failed" || outcome == "conflict") return Colour::Bad;
+  if (outcome == "skipped" || outcome == "pending") return Colour::Warning;
+  return Colour::None;
+}
+
+std::string item_error(const Json& error) {
+  return error.is_object() ? error.value("message", "") : "";
+}
+
+constexpr Column kJobItemColumns[] = {
+    {.header = "OUTCOME", .field = "outcome", .colour = outcome_colour},
+    {.header = "ITEM", .field = "label", .shrink = true},
+    {.header = "KEY", .field = "key"},
+    {.header = "DETAIL", .field = "detail", .shrink = true},
+    {.header = "ERROR", .field = "error", .shrink = true, .format = item_error},
+};
 
 ExitCode list_jobs(CommandContext& context) {
   core::JobFilter filter;
@@ -80,68 +161,18 @@ ExitCode list_jobs(CommandContext& context) {
     if (page->size() < static_cast<std::size_t>(kPage)) break;
     filter.before_id = page->back().id;
   }
-  auto& out = context.out();
-  if (context.json()) {
-    Json list = Json::array();
-    for (const auto& job : jobs) list.push_back(Json::parse(web::job_json(job)));
-    out << list.dump(2) << "\n";
-    return ExitCode::Ok;
-  }
-  if (jobs.empty()) {
-    out << "no jobs" << (filter.states.empty() ? "" : " in that state") << "\n";
-    return ExitCode::Ok;
-  }
-  out << std::left << std::setw(8) << "ID" << std::setw(24) << "STATE" << std::setw(15) << "KIND"
-      << std::setw(20) << "PROGRESS" << std::setw(22) << "CREATED"
-      << "MESSAGE\n";
-  for (const auto& job : jobs) {
-    out << std::left << std::setw(8) << job.id << std::setw(24) << state_text(job) << std::setw(15)
-        << core::to_string(job.kind) << std::setw(20) << progress_text(job) << std::setw(22)
-        << core::format_utc(job.created_at) << job.progress.message << "\n";
-  }
-  return ExitCode::Ok;
+  Json list = Json::array();
+  for (const auto& job : jobs) list.push_back(job_shape(job));
+  auto& output = context.output();
+  if (jobs.empty() && !output.json())
+    output.note(filter.states.empty() ? "no jobs" : "no jobs in that state");
+  return output.list(list, kJobColumns);
 }
 
 ExitCode show_job(CommandContext& context) {
   auto details = owned_job(context);
   if (!details) return context.fail(details.error());
-  auto& out = context.out();
-  if (context.json()) {
-    out << Json::parse(web::job_details_json(*details)).dump(2) << "\n";
-    return ExitCode::Ok;
-  }
-  const core::Job& job = details->job;
-  out << "job " << job.id << ": " << core::to_string(job.kind) << ", " << state_text(job) << "\n";
-  out << "  account      " << (job.account_id ? std::to_string(job.account_id) : "-") << "\n";
-  if (!job.playlist_id.empty()) out << "  playlist     " << job.playlist_id << "\n";
-  out << "  progress     " << progress_text(job) << (job.progress.message.empty() ? "" : ": ")
-      << job.progress.message << "\n";
-  out << "  attempts     " << job.attempts << " of " << job.max_attempts << "\n";
-  out << "  created      " << core::format_utc(job.created_at) << "\n";
-  out << "  runs from    " << core::format_utc(job.run_at) << "\n";
-  out << "  started      " << optional_time(job.started_at) << "\n";
-  out << "  finished     " << optional_time(job.finished_at) << "\n";
-  out << "  Spotify      " << job.api.calls << " calls (" << job.api.check_reads << " check reads, "
-      << job.api.retries << " retries, " << job.api.rate_limited << " rate-limited, "
-      << job.api.waited_ms << " ms waited)\n";
-  if (job.error) {
-    out << "  error        " << core::to_string(job.error->code) << ": " << job.error->message
-        << "\n";
-  }
-  out << "\nitems (" << details->items.size() << "):\n";
-  for (const auto& item : details->items) {
-    out << "  " << std::left << std::setw(10) << core::to_string(item.outcome) << item.label;
-    if (item.label != item.key) out << " (" << item.key << ")";
-    if (item.error) out << ": " << item.error->message;
-    if (!item.detail.empty()) out << " - " << item.detail;
-    out << "\n";
-  }
-  out << "\nhistory:\n";
-  for (const auto& event : details->history) {
-    out << "  " << core::format_utc(event.at) << "  " << std::left << std::setw(17)
-        << core::to_string(event.kind) << event.message << "\n";
-  }
-  return ExitCode::Ok;
+  return context.output().object(job_details_shape(*details), kJobFields, "items", kJobItemColumns);
 }
 
 ExitCode cancel_job(CommandContext& context) {
@@ -160,17 +191,13 @@ ExitCode cancel_job(CommandContext& context) {
     auto now = context.services().jobs().find_job(job.id);
     return finished(now && *now ? (*now)->job.state : job.state);
   }
-  if (context.json()) {
-    context.out() << Json::parse(web::job_json(*cancelled)).dump(2) << "\n";
-  } else if (cancelled->state == core::JobState::Cancelled) {
-    context.out() << "job " << job.id << " cancelled\n";
-  } else {
-    // The worker (in plm serve) learns it at its next step or heartbeat.
-    context.out() << "job " << job.id
-                  << ": cancel requested; it stops at its next step (what was done stays "
-                     "done)\n";
-  }
-  return ExitCode::Ok;
+  const std::string name = "job " + std::to_string(job.id);
+  // The worker (in plm serve) learns of a running job's cancel at its next step or heartbeat.
+  return context.output().result(
+      job_shape(*cancelled),
+      cancelled->state == core::JobState::Cancelled
+          ? name + " cancelled"
+          : name + ": cancel requested; it stops at its next step (what was done stays done)");
 }
 
 }  // namespace
@@ -189,20 +216,23 @@ CommandGroup jobs_commands() {
                       "resumes by itself.\n--json prints the web API's Job objects "
                       "(api/openapi.yaml).\n",
            .handler = list_jobs,
-           .examples = {{"plm jobs --state queued,running", "the jobs not finished yet"}}},
+           .examples = {{"plm jobs --state queued,running", "the jobs not finished yet"}},
+           .json_fields = kJobJsonFields},
           {.name = "show",
            .summary = "show one job with its per-item results and its history",
            .arguments = {{"ID", "a job id from plm jobs"}},
            .details = "ID is a job id from plm jobs. --json prints the web API's JobDetails.\n",
            .handler = show_job,
-           .examples = {{"plm jobs show 42", "what job 42 did, playlist by playlist"}}},
+           .examples = {{"plm jobs show 42", "what job 42 did, playlist by playlist"}},
+           .json_fields = kJobDetailsJsonFields},
           {.name = "cancel",
            .summary = "cancel a job: at once when it waits, between two steps when it runs",
            .arguments = {{"ID", "a job id from plm jobs"}},
            .details = "What a running job has done stays done. A finished job cannot be "
                       "cancelled (exit 1).\n",
            .handler = cancel_job,
-           .examples = {{"plm jobs cancel 42", "stop job 42 (at once if it still waits)"}}},
+           .examples = {{"plm jobs cancel 42", "stop job 42 (at once if it still waits)"}},
+           .json_fields = kJobJsonFields},
       }};
 }
 

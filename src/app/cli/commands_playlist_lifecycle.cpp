@@ -9,12 +9,13 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
+#include "app/cli/output.hpp"
 #include "app/cli/run_job.hpp"
 #include "app/job_handlers.hpp"
 #include "app/lifecycle_jobs.hpp"
 #include "app/services.hpp"
 #include "core/journal/playlist_version.hpp"
-#include "web/job_json.hpp"
 
 namespace plm::app::cli {
 
@@ -34,15 +35,11 @@ ExitCode run_and_report(CommandContext& context, const core::NewJob& job) {
   auto details = enqueue_and_run_here(context, job, lifecycle_run_options(context));
   if (!details) return context.fail(details.error());
   if (const ExitCode code = job_exit(context, *details); code != ExitCode::Ok) return code;
-  if (context.json()) {
-    context.out() << web::job_details_json(*details) << "\n";
-    return ExitCode::Ok;
-  }
-  context.out() << details->job.progress.message << "\n";
+  std::string text = details->job.progress.message + "\n";
   for (const auto& item : details->items) {
-    if (!item.detail.empty()) context.out() << "  " << item.label << ": " << item.detail << "\n";
+    if (!item.detail.empty()) text += "  " + item.label + ": " + item.detail + "\n";
   }
-  return ExitCode::Ok;
+  return context.output().result(job_details_shape(*details), text);
 }
 
 ExitCode create_or_copy(CommandContext& context, std::optional<std::string> copy_of) {
@@ -128,7 +125,8 @@ std::vector<Command> playlist_lifecycle_commands() {
                   "history by a job (see plm jobs).\n",
        .handler = create_playlist,
        .examples = {{"plm playlist create 'Focus 2026' --description 'deep work' --public",
-                     "create a public playlist"}}},
+                     "create a public playlist"}},
+       .json_fields = kJobDetailsJsonFields},
       {.name = "copy",
        .summary = "copy a stored playlist's tracks into a new playlist",
        .arguments = {{"ID", "the stored playlist to copy (see plm playlists)"},
@@ -145,7 +143,8 @@ std::vector<Command> playlist_lifecycle_commands() {
                   "creating the playlist or adding a track twice.\n",
        .handler = copy_playlist,
        .examples = {{"plm playlist copy 37i9dQZF1DXcBWIGoYBM5M 'Top Hits (mine)' --dedupe",
-                     "copy a playlist you follow into one you own, without duplicates"}}},
+                     "copy a playlist you follow into one you own, without duplicates"}},
+       .json_fields = kJobDetailsJsonFields},
       {.name = "delete",
        .summary = "unfollow a playlist (Spotify's delete); its history is kept",
        .arguments = {{"ID", "the playlist to unfollow (see plm playlists)"}},
@@ -158,7 +157,8 @@ std::vector<Command> playlist_lifecycle_commands() {
                   "versions.\n",
        .handler = delete_playlist,
        .examples = {{"plm playlist delete 37i9dQZF1DXcBWIGoYBM5M -y",
-                     "unfollow a playlist without being asked"}}},
+                     "unfollow a playlist without being asked"}},
+       .json_fields = kJobDetailsJsonFields},
   };
 }
 

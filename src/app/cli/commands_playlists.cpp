@@ -2,13 +2,14 @@
 // the journal recorded.
 
 #include <cctype>
-#include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
+#include "app/cli/output.hpp"
 #include "web/journal_json.hpp"
 
 namespace plm::app::cli {
@@ -22,10 +23,24 @@ std::string lower(std::string text) {
   return text;
 }
 
-std::string visibility(const core::PlaylistSummary& summary, bool short_form) {
-  if (summary.collaborative) return short_form ? "collab" : "collaborative";
-  return summary.is_public ? "public" : "private";
+/// "public" or "private" (collaborative playlists are private on Spotify, shown in their own
+/// field).
+std::string public_text(const nlohmann::json& value) {
+  return value.is_boolean() && value.get<bool>() ? "public" : "private";
 }
+
+Colour muted_when_not_owned(const nlohmann::json& owned) {
+  return owned.is_boolean() && !owned.get<bool>() ? Colour::Muted : Colour::None;
+}
+
+constexpr Column kPlaylistColumns[] = {
+    {.header = "ID", .field = "id"},
+    {.header = "NAME", .field = "name", .shrink = true},
+    {.header = "TRACKS", .field = "track_count", .right_aligned = true},
+    {.header = "VISIBILITY", .field = "public", .format = public_text},
+    {.header = "OWNED", .field = "owned", .colour = muted_when_not_owned},
+    {.header = "OWNER", .field = "owner_id", .shrink = true},
+};
 
 ExitCode list_playlists(CommandContext& context) {
   auto user = context.acting_user();
@@ -36,70 +51,65 @@ ExitCode list_playlists(CommandContext& context) {
   if (!stored) return context.fail(stored.error());
   const auto search = context.invocation().value("--search");
   const bool owned = context.invocation().has("--owned");
-  auto& out = context.out();
-  Json json = Json::array();
+  Json list = Json::array();
   for (const auto& playlist : *stored) {
     const auto& summary = playlist.summary;
     if (owned && summary.owner_id != account->spotify_user_id) continue;
     if (search && lower(summary.name).find(lower(*search)) == std::string::npos) continue;
-    json.push_back({{"id", summary.id},
-                    {"name", summary.name},
-                    {"owner_id", summary.owner_id},
-                    {"tracks", summary.item_count},
-                    {"public", summary.is_public},
-                    {"collaborative", summary.collaborative},
-                    {"snapshot_id", summary.snapshot_id},
-                    {"contents_stored", !playlist.items_snapshot_id.empty()}});
-    if (!context.json()) {
-      out << std::left << std::setw(24) << summary.id << std::setw(6) << std::right
-          << summary.item_count << "  " << std::left << std::setw(8)
-          << visibility(summary, /*short_form=*/true) << summary.name
-          << (summary.owner_id != account->spotify_user_id ? "  (by " + summary.owner_id + ")" : "")
-          << "\n";
-    }
+    list.push_back(playlist_shape(account->id, account->spotify_user_id, playlist));
   }
-  if (context.json()) out << json.dump(2) << "\n";
-  return ExitCode::Ok;
+  return context.output().list(list, kPlaylistColumns);
 }
 
-Json items_json(const std::vector<core::PlaylistItem>& items) {
-  Json list = Json::array();
-  for (const auto& item : items) {
-    Json entry{{"uri", item.uri},
-               {"added_at", core::format_utc_or_empty(item.added_at)},
-               {"added_by", item.added_by},
-               {"is_local", item.is_local},
-               {"unavailable", item.unavailable}};
-    if (item.track) {
-      entry["name"] = item.track->name;
-      entry["artists"] = item.track->artists;
-      entry["album"] = item.track->album;
-      entry["duration_ms"] = item.track->duration_ms;
-    }
-    list.push_back(entry);
-  }
-  return list;
+std::string duration_text(const nlohmann::json& value) {
+  if (!value.is_number_integer()) return "";
+  const auto seconds = value.get<std::int64_t>() / 1000;
+  const auto rest = seconds % 60;
+  return std::to_string(seconds / 60) + ":" + (rest < 10 ? "0" : "") + std::to_string(rest);
 }
 
-void print_items(std::ostream& out, const std::vector<core::PlaylistItem>& items) {
-  int position = 0;
-  for (const auto& item : items) {
-    ++position;
-    out << std::setw(5) << position << "  ";
-    if (item.unavailable || !item.track) {
-      out << "(unavailable)";
-    } else {
-      std::string artists;
-      for (const auto& artist : item.track->artists)
-        artists += (artists.empty() ? "" : ", ") + artist;
-      const auto seconds = item.track->duration_ms / 1000;
-      out << item.track->name << " — " << artists << "  " << seconds / 60 << ":" << std::setw(2)
-          << std::setfill('0') << seconds % 60 << std::setfill(' ')
-          << (item.is_local ? "  (local file)" : "");
-    }
-    out << "  " << core::format_utc_or_empty(item.added_at) << "\n";
-  }
+std::string one_based(const nlohmann::json& value) {
+  return value.is_number_integer() ? std::to_string(value.get<std::int64_t>() + 1) : "";
 }
+
+/// The FLAGS column of a track: what keeps it from playing as usual.
+std::string item_flags(const Json& item) {
+  std::string flags;
+  if (item.value("unavailable", false)) flags = "unavailable";
+  if (item.value("is_local", false)) flags += (flags.empty() ? "" : ", ") + std::string("local");
+  return flags;
+}
+
+Colour flags_colour(const Json& item) {
+  return item.value("unavailable", false) ? Colour::Bad : Colour::None;
+}
+
+std::string day_of(const Json& time) {
+  return time.is_string() ? time.get<std::string>().substr(0, 10) : "";
+}
+
+constexpr Column kItemColumns[] = {
+    {.header = "#", .field = "position", .right_aligned = true, .format = one_based},
+    {.header = "TITLE", .field = "name", .shrink = true},
+    {.header = "ARTISTS", .field = "artists", .shrink = true},
+    {.header = "ALBUM", .field = "album", .shrink = true},
+    {.header = "TIME", .field = "duration_ms", .right_aligned = true, .format = duration_text},
+    {.header = "ADDED", .field = "added_at", .format = day_of},
+    {.header = "FLAGS", .field = "", .colour = flags_colour, .format = item_flags},
+    {.header = "URI", .field = "uri"},
+};
+
+constexpr Field kPlaylistFields[] = {
+    {.label = "Name", .field = "name"},
+    {.label = "ID", .field = "id"},
+    {.label = "Description", .field = "description"},
+    {.label = "Owner", .field = "owner_id"},
+    {.label = "Visibility", .field = "public", .format = public_text},
+    {.label = "Collaborative", .field = "collaborative"},
+    {.label = "Tracks", .field = "track_count"},
+    {.label = "Tags", .field = "tags"},
+    {.label = "Synced", .field = "synced_at"},
+};
 
 ExitCode show_playlist(CommandContext& context) {
   auto user = context.acting_user();
@@ -114,7 +124,6 @@ ExitCode show_playlist(CommandContext& context) {
     return context.fail(core::make_error(core::ErrorCode::NotFound,
                                          "no stored playlist " + id + " (run `plm sync`?)"));
   }
-  const auto& summary = (*found)->summary;
   const bool contents_stored = !(*found)->items_snapshot_id.empty();
   std::vector<core::PlaylistItem> items;
   if (contents_stored) {
@@ -122,40 +131,53 @@ ExitCode show_playlist(CommandContext& context) {
     if (!loaded) return context.fail(loaded.error());
     items = std::move(*loaded);
   }
-  auto& out = context.out();
-  if (context.json()) {
-    out << Json{{"id", summary.id},
-                {"name", summary.name},
-                {"description", summary.description},
-                {"owner_id", summary.owner_id},
-                {"public", summary.is_public},
-                {"collaborative", summary.collaborative},
-                {"snapshot_id", summary.snapshot_id},
-                {"tracks", summary.item_count},
-                {"items", items_json(items)}}
-               .dump(2)
-        << "\n";
-    return ExitCode::Ok;
+  auto& output = context.output();
+  if (!contents_stored && !output.json()) {
+    output.note(
+        "(contents not stored: Spotify lets apps read only playlists you own or "
+        "collaborate on)");
   }
-  out << summary.name << "\n";
-  if (!summary.description.empty()) out << summary.description << "\n";
-  out << summary.item_count << " tracks · by " << summary.owner_id << " · "
-      << visibility(summary, /*short_form=*/false) << "\n\n";
-  if (!contents_stored) {
-    out << "(contents not stored: Spotify lets apps read only playlists you own or collaborate "
-           "on)\n";
-    return ExitCode::Ok;
-  }
-  print_items(out, items);
-  return ExitCode::Ok;
+  return output.object(
+      playlist_with_items_shape(account->id, account->spotify_user_id, **found, items),
+      kPlaylistFields, "items", kItemColumns);
 }
 
-/// Who made a version, for the table: the user's name, or what the journal knows of them.
-std::string who(const core::RecordedVersion& version, const std::optional<std::string>& username) {
-  if (username) return *username;
-  if (version.cause.app_user_id) return "(deleted user)";
+/// The columns of `plm playlist history` read the PlaylistVersion shape's `cause` and `changes`.
+std::string cause_kind(const Json& cause) { return cause.value("kind", ""); }
+
+/// Who made a version: the user's name, or what the journal knows of them.
+std::string cause_who(const Json& cause) {
+  if (cause.value("username", Json()).is_string()) return cause["username"].get<std::string>();
+  if (cause.value("user_id", Json()).is_string()) return "(deleted user)";
   return "-";
 }
+
+std::string cause_what(const Json& cause) {
+  std::string what = cause.value("action", "");
+  const std::string origin = cause.value("origin", "");
+  if (!origin.empty()) what = origin + (what.empty() ? "" : ": " + what);
+  if (const Json restored = cause.value("restored_version", Json()); restored.is_number()) {
+    what += (what.empty() ? "" : ", ") + std::string("version ") + restored.dump();
+  }
+  const std::string why = cause.value("why", "");
+  if (!why.empty()) what += (what.empty() ? "" : " — ") + why;
+  return what;
+}
+
+std::string change_counts(const Json& changes) {
+  const auto count = [&](const char* key) { return changes.value(key, Json(0)).dump(); };
+  return "+" + count("added") + " -" + count("removed") + " ~" + count("moved") +
+         (changes.value("details_changed", false) ? " details" : "");
+}
+
+constexpr Column kVersionColumns[] = {
+    {.header = "VERSION", .field = "version", .right_aligned = true},
+    {.header = "RECORDED", .field = "recorded_at"},
+    {.header = "CAUSE", .field = "cause", .format = cause_kind},
+    {.header = "WHO", .field = "cause", .shrink = true, .format = cause_who},
+    {.header = "CHANGES", .field = "changes", .format = change_counts},
+    {.header = "WHAT", .field = "cause", .shrink = true, .format = cause_what},
+};
 
 ExitCode playlist_history(CommandContext& context) {
   auto user = context.acting_user();
@@ -192,7 +214,6 @@ ExitCode playlist_history(CommandContext& context) {
     }
   }
   std::map<std::int64_t, std::optional<std::string>> usernames;
-  auto& out = context.out();
   Json list = Json::array();
   for (const auto& version : versions) {
     std::optional<std::string> username;
@@ -204,33 +225,11 @@ ExitCode playlist_history(CommandContext& context) {
       }
       username = usernames[*user_id];
     }
-    if (context.json()) {
-      list.push_back(Json::parse(web::version_json(version, username)));
-      continue;
-    }
-    const auto& cause = version.cause;
-    std::string what = cause.action;
-    if (!cause.origin.empty()) what = cause.origin + (what.empty() ? "" : ": " + what);
-    if (cause.restored_version) {
-      what += (what.empty() ? "" : ", ") + std::string("version ") +
-              std::to_string(*cause.restored_version);
-    }
-    if (!cause.why.empty()) what += (what.empty() ? "" : " — ") + cause.why;
-    const auto& changes = version.changes;
-    const std::string counts =
-        "+" + std::to_string(changes.added) + " -" + std::to_string(changes.removed) + " ~" +
-        std::to_string(changes.moved) + (changes.details_changed ? " details" : "");
-    out << std::setw(5) << std::right << version.sequence << "  "
-        << core::format_utc(version.recorded_at) << "  " << std::left << std::setw(8)
-        << core::to_string(cause.kind) << std::setw(14) << who(version, username) << std::setw(20)
-        << counts << what << "\n";
+    list.push_back(Json::parse(web::version_json(version, username)));
   }
-  if (context.json()) {
-    out << list.dump(2) << "\n";
-  } else if (versions.empty()) {
-    out << "(no versions recorded yet)\n";
-  }
-  return ExitCode::Ok;
+  auto& output = context.output();
+  if (versions.empty() && !output.json()) output.note("(no versions recorded yet)");
+  return output.list(list, kVersionColumns);
 }
 
 }  // namespace
@@ -248,9 +247,10 @@ CommandGroup playlists_commands() {
                                      "(any case)"},
                      {.name = "--owned", .description = "only playlists the account owns"}},
            .handler = list_playlists,
-           .examples = {
-               {"plm playlists --search focus", "the playlists whose name has 'focus'"},
-               {"plm playlists --owned -a 2 --json", "the playlists account 2 owns, as JSON"}}}}};
+           .examples = {{"plm playlists --search focus", "the playlists whose name has 'focus'"},
+                        {"plm playlists --owned -a 2 --json",
+                         "the playlists account 2 owns, as JSON"}},
+           .json_fields = kPlaylistJsonFields}}};
 }
 
 CommandGroup playlist_commands() {
@@ -265,7 +265,8 @@ CommandGroup playlist_commands() {
            .details = "ID is the Spotify playlist id (see plm playlists).\n",
            .handler = show_playlist,
            .examples = {{"plm playlist show 37i9dQZF1DXcBWIGoYBM5M",
-                         "a playlist's details and tracks"}}},
+                         "a playlist's details and tracks"}},
+           .json_fields = playlist_with_items_fields()},
           {.name = "history",
            .summary = "list the recorded versions of a playlist, newest first",
            .arguments = {{"ID", "the playlist's Spotify id (see plm playlists)"}},
@@ -281,7 +282,8 @@ CommandGroup playlist_commands() {
                       "PlaylistVersion.\n",
            .handler = playlist_history,
            .examples = {{"plm playlist history 37i9dQZF1DXcBWIGoYBM5M --cause sync",
-                         "the changes made outside plm, found by syncs"}}}}};
+                         "the changes made outside plm, found by syncs"}},
+           .json_fields = kVersionJsonFields}}};
   for (auto& command : playlist_lifecycle_commands()) group.commands.push_back(std::move(command));
   for (auto& command : playlist_edit_commands()) group.commands.push_back(std::move(command));
   return group;

@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
+#include "app/cli/output.hpp"
 #include "core/sync/sync_service.hpp"
 
 namespace plm::app::cli {
@@ -31,6 +34,11 @@ void draw_progress(std::ostream& err, const core::SyncProgress& progress) {
   err << "   " << std::flush;
   if (progress.phase == core::SyncProgress::Phase::Done) err << "\n";
 }
+
+/// The keys of report_json (`stopped_by` only when the sync stopped early).
+const std::vector<std::string_view> kSyncJsonFields{
+    "playlists", "read",    "unchanged",    "unreadable", "removed",  "planned_calls",
+    "calls",     "retries", "rate_limited", "waited_ms",  "failures", "stopped_by"};
 
 Json report_json(const core::SyncReport& report) {
   Json failures = Json::array();
@@ -58,18 +66,19 @@ Json report_json(const core::SyncReport& report) {
   return json;
 }
 
-void print_report(std::ostream& out, std::ostream& err, const core::SyncReport& report) {
-  out << "synced " << report.playlists_total << " playlists: " << report.read << " read, "
-      << report.unchanged << " unchanged, " << report.unreadable
-      << " followed (contents not readable), " << report.removed << " removed; "
-      << report.counters.calls << " Spotify calls";
-  if (report.counters.waited_ms > 0)
-    out << ", waited " << report.counters.waited_ms / 1000.0 << " s";
-  out << "\n";
-  for (const auto& failure : report.failures) {
-    err << "plm: could not read \"" << failure.playlist_name << "\" (" << failure.playlist_id
-        << "): " << describe_error(failure.error) << "\n";
+std::string report_text(const core::SyncReport& report) {
+  std::string text = "synced " + std::to_string(report.playlists_total) +
+                     " playlists: " + std::to_string(report.read) + " read, " +
+                     std::to_string(report.unchanged) + " unchanged, " +
+                     std::to_string(report.unreadable) + " followed (contents not readable), " +
+                     std::to_string(report.removed) + " removed; " +
+                     std::to_string(report.counters.calls) + " Spotify calls";
+  if (report.counters.waited_ms > 0) {
+    char waited[32];
+    std::snprintf(waited, sizeof waited, "%g", report.counters.waited_ms / 1000.0);
+    text += ", waited " + std::string(waited) + " s";
   }
+  return text;
 }
 
 ExitCode sync(CommandContext& context) {
@@ -95,11 +104,14 @@ ExitCode sync(CommandContext& context) {
                                   .in_flight = services.config().sync_in_flight});
   if (!result) return context.fail(result.error());
   const auto& report = *result;
-  if (context.json()) {
-    context.out() << report_json(report).dump(2) << "\n";
-  } else {
-    print_report(context.out(), context.err(), report);
+  auto& output = context.output();
+  for (const auto& failure : report.failures) {
+    output.note("plm: could not read \"" + failure.playlist_name + "\" (" + failure.playlist_id +
+                "): " + describe_error(failure.error));
   }
+  if (const auto written = output.result(report_json(report), report_text(report));
+      written != ExitCode::Ok)
+    return written;
   if (report.stopped_by) {
     context.err() << "plm: sync stopped early: " << describe_error(*report.stopped_by) << "\n";
     return exit_code_for(*report.stopped_by);
@@ -125,7 +137,8 @@ CommandGroup sync_commands() {
                       "to wait (the message says until when).\n",
            .handler = sync,
            .examples = {{"plm sync", "read the only connected account's playlists"},
-                        {"plm sync -a 2 -q", "sync account 2 without a progress bar (cron)"}}}}};
+                        {"plm sync -a 2 -q", "sync account 2 without a progress bar (cron)"}},
+           .json_fields = kSyncJsonFields}}};
 }
 
 }  // namespace plm::app::cli

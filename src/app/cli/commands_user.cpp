@@ -7,6 +7,8 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/json_shapes.hpp"
+#include "app/cli/output.hpp"
 #include "app/cli/password_input.hpp"
 #include "security/password.hpp"
 
@@ -18,21 +20,20 @@ using Json = nlohmann::json;
 
 constexpr std::size_t kMinimumPasswordLength = 8;
 
+constexpr Column kUserColumns[] = {
+    {.header = "ID", .field = "id", .right_aligned = true},
+    {.header = "NAME", .field = "username", .shrink = true},
+    {.header = "ROLE", .field = "role"},
+    {.header = "PASSWORD", .field = "has_password"},
+    {.header = "CREATED", .field = "created_at"},
+};
+
 ExitCode list_users(CommandContext& context) {
   auto all = context.services().users().list_users();
   if (!all) return context.fail(all.error());
   Json list = Json::array();
-  for (const auto& user : *all) {
-    list.push_back({{"id", user.id},
-                    {"username", user.username},
-                    {"role", core::to_string(user.role)},
-                    {"has_password", !user.password_hash.empty()}});
-    if (!context.json())
-      context.out() << user.id << "\t" << user.username << "\t" << core::to_string(user.role)
-                    << "\n";
-  }
-  if (context.json()) context.out() << list.dump(2) << "\n";
-  return ExitCode::Ok;
+  for (const auto& user : *all) list.push_back(user_shape(user));
+  return context.output().list(list, kUserColumns);
 }
 
 ExitCode add_user(CommandContext& context) {
@@ -59,14 +60,7 @@ ExitCode add_user(CommandContext& context) {
   auto created = context.services().users().create_user(name, security::hash_password(*password),
                                                         role.value_or(core::Role::Editor));
   if (!created) return context.fail(created.error());
-  if (context.json()) {
-    context.out()
-        << Json{{"id", created->id}, {"username", created->username}, {"role", role_text}}.dump()
-        << "\n";
-  } else {
-    context.out() << "added " << role_text << " " << name << "\n";
-  }
-  return ExitCode::Ok;
+  return context.output().result(user_shape(*created), "added " + role_text + " " + name);
 }
 
 }  // namespace
@@ -94,11 +88,13 @@ CommandGroup user_commands() {
            .examples = {{"plm user add alice --role viewer",
                          "add a user who may only look (asks for the password)"},
                         {"plm user add bob --password-stdin < bob.password",
-                         "add an editor with the password in a file"}}},
+                         "add an editor with the password in a file"}},
+           .json_fields = kUserJsonFields},
           {.name = "list",
            .summary = "list the plm users (id, name, role)",
            .handler = list_users,
-           .examples = {{"plm user list --json", "every user as JSON"}}},
+           .examples = {{"plm user list --json", "every user as JSON"}},
+           .json_fields = kUserJsonFields},
       }};
 }
 

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "app/cli/output.hpp"
+
 namespace plm::app::cli {
 
 ExitCode exit_code_for(const core::Error& error) {
@@ -39,6 +41,15 @@ CommandContext::CommandContext(const Invocation& invocation, std::ostream& out, 
     : invocation_(invocation), out_(out), err_(err) {}
 
 CommandContext::~CommandContext() = default;
+
+Output& CommandContext::output() {
+  if (!output_) use_terminal(Terminal{});
+  return *output_;
+}
+
+void CommandContext::use_terminal(const Terminal& terminal) {
+  output_ = std::make_unique<Output>(invocation_, terminal, out_, err_);
+}
 
 const Config& CommandContext::config() const {
   assert(config_ && "the command must declare Needs::Config or Needs::Services");

@@ -24,6 +24,7 @@ std::string describe_error(const core::Error& error);
 extern const Flag kAccountFlag;
 
 class Output;
+struct Terminal;
 
 class CommandContext {
  public:
@@ -36,8 +37,11 @@ class CommandContext {
   /// --json (or --jq): machine-readable output on stdout.
   bool json() const { return invocation_.json || invocation_.jq.has_value(); }
   /// Where results go (app/cli/output.hpp): tables on a terminal, TSV in a pipe, JSON with
-  /// --json. Made by the dispatcher before the handler runs.
+  /// --json. Made by the dispatcher before the handler runs (use_terminal); without that (a test
+  /// that makes a context itself), as for a pipe.
   Output& output();
+  /// Makes output() write for `terminal` (cli.cpp: Terminal::detect of the process).
+  void use_terminal(const Terminal& terminal);
 
   /// Only for commands that declared Needs::Config or Needs::Services.
   const Config& config() const;
@@ -66,6 +70,7 @@ class CommandContext {
   std::ostream& err_;
   std::optional<Config> config_;
   std::unique_ptr<Services> services_;
+  std::unique_ptr<Output> output_;
 };
 
 }  // namespace plm::app::cli

@@ -18,9 +18,11 @@
 /// `note` when the command has no data to show.
 
 #include <cstdio>
+#include <functional>
 #include <iosfwd>
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>  // FieldSelection holds a value
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,6 +38,7 @@ struct Invocation;
 struct Terminal {
   bool is_terminal = false;  ///< isatty(stdout)
   int width = 80;            ///< TIOCGWINSZ columns, else $COLUMNS, else 80
+  int height = 24;           ///< TIOCGWINSZ rows, else $LINES, else 24 (pages longer text)
   bool colour = false;       ///< is_terminal && no NO_COLOR && TERM != "dumb", or CLICOLOR_FORCE=1
   std::string pager;         ///< the pager command line; empty: none (pipe, --no-pager, "cat")
 
@@ -43,11 +46,26 @@ struct Terminal {
   static Terminal detect(const Invocation& invocation);
 };
 
+/// What Terminal::detect reads from the process, given by tests instead.
+struct TerminalFacts {
+  bool stdout_is_terminal = false;
+  int columns = 0;  ///< TIOCGWINSZ; 0: unknown
+  int rows = 0;     ///< TIOCGWINSZ; 0: unknown
+  bool no_pager = false;
+  /// The environment variable `name`, or nullopt when it is not set (set but empty counts).
+  std::function<std::optional<std::string>(const char* name)> environment;
+};
+/// The pure decision of Terminal::detect: width, colour and the pager from the facts.
+Terminal decide_terminal(const TerminalFacts& facts);
+
 enum class Colour { None, Muted, Good, Warning, Bad, Accent };
 
 struct Column {
   std::string_view header;  ///< "NAME" (a terminal shows it; a pipe never does)
-  std::string_view field;   ///< the record's key it shows; a list of strings is joined with ", "
+  /// The record's key it shows ("name"), a dotted path into nested objects ("job.state"), or ""
+  /// for the whole record (with a `format` that combines fields); a list of strings is joined
+  /// with ", ".
+  std::string_view field;
   /// Shrink columns give up width (cut with "…") when the row is wider than the window; the
   /// others keep theirs. Right-aligned columns are for numbers.
   bool shrink = false;
@@ -63,7 +81,7 @@ struct Column {
 /// as one TSV line in this order.
 struct Field {
   std::string_view label;  ///< "Owner"
-  std::string_view field;  ///< "owner_id"
+  std::string_view field;  ///< "owner_id", or a dotted path as for Column
   std::string (*format)(const nlohmann::json& value) = nullptr;
 };
 
@@ -98,6 +116,15 @@ class Output {
 
  private:
   struct Pager;
+  /// Writes `text` to stdout, or to the pager: started here when stdout is a terminal with a
+  /// pager and `text` has at least as many lines as the window.
+  void write(std::string_view text);
+  /// --json FIELDS and --jq over `value`, written.
+  ExitCode emit_json(const nlohmann::json& value);
+  ExitCode usage_error(const std::string& message);
+  /// `records` as an aligned table with a header (terminal) or as TSV lines (anything else).
+  std::string table_text(const nlohmann::json& records, std::span<const Column> columns);
+
   const Invocation& invocation_;
   Terminal terminal_;
   std::ostream& out_;
