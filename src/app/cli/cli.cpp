@@ -3,6 +3,7 @@
 
 #include "app/cli/cli.hpp"
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "app/cli/commands.hpp"
@@ -84,6 +85,27 @@ std::string top_level_usage() {
          "            4 Spotify asked to wait (rate limit/quota), 5 partial success.\n";
 }
 
+/// "option --data-dir" for each setting a flag of the command line gave (`plm config
+/// --show-origin`, and configuration errors, name it).
+std::map<std::string, std::string> setting_origins(const Invocation& invocation) {
+  std::map<std::string, std::string> origins;
+  auto note = [&](const Flag& flag) {
+    if (!flag.setting.empty() && invocation.settings.contains(std::string(flag.setting)))
+      origins[std::string(flag.setting)] = "option " + std::string(flag.name);
+  };
+  for (const Flag& flag : plm_command_table().global_flags) note(flag);
+  if (invocation.command) {
+    for (const Flag& flag : invocation.command->flags) note(flag);
+  }
+  return origins;
+}
+
+/// The first line of an exception's text: libraries (libpq, SQLite, the file system) add lines a
+/// person does not need; PLM_DEBUG=1 shows them all.
+std::string first_line(std::string_view text) {
+  return std::string(text.substr(0, text.find('\n')));
+}
+
 ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream& err) {
   if (invocation.version) {
     out << "plm 0.1.0\n";
@@ -101,11 +123,8 @@ ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream&
   const Command& command = *invocation.command;
   CommandContext context(invocation, out, err);
   if (command.needs != Needs::Nothing) {
-    auto config = load_config(invocation.settings);
-    if (!config) {
-      err << "plm: " << config.error().message << "\n";
-      return ExitCode::Usage;
-    }
+    auto config = load_config(invocation.settings, setting_origins(invocation));
+    if (!config) return context.fail(config.error());
     context.set_config(std::move(*config));
   }
   if (command.needs == Needs::Services) context.open_services();
@@ -115,16 +134,22 @@ ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream&
 }  // namespace
 
 ExitCode run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  bool json = false;
   try {
     const auto invocation = parse_command_line(plm_command_table(), {argv + 1, argv + argc});
     if (!invocation) {
       err << "plm: " << invocation.error().message << "\n";
       return ExitCode::Usage;
     }
+    json = invocation->json || invocation->jq.has_value();
     return dispatch(*invocation, out, err);
   } catch (const std::exception& problem) {
-    // The CLI's edge: an unexpected failure (database unreachable, disk full) gets one line.
-    err << "plm: " << problem.what() << "\n";
+    // The CLI's edge: an unexpected failure (database unreachable, disk full, a broken data
+    // directory) gets one plain line, and the library's full text only when asked for.
+    core::Error error = core::make_error(core::ErrorCode::Internal, first_line(problem.what()));
+    error.detail = problem.what();
+    err << "plm: " << describe_error(error) << "\n";
+    if (json) out << error_json(error).dump() << "\n";
     return ExitCode::Failure;
   }
 }
