@@ -90,14 +90,7 @@ class CliExitCodes : public CliTest {
   }
 
   void connect_in_process() {
-    const auto url = run({"connect", "--print-url"});
-    ASSERT_EQ(url.exit_code, 0) << url.err;
-    HttpClient browser(base_);
-    const auto redirect = browser.get(url.out.substr(0, url.out.find('\n')));
-    ASSERT_EQ(redirect.status, 303);
-    const auto connected =
-        run({"connect", "--callback", std::string(redirect.header("Location").value_or(""))});
-    ASSERT_EQ(connected.exit_code, 0) << connected.err;
+    connect_with([this](std::vector<std::string> arguments) { return run(std::move(arguments)); });
   }
 };
 
