@@ -125,8 +125,9 @@ const std::vector<std::pair<std::string, std::string>>& config_defaults() {
   return defaults;
 }
 
-core::Result<std::map<std::string, std::string>> parse_config_file(std::string_view text,
-                                                                   std::string_view file_name) {
+core::Result<std::map<std::string, std::string>> parse_config_file(
+    std::string_view text, std::string_view file_name,
+    std::map<std::string, std::string>* origins) {
   std::map<std::string, std::string> values;
   std::istringstream stream{std::string(text)};
   std::string line;
@@ -154,6 +155,7 @@ core::Result<std::map<std::string, std::string>> parse_config_file(std::string_v
       return make_error(ErrorCode::InvalidInput,
                         where + ": unknown setting " + key + " (see configs/example.env)");
     values[key] = value;
+    if (origins) (*origins)[key] = "file " + where;
   }
   return values;
 }
@@ -161,7 +163,26 @@ core::Result<std::map<std::string, std::string>> parse_config_file(std::string_v
 core::Result<Config> build_config(const std::map<std::string, std::string>& environment,
                                   const std::map<std::string, std::string>& file,
                                   const std::map<std::string, std::string>& overrides,
-                                  const std::string& home) {
+                                  const std::string& home,
+                                  const std::map<std::string, std::string>& origins) {
+  auto origin_of = [&](const std::string& key) -> std::string {
+    const auto named = [&](const std::string& fallback) {
+      const auto found = origins.find(key);
+      return found != origins.end() ? found->second : fallback;
+    };
+    if (overrides.contains(key)) return named("option");
+    if (environment.contains(key)) return "environment " + key;
+    if (file.contains(key)) return named("file");
+    return "default";
+  };
+  Config config;
+  for (const auto& [key, fallback] : config_defaults()) config.origins[key] = origin_of(key);
+  // Every refusal below names the key, the value and what it must be; this adds where the value
+  // came from, so the person knows which file line, variable or option to change.
+  auto refuse = [&](const std::string& key, core::Error error) {
+    error.message += " (from " + config.origins[key] + ")";
+    return error;
+  };
   auto lookup = [&](const std::string& key) -> std::string {
     if (auto found = overrides.find(key); found != overrides.end()) return found->second;
     if (auto found = environment.find(key); found != environment.end()) return found->second;
@@ -171,7 +192,7 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
     }
     return {};
   };
-  Config config;
+  config.config_file = lookup("PLM_CONFIG");
   config.data_dir = lookup("PLM_DATA_DIR");
   if (config.data_dir.empty()) {
     const auto xdg = environment.find("XDG_DATA_HOME");
@@ -181,7 +202,8 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
       config.data_dir = home + "/.local/share/plm";
     } else {
       return make_error(ErrorCode::InvalidInput,
-                        "PLM_DATA_DIR is not set and there is no HOME to default it to");
+                        "PLM_DATA_DIR is not set and there is no HOME to default it to: set "
+                        "PLM_DATA_DIR (or --data-dir) to the directory for plm's data");
     }
   }
   auto expand = [&](std::string value) {
@@ -202,46 +224,53 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
   config.user = lookup("PLM_USER");
   for (const char* key :
        {"PLM_SPOTIFY_API_URL", "PLM_SPOTIFY_ACCOUNTS_URL", "PLM_SPOTIFY_REDIRECT_URI"}) {
-    if (auto checked = check_url(key, lookup(key)); !checked) return checked.error();
+    if (auto checked = check_url(key, lookup(key)); !checked) return refuse(key, checked.error());
   }
   // What Spotify would refuse anyway (localhost, fragments, wildcards) is refused here, at once.
   if (const auto problems = web::redirect_uri_problems(config.spotify_redirect_uri);
       !problems.empty()) {
-    return make_error(ErrorCode::InvalidInput, "PLM_SPOTIFY_REDIRECT_URI '" +
-                                                   config.spotify_redirect_uri +
-                                                   "' would be refused by Spotify: " + problems[0]);
+    return refuse("PLM_SPOTIFY_REDIRECT_URI",
+                  make_error(ErrorCode::InvalidInput,
+                             "PLM_SPOTIFY_REDIRECT_URI '" + config.spotify_redirect_uri +
+                                 "' would be refused by Spotify: " + problems[0]));
   }
   while (config.spotify_api_url.ends_with('/')) config.spotify_api_url.pop_back();
   while (config.spotify_accounts_url.ends_with('/')) config.spotify_accounts_url.pop_back();
   const auto budget =
       parse_int("PLM_SPOTIFY_RATE_BUDGET", lookup("PLM_SPOTIFY_RATE_BUDGET"), 1, 100'000);
-  if (!budget) return budget.error();
+  if (!budget) return refuse("PLM_SPOTIFY_RATE_BUDGET", budget.error());
   config.spotify_rate_budget = *budget;
   const auto max_wait =
       parse_int("PLM_SPOTIFY_MAX_WAIT_S", lookup("PLM_SPOTIFY_MAX_WAIT_S"), 0, 3600);
-  if (!max_wait) return max_wait.error();
+  if (!max_wait) return refuse("PLM_SPOTIFY_MAX_WAIT_S", max_wait.error());
   config.spotify_max_wait_s = *max_wait;
   const auto timeout =
       parse_int("PLM_SPOTIFY_TIMEOUT_MS", lookup("PLM_SPOTIFY_TIMEOUT_MS"), 100, 600'000);
-  if (!timeout) return timeout.error();
+  if (!timeout) return refuse("PLM_SPOTIFY_TIMEOUT_MS", timeout.error());
   config.spotify_timeout = std::chrono::milliseconds(*timeout);
   if (config.database_url.empty())
-    return make_error(ErrorCode::InvalidInput, "PLM_DATABASE_URL must not be empty");
+    return refuse("PLM_DATABASE_URL",
+                  make_error(ErrorCode::InvalidInput,
+                             "PLM_DATABASE_URL must not be empty: leave it unset for SQLite in "
+                             "the data directory, or give sqlite:PATH or postgresql://..."));
 
-  if (auto listen = parse_listen(lookup("PLM_LISTEN"), config); !listen) return listen.error();
+  if (auto listen = parse_listen(lookup("PLM_LISTEN"), config); !listen)
+    return refuse("PLM_LISTEN", listen.error());
   config.public_url = lookup("PLM_PUBLIC_URL");
   if (!config.public_url.empty()) {
     const auto url = web::parse_url(config.public_url);
     if (!url || url->has_userinfo) {
-      return make_error(ErrorCode::InvalidInput,
-                        "PLM_PUBLIC_URL must be an http:// or https:// URL without user "
-                        "information, got '" +
-                            config.public_url + "'");
+      return refuse("PLM_PUBLIC_URL", make_error(ErrorCode::InvalidInput,
+                                                 "PLM_PUBLIC_URL must be an http:// or https:// "
+                                                 "URL without user information, got '" +
+                                                     config.public_url + "'"));
     }
     if (!config.public_url.ends_with('/') || url->query || url->fragment) {
-      return make_error(ErrorCode::InvalidInput,
-                        "PLM_PUBLIC_URL must end with '/' and have no query or fragment, got '" +
-                            config.public_url + "'");
+      return refuse("PLM_PUBLIC_URL",
+                    make_error(ErrorCode::InvalidInput,
+                               "PLM_PUBLIC_URL must end with '/' and have no query or fragment, "
+                               "got '" +
+                                   config.public_url + "'"));
     }
     // Browsers leave the default port out of Origin; so does everything derived from this URL.
     config.public_url = url->normalized();
@@ -265,19 +294,20 @@ core::Result<Config> build_config(const std::map<std::string, std::string>& envi
         IntSetting{"PLM_SYNC_IN_FLIGHT", 1, core::kMaxSyncInFlight, &config.sync_in_flight},
         IntSetting{"PLM_DATABASE_POOL", 1, 64, &config.database_pool}}) {
     auto value = parse_int(setting.key, lookup(setting.key), setting.min, setting.max);
-    if (!value) return value.error();
+    if (!value) return refuse(setting.key, value.error());
     *setting.target = *value;
   }
   auto trust = parse_bool("PLM_TRUST_PROXY", lookup("PLM_TRUST_PROXY"));
-  if (!trust) return trust.error();
+  if (!trust) return refuse("PLM_TRUST_PROXY", trust.error());
   config.trust_proxy = *trust;
   auto access_log = parse_bool("PLM_ACCESS_LOG", lookup("PLM_ACCESS_LOG"));
-  if (!access_log) return access_log.error();
+  if (!access_log) return refuse("PLM_ACCESS_LOG", access_log.error());
   config.access_log = *access_log;
   return config;
 }
 
-core::Result<Config> load_config(const std::map<std::string, std::string>& overrides) {
+core::Result<Config> load_config(const std::map<std::string, std::string>& overrides,
+                                 const std::map<std::string, std::string>& override_origins) {
   std::map<std::string, std::string> environment;
   for (char** entry = environ; entry && *entry; ++entry) {
     const std::string_view text(*entry);
@@ -294,17 +324,27 @@ core::Result<Config> load_config(const std::map<std::string, std::string>& overr
   } else if (auto env = environment.find("PLM_CONFIG"); env != environment.end()) {
     file_name = env->second;
   }
+  std::map<std::string, std::string> origins = override_origins;
   if (!file_name.empty()) {
     std::ifstream stream(file_name);
-    if (!stream) return make_error(ErrorCode::InvalidInput, "cannot read config file " + file_name);
+    if (!stream) {
+      const std::string named_by =
+          overrides.contains("PLM_CONFIG")
+              ? origins.contains("PLM_CONFIG") ? origins["PLM_CONFIG"] : "option --config"
+              : "environment PLM_CONFIG";
+      return make_error(ErrorCode::InvalidInput,
+                        "cannot read the config file " + file_name + " (named by " + named_by +
+                            "): give a readable file of KEY=VALUE lines (see "
+                            "configs/example.env), or an empty PLM_CONFIG for none");
+    }
     std::stringstream text;
     text << stream.rdbuf();
-    auto parsed = parse_config_file(text.str(), file_name);
+    auto parsed = parse_config_file(text.str(), file_name, &origins);
     if (!parsed) return parsed.error();
     file = std::move(*parsed);
   }
   const char* home = std::getenv("HOME");
-  return build_config(environment, file, overrides, home ? home : "");
+  return build_config(environment, file, overrides, home ? home : "", origins);
 }
 
 namespace {
@@ -324,42 +364,60 @@ std::string masked_database_url(const std::string& url) {
 
 }  // namespace
 
-std::string describe(const Config& config) {
+std::string origin_of(const Config& config, const std::string& key) {
+  const auto found = config.origins.find(key);
+  return found != config.origins.end() ? found->second : "default";
+}
+
+std::vector<ConfigEntry> config_entries(const Config& config) {
   auto mask = [](const std::string& secret) {
     return secret.empty() ? std::string("(not set)") : std::string("(set, hidden)");
   };
-  std::ostringstream out;
-  out << "PLM_DATA_DIR=" << config.data_dir << "\n"
-      << "PLM_DATABASE_URL=" << masked_database_url(config.database_url) << "\n"
-      << "PLM_DATABASE_POOL=" << config.database_pool << "\n"
-      << "PLM_SECRET_KEY=" << mask(config.secret_key) << "\n"
-      << "PLM_SECRET_KEY_FILE=" << config.secret_key_file << "\n"
-      << "PLM_SPOTIFY_CLIENT_ID=" << config.spotify_client_id << "\n"
-      << "PLM_SPOTIFY_CLIENT_SECRET=" << mask(config.spotify_client_secret) << "\n"
-      << "PLM_SPOTIFY_REDIRECT_URI=" << config.spotify_redirect_uri << "\n"
-      << "PLM_SPOTIFY_API_URL=" << config.spotify_api_url << "\n"
-      << "PLM_SPOTIFY_ACCOUNTS_URL=" << config.spotify_accounts_url << "\n"
-      << "PLM_SPOTIFY_RATE_BUDGET=" << config.spotify_rate_budget << "\n"
-      << "PLM_SPOTIFY_MAX_WAIT_S=" << config.spotify_max_wait_s << "\n"
-      << "PLM_SYNC_IN_FLIGHT=" << config.sync_in_flight << "\n"
-      << "PLM_SPOTIFY_TIMEOUT_MS=" << config.spotify_timeout.count() << "\n"
-      << "PLM_USER=" << config.user << "\n"
-      << "PLM_LISTEN="
-      << (config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
-                                                            : config.listen_host)
-      << ":" << config.listen_port << "\n"
-      << "PLM_PUBLIC_URL=" << config.public_url << "\n"
-      << "PLM_STATIC_DIR=" << config.static_dir << "\n"
-      << "PLM_SESSION_TTL_HOURS=" << config.session_ttl_hours << "\n"
-      << "PLM_SESSION_IDLE_HOURS=" << config.session_idle_hours << "\n"
-      << "PLM_HTTP_THREADS=" << config.http_threads << "\n"
-      << "PLM_HANDLER_THREADS=" << config.handler_threads << "\n"
-      << "PLM_MAX_CONNECTIONS=" << config.max_connections << "\n"
-      << "PLM_MAX_CONNECTIONS_PER_ADDRESS=" << config.max_connections_per_address << "\n"
-      << "PLM_SYNC_WORKERS=" << config.sync_workers << "\n"
-      << "PLM_TRUST_PROXY=" << (config.trust_proxy ? 1 : 0) << "\n"
-      << "PLM_ACCESS_LOG=" << (config.access_log ? 1 : 0) << "\n";
-  return out.str();
+  auto number = [](auto value) { return std::to_string(value); };
+  const std::string listen =
+      (config.listen_host.find(':') != std::string::npos ? "[" + config.listen_host + "]"
+                                                         : config.listen_host) +
+      ":" + std::to_string(config.listen_port);
+  const std::map<std::string, std::string> values{
+      {"PLM_DATA_DIR", config.data_dir},
+      {"PLM_DATABASE_URL", masked_database_url(config.database_url)},
+      {"PLM_DATABASE_POOL", number(config.database_pool)},
+      {"PLM_SECRET_KEY", mask(config.secret_key)},
+      {"PLM_SECRET_KEY_FILE", config.secret_key_file},
+      {"PLM_SPOTIFY_CLIENT_ID", config.spotify_client_id},
+      {"PLM_SPOTIFY_CLIENT_SECRET", mask(config.spotify_client_secret)},
+      {"PLM_SPOTIFY_REDIRECT_URI", config.spotify_redirect_uri},
+      {"PLM_SPOTIFY_API_URL", config.spotify_api_url},
+      {"PLM_SPOTIFY_ACCOUNTS_URL", config.spotify_accounts_url},
+      {"PLM_SPOTIFY_RATE_BUDGET", number(config.spotify_rate_budget)},
+      {"PLM_SPOTIFY_MAX_WAIT_S", number(config.spotify_max_wait_s)},
+      {"PLM_SYNC_IN_FLIGHT", number(config.sync_in_flight)},
+      {"PLM_SPOTIFY_TIMEOUT_MS", number(config.spotify_timeout.count())},
+      {"PLM_USER", config.user},
+      {"PLM_CONFIG", config.config_file},
+      {"PLM_LISTEN", listen},
+      {"PLM_PUBLIC_URL", config.public_url},
+      {"PLM_STATIC_DIR", config.static_dir},
+      {"PLM_SESSION_TTL_HOURS", number(config.session_ttl_hours)},
+      {"PLM_SESSION_IDLE_HOURS", number(config.session_idle_hours)},
+      {"PLM_HTTP_THREADS", number(config.http_threads)},
+      {"PLM_HANDLER_THREADS", number(config.handler_threads)},
+      {"PLM_MAX_CONNECTIONS", number(config.max_connections)},
+      {"PLM_MAX_CONNECTIONS_PER_ADDRESS", number(config.max_connections_per_address)},
+      {"PLM_SYNC_WORKERS", number(config.sync_workers)},
+      {"PLM_TRUST_PROXY", config.trust_proxy ? "1" : "0"},
+      {"PLM_ACCESS_LOG", config.access_log ? "1" : "0"},
+  };
+  std::vector<ConfigEntry> entries;
+  for (const auto& [key, fallback] : config_defaults())
+    entries.push_back({key, values.at(key), origin_of(config, key)});
+  return entries;
+}
+
+std::string describe(const Config& config) {
+  std::string text;
+  for (const auto& entry : config_entries(config)) text += entry.key + "=" + entry.value + "\n";
+  return text;
 }
 
 }  // namespace plm::app

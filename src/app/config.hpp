@@ -33,6 +33,7 @@ struct Config {
   int sync_in_flight = 0;       ///< PLM_SYNC_IN_FLIGHT: playlists a sync reads at once (1-16)
   std::chrono::milliseconds spotify_timeout{0};  ///< PLM_SPOTIFY_TIMEOUT_MS per request
 
+  std::string config_file;  ///< PLM_CONFIG: the file of KEY=VALUE lines read, if any
   std::string user;  ///< PLM_USER: the app user the CLI acts as (default: the only/first admin)
 
   // `plm serve`
@@ -50,27 +51,52 @@ struct Config {
   int max_connections = 0;        ///< PLM_MAX_CONNECTIONS: open HTTP connections at once
   /// PLM_MAX_CONNECTIONS_PER_ADDRESS: open HTTP connections from one client address
   int max_connections_per_address = 0;
+
+  /// Where each key's value came from, as `plm config --show-origin` says it: "default",
+  /// "environment PLM_X", "file PATH:LINE", "option --data-dir". Every key of config_defaults().
+  std::map<std::string, std::string> origins;
 };
 
 /// Keys with their defaults; `${PLM_DATA_DIR}` in a default is replaced by the resolved data dir.
 const std::vector<std::pair<std::string, std::string>>& config_defaults();
 
 /// Parses KEY=VALUE lines: blank lines and '#' comments ignored, optional `export `, optional
-/// quotes around the value. Errors name the line.
-core::Result<std::map<std::string, std::string>> parse_config_file(std::string_view text,
-                                                                   std::string_view file_name);
+/// quotes around the value. Errors name the line. `origins`, when given, gets "file NAME:LINE"
+/// for each key read (the last line that set it).
+core::Result<std::map<std::string, std::string>> parse_config_file(
+    std::string_view text, std::string_view file_name,
+    std::map<std::string, std::string>* origins = nullptr);
 
 /// Builds and validates the configuration. `environment` holds PLM_* variables, `file` the parsed
 /// config file, `overrides` values from flags. Unknown PLM_* keys in the file are errors (typos).
+/// `origins` names where the values of `file` and `overrides` came from ("file PATH:LINE",
+/// "option --data-dir"); without an entry they are "file" and "option". An error names the key,
+/// the value, where it came from and what it must be.
 core::Result<Config> build_config(const std::map<std::string, std::string>& environment,
                                   const std::map<std::string, std::string>& file,
                                   const std::map<std::string, std::string>& overrides,
-                                  const std::string& home);
+                                  const std::string& home,
+                                  const std::map<std::string, std::string>& origins = {});
 
-/// The same, reading the real environment and the config file it names.
-core::Result<Config> load_config(const std::map<std::string, std::string>& overrides);
+/// The same, reading the real environment and the config file it names. `override_origins`
+/// names the option each override came from ("option --data-dir").
+core::Result<Config> load_config(const std::map<std::string, std::string>& overrides,
+                                 const std::map<std::string, std::string>& override_origins = {});
 
-/// A line per key for `plm config`, secrets masked.
+/// Where `key`'s value came from (Config::origins), "default" when unrecorded.
+std::string origin_of(const Config& config, const std::string& key);
+
+/// One key of the effective configuration, as `plm config` shows it.
+struct ConfigEntry {
+  std::string key;     ///< "PLM_DATA_DIR"
+  std::string value;   ///< as the key would be written; secrets masked ("(set, hidden)")
+  std::string origin;  ///< Config::origins
+};
+
+/// Every key, in config_defaults() order (PLM_CONFIG, which names the file, included).
+std::vector<ConfigEntry> config_entries(const Config& config);
+
+/// A line per key for `plm config` (KEY=VALUE), secrets masked.
 std::string describe(const Config& config);
 
 }  // namespace plm::app

@@ -34,7 +34,8 @@ TEST(BuildConfig, BadValuesGetOneClearMessageEach) {
 
   ASSERT_FALSE(budget);
   EXPECT_EQ(budget.error().message,
-            "PLM_SPOTIFY_RATE_BUDGET must be a whole number from 1 to 100000, got 'lots'");
+            "PLM_SPOTIFY_RATE_BUDGET must be a whole number from 1 to 100000, got 'lots' (from "
+            "environment PLM_SPOTIFY_RATE_BUDGET)");
   ASSERT_FALSE(url);
   EXPECT_NE(url.error().message.find("PLM_SPOTIFY_API_URL must be an http:// or https:// URL"),
             std::string::npos);
@@ -200,10 +201,13 @@ TEST(BuildConfig, ServeSettingsAreParsedAndChecked) {
   EXPECT_FALSE(scheme);
   ASSERT_FALSE(workers);
   EXPECT_EQ(workers.error().message,
-            "PLM_SYNC_WORKERS must be a whole number from 1 to 32, got '0'");
+            "PLM_SYNC_WORKERS must be a whole number from 1 to 32, got '0' (from environment "
+            "PLM_SYNC_WORKERS)");
   ASSERT_FALSE(connections);
-  EXPECT_EQ(connections.error().message,
-            "PLM_MAX_CONNECTIONS must be a whole number from 1 to 1000000, got '0'");
+  EXPECT_EQ(
+      connections.error().message,
+      "PLM_MAX_CONNECTIONS must be a whole number from 1 to 1000000, got '0' (from environment "
+      "PLM_MAX_CONNECTIONS)");
   ASSERT_FALSE(flag);
   EXPECT_NE(flag.error().message.find("PLM_TRUST_PROXY must be 1 or 0"), std::string::npos);
 }
@@ -219,7 +223,9 @@ TEST(BuildConfig, DatabasePoolDefaultsToFourAndIsChecked) {
   EXPECT_EQ(eight->database_pool, 8);
   EXPECT_NE(describe(*eight).find("PLM_DATABASE_POOL=8"), std::string::npos);
   ASSERT_FALSE(none);
-  EXPECT_EQ(none.error().message, "PLM_DATABASE_POOL must be a whole number from 1 to 64, got '0'");
+  EXPECT_EQ(none.error().message,
+            "PLM_DATABASE_POOL must be a whole number from 1 to 64, got '0' (from environment "
+            "PLM_DATABASE_POOL)");
 }
 
 TEST(BuildConfig, SyncInFlightDefaultsToFourAndIsChecked) {
@@ -248,6 +254,44 @@ TEST(ParseConfigFile, KnowsTheServeSettings) {
       "plm.env");
   ASSERT_TRUE(values) << values.error().message;
   EXPECT_EQ(values->size(), 12u);
+}
+
+TEST(BuildConfig, EachValueKnowsWhereItCameFrom) {
+  std::map<std::string, std::string> origins;
+  const auto file = parse_config_file("# plm\nPLM_SYNC_WORKERS=3\n\nexport PLM_USER=bob\n",
+                                      "/etc/plm.env", &origins);
+  ASSERT_TRUE(file) << file.error().message;
+  origins["PLM_DATA_DIR"] = "option --data-dir";
+
+  const auto config = build_config({{"PLM_SPOTIFY_CLIENT_ID", "abc"}}, *file,
+                                   {{"PLM_DATA_DIR", "/flag"}}, "/home/pro", origins);
+
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->origins.at("PLM_SYNC_WORKERS"), "file /etc/plm.env:2");
+  EXPECT_EQ(config->origins.at("PLM_USER"), "file /etc/plm.env:4");
+  EXPECT_EQ(config->origins.at("PLM_SPOTIFY_CLIENT_ID"), "environment PLM_SPOTIFY_CLIENT_ID");
+  EXPECT_EQ(config->origins.at("PLM_DATA_DIR"), "option --data-dir");
+  EXPECT_EQ(config->origins.at("PLM_LISTEN"), "default");
+  // `plm config` lists every key once, in the documented order, with the same origins.
+  const auto entries = config_entries(*config);
+  ASSERT_EQ(entries.size(), config_defaults().size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ(entries[i].key, config_defaults()[i].first);
+    EXPECT_EQ(entries[i].origin, config->origins.at(entries[i].key));
+  }
+}
+
+TEST(BuildConfig, ARefusedValueNamesTheFileLineItCameFrom) {
+  std::map<std::string, std::string> origins;
+  const auto file = parse_config_file("PLM_LISTEN=8080\n", "plm.env", &origins);
+  ASSERT_TRUE(file);
+
+  const auto config = build_config({}, *file, {}, "/h", origins);
+
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().message,
+            "PLM_LISTEN must be HOST:PORT (127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080), got '8080' "
+            "(from file plm.env:1)");
 }
 
 }  // namespace

@@ -38,6 +38,9 @@ struct Error {
   ErrorCode code = ErrorCode::Internal;
   std::string message;  ///< lower-case start, no trailing period, names the thing and the value
   std::optional<TimePoint> retry_at;
+  /// The technical reason behind `message` (a database's own text, a library's exception), for
+  /// logs and `PLM_DEBUG=1`; never shown to a person by default. Empty: `message` says it all.
+  std::string detail;
 
   bool retryable() const {
     return code == ErrorCode::RateLimited || code == ErrorCode::QuotaExceeded ||
@@ -46,7 +49,7 @@ struct Error {
 };
 
 inline Error make_error(ErrorCode code, std::string message) {
-  return Error{code, std::move(message), {}};
+  return Error{code, std::move(message), {}, {}};
 }
 
 /// The value type of `Status`: a result that carries no value.

@@ -149,7 +149,9 @@ Param ms_or_null(const std::optional<core::TimePoint>& time) {
 std::optional<core::Error> error_or_null(const Row& row, int first) {
   if (row.is_null(first)) return std::nullopt;
   return core::Error{core::error_code_from_string(row.text(first)).value_or(ErrorCode::Internal),
-                     row.text(first + 1), time_or_null(row, first + 2)};
+                     row.text(first + 1),
+                     time_or_null(row, first + 2),
+                     {}};
 }
 
 Param code_or_null(const std::optional<core::Error>& error) {

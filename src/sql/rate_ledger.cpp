@@ -69,7 +69,7 @@ class SqlRateLedger final : public core::RateLedger {
   core::Result<core::RateAdmission> try_admit(const std::string& client_id,
                                               const core::RateBudget& budget) override {
     return scope_->run(
-        "admitting a Spotify call", Access::Write,
+        "admit a Spotify call", Access::Write,
         [&](Connection& db) -> core::Result<core::RateAdmission> {
           relax_durability(db);
           core::RateAdmission admission;
@@ -96,7 +96,7 @@ class SqlRateLedger final : public core::RateLedger {
 
   core::Status record_answer(const std::string& client_id, std::int64_t ticket) override {
     if (ticket == 0) return core::ok();
-    return scope_->run("recording a Spotify answer", Access::Write,
+    return scope_->run("record a Spotify answer", Access::Write,
                        [&](Connection& db) -> core::Status {
                          relax_durability(db);
                          const std::int64_t now = now_ms();
@@ -112,7 +112,7 @@ class SqlRateLedger final : public core::RateLedger {
                                                             core::RatePause kind,
                                                             Millis duration) override {
     return scope_->run(
-        "pausing Spotify calls", Access::Write,
+        "pause Spotify calls", Access::Write,
         [&](Connection& db) -> core::Result<std::chrono::system_clock::time_point> {
           relax_durability(db);
           const auto sql = kind == core::RatePause::QuotaExceeded ? kPauseQuota : kPauseRateLimited;

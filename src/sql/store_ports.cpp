@@ -164,14 +164,21 @@ StorePorts::~StorePorts() = default;
 core::Result<core::AppUser> StorePorts::create_user(const std::string& username,
                                                     const std::string& password_hash,
                                                     core::Role role) {
-  return scope_->run("create user '" + username + "'", Access::Write,
-                     [&](Connection& connection) -> core::Result<core::AppUser> {
-                       // RETURNING always gives the new row.
-                       return *first_row(connection, query::kInsertUser,
-                                         {username, password_hash, core::to_string(role),
-                                          core::format_utc(context_.clock.now())},
-                                         read_user);
-                     });
+  auto created = scope_->run("create user '" + username + "'", Access::Write,
+                             [&](Connection& connection) -> core::Result<core::AppUser> {
+                               // RETURNING always gives the new row.
+                               return *first_row(connection, query::kInsertUser,
+                                                 {username, password_hash, core::to_string(role),
+                                                  core::format_utc(context_.clock.now())},
+                                                 read_user);
+                             });
+  // The one unique key of app_users besides its id: the name.
+  if (!created && created.error().code == core::ErrorCode::Conflict) {
+    core::Error taken = created.error();
+    taken.message = "a user named " + username + " exists already";
+    return taken;
+  }
+  return created;
 }
 
 core::Result<std::optional<core::AppUser>> StorePorts::find_user(std::int64_t id) {

@@ -12,22 +12,39 @@ constexpr std::string_view kCallSavepoint = "plm_port_call";
 }  // namespace
 
 core::Error to_error(std::string_view operation, const DatabaseError& error) {
-  const std::string message = std::string(operation) + " failed: " + error.what();
-  switch (error.kind()) {
-    case DatabaseError::Kind::UniqueViolation:
-      return core::make_error(core::ErrorCode::Conflict, message);
-    case DatabaseError::Kind::ForeignKeyViolation:
-      return core::make_error(core::ErrorCode::NotFound, message);
-    case DatabaseError::Kind::CheckViolation:
-      return core::make_error(core::ErrorCode::InvalidInput, message);
-    case DatabaseError::Kind::Busy:
-    case DatabaseError::Kind::ConnectionLost:
-    case DatabaseError::Kind::CommitInDoubt:
-      return core::make_error(core::ErrorCode::Unavailable, message);
-    case DatabaseError::Kind::Other:
-      break;
-  }
-  return core::make_error(core::ErrorCode::Internal, message);
+  const std::string what(operation);
+  core::Error translated = [&] {
+    switch (error.kind()) {
+      case DatabaseError::Kind::UniqueViolation:
+        return core::make_error(core::ErrorCode::Conflict,
+                                "cannot " + what + ": one like it is stored already");
+      case DatabaseError::Kind::ForeignKeyViolation:
+        return core::make_error(core::ErrorCode::NotFound,
+                                "cannot " + what + ": something it belongs to is gone");
+      case DatabaseError::Kind::CheckViolation:
+        return core::make_error(core::ErrorCode::InvalidInput,
+                                "cannot " + what + ": the database refused a value");
+      case DatabaseError::Kind::Busy:
+        return core::make_error(core::ErrorCode::Unavailable,
+                                "cannot " + what +
+                                    " now: another plm process is writing to the database; try "
+                                    "again");
+      case DatabaseError::Kind::ConnectionLost:
+        return core::make_error(
+            core::ErrorCode::Unavailable,
+            "cannot " + what + ": the database could not be reached; try again");
+      case DatabaseError::Kind::CommitInDoubt:
+        return core::make_error(core::ErrorCode::Unavailable,
+                                "the database connection broke while saving (" + what +
+                                    "): it may or may not be saved; look before trying again");
+      case DatabaseError::Kind::Other:
+        break;
+    }
+    return core::make_error(core::ErrorCode::Internal,
+                            "cannot " + what + ": the database reported an error");
+  }();
+  translated.detail = error.what();
+  return translated;
 }
 
 core::Status PerCallTransactions::run_status(std::string_view operation, Access access,

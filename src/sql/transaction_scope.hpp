@@ -17,8 +17,11 @@ namespace plm::sql {
 /// The error a caller sees for a database failure during `operation`:
 /// unique violation → Conflict, foreign key violation → NotFound (a referenced row is missing),
 /// check or not-null violation → InvalidInput, busy / connection lost / commit in doubt →
-/// Unavailable (worth retrying), anything else → Internal. The message names the operation and
-/// the database's reason, never a bound value.
+/// Unavailable (worth retrying), anything else → Internal. The message is for a person: it names
+/// the operation ("cannot create user 'bob': one like it is stored already") and never quotes the
+/// database ("UNIQUE constraint failed", libpq's texts); the database's own first line goes to
+/// Error::detail (logs, PLM_DEBUG=1), never a bound value. Ports that know what a violation means
+/// say it better themselves (create_user: "a user named bob exists already").
 core::Error to_error(std::string_view operation, const DatabaseError& error);
 
 /// Runs the statements of one port call.

@@ -514,7 +514,10 @@ std::int64_t App::now_seconds() const {
 std::string App::now_text() const { return core::format_utc(deps.clock.now()); }
 
 http::Response App::fail(const core::Error& error) const {
-  if (error.code == core::ErrorCode::Internal) log_error("web.internal", error.message);
+  // The log is where an Internal error's detail (the database's own text) is read.
+  if (error.code == core::ErrorCode::Internal)
+    log_error("web.internal",
+              error.detail.empty() ? error.message : error.message + ": " + error.detail);
   return error_response(api_error(error, deps.clock.now()));
 }
 

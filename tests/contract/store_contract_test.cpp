@@ -265,7 +265,29 @@ TYPED_TEST(StoreContract, DuplicateUsernameIsAConflict) {
 
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().code, ErrorCode::Conflict);
+  // Said for a person, never in the database's words ("UNIQUE constraint failed", libpq's
+  // "duplicate key value violates unique constraint"): those go to the detail, for logs.
+  EXPECT_EQ(again.error().message, "a user named alice exists already");
+  EXPECT_FALSE(again.error().detail.empty());
   EXPECT_EQ(this->store_->list_users()->size(), 1u);
+}
+
+TYPED_TEST(StoreContract, ADatabaseRefusalIsSaidPlainlyWithTheDatabasesTextAsDetail) {
+  // A playlist of an account that does not exist: the foreign key refuses it.
+  core::PlaylistSummary summary;
+  summary.id = "NoAccount0000000000001";
+  summary.name = "Orphan";
+  summary.snapshot_id = "s1";
+
+  auto saved = this->store_->save_playlist_summary(987654, 0, summary);
+
+  ASSERT_FALSE(saved.has_value());
+  EXPECT_EQ(saved.error().code, ErrorCode::NotFound);
+  EXPECT_EQ(saved.error().message.find("constraint"), std::string::npos) << saved.error().message;
+  EXPECT_EQ(saved.error().message.find("FOREIGN"), std::string::npos) << saved.error().message;
+  EXPECT_NE(saved.error().message.find("save playlist NoAccount0000000000001"), std::string::npos)
+      << saved.error().message;
+  EXPECT_FALSE(saved.error().detail.empty());
 }
 
 TYPED_TEST(StoreContract, KeepsUnicodeUsernames) {

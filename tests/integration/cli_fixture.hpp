@@ -167,13 +167,19 @@ class CliTest : public ::testing::Test {
 
   /// Headless connect: --print-url, follow the (auto-approved) authorize URL, --callback.
   void connect() {
-    const auto url = plm({"connect", "--print-url"});
+    connect_with([this](std::vector<std::string> arguments) { return plm(std::move(arguments)); });
+  }
+  /// The same with `run` running plm (in this process: cli_exit_codes_test.cpp); it returns
+  /// exit_code, out and err.
+  template <typename Run>
+  void connect_with(Run run) {
+    const auto url = run({"connect", "--print-url"});
     ASSERT_EQ(url.exit_code, 0) << url.err;
     HttpClient browser(base_);
     const auto redirect = browser.get(url.out.substr(0, url.out.find('\n')));
     ASSERT_EQ(redirect.status, 303);
     const auto connected =
-        plm({"connect", "--callback", std::string(redirect.header("Location").value_or(""))});
+        run({"connect", "--callback", std::string(redirect.header("Location").value_or(""))});
     ASSERT_EQ(connected.exit_code, 0) << connected.err;
   }
 

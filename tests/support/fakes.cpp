@@ -480,7 +480,7 @@ core::Result<core::AppUser> InMemoryStore::create_user(const std::string& userna
                                                        core::Role role) {
   for (const auto& user : users_) {
     if (user.username == username)
-      return make_error(ErrorCode::Conflict, "username " + username + " is taken");
+      return make_error(ErrorCode::Conflict, "a user named " + username + " exists already");
   }
   users_.push_back(core::AppUser{++last_user_id_, username, password_hash, role,
                                  core::from_unix_seconds(1'793'491'200)});  // 2026-11-01T00:00:00Z

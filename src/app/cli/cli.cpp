@@ -86,6 +86,27 @@ namespace {
 
 using namespace cli;
 
+/// "option --data-dir" for each setting a flag of the command line gave (`plm config
+/// --show-origin`, and configuration errors, name it).
+std::map<std::string, std::string> setting_origins(const Invocation& invocation) {
+  std::map<std::string, std::string> origins;
+  auto note = [&](const Flag& flag) {
+    if (!flag.setting.empty() && invocation.settings.contains(std::string(flag.setting)))
+      origins[std::string(flag.setting)] = "option " + std::string(flag.name);
+  };
+  for (const Flag& flag : plm_command_table().global_flags) note(flag);
+  if (invocation.command) {
+    for (const Flag& flag : invocation.command->flags) note(flag);
+  }
+  return origins;
+}
+
+/// The first line of an exception's text: libraries (libpq, SQLite, the file system) add lines a
+/// person does not need; PLM_DEBUG=1 shows them all.
+std::string first_line(std::string_view text) {
+  return std::string(text.substr(0, text.find('\n')));
+}
+
 ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream& err) {
   const auto table = plm_command_table();
   if (invocation.version) {
@@ -105,7 +126,7 @@ ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream&
   CommandContext context(invocation, out, err);
   context.use_terminal(Terminal::detect(invocation));
   if (command.needs != Needs::Nothing) {
-    auto config = load_config(invocation.settings);
+    auto config = load_config(invocation.settings, setting_origins(invocation));
     if (!config) return usage_error(config.error().message, invocation.json, out, err);
     context.set_config(std::move(*config));
   }
@@ -116,15 +137,21 @@ ExitCode dispatch(const Invocation& invocation, std::ostream& out, std::ostream&
 }  // namespace
 
 ExitCode run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  bool json = false;
   try {
     const std::vector<std::string> arguments(argv + 1, argv + argc);
     const auto invocation = parse_command_line(plm_command_table(), arguments);
     if (!invocation)
       return usage_error(invocation.error().message, wants_json(arguments), out, err);
+    json = invocation->json || invocation->jq.has_value();
     return dispatch(*invocation, out, err);
   } catch (const std::exception& problem) {
-    // The CLI's edge: an unexpected failure (database unreachable, disk full) gets one line.
-    err << "plm: " << problem.what() << "\n";
+    // The CLI's edge: an unexpected failure (database unreachable, disk full, a broken data
+    // directory) gets one plain line, and the library's full text only when asked for.
+    core::Error error = core::make_error(core::ErrorCode::Internal, first_line(problem.what()));
+    error.detail = problem.what();
+    err << "plm: " << describe_error(error) << "\n";
+    if (json) out << error_json(error).dump() << "\n";
     return ExitCode::Failure;
   }
 }

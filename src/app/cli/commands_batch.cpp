@@ -39,29 +39,6 @@ core::Error usage(const std::string& message) {
 
 // ---- arguments ----------------------------------------------------------------------------
 
-/// A track or episode argument: a Spotify URI, or an open.spotify.com link to a track or an
-/// episode (`https://open.spotify.com/[intl-xx/]track/<id>[?si=…]`), read as its URI.
-core::Result<std::string> item_uri_argument(const std::string& text) {
-  if (core::is_item_uri(text)) return text;
-  constexpr std::string_view kLink = "https://open.spotify.com/";
-  if (text.starts_with(kLink)) {
-    std::string_view path = std::string_view(text).substr(kLink.size());
-    path = path.substr(0, path.find_first_of("?#"));
-    if (path.starts_with("intl-")) path.remove_prefix(std::min(path.find('/') + 1, path.size()));
-    for (const std::string_view kind : {"track", "episode"}) {
-      if (path.starts_with(kind) && path.size() > kind.size() && path[kind.size()] == '/') {
-        std::string uri =
-            "spotify:" + std::string(kind) + ":" + std::string(path.substr(kind.size() + 1));
-        if (!uri.empty() && uri.back() == '/') uri.pop_back();
-        if (core::is_item_uri(uri)) return uri;
-      }
-    }
-  }
-  return usage("'" + text +
-               "' is not a Spotify track or episode URI (spotify:track:<22 characters>) or an "
-               "open.spotify.com track link");
-}
-
 core::Result<std::vector<std::string>> uri_arguments(const std::vector<std::string>& arguments) {
   std::vector<std::string> uris;
   for (const auto& argument : arguments) {
@@ -471,8 +448,11 @@ ExitCode undo_command(CommandContext& context) {
     std::string_view rest = *list;
     while (!rest.empty()) {
       const auto comma = rest.find(',');
-      if (auto id = comma_list_item(rest.substr(0, comma)); !id.empty())
-        playlist_ids.push_back(std::move(id));
+      if (auto item = comma_list_item(rest.substr(0, comma)); !item.empty()) {
+        auto id = playlist_id_argument(item);
+        if (!id) return context.fail(id.error());
+        playlist_ids.push_back(std::move(*id));
+      }
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
     if (playlist_ids.empty())
@@ -487,7 +467,7 @@ ExitCode undo_command(CommandContext& context) {
   if (!*found || (*found)->job.owner_user_id != user->id) {
     return context.fail(
         core::make_error(ErrorCode::NotFound,
-                         "no " + name + " of user " + user->username + " (plm jobs lists them)"));
+                         "no " + name + " of user " + user->username + ": `plm jobs` lists them"));
   }
   auto account = services.accounts().find_account((*found)->job.account_id);
   if (!account) return context.fail(account.error());

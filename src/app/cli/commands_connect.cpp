@@ -75,16 +75,17 @@ ExitCode finish_connect(CommandContext& context, spotify::Authorizer& authorizer
   const std::string pending_path = pending_file(context.config());
   std::ifstream file(pending_path);
   if (!file) {
-    context.err() << "plm: no pending connection: run `plm connect --print-url` first\n";
-    return ExitCode::Usage;
+    return context.fail(core::make_error(
+        core::ErrorCode::InvalidInput,
+        "no pending connection: run `plm connect --print-url` first, then --callback"));
   }
   Json pending;
   try {
     pending = Json::parse(file);
   } catch (const Json::exception&) {
-    context.err() << "plm: " << pending_path
-                  << " is damaged: run `plm connect --print-url` again\n";
-    return ExitCode::Failure;
+    return context.fail(
+        core::make_error(core::ErrorCode::Internal,
+                         pending_path + " is damaged: run `plm connect --print-url` again"));
   }
   const auto question = callback.find('?');
   const std::string query =
@@ -174,9 +175,9 @@ ExitCode connect_interactively(CommandContext& context, spotify::Authorizer& aut
   }
   std::unique_lock lock(mutex);
   if (!arrived.wait_for(lock, std::chrono::seconds(timeout_s), [&] { return query.has_value(); })) {
-    context.err() << "plm: no answer from Spotify within " << timeout_s
-                  << " s; run `plm connect` again\n";
-    return ExitCode::Failure;
+    return context.fail(core::make_error(
+        core::ErrorCode::Unavailable, "no answer from Spotify within " + std::to_string(timeout_s) +
+                                          " s; run `plm connect` again"));
   }
   const std::string received = *query;
   lock.unlock();
@@ -192,9 +193,11 @@ ExitCode connect(CommandContext& context) {
   if (!authorizer) return context.fail(authorizer.error());
   const std::string& redirect = context.config().spotify_redirect_uri;
   if (redirect.find("://localhost") != std::string::npos) {
-    context.err() << "plm: Spotify refuses redirect URIs on localhost; use "
-                     "http://127.0.0.1/callback instead\n";
-    return ExitCode::Usage;
+    return context.fail(core::make_error(
+        core::ErrorCode::InvalidInput,
+        "Spotify refuses redirect URIs on localhost (PLM_SPOTIFY_REDIRECT_URI=" + redirect +
+            ", from " + origin_of(context.config(), "PLM_SPOTIFY_REDIRECT_URI") +
+            "); use http://127.0.0.1/callback instead"));
   }
   const auto& invocation = context.invocation();
   if (const auto callback = invocation.value("--callback")) {
@@ -205,10 +208,10 @@ ExitCode connect(CommandContext& context) {
   auto target = loopback_target(redirect);
   if (!target) return context.fail(target.error());
   if (!*target) {
-    context.err() << "plm: interactive connect needs a loopback redirect URI "
-                     "(http://127.0.0.1/...); with "
-                  << redirect << " use --print-url and --callback\n";
-    return ExitCode::Usage;
+    return context.fail(core::make_error(core::ErrorCode::InvalidInput,
+                                         "interactive connect needs a loopback redirect URI "
+                                         "(http://127.0.0.1/...); with " +
+                                             redirect + " use --print-url and --callback"));
   }
   // A loopback IP registered without a port matches any port at Spotify.
   if (const auto port = invocation.number("--port")) {

@@ -32,6 +32,7 @@
 #include "core/journal/restore_request.hpp"
 #include "core/matching/matcher.hpp"
 #include "core/matching/paste_parse.hpp"
+#include "core/model/spotify_refs.hpp"
 #include "core/write/playlist_edits.hpp"
 #include "web/edit_json.hpp"
 
@@ -57,17 +58,6 @@ struct EditTarget {
   std::vector<core::PlaylistItem> items;
 };
 
-/// The playlist id the ID argument names: a bare id, a spotify:playlist: URI or an
-/// open.spotify.com link (read as `plm batch --playlists` reads one); anything else as written.
-std::string playlist_id_argument(const std::string& argument) {
-  const auto selector = core::parse_selector(argument);
-  if (selector && selector->terms.size() == 1 &&
-      selector->terms.front().kind == core::PlaylistSelector::Term::Kind::Id) {
-    return selector->terms.front().value;
-  }
-  return argument;
-}
-
 /// The stored playlist named by the command's ID, if the account may change it (its own or a
 /// collaborative one) and its tracks are stored.
 core::Result<EditTarget> edit_target(CommandContext& context) {
@@ -75,14 +65,13 @@ core::Result<EditTarget> edit_target(CommandContext& context) {
   if (!user) return user.error();
   auto account = context.chosen_account(*user);
   if (!account) return account.error();
-  const std::string id = playlist_id_argument(context.invocation().arguments.front());
+  auto argument = playlist_id_argument(context.invocation().arguments.front());
+  if (!argument) return argument.error();
+  const std::string& id = *argument;
   auto& playlists = context.services().playlists();
   auto found = playlists.find_playlist(account->id, id);
   if (!found) return found.error();
-  if (!*found) {
-    return core::make_error(ErrorCode::NotFound,
-                            "no stored playlist " + id + " (see plm playlists; run `plm sync`?)");
-  }
+  if (!*found) return playlist_not_found(id, *account);
   const core::PlaylistSummary& summary = (*found)->summary;
   if (summary.owner_id != account->spotify_user_id && !summary.collaborative) {
     return core::make_error(ErrorCode::Forbidden,
@@ -322,12 +311,11 @@ core::Placement placement_at(const std::vector<core::PlaylistItem>& planned,
 /// The URI arguments after the ID, checked as an add or a removal may carry them.
 core::Result<std::vector<std::string>> uri_arguments(CommandContext& context) {
   const auto& arguments = context.invocation().arguments;
-  std::vector<std::string> uris(arguments.begin() + 1, arguments.end());
-  for (const auto& uri : uris) {
-    if (!core::is_item_uri(uri)) {
-      return usage("'" + uri +
-                   "' is not a Spotify track or episode URI (spotify:track:<22 characters>)");
-    }
+  std::vector<std::string> uris;
+  for (auto argument = arguments.begin() + 1; argument != arguments.end(); ++argument) {
+    auto uri = item_uri_argument(*argument);
+    if (!uri) return uri.error();
+    uris.push_back(std::move(*uri));
   }
   return uris;
 }
@@ -351,12 +339,16 @@ core::Result<core::EditRequest> set_list_request(CommandContext& context, const 
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos || line[first] == '#') continue;
     const auto last = line.find_last_not_of(" \t\r");
-    const std::string uri = line.substr(first, last - first + 1);
-    if (!core::is_item_uri(uri) && !core::is_local_uri(uri)) {
-      return usage(file + " line " + std::to_string(number) + ": '" + uri.substr(0, 100) +
-                   "' is not a Spotify track, episode or local file URI");
+    const std::string text = line.substr(first, last - first + 1);
+    if (core::is_local_uri(text)) {
+      request.uris.push_back(text);
+    } else if (auto uri = core::item_uri_from(text)) {
+      request.uris.push_back(std::move(*uri));
+    } else {
+      return usage(file + " line " + std::to_string(number) + ": '" + text.substr(0, 100) +
+                   "' is not a Spotify track, episode or local file URI (or an open.spotify.com "
+                   "track link)");
     }
-    request.uris.push_back(uri);
   }
   return request;
 }

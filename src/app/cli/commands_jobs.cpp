@@ -39,7 +39,8 @@ core::Result<core::JobDetails> owned_job(CommandContext& context) {
   if (!found) return found.error();
   // Another user's job is not found, as in the web app.
   if (!*found || (*found)->job.owner_user_id != user->id)
-    return core::make_error(ErrorCode::NotFound, "no job " + text + " (see plm jobs)");
+    return core::make_error(ErrorCode::NotFound, "no job " + text + " of user " + user->username +
+                                                     ": `plm jobs` lists them");
   return std::move(**found);
 }
 

@@ -56,8 +56,7 @@ ExitCode create_or_copy(CommandContext& context, std::optional<std::string> copy
   auto prepared = core::prepare_creation(input, [&](const std::string& id) {
     auto items = context.services().playlists().playlist_items(account->id, id);
     if (!items && items.error().code == core::ErrorCode::NotFound) {
-      return core::Result<std::vector<core::PlaylistItem>>(core::make_error(
-          core::ErrorCode::NotFound, "no stored playlist " + id + " (run `plm sync`?)"));
+      return core::Result<std::vector<core::PlaylistItem>>(playlist_not_found(id, *account));
     }
     return items;
   });
@@ -71,7 +70,9 @@ ExitCode create_or_copy(CommandContext& context, std::optional<std::string> copy
 ExitCode create_playlist(CommandContext& context) { return create_or_copy(context, std::nullopt); }
 
 ExitCode copy_playlist(CommandContext& context) {
-  return create_or_copy(context, context.invocation().arguments.front());
+  const auto source = playlist_id_argument(context.invocation().arguments.front());
+  if (!source) return context.fail(source.error());
+  return create_or_copy(context, *source);
 }
 
 /// Asks on the terminal; true when the answer starts with y or Y.
@@ -87,13 +88,12 @@ ExitCode delete_playlist(CommandContext& context) {
   if (!user) return context.fail(user.error());
   auto account = context.chosen_account(*user);
   if (!account) return context.fail(account.error());
-  const std::string& id = context.invocation().arguments.front();
+  const auto argument = playlist_id_argument(context.invocation().arguments.front());
+  if (!argument) return context.fail(argument.error());
+  const std::string& id = *argument;
   auto found = context.services().playlists().find_playlist(account->id, id);
   if (!found) return context.fail(found.error());
-  if (!*found) {
-    return context.fail(core::make_error(core::ErrorCode::NotFound,
-                                         "no stored playlist " + id + " (run `plm sync`?)"));
-  }
+  if (!*found) return context.fail(playlist_not_found(id, *account));
   // Only a person at a terminal is asked; scripts (stdin not a terminal) and --yes are not.
   if (!context.invocation().has("--yes") && isatty(STDIN_FILENO) == 1 &&
       !confirmed(context, "Unfollow \u201c" + (*found)->summary.name + "\u201d (" + id +

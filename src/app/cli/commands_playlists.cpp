@@ -116,14 +116,13 @@ ExitCode show_playlist(CommandContext& context) {
   if (!user) return context.fail(user.error());
   auto account = context.chosen_account(*user);
   if (!account) return context.fail(account.error());
-  const std::string& id = context.invocation().arguments.front();
+  const auto argument = playlist_id_argument(context.invocation().arguments.front());
+  if (!argument) return context.fail(argument.error());
+  const std::string& id = *argument;
   auto& playlists = context.services().playlists();
   auto found = playlists.find_playlist(account->id, id);
   if (!found) return context.fail(found.error());
-  if (!*found) {
-    return context.fail(core::make_error(core::ErrorCode::NotFound,
-                                         "no stored playlist " + id + " (run `plm sync`?)"));
-  }
+  if (!*found) return context.fail(playlist_not_found(id, *account));
   const bool contents_stored = !(*found)->items_snapshot_id.empty();
   std::vector<core::PlaylistItem> items;
   if (contents_stored) {
@@ -184,7 +183,9 @@ ExitCode playlist_history(CommandContext& context) {
   if (!user) return context.fail(user.error());
   auto account = context.chosen_account(*user);
   if (!account) return context.fail(account.error());
-  const std::string& id = context.invocation().arguments.front();
+  const auto argument = playlist_id_argument(context.invocation().arguments.front());
+  if (!argument) return context.fail(argument.error());
+  const std::string& id = *argument;
   core::VersionFilter filter{.limit = core::kMaxVersionPage};
   if (const auto cause = context.invocation().value("--cause")) {
     filter.cause = core::version_cause_from_string(*cause);
@@ -206,12 +207,7 @@ ExitCode playlist_history(CommandContext& context) {
   if (versions.empty()) {
     auto found = context.services().playlists().find_playlist(account->id, id);
     if (!found) return context.fail(found.error());
-    if (!*found) {
-      return context.fail(
-          core::make_error(core::ErrorCode::NotFound, "no playlist " + id +
-                                                          " in the journal or the store "
-                                                          "(run `plm sync`?)"));
-    }
+    if (!*found) return context.fail(playlist_not_found(id, *account));
   }
   std::map<std::int64_t, std::optional<std::string>> usernames;
   Json list = Json::array();

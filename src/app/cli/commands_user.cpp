@@ -59,7 +59,12 @@ ExitCode add_user(CommandContext& context) {
   }
   auto created = context.services().users().create_user(name, security::hash_password(*password),
                                                         role.value_or(core::Role::Editor));
-  if (!created) return context.fail(created.error());
+  if (!created) {
+    core::Error error = created.error();
+    if (error.code == core::ErrorCode::Conflict)
+      error.message += "; `plm user list` shows the users";
+    return context.fail(error);
+  }
   return context.output().result(user_shape(*created), "added " + role_text + " " + name);
 }
 

@@ -1,10 +1,12 @@
 #include "app/cli/context.hpp"
 
 #include <cassert>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "app/cli/output.hpp"
+#include "core/model/spotify_refs.hpp"
 
 namespace plm::app::cli {
 
@@ -22,12 +24,59 @@ ExitCode exit_code_for(const core::Error& error) {
   }
 }
 
+bool debug_requested() {
+  const char* debug = std::getenv("PLM_DEBUG");
+  return debug != nullptr && *debug != '\0' && std::string_view(debug) != "0";
+}
+
 std::string describe_error(const core::Error& error) {
   std::string text = error.message;
   if (error.retry_at) text += " (retry after " + core::format_utc(*error.retry_at) + ")";
   if (error.code == core::ErrorCode::NeedsReauth)
     text += "; run `plm connect` again for this account";
+  if (!error.detail.empty()) {
+    if (debug_requested()) {
+      text += "\n  detail: " + error.detail;
+    } else if (error.code == core::ErrorCode::Internal) {
+      text += "; run again with PLM_DEBUG=1 for details";
+    }
+  }
   return text;
+}
+
+nlohmann::json error_json(const core::Error& error) {
+  nlohmann::json body{{"code", core::to_string(error.code)}, {"message", error.message}};
+  if (error.retry_at) body["retry_at"] = core::format_utc(*error.retry_at);
+  if (!error.detail.empty() && debug_requested()) body["detail"] = error.detail;
+  return nlohmann::json{{"error", body}};
+}
+
+core::Result<std::string> playlist_id_argument(std::string_view text) {
+  if (auto id = core::playlist_id_from(text)) return *id;
+  if (core::looks_like_uri_or_link(text)) {
+    return core::make_error(core::ErrorCode::InvalidInput,
+                            "'" + std::string(text) +
+                                "' is no playlist: give its id, its spotify:playlist: URI or its "
+                                "open.spotify.com/playlist/ link (`plm playlists` lists them)");
+  }
+  return std::string(text);
+}
+
+core::Result<std::string> item_uri_argument(std::string_view text) {
+  if (auto uri = core::item_uri_from(text)) return *uri;
+  return core::make_error(core::ErrorCode::InvalidInput,
+                          "'" + std::string(text) +
+                              "' is not a Spotify track or episode URI "
+                              "(spotify:track:<22 characters>) or an open.spotify.com track link");
+}
+
+core::Error playlist_not_found(const std::string& playlist_id,
+                               const core::SpotifyAccount& account) {
+  return core::make_error(core::ErrorCode::NotFound,
+                          "no stored playlist " + playlist_id + " for account " +
+                              account.spotify_user_id +
+                              ": `plm playlists` lists them; `plm sync` reads new ones from "
+                              "Spotify");
 }
 
 const Flag kAccountFlag{.name = "--account",
@@ -67,11 +116,7 @@ void CommandContext::open_services() { services_ = Services::open(config()); }
 
 ExitCode CommandContext::fail(const core::Error& error) {
   err_ << "plm: " << describe_error(error) << "\n";
-  if (json()) {
-    nlohmann::json body{{"code", core::to_string(error.code)}, {"message", error.message}};
-    if (error.retry_at) body["retry_at"] = core::format_utc(*error.retry_at);
-    out_ << nlohmann::json{{"error", body}}.dump() << "\n";
-  }
+  if (json()) out_ << error_json(error).dump() << "\n";
   return exit_code_for(error);
 }
 
@@ -81,7 +126,11 @@ core::Result<core::AppUser> CommandContext::acting_user() {
   if (!wanted.empty()) {
     auto found = users.find_user_by_name(wanted);
     if (!found) return found.error();
-    if (!*found) return core::make_error(core::ErrorCode::NotFound, "no plm user named " + wanted);
+    if (!*found) {
+      return core::make_error(core::ErrorCode::NotFound, "no plm user named " + wanted + " (from " +
+                                                             origin_of(config(), "PLM_USER") +
+                                                             "): `plm user list` lists the users");
+    }
     return **found;
   }
   auto all = users.list_users();
@@ -103,7 +152,8 @@ core::Result<core::SpotifyAccount> CommandContext::chosen_account(const core::Ap
         return account;
     }
     return core::make_error(core::ErrorCode::NotFound,
-                            "no connected account " + *wanted + " for user " + user.username);
+                            "no connected account " + *wanted + " for user " + user.username +
+                                ": `plm accounts` lists them (id or Spotify user id)");
   }
   if (accounts->empty()) {
     return core::make_error(core::ErrorCode::NotFound,

@@ -5,6 +5,8 @@
 
 #include <iosfwd>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <string_view>
 
 #include "app/cli/command_line.hpp"
 #include "app/config.hpp"
@@ -18,7 +20,29 @@ namespace plm::app::cli {
 ExitCode exit_code_for(const core::Error& error);
 
 /// The message of `error` for a person: with the retry time, and what to do about NeedsReauth.
+/// The error's technical detail (a database's text) only with PLM_DEBUG=1 in the environment;
+/// without it an Internal error says how to see it ("run again with PLM_DEBUG=1 for details").
 std::string describe_error(const core::Error& error);
+
+/// {"error": {"code", "message", "retry_at"?, "detail"? (PLM_DEBUG=1)}}: what --json prints on
+/// stdout for a failure.
+nlohmann::json error_json(const core::Error& error);
+
+/// PLM_DEBUG is set (and not "0") in the environment: errors show their technical detail.
+bool debug_requested();
+
+/// The playlist id a command's argument names: a bare id, a `spotify:playlist:` URI or an
+/// open.spotify.com playlist link (core::playlist_id_from). Another URI or link (an album, a
+/// track) is a usage error saying what is wanted; any other text is taken as written (ids of
+/// other services' tests and emulators need not have 22 characters), for the store to look up.
+core::Result<std::string> playlist_id_argument(std::string_view text);
+
+/// A track or episode argument: a `spotify:track:`/`spotify:episode:` URI or an open.spotify.com
+/// track or episode link, as its URI (core::item_uri_from); anything else is a usage error.
+core::Result<std::string> item_uri_argument(std::string_view text);
+
+/// NotFound for a playlist the account's store does not hold, naming it and what to run.
+core::Error playlist_not_found(const std::string& playlist_id, const core::SpotifyAccount& account);
 
 /// `--account ID`: the flag of every command that works on one connected account.
 extern const Flag kAccountFlag;

@@ -37,7 +37,7 @@ Run plm(std::vector<std::string> arguments) {
 }
 
 /// `text` with each run of spaces and newlines as one space (help wraps its lines).
-std::string one_line(const std::string& text) {
+std::string help_one_line(const std::string& text) {
   std::string line;
   for (const char c : text) {
     if (c != ' ' && c != '\n') {
@@ -98,18 +98,18 @@ TEST(PlmHelp, EveryCommandHasHelpWithItsUsageEveryFlagAndARunnableExample) {
       words.push_back("--help");
       const auto help = plm(words);
       ASSERT_EQ(help.code, ExitCode::Ok) << path << ": " << help.err;
-      const std::string text = one_line(help.out);
+      const std::string text = help_one_line(help.out);
       EXPECT_THAT(text, StartsWith("usage: " + usage_line(group, command))) << path;
       for (const auto& flag : command.flags) {
         std::string label = std::string(flag.name);
         if (flag.short_name != 0) label = std::string{'-', flag.short_name} + ", " + label;
         EXPECT_THAT(text, HasSubstr(label)) << path;
-        EXPECT_THAT(text, HasSubstr(one_line(std::string(flag.description)))) << path;
+        EXPECT_THAT(text, HasSubstr(help_one_line(std::string(flag.description)))) << path;
       }
       for (const auto& argument : command.arguments) {
         EXPECT_FALSE(argument.description.empty()) << path << " " << argument.name;
         EXPECT_THAT(text, HasSubstr(std::string(argument.name) + " " +
-                                    one_line(std::string(argument.description))))
+                                    help_one_line(std::string(argument.description))))
             << path;
       }
       EXPECT_THAT(text, HasSubstr("Global options (before or after the command): --config FILE"))

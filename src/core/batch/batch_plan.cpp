@@ -54,62 +54,14 @@ Error invalid(std::string message) {
 
 constexpr std::string_view kSpaces = " \t\r\n";
 
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(kSpaces);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kSpaces);
-  return text.substr(first, last - first + 1);
-}
-
-bool is_base62(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/// Spotify's ids: 22 base-62 characters.
-bool is_spotify_id(std::string_view text) {
-  return text.size() == 22 && std::all_of(text.begin(), text.end(), is_base62);
-}
-
-bool consume(std::string_view& text, std::string_view prefix) {
-  if (!text.starts_with(prefix)) return false;
-  text.remove_prefix(prefix.size());
-  return true;
-}
-
-/// The id of `https://open.spotify.com/[intl-xx/]<kind>/<id>[?si=…]` (http and no scheme too),
-/// or nullopt when `text` is no such link.
-std::optional<std::string> id_from_link(std::string_view text, std::string_view kind) {
-  if (!consume(text, "https://")) consume(text, "http://");
-  if (!consume(text, "open.spotify.com/")) return std::nullopt;
-  if (text.starts_with("intl-")) {
-    const auto slash = text.find('/');
-    if (slash == std::string_view::npos) return std::nullopt;
-    text.remove_prefix(slash + 1);
-  }
-  if (!consume(text, kind) || !consume(text, "/")) return std::nullopt;
-  const auto end = text.find_first_of("?#/");
-  const auto id = text.substr(0, end);
-  if (!is_spotify_id(id)) return std::nullopt;
-  return std::string(id);
-}
-
-/// The bare id of a playlist id, URI or link, or nullopt.
-std::optional<std::string> playlist_id_of(std::string_view term) {
-  if (is_spotify_id(term)) return std::string(term);
-  std::string_view uri = term;
-  if (consume(uri, "spotify:playlist:")) {
-    if (is_spotify_id(uri)) return std::string(uri);
-    return std::nullopt;
-  }
-  return id_from_link(term, "playlist");
-}
+std::string_view trim(std::string_view text) { return trim_spaces(text); }
 
 Result<PlaylistSelector::Term> parse_term(std::string_view term) {
   using Term = PlaylistSelector::Term;
   if (term.empty()) return invalid("the selector has an empty term (two commas in a row?)");
   if (term == "owned") return Term{TermKind::Owned, ""};
   if (term == "all") return Term{TermKind::All, ""};
-  if (auto id = playlist_id_of(term)) return Term{TermKind::Id, std::move(*id)};
+  if (auto id = playlist_id_from(term)) return Term{TermKind::Id, std::move(*id)};
   const auto colon = term.find(':');
   if (colon != std::string_view::npos) {
     const auto word = term.substr(0, colon);
@@ -669,15 +621,6 @@ std::chrono::milliseconds estimated_duration(std::int64_t calls, std::int64_t ra
 }
 
 // ---- where a track is, duplicates ------------------------------------------------------------
-
-std::optional<std::string> item_uri_from(std::string_view text) {
-  text = trim(text);
-  if (is_item_uri(text)) return std::string(text);
-  for (const std::string_view kind : {"track", "episode"}) {
-    if (auto id = id_from_link(text, kind)) return "spotify:" + std::string(kind) + ":" + *id;
-  }
-  return std::nullopt;
-}
 
 std::vector<TrackPlacement> where_is(std::string_view uri,
                                      const std::vector<BatchTarget>& targets) {

@@ -24,6 +24,7 @@
 #include "core/edit/edit_plan.hpp"
 #include "core/edit/edit_request.hpp"
 #include "core/model/playlist.hpp"
+#include "core/model/spotify_refs.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 
@@ -236,10 +237,7 @@ std::chrono::milliseconds estimated_duration(std::int64_t calls, std::int64_t ra
 
 // ---- where a track is, duplicates -----------------------------------------------------------
 
-/// The URI a person means by `text`: a `spotify:track:`/`spotify:episode:` URI as it is, or an
-/// `https://open.spotify.com/[intl-xx/]track|episode/<id>[?si=…]` link as the item's URI;
-/// nullopt for anything else (spaces around it are ignored).
-std::optional<std::string> item_uri_from(std::string_view text);
+// item_uri_from (a track URI or link as the item's URI): core/model/spotify_refs.hpp.
 
 /// Where one URI occurs in one playlist.
 struct TrackPlacement {

@@ -23,7 +23,8 @@ Result<EditRequest> restore_request(PlaylistJournal& journal, std::int64_t accou
   if (!found) return found.error();
   if (!*found) {
     return make_error(ErrorCode::NotFound, "version " + std::to_string(version) + " of playlist " +
-                                               playlist_id.substr(0, 64) + " is not recorded");
+                                               playlist_id.substr(0, 64) +
+                                               " is not recorded (its history lists the versions)");
   }
   std::vector<std::string> uris;
   uris.reserve((*found)->items.size());
@@ -40,8 +41,8 @@ Result<EditRequest> undo_request(PlaylistJournal& journal, std::int64_t account_
   if (!latest) return latest.error();
   const std::string named = "version " + std::to_string(version);
   if (latest->empty() || latest->front().sequence < version) {
-    return make_error(ErrorCode::NotFound,
-                      named + " of playlist " + playlist_id.substr(0, 64) + " is not recorded");
+    return make_error(ErrorCode::NotFound, named + " of playlist " + playlist_id.substr(0, 64) +
+                                               " is not recorded (its history lists the versions)");
   }
   const RecordedVersion& last = latest->front();
   if (last.sequence != version) {

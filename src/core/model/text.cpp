@@ -109,4 +109,12 @@ std::string fold_for_search(std::string_view text) {
   return folded;
 }
 
+std::string_view trim_spaces(std::string_view text) {
+  constexpr std::string_view kSpaces = " \t\r\n";
+  const auto first = text.find_first_not_of(kSpaces);
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(kSpaces);
+  return text.substr(first, last - first + 1);
+}
+
 }  // namespace plm::core

@@ -24,4 +24,7 @@ std::string clean_text(std::string_view text);
 /// (except that the page keeps "ß"). Ill-formed UTF-8 is kept byte for byte.
 std::string fold_for_search(std::string_view text);
 
+/// `text` without the spaces, tabs and line ends around it (what a person pastes or types).
+std::string_view trim_spaces(std::string_view text);
+
 }  // namespace plm::core
