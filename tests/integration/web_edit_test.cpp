@@ -15,7 +15,7 @@ namespace {
 using spotify_emulator::testkit::SeedIds;
 using spotify_emulator::testkit::track_uri;
 
-std::string playlist_path(std::int64_t account, const std::string& playlist,
+std::string edit_playlist_path(std::int64_t account, const std::string& playlist,
                           const std::string& rest) {
   return "/api/accounts/" + std::to_string(account) + "/playlists/" + playlist + rest;
 }
@@ -51,7 +51,7 @@ class EditApiTest : public PlmApiTest {
   }
 
   std::string path(const std::string& playlist, const std::string& rest) const {
-    return playlist_path(account_, playlist, rest);
+    return edit_playlist_path(account_, playlist, rest);
   }
 
   /// The stored items' snapshot and URIs (what the editor shows). Read past the Browser: the

@@ -15,7 +15,7 @@ namespace {
 using spotify_emulator::testkit::SeedIds;
 using namespace std::chrono_literals;
 
-std::string path_of(std::int64_t account, const std::string& playlist,
+std::string jobs_path_of(std::int64_t account, const std::string& playlist,
                     const std::string& rest = "") {
   return "/api/accounts/" + std::to_string(account) + "/playlists/" + playlist + rest;
 }
@@ -99,7 +99,7 @@ TEST_F(JobsApiTest, TheListFiltersByStateKindAccountAndPlaylistAndPagesNewestFir
   EventReader events(base_url() + "/api/events", admin.cookie());
   ASSERT_TRUE(events.wait_connected());
   for (const char* playlist : {SeedIds::kAliceMain, SeedIds::kAliceBig, SeedIds::kAliceOdd}) {
-    const auto started = admin.call("POST", path_of(account, playlist, "/sync"));
+    const auto started = admin.call("POST", jobs_path_of(account, playlist, "/sync"));
     ASSERT_EQ(started.status, 202) << started.body;
     ASSERT_EQ(wait_for_job(events, started.json["id"])["state"], "succeeded");
     ids.push_back(started.json["id"]);
@@ -153,8 +153,8 @@ TEST_F(JobsApiTest, SyncNowTwiceIsOneSyncAndAPlaylistSyncWaitsForItsAccountsSync
   const auto first = admin.call("POST", sync_path(account));
   ASSERT_TRUE(held->wait_reached());
   const auto second = admin.call("POST", sync_path(account));
-  const auto playlist = admin.call("POST", path_of(account, SeedIds::kAliceMain, "/sync"));
-  const auto playlist_again = admin.call("POST", path_of(account, SeedIds::kAliceMain, "/sync"));
+  const auto playlist = admin.call("POST", jobs_path_of(account, SeedIds::kAliceMain, "/sync"));
+  const auto playlist_again = admin.call("POST", jobs_path_of(account, SeedIds::kAliceMain, "/sync"));
   const auto accounts = admin.get("/api/accounts");
   const auto active = admin.get("/api/jobs?state=queued,running");
   const std::string metrics = Browser(*this).get("/metrics").body;
@@ -204,7 +204,7 @@ TEST_F(JobsApiTest, AQueuedJobIsCancelledAtOnceAndNeverRuns) {
       [](const http::Request& request) { return request.path.starts_with("/v1/me/playlists"); });
   const auto running = admin.call("POST", sync_path(account));
   ASSERT_TRUE(held->wait_reached());
-  const auto queued = admin.call("POST", path_of(account, SeedIds::kAliceBig, "/sync"));
+  const auto queued = admin.call("POST", jobs_path_of(account, SeedIds::kAliceBig, "/sync"));
   ASSERT_EQ(queued.status, 202) << queued.body;
   ASSERT_EQ(queued.json["state"], "queued");
   const std::string id = queued.json["id"];
