@@ -241,7 +241,8 @@ TEST(BuildConfig, SyncInFlightDefaultsToFourAndIsChecked) {
   EXPECT_NE(describe(*sixteen).find("PLM_SYNC_IN_FLIGHT=16"), std::string::npos);
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().message,
-            "PLM_SYNC_IN_FLIGHT must be a whole number from 1 to 16, got '0'");
+            "PLM_SYNC_IN_FLIGHT must be a whole number from 1 to 16, got '0' (from environment "
+            "PLM_SYNC_IN_FLIGHT)");
   EXPECT_FALSE(many);
 }
 

@@ -1708,20 +1708,22 @@ TYPED_TEST(StoreContract, AStoredTimeThatIsNoTimeIsAnInternalError) {
   const auto playlists = this->store_->playlists_of(account);
   const auto playlist = this->store_->find_playlist(account, "p");
 
+  // The message is for a person and names the operation; the column and the database's own text
+  // are the error's detail (shown with PLM_DEBUG=1), and neither carries the bad value.
   ASSERT_FALSE(found_user.has_value());
   EXPECT_EQ(found_user.error().code, ErrorCode::Internal);
-  EXPECT_NE(found_user.error().message.find("app_users.created_at"), std::string::npos)
-      << found_user.error().message;
+  EXPECT_NE(found_user.error().detail.find("app_users.created_at"), std::string::npos)
+      << found_user.error().detail;
   EXPECT_EQ(found_user.error().message.find("yesterday"), std::string::npos);
+  EXPECT_EQ(found_user.error().detail.find("yesterday"), std::string::npos);
   ASSERT_FALSE(users.has_value());
   EXPECT_EQ(users.error().code, ErrorCode::Internal);
   ASSERT_FALSE(found_account.has_value());
-  EXPECT_NE(found_account.error().message.find("spotify_accounts.last_synced_at"),
-            std::string::npos)
-      << found_account.error().message;
+  EXPECT_NE(found_account.error().detail.find("spotify_accounts.last_synced_at"), std::string::npos)
+      << found_account.error().detail;
   ASSERT_FALSE(playlists.has_value());
   EXPECT_EQ(playlists.error().code, ErrorCode::Internal);
-  EXPECT_NE(playlists.error().message.find("playlists.synced_at"), std::string::npos);
+  EXPECT_NE(playlists.error().detail.find("playlists.synced_at"), std::string::npos);
   ASSERT_FALSE(playlist.has_value());
   EXPECT_EQ(playlist.error().code, ErrorCode::Internal);
 }

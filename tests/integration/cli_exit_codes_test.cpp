@@ -136,7 +136,7 @@ TEST_F(CliExitCodes, EveryOutcomeHasItsExitCodeItsMessageAndItsJsonError) {
        2,
        "PLM_SPOTIFY_RATE_BUDGET must be a whole number from 1 to 100000, got 'fast' (from "
        "environment PLM_SPOTIFY_RATE_BUDGET)",
-       "invalid_input",
+       "usage",  // configuration errors are usage errors, also before any handler runs
        {{"PLM_SPOTIFY_RATE_BUDGET", "fast"}}},
       // 1: not found, naming what was looked for and the command that lists what exists.
       {{"--json", "playlist", "show", "NoSuchPlaylist00000001"},

@@ -90,6 +90,8 @@ class Output {
   /// Writes to `out` (through the pager when `terminal.pager` is set and the text is longer than
   /// the window: the pager is started lazily by the first write that needs it).
   Output(const Invocation& invocation, Terminal terminal, std::ostream& out, std::ostream& err);
+  /// The invocation is kept by reference: a temporary would dangle (ASan found it in a test).
+  Output(Invocation&& invocation, Terminal terminal, std::ostream& out, std::ostream& err) = delete;
   ~Output();  ///< waits for the pager to end
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;

@@ -14,6 +14,9 @@
 namespace plm::app::cli {
 namespace {
 
+/// A command line without options (Output keeps a reference to it: no temporaries).
+const Invocation kNoOptions;
+
 using Json = nlohmann::json;
 
 constexpr Column kColumns[] = {
@@ -177,19 +180,19 @@ Written list_with(const Invocation& invocation, const Terminal& terminal) {
 }
 
 TEST(Output, APipeGetsTabSeparatedLinesWithoutHeaderOrColour) {
-  const auto written = list_with(Invocation{}, Terminal{});
+  const auto written = list_with(kNoOptions, Terminal{});
   EXPECT_EQ(written.out, "1\tfailed\ta, b\n2\tdone now\t\n");
 }
 
 TEST(Output, ATerminalGetsAHeaderAlignedColumnsAndColourWhereItHelps) {
   const Terminal terminal{.is_terminal = true, .width = 80, .colour = true};
-  const auto written = list_with(Invocation{}, terminal);
+  const auto written = list_with(kNoOptions, terminal);
   EXPECT_EQ(written.out,
             "ID  STATE     TAGS\n"
             "1   \x1b[31mfailed\x1b[0m    a, b\n"
             "2   done now\n");
   const Terminal plain{.is_terminal = true, .width = 80, .colour = false};
-  EXPECT_EQ(list_with(Invocation{}, plain).out,
+  EXPECT_EQ(list_with(kNoOptions, plain).out,
             "ID  STATE     TAGS\n"
             "1   failed    a, b\n"
             "2   done now\n");
@@ -217,11 +220,11 @@ TEST(Output, AnObjectShowsLabelledFieldsThenItsListOnATerminalAndOnlyTheListInAP
                               {.label = "Owner", .field = "owner_id"}};
   std::ostringstream terminal_out, pipe_out, err;
   {
-    Output output(Invocation{}, Terminal{.is_terminal = true, .width = 80}, terminal_out, err);
+    Output output(kNoOptions, Terminal{.is_terminal = true, .width = 80}, terminal_out, err);
     output.object(playlist, fields, "items", kStateColumns);
   }
   {
-    Output output(Invocation{}, Terminal{}, pipe_out, err);
+    Output output(kNoOptions, Terminal{}, pipe_out, err);
     output.object(playlist, fields, "items", kStateColumns);
   }
   EXPECT_EQ(terminal_out.str(),
@@ -247,7 +250,7 @@ TEST(OutputPager, APagerThatQuitsEarlyEndsTheOutputWithoutSigpipeOrError) {
   std::ostringstream out, err;
   ExitCode code;
   {
-    Output output(Invocation{},
+    Output output(kNoOptions,
                   Terminal{.is_terminal = true, .width = 80, .height = 10, .pager = "true"}, out,
                   err);
     code = output.list(records, kStateColumns);
@@ -260,7 +263,7 @@ TEST(OutputPager, APagerThatQuitsEarlyEndsTheOutputWithoutSigpipeOrError) {
 TEST(OutputPager, ShortOutputIsNeverPaged) {
   std::ostringstream out, err;
   {
-    Output output(Invocation{},
+    Output output(kNoOptions,
                   Terminal{.is_terminal = true, .width = 80, .height = 10, .pager = "false"}, out,
                   err);
     output.list(kRecords, kStateColumns);
