@@ -10,12 +10,15 @@ cd "$(dirname "$0")/.."
 # Debian 12 packages. Never name unversioned Boost dev packages (they are 1.74 and conflict with
 # 1.81, see ../shared/docs/stack.md section 8). chromium runs the end-to-end tests (driven by
 # playwright-core) and nginx is the reverse proxy of the proxy test; neither is started here. lld
-# links faster than GNU ld (cmake/plm_build_time.cmake).
+# links faster than GNU ld (cmake/plm_build_time.cmake). libxlsxwriter, libzip and pugixml write and
+# read .xlsx files (issue 14); python3-openpyxl and LibreOffice Calc (headless, no GUI) make and
+# re-save the workbooks of the interoperability tests; zsh and fish check the completion scripts.
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache clang-format clang-14 libclang-rt-14-dev lld
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev
   libsodium-dev libsqlite3-dev libpq-dev libpqxx-dev postgresql libjq-dev
+  libxlsxwriter-dev libzip-dev libpugixml-dev python3-openpyxl libreoffice-calc-nogui zsh fish
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl python3 time nghttp2-server openssl zlib1g-dev
   chromium nginx

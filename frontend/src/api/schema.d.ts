@@ -605,6 +605,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/accounts/{account_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Downloads the selected playlists as an Excel workbook or CSV (nothing is sent to Spotify)
+         * @description The stored playlists that `playlists` names (the SELECTOR of `plm batch`: ids, URIs, links, `tag:NAME`, `search:TEXT`, `owned`, `all`; all when omitted), in the account's list order. `xlsx`: one workbook with an index sheet and one sheet per playlist (docs/exchange.md). `csv`: Exportify's columns; one playlist gives a `.csv`, several a `.zip` of one CSV per playlist. The file name is in Content-Disposition (attachment). 400 for a bad selector or one that matches nothing.
+         */
+        get: operations["exportPlaylists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/accounts/{account_id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads a workbook or CSV to import; rows without a URI are matched as a paste
+         * @description The body is the file itself (.xlsx, .csv, or a .zip of CSVs; at most 20 MiB: 413 beyond). `file_name` names a CSV's playlist and the messages. The file is read at once: one that cannot be read answers 400 with the reason and nothing is stored. Otherwise the import is stored (for 7 days) and, when rows have no URI, they are matched by a `match_paste` job whose paste (`paste_id`) takes decisions on ambiguous rows like any paste (`PUT /api/pastes/{paste_id}/lines/{line}`). Then `GET …/preview` says what would change.
+         */
+        post: operations["startImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{import_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: components["parameters"]["ImportId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What applying the import would change on Spotify, per playlist; nothing is sent
+         * @description Planned on the stored playlists now, with the paste's matches and decisions so far: per playlist `change` (what is added, removed, moved, the details and tags), `unchanged`, `needs_decision` (rows still ambiguous or being matched), `refused` or `unknown`, and the file's problems with sheet, row and column. Poll it (or follow the paste) while `matching.done < matching.total`.
+         */
+        get: operations["previewImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{import_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: components["parameters"]["ImportId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Applies the import's differences as one `batch_edit` job (tags at once)
+         * @description Plans again as the preview does, sets the local tags that differ, and enqueues one `batch_edit` job for the playlists whose tracks or details change (only the differences are sent; tracks that stay keep their added date). `playlist_ids` restricts it to some `change` playlists. 400 when nothing would change or every such playlist waits for a decision; 409 when the account must be connected again. `job` is null when only tags changed.
+         */
+        post: operations["applyImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/accounts/{account_id}/pastes": {
         parameters: {
             query?: never;
@@ -1355,6 +1443,98 @@ export interface components {
             dry_run?: boolean;
             why?: string;
         };
+        Import: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            account_id: number;
+            file_name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The paste matching rows without URI */
+            paste_id: string | null;
+            /** @description Its match_paste job */
+            job_id: string | null;
+            /** @description Playlists the file speaks of */
+            playlists: number;
+            /** @description Track rows over all sheets */
+            rows: number;
+            rows_to_match: number;
+        };
+        ImportIssue: {
+            /** @enum {string} */
+            severity: "warning" | "error";
+            /** @description "" for the whole file */
+            sheet: string;
+            /** @description 1-based */
+            row: number | null;
+            /** @description Letters: "C" */
+            column: string | null;
+            message: string;
+            /** @description For people: "sheet “Chill”, row 12, column C" */
+            where: string;
+        };
+        ImportUndecidedRow: {
+            sheet: string;
+            /** @description 1-based row of the sheet */
+            row: number;
+            /** @description The paste's line to decide (PUT /api/pastes/{paste_id}/lines/{line}) */
+            paste_line: number;
+            /** @description "Artist – Title" as read */
+            input: string;
+            /** @enum {string} */
+            status: "pending" | "ambiguous";
+            candidates: components["schemas"]["PasteCandidate"][];
+        };
+        ImportPlaylistPreview: {
+            sheet: string;
+            playlist_id: string | null;
+            name: string;
+            /** @enum {string} */
+            status: "change" | "unchanged" | "needs_decision" | "refused" | "unknown";
+            reason: string;
+            rows: number;
+            /** @description Rows not found */
+            left_out: number;
+            /** @description What the edit engine would do (change, unchanged and refused playlists) */
+            entry: components["schemas"]["BatchEntryPreview"] | null;
+            tags: {
+                before: string[];
+                after: string[];
+            } | null;
+            undecided: components["schemas"]["ImportUndecidedRow"][];
+        };
+        ImportPreview: {
+            import: components["schemas"]["Import"];
+            matching: {
+                done: number;
+                total: number;
+            };
+            summary: string;
+            playlists: components["schemas"]["ImportPlaylistPreview"][];
+            issues: components["schemas"]["ImportIssue"][];
+            changed: number;
+            unchanged: number;
+            needs_decision: number;
+            refused: number;
+            unknown: number;
+            /**
+             * Format: int64
+             * @description Spotify calls applying would take
+             */
+            calls: number;
+            expected_seconds: number;
+        };
+        ImportApplyRequest: {
+            /** @description Only these `change` playlists (all of them when omitted) */
+            playlist_ids?: string[];
+            why?: string;
+        };
+        ImportApplied: {
+            job: components["schemas"]["Job"] | null;
+            /** @description Playlists whose local tags were set */
+            tags_changed: number;
+        };
         TrackWhere: {
             uri: string;
             track: components["schemas"]["Track"] | null;
@@ -1604,6 +1784,7 @@ export interface components {
     };
     parameters: {
         AccountId: number;
+        ImportId: number;
         PasteId: string;
         PlaylistId: string;
     };
@@ -2593,6 +2774,136 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DuplicateReport"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    exportPlaylists: {
+        parameters: {
+            query?: {
+                playlists?: string;
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                    "application/zip": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    startImport: {
+        parameters: {
+            query: {
+                file_name: string;
+                /** @description A file of one sheet of tracks is this playlist, whatever its name */
+                playlist_id?: string;
+            };
+            header?: never;
+            path: {
+                account_id: components["parameters"]["AccountId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "text/csv": string;
+                "application/zip": string;
+            };
+        };
+        responses: {
+            /** @description Stored; matching started when rows need it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+        };
+    };
+    previewImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: components["parameters"]["ImportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    applyImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: components["parameters"]["ImportId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ImportApplyRequest"];
+            };
+        };
+        responses: {
+            /** @description Started (or tags set) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportApplied"];
                 };
             };
             400: components["responses"]["Error"];

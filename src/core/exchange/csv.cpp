@@ -1,0 +1,3 @@
+#include "core/exchange/csv.hpp"
+
+namespace plm::core {}  // namespace plm::core

@@ -1,0 +1,3 @@
+#include "core/exchange/csv.hpp"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,3 @@
+#include "core/exchange/export_layout.hpp"
+
+namespace plm::core {}  // namespace plm::core

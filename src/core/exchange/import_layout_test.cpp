@@ -1,0 +1,3 @@
+#include "core/exchange/import_layout.hpp"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,3 @@
+#include "core/exchange/import_plan.hpp"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,3 @@
+#include "core/exchange/workbook.hpp"
+
+namespace plm::core {}  // namespace plm::core

@@ -1,0 +1,3 @@
+#include "core/exchange/workbook.hpp"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,3 @@
+#include "exchange/files.hpp"
+
+namespace plm::exchange {}  // namespace plm::exchange

@@ -1,0 +1,3 @@
+#include "exchange/files.hpp"
+
+#include <gtest/gtest.h>

@@ -1,0 +1,3 @@
+#include "exchange/xlsx.hpp"
+
+namespace plm::exchange {}  // namespace plm::exchange

@@ -1,0 +1,3 @@
+#include "exchange/xlsx.hpp"
+
+#include <gtest/gtest.h>
