@@ -1,0 +1,3 @@
+#include "web/exchange_json.hpp"
+
+namespace plm::web {}  // namespace plm::web

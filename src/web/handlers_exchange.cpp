@@ -1,0 +1,3 @@
+#include "web/handlers.hpp"
+
+namespace plm::web {}  // namespace plm::web
