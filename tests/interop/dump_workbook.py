@@ -12,8 +12,8 @@ Output:
                "column_widths": {"A": 12.5, …} (only columns given a width),
                "rows": [[cell, …], …]}]}   rows from A1, trailing empty cells and rows dropped
   cell: null for an empty cell, else {"type", "value", "format", "bold", "link"?} where type is
-  "text", "number", "bool", "datetime" (value ISO 8601 without zone), "date", "time"
-  ("HH:MM:SS", a duration shown as a time), "timedelta" (value in seconds), "formula" (value:
+  "text", "number", "bool", "datetime" (value ISO 8601 without zone), "date", "time" (ISO,
+  "HH:MM:SS[.ffffff]": a duration shown as a time), "timedelta" (value in seconds), "formula" (value:
   the formula text) or "error"; format is the cell's number format.
 """
 
@@ -44,7 +44,7 @@ def cell_json(cell):
     elif isinstance(value, datetime.date):
         result.update(type="date", value=value.isoformat())
     elif isinstance(value, datetime.time):
-        result.update(type="time", value=value.strftime("%H:%M:%S"))
+        result.update(type="time", value=value.isoformat())
     elif isinstance(value, datetime.timedelta):
         result.update(type="timedelta", value=value.total_seconds())
     else:
