@@ -689,8 +689,12 @@ void expect_reads_as_meant(const core::ImportDocument& document, const Json& mea
       ASSERT_TRUE(read.reading) << "row " << spreadsheet_row;
       EXPECT_EQ(read.reading->title, row["title"]);
       EXPECT_EQ(read.reading->artist, row["artist"]);
-      if (row.contains("album")) EXPECT_EQ(read.reading->album, row["album"]);
-      if (row.contains("duration_ms")) EXPECT_EQ(read.duration_ms, row["duration_ms"]);
+      if (row.contains("album")) {
+        EXPECT_EQ(read.reading->album, row["album"]);
+      }
+      if (row.contains("duration_ms")) {
+        EXPECT_EQ(read.duration_ms, row["duration_ms"].get<std::int64_t>());
+      }
     }
     EXPECT_EQ(next, playlist.rows.size()) << all_issues(document);
   }
