@@ -80,6 +80,14 @@ std::string text_at(const Sheet& sheet, std::size_t row, std::optional<std::size
   return column ? cell_text(cell_at(sheet, row, *column)) : std::string();
 }
 
+/// A detail's text exactly as the cell holds it (a playlist name may start or end with spaces);
+/// "" for a cell of only white space.
+std::string detail_text_at(const Sheet& sheet, std::size_t row, std::size_t column) {
+  const Cell& cell = cell_at(sheet, row, column);
+  if (cell.type != Cell::Type::Text || trim_spaces(cell.text).empty()) return cell_text(cell);
+  return restore_neutralised(cell.text);
+}
+
 bool is_blank(const Cell& cell) {
   return cell.is_empty() || (cell.type == Cell::Type::Text && trim_spaces(cell.text).empty());
 }
@@ -602,14 +610,14 @@ class DocumentReader {
         }
         playlist.playlist_id = std::move(*id);
       }
-      playlist.name = text_at(sheet, row, columns.name);
+      playlist.name = detail_text_at(sheet, row, columns.name);
       if (!playlist.name.empty()) playlist.details.name = playlist.name;
       if (!playlist.playlist_id && playlist.name.empty()) {
         error(sheet, row, columns.id, "the row has neither an ID nor a name: it is left out");
         continue;
       }
       if (columns.description) {
-        playlist.details.description = text_at(sheet, row, columns.description);
+        playlist.details.description = detail_text_at(sheet, row, *columns.description);
       }
       const auto flag = [&](std::optional<std::size_t> column, std::string_view what,
                             std::optional<bool>& into) {

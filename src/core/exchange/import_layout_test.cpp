@@ -9,6 +9,7 @@
 #include "core/edit/edit_request.hpp"
 #include "core/exchange/csv.hpp"
 #include "core/exchange/export_layout.hpp"
+#include "core/exchange/import_test_ids.hpp"
 
 namespace plm::core {
 // Named, not anonymous: the release build compiles the exchange tests in one unity file.
@@ -18,14 +19,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Severity = ImportIssue::Severity;
 
-std::string track_uri(int n) {
-  const std::string digits = std::to_string(n);
-  return "spotify:track:" + std::string(22 - digits.size(), 'T') + digits;
-}
-std::string playlist_id(int n) {
-  const std::string digits = std::to_string(n);
-  return std::string(22 - digits.size(), 'P') + digits;
-}
+using import_test::playlist_id;
+using import_test::track_uri;
 
 Cell text(std::string value) { return Cell::of_text(std::move(value)); }
 Cell number(double value) { return Cell::of_number(value); }
