@@ -184,6 +184,16 @@ struct Relationship {
 
 enum class NumberKind { General, Date, DateTime, Duration };
 
+constexpr std::string_view kGeneral = "general";
+
+/// Whether the keyword General (in any case) starts at `index` of a format code.
+bool is_general_at(std::string_view code, std::size_t index) {
+  const auto word = code.substr(index, kGeneral.size());
+  return std::equal(word.begin(), word.end(), kGeneral.begin(), kGeneral.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == b;
+  });
+}
+
 /// What a custom number format code shows (see xlsx.hpp): date and time letters counted outside
 /// quotes, escapes and brackets; [h], [m] and [s] are elapsed time; m is minutes after an h or
 /// before an s, months otherwise.
@@ -229,6 +239,12 @@ NumberKind classify_format_code(std::string_view code) {
         previous = unit;
       }
       index = close == std::string_view::npos ? code.size() : close;
+      continue;
+    }
+    if (c == 'g' && is_general_at(code, index)) {
+      // The keyword General, whose e is no era: LibreOffice gives plain numbers the custom
+      // format "General".
+      index += kGeneral.size() - 1;
       continue;
     }
     if (code.substr(index).size() >= 5 &&
@@ -563,8 +579,10 @@ class Reader {
       if (!inline_string && !value_node) return cell;
       cell.type = Cell::Type::Text;
       cell.text = inline_string ? string_item_text(inline_string) : unescape_excel(value);
-    } else if (!value_node) {
-      return cell;  // a formatted blank, or a formula without a cached value
+    } else if (!value_node || (cell.formula && value.empty())) {
+      // A formatted blank, or a formula without a cached value: none at all, or an empty <v>
+      // (openpyxl and other writers without a calculation engine).
+      return cell;
     } else if (type == "s") {
       const auto index = parse_number<std::size_t>(value);
       if (!index || *index >= shared_strings_.size()) {
@@ -645,7 +663,9 @@ class Reader {
         next_column = column + 1;
         auto cell = read_cell(sheet, row, column, cell_node);
         if (!cell) return cell.error();
-        if (cell->is_empty()) continue;
+        // A formula without a cached value is kept (empty, Cell::formula set): the import says
+        // what it cannot read there.
+        if (cell->is_empty() && !cell->formula) continue;
         if (auto placed = place(sheet, row, column, std::move(cell).value()); !placed) {
           return placed.error();
         }

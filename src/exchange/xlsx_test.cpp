@@ -117,6 +117,14 @@ Workbook read_parts(const testing::Parts& parts) {
   return std::move(read).value();
 }
 
+/// `parts` (minimal_parts) with the styles part `xml`, which the workbook's relationships name.
+void add_styles(testing::Parts& parts, std::string xml) {
+  parts.emplace_back("xl/styles.xml", std::move(xml));
+  parts[2].second.replace(
+      parts[2].second.find("</Relationships>"), 0,
+      "<Relationship Id=\"rS\" Type=\"http://x/styles\" Target=\"styles.xml\"/>");
+}
+
 testing::Parts with_part(testing::Parts parts, std::string name, std::string content) {
   for (auto& [part, bytes] : parts) {
     if (part == name) {
@@ -326,12 +334,9 @@ TEST(XlsxRead, HiddenSheetsMergedCellsHyperlinksAnd1904Dates) {
                      "<Relationships xmlns=\"p\"><Relationship Id=\"rId1\" Type=\"http://x/"
                      "hyperlink\" Target=\"https://open.spotify.com/track/1\" "
                      "TargetMode=\"External\"/></Relationships>");
-  parts.emplace_back("xl/styles.xml",
-                     "<styleSheet><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/></cellXfs>"
-                     "</styleSheet>");
-  parts[2].second.replace(
-      parts[2].second.find("</Relationships>"), 0,
-      "<Relationship Id=\"rS\" Type=\"http://x/styles\" Target=\"styles.xml\"/>");
+  add_styles(parts,
+             "<styleSheet><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/></cellXfs>"
+             "</styleSheet>");
   const auto read = read_parts(parts);
   ASSERT_EQ(read.sheets.size(), 3u);
   EXPECT_TRUE(read.date1904);
@@ -357,6 +362,37 @@ TEST(XlsxRead, PrefixedElementsAndMissingPackageRelationships) {
   const auto read = read_parts(parts);
   ASSERT_EQ(read.sheets.size(), 1u);
   EXPECT_EQ(read.sheets[0].rows.at(0).at(0), Cell::of_number(5));
+}
+
+// What LibreOffice and openpyxl write (tests/integration/exchange_interop_test.cpp re-saves real
+// files): LibreOffice gives plain numbers a custom number format "General", whose e is no date
+// letter; openpyxl writes a formula with an empty <v> (it calculates nothing). Both failed before
+// the reader knew them: 1989 read as a date (1,462 days later in a 1904 workbook), and the file
+// refused as damaged.
+TEST(XlsxRead, LibreOfficesGeneralFormatAndOpenpyxlsFormulasWithoutValues) {
+  auto parts = minimal_parts({{"Data",
+                               "<sheetData><row>"
+                               "<c><f>\"Bohemian \"&amp;\"Rhapsody\"</f><v></v></c>"
+                               "<c t=\"str\"><f>1+1</f><v/></c>"
+                               "<c s=\"1\"><v>1989</v></c><c s=\"2\"><v>1</v></c>"
+                               "</row></sheetData>"}},
+                             "<workbookPr date1904=\"true\"/>");
+  add_styles(parts,
+             "<styleSheet><numFmts count=\"2\"><numFmt numFmtId=\"164\" "
+             "formatCode=\"General\"/><numFmt numFmtId=\"165\" "
+             "formatCode=\"General;[Red]\\-General\"/></numFmts><cellXfs>"
+             "<xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/></cellXfs>"
+             "</styleSheet>");
+  const auto read = read_parts(parts);
+  ASSERT_EQ(read.sheets.size(), 1u);
+  const auto& row = read.sheets[0].rows.at(0);
+  ASSERT_EQ(row.size(), 4u);
+  EXPECT_TRUE(row[0].is_empty());
+  EXPECT_TRUE(row[0].formula);
+  EXPECT_TRUE(row[1].formula);
+  EXPECT_TRUE(row[1].text.empty());
+  EXPECT_EQ(row[2], Cell::of_number(1989));
+  EXPECT_EQ(row[3], Cell::of_number(1));
 }
 
 // --- Bad files.
