@@ -3,6 +3,8 @@
 (issue 14 §4; tests/integration/exchange_interop_test.cpp runs this).
 
     /usr/bin/python3 make_workbook.py CASE OUT.xlsx
+    /usr/bin/python3 make_workbook.py --all DIR       every case as DIR/<case>.xlsx; prints
+                                                      {case: what a reader should find, …}
     /usr/bin/python3 make_workbook.py --list
 
 Each CASE writes one .xlsx with openpyxl (Debian's python3-openpyxl 3.0.9) and prints, as JSON on
@@ -254,14 +256,8 @@ CASES = {
 }
 
 
-def main(argv):
-    if len(argv) == 2 and argv[1] == "--list":
-        print("\n".join(CASES))
-        return 0
-    if len(argv) != 3 or argv[1] not in CASES:
-        sys.stderr.write("usage: make_workbook.py CASE OUT.xlsx (cases: %s)\n" % ", ".join(CASES))
-        return 2
-    case, out = argv[1], argv[2]
+def make(case, out):
+    """Writes the case to `out` and returns what a reader should find in it."""
     book = openpyxl.Workbook()
     expected = CASES[case](book)
     # Written next to the target and renamed, so a reader never sees half a file.
@@ -275,6 +271,22 @@ def main(argv):
     expected.setdefault("date1904", False)
     expected.setdefault("warnings", [])
     expected.setdefault("hidden", [])
+    return expected
+
+
+def main(argv):
+    if len(argv) == 2 and argv[1] == "--list":
+        print("\n".join(CASES))
+        return 0
+    if len(argv) == 3 and argv[1] == "--all":
+        # Every case as DIR/<case>.xlsx in one run (a Python start costs more than a case).
+        expected = {case: make(case, os.path.join(argv[2], case + ".xlsx")) for case in CASES}
+    elif len(argv) == 3 and argv[1] in CASES:
+        expected = make(argv[1], argv[2])
+    else:
+        sys.stderr.write("usage: make_workbook.py CASE OUT.xlsx | --all DIR | --list (cases: %s)\n"
+                         % ", ".join(CASES))
+        return 2
     json.dump(expected, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
