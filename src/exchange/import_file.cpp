@@ -9,7 +9,6 @@
 
 #include "core/exchange/csv.hpp"
 #include "core/exchange/workbook.hpp"
-#include "core/model/text.hpp"
 #include "exchange/files.hpp"
 #include "exchange/xlsx.hpp"
 
@@ -40,18 +39,14 @@ bool is_zip(std::string_view bytes) {
          bytes.starts_with(std::string_view("PK\x05\x06", 4));
 }
 
-/// Text a CSV reader may take: well-formed UTF-8 without control characters other than tabs and
-/// line ends (a NUL, or bytes that are no UTF-8, say the file is binary).
-bool is_text(std::string_view bytes) {
-  std::size_t start = 0;
-  while (start <= bytes.size()) {
-    const auto end = bytes.find_first_of("\t\r\n", start);
-    const auto segment = bytes.substr(start, end == std::string_view::npos ? end : end - start);
-    if (!core::is_clean_text(segment)) return false;
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return true;
+/// Binary junk: control characters other than tabs, line ends and form feeds never occur in CSV
+/// text. (Text that is not UTF-8 is left to read_csv, which names the line: a Latin-1 CSV is a
+/// mistake a person can fix, not junk.)
+bool is_binary(std::string_view bytes) {
+  return std::any_of(bytes.begin(), bytes.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return (byte < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || byte == 0x7F;
+  });
 }
 
 /// "exports/Chill.csv" -> "Chill": the name of the playlist a CSV file holds.
@@ -69,7 +64,7 @@ std::string playlist_name_of(std::string_view file_name) {
 }
 
 core::Result<core::Sheet> csv_sheet(std::string_view bytes, std::string name) {
-  if (!is_text(bytes)) return invalid(std::string(kNotASpreadsheet));
+  if (is_binary(bytes)) return invalid(std::string(kNotASpreadsheet));
   return core::sheet_from_csv(bytes, std::move(name));
 }
 

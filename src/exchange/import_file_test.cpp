@@ -61,7 +61,7 @@ TEST(ReadImportFile, RefusesBinaryJunkTooLargeFilesAndFilesWithNothingToImport) 
   expect_refused(read(std::string("Title,Artist\n\0\x01\x02", 16), "x.csv"),
                  "the file is neither an .xlsx workbook nor CSV text");
   expect_refused(read("Title,Artist\n\xFF\xFE,x\n", "x.csv"),
-                 "the file is neither an .xlsx workbook nor CSV text");
+                 "line 2 of the CSV file: the text is not UTF-8");
   expect_refused(read(std::string(core::kMaxImportFileBytes + 1, 'a'), "big.csv"),
                  "the file is larger than 20 MB");
   expect_refused(read("", "empty.csv"), "no sheet plm can read");
