@@ -819,6 +819,51 @@ TEST_F(ExchangeInterop, CsvOpenedAndSavedAsXlsxByLibreOfficeImportsAsMeant) {
   EXPECT_EQ(document.rows_to_match().size(), 3u);
 }
 
+// ---- files other programs write that are no .xlsx or UTF-8 CSV ------------------------------
+
+/// read_import_file refuses the file (InvalidInput) with a message holding every one of `words`.
+void expect_refused(const std::string& bytes, const std::string& file_name,
+                    const std::vector<std::string>& words) {
+  SCOPED_TRACE(file_name);
+  auto document = exchange::read_import_file(bytes, file_name);
+  ASSERT_FALSE(document) << "the file was read";
+  EXPECT_EQ(document.error().code, core::ErrorCode::InvalidInput);
+  for (const auto& word : words) EXPECT_THAT(document.error().message, HasSubstr(word));
+}
+
+TEST_F(ExchangeInterop, SpreadsheetsOfOtherFormatsAreRefusedSayingHowToSaveThem) {
+  // What people upload instead of .xlsx: Excel 97-2003 (.xls, a compound file, as a
+  // password-protected .xlsx is too) and LibreOffice's own .ods (a zip without xl/workbook.xml).
+  fs::create_directories(path("made"));
+  const auto made = made_workbooks(path("made"));
+  const auto xls = libreoffice("xls", "xls", {made.at(0).first});
+  const auto ods = libreoffice("ods", "ods", {made.at(0).first});
+  ASSERT_EQ(xls.size(), 1u);
+  ASSERT_EQ(ods.size(), 1u);
+  expect_refused(read_bytes(xls[0]), "plan.xls", {".xls", "save it as .xlsx"});
+  expect_refused(read_bytes(ods[0]), "plan.ods", {".ods", "save it as .xlsx"});
+
+  // Excel's "Unicode Text" is UTF-16 with tabs; its plain "CSV" in Western languages is
+  // Windows-1252.
+  std::string utf16 = "\xFF\xFE";
+  for (const char c : std::string("Title\tArtist\r\nFormation\tBeyonce\r\n")) {
+    utf16 += c;
+    utf16 += '\0';
+  }
+  expect_refused(utf16, "plan.txt", {"UTF-16", "CSV UTF-8"});
+  expect_refused("Title,Artist\r\nFormation,Beyonc\xE9\r\n", "plan.csv", {"UTF-8", "line 2"});
+
+  // Excel in a language with a decimal comma: semicolons, and its sep= hint line.
+  const auto document = exchange::read_import_file(
+      "sep=;\r\nTitle;Artist;Duration\r\nFormation;Beyonc\xC3\xA9;3:26\r\n", "Semicolons.csv");
+  ASSERT_TRUE(document) << document.error().message;
+  ASSERT_EQ(document->playlists.size(), 1u);
+  ASSERT_EQ(document->playlists[0].rows.size(), 1u);
+  EXPECT_EQ(document->playlists[0].rows[0].reading,
+            (core::LineReading{"Formation", "Beyonc\xC3\xA9", ""}));
+  EXPECT_EQ(document->playlists[0].rows[0].duration_ms, 206'000);
+}
+
 // ---- the CSV that LibreOffice writes from our workbook ---------------------------------------
 
 TEST_F(ExchangeInterop, CsvWrittenByLibreOfficeFromOurExportReadsBack) {

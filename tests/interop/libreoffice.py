@@ -4,6 +4,8 @@ for plm's interoperability test (tests/integration/exchange_interop_test.cpp, is
 
     /usr/bin/python3 libreoffice.py xlsx OUTDIR FILE...          each FILE (.xlsx, .csv) re-saved
                                                                  as OUTDIR/<stem>.xlsx
+    /usr/bin/python3 libreoffice.py xls|ods OUTDIR FILE...       the same as Excel 97-2003 (.xls)
+                                                                 or OpenDocument (.ods)
     /usr/bin/python3 libreoffice.py csv OUTDIR FILE.xlsx...      every sheet of each file as
                                                                  OUTDIR/<stem>-<sheet>.csv (UTF-8)
 
@@ -24,7 +26,12 @@ import subprocess
 import sys
 import tempfile
 
-XLSX_FILTER = "xlsx:Calc MS Excel 2007 XML"
+# The spreadsheet formats a file can be saved as, and their file extensions.
+SPREADSHEET_FILTERS = {
+    "xlsx": ("xlsx:Calc MS Excel 2007 XML", ".xlsx"),
+    "xls": ("xls:MS Excel 97", ".xls"),  # what people still upload: Excel 97-2003
+    "ods": ("ods:calc8", ".ods"),  # LibreOffice's own format
+}
 # LibreOffice's CSV filter options, by position: separator 44 (,), text delimiter 34 ("),
 # character set 76 (UTF-8), first line 1, column formats (none), language 0, quoted fields as text
 # false, detect special numbers true, save cell contents as shown true (LibreOffice's default: a
@@ -44,23 +51,24 @@ def soffice(profile, arguments):
 def convert(profile, command, outdir, files):
     os.makedirs(outdir, exist_ok=True)
     outputs = []
-    if command == "xlsx":
+    if command in SPREADSHEET_FILTERS:
+        output_filter, extension = SPREADSHEET_FILTERS[command]
         csvs = [path for path in files if path.lower().endswith(".csv")]
         others = [path for path in files if not path.lower().endswith(".csv")]
         runs = []
         if others:
-            runs.append(["--convert-to", XLSX_FILTER, "--outdir", outdir] + others)
+            runs.append(["--convert-to", output_filter, "--outdir", outdir] + others)
         if csvs:  # the input filter applies to every file of a run
-            runs.append(["--infilter=" + CSV_INPUT_FILTER, "--convert-to", XLSX_FILTER,
+            runs.append(["--infilter=" + CSV_INPUT_FILTER, "--convert-to", output_filter,
                          "--outdir", outdir] + csvs)
         for path in files:
             stem = os.path.splitext(os.path.basename(path))[0]
-            outputs.append([os.path.join(outdir, stem + ".xlsx")])
+            outputs.append([os.path.join(outdir, stem + extension)])
     elif command == "csv":
         runs = [["--convert-to", CSV_FILTER, "--outdir", outdir] + files]
         outputs = None
     else:
-        raise SystemExit("libreoffice.py: unknown command %r (xlsx or csv)" % command)
+        raise SystemExit("libreoffice.py: unknown command %r (xlsx, xls, ods or csv)" % command)
     for path in files:
         if os.path.abspath(os.path.dirname(path)) == os.path.abspath(outdir):
             raise SystemExit("libreoffice.py: %s is in OUTDIR: it would be overwritten" % path)
