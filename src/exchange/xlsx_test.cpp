@@ -411,6 +411,18 @@ TEST(XlsxBadFiles, ZipBombs) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
 }
 
+TEST(XlsxBadFiles, PartWhoseXmlTreeWouldTakeTooMuchMemory) {
+  // 40 MB of tiny elements, under the 200 MB limit, would be a tree of about 400 MB.
+  const auto started = std::chrono::steady_clock::now();
+  const auto error = read_error(testing::zip_bomb(40 * 1024 * 1024));
+  EXPECT_EQ(error.message,
+            "the workbook is too large to read: its part “xl/worksheets/sheet1.xml” would take "
+            "more than 256 MB of memory");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  // The budget is given back: a small workbook reads afterwards.
+  EXPECT_TRUE(read_xlsx(package(minimal_parts({{"S", testing::rows_body(3)}}))));
+}
+
 TEST(XlsxBadFiles, XmlBomb) { expect_message(testing::xml_bomb(), "DOCTYPE"); }
 
 TEST(XlsxBadFiles, NotWellFormedXml) {
