@@ -40,6 +40,8 @@ constexpr double k1904OffsetDays = 1'462;
 // (Spotify's largest playlist) needs about 30 MB.
 
 constexpr std::size_t kMaxXmlTreeBytes = 256 * 1024 * 1024;
+/// Below what any pugixml node takes (64 bytes on 64-bit machines), for the check before parsing.
+constexpr std::size_t kSmallestXmlNodeBytes = 32;
 
 thread_local std::size_t xml_tree_bytes = 0;
 thread_local std::size_t xml_tree_budget = std::numeric_limits<std::size_t>::max();
@@ -467,11 +469,23 @@ class Reader {
     return invalid_input("the file is not an .xlsx workbook (it has no workbook part)");
   }
 
+  static core::Error too_large(const std::string& part_name, std::string detail) {
+    return invalid_input("the workbook is too large to read: its part " + quoted(part_name) +
+                             " would take more than " + megabytes(kMaxXmlTreeBytes) + " of memory",
+                         std::move(detail));
+  }
+
   core::Result<std::unique_ptr<XmlPart>> parse(const std::string& part_name) {
     const auto index = archive_.find(part_name);
     if (!index) return damaged("its part " + quoted(part_name) + " is missing");
     auto bytes = archive_.read(*index);
     if (!bytes) return bytes.error();
+    // Every two '<' make at least one node of the tree, of at least kSmallestXmlNodeBytes: a
+    // part that cannot fit in the budget is refused before it is parsed.
+    const auto markup = static_cast<std::size_t>(std::count(bytes->begin(), bytes->end(), '<'));
+    if (markup / 2 > kMaxXmlTreeBytes / kSmallestXmlNodeBytes) {
+      return too_large(part_name, std::to_string(markup) + " '<' in the part");
+    }
     auto part = std::make_unique<XmlPart>();
     part->bytes = std::move(bytes).value();
     // parse_doctype keeps a DOCTYPE as a node so that it can be refused below; pugixml never
@@ -480,10 +494,8 @@ class Reader {
         part->bytes.data(), part->bytes.size(),
         pugi::parse_default | pugi::parse_doctype | pugi::parse_ws_pcdata_single);
     if (result.status == pugi::status_out_of_memory) {
-      return invalid_input("the workbook is too large to read: its part " + quoted(part_name) +
-                               " would take more than " + megabytes(kMaxXmlTreeBytes) +
-                               " of memory",
-                           "XML tree budget exhausted at offset " + std::to_string(result.offset));
+      return too_large(part_name,
+                       "XML tree budget exhausted at offset " + std::to_string(result.offset));
     }
     if (!result) {
       return damaged(
