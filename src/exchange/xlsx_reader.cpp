@@ -286,7 +286,7 @@ NumberKind classify_format_code(std::string_view code) {
       index += 4;
       continue;
     }
-    if (c == 'y' || c == 'd' || c == 'e' || c == 'h' || c == 's' || c == 'm') {
+    if (c == 'y' || c == 'd' || c == 'h' || c == 's' || c == 'm') {
       std::size_t run = 1;
       while (index + run < code.size() &&
              std::tolower(static_cast<unsigned char>(code[index + run])) == c) {
@@ -307,7 +307,7 @@ NumberKind classify_format_code(std::string_view code) {
         } else {
           settle_m(false);
           if (c == 'h') hours = time = true;
-          if (c == 'y' || c == 'd' || c == 'e') date = true;
+          if (c == 'y' || c == 'd') date = true;
         }
       }
       previous = c;
@@ -633,8 +633,8 @@ class Reader {
       if (!inline_string && !value_node) return cell;
       cell.type = Cell::Type::Text;
       cell.text = inline_string ? string_item_text(inline_string) : unescape_excel(value);
-    } else if (!value_node) {
-      return cell;  // a formatted blank, or a formula without a cached value
+    } else if (value.empty()) {  // no <v>, or openpyxl's empty <v></v> of a formula
+      return cell;               // a formatted blank, or a formula without a cached value
     } else if (type == "s") {
       const auto index = parse_number<std::size_t>(value);
       if (!index || *index >= shared_strings_.size()) {

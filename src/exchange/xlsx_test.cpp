@@ -237,6 +237,8 @@ TEST(XlsxRead, SharedStringsRichTextStylesAndAbsoluteTargets) {
                                "<c r=\"F1\" s=\"4\"><v>0.5</v></c>"
                                "<c r=\"G1\" s=\"5\"><v>7</v></c>"
                                "<c r=\"H1\" s=\"6\"><v>0.25</v></c>"
+                               "<c r=\"I1\" s=\"7\"><v>1.5</v></c>"
+                               "<c r=\"J1\" s=\"8\"><v>2.5</v></c>"
                                "</row></sheetData>"}});
   // openpyxl's absolute targets.
   parts = with_part(parts, "xl/_rels/workbook.xml.rels",
@@ -255,13 +257,17 @@ TEST(XlsxRead, SharedStringsRichTextStylesAndAbsoluteTargets) {
                      "<numFmt numFmtId=\"164\" formatCode=\"yyyy\\-mm\\-dd\\ hh:mm\"/>"
                      "<numFmt numFmtId=\"165\" formatCode=\"[h]:mm:ss\"/>"
                      "<numFmt numFmtId=\"166\" formatCode=\"&quot;days&quot; 0\"/>"
-                     "</numFmts><cellXfs count=\"7\"><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/>"
+                     // LibreOffice writes General as a custom format.
+                     "<numFmt numFmtId=\"167\" formatCode=\"General\"/>"
+                     "<numFmt numFmtId=\"168\" formatCode=\"0.00E+00\"/>"
+                     "</numFmts><cellXfs count=\"9\"><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/>"
                      "<xf numFmtId=\"14\"/><xf numFmtId=\"45\"/><xf numFmtId=\"165\"/>"
-                     "<xf numFmtId=\"166\"/><xf numFmtId=\"20\"/></cellXfs></styleSheet>");
+                     "<xf numFmtId=\"166\"/><xf numFmtId=\"20\"/><xf numFmtId=\"167\"/>"
+                     "<xf numFmtId=\"168\"/></cellXfs></styleSheet>");
   const auto read = read_parts(parts);
   ASSERT_EQ(read.sheets.size(), 1u);
   const auto& row = read.sheets[0].rows.at(0);
-  ASSERT_EQ(row.size(), 8u);
+  ASSERT_EQ(row.size(), 10u);
   EXPECT_EQ(row[0], Cell::of_text(" plain\r "));
   EXPECT_EQ(row[1], Cell::of_text("rich text"));
   EXPECT_EQ(row[2].type, Cell::Type::DateTime);
@@ -273,6 +279,8 @@ TEST(XlsxRead, SharedStringsRichTextStylesAndAbsoluteTargets) {
   EXPECT_EQ(row[5].format, Cell::Format::Duration);
   EXPECT_EQ(row[6], Cell::of_number(7));         // quoted "d" is no date
   EXPECT_EQ(row[7].type, Cell::Type::DateTime);  // h:mm, a time of day
+  EXPECT_EQ(row[8], Cell::of_number(1.5));
+  EXPECT_EQ(row[9], Cell::of_number(2.5));
 }
 
 TEST(XlsxRead, InlineStringsFormulasErrorsAndCellsWithoutReferences) {
@@ -284,13 +292,13 @@ TEST(XlsxRead, InlineStringsFormulasErrorsAndCellsWithoutReferences) {
                       "<c><f t=\"shared\" ref=\"C1:C2\" si=\"0\">1+1</f><v>2</v></c>"
                       "<c t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>"
                       "<c t=\"b\"><v>1</v></c>"
-                      "<c s=\"3\"/>"
+                      "<c s=\"3\"/><c><f>1+1</f><v></v></c>"
                       "</row><row><c r=\"C2\"><f t=\"shared\" si=\"0\"/><v>2</v></c></row>"
                       "<row r=\"5\"><c r=\"B5\" t=\"n\"><v>1e3</v></c></row></sheetData>"}}));
   ASSERT_EQ(read.sheets.size(), 1u);
   const auto& rows = read.sheets[0].rows;
   ASSERT_EQ(rows.size(), 5u);
-  ASSERT_EQ(rows[0].size(), 5u);  // the styled blank is dropped
+  ASSERT_EQ(rows[0].size(), 5u);  // the styled blank and openpyxl's uncached formula dropped
   EXPECT_EQ(rows[0][0], Cell::of_text("inline"));
   EXPECT_EQ(rows[0][1].text, "inline!");
   EXPECT_TRUE(rows[0][1].formula);
