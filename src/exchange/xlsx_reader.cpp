@@ -627,7 +627,11 @@ class Reader {
     const auto value_node = child(node, "v");
     const std::string_view value = value_node.text().get();
     Cell cell;
-    cell.formula = static_cast<bool>(child(node, "f"));
+    const auto formula = child(node, "f");
+    // LibreOffice stores every Boolean as the formula TRUE() or FALSE(): a value, not a formula.
+    const std::string_view formula_text = formula.text().get();
+    cell.formula = static_cast<bool>(formula) &&
+                   !(type == "b" && (formula_text == "TRUE()" || formula_text == "FALSE()"));
     if (type == "inlineStr") {
       const auto inline_string = child(node, "is");
       if (!inline_string && !value_node) return cell;

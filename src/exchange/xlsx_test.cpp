@@ -291,7 +291,7 @@ TEST(XlsxRead, InlineStringsFormulasErrorsAndCellsWithoutReferences) {
                       "<c t=\"str\"><f>A1&amp;\"!\"</f><v>inline!</v></c>"
                       "<c><f t=\"shared\" ref=\"C1:C2\" si=\"0\">1+1</f><v>2</v></c>"
                       "<c t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>"
-                      "<c t=\"b\"><v>1</v></c>"
+                      "<c t=\"b\"><f aca=\"false\">TRUE()</f><v>1</v></c>"
                       "<c s=\"3\"/><c><f>1+1</f><v></v></c>"
                       "</row><row><c r=\"C2\"><f t=\"shared\" si=\"0\"/><v>2</v></c></row>"
                       "<row r=\"5\"><c r=\"B5\" t=\"n\"><v>1e3</v></c></row></sheetData>"}}));
@@ -306,7 +306,7 @@ TEST(XlsxRead, InlineStringsFormulasErrorsAndCellsWithoutReferences) {
   EXPECT_TRUE(rows[0][2].formula);
   EXPECT_EQ(rows[0][3].type, Cell::Type::Error);
   EXPECT_EQ(rows[0][3].text, "#DIV/0!");
-  EXPECT_EQ(rows[0][4], Cell::of_boolean(true));
+  EXPECT_EQ(rows[0][4], Cell::of_boolean(true));  // LibreOffice's TRUE() is no formula
   ASSERT_EQ(rows[1].size(), 3u);
   EXPECT_TRUE(rows[1][0].is_empty());
   EXPECT_TRUE(rows[1][2].formula);
