@@ -478,14 +478,17 @@ class Reader {
   core::Result<std::unique_ptr<XmlPart>> parse(const std::string& part_name) {
     const auto index = archive_.find(part_name);
     if (!index) return damaged("its part " + quoted(part_name) + " is missing");
-    auto bytes = archive_.read(*index);
-    if (!bytes) return bytes.error();
     // Every two '<' make at least one node of the tree, of at least kSmallestXmlNodeBytes: a
-    // part that cannot fit in the budget is refused before it is parsed.
-    const auto markup = static_cast<std::size_t>(std::count(bytes->begin(), bytes->end(), '<'));
-    if (markup / 2 > kMaxXmlTreeBytes / kSmallestXmlNodeBytes) {
-      return too_large(part_name, std::to_string(markup) + " '<' in the part");
-    }
+    // part that cannot fit in the budget is refused while it is unpacked, before it is parsed.
+    std::size_t markup = 0;
+    auto bytes = archive_.read(*index, [&](std::string_view chunk) -> core::Status {
+      markup += static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '<'));
+      if (markup / 2 > kMaxXmlTreeBytes / kSmallestXmlNodeBytes) {
+        return too_large(part_name, std::to_string(markup) + " '<' in the part so far");
+      }
+      return core::ok();
+    });
+    if (!bytes) return bytes.error();
     auto part = std::make_unique<XmlPart>();
     part->bytes = std::move(bytes).value();
     // parse_doctype keeps a DOCTYPE as a node so that it can be refused below; pugixml never
