@@ -5,8 +5,7 @@
 ///
 /// The reader follows workbook.xml → its relationships → each sheet's part (relative targets and
 /// the absolute "/xl/…" ones openpyxl writes), reads shared strings (rich-text runs joined),
-/// inline strings, numbers, booleans, errors, formulas (their cached value, Cell::formula set; an
-/// Empty cell with Cell::formula set when the file holds none, as openpyxl writes them),
+/// inline strings, numbers, booleans, errors, formulas (their cached value, Cell::formula set),
 /// dates (a number whose style's number format is a date or time format, built-in 14–22, 45–47
 /// or a custom code with d, m, y, h or s outside quotes and brackets: Cell::Type::DateTime, the
 /// 1904 system converted), hyperlinks (Cell::Format::Hyperlink), merged ranges and hidden sheets.
