@@ -9,8 +9,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
+#include <cstdlib>
+#include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <pugixml.hpp>
 #include <set>
 #include <unordered_map>
@@ -28,6 +32,49 @@ namespace {
 
 /// Days between the 1904 and the 1900 date systems' day 0.
 constexpr double k1904OffsetDays = 1'462;
+
+// --- Memory of the XML trees. A DOM takes about ten times the XML it holds (a node is 64 bytes,
+// `<c/>` is 4), so 200 MB of tiny elements, a 200 kB upload, would take gigabytes. pugixml
+// allocates through the functions below, which count the bytes of this thread's live trees and
+// fail past the budget: pugixml then stops with status_out_of_memory. A sheet of 10,000 tracks
+// (Spotify's largest playlist) needs about 30 MB.
+
+constexpr std::size_t kMaxXmlTreeBytes = 256 * 1024 * 1024;
+
+thread_local std::size_t xml_tree_bytes = 0;
+thread_local std::size_t xml_tree_budget = std::numeric_limits<std::size_t>::max();
+
+void* budgeted_allocate(std::size_t size) {
+  if (size > xml_tree_budget - std::min(xml_tree_bytes, xml_tree_budget)) return nullptr;
+  // The size is kept in front of the block, which stays aligned for any type.
+  auto* block = static_cast<std::max_align_t*>(std::malloc(size + sizeof(std::max_align_t)));
+  if (block == nullptr) return nullptr;
+  *reinterpret_cast<std::size_t*>(block) = size;
+  xml_tree_bytes += size;
+  return block + 1;
+}
+
+void budgeted_deallocate(void* pointer) {
+  if (pointer == nullptr) return;
+  auto* block = static_cast<std::max_align_t*>(pointer) - 1;
+  xml_tree_bytes -= std::min(xml_tree_bytes, *reinterpret_cast<std::size_t*>(block));
+  std::free(block);
+}
+
+/// The budget of this thread's XML trees while a Reader lives (the trees never leave it).
+class XmlTreeBudget {
+ public:
+  XmlTreeBudget() {
+    static std::once_flag installed;
+    std::call_once(installed, [] {
+      pugi::set_memory_management_functions(budgeted_allocate, budgeted_deallocate);
+    });
+    xml_tree_budget = kMaxXmlTreeBytes;
+  }
+  XmlTreeBudget(const XmlTreeBudget&) = delete;
+  XmlTreeBudget& operator=(const XmlTreeBudget&) = delete;
+  ~XmlTreeBudget() { xml_tree_budget = std::numeric_limits<std::size_t>::max(); }
+};
 
 core::Error damaged(std::string what, std::string detail = {}) {
   return invalid_input("the file is damaged: " + std::move(what), std::move(detail));
@@ -432,6 +479,12 @@ class Reader {
     const auto result = part->document.load_buffer_inplace(
         part->bytes.data(), part->bytes.size(),
         pugi::parse_default | pugi::parse_doctype | pugi::parse_ws_pcdata_single);
+    if (result.status == pugi::status_out_of_memory) {
+      return invalid_input("the workbook is too large to read: its part " + quoted(part_name) +
+                               " would take more than " + megabytes(kMaxXmlTreeBytes) +
+                               " of memory",
+                           "XML tree budget exhausted at offset " + std::to_string(result.offset));
+    }
     if (!result) {
       return damaged(
           "its part " + quoted(part_name) + " is not well-formed XML",
@@ -491,6 +544,11 @@ class Reader {
     std::optional<core::Error> failure;
     for_each_child((*xml)->root(), "si", [&](const pugi::xml_node& item) {
       if (failure) return;
+      if (shared_strings_.size() == core::kMaxCells) {
+        failure = invalid_input("the workbook has more than " + with_separators(core::kMaxCells) +
+                                " different texts");
+        return;
+      }
       std::string text = string_item_text(item);
       if (text.size() > core::kMaxCellBytes) {
         failure = invalid_input("a cell holds more than " + with_separators(core::kMaxCellBytes) +
@@ -660,6 +718,11 @@ class Reader {
     std::optional<core::Error> failure;
     for_each_child(child(root, "mergeCells"), "mergeCell", [&](const pugi::xml_node& node) {
       if (failure) return;
+      if (++merged_ranges_ > core::kMaxCells) {
+        failure = invalid_input("the workbook has more than " + with_separators(core::kMaxCells) +
+                                " merged ranges");
+        return;
+      }
       const std::string_view ref = attribute(node, "ref");
       const auto range = parse_range(ref);
       if (!range) {
@@ -702,11 +765,13 @@ class Reader {
     return core::ok();
   }
 
+  XmlTreeBudget budget_;  // first, so that it outlives every tree
   ZipArchive archive_;
   std::vector<std::string> shared_strings_;
   std::vector<NumberKind> style_kinds_;
   bool date1904_ = false;
   std::size_t cells_ = 0;
+  std::size_t merged_ranges_ = 0;
 };
 
 }  // namespace
