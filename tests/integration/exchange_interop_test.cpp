@@ -778,6 +778,23 @@ TEST_F(ExchangeInterop, WorkbooksMadeByOpenpyxlImportAsMeant) {
     expect_reads_as_meant(import_file(file), meant, /*calculated=*/false);
     if (meant["sheets"][0]["rows"][0].contains("added")) expect_dates_as_meant(file, meant);
   }
+
+  // A one-sheet workbook of URIs given a playlist (`plm import --playlist`): the preview makes
+  // that playlist the sheet's list, planned by the edit engine.
+  core::ImportOptions options;
+  options.playlist_id = seeded_.playlists[2].id;
+  const auto document = import_file(dir_ / "uri_column.xlsx", options);
+  ASSERT_EQ(document.playlists.size(), 1u);
+  const auto proposal = propose(document);
+  ASSERT_EQ(proposal.playlists.size(), 1u);
+  const auto& plan = proposal.playlists[0];
+  EXPECT_EQ(plan.playlist_id, seeded_.playlists[2].id);
+  ASSERT_EQ(plan.status, Status::Change) << plan.reason;
+  ASSERT_TRUE(plan.entry);
+  EXPECT_EQ(proposal.batch.plan.entries.at(*plan.entry).proposal.desired,
+            uris_of(document.playlists[0]));
+  EXPECT_GT(proposal.batch.plan.calls, 0);
+  EXPECT_FALSE(plan.details.name) << "a plain sheet asks for no details";
 }
 
 TEST_F(ExchangeInterop, WorkbooksMadeByOpenpyxlAndSavedByLibreOfficeImportAsMeant) {
