@@ -154,12 +154,14 @@ int main(int argc, char** argv) {
   namespace files = plm::exchange::testing;
   const auto zip_bomb = files::zip_bomb(plm::core::kMaxUncompressedBytes + 1);
   const auto lying_bomb = files::with_declared_size(zip_bomb, "xl/worksheets/sheet1.xml", 1'000);
+  const auto tiny_elements = files::zip_bomb(150 * 1024 * 1024);
   const auto xml_bomb = files::xml_bomb();
   const auto long_sheet =
       files::package(files::minimal_parts({{"Long", files::rows_body(plm::core::kMaxRows + 1)}}));
   const std::vector<std::pair<std::string, const std::string*>> hostile = {
       {"a zip bomb declaring 201 MB", &zip_bomb},
       {"a zip bomb whose headers claim 1,000 bytes", &lying_bomb},
+      {"150 MB of tiny elements (within the size limit)", &tiny_elements},
       {"an XML bomb (DOCTYPE with nested entities)", &xml_bomb},
       {"a sheet of 20,001 rows", &long_sheet}};
   for (const auto& [name, bytes] : hostile) {

@@ -40,6 +40,8 @@ constexpr double k1904OffsetDays = 1'462;
 // (Spotify's largest playlist) needs about 30 MB.
 
 constexpr std::size_t kMaxXmlTreeBytes = 256 * 1024 * 1024;
+/// Below what any pugixml node takes (64 bytes on 64-bit machines), for the check before parsing.
+constexpr std::size_t kSmallestXmlNodeBytes = 32;
 
 thread_local std::size_t xml_tree_bytes = 0;
 thread_local std::size_t xml_tree_budget = std::numeric_limits<std::size_t>::max();
@@ -284,7 +286,7 @@ NumberKind classify_format_code(std::string_view code) {
       index += 4;
       continue;
     }
-    if (c == 'y' || c == 'd' || c == 'e' || c == 'h' || c == 's' || c == 'm') {
+    if (c == 'y' || c == 'd' || c == 'h' || c == 's' || c == 'm') {
       std::size_t run = 1;
       while (index + run < code.size() &&
              std::tolower(static_cast<unsigned char>(code[index + run])) == c) {
@@ -305,7 +307,7 @@ NumberKind classify_format_code(std::string_view code) {
         } else {
           settle_m(false);
           if (c == 'h') hours = time = true;
-          if (c == 'y' || c == 'd' || c == 'e') date = true;
+          if (c == 'y' || c == 'd') date = true;
         }
       }
       previous = c;
@@ -467,10 +469,25 @@ class Reader {
     return invalid_input("the file is not an .xlsx workbook (it has no workbook part)");
   }
 
+  static core::Error too_large(const std::string& part_name, std::string detail) {
+    return invalid_input("the workbook is too large to read: its part " + quoted(part_name) +
+                             " would take more than " + megabytes(kMaxXmlTreeBytes) + " of memory",
+                         std::move(detail));
+  }
+
   core::Result<std::unique_ptr<XmlPart>> parse(const std::string& part_name) {
     const auto index = archive_.find(part_name);
     if (!index) return damaged("its part " + quoted(part_name) + " is missing");
-    auto bytes = archive_.read(*index);
+    // Every two '<' make at least one node of the tree, of at least kSmallestXmlNodeBytes: a
+    // part that cannot fit in the budget is refused while it is unpacked, before it is parsed.
+    std::size_t markup = 0;
+    auto bytes = archive_.read(*index, [&](std::string_view chunk) -> core::Status {
+      markup += static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '<'));
+      if (markup / 2 > kMaxXmlTreeBytes / kSmallestXmlNodeBytes) {
+        return too_large(part_name, std::to_string(markup) + " '<' in the part so far");
+      }
+      return core::ok();
+    });
     if (!bytes) return bytes.error();
     auto part = std::make_unique<XmlPart>();
     part->bytes = std::move(bytes).value();
@@ -480,10 +497,8 @@ class Reader {
         part->bytes.data(), part->bytes.size(),
         pugi::parse_default | pugi::parse_doctype | pugi::parse_ws_pcdata_single);
     if (result.status == pugi::status_out_of_memory) {
-      return invalid_input("the workbook is too large to read: its part " + quoted(part_name) +
-                               " would take more than " + megabytes(kMaxXmlTreeBytes) +
-                               " of memory",
-                           "XML tree budget exhausted at offset " + std::to_string(result.offset));
+      return too_large(part_name,
+                       "XML tree budget exhausted at offset " + std::to_string(result.offset));
     }
     if (!result) {
       return damaged(
@@ -615,14 +630,18 @@ class Reader {
     const auto value_node = child(node, "v");
     const std::string_view value = value_node.text().get();
     Cell cell;
-    cell.formula = static_cast<bool>(child(node, "f"));
+    const auto formula = child(node, "f");
+    // LibreOffice stores every Boolean as the formula TRUE() or FALSE(): a value, not a formula.
+    const std::string_view formula_text = formula.text().get();
+    cell.formula = static_cast<bool>(formula) &&
+                   !(type == "b" && (formula_text == "TRUE()" || formula_text == "FALSE()"));
     if (type == "inlineStr") {
       const auto inline_string = child(node, "is");
       if (!inline_string && !value_node) return cell;
       cell.type = Cell::Type::Text;
       cell.text = inline_string ? string_item_text(inline_string) : unescape_excel(value);
-    } else if (!value_node) {
-      return cell;  // a formatted blank, or a formula without a cached value
+    } else if (value.empty()) {  // no <v>, or openpyxl's empty <v></v> of a formula
+      return cell;               // a formatted blank, or a formula without a cached value
     } else if (type == "s") {
       const auto index = parse_number<std::size_t>(value);
       if (!index || *index >= shared_strings_.size()) {
