@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -463,7 +462,7 @@ TEST_F(ImportPlan, AnExportImportedBackChangesNothingAndCostsNoCall) {
   }
 }
 
-TEST_F(ImportPlan, ReadsAndPlansThreeHundredPlaylistsOfAHundredTracksQuickly) {
+TEST_F(ImportPlan, ReadsAndPlansThreeHundredPlaylistsOfAHundredTracks) {
   for (int p = 0; p < 300; ++p) {
     std::vector<std::string> uris;
     for (int i = 0; i < 100; ++i) uris.push_back(track_uri(p * 100 + i));
@@ -476,19 +475,13 @@ TEST_F(ImportPlan, ReadsAndPlansThreeHundredPlaylistsOfAHundredTracksQuickly) {
     const auto first = sheet.rows.begin() + static_cast<std::ptrdiff_t>(kTrackHeaderRow + 1);
     std::rotate(first, first + 1, sheet.rows.end());
   }
-  const auto started = std::chrono::steady_clock::now();
   const auto document = read_import(workbook);
   ASSERT_TRUE(document) << document.error().message;
   const auto proposal = propose(*document);
-  const auto elapsed = std::chrono::steady_clock::now() - started;
   ASSERT_TRUE(proposal) << proposal.error().message;
   EXPECT_EQ(proposal->changed, 300);
   EXPECT_EQ(proposal->batch.plan.write_calls, 300) << "one reorder each";
-  // The issue asks for under 2 s of local work in the release build (about 0.1 s there); this
-  // bound holds for the debug build too.
-  EXPECT_LT(elapsed, std::chrono::seconds{5});
-  std::cout << "read_import + propose_import of 300 x 100: "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms\n";
+  // Its speed (the issue's 2 s of local work) is measured by bench/exchange.sh, not here.
 }
 
 }  // namespace import_plan_tests
