@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../api/client';
 import { DetailsDialog } from '../components/DetailsDialog';
+import { ExportMenu } from '../components/ExportMenu';
 import { CreatePlaylistDialog, SplitDialog, UnfollowDialog } from '../components/LifecycleDialogs';
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
@@ -373,6 +374,11 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
             <Link to={historyPath(accountId, playlistId)} class="btn">
               History
             </Link>
+            <ExportMenu
+              choice={{
+                targets: [{ accountId, selector: playlist.id, label: 'this playlist' }],
+              }}
+            />
             <SpotifyLink
               uri={`spotify:playlist:${playlist.id}`}
               title={playlist.name}
