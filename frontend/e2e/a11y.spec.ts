@@ -175,7 +175,7 @@ describe.sequential('accessibility', () => {
     await page.getByTestId('playlist-row').first().waitFor();
     await scan('playlists');
     // The Export menu open, and the import dialog's first step (choosing the file).
-    await page.getByRole('button', { name: 'Export ▾' }).click();
+    await page.getByRole('button', { name: 'Export' }).click();
     await page.getByTestId('export-menu').waitFor();
     await scan('export-menu');
     await page.keyboard.press('Escape');

@@ -134,7 +134,7 @@ describe.sequential('export and import', () => {
   it('exports a playlist as a workbook, and importing it back changes nothing', async () => {
     await page.goto(`${stack.appUrl}playlists`);
     await page.getByLabel(`Select ${TARGET}`).check();
-    await page.getByRole('button', { name: 'Export ▾' }).click();
+    await page.getByRole('button', { name: 'Export' }).click();
     const downloaded = page.waitForEvent('download');
     await page
       .getByTestId('export-menu')

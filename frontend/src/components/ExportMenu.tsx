@@ -1,7 +1,7 @@
 // "Export": a disclosure button whose list holds download links, one per file format (and per
 // account when several are exported apart). A link is a plain GET with the session cookie, so the
 // browser downloads the file itself, named by the server; nothing is sent to Spotify.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { exportUrl } from '../api/client';
 import type { ExportChoice } from '../lib/exchange';
 
@@ -20,10 +20,25 @@ export function ExportMenu({ choice, small }: { choice: ExportChoice; small?: bo
     setOpen(false);
     button.current?.focus();
   };
+  // Closes on a click or a focus elsewhere (Tab past the last link).
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return undefined;
+    const away = (e: Event) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', away);
+    document.addEventListener('focusin', away);
+    return () => {
+      document.removeEventListener('mousedown', away);
+      document.removeEventListener('focusin', away);
+    };
+  }, [open]);
   const problem = 'problem' in choice ? choice.problem : null;
   return (
     <div
       class="export-menu"
+      ref={root}
       onKeyDown={(e) => {
         if (open && e.key === 'Escape') {
           e.stopPropagation();
@@ -41,7 +56,7 @@ export function ExportMenu({ choice, small }: { choice: ExportChoice; small?: bo
         title={problem ?? undefined}
         onClick={() => setOpen(!open)}
       >
-        Export ▾
+        Export <span aria-hidden="true">▾</span>
       </button>
       {open && 'targets' in choice ? (
         <ul id={id} class="export-list card" data-testid="export-menu">
