@@ -287,6 +287,27 @@ describe('ImportDialog', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('says when the file is what the playlists already are', async () => {
+    mockApi({
+      'POST api/accounts/1/imports': json(stored, 201),
+      'GET api/imports/7/preview': json(
+        importPreview(
+          [importPlaylist({ status: 'unchanged', entry: batchEntry({ status: 'unchanged' }) })],
+          { import: stored, unchanged: 1 },
+        ),
+      ),
+    });
+    open();
+    chooseFile();
+    fireEvent.click(screen.getByRole('button', { name: 'Upload and preview' }));
+    expect((await screen.findByTestId('import-nothing')).textContent).toBe(
+      'Nothing to change: the playlists already are what the file says.',
+    );
+    expect(
+      (screen.getByRole('button', { name: 'Apply 0 playlists' }) as HTMLButtonElement).disabled,
+    ).toBe(true);
+  });
+
   it('says when applying only set tags (no job)', async () => {
     mockApi({
       'POST api/accounts/1/imports': json(stored, 201),
@@ -299,7 +320,7 @@ describe('ImportDialog', () => {
               entry: batchEntry({ status: 'unchanged', calls: 0 }),
             }),
           ],
-          { import: stored, summary: 'nothing to change on Spotify' },
+          { import: stored, summary: 'import of “plan.xlsx”: no playlist changes' },
         ),
       ),
       'POST api/imports/7/apply': json({ job: null, tags_changed: 1 }, 202),
@@ -307,9 +328,11 @@ describe('ImportDialog', () => {
     open();
     chooseFile();
     fireEvent.click(screen.getByRole('button', { name: 'Upload and preview' }));
-    expect((await screen.findByTestId('import-summary')).textContent).toContain(
-      'nothing to change on Spotify',
+    expect((await screen.findByTestId('import-summary')).textContent).toBe(
+      'import of “plan.xlsx”: no playlist changes',
     );
+    // Tags change, so there is something to do.
+    expect(screen.queryByTestId('import-nothing')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Set the tags of 1 playlist' }));
     fireEvent.click(screen.getByRole('button', { name: /^Yes/ }));
     expect((await screen.findByRole('status')).textContent).toContain('Set the tags of 1 playlist');

@@ -374,8 +374,13 @@ function PreviewStep({
       {preview ? (
         <div data-testid="import-preview">
           <p aria-live="polite" data-testid="import-summary">
-            <strong>{preview.import.file_name}</strong>: {preview.summary}
+            <strong>{preview.summary}</strong>
           </p>
+          {!matching && ids.length === 0 && tagOnly === 0 && preview.needs_decision === 0 ? (
+            <p class="notice" role="status" data-testid="import-nothing">
+              Nothing to change: the playlists already are what the file says.
+            </p>
+          ) : null}
           {matching ? (
             <p class="muted" role="status" data-testid="import-matching">
               {matchingText(preview)}
