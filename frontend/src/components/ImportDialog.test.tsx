@@ -230,6 +230,7 @@ describe('ImportDialog', () => {
         'change',
       ),
     );
+    expect(document.activeElement).toBe(screen.getByTestId('import-summary'));
     expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({
       decision: 'accept',
       uri: 'spotify:track:two',

@@ -284,6 +284,12 @@ function PreviewStep({
   onApplied: (jobId: string | null, tagsChanged: number) => void;
 }) {
   const { preview, error, reread } = useImportPreview(importId, pollMs);
+  // After a decision its row goes: the focus moves to the summary, which says what changed.
+  const summaryRef = useRef<HTMLParagraphElement>(null);
+  const decided = () => {
+    summaryRef.current?.focus();
+    reread();
+  };
   // Unchecked playlists; the rest of those that change are applied.
   const [left, setLeft] = useState<ReadonlySet<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
@@ -373,7 +379,7 @@ function PreviewStep({
       ) : null}
       {preview ? (
         <div data-testid="import-preview">
-          <p aria-live="polite" data-testid="import-summary">
+          <p aria-live="polite" data-testid="import-summary" tabIndex={-1} ref={summaryRef}>
             <strong>{preview.summary}</strong>
           </p>
           {!matching && ids.length === 0 && tagOnly === 0 && preview.needs_decision === 0 ? (
@@ -404,7 +410,7 @@ function PreviewStep({
             accountId={accountId}
             chosen={chosen}
             onToggle={confirming ? null : toggle}
-            onDecided={reread}
+            onDecided={decided}
           />
           <IssueList preview={preview} />
         </div>
