@@ -242,7 +242,7 @@ TEST_F(ExportPlaylistsTest, RefusesAnAccountWithNothingStored) {
 TEST_F(ExportPlaylistsTest, WritesOneCsvForOnePlaylist) {
   auto file = run(playlist_id(2), ExportFormat::Csv);
   ASSERT_TRUE(file.has_value()) << file.error().message;
-  EXPECT_EQ(file->file_name, "Road_Trip_ _n_code.csv");
+  EXPECT_EQ(file->file_name, "Road_Trip_ Unicode.csv");
   EXPECT_EQ(file->content_type, "text/csv; charset=utf-8");
   EXPECT_EQ(file->playlists, 1);
   EXPECT_EQ(file->tracks, 2);
@@ -294,10 +294,16 @@ TEST_F(ExportPlaylistsTest, RefusesACsvOfPlaylistsNeverRead) {
 }
 
 TEST_F(ExportPlaylistsTest, NamesFilesSafelyWhateverTheNames) {
-  account_.display_name = "../\"ÜÏ\"";
+  account_.display_name = "../\"\xE5\xAE\x87\"";  // a CJK character
   auto file = run(playlist_id(1), ExportFormat::Xlsx);
   ASSERT_TRUE(file.has_value());
   EXPECT_EQ(file->file_name, "plm-account-2026-12-07.xlsx");
+  account_.display_name =
+      "Caf\xC3\xA9 \xC3\x89t\xC3\xA9 Stra\xC3\x9F"
+      "e\xFF";
+  file = run(playlist_id(1), ExportFormat::Xlsx);
+  ASSERT_TRUE(file.has_value());
+  EXPECT_EQ(file->file_name, "plm-Cafe Ete Strasse-2026-12-07.xlsx");
   account_.display_name = "";
   file = run(playlist_id(1), ExportFormat::Xlsx);
   ASSERT_TRUE(file.has_value());
