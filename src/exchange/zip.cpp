@@ -50,8 +50,11 @@ struct ZipArchive::Handle {
 };
 
 ZipArchive::ZipArchive(std::unique_ptr<Handle> handle, std::vector<std::string> names,
-                       Wording wording)
-    : handle_(std::move(handle)), names_(std::move(names)), wording_(wording) {}
+                       std::vector<std::optional<std::size_t>> declared_sizes, Wording wording)
+    : handle_(std::move(handle)),
+      names_(std::move(names)),
+      declared_sizes_(std::move(declared_sizes)),
+      wording_(wording) {}
 ZipArchive::ZipArchive(ZipArchive&&) noexcept = default;
 ZipArchive& ZipArchive::operator=(ZipArchive&&) noexcept = default;
 ZipArchive::~ZipArchive() = default;
@@ -88,6 +91,7 @@ core::Result<ZipArchive> ZipArchive::open(std::string_view bytes, Wording wordin
 
   const zip_int64_t count = zip_get_num_entries(handle->archive, 0);
   std::vector<std::string> names;
+  std::vector<std::optional<std::size_t>> declared_sizes;
   names.reserve(static_cast<std::size_t>(std::max<zip_int64_t>(count, 0)));
   std::size_t declared = 0;
   for (zip_int64_t index = 0; index < count; ++index) {
@@ -98,9 +102,11 @@ core::Result<ZipArchive> ZipArchive::open(std::string_view bytes, Wording wordin
       return invalid_input("the file is damaged: its zip archive is truncated or corrupt",
                            zip_strerror(handle->archive));
     }
+    std::optional<std::size_t> declared_size;
     if ((stat.valid & ZIP_STAT_SIZE) != 0) {
       const auto size = static_cast<std::size_t>(
           std::min<zip_uint64_t>(stat.size, std::numeric_limits<std::size_t>::max() / 2));
+      declared_size = size;
       declared += size;
       if (declared > core::kMaxUncompressedBytes) {
         return invalid_input(std::string(wording.unpacked) + " would unpack to more than " +
@@ -109,8 +115,9 @@ core::Result<ZipArchive> ZipArchive::open(std::string_view bytes, Wording wordin
       }
     }
     names.emplace_back(stat.name);
+    declared_sizes.push_back(declared_size);
   }
-  return ZipArchive(std::move(handle), std::move(names), wording);
+  return ZipArchive(std::move(handle), std::move(names), std::move(declared_sizes), wording);
 }
 
 std::optional<std::size_t> ZipArchive::find(std::string_view name) const {
@@ -134,12 +141,19 @@ core::Result<std::string> ZipArchive::read(std::size_t index) {
     }
     return damaged(zip_strerror(handle_->archive));
   }
+  const auto declared = declared_sizes_.at(index);
   std::string content;
+  // The declared sizes add up to less than the limit (open checked), so reserving is bounded.
+  if (declared) content.reserve(*declared);
   std::array<char, kReadChunkBytes> chunk{};
   for (;;) {
     const zip_int64_t got = zip_fread(file.get(), chunk.data(), chunk.size());
     if (got < 0) return damaged(zip_file_strerror(file.get()));
     if (got == 0) break;
+    if (declared && content.size() + static_cast<std::size_t>(got) > *declared) {
+      return damaged("part " + name + " unpacks to more than the " + std::to_string(*declared) +
+                     " bytes its header declares");
+    }
     unpacked_bytes_ += static_cast<std::size_t>(got);
     if (unpacked_bytes_ > core::kMaxUncompressedBytes) {
       return invalid_input(std::string(wording_.unpacked) + " would unpack to more than " +

@@ -35,16 +35,20 @@ class ZipArchive {
   const std::vector<std::string>& names() const { return names_; }
   /// The index of the entry named `name`, if any.
   std::optional<std::size_t> find(std::string_view name) const;
-  /// The bytes of entry `index`, counted against kMaxUncompressedBytes over the whole archive.
-  /// InvalidInput for a damaged or encrypted entry, or past the limit.
+  /// The bytes of entry `index`, counted against kMaxUncompressedBytes over the whole archive
+  /// and refused as soon as they pass the size the entry declares (a zip bomb that lies in its
+  /// headers unpacks no further than its lie). InvalidInput for a damaged or encrypted entry, or
+  /// past the limit.
   core::Result<std::string> read(std::size_t index);
 
  private:
   struct Handle;
-  ZipArchive(std::unique_ptr<Handle> handle, std::vector<std::string> names, Wording wording);
+  ZipArchive(std::unique_ptr<Handle> handle, std::vector<std::string> names,
+             std::vector<std::optional<std::size_t>> declared_sizes, Wording wording);
 
   std::unique_ptr<Handle> handle_;
   std::vector<std::string> names_;
+  std::vector<std::optional<std::size_t>> declared_sizes_;  ///< uncompressed, when known
   Wording wording_;
   std::size_t unpacked_bytes_ = 0;
 };
