@@ -8,6 +8,7 @@ import {
   catalogTrack,
   importPlaylist,
   importPreview,
+  items,
   job,
   pasteLine,
   playlist,
@@ -158,6 +159,11 @@ describe('ImportDialog', () => {
       },
       'POST api/imports/7/apply': json({ job: details.job, tags_changed: 1 }, 202),
       'GET api/jobs/b1': () => json(details),
+      'GET api/accounts/1/playlists/p1/items': json({
+        items: [{ ...items(1)[0]!, uri: 'spotify:track:old', name: 'Old Song', artists: ['Band'] }],
+        snapshot_id: 'snap',
+        total: 1,
+      }),
     });
     open();
     // Only the account's playlists that may change are offered as a target.
@@ -215,6 +221,12 @@ describe('ImportDialog', () => {
     const lists = within(rows[0]!).getByTestId('entry-lists');
     expect(within(lists).getByRole('list', { name: 'Added' }).textContent).toContain(
       '1. spotify:track:new1',
+    );
+    // A track the playlist holds is named (its items read when the lists open).
+    await waitFor(() =>
+      expect(within(lists).getByRole('list', { name: 'Removed' }).textContent).toBe(
+        '3. Old Song – Band',
+      ),
     );
     expect(within(lists).getByRole('list', { name: 'Moved' }).textContent).toBe(
       'spotify:track:m: 6 → 2',

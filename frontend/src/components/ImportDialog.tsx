@@ -11,6 +11,7 @@ import {
   api,
   describeError,
   type Account,
+  type BatchEntryPreview,
   type ImportPlaylistPreview,
   type ImportPreview,
   type ImportUndecidedRow,
@@ -29,6 +30,7 @@ import {
   tagChange,
 } from '../lib/import-preview';
 import { formatCount, plural } from '../lib/format';
+import { useResource } from '../lib/resource';
 import { playlistPath } from '../routes';
 import { BatchJobView, startBatchJob } from './BatchParts';
 import { Dialog } from './Dialog';
@@ -544,7 +546,7 @@ function ImportRow({
         <tr id={detailsId}>
           <td />
           <td colSpan={4}>
-            <EntryLists entry={p.entry} />
+            <PlaylistChanges entry={p.entry} accountId={accountId} playlistId={p.playlist_id} />
           </td>
         </tr>
       ) : null}
@@ -558,6 +560,30 @@ function ImportRow({
       ) : null}
     </tbody>
   );
+}
+
+/**
+ * One playlist's lists of changes, with the stored tracks' titles where plm holds them (its
+ * items, read when first opened); tracks it does not hold yet show as their URI.
+ */
+function PlaylistChanges({
+  entry,
+  accountId,
+  playlistId,
+}: {
+  entry: BatchEntryPreview;
+  accountId: number;
+  playlistId: string | null;
+}) {
+  const items = useResource(
+    async ({ signal }) => {
+      const answer = await api.playlistItems(accountId, playlistId!, { signal });
+      return new Map(answer.items.map((i) => [i.uri, `${i.name} – ${i.artists.join(', ')}`]));
+    },
+    { enabled: playlistId !== null, deps: [accountId, playlistId] },
+  );
+  const names = items.data;
+  return <EntryLists entry={entry} nameOf={(uri) => names?.get(uri) ?? uri} />;
 }
 
 /** Rows the matcher could not settle: pick a candidate or leave the row out. */
