@@ -279,6 +279,17 @@ describe('ImportDialog', () => {
     expect(screen.queryByTestId('import-preview')).toBeNull();
   });
 
+  it("from a playlist's page imports into that playlist", async () => {
+    const { calls } = mockApi({ 'POST api/accounts/1/imports': json(stored, 201) });
+    open({ playlist: playlists[1]!, accounts: [], playlists: [] });
+    expect(screen.getByRole('dialog', { name: 'Import into “Focus”' })).toBeTruthy();
+    expect(screen.queryByLabelText('A file of one sheet of tracks goes to')).toBeNull();
+    chooseFile('focus.csv');
+    fireEvent.click(screen.getByRole('button', { name: 'Upload and preview' }));
+    await waitFor(() => expect(calls).toHaveLength(2));
+    expect(calls[0]!.url.search).toBe('?file_name=focus.csv&playlist_id=p2');
+  });
+
   it('takes a dropped file, and refuses one of another kind before sending it', async () => {
     const { calls } = mockApi({});
     open();
