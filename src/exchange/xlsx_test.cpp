@@ -215,6 +215,9 @@ TEST(XlsxWrite, RefusesWhatExcelWouldRefuse) {
   refused(workbook_of({sheet_of("'quoted'", {})}), "apostrophe");
   refused(workbook_of({sheet_of("History", {})}), "reserved");
   refused(workbook_of({sheet_of("Same", {}), sheet_of("sAME", {})}), "two sheets");
+  refused(workbook_of({sheet_of("Été", {}), sheet_of("éTÉ", {})}), "two sheets");
+  // Excel counts UTF-16 code units: 30 letters and an emoji are 32.
+  refused(workbook_of({sheet_of(std::string(30, 'a') + "🎧", {})}), "longer than 31");
   refused(
       workbook_of({sheet_of("A", {{Cell::of_text(std::string(core::kMaxCellBytes + 1, 'x'))}})}),
       "more than 32767 bytes");
@@ -478,6 +481,8 @@ TEST(XlsxBadFiles, CellOverTheLimit) {
 TEST(XlsxBadFiles, DuplicateNamesNoSheetsAndMissingParts) {
   expect_message(package(minimal_parts({{"Chill", ""}, {"CHILL", ""}})),
                  "two sheets named “CHILL”");
+  expect_message(package(minimal_parts({{"Ünïcode", ""}, {"üNÏCODE", ""}})),
+                 "two sheets named “üNÏCODE”");
   expect_message(package(minimal_parts({})), "has no sheets");
   auto parts = minimal_parts({{"Gone", ""}});
   parts.pop_back();
