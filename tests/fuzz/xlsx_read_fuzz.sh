@@ -14,7 +14,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$root/tests/fuzz/lib.sh"
 out="${1:?usage: xlsx_read_fuzz.sh OUT_DIR SEEDS_PROGRAM [SECONDS]}"
 seeds_program="${2:?usage: xlsx_read_fuzz.sh OUT_DIR SEEDS_PROGRAM [SECONDS]}"
-seconds="${3:-${PLM_FUZZ_SECONDS:-60}}"
+seconds="${3:-${PLM_FUZZ_SECONDS:-30}}"
 mkdir -p "$out/corpus" "$out/seeds"
 
 clangxx="$(fuzz_clangxx xlsx_read_fuzz)"
