@@ -10,6 +10,7 @@ import {
   artifactsDir,
   connectDemoAccount,
   launchBrowser,
+  playlistLink,
   reportFailure,
   startStack,
   type Stack,
@@ -174,7 +175,7 @@ describe.sequential('accessibility', () => {
     await nav('Playlists');
     await page.getByTestId('playlist-row').first().waitFor();
     await scan('playlists');
-    await page.getByTestId('playlist-row').first().getByRole('link').first().click();
+    await playlistLink(page.getByTestId('playlist-row').first()).click();
     await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
     await scan('playlist');
     const playlistUrl = page.url();
@@ -227,7 +228,7 @@ describe.sequential('accessibility', () => {
     // `/` again, from the table: the account's big playlist (its own, so it can be edited).
     await page.keyboard.press('/');
     await page.keyboard.type(BIG);
-    await page.getByTestId('playlist-row').getByRole('link', { name: BIG, exact: true }).waitFor();
+    await playlistLink(page.getByTestId('playlist-row'), BIG).waitFor();
     expect(await page.getByTestId('playlist-row').count()).toBe(1);
     await tabTo(playlistRow, `the row of ${BIG}`);
     await page.keyboard.press('Enter');

@@ -12,6 +12,7 @@ import {
   artifactsDir,
   connectDemoAccount,
   launchBrowser,
+  playlistLink,
   reportFailure,
   signIn,
   startStack,
@@ -246,10 +247,7 @@ describe.sequential('batch edits', () => {
     // From a track row of a playlist ("Where else?", shown on hover); searched for, as the list
     // renders only the rows in view.
     await page.goto(`${stack.appUrl}playlists?q=${encodeURIComponent(TAGGED[1]!)}`);
-    await page
-      .getByTestId('playlist-row')
-      .getByRole('link', { name: TAGGED[1]!, exact: true })
-      .click();
+    await playlistLink(page.getByTestId('playlist-row'), TAGGED[1]!).click();
     const first = page.getByTestId('track-table').locator('[role=row][data-index="0"]');
     await first.hover();
     await first.getByRole('link', { name: /^Where else\? / }).click();

@@ -16,6 +16,7 @@ import {
   artifactsDir,
   connectDemoAccount,
   launchBrowser,
+  playlistLink,
   reportFailure,
   signIn,
   startStack,
@@ -99,7 +100,7 @@ async function said(expected: string | RegExp): Promise<void> {
 async function openPlaylist(name: string): Promise<void> {
   // Searched for: the list renders only the rows in view.
   await page.goto(`${stack.appUrl}playlists?q=${encodeURIComponent(name)}`);
-  await page.getByTestId('playlist-row').getByRole('link', { name, exact: true }).click();
+  await playlistLink(page.getByTestId('playlist-row'), name).click();
   await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
   await table().waitFor();
   await row(0).waitFor();

@@ -22,7 +22,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -323,6 +323,17 @@ export async function signIn(page: Page, stack: Stack): Promise<void> {
   await page.getByLabel('Password').fill(stack.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/playlists$/);
+}
+
+/**
+ * The link to a playlist row's playlist: its name. A row holds other links ("Open … in
+ * Spotify", whose name contains the playlist's), so a row's links are never looked up by a
+ * partial name or as "the" link.
+ */
+export function playlistLink(row: Locator, name?: string): Locator {
+  return name === undefined
+    ? row.locator('a.pt-link')
+    : row.getByRole('link', { name, exact: true });
 }
 
 /** For afterEach: when the test failed, a screenshot named after it and the servers' logs. */
