@@ -15,6 +15,7 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/completion.hpp"
 #include "app/cli/man_page.hpp"
+#include "app/config.hpp"
 #include "support/process.hpp"
 
 namespace plm::app::cli {
@@ -185,6 +186,46 @@ TEST(PlmHelp, UsageAndConfigurationErrorsAreJsonWithJsonOrJq) {
   EXPECT_EQ(plain.code, ExitCode::Usage);
   EXPECT_EQ(plain.out, "");
   EXPECT_EQ(plain.err, "plm: unknown command 'frob' (see plm --help)\n");
+}
+
+TEST(PlmConfig, JsonGoesThroughOutputSoFieldsAndJqApply) {
+  // Before, `plm config` wrote its JSON itself: --jq printed the whole object and --json KEY was
+  // refused ("has no JSON fields to choose from").
+  // --no-pager: the text has more lines than a window, should the test run on a terminal.
+  const std::vector<std::string> data_dir{"--data-dir", "/srv/plm-test", "--no-pager"};
+  auto with_data_dir = [&](std::vector<std::string> arguments) {
+    arguments.insert(arguments.end(), data_dir.begin(), data_dir.end());
+    return plm(arguments);
+  };
+  const auto whole = with_data_dir({"config", "--json"});
+  ASSERT_EQ(whole.code, ExitCode::Ok) << whole.err;
+  const auto object = nlohmann::json::parse(whole.out);  // the shape it had: key -> value
+  EXPECT_EQ(object.size(), config_defaults().size());
+  EXPECT_EQ(object.at("PLM_DATA_DIR"), "/srv/plm-test");
+
+  const auto two = with_data_dir({"config", "--json", "PLM_DATA_DIR,PLM_SYNC_WORKERS"});
+  ASSERT_EQ(two.code, ExitCode::Ok) << two.err;
+  EXPECT_EQ(nlohmann::json::parse(two.out),
+            (nlohmann::json{{"PLM_DATA_DIR", "/srv/plm-test"},
+                            {"PLM_SYNC_WORKERS", object.at("PLM_SYNC_WORKERS")}}));
+
+  const auto origin = with_data_dir({"config", "--show-origin", "--json=PLM_DATA_DIR"});
+  ASSERT_EQ(origin.code, ExitCode::Ok) << origin.err;
+  EXPECT_EQ(nlohmann::json::parse(origin.out),
+            (nlohmann::json{
+                {"PLM_DATA_DIR", {{"value", "/srv/plm-test"}, {"origin", "option --data-dir"}}}}));
+
+  const auto jq = with_data_dir({"config", "--jq", ".PLM_DATA_DIR"});
+  EXPECT_EQ(jq.code, ExitCode::Ok) << jq.err;
+  EXPECT_EQ(jq.out, "/srv/plm-test\n");
+
+  const auto unknown = with_data_dir({"config", "--json=PLM_DATA_DIRS"});
+  EXPECT_EQ(unknown.code, ExitCode::Usage);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown JSON field 'PLM_DATA_DIRS'"));
+
+  const auto text = with_data_dir({"config"});  // unchanged: KEY=VALUE lines
+  EXPECT_EQ(text.code, ExitCode::Ok);
+  EXPECT_THAT(text.out, StartsWith("PLM_DATA_DIR=/srv/plm-test\nPLM_DATABASE_URL="));
 }
 
 TEST(PlmCompletion, BashCompletesCommandsSubcommandsOptionsAndChoices) {
