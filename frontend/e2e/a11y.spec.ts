@@ -10,6 +10,7 @@ import {
   artifactsDir,
   connectDemoAccount,
   launchBrowser,
+  openPage,
   playlistLink,
   reportFailure,
   startStack,
@@ -121,9 +122,7 @@ describe.sequential('accessibility', () => {
     mkdirSync(artifactsDir, { recursive: true });
     stack = await startStack({ createUser: false });
     context = await launchBrowser();
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page = await openPage(context, pageErrors);
   });
 
   afterEach((ctx) => reportFailure(ctx, page, stack, shot));

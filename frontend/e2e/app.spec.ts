@@ -10,6 +10,7 @@ import {
   connectDemoAccount,
   emulatorProfile,
   launchBrowser,
+  openPage,
   playlistLink,
   reportFailure,
   startStack,
@@ -31,9 +32,7 @@ describe.sequential('plm in a browser', () => {
     mkdirSync(artifactsDir, { recursive: true });
     stack = await startStack();
     context = await launchBrowser();
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page = await openPage(context, pageErrors);
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });

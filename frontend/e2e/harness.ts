@@ -336,6 +336,48 @@ export function playlistLink(row: Locator, name?: string): Locator {
     : row.getByRole('link', { name, exact: true });
 }
 
+/**
+ * The page a spec drives: the context's first page, whose actions wait up to `timeout`, with its
+ * uncaught errors collected in `errors` (each spec checks them at its end).
+ */
+export async function openPage(
+  context: BrowserContext,
+  errors: string[],
+  timeout = 20_000,
+): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(timeout);
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return page;
+}
+
+/** Replaces the emulator's users and playlists (`POST /__emulator/seed`, SEED_FORMAT.md). */
+export async function seedEmulator(stack: Stack, seed: unknown): Promise<void> {
+  const seeded = await fetch(`${stack.emulatorUrl}/__emulator/seed`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(seed),
+  });
+  if (!seeded.ok) throw new Error(`seeding the emulator: ${seeded.status} ${await seeded.text()}`);
+}
+
+/**
+ * Signs in, connects the demo account and syncs it with its card's "Sync now"; ends on the
+ * accounts page once the sync is done (the button is back).
+ */
+export async function signInConnectAndSync(
+  page: Page,
+  stack: Stack,
+  syncTimeout = 60_000,
+): Promise<void> {
+  await signIn(page, stack);
+  await page.goto(`${stack.appUrl}accounts`);
+  await connectDemoAccount(page, stack);
+  const card = page.getByTestId('account-card').first();
+  await card.getByRole('button', { name: 'Sync now' }).click();
+  await card.getByRole('button', { name: 'Sync now' }).waitFor({ timeout: syncTimeout });
+}
+
 /** For afterEach: when the test failed, a screenshot named after it and the servers' logs. */
 export async function reportFailure(
   ctx: { task: { name: string; result?: { state?: string } } },

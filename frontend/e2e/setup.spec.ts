@@ -8,6 +8,7 @@ import {
   artifactsDir,
   connectDemoAccount,
   launchBrowser,
+  openPage,
   playlistLink,
   reportFailure,
   startStack,
@@ -53,9 +54,7 @@ describe.sequential('first visit and a tour of the pages', () => {
     mkdirSync(artifactsDir, { recursive: true });
     stack = await startStack({ createUser: false });
     context = await launchBrowser();
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page = await openPage(context, pageErrors);
   });
 
   afterEach((ctx) => reportFailure(ctx, page, stack, shot));
