@@ -356,11 +356,12 @@ TEST(PlmCompletion, ZshCompletesCommandsSubcommandsOptionsAndChoices) {
   const auto script = completion_script(plm_command_table(), "zsh");
   ASSERT_TRUE(script);
   // Real completion needs zsh's line editor: an interactive zsh on a pseudo-terminal (zpty)
-  // loads compinit and the script, then each line is typed with a Tab (complete-word) and
-  // erased (^U). compadd, wrapped, writes the matches it was given that fit the word (zsh's own
-  // matching) to fd 3: this script's standard output. Each line waits for the shell to print a
-  // mark first (the mark as typed, ${:-SYNC}N, is not the mark printed), so no key is typed
-  // while the shell runs a command (zsh would drop typeahead after an error).
+  // loads compinit and the script, then each line is typed with a Tab and erased (^U). compadd,
+  // wrapped, writes the matches it was given that fit the word (zsh's own matching) to fd 3: this
+  // script's standard output. Nothing is typed ahead of the shell: each line waits for a mark the
+  // shell prints when it is ready (the mark as typed, ${:-SYNC}N, is not the mark printed), and
+  // the ^U for the one the Tab's widget prints once the completion is done (with keys pending,
+  // zsh may skip a completion; typed all at once, one run in three lost some).
   const std::string driver = R"(
 zmodload zsh/zpty || exit 2
 exec 3>&1
@@ -368,13 +369,16 @@ zpty plm zsh -f -i
 zpty -w plm 'PS1= RPS1=; unset zle_bracketed_paste; unsetopt autolist automenu beep'
 zpty -w plm 'autoload -Uz compinit && compinit -u -D && eval "$PLM_COMPLETION_SCRIPT"'
 zpty -w plm 'compadd() { local -a m; builtin compadd -O m "$@"; print -rl -- $m >&3; builtin compadd "$@"; }'
-zpty -w plm 'bindkey "^I" complete-word; print -r -- "loaded: $_comps[plm]" >&3'
+zpty -w plm 'integer plm_n; plm-tab() { zle complete-word; print -rn -- "${:-DONE}$(( ++plm_n ))." >/dev/tty; }'
+zpty -w plm 'zle -N plm-tab; bindkey "^I" plm-tab; print -r -- "loaded: $_comps[plm]" >&3'
 local line out n=0
 for line in "$@"; do
   (( ++n ))
   zpty -w plm "print -r -- \"== \${:-$line}\" >&3; print \${:-SYNC}$n"
   zpty -r plm out "*SYNC$n*" || exit 3
-  zpty -n -w plm "$line"$'\t'$'\x15'
+  zpty -n -w plm "$line"$'\t'
+  zpty -r plm out "*DONE$n.*" || exit 3
+  zpty -n -w plm $'\x15'
 done
 zpty -w plm 'print ${:-SYNC}END'
 zpty -r plm out '*SYNCEND*' || exit 3
