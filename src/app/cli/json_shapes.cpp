@@ -94,8 +94,6 @@ Json playlist_item_shape(const core::PlaylistItem& item, std::int64_t position) 
               {"name", track ? track->name : ""},
               {"artists", track ? track->artists : std::vector<std::string>{}},
               {"album", track ? track->album : ""},
-              {"album_image_url", track ? track->album_image_url : ""},
-              {"release_date", track ? track->release_date : ""},
               {"duration_ms", track ? track->duration_ms : 0},
               {"added_at", core::format_utc_or_empty(item.added_at)},
               {"added_by", item.added_by},
