@@ -98,6 +98,10 @@ http::Response delete_paste(App& app, Context& context);
 http::Response decide_paste_line(App& app, Context& context);
 
 // ---- export and import of spreadsheets (handlers_exchange.cpp) ----
+/// A download's Content-Disposition: `attachment; filename="…"` with the name in ASCII (control
+/// and other bytes, quotes and backslashes as '_') and, when that is not the name, RFC 6266's
+/// `filename*=UTF-8''…` with the name percent-encoded.
+std::string content_disposition(const std::string& file_name);
 http::Response export_playlists(App& app, Context& context);
 http::Response start_import(App& app, Context& context);
 http::Response preview_import(App& app, Context& context);

@@ -29,33 +29,6 @@ core::Error invalid_input(const std::string& message) {
   return core::make_error(ErrorCode::InvalidInput, message);
 }
 
-/// RFC 6266: an ASCII `filename` for old clients (control and non-ASCII bytes, quotes and
-/// backslashes as '_') and, when that is not the name itself, `filename*` with the name's UTF-8
-/// percent-encoded (RFC 8187).
-std::string content_disposition(const std::string& file_name) {
-  std::string ascii = file_name;
-  for (char& c : ascii) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7F || c == '"' || c == '\\') c = '_';
-  }
-  std::string header = "attachment; filename=\"" + ascii + "\"";
-  if (ascii == file_name) return header;
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  static constexpr std::string_view kAttrChars = "!#$&+-.^_`|~";
-  std::string encoded;
-  for (const char c : file_name) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || kAttrChars.find(c) != std::string_view::npos) {
-      encoded += c;
-    } else {
-      encoded += '%';
-      encoded += kHex[byte >> 4];
-      encoded += kHex[byte & 0x0F];
-    }
-  }
-  return header + "; filename*=UTF-8''" + encoded;
-}
-
 /// The import the route's {import_id} names, if the signed-in user uploaded it; NotFound
 /// otherwise (the same for both cases).
 core::Result<core::StoredImport> owned_import(App& app, const Context& context) {
@@ -162,6 +135,30 @@ core::Result<std::string> upload_file_name(const Context& context) {
 }
 
 }  // namespace
+
+std::string content_disposition(const std::string& file_name) {
+  std::string ascii = file_name;
+  for (char& c : ascii) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7F || c == '"' || c == '\\') c = '_';
+  }
+  std::string header = "attachment; filename=\"" + ascii + "\"";
+  if (ascii == file_name) return header;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  static constexpr std::string_view kAttrChars = "!#$&+-.^_`|~";
+  std::string encoded;
+  for (const char c : file_name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || kAttrChars.find(c) != std::string_view::npos) {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 0x0F];
+    }
+  }
+  return header + "; filename*=UTF-8''" + encoded;
+}
 
 http::Response export_playlists(App& app, Context& context) {
   auto account = app.owned_account(context, context.param("account_id"));

@@ -458,6 +458,36 @@ TEST_F(WebAppTest, FinishedJobsAreDeletedAfterThirtyDays) {
   EXPECT_TRUE(jobs_.queue.find_job(finished_lately)->has_value());
 }
 
+TEST_F(WebAppTest, UploadedImportsAreDeletedAfterAWeek) {
+  const auto user = store_.create_user("importer", "$argon2id$hash", core::Role::Editor);
+  ASSERT_TRUE(user.has_value());
+  const auto account = store_.upsert_account(core::SpotifyAccount{
+      .app_user_id = user->id,
+      .spotify_user_id = "sp-importer",
+      .display_name = "Importer",
+      .client_id = "client",
+      .tokens = {.access_token = "a",
+                 .refresh_token = "r",
+                 .expires_at = clock_.now() + std::chrono::hours(1)}});
+  ASSERT_TRUE(account.has_value());
+  const auto upload = [&](const std::string& name) {
+    return store_.create_import(user->id, *account, name, "Title,Artist", {}, {}, clock_.now())
+        ->id;
+  };
+  const auto old_one = upload("old.csv");
+  clock_.advance(std::chrono::hours(24 * 6));
+  app_.maintain();  // six days: kept
+  const bool kept_at_6_days = store_.find_import(old_one)->has_value();
+  const auto newer = upload("newer.csv");
+  clock_.advance(std::chrono::hours(24 + 2));
+
+  app_.maintain();
+
+  EXPECT_TRUE(kept_at_6_days);
+  EXPECT_FALSE(store_.find_import(old_one)->has_value());
+  EXPECT_TRUE(store_.find_import(newer)->has_value());
+}
+
 TEST_F(WebAppTest, PlaylistListFromMemoryOnlyOnceCachedAndThenLikeHandle) {
   const auto setup = app_.handle(request(
       "POST", "/api/setup",

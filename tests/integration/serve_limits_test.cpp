@@ -73,5 +73,34 @@ TEST(WebServerOptions, TakeTheConnectionCapsFromTheConfig) {
   EXPECT_EQ(Json::parse(over_cap.body)["error"]["code"], "unavailable");
 }
 
+TEST(WebServerOptions, OnlyAnImportUploadWithASessionMayExceedTwoMebibytes) {
+  auto config = app::build_config({{"PLM_DATA_DIR", "/nonexistent"}}, {}, {}, "");
+  ASSERT_TRUE(config) << config.error().message;
+  const std::unique_ptr<web::WebApp> no_app;
+  const auto options = app::web_server_options(*config, no_app);
+  const auto limit = [&](std::string method, std::string path, bool cookie) {
+    http::RequestHead head;
+    head.method = std::move(method);
+    head.path = std::move(path);
+    if (cookie) head.headers.emplace_back("Cookie", "theme=dark; plm_session=abc");
+    return options.body_limit_for(head);
+  };
+  constexpr std::size_t kMiB = 1024 * 1024;
+
+  // The route takes files up to 20 MiB; the server reads a little more, for the app's own 413.
+  EXPECT_EQ(limit("POST", "/api/accounts/12/imports", true), 22 * kMiB);
+  EXPECT_EQ(options.max_body_bytes, 22 * kMiB);
+  EXPECT_EQ(limit("POST", "/api/accounts/12/imports", false), 64 * 1024u);
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/api/accounts/12/pastes"},
+                                                        {"PUT", "/api/accounts/12/imports"},
+                                                        {"POST", "/api/accounts/x/imports"},
+                                                        {"POST", "/api/accounts//imports"},
+                                                        {"POST", "/api/accounts/12/imports/1"},
+                                                        {"POST", "/api/imports/3/apply"}}) {
+    EXPECT_EQ(limit(method, path, true), 2 * kMiB) << method << " " << path;
+  }
+}
+
 }  // namespace
 }  // namespace plm::web_test

@@ -3,6 +3,8 @@
 #include <curl/curl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 
@@ -423,6 +425,44 @@ Json PlmApiTest::emulator_get(const std::string& spotify_user, const std::string
       path, {{"Authorization", "Bearer " + tokens.value("access_token", std::string())}});
   EXPECT_EQ(result.status, 200) << path << ": " << result.body;
   return Json::parse(result.body, nullptr, false);
+}
+
+namespace {
+
+/// Letters, digits, spaces and apostrophes only, and no " by " (a "Title by Artist" line must read
+/// one way).
+bool plain(const std::string& text) {
+  if (text.empty() || lower_ascii(" " + text + " ").find(" by ") != std::string::npos) return false;
+  return std::all_of(text.begin(), text.end(),
+                     [](unsigned char c) { return std::isalnum(c) != 0 || c == ' ' || c == '\''; });
+}
+
+}  // namespace
+
+std::string lower_ascii(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+/// Demo catalog tracks (from `first` on) whose title no other track of the catalog has and whose
+/// title and only artist are plain: a line naming one of them can mean nothing else.
+std::vector<std::size_t> unmistakable_tracks(std::size_t first, std::size_t count) {
+  std::map<std::string, int> titles;
+  for (const auto& track : spotify_emulator::testkit::demo_catalog().tracks())
+    ++titles[lower_ascii(track.name)];
+  std::vector<std::size_t> chosen;
+  const auto& tracks = spotify_emulator::testkit::demo_catalog().tracks();
+  for (std::size_t n = first; n < tracks.size() && chosen.size() < count; ++n) {
+    const auto& track = tracks[n];
+    if (track.kind != "track" || track.artists.size() != 1 ||
+        titles[lower_ascii(track.name)] != 1 || !plain(track.name) ||
+        !plain(track.artists[0].name)) {
+      continue;
+    }
+    chosen.push_back(n);
+  }
+  return chosen;
 }
 
 }  // namespace plm::web_test

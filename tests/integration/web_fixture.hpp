@@ -37,6 +37,13 @@ inline constexpr const char* kClientId = "plm-web-test";
 inline constexpr const char* kClientSecret = "web-secret";
 inline constexpr const char* kPassword = "correct horse battery";
 
+/// `text` with ASCII letters in lower case.
+std::string lower_ascii(std::string text);
+/// Demo catalog tracks (from `first` on) whose title no other track of the catalog has and whose
+/// title and only artist are plain (letters, digits, spaces, apostrophes; no " by "): a line or
+/// row naming one of them can mean nothing else.
+std::vector<std::size_t> unmistakable_tracks(std::size_t first, std::size_t count);
+
 /// api/openapi.yaml, loaded once.
 const test_support::OpenApiSpec& spec();
 

@@ -26,38 +26,6 @@ std::string link_of(std::size_t n) {
   return "https://open.spotify.com/track/" + catalog_track(n).id + "?si=4f0c2a9e81b34d17";
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-/// Letters, digits, spaces and apostrophes only, and no " by " (a "Title by Artist" line must read
-/// one way).
-bool plain(const std::string& text) {
-  if (text.empty() || lower(" " + text + " ").find(" by ") != std::string::npos) return false;
-  return std::all_of(text.begin(), text.end(),
-                     [](unsigned char c) { return std::isalnum(c) != 0 || c == ' ' || c == '\''; });
-}
-
-/// Demo catalog tracks (from `first` on) whose title no other track of the catalog has and whose
-/// title and only artist are plain: a line naming one of them can mean nothing else.
-std::vector<std::size_t> unmistakable_tracks(std::size_t first, std::size_t count) {
-  std::map<std::string, int> titles;
-  for (const auto& track : demo_catalog().tracks()) ++titles[lower(track.name)];
-  std::vector<std::size_t> chosen;
-  const auto& tracks = demo_catalog().tracks();
-  for (std::size_t n = first; n < tracks.size() && chosen.size() < count; ++n) {
-    const auto& track = tracks[n];
-    if (track.kind != "track" || track.artists.size() != 1 || titles[lower(track.name)] != 1 ||
-        !plain(track.name) || !plain(track.artists[0].name)) {
-      continue;
-    }
-    chosen.push_back(n);
-  }
-  return chosen;
-}
-
 std::string duration_text(int duration_ms) {
   const int seconds = duration_ms / 1000;
   const std::string rest = std::to_string(seconds % 60);
