@@ -258,7 +258,18 @@ Json positioned(const core::PlacedItem& item) {
   return {{"uri", item.uri}, {"position", item.position}};
 }
 
-Json entry_value(const core::BatchEntryPlan& entry, const core::StoredPlaylist* playlist) {
+Json optional_time(const std::optional<core::TimePoint>& time) {
+  return time ? Json(core::format_utc(*time)) : Json(nullptr);
+}
+
+Json track_or_null(const TrackLookup& track_of, const std::string& uri) {
+  const auto track = track_of(uri);
+  return track ? track_value(*track) : Json(nullptr);
+}
+
+}  // namespace
+
+Json batch_entry_value(const core::BatchEntryPlan& entry, const core::StoredPlaylist* playlist) {
   const bool changes = entry.status == core::BatchEntryPlan::Status::Change;
   const core::EditPreview empty;
   const core::EditPreview& preview = changes ? entry.proposal.plan.preview : empty;
@@ -294,17 +305,6 @@ Json entry_value(const core::BatchEntryPlan& entry, const core::StoredPlaylist* 
       {"calls", changes ? entry.calls : 0},
       {"added_at_lost", preview.added_at_lost}};
 }
-
-Json optional_time(const std::optional<core::TimePoint>& time) {
-  return time ? Json(core::format_utc(*time)) : Json(nullptr);
-}
-
-Json track_or_null(const TrackLookup& track_of, const std::string& uri) {
-  const auto track = track_of(uri);
-  return track ? track_value(*track) : Json(nullptr);
-}
-
-}  // namespace
 
 core::Result<BatchBody> parse_batch_body(const Json& body) {
   if (!body.is_object()) return invalid(wrong_type("body", "a BatchRequest object", body));
@@ -375,7 +375,7 @@ std::string batch_preview_json(const core::BatchProposal& proposal,
   Json entries = Json::array();
   for (const auto& entry : plan.entries) {
     const auto found = by_id.find(entry.playlist_id);
-    entries.push_back(entry_value(entry, found == by_id.end() ? nullptr : found->second));
+    entries.push_back(batch_entry_value(entry, found == by_id.end() ? nullptr : found->second));
   }
   const Json preview{
       {"summary", proposal.summary},

@@ -63,6 +63,11 @@ std::string batch_preview_json(const core::BatchProposal& proposal,
                                const std::vector<core::StoredPlaylist>& playlists,
                                std::int64_t rate_budget, std::optional<std::uint64_t> seed);
 
+/// The BatchEntryPreview schema of one entry; `playlist`: the stored playlist it is (its item
+/// count and its details now), nullptr when it is not stored.
+nlohmann::json batch_entry_value(const core::BatchEntryPlan& entry,
+                                 const core::StoredPlaylist* playlist);
+
 /// Why the account may not change a playlist where a track is (core::why_not_writable), nullopt
 /// when it may.
 using ReadOnlyReason = std::function<std::optional<std::string>(const core::TrackWhereRow&)>;

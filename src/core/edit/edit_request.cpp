@@ -637,7 +637,8 @@ std::optional<EditRequest::Kind> edit_kind_from_string(std::string_view text) {
 
 Status check_edit_request(const EditRequest& request) {
   const bool carries_details = !request.details.empty();
-  if (carries_details && request.kind != Kind::Details && request.kind != Kind::Restore) {
+  if (carries_details && request.kind != Kind::Details && request.kind != Kind::Restore &&
+      request.kind != Kind::SetList) {
     return invalid("a " + kind_name(request.kind) + " edit cannot change the details");
   }
   if (!request.cover_jpeg.empty() && request.kind != Kind::Cover) {

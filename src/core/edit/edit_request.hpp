@@ -70,7 +70,8 @@ std::optional<DedupeKeep> dedupe_keep_from_string(std::string_view text);
 
 struct EditRequest {
   enum class Kind {
-    SetList,  ///< `uris` becomes the list, exactly
+    SetList,  ///< `uris` becomes the list, exactly; `details`, when given, change too (an
+              ///< import: the list and the details its index asks for, in one edit)
     Move,     ///< `items` go, in their current order, to `placement` (not one of them)
     Add,      ///< `uris` are inserted, in order, at `placement`
     Remove,   ///< `items` go (one copy each); and every copy of each URI in `uris`
@@ -119,9 +120,9 @@ std::optional<EditRequest::Kind> edit_kind_from_string(std::string_view text);
 /// may not carry (local files, bad ids), a placement relative to one of the moved items, more than
 /// 10,000 items in the result, details that Spotify would refuse (check_details_change, an empty
 /// or too long name or description, a line break, a public collaborative playlist), a cover
-/// that is not a JPEG within Spotify's size (check_cover), details on a kind other than Details
-/// and Restore, a cover on a kind other than Cover. Messages give positions 1-based, as the user
-/// sees them (`plm playlist show`, the web table).
+/// that is not a JPEG within Spotify's size (check_cover), details on a kind other than Details,
+/// Restore and SetList, a cover on a kind other than Cover. Messages give positions 1-based, as the
+/// user sees them (`plm playlist show`, the web table).
 Status check_edit_request(const EditRequest& request);
 
 /// The list `request` asks for, given the list it was made against (`planned`, with its catalog

@@ -478,6 +478,33 @@ TEST(ProposeEdit, PlansTheItemsThenTheDetails) {
   EXPECT_EQ(*applied, restore.uris);
 }
 
+// An import (core/exchange/import_plan.hpp) sets a list and the details its index asks for in
+// one edit: before issue 14 a set_list with details was refused.
+TEST(ProposeEdit, ASetListCarriesDetailsAfterItsItemSteps) {
+  const auto list = tracks(1, 4);
+  auto set_list = EditRequest::set_list({list[0], list[2], list[3]});
+  set_list.details.name = "from the sheet";
+  set_list.details.is_public = true;
+  EXPECT_TRUE(check_edit_request(set_list));
+  const auto proposal = propose_edit(set_list, items_of(list));
+  ASSERT_TRUE(proposal) << proposal.error().message;
+  ASSERT_EQ(proposal->plan.steps.size(), 2u);
+  EXPECT_EQ(proposal->plan.steps[0].kind, WriteStep::Kind::Remove);
+  EXPECT_EQ(proposal->plan.steps[1].kind, WriteStep::Kind::ChangeDetails);
+  EXPECT_EQ(proposal->plan.steps[1].details.name, "from the sheet");
+  EXPECT_EQ(proposal->plan.preview.calls, 2);
+
+  // The same list with details only: just the details step. Details Spotify refuses are refused.
+  auto same = EditRequest::set_list(list);
+  same.details.description = "new words";
+  const auto details_only = propose_edit(same, items_of(list));
+  ASSERT_TRUE(details_only) << details_only.error().message;
+  ASSERT_EQ(details_only->plan.steps.size(), 1u);
+  EXPECT_EQ(details_only->plan.steps[0].kind, WriteStep::Kind::ChangeDetails);
+  same.details.description = "two\nlines";
+  EXPECT_FALSE(check_edit_request(same));
+}
+
 TEST(ProposeEdit, RefusesAnInvalidRequestAndAPlanThatNeedsALocalFileAdded) {
   const auto list = tracks(1, 3);
   EXPECT_FALSE(propose_edit(of_kind(Kind::Details), items_of(list)));
