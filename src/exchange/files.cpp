@@ -123,11 +123,12 @@ core::Result<ExportedFile> xlsx_file(const std::vector<core::ExportPlaylist>& pl
                       .tracks = track_count(playlists)};
 }
 
-/// One CSV for one playlist, a zip of CSVs for several. A playlist whose items were never read
-/// has no CSV: Exportify's layout has no place to say so, and a CSV of no tracks would read back
-/// as "empty this playlist".
+/// One CSV for one selected playlist, a zip of CSVs for several. A playlist whose items were
+/// never read has no CSV: Exportify's layout has no place to say so, and a CSV of no tracks would
+/// read back as "empty this playlist".
 core::Result<ExportedFile> csv_file(std::vector<core::ExportPlaylist> playlists,
                                     const std::string& stem) {
+  const bool several = playlists.size() > 1;
   std::erase_if(playlists,
                 [](const core::ExportPlaylist& playlist) { return !playlist.items_readable; });
   if (playlists.empty()) {
@@ -138,7 +139,7 @@ core::Result<ExportedFile> csv_file(std::vector<core::ExportPlaylist> playlists,
   }
   ExportedFile file{.playlists = static_cast<std::int64_t>(playlists.size()),
                     .tracks = track_count(playlists)};
-  if (playlists.size() == 1) {
+  if (!several) {
     file.bytes = core::write_csv(core::exportify_rows(playlists.front()));
     file.file_name = file_name_part(playlists.front().playlist.summary.name, "playlist") + ".csv";
     file.content_type = std::string(kCsvContentType);

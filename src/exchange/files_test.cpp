@@ -211,6 +211,17 @@ TEST_F(ExportPlaylistsTest, ZipsOneCsvPerReadPlaylistForSeveral) {
   EXPECT_EQ((*chill)[3][1], "Song p1t3");
 }
 
+TEST_F(ExportPlaylistsTest, ZipsSeveralSelectedEvenWhenOnlyOneWasRead) {
+  auto file = run(playlist_id(4) + "," + playlist_id(3), ExportFormat::Csv);
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  EXPECT_EQ(file->content_type, "application/zip");
+  EXPECT_EQ(file->playlists, 1);
+  auto entries = read_zip(file->bytes);
+  ASSERT_TRUE(entries.has_value());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ(entries->front().first, "Workout.csv");
+}
+
 TEST_F(ExportPlaylistsTest, RefusesACsvOfPlaylistsNeverRead) {
   auto file = run(playlist_id(4), ExportFormat::Csv);
   ASSERT_FALSE(file.has_value());

@@ -241,9 +241,14 @@ std::size_t shown_width(const Cell& cell) {
       return 0;
     case Cell::Type::Text:
     case Cell::Type::Error: {
-      std::size_t width = 0, line = 0;  // the longest line of the text
-      for (const char32_t c : code_points(cell.text)) {
-        line = c == U'\n' ? 0 : line + utf8::utf16_units(c);
+      std::size_t width = 0, line = 0;  // the longest line of the text, in characters
+      for (const char c : cell.text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n') {
+          line = 0;
+        } else if ((byte & 0xC0) != 0x80) {  // not a continuation byte: a character starts
+          line += byte >= 0xF0 ? 2 : 1;      // 4-byte sequences are two UTF-16 units
+        }
         width = std::max(width, line);
       }
       return width;
@@ -316,9 +321,15 @@ Sheet index_sheet(const std::vector<ExportPlaylist>& playlists) {
   return sheet;
 }
 
-std::vector<Cell> track_row(const PlaylistItem& item, std::size_t position) {
+/// The item's track as exported: none (all fields empty) for an unavailable slot or an item
+/// Spotify described no track for.
+const TrackInfo& exported_track(const PlaylistItem& item) {
   static const TrackInfo kNoTrack;
-  const TrackInfo& track = item.track && !item.unavailable ? *item.track : kNoTrack;
+  return item.track && !item.unavailable ? *item.track : kNoTrack;
+}
+
+std::vector<Cell> track_row(const PlaylistItem& item, std::size_t position) {
+  const TrackInfo& track = exported_track(item);
   std::vector<Cell> row;
   row.reserve(kTrackColumns.size());
   row.push_back(Cell::of_number(static_cast<double>(position)));
@@ -376,8 +387,7 @@ std::string exportify_artists(const std::vector<std::string>& artists) {
 
 CsvRow exportify_row(const PlaylistItem& item) {
   const bool has_track = item.track.has_value() && !item.unavailable;
-  static const TrackInfo kNoTrack;
-  const TrackInfo& track = has_track ? *item.track : kNoTrack;
+  const TrackInfo& track = exported_track(item);
   CsvRow row;
   row.reserve(kExportifyColumns.size());
   row.push_back(item.unavailable ? std::string(kUnavailableMarker) : item.uri);  // Track URI
