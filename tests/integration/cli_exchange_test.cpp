@@ -9,18 +9,14 @@
 #include <set>
 #include <sstream>
 
-#include "app/config.hpp"
-#include "app/services.hpp"
 #include "cli_fixture.hpp"
 
 namespace {
 
 using namespace plm_cli_test;
 
-/// A playlist id of 22 characters: `name` padded with zeros.
 std::string exchange_playlist_id(std::string name) {
-  name.resize(21, '0');
-  return name + "2";
+  return padded_playlist_id(std::move(name), '2');
 }
 
 const std::string kTrip = exchange_playlist_id("XcTrip");
@@ -102,16 +98,6 @@ class CliExchangeTest : public CliTest {
     CliTest::TearDown();
   }
 
-  plm::test_support::ProcessResult run(std::vector<std::string> arguments, int expected = 0) {
-    auto result = plm(std::move(arguments));
-    EXPECT_EQ(result.exit_code, expected) << result.out << result.err;
-    return result;
-  }
-  Json run_json(std::vector<std::string> arguments, int expected = 0) {
-    arguments.insert(arguments.begin(), "--json");
-    const auto result = run(std::move(arguments), expected);
-    return Json::parse(result.out.empty() ? "null" : result.out);
-  }
   std::string file(const std::string& name) const { return (files_ / name).string(); }
 
   /// Runs `script` with /usr/bin/python3 (openpyxl's Python); fails the test clearly when it
@@ -134,15 +120,6 @@ class CliExchangeTest : public CliTest {
     return writes;
   }
   Json all_on_spotify() { return admin_json("GET", "/__emulator/users/dj/playlists"); }
-
-  void set_tags(const std::string& id, const std::vector<std::string>& tags) {
-    auto config = plm::app::build_config(environment(), {}, {}, "");
-    ASSERT_TRUE(config) << config.error().message;
-    auto services = plm::app::Services::open(*config);
-    const auto admin = services->users().find_user_by_name("admin")->value();
-    const auto account = services->accounts().accounts_of(admin.id)->front();
-    ASSERT_TRUE(services->playlists().set_playlist_tags(account.id, id, tags));
-  }
 
   static std::map<std::string, Json> by_id(const Json& playlists, const char* key = "id") {
     std::map<std::string, Json> result;
