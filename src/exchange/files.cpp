@@ -1,11 +1,14 @@
 #include "exchange/files.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/batch/batch_plan.hpp"
 #include "core/exchange/export_layout.hpp"
+#include "core/exchange/utf8.hpp"
+#include "core/model/text.hpp"
 #include "exchange/xlsx.hpp"
 
 namespace plm::exchange {
@@ -23,20 +26,42 @@ bool is_file_name_safe(char c) {
          c == '_' || c == '-' || c == ' ';
 }
 
+/// An accented Latin letter as its ASCII letter ("é" -> "e", "Ü" -> "U", "ß" -> "ss"), or "" for
+/// any other character.
+std::string ascii_letters_of(std::string_view character, char32_t code_point) {
+  std::string letters = core::fold_for_search(character);
+  for (const char c : letters) {
+    if (c < 'a' || c > 'z') return "";
+  }
+  if (!letters.empty() && core::utf8::lower_case(code_point) != code_point) {
+    letters[0] = static_cast<char>(letters[0] - 'a' + 'A');
+  }
+  return letters;
+}
+
 /// `name` as a part of a download's file name: ASCII letters, digits, ". _ -" and spaces kept,
-/// every run of other bytes (another script's letters, quotes, slashes) one "_", at most
-/// kMaxFileNamePartBytes, no dots, spaces or "_" around it; `fallback` when nothing is left. Safe
-/// in a Content-Disposition header without quoting rules, and on every file system.
+/// accented Latin letters without their accents, every run of other characters (other scripts,
+/// quotes, slashes) one "_", at most kMaxFileNamePartBytes, no dots, spaces or "_" around it;
+/// `fallback` when nothing is left. Safe in a Content-Disposition header and on every file system.
 std::string file_name_part(std::string_view name, std::string_view fallback) {
   std::string part;
-  for (const char c : name) {
-    if (is_file_name_safe(c)) {
-      part += c;
+  for (std::size_t at = 0; at < name.size() && part.size() < kMaxFileNamePartBytes;) {
+    const core::utf8::Decoded decoded = core::utf8::decode(name, at);
+    const std::size_t length = std::max<std::size_t>(decoded.length, 1);
+    std::string letters;
+    if (decoded.length == 1 && is_file_name_safe(name[at])) {
+      letters = name.substr(at, 1);
+    } else if (decoded.length > 1) {
+      letters = ascii_letters_of(name.substr(at, length), decoded.code_point);
+    }
+    at += length;
+    if (!letters.empty()) {
+      part += letters;
     } else if (part.empty() || part.back() != '_') {
       part += '_';
     }
-    if (part.size() >= kMaxFileNamePartBytes) break;
   }
+  part.resize(std::min(part.size(), kMaxFileNamePartBytes));
   const std::size_t first = part.find_first_not_of("._ -");
   if (first == std::string::npos) return std::string(fallback);
   const std::size_t last = part.find_last_not_of("._ -");

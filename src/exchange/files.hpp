@@ -43,6 +43,9 @@ core::Result<ExportedFile> export_playlists(core::PlaylistStore& store,
 /// What kind of file `bytes` is: an .xlsx (a zip with xl/workbook.xml), a zip of CSV files, or
 /// CSV text; by content first, the file name's extension only to break a tie.
 enum class FileKind { Xlsx, CsvZip, Csv };
+/// The kind of `bytes`: a zip holding xl/workbook.xml (or any zip named .xlsx) is Xlsx, another
+/// zip CsvZip, anything else Csv (read_import_file then refuses what is not CSV text).
+FileKind file_kind_of(std::string_view bytes, std::string_view file_name);
 
 /// The import document of an uploaded or named file (`file_name` names a CSV's playlist and the
 /// messages). InvalidInput, with the reason, for a file that cannot be read (too large, corrupt,

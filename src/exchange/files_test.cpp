@@ -65,7 +65,9 @@ class ExportPlaylistsTest : public ::testing::Test {
                                         .snapshot_id = "s" + std::to_string(n),
                                         .item_count = count};
     EXPECT_TRUE(store_.save_playlist(account_.id, n - 1, summary, tracks(n, count)));
-    if (!tags.empty()) EXPECT_TRUE(store_.set_playlist_tags(account_.id, summary.id, tags));
+    if (!tags.empty()) {
+      EXPECT_TRUE(store_.set_playlist_tags(account_.id, summary.id, tags));
+    }
   }
 
   core::Result<ExportedFile> run(std::optional<std::string> selector, ExportFormat format) {
@@ -131,6 +133,67 @@ TEST_F(ExportPlaylistsTest, WritesAWorkbookOfEveryPlaylistThatReadsBack) {
   EXPECT_EQ(followed.rows[core::kTrackHeaderRow][0].text, "Note");
 }
 
+/// The cells read back are the cells built, except for the writer's hints and bold (which the
+/// reader does not report).
+void expect_same_cells(const core::Workbook& read, const core::Workbook& built) {
+  ASSERT_EQ(read.sheets.size(), built.sheets.size());
+  for (std::size_t s = 0; s < built.sheets.size(); ++s) {
+    const core::Sheet& expected = built.sheets[s];
+    const core::Sheet& actual = read.sheets[s];
+    EXPECT_EQ(actual.name, expected.name);
+    // The reader drops trailing empty rows and cells.
+    ASSERT_EQ(actual.rows.size(), expected.rows.size()) << expected.name;
+    for (std::size_t r = 0; r < expected.rows.size(); ++r) {
+      std::vector<core::Cell> cells = expected.rows[r];
+      while (!cells.empty() && cells.back().is_empty()) cells.pop_back();
+      ASSERT_EQ(actual.rows[r].size(), cells.size()) << expected.name << " row " << r;
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        core::Cell want = cells[c];
+        if (want.format == core::Cell::Format::Bold) want.format = core::Cell::Format::General;
+        const core::Cell& got = actual.rows[r][c];
+        const std::string where = expected.name + " " + core::cell_reference(r, c);
+        EXPECT_EQ(got.type, want.type) << where;
+        EXPECT_EQ(got.format, want.format) << where;
+        EXPECT_EQ(got.text, want.text) << where;
+        EXPECT_NEAR(got.number, want.number, 1e-9) << where;
+        EXPECT_EQ(got.boolean, want.boolean) << where;
+      }
+    }
+  }
+}
+
+TEST_F(ExportPlaylistsTest, TheWorkbookReadsBackCellForCell) {
+  // Text that needs care: a formula, a number as text, quotes, line breaks, other scripts.
+  const core::PlaylistSummary tricky{.id = playlist_id(5),
+                                     .name = "=HYPERLINK(\"x\")",
+                                     .description = "two\nlines & <tags> \"quoted\"",
+                                     .owner_id = "me",
+                                     .snapshot_id = "s5"};
+  std::vector<core::PlaylistItem> items = tracks(5, 2);
+  items[0].track->name = "-3";
+  items[1].track->name = "+44 20 7946 0958";
+  items[1].track->artists = {"\xE5\xAE\x87\xE5\xA4\x9A\xE7\x94\xB0", "Bj\xC3\xB6rk"};
+  items[1].track->release_date = "1987";
+  ASSERT_TRUE(store_.save_playlist(account_.id, 4, tricky, items));
+
+  auto file = run(std::nullopt, ExportFormat::Xlsx);
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  auto read = read_xlsx(file->bytes);
+  ASSERT_TRUE(read.has_value()) << read.error().message;
+
+  std::vector<core::ExportPlaylist> exported;
+  const std::vector<core::StoredPlaylist> stored = *store_.playlists_of(account_.id);
+  for (const core::StoredPlaylist& playlist : stored) {
+    core::ExportPlaylist entry{.playlist = playlist};
+    entry.items_readable = !playlist.items_snapshot_id.empty();
+    if (entry.items_readable)
+      entry.items = *store_.playlist_items(account_.id, playlist.summary.id);
+    exported.push_back(std::move(entry));
+  }
+  expect_same_cells(*read, core::export_workbook(exported));
+  EXPECT_EQ(read->sheets[5].rows[0][1].text, "'=HYPERLINK(\"x\")");
+}
+
 TEST_F(ExportPlaylistsTest, ExportsWhatTheSelectorNamesInListOrder) {
   auto file = run("tag:mood", ExportFormat::Xlsx);
   ASSERT_TRUE(file.has_value()) << file.error().message;
@@ -179,7 +242,7 @@ TEST_F(ExportPlaylistsTest, RefusesAnAccountWithNothingStored) {
 TEST_F(ExportPlaylistsTest, WritesOneCsvForOnePlaylist) {
   auto file = run(playlist_id(2), ExportFormat::Csv);
   ASSERT_TRUE(file.has_value()) << file.error().message;
-  EXPECT_EQ(file->file_name, "Road_Trip_ _n_code.csv");
+  EXPECT_EQ(file->file_name, "Road_Trip_ Unicode.csv");
   EXPECT_EQ(file->content_type, "text/csv; charset=utf-8");
   EXPECT_EQ(file->playlists, 1);
   EXPECT_EQ(file->tracks, 2);
@@ -231,10 +294,16 @@ TEST_F(ExportPlaylistsTest, RefusesACsvOfPlaylistsNeverRead) {
 }
 
 TEST_F(ExportPlaylistsTest, NamesFilesSafelyWhateverTheNames) {
-  account_.display_name = "../\"ÜÏ\"";
+  account_.display_name = "../\"\xE5\xAE\x87\"";  // a CJK character
   auto file = run(playlist_id(1), ExportFormat::Xlsx);
   ASSERT_TRUE(file.has_value());
   EXPECT_EQ(file->file_name, "plm-account-2026-12-07.xlsx");
+  account_.display_name =
+      "Caf\xC3\xA9 \xC3\x89t\xC3\xA9 Stra\xC3\x9F"
+      "e\xFF";
+  file = run(playlist_id(1), ExportFormat::Xlsx);
+  ASSERT_TRUE(file.has_value());
+  EXPECT_EQ(file->file_name, "plm-Cafe Ete Strasse-2026-12-07.xlsx");
   account_.display_name = "";
   file = run(playlist_id(1), ExportFormat::Xlsx);
   ASSERT_TRUE(file.has_value());

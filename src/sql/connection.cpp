@@ -12,6 +12,8 @@ Param::Type Param::type() const {
       return Type::Boolean;
     case 5:
       return Type::Real;
+    case 6:
+      return Type::Bytes;
     default:
       return Type::Text;
   }
@@ -19,6 +21,7 @@ Param::Type Param::type() const {
 
 std::string_view Param::text() const {
   if (const auto* view = std::get_if<std::string_view>(&value_)) return *view;
+  if (const auto* bytes = std::get_if<Bytes>(&value_)) return bytes->data;
   return std::get<std::string>(value_);
 }
 

@@ -44,12 +44,18 @@ enum class Dialect { Sqlite, Postgres };
 /// What a transaction will do. The databases isolate differently (see Connection::begin).
 enum class Access { Read, Write };
 
+/// Binary data to bind (a BLOB on SQLite, a bytea on PostgreSQL), viewed, not copied: it must
+/// outlive the call.
+struct Bytes {
+  std::string_view data;
+};
+
 /// A value bound to a placeholder. Text given as an lvalue (or a string_view) is viewed, not
 /// copied: it must outlive the call, which it does for arguments written in the call itself. A
 /// temporary std::string is moved in and owned.
 class Param {
  public:
-  enum class Type { Null, Integer, Boolean, Text, Real };
+  enum class Type { Null, Integer, Boolean, Text, Real, Bytes };
 
   Param(std::nullptr_t) {}                           // NOLINT: implicit, so {a, b, c} reads well
   Param(bool value) : value_(value) {}               // NOLINT
@@ -60,6 +66,7 @@ class Param {
   Param(std::string_view text) : value_(text) {}                      // NOLINT
   Param(const std::string& text) : value_(std::string_view(text)) {}  // NOLINT
   Param(std::string&& text) : value_(std::move(text)) {}              // NOLINT
+  Param(Bytes bytes) : value_(bytes) {}                               // NOLINT
   /// NULL when empty.
   Param(const std::optional<std::string>& text) {  // NOLINT
     if (text) value_ = std::string_view(*text);
@@ -69,10 +76,12 @@ class Param {
   std::int64_t integer() const { return std::get<std::int64_t>(value_); }
   bool boolean() const { return std::get<bool>(value_); }
   double real() const { return std::get<double>(value_); }
+  /// Text, or the data of Bytes.
   std::string_view text() const;
 
  private:
-  std::variant<std::monostate, std::int64_t, bool, std::string_view, std::string, double> value_;
+  std::variant<std::monostate, std::int64_t, bool, std::string_view, std::string, double, Bytes>
+      value_;
 };
 
 using Params = std::initializer_list<Param>;
@@ -87,6 +96,8 @@ class Row {
   virtual bool boolean(int column) const = 0;        ///< false for NULL
   /// A floating-point column (REAL, DOUBLE PRECISION), exactly as bound; 0 for NULL.
   virtual double real(int column) const = 0;
+  /// A binary column (BLOB, bytea) as bound with Bytes; "" for NULL.
+  virtual std::string bytes(int column) const = 0;
 };
 
 using RowHandler = std::function<void(const Row&)>;

@@ -22,6 +22,39 @@ std::string first_line(const char* what) {
   return text;
 }
 
+/// Binary data in bytea's hex input format ("\\x0a1b…"), as a text parameter takes it.
+std::string hex_bytea(std::string_view data) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text = "\\x";
+  text.reserve(2 + data.size() * 2);
+  for (const char byte : data) {
+    const auto value = static_cast<unsigned char>(byte);
+    text.push_back(kHex[value >> 4]);
+    text.push_back(kHex[value & 0x0F]);
+  }
+  return text;
+}
+
+/// A bytea column's text (the hex output format, PostgreSQL's default since 9.0) as the bytes.
+std::string bytes_of_bytea(std::string_view text) {
+  if (!text.starts_with("\\x") || text.size() % 2 != 0) {
+    throw DatabaseError(DatabaseError::Kind::Other,
+                        "a bytea column is not in the hex format (bytea_output)");
+  }
+  const auto nibble = [](char digit) -> int {
+    if (digit >= '0' && digit <= '9') return digit - '0';
+    if (digit >= 'a' && digit <= 'f') return digit - 'a' + 10;
+    if (digit >= 'A' && digit <= 'F') return digit - 'A' + 10;
+    throw DatabaseError(DatabaseError::Kind::Other, "a bytea column holds a non-hex digit");
+  };
+  std::string bytes;
+  bytes.reserve((text.size() - 2) / 2);
+  for (std::size_t i = 2; i < text.size(); i += 2) {
+    bytes.push_back(static_cast<char>(nibble(text[i]) << 4 | nibble(text[i + 1])));
+  }
+  return bytes;
+}
+
 /// A parameter as libpq takes it: text, or NULL. PostgreSQL infers each one's type from where the
 /// placeholder stands, as it would for a literal.
 std::optional<std::string> as_text(const Param& param) {
@@ -34,6 +67,8 @@ std::optional<std::string> as_text(const Param& param) {
       return param.boolean() ? "true" : "false";
     case Param::Type::Text:
       return std::string(param.text());
+    case Param::Type::Bytes:
+      return hex_bytea(param.text());
     case Param::Type::Real: {
       // The shortest text that reads back as the same double (PostgreSQL 12 and later answer
       // with the shortest such text too), so a value round-trips exactly.
@@ -60,6 +95,10 @@ class PostgresRow final : public Row {
   std::string text(int column) const override {
     const auto field = row_[column];
     return field.is_null() ? std::string() : std::string(field.c_str(), field.size());
+  }
+  std::string bytes(int column) const override {
+    const auto field = row_[column];
+    return field.is_null() ? std::string() : bytes_of_bytea({field.c_str(), field.size()});
   }
   std::int64_t int64(int column) const override { return as<std::int64_t>(column, 0); }
   bool boolean(int column) const override { return as<bool>(column, false); }

@@ -78,6 +78,11 @@ class Statement final : public Row {
                                      SQLITE_UTF8);
           break;
         }
+        case Param::Type::Bytes: {
+          const std::string_view data = param.text();
+          code = sqlite3_bind_blob64(statement_, index, data.data(), data.size(), SQLITE_STATIC);
+          break;
+        }
       }
       if (code != SQLITE_OK) fail(db_, code);
       ++index;
@@ -107,6 +112,13 @@ class Statement final : public Row {
     return data == nullptr
                ? std::string()
                : std::string(reinterpret_cast<const char*>(data),
+                             static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+  }
+  std::string bytes(int column) const override {
+    const auto* data = sqlite3_column_blob(statement_, column);
+    return data == nullptr
+               ? std::string()
+               : std::string(static_cast<const char*>(data),
                              static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
   }
   std::int64_t int64(int column) const override { return sqlite3_column_int64(statement_, column); }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "sql/connection_pool.hpp"
+#include "sql/import_store.hpp"
 #include "sql/job_queue.hpp"
 #include "sql/match_store.hpp"
 #include "sql/migrations.hpp"
@@ -99,7 +100,8 @@ Store::Store(std::shared_ptr<TransactionScope> per_call, std::shared_ptr<Connect
       context_(context),
       jobs_(std::make_unique<SqlJobQueue>(per_call, context)),
       journal_(std::make_unique<SqlPlaylistJournal>(per_call, context)),
-      matches_(std::make_unique<SqlMatchStore>(std::move(per_call))) {}
+      matches_(std::make_unique<SqlMatchStore>(per_call)),
+      imports_(std::make_unique<SqlImportStore>(std::move(per_call))) {}
 
 Store::~Store() = default;
 
@@ -108,6 +110,8 @@ core::JobQueue& Store::jobs() { return *jobs_; }
 core::PlaylistJournal& Store::journal() { return *journal_; }
 
 core::MatchStore& Store::matches() { return *matches_; }
+
+core::ImportStore& Store::imports() { return *imports_; }
 
 core::Status Store::in_transaction(
     const std::function<core::Status(core::TransactionPorts&)>& work) {

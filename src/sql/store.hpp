@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/ports/clock.hpp"
+#include "core/ports/import_store.hpp"
 #include "core/ports/unit_of_work.hpp"
 #include "sql/connection.hpp"
 #include "sql/store_ports.hpp"
@@ -18,6 +19,7 @@ namespace plm::sql {
 
 class ConnectionPool;
 class SqlJobQueue;
+class SqlImportStore;
 class SqlMatchStore;
 class SqlPlaylistJournal;
 class TransactionScope;
@@ -51,6 +53,9 @@ class Store final : public StorePorts, public core::UnitOfWork {
   /// Thread-safe.
   core::MatchStore& matches();
 
+  /// Uploaded import files (import_store.hpp), each call a transaction of its own. Thread-safe.
+  core::ImportStore& imports();
+
  private:
   Store(std::shared_ptr<TransactionScope> per_call, std::shared_ptr<ConnectionPool> pool,
         const StoreContext& context);
@@ -60,6 +65,7 @@ class Store final : public StorePorts, public core::UnitOfWork {
   std::unique_ptr<SqlJobQueue> jobs_;
   std::unique_ptr<SqlPlaylistJournal> journal_;
   std::unique_ptr<SqlMatchStore> matches_;
+  std::unique_ptr<SqlImportStore> imports_;
 };
 
 /// Where a database URL points.

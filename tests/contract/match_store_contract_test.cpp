@@ -12,9 +12,7 @@
 #include <thread>
 #include <type_traits>
 
-#include "in_memory_backend.hpp"
-#include "store_backends.hpp"
-#include "support/fakes.hpp"
+#include "owned_account_fixture.hpp"
 
 namespace plm::contract {
 namespace {
@@ -70,33 +68,15 @@ std::int64_t highest_seq(const std::vector<PasteLineRow>& rows, std::int64_t sin
 }
 
 template <typename BackendType>
-class MatchStoreFixture : public ::testing::Test {
+class MatchStoreFixture : public OwnedAccountFixture<BackendType> {
  protected:
-  void SetUp() override {
-    if (const auto reason = backend_.skip_reason()) GTEST_SKIP() << *reason;
-    store_ = backend_.open(cipher_, clock_);
-    alice_ = add_user("alice");
-    account_ = add_account(alice_, "sp-alice");
-  }
+  using Base = OwnedAccountFixture<BackendType>;
+  using Base::account_;
+  using Base::alice_;
+  using Base::clock_;
+  using Base::store_;
 
   core::MatchStore& matches() { return store_->matches(); }
-
-  std::int64_t add_user(const std::string& name) {
-    auto user = store_->create_user(name, "$argon2id$hash", core::Role::Editor);
-    EXPECT_TRUE(user.has_value()) << user.error().message;
-    return user.has_value() ? user->id : 0;
-  }
-
-  std::int64_t add_account(std::int64_t user, const std::string& spotify_id) {
-    auto id = store_->upsert_account(core::SpotifyAccount{
-        .app_user_id = user,
-        .spotify_user_id = spotify_id,
-        .display_name = spotify_id,
-        .client_id = "client",
-        .tokens = {.access_token = "a", .refresh_token = "r", .expires_at = at(1'800'000'000)}});
-    EXPECT_TRUE(id.has_value()) << id.error().message;
-    return id.has_value() ? *id : 0;
-  }
 
   core::StoredPaste paste(const std::vector<std::string>& inputs, std::int64_t user = 0,
                           std::int64_t account = 0) {
@@ -138,14 +118,6 @@ class MatchStoreFixture : public ::testing::Test {
         account, 0, core::PlaylistSummary{.id = id, .name = id, .snapshot_id = "s"}, items);
     EXPECT_TRUE(saved.has_value()) << saved.error().message;
   }
-
-  security::TokenCipher cipher_{security::SecretKey::generate()};
-  test_support::ManualClock clock_;
-  BackendType backend_;
-  decltype(std::declval<BackendType&>().open(std::declval<security::TokenCipher&>(),
-                                             std::declval<const core::Clock&>())) store_;
-  std::int64_t alice_ = 0;
-  std::int64_t account_ = 0;
 };
 
 template <typename BackendType>

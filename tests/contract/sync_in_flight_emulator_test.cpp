@@ -28,8 +28,7 @@ TEST_F(SyncInFlightEmulator, FourReadsOverlapOnOneClientAndTheStoreMatchesTheEmu
         client->add_items(made.playlist->id, track_uris(i * 60, 60), std::nullopt).is_applied());
     created.push_back(made.playlist->id);
   }
-  ASSERT_EQ(admin("POST", "/__emulator/faults", Json{{"latency", {{"fixed_ms", 50}}}}).status,
-            201);
+  ASSERT_EQ(admin("POST", "/__emulator/faults", Json{{"latency", {{"fixed_ms", 50}}}}).status, 201);
   ASSERT_EQ(admin("DELETE", "/__emulator/stats").status, 204);
 
   GatedSpotify spotify(*client, GatedSpotify::Calls::AsTheyCome);

@@ -10,40 +10,15 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:?usage: paste_parse_fuzz.sh OUT_DIR [SECONDS]}"
 seconds="${2:-${PLM_FUZZ_SECONDS:-20}}"
 mkdir -p "$out/corpus"
+# shellcheck source=tests/fuzz/lib.sh
+source "$root/tests/fuzz/lib.sh"
 
-clangxx="${PLM_FUZZ_CXX:-$(command -v clang++-14 || command -v clang++ || true)}"
-if [[ -z "$clangxx" ]]; then
-  echo "paste_parse_fuzz: no clang++ (scripts/setup.sh installs clang-14 and libclang-rt-14-dev)" >&2
-  exit 1
-fi
-
-sources=(src/core/matching/paste_parse_fuzz.cpp src/core/matching/paste_parse.cpp
-  src/core/model/text.cpp)
+clangxx="$(fuzz_clangxx paste_parse_fuzz)"
 binary="$out/paste_parse_fuzz"
-# Rebuild only when a source or header changed since the last build.
-stale=0
-if [[ ! -x "$binary" ]]; then stale=1; fi
-for file in "${sources[@]}" src/core/matching/paste_parse.hpp src/core/model/text.hpp \
-  src/core/result.hpp; do
-  if [[ "$root/$file" -nt "$binary" ]]; then stale=1; fi
-done
-if ((stale)); then
-  start=$(date +%s)
-  # One compiler per source, side by side (the suite runs on 2 cores), then the link.
-  pids=()
-  for source in "${sources[@]}"; do
-    object="$out/$(basename "$source" .cpp).o"
-    (cd "$root" && "$clangxx" -std=c++20 -O1 -g -fno-omit-frame-pointer \
-      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I src \
-      -c "$source" -o "$object") &
-    pids+=($!)
-  done
-  for pid in "${pids[@]}"; do wait "$pid"; done
-  objects=()
-  for source in "${sources[@]}"; do objects+=("$out/$(basename "$source" .cpp).o"); done
-  "$clangxx" -fsanitize=fuzzer,address,undefined "${objects[@]}" -o "$binary"
-  echo "paste_parse_fuzz: compiled in $(($(date +%s) - start)) s"
-fi
+fuzz_build paste_parse_fuzz "$clangxx" "$root" "$out" "$binary" \
+  "src/core/matching/paste_parse_fuzz.cpp src/core/matching/paste_parse.cpp
+   src/core/model/text.cpp" \
+  "src/core/matching/paste_parse.hpp src/core/model/text.hpp src/core/result.hpp" "" ""
 
 # -timeout: a single input taking over 5 s is a hang; -max_len covers pastes past the
 # 10,000-line limit; the dictionary holds the separators and shapes the parser looks for.

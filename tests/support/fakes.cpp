@@ -541,6 +541,8 @@ core::Status InMemoryStore::delete_user(std::int64_t user_id) {
   choices_.erase(user_id);
   std::erase_if(pastes_,
                 [&](const auto& entry) { return entry.second.stored.owner_user_id == user_id; });
+  std::erase_if(imports_,
+                [&](const auto& entry) { return entry.second.first.owner_user_id == user_id; });
   std::vector<std::int64_t> owned;
   for (const auto& [id, account] : accounts_) {
     if (account.app_user_id == user_id) owned.push_back(id);
@@ -622,6 +624,8 @@ core::Status InMemoryStore::delete_account(std::int64_t account_id) {
   versions_.erase(account_id);
   std::erase_if(pastes_,
                 [&](const auto& entry) { return entry.second.stored.account_id == account_id; });
+  std::erase_if(imports_,
+                [&](const auto& entry) { return entry.second.first.account_id == account_id; });
   for (auto& [user_id, selections] : selections_) {
     std::erase_if(selections,
                   [&](const auto& entry) { return entry.second.account_id == account_id; });
@@ -1021,6 +1025,10 @@ core::Result<core::PasteLineRow> InMemoryStore::decide_line(
 
 core::Status InMemoryStore::delete_paste(std::int64_t paste_id) {
   if (pastes_.erase(paste_id) == 0) return paste_not_found(paste_id);
+  // The imports whose rows it matched stay, without their paste (ON DELETE SET NULL).
+  for (auto& [id, upload] : imports_) {
+    if (upload.first.paste_id == paste_id) upload.first.paste_id.reset();
+  }
   return core::ok();
 }
 
@@ -1082,6 +1090,52 @@ core::Result<std::vector<core::TrackInfo>> InMemoryStore::known_tracks(std::int6
   std::vector<core::TrackInfo> tracks;
   for (auto& [uri, track] : known) tracks.push_back(std::move(track));
   return tracks;
+}
+
+// ---- ImportStore ----
+
+core::Result<core::StoredImport> InMemoryStore::create_import(
+    std::int64_t owner_user_id, std::int64_t account_id, const std::string& file_name,
+    const std::string& bytes, std::optional<std::int64_t> paste_id, core::TimePoint now) {
+  if (auto checked = core::check_import_upload(file_name, bytes.size()); !checked) {
+    return checked.error();
+  }
+  if (!has_user(owner_user_id)) {
+    return make_error(ErrorCode::NotFound, "user " + std::to_string(owner_user_id) + " not found");
+  }
+  if (!accounts_.contains(account_id)) {
+    return make_error(ErrorCode::NotFound, "account " + std::to_string(account_id) + " not found");
+  }
+  if (paste_id && !pastes_.contains(*paste_id)) return paste_not_found(*paste_id);
+  const core::StoredImport stored{.id = ++last_import_id_,
+                                  .owner_user_id = owner_user_id,
+                                  .account_id = account_id,
+                                  .file_name = file_name,
+                                  .paste_id = paste_id,
+                                  .size_bytes = static_cast<std::int64_t>(bytes.size()),
+                                  .created_at = whole_second(now)};
+  imports_.emplace(stored.id, std::pair(stored, bytes));
+  return stored;
+}
+
+core::Result<std::optional<core::StoredImport>> InMemoryStore::find_import(std::int64_t import_id) {
+  const auto found = imports_.find(import_id);
+  if (found == imports_.end()) return std::optional<core::StoredImport>();
+  return std::optional<core::StoredImport>(found->second.first);
+}
+
+core::Result<std::string> InMemoryStore::import_bytes(std::int64_t import_id) {
+  const auto found = imports_.find(import_id);
+  if (found == imports_.end()) {
+    return make_error(ErrorCode::NotFound, "import " + std::to_string(import_id) + " not found");
+  }
+  return found->second.second;
+}
+
+core::Result<std::int64_t> InMemoryStore::delete_imports_before(core::TimePoint cutoff) {
+  return static_cast<std::int64_t>(std::erase_if(imports_, [&](const auto& entry) {
+    return entry.second.first.created_at < whole_second(cutoff);
+  }));
 }
 
 }  // namespace plm::test_support

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/ports/clock.hpp"
+#include "core/ports/import_store.hpp"
 #include "core/ports/match_store.hpp"
 #include "core/ports/spotify_api.hpp"
 #include "core/ports/store.hpp"
@@ -177,6 +178,7 @@ class InMemoryStore final : public core::UserStore,
                             public core::SessionStore,
                             public core::PlaylistJournal,
                             public core::MatchStore,
+                            public core::ImportStore,
                             public core::UnitOfWork {
  public:
   /// The job queue's times come from the wall clock.
@@ -194,6 +196,8 @@ class InMemoryStore final : public core::UserStore,
   InMemoryJobQueue& jobs() { return *jobs_; }
   /// Pastes, choices, the lookup cache and known tracks (the same object; as sql::Store names it).
   core::MatchStore& matches() { return *this; }
+  /// Uploaded import files (the same object; as sql::Store names it).
+  core::ImportStore& imports() { return *this; }
 
   core::Result<core::AppUser> create_user(const std::string& username,
                                           const std::string& password_hash,
@@ -286,6 +290,13 @@ class InMemoryStore final : public core::UserStore,
   core::Result<std::int64_t> prune_lookups(core::TimePoint before) override;
   core::Result<std::vector<core::TrackInfo>> known_tracks(std::int64_t account_id) override;
 
+  core::Result<core::StoredImport> create_import(
+      std::int64_t owner_user_id, std::int64_t account_id, const std::string& file_name,
+      const std::string& bytes, std::optional<std::int64_t> paste_id, core::TimePoint now) override;
+  core::Result<std::optional<core::StoredImport>> find_import(std::int64_t import_id) override;
+  core::Result<std::string> import_bytes(std::int64_t import_id) override;
+  core::Result<std::int64_t> delete_imports_before(core::TimePoint cutoff) override;
+
   std::int64_t saves() const { return saves_; }
   /// Makes save_playlist of this playlist fail with `error` (as a constraint violation would).
   void reject_save(const std::string& playlist_id, core::Error error) {
@@ -334,6 +345,9 @@ class InMemoryStore final : public core::UserStore,
   std::map<std::int64_t, std::map<std::string, core::TrackInfo>> choices_;
   /// Cached lookups by key: the tracks and when they were stored (to the second).
   std::map<std::string, std::pair<std::vector<core::TrackInfo>, core::TimePoint>> lookups_;
+  /// Uploaded imports by id: the record and the file.
+  std::map<std::int64_t, std::pair<core::StoredImport, std::string>> imports_;
+  std::int64_t last_import_id_ = 0;
   /// Shared by the copies in_transaction keeps, which put the queue's contents back themselves.
   std::shared_ptr<InMemoryJobQueue> jobs_;
 };

@@ -64,27 +64,9 @@ std::string to_utf8(std::u32string_view points) {
   return text;
 }
 
-/// The simple lower case of the letters Excel and case-insensitive file systems fold in practice:
-/// ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic and the full-width Latin letters.
-char32_t lower_case(char32_t c) {
-  if (c >= 'A' && c <= 'Z') return c + 32;
-  if (c < 0xC0) return c;
-  if (c <= 0xDE) return c == 0xD7 ? c : c + 32;
-  if (c >= 0x100 && c <= 0x137) return c == 0x130 ? U'i' : (c % 2 == 0 ? c + 1 : c);
-  if (c >= 0x139 && c <= 0x148) return c % 2 == 1 ? c + 1 : c;
-  if (c >= 0x14A && c <= 0x177) return c % 2 == 0 ? c + 1 : c;
-  if (c == 0x178) return 0xFF;
-  if (c >= 0x179 && c <= 0x17E) return c % 2 == 1 ? c + 1 : c;
-  if (c >= 0x391 && c <= 0x3AB && c != 0x3A2) return c + 32;
-  if (c >= 0x400 && c <= 0x40F) return c + 80;
-  if (c >= 0x410 && c <= 0x42F) return c + 32;
-  if (c >= 0xFF21 && c <= 0xFF3A) return c + 32;
-  return c;
-}
-
 std::u32string case_key(std::u32string_view name) {
   std::u32string key(name);
-  for (char32_t& c : key) c = lower_case(c);
+  for (char32_t& c : key) c = utf8::lower_case(c);
   return key;
 }
 

@@ -80,6 +80,14 @@ std::string text_at(const Sheet& sheet, std::size_t row, std::optional<std::size
   return column ? cell_text(cell_at(sheet, row, *column)) : std::string();
 }
 
+/// A detail's text exactly as the cell holds it (a playlist name may start or end with spaces);
+/// "" for a cell of only white space.
+std::string detail_text_at(const Sheet& sheet, std::size_t row, std::size_t column) {
+  const Cell& cell = cell_at(sheet, row, column);
+  if (cell.type != Cell::Type::Text || trim_spaces(cell.text).empty()) return cell_text(cell);
+  return restore_neutralised(cell.text);
+}
+
 bool is_blank(const Cell& cell) {
   return cell.is_empty() || (cell.type == Cell::Type::Text && trim_spaces(cell.text).empty());
 }
@@ -313,6 +321,14 @@ std::optional<std::string> isrc_of(std::string_view text) {
   return isrc;
 }
 
+/// Artists as a person reads them: Exportify writes a comma inside a name as "\\,".
+std::string artists_text(std::string text) {
+  for (auto at = text.find("\\,"); at != std::string::npos; at = text.find("\\,", at)) {
+    text.erase(at, 1);
+  }
+  return text;
+}
+
 std::optional<bool> yes_or_no(const Cell& cell) {
   if (cell.type == Cell::Type::Boolean) return cell.boolean;
   if (cell.type == Cell::Type::Number) return cell.number != 0;
@@ -450,11 +466,17 @@ class DocumentReader {
     }
     const std::size_t last = std::min(sheet.rows.size(), id_row + 1 + kHeaderSearchRows);
     for (std::size_t row = id_row + 1; row < last; ++row) {
+      // The "Link" label would read as a header naming a URI column.
+      if (header_key(cell_at(sheet, row, 0)) == fold_for_search(kLinkLabel)) continue;
       if (auto columns = track_columns(sheet.rows[row]); columns.reads_tracks()) {
         return read_tracks(sheet, row, columns, std::move(playlist));
       }
     }
-    ignore(sheet, "no header row of tracks under its Spotify ID");
+    // An export of a playlist whose items plm could not read has a note there instead: the
+    // playlist keeps its tracks, and the index may still change its details.
+    warn(sheet, std::nullopt, std::nullopt,
+         "no header row of tracks under its Spotify ID: the playlist's tracks are left alone");
+    add_sheet_playlist(sheet, std::move(playlist));
     return ok();
   }
 
@@ -555,8 +577,9 @@ class DocumentReader {
       return std::nullopt;
     }
     if (!title.empty()) {
-      result.reading = LineReading{std::move(title), text_at(sheet, row, columns.artist),
-                                   text_at(sheet, row, columns.album)};
+      result.reading =
+          LineReading{std::move(title), artists_text(text_at(sheet, row, columns.artist)),
+                      text_at(sheet, row, columns.album)};
     }
     return result;
   }
@@ -587,14 +610,14 @@ class DocumentReader {
         }
         playlist.playlist_id = std::move(*id);
       }
-      playlist.name = text_at(sheet, row, columns.name);
+      playlist.name = detail_text_at(sheet, row, columns.name);
       if (!playlist.name.empty()) playlist.details.name = playlist.name;
       if (!playlist.playlist_id && playlist.name.empty()) {
         error(sheet, row, columns.id, "the row has neither an ID nor a name: it is left out");
         continue;
       }
       if (columns.description) {
-        playlist.details.description = text_at(sheet, row, columns.description);
+        playlist.details.description = detail_text_at(sheet, row, *columns.description);
       }
       const auto flag = [&](std::optional<std::size_t> column, std::string_view what,
                             std::optional<bool>& into) {

@@ -6,17 +6,20 @@
 /// Sheets it understands, in any order, with any name:
 /// - plm's own playlist sheet (export_layout.hpp): a "Spotify ID" label in column A of one of the
 ///   first 10 rows with the id (or a playlist URI or link) beside it, then a header row; the
-///   sheet is that playlist whatever its name.
-/// - a plain sheet: a header row (the first non-empty row within the first 10) naming a title and
-///   an artist column, or a URI column, in any order and case, with common synonyms: "Title",
+///   sheet is that playlist whatever its name. Without a header row below the id (the note of an
+///   export of items plm never read), the playlist's items are left alone (has_items false).
+/// - a plain sheet: a header row (the first row within the first 10 that names a title and an
+///   artist column, or a URI column) in any order, case, accents, with common synonyms: "Title",
 ///   "Track", "Track Name", "Song", "Name"; "Artist", "Artists", "Artist Name(s)", "Performer";
 ///   "Album", "Album Name"; "URI", "Track URI", "Spotify URI", "Link", "Spotify Link", "URL";
-///   "ISRC"; "Duration", "Track Duration (ms)", "Duration (ms)", "Length"; "Position", "#", "No".
-///   Exportify's CSV is such a sheet. The sheet's playlist is named by the sheet name (a CSV's
-///   file name without ".csv"), or given by the caller (ImportOptions::playlist_id).
-/// - the index sheet "Playlists" (a header row with "ID" and "Name" columns): the details it
-///   holds (name, description, public, collaborative, tags) are what the playlists should have.
-///   A playlist in the index without a sheet gets its details only (its items are left alone).
+///   "ISRC"; "Duration", "Track Duration (ms)", "Duration (ms)", "Length"; "Position", "#", "No",
+///   "No.", "Pos". Exportify's CSV is such a sheet. The sheet's playlist is named by the sheet name
+///   (a CSV's file name without ".csv"), or given by the caller (ImportOptions::playlist_id).
+/// - the index sheet "Playlists" (a header row with "ID" and "Name" columns and no artist column,
+///   whatever the sheet's name): the details it holds (name, description, public, collaborative,
+///   tags) are what the playlists should have; name and description exactly as the cells hold
+///   them (spaces at either end kept). A playlist in the index without a sheet gets its details
+///   only (its items are left alone). A track sheet joins its index row by id, else by name.
 /// - a sheet named "Schedule": ignored with a warning (a later issue reads it); a hidden sheet
 ///   and a sheet with no header: ignored with a warning; an empty sheet: ignored with a warning.
 ///

@@ -187,8 +187,24 @@ class ImportPlanner {
       warn(file, std::nullopt, "the tags are left as they are: " + tags.error().message);
       return std::nullopt;
     }
-    if (*tags == stored.tags) return std::nullopt;
+    if (*tags == stored.tags || *tags == tags_as_written(stored.tags)) return std::nullopt;
     return std::move(*tags);
+  }
+
+  /// The stored tags as an export's Tags cell gives them back: joined by ", ", so a tag holding
+  /// a comma comes back as two. A file that says that much asks for no change.
+  static std::vector<std::string> tags_as_written(const std::vector<std::string>& stored) {
+    std::vector<std::string> parts;
+    for (const auto& tag : stored) {
+      std::string_view rest = tag;
+      for (auto comma = rest.find(',');; comma = rest.find(',')) {
+        if (auto part = trim_spaces(rest.substr(0, comma)); !part.empty()) parts.emplace_back(part);
+        if (comma == std::string_view::npos) break;
+        rest = rest.substr(comma + 1);
+      }
+    }
+    auto normal = normalize_tags(parts);
+    return normal ? std::move(*normal) : std::vector<std::string>{};
   }
 
   /// The list the file asks for; rows waiting for a decision go to `plan.undecided`, rows left

@@ -1,6 +1,7 @@
 #pragma once
 /// UTF-8 decoding for the exchange code (CSV checks, sheet and file names): one code point at a
-/// time, refusing what is not well-formed (overlong forms, surrogates, above U+10FFFF). Pure.
+/// time, refusing what is not well-formed (overlong forms, surrogates, above U+10FFFF), and the
+/// case folding names are compared with. Pure.
 
 #include <cstddef>
 #include <string_view>
@@ -49,5 +50,23 @@ inline Decoded decode(std::string_view text, std::size_t at) {
 /// The number of UTF-16 code units of a code point: what Excel counts as characters (a character
 /// outside the Basic Multilingual Plane, like most emoji, counts as two).
 inline std::size_t utf16_units(char32_t code_point) { return code_point > 0xFFFF ? 2 : 1; }
+
+/// The simple lower case of the letters Excel and case-insensitive file systems fold in practice:
+/// ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic and the full-width Latin letters.
+inline char32_t lower_case(char32_t c) {
+  if (c >= 'A' && c <= 'Z') return c + 32;
+  if (c < 0xC0) return c;
+  if (c <= 0xDE) return c == 0xD7 ? c : c + 32;
+  if (c >= 0x100 && c <= 0x137) return c == 0x130 ? U'i' : (c % 2 == 0 ? c + 1 : c);
+  if (c >= 0x139 && c <= 0x148) return c % 2 == 1 ? c + 1 : c;
+  if (c >= 0x14A && c <= 0x177) return c % 2 == 0 ? c + 1 : c;
+  if (c == 0x178) return 0xFF;
+  if (c >= 0x179 && c <= 0x17E) return c % 2 == 1 ? c + 1 : c;
+  if (c >= 0x391 && c <= 0x3AB && c != 0x3A2) return c + 32;
+  if (c >= 0x400 && c <= 0x40F) return c + 80;
+  if (c >= 0x410 && c <= 0x42F) return c + 32;
+  if (c >= 0xFF21 && c <= 0xFF3A) return c + 32;
+  return c;
+}
 
 }  // namespace plm::core::utf8

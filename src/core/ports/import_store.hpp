@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "core/exchange/workbook.hpp"
+#include "core/model/text.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 
@@ -29,6 +31,20 @@ struct StoredImport {
 
 /// Imports older than this are deleted (delete_imports_before, from the server's housekeeping).
 inline constexpr std::int64_t kImportKeepDays = 7;
+
+/// What every ImportStore checks before storing an upload (create_import's InvalidInput).
+inline Status check_import_upload(const std::string& file_name, std::size_t size_bytes) {
+  if (file_name.empty() || file_name.size() > 255 || !is_clean_text(file_name)) {
+    return make_error(ErrorCode::InvalidInput,
+                      "an import's file name must be 1 to 255 bytes of clean text");
+  }
+  if (size_bytes > kMaxImportFileBytes) {
+    return make_error(ErrorCode::InvalidInput,
+                      "an import file is at most " + std::to_string(kMaxImportFileBytes) +
+                          " bytes, this one has " + std::to_string(size_bytes));
+  }
+  return ok();
+}
 
 class ImportStore {
  public:

@@ -1,0 +1,23 @@
+-- Import of spreadsheets (issue 14 §5; src/core/ports/import_store.hpp, src/sql/import_store.cpp):
+-- the files uploaded to the web app, kept as uploaded for the preview and the apply, which read
+-- them again. Times are Unix seconds from the store's clock; the server deletes imports older than
+-- 7 days (core::kImportKeepDays).
+--
+-- An import goes with the app user who uploaded it and with its account (ON DELETE CASCADE); its
+-- paste (the rows to match) may go first (deleted by its maker): the import then reads as one
+-- without matches (ON DELETE SET NULL). Ids are never reused (identity).
+
+CREATE TABLE imports (
+  id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  owner_user_id BIGINT NOT NULL REFERENCES app_users (id) ON DELETE CASCADE,
+  account_id    BIGINT NOT NULL REFERENCES spotify_accounts (id) ON DELETE CASCADE,
+  file_name     TEXT NOT NULL CHECK (file_name <> ''),
+  paste_id      BIGINT REFERENCES pastes (id) ON DELETE SET NULL,
+  size_bytes    BIGINT NOT NULL CHECK (size_bytes >= 0),
+  created_at    BIGINT NOT NULL,
+  content       BYTEA NOT NULL
+);
+CREATE INDEX imports_by_owner ON imports (owner_user_id);
+CREATE INDEX imports_by_account ON imports (account_id);
+CREATE INDEX imports_by_paste ON imports (paste_id);
+CREATE INDEX imports_by_age ON imports (created_at);
