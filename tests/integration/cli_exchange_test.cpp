@@ -135,7 +135,9 @@ class CliExchangeTest : public CliTest {
 TEST_F(CliExchangeTest, ExportThenImportOfTheSameFileChangesNothingAndSendsNothing) {
   const auto calls_before = emulator_calls();
   const auto exported = run({"export", "-o", file("all.xlsx")});
-  EXPECT_NE(exported.err.find("exported 4 playlists (11 tracks) to " + file("all.xlsx")),
+  // 10 tracks: the followed playlist's items are not readable by a development-mode app (its
+  // sheet says so), as on Spotify.
+  EXPECT_NE(exported.err.find("exported 4 playlists (10 tracks) to " + file("all.xlsx")),
             std::string::npos)
       << exported.err;
   EXPECT_TRUE(exported.out.empty()) << exported.out;
@@ -143,7 +145,7 @@ TEST_F(CliExchangeTest, ExportThenImportOfTheSameFileChangesNothingAndSendsNothi
   EXPECT_EQ(described["file"], file("again.xlsx"));
   EXPECT_EQ(described["format"], "xlsx");
   EXPECT_EQ(described["playlists"], 4);
-  EXPECT_EQ(described["tracks"], 11);
+  EXPECT_EQ(described["tracks"], 10);
   EXPECT_EQ(described["bytes"], fs::file_size(file("again.xlsx")));
   // Nothing but the files: no temporary left beside them.
   EXPECT_EQ(std::distance(fs::directory_iterator(files_), fs::directory_iterator()), 2);
@@ -198,7 +200,7 @@ for r, row in enumerate(order):
     for c, value in enumerate(row):
         trip.cell(row=6 + r, column=1 + c, value=value)
 for c in range(1, 11):
-    trip.cell(row=10, column=c, value=None)
+    trip.cell(row=10, column=c).value = None       # cell(value=None) would keep the value
 trip.cell(row=10, column=2, value=sys.argv[3])    # Title
 trip.cell(row=10, column=3, value=sys.argv[4])    # Artists
 index = book["Playlists"]
