@@ -304,7 +304,7 @@ std::string preview_text(const core::ImportDocument& document,
     if (entry && entry->status == core::BatchEntryPlan::Status::Change)
       out << "  " << counts_text(*entry);
     if (!plan.reason.empty()) out << ": " << plan.reason;
-    if (plan.status == ImportPlaylistPlan::Status::NeedsDecision)
+    if (plan.status == ImportPlaylistPlan::Status::NeedsDecision && plan.reason.empty())
       out << ": " << plural(static_cast<std::int64_t>(plan.undecided.size()), "row")
           << " to decide";
     if (plan.left_out > 0) out << " (" << plural(plan.left_out, "row") << " left out)";
