@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the .xlsx adapter costs (issue 14 §5): builds plm_xlsx_bench (bench/xlsx_bench.cpp) with
 # the release preset and runs it: read_xlsx of hostile files (a zip bomb declaring 201 MB, the
-# same bomb with headers that claim 1,000 bytes, an XML bomb, a sheet of 20,001 rows), each
+# same bomb with headers that claim 1,000 bytes, 150 MB of tiny elements, an XML bomb, a sheet
+# of 20,001 rows), each
 # refused, with its time and peak memory; then write_xlsx + read_xlsx of a workbook of the
 # export's shape (an index sheet and PLAYLISTS sheets of TRACKS rows, default 300 x 100), run
 # REPETITIONS times (default 3). Each measurement runs in its own forked process. No database,

@@ -63,6 +63,7 @@ asan_scale_tests+='|EditProperties.RandomPairsGiveExactlyTheDesiredList'
 asan_scale_tests+='|EditsUnderTheRealisticProfileEndAsPlannedWhateverTheSeed'
 asan_scale_tests+='|PasteParseEval.EveryDevLineGivesTheReadingTheMatcherNeeds'
 asan_scale_tests+='|MatchQualityTest.HoldsItsFloorOnAFixedSliceOfTheDevSet'
+asan_scale_tests+='|XlsxBadFiles.TooManyCellsAtFullScale'
 asan_log=$(mktemp)
 trap 'rm -f "$release_log" "$asan_log"' EXIT
 (scripts/with-postgres.sh ctest --preset asan -j "$jobs" -LE emulator -E "$asan_scale_tests" \

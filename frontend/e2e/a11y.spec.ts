@@ -174,6 +174,18 @@ describe.sequential('accessibility', () => {
     await nav('Playlists');
     await page.getByTestId('playlist-row').first().waitFor();
     await scan('playlists');
+    // The Export menu open, and the import dialog's first step (choosing the file).
+    await page.getByRole('button', { name: 'Export' }).click();
+    await page.getByTestId('export-menu').waitFor();
+    await scan('export-menu');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await page
+      .getByRole('dialog', { name: 'Import playlists' })
+      .getByLabel('File to import')
+      .waitFor();
+    await scan('import-dialog');
+    await page.keyboard.press('Escape');
     await page.getByTestId('playlist-row').first().getByRole('link').first().click();
     await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
     await scan('playlist');
@@ -278,6 +290,8 @@ describe.sequential('accessibility', () => {
         'playlists-empty',
         'accounts',
         'playlists',
+        'export-menu',
+        'import-dialog',
         'playlist',
         'history',
         'jobs',

@@ -570,6 +570,28 @@ TEST_F(EditJobsTest, DetailsAreChangedLastAndTheSnapshotLearnedWithOneRead) {
   EXPECT_EQ(done.job.api.calls, 3);  // confirmation, change, the read that learns the snapshot
 }
 
+// An import's edit (core/exchange/import_plan.hpp): the list and the index's details in one job.
+TEST_F(EditJobsTest, ASetListWithDetailsWritesTheListThenTheDetails) {
+  auto list = on_spotify();
+  list.erase(list.begin() + 2);
+  std::swap(list[0], list[1]);
+  auto request = core::EditRequest::set_list(list);
+  request.details.name = "Imported";
+  request.details.is_public = true;
+  const Job job = enqueue(edit(request));
+  const auto done = run(job);
+  ASSERT_EQ(done.job.state, JobState::Succeeded) << error_of(done);
+  EXPECT_EQ(on_spotify(), list);
+  EXPECT_EQ(spotify_.find_playlist(kPlaylist)->summary.name, "Imported");
+  const auto stored_playlist = (*store_.find_playlist(account_, kPlaylist)).value();
+  EXPECT_EQ(stored_playlist.summary.name, "Imported");
+  EXPECT_TRUE(stored_playlist.summary.is_public);
+  expect_stored_as_on_spotify(job);
+  const auto changes = versions().front().changes;
+  EXPECT_TRUE(changes.details_changed);
+  EXPECT_EQ(changes.removed, 1);
+}
+
 TEST_F(EditJobsTest, AnUndoableRequestFailsWithoutRetry) {
   core::EditRequest request;
   request.kind = Kind::Details;  // nothing to change

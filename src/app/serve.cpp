@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +21,7 @@
 #include "app/sync_jobs.hpp"
 #include "app/worker.hpp"
 #include "app/worker_identity.hpp"
+#include "core/exchange/workbook.hpp"
 #include "core/ports/clock.hpp"
 #include "http/server.hpp"
 #include "security/password.hpp"
@@ -89,7 +91,8 @@ std::string hex(const unsigned char* bytes, std::size_t size) {
 }
 
 /// The most body bytes `plm serve` reads for a request that carries a session cookie (the web app
-/// holds JSON bodies to 64 KiB itself, and its largest route, a paste, to 2 MiB), and for one that
+/// holds JSON bodies to 64 KiB itself, and its largest JSON route, a paste, to 2 MiB; an import
+/// upload takes more, below), and for one that
 /// does not.
 constexpr std::size_t kMaxBodyBytes = 2 * 1024 * 1024;
 constexpr std::size_t kAnonymousBodyBytes = 64 * 1024;
@@ -98,6 +101,23 @@ constexpr std::size_t kAnonymousBodyBytes = 64 * 1024;
 /// there, not whether it is valid: that needs the database, and this runs on an I/O thread before
 /// the body is read. It keeps clients without a session to small bodies; one that forges a cookie
 /// is still held to kMaxBodyBytes and by the connection caps.
+/// What the server reads of an import upload (POST /api/accounts/{id}/imports) from a client with
+/// a session: the largest file the app takes (20 MiB) and some more, so that a slightly larger one
+/// is answered by the app's JSON 413 rather than by a closed connection.
+constexpr std::size_t kMaxImportBodyBytes = core::kMaxImportFileBytes + 2 * 1024 * 1024;
+
+/// Whether the request is an import upload: the one route whose body may exceed kMaxBodyBytes.
+bool is_import_upload(const http::RequestHead& head) {
+  constexpr std::string_view kPrefix = "/api/accounts/";
+  constexpr std::string_view kSuffix = "/imports";
+  const std::string_view path = head.path;
+  if (head.method != "POST" || !path.starts_with(kPrefix) || !path.ends_with(kSuffix)) return false;
+  const std::string_view id =
+      path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+  return !id.empty() &&
+         std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 bool carries_session_cookie(const http::RequestHead& head) {
   for (const auto& [name, value] : head.headers) {
     if (!http::iequals(name, "Cookie")) continue;
@@ -304,7 +324,7 @@ WiredWebApp make_web_app(Services& services, web::WebOptions options) {
   web::WebDeps deps{services.users(),     services.sessions(), services.accounts(),
                     services.playlists(), services.clock(),    *wired.connector,
                     web_crypto(),         services.jobs(),     *wired.jobs,
-                    services.journal(),   services.matches()};
+                    services.journal(),   services.matches(),  services.imports()};
   wired.app = std::make_unique<web::WebApp>(std::move(deps), std::move(options));
   wired.jobs->start(*wired.app);
   return wired;
@@ -319,9 +339,10 @@ http::ServerOptions web_server_options(const Config& config,
   options.handler_threads = config.handler_threads;
   // JSON bodies are limited (413) by the web app; this bounds what is read at all, before the app
   // sees the request: a client without a session cannot make the server buffer 2 MiB.
-  options.max_body_bytes = kMaxBodyBytes;
+  options.max_body_bytes = kMaxImportBodyBytes;
   options.body_limit_for = [](const http::RequestHead& head) {
-    return carries_session_cookie(head) ? kMaxBodyBytes : kAnonymousBodyBytes;
+    if (!carries_session_cookie(head)) return kAnonymousBodyBytes;
+    return is_import_upload(head) ? kMaxImportBodyBytes : kMaxBodyBytes;
   };
   options.max_header_bytes = 32 * 1024;  // as nginx's default large_client_header_buffers
   options.max_connections = static_cast<std::size_t>(config.max_connections);

@@ -184,6 +184,8 @@ core::PlaylistStore& Services::playlists() { return *impl_->store; }
 
 core::PlaylistJournal& Services::journal() { return impl_->store->journal(); }
 core::MatchStore& Services::matches() { return impl_->store->matches(); }
+
+core::ImportStore& Services::imports() { return impl_->store->imports(); }
 core::SessionStore& Services::sessions() { return *impl_->store; }
 core::JobQueue& Services::jobs() { return impl_->store->jobs(); }
 core::UnitOfWork& Services::unit_of_work() { return *impl_->store; }

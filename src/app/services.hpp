@@ -8,6 +8,7 @@
 
 #include "app/config.hpp"
 #include "core/ports/clock.hpp"
+#include "core/ports/import_store.hpp"
 #include "core/ports/job_queue.hpp"
 #include "core/ports/match_store.hpp"
 #include "core/ports/playlist_journal.hpp"
@@ -58,6 +59,8 @@ class Services {
   core::PlaylistJournal& journal();
   /// Pastes, remembered choices, the lookup cache and known tracks on the database (issue 11).
   core::MatchStore& matches();
+  /// Uploaded import files on the database (issue 14: the web's import preview and apply).
+  core::ImportStore& imports();
   /// Several of the ports above in one database transaction.
   core::UnitOfWork& unit_of_work();
 

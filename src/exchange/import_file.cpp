@@ -3,6 +3,7 @@
 // a folder of CSVs, anything else must be CSV text); core::read_import gives it meaning.
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +48,28 @@ bool is_binary(std::string_view bytes) {
     const auto byte = static_cast<unsigned char>(c);
     return (byte < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || byte == 0x7F;
   });
+}
+
+/// What to say of a file another program wrote in a format plm does not read, by its first bytes
+/// (people upload these instead of .xlsx or UTF-8 CSV); nullopt for any other file.
+std::optional<std::string> foreign_format(std::string_view bytes) {
+  // A compound file (OLE2): Excel 97-2003's .xls, and also an .xlsx saved with a password.
+  if (bytes.starts_with(std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))) {
+    return "the file is an Excel 97-2003 workbook (.xls) or a password-protected workbook, which "
+           "plm does not read: save it as .xlsx (Excel Workbook) without a password";
+  }
+  // OpenDocument: a zip whose first entry, stored uncompressed, is "mimetype" (ODF 1.2 §3.3).
+  if (bytes.size() > 38 && bytes.starts_with(std::string_view("PK\x03\x04", 4)) &&
+      bytes.substr(30, 8) == "mimetype" &&
+      bytes.substr(38).starts_with("application/vnd.oasis.opendocument.spreadsheet")) {
+    return "the file is an OpenDocument spreadsheet (.ods), which plm does not read: save it as "
+           ".xlsx (Excel 2007-365)";
+  }
+  if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
+    return "the file is UTF-16 text (Excel's \u201cUnicode Text\u201d), which plm does not read: "
+           "save it as \u201cCSV UTF-8\u201d";
+  }
+  return std::nullopt;
 }
 
 /// "exports/Chill.csv" -> "Chill": the name of the playlist a CSV file holds.
@@ -111,6 +134,7 @@ core::Result<core::ImportDocument> read_import_file(std::string_view bytes,
                    std::to_string(core::kMaxImportFileBytes / (1024 * 1024)) +
                    " MB, more than plm imports");
   }
+  if (auto foreign = foreign_format(bytes)) return invalid(std::move(*foreign));
   core::Result<core::Workbook> workbook = core::Workbook{};
   switch (file_kind_of(bytes, file_name)) {
     case FileKind::Xlsx:

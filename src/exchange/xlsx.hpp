@@ -32,9 +32,14 @@
 namespace plm::exchange {
 
 /// The .xlsx file of `workbook`: each sheet with its cells typed and formatted (Cell::Format:
-/// bold header, m:ss durations, yyyy-mm-dd dates, hyperlinks; text that starts like a formula
-/// written with Excel's quote prefix), its frozen rows, auto-filter and column widths. Internal
-/// for a libxlsxwriter failure (with its message in detail).
+/// bold header, m:ss durations ([h]:mm:ss past an hour), yyyy-mm-dd dates, hyperlinks up to
+/// Excel's 2,079 characters and 65,530 per sheet, plain text beyond), its frozen rows,
+/// auto-filter and column widths. Text is always a text cell, which no spreadsheet evaluates on
+/// opening; libxlsxwriter 1.1.4 has no quote prefix (format_set_quote_prefix came in 1.1.5), so
+/// text that starts like a formula is neutralised by the caller (the export does, csv.hpp).
+/// InvalidInput for what Excel would refuse (no sheet, a sheet name it refuses or two equal
+/// without case, text over kMaxCellBytes or not UTF-8, a number that is not finite); Internal for
+/// a libxlsxwriter failure (with its message in detail).
 core::Result<std::string> write_xlsx(const core::Workbook& workbook);
 
 /// The workbook an .xlsx file holds. InvalidInput as above.

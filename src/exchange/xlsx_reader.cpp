@@ -9,8 +9,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
+#include <cstdlib>
+#include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <pugixml.hpp>
 #include <set>
 #include <unordered_map>
@@ -28,6 +32,51 @@ namespace {
 
 /// Days between the 1904 and the 1900 date systems' day 0.
 constexpr double k1904OffsetDays = 1'462;
+
+// --- Memory of the XML trees. A DOM takes about ten times the XML it holds (a node is 64 bytes,
+// `<c/>` is 4), so 200 MB of tiny elements, a 200 kB upload, would take gigabytes. pugixml
+// allocates through the functions below, which count the bytes of this thread's live trees and
+// fail past the budget: pugixml then stops with status_out_of_memory. A sheet of 10,000 tracks
+// (Spotify's largest playlist) needs about 30 MB.
+
+constexpr std::size_t kMaxXmlTreeBytes = 256 * 1024 * 1024;
+/// Below what any pugixml node takes (64 bytes on 64-bit machines), for the check before parsing.
+constexpr std::size_t kSmallestXmlNodeBytes = 32;
+
+thread_local std::size_t xml_tree_bytes = 0;
+thread_local std::size_t xml_tree_budget = std::numeric_limits<std::size_t>::max();
+
+void* budgeted_allocate(std::size_t size) {
+  if (size > xml_tree_budget - std::min(xml_tree_bytes, xml_tree_budget)) return nullptr;
+  // The size is kept in front of the block, which stays aligned for any type.
+  auto* block = static_cast<std::max_align_t*>(std::malloc(size + sizeof(std::max_align_t)));
+  if (block == nullptr) return nullptr;
+  *reinterpret_cast<std::size_t*>(block) = size;
+  xml_tree_bytes += size;
+  return block + 1;
+}
+
+void budgeted_deallocate(void* pointer) {
+  if (pointer == nullptr) return;
+  auto* block = static_cast<std::max_align_t*>(pointer) - 1;
+  xml_tree_bytes -= std::min(xml_tree_bytes, *reinterpret_cast<std::size_t*>(block));
+  std::free(block);
+}
+
+/// The budget of this thread's XML trees while a Reader lives (the trees never leave it).
+class XmlTreeBudget {
+ public:
+  XmlTreeBudget() {
+    static std::once_flag installed;
+    std::call_once(installed, [] {
+      pugi::set_memory_management_functions(budgeted_allocate, budgeted_deallocate);
+    });
+    xml_tree_budget = kMaxXmlTreeBytes;
+  }
+  XmlTreeBudget(const XmlTreeBudget&) = delete;
+  XmlTreeBudget& operator=(const XmlTreeBudget&) = delete;
+  ~XmlTreeBudget() { xml_tree_budget = std::numeric_limits<std::size_t>::max(); }
+};
 
 core::Error damaged(std::string what, std::string detail = {}) {
   return invalid_input("the file is damaged: " + std::move(what), std::move(detail));
@@ -237,7 +286,7 @@ NumberKind classify_format_code(std::string_view code) {
       index += 4;
       continue;
     }
-    if (c == 'y' || c == 'd' || c == 'e' || c == 'h' || c == 's' || c == 'm') {
+    if (c == 'y' || c == 'd' || c == 'h' || c == 's' || c == 'm') {
       std::size_t run = 1;
       while (index + run < code.size() &&
              std::tolower(static_cast<unsigned char>(code[index + run])) == c) {
@@ -258,7 +307,7 @@ NumberKind classify_format_code(std::string_view code) {
         } else {
           settle_m(false);
           if (c == 'h') hours = time = true;
-          if (c == 'y' || c == 'd' || c == 'e') date = true;
+          if (c == 'y' || c == 'd') date = true;
         }
       }
       previous = c;
@@ -420,10 +469,25 @@ class Reader {
     return invalid_input("the file is not an .xlsx workbook (it has no workbook part)");
   }
 
+  static core::Error too_large(const std::string& part_name, std::string detail) {
+    return invalid_input("the workbook is too large to read: its part " + quoted(part_name) +
+                             " would take more than " + megabytes(kMaxXmlTreeBytes) + " of memory",
+                         std::move(detail));
+  }
+
   core::Result<std::unique_ptr<XmlPart>> parse(const std::string& part_name) {
     const auto index = archive_.find(part_name);
     if (!index) return damaged("its part " + quoted(part_name) + " is missing");
-    auto bytes = archive_.read(*index);
+    // Every two '<' make at least one node of the tree, of at least kSmallestXmlNodeBytes: a
+    // part that cannot fit in the budget is refused while it is unpacked, before it is parsed.
+    std::size_t markup = 0;
+    auto bytes = archive_.read(*index, [&](std::string_view chunk) -> core::Status {
+      markup += static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '<'));
+      if (markup / 2 > kMaxXmlTreeBytes / kSmallestXmlNodeBytes) {
+        return too_large(part_name, std::to_string(markup) + " '<' in the part so far");
+      }
+      return core::ok();
+    });
     if (!bytes) return bytes.error();
     auto part = std::make_unique<XmlPart>();
     part->bytes = std::move(bytes).value();
@@ -432,6 +496,10 @@ class Reader {
     const auto result = part->document.load_buffer_inplace(
         part->bytes.data(), part->bytes.size(),
         pugi::parse_default | pugi::parse_doctype | pugi::parse_ws_pcdata_single);
+    if (result.status == pugi::status_out_of_memory) {
+      return too_large(part_name,
+                       "XML tree budget exhausted at offset " + std::to_string(result.offset));
+    }
     if (!result) {
       return damaged(
           "its part " + quoted(part_name) + " is not well-formed XML",
@@ -491,6 +559,11 @@ class Reader {
     std::optional<core::Error> failure;
     for_each_child((*xml)->root(), "si", [&](const pugi::xml_node& item) {
       if (failure) return;
+      if (shared_strings_.size() == core::kMaxCells) {
+        failure = invalid_input("the workbook has more than " + with_separators(core::kMaxCells) +
+                                " different texts");
+        return;
+      }
       std::string text = string_item_text(item);
       if (text.size() > core::kMaxCellBytes) {
         failure = invalid_input("a cell holds more than " + with_separators(core::kMaxCellBytes) +
@@ -557,14 +630,18 @@ class Reader {
     const auto value_node = child(node, "v");
     const std::string_view value = value_node.text().get();
     Cell cell;
-    cell.formula = static_cast<bool>(child(node, "f"));
+    const auto formula = child(node, "f");
+    // LibreOffice stores every Boolean as the formula TRUE() or FALSE(): a value, not a formula.
+    const std::string_view formula_text = formula.text().get();
+    cell.formula = static_cast<bool>(formula) &&
+                   !(type == "b" && (formula_text == "TRUE()" || formula_text == "FALSE()"));
     if (type == "inlineStr") {
       const auto inline_string = child(node, "is");
       if (!inline_string && !value_node) return cell;
       cell.type = Cell::Type::Text;
       cell.text = inline_string ? string_item_text(inline_string) : unescape_excel(value);
-    } else if (!value_node) {
-      return cell;  // a formatted blank, or a formula without a cached value
+    } else if (value.empty()) {  // no <v>, or openpyxl's empty <v></v> of a formula
+      return cell;               // a formatted blank, or a formula without a cached value
     } else if (type == "s") {
       const auto index = parse_number<std::size_t>(value);
       if (!index || *index >= shared_strings_.size()) {
@@ -660,6 +737,11 @@ class Reader {
     std::optional<core::Error> failure;
     for_each_child(child(root, "mergeCells"), "mergeCell", [&](const pugi::xml_node& node) {
       if (failure) return;
+      if (++merged_ranges_ > core::kMaxCells) {
+        failure = invalid_input("the workbook has more than " + with_separators(core::kMaxCells) +
+                                " merged ranges");
+        return;
+      }
       const std::string_view ref = attribute(node, "ref");
       const auto range = parse_range(ref);
       if (!range) {
@@ -702,11 +784,13 @@ class Reader {
     return core::ok();
   }
 
+  XmlTreeBudget budget_;  // first, so that it outlives every tree
   ZipArchive archive_;
   std::vector<std::string> shared_strings_;
   std::vector<NumberKind> style_kinds_;
   bool date1904_ = false;
   std::size_t cells_ = 0;
+  std::size_t merged_ranges_ = 0;
 };
 
 }  // namespace

@@ -126,7 +126,8 @@ std::optional<std::size_t> ZipArchive::find(std::string_view name) const {
   return static_cast<std::size_t>(found - names_.begin());
 }
 
-core::Result<std::string> ZipArchive::read(std::size_t index) {
+core::Result<std::string> ZipArchive::read(
+    std::size_t index, const std::function<core::Status(std::string_view chunk)>& on_chunk) {
   const std::string& name = names_.at(index);
   const auto damaged = [&](std::string detail) {
     return invalid_input("the file is damaged: its part “" + name + "” cannot be unpacked",
@@ -159,6 +160,11 @@ core::Result<std::string> ZipArchive::read(std::size_t index) {
       return invalid_input(std::string(wording_.unpacked) + " would unpack to more than " +
                                megabytes(core::kMaxUncompressedBytes),
                            "part " + name + " unpacks past the limit");
+    }
+    if (on_chunk) {
+      if (auto accepted = on_chunk({chunk.data(), static_cast<std::size_t>(got)}); !accepted) {
+        return accepted.error();
+      }
     }
     content.append(chunk.data(), static_cast<std::size_t>(got));
   }

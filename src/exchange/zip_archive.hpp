@@ -4,6 +4,7 @@
 /// cap (the bytes left of kMaxUncompressedBytes), never trusting the size its header declares.
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,7 +40,10 @@ class ZipArchive {
   /// and refused as soon as they pass the size the entry declares (a zip bomb that lies in its
   /// headers unpacks no further than its lie). InvalidInput for a damaged or encrypted entry, or
   /// past the limit.
-  core::Result<std::string> read(std::size_t index);
+  /// `on_chunk`, when given, sees each chunk as it is unpacked and may refuse the entry early
+  /// (the reader counts XML markup with it).
+  core::Result<std::string> read(
+      std::size_t index, const std::function<core::Status(std::string_view chunk)>& on_chunk = {});
 
  private:
   struct Handle;

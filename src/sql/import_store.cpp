@@ -11,10 +11,11 @@ namespace {
 // ---- the store's SQL, once for both dialects (placeholders as in src/sql/common.hpp) ----------
 
 #define PLM_SQL_IMPORT_COLUMNS \
-  "id, owner_user_id, account_id, file_name, paste_id, size_bytes, created_at"
+  "id, owner_user_id, account_id, file_name, paste_id, playlist_id, size_bytes, created_at"
 constexpr std::string_view kInsertImport =
-    "INSERT INTO imports (owner_user_id, account_id, file_name, paste_id, size_bytes, created_at, "
-    "content) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " PLM_SQL_IMPORT_COLUMNS;
+    "INSERT INTO imports (owner_user_id, account_id, file_name, paste_id, playlist_id, size_bytes, "
+    "created_at, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+    "RETURNING " PLM_SQL_IMPORT_COLUMNS;
 constexpr std::string_view kFindImport =
     "SELECT " PLM_SQL_IMPORT_COLUMNS " FROM imports WHERE id = $1";
 #undef PLM_SQL_IMPORT_COLUMNS
@@ -28,8 +29,9 @@ core::StoredImport read_import(const Row& row) {
       .account_id = row.int64(2),
       .file_name = row.text(3),
       .paste_id = row.is_null(4) ? std::nullopt : std::optional<std::int64_t>(row.int64(4)),
-      .size_bytes = row.int64(5),
-      .created_at = core::from_unix_seconds(row.int64(6))};
+      .playlist_id = row.is_null(5) ? std::nullopt : std::optional<std::string>(row.text(5)),
+      .size_bytes = row.int64(6),
+      .created_at = core::from_unix_seconds(row.int64(7))};
 }
 
 std::string describe_import(std::int64_t import_id) {
@@ -45,20 +47,22 @@ SqlImportStore::~SqlImportStore() = default;
 
 core::Result<core::StoredImport> SqlImportStore::create_import(
     std::int64_t owner_user_id, std::int64_t account_id, const std::string& file_name,
-    const std::string& bytes, std::optional<std::int64_t> paste_id, core::TimePoint now) {
-  if (auto checked = core::check_import_upload(file_name, bytes.size()); !checked) {
+    const std::string& bytes, std::optional<std::int64_t> paste_id,
+    const std::optional<std::string>& playlist_id, core::TimePoint now) {
+  if (auto checked = core::check_import_upload(file_name, bytes.size(), playlist_id); !checked) {
     return checked.error();
   }
-  return scope_->run(
-      "store an import of account " + std::to_string(account_id), Access::Write,
-      [&](Connection& db) -> core::Result<core::StoredImport> {
-        // RETURNING always gives the new row; a missing user, account or paste fails the insert.
-        return *first_row(
-            db, kInsertImport,
-            {owner_user_id, account_id, file_name, paste_id ? Param(*paste_id) : Param(nullptr),
-             static_cast<std::int64_t>(bytes.size()), core::to_unix_seconds(now), Bytes{bytes}},
-            read_import);
-      });
+  return scope_->run("store an import of account " + std::to_string(account_id), Access::Write,
+                     [&](Connection& db) -> core::Result<core::StoredImport> {
+                       // RETURNING always gives the new row; a missing user, account or paste fails
+                       // the insert.
+                       return *first_row(db, kInsertImport,
+                                         {owner_user_id, account_id, file_name,
+                                          paste_id ? Param(*paste_id) : Param(nullptr), playlist_id,
+                                          static_cast<std::int64_t>(bytes.size()),
+                                          core::to_unix_seconds(now), Bytes{bytes}},
+                                         read_import);
+                     });
 }
 
 core::Result<std::optional<core::StoredImport>> SqlImportStore::find_import(

@@ -77,6 +77,11 @@ http::Response upload_cover(App& app, Context& context);
 std::uint64_t random_seed();
 
 // ---- batch edits, where a track is, duplicates, saved selections (handlers_batch.cpp) ----
+/// How batches are planned here: today, the server's rate budget, the latency one call assumes.
+core::BatchPlanOptions batch_plan_options(const App& app);
+/// The history's record of a batch: who, from where (the web), what ("batch add") and why.
+core::VersionCause batch_cause(core::VersionCauseKind kind, std::string action,
+                               std::int64_t user_id, std::string why);
 http::Response preview_batch(App& app, Context& context);
 http::Response run_batch(App& app, Context& context);
 http::Response undo_batch(App& app, Context& context);
@@ -91,5 +96,11 @@ http::Response start_paste(App& app, Context& context);
 http::Response get_paste(App& app, Context& context);
 http::Response delete_paste(App& app, Context& context);
 http::Response decide_paste_line(App& app, Context& context);
+
+// ---- export and import of spreadsheets (handlers_exchange.cpp) ----
+http::Response export_playlists(App& app, Context& context);
+http::Response start_import(App& app, Context& context);
+http::Response preview_import(App& app, Context& context);
+http::Response apply_import(App& app, Context& context);
 
 }  // namespace plm::web

@@ -18,15 +18,6 @@ namespace {
 
 using core::ErrorCode;
 
-/// What the duration estimate assumes of one Spotify call.
-constexpr std::chrono::milliseconds kCallLatency{100};
-
-core::BatchPlanOptions plan_options(const App& app) {
-  return core::BatchPlanOptions{.today = app.deps.clock.now(),
-                                .rate_budget = app.options.rate_budget,
-                                .latency = kCallLatency};
-}
-
 /// Every shuffle part sent without a seed gets one picked here (one for the batch: seed_for mixes
 /// in each playlist's id). The seed the preview shows: the first shuffle part's, if any.
 std::optional<std::uint64_t> pick_seeds(BatchBody& body) {
@@ -42,18 +33,6 @@ std::optional<std::uint64_t> pick_seeds(BatchBody& body) {
     if (!shown) shown = operation.shuffle_seed;
   }
   return shown;
-}
-
-/// The history's record of a batch: who, from where, what ("batch add") and why.
-core::VersionCause batch_cause(core::VersionCauseKind kind, std::string action,
-                               std::int64_t user_id, std::string why) {
-  core::VersionCause cause;
-  cause.kind = kind;
-  cause.app_user_id = user_id;
-  cause.origin = std::string(core::kOriginWeb);
-  cause.action = std::move(action);
-  cause.why = std::move(why);
-  return cause;
 }
 
 /// A batch request read, seeded and planned against the account's stored playlists.
@@ -75,7 +54,8 @@ core::Result<PlannedBatch> plan_request(App& app, const Context& context) {
       batch_cause(core::VersionCauseKind::Edit,
                   "batch " + std::string(core::to_string(request.parts.front().operation.kind)),
                   context.user_id(), std::move(request.cause.why));
-  auto proposal = core::propose_batch(app.deps.playlists, *account, request, plan_options(app));
+  auto proposal =
+      core::propose_batch(app.deps.playlists, *account, request, batch_plan_options(app));
   if (!proposal) return proposal.error();
   return PlannedBatch{std::move(*account), std::move(*proposal), std::move(request.cause), seed};
 }
@@ -120,6 +100,27 @@ core::Result<core::SpotifyAccount> account_of_job(App& app, const core::Job& job
 
 }  // namespace
 
+/// What the duration estimate assumes of one Spotify call.
+constexpr std::chrono::milliseconds kCallLatency{100};
+
+core::BatchPlanOptions batch_plan_options(const App& app) {
+  return core::BatchPlanOptions{.today = app.deps.clock.now(),
+                                .rate_budget = app.options.rate_budget,
+                                .latency = kCallLatency};
+}
+
+/// The history's record of a batch: who, from where, what ("batch add") and why.
+core::VersionCause batch_cause(core::VersionCauseKind kind, std::string action,
+                               std::int64_t user_id, std::string why) {
+  core::VersionCause cause;
+  cause.kind = kind;
+  cause.app_user_id = user_id;
+  cause.origin = std::string(core::kOriginWeb);
+  cause.action = std::move(action);
+  cause.why = std::move(why);
+  return cause;
+}
+
 http::Response preview_batch(App& app, Context& context) {
   auto planned = plan_request(app, context);
   if (!planned) return app.fail(planned.error());
@@ -151,7 +152,7 @@ http::Response undo_batch(App& app, Context& context) {
   auto account = account_of_job(app, job);
   if (!account) return app.fail(account.error());
   auto proposal = core::plan_batch_undo(app.deps.playlists, app.deps.journal, *account, *details,
-                                        body->playlist_ids, plan_options(app));
+                                        body->playlist_ids, batch_plan_options(app));
   if (!proposal) return app.fail(proposal.error());
   if (body->dry_run) return preview_response(app, *account, *proposal, std::nullopt);
   if (auto refused = nothing_to_do(*proposal)) return app.fail(*refused);

@@ -145,6 +145,9 @@ struct App {
   /// Session sweep (hourly), old finished jobs (daily) and event streams past their lifetime or
   /// session.
   void maintain();
+  /// Expired sessions and OAuth states, and imports older than core::kImportKeepDays (hourly,
+  /// from maintain() and from requests).
+  void sweep_expired();
   /// Stops the maintenance thread, the job worker and the event streams; idempotent.
   void shutdown();
   /// WebApp::job_changed.

@@ -4,6 +4,7 @@
 
 #include "web/routes.hpp"
 
+#include "core/exchange/workbook.hpp"
 #include "web/handlers.hpp"
 
 namespace plm::web {
@@ -13,6 +14,10 @@ BodyRule upload_body(std::size_t max_bytes, std::vector<std::string> media_types
 }
 
 BodyRule json_body(std::size_t max_bytes) { return BodyRule{BodyRule::Kind::Json, max_bytes, {}}; }
+
+BodyRule optional_json_body(std::size_t max_bytes) {
+  return BodyRule{BodyRule::Kind::Json, max_bytes, {}, true};
+}
 
 namespace {
 
@@ -38,6 +43,13 @@ const std::vector<Route>& api_routes() {
   const BodyRule items = json_body(kMaxItemListBodyBytes);
   const BodyRule jpeg = upload_body(kMaxCoverBytes, {"image/jpeg"});
   const BodyRule paste = json_body(kMaxPasteBodyBytes);
+  // The file itself as the body: a browser's File (octet-stream or its own type for the name).
+  const BodyRule spreadsheet =
+      upload_body(core::kMaxImportFileBytes,
+                  {"application/octet-stream",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv",
+                   "application/zip"});
+  const BodyRule apply = optional_json_body(kMaxItemListBodyBytes);
   const std::string playlist = "/api/accounts/{account_id}/playlists/{playlist_id}";
   // clang-format off
   static const std::vector<Route> routes{
@@ -85,6 +97,10 @@ const std::vector<Route>& api_routes() {
     {"GET",    "/api/pastes/{paste_id}",           user,  viewer, none, get_paste},
     {"DELETE", "/api/pastes/{paste_id}",           user,  editor, none, delete_paste},
     {"PUT",    "/api/pastes/{paste_id}/lines/{line}", user, editor, json, decide_paste_line},
+    {"GET",    "/api/accounts/{account_id}/export", user, viewer, none, export_playlists},
+    {"POST",   "/api/accounts/{account_id}/imports", user, editor, spreadsheet, start_import},
+    {"GET",    "/api/imports/{import_id}/preview", user,  viewer, none, preview_import},
+    {"POST",   "/api/imports/{import_id}/apply",   user,  editor, apply, apply_import},
     {"GET",    "/api/jobs",                        user,  viewer, none, list_jobs},
     {"GET",    "/api/jobs/{job_id}",               user,  viewer, none, get_job},
     {"POST",   "/api/jobs/{job_id}/cancel",        user,  editor, none, cancel_job},

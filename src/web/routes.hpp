@@ -43,6 +43,9 @@ struct BodyRule {
   std::size_t max_bytes = 0;
   /// Upload: the accepted media types, lower case without parameters (e.g. "image/jpeg").
   std::vector<std::string> media_types;
+  /// Json: an empty body (whatever its Content-Type, or none) is allowed and reads as null, for
+  /// routes whose body only changes defaults.
+  bool may_be_empty = false;
 };
 
 inline const BodyRule kNoBody{};
@@ -50,6 +53,8 @@ inline const BodyRule kJsonBody{BodyRule::Kind::Json};
 /// A JSON object of at most `max_bytes`, for the routes that take more than the default (an edit
 /// naming 10,000 items).
 BodyRule json_body(std::size_t max_bytes);
+/// A JSON object of at most `max_bytes`, or no body at all (Context::body null).
+BodyRule optional_json_body(std::size_t max_bytes);
 /// A file upload of at most `max_bytes`, of one of `media_types`. Only for signed-in routes (the
 /// CSRF token protects them; App refuses a table with a public upload route).
 BodyRule upload_body(std::size_t max_bytes, std::vector<std::string> media_types);

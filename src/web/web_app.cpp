@@ -155,10 +155,22 @@ App::App(WebDeps deps_in, WebOptions options_in, const std::vector<Route>& route
   }
 }
 
+void App::sweep_expired() {
+  sessions.sweep();
+  // Uploaded imports are kept for a week (their preview and apply read the file again).
+  auto deleted = deps.imports.delete_imports_before(deps.clock.now() -
+                                                    std::chrono::hours(24 * core::kImportKeepDays));
+  if (!deleted) {
+    log_error("web.import_housekeeping_failed", deleted.error().message);
+  } else if (*deleted > 0) {
+    log(Json{{"event", "web.imports_deleted"}, {"imports", *deleted}});
+  }
+}
+
 void App::maintain() {
   if (const auto now = now_seconds(); now - last_sweep.load() >= 3600) {
     last_sweep = now;
-    sessions.sweep();
+    sweep_expired();
   }
   // Finished jobs are kept for options.job_retention, then go with their results and history.
   if (const auto now = now_seconds(); now - last_job_sweep.load() >= 24 * 3600) {
@@ -339,7 +351,7 @@ http::Response App::dispatch(const http::Request& request, std::string& route, s
   // Now and then, expired sessions and OAuth states leave the database.
   if (const auto now = now_seconds(); now - last_sweep.load() >= 3600) {
     last_sweep = now;
-    sessions.sweep();
+    sweep_expired();
   }
   if (!options.trust_proxy && is_loopback_address(request.remote_address) &&
       request.header("X-Forwarded-For") && !warned_forwarded.exchange(true)) {
@@ -418,6 +430,10 @@ std::optional<http::Response> App::check_body(Context& context, const Route& rou
   if (rule.kind == BodyRule::Kind::None) return std::nullopt;
   const bool json = rule.kind == BodyRule::Kind::Json;
   const auto& request = context.request;
+  if (json && rule.may_be_empty && request.body.empty()) {
+    context.body = nullptr;
+    return std::nullopt;
+  }
   const auto type = request.header("Content-Type");
   const std::string media = type ? lower(trim(type->substr(0, type->find(';')))) : "";
   const bool accepted = json ? media == "application/json"

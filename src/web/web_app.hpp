@@ -22,6 +22,7 @@
 #include "core/journal/playlist_version.hpp"
 #include "core/model/account.hpp"
 #include "core/ports/clock.hpp"
+#include "core/ports/import_store.hpp"
 #include "core/ports/job_queue.hpp"
 #include "core/ports/match_store.hpp"
 #include "core/ports/playlist_journal.hpp"
@@ -148,6 +149,7 @@ struct WebDeps {
   JobControl& job_control;
   core::PlaylistJournal& journal;  ///< the history of every playlist (the history API reads it)
   core::MatchStore& matches;       ///< pastes and their lines (the pastes API), choices
+  core::ImportStore& imports;      ///< uploaded import files (the imports API)
 };
 
 struct WebOptions {
@@ -210,9 +212,9 @@ class WebApp {
   std::string spotify_redirect_uri() const;
 
   /// Ends event streams whose session has ended (e.g. through the CLI) or that are older than
-  /// `stream_lifetime`, sweeps expired sessions hourly and finished jobs older than
-  /// `job_retention` daily. A thread calls it every
-  /// `maintenance_interval`; tests call it directly.
+  /// `stream_lifetime`, sweeps expired sessions and imports older than a week hourly and finished
+  /// jobs older than `job_retention` daily. A thread calls it every `maintenance_interval`; tests
+  /// call it directly.
   void maintain();
 
   /// Every published state of a job (app::Worker's publish hook, any thread): a `job` event to

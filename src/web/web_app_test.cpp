@@ -136,7 +136,7 @@ class WebAppTest : public ::testing::Test {
  protected:
   WebAppTest()
       : app_(WebDeps{store_, store_, store_, store_, clock_, spotify_, crypto(), jobs_.queue, jobs_,
-                     store_, store_},
+                     store_, store_, store_},
              WebOptions{.static_dir = "",
                         .maintenance_interval = std::chrono::milliseconds(0),
                         .test_hook =
@@ -794,7 +794,7 @@ class PipelineTest : public ::testing::Test {
   NoSpotify spotify_;
   QueueOnlyJobs jobs_{clock_};
   App app_{WebDeps{store_, store_, store_, store_, clock_, spotify_, fake_crypto(), jobs_.queue,
-                   jobs_, store_, store_},
+                   jobs_, store_, store_, store_},
            WebOptions{.static_dir = "",
                       .maintenance_interval = std::chrono::milliseconds(0),
                       .log = [](std::string_view) {}},
@@ -882,7 +882,7 @@ TEST(PipelineTable, APublicUploadRouteIsRefused) {
 
   EXPECT_THROW(
       App(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs,
-                  store, store},
+                  store, store, store},
           WebOptions{.static_dir = "", .maintenance_interval = std::chrono::milliseconds(0)},
           routes),
       std::logic_error);
@@ -894,7 +894,7 @@ TEST(WebAppPublicUrl, ADefaultPortInThePublicUrlStillMatchesTheOriginBrowsersSen
   NoSpotify spotify;
   QueueOnlyJobs jobs(clock);
   WebApp app(WebDeps{store, store, store, store, clock, spotify, fake_crypto(), jobs.queue, jobs,
-                     store, store},
+                     store, store, store},
              WebOptions{.public_url = "https://Music.Example.org:443/plm/",
                         .static_dir = "",
                         .maintenance_interval = std::chrono::milliseconds(0),

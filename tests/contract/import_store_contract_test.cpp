@@ -34,8 +34,8 @@ class ImportStoreContract : public OwnedAccountFixture<BackendType> {
 
   core::StoredImport upload(const std::string& bytes, std::optional<std::int64_t> paste_id = {},
                             const std::string& file_name = "plan.xlsx") {
-    auto created =
-        imports().create_import(alice_, account_, file_name, bytes, paste_id, clock_.now());
+    auto created = imports().create_import(alice_, account_, file_name, bytes, paste_id,
+                                           std::nullopt, clock_.now());
     EXPECT_TRUE(created.has_value()) << created.error().message;
     return created.has_value() ? *created : core::StoredImport{};
   }
@@ -71,8 +71,14 @@ TYPED_TEST(ImportStoreContract, AnImportOutlivesItsPasteWithoutIt) {
   auto paste = this->store_->matches().create_paste(this->alice_, this->account_,
                                                     {"Title\tArtist", "a\tb"}, this->clock_.now());
   ASSERT_TRUE(paste.has_value()) << paste.error().message;
-  const auto created = this->upload("csv,text", paste->id);
+  auto stored =
+      this->imports().create_import(this->alice_, this->account_, "plan.csv", "csv,text", paste->id,
+                                    "37i9dQZF1DX0XUsuxWHRQd", this->clock_.now());
+  ASSERT_TRUE(stored.has_value()) << stored.error().message;
+  const auto created = *stored;
   EXPECT_EQ(created.paste_id, paste->id);
+  EXPECT_EQ(created.playlist_id, "37i9dQZF1DX0XUsuxWHRQd");
+  EXPECT_EQ(this->imports().find_import(created.id).value(), created);
 
   ASSERT_TRUE(this->store_->matches().delete_paste(paste->id).has_value());
   const auto found = this->imports().find_import(created.id).value();
@@ -86,15 +92,22 @@ TYPED_TEST(ImportStoreContract, RefusesBadNamesOversizedFilesAndMissingOwners) {
   const auto now = this->clock_.now();
   for (const std::string& name : {std::string(), std::string(256, 'a'), std::string("a\x01.csv"),
                                   std::string("bad \xff utf8.csv")}) {
-    const auto refused = imports.create_import(this->alice_, this->account_, name, "x", {}, now);
+    const auto refused =
+        imports.create_import(this->alice_, this->account_, name, "x", {}, {}, now);
     ASSERT_FALSE(refused.has_value()) << name;
     EXPECT_EQ(refused.error().code, ErrorCode::InvalidInput) << name;
   }
+  for (const std::string& playlist : {std::string(), std::string("a\nb")}) {
+    const auto refused =
+        imports.create_import(this->alice_, this->account_, "plan.csv", "x", {}, playlist, now);
+    ASSERT_FALSE(refused.has_value()) << playlist;
+    EXPECT_EQ(refused.error().code, ErrorCode::InvalidInput) << playlist;
+  }
   EXPECT_TRUE(
-      imports.create_import(this->alice_, this->account_, std::string(255, 'a'), "x", {}, now));
+      imports.create_import(this->alice_, this->account_, std::string(255, 'a'), "x", {}, {}, now));
   const auto too_large =
       imports.create_import(this->alice_, this->account_, "big.xlsx",
-                            std::string(core::kMaxImportFileBytes + 1, 'x'), {}, now);
+                            std::string(core::kMaxImportFileBytes + 1, 'x'), {}, {}, now);
   ASSERT_FALSE(too_large.has_value());
   EXPECT_EQ(too_large.error().code, ErrorCode::InvalidInput);
 
@@ -104,7 +117,7 @@ TYPED_TEST(ImportStoreContract, RefusesBadNamesOversizedFilesAndMissingOwners) {
                                                                             std::nullopt},
         {this->alice_, kNone, std::nullopt},
         {this->alice_, this->account_, kNone}}) {
-    const auto missing = imports.create_import(user, account, "plan.csv", "x", paste, now);
+    const auto missing = imports.create_import(user, account, "plan.csv", "x", paste, {}, now);
     ASSERT_FALSE(missing.has_value());
     EXPECT_EQ(missing.error().code, ErrorCode::NotFound) << missing.error().message;
   }
@@ -139,8 +152,8 @@ TYPED_TEST(ImportStoreContract, GoesWithItsAccountAndItsUser) {
   const std::int64_t bob = this->add_user("bob");
   const std::int64_t bobs_account = this->add_account(bob, "sp-bob");
   const auto alices = this->upload("alice's");
-  auto bobs =
-      this->imports().create_import(bob, bobs_account, "bob.csv", "bob's", {}, this->clock_.now());
+  auto bobs = this->imports().create_import(bob, bobs_account, "bob.csv", "bob's", {}, {},
+                                            this->clock_.now());
   ASSERT_TRUE(bobs.has_value());
 
   ASSERT_TRUE(this->store_->delete_account(this->account_).has_value());

@@ -1096,8 +1096,9 @@ core::Result<std::vector<core::TrackInfo>> InMemoryStore::known_tracks(std::int6
 
 core::Result<core::StoredImport> InMemoryStore::create_import(
     std::int64_t owner_user_id, std::int64_t account_id, const std::string& file_name,
-    const std::string& bytes, std::optional<std::int64_t> paste_id, core::TimePoint now) {
-  if (auto checked = core::check_import_upload(file_name, bytes.size()); !checked) {
+    const std::string& bytes, std::optional<std::int64_t> paste_id,
+    const std::optional<std::string>& playlist_id, core::TimePoint now) {
+  if (auto checked = core::check_import_upload(file_name, bytes.size(), playlist_id); !checked) {
     return checked.error();
   }
   if (!has_user(owner_user_id)) {
@@ -1112,6 +1113,7 @@ core::Result<core::StoredImport> InMemoryStore::create_import(
                                   .account_id = account_id,
                                   .file_name = file_name,
                                   .paste_id = paste_id,
+                                  .playlist_id = playlist_id,
                                   .size_bytes = static_cast<std::int64_t>(bytes.size()),
                                   .created_at = whole_second(now)};
   imports_.emplace(stored.id, std::pair(stored, bytes));

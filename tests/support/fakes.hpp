@@ -292,7 +292,8 @@ class InMemoryStore final : public core::UserStore,
 
   core::Result<core::StoredImport> create_import(
       std::int64_t owner_user_id, std::int64_t account_id, const std::string& file_name,
-      const std::string& bytes, std::optional<std::int64_t> paste_id, core::TimePoint now) override;
+      const std::string& bytes, std::optional<std::int64_t> paste_id,
+      const std::optional<std::string>& playlist_id, core::TimePoint now) override;
   core::Result<std::optional<core::StoredImport>> find_import(std::int64_t import_id) override;
   core::Result<std::string> import_bytes(std::int64_t import_id) override;
   core::Result<std::int64_t> delete_imports_before(core::TimePoint cutoff) override;

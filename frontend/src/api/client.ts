@@ -425,7 +425,34 @@ export const api = {
     send('DELETE', '/api/pastes/{paste_id}', { path: { paste_id } }),
   decidePasteLine: (paste_id: string, line: number, body: PasteDecision) =>
     send('PUT', '/api/pastes/{paste_id}/lines/{line}', { path: { paste_id, line }, body }),
+  // Import: the file itself as the body (octet-stream: a browser's type for .zip or .csv varies),
+  // then the preview (polled while rows are matched) and the apply (a batch_edit job).
+  startImport: async (account_id: number, file: Blob, file_name: string, playlist_id?: string) => {
+    const path = buildPath(
+      '/api/accounts/{account_id}/imports',
+      { account_id },
+      { file_name, playlist_id },
+    );
+    const body = new Blob([file], { type: 'application/octet-stream' });
+    return (await (await exchange('POST', path, { body })).json()) as Import;
+  },
+  importPreview: (import_id: number, opts: Reading = {}) =>
+    send('GET', '/api/imports/{import_id}/preview', { path: { import_id }, ...opts }),
+  applyImport: (import_id: number, body: Schemas['ImportApplyRequest']) =>
+    send('POST', '/api/imports/{import_id}/apply', { path: { import_id }, body }),
 };
+
+/**
+ * GET …/export as a link (the session cookie goes with it; the file name comes from the server).
+ * The selector's commas stay as they are: ids never need escaping, and a list of 1,000 ids must
+ * stay within the server's 32 KiB request head.
+ */
+export function exportUrl(account_id: number, selector: string | null, format: 'xlsx' | 'csv') {
+  const path = buildPath('/api/accounts/{account_id}/export', { account_id }, { format });
+  if (selector === null) return apiUrl(path);
+  const terms = selector.split(',').map(encodeURIComponent).join(',');
+  return apiUrl(`${path}&playlists=${terms}`);
+}
 
 /** The filters and paging of GET …/history. */
 export type HistoryQuery = NonNullable<
@@ -448,3 +475,8 @@ export type Paste = Schemas['Paste'];
 export type PasteLine = Schemas['PasteLine'];
 export type PasteCandidate = Schemas['PasteCandidate'];
 export type PasteDecision = Schemas['PasteDecision'];
+export type Import = Schemas['Import'];
+export type ImportPreview = Schemas['ImportPreview'];
+export type ImportPlaylistPreview = Schemas['ImportPlaylistPreview'];
+export type ImportIssue = Schemas['ImportIssue'];
+export type ImportUndecidedRow = Schemas['ImportUndecidedRow'];

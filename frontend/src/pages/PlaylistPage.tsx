@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../api/client';
 import { DetailsDialog } from '../components/DetailsDialog';
+import { ExportMenu } from '../components/ExportMenu';
+import { ImportDialogLazy } from '../components/ImportDialogLazy';
 import { CreatePlaylistDialog, SplitDialog, UnfollowDialog } from '../components/LifecycleDialogs';
 import { JobProgress } from '../components/JobProgress';
 import { Link } from '../components/Link';
@@ -69,6 +71,7 @@ type OpenDialog =
   | { kind: 'copy' }
   | { kind: 'split' }
   | { kind: 'unfollow' }
+  | { kind: 'import' }
   | { kind: 'move-to' }
   | { kind: 'remove' }
   | { kind: 'reorder'; initial: ReorderChoice }
@@ -373,6 +376,16 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
             <Link to={historyPath(accountId, playlistId)} class="btn">
               History
             </Link>
+            <ExportMenu
+              choice={{
+                targets: [{ accountId, selector: playlist.id, label: 'this playlist' }],
+              }}
+            />
+            {canWrite && playlist.read_only_reason === null ? (
+              <button type="button" class="btn" onClick={() => setDialog({ kind: 'import' })}>
+                Import…
+              </button>
+            ) : null}
             <SpotifyLink
               uri={`spotify:playlist:${playlist.id}`}
               title={playlist.name}
@@ -566,6 +579,15 @@ export function PlaylistPage({ accountId, playlistId }: Props) {
       ) : null}
       {dialog?.kind === 'split' ? (
         <SplitDialog playlist={playlist} onClose={() => setDialog(null)} />
+      ) : null}
+      {dialog?.kind === 'import' ? (
+        <ImportDialogLazy
+          accounts={[]}
+          playlists={[]}
+          accountId={accountId}
+          playlist={playlist}
+          onClose={() => setDialog(null)}
+        />
       ) : null}
       {dialog?.kind === 'unfollow' ? (
         <UnfollowDialog

@@ -11,6 +11,8 @@ import {
 import { BatchDialog, type BatchKind } from '../components/BatchDialog';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Link } from '../components/Link';
+import { ExportMenu } from '../components/ExportMenu';
+import { ImportDialogLazy } from '../components/ImportDialogLazy';
 import { CreatePlaylistDialog, type CreateSource } from '../components/LifecycleDialogs';
 import { PlaylistTable } from '../components/PlaylistTable';
 import { SaveSelectionDialog } from '../components/SaveSelectionDialog';
@@ -19,6 +21,7 @@ import { SyncStrip } from '../components/SyncStrip';
 import { EmptyState, ErrorNotice, SelectField, Spinner } from '../components/ui';
 import { WorkspaceSidebar, type TagChoice } from '../components/WorkspaceSidebar';
 import { toUri } from '../lib/batch';
+import { exportChoice } from '../lib/exchange';
 import { formatCount, plural } from '../lib/format';
 import { isActive, jobs, upsertJob } from '../lib/jobs';
 import {
@@ -94,6 +97,7 @@ export function PlaylistsPage({ search }: { search: string }) {
   const [copyQueue, setCopyQueue] = useState<readonly Playlist[]>([]);
   const [batch, setBatch] = useState<{ kind: BatchKind; accountId: number } | null>(null);
   const [saving, setSaving] = useState(false);
+  const [importing, setImporting] = useState(false);
   const [deleting, setDeleting] = useState<SavedSelection | null>(null);
   const [density, setDensity] = useState<Density | null>(storedDensity);
   const chooseDensity = (d: Density) => {
@@ -359,17 +363,27 @@ export function PlaylistsPage({ search }: { search: string }) {
   const copying = copyQueue[0] ?? null;
   return (
     <div class="page page-wide">
-      <div class="page-head">
+      <div class="page-head page-head-row">
         <h1>Playlists</h1>
-        {canWrite && firstAccount ? (
-          <button
-            type="button"
-            class="btn btn-primary"
-            onClick={() => setCreating({ accountId: firstAccount.id, source: { kind: 'new' } })}
-          >
-            New playlist…
-          </button>
-        ) : null}
+        <div class="page-head-actions">
+          {accounts && playlists.length > 0 ? (
+            <ExportMenu choice={exportChoice(summary.chosen, playlists, accounts, query)} />
+          ) : null}
+          {canWrite && firstAccount ? (
+            <button type="button" class="btn" onClick={() => setImporting(true)}>
+              Import…
+            </button>
+          ) : null}
+          {canWrite && firstAccount ? (
+            <button
+              type="button"
+              class="btn btn-primary"
+              onClick={() => setCreating({ accountId: firstAccount.id, source: { kind: 'new' } })}
+            >
+              New playlist…
+            </button>
+          ) : null}
+        </div>
       </div>
       {syncStrip}
       {body}
@@ -396,6 +410,14 @@ export function PlaylistsPage({ search }: { search: string }) {
           playlists={batch.kind === 'duplicates' ? summary.chosen : summary.writable}
           kind={batch.kind}
           onClose={() => setBatch(null)}
+        />
+      ) : null}
+      {importing && accounts && firstAccount ? (
+        <ImportDialogLazy
+          accounts={accounts}
+          playlists={playlists}
+          accountId={query.account ?? summary.accountId ?? firstAccount.id}
+          onClose={() => setImporting(false)}
         />
       ) : null}
       {saving ? (

@@ -3,6 +3,8 @@ import type {
   Account,
   BatchEntryPreview,
   BatchPreview,
+  ImportPlaylistPreview,
+  ImportPreview,
   Job,
   Paste,
   PasteLine,
@@ -225,6 +227,57 @@ export function paste(lines: PasteLine[], overrides: Partial<Paste> = {}): Paste
     },
     seq: Math.max(0, ...lines.map((l) => l.seq)),
     lines,
+    ...overrides,
+  };
+}
+
+/** One playlist of an import's preview: a change of Road Trip (p1). */
+export function importPlaylist(
+  overrides: Partial<ImportPlaylistPreview> = {},
+): ImportPlaylistPreview {
+  return {
+    sheet: 'Road Trip',
+    playlist_id: 'p1',
+    name: 'Road Trip',
+    status: 'change',
+    reason: '',
+    rows: 10,
+    left_out: 0,
+    entry: batchEntry(),
+    tags: null,
+    undecided: [],
+    ...overrides,
+  };
+}
+
+/** An import's preview of these playlists, matching done; tests set what they look at. */
+export function importPreview(
+  playlists: ImportPlaylistPreview[],
+  overrides: Partial<ImportPreview> = {},
+): ImportPreview {
+  return {
+    import: {
+      id: 7,
+      account_id: 1,
+      file_name: 'plan.xlsx',
+      created_at: '2026-03-01T10:00:00Z',
+      paste_id: null,
+      job_id: null,
+      playlists: playlists.length,
+      rows: 10,
+      rows_to_match: 0,
+    },
+    matching: { done: 0, total: 0 },
+    summary: '',
+    playlists,
+    issues: [],
+    changed: 0,
+    unchanged: 0,
+    needs_decision: 0,
+    refused: 0,
+    unknown: 0,
+    calls: 10,
+    expected_seconds: 4,
     ...overrides,
   };
 }

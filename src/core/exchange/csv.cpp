@@ -1,6 +1,7 @@
 #include "core/exchange/csv.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -64,6 +65,15 @@ char detect_separator(std::string_view text) {
   return semicolons >= tabs ? ';' : '\t';
 }
 
+/// The separator of Excel's "sep=;" first line, which names it (Excel hides that line).
+std::optional<char> declared_separator(std::string_view text) {
+  if (!text.starts_with("sep=") || text.size() < 5) return std::nullopt;
+  if (text.size() > 5 && text[5] != '\n' && text[5] != '\r') return std::nullopt;
+  const char separator = text[4];
+  if (separator == '"' || separator == '\n' || separator == '\r') return std::nullopt;
+  return separator;
+}
+
 bool is_formula_start(char c) {
   return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
@@ -108,7 +118,8 @@ bool starts_like_formula_after_apostrophes(std::string_view text) {
 /// RFC 4180's reader over the whole text, with the separator chosen up front.
 class CsvReader {
  public:
-  CsvReader(std::string_view text, char separator) : text_(text), separator_(separator) {}
+  CsvReader(std::string_view text, char separator, std::size_t first_line = 1)
+      : text_(text), separator_(separator), line_(first_line) {}
 
   Result<std::vector<CsvRow>> read() {
     std::vector<CsvRow> rows;
@@ -194,8 +205,8 @@ class CsvReader {
 
   std::string_view text_;
   char separator_;
+  std::size_t line_;
   std::size_t at_ = 0;
-  std::size_t line_ = 1;
 };
 
 }  // namespace
@@ -205,6 +216,12 @@ Result<std::vector<CsvRow>> read_csv(std::string_view text) {
   if (const std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
     return csv_error(line_of(text, bad),
                      "the text is not UTF-8 (save the file as \"CSV UTF-8\" and try again)");
+  }
+  if (const std::optional<char> separator = declared_separator(text)) {
+    const std::size_t line_end = text.find_first_of("\r\n");
+    std::size_t rest = line_end == std::string_view::npos ? text.size() : line_end + 1;
+    if (rest < text.size() && text[line_end] == '\r' && text[rest] == '\n') ++rest;
+    return CsvReader(text.substr(rest), *separator, 2).read();
   }
   return CsvReader(text, detect_separator(text)).read();
 }

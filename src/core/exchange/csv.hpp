@@ -5,6 +5,8 @@
 /// Reading: fields separated by `,` (or `;` or a tab when the first line has more of those and no
 /// comma outside quotes), quotes doubled inside quoted fields, line breaks inside quoted fields,
 /// \n, \r\n or \r line endings, a UTF-8 byte-order mark dropped, trailing empty line ignored.
+/// A first line "sep=X" (Excel's way to name the separator; Excel hides it) sets the separator and
+/// is not a row.
 /// A line break inside a quoted field is read as "\n" (as a spreadsheet cell holds it); text after
 /// a closing quote is kept ("a"b reads as ab, as spreadsheets read it); an empty line is a row of
 /// one empty field. Limits of core/exchange/workbook.hpp (kMaxRows, kMaxColumns, kMaxCellBytes)

@@ -60,6 +60,17 @@ TEST(CsvRead, DetectsSemicolonsAndTabsWhenTheFirstLineHasNoComma) {
   EXPECT_EQ(read_ok("Title\n"), (Rows{{"Title"}}));
 }
 
+TEST(CsvRead, TakesTheSeparatorExcelsSepLineNames) {
+  EXPECT_EQ(read_ok("sep=;\r\nTitle;Artist, feat.\r\nA;B\r\n"),
+            (Rows{{"Title", "Artist, feat."}, {"A", "B"}}));
+  EXPECT_EQ(read_ok("\xEF\xBB\xBFsep=,\nTitle;x,Artist\n"), (Rows{{"Title;x", "Artist"}}));
+  EXPECT_EQ(read_ok("sep=\t"), Rows{});
+  EXPECT_EQ(read_ok("sep=;x\n"), (Rows{{"sep=", "x"}}));  // not a sep line
+  // Lines are still counted from the top of the file.
+  EXPECT_EQ(read_error("sep=;\na;\"b\n"),
+            "line 2 of the CSV file: a quoted field is never closed (a \" is missing)");
+}
+
 TEST(CsvRead, NamesTheLineOfAnUnterminatedQuote) {
   const std::string message = read_error("a,b\nc,d\n\"open\nstill open\n");
   EXPECT_EQ(message, "line 3 of the CSV file: a quoted field is never closed (a \" is missing)");

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -59,15 +58,14 @@ TEST(SheetNames, KeepClearOfTheReservedNames) {
             (Names{"Playlists (2)", "schedule (2)", "HISTORY (2)", "Playlists 2"}));
 }
 
-TEST(SheetNames, StayLinearForManyEqualNames) {
-  const Names names(3'000, "New Playlist");
-  const auto start = std::chrono::steady_clock::now();
+TEST(SheetNames, NumberManyEqualNamesInOrder) {
+  // 10,000 equal names (the speed of this, linear rather than quadratic, is measured by
+  // bench/exchange.sh, never by a timed test).
+  const Names names(10'000, "New Playlist");
   const Names sheets = sheet_names(names);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(sheets[0], "New Playlist");
   EXPECT_EQ(sheets[1], "New Playlist (2)");
-  EXPECT_EQ(sheets[2999], "New Playlist (3000)");
-  EXPECT_LT(elapsed, std::chrono::milliseconds(500));  // a quadratic scan takes seconds
+  EXPECT_EQ(sheets[9'999], "New Playlist (10000)");
 }
 
 TEST(CsvFileNames, AreSafeForFileSystemsAndUnique) {

@@ -420,7 +420,9 @@ class DocumentReader {
     }
     const std::size_t top = std::min(sheet.rows.size(), kHeaderSearchRows);
     for (std::size_t row = 0; row < top; ++row) {
-      if (header_key(cell_at(sheet, row, 0)) == fold_for_search(kIdLabel)) {
+      // A header row of tracks may start with a "Spotify ID" column (of track ids): not a label.
+      if (header_key(cell_at(sheet, row, 0)) == fold_for_search(kIdLabel) &&
+          !track_columns(sheet.rows[row]).reads_tracks()) {
         return read_playlist_sheet(sheet, row);
       }
     }

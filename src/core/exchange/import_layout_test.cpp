@@ -179,6 +179,15 @@ TEST(ReadImport, TheSpotifyIdMayBeAUriOrALinkAndABadOneIsAnError) {
 }
 
 // ---- plain sheets -------------------------------------------------------------------------------
+TEST(ReadImport, AHeaderOfTracksStartingWithASpotifyIdColumnIsNoLabel) {
+  const auto document = read_ok(
+      book_of({sheet_of("Ids", {{text("Spotify ID"), text("Title"), text("Artist")},
+                                {text(std::string(22, 'x')), text("Song"), text("Band")}})}));
+  EXPECT_EQ(document.layout, ImportDocument::Layout::Plain);
+  EXPECT_THAT(described(document), ElementsAre());
+  ASSERT_EQ(document.playlists.at(0).rows.size(), 1u);
+  EXPECT_EQ(document.playlists[0].rows[0].reading, (LineReading{"Song", "Band", ""}));
+}
 
 TEST(ReadImport, ReadsAPlainSheetByHeaderSynonymsInAnyOrderAndCase) {
   const auto workbook = book_of({sheet_of(

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <string>
@@ -461,26 +462,26 @@ TEST_F(ImportPlan, AnExportImportedBackChangesNothingAndCostsNoCall) {
   }
 }
 
-TEST_F(ImportPlan, ReadsAndPlansThreeHundredPlaylistsOfAHundredTracksQuickly) {
-  ImportDocument document;
+TEST_F(ImportPlan, ReadsAndPlansThreeHundredPlaylistsOfAHundredTracks) {
   for (int p = 0; p < 300; ++p) {
     std::vector<std::string> uris;
-    ImportedPlaylist sheet = sheet_of(p + 1, {});
-    for (int i = 0; i < 100; ++i) {
-      uris.push_back(track_uri(p * 100 + i));
-      sheet.rows.push_back(
-          uri_row(static_cast<std::size_t>(i + 5), track_uri(p * 100 + (i + 1) % 100)));
-    }
+    for (int i = 0; i < 100; ++i) uris.push_back(track_uri(p * 100 + i));
     save(p + 1, "P" + std::to_string(p), uris);
-    document.playlists.push_back(std::move(sheet));
   }
-  const auto started = std::chrono::steady_clock::now();
-  const auto proposal = propose(document);
-  const auto elapsed = std::chrono::steady_clock::now() - started;
+  auto workbook = export_workbook(export_of(store_, account_.id));
+  // Every playlist's first track goes to the end: 300 playlists change, one move each.
+  for (auto& sheet : workbook.sheets) {
+    if (sheet.name == kIndexSheetName) continue;
+    const auto first = sheet.rows.begin() + static_cast<std::ptrdiff_t>(kTrackHeaderRow + 1);
+    std::rotate(first, first + 1, sheet.rows.end());
+  }
+  const auto document = read_import(workbook);
+  ASSERT_TRUE(document) << document.error().message;
+  const auto proposal = propose(*document);
   ASSERT_TRUE(proposal) << proposal.error().message;
-  EXPECT_EQ(proposal->changed, 300) << "each list rotated by one";
-  // Far under the 2 s in the release build; this bound holds for the debug build too.
-  EXPECT_LT(elapsed, std::chrono::seconds{5});
+  EXPECT_EQ(proposal->changed, 300);
+  EXPECT_EQ(proposal->batch.plan.write_calls, 300) << "one reorder each";
+  // Its speed (the 2 s of local work) is measured by bench/exchange.sh, not here.
 }
 
 }  // namespace import_plan_tests

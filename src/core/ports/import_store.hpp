@@ -23,6 +23,9 @@ struct StoredImport {
   std::string file_name;  ///< as uploaded (clean text, at most 255 bytes)
   /// The paste whose lines are the rows to match (ImportDocument::rows_to_match), when any.
   std::optional<std::int64_t> paste_id;
+  /// The playlist a file of one sheet of tracks is (ImportOptions::playlist_id), as asked at the
+  /// upload: each reading of the file takes it again.
+  std::optional<std::string> playlist_id;
   std::int64_t size_bytes = 0;
   TimePoint created_at{};
 
@@ -33,7 +36,13 @@ struct StoredImport {
 inline constexpr std::int64_t kImportKeepDays = 7;
 
 /// What every ImportStore checks before storing an upload (create_import's InvalidInput).
-inline Status check_import_upload(const std::string& file_name, std::size_t size_bytes) {
+inline Status check_import_upload(const std::string& file_name, std::size_t size_bytes,
+                                  const std::optional<std::string>& playlist_id) {
+  if (playlist_id &&
+      (playlist_id->empty() || playlist_id->size() > 1000 || !is_clean_text(*playlist_id))) {
+    return make_error(ErrorCode::InvalidInput,
+                      "an import's playlist must be 1 to 1000 bytes of clean text");
+  }
   if (file_name.empty() || file_name.size() > 255 || !is_clean_text(file_name)) {
     return make_error(ErrorCode::InvalidInput,
                       "an import's file name must be 1 to 255 bytes of clean text");
@@ -50,11 +59,13 @@ class ImportStore {
  public:
   virtual ~ImportStore() = default;
 
-  /// Stores an upload. InvalidInput for an empty or unclean file name (is_clean_text, at most 255
-  /// bytes) or bytes over kMaxImportFileBytes; NotFound for a missing user, account or paste.
+  /// Stores an upload. InvalidInput as check_import_upload (an empty or unclean file name, at most
+  /// 255 bytes; bytes over kMaxImportFileBytes; an empty or unclean playlist id); NotFound for a
+  /// missing user, account or paste.
   virtual Result<StoredImport> create_import(std::int64_t owner_user_id, std::int64_t account_id,
                                              const std::string& file_name, const std::string& bytes,
                                              std::optional<std::int64_t> paste_id,
+                                             const std::optional<std::string>& playlist_id,
                                              TimePoint now) = 0;
   virtual Result<std::optional<StoredImport>> find_import(std::int64_t import_id) = 0;
   /// The file as uploaded. NotFound when the import does not exist.

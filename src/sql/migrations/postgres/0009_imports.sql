@@ -13,6 +13,7 @@ CREATE TABLE imports (
   account_id    BIGINT NOT NULL REFERENCES spotify_accounts (id) ON DELETE CASCADE,
   file_name     TEXT NOT NULL CHECK (file_name <> ''),
   paste_id      BIGINT REFERENCES pastes (id) ON DELETE SET NULL,
+  playlist_id   TEXT,  -- the playlist a one-sheet file is (asked at upload); NULL: by name
   size_bytes    BIGINT NOT NULL CHECK (size_bytes >= 0),
   created_at    BIGINT NOT NULL,
   content       BYTEA NOT NULL

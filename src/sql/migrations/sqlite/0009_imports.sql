@@ -13,6 +13,7 @@ CREATE TABLE imports (
   account_id    INTEGER NOT NULL REFERENCES spotify_accounts (id) ON DELETE CASCADE,
   file_name     TEXT NOT NULL CHECK (file_name <> ''),
   paste_id      INTEGER REFERENCES pastes (id) ON DELETE SET NULL,
+  playlist_id   TEXT,  -- the playlist a one-sheet file is (asked at upload); NULL: by name
   size_bytes    INTEGER NOT NULL CHECK (size_bytes >= 0),
   created_at    INTEGER NOT NULL,
   content       BLOB NOT NULL
