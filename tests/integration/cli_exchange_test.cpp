@@ -164,8 +164,10 @@ TEST_F(CliExchangeTest, ExportThenImportOfTheSameFileChangesNothingAndSendsNothi
   EXPECT_EQ(previewed["unknown"], 0);
   EXPECT_EQ(previewed["calls"], 0);
   ASSERT_EQ(previewed["playlists"].size(), 4u);
-  for (const auto& playlist : previewed["playlists"])
+  for (const auto& playlist : previewed["playlists"]) {
     EXPECT_NE(playlist["status"], "change") << playlist.dump();
+    expect_schema("ImportPlaylistPreview", playlist);  // the web API's shape
+  }
   const Json applied = run_json({"import", file("all.xlsx"), "--apply"});
   EXPECT_TRUE(applied["applied"]["job_id"].is_null()) << applied.dump(1);
   EXPECT_EQ(applied["applied"]["results"].size(), 0u);
@@ -220,6 +222,9 @@ book.save(sys.argv[1])
   EXPECT_EQ(planned.at(kTrip)["status"], "change");
   EXPECT_EQ(planned.at(kWork)["status"], "needs_decision");
   EXPECT_EQ(planned.at(kChill)["status"], "unchanged");
+  for (const auto& playlist : preview["playlists"])
+    expect_schema("ImportPlaylistPreview", playlist);
+  for (const auto& issue : preview["issues"]) expect_schema("ImportIssue", issue);
   const auto text = run({"import", file("plan.xlsx")});
   EXPECT_NE(text.out.find("put the track's URI in row 9 of sheet"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("\u201cRoad Trip\u201d -> \u201cRoad Trip 2026\u201d"), std::string::npos)
