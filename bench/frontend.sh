@@ -13,10 +13,13 @@
 #    scrolling frames a second. Then the same with the CPU throttled (CDP):
 #    frontend/e2e/bench/tti.ts.
 #
-# Usage: bench/frontend.sh [--runs N] [--throttle RATE] [--playlists N] [--profile DIR] [--json FILE]
+# Usage: bench/frontend.sh [--runs N] [--throttle RATE] [--playlists N] [--page P] [--profile DIR]
+#                          [--json FILE]
 #   --runs N        page loads per page and variant (default 5)
 #   --throttle RATE CPU slow-down of the second variant (default 4, like a slower laptop; 1: none)
 #   --playlists N   the demo account's playlists (default 2000; 330 is the emulator's default seed)
+#   --page P        only this page: playlist (the 10,000-track one; with --playlists 330 it skips
+#                   seeding, the quickest way to measure it) or playlists
 #   --profile DIR   also trace and CPU-profile one more load of each page (at the throttled rate)
 #                   into DIR, and print what each task over 50 ms did
 #   --json FILE     also write every run's figures to FILE
@@ -36,7 +39,8 @@ while (($# > 0)); do
     --throttle) throttle="${2:?}"; shift ;;
     --playlists) playlists="${2:?}"; shift ;;
     --profile | --json) extra+=("$1" "$(realpath -m "${2:?}")"); shift ;;
-    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --page) extra+=("$1" "${2:?}"); shift ;;
+    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift

@@ -10,6 +10,8 @@ import {
   artifactsDir,
   connectDemoAccount,
   launchBrowser,
+  openPage,
+  playlistLink,
   reportFailure,
   startStack,
   type Stack,
@@ -120,9 +122,7 @@ describe.sequential('accessibility', () => {
     mkdirSync(artifactsDir, { recursive: true });
     stack = await startStack({ createUser: false });
     context = await launchBrowser();
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page = await openPage(context, pageErrors);
   });
 
   afterEach((ctx) => reportFailure(ctx, page, stack, shot));
@@ -186,7 +186,7 @@ describe.sequential('accessibility', () => {
       .waitFor();
     await scan('import-dialog');
     await page.keyboard.press('Escape');
-    await page.getByTestId('playlist-row').first().getByRole('link').first().click();
+    await playlistLink(page.getByTestId('playlist-row').first()).click();
     await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
     await scan('playlist');
     const playlistUrl = page.url();
@@ -239,7 +239,7 @@ describe.sequential('accessibility', () => {
     // `/` again, from the table: the account's big playlist (its own, so it can be edited).
     await page.keyboard.press('/');
     await page.keyboard.type(BIG);
-    await page.getByTestId('playlist-row').getByRole('link', { name: BIG, exact: true }).waitFor();
+    await playlistLink(page.getByTestId('playlist-row'), BIG).waitFor();
     expect(await page.getByTestId('playlist-row').count()).toBe(1);
     await tabTo(playlistRow, `the row of ${BIG}`);
     await page.keyboard.press('Enter');

@@ -10,6 +10,8 @@ import {
   connectDemoAccount,
   emulatorProfile,
   launchBrowser,
+  openPage,
+  playlistLink,
   reportFailure,
   startStack,
   type Stack,
@@ -30,9 +32,7 @@ describe.sequential('plm in a browser', () => {
     mkdirSync(artifactsDir, { recursive: true });
     stack = await startStack();
     context = await launchBrowser();
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page = await openPage(context, pageErrors);
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
@@ -152,7 +152,7 @@ describe.sequential('plm in a browser', () => {
     expect(Math.abs(gap)).toBeLessThan(2);
     const far = rows.nth(5);
     expect(Number(await far.getAttribute('aria-rowindex'))).toBeGreaterThan(100);
-    const name = (await far.getByRole('link').textContent()) ?? '';
+    const name = (await playlistLink(far).textContent()) ?? '';
 
     // Row keys: one tab stop, arrows move focus, End reaches the last row (scrolled in, clear of
     // the sticky header).
@@ -189,7 +189,7 @@ describe.sequential('plm in a browser', () => {
     );
     const filtered = await shown();
     expect(filtered).toBeGreaterThan(0);
-    expect(await rows.getByRole('link', { name, exact: true }).count()).toBeGreaterThan(0);
+    expect(await playlistLink(rows, name).count()).toBeGreaterThan(0);
     expect(new URL(page.url()).searchParams.get('q')).toBe(word);
     await shot('07-filtered');
 
@@ -214,7 +214,7 @@ describe.sequential('plm in a browser', () => {
     await page.getByLabel('Sort by').selectOption('tracks:desc');
     const first = page.getByTestId('playlist-row').first();
     expect(await first.locator('.pt-tracks').textContent()).toBe('10,000');
-    await first.getByRole('link').click();
+    await playlistLink(first).click();
     await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
     const table = page.getByTestId('track-table');
     await table.waitFor();

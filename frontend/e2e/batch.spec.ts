@@ -10,10 +10,12 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
-  connectDemoAccount,
   launchBrowser,
+  openPage,
+  playlistLink,
   reportFailure,
-  signIn,
+  seedEmulator,
+  signInConnectAndSync,
   startStack,
   type Stack,
 } from './harness';
@@ -104,35 +106,22 @@ describe.sequential('batch edits', () => {
   beforeAll(async () => {
     mkdirSync(artifactsDir, { recursive: true });
     stack = await startStack();
-    const seeded = await fetch(`${stack.emulatorUrl}/__emulator/seed`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        users: [{ id: 'demo-pro', display_name: 'Nova Sound Records' }],
-        playlists: [
-          ...[...TAGGED, OTHER].map((name) => ({ owner: 'demo-pro', name, random_tracks: 4 })),
-          { owner: 'demo-pro', name: SOURCE, random_tracks: 30 },
-        ],
-      }),
+    await seedEmulator(stack, {
+      users: [{ id: 'demo-pro', display_name: 'Nova Sound Records' }],
+      playlists: [
+        ...[...TAGGED, OTHER].map((name) => ({ owner: 'demo-pro', name, random_tracks: 4 })),
+        { owner: 'demo-pro', name: SOURCE, random_tracks: 30 },
+      ],
     });
-    if (!seeded.ok)
-      throw new Error(`seeding the emulator: ${seeded.status} ${await seeded.text()}`);
     const world = await truth();
     const elsewhere = new Set([...TAGGED, OTHER].flatMap((n) => world.get(n) ?? []));
     sourceUris = [...new Set(world.get(SOURCE))].filter((u) => !elsewhere.has(u));
     if (sourceUris.length < 2) throw new Error('the seed gave too few tracks of its own to Source');
 
     context = await launchBrowser();
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page = await openPage(context, pageErrors);
 
-    await signIn(page, stack);
-    await page.goto(`${stack.appUrl}accounts`);
-    await connectDemoAccount(page, stack);
-    const card = page.getByTestId('account-card').first();
-    await card.getByRole('button', { name: 'Sync now' }).click();
-    await card.getByRole('button', { name: 'Sync now' }).waitFor({ timeout: 60_000 });
+    await signInConnectAndSync(page, stack);
 
     // Tag the batch's playlists through the API, as the tag editor would.
     const tagged = await page.evaluate(
@@ -246,10 +235,7 @@ describe.sequential('batch edits', () => {
     // From a track row of a playlist ("Where else?", shown on hover); searched for, as the list
     // renders only the rows in view.
     await page.goto(`${stack.appUrl}playlists?q=${encodeURIComponent(TAGGED[1]!)}`);
-    await page
-      .getByTestId('playlist-row')
-      .getByRole('link', { name: TAGGED[1]!, exact: true })
-      .click();
+    await playlistLink(page.getByTestId('playlist-row'), TAGGED[1]!).click();
     const first = page.getByTestId('track-table').locator('[role=row][data-index="0"]');
     await first.hover();
     await first.getByRole('link', { name: /^Where else\? / }).click();

@@ -14,10 +14,12 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
-  connectDemoAccount,
   launchBrowser,
+  openPage,
+  playlistLink,
   reportFailure,
-  signIn,
+  seedEmulator,
+  signInConnectAndSync,
   startStack,
   type Stack,
 } from './harness';
@@ -99,7 +101,7 @@ async function said(expected: string | RegExp): Promise<void> {
 async function openPlaylist(name: string): Promise<void> {
   // Searched for: the list renders only the rows in view.
   await page.goto(`${stack.appUrl}playlists?q=${encodeURIComponent(name)}`);
-  await page.getByTestId('playlist-row').getByRole('link', { name, exact: true }).click();
+  await playlistLink(page.getByTestId('playlist-row'), name).click();
   await page.waitForURL(/\/playlists\/\d+\/[^/]+$/);
   await table().waitFor();
   await row(0).waitFor();
@@ -117,40 +119,27 @@ describe.sequential('editing playlists', () => {
   beforeAll(async () => {
     mkdirSync(artifactsDir, { recursive: true });
     stack = await startStack();
-    const seeded = await fetch(`${stack.emulatorUrl}/__emulator/seed`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        users: [
-          {
-            id: 'demo-pro',
-            display_name: 'Nova Sound Records',
-            generate: {
-              count: 1,
-              max_tracks: 12,
-              duplicates_every: 1,
-              local_files_every: 1,
-              unavailable_every: 1,
-              big_playlist_tracks: 10_000,
-            },
+    await seedEmulator(stack, {
+      users: [
+        {
+          id: 'demo-pro',
+          display_name: 'Nova Sound Records',
+          generate: {
+            count: 1,
+            max_tracks: 12,
+            duplicates_every: 1,
+            local_files_every: 1,
+            unavailable_every: 1,
+            big_playlist_tracks: 10_000,
           },
-        ],
-        playlists: [{ owner: 'demo-pro', name: SMALL, random_tracks: 12 }],
-      }),
+        },
+      ],
+      playlists: [{ owner: 'demo-pro', name: SMALL, random_tracks: 12 }],
     });
-    if (!seeded.ok)
-      throw new Error(`seeding the emulator: ${seeded.status} ${await seeded.text()}`);
     context = await launchBrowser();
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page = await openPage(context, pageErrors);
 
-    await signIn(page, stack);
-    await page.goto(`${stack.appUrl}accounts`);
-    await connectDemoAccount(page, stack);
-    const card = page.getByTestId('account-card').first();
-    await card.getByRole('button', { name: 'Sync now' }).click();
-    await card.getByRole('button', { name: 'Sync now' }).waitFor({ timeout: 120_000 });
+    await signInConnectAndSync(page, stack, 120_000);
     console.log(`e2e edit: set up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 

@@ -22,7 +22,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const frontendDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -323,6 +323,59 @@ export async function signIn(page: Page, stack: Stack): Promise<void> {
   await page.getByLabel('Password').fill(stack.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/playlists$/);
+}
+
+/**
+ * The link to a playlist row's playlist: its name. A row holds other links ("Open … in
+ * Spotify", whose name contains the playlist's), so a row's links are never looked up by a
+ * partial name or as "the" link.
+ */
+export function playlistLink(row: Locator, name?: string): Locator {
+  return name === undefined
+    ? row.locator('a.pt-link')
+    : row.getByRole('link', { name, exact: true });
+}
+
+/**
+ * The page a spec drives: the context's first page, whose actions wait up to `timeout`, with its
+ * uncaught errors collected in `errors` (each spec checks them at its end).
+ */
+export async function openPage(
+  context: BrowserContext,
+  errors: string[],
+  timeout = 20_000,
+): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(timeout);
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return page;
+}
+
+/** Replaces the emulator's users and playlists (`POST /__emulator/seed`, SEED_FORMAT.md). */
+export async function seedEmulator(stack: Stack, seed: unknown): Promise<void> {
+  const seeded = await fetch(`${stack.emulatorUrl}/__emulator/seed`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(seed),
+  });
+  if (!seeded.ok) throw new Error(`seeding the emulator: ${seeded.status} ${await seeded.text()}`);
+}
+
+/**
+ * Signs in, connects the demo account and syncs it with its card's "Sync now"; ends on the
+ * accounts page once the sync is done (the button is back).
+ */
+export async function signInConnectAndSync(
+  page: Page,
+  stack: Stack,
+  syncTimeout = 60_000,
+): Promise<void> {
+  await signIn(page, stack);
+  await page.goto(`${stack.appUrl}accounts`);
+  await connectDemoAccount(page, stack);
+  const card = page.getByTestId('account-card').first();
+  await card.getByRole('button', { name: 'Sync now' }).click();
+  await card.getByRole('button', { name: 'Sync now' }).waitFor({ timeout: syncTimeout });
 }
 
 /** For afterEach: when the test failed, a screenshot named after it and the servers' logs. */

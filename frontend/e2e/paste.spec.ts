@@ -9,10 +9,11 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
-  connectDemoAccount,
   launchBrowser,
+  openPage,
   reportFailure,
-  signIn,
+  seedEmulator,
+  signInConnectAndSync,
   startStack,
   type Stack,
 } from './harness';
@@ -62,31 +63,18 @@ describe.sequential('paste to add', () => {
   beforeAll(async () => {
     mkdirSync(artifactsDir, { recursive: true });
     stack = await startStack();
-    const seeded = await fetch(`${stack.emulatorUrl}/__emulator/seed`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        users: [{ id: 'demo-pro', display_name: 'Nova Sound Records' }],
-        playlists: [
-          { owner: 'demo-pro', name: TARGET, random_tracks: 3 },
-          { owner: 'demo-pro', name: SOURCE, random_tracks: 60 },
-        ],
-      }),
+    await seedEmulator(stack, {
+      users: [{ id: 'demo-pro', display_name: 'Nova Sound Records' }],
+      playlists: [
+        { owner: 'demo-pro', name: TARGET, random_tracks: 3 },
+        { owner: 'demo-pro', name: SOURCE, random_tracks: 60 },
+      ],
     });
-    if (!seeded.ok)
-      throw new Error(`seeding the emulator: ${seeded.status} ${await seeded.text()}`);
 
     context = await launchBrowser();
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page = await openPage(context, pageErrors);
 
-    await signIn(page, stack);
-    await page.goto(`${stack.appUrl}accounts`);
-    await connectDemoAccount(page, stack);
-    const card = page.getByTestId('account-card').first();
-    await card.getByRole('button', { name: 'Sync now' }).click();
-    await card.getByRole('button', { name: 'Sync now' }).waitFor({ timeout: 60_000 });
+    await signInConnectAndSync(page, stack);
 
     // The source playlist's tracks as plm stored them: the lines are written from them.
     const found = await page.evaluate(

@@ -8,6 +8,8 @@ import {
   artifactsDir,
   connectDemoAccount,
   launchBrowser,
+  openPage,
+  playlistLink,
   reportFailure,
   startStack,
   type Stack,
@@ -52,9 +54,7 @@ describe.sequential('first visit and a tour of the pages', () => {
     mkdirSync(artifactsDir, { recursive: true });
     stack = await startStack({ createUser: false });
     context = await launchBrowser();
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page = await openPage(context, pageErrors);
   });
 
   afterEach((ctx) => reportFailure(ctx, page, stack, shot));
@@ -126,7 +126,7 @@ describe.sequential('first visit and a tour of the pages', () => {
   });
 
   it('tags a playlist and finds it by the tag filter', async () => {
-    const link = page.getByTestId('playlist-row').nth(2).getByRole('link');
+    const link = playlistLink(page.getByTestId('playlist-row').nth(2));
     const name = (await link.textContent()) ?? '';
     await link.click();
     await page.getByTestId('track-table').waitFor();
@@ -143,7 +143,7 @@ describe.sequential('first visit and a tour of the pages', () => {
     await page.waitForFunction(
       () => document.querySelectorAll('[data-testid=playlist-row]').length === 1,
     );
-    expect(await page.getByTestId('playlist-row').getByRole('link').textContent()).toBe(name);
+    expect(await playlistLink(page.getByTestId('playlist-row')).textContent()).toBe(name);
   });
 
   it('manages users and shows the settings', async () => {

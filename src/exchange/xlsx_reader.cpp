@@ -410,7 +410,7 @@ class Reader {
       bool hidden = false;
     };
     std::vector<SheetEntry> entries;
-    std::set<std::string> folded_names;
+    std::set<std::u32string> folded_names;
     std::optional<core::Error> failure;
     for_each_child(child(root, "sheets"), "sheet", [&](const pugi::xml_node& sheet) {
       if (failure) return;
@@ -424,9 +424,7 @@ class Reader {
         failure = damaged("a sheet has no name");
         return;
       }
-      std::string folded = name;
-      for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (!folded_names.insert(folded).second) {
+      if (!folded_names.insert(sheet_name_key(name)).second) {
         failure = invalid_input("the workbook has two sheets named " + quoted(name));
         return;
       }

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -215,6 +214,9 @@ TEST(XlsxWrite, RefusesWhatExcelWouldRefuse) {
   refused(workbook_of({sheet_of("'quoted'", {})}), "apostrophe");
   refused(workbook_of({sheet_of("History", {})}), "reserved");
   refused(workbook_of({sheet_of("Same", {}), sheet_of("sAME", {})}), "two sheets");
+  refused(workbook_of({sheet_of("Été", {}), sheet_of("éTÉ", {})}), "two sheets");
+  // Excel counts UTF-16 code units: 30 letters and an emoji are 32.
+  refused(workbook_of({sheet_of(std::string(30, 'a') + "🎧", {})}), "longer than 31");
   refused(
       workbook_of({sheet_of("A", {{Cell::of_text(std::string(core::kMaxCellBytes + 1, 'x'))}})}),
       "more than 32767 bytes");
@@ -405,7 +407,7 @@ TEST(XlsxBadFiles, CorruptEntry) {
 }
 
 TEST(XlsxBadFiles, ZipBombs) {
-  const auto started = std::chrono::steady_clock::now();
+  // How fast a bomb is refused is bench/xlsx.sh's to measure; here: refused, with the reason.
   const auto bomb = testing::zip_bomb(core::kMaxUncompressedBytes + 1);
   EXPECT_LT(bomb.size(), 2'000'000u);
   expect_message(bomb, "would unpack to more than 200 MB");
@@ -416,17 +418,14 @@ TEST(XlsxBadFiles, ZipBombs) {
             "the file is damaged: its part “xl/worksheets/sheet1.xml” cannot be unpacked");
   EXPECT_NE(lying.detail.find("more than the 1000 bytes its header declares"), std::string::npos)
       << lying.detail;
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
 }
 
 TEST(XlsxBadFiles, PartWhoseXmlTreeWouldTakeTooMuchMemory) {
   // 40 MB of tiny elements, under the 200 MB limit, would be a tree of about 400 MB.
-  const auto started = std::chrono::steady_clock::now();
   const auto error = read_error(testing::zip_bomb(40 * 1024 * 1024));
   EXPECT_EQ(error.message,
             "the workbook is too large to read: its part “xl/worksheets/sheet1.xml” would take "
             "more than 256 MB of memory");
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
   // The budget is given back: a small workbook reads afterwards.
   EXPECT_TRUE(read_xlsx(package(minimal_parts({{"S", testing::rows_body(3)}}))));
 }
@@ -478,6 +477,8 @@ TEST(XlsxBadFiles, CellOverTheLimit) {
 TEST(XlsxBadFiles, DuplicateNamesNoSheetsAndMissingParts) {
   expect_message(package(minimal_parts({{"Chill", ""}, {"CHILL", ""}})),
                  "two sheets named “CHILL”");
+  expect_message(package(minimal_parts({{"Ünïcode", ""}, {"üNÏCODE", ""}})),
+                 "two sheets named “üNÏCODE”");
   expect_message(package(minimal_parts({})), "has no sheets");
   auto parts = minimal_parts({{"Gone", ""}});
   parts.pop_back();

@@ -43,20 +43,12 @@ core::Error library_failure(std::string_view what, lxw_error code) {
   return error;
 }
 
-std::string ascii_lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
 /// Why Excel would refuse `name` as a sheet name, or "" when it would take it.
 std::string sheet_name_problem(std::string_view name) {
   if (name.empty()) return "a sheet has no name";
   const std::string quoted = "the sheet name “" + std::string(name) + "”";
   if (!is_utf8(name)) return quoted + " is not UTF-8 text";
-  if (utf8_characters(name) > core::kMaxSheetNameCharacters) {
+  if (excel_characters(name) > core::kMaxSheetNameCharacters) {
     return quoted + " is longer than " + std::to_string(core::kMaxSheetNameCharacters) +
            " characters";
   }
@@ -69,7 +61,7 @@ std::string sheet_name_problem(std::string_view name) {
   if (name.front() == '\'' || name.back() == '\'') {
     return quoted + " starts or ends with an apostrophe";
   }
-  if (ascii_lower(name) == "history") return quoted + " is reserved by Excel";
+  if (sheet_name_key(name) == U"history") return quoted + " is reserved by Excel";
   return {};
 }
 
@@ -180,7 +172,7 @@ core::Status write_cell(lxw_worksheet* worksheet, const std::string& sheet_name,
                              " bytes of text");
       }
       if (cell.format == Cell::Format::Hyperlink && is_link(cell.text) &&
-          utf8_characters(cell.text) <= kMaxUrlCharacters && links < kMaxLinksPerSheet) {
+          excel_characters(cell.text) <= kMaxUrlCharacters && links < kMaxLinksPerSheet) {
         result = worksheet_write_url_opt(worksheet, lxw_row, lxw_column, cell.text.c_str(), format,
                                          cell.text.c_str(), nullptr);
         if (result == LXW_NO_ERROR) {
@@ -274,13 +266,12 @@ core::Result<std::string> read_file(const std::string& path) {
 
 core::Result<std::string> write_xlsx(const core::Workbook& workbook) {
   if (workbook.sheets.empty()) return invalid_input("a workbook needs at least one sheet");
-  std::set<std::string> names;
+  std::set<std::u32string> names;
   for (const auto& sheet : workbook.sheets) {
     if (auto problem = sheet_name_problem(sheet.name); !problem.empty())
       return invalid_input(problem);
-    // Excel compares sheet names without case (ASCII here; the export's names are unique
-    // without case already, export_layout.hpp).
-    if (!names.insert(ascii_lower(sheet.name)).second) {
+    // Excel compares sheet names without case (export_layout's names are unique that way).
+    if (!names.insert(sheet_name_key(sheet.name)).second) {
       return invalid_input("two sheets are named “" + sheet.name + "”");
     }
   }

@@ -252,10 +252,6 @@ std::string items_json(const std::vector<core::PlaylistItem>& items,
     }
     out += "],\"album\":";
     append_json_string(out, track ? track->album : std::string());
-    out += ",\"album_image_url\":";
-    append_json_string(out, track ? track->album_image_url : std::string());
-    out += ",\"release_date\":";
-    append_json_string(out, track ? track->release_date : std::string());
     out += ",\"duration_ms\":";
     out += std::to_string(track ? track->duration_ms : 0);
     out += ",\"added_at\":";

@@ -14,7 +14,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$root/tests/fuzz/lib.sh"
 out="${1:?usage: xlsx_read_fuzz.sh OUT_DIR SEEDS_PROGRAM [SECONDS]}"
 seeds_program="${2:?usage: xlsx_read_fuzz.sh OUT_DIR SEEDS_PROGRAM [SECONDS]}"
-seconds="${3:-${PLM_FUZZ_SECONDS:-60}}"
+seconds="${3:-${PLM_FUZZ_SECONDS:-30}}"
 mkdir -p "$out/corpus" "$out/seeds"
 
 clangxx="$(fuzz_clangxx xlsx_read_fuzz)"
@@ -31,7 +31,8 @@ fuzz_build xlsx_read_fuzz "$clangxx" "$root" "$out" "$out/xlsx_read_fuzz" \
   "src/exchange/xlsx_read_fuzz.cpp src/exchange/xlsx_reader.cpp src/exchange/zip.cpp
    src/core/exchange/workbook.cpp" \
   "src/exchange/xlsx.hpp src/exchange/xlsx_read_fuzz.hpp src/exchange/zip_archive.hpp
-   src/exchange/xlsx_common.hpp src/core/exchange/workbook.hpp src/core/result.hpp" \
+   src/exchange/xlsx_common.hpp src/core/exchange/utf8.hpp src/core/exchange/workbook.hpp
+   src/core/result.hpp" \
   "$zip_cflags" "$zip_libs -lpugixml"
 
 # -timeout: one input taking over 5 s is a hang (every limit is meant to refuse a hostile file in

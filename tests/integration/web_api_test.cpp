@@ -641,11 +641,10 @@ TEST_F(PlmApiTest, ASyncStreamsProgressAndThePlaylistsMatchTheEmulator) {
     EXPECT_EQ(items.json["items"][i]["position"], static_cast<int>(i));
   }
   EXPECT_EQ(items.json["items"][0]["name"], spotify_emulator::testkit::catalog_track(100).name);
-  // The album's release date and cover come through the sync and the store.
-  const auto& album = spotify_emulator::testkit::catalog_track(100).album;
-  ASSERT_FALSE(album.release_date.empty());
-  EXPECT_EQ(items.json["items"][0]["release_date"], album.release_date);
-  EXPECT_NE(items.json["items"][0]["album_image_url"], "");
+  // What the track table shows and nothing more: the album's release date and cover stay in the
+  // store (1.1 MB of a 10,000-item list's 3.6 MB; docs/benchmarks.md).
+  EXPECT_FALSE(items.json["items"][0].contains("release_date"));
+  EXPECT_FALSE(items.json["items"][0].contains("album_image_url"));
   const auto odd = admin.get(path_of(account, SeedIds::kAliceOdd, "/items"));
   ASSERT_EQ(odd.json["items"].size(), 3u);
   EXPECT_EQ(odd.json["items"][1]["is_local"], true);

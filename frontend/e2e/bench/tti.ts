@@ -62,6 +62,8 @@ interface Options {
   playlists: number | null;
   profileDir: string | null;
   jsonFile: string | null;
+  /** Measure only this page ("playlist": the 10,000-track one; "playlists"); null: both. */
+  page: 'playlist' | 'playlists' | null;
 }
 
 interface LongTask {
@@ -144,7 +146,7 @@ interface Target {
 
 function usage(): never {
   console.log(
-    'usage: npm run --silent bench:tti -- [--runs N] [--throttle RATE] [--warm] [--playlists N] [--profile DIR] [--json FILE]',
+    'usage: npm run --silent bench:tti -- [--runs N] [--throttle RATE] [--warm] [--playlists N] [--page playlist|playlists] [--profile DIR] [--json FILE]',
   );
   process.exit(0);
 }
@@ -157,6 +159,7 @@ function parseArgs(argv: string[]): Options {
     playlists: null,
     profileDir: null,
     jsonFile: null,
+    page: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -177,7 +180,12 @@ function parseArgs(argv: string[]): Options {
         throw new Error(`--playlists needs a whole number >= ${DEMO_PLAYLISTS}`);
     } else if (arg === '--profile') options.profileDir = resolve(value());
     else if (arg === '--json') options.jsonFile = resolve(value());
-    else if (arg === '-h' || arg === '--help') usage();
+    else if (arg === '--page') {
+      const page = value();
+      if (page !== 'playlist' && page !== 'playlists')
+        throw new Error('--page is playlist (the 10,000-track page) or playlists');
+      options.page = page;
+    } else if (arg === '-h' || arg === '--help') usage();
     else throw new Error(`unknown option ${arg} (see --help)`);
   }
   if (!Number.isInteger(options.runs) || options.runs < 1)
@@ -787,7 +795,7 @@ async function prepare(stack: Stack, context: BrowserContext, options: Options):
   if (big.stored_track_count !== BIG)
     throw new Error(`the big playlist holds ${big.stored_track_count} tracks`);
   console.log(`set-up: ${list.total} playlists; the ${BIG}-track one is ${big.id}`);
-  return [
+  const targets: Target[] = [
     {
       key: 'playlist',
       label: `${BIG.toLocaleString('en')}-track playlist page`,
@@ -804,6 +812,7 @@ async function prepare(stack: Stack, context: BrowserContext, options: Options):
       searchFor,
     },
   ];
+  return targets.filter((t) => options.page === null || t.key === options.page);
 }
 
 // ---------------------------------------------------------------------------------------------

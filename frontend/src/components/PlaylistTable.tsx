@@ -6,9 +6,10 @@
 //
 // The keyboard (components/row-navigation.ts): the rows are one tab stop, arrows, Page Up/Down,
 // Home and End move between them, Enter opens the playlist, Space selects (Shift+Space extends
-// from the last one); the checkboxes and links inside the rows stay out of the tab order. The
-// headers keep select-all and the sort buttons (aria-sort). ARIA table roles on the grid of divs
-// tell screen readers the row count and each row's index, rendered or not.
+// from the last one); the checkboxes and links inside the rows (the playlist's name, "Spotify ↗")
+// stay out of the tab order. The headers keep select-all and the sort buttons (aria-sort). ARIA
+// table roles on the grid of divs tell screen readers the row count and each row's index, rendered
+// or not.
 //
 // Two densities: comfortable (cover, description, account) and compact (one line per playlist,
 // no cover); long names are cut with an ellipsis and whole in the tooltip.
@@ -23,6 +24,7 @@ import { visibleSelectionState } from '../lib/selection';
 import type { Density } from '../lib/workspace';
 import { Link } from './Link';
 import { keepRowRendered, useRowNavigation } from './row-navigation';
+import { SpotifyLink } from './SpotifyLink';
 import { Badge, Cover } from './ui';
 import { useScrollToTopOn, useVirtualRows } from './virtual-rows';
 
@@ -291,6 +293,12 @@ class PlaylistRow extends Component<RowProps> {
               </Badge>
             ) : null}
           </span>
+          <SpotifyLink
+            uri={`spotify:playlist:${p.id}`}
+            title={name}
+            class="spotify-link pt-spotify"
+            tabIndex={-1}
+          />
         </div>
         <div role="cell" class="pt-cell pt-tags">
           {p.tags.length > 0 ? (

@@ -151,8 +151,6 @@ export function trackAsItem(track: Track, position: number, addedBy: string): Pl
     added_by: addedBy,
     is_local: false,
     unavailable: false,
-    release_date: track.release_date,
-    album_image_url: track.album_image_url,
   };
 }
 

@@ -122,7 +122,14 @@ describe('PlaylistsPage', () => {
     const body = rows.slice(1);
     expect(body.map((r) => r.tabIndex)).toEqual([0, -1, -1, -1, -1]);
     expect(screen.getByLabelText('Select Alpha Beats').tabIndex).toBe(-1);
-    expect(within(body[0]!).getByRole('link').tabIndex).toBe(-1);
+    // Its links (the playlist, "Open … in Spotify") are reached through the row, not by Tab.
+    const links = within(body[0]!).getAllByRole('link');
+    expect(links.map((l) => l.getAttribute('aria-label') ?? l.textContent)).toEqual([
+      'Alpha Beats',
+      'Open Alpha Beats in Spotify',
+    ]);
+    expect(links.map((l) => l.tabIndex)).toEqual([-1, -1]);
+    expect(links[1]!.getAttribute('href')).toBe('https://open.spotify.com/playlist/p1');
     body[0]!.focus();
     fireEvent.keyDown(body[0]!, { key: 'ArrowDown' });
     expect(document.activeElement).toBe(body[1]);

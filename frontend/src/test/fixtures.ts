@@ -63,8 +63,6 @@ export function items(count: number): PlaylistItem[] {
     name: `Track ${i + 1}`,
     artists: [`Artist ${i % 97}`],
     album: `Album ${i % 13}`,
-    album_image_url: '',
-    release_date: `${1970 + (i % 50)}-0${1 + (i % 9)}`,
     duration_ms: 180_000 + (i % 60) * 1000,
     added_at: '2026-02-03T12:00:00Z',
     added_by: 'demo-pro',

@@ -1,10 +1,13 @@
 // plm config: the effective configuration, and (--show-origin) where each value came from.
 
 #include <nlohmann/json.hpp>
-#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
+#include "app/cli/output.hpp"
 
 namespace plm::app::cli {
 
@@ -14,24 +17,25 @@ using Json = nlohmann::json;
 
 /// Text: KEY=VALUE lines, or with --show-origin "ORIGIN<TAB>KEY=VALUE" as `git config
 /// --show-origin` prints them. JSON: one object, key -> value, or with --show-origin key ->
-/// {"value", "origin"}. Secrets are masked in both.
+/// {"value", "origin"}; cli::Output writes it, so `--json KEY,...` and `--jq` apply as for every
+/// command. Secrets are masked in both.
 ExitCode show_config(CommandContext& context) {
   const bool show_origin = context.invocation().has("--show-origin");
-  const auto entries = config_entries(context.config());
-  if (context.json()) {
-    Json object = Json::object();
-    for (const auto& entry : entries) {
-      object[entry.key] =
-          show_origin ? Json{{"value", entry.value}, {"origin", entry.origin}} : Json(entry.value);
-    }
-    context.out() << object.dump(2) << "\n";
-    return ExitCode::Ok;
+  Json object = Json::object();
+  std::string text;
+  for (const auto& entry : config_entries(context.config())) {
+    object[entry.key] =
+        show_origin ? Json{{"value", entry.value}, {"origin", entry.origin}} : Json(entry.value);
+    text += (show_origin ? entry.origin + "\t" : "") + entry.key + "=" + entry.value + "\n";
   }
-  for (const auto& entry : entries) {
-    if (show_origin) context.out() << entry.origin << "\t";
-    context.out() << entry.key << "=" << entry.value << "\n";
-  }
-  return ExitCode::Ok;
+  return context.output().result(object, text);
+}
+
+/// The keys `--json` may select: every setting (config_defaults() outlives the table).
+std::vector<std::string_view> config_json_fields() {
+  std::vector<std::string_view> keys;
+  for (const auto& [key, fallback] : config_defaults()) keys.push_back(key);
+  return keys;
 }
 
 }  // namespace
@@ -49,8 +53,9 @@ CommandGroup config_commands() {
                         .needs = Needs::Config,
                         .handler = show_config,
                         .examples = {{"plm config", "the settings in effect, secrets masked"},
-                                     {"plm --config /etc/plm.env config",
-                                      "the settings with this file read too"}}}}};
+                                     {"plm --config /etc/plm.env config --json PLM_DATABASE_URL",
+                                      "one setting as JSON, with this file read too"}},
+                        .json_fields = config_json_fields()}}};
 }
 
 }  // namespace plm::app::cli

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -12,6 +15,7 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/completion.hpp"
 #include "app/cli/man_page.hpp"
+#include "app/config.hpp"
 #include "support/process.hpp"
 
 namespace plm::app::cli {
@@ -184,6 +188,46 @@ TEST(PlmHelp, UsageAndConfigurationErrorsAreJsonWithJsonOrJq) {
   EXPECT_EQ(plain.err, "plm: unknown command 'frob' (see plm --help)\n");
 }
 
+TEST(PlmConfig, JsonGoesThroughOutputSoFieldsAndJqApply) {
+  // Before, `plm config` wrote its JSON itself: --jq printed the whole object and --json KEY was
+  // refused ("has no JSON fields to choose from").
+  // --no-pager: the text has more lines than a window, should the test run on a terminal.
+  const std::vector<std::string> data_dir{"--data-dir", "/srv/plm-test", "--no-pager"};
+  auto with_data_dir = [&](std::vector<std::string> arguments) {
+    arguments.insert(arguments.end(), data_dir.begin(), data_dir.end());
+    return plm(arguments);
+  };
+  const auto whole = with_data_dir({"config", "--json"});
+  ASSERT_EQ(whole.code, ExitCode::Ok) << whole.err;
+  const auto object = nlohmann::json::parse(whole.out);  // the shape it had: key -> value
+  EXPECT_EQ(object.size(), config_defaults().size());
+  EXPECT_EQ(object.at("PLM_DATA_DIR"), "/srv/plm-test");
+
+  const auto two = with_data_dir({"config", "--json", "PLM_DATA_DIR,PLM_SYNC_WORKERS"});
+  ASSERT_EQ(two.code, ExitCode::Ok) << two.err;
+  EXPECT_EQ(nlohmann::json::parse(two.out),
+            (nlohmann::json{{"PLM_DATA_DIR", "/srv/plm-test"},
+                            {"PLM_SYNC_WORKERS", object.at("PLM_SYNC_WORKERS")}}));
+
+  const auto origin = with_data_dir({"config", "--show-origin", "--json=PLM_DATA_DIR"});
+  ASSERT_EQ(origin.code, ExitCode::Ok) << origin.err;
+  EXPECT_EQ(nlohmann::json::parse(origin.out),
+            (nlohmann::json{
+                {"PLM_DATA_DIR", {{"value", "/srv/plm-test"}, {"origin", "option --data-dir"}}}}));
+
+  const auto jq = with_data_dir({"config", "--jq", ".PLM_DATA_DIR"});
+  EXPECT_EQ(jq.code, ExitCode::Ok) << jq.err;
+  EXPECT_EQ(jq.out, "/srv/plm-test\n");
+
+  const auto unknown = with_data_dir({"config", "--json=PLM_DATA_DIRS"});
+  EXPECT_EQ(unknown.code, ExitCode::Usage);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown JSON field 'PLM_DATA_DIRS'"));
+
+  const auto text = with_data_dir({"config"});  // unchanged: KEY=VALUE lines
+  EXPECT_EQ(text.code, ExitCode::Ok);
+  EXPECT_THAT(text.out, StartsWith("PLM_DATA_DIR=/srv/plm-test\nPLM_DATABASE_URL="));
+}
+
 TEST(PlmCompletion, BashCompletesCommandsSubcommandsOptionsAndChoices) {
   const auto script = plm({"completion", "bash"});
   ASSERT_EQ(script.code, ExitCode::Ok);
@@ -221,20 +265,150 @@ bool installed(const std::string& program) {
   return test_support::run_process({"/bin/sh", "-c", "command -v " + program}, {}).exit_code == 0;
 }
 
+/// Fails the test when `shell` is missing: scripts/setup.sh installs zsh and fish, so a machine
+/// without them is set up wrong, and their scripts would ship untested.
+#define ASSERT_SHELL_INSTALLED(shell) \
+  ASSERT_TRUE(installed(shell)) << (shell) << " is not installed (scripts/setup.sh installs it)"
+
 TEST(PlmCompletion, ZshAndFishScriptsAreValidSyntax) {
-  bool checked = false;
   for (const std::string shell : {"zsh", "fish"}) {
     const auto script = completion_script(plm_command_table(), shell);
     ASSERT_TRUE(script);
     EXPECT_THAT(*script, HasSubstr("playlist"));
-    if (!installed(shell)) continue;
-    const auto run = test_support::run_process({"/usr/bin/env", shell, "-n"}, {}, *script);
+    ASSERT_SHELL_INSTALLED(shell);
+    // Both read the script from standard input and only parse it.
+    const auto run = test_support::run_process(
+        {"/usr/bin/env", shell, shell == "zsh" ? "--no-exec" : "--no-execute"}, {}, *script);
     EXPECT_EQ(run.exit_code, 0) << shell << ": " << run.err;
-    checked = true;
+    EXPECT_EQ(run.err, "") << shell;
   }
   EXPECT_FALSE(completion_script(plm_command_table(), "tcsh"));
   EXPECT_EQ(plm({"completion", "tcsh"}).code, ExitCode::Usage);
-  if (!checked) GTEST_SKIP() << "neither zsh nor fish is installed: only generated";
+}
+
+/// What a shell offers for each command line (the word under the cursor at its end), sorted:
+/// each line's "== LINE" heading, then one candidate per line.
+const std::vector<std::pair<std::string, std::vector<std::string>>> kOffered{
+    {"plm pla", {"playlist", "playlists"}},
+    {"plm playlist a", {"add"}},
+    {"plm sync --a", {"--account"}},
+    {"plm batch dedupe --keep ", {"first", "last"}},
+    {"plm jobs ", {"cancel", "show"}},
+    {"plm help us", {"user"}},
+    {"plm completion ", {"bash", "fish", "zsh"}},
+};
+
+std::vector<std::string> offered_lines() {
+  std::vector<std::string> lines;
+  for (const auto& [line, candidates] : kOffered) lines.push_back(line);
+  return lines;
+}
+
+std::string expected_offers() {
+  std::string text;
+  for (const auto& [line, candidates] : kOffered) {
+    text += "== " + line + "\n";
+    for (const auto& candidate : candidates) text += candidate + "\n";
+  }
+  return text;
+}
+
+/// A shell's "== LINE" headings and candidates with each line's candidates sorted and what
+/// follows a tab dropped (fish's descriptions).
+std::string sorted_offers(const std::string& output) {
+  std::string text;
+  std::vector<std::string> candidates;
+  auto flush = [&] {
+    std::sort(candidates.begin(), candidates.end());
+    for (const auto& candidate : candidates) text += candidate + "\n";
+    candidates.clear();
+  };
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("== ")) {
+      flush();
+      text += line + "\n";
+    } else {
+      candidates.push_back(line.substr(0, line.find('\t')));
+    }
+  }
+  flush();
+  return text;
+}
+
+/// A directory of its own for a shell's state (fish creates its data directory on start).
+struct ShellHome {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("plm-shell-" + std::to_string(::getpid()) + "-" +
+                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  ShellHome() { std::filesystem::create_directories(path); }
+  ~ShellHome() { std::filesystem::remove_all(path); }
+  std::map<std::string, std::string> environment() const {
+    return {{"HOME", path.string()},
+            {"XDG_CONFIG_HOME", (path / "config").string()},
+            {"XDG_DATA_HOME", (path / "data").string()},
+            {"XDG_CACHE_HOME", (path / "cache").string()}};
+  }
+};
+
+TEST(PlmCompletion, ZshCompletesCommandsSubcommandsOptionsAndChoices) {
+  ASSERT_SHELL_INSTALLED("zsh");
+  const auto script = completion_script(plm_command_table(), "zsh");
+  ASSERT_TRUE(script);
+  // Real completion needs zsh's line editor: an interactive zsh on a pseudo-terminal (zpty)
+  // loads compinit and the script, then each line is typed with a Tab and erased (^U). compadd,
+  // wrapped, writes the matches it was given that fit the word (zsh's own matching) to fd 3: this
+  // script's standard output. Nothing is typed ahead of the shell: each line waits for a mark the
+  // shell prints when it is ready (the mark as typed, ${:-SYNC}N, is not the mark printed), and
+  // the ^U for the one the Tab's widget prints once the completion is done (with keys pending,
+  // zsh may skip a completion; typed all at once, one run in three lost some).
+  const std::string driver = R"(
+zmodload zsh/zpty || exit 2
+exec 3>&1
+zpty plm zsh -f -i
+zpty -w plm 'PS1= RPS1=; unset zle_bracketed_paste; unsetopt autolist automenu beep'
+zpty -w plm 'autoload -Uz compinit && compinit -u -D && eval "$PLM_COMPLETION_SCRIPT"'
+zpty -w plm 'compadd() { local -a m; builtin compadd -O m "$@"; print -rl -- $m >&3; builtin compadd "$@"; }'
+zpty -w plm 'integer plm_n; plm-tab() { zle complete-word; print -rn -- "${:-DONE}$(( ++plm_n ))." >/dev/tty; }'
+zpty -w plm 'zle -N plm-tab; bindkey "^I" plm-tab; print -r -- "loaded: $_comps[plm]" >&3'
+local line out n=0
+for line in "$@"; do
+  (( ++n ))
+  zpty -w plm "print -r -- \"== \${:-$line}\" >&3; print \${:-SYNC}$n"
+  zpty -r plm out "*SYNC$n*" || exit 3
+  zpty -n -w plm "$line"$'\t'
+  zpty -r plm out "*DONE$n.*" || exit 3
+  zpty -n -w plm $'\x15'
+done
+zpty -w plm 'print ${:-SYNC}END'
+zpty -r plm out '*SYNCEND*' || exit 3
+zpty -d plm
+)";
+  const ShellHome home;
+  auto environment = home.environment();
+  environment["PLM_COMPLETION_SCRIPT"] = *script;
+  std::vector<std::string> argv{"/usr/bin/env", "zsh", "-f", "-c", driver, "zsh"};
+  for (const auto& line : offered_lines()) argv.push_back(line);
+  const auto run = test_support::run_process(argv, environment);
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  ASSERT_THAT(run.out, StartsWith("loaded: _plm\n"));  // compdef registered the function
+  EXPECT_EQ(sorted_offers(run.out.substr(run.out.find('\n') + 1)), expected_offers());
+}
+
+TEST(PlmCompletion, FishCompletesCommandsSubcommandsOptionsAndChoices) {
+  ASSERT_SHELL_INSTALLED("fish");
+  const auto script = completion_script(plm_command_table(), "fish");
+  ASSERT_TRUE(script);
+  // `complete -C LINE` prints what fish would offer, a candidate and its description a line.
+  std::vector<std::string> argv{
+      "/usr/bin/env", "fish", "--no-config", "-c",
+      "source; for line in $argv; echo \"== $line\"; complete -C $line; end"};
+  for (const auto& line : offered_lines()) argv.push_back(line);
+  const ShellHome home;
+  const auto run = test_support::run_process(argv, home.environment(), *script);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(sorted_offers(run.out), expected_offers());
+  EXPECT_EQ(run.err, "");
 }
 
 TEST(PlmManPage, HasEverySectionAndCommandAndFormatsWithoutWarnings) {
