@@ -7,19 +7,13 @@
 #include <algorithm>
 #include <cctype>
 
-#include "app/config.hpp"
-#include "app/services.hpp"
 #include "cli_fixture.hpp"
 
 namespace {
 
 using namespace plm_cli_test;
 
-/// A playlist id of 22 characters: `name` padded with zeros.
-std::string playlist_id(std::string name) {
-  name.resize(21, '0');
-  return name + "1";
-}
+std::string playlist_id(std::string name) { return padded_playlist_id(std::move(name), '1'); }
 
 const std::string kRoadTrip = playlist_id("DjRoadTrip");
 const std::string kRoadWork = playlist_id("DjRoadWork");
@@ -58,30 +52,11 @@ class CliBatchTest : public CliTest {
     connect();
     ASSERT_EQ(plm({"sync", "--quiet"}).exit_code, 0);
   }
-  /// Runs a command and expects exit code `expected`; its output as it came.
-  plm::test_support::ProcessResult run(std::vector<std::string> arguments, int expected = 0) {
-    auto result = plm(std::move(arguments));
-    EXPECT_EQ(result.exit_code, expected) << result.out << result.err;
-    return result;
-  }
-  Json run_json(std::vector<std::string> arguments, int expected = 0) {
-    arguments.insert(arguments.begin(), "--json");
-    const auto result = run(std::move(arguments), expected);
-    return Json::parse(result.out.empty() ? "null" : result.out);
-  }
   /// The --json object's playlists by id.
   static std::map<std::string, Json> by_id(const Json& batch) {
     std::map<std::string, Json> result;
     for (const auto& playlist : batch["playlists"]) result[playlist["id"]] = playlist;
     return result;
-  }
-  void set_tags(const std::string& id, const std::vector<std::string>& tags) {
-    auto config = plm::app::build_config(environment(), {}, {}, "");
-    ASSERT_TRUE(config) << config.error().message;
-    auto services = plm::app::Services::open(*config);
-    const auto admin = services->users().find_user_by_name("admin")->value();
-    const auto account = services->accounts().accounts_of(admin.id)->front();
-    ASSERT_TRUE(services->playlists().set_playlist_tags(account.id, id, tags));
   }
 };
 

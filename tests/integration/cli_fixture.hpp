@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "app/config.hpp"
+#include "app/services.hpp"
 #include "catalog/seed.hpp"
 #include "emulator/emulator.hpp"
 #include "support/http_client.hpp"
@@ -63,6 +65,13 @@ inline void expect_schema(const char* schema, const Json& value) {
   strict.require_all_declared = true;
   const auto problems = api_spec().validate_schema(schema, value, strict);
   EXPECT_TRUE(problems.empty()) << schema << ": " << problems.front() << "\n" << value.dump();
+}
+
+/// A seeded playlist id of 22 characters: `name` padded with zeros, then `last` (each test file
+/// its own, so that unity builds never see two definitions of one id).
+inline std::string padded_playlist_id(std::string name, char last) {
+  name.resize(21, '0');
+  return name + last;
 }
 
 inline std::string catalog_uri(std::size_t n) {
@@ -118,6 +127,27 @@ class CliTest : public ::testing::Test {
     arguments.insert(arguments.begin(), PLM_BINARY);
     return run_process(arguments, environment(), input);
   }
+  /// Runs a command and expects exit code `expected`; its output as it came.
+  plm::test_support::ProcessResult run(std::vector<std::string> arguments, int expected = 0) {
+    auto result = plm(std::move(arguments));
+    EXPECT_EQ(result.exit_code, expected) << result.out << result.err;
+    return result;
+  }
+  /// The same with --json: its stdout parsed (null when empty).
+  Json run_json(std::vector<std::string> arguments, int expected = 0) {
+    arguments.insert(arguments.begin(), "--json");
+    const auto result = run(std::move(arguments), expected);
+    return Json::parse(result.out.empty() ? "null" : result.out);
+  }
+  /// Sets a stored playlist's local tags directly in plm's database (the admin user's account).
+  void set_tags(const std::string& id, const std::vector<std::string>& tags) {
+    auto config = plm::app::build_config(environment(), {}, {}, "");
+    ASSERT_TRUE(config) << config.error().message;
+    auto services = plm::app::Services::open(*config);
+    const auto admin = services->users().find_user_by_name("admin")->value();
+    const auto account = services->accounts().accounts_of(admin.id)->front();
+    ASSERT_TRUE(services->playlists().set_playlist_tags(account.id, id, tags));
+  }
   Json admin_json(const std::string& method, const std::string& path, const Json& body = nullptr) {
     const auto result = admin_->request(method, path, {{"Content-Type", "application/json"}},
                                         body.is_null() ? "" : body.dump());
@@ -172,14 +202,14 @@ class CliTest : public ::testing::Test {
   /// The same with `run` running plm (in this process: cli_exit_codes_test.cpp); it returns
   /// exit_code, out and err.
   template <typename Run>
-  void connect_with(Run run) {
-    const auto url = run({"connect", "--print-url"});
+  void connect_with(Run run_plm) {
+    const auto url = run_plm({"connect", "--print-url"});
     ASSERT_EQ(url.exit_code, 0) << url.err;
     HttpClient browser(base_);
     const auto redirect = browser.get(url.out.substr(0, url.out.find('\n')));
     ASSERT_EQ(redirect.status, 303);
     const auto connected =
-        run({"connect", "--callback", std::string(redirect.header("Location").value_or(""))});
+        run_plm({"connect", "--callback", std::string(redirect.header("Location").value_or(""))});
     ASSERT_EQ(connected.exit_code, 0) << connected.err;
   }
 

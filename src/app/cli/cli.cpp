@@ -26,6 +26,8 @@ const std::vector<CommandGroup>& command_groups() {
       batch_commands(),
       where_commands(),
       match_commands(),
+      export_commands(),
+      import_commands(),
       jobs_commands(),
       user_commands(),
       serve_commands(),

@@ -33,6 +33,10 @@ CommandGroup batch_commands();
 CommandGroup where_commands();
 /// plm match (commands_match.cpp): pasted lines to catalog tracks (issue 11 §4).
 CommandGroup match_commands();
+/// plm export and plm import (commands_exchange.cpp): playlists to and from .xlsx and CSV files
+/// (issue 14 §5).
+CommandGroup export_commands();
+CommandGroup import_commands();
 CommandGroup jobs_commands();
 CommandGroup user_commands();
 CommandGroup serve_commands();

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "app/batch_jobs.hpp"
+#include "app/cli/batch_run.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/context.hpp"
 #include "app/cli/json_shapes.hpp"
@@ -150,7 +151,9 @@ core::Result<BatchOperation> visibility_operation(const Invocation& invocation) 
   return operation;
 }
 
-// ---- the preview and the results --------------------------------------------------------------
+}  // namespace
+
+// ---- the preview and the results (batch_run.hpp: plm import shows and runs its batch the same)
 
 /// "+1 at 3 · -2 · 4 moved · renamed to “X”": what a change does to one playlist.
 std::string change_text(const BatchEntryPlan& entry) {
@@ -323,6 +326,25 @@ core::BatchPlanOptions plan_options(CommandContext& context) {
   return options;
 }
 
+core::Result<core::JobDetails> run_batch_here(CommandContext& context, const core::AppUser& user,
+                                              const core::SpotifyAccount& account,
+                                              const core::BatchProposal& proposal,
+                                              const core::VersionCause& cause,
+                                              std::optional<std::int64_t> undo_of) {
+  if (account.status == core::AccountStatus::NeedsReauth) {
+    return core::make_error(ErrorCode::NeedsReauth, "Spotify account " + account.spotify_user_id +
+                                                        " needs re-authorization");
+  }
+  context.warn_if_authorization_ends_soon(account);
+  const BatchJob batch = batch_job_from(proposal, cause, undo_of);
+  RunHereOptions run_options{.handlers = app::job_handlers(context.services())};
+  return enqueue_and_run_here(context, batch_edit_job(user.id, account.id, batch), run_options);
+}
+
+std::span<const Column> batch_columns() { return kBatchColumns; }
+
+namespace {
+
 /// Prints the preview (text or --json) and stops for --dry-run; otherwise enqueues the batch as
 /// one job, runs it here, and prints each playlist's result. Exit 5 when a playlist ended in a
 /// conflict or failed.
@@ -341,18 +363,9 @@ ExitCode preview_or_run(CommandContext& context, const core::AppUser& user,
     }
     return written;
   }
-  if (account.status == core::AccountStatus::NeedsReauth) {
-    return context.fail(
-        core::make_error(ErrorCode::NeedsReauth,
-                         "Spotify account " + account.spotify_user_id + " needs re-authorization"));
-  }
-  context.warn_if_authorization_ends_soon(account);
   if (!output.json())
     output.note(proposal.summary + ": " + cost_text(proposal, options.rate_budget));
-  const BatchJob batch = batch_job_from(proposal, cause, undo_of);
-  auto& services = context.services();
-  RunHereOptions run_options{.handlers = app::job_handlers(services)};
-  auto run = enqueue_and_run_here(context, batch_edit_job(user.id, account.id, batch), run_options);
+  auto run = run_batch_here(context, user, account, proposal, cause, undo_of);
   if (!run) return context.fail(run.error());
   const bool finished = core::is_finished(run->job.state);
   if (finished) {

@@ -534,10 +534,7 @@ ExitCode add_from_text(CommandContext& context) {
   // The match store: cached lookups, and the person's choices made in the web app for the same
   // lines.
   const core::SpotifyAccount account = target->account;
-  const MatchLinesDeps deps{
-      .make_client = [&services, account] { return services.spotify_for(account); },
-      .store = &services.matches(),
-      .clock = services.clock()};
+  const MatchLinesDeps deps = account_match_deps(services, account);
   MatchLinesOptions options;
   options.known = &known;
   options.user_id = target->user.id;

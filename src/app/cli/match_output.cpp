@@ -18,4 +18,11 @@ nlohmann::json candidate_json(const core::TrackInfo& track, double score) {
           {"score", score}};
 }
 
+MatchLinesDeps account_match_deps(Services& services, const core::SpotifyAccount& account) {
+  return MatchLinesDeps{
+      .make_client = [&services, account] { return services.spotify_for(account); },
+      .store = &services.matches(),
+      .clock = services.clock()};
+}
+
 }  // namespace plm::app::cli
