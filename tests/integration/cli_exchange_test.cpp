@@ -113,8 +113,9 @@ class CliExchangeTest : public CliTest {
 
   std::int64_t write_calls() {
     std::int64_t writes = 0;
-    for (const auto& [endpoint, count] :
-         admin_json("GET", "/__emulator/stats")["by_endpoint"].items()) {
+    // Held in a local: a range-for over a member of a temporary would read freed memory.
+    const Json stats = admin_json("GET", "/__emulator/stats");
+    for (const auto& [endpoint, count] : stats["by_endpoint"].items()) {
       if (!endpoint.starts_with("GET ")) writes += count.get<std::int64_t>();
     }
     return writes;
