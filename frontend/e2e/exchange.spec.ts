@@ -9,10 +9,11 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   artifactsDir,
-  connectDemoAccount,
   launchBrowser,
+  openPage,
   reportFailure,
-  signIn,
+  seedEmulator,
+  signInConnectAndSync,
   startStack,
   type Stack,
 } from './harness';
@@ -81,31 +82,17 @@ describe.sequential('export and import', () => {
   beforeAll(async () => {
     mkdirSync(artifactsDir, { recursive: true });
     stack = await startStack();
-    const seeded = await fetch(`${stack.emulatorUrl}/__emulator/seed`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        users: [{ id: 'demo-pro', display_name: 'Nova Sound Records' }],
-        playlists: [
-          { owner: 'demo-pro', name: TARGET, random_tracks: 30 },
-          { owner: 'demo-pro', name: OTHER, random_tracks: 5 },
-        ],
-      }),
+    await seedEmulator(stack, {
+      users: [{ id: 'demo-pro', display_name: 'Nova Sound Records' }],
+      playlists: [
+        { owner: 'demo-pro', name: TARGET, random_tracks: 30 },
+        { owner: 'demo-pro', name: OTHER, random_tracks: 5 },
+      ],
     });
-    if (!seeded.ok)
-      throw new Error(`seeding the emulator: ${seeded.status} ${await seeded.text()}`);
 
     context = await launchBrowser();
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-
-    await signIn(page, stack);
-    await page.goto(`${stack.appUrl}accounts`);
-    await connectDemoAccount(page, stack);
-    const card = page.getByTestId('account-card').first();
-    await card.getByRole('button', { name: 'Sync now' }).click();
-    await card.getByRole('button', { name: 'Sync now' }).waitFor({ timeout: 60_000 });
+    page = await openPage(context, pageErrors);
+    await signInConnectAndSync(page, stack);
 
     const found = await page.evaluate(async (target) => {
       const list = (await (await fetch('api/playlists')).json()) as {
